@@ -1,0 +1,1 @@
+"""newsworker: fetch, normalise, tag and index news."""

@@ -1,0 +1,135 @@
+"""The records that travel through the pipeline: what came in (RawItem) and the one Article record."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
+
+EntityType = Literal["PER", "ORG", "LOC", "MISC"]
+DatePrecision = Literal["year", "month", "day", "second"]
+DateSource = Literal["header", "feed", "page-jsonld", "page-meta", "url", "ingested"]
+TextSource = Literal["document", "feed", "page"]
+ItemKind = Literal["document", "feed", "page"]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class RawItem(BaseModel):
+    """What a source delivered, before any interpretation: the input of `normalise`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ItemKind
+    source: str = Field(description="Where it came from: a feed URL, a site, or 'file:<dir>' for documents.")
+    url: str | None = None
+    text: str | None = Field(default=None, description="Plain text (documents, feed item content).")
+    html: str | None = Field(default=None, description="Raw HTML of a fetched page.")
+    title: str | None = None
+    published: str | None = Field(default=None, description="A date exactly as the source gave it.")
+    metadata: dict[str, str] = Field(default_factory=dict)
+    fetched_at: datetime = Field(default_factory=utcnow)
+
+
+class Entity(BaseModel):
+    """One distinct named entity in an article, its surface forms merged."""
+
+    text: str
+    type: EntityType
+    count: int = 1
+    first_offset: int = 0
+    salience: float = 0.0
+    forms: list[str] = Field(default_factory=list)
+    wikidata: str | None = None
+
+
+class Topic(BaseModel):
+    """An IPTC Media Topic (or a user-defined topic) with a calibrated score in [0, 1]."""
+
+    code: str
+    label: str
+    score: float
+
+
+class Enrichment(BaseModel):
+    """Which models tagged the article, so it can be re-tagged when they improve."""
+
+    version: str = ""
+    models: dict[str, str] = Field(default_factory=dict)
+    tagged_at: datetime | None = None
+
+
+def format_partial_date(value: datetime, precision: DatePrecision) -> str:
+    """ISO 8601 truncated to what is actually known: '2021', '2021-04', '2021-04-14' or a full UTC time."""
+    value = value.astimezone(UTC)
+    if precision == "year":
+        return f"{value.year:04d}"
+    if precision == "month":
+        return f"{value.year:04d}-{value.month:02d}"
+    if precision == "day":
+        return value.date().isoformat()
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_partial_date(text: str) -> tuple[datetime, DatePrecision]:
+    """Inverse of `format_partial_date`; raises ValueError for anything else."""
+    text = text.strip()
+    parts = text.split("-")
+    if len(text) == 4 and text.isdigit():
+        return datetime(int(text), 1, 1, tzinfo=UTC), "year"
+    if len(text) == 7 and len(parts) == 2 and all(p.isdigit() for p in parts):
+        return datetime(int(parts[0]), int(parts[1]), 1, tzinfo=UTC), "month"
+    if len(text) == 10 and len(parts) == 3 and all(p.isdigit() for p in parts):
+        return datetime(int(parts[0]), int(parts[1]), int(parts[2]), tzinfo=UTC), "day"
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC), "second"
+
+
+class Article(BaseModel):
+    """The one typed record every stage reads and returns; its JSON is what Elasticsearch stores."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    url: str | None = None
+    source: str
+    title: str
+    title_derived: bool = False
+    published_at: datetime | None = None
+    published_precision: DatePrecision | None = None
+    date_source: DateSource = "ingested"
+    language: str = "und"
+    language_confidence: float = 0.0
+    body: str
+    paragraphs: list[str] = Field(default_factory=list)
+    subheadings: list[str] = Field(default_factory=list)
+    word_count: int = 0
+    content_hash: str
+    text_source: TextSource = "document"
+    authors: list[str] = Field(default_factory=list)
+    metadata: dict[str, str] = Field(default_factory=dict)
+    entities: list[Entity] = Field(default_factory=list)
+    topics: list[Topic] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    enrichment: Enrichment = Field(default_factory=Enrichment)
+    dup_group: str | None = None
+    first_seen: datetime | None = None
+    ingested_at: datetime = Field(default_factory=utcnow)
+
+    @field_validator("published_at", mode="before")
+    @classmethod
+    def _parse_published_at(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return parse_partial_date(value)[0]
+        return value
+
+    @field_serializer("published_at")
+    def _serialise_published_at(self, value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        return format_partial_date(value, self.published_precision or "second")

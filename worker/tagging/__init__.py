@@ -1,0 +1,1 @@
+"""Tagging: language, entities, topics and keywords, each an `articles -> articles` stage."""
