@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
+from worker.dates import DatePrecision, DateSource, format_partial_date, parse_date
+
 EntityType = Literal["PER", "ORG", "LOC", "MISC"]
-DatePrecision = Literal["year", "month", "day", "second"]
-DateSource = Literal["header", "feed", "page-jsonld", "page-meta", "url", "ingested"]
 TextSource = Literal["document", "feed", "page"]
 ItemKind = Literal["document", "feed", "page"]
 
@@ -62,34 +62,6 @@ class Enrichment(BaseModel):
     tagged_at: datetime | None = None
 
 
-def format_partial_date(value: datetime, precision: DatePrecision) -> str:
-    """ISO 8601 truncated to what is actually known: '2021', '2021-04', '2021-04-14' or a full UTC time."""
-    value = value.astimezone(UTC)
-    if precision == "year":
-        return f"{value.year:04d}"
-    if precision == "month":
-        return f"{value.year:04d}-{value.month:02d}"
-    if precision == "day":
-        return value.date().isoformat()
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_partial_date(text: str) -> tuple[datetime, DatePrecision]:
-    """Inverse of `format_partial_date`; raises ValueError for anything else."""
-    text = text.strip()
-    parts = text.split("-")
-    if len(text) == 4 and text.isdigit():
-        return datetime(int(text), 1, 1, tzinfo=UTC), "year"
-    if len(text) == 7 and len(parts) == 2 and all(p.isdigit() for p in parts):
-        return datetime(int(parts[0]), int(parts[1]), 1, tzinfo=UTC), "month"
-    if len(text) == 10 and len(parts) == 3 and all(p.isdigit() for p in parts):
-        return datetime(int(parts[0]), int(parts[1]), int(parts[2]), tzinfo=UTC), "day"
-    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC), "second"
-
-
 class Article(BaseModel):
     """The one typed record every stage reads and returns; its JSON is what Elasticsearch stores."""
 
@@ -125,7 +97,7 @@ class Article(BaseModel):
     @classmethod
     def _parse_published_at(cls, value: Any) -> Any:
         if isinstance(value, str):
-            return parse_partial_date(value)[0]
+            return parse_date(value)[0]
         return value
 
     @field_serializer("published_at")

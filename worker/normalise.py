@@ -1,0 +1,169 @@
+"""RawItem -> Article: one record from whatever a source delivered; pure functions, no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import datetime
+
+from worker.article import Article, RawItem, TextSource, utcnow
+from worker.dates import ChosenDate, DateCandidate, DateParseError, choose_published, parse_date
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9À-Ý])")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+TITLE_MAX_CHARS = 160
+
+
+class NormaliseError(ValueError):
+    """An item that cannot become an article (empty, not text, ...); the message says why."""
+
+
+def normalise_whitespace(text: str) -> str:
+    """NFC, unified line ends, no trailing spaces or runs of spaces; paragraphs stay apart."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00a0", " ").replace("\u200b", "")
+    return "\n".join(re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n"))
+
+
+def split_blocks(text: str) -> list[str]:
+    """Blank-line separated blocks, each with its hard line wraps joined by spaces."""
+    blocks = (" ".join(b.split()) for b in _BLANK_LINES.split(normalise_whitespace(text)))
+    return [b for b in blocks if b]
+
+
+def is_subheading(block: str, *, position: int, total: int) -> bool:
+    """A short, unpunctuated, capitalised line between paragraphs reads as a subheading.
+
+    The lede (first block) and the last block are never subheadings: a title-like first line is handled
+    by title derivation, and a short last line is usually a sign-off or a caption.
+    """
+    if position == 0 or position == total - 1:
+        return False
+    words = block.split()
+    return (
+        0 < len(words) <= 12
+        and len(block) <= 100
+        and block[-1] not in ".!?:;,\"'”’…)"
+        and block[0].isupper()
+    )
+
+
+def split_structure(text: str) -> tuple[list[str], list[str]]:
+    """Paragraphs and subheadings, in reading order within each list."""
+    blocks = split_blocks(text)
+    paragraphs: list[str] = []
+    subheadings: list[str] = []
+    for i, block in enumerate(blocks):
+        (subheadings if is_subheading(block, position=i, total=len(blocks)) else paragraphs).append(block)
+    return paragraphs, subheadings
+
+
+def first_sentence(paragraph: str) -> str:
+    return _SENTENCE_END.split(paragraph, maxsplit=1)[0].strip()
+
+
+def derive_title(paragraphs: list[str]) -> str:
+    """A title from the lede: its first sentence, cut at a word boundary if it runs long."""
+    if not paragraphs:
+        return ""
+    sentence = first_sentence(paragraphs[0])
+    if len(sentence) <= TITLE_MAX_CHARS:
+        return sentence.rstrip(".")
+    cut = sentence[:TITLE_MAX_CHARS].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def content_hash(body: str) -> str:
+    """Hash of the text as a reader sees it: case and whitespace do not make a new version."""
+    canonical = " ".join(normalise_whitespace(body).lower().split())
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def article_id(*, url: str | None, source: str, body_hash: str) -> str:
+    """Deterministic id: from the (canonical) URL when there is one, else from source + content hash.
+
+    Redelivery, replay and re-ingestion of the same thing therefore always hit the same document.
+    """
+    key = f"url:{url}" if url else f"doc:{source}:{body_hash}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def date_candidates(raw: RawItem) -> list[DateCandidate]:
+    """The source's own date claim, if it parses; a date that does not parse is noted, not fatal."""
+    if not raw.published:
+        return []
+    source = "header" if raw.kind == "document" else "feed"
+    try:
+        value, precision = parse_date(raw.published)
+    except DateParseError:
+        return []
+    return [DateCandidate(value, precision, source)]
+
+
+def build_article(
+    raw: RawItem,
+    *,
+    text: str,
+    text_source: TextSource,
+    candidates: list[DateCandidate],
+    title: str | None = None,
+    url: str | None = None,
+    authors: list[str] | None = None,
+    now: datetime | None = None,
+) -> Article:
+    """Assemble the Article from text and metadata any source produced; the one place ids are made."""
+    now = now or utcnow()
+    paragraphs, subheadings = split_structure(text)
+    if not paragraphs:
+        raise NormaliseError(f"no text in item from {raw.source} ({raw.url or 'no url'})")
+    body = "\n\n".join(split_blocks(text))
+    given_title = " ".join((title or "").split())
+    derived = not given_title
+    chosen: ChosenDate = choose_published(candidates, now)
+    metadata = dict(raw.metadata)
+    if raw.published and not candidates:
+        metadata["date_unparsed"] = raw.published
+    if chosen.rejected:
+        metadata["date_rejected"] = "; ".join(chosen.rejected)
+    body_hash = content_hash(body)
+    return Article(
+        id=article_id(url=url, source=raw.source, body_hash=body_hash),
+        url=url,
+        source=raw.source,
+        title=derive_title(paragraphs) if derived else given_title,
+        title_derived=derived,
+        published_at=chosen.value,
+        published_precision=chosen.precision,
+        date_source=chosen.source,
+        body=body,
+        paragraphs=paragraphs,
+        subheadings=subheadings,
+        word_count=count_words(body),
+        content_hash=body_hash,
+        text_source=text_source,
+        authors=authors or [],
+        metadata=metadata,
+        first_seen=now,
+        ingested_at=now,
+    )
+
+
+def normalise(raw: RawItem, *, now: datetime | None = None) -> Article:
+    """Turn a plain-text item (a document, or a feed item's text) into an Article."""
+    if not raw.text or not raw.text.strip():
+        raise NormaliseError(f"empty {raw.kind} from {raw.source} ({raw.url or 'no url'})")
+    return build_article(
+        raw,
+        text=raw.text,
+        text_source="document" if raw.kind == "document" else "feed",
+        candidates=date_candidates(raw),
+        title=raw.title,
+        url=raw.url,
+        now=now,
+    )
