@@ -8,7 +8,7 @@ import unicodedata
 from datetime import datetime
 
 from worker.article import Article, RawItem, TextSource, utcnow
-from worker.dates import ChosenDate, DateCandidate, DateParseError, choose_published, parse_date
+from worker.dates import ChosenDate, DateCandidate, DateParseError, DateSource, choose_published, parse_date
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9À-Ý])")
@@ -42,12 +42,7 @@ def is_subheading(block: str, *, position: int, total: int) -> bool:
     if position == 0 or position == total - 1:
         return False
     words = block.split()
-    return (
-        0 < len(words) <= 12
-        and len(block) <= 100
-        and block[-1] not in ".!?:;,\"'”’…)"
-        and block[0].isupper()
-    )
+    return 0 < len(words) <= 12 and len(block) <= 100 and block[-1] not in ".!?:;,\"'”’…)" and block[0].isupper()
 
 
 def split_structure(text: str) -> tuple[list[str], list[str]]:
@@ -98,7 +93,7 @@ def date_candidates(raw: RawItem) -> list[DateCandidate]:
     """The source's own date claim, if it parses; a date that does not parse is noted, not fatal."""
     if not raw.published:
         return []
-    source = "header" if raw.kind == "document" else "feed"
+    source: DateSource = "header" if raw.kind == "document" else "feed"
     try:
         value, precision = parse_date(raw.published)
     except DateParseError:

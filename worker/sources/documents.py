@@ -55,8 +55,10 @@ def parse_document(text: str) -> ParsedDocument:
             i += 1
             continue
         kv = _KEY_VALUE.match(line)
-        if kv and kv.group(1) not in headers and (
-            kv.group(1) in KNOWN_KEYS or _is_unknown_header(kv.group(1), kv.group(2))
+        if (
+            kv
+            and kv.group(1) not in headers
+            and (kv.group(1) in KNOWN_KEYS or _is_unknown_header(kv.group(1), kv.group(2)))
         ):
             headers[kv.group(1)] = kv.group(2).strip()
             i += 1

@@ -1,0 +1,259 @@
+"""The `newsworker` command: services, index, ingest, process, search, worker, failures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from worker.article import RawItem
+from worker.config import Settings, get_settings
+from worker.sources.documents import DocumentError, document_item, iter_document_paths, read_document
+
+
+class CliError(RuntimeError):
+    """A user-facing error: printed without a traceback, exit status 1."""
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def document_items(paths: list[str], settings: Settings) -> Iterator[RawItem | DocumentError]:
+    """RawItems for files, directories (recursive) and '-' (stdin); unreadable files as errors in line."""
+    for raw in paths:
+        if raw == "-":
+            yield document_item(sys.stdin.read(), name="<stdin>")
+            continue
+        try:
+            for path in iter_document_paths([Path(raw)]):
+                try:
+                    yield document_item(read_document(path, max_bytes=settings.max_document_bytes), name=path.name)
+                except DocumentError as exc:
+                    yield exc
+        except DocumentError as exc:
+            yield exc
+
+
+def cmd_services(args: argparse.Namespace, settings: Settings) -> int:
+    from worker import services
+
+    action = {"up": services.services_up, "down": services.services_down, "status": services.services_status}
+    try:
+        for line in action[args.action](settings):
+            print(line)
+    except services.ServiceError as exc:
+        raise CliError(str(exc)) from exc
+    return 0
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.index.store import connect, index_status, setup_index
+
+    es = connect(settings)
+    _print_json(setup_index(es, settings) if args.action == "setup" else index_status(es, settings))
+    return 0
+
+
+def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.pipeline import process_items
+
+    items: list[RawItem] = []
+    status = 0
+    for entry in document_items(args.paths, settings):
+        if isinstance(entry, DocumentError):
+            print(f"error: {entry}", file=sys.stderr)
+            status = 1
+        else:
+            items.append(entry)
+    processed = process_items(items)
+    for failure in processed.failures:
+        print(f"error: {failure.stage}: {failure.reason}", file=sys.stderr)
+        status = 1
+    for article in processed.articles:
+        if args.json:
+            print(article.model_dump_json())
+        else:
+            entities = ", ".join(f"{e.text} ({e.type})" for e in article.entities[:12])
+            print(
+                f"{article.title}\n  {article.published_at and article.model_dump(mode='json')['published_at']}"
+                f" [{article.published_precision}, {article.date_source}] lang={article.language}"
+                f" words={article.word_count}\n  topics: {', '.join(t.label for t in article.topics)}"
+                f"\n  entities: {entities}\n"
+            )
+    return status
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.tasks import ingest_items
+
+    status = 0
+    batch: list[dict[str, Any]] = []
+    pending = []
+    for entry in document_items(args.paths, settings):
+        if isinstance(entry, DocumentError):
+            print(f"error: {entry}", file=sys.stderr)
+            status = 1
+            continue
+        batch.append(entry.model_dump(mode="json"))
+        if len(batch) >= args.batch_size:
+            pending.append(ingest_items.delay(batch))
+            batch = []
+    if batch:
+        pending.append(ingest_items.delay(batch))
+    print(f"enqueued {len(pending)} batch(es)")
+    if not args.wait:
+        return status
+    totals = {"indexed": 0, "unchanged": 0, "failed": 0}
+    deadline = time.monotonic() + args.timeout
+    for result in pending:
+        remaining = max(1.0, deadline - time.monotonic())
+        counts = result.get(timeout=remaining)
+        for key in totals:
+            totals[key] += counts.get(key, 0)
+    from worker.index.store import connect
+
+    connect(settings).indices.refresh(index=settings.read_alias)
+    print(f"indexed {totals['indexed']}, unchanged {totals['unchanged']}, failed {totals['failed']}")
+    return 1 if totals["failed"] else status
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.index.store import connect
+    from worker.search import SearchQuery, search
+
+    query = SearchQuery(
+        text=" ".join(args.query),
+        language=args.lang,
+        topic=args.topic,
+        entity=args.entity,
+        since=args.since,
+        until=args.until,
+        size=args.size,
+        sort=args.sort,
+        facets=args.facets,
+    )
+    result = search(connect(settings), settings, query)
+    if args.json:
+        _print_json(result)
+        return 0
+    print(f"{result['total']} hit(s)")
+    for hit in result["hits"]:
+        title = (hit["highlight"].get("title") or [hit["title"]])[0]
+        print(
+            f"\n{title}\n  {hit.get('published_at')} [{hit.get('published_precision')}] {hit.get('language')}"
+            f" {hit.get('source')} {hit.get('url') or ''}"
+        )
+        for fragment in hit["highlight"].get("body", [])[:2]:
+            print(f"  … {fragment} …")
+        entities = ", ".join(f"{e['text']} ({e['type']})" for e in hit.get("entities", [])[:10])
+        if entities:
+            print(f"  entities: {entities}")
+        topics = ", ".join(f"{t['label']} {t['score']:.2f}" for t in hit.get("topics", []))
+        if topics:
+            print(f"  topics: {topics}")
+    if args.facets:
+        _print_json(result["facets"])
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.tasks import app
+
+    argv = ["worker", "--loglevel", args.loglevel, "--concurrency", str(args.concurrency), *args.celery_args]
+    app.worker_main(argv)
+    return 0
+
+
+def cmd_failures(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.tasks import failure_store, index_articles_task, ingest_items
+
+    store = failure_store()
+    if args.action == "list":
+        print(f"{store.count()} failure(s) recorded")
+        for failure in store.recent(args.limit):
+            print(
+                f"{failure.failed_at:%Y-%m-%d %H:%M:%S} {failure.stage:<9} {failure.source or '-'} "
+                f"{failure.item_id or '-'}: {failure.reason}"
+            )
+        return 0
+    failures = store.take_all()
+    raws = [f.payload["raw"] for f in failures if f.payload and "raw" in f.payload]
+    articles = [f.payload["article"] for f in failures if f.payload and "article" in f.payload]
+    if raws:
+        ingest_items.delay(raws)
+    if articles:
+        index_articles_task.delay(articles)
+    unreplayable = [f for f in failures if not f.payload]
+    store.record(unreplayable)
+    print(f"replaying {len(raws)} item(s) and {len(articles)} article(s); {len(unreplayable)} not replayable kept")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsworker", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("services", help="start/stop local Redis and Elasticsearch (no Docker)")
+    p.add_argument("action", choices=["up", "down", "status"])
+    p.set_defaults(func=cmd_services)
+
+    p = sub.add_parser("index", help="create or inspect the Elasticsearch template, index and aliases")
+    p.add_argument("action", choices=["setup", "status"])
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("process", help="normalise + tag in-process (no broker, no Elasticsearch)")
+    p.add_argument("paths", nargs="+", help="files, directories, or - for stdin")
+    p.add_argument("--json", action="store_true", help="one JSON article record per line")
+    p.set_defaults(func=cmd_process)
+
+    p = sub.add_parser("ingest", help="enqueue documents for the workers")
+    p.add_argument("paths", nargs="+", help="files, directories, or - for stdin")
+    p.add_argument("--wait", action="store_true", help="wait until the workers have indexed everything")
+    p.add_argument("--timeout", type=float, default=600, help="seconds --wait waits at most")
+    p.add_argument("--batch-size", type=int, default=50, help="documents per task")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", help="search indexed articles")
+    p.add_argument("query", nargs="*", help="full-text query (empty: newest first)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--lang")
+    p.add_argument("--topic", help="IPTC code (16000000) or label")
+    p.add_argument("--entity", help="entity name, surface form or Wikidata id")
+    p.add_argument("--since", help="YYYY[-MM[-DD]] or ISO timestamp")
+    p.add_argument("--until", help="YYYY[-MM[-DD]] or ISO timestamp")
+    p.add_argument("--size", type=int, default=10)
+    p.add_argument("--sort", choices=["relevance", "date"], default="relevance")
+    p.add_argument("--facets", action="store_true", help="also print counts by language, topic, entity, month")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("worker", help="run a Celery worker (extra arguments go to Celery after --)")
+    p.add_argument("--concurrency", type=int, default=1)
+    p.add_argument("--loglevel", default="INFO")
+    p.add_argument("celery_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("failures", help="list or replay the dead-letter store")
+    p.add_argument("action", choices=["list", "replay"])
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_failures)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args, get_settings()))
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

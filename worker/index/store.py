@@ -1,0 +1,225 @@
+"""Elasticsearch: template, versioned index behind read/write aliases, and the one idempotent bulk writer."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import elasticsearch
+from elasticsearch import Elasticsearch
+
+from worker.article import Article
+from worker.config import Settings
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_ANALYZERS = frozenset({"dutch", "english"})
+# Fields whose change alone does not make a new revision of a stored article.
+VOLATILE_FIELDS = ("ingested_at", "first_seen")
+
+
+class IndexNotReadyError(RuntimeError):
+    """The aliases are missing: run `newsworker index setup` (workers also do it on start)."""
+
+
+@dataclass
+class BulkResult:
+    indexed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"indexed": len(self.indexed), "unchanged": len(self.unchanged), "failed": len(self.failed)}
+
+
+def connect(settings: Settings) -> Elasticsearch:
+    return Elasticsearch(settings.es_hosts, request_timeout=settings.es_timeout, retry_on_timeout=True)
+
+
+def load_template() -> dict[str, Any]:
+    """The full-distribution template (mappings + settings) shipped with the package."""
+    text = resources.files("worker.index").joinpath("templates/articles.json").read_text("utf-8")
+    template: dict[str, Any] = json.loads(text)
+    template.pop("_comment", None)
+    return template
+
+
+def without_language_analyzers(mappings: dict[str, Any]) -> dict[str, Any]:
+    """The same mappings with `dutch`/`english` analyzers replaced by `standard`, nothing else changed."""
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                k: ("standard" if k in ("analyzer", "search_analyzer") and v in LANGUAGE_ANALYZERS else walk(v))
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    result: dict[str, Any] = walk(copy.deepcopy(mappings))
+    return result
+
+
+def cluster_modules(es: Elasticsearch) -> set[str]:
+    """Modules present on every node (an analyzer is only usable when all nodes have it)."""
+    info = es.nodes.info(metric="plugins")
+    per_node = [{m["name"] for m in node.get("modules", [])} for node in info["nodes"].values()]
+    return set.intersection(*per_node) if per_node else set()
+
+
+def server_version(es: Elasticsearch) -> str:
+    # The minimal distribution has no rest-root module, so `GET /` is unavailable: ask the nodes API.
+    info = es.nodes.info(node_id="_local", metric="_none")
+    return str(next(iter(info["nodes"].values()))["version"])
+
+
+def index_template_body(es: Elasticsearch, settings: Settings) -> tuple[dict[str, Any], bool]:
+    """Template body for this cluster and whether the language analyzers are used."""
+    template = load_template()
+    has_analyzers = "analysis-common" in cluster_modules(es)
+    mappings = template["mappings"]
+    if not has_analyzers:
+        log.warning(
+            "Elasticsearch lacks the analysis-common module: dutch/english analyzers replaced by standard "
+            "(stemming off; the full distribution, e.g. the Docker image, has them)"
+        )
+        mappings = without_language_analyzers(mappings)
+    index_settings = {
+        **template["settings"],
+        "number_of_shards": settings.index_shards,
+        "number_of_replicas": settings.index_replicas,
+    }
+    return {"settings": index_settings, "mappings": mappings}, has_analyzers
+
+
+def setup_index(es: Elasticsearch, settings: Settings) -> dict[str, Any]:
+    """Idempotent: put the composable template, create the first generation with both aliases if absent."""
+    body, has_analyzers = index_template_body(es, settings)
+    version = load_template()["template_version"]
+    pattern = f"{settings.read_alias}-*"
+    es.indices.put_index_template(
+        name=settings.read_alias,
+        index_patterns=[pattern],
+        template=body,
+        priority=200,
+        version=version,
+        meta={"description": "newsworker articles", "language_analyzers": has_analyzers},
+    )
+    created = None
+    if not es.indices.exists_alias(name=settings.write_alias):
+        created = f"{settings.read_alias}-000001"
+        try:
+            es.indices.create(
+                index=created,
+                aliases={settings.read_alias: {}, settings.write_alias: {"is_write_index": True}},
+            )
+        except elasticsearch.BadRequestError as exc:
+            # Another worker created it between our check and our create: that is the state we wanted.
+            if exc.error != "resource_already_exists_exception":
+                raise
+            created = None
+    else:
+        # Additive mapping changes (new fields) reach the live write index; conflicting ones raise.
+        es.indices.put_mapping(index=settings.write_alias, **body["mappings"])
+    return {
+        "template": settings.read_alias,
+        "template_version": version,
+        "created_index": created,
+        "language_analyzers": has_analyzers,
+    }
+
+
+def revision_hash(article: Article) -> str:
+    """What makes a stored article different: everything except when we saw it."""
+    data = article.model_dump(mode="json", exclude=set(VOLATILE_FIELDS))
+    data.get("enrichment", {}).pop("tagged_at", None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def existing_revisions(es: Elasticsearch, settings: Settings, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Where each already-stored id lives and its revision, in one request for the whole batch.
+
+    After a rollover an article may live in an older generation; updates go there, not to a new copy.
+    """
+    if not ids:
+        return {}
+    try:
+        response = es.search(
+            index=settings.read_alias,
+            query={"ids": {"values": ids}},
+            source_includes=["first_seen"],
+            docvalue_fields=[{"field": "revision"}],
+            size=len(ids),
+        )
+    except elasticsearch.NotFoundError as exc:
+        raise IndexNotReadyError(f"alias {settings.read_alias} missing: run `newsworker index setup`") from exc
+    found: dict[str, dict[str, Any]] = {}
+    for hit in response["hits"]["hits"]:
+        found[hit["_id"]] = {
+            "index": hit["_index"],
+            "first_seen": hit["_source"].get("first_seen"),
+            "revision": (hit.get("fields", {}).get("revision") or [None])[0],
+        }
+    return found
+
+
+def document(article: Article, *, first_seen: str | None) -> dict[str, Any]:
+    doc = article.model_dump(mode="json")
+    if first_seen:
+        doc["first_seen"] = first_seen
+    doc["revision"] = revision_hash(article)
+    return doc
+
+
+def index_articles(es: Elasticsearch, settings: Settings, articles: list[Article]) -> BulkResult:
+    """Write a batch idempotently: same id -> same document; an unchanged article is not rewritten."""
+    result = BulkResult()
+    latest: dict[str, Article] = {a.id: a for a in articles}  # a batch may carry the same article twice
+    existing = existing_revisions(es, settings, list(latest))
+    operations: list[dict[str, Any]] = []
+    for article_id, article in latest.items():
+        stored = existing.get(article_id)
+        if stored and stored["revision"] == revision_hash(article):
+            result.unchanged.append(article_id)
+            continue
+        target = stored["index"] if stored else settings.write_alias
+        operations.append({"index": {"_index": target, "_id": article_id}})
+        operations.append(document(article, first_seen=stored["first_seen"] if stored else None))
+    if not operations:
+        return result
+    response = es.bulk(operations=operations)
+    for item in response["items"]:
+        outcome = item["index"]
+        if outcome.get("error"):
+            error = outcome["error"]
+            result.failed.append((outcome["_id"], f"{error.get('type')}: {error.get('reason')}"))
+        else:
+            result.indexed.append(outcome["_id"])
+    return result
+
+
+def index_status(es: Elasticsearch, settings: Settings) -> dict[str, Any]:
+    """Aliases, generations, document counts and versions: what `newsworker index status` prints."""
+    aliases = es.indices.get_alias(name=f"{settings.read_alias},{settings.write_alias}", ignore_unavailable=True)
+    generations = []
+    for index_name, data in sorted(aliases.body.items()):
+        count = es.count(index=index_name)["count"]
+        names = data.get("aliases", {})
+        write = bool(names.get(settings.write_alias, {}).get("is_write_index"))
+        generations.append({"index": index_name, "docs": count, "aliases": sorted(names), "is_write_index": write})
+    health = es.cluster.health()
+    return {
+        "server_version": server_version(es),
+        "client_version": ".".join(str(p) for p in elasticsearch.__versionstr__.split(".")),
+        "cluster_status": health["status"],
+        "read_alias": settings.read_alias,
+        "write_alias": settings.write_alias,
+        "generations": generations,
+        "language_analyzers": "analysis-common" in cluster_modules(es),
+    }

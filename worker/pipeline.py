@@ -1,0 +1,98 @@
+"""The pipeline's stages composed: RawItems in, indexed Articles out, every failure kept with its reason."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from elasticsearch import Elasticsearch
+
+from worker.article import Article, RawItem
+from worker.config import Settings
+from worker.failures import Failure
+from worker.index.store import BulkResult, index_articles
+from worker.normalise import NormaliseError, normalise
+from worker.tagging import tag_articles
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Processed:
+    articles: list[Article] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+
+def normalise_items(items: Sequence[RawItem]) -> Processed:
+    """Normalise each item on its own: one bad item is recorded, never fatal to the batch."""
+    out = Processed()
+    for item in items:
+        try:
+            out.articles.append(normalise(item))
+        except NormaliseError as exc:
+            out.failures.append(
+                Failure(
+                    stage="normalise",
+                    reason=str(exc),
+                    source=item.source,
+                    payload={"raw": item.model_dump(mode="json")},
+                )
+            )
+    return out
+
+
+def tag_isolating(articles: list[Article]) -> Processed:
+    """Tag the batch at once; if that raises, tag one by one so only the article at fault is set aside."""
+    if not articles:
+        return Processed()
+    try:
+        return Processed(articles=tag_articles(articles))
+    except Exception:
+        log.exception("tagging a batch of %d failed; retrying one by one", len(articles))
+    out = Processed()
+    for article in articles:
+        try:
+            out.articles += tag_articles([article])
+        except Exception as exc:
+            out.failures.append(
+                Failure(
+                    stage="tag",
+                    reason=f"{type(exc).__name__}: {exc}",
+                    item_id=article.id,
+                    source=article.source,
+                    payload={"article": article.model_dump(mode="json")},
+                )
+            )
+    return out
+
+
+def process_items(items: Sequence[RawItem]) -> Processed:
+    """Normalise and tag (no I/O): what `newsworker process` prints and what workers index."""
+    normalised = normalise_items(items)
+    tagged = tag_isolating(normalised.articles)
+    return Processed(articles=tagged.articles, failures=normalised.failures + tagged.failures)
+
+
+def store_articles(es: Elasticsearch, settings: Settings, articles: list[Article]) -> tuple[BulkResult, list[Failure]]:
+    """Bulk-write in batches; per-document rejections become failures carrying the article for replay."""
+    total = BulkResult()
+    failures: list[Failure] = []
+    by_id = {a.id: a for a in articles}
+    for start in range(0, len(articles), settings.bulk_batch_size):
+        result = index_articles(es, settings, articles[start : start + settings.bulk_batch_size])
+        total.indexed += result.indexed
+        total.unchanged += result.unchanged
+        total.failed += result.failed
+        for article_id, reason in result.failed:
+            article = by_id[article_id]
+            failures.append(
+                Failure(
+                    stage="index",
+                    reason=reason,
+                    item_id=article_id,
+                    source=article.source,
+                    payload={"article": article.model_dump(mode="json")},
+                )
+            )
+    return total, failures
