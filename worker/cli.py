@@ -170,6 +170,13 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_api(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    uvicorn.run("worker.api:app", host=args.host or settings.api_host, port=args.port or settings.api_port)
+    return 0
+
+
 def cmd_failures(args: argparse.Namespace, settings: Settings) -> int:
     from worker.tasks import failure_store, index_articles_task, ingest_items
 
@@ -237,6 +244,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--loglevel", default="INFO")
     p.add_argument("celery_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("api", help="serve the HTTP API (search, trends, health, metrics, document intake)")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_api)
 
     p = sub.add_parser("failures", help="list or replay the dead-letter store")
     p.add_argument("action", choices=["list", "replay"])
