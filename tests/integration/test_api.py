@@ -1,0 +1,58 @@
+"""The HTTP API on the real services."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from elasticsearch import Elasticsearch
+from fastapi.testclient import TestClient
+
+from worker.api import app
+from worker.config import Settings
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def client(es: Elasticsearch) -> TestClient:
+    return TestClient(app)
+
+
+def test_health_reports_every_dependency(client: TestClient) -> None:
+    response = client.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["redis"] == "ok"
+    assert body["elasticsearch"] in ("green", "yellow")
+
+
+def test_posted_document_is_indexed_and_searchable(
+    client: TestClient, celery_worker: None, es: Elasticsearch, settings: Settings
+) -> None:
+    text = "date 2023-09-12\ntitle Storm in Zeeland\n\nEen zware storm trok dinsdag over Zeeland en Vlissingen."
+    response = client.post("/documents", content=text, headers={"content-type": "text/plain"})
+    assert response.status_code == 202
+    deadline = time.monotonic() + 120
+    total = 0
+    while time.monotonic() < deadline and not total:
+        es.indices.refresh(index=settings.read_alias)
+        total = client.get("/search", params={"q": "storm Zeeland"}).json()["total"]
+        time.sleep(0.5)
+    assert total == 1
+    hit = client.get("/search", params={"q": "storm", "since": "2023-09", "until": "2023-09"}).json()["hits"][0]
+    assert hit["published_at"] == "2023-09-12"
+    assert client.get(f"/articles/{hit['id']}").json()["title"] == "Storm in Zeeland"
+    assert client.get("/articles/does-not-exist").status_code == 404
+
+
+def test_metrics_are_prometheus_text(client: TestClient) -> None:
+    text = client.get("/metrics").text
+    assert 'newsworker_up{dependency="redis"} 1' in text
+    assert "# TYPE newsworker_articles gauge" in text
+
+
+def test_bad_date_is_a_client_error(client: TestClient) -> None:
+    assert client.get("/search", params={"since": "yesterday-ish"}).status_code == 422
+    assert client.post("/documents", content="  ", headers={"content-type": "text/plain"}).status_code == 422
