@@ -170,6 +170,29 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_retag(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.index.store import connect, iter_ids, languages_present, stale_enrichment_query
+    from worker.search import SearchQuery, build_query
+    from worker.tagging import enrichment_version, model_versions
+    from worker.tasks import retag_task
+
+    es = connect(settings)
+    if args.query is not None:
+        query = build_query(SearchQuery(text=args.query))
+    else:
+        current = {lang: enrichment_version(model_versions(lang)) for lang in languages_present(es, settings)}
+        query = stale_enrichment_query(current)
+    tasks = [retag_task.delay(ids) for ids in iter_ids(es, settings, query, batch=args.batch_size)]
+    print(f"enqueued {len(tasks)} re-tagging batch(es)")
+    if args.wait:
+        counts = [t.get(timeout=args.timeout) for t in tasks]
+        print(
+            f"re-tagged {sum(c['indexed'] for c in counts)}, unchanged {sum(c['unchanged'] for c in counts)}, "
+            f"failed {sum(c['failed'] for c in counts)}"
+        )
+    return 0
+
+
 def cmd_api(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -244,6 +267,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--loglevel", default="INFO")
     p.add_argument("celery_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("retag", help="re-tag stored articles tagged by older models (or matching --query)")
+    p.add_argument("--query", help="re-tag the articles matching this full-text query, whatever their version")
+    p.add_argument("--batch-size", type=int, default=200)
+    p.add_argument("--wait", action="store_true")
+    p.add_argument("--timeout", type=float, default=3600)
+    p.set_defaults(func=cmd_retag)
 
     p = sub.add_parser("api", help="serve the HTTP API (search, trends, health, metrics, document intake)")
     p.add_argument("--host")

@@ -11,7 +11,7 @@ from elasticsearch import Elasticsearch
 from worker.article import Article, RawItem
 from worker.config import Settings
 from worker.failures import Failure
-from worker.index.store import BulkResult, index_articles
+from worker.index.store import BulkResult, index_articles, stored_articles
 from worker.normalise import NormaliseError, normalise
 from worker.tagging import tag_articles
 
@@ -72,6 +72,17 @@ def process_items(items: Sequence[RawItem]) -> Processed:
     normalised = normalise_items(items)
     tagged = tag_isolating(normalised.articles)
     return Processed(articles=tagged.articles, failures=normalised.failures + tagged.failures)
+
+
+def fetch_articles(es: Elasticsearch, settings: Settings, ids: list[str]) -> tuple[list[Article], list[Failure]]:
+    """Stored articles by id, as records; a stored document that no longer validates is a failure."""
+    articles, failures = [], []
+    for article_id, source in stored_articles(es, settings, ids).items():
+        try:
+            articles.append(Article.model_validate(source))
+        except ValueError as exc:
+            failures.append(Failure(stage="decode", reason=str(exc).splitlines()[0], item_id=article_id))
+    return articles, failures
 
 
 def store_articles(es: Elasticsearch, settings: Settings, articles: list[Article]) -> tuple[BulkResult, list[Failure]]:

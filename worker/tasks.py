@@ -17,7 +17,7 @@ from worker.article import Article, RawItem
 from worker.config import Settings, get_settings
 from worker.failures import Failure, FailureStore
 from worker.index.store import connect, setup_index
-from worker.pipeline import process_items, store_articles
+from worker.pipeline import fetch_articles, process_items, store_articles, tag_isolating
 
 log = logging.getLogger(__name__)
 
@@ -122,3 +122,11 @@ def index_articles_task(self: Task, payloads: list[dict[str, Any]]) -> dict[str,
         except ValidationError as exc:
             failures.append(Failure(stage="decode", reason=str(exc).splitlines()[0], payload={"article": payload}))
     return _store(self, articles, failures)
+
+
+@app.task(bind=True, name="newsworker.retag", acks_late=True)
+def retag_task(self: Task, ids: list[str]) -> dict[str, int]:
+    """Re-tag stored articles with the current models (after a model upgrade) and write them back."""
+    articles, failures = fetch_articles(es_client(), get_settings(), ids)
+    tagged = tag_isolating(articles)
+    return _store(self, tagged.articles, failures + tagged.failures)

@@ -6,6 +6,7 @@ import copy
 import hashlib
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -167,6 +168,49 @@ def existing_revisions(es: Elasticsearch, settings: Settings, ids: list[str]) ->
             "revision": (hit.get("fields", {}).get("revision") or [None])[0],
         }
     return found
+
+
+def stored_articles(es: Elasticsearch, settings: Settings, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """`_source` of stored articles by id (through the read alias, so any generation)."""
+    if not ids:
+        return {}
+    response = es.search(
+        index=settings.read_alias, query={"ids": {"values": ids}}, source_excludes=["revision"], size=len(ids)
+    )
+    return {hit["_id"]: hit["_source"] for hit in response["hits"]["hits"]}
+
+
+def stale_enrichment_query(current: dict[str, str]) -> dict[str, Any]:
+    """Articles whose enrichment version is not the current one for their language."""
+    stale = [
+        {
+            "bool": {
+                "filter": [{"term": {"language": language}}],
+                "must_not": [{"term": {"enrichment.version": version}}],
+            }
+        }
+        for language, version in sorted(current.items())
+    ]
+    return {"bool": {"should": stale, "minimum_should_match": 1}}
+
+
+def iter_ids(es: Elasticsearch, settings: Settings, query: dict[str, Any], batch: int = 500) -> Iterator[list[str]]:
+    """Ids matching a query, in batches, with search_after on _id order (stable under concurrent writes)."""
+    after: list[Any] | None = None
+    while True:
+        response = es.search(
+            index=settings.read_alias, query=query, size=batch, source=False, sort=[{"id": "asc"}], search_after=after
+        )
+        hits = response["hits"]["hits"]
+        if not hits:
+            return
+        yield [hit["_id"] for hit in hits]
+        after = hits[-1]["sort"]
+
+
+def languages_present(es: Elasticsearch, settings: Settings) -> list[str]:
+    response = es.search(index=settings.read_alias, size=0, aggs={"l": {"terms": {"field": "language", "size": 200}}})
+    return [str(b["key"]) for b in response["aggregations"]["l"]["buckets"]]
 
 
 def document(article: Article, *, first_seen: str | None) -> dict[str, Any]:
