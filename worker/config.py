@@ -37,6 +37,17 @@ class Settings(BaseSettings):
     es_port: int = Field(default=9200, description="Port of the Elasticsearch that `services up` starts.")
     api_host: str = Field(default="127.0.0.1", description="Bind address of the HTTP API.")
     api_port: int = Field(default=8000, description="Port of the HTTP API.")
+    topic_threshold: float = Field(
+        default=0.4,
+        description="Calibrated score (0-1) a topic needs to be assigned; the primary topic is the highest.",
+    )
+    topic_max: int = Field(default=4, description="Most built-in topics per article (user-rule topics come on top).")
+    topic_rules_path: Path | None = Field(
+        default=None,
+        description="YAML file of user-defined topic rules (keywords/phrases/entities per language), "
+        "applied after the built-in IPTC topics; see config/topics.example.yaml.",
+    )
+    keywords_max: int = Field(default=8, description="Most key phrases kept per article.")
 
     @property
     def es_hosts(self) -> list[str]:

@@ -1,0 +1,50 @@
+"""Behaviour of the keyword stage: a handful of content phrases, never stopwords."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from worker.article import Article
+from worker.tagging.keywords import STOP_WORDS, extract_keywords, tag_keywords
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_915c5c8c3194a4b4.txt"
+
+ENGLISH = (
+    "Heatwave pushes UK power prices to record",
+    "Wholesale electricity prices in the UK hit a record on Tuesday as a heatwave drove up demand for air "
+    "conditioning and wind output fell. National Grid said the system remained secure. Traders expect "
+    "electricity prices to stay high while the heatwave lasts into the weekend.",
+)
+
+
+def seed_article() -> Article:
+    body = SEED.read_text(encoding="utf-8")
+    return Article(id="s", source="seed", title="", body=body, content_hash="h", language="nl")
+
+
+def test_seed_keywords_name_afghanistan_and_the_troops() -> None:
+    (tagged,) = tag_keywords([seed_article()])
+    lowered = [k.lower() for k in tagged.keywords]
+    assert 3 <= len(tagged.keywords) <= 8
+    assert any("afghanistan" in k for k in lowered)
+    assert any(w in k for k in lowered for w in ("troepen", "militairen", "soldaten", "terugtrekking"))
+
+
+def test_no_phrase_is_or_starts_or_ends_with_a_stopword() -> None:
+    for title, body, language in ((*ENGLISH, "en"), ("", seed_article().body, "nl")):
+        stop = STOP_WORDS[language]
+        for phrase in extract_keywords(title, body, language):
+            words = phrase.lower().split()
+            assert words and words[0] not in stop and words[-1] not in stop, phrase
+
+
+def test_keywords_are_distinct_and_limited() -> None:
+    keywords = extract_keywords(*ENGLISH, "en", limit=3)
+    assert len(keywords) == 3
+    assert len({k.lower() for k in keywords}) == 3
+    assert any("electricity prices" in k.lower() or "heatwave" in k.lower() for k in keywords)
+
+
+def test_empty_text_gives_no_keywords() -> None:
+    assert extract_keywords("", "", "en") == []
+    assert extract_keywords("", "De en het, of: 12 %.", "nl") == []

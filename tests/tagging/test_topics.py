@@ -1,0 +1,156 @@
+"""Behaviour of the topic stage: IPTC topics with calibrated scores, Dutch labels, user rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from worker.article import Article, Entity
+from worker.config import Settings
+from worker.tagging import topics as topics_module
+from worker.tagging.iptc import iptc_attribution, iptc_codes, topic_label
+from worker.tagging.topic_rules import TopicRulesError, load_rules, parse_rules
+from worker.tagging.topics import tag_topics, topic_model_version
+
+REPO = Path(__file__).resolve().parents[2]
+SEED = REPO / "seeds" / "000_915c5c8c3194a4b4.txt"
+
+SPORTS_EN = (
+    "Arsenal beat Chelsea 3-1 in the Premier League",
+    "Bukayo Saka scored twice as Arsenal came from behind to beat Chelsea 3-1 at the Emirates Stadium on "
+    "Sunday. The winger equalised before half-time and the striker added a late third goal. The victory "
+    "keeps the Gunners two points clear at the top of the table, while Chelsea's manager said his team "
+    "lost control of the match after the break.",
+)
+
+
+def article(title: str, body: str, language: str) -> Article:
+    return Article(id="t", source="test", title=title, body=body, content_hash="h", language=language)
+
+
+def use_settings(monkeypatch: pytest.MonkeyPatch, **values: object) -> None:
+    settings = Settings(**values)  # type: ignore[arg-type]
+    monkeypatch.setattr(topics_module, "get_settings", lambda: settings)
+
+
+def test_seed_is_conflict_first_and_politics() -> None:
+    (tagged,) = tag_topics([article("", SEED.read_text(encoding="utf-8"), "nl")])
+    codes = [t.code for t in tagged.topics]
+    assert codes[0] == "16000000"
+    assert "11000000" in codes
+
+
+def test_dutch_article_gets_dutch_labels() -> None:
+    (tagged,) = tag_topics([article("", SEED.read_text(encoding="utf-8"), "nl")])
+    assert tagged.topics[0].label == "conflict, oorlog en vrede"
+    assert all(t.label == topic_label(t.code, "nl") for t in tagged.topics)
+
+
+def test_english_sports_story_is_sport_with_english_label() -> None:
+    (tagged,) = tag_topics([article(*SPORTS_EN, "en")])
+    assert tagged.topics[0].code == "15000000"
+    assert tagged.topics[0].label == "sport"
+
+
+def test_scores_are_calibrated_sorted_and_above_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    seed = article("", SEED.read_text(encoding="utf-8"), "nl")
+    use_settings(monkeypatch, topic_threshold=0.0, topic_max=17)
+    (all_topics,) = tag_topics([seed])
+    scores = [t.score for t in all_topics.topics]
+    assert len(scores) == 17
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= s <= 1.0 for s in scores)
+
+    cut = (scores[0] + scores[1]) / 2  # between the first and second topic
+    use_settings(monkeypatch, topic_threshold=cut)
+    (strict,) = tag_topics([seed])
+    assert [t.code for t in strict.topics] == ["16000000"]
+
+
+def test_topic_max_limits_builtin_topics(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_settings(monkeypatch, topic_threshold=0.0, topic_max=2)
+    (tagged,) = tag_topics([article("", SEED.read_text(encoding="utf-8"), "nl")])
+    assert len(tagged.topics) == 2
+
+
+def test_language_without_model_gets_no_builtin_topics() -> None:
+    (tagged,) = tag_topics([article(*SPORTS_EN, "de")])
+    assert tagged.topics == []
+
+
+def test_returns_copies_and_keeps_input_unchanged() -> None:
+    original = article(*SPORTS_EN, "en")
+    (tagged,) = tag_topics([original])
+    assert original.topics == []
+    assert tagged is not original and tagged.body == original.body
+
+
+RULES = """
+topics:
+  - code: x-afghanistan
+    label: {nl: Afghanistan-dossier, en: Afghanistan file}
+    min_hits: 2
+    keywords:
+      nl: [afghanistan, kaboel, afghaan*]
+  - code: x-premier-league
+    label: Premier League
+    keywords:
+      en: ["premier league", gunners]
+  - code: x-never
+    label: never
+    keywords: [quidditch]
+  - code: x-nato
+    label: NAVO
+    entities: [NAVO]
+"""
+
+
+def test_user_rule_adds_topic_after_builtin_ones(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    rules = tmp_path / "topics.yaml"
+    rules.write_text(RULES, encoding="utf-8")
+    use_settings(monkeypatch, topic_rules_path=rules)
+    seed, sports = tag_topics([article("", SEED.read_text(encoding="utf-8"), "nl"), article(*SPORTS_EN, "en")])
+    seed_codes = [t.code for t in seed.topics]
+    assert seed_codes[0] == "16000000"
+    assert "x-afghanistan" in seed_codes and "x-nato" in seed_codes
+    assert seed_codes.index("x-afghanistan") > seed_codes.index("11000000")
+    assert next(t.label for t in seed.topics if t.code == "x-afghanistan") == "Afghanistan-dossier"
+    sports_codes = [t.code for t in sports.topics]
+    assert "x-premier-league" in sports_codes
+    assert "x-afghanistan" not in sports_codes  # Dutch-only keywords do not fire on English text
+    assert "x-never" not in seed_codes + sports_codes
+
+
+def test_entity_rule_uses_tagged_entities(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    rules = tmp_path / "topics.yaml"
+    rules.write_text(RULES, encoding="utf-8")
+    use_settings(monkeypatch, topic_rules_path=rules)
+    tagged_article = article(*SPORTS_EN, "en").model_copy(
+        update={"entities": [Entity(text="NATO", type="ORG", forms=["NAVO", "NATO"])]}
+    )
+    (tagged,) = tag_topics([tagged_article])
+    assert "x-nato" in [t.code for t in tagged.topics]
+
+
+def test_bad_rules_file_says_what_is_wrong(tmp_path: Path) -> None:
+    with pytest.raises(TopicRulesError, match="topics"):
+        parse_rules({"rules": []}, "my.yaml")
+    with pytest.raises(TopicRulesError, match="code"):
+        parse_rules({"topics": [{"label": "x"}]}, "my.yaml")
+    with pytest.raises(TopicRulesError, match="cannot be read"):
+        load_rules(tmp_path / "missing.yaml")
+
+
+def test_example_rules_file_is_valid() -> None:
+    rules = load_rules(REPO / "config" / "topics.example.yaml")
+    assert {r.code for r in rules} >= {"x-ai", "x-housing"}
+
+
+def test_vocabulary_has_17_codes_with_attribution_and_a_model_version() -> None:
+    assert len(iptc_codes()) == 17
+    assert iptc_codes()[0] == "01000000" and iptc_codes()[-1] == "17000000"
+    assert "CC BY 4.0" in iptc_attribution()
+    assert topic_label("11000000", "en") == "politics and government"
+    assert topic_label("11000000", "nl") == "politiek en overheid"
+    assert topic_model_version().startswith("iptc-linear-")

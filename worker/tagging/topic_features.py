@@ -1,0 +1,195 @@
+"""Text features of the topic model, shared by training (scripts/train_topics.py) and tagging.
+
+Cheap on purpose: one regex pass, dictionary look-ups, no spaCy. Features are lower-cased content
+words, adjacent content-word bigrams, 5-character prefixes and suffixes of long words (Dutch compounds:
+"defensieminister" shares "defen" with "defensie" and "ister" with "minister"), and, per topic, the number
+of hits of a hand-written bilingual cue lexicon, which carries knowledge beyond the small training set.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
+from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP_WORDS
+
+from worker.tagging.iptc import iptc_codes, iptc_topics
+
+LEXICON_PATH = Path(__file__).parent / "data" / "topic_lexicon.yaml"
+
+# Words with internal hyphens/apostrophes stay one token ("navo-lidstaten", "staakt-het-vuren").
+WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+STOP_WORDS = frozenset(w.lower() for w in NL_STOP_WORDS | EN_STOP_WORDS)
+AFFIX_LEN = 5
+TITLE_WEIGHT = 2  # title words count twice: headlines name the subject
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, digits and punctuation dropped."""
+    return WORD_RE.findall(text.lower())
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Cue terms per topic index: exact words, word prefixes ("voetbal*"), suffixes ("*minister"), phrases."""
+
+    exact: dict[str, tuple[int, ...]]
+    prefixes: dict[str, tuple[int, ...]]
+    suffixes: dict[str, tuple[int, ...]]
+    phrases: dict[str, tuple[int, ...]]
+    prefix_lengths: tuple[int, ...]
+    suffix_lengths: tuple[int, ...]
+    phrase_lengths: tuple[int, ...]
+    size: int
+    _cache: dict[str, set[int]] = field(default_factory=dict, compare=False, repr=False)
+
+    def word_topics(self, word: str) -> set[int]:
+        hit: set[int] = set(self.exact.get(word, ()))
+        n = len(word)
+        for k in self.prefix_lengths:
+            if k > n:
+                break
+            hit.update(self.prefixes.get(word[:k], ()))
+        for k in self.suffix_lengths:
+            if k >= n:
+                break
+            hit.update(self.suffixes.get(word[-k:], ()))
+        if "-" in word:
+            for part in word.split("-"):
+                if part != word and len(part) > 2:
+                    hit.update(self.exact.get(part, ()))
+        return hit
+
+    def counts(self, tokens: list[str]) -> np.ndarray:
+        """Hits per topic in a token sequence: each word or phrase counts once per topic it cues."""
+        result = np.zeros(self.size, dtype=np.float32)
+        cache = self._cache
+        if len(cache) > 200_000:  # news vocabulary is Zipfian: a bounded memo keeps look-ups cheap
+            cache.clear()
+        for word in tokens:
+            if word in STOP_WORDS:
+                continue
+            hit = cache.get(word)
+            if hit is None:
+                hit = cache[word] = self.word_topics(word)
+            for i in hit:
+                result[i] += 1.0
+        phrases = self.phrases
+        for n in self.phrase_lengths:
+            for j in range(len(tokens) - n + 1):
+                found = phrases.get(" ".join(tokens[j : j + n]))
+                if found:
+                    for i in found:
+                        result[i] += 1.0
+        return result
+
+
+def _add(table: dict[str, set[int]], key: str, index: int) -> None:
+    table.setdefault(key, set()).add(index)
+
+
+def build_lexicon(terms_by_code: Mapping[str, Iterable[str]], codes: list[str]) -> Lexicon:
+    exact: dict[str, set[int]] = {}
+    prefixes: dict[str, set[int]] = {}
+    suffixes: dict[str, set[int]] = {}
+    phrases: dict[str, set[int]] = {}
+    for code, terms in terms_by_code.items():
+        index = codes.index(code)
+        for raw in terms:
+            term = re.sub(r"\([^)]*\)", " ", str(raw)).strip().lower()
+            if not term:
+                continue
+            if term.startswith("*"):
+                _add(suffixes, term[1:], index)
+            elif term.endswith("*") and " " not in term:
+                _add(prefixes, term[:-1], index)
+            else:
+                toks = words(term.rstrip("*"))
+                if len(toks) == 1:
+                    if toks[0] not in STOP_WORDS:
+                        _add(exact, toks[0], index)
+                elif len(toks) > 1:
+                    _add(phrases, " ".join(toks), index)
+
+    def freeze(table: dict[str, set[int]]) -> dict[str, tuple[int, ...]]:
+        return {k: tuple(sorted(v)) for k, v in table.items()}
+
+    return Lexicon(
+        exact=freeze(exact),
+        prefixes=freeze(prefixes),
+        suffixes=freeze(suffixes),
+        phrases=freeze(phrases),
+        prefix_lengths=tuple(sorted({len(k) for k in prefixes})),
+        suffix_lengths=tuple(sorted({len(k) for k in suffixes})),
+        phrase_lengths=tuple(sorted({k.count(" ") + 1 for k in phrases})),
+        size=len(codes),
+    )
+
+
+@lru_cache(maxsize=1)
+def topic_lexicon() -> Lexicon:
+    """The bilingual cue lexicon plus the English labels of IPTC's narrower concepts."""
+    codes = iptc_codes()
+    written = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    terms: dict[str, list[str]] = {code: [] for code in codes}
+    for code, by_language in written.items():
+        for language_terms in by_language.values():
+            terms[str(code)].extend(language_terms)
+    for code, topic in iptc_topics().items():
+        terms[code].append(topic.label_en)
+        terms[code].extend(topic.narrower_en)
+    return build_lexicon(terms, codes)
+
+
+def sparse_features(title: str, body: str) -> tuple[Counter[str], list[str]]:
+    """Feature counts of a text, and its full token sequence (for the lexicon)."""
+    title_tokens = words(title)
+    body_tokens = words(body)
+    counts: Counter[str] = Counter()
+    for tokens, weight in ((title_tokens, TITLE_WEIGHT), (body_tokens, 1)):
+        previous = ""
+        for word in tokens:
+            if word in STOP_WORDS or len(word) < 2:
+                previous = ""
+                continue
+            counts["w|" + word] += weight
+            n = len(word)
+            if n >= AFFIX_LEN + 2:
+                counts["p|" + word[:AFFIX_LEN]] += weight
+                if n >= AFFIX_LEN + 3:
+                    counts["s|" + word[-AFFIX_LEN:]] += weight
+            if previous:
+                counts["b|" + previous + " " + word] += weight
+            previous = word
+    return counts, title_tokens + title_tokens + body_tokens
+
+
+def dense_features(lexicon_counts: np.ndarray) -> np.ndarray:
+    """Per topic: log hit count and share of all hits, so both strength and focus count."""
+    total = float(lexicon_counts.sum())
+    share = lexicon_counts / (total + 1.0)
+    return np.concatenate([np.log1p(lexicon_counts), share * 2.0]).astype(np.float32)
+
+
+def weighted(counts: Counter[str], vocabulary: dict[str, int]) -> tuple[list[int], np.ndarray]:
+    """Known features as (indices, sublinear tf values), L2-normalised."""
+    indices: list[int] = []
+    values: list[float] = []
+    for feature, count in counts.items():
+        index = vocabulary.get(feature)
+        if index is not None:
+            indices.append(index)
+            values.append(1.0 + math.log(count))
+    array = np.asarray(values, dtype=np.float32)
+    norm = float(np.sqrt((array * array).sum())) if values else 0.0
+    if norm > 0:
+        array /= norm
+    return indices, array
