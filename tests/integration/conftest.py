@@ -43,7 +43,10 @@ def es(settings: Settings, redis_client: redis.Redis) -> Iterator[Elasticsearch]
         pytest.fail(f"Elasticsearch at {settings.es_url} is not reachable ({exc}); start it: newsworker services up")
     setup_index(client, settings)
     yield client
-    client.indices.delete(index=f"{settings.read_alias}-*", ignore_unavailable=True)
+    # Wildcard deletes are refused (action.destructive_requires_name): name each generation.
+    generations = list(client.indices.get(index=f"{settings.read_alias}-*").body)
+    if generations:
+        client.indices.delete(index=",".join(generations))
     client.indices.delete_index_template(name=settings.read_alias)
     for url in (settings.broker_url, settings.result_backend, settings.redis_url):
         redis.Redis.from_url(url).flushdb()

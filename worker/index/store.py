@@ -107,7 +107,8 @@ def setup_index(es: Elasticsearch, settings: Settings) -> dict[str, Any]:
     es.indices.put_index_template(
         name=settings.read_alias,
         index_patterns=[pattern],
-        template=body,
+        # Every generation joins the read alias, including those a rollover creates.
+        template={**body, "aliases": {settings.read_alias: {}}},
         priority=200,
         version=version,
         meta={"description": "newsworker articles", "language_analyzers": has_analyzers},
