@@ -30,8 +30,38 @@ class ConllDocument:
     sentences: list[Sentence] = field(default_factory=list)
 
 
+_MARKUP = re.compile(r"\[(PER|ORG|LOC|MISC) ([^\]]+)\]|(\S+)")
+
+
+def read_markup(path: Path) -> list[ConllDocument]:
+    """Hand-annotated text: `[PER Joe Biden] said ...`, a sentence a line, blank lines between articles,
+    tokens separated by spaces, '#' comment lines."""
+    documents: list[ConllDocument] = [ConllDocument()]
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        if not line.strip():
+            if documents[-1].sentences:
+                documents.append(ConllDocument())
+            continue
+        sentence: Sentence = []
+        for match in _MARKUP.finditer(line):
+            if match.group(3):
+                sentence.append((match.group(3), "O"))
+                continue
+            for i, token in enumerate(match.group(2).split()):
+                sentence.append((token, f"{'B' if i == 0 else 'I'}-{match.group(1)}"))
+        documents[-1].sentences.append(sentence)
+    return [d for d in documents if d.sentences]
+
+
 def read_conll(path: Path) -> list[ConllDocument]:
-    """Documents (split on -DOCSTART-; one document if there is none) of sentences of (token, tag)."""
+    """Documents (split on -DOCSTART-; each sentence one if there is none) of sentences of (token, tag).
+
+    A `.txt` file is read as hand-annotated markup (`read_markup`).
+    """
+    if path.suffix == ".txt":
+        return read_markup(path)
     documents: list[ConllDocument] = [ConllDocument()]
     sentence: Sentence = []
     for raw in path.read_text(encoding="utf-8").splitlines():
@@ -54,22 +84,21 @@ def read_conll(path: Path) -> list[ConllDocument]:
         sentence.append((token, tag))
     if sentence:
         documents[-1].sentences.append(sentence)
+    if len(documents) == 1:  # no -DOCSTART- (WikiANN): unrelated sentences, each its own document
+        return [ConllDocument([s]) for s in documents[0].sentences]
     return [d for d in documents if d.sentences]
 
 
 def split_documents(documents: Sequence[ConllDocument], part: str) -> list[ConllDocument]:
     """The project's fixed split of a dev file: even documents 'dev' (tuning), odd documents 'test' (held out).
 
-    Files without -DOCSTART- (WikiANN) are one document; they are split by sentence the same way.
+    In files without -DOCSTART- (WikiANN) every sentence is a document, so they are split by sentence.
     """
     if part == "all":
         return list(documents)
     if part not in ("dev", "test"):
         raise ValueError(f"split must be 'all', 'dev' or 'test', not {part!r}")
     parity = 0 if part == "dev" else 1
-    if len(documents) == 1:
-        sents = [s for i, s in enumerate(documents[0].sentences) if i % 2 == parity]
-        return [ConllDocument(sents)]
     return [d for i, d in enumerate(documents) if i % 2 == parity]
 
 
@@ -95,8 +124,15 @@ class Scores:
     fp: Counter[str] = field(default_factory=Counter)
     fn: Counter[str] = field(default_factory=Counter)
 
-    def add(self, gold: Iterable[Span], predicted: Iterable[Span]) -> None:
+    def add(self, gold: Iterable[Span], predicted: Iterable[Span], lenient: bool = False) -> None:
         gold_set, pred_set = set(gold), set(predicted)
+        if lenient:  # an overlapping span of the same type counts as found (boundary conventions differ)
+            for p in sorted(pred_set - gold_set):
+                match = next((g for g in sorted(gold_set - pred_set)
+                              if g[2] == p[2] and g[0] < p[1] and p[0] < g[1]), None)
+                if match is not None:
+                    gold_set.discard(match)
+                    gold_set.add(p)
         for span in gold_set & pred_set:
             self.tp[span[2]] += 1
         for span in pred_set - gold_set:
@@ -130,28 +166,42 @@ def sentences_of(documents: Sequence[ConllDocument]) -> list[Sentence]:
 
 def evaluate(
     language: str,
-    sentences: Sequence[Sentence],
+    documents: Sequence[ConllDocument],
     *,
     use_gazetteer: bool | None = None,
+    use_rules: bool | None = None,
     model: str | None = None,
     ignore: Sequence[str] = (),
+    whole_documents: bool = False,
+    lenient: bool = False,
+    naive: bool = False,
 ) -> Scores:
-    """Score the entity stage's span finder (model + gazetteer + label mapping) on gold-tokenised sentences."""
+    """Score the entity stage's span finder (model + rules + gazetteer + label mapping) on gold tokens.
+
+    By default each sentence is a text; with `whole_documents` each CoNLL document is one text, as the stage
+    sees an article (document-level rules can then work).
+    """
     from spacy.tokens import Doc
 
     from worker.tagging import entities
 
-    nlp = entities.load_pipeline(language, use_gazetteer=use_gazetteer, model=model)
+    nlp = entities.load_pipeline(language, use_gazetteer=use_gazetteer, use_rules=use_rules, model=model)
+    units: list[list[Sentence]] = (
+        [d.sentences for d in documents] if whole_documents else [[s] for d in documents for s in d.sentences]
+    )
     scores = Scores()
-    docs = (Doc(nlp.vocab, words=[tok for tok, _ in s]) for s in sentences)
-    for sentence, doc in zip(sentences, nlp.pipe(docs, batch_size=256), strict=True):
-        gold = [sp for sp in tags_to_spans([tag for _, tag in sentence]) if sp[2] not in ignore]
-        pred = [
-            (start, end, label)
-            for start, end, label in entities.mapped_spans(doc)
-            if label not in ignore
-        ]
-        scores.add(gold, pred)
+
+    def to_doc(unit: list[Sentence]) -> Doc:
+        words = [tok for sent in unit for tok, _ in sent]
+        starts = [i == 0 for sent in unit for i in range(len(sent))]
+        return Doc(nlp.vocab, words=words, sent_starts=starts)
+
+    for unit, doc in zip(units, nlp.pipe((to_doc(u) for u in units), batch_size=64), strict=True):
+        tags = [tag for sent in unit for _, tag in sent]
+        gold = [sp for sp in tags_to_spans(tags) if sp[2] not in ignore]
+        pred = [(start, end, label) for start, end, label in entities.mapped_spans(doc, language, naive=naive)
+                if label not in ignore]
+        scores.add(gold, pred, lenient=lenient)
     return scores
 
 
@@ -226,22 +276,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--ignore", action="append", default=[],
                         help="entity type to leave out of gold and predictions (e.g. MISC for WikiANN)")
     parser.add_argument("--model", help="model name or path instead of the Settings preference order")
-    parser.add_argument("--gazetteer", choices=["on", "off", "default"], default="default",
-                        help="force the gazetteer on/off (default: as configured)")
-    parser.add_argument("--compare-gazetteer", action="store_true", help="print scores with and without it")
+    parser.add_argument("--gazetteer", choices=["on", "off"], help="force the gazetteer ruler on/off")
+    parser.add_argument("--rules", choices=["on", "off"], help="force the entity rules on/off")
+    parser.add_argument("--compare", action="store_true",
+                        help="print scores for the model alone, +rules, +gazetteer, +both")
+    parser.add_argument("--sentences", action="store_true",
+                        help="tag each sentence alone (default: each CoNLL document as one text, like an article)")
+    parser.add_argument("--lenient", action="store_true",
+                        help="count a prediction overlapping a gold entity of the same type as correct")
     parser.add_argument("--speed", action="store_true", help="also measure throughput (bare model vs stage)")
     args = parser.parse_args(argv)
 
     documents = split_documents(read_conll(args.file), args.split)
     sentences = sentences_of(documents)
-    print(f"{args.file} [{args.split}]: {len(sentences)} sentences, {sum(map(len, sentences))} tokens")
-    settings = [None] if not args.compare_gazetteer else [False, True]
-    if args.gazetteer != "default" and not args.compare_gazetteer:
-        settings = [args.gazetteer == "on"]
-    for use in settings:
+    print(f"{args.file} [{args.split}]: {len(documents)} documents, {len(sentences)} sentences, "
+          f"{sum(map(len, sentences))} tokens")
+
+    def flag(value: str | None) -> bool | None:
+        return None if value is None else value == "on"
+
+    variants: list[tuple[str, bool | None, bool | None, bool]] = [
+        ("as configured", flag(args.gazetteer), flag(args.rules), False)
+    ]
+    if args.compare:
+        variants = [("model, labels mapped naively", False, False, True),
+                    ("model + type corrections (gazetteer/name list)", False, False, False),
+                    ("  + rules", False, True, False), ("  + gazetteer matches", True, False, False),
+                    ("  + rules + gazetteer matches", True, True, False)]
+    for label, gaz, rules, naive in variants:
         t0 = time.perf_counter()
-        scores = evaluate(args.lang, sentences, use_gazetteer=use, model=args.model, ignore=args.ignore)
-        label = {None: "as configured", True: "with gazetteer", False: "without gazetteer"}[use]
+        scores = evaluate(args.lang, documents, use_gazetteer=gaz, use_rules=rules, model=args.model,
+                          ignore=args.ignore, whole_documents=not args.sentences, lenient=args.lenient,
+                          naive=naive)
         print(f"\n{label} ({time.perf_counter() - t0:.1f} s)")
         print(scores.table())
     if args.speed:

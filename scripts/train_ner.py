@@ -38,8 +38,13 @@ TARGET = ROOT / "worker" / "models" / "nl_ner"
 MODEL_NAME = "newsworker_ner"
 
 
-def to_docbin(sentences: list[Sentence], path: Path, sentences_per_doc: int = 8) -> int:
-    """Write sentences as spaCy Docs (a few sentences each, like `spacy convert -n`) to a .spacy file."""
+def to_docbin(sentences: list[Sentence], path: Path, sentences_per_doc: int = 8,
+              partial: frozenset[int] = frozenset()) -> int:
+    """Write sentences as spaCy Docs (a few sentences each, like `spacy convert -n`) to a .spacy file.
+
+    Sentences whose index is in `partial` are silver data without MISC (WikiANN): their capitalised
+    tokens outside an entity are marked missing rather than O, so the model is not taught "MISC is O".
+    """
     import spacy
     from spacy.tokens import Doc, DocBin
 
@@ -51,13 +56,16 @@ def to_docbin(sentences: list[Sentence], path: Path, sentences_per_doc: int = 8)
         sent_starts = [j == 0 for sent in chunk for j in range(len(sent))]
         doc = Doc(vocab, words=words, sent_starts=sent_starts)
         offset = 0
-        spans = []
-        for sent in chunk:
+        spans, missing = [], []
+        for k, sent in enumerate(chunk):
             for start, end, label in tags_to_spans([tag for _, tag in sent]):
-                spans.append(doc.char_span(doc[offset + start].idx, doc[offset + end - 1].idx
-                                           + len(doc[offset + end - 1]), label=label))
+                spans.append(doc[offset + start : offset + end])
+                spans[-1].label_ = label
+            if i + k in partial:
+                missing += [doc[offset + j : offset + j + 1] for j, (tok, tag) in enumerate(sent)
+                            if tag == "O" and j > 0 and tok[:1].isupper()]
             offset += len(sent)
-        doc.ents = [s for s in spans if s is not None]
+        doc.set_ents(spans, missing=missing, default="outside")
         docbin.add(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     docbin.to_disk(path)
@@ -66,19 +74,43 @@ def to_docbin(sentences: list[Sentence], path: Path, sentences_per_doc: int = 8)
 
 def prepare(use_wikiann: bool, build: Path) -> dict[str, Path]:
     train: list[Sentence] = sentences_of(read_conll(DATA / "conll2002-nl" / "ned.train"))
+    silver: list[Sentence] = []
     if use_wikiann:
-        # WikiANN marks no MISC: its sentences teach PER/ORG/LOC boundaries but would teach "MISC is O",
-        # so only sentences with at least one entity and without MISC-like gaps are worth adding.
-        wiki = sentences_of(read_conll(DATA / "wikiann-nl" / "train"))
-        wiki = [s for s in wiki if any(tag != "O" for _, tag in s)]
-        train = train + wiki
-    random.Random(0).shuffle(train)
+        silver = [s for s in sentences_of(read_conll(DATA / "wikiann-nl" / "train")) if any(t != "O" for _, t in s)]
+    order = list(range(len(train) + len(silver)))
+    random.Random(0).shuffle(order)
+    everything = train + silver
+    shuffled = [everything[i] for i in order]
+    partial = frozenset(pos for pos, i in enumerate(order) if i >= len(train))
     testa: list[ConllDocument] = read_conll(DATA / "conll2002-nl" / "ned.testa")
     paths = {"train": build / "train.spacy", "dev": build / "dev.spacy", "test": build / "test.spacy"}
-    to_docbin(train, paths["train"])
+    to_docbin(shuffled, paths["train"], partial=partial)
     to_docbin(sentences_of(split_documents(testa, "dev")), paths["dev"])
     to_docbin(sentences_of(split_documents(testa, "test")), paths["test"])
     return paths
+
+
+NAME_TYPES_FILE = "newsworker_name_types.json"
+
+
+def write_name_types(model_dir: Path, use_wikiann: bool, min_share: float = 0.8) -> int:
+    """The type each name in the training data mostly has, shipped with the model: the entity stage uses it
+    to correct PER/ORG/LOC confusions of names the model has seen but mislabels in a new context."""
+    from collections import Counter, defaultdict
+
+    files = [DATA / "conll2002-nl" / "ned.train"] + ([DATA / "wikiann-nl" / "train"] if use_wikiann else [])
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for file in files:
+        for sent in sentences_of(read_conll(file)):
+            for start, end, label in tags_to_spans([tag for _, tag in sent]):
+                counts[" ".join(tok for tok, _ in sent[start:end])][label] += 1
+    types = {}
+    for name, by_type in counts.items():
+        label, count = by_type.most_common(1)[0]
+        if count / sum(by_type.values()) >= min_share:
+            types[name] = label
+    (model_dir / NAME_TYPES_FILE).write_text(json.dumps(types, ensure_ascii=False, sort_keys=True, indent=0))
+    return len(types)
 
 
 def evaluate(model_dir: Path, data: Path) -> dict[str, object]:
@@ -139,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         },
     })
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False))
+    write_name_types(best, args.wikiann)
     shutil.rmtree(args.output, ignore_errors=True)
     shutil.copytree(best, args.output)
     print(f"trained in {minutes:.1f} min; dev F1 {dev_scores['ents_f']:.3f}; "

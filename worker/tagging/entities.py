@@ -9,6 +9,7 @@ another language would tag their capitalised words at random.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 from worker.article import Article, Entity, EntityType
 from worker.config import get_settings
-from worker.tagging import gazetteer
+from worker.tagging import entity_rules, gazetteer
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -34,6 +35,13 @@ DEFAULT_MODELS = {
 # see bench/ner_quality.py --compare-gazetteer and the numbers in the module's README section.
 GAZETTEER_RULER = {"nl": True, "en": True}
 RULER_NAME = "gazetteer"
+# Title stripping and document-level consistency (entity_rules.py), per language, set by measurement.
+ENTITY_RULES = {"nl": True, "en": True}
+RULES_NAME = entity_rules.COMPONENT
+# The bundled model ships the usual type of each name of its training data (scripts/train_ner.py):
+# it corrects PER/ORG/LOC confusions; measured per language.
+NAME_TYPES_FILE = "newsworker_name_types.json"
+USE_NAME_TYPES = {"nl": True}
 BATCH_SIZE = 32
 MAX_CHARS = 200_000  # longer texts are tagged up to here: entities that late add little, the time grows
 
@@ -92,6 +100,7 @@ class EntityPipeline:
     version: str
     language: str
     added: list[str] = field(default_factory=list)  # our components after the model's own
+    name_types: dict[str, str] = field(default_factory=dict)  # name -> its usual type in the training data
 
 
 @lru_cache(maxsize=8)
@@ -107,20 +116,38 @@ def _entity_pipeline(language: str, model: str | None = None) -> EntityPipeline 
         meta = nlp.meta
         pipeline = EntityPipeline(nlp, f"{meta.get('lang', language)}_{meta.get('name', name)}",
                                   str(meta.get("version", "0")), language)
-        ruler = nlp.add_pipe("entity_ruler", name=RULER_NAME, last=True,
-                             config={"overwrite_ents": False, "validate": False})
-        ruler.add_patterns(gazetteer.ruler_patterns(language))  # type: ignore[attr-defined]
+        if USE_NAME_TYPES.get(language) and name.startswith(BUNDLED_PREFIX):
+            types_file = MODELS_DIR / name[len(BUNDLED_PREFIX):] / NAME_TYPES_FILE
+            if types_file.exists():
+                pipeline.name_types = json.loads(types_file.read_text(encoding="utf-8"))
+        nlp.add_pipe(RULES_NAME, last=True)
+        pipeline.added.append(RULES_NAME)
+        nlp.add_pipe(entity_rules.GAZETTEER_COMPONENT, name=RULER_NAME, last=True)
         pipeline.added.append(RULER_NAME)
-        if not GAZETTEER_RULER.get(language, False):
-            nlp.disable_pipe(RULER_NAME)
+        _switch(nlp, RULES_NAME, ENTITY_RULES.get(language, False))
+        _switch(nlp, RULER_NAME, GAZETTEER_RULER.get(language, False))
         return pipeline
     return None
 
 
-def load_pipeline(language: str, *, use_gazetteer: bool | None = None, model: str | None = None) -> Language:
+def _switch(nlp: Language, name: str, on: bool) -> None:
+    if on and name in nlp.disabled:
+        nlp.enable_pipe(name)
+    elif not on and name not in nlp.disabled:
+        nlp.disable_pipe(name)
+
+
+def load_pipeline(
+    language: str,
+    *,
+    use_gazetteer: bool | None = None,
+    use_rules: bool | None = None,
+    model: str | None = None,
+) -> Language:
     """The entity pipeline of a language (loaded once per process); raises LookupError when there is none.
 
-    `use_gazetteer` switches the gazetteer ruler on or off (None: as configured), for measuring it.
+    `use_gazetteer` / `use_rules` switch the gazetteer ruler and the entity rules on or off (None: as
+    configured), for measuring what each adds.
     """
     pipeline = _entity_pipeline(language, model)
     if pipeline is None:
@@ -128,12 +155,10 @@ def load_pipeline(language: str, *, use_gazetteer: bool | None = None, model: st
             f"no NER model installed for {language!r}: tried {model_preference(language)}; install one of them "
             f"or set NEWSWORKER_NER_MODELS_{language.upper()}"
         )
-    wanted = GAZETTEER_RULER.get(language, False) if use_gazetteer is None else use_gazetteer
-    if wanted and RULER_NAME in pipeline.nlp.disabled:
-        pipeline.nlp.enable_pipe(RULER_NAME)
-    elif not wanted and RULER_NAME not in pipeline.nlp.disabled:
-        pipeline.nlp.disable_pipe(RULER_NAME)
-    return pipeline.nlp
+    nlp = pipeline.nlp
+    _switch(nlp, RULER_NAME, GAZETTEER_RULER.get(language, False) if use_gazetteer is None else use_gazetteer)
+    _switch(nlp, RULES_NAME, ENTITY_RULES.get(language, False) if use_rules is None else use_rules)
+    return nlp
 
 
 def load_bare_model(language: str) -> BareModel:
@@ -165,6 +190,8 @@ def entity_model_versions(language: str) -> dict[str, str]:
         return {}
     versions = {"entities": f"{pipeline.name}-{pipeline.version}"}
     versions["gazetteer"] = gazetteer.gazetteer_version() + ("" if GAZETTEER_RULER.get(language) else "-link")
+    if ENTITY_RULES.get(language):
+        versions["entity_rules"] = "1"
     return versions
 
 
@@ -199,20 +226,31 @@ def resolve(span: Span, language: str) -> tuple[EntityType | None, gazetteer.Gaz
     label = map_label(span.label_)
     if label is None:
         return None, None
+    if label == "PER" and span.start > 0 and entity_rules.is_title(span.doc[span.start - 1].text, language):
+        return label, None  # "defensieminister Austin" is a person, whatever else Austin is
     _, entry = _lookup(span.text, language)
     if entry is None:
+        known = _name_types(language).get(span.text)
+        if known is not None and label != "MISC" and known != label:
+            return cast(EntityType, known), None
         return label, None
     if label == "PER" and entry.type != "PER" and not entry.wikidata:
         return label, None
     return cast(EntityType, entry.type), entry
 
 
-def mapped_spans(doc: Doc, language: str | None = None) -> list[tuple[int, int, EntityType]]:
-    """Token spans with our four types: what the evaluation scores."""
+def _name_types(language: str) -> dict[str, str]:
+    pipeline = _entity_pipeline(language)
+    return pipeline.name_types if pipeline is not None else {}
+
+
+def mapped_spans(doc: Doc, language: str | None = None, *, naive: bool = False) -> list[tuple[int, int, EntityType]]:
+    """Token spans with our four types: what the evaluation scores. `naive`: the model's labels mapped,
+    without the gazetteer's and the name list's type corrections."""
     lang = language or doc.lang_
     spans = []
     for ent in doc.ents:
-        label, _ = resolve(ent, lang)
+        label = map_label(ent.label_) if naive else resolve(ent, lang)[0]
         if label is not None:
             spans.append((ent.start, ent.end, label))
     return spans

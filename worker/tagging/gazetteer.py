@@ -31,14 +31,14 @@ LANGUAGES = ("nl", "en")
 CITY_MIN_POPULATION = 150_000
 CITY_MIN_POPULATION_NL_BE = 40_000
 # City names that are also common words or first names in Dutch or English news.
-CITY_STOPLIST = frozenset(
-    "Van Split Mobile Reading Bath Nice Best Goes Most Gap Batman Deal Sale Police Mandi Of Bar Sur Ede Born "
-    "Aurora Victoria Florence Hamilton Jackson Lincoln Madison Columbus Charlotte Austin Phoenix Houston Paris "
-    "Orange Independence Providence Buffalo Surprise Temple Bergen Mons Lille Leeds Wells Enfield Ely Diamond "
-    "Wolf Rio Man Mesa Norman Irving Garland Pasadena Anderson Santa Ma Mar Bo Cork Derby Worcester "
-    "Sparta Ciudad Sylhet Pune Kota Batam Mainz Ho Hue Bac Li Luan Jun An Wa Boa Ita Ilan Kent Ray Victoria "
-    "Halle Hamm Gera Neuss".split()  # noqa: SIM905
-)
+_CITY_STOPWORDS = """
+Van Split Mobile Reading Bath Nice Best Goes Most Gap Batman Deal Sale Police Mandi Of Bar Sur Ede Born
+Aurora Victoria Florence Hamilton Jackson Lincoln Madison Columbus Charlotte Austin Phoenix Houston Paris
+Orange Independence Providence Buffalo Surprise Temple Bergen Mons Lille Leeds Wells Enfield Ely Diamond
+Wolf Rio Man Mesa Norman Irving Garland Pasadena Anderson Santa Ma Mar Bo Cork Derby Worcester
+Sparta Ciudad Sylhet Pune Kota Batam Mainz Ho Hue Bac Li Luan Jun An Wa Boa Ita Ilan Kent Ray Halle Hamm Gera Neuss
+"""
+CITY_STOPLIST = frozenset(_CITY_STOPWORDS.split())
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,183 @@
+"""Corrections of a statistical NER's output that hold for news text, applied as a spaCy component.
+
+- a function word in front of a name is not part of it: "Minister Sauwens", "Correspondent Kees Broere",
+  "defensieminister Austin" (CoNLL and OntoNotes both leave titles out of PER spans);
+- English determiners, a possessive "'s" and quotes at the edges are not part of a name: OntoNotes-trained
+  models include "the" ("the United States"), CoNLL and most readers do not;
+- within one article a name keeps one type, and an occurrence the model missed is tagged like the others
+  (document-level consistency, a classic gain in the CoNLL shared tasks);
+- the gazetteer adds known names where the model found nothing, and replaces a model entity it strictly
+  contains ("The Times" over "Times", "Verenigde Staten" over "Staten").
+
+Each correction is switched on per language only where `bench/ner_quality.py` measured that it helps.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+COMPONENT = "newsworker_entity_fixes"
+
+# Words (or endings of Dutch compounds: "defensieminister", "Midden-Oostendeskundige") that name a role.
+TITLE_ENDINGS = {
+    "nl": (
+        "minister", "premier", "president", "voorzitter", "woordvoerder", "woordvoerster", "correspondent",
+        "burgemeester", "staatssecretaris", "koning", "koningin", "prinses", "paus", "generaal", "kolonel",
+        "commissaris", "directeur", "topman", "topvrouw", "bondscoach", "trainer", "coach", "advocaat",
+        "rechter", "professor", "senator", "gouverneur", "ambassadeur", "kardinaal", "bisschop",
+        "secretaris-generaal", "schepen", "gedeputeerde", "kamerlid", "deskundige", "kenner", "leider",
+        "voorman", "chef", "journalist", "schrijver", "zanger", "zangeres", "regisseur", "kampioen", "ploegleider",
+        "manager", "politicus", "econoom", "analist", "onderzoeker", "collega", "mevrouw", "meneer", "dokter",
+        "sheikh", "sjeik", "ayatollah", "imam", "dominee", "pastoor", "kapitein", "luitenant", "sergeant",
+        "keeper", "spits", "verdediger", "middenvelder", "ceo", "baas", "oprichter", "eigenaar", "acteur",
+        "actrice", "kunstenaar", "fotograaf", "dichter", "componist", "dirigent", "architect", "ontwerper",
+    ),
+    "en": (
+        "president", "minister", "secretary", "senator", "governor", "chancellor", "mr.", "mrs.", "ms.", "dr.",
+        "gen.", "general", "king", "queen", "pope", "judge", "sir", "coach", "ceo", "chairman", "spokesman",
+        "spokeswoman", "rep.", "sen.", "gov.", "col.", "capt.", "sgt.", "lt.", "professor", "prof.",
+        "ambassador", "mayor", "correspondent",
+    ),
+}
+# Single words never worth a title strip even when they end like one ("Prins" is a surname: "De Prins").
+_NOT_TITLES = {"prins"}
+
+
+def is_title(word: str, language: str) -> bool:
+    lowered = word.lower()
+    if lowered in _NOT_TITLES or not any(c.isalpha() for c in lowered):
+        return False
+    return any(lowered == t or (lowered.endswith(t) and len(t) >= 5) for t in TITLE_ENDINGS.get(language, ()))
+
+
+def strip_titles(doc: Doc) -> list[Span]:
+    """Entities with leading role words removed (only when a capitalised name remains)."""
+    fixed = []
+    for ent in doc.ents:
+        start = ent.start
+        while start < ent.end - 1 and is_title(doc[start].text, doc.lang_) and doc[start + 1].text[:1].isupper():
+            start += 1
+        fixed.append(ent if start == ent.start else Span(doc, start, ent.end, label=ent.label_,
+                                                         kb_id=ent.kb_id_, span_id=ent.id_))
+    return fixed
+
+
+_EDGE_WORDS = {"en": {"the", "'s", "’s", "'"}, "nl": {"'s"}}
+
+
+def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Entities without leading/trailing determiners, possessives and punctuation."""
+    edge = _EDGE_WORDS.get(doc.lang_, set())
+    fixed = []
+    for ent in ents:
+        start, end = ent.start, ent.end
+        while start < end and (doc[start].lower_ in edge or doc[start].is_punct) and doc[start].lower_ != "'s":
+            start += 1
+        while end > start and (doc[end - 1].lower_ in edge or
+                               (doc[end - 1].is_punct and doc[end - 1].text not in {".", ")"})):
+            end -= 1
+        if start == end:
+            continue
+        fixed.append(ent if (start, end) == (ent.start, ent.end)
+                     else Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_))
+    return fixed
+
+
+def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
+    """One label per name in a document (the majority), and missed occurrences of a name tagged too."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for ent in ents:
+        votes[ent.text][ent.label_] += len(ent)
+    if not votes:
+        return ents
+    majority = {text: counts.most_common(1)[0][0] for text, counts in votes.items()}
+    relabelled = [
+        ent if majority[ent.text] == ent.label_
+        else Span(doc, ent.start, ent.end, label=majority[ent.text], kb_id=ent.kb_id_, span_id=ent.id_)
+        for ent in ents
+    ]
+    taken = {i for ent in relabelled for i in range(ent.start, ent.end)}
+    # propagate names of two letters or more that start with a capital, token-exact, where nothing is tagged
+    by_first: dict[str, list[list[str]]] = defaultdict(list)
+    for text in majority:
+        words = text.split()
+        if len(text) > 2 and text[:1].isupper():
+            by_first[words[0]].append(words)
+    added = []
+    for token in doc:
+        if token.i in taken or token.text not in by_first:
+            continue
+        for words in sorted(by_first[token.text], key=len, reverse=True):
+            end = token.i + len(words)
+            if end <= len(doc) and [t.text for t in doc[token.i:end]] == words \
+                    and not any(i in taken for i in range(token.i, end)):
+                added.append(Span(doc, token.i, end, label=majority[" ".join(words)]))
+                break
+    return filter_spans(relabelled + added) if added else relabelled
+
+
+@Language.factory(COMPONENT, default_config={"titles": True, "edges": True, "consistency": True})
+def make_entity_fixes(nlp: Language, name: str, titles: bool, edges: bool, consistency: bool) -> EntityFixes:
+    return EntityFixes(titles=titles, edges=edges, consistency=consistency)
+
+
+class EntityFixes:
+    def __init__(self, *, titles: bool, edges: bool, consistency: bool) -> None:
+        self.titles, self.edges, self.consistency = titles, edges, consistency
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = strip_titles(doc) if self.titles else list(doc.ents)
+        if self.edges:
+            ents = trim_edges(doc, ents)
+        if self.consistency:
+            ents = consistent_labels(doc, ents)
+        doc.ents = ents
+        return doc
+
+
+GAZETTEER_COMPONENT = "newsworker_gazetteer"
+
+
+@Language.factory(GAZETTEER_COMPONENT)
+def make_gazetteer_matcher(nlp: Language, name: str) -> GazetteerMatcher:
+    return GazetteerMatcher(nlp)
+
+
+class GazetteerMatcher:
+    """Known names (case-sensitive phrase matches) added where the model found nothing, or replacing model
+    entities they strictly contain; the Wikidata id goes into `Span.kb_id_`."""
+
+    def __init__(self, nlp: Language) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        from worker.tagging import gazetteer
+
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.labels: dict[int, tuple[str, str]] = {}
+        tokenizer = nlp.tokenizer
+        for pattern in gazetteer.ruler_patterns(nlp.lang or ""):
+            key = nlp.vocab.strings.add(f"{pattern['label']}|{pattern.get('id', '')}")
+            self.labels[key] = (pattern["label"], pattern.get("id", ""))
+            self.matcher.add(str(key), [tokenizer(pattern["pattern"])])
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self.matcher(doc)
+        if not matches:
+            return doc
+        found = filter_spans([Span(doc, start, end, label=self.labels[int(doc.vocab.strings[key])][0],
+                                   kb_id=self.labels[int(doc.vocab.strings[key])][1])
+                              for key, start, end in matches])
+        owner = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
+        ents = set(doc.ents)
+        for span in found:
+            covered = {owner[i] for i in range(span.start, span.end) if i in owner}
+            if all(c.start >= span.start and c.end <= span.end for c in covered) \
+                    and not any((c.start, c.end) == (span.start, span.end) for c in covered):
+                ents -= covered
+                ents.add(span)
+        doc.ents = sorted(ents, key=lambda e: e.start)
+        return doc
