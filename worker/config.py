@@ -57,6 +57,66 @@ class Settings(BaseSettings):
         "applied after the built-in IPTC topics; see config/topics.example.yaml.",
     )
     keywords_max: int = Field(default=8, description="Most key phrases kept per article.")
+    # Sources: the polite HTTP client, feed polling, pages, dedup (worker/sources, worker/dedup.py).
+    contact_url: str = Field(
+        default="https://github.com/newsworker/newsworker",
+        description="Where a publisher can reach whoever runs this crawler; sent in the User-Agent. Set it to "
+        "your own page or mailto: address.",
+    )
+    user_agent: str = Field(
+        default="newsworker/0.1 (+{contact_url})",
+        description="User-Agent of every fetch; {contact_url} is replaced by contact_url.",
+    )
+    http_connect_timeout: float = Field(default=10.0, description="Seconds to open a connection.")
+    http_read_timeout: float = Field(default=30.0, description="Seconds between two received chunks.")
+    http_total_timeout: float = Field(default=90.0, description="Seconds a whole fetch (all redirects) may take.")
+    http_max_redirects: int = Field(default=5, description="Redirect hops followed before giving up.")
+    feed_max_bytes: int = Field(default=10_000_000, description="Largest feed or sitemap body (decompressed).")
+    page_max_bytes: int = Field(default=5_000_000, description="Largest article page body (decompressed).")
+    http_max_compression_ratio: int = Field(
+        default=100, description="Decompressed/compressed ratio above which a body counts as a decompression bomb."
+    )
+    host_rate: float = Field(default=1.0, description="Requests per second per registered domain, all workers.")
+    host_burst: int = Field(default=1, description="Requests a host may get back to back before the rate applies.")
+    host_rates: str = Field(
+        default="", description="Per-domain rates overriding host_rate: 'example.com=0.2,other.org=2'."
+    )
+    host_max_concurrency: int = Field(default=2, description="Requests in flight per registered domain.")
+    host_max_wait: float = Field(
+        default=20.0,
+        description="Seconds a fetch waits for its host's budget; longer waits are handed back to Celery as a "
+        "retry with countdown instead of blocking a worker.",
+    )
+    retry_after_default: float = Field(
+        default=120.0, description="Pause for a host that sent 429/503 without Retry-After, seconds."
+    )
+    retry_after_max: float = Field(default=6 * 3600.0, description="Longest Retry-After honoured, seconds.")
+    allow_private_networks: str = Field(
+        default="",
+        description="Comma-separated addresses or CIDRs (e.g. 127.0.0.0/8,::1) that may be fetched although "
+        "private, loopback or link-local; empty refuses them all (SSRF protection). For local testing only.",
+    )
+    feeds_path: Path | None = Field(
+        default=None, description="YAML file declaring feeds (see config/feeds.example.yaml); loaded by `feeds sync`."
+    )
+    poll_min_interval: float = Field(default=300.0, description="Shortest feed poll interval, seconds.")
+    poll_max_interval: float = Field(default=86_400.0, description="Longest feed poll interval, seconds.")
+    poll_default_interval: float = Field(default=1800.0, description="First poll interval of a new feed, seconds.")
+    poll_dispatch_every: float = Field(default=30.0, description="Seconds between two looks for due feeds (beat).")
+    poll_full_fetch_every: float = Field(
+        default=86_400.0,
+        description="Seconds after which a poll ignores ETag/Last-Modified, for servers that answer 304 forever.",
+    )
+    feed_max_failures: int = Field(default=10, description="Consecutive failures after which a feed is disabled.")
+    fetch_pages: bool = Field(default=True, description="Fetch each new feed item's page and extract its text.")
+    page_min_words: int = Field(
+        default=80,
+        description="Extracted page text shorter than this (paywall, consent wall) falls back to the feed's text.",
+    )
+    dedup_threshold: float = Field(
+        default=0.7, description="Estimated Jaccard similarity of word shingles from which two articles are one story."
+    )
+    dedup_window_days: int = Field(default=14, description="Days an article's fingerprint is kept for dedup.")
 
     @property
     def es_hosts(self) -> list[str]:
