@@ -232,7 +232,7 @@ def throughput(language: str, texts: Sequence[str], repeats: int = 3) -> dict[st
     bare_times, stage_times = [], []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        for _doc in bare.pipe(texts, batch_size=64):
+        for _doc in bare.pipe(texts):
             pass
         bare_times.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
@@ -314,6 +314,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         texts = articles_from_conll(documents)
         speed = throughput(args.lang, texts)
         print(f"\nthroughput on {len(texts)} articles of ≈ 500 words (median of 3):")
+        import resource
+
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"  peak RSS of this process (models of {args.lang} loaded): {rss_mb:.0f} MB")
         for name, key in (("bare model nlp.pipe", "bare"), ("tag_entities stage ", "stage")):
             print(f"  {name}: {speed[key + '_words_s']:8.0f} words/s {speed[key + '_articles_s']:6.1f} articles/s")
         print(f"  stage / bare speed:  {speed['ratio']:.2f}")

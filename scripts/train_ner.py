@@ -93,6 +93,16 @@ def prepare(use_wikiann: bool, build: Path) -> dict[str, Path]:
 NAME_TYPES_FILE = "newsworker_name_types.json"
 
 
+def fingerprint(model_dir: Path) -> str:
+    """A short hash of the trained weights: part of the version recorded in tagged articles."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for file in sorted(p for p in model_dir.rglob("model") if p.is_file()):
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:8]
+
+
 def write_name_types(model_dir: Path, use_wikiann: bool, min_share: float = 0.8) -> int:
     """The type each name in the training data mostly has, shipped with the model: the entity stage uses it
     to correct PER/ORG/LOC confusions of names the model has seen but mislabels in a new context."""
@@ -121,6 +131,43 @@ def evaluate(model_dir: Path, data: Path) -> dict[str, object]:
     )
     scores: dict[str, object] = json.loads(out.read_text())
     return scores
+
+
+WIKIANN_NOTE = (
+    " and WikiANN-nl train (Pan et al. 2017, from Wikipedia, CC BY-SA; its capitalised tokens outside"
+    " entities are marked missing, as WikiANN has no MISC)"
+)
+
+
+def model_card(meta: dict[str, object]) -> str:
+    info = meta["newsworker"]
+    assert isinstance(info, dict)
+
+    def row(name: str, scores: dict[str, object]) -> str:
+        per_type = scores["ents_per_type"]
+        assert isinstance(per_type, dict)
+        cells = " | ".join(f"{per_type[t]['f']:.3f}" if t in per_type else "-" for t in ("PER", "ORG", "LOC", "MISC"))
+        return f"| {name} | {cells} | {scores['ents_p']:.3f} | {scores['ents_r']:.3f} | {scores['ents_f']:.3f} |"
+
+    return f"""# {meta['lang']}_{meta['name']} {meta['version']}
+
+{meta['description']}. Trained by `{info['training_command']}` in {info['training_minutes']} minutes
+(spaCy {meta.get('spacy_version', '')}; config: scripts/ner_nl.cfg plus the overrides in that command).
+
+Training data (copies in data/ner, see data/ner/README.md): CoNLL-2002 Dutch `ned.train` (De Morgen, 2000;
+distributed by the CoNLL-2002 shared task for research: check its terms before shipping this model in a
+commercial product){WIKIANN_NOTE if 'WikiANN' in str(meta['description']) else ''}.
+`newsworker_name_types.json` lists the usual type of each name in that training data.
+
+Scores of the bare model (spaCy scorer, sentences of 8, entity-level exact match). Dev = even documents of
+`ned.testa` (early stopping and model selection); held-out test = odd documents of `ned.testa` (never used for
+a decision). The entity stage adds rules and lists on top: see `python -m bench.ner_quality`.
+
+| split | PER | ORG | LOC | MISC | P | R | F1 |
+|---|---|---|---|---|---|---|---|
+{row('dev', info['dev'])}
+{row('held-out test', info['heldout_test'])}
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         "sources": [{"name": "CoNLL-2002 Dutch (ned.train)", "url": "https://www.clips.uantwerpen.be/conll2002/ner/"}]
         + ([{"name": "WikiANN-nl", "license": "CC BY-SA"}] if args.wikiann else []),
         "newsworker": {
+            "fingerprint": fingerprint(best),
             "training_minutes": round(minutes, 1),
             "training_command": " ".join(["scripts/train_ner.py", *(argv or sys.argv[1:])]),
             "dev": {k: dev_scores[k] for k in ("ents_p", "ents_r", "ents_f", "ents_per_type")},
@@ -172,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     })
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False))
     write_name_types(best, args.wikiann)
+    (best / "README.md").write_text(model_card(meta), encoding="utf-8")
     shutil.rmtree(args.output, ignore_errors=True)
     shutil.copytree(best, args.output)
     print(f"trained in {minutes:.1f} min; dev F1 {dev_scores['ents_f']:.3f}; "

@@ -153,3 +153,55 @@ def test_model_versions_name_the_models():
     assert entity_model_versions("nl")["entities"].startswith("nl_")
     assert entity_model_versions("en")["entities"].startswith("en_")
     assert entity_model_versions("nl")["gazetteer"]
+
+
+def test_gazetteer_links_names_in_both_languages_to_one_wikidata_id():
+    from worker.tagging import gazetteer
+
+    assert gazetteer.lookup("nl", "Verenigde Staten").wikidata == "Q30"
+    assert gazetteer.lookup("nl", "VS").wikidata == "Q30"
+    assert gazetteer.lookup("en", "United States").wikidata == "Q30"
+    assert gazetteer.lookup("en", "U.S.").wikidata == "Q30"
+    assert gazetteer.lookup("nl", "Kaboel").wikidata == "Q5838"
+    assert gazetteer.lookup("nl", "NAVO").type == "ORG"
+    assert gazetteer.lookup("nl", "Duitsland").wikidata == "Q183"
+
+
+def test_title_words_and_english_determiners_are_not_part_of_names():
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    from worker.tagging.entity_rules import strip_titles, trim_edges
+
+    nlp = spacy.blank("nl")
+    doc = Doc(nlp.vocab, words=["Defensieminister", "Lloyd", "Austin", "sprak", "."])
+    doc.ents = [Span(doc, 0, 3, label="PER")]
+    assert [e.text for e in strip_titles(doc)] == ["Lloyd Austin"]
+    en = spacy.blank("en")
+    doc = Doc(en.vocab, words=["the", "United", "States", "'s", "army"])
+    doc.ents = [Span(doc, 0, 4, label="GPE")]
+    assert [e.text for e in trim_edges(doc, list(doc.ents))] == ["United States"]
+
+
+def test_a_name_keeps_one_type_within_an_article_and_missed_mentions_are_tagged():
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    from worker.tagging.entity_rules import consistent_labels
+
+    nlp = spacy.blank("nl")
+    words = ["Swissair", "groeit", ".", "Swissair", "koopt", "Sabena", ".", "Swissair", "wint", ".", "Swissair"]
+    doc = Doc(nlp.vocab, words=words)
+    ents = [Span(doc, 0, 1, label="ORG"), Span(doc, 3, 4, label="LOC"), Span(doc, 5, 6, label="ORG"),
+            Span(doc, 7, 8, label="ORG")]
+    fixed = consistent_labels(doc, ents)
+    assert [(e.text, e.start, e.label_) for e in fixed] == [
+        ("Swissair", 0, "ORG"), ("Swissair", 3, "ORG"), ("Sabena", 5, "ORG"), ("Swissair", 7, "ORG"),
+        ("Swissair", 10, "ORG"),
+    ]
+
+
+def test_known_place_named_after_a_role_word_stays_a_person():
+    body = "De Amerikaanse defensieminister Austin sprak dinsdag met zijn collega's in Brussel."
+    [tagged] = tag_entities([make_article(body)])
+    assert ("PER", "Austin") in {(e.type, e.text) for e in tagged.entities}

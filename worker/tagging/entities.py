@@ -114,8 +114,10 @@ def _entity_pipeline(language: str, model: str | None = None) -> EntityPipeline 
             raise ValueError(f"model {name!r} is for language {nlp.lang!r}, configured for {language!r}")
         nlp = _keep_only_ner(nlp)
         meta = nlp.meta
-        pipeline = EntityPipeline(nlp, f"{meta.get('lang', language)}_{meta.get('name', name)}",
-                                  str(meta.get("version", "0")), language)
+        version = str(meta.get("version", "0"))
+        if isinstance(meta.get("newsworker"), dict) and meta["newsworker"].get("fingerprint"):
+            version += "+" + str(meta["newsworker"]["fingerprint"])  # retrained models differ in version
+        pipeline = EntityPipeline(nlp, f"{meta.get('lang', language)}_{meta.get('name', name)}", version, language)
         if USE_NAME_TYPES.get(language) and name.startswith(BUNDLED_PREFIX):
             types_file = MODELS_DIR / name[len(BUNDLED_PREFIX):] / NAME_TYPES_FILE
             if types_file.exists():
