@@ -102,20 +102,21 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     ]
     taken = {i for ent in relabelled for i in range(ent.start, ent.end)}
     # propagate names of two letters or more that start with a capital, token-exact, where nothing is tagged
-    by_first: dict[str, list[list[str]]] = defaultdict(list)
+    by_first: dict[str, list[tuple[list[str], str]]] = defaultdict(list)
     for text in majority:
         words = text.split()
-        if len(text) > 2 and text[:1].isupper():
-            by_first[words[0]].append(words)
+        if len(text) > 2 and text[:1].isupper() and words:
+            by_first[words[0]].append((words, text))
     added = []
     for token in doc:
         if token.i in taken or token.text not in by_first:
             continue
-        for words in sorted(by_first[token.text], key=len, reverse=True):
+        for words, text in sorted(by_first[token.text], key=lambda pair: len(pair[0]), reverse=True):
             end = token.i + len(words)
             if end <= len(doc) and [t.text for t in doc[token.i:end]] == words \
                     and not any(i in taken for i in range(token.i, end)):
-                added.append(Span(doc, token.i, end, label=majority[" ".join(words)]))
+                # keyed by the entity's own text: it may hold a newline or double space that split() drops
+                added.append(Span(doc, token.i, end, label=majority[text]))
                 break
     return filter_spans(relabelled + added) if added else relabelled
 
