@@ -1,0 +1,251 @@
+"""The polite client against a local server: redirects, caps, encodings, charsets, SSRF, budgets."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import threading
+import time
+import zlib
+
+import brotli
+import pytest
+import redis
+from conftest import make_settings
+from source_server import LocalServer, Reply, Request
+
+from worker.sources.http import (
+    BlockedAddressError,
+    DecompressionBombError,
+    HTTPStatusError,
+    PoliteClient,
+    RedirectError,
+    RetryLaterError,
+    TooLargeError,
+    decode_body,
+    retry_after_seconds,
+)
+
+
+def client_for(redis_client: redis.Redis, **overrides: object) -> PoliteClient:
+    return PoliteClient(make_settings(**overrides), redis_client)
+
+
+def test_user_agent_names_contact_url(server: LocalServer, redis_client: redis.Redis) -> None:
+    server.route("/a", Reply(body=b"hello"))
+    result = client_for(redis_client).fetch(server.url("/a"))
+    assert result.body == b"hello"
+    agent = server.log[0].headers["user-agent"]
+    assert agent.startswith("newsworker/") and "https://example.org/newsworker-test" in agent
+
+
+def test_redirect_chain_is_followed_and_recorded(server: LocalServer, redis_client: redis.Redis) -> None:
+    server.route("/r1", Reply(301, headers={"Location": "/r2"}))
+    server.route("/r2", Reply(302, headers={"Location": server.url("/r3")}))
+    server.route("/r3", Reply(body=b"end"))
+    result = client_for(redis_client).fetch(server.url("/r1"))
+    assert result.body == b"end"
+    assert result.final_url == server.url("/r3")
+    assert result.redirects == (server.url("/r2"), server.url("/r3"))
+
+
+def test_redirect_loop_is_refused(server: LocalServer, redis_client: redis.Redis) -> None:
+    server.route("/x", Reply(302, headers={"Location": "/y"}))
+    server.route("/y", Reply(302, headers={"Location": "/x"}))
+    with pytest.raises(RedirectError, match="loop"):
+        client_for(redis_client).fetch(server.url("/x"))
+    assert len(server.log) == 2
+
+
+def test_redirect_limit(server: LocalServer, redis_client: redis.Redis) -> None:
+    for i in range(10):
+        server.route(f"/h{i}", Reply(302, headers={"Location": f"/h{i + 1}"}))
+    with pytest.raises(RedirectError, match="more than 3 redirects"):
+        client_for(redis_client, http_max_redirects=3).fetch(server.url("/h0"))
+    assert len(server.log) == 4
+
+
+def test_ssrf_direct_loopback_refused_without_allow_list(server: LocalServer, redis_client: redis.Redis) -> None:
+    server.route("/secret", Reply(body=b"internal"))
+    with pytest.raises(BlockedAddressError, match="loopback"):
+        client_for(redis_client, allow_private_networks="").fetch(server.url("/secret"))
+    assert server.log == []
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "http://[::1]:9/", "http://127.0.0.2:9/x"],
+)
+def test_ssrf_via_redirect_refused(server: LocalServer, redis_client: redis.Redis, target: str) -> None:
+    # The first hop is an allowed local server (the "public" site); where it points is not allowed.
+    server.route("/go", Reply(302, headers={"Location": target}))
+    with pytest.raises(BlockedAddressError):
+        client_for(redis_client, allow_private_networks="127.0.0.1/32").fetch(server.url("/go"))
+    assert [r.path for r in server.log] == ["/go"]
+
+
+def test_non_http_scheme_refused(redis_client: redis.Redis) -> None:
+    with pytest.raises(Exception, match="not an http"):
+        client_for(redis_client).fetch("file:///etc/passwd")
+
+
+def test_oversized_response_refused_by_content_length(server: LocalServer, redis_client: redis.Redis) -> None:
+    server.route("/big", Reply(body=b"x" * 50_000))
+    with pytest.raises(TooLargeError, match="Content-Length"):
+        client_for(redis_client, page_max_bytes=10_000).fetch(server.url("/big"))
+
+
+def test_oversized_response_refused_while_streaming(server: LocalServer, redis_client: redis.Redis) -> None:
+    # A server that does not say how much it sends (or lies) is cut off at the cap.
+
+    server.route("/chunked", lambda _r: Reply(body=b"x" * 50_000, headers={"Content-Length": "50000"}))
+    with pytest.raises(TooLargeError):
+        client_for(redis_client, page_max_bytes=10_000).fetch(server.url("/chunked"))
+
+
+def test_gzip_deflate_brotli_bodies_decoded(server: LocalServer, redis_client: redis.Redis) -> None:
+    text = "Nieuws over de gemeenteraad. " * 200
+    server.route("/gz", Reply(body=gzip.compress(text.encode()), headers={"Content-Encoding": "gzip"}))
+    server.route("/zl", Reply(body=zlib.compress(text.encode()), headers={"Content-Encoding": "deflate"}))
+    raw = zlib.compressobj(wbits=-15)
+    server.route("/raw", Reply(body=raw.compress(text.encode()) + raw.flush(), headers={"Content-Encoding": "deflate"}))
+    server.route("/br", Reply(body=brotli.compress(text.encode()), headers={"Content-Encoding": "br"}))
+    client = client_for(redis_client)
+    for path in ("/gz", "/zl", "/raw", "/br"):
+        assert client.fetch(server.url(path)).body.decode() == text, path
+    assert "br" in server.log[0].headers["accept-encoding"]
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+def test_decompression_bomb_refused(server: LocalServer, redis_client: redis.Redis, encoding: str) -> None:
+    zeros = b"\0" * 50_000_000
+    body = gzip.compress(zeros, compresslevel=9) if encoding == "gzip" else brotli.compress(zeros)
+    assert len(body) < 100_000
+    server.route("/bomb", Reply(body=body, headers={"Content-Encoding": encoding}))
+    started = time.monotonic()
+    with pytest.raises(DecompressionBombError):
+        client_for(redis_client, page_max_bytes=2_000_000).fetch(server.url("/bomb"))
+    assert time.monotonic() - started < 5
+
+
+def test_404_is_permanent_error(server: LocalServer, redis_client: redis.Redis) -> None:
+    with pytest.raises(HTTPStatusError) as info:
+        client_for(redis_client).fetch(server.url("/missing"))
+    assert info.value.status == 404 and info.value.permanent
+
+
+def test_429_retry_after_blocks_the_whole_domain(server: LocalServer, redis_client: redis.Redis) -> None:
+    server.route("/limited", Reply(429, headers={"Retry-After": "2"}))
+    server.route("/other", Reply(body=b"ok"))
+    client = client_for(redis_client)
+    with pytest.raises(RetryLaterError) as info:
+        client.fetch(server.url("/limited"))
+    assert info.value.retry_after == 2
+    # Another URL on the same domain waits out the block instead of hitting the server.
+    started = time.monotonic()
+    assert client.fetch(server.url("/other")).body == b"ok"
+    assert time.monotonic() - started >= 1.5
+    assert server.hits("/other")[0].at - server.hits("/limited")[0].at >= 1.5
+
+
+def test_retry_after_longer_than_max_wait_is_handed_back(server: LocalServer, redis_client: redis.Redis) -> None:
+    server.route("/limited", Reply(503, headers={"Retry-After": "120"}))
+    server.route("/other", Reply(body=b"ok"))
+    client = client_for(redis_client, host_max_wait=1.0)
+    with pytest.raises(RetryLaterError):
+        client.fetch(server.url("/limited"))
+    with pytest.raises(RetryLaterError, match="budget"):
+        client.fetch(server.url("/other"))
+    assert server.hits("/other") == []
+
+
+def test_retry_after_http_date() -> None:
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", 60, 3600, now=1445412480 - 30) == 30
+    assert retry_after_seconds("soon", 60, 3600) == 60
+    assert retry_after_seconds("999999", 60, 3600) == 3600
+
+
+def test_budget_shared_by_threads_keeps_the_rate(server: LocalServer, redis_client: redis.Redis) -> None:
+    server.route("/p", Reply(body=b"ok"))
+    rate = 10.0
+    clients = [client_for(redis_client, host_rate=rate, host_max_concurrency=8) for _ in range(4)]
+
+    def work(client: PoliteClient) -> None:
+        for _ in range(5):
+            client.fetch(server.url("/p"))
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    times = sorted(r.at for r in server.log)
+    assert len(times) == 20
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    # Slots are 100 ms apart; allow for scheduling jitter of the sleeping threads.
+    assert min(gaps) > 0.07, gaps
+    assert max_in_window(times, 1.0) <= rate + 1
+
+
+def max_in_window(times: list[float], window: float) -> int:
+    return max(sum(1 for t in times if start <= t < start + window) for start in times)
+
+
+def test_concurrency_per_host_is_capped(server: LocalServer, redis_client: redis.Redis) -> None:
+    active = {"now": 0, "max": 0}
+    lock = threading.Lock()
+
+    def slow(_r: Request) -> Reply:
+        with lock:
+            active["now"] += 1
+            active["max"] = max(active["max"], active["now"])
+        time.sleep(0.3)
+        with lock:
+            active["now"] -= 1
+        return Reply(body=b"ok")
+
+    server.route("/slow", slow)
+    threads = [
+        threading.Thread(target=client_for(redis_client, host_max_concurrency=2).fetch, args=(server.url("/slow"),))
+        for _ in range(6)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert len(server.log) == 6
+    assert active["max"] == 2
+
+
+def test_conditional_headers_sent_and_304_returned(server: LocalServer, redis_client: redis.Redis) -> None:
+    server.route("/f", lambda r: Reply(304) if r.headers.get("if-none-match") == '"v1"' else Reply(body=b"x"))
+    result = client_for(redis_client).fetch(
+        server.url("/f"), kind="feed", etag='"v1"', last_modified="Wed, 21 Oct 2015 07:28:00 GMT"
+    )
+    assert result.not_modified
+    assert server.log[0].headers["if-modified-since"] == "Wed, 21 Oct 2015 07:28:00 GMT"
+
+
+def test_charset_header_lies_utf8_body() -> None:
+    body = "Café Zürich — ‘quoted’".encode()
+    assert decode_body(body, "text/html; charset=ISO-8859-1") == "Café Zürich — ‘quoted’"
+
+
+def test_charset_from_meta_when_header_silent() -> None:
+    body = '<html><head><meta charset="windows-1252"></head><body>Caf\xe9 “x”</body>'.encode("cp1252")
+    assert "Café “x”" in decode_body(body, "text/html")
+
+
+def test_charset_header_says_utf8_but_body_is_latin1() -> None:
+    body = "<p>Een café in Zürich en één fietsenstalling</p>".encode("latin-1")
+    assert "café in Zürich en één" in decode_body(body, "text/html; charset=utf-8")
+
+
+def test_xml_declaration_charset_used_for_feeds() -> None:
+    body = '<?xml version="1.0" encoding="iso-8859-15"?><rss><title>€ café</title></rss>'.encode("iso-8859-15")
+    assert "€ café" in decode_body(body, "application/xml", kind="feed")
+
+
+def test_hostname_resolving_to_loopback_refused(redis_client: redis.Redis) -> None:
+    with pytest.raises(BlockedAddressError, match="localhost resolves to"):
+        client_for(redis_client, allow_private_networks="").fetch("http://localhost:9/x")
