@@ -79,7 +79,7 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
         if args.json:
             print(article.model_dump_json())
         else:
-            entities = ", ".join(f"{e.text} ({e.type})" for e in article.entities[:12])
+            entities = "; ".join(_entity_lines([e.model_dump() for e in article.entities]))
             print(
                 f"{article.title}\n  {article.published_at and article.model_dump(mode='json')['published_at']}"
                 f" [{article.published_precision}, {article.date_source}] lang={article.language}"
@@ -123,6 +123,16 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if totals["failed"] else status
 
 
+def _entity_lines(entities: list[dict[str, Any]]) -> list[str]:
+    """Entities grouped by type, most salient first: 'PER: Antony Blinken, ...'."""
+    lines = []
+    for kind in ("PER", "ORG", "LOC", "MISC"):
+        names = [e["text"] for e in entities if e["type"] == kind]
+        if names:
+            lines.append(f"{kind}: {', '.join(names)}")
+    return lines
+
+
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from worker.index.store import connect
     from worker.search import SearchQuery, search
@@ -151,9 +161,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         )
         for fragment in hit["highlight"].get("body", [])[:2]:
             print(f"  … {fragment} …")
-        entities = ", ".join(f"{e['text']} ({e['type']})" for e in hit.get("entities", [])[:10])
-        if entities:
-            print(f"  entities: {entities}")
+        for line in _entity_lines(hit.get("entities", [])):
+            print(f"  {line}")
         topics = ", ".join(f"{t['label']} {t['score']:.2f}" for t in hit.get("topics", []))
         if topics:
             print(f"  topics: {topics}")
