@@ -30,7 +30,10 @@ def normalise_items(items: Sequence[RawItem]) -> Processed:
     for item in items:
         try:
             out.articles.append(normalise(item))
-        except NormaliseError as exc:
+        except Exception as exc:  # one bad item (or a bug it triggers) must not sink the batch
+            reason = str(exc) if isinstance(exc, NormaliseError) else f"{type(exc).__name__}: {exc}"
+            if not isinstance(exc, NormaliseError):
+                log.exception("normalising an item from %s failed", item.source)
             out.failures.append(
                 Failure(
                     stage="normalise",

@@ -38,6 +38,9 @@ def make_app(settings: Settings) -> Celery:
         broker_connection_retry_on_startup=True,
         broker_transport_options={"visibility_timeout": 3600},
         worker_hijack_root_logger=False,
+        # A batch that hangs (a pathological document, a stuck connection) is stopped, not left to block.
+        task_soft_time_limit=540,
+        task_time_limit=600,
     )
     return celery_app
 

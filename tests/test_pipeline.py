@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+
+from worker import pipeline
+from worker.article import Article, RawItem
+
+
+def test_a_bad_item_is_recorded_and_the_rest_of_the_batch_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = pipeline.normalise
+
+    def flaky(item: RawItem) -> Article:
+        if item.source == "boom":
+            raise RuntimeError("unexpected")
+        return real(item)
+
+    monkeypatch.setattr(pipeline, "normalise", flaky)
+    items = [
+        RawItem(kind="document", source="ok", text="Een gewone zin over de gemeenteraad."),
+        RawItem(kind="document", source="boom", text="Tekst."),
+        RawItem(kind="document", source="empty", text=" "),
+    ]
+    out = pipeline.normalise_items(items)
+    assert [a.source for a in out.articles] == ["ok"]
+    reasons = {f.source: f.reason for f in out.failures}
+    assert reasons["boom"] == "RuntimeError: unexpected"
+    assert "empty document" in reasons["empty"]
+    assert all(f.payload and "raw" in f.payload for f in out.failures)
+
+
+def test_tagging_failure_isolates_the_article_at_fault(monkeypatch: pytest.MonkeyPatch) -> None:
+    def tag(articles: list[Article]) -> list[Article]:
+        if any(a.source == "bad" for a in articles):
+            raise ValueError("model exploded")
+        return [a.model_copy(update={"keywords": ["x"]}) for a in articles]
+
+    monkeypatch.setattr(pipeline, "tag_articles", tag)
+    good = Article(id="1", source="good", title="t", body="b", content_hash="h")
+    bad = Article(id="2", source="bad", title="t", body="b", content_hash="h")
+    out = pipeline.tag_isolating([good, bad])
+    assert [a.id for a in out.articles] == ["1"]
+    assert out.articles[0].keywords == ["x"]
+    assert [(f.stage, f.item_id, f.reason) for f in out.failures] == [("tag", "2", "ValueError: model exploded")]
