@@ -37,7 +37,7 @@ def normalise_items(items: Sequence[RawItem]) -> Processed:
             out.failures.append(
                 Failure(
                     stage="normalise",
-                    reason=str(exc),
+                    reason=reason,
                     source=item.source,
                     payload={"raw": item.model_dump(mode="json")},
                 )
