@@ -248,6 +248,24 @@ def throughput(language: str, texts: Sequence[str], repeats: int = 3) -> dict[st
     }
 
 
+def rss_with_models() -> float:
+    """Resident memory (MB) of this process after loading both entity pipelines and tagging an article each."""
+    import hashlib
+
+    from worker.article import Article
+    from worker.tagging import entities
+
+    samples = (("nl", "Stef Blok sprak in Den Haag met de NAVO."), ("en", "Joe Biden met NATO in Brussels."))
+    for language, text in samples:
+        entities.tag_entities([Article(id=language, source="bench", title=text, title_derived=True, body=text,
+                                       paragraphs=[text], content_hash=hashlib.sha1(text.encode()).hexdigest(),
+                                       language=language)])
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def articles_from_conll(documents: Sequence[ConllDocument], words_per_article: int = 500) -> list[str]:
     """Rebuild article-sized texts (≈ 500 words, paragraphs of ≈ 5 sentences) from CoNLL sentences."""
     texts: list[str] = []
@@ -285,7 +303,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lenient", action="store_true",
                         help="count a prediction overlapping a gold entity of the same type as correct")
     parser.add_argument("--speed", action="store_true", help="also measure throughput (bare model vs stage)")
+    parser.add_argument("--rss", action="store_true",
+                        help="only print the RSS of a fresh process with the nl and en entity pipelines loaded")
     args = parser.parse_args(argv)
+    if args.rss:
+        print(f"RSS with nl and en entity pipelines loaded, one article each tagged: {rss_with_models():.0f} MB")
+        return 0
 
     documents = split_documents(read_conll(args.file), args.split)
     sentences = sentences_of(documents)

@@ -72,11 +72,56 @@ def to_docbin(sentences: list[Sentence], path: Path, sentences_per_doc: int = 8,
     return len(sentences)
 
 
-def prepare(use_wikiann: bool, build: Path) -> dict[str, Path]:
+SWAPPED_TYPES = ("PER", "ORG", "LOC")
+
+
+def entity_names(sentences: list[Sentence]) -> dict[str, list[list[str]]]:
+    """Names by type; only plain ones (words, hyphens, dots) so swapped sentences still read like news."""
+    names: dict[str, set[tuple[str, ...]]] = {}
+    for sent in sentences:
+        for start, end, label in tags_to_spans([tag for _, tag in sent]):
+            name = tuple(tok for tok, _ in sent[start:end])
+            if all(any(c.isalpha() for c in tok) for tok in name):
+                names.setdefault(label, set()).add(name)
+    return {label: sorted(list(n) for n in found) for label, found in names.items()}
+
+
+def augment(sentences: list[Sentence], names: dict[str, list[list[str]]], copies: int) -> list[Sentence]:
+    """Copies of the sentences that have entities, each entity swapped for a random name of its type: the
+    model must learn types from context and word shape, not from remembering the few names of 2000 news."""
+    rng = random.Random(1)
+    out: list[Sentence] = []
+    for _ in range(copies):
+        for sent in sentences:
+            spans = tags_to_spans([tag for _, tag in sent])
+            if not spans:
+                continue
+            new: Sentence = []
+            last = 0
+            for start, end, label in spans:
+                new += sent[last:start]
+                if label not in SWAPPED_TYPES:  # MISC is mostly "Vlaamse", "Belgische": keep it
+                    new += sent[start:end]
+                    last = end
+                    continue
+                name = rng.choice(names[label])
+                new += [(tok, ("B-" if i == 0 else "I-") + label) for i, tok in enumerate(name)]
+                last = end
+            out.append(new + sent[last:])
+    return out
+
+
+def prepare(use_wikiann: bool, build: Path, copies: int = 0) -> dict[str, Path]:
     train: list[Sentence] = sentences_of(read_conll(DATA / "conll2002-nl" / "ned.train"))
     silver: list[Sentence] = []
+    wiki = sentences_of(read_conll(DATA / "wikiann-nl" / "train")) if use_wikiann or copies else []
+    if copies:
+        names = entity_names(train)
+        for label, extra in entity_names(wiki).items():
+            names[label] = names.get(label, []) + [n for n in extra if len(n) <= 4]
+        train = train + augment(train, names, copies)
     if use_wikiann:
-        silver = [s for s in sentences_of(read_conll(DATA / "wikiann-nl" / "train")) if any(t != "O" for _, t in s)]
+        silver = [s for s in wiki if any(t != "O" for _, t in s)]
     order = list(range(len(train) + len(silver)))
     random.Random(0).shuffle(order)
     everything = train + silver
@@ -90,9 +135,6 @@ def prepare(use_wikiann: bool, build: Path) -> dict[str, Path]:
     return paths
 
 
-NAME_TYPES_FILE = "newsworker_name_types.json"
-
-
 def fingerprint(model_dir: Path) -> str:
     """A short hash of the trained weights: part of the version recorded in tagged articles."""
     import hashlib
@@ -103,14 +145,19 @@ def fingerprint(model_dir: Path) -> str:
     return digest.hexdigest()[:8]
 
 
-def write_name_types(model_dir: Path, use_wikiann: bool, min_share: float = 0.8) -> int:
-    """The type each name in the training data mostly has, shipped with the model: the entity stage uses it
-    to correct PER/ORG/LOC confusions of names the model has seen but mislabels in a new context."""
+NAME_TYPE_SOURCES = {
+    "nl": [DATA / "conll2002-nl" / "ned.train", DATA / "wikiann-nl" / "train"],
+    "en": [DATA / "wikiann-en" / "train"],
+}
+
+
+def write_name_types(language: str, min_share: float = 0.8) -> Path:
+    """The type each name in the training data mostly has (worker/tagging/data/name_types_<lang>.json): the
+    entity stage uses it to correct PER/ORG/LOC confusions of names the model mislabels in a new context."""
     from collections import Counter, defaultdict
 
-    files = [DATA / "conll2002-nl" / "ned.train"] + ([DATA / "wikiann-nl" / "train"] if use_wikiann else [])
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for file in files:
+    for file in NAME_TYPE_SOURCES[language]:
         for sent in sentences_of(read_conll(file)):
             for start, end, label in tags_to_spans([tag for _, tag in sent]):
                 counts[" ".join(tok for tok, _ in sent[start:end])][label] += 1
@@ -119,8 +166,9 @@ def write_name_types(model_dir: Path, use_wikiann: bool, min_share: float = 0.8)
         label, count = by_type.most_common(1)[0]
         if count / sum(by_type.values()) >= min_share:
             types[name] = label
-    (model_dir / NAME_TYPES_FILE).write_text(json.dumps(types, ensure_ascii=False, sort_keys=True, indent=0))
-    return len(types)
+    path = ROOT / "worker" / "tagging" / "data" / f"name_types_{language}.json"
+    path.write_text(json.dumps(types, ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8")
+    return path
 
 
 def evaluate(model_dir: Path, data: Path) -> dict[str, object]:
@@ -157,7 +205,8 @@ def model_card(meta: dict[str, object]) -> str:
 Training data (copies in data/ner, see data/ner/README.md): CoNLL-2002 Dutch `ned.train` (De Morgen, 2000;
 distributed by the CoNLL-2002 shared task for research: check its terms before shipping this model in a
 commercial product){WIKIANN_NOTE if 'WikiANN' in str(meta['description']) else ''}.
-`newsworker_name_types.json` lists the usual type of each name in that training data.
+`worker/tagging/data/name_types_nl.json` (same script) lists the usual type of each name in CoNLL-2002 train
+and WikiANN-nl train.
 
 Scores of the bare model (spaCy scorer, sentences of 8, entity-level exact match). Dev = even documents of
 `ned.testa` (early stopping and model selection); held-out test = odd documents of `ned.testa` (never used for
@@ -172,16 +221,23 @@ a decision). The entity stage adds rules and lists on top: see `python -m bench.
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("language", choices=["nl"], help="only Dutch is trained here (English comes from PyPI)")
+    parser.add_argument("language", choices=["nl", "en"],
+                        help="nl: train the Dutch model; en: only the name-type list (the English model is from PyPI)")
     parser.add_argument("--steps", type=int, default=None, help="override training.max_steps")
     parser.add_argument("--wikiann", action="store_true", help="add WikiANN-nl sentences to the training data")
+    parser.add_argument("--augment", type=int, default=0, metavar="N",
+                        help="add N copies of the CoNLL sentences with entity names swapped (CoNLL + WikiANN names)")
     parser.add_argument("--output", type=Path, default=TARGET, help=f"where to install (default {TARGET})")
     parser.add_argument("--override", action="append", default=[],
                         help="extra config override, e.g. components.tok2vec.model.encode.width=128")
     parser.add_argument("--build", type=Path, default=BUILD, help=f"intermediate files (default {BUILD})")
     args = parser.parse_args(argv)
+    if args.output == TARGET or args.language == "en":
+        print(f"name types: {write_name_types(args.language)}")
+    if args.language == "en":
+        return 0
 
-    paths = prepare(args.wikiann, args.build)
+    paths = prepare(args.wikiann, args.build, args.augment)
     run_dir = args.build / "run"
     shutil.rmtree(run_dir, ignore_errors=True)
     cmd = [
@@ -207,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
         "name": MODEL_NAME,
         "version": "1.0.0",
         "description": "Dutch NER (PER/ORG/LOC/MISC) trained by newsworker's scripts/train_ner.py on CoNLL-2002"
-        + (" + WikiANN-nl" if args.wikiann else ""),
+        + (" + WikiANN-nl" if args.wikiann else "")
+        + (f" (+ {args.augment} copies with entity names swapped, names also from WikiANN-nl)" if args.augment else ""),
         "sources": [{"name": "CoNLL-2002 Dutch (ned.train)", "url": "https://www.clips.uantwerpen.be/conll2002/ner/"}]
         + ([{"name": "WikiANN-nl", "license": "CC BY-SA"}] if args.wikiann else []),
         "newsworker": {
@@ -219,7 +276,6 @@ def main(argv: list[str] | None = None) -> int:
         },
     })
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False))
-    write_name_types(best, args.wikiann)
     (best / "README.md").write_text(model_card(meta), encoding="utf-8")
     shutil.rmtree(args.output, ignore_errors=True)
     shutil.copytree(best, args.output)

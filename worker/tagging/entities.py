@@ -38,10 +38,9 @@ RULER_NAME = "gazetteer"
 # Title stripping and document-level consistency (entity_rules.py), per language, set by measurement.
 ENTITY_RULES = {"nl": True, "en": True}
 RULES_NAME = entity_rules.COMPONENT
-# The bundled model ships the usual type of each name of its training data (scripts/train_ner.py):
-# it corrects PER/ORG/LOC confusions; measured per language.
-NAME_TYPES_FILE = "newsworker_name_types.json"
-USE_NAME_TYPES = {"nl": True}
+# The usual type of each name in the training data (data/name_types_<lang>.json, by scripts/train_ner.py)
+# corrects the model's PER/ORG/LOC confusions; measured per language.
+USE_NAME_TYPES = {"nl": True, "en": True}
 BATCH_SIZE = 32
 MAX_CHARS = 200_000  # longer texts are tagged up to here: entities that late add little, the time grows
 
@@ -118,10 +117,9 @@ def _entity_pipeline(language: str, model: str | None = None) -> EntityPipeline 
         if isinstance(meta.get("newsworker"), dict) and meta["newsworker"].get("fingerprint"):
             version += "+" + str(meta["newsworker"]["fingerprint"])  # retrained models differ in version
         pipeline = EntityPipeline(nlp, f"{meta.get('lang', language)}_{meta.get('name', name)}", version, language)
-        if USE_NAME_TYPES.get(language) and name.startswith(BUNDLED_PREFIX):
-            types_file = MODELS_DIR / name[len(BUNDLED_PREFIX):] / NAME_TYPES_FILE
-            if types_file.exists():
-                pipeline.name_types = json.loads(types_file.read_text(encoding="utf-8"))
+        types_file = gazetteer.DATA_DIR / f"name_types_{language}.json"
+        if USE_NAME_TYPES.get(language) and types_file.exists():
+            pipeline.name_types = json.loads(types_file.read_text(encoding="utf-8"))
         nlp.add_pipe(RULES_NAME, last=True)
         pipeline.added.append(RULES_NAME)
         nlp.add_pipe(entity_rules.GAZETTEER_COMPONENT, name=RULER_NAME, last=True)
