@@ -1,0 +1,140 @@
+"""Feed formats -> RawItems: RSS 0.91/1.0/2.0, Atom, JSON Feed, news sitemaps, malformed and hostile XML."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from source_server import data
+
+from worker.sources.feeds import (
+    FeedError,
+    UnsafeXMLError,
+    feed_item_key,
+    html_to_text,
+    item_version,
+    parse_feed,
+)
+from worker.sources.http import decode_body
+
+
+def parse(name: str, url: str = "https://feeds.example/feed", content_type: str = "application/xml"):  # type: ignore[no-untyped-def]
+    body = data(name)
+    return parse_feed(decode_body(body, content_type, "feed"), url, content_type)
+
+
+def test_rss2_items_have_canonical_links_dates_authors() -> None:
+    feed = parse("rss2_news.xml", "https://www.harbourgazette.example/rss/latest.xml")
+    assert feed.format == "rss" and feed.title == "Harbour Gazette - Latest" and feed.language == "en-gb"
+    assert feed.ttl_seconds == 15 * 60
+    first, second, third, future = feed.items
+    assert first.url == "https://www.harbourgazette.example/news/2024/03/04/ferry-terminal"
+    assert first.published == "Mon, 04 Mar 2024 08:30:00 +0100"
+    assert first.metadata["authors"] == "Alice Marsh"
+    assert first.metadata["categories"] == "Local; Transport"
+    assert (
+        first.text == "The port authority on Monday approved plans for a new ferry terminal on the east quay.\n\n"
+        "Construction is due to start in the autumn."
+    )
+    assert second.url == "https://www.harbourgazette.example/news/2024/03/03/parking-vote?ref=rss"
+    assert second.title == "Council delays vote on harbour parking & fees"
+    # Relative link resolved against the feed; script dropped from content:encoded.
+    assert third.url == "https://www.harbourgazette.example/news/2024/03/02/storm-warning"
+    assert "track()" not in (third.text or "") and "Ferries may be cancelled" in (third.text or "")
+    assert future.published == "Thu, 01 Jan 2099 00:00:00 GMT"  # kept as said; rejected later by choose_published
+    assert feed.rejected == ["item ?: neither a link nor text"]
+
+
+def test_atom_relative_links_html_titles_and_updated() -> None:
+    feed = parse("atom.xml", "https://blog.riviernieuws.example/atom.xml")
+    assert feed.format == "atom" and feed.language == "nl"
+    first, second = feed.items
+    assert first.url == "https://blog.riviernieuws.example/2024/03/brug-maas-geopend.html"
+    assert first.title == "Nieuwe brug over de Maas geopend"
+    assert first.metadata["updated"] == "2024-03-05T11:00:00+01:00"
+    assert first.metadata["authors"] == "Joost de Vries"
+    assert second.published == "2024-03-04T18:00:00Z"  # no <published>: the updated date stands in
+
+
+def test_rss1_and_rss091_with_doctype() -> None:
+    rdf = parse("rss1.rdf")
+    assert rdf.items[0].url == "https://science.example/a/comet"
+    assert rdf.items[0].published == "2024-03-01T20:00:00Z"
+    old = parse("rss091.xml")
+    assert old.items[0].title == "Market hall reopens"
+    assert old.items[0].url == "http://oldtown.example/market-hall.html"
+
+
+def test_json_feed_1_1() -> None:
+    feed = parse("feed.json", "https://valleytech.example/feed.json", "application/feed+json")
+    assert feed.format == "json" and feed.title == "Valley Tech Notes"
+    first, second = feed.items
+    assert first.url == "https://valleytech.example/2024/03/chip-plant"
+    assert first.published == "2024-03-05T14:30:00-05:00"
+    assert first.metadata["authors"] == "Maria Chen" and first.metadata["updated"] == "2024-03-05T16:00:00-05:00"
+    assert second.url is None and second.text == "A short note without a link: the office is closed on Friday."
+    assert second.metadata["authors"] == "Valley Tech staff"
+    assert feed.rejected == ["item 3: neither a link nor text", "item 3: not an object"]
+
+
+def test_news_sitemap() -> None:
+    feed = parse("news_sitemap.xml", "https://www.dagblad.example/sitemap-news.xml")
+    assert feed.format == "sitemap" and feed.title == "Dagblad"
+    first, second = feed.items
+    assert first.url == "https://www.dagblad.example/binnenland/2024/03/05/kabinet-presenteert-plan"
+    assert first.title == "Kabinet presenteert plan voor woningbouw"
+    assert first.published == "2024-03-05T07:45:00+01:00"
+    assert first.metadata["feed_language"] == "nl" and first.metadata["categories"] == "wonen, kabinet"
+    assert second.published == "2024-03-04" and second.metadata["updated"] == "2024-03-04T22:10:00+01:00"
+    assert len(feed.rejected) == 1 and "javascript" in feed.rejected[0]
+
+
+def test_sitemap_index_lists_children() -> None:
+    feed = parse("sitemap_index.xml", "https://www.dagblad.example/sitemap.xml")
+    assert feed.format == "sitemapindex"
+    assert feed.sitemaps == [
+        "https://www.dagblad.example/sitemaps/news.xml",
+        "https://www.dagblad.example/sitemaps/news-2.xml",
+    ]
+
+
+def test_malformed_feed_still_yields_its_items() -> None:
+    feed = parse("malformed.xml", "https://broken.example/rss")
+    assert feed.bozo
+    assert [i.title for i in feed.items] == ["First story survives", "Second story too"]
+    assert "bare & ampersand" in (feed.items[0].text or "")
+
+
+@pytest.mark.parametrize("name", ["billion_laughs.xml", "xxe.xml"])
+def test_entity_declarations_refused_quickly(name: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(UnsafeXMLError, match="entity"):
+        parse(name)
+    assert time.monotonic() - started < 1
+
+
+def test_entity_declarations_refused_in_sitemaps_too() -> None:
+    body = data("billion_laughs.xml").decode().replace("<rss", "<urlset").replace("</rss>", "</urlset>")
+    with pytest.raises(UnsafeXMLError):
+        parse_feed(body, "https://x.example/sitemap.xml")
+
+
+def test_html_page_is_not_a_feed() -> None:
+    with pytest.raises(FeedError, match="not a feed"):
+        parse_feed("<html><body><p>hello</p></body></html>", "https://x.example/")
+
+
+def test_feed_path_argument_is_never_opened_as_a_file(tmp_path: object) -> None:
+    # feedparser opens a str/bytes argument naming a file; we always hand it a stream.
+    with pytest.raises(FeedError):
+        parse_feed("/etc/passwd", "https://x.example/feed")
+
+
+def test_item_key_and_version() -> None:
+    feed = parse("atom.xml", "https://blog.riviernieuws.example/atom.xml")
+    assert feed_item_key(feed.items[0]) == feed.items[0].url
+    assert item_version(feed.items[0]) == "2024-03-05T11:00:00+01:00"
+
+
+def test_html_to_text_paragraphs() -> None:
+    assert html_to_text("<p>One</p><p>Two <b>bold</b></p><br>Three") == "One\n\nTwo bold\n\nThree"
