@@ -7,12 +7,13 @@ time, so they are true for the whole fleet of workers rather than for one proces
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import resources
 from typing import Annotated, Any, Literal
 
 import redis
 from elasticsearch import Elasticsearch
-from fastapi import Body, FastAPI, HTTPException, Query, Response
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi import Body, FastAPI, HTTPException, Query
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
 from worker.config import Settings, get_settings
 from worker.dates import DateParseError
@@ -20,6 +21,7 @@ from worker.failures import FailureStore
 from worker.index.store import connect
 from worker.search import SearchQuery, search
 from worker.sources.documents import document_item
+from worker.stats import IngestStats
 
 app = FastAPI(title="newsworker", version="0.1.0")
 
@@ -38,6 +40,16 @@ def _redis() -> redis.Redis:
 
 def _settings() -> Settings:
     return get_settings()
+
+
+def _stats() -> IngestStats:
+    return IngestStats(_redis(), _settings().index_prefix)
+
+
+@app.get("/stats/hourly")
+def hourly_stats(hours: Annotated[int, Query(ge=1, le=192)] = 48) -> dict[str, Any]:
+    """Items indexed / unchanged / failed per hour, across all workers: the ingestion-health series."""
+    return {"hours": _stats().hourly(hours)}
 
 
 @app.get("/search")
@@ -125,6 +137,7 @@ def _health() -> dict[str, Any]:
         checks["redis"] = "ok"
         checks["queue_depth"] = int(_redis().llen("ingest"))  # type: ignore[arg-type]
         checks["failures"] = FailureStore(_redis(), settings.failures_key).count()
+        checks["totals"] = _stats().totals()
     except redis.RedisError as exc:
         checks["redis"] = f"error: {exc}"
     try:
@@ -157,6 +170,9 @@ def metrics() -> str:
         "# HELP newsworker_queue_depth Tasks waiting in the ingest queue.",
         "# TYPE newsworker_queue_depth gauge",
         f"newsworker_queue_depth {checks.get('queue_depth', 0)}",
+        "# HELP newsworker_items_total Items processed by the workers, by outcome.",
+        "# TYPE newsworker_items_total counter",
+        *[f'newsworker_items_total{{outcome="{k}"}} {v}' for k, v in sorted(checks.get("totals", {}).items())],
         "# HELP newsworker_failures Items in the dead-letter store.",
         "# TYPE newsworker_failures gauge",
         f"newsworker_failures {checks.get('failures', 0)}",
@@ -209,11 +225,24 @@ def post_document(
     return {"task_id": task.id}
 
 
-@app.get("/", response_class=Response)
-def root() -> Response:
-    return JSONResponse(
-        {
-            "service": "newsworker",
-            "endpoints": ["/search", "/articles/{id}", "/trends", "/health", "/metrics", "/documents (POST)"],
-        }
-    )
+@app.get("/dashboard", response_class=HTMLResponse)
+def dashboard() -> str:
+    """One self-contained page (no external assets): health KPIs, hourly outcomes, facets and trends."""
+    return resources.files("worker").joinpath("static/dashboard.html").read_text("utf-8")
+
+
+@app.get("/")
+def root() -> dict[str, Any]:
+    return {
+        "service": "newsworker",
+        "endpoints": [
+            "/dashboard",
+            "/search",
+            "/articles/{id}",
+            "/trends",
+            "/stats/hourly",
+            "/health",
+            "/metrics",
+            "/documents (POST)",
+        ],
+    }

@@ -18,6 +18,7 @@ from worker.config import Settings, get_settings
 from worker.failures import Failure, FailureStore
 from worker.index.store import connect, setup_index
 from worker.pipeline import fetch_articles, process_items, store_articles, tag_isolating
+from worker.stats import IngestStats
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +66,18 @@ def failure_store() -> FailureStore:
     return FailureStore(redis.Redis.from_url(settings.redis_url), settings.failures_key)
 
 
+@lru_cache(maxsize=1)
+def ingest_stats() -> IngestStats:
+    settings = get_settings()
+    return IngestStats(redis.Redis.from_url(settings.redis_url), settings.index_prefix)
+
+
 @worker_process_init.connect
 def _reset_clients(**_: Any) -> None:
     # Connections must not be shared across a fork.
     es_client.cache_clear()
     failure_store.cache_clear()
+    ingest_stats.cache_clear()
 
 
 def _decode_items(payloads: list[dict[str, Any]]) -> tuple[list[RawItem], list[Failure]]:
@@ -104,6 +112,7 @@ def _store(task: Task, articles: list[Article], failures: list[Failure]) -> dict
     failure_store().record(all_failures)
     counts = result.as_dict() if result else {"indexed": 0, "unchanged": 0, "failed": 0}
     counts["failed"] = len(all_failures)
+    ingest_stats().record(counts)
     return counts
 
 

@@ -56,3 +56,17 @@ def test_metrics_are_prometheus_text(client: TestClient) -> None:
 def test_bad_date_is_a_client_error(client: TestClient) -> None:
     assert client.get("/search", params={"since": "yesterday-ish"}).status_code == 422
     assert client.post("/documents", content="  ", headers={"content-type": "text/plain"}).status_code == 422
+
+
+def test_dashboard_page_and_hourly_series(client: TestClient, celery_worker: None, capsys) -> None:
+    from worker.cli import main
+
+    assert main(["ingest", "seeds/", "--wait", "--timeout", "240"]) == 0
+    page = client.get("/dashboard")
+    assert page.status_code == 200
+    assert "stats/hourly" in page.text and "<script>" in page.text
+    hours = client.get("/stats/hourly", params={"hours": 3}).json()["hours"]
+    assert len(hours) == 3
+    assert sum(h.get("indexed", 0) + h.get("unchanged", 0) for h in hours) >= 1
+    metrics = client.get("/metrics").text
+    assert 'newsworker_items_total{outcome="indexed"}' in metrics
