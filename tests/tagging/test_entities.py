@@ -152,7 +152,7 @@ def test_batch_keeps_order_and_routes_by_language():
 def test_model_versions_name_the_models():
     assert entity_model_versions("nl")["entities"].startswith("nl_")
     assert entity_model_versions("en")["entities"].startswith("en_")
-    assert entity_model_versions("nl")["gazetteer"]
+    assert entity_model_versions("nl")["entities_gazetteer"]
 
 
 def test_gazetteer_links_names_in_both_languages_to_one_wikidata_id():

