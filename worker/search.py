@@ -10,6 +10,7 @@ from elasticsearch import Elasticsearch
 
 from worker.config import Settings
 from worker.dates import parse_date
+from worker.tagging.iptc import topic_label
 
 TEXT_FIELDS = [
     "title^3",
@@ -142,6 +143,9 @@ def _flatten_facets(aggs: dict[str, Any]) -> dict[str, Any]:
         "languages": buckets(aggs["languages"]),
         "sources": buckets(aggs["sources"]),
         "topics": buckets(aggs["topics"]["codes"]),
+        "topic_labels": {
+            str(b["key"]): topic_label(str(b["key"]), "en") for b in aggs["topics"]["codes"]["buckets"]
+        },
         "entities": {b["key"]: buckets(b["top"]) for b in aggs["entities"]["types"]["buckets"]},
         "per_month": buckets(aggs["per_month"]),
     }

@@ -70,3 +70,6 @@ def test_dashboard_page_and_hourly_series(client: TestClient, celery_worker: Non
     assert sum(h.get("indexed", 0) + h.get("unchanged", 0) for h in hours) >= 1
     metrics = client.get("/metrics").text
     assert 'newsworker_items_total{outcome="indexed"}' in metrics
+    facets = client.get("/search", params={"size": 0, "facets": True}).json()["facets"]
+    assert facets["languages"]["nl"] >= 1
+    assert "conflict" in facets["topic_labels"]["16000000"]
