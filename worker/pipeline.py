@@ -88,13 +88,15 @@ def fetch_articles(es: Elasticsearch, settings: Settings, ids: list[str]) -> tup
     return articles, failures
 
 
-def store_articles(es: Elasticsearch, settings: Settings, articles: list[Article]) -> tuple[BulkResult, list[Failure]]:
+def store_articles(
+    es: Elasticsearch, settings: Settings, articles: list[Article], *, force: bool = False
+) -> tuple[BulkResult, list[Failure]]:
     """Bulk-write in batches; per-document rejections become failures carrying the article for replay."""
     total = BulkResult()
     failures: list[Failure] = []
     by_id = {a.id: a for a in articles}
     for start in range(0, len(articles), settings.bulk_batch_size):
-        result = index_articles(es, settings, articles[start : start + settings.bulk_batch_size])
+        result = index_articles(es, settings, articles[start : start + settings.bulk_batch_size], force=force)
         total.indexed += result.indexed
         total.unchanged += result.unchanged
         total.failed += result.failed

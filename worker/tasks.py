@@ -90,10 +90,10 @@ def _decode_items(payloads: list[dict[str, Any]]) -> tuple[list[RawItem], list[F
     return items, failures
 
 
-def _store(task: Task, articles: list[Article], failures: list[Failure]) -> dict[str, int]:
+def _store(task: Task, articles: list[Article], failures: list[Failure], *, force: bool = False) -> dict[str, int]:
     settings = get_settings()
     try:
-        result, index_failures = store_articles(es_client(), settings, articles)
+        result, index_failures = store_articles(es_client(), settings, articles, force=force)
     except TRANSIENT_ES_ERRORS as exc:
         if task.request.retries < settings.task_max_retries:
             raise task.retry(exc=exc, countdown=min(300, 5 * 2**task.request.retries)) from exc
@@ -141,4 +141,4 @@ def retag_task(self: Task, ids: list[str]) -> dict[str, int]:
     """Re-tag stored articles with the current models (after a model upgrade) and write them back."""
     articles, failures = fetch_articles(es_client(), get_settings(), ids)
     tagged = tag_isolating(articles)
-    return _store(self, tagged.articles, failures + tagged.failures)
+    return _store(self, tagged.articles, failures + tagged.failures, force=True)

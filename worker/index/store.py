@@ -222,15 +222,18 @@ def document(article: Article, *, first_seen: str | None) -> dict[str, Any]:
     return doc
 
 
-def index_articles(es: Elasticsearch, settings: Settings, articles: list[Article]) -> BulkResult:
-    """Write a batch idempotently: same id -> same document; an unchanged article is not rewritten."""
+def index_articles(
+    es: Elasticsearch, settings: Settings, articles: list[Article], *, force: bool = False
+) -> BulkResult:
+    """Write a batch idempotently: same id -> same document; an unchanged article is not rewritten
+    unless `force` (re-tagging rewrites whatever the stored revision says)."""
     result = BulkResult()
     latest: dict[str, Article] = {a.id: a for a in articles}  # a batch may carry the same article twice
     existing = existing_revisions(es, settings, list(latest))
     operations: list[dict[str, Any]] = []
     for article_id, article in latest.items():
         stored = existing.get(article_id)
-        if stored and stored["revision"] == revision_hash(article):
+        if stored and not force and stored["revision"] == revision_hash(article):
             result.unchanged.append(article_id)
             continue
         target = stored["index"] if stored else settings.write_alias
