@@ -139,6 +139,9 @@ def index_articles_task(self: Task, payloads: list[dict[str, Any]]) -> dict[str,
 @app.task(bind=True, name="newsworker.retag", acks_late=True)
 def retag_task(self: Task, ids: list[str]) -> dict[str, int]:
     """Re-tag stored articles with the current models (after a model upgrade) and write them back."""
-    articles, failures = fetch_articles(es_client(), get_settings(), ids)
+    try:
+        articles, failures = fetch_articles(es_client(), get_settings(), ids)
+    except TRANSIENT_ES_ERRORS as exc:
+        raise self.retry(exc=exc, countdown=min(300, 5 * 2**self.request.retries)) from exc
     tagged = tag_isolating(articles)
     return _store(self, tagged.articles, failures + tagged.failures, force=True)
