@@ -114,7 +114,7 @@ class Settings(BaseSettings):
         description="Extracted page text shorter than this (paywall, consent wall) falls back to the feed's text.",
     )
     dedup_threshold: float = Field(
-        default=0.7, description="Estimated Jaccard similarity of word shingles from which two articles are one story."
+        default=0.6, description="Estimated Jaccard similarity of word shingles from which two articles are one story."
     )
     dedup_window_days: int = Field(default=14, description="Days an article's fingerprint is kept for dedup.")
 
