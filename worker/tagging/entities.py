@@ -230,9 +230,8 @@ def _lookup(text: str, language: str) -> tuple[str, gazetteer.GazetteerEntry | N
 
 
 def resolve(span: Span, language: str) -> tuple[EntityType | None, gazetteer.GazetteerEntry | None]:
-    """The type of a mention and its gazetteer entry. A linked entry (curated or a country, with a Wikidata
-    id) decides the type; an unlinked one (a GeoNames city) does not turn a person the model found into a
-    place: many surnames are also towns."""
+    """The type of a mention and its gazetteer entry. A curated entry (or a country) decides the type; a
+    GeoNames city does not turn a person the model found into a place: many surnames are also towns."""
     label = map_label(span.label_)
     if label is None:
         return None, None
@@ -244,7 +243,7 @@ def resolve(span: Span, language: str) -> tuple[EntityType | None, gazetteer.Gaz
         if known is not None and label != "MISC" and known != label:
             return cast(EntityType, known), None
         return label, None
-    if label == "PER" and entry.type != "PER" and not entry.wikidata:
+    if label == "PER" and entry.type != "PER" and not entry.curated:
         return label, None
     return cast(EntityType, entry.type), entry
 

@@ -46,6 +46,7 @@ class GazetteerEntry:
     type: str
     names: dict[str, tuple[str, ...]]
     wikidata: str | None = None
+    curated: bool = False  # from curated.yaml or a country: sure of its type (GeoNames cities are not)
 
 
 def normalise(name: str) -> str:
@@ -85,10 +86,10 @@ def _country_entries() -> list[dict[str, Any]]:
             cldr = territories[lang].get(code)
             if cldr:
                 names[lang].insert(0, cldr)  # CLDR names are the everyday ones ("Verenigde Staten")
-        entries[code] = {"type": "LOC", "wikidata": qids.get(code), "names": names}
+        entries[code] = {"type": "LOC", "wikidata": qids.get(code), "names": names, "curated": True}
     for code in ("002", "142", "150", "003", "005", "009", "019", "419"):
         names = {lang: [territories[lang][code]] for lang in LANGUAGES if code in territories[lang]}
-        entries[code] = {"type": "LOC", "wikidata": qids.get(code), "names": names}
+        entries[code] = {"type": "LOC", "wikidata": qids.get(code), "names": names, "curated": True}
     return list(entries.values())
 
 
@@ -131,11 +132,11 @@ def build_entries() -> list[dict[str, Any]]:
     for item in curated["entities"]:
         if "each" in item:
             for name in item["each"]:
-                entries.append({"type": item["type"], "wikidata": None,
+                entries.append({"type": item["type"], "wikidata": None, "curated": True,
                                 "names": {lang: [name] for lang in LANGUAGES}})
             continue
         names = {lang: list(item.get(lang, [])) + list(item.get("names", [])) for lang in LANGUAGES}
-        entries.append({"type": item["type"], "wikidata": item.get("wikidata"),
+        entries.append({"type": item["type"], "wikidata": item.get("wikidata"), "curated": True,
                         "names": {lang: n for lang, n in names.items() if n}})
     for entry in entries:
         for lang in list(entry["names"]):
@@ -161,6 +162,7 @@ def load_entries() -> tuple[GazetteerEntry, ...]:
             type=raw["type"],
             names={lang: tuple(names) for lang, names in raw["names"].items()},
             wikidata=raw.get("wikidata"),
+            curated=bool(raw.get("curated")),
         ))
     return tuple(entries)
 
@@ -177,7 +179,9 @@ def name_index(language: str) -> dict[str, GazetteerEntry]:
     index: dict[str, GazetteerEntry] = {}
     for entry in load_entries():
         for name in entry.names.get(language, ()):
-            index[normalise(name)] = entry
+            key = normalise(name)
+            if key not in index or entry.wikidata or not index[key].wikidata:  # a linked entry keeps its name
+                index[key] = entry
     return index
 
 
@@ -196,7 +200,9 @@ def ruler_patterns(language: str, types: Iterable[str] = ("PER", "ORG", "LOC", "
             pattern = {"label": entry.type, "pattern": name}
             if entry.wikidata:
                 pattern["id"] = entry.wikidata
-            patterns[name] = pattern  # a later (curated) entry wins a shared name
+            elif "id" in patterns.get(name, {}):
+                continue  # a linked entry keeps its name
+            patterns[name] = pattern  # otherwise a later (curated) entry wins a shared name
     return list(patterns.values())
 
 
