@@ -1,10 +1,13 @@
 """NER quality and speed on any CoNLL-format file: P/R/F1 per type, and words/s of the bare model vs the stage.
 
     python -m bench.ner_quality data/ner/conll2002-nl/ned.testa --lang nl --split test
-    python -m bench.ner_quality data/ner/wikiann-en/dev --lang en --ignore MISC
+    python -m bench.ner_quality data/ner/wikiann-en/dev --lang en --split test --ignore MISC --compare
+    python -m bench.ner_quality data/ner/en-news/gold.txt --lang en --compare --speed
+    python -m bench.ner_quality --rss
 
 Accepted formats: CoNLL-2002/2003 (`token [POS ...] TAG`, space-separated, `-DOCSTART-` lines) and WikiANN
-(`lang:token<TAB>TAG`). IOB1 and IOB2 tags are both read correctly (an I- after O or another type starts a span).
+(`lang:token<TAB>TAG`); a `.txt` file is hand-annotated markup (`[PER Joe Biden] said ...`, see `read_markup`).
+IOB1 and IOB2 tags are both read correctly (an I- after O or another type starts a span).
 """
 
 from __future__ import annotations
@@ -287,8 +290,8 @@ def articles_from_conll(documents: Sequence[ConllDocument], words_per_article: i
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("file", type=Path, help="CoNLL-format file with gold tags")
-    parser.add_argument("--lang", required=True, help="language of the file (nl, en)")
+    parser.add_argument("file", type=Path, nargs="?", help="CoNLL-format file with gold tags (.txt: markup)")
+    parser.add_argument("--lang", help="language of the file (nl, en)")
     parser.add_argument("--split", default="all", choices=["all", "dev", "test"],
                         help="evaluate on the whole file or one half of the project's fixed split (default all)")
     parser.add_argument("--ignore", action="append", default=[],
@@ -309,6 +312,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.rss:
         print(f"RSS with nl and en entity pipelines loaded, one article each tagged: {rss_with_models():.0f} MB")
         return 0
+    if args.file is None or args.lang is None:
+        parser.error("FILE and --lang are needed (or --rss alone)")
 
     documents = split_documents(read_conll(args.file), args.split)
     sentences = sentences_of(documents)
