@@ -1,0 +1,101 @@
+"""Feed item + page -> Article: text source, trusted dates with provenance, canonical URL, fallbacks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from source_server import data
+
+from worker.article import RawItem
+from worker.normalise import article_id
+from worker.sources.pages import article_from_item, extract_page, url_date
+
+NOW = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
+URL = "https://www.harbourgazette.example/news/2024/03/04/ferry-terminal"
+
+
+def item(**overrides: object) -> RawItem:
+    base: dict[str, object] = {
+        "kind": "feed",
+        "source": "https://www.harbourgazette.example/rss/latest.xml",
+        "url": URL,
+        "title": "Port authority approves new ferry terminal",
+        "text": "The port authority on Monday approved plans for a new ferry terminal on the east quay.",
+        "published": "Mon, 04 Mar 2024 08:30:00 +0100",
+        "metadata": {"authors": "Alice Marsh"},
+    }
+    base.update(overrides)
+    return RawItem(**base)  # type: ignore[arg-type]
+
+
+def page(name: str) -> str:
+    return data(name).decode("utf-8")
+
+
+def test_page_text_wins_with_json_ld_date() -> None:
+    article = article_from_item(item(), page_html=page("article_full.html"), final_url=URL + "?utm_source=x", now=NOW)
+    assert article.text_source == "page"
+    assert article.date_source == "page-jsonld"
+    assert article.published_at == datetime(2024, 3, 4, 7, 30, tzinfo=UTC)
+    # rel=canonical (same site) is the URL, tracking parameters stripped; the id follows it.
+    assert article.url == URL
+    assert article.id == article_id(url=URL, source="", body_hash="")
+    assert article.authors == ["Alice Marsh"]
+    assert article.metadata["site_name"] == "Harbour Gazette"
+    assert article.metadata["page_language"] == "en-GB"
+    assert "Opposition councillors" in article.body and "Most read" not in article.body
+    assert article.word_count > 150
+
+
+def test_paywall_falls_back_to_feed_text_and_rejects_future_page_date() -> None:
+    article = article_from_item(
+        item(url="https://www.harbourgazette.example/news/2024/03/03/parking-vote"),
+        page_html=page("article_paywall.html"),
+        now=NOW,
+    )
+    assert article.text_source == "feed"
+    assert "too short" in article.metadata["page_fallback"]
+    assert article.date_source == "feed"
+    assert "page-meta: 2099-01-01" in article.metadata["date_rejected"]
+
+
+def test_fetch_failure_falls_back_to_feed_and_records_why() -> None:
+    article = article_from_item(item(), page_error="page fetch failed: HTTP 500", now=NOW)
+    assert article.text_source == "feed" and article.metadata["page_fallback"] == "page fetch failed: HTTP 500"
+    assert article.date_source == "feed"
+    assert article.published_at == datetime(2024, 3, 4, 7, 30, tzinfo=UTC)
+
+
+def test_future_feed_date_falls_back_to_url_date() -> None:
+    article = article_from_item(
+        item(url="https://www.harbourgazette.example/news/2024/03/02/storm", published="Thu, 01 Jan 2099 00:00:00 GMT"),
+        now=NOW,
+    )
+    assert article.date_source == "url" and article.published_precision == "day"
+    assert article.published_at == datetime(2024, 3, 2, tzinfo=UTC)
+    assert "feed: 2099-01-01" in article.metadata["date_rejected"]
+
+
+def test_no_date_anywhere_is_ingestion_time() -> None:
+    article = article_from_item(item(url="https://x.example/story", published=None), now=NOW)
+    assert article.date_source == "ingested" and article.published_at == NOW
+
+
+def test_cross_site_canonical_is_recorded_not_followed() -> None:
+    url = "https://www.coastalcourier.example/news/ferry-terminal"
+    article = article_from_item(item(url=url), page_html=page("article_syndicated.html"), final_url=url, now=NOW)
+    assert article.url == url
+    assert article.metadata["canonical_elsewhere"] == URL
+
+
+def test_unparseable_json_ld_date_uses_meta() -> None:
+    extract = extract_page(page("article_other.html"), "https://www.harbourgazette.example/news/storm")
+    assert [c.source for c in extract.dates] == ["page-meta"]
+
+
+def test_url_dates() -> None:
+    assert url_date("https://x.example/2024/03/05/story") is not None
+    month = url_date("https://x.example/archive/2023-11/story")
+    assert month is not None and month.precision == "month"
+    assert url_date("https://x.example/story-20240305") is None
+    assert url_date("https://x.example/2024/13/01/x") is None
