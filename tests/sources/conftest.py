@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -14,15 +15,20 @@ from worker.config import Settings, get_settings
 SOURCES_DB = 8
 
 
+def sources_redis_url() -> str:
+    """The configured Redis, database SOURCES_DB (a db in the URL would win over a db= argument)."""
+    return urlunsplit(urlsplit(get_settings().redis_url)._replace(path=f"/{SOURCES_DB}"))
+
+
 @pytest.fixture
 def redis_client() -> Iterator[redis.Redis]:
-    url = get_settings().redis_url
-    client = redis.Redis.from_url(url, db=SOURCES_DB)
+    url = sources_redis_url()
+    client = redis.Redis.from_url(url)
     try:
         client.ping()
     except redis.ConnectionError as exc:
         pytest.fail(
-            f"Redis at {url} (db {SOURCES_DB}) is not reachable ({exc}); start it with `newsworker services up` "
+            f"Redis at {url} is not reachable ({exc}); start it with `newsworker services up` "
             "or point NEWSWORKER_REDIS_URL at a running Redis"
         )
     client.flushdb()
