@@ -1,0 +1,64 @@
+"""Two beat processes started at once: one schedules (RedBeat lock), the other waits; feeds go out once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import redis
+from conftest import sources_redis_url
+
+REPO = Path(__file__).resolve().parents[2]
+BROKER_DB = 9
+
+
+def test_two_beats_one_scheduler(redis_client: redis.Redis, tmp_path: Path) -> None:
+    broker_url = urlunsplit(urlsplit(sources_redis_url())._replace(path=f"/{BROKER_DB}"))
+    broker = redis.Redis.from_url(broker_url)
+    broker.flushdb()
+    env = {
+        **os.environ,
+        "NEWSWORKER_BROKER_URL": broker_url,
+        "NEWSWORKER_REDIS_URL": sources_redis_url(),
+        "NEWSWORKER_POLL_DISPATCH_EVERY": "1",
+        "NEWSWORKER_INDEX_PREFIX": f"beat-{uuid.uuid4().hex[:6]}",
+    }
+    logs = [tmp_path / f"beat{i}.log" for i in range(2)]
+    procs = []
+    for i, log in enumerate(logs):
+        with log.open("w") as out:
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "celery", "-A", "worker.sources.tasks", "beat", "-S",
+                     "redbeat.RedBeatScheduler", "--loglevel", "INFO", "-s", str(tmp_path / f"schedule{i}")],
+                    cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+                )
+            )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and broker.llen("sources") < 6:
+            if any(p.poll() is not None for p in procs):
+                break
+            time.sleep(0.5)
+        time.sleep(2)
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    texts = [log.read_text() for log in logs]
+    sends = [t.count("Sending due task newsworker-dispatch-due-feeds") for t in texts]
+    assert all(p.returncode is not None for p in procs)
+    assert sorted(sends)[0] == 0 and sorted(sends)[1] >= 6, (sends, [t[-2000:] for t in texts])
+    # One message per second from the one scheduler, not two.
+    queued = broker.llen("sources")
+    assert queued == max(sends), (queued, sends)
+    broker.flushdb()
