@@ -106,7 +106,15 @@ class DedupIndex:
         return f"{self.prefix}:band:{index}:{value}"
 
     def decide(self, article: Article) -> DedupDecision:
-        """Which story an article belongs to; records its fingerprint for the articles after it."""
+        """Which story an article belongs to; records its fingerprint for the articles after it.
+
+        Serialised by a short Redis lock: two copies of one story handled at the same moment by two workers
+        would otherwise each miss the other and found two groups. A decision takes a few milliseconds.
+        """
+        with self.client.lock(f"{self.prefix}:lock", timeout=30, blocking_timeout=30):
+            return self._decide(article)
+
+    def _decide(self, article: Article) -> DedupDecision:
         stored = self.client.hgetall(self._doc_key(article.id))
         if stored:
             group = stored[b"group"].decode()  # type: ignore[index]
