@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="nl: train the Dutch model; en: only the name-type list (the English model is from PyPI)")
     parser.add_argument("--steps", type=int, default=None, help="override training.max_steps")
     parser.add_argument("--wikiann", action="store_true", help="add WikiANN-nl sentences to the training data")
-    parser.add_argument("--augment", type=int, default=0, metavar="N",
+    parser.add_argument("--augment", type=int, default=1, metavar="N",
                         help="add N copies of the CoNLL sentences with entity names swapped (CoNLL + WikiANN names)")
     parser.add_argument("--output", type=Path, default=TARGET, help=f"where to install (default {TARGET})")
     parser.add_argument("--override", action="append", default=[],
