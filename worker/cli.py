@@ -293,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["list", "replay"])
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=cmd_failures)
+    __import__("worker.sources.cli", fromlist=["register"]).register(sub)  # `feeds`: worker/sources/cli.py
     return parser
 
 

@@ -182,9 +182,9 @@ def test_budget_shared_by_threads_keeps_the_rate(server: LocalServer, redis_clie
     times = sorted(r.at for r in server.log)
     assert len(times) == 20
     gaps = [b - a for a, b in itertools.pairwise(times)]
-    # Slots are 100 ms apart; allow for scheduling jitter of the sleeping threads.
-    assert min(gaps) > 0.07, gaps
-    assert max_in_window(times, 1.0) <= rate + 1
+    # Slots are 110 ms apart (10% margin); arrivals jitter a little around them.
+    assert min(gaps) > 0.06, gaps
+    assert max_in_window(times, 1.0) <= rate
 
 
 def max_in_window(times: list[float], window: float) -> int:

@@ -11,7 +11,14 @@ import redis
 from conftest import make_settings
 
 from worker.sources.registry import FeedDeclaration, FeedRegistry, RegistryError, load_declarations
-from worker.sources.schedule import FeedState, PollOutcome, apply_outcome, cache_max_age, wants_full_fetch
+from worker.sources.schedule import (
+    FeedState,
+    PollOutcome,
+    apply_outcome,
+    cache_max_age,
+    rate_from_dates,
+    wants_full_fetch,
+)
 
 NOW = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
 REPO = Path(__file__).resolve().parents[2]
@@ -123,3 +130,13 @@ def test_feeds_file_errors_are_explained(tmp_path: Path) -> None:
     bad.write_text("feeds:\n  - url: https://x.example/feed\n    intervall: 5\n")
     with pytest.raises(RegistryError, match="unknown keys"):
         load_declarations(bad)
+
+
+def test_first_poll_interval_from_item_dates() -> None:
+    settings = make_settings()
+    dates = [NOW - timedelta(hours=h) for h in range(0, 24, 2)]  # 12 items in the last day: 0.5 per hour
+    rate = rate_from_dates(dates, NOW)
+    assert rate is not None and 0.4 < rate < 0.6
+    first = apply_outcome(state(), PollOutcome("modified", new_items=12, dated_rate=rate), settings, NOW)
+    assert 3 * 3600 < first.interval < 5 * 3600  # about 2 new items per poll
+    assert rate_from_dates([NOW - timedelta(days=30)] * 5, NOW) is None

@@ -6,18 +6,27 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from worker.article import Article, RawItem
 from worker.config import Settings
+from worker.dates import DateParseError, parse_date
 from worker.failures import Failure
 from worker.normalise import NormaliseError, article_id, content_hash
 from worker.sources.feeds import FeedError, ParsedFeed, feed_item_key, item_version, parse_feed
 from worker.sources.http import FetchError, HostBusyError, HTTPStatusError, PoliteClient, RetryLaterError
 from worker.sources.pages import article_from_item
 from worker.sources.registry import FeedRegistry
-from worker.sources.schedule import FeedState, PollKind, PollOutcome, apply_outcome, cache_max_age, wants_full_fetch
+from worker.sources.schedule import (
+    FeedState,
+    PollKind,
+    PollOutcome,
+    apply_outcome,
+    cache_max_age,
+    rate_from_dates,
+    wants_full_fetch,
+)
 
 log = logging.getLogger(__name__)
 MAX_CHILD_SITEMAPS = 5
@@ -47,6 +56,17 @@ class PollReport:
 def item_id(item: RawItem) -> str:
     """The id the item's article will (most likely) get: from its canonical link, else source + text."""
     return article_id(url=item.url, source=item.source, body_hash=content_hash(item.text or item.title or ""))
+
+
+def item_dates(items: list[RawItem]) -> list[datetime]:
+    dates = []
+    for item in items:
+        if item.published:
+            try:
+                dates.append(parse_date(item.published)[0])
+            except DateParseError:
+                continue
+    return dates
 
 
 def body_hash(body: bytes) -> str:
@@ -132,7 +152,7 @@ def poll_feed_once(
                 except (FetchError, FeedError) as exc:
                     rejected.append(f"child sitemap {child}: {exc}")
             items, versions = fresh_items(registry, all_items)
-            outcome = PollOutcome(**{**outcome.__dict__, "new_items": len(items)})
+            outcome = replace(outcome, new_items=len(items), dated_rate=rate_from_dates(item_dates(all_items), now))
             if parsed.bozo:
                 rejected.append(f"malformed feed (items still read): {parsed.bozo}")
     except RetryLaterError as exc:

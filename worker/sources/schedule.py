@@ -87,6 +87,7 @@ class PollOutcome:
     full_fetch: bool = False
     title: str | None = None
     format: str | None = None
+    dated_rate: float | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -96,6 +97,15 @@ def cache_max_age(cache_control: str | None) -> float | None:
         return None
     match = _MAX_AGE.search(cache_control)
     return float(match.group(1)) if match else None
+
+
+def rate_from_dates(dates: list[datetime], now: datetime, window: timedelta = timedelta(days=7)) -> float | None:
+    """Items per hour a feed published lately, from its items' dates (None with fewer than 3 recent ones)."""
+    recent = sorted(d for d in dates if now - window <= d <= now)
+    if len(recent) < 3:
+        return None
+    span = max((now - recent[0]).total_seconds() / 3600, 1.0)
+    return len(recent) / span
 
 
 def bounded(seconds: float, settings: Settings) -> float:
@@ -115,6 +125,8 @@ def adaptive_interval(
     if elapsed > 0:
         observed = outcome.new_items / (elapsed / 3600)
         rate = observed if rate is None else (1 - EWMA_WEIGHT) * rate + EWMA_WEIGHT * observed
+    elif rate is None and outcome.dated_rate is not None:
+        rate = outcome.dated_rate  # first poll: how often the feed published lately, from its items' dates
     if state.interval_override:
         interval = state.interval_override
     elif rate and rate > 0:
