@@ -12,7 +12,7 @@ from source_server import LocalServer, serve
 from worker.config import Settings, get_settings
 
 # A DB of its own: each test starts from an empty one (budgets, feed state, dedup fingerprints).
-SOURCES_DB = 8
+SOURCES_DB = 11
 
 
 def sources_redis_url() -> str:

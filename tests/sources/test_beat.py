@@ -14,7 +14,7 @@ import redis
 from conftest import sources_redis_url
 
 REPO = Path(__file__).resolve().parents[2]
-BROKER_DB = 9
+BROKER_DB = 12
 
 
 def test_two_beats_one_scheduler(redis_client: redis.Redis, tmp_path: Path) -> None:

@@ -72,7 +72,7 @@ def test_feeds_to_index_with_provenance_and_dup_groups(
     one.route("/feed2", Reply(body=rss(one.base, [("/news/2024/03/04/ferry?fbclid=x", "Ferry")]), headers=etag))
 
     prefix = f"nwsrc-{uuid.uuid4().hex[:6]}"
-    broker = urlunsplit(urlsplit(sources_redis_url())._replace(path="/10"))
+    broker = urlunsplit(urlsplit(sources_redis_url())._replace(path="/13"))
     redis.Redis.from_url(broker).flushdb()
     env = {
         **os.environ,

@@ -236,6 +236,19 @@ redis.call('SET', KEYS[1], tat + interval, 'PX', math.max(interval * burst + wai
 return {wait, 1}
 """
 
+# The last line of defence, right before a request leaves: at least ARGV[1] ms since the previous one
+# actually left. A worker that was stalled after taking its slot (GIL, swap) would otherwise send late and
+# bunch up with the next slot's request. KEYS[1] last-sent key. Returns ms still to wait (0: go, recorded).
+_GATE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+local wait = last + tonumber(ARGV[1]) - now
+if wait > 0 then return wait end
+redis.call('SET', KEYS[1], now, 'PX', tonumber(ARGV[1]) + 60000)
+return 0
+"""
+
 # A counting semaphore with leases: a holder that died frees its slot when the lease runs out.
 # KEYS[1] zset of holders; ARGV: token, limit, lease ms. Returns 1 (acquired) or 0.
 _ACQUIRE = """
@@ -287,6 +300,7 @@ class HostBudget:
         self._reserve = client.register_script(_RESERVE)
         self._acquire = client.register_script(_ACQUIRE)
         self._block = client.register_script(_BLOCK)
+        self._gate = client.register_script(_GATE)
 
     def rate(self, domain: str) -> float:
         return self.rates.get(domain, self.settings.host_rate)
@@ -303,6 +317,16 @@ class HostBudget:
             raise HostBusyError(url, f"{domain}: request budget spent for {wait_ms / 1000:.1f}s", wait_ms / 1000)
         if wait_ms:
             time.sleep(wait_ms / 1000)
+        if self.settings.host_burst > 1:
+            return
+        deadline = time.monotonic() + self.settings.host_max_wait
+        while True:
+            late_ms = self._gate(keys=[f"{self.prefix}:{domain}:sent"], args=[interval_ms])
+            if not late_ms:
+                return
+            if time.monotonic() + late_ms / 1000 > deadline:
+                raise HostBusyError(url, f"{domain}: request budget spent for {late_ms / 1000:.1f}s", late_ms / 1000)
+            time.sleep(late_ms / 1000)
 
     def block(self, domain: str, seconds: float) -> None:
         """Nobody asks this domain anything for `seconds` (it said 429/503 Retry-After)."""

@@ -28,6 +28,7 @@ from worker.tasks import app, failure_store, index_articles_task
 
 log = logging.getLogger(__name__)
 QUEUE = "sources"
+INGEST_QUEUE = "ingest"
 ITEMS_PER_TASK = 20
 
 _settings = get_settings()
@@ -74,19 +75,36 @@ def _reset_clients(**_: Any) -> None:
 
 
 def hand_on(articles: list[Article], failures: list[Failure]) -> int:
-    """Dedup-tag, then tag and index through the ingest path (one bulk per batch). Returns articles sent."""
-    from worker.pipeline import tag_isolating
+    """Set dup groups, then send the articles to be tagged and indexed on the ingest queue. Returns the count.
 
+    Tagging is CPU-heavy: done here, it would stall this process's fetch threads (GIL) so that requests
+    leave later than their slot and bunch up at the server. The ingest workers do it instead.
+    """
     failure_store().record(failures)
     if not articles:
         return 0
     index = dedup_index()
     grouped = [index.assign(article) for article in articles]
-    tagged = tag_isolating(grouped)
-    failure_store().record(tagged.failures)
+    tag_and_index.apply_async(args=[[a.model_dump(mode="json") for a in grouped]], queue=INGEST_QUEUE)
+    return len(grouped)
+
+
+@app.task(bind=True, name="newsworker.tag_and_index", acks_late=True)
+def tag_and_index(self: Task, payloads: list[dict[str, Any]]) -> dict[str, int]:
+    """Articles built by sources (normalised, not yet tagged) -> tagged -> the ingest path's index task."""
+    from worker.pipeline import tag_isolating
+
+    articles, failures = [], []
+    for payload in payloads:
+        try:
+            articles.append(Article.model_validate(payload))
+        except ValidationError as exc:
+            failures.append(Failure(stage="decode", reason=str(exc).splitlines()[0], payload={"article": payload}))
+    tagged = tag_isolating(articles)
+    failure_store().record(failures + tagged.failures)
     if tagged.articles:
-        index_articles_task.apply_async(args=[[a.model_dump(mode="json") for a in tagged.articles]], queue="ingest")
-    return len(tagged.articles)
+        index_articles_task.apply_async(args=[[a.model_dump(mode="json") for a in tagged.articles]], queue=INGEST_QUEUE)
+    return {"tagged": len(tagged.articles), "failed": len(failures) + len(tagged.failures)}
 
 
 @app.task(name="newsworker.sources.dispatch_due")
