@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     )
     feed_max_failures: int = Field(default=10, description="Consecutive failures after which a feed is disabled.")
     fetch_pages: bool = Field(default=True, description="Fetch each new feed item's page and extract its text.")
+    obey_robots: bool = Field(
+        default=True, description="Honour robots.txt (Disallow, Crawl-delay) for article pages; feeds are not checked."
+    )
     page_min_words: int = Field(
         default=80,
         description="Extracted page text shorter than this (paywall, consent wall) falls back to the feed's text.",

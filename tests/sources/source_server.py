@@ -51,6 +51,11 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(reply.delay)
         self.send_response(reply.status)
         headers = {"Content-Length": str(len(reply.body)), **reply.headers}
+        if headers["Content-Length"] == "":
+            # No length: the body runs until the connection closes (as some servers still do).
+            del headers["Content-Length"]
+            headers["Connection"] = "close"
+            self.close_connection = True
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()

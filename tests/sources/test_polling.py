@@ -218,3 +218,18 @@ def test_items_become_articles_from_pages_with_feed_fallback(server: LocalServer
     gone = by_title[server.url("/gone")]
     assert gone.text_source == "feed" and gone.metadata["page_fallback"] == "page fetch failed: HTTP 404"
     assert all(a.date_source != "ingested" for a in result.articles)
+
+
+def test_json_feed_and_news_sitemap_index_are_polled(server: LocalServer, env: Env) -> None:
+    server.route("/feed.json", Reply(body=data("feed.json"), headers={"Content-Type": "application/feed+json"}))
+    index = f"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <sitemap><loc>{server.base}/news.xml</loc></sitemap></sitemapindex>"""
+    server.route("/sitemap.xml", Reply(body=index.encode(), headers={"Content-Type": "application/xml"}))
+    server.route("/news.xml", Reply(body=data("news_sitemap.xml"), headers={"Content-Type": "application/xml"}))
+    for path in ("/feed.json", "/sitemap.xml"):
+        env.add(server.url(path))
+    json_report = env.poll(server.url("/feed.json"))
+    assert json_report.state is not None and json_report.state.format == "json" and len(json_report.items) == 2
+    sitemap_report = env.poll(server.url("/sitemap.xml"))
+    assert [i.title for i in sitemap_report.items] == ["Kabinet presenteert plan voor woningbouw", "Ajax wint met 3-1"]
+    assert any("javascript" in r for r in sitemap_report.rejected)

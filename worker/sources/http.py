@@ -35,6 +35,7 @@ FetchKind = Literal["feed", "page"]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 SLOT_MARGIN = 1.1
+MAX_CRAWL_DELAY = 120.0
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ACCEPT = {
     "feed": "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
@@ -303,7 +304,16 @@ class HostBudget:
         self._gate = client.register_script(_GATE)
 
     def rate(self, domain: str) -> float:
-        return self.rates.get(domain, self.settings.host_rate)
+        """Requests per second for a domain: the configured rate, slower if its robots.txt asks for a delay."""
+        rate = self.rates.get(domain, self.settings.host_rate)
+        delay = self.client.get(f"{self.prefix}:{domain}:delay")
+        if delay:
+            rate = min(rate, 1 / float(delay))  # type: ignore[arg-type]
+        return rate
+
+    def set_crawl_delay(self, domain: str, seconds: float, ttl: int) -> None:
+        """Crawl-delay from robots.txt, capped so one odd file cannot park a site for hours."""
+        self.client.set(f"{self.prefix}:{domain}:delay", min(max(seconds, 0.01), MAX_CRAWL_DELAY), ex=ttl)
 
     def reserve(self, domain: str, url: str) -> None:
         """Wait for this domain's next request slot; HostBusyError when that is more than host_max_wait away."""

@@ -18,6 +18,7 @@ from worker.sources.feeds import FeedError, ParsedFeed, feed_item_key, item_vers
 from worker.sources.http import FetchError, HostBusyError, HTTPStatusError, PoliteClient, RetryLaterError
 from worker.sources.pages import article_from_item
 from worker.sources.registry import FeedRegistry
+from worker.sources.robots import RobotsCache
 from worker.sources.schedule import (
     FeedState,
     PollKind,
@@ -180,7 +181,12 @@ class ItemsResult:
 
 
 def fetch_items(
-    items: list[RawItem], *, client: PoliteClient | None, settings: Settings, fetch_pages: bool = True
+    items: list[RawItem],
+    *,
+    client: PoliteClient | None,
+    settings: Settings,
+    fetch_pages: bool = True,
+    robots: RobotsCache | None = None,
 ) -> ItemsResult:
     """Articles for feed items: each item's page fetched (through the host budget) and extracted, falling back
     to the feed's text. Items whose host is busy for longer than host_max_wait are handed back as `deferred`."""
@@ -189,6 +195,8 @@ def fetch_items(
         page_html = final_url = page_error = None
         if fetch_pages and client is not None and item.url:
             try:
+                if robots is not None and not robots.allowed(item.url):
+                    raise FetchError(item.url, "disallowed by robots.txt")
                 result = client.fetch(item.url, kind="page")
                 content_type = result.content_type
                 if content_type and "html" not in content_type and "xml" not in content_type:

@@ -24,6 +24,7 @@ from worker.failures import Failure
 from worker.sources.http import PoliteClient
 from worker.sources.poll import fetch_items, poll_feed_once
 from worker.sources.registry import FeedRegistry
+from worker.sources.robots import RobotsCache
 from worker.tasks import app, failure_store, index_articles_task
 
 log = logging.getLogger(__name__)
@@ -145,7 +146,8 @@ def fetch_items_task(self: Task, payloads: list[dict[str, Any]], fetch_pages: bo
             items.append(RawItem.model_validate(payload))
         except ValidationError as exc:
             failures.append(Failure(stage="decode", reason=str(exc).splitlines()[0], payload={"raw": payload}))
-    result = fetch_items(items, client=http_client(), settings=settings, fetch_pages=fetch_pages)
+    robots = RobotsCache(redis_client(), http_client()) if settings.obey_robots else None
+    result = fetch_items(items, client=http_client(), settings=settings, fetch_pages=fetch_pages, robots=robots)
     sent = hand_on(result.articles, failures + result.failures)
     if result.deferred:
         # The host's budget is spent for a while: come back later rather than hold a worker.
