@@ -188,7 +188,12 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
         for reason in report.rejected:
             print(f"rejected: {reason}", file=sys.stderr)
         if args.dry_run:
-            result = fetch_items(report.items, client=client, settings=settings, fetch_pages=not args.no_pages)
+            from worker.sources.robots import RobotsCache
+
+            robots = RobotsCache(registry.client, client) if settings.obey_robots else None
+            result = fetch_items(
+                report.items, client=client, settings=settings, fetch_pages=not args.no_pages, robots=robots
+            )
             for article in result.articles:
                 print(
                     json.dumps(

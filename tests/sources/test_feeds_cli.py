@@ -1,0 +1,62 @@
+"""`newsworker feeds` as a user runs it: discovery on add, list with health, show, disable, remove."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import redis
+from conftest import sources_redis_url
+from source_server import LocalServer, Reply, data
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "NEWSWORKER_REDIS_URL": sources_redis_url(),
+        "NEWSWORKER_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "worker.cli", "feeds", *args], cwd=REPO, env=env, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+
+
+def test_add_discovers_list_show_disable_remove(server: LocalServer, redis_client: redis.Redis) -> None:
+    page = (
+        '<html><head><link rel="alternate" type="application/rss+xml" title="Latest" href="/feed.xml">'
+        '<link rel="alternate" type="application/atom+xml" title="Gone" href="/gone.atom"></head></html>'
+    )
+    server.route("/", Reply(body=page.encode(), headers={"Content-Type": "text/html"}))
+    server.route("/feed.xml", Reply(body=data("rss2_news.xml"), headers={"Content-Type": "application/rss+xml"}))
+    added = run("add", server.url("/"), "--all")
+    assert added.returncode == 0, added.stderr
+    assert f"added {server.url('/feed.xml')} (Latest)" in added.stdout
+    assert f"added {server.url('/gone.atom')} (Gone)" in added.stdout
+
+    polled = run("poll", server.url("/gone.atom"))
+    assert polled.returncode == 1 and '"error": "HTTP 404"' in polled.stdout
+    listed = run("list")
+    assert "2 feed(s): 1 failing, 1 new" in listed.stdout
+    assert "failing since" in listed.stdout and "HTTP 404; retry in" in listed.stdout
+
+    dry = run("poll", server.url("/feed.xml"), "--dry-run", "--no-pages")
+    assert dry.returncode == 0 and '"text_source": "feed"' in dry.stdout and '"date_source": "feed"' in dry.stdout
+    shown = run("show", server.url("/feed.xml"))
+    assert "Harbour Gazette - Latest" in shown.stdout and "items_seen             4" in shown.stdout
+
+    disabled = run("disable", server.url("/gone.atom"), "--reason", "site closed")
+    assert "disabled: site closed" in disabled.stdout
+    assert "disabled: site closed" in run("list").stdout
+    assert run("remove", server.url("/gone.atom")).returncode == 0
+    assert "1 feed(s)" in run("list").stdout
+
+
+def test_add_refuses_a_page_without_feeds(server: LocalServer, redis_client: redis.Redis) -> None:
+    server.route("/", Reply(body=b"<html><body>no feeds</body></html>", headers={"Content-Type": "text/html"}))
+    result = run("add", server.url("/"))
+    assert result.returncode == 1 and "announces none" in result.stderr
