@@ -87,13 +87,17 @@ def max_per_window(times: list[float], window: float = 1.0) -> int:
     return best
 
 
-def wait_quiet(sites: list[LocalServer], expected: int, timeout: float, quiet: float = 5.0) -> float:
-    """Wait until the servers got `expected` requests and then none for `quiet` seconds."""
+def wait_quiet(
+    sites: list[LocalServer], expected: int, timeout: float, broker: redis.Redis, quiet: float = 5.0
+) -> float:
+    """Wait until the servers got `expected` requests, no task is queued or held (deferred fetches wait with
+    a countdown), and no request came for `quiet` seconds."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         total = sum(len(s.log) for s in sites)
         last = max((r.at for s in sites for r in s.log), default=0)
-        if total >= expected and time.time() - last > quiet:
+        idle = not broker.llen("sources") and not broker.hlen("unacked")
+        if total >= expected and idle and time.time() - last > quiet:
             break
         time.sleep(0.5)
     return time.monotonic() - started
@@ -112,7 +116,8 @@ def main() -> int:
     settings = get_settings()
     client = redis.Redis.from_url(settings.redis_url)
     client.flushdb()
-    redis.Redis.from_url(settings.broker_url).flushdb()
+    broker = redis.Redis.from_url(settings.broker_url)
+    broker.flushdb()
     with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
         sites = [stack.enter_context(serve()) for _ in range(args.hosts)]
         registry = FeedRegistry(client, settings)
@@ -136,14 +141,14 @@ def main() -> int:
             from worker.sources.tasks import QUEUE, dispatch_due
 
             feeds = args.hosts * args.feeds_per_host
-            round1_expected = feeds * (1 + args.items)
+            round1_expected = feeds * (1 + args.items) + args.hosts  # + one robots.txt per host
             dispatch_due.apply_async(queue=QUEUE)
-            round1 = wait_quiet(sites, round1_expected, timeout=3600)
+            round1 = wait_quiet(sites, round1_expected, timeout=3600, broker=broker)
             counts1 = [len(s.log) for s in sites]
             for state in registry.all():
                 registry.save(state.model_copy(update={"next_poll": state.next_poll.replace(year=2000)}))
             dispatch_due.apply_async(queue=QUEUE)
-            round2 = wait_quiet(sites, round1_expected + feeds, timeout=1800)
+            round2 = wait_quiet(sites, round1_expected + feeds, timeout=1800, broker=broker)
         finally:
             for p in workers:
                 p.terminate()

@@ -68,6 +68,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # Clients closing kept-alive connections (workers stopping) are not test failures.
+        return
+
     routes: dict[str, Route]
     log: list[Request]
     lock: threading.Lock

@@ -612,8 +612,10 @@ class PoliteClient:
             remaining = s.http_total_timeout - (time.monotonic() - started)
             if remaining <= 0:
                 raise TransportError(url, f"gave up after {s.http_total_timeout:.0f}s")
-            self.budget.reserve(domain, current)
+            # In-flight slot first, then the rate slot: nothing may stand between passing the rate gate and
+            # sending, or requests leave late and bunch up with the next one.
             with self.budget.slot(domain, current, lease=remaining + 5):
+                self.budget.reserve(domain, current)
                 response_or_location = self._request(current, headers, cap, started)
             if isinstance(response_or_location, FetchResult):
                 result = response_or_location

@@ -55,8 +55,13 @@ class RobotsCache:
         cached = self.client.get(key)
         if cached is not None:
             return cached.decode("utf-8", "replace")  # type: ignore[union-attr]
-        text, ttl = self._fetch(origin)
-        self.client.set(key, text, ex=ttl)
+        # One worker asks; the others that wanted it at the same moment wait for its answer.
+        with self.client.lock(f"{key}:lock", timeout=120, blocking_timeout=self.http.settings.host_max_wait * 2):
+            cached = self.client.get(key)
+            if cached is not None:
+                return cached.decode("utf-8", "replace")  # type: ignore[union-attr]
+            text, ttl = self._fetch(origin)
+            self.client.set(key, text, ex=ttl)
         delay = robots_delay(text)
         if delay:
             # The site asked for this many seconds between requests: the budget takes it as a slower rate.
