@@ -176,7 +176,7 @@ def evaluate_ag_news(path: Path, limit: int | None) -> dict:
     ]
     tagged = tag_topics(articles)
     for (label, _, _), article, tagged_article in zip(rows, articles, tagged, strict=True):
-        probabilities = model.probabilities(article.title, article.body)
+        probabilities = model.probabilities(article.title, article.body, "en")
         best = candidates[int(np.argmax(probabilities[index]))]
         gold.append(AG_CLASSES[label])
         four_way.append(code_to_class[best])

@@ -134,18 +134,26 @@ def build_lexicon(terms_by_code: Mapping[str, Iterable[str]], codes: list[str]) 
     )
 
 
-@lru_cache(maxsize=1)
-def topic_lexicon() -> Lexicon:
-    """The bilingual cue lexicon plus the English labels of IPTC's narrower concepts."""
+LEXICON_LANGUAGES = ("nl", "en")
+
+
+@lru_cache(maxsize=4)
+def topic_lexicon(language: str = "any") -> Lexicon:
+    """The cue lexicon of one language ("nl", "en"; anything else gets both). Kept apart per language so
+    a word of one language ("arts", "wet", "mist") never cues a topic in the other. English adds the labels
+    of IPTC's narrower concepts."""
     codes = iptc_codes()
+    languages = (language,) if language in LEXICON_LANGUAGES else LEXICON_LANGUAGES
     written = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
     terms: dict[str, list[str]] = {code: [] for code in codes}
     for code, by_language in written.items():
-        for language_terms in by_language.values():
-            terms[str(code)].extend(language_terms)
-    for code, topic in iptc_topics().items():
-        terms[code].append(topic.label_en)
-        terms[code].extend(topic.narrower_en)
+        for written_language, language_terms in by_language.items():
+            if written_language in languages:
+                terms[str(code)].extend(language_terms)
+    if "en" in languages:
+        for code, topic in iptc_topics().items():
+            terms[code].append(topic.label_en)
+            terms[code].extend(topic.narrower_en)
     return build_lexicon(terms, codes)
 
 

@@ -46,18 +46,18 @@ class TopicModel:
     calibration_b: np.ndarray
     version: str
 
-    def raw_scores(self, title: str, body: str) -> np.ndarray:
+    def raw_scores(self, title: str, body: str, language: str) -> np.ndarray:
         counts, tokens = sparse_features(title, body)
         indices, values = weighted(counts, self.vocabulary)
-        dense = dense_features(topic_lexicon().counts(tokens))
+        dense = dense_features(topic_lexicon(language).counts(tokens))
         scores = dense @ self.dense_weights + self.bias
         if indices:
             scores = scores + values @ self.weights[indices]
         return np.asarray(scores, dtype=np.float64)
 
-    def probabilities(self, title: str, body: str) -> np.ndarray:
+    def probabilities(self, title: str, body: str, language: str = "und") -> np.ndarray:
         """Calibrated probability per topic (independent, so several can be high)."""
-        z = self.calibration_a * self.raw_scores(title, body) + self.calibration_b
+        z = self.calibration_a * self.raw_scores(title, body, language) + self.calibration_b
         return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
 
@@ -95,7 +95,7 @@ def _builtin_topics(article: Article, threshold: float, limit: int) -> list[Topi
     if article.language not in MODEL_LANGUAGES:
         return []
     model = topic_model()
-    probabilities = model.probabilities(article.title, article.body)
+    probabilities = model.probabilities(article.title, article.body, article.language)
     order = np.argsort(-probabilities)
     topics = []
     for i in order[:limit]:
