@@ -12,7 +12,9 @@ budget, whether round two was conditional only, and how long each round took.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -110,7 +112,8 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=3)
     parser.add_argument("--rate", type=float, default=1.0, help="budget, requests per second per host")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8, help="threads per worker")
+    parser.add_argument("--threads", type=int, default=8, help="threads (or processes) per worker")
+    parser.add_argument("--pool", choices=["threads", "prefork"], default="threads")
     args = parser.parse_args()
     os.environ["NEWSWORKER_HOST_RATE"] = str(args.rate)
     settings = get_settings()
@@ -132,7 +135,7 @@ def main() -> int:
             workers.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "celery", "-A", "worker.sources.tasks", "worker", "-Q", "sources",
-                     "--pool", "threads", "--concurrency", str(args.threads), "--loglevel", "WARNING",
+                     "--pool", args.pool, "--concurrency", str(args.threads), "--loglevel", "WARNING",
                      "--hostname", f"polite{w}-{RUN}@%h"],
                     cwd=REPO, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
                 )
@@ -158,11 +161,16 @@ def main() -> int:
         conditional = sum(1 for r in second if "if-none-match" in r.headers)
         peaks = [max_per_window([r.at for r in s.log]) for s in sites]
         per_host = [len(s.log) for s in sites]
-        print(f"feeds {feeds} on {args.hosts} hosts, {args.items} items each, {args.workers} workers x {args.threads}")
+        print(
+            f"feeds {feeds} on {args.hosts} hosts, {args.items} items each, "
+            f"{args.workers} workers x {args.threads} ({args.pool})"
+        )
         print(f"round 1: {sum(counts1)} requests (expected {round1_expected}) in {round1:.1f}s")
         print(f"round 2: {len(second)} requests, {conditional} conditional, in {round2:.1f}s")
         print(f"requests per host: min {min(per_host)} max {max(per_host)}")
+        gaps = [b.at - a.at for s in sites for a, b in itertools.pairwise(sorted(s.log, key=lambda r: r.at))]
         print(f"budget {args.rate:g}/s per host; most requests any host got in any 1 s window: {max(peaks)}")
+        print(f"gap between two requests to one host: min {min(gaps):.3f}s, median {statistics.median(gaps):.3f}s")
         articles = len(client.keys("nw:dedup:doc:*"))
         print(f"articles handed to indexing (dedup fingerprints): {articles} (expected {feeds * args.items})")
         ok = max(peaks) <= max(1, int(args.rate)) and conditional == len(second) == feeds
