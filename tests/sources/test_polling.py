@@ -233,3 +233,23 @@ def test_json_feed_and_news_sitemap_index_are_polled(server: LocalServer, env: E
     sitemap_report = env.poll(server.url("/sitemap.xml"))
     assert [i.title for i in sitemap_report.items] == ["Kabinet presenteert plan voor woningbouw", "Ajax wint met 3-1"]
     assert any("javascript" in r for r in sitemap_report.rejected)
+
+
+def test_updated_item_comes_back_unchanged_item_does_not(server: LocalServer, env: Env) -> None:
+    def atom(updated: str, extra: str = "") -> bytes:
+        return f"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+          <entry><title>Story</title><link href="{server.base}/story"/><id>s1</id>
+          <updated>{updated}</updated><summary>Text.</summary></entry>{extra}</feed>""".encode()
+
+    versions = [
+        atom("2024-03-05T10:00:00Z"),
+        atom("2024-03-05T10:00:00Z", '<entry><title>Other</title><link href="/other"/><id>s2</id></entry>'),
+        atom("2024-03-05T12:00:00Z"),
+    ]
+    server.route("/feed", lambda r: Reply(body=versions[min(len(server.hits("/feed")), 3) - 1]))
+    url = server.url("/feed")
+    env.add(url)
+    assert [i.title for i in env.poll(url).items] == ["Story"]
+    assert [i.title for i in env.poll(url, NOW + timedelta(hours=1)).items] == ["Other"]  # Story unchanged
+    again = env.poll(url, NOW + timedelta(hours=2)).items
+    assert [(i.title, i.metadata["updated"]) for i in again] == [("Story", "2024-03-05T12:00:00Z")]
