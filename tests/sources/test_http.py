@@ -183,7 +183,7 @@ def test_budget_shared_by_threads_keeps_the_rate(server: LocalServer, redis_clie
     times = sorted(r.at for r in server.log)
     assert len(times) == 20
     gaps = [b - a for a, b in itertools.pairwise(times)]
-    # Slots are 110 ms apart (10% margin); arrivals jitter a little around them.
+    # Slots are 120 ms apart (20% margin); arrivals jitter a little around them.
     assert min(gaps) > 0.06, gaps
     assert max_in_window(times, 1.0) <= rate
 

@@ -34,7 +34,7 @@ from worker.sources.urls import InvalidURLError, budget_key, canonical_url, host
 FetchKind = Literal["feed", "page"]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-SLOT_MARGIN = 1.1
+SLOT_MARGIN = 1.2
 MAX_CRAWL_DELAY = 120.0
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ACCEPT = {
@@ -317,7 +317,7 @@ class HostBudget:
 
     def reserve(self, domain: str, url: str) -> None:
         """Wait for this domain's next request slot; HostBusyError when that is more than host_max_wait away."""
-        # Slots 10% further apart than the rate: requests leave at their slot but arrive with network and
+        # Slots 20% further apart than the rate: requests leave at their slot but arrive with network and
         # scheduling jitter, and the server counting them must still never see more than its budget.
         interval_ms = max(1, math.ceil(1000 / self.rate(domain) * SLOT_MARGIN))
         max_wait_ms = round(self.settings.host_max_wait * 1000)
