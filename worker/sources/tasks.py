@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 QUEUE = "sources"
 INGEST_QUEUE = "ingest"
 ITEMS_PER_TASK = 20
+MAX_DEFERRALS = 20
 
 _settings = get_settings()
 app.conf.task_routes = {**(app.conf.task_routes or {}), "newsworker.sources.*": {"queue": QUEUE}}
@@ -137,7 +138,9 @@ def poll_feed(self: Task, url: str) -> dict[str, object]:
 
 
 @app.task(bind=True, name="newsworker.sources.fetch_items", acks_late=True)
-def fetch_items_task(self: Task, payloads: list[dict[str, Any]], fetch_pages: bool = True) -> dict[str, int]:
+def fetch_items_task(
+    self: Task, payloads: list[dict[str, Any]], fetch_pages: bool = True, deferrals: int = 0
+) -> dict[str, int]:
     """Fetch and extract the items' pages (feed text as fallback), dedup, tag, index."""
     settings = get_settings()
     items, failures = [], []
@@ -146,13 +149,16 @@ def fetch_items_task(self: Task, payloads: list[dict[str, Any]], fetch_pages: bo
             items.append(RawItem.model_validate(payload))
         except ValidationError as exc:
             failures.append(Failure(stage="decode", reason=str(exc).splitlines()[0], payload={"raw": payload}))
+    # A host that stays busy (or keeps answering 429) does not keep its items from being indexed forever:
+    # after MAX_DEFERRALS the feed's own text is used.
+    pages = fetch_pages and deferrals < MAX_DEFERRALS
     robots = RobotsCache(redis_client(), http_client()) if settings.obey_robots else None
-    result = fetch_items(items, client=http_client(), settings=settings, fetch_pages=fetch_pages, robots=robots)
+    result = fetch_items(items, client=http_client(), settings=settings, fetch_pages=pages, robots=robots)
     sent = hand_on(result.articles, failures + result.failures)
     if result.deferred:
         # The host's budget is spent for a while: come back later rather than hold a worker.
         fetch_items_task.apply_async(
-            args=[[i.model_dump(mode="json") for i in result.deferred], fetch_pages],
+            args=[[i.model_dump(mode="json") for i in result.deferred], fetch_pages, deferrals + 1],
             queue=QUEUE,
             countdown=max(1.0, result.retry_after),
         )
