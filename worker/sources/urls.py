@@ -204,17 +204,15 @@ def registered_domain(host: str) -> str:
 def budget_key(url: str) -> str:
     """Which politeness budget a URL draws on: its registered domain.
 
-    An IP literal has no domain; with an explicit port it is keyed `ip:port`, since distinct ports on one
-    address are usually distinct services (and local test setups give each "host" its own port).
+    A host without one (an IP literal, `localhost`, an intranet name) with an explicit port is keyed
+    `host:port`: distinct ports there are usually distinct services (and local test setups give each
+    "site" its own port).
     """
     parts = urlsplit(url)
-    domain = registered_domain(host_of(url))
-    if parts.port is not None and domain == normalise_host(parts.hostname or "").strip("[]"):
-        try:
-            ipaddress.ip_address(domain)
-            return f"{domain}:{parts.port}"
-        except ValueError:
-            return domain
+    host = host_of(url).strip("[]")
+    domain = registered_domain(host)
+    if parts.port is not None and domain == host:
+        return f"{domain}:{parts.port}"
     return domain
 
 
