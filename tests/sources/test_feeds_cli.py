@@ -60,3 +60,11 @@ def test_add_refuses_a_page_without_feeds(server: LocalServer, redis_client: red
     server.route("/", Reply(body=b"<html><body>no feeds</body></html>", headers={"Content-Type": "text/html"}))
     result = run("add", server.url("/"))
     assert result.returncode == 1 and "announces none" in result.stderr
+    assert [r.path for r in server.log] == ["/", "/feed", "/rss", "/feed.xml", "/rss.xml", "/atom.xml", "/index.xml"]
+
+
+def test_add_finds_an_unannounced_feed_at_a_well_known_path(server: LocalServer, redis_client: redis.Redis) -> None:
+    server.route("/", Reply(body=b"<html><body>no links</body></html>", headers={"Content-Type": "text/html"}))
+    server.route("/rss.xml", Reply(body=data("rss2_news.xml"), headers={"Content-Type": "application/rss+xml"}))
+    result = run("add", server.url("/"))
+    assert result.returncode == 0 and f"added {server.url('/rss.xml')} (Harbour Gazette - Latest)" in result.stdout

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
 
 from worker.sources.feeds import FeedError, parse_feed
-from worker.sources.http import PoliteClient
+from worker.sources.http import FetchError, PoliteClient
 from worker.sources.urls import InvalidURLError, canonical_url
 
 FEED_TYPES = frozenset(
@@ -22,6 +23,9 @@ FEED_TYPES = frozenset(
         "text/xml",
     }
 )
+
+
+WELL_KNOWN_PATHS = ("/feed", "/rss", "/feed.xml", "/rss.xml", "/atom.xml", "/index.xml")
 
 
 class DiscoveryError(ValueError):
@@ -64,6 +68,18 @@ def discover(url: str, client: PoliteClient) -> list[FoundFeed]:
     except FeedError:
         pass
     feeds = alternate_feeds(result.text("page"), result.final_url)
-    if not feeds:
-        raise DiscoveryError(f'{url}: not a feed, and the page announces none (<link rel="alternate">)')
-    return feeds
+    if feeds:
+        return feeds
+    # Many sites have a feed but do not announce it: try the paths CMSes put one at (a few requests,
+    # through the same budget), before giving up.
+    for path in WELL_KNOWN_PATHS:
+        candidate = urljoin(result.final_url, path)
+        try:
+            found = client.fetch(candidate, kind="feed")
+            parsed = parse_feed(found.text("feed"), found.final_url, found.headers.get("content-type", ""))
+        except (FetchError, FeedError):
+            continue
+        if parsed.items or parsed.sitemaps:
+            return [FoundFeed(canonical_url(found.final_url), parsed.title or None)]
+    tried = ", ".join(WELL_KNOWN_PATHS)
+    raise DiscoveryError(f'{url}: not a feed, the page announces none (<link rel="alternate">), and none at {tried}')
