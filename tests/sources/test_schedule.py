@@ -140,3 +140,18 @@ def test_first_poll_interval_from_item_dates() -> None:
     first = apply_outcome(state(), PollOutcome("modified", new_items=12, dated_rate=rate), settings, NOW)
     assert 3 * 3600 < first.interval < 5 * 3600  # about 2 new items per poll
     assert rate_from_dates([NOW - timedelta(days=30)] * 5, NOW) is None
+
+
+def test_opml_subscription_list_loads(tmp_path: Path) -> None:
+    opml = tmp_path / "subscriptions.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>My feeds</title></head><body>'
+        '<outline text="News"><outline type="rss" text="NOS" xmlUrl="https://feeds.nos.nl/nosnieuwsalgemeen"/>'
+        '<outline type="rss" title="BBC" text="bbc" xmlUrl=" https://feeds.bbci.co.uk/news/rss.xml "/></outline>'
+        '<outline text="folder without feed"/></body></opml>'
+    )
+    declarations = load_declarations(opml)
+    assert [(d.url, d.name) for d in declarations] == [
+        ("https://feeds.nos.nl/nosnieuwsalgemeen", "NOS"),
+        ("https://feeds.bbci.co.uk/news/rss.xml", "BBC"),
+    ]

@@ -254,7 +254,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_show)
 
-    p = actions.add_parser("sync", help="add/update the feeds of a YAML file (see config/feeds.example.yaml)")
+    p = actions.add_parser("sync", help="add/update the feeds of a YAML file (config/feeds.example.yaml) or OPML")
     p.add_argument("file", nargs="?", help="default: NEWSWORKER_FEEDS_PATH")
     p.add_argument("--prune", action="store_true", help="also remove feeds the file does not declare")
     p.set_defaults(func=cmd_sync)

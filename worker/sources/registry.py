@@ -48,8 +48,35 @@ def feed_id(url: str) -> str:
     return hashlib.sha256(canonical_url(url).encode()).hexdigest()[:16]
 
 
+def opml_declarations(text: str, source: str = "OPML") -> list[FeedDeclaration]:
+    """Feeds of an OPML subscription list (what feed readers export): every <outline xmlUrl=...>."""
+    from lxml import etree
+
+    from worker.sources.feeds import FeedError, refuse_unsafe_xml
+
+    try:
+        refuse_unsafe_xml(text, source)
+        parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, recover=True)
+        root = etree.fromstring(text.encode("utf-8"), parser=parser)
+    except (FeedError, etree.XMLSyntaxError) as exc:
+        raise RegistryError(f"cannot read OPML {source}: {exc}") from exc
+    if root is None:
+        raise RegistryError(f"{source}: empty OPML")
+    return [
+        FeedDeclaration(url=str(node.get("xmlUrl")).strip(), name=(node.get("title") or node.get("text") or None))
+        for node in root.iter("outline")
+        if node.get("xmlUrl")
+    ]
+
+
 def load_declarations(path: Path) -> list[FeedDeclaration]:
-    """Feeds from a YAML file: `feeds: [{url, name?, interval?, fetch_pages?}, ...]` or a list of URLs."""
+    """Feeds from a YAML file (`feeds: [{url, name?, interval?, fetch_pages?}, ...]` or a list of URLs),
+    or from an OPML export of a feed reader (`.opml`)."""
+    if path.suffix.lower() in (".opml", ".xml"):
+        try:
+            return opml_declarations(path.read_text(encoding="utf-8"), str(path))
+        except OSError as exc:
+            raise RegistryError(f"cannot read feeds file {path}: {exc}") from exc
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
