@@ -326,15 +326,18 @@ def _cluster(mentions: list[_Mention], language: str) -> list[_Cluster]:
     clusters = list(by_key.values())
     # A shorter name that ends a longer person's name is that person ("Blinken", "Bin Laden"), whatever the
     # model called it, as long as exactly one person in the article fits and it is not a known place.
-    people = [c for c in clusters if c.type == "PER" and len(c.longest.split()) > 1]
+    words = {id(c): gazetteer.normalise(c.longest).split() for c in clusters}
+    people = [c for c in clusters if len(words[id(c)]) > 1 and c.type == "PER"]
+    by_surname: dict[str, list[_Cluster]] = {}
+    for person in people:
+        by_surname.setdefault(words[id(person)][-1], []).append(person)
     merged: set[int] = set()
     for cluster in clusters:
-        if len(cluster.longest.split()) > 2 or (cluster.wikidata and cluster.type == "LOC"):
+        tail = words[id(cluster)]
+        if not tail or len(tail) > 2 or (cluster.wikidata and cluster.type == "LOC"):
             continue
-        tail = gazetteer.normalise(cluster.longest).split()
-        candidates = [p for p in people if p is not cluster
-                      and gazetteer.normalise(p.longest).split()[-len(tail):] == tail
-                      and len(gazetteer.normalise(p.longest).split()) > len(tail)]
+        candidates = [p for p in by_surname.get(tail[-1], ()) if p is not cluster
+                      and words[id(p)][-len(tail):] == tail and len(words[id(p)]) > len(tail)]
         if len(candidates) == 1:
             candidates[0].mentions.extend(cluster.mentions)
             merged.add(id(cluster))

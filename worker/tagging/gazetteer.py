@@ -49,6 +49,7 @@ class GazetteerEntry:
     curated: bool = False  # from curated.yaml or a country: sure of its type (GeoNames cities are not)
 
 
+@lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     """The lookup key of a name: case-folded, accents removed, dots and extra spaces dropped."""
     decomposed = unicodedata.normalize("NFKD", name)
