@@ -6,18 +6,21 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import redis
 from conftest import sources_redis_url
 from source_server import LocalServer, Reply, data
 
 REPO = Path(__file__).resolve().parents[2]
+BROKER_URL = urlunsplit(urlsplit(sources_redis_url())._replace(path="/13"))
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "NEWSWORKER_REDIS_URL": sources_redis_url(),
+        "NEWSWORKER_BROKER_URL": BROKER_URL,
         "NEWSWORKER_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8",
     }
     return subprocess.run(
@@ -46,6 +49,12 @@ def test_add_discovers_list_show_disable_remove(server: LocalServer, redis_clien
 
     dry = run("poll", server.url("/feed.xml"), "--dry-run", "--no-pages")
     assert dry.returncode == 0 and '"text_source": "feed"' in dry.stdout and '"date_source": "feed"' in dry.stdout
+    assert "last_poll" not in run("show", server.url("/feed.xml")).stdout  # a dry run remembers nothing
+    queued = run("poll", server.url("/feed.xml"))
+    assert "queued 4 item(s) on 'sources'" in queued.stdout
+    broker = redis.Redis.from_url(BROKER_URL)
+    assert broker.llen("sources") == 1
+    broker.flushdb()
     shown = run("show", server.url("/feed.xml"))
     assert "Harbour Gazette - Latest" in shown.stdout and "items_seen             4" in shown.stdout
 

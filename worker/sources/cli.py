@@ -183,7 +183,9 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     client = PoliteClient(settings, registry.client)
     try:
-        report = poll_feed_once(args.url, registry=registry, client=client, settings=settings)
+        report = poll_feed_once(
+            args.url, registry=registry, client=client, settings=settings, mark_seen=False, save_state=not args.dry_run
+        )
         print(json.dumps(report.as_dict()))
         for reason in report.rejected:
             print(f"rejected: {reason}", file=sys.stderr)
@@ -214,6 +216,7 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
             payloads = [i.model_dump(mode="json") for i in report.items]
             fetch_items_task.apply_async(args=[payloads, not args.no_pages], queue=QUEUE)
             print(f"queued {len(payloads)} item(s) on '{QUEUE}'")
+            registry.mark_seen(report.versions)
     finally:
         client.close()
     return 0 if report.outcome.kind != "failed" else 1
@@ -267,7 +270,9 @@ def register(subparsers: Any) -> None:
 
     p = actions.add_parser("poll", help="poll one feed now; new items are queued (or printed with --dry-run)")
     p.add_argument("url")
-    p.add_argument("--dry-run", action="store_true", help="fetch and extract here, print articles, index nothing")
+    p.add_argument(
+        "--dry-run", action="store_true", help="fetch and extract here, print articles; index and remember nothing"
+    )
     p.add_argument("--no-pages", action="store_true")
     p.set_defaults(func=cmd_poll)
 

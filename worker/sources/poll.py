@@ -42,6 +42,7 @@ class PollReport:
     state: FeedState | None
     items: list[RawItem] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+    versions: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -125,10 +126,18 @@ def fresh_items(registry: FeedRegistry, items: list[RawItem]) -> tuple[list[RawI
 
 
 def poll_feed_once(
-    url: str, *, registry: FeedRegistry, client: PoliteClient, settings: Settings, now: datetime | None = None
+    url: str,
+    *,
+    registry: FeedRegistry,
+    client: PoliteClient,
+    settings: Settings,
+    now: datetime | None = None,
+    mark_seen: bool = True,
+    save_state: bool = True,
 ) -> PollReport:
     """Fetch a feed (conditionally when its validators can be trusted), parse it, pick its new items, and
-    store the feed's next state. Items are marked seen here: the caller must hand them on (fetch_items)."""
+    store the feed's next state. With mark_seen=False the caller marks `report.versions` seen once it has
+    handed the items on (so a crash in between loses nothing: the next poll finds them new again)."""
     now = now or datetime.now(UTC)
     state = registry.get(url)
     if state is None:
@@ -165,11 +174,13 @@ def poll_feed_once(
     except (FetchError, FeedError) as exc:
         outcome = PollOutcome("failed", error=str(getattr(exc, "reason", exc)))
     new_state = apply_outcome(state, outcome, settings, now)
-    registry.save(new_state)
-    registry.mark_seen(versions)
+    if save_state:  # a dry run leaves no trace: the next real poll sees what this one saw
+        registry.save(new_state)
+    if mark_seen and save_state:
+        registry.mark_seen(versions)
     if outcome.kind == "failed":
         log.info("feed %s failed (%s); next poll %s", url, outcome.error, new_state.next_poll)
-    return PollReport(url, outcome, new_state, items, rejected)
+    return PollReport(url, outcome, new_state, items, rejected, versions)
 
 
 @dataclass

@@ -123,7 +123,7 @@ def dispatch_due() -> int:
 def poll_feed(self: Task, url: str) -> dict[str, object]:
     """Poll one feed; its new items go to fetch_items in batches."""
     settings = get_settings()
-    report = poll_feed_once(url, registry=registry(), client=http_client(), settings=settings)
+    report = poll_feed_once(url, registry=registry(), client=http_client(), settings=settings, mark_seen=False)
     if report.rejected:
         failure_store().record([Failure(stage="feed", reason=r, source=url) for r in report.rejected[:50]])
     if report.outcome.kind == "failed" and report.outcome.error:
@@ -134,6 +134,7 @@ def poll_feed(self: Task, url: str) -> dict[str, object]:
     )
     for start in range(0, len(payloads), ITEMS_PER_TASK):
         fetch_items_task.apply_async(args=[payloads[start : start + ITEMS_PER_TASK], fetch_pages], queue=QUEUE)
+    registry().mark_seen(report.versions)  # only now: handed on
     return report.as_dict()
 
 
