@@ -253,3 +253,13 @@ def test_updated_item_comes_back_unchanged_item_does_not(server: LocalServer, en
     assert [i.title for i in env.poll(url, NOW + timedelta(hours=1)).items] == ["Other"]  # Story unchanged
     again = env.poll(url, NOW + timedelta(hours=2)).items
     assert [(i.title, i.metadata["updated"]) for i in again] == [("Story", "2024-03-05T12:00:00Z")]
+
+
+def test_a_stale_second_claim_does_not_poll_again(server: LocalServer, env: Env) -> None:
+    server.route("/feed", Reply(body=rss(server.base, [("/a", "A")])))
+    url = server.url("/feed")
+    env.add(url)
+    env.poll(url)
+    later = NOW + timedelta(minutes=1)
+    report = poll_feed_once(url, registry=env.registry, client=env.client, settings=env.settings, now=later, force=False)
+    assert report.outcome.kind == "deferred" and len(server.log) == 1

@@ -134,6 +134,7 @@ def poll_feed_once(
     now: datetime | None = None,
     mark_seen: bool = True,
     save_state: bool = True,
+    force: bool = True,
 ) -> PollReport:
     """Fetch a feed (conditionally when its validators can be trusted), parse it, pick its new items, and
     store the feed's next state. With mark_seen=False the caller marks `report.versions` seen once it has
@@ -144,6 +145,11 @@ def poll_feed_once(
         return PollReport(url, PollOutcome("failed", error="not registered"), None)
     if not state.enabled:
         return PollReport(url, PollOutcome("failed", error=f"disabled: {state.disabled_reason}"), state)
+    if not force and state.next_poll > now:
+        # A second claim of the same due time (its poll task waited in the queue longer than the claim's
+        # lease, and another poll has run since): nothing to do but put the feed back at its real time.
+        registry.save(state)
+        return PollReport(url, PollOutcome("deferred", error="already polled"), state)
     full = wants_full_fetch(state, settings, now)
     rejected: list[str] = []
     items: list[RawItem] = []

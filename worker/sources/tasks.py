@@ -123,7 +123,9 @@ def dispatch_due() -> int:
 def poll_feed(self: Task, url: str) -> dict[str, object]:
     """Poll one feed; its new items go to fetch_items in batches."""
     settings = get_settings()
-    report = poll_feed_once(url, registry=registry(), client=http_client(), settings=settings, mark_seen=False)
+    report = poll_feed_once(
+        url, registry=registry(), client=http_client(), settings=settings, mark_seen=False, force=False
+    )
     if report.rejected:
         failure_store().record([Failure(stage="feed", reason=r, source=url) for r in report.rejected[:50]])
     if report.outcome.kind == "failed" and report.outcome.error:
