@@ -261,5 +261,6 @@ def test_a_stale_second_claim_does_not_poll_again(server: LocalServer, env: Env)
     env.add(url)
     env.poll(url)
     later = NOW + timedelta(minutes=1)
-    report = poll_feed_once(url, registry=env.registry, client=env.client, settings=env.settings, now=later, force=False)
+    e = env
+    report = poll_feed_once(url, registry=e.registry, client=e.client, settings=e.settings, now=later, force=False)
     assert report.outcome.kind == "deferred" and len(server.log) == 1
