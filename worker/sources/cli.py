@@ -96,8 +96,15 @@ def health_line(state: Any, now: datetime) -> str:
     return state.health
 
 
+def _trouble_rank(state: Any) -> int:
+    if not state.enabled:
+        return 1
+    return 0 if state.consecutive_failures else 2
+
+
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
-    states = _registry(settings).all()
+    # Trouble first: failing feeds, then disabled ones, then the rest by name.
+    states = sorted(_registry(settings).all(), key=_trouble_rank)
     now = datetime.now(UTC)
     if args.json:
         for state in states:
