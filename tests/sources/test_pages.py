@@ -99,3 +99,16 @@ def test_url_dates() -> None:
     assert month is not None and month.precision == "month"
     assert url_date("https://x.example/story-20240305") is None
     assert url_date("https://x.example/2024/13/01/x") is None
+
+
+def test_extractor_date_used_when_no_tag_and_no_feed_date() -> None:
+    html = (
+        "<html><head><title>Story</title></head><body><article><h1>Story</h1>"
+        '<p>Published <time datetime="2023-06-01">1 June 2023</time></p>'
+        "<p>" + "word " * 120 + "</p></article></body></html>"
+    )
+    article = article_from_item(item(url="https://x.example/story", published=None), page_html=html, now=NOW)
+    assert article.date_source == "page-meta" and article.published_at == datetime(2023, 6, 1, tzinfo=UTC)
+    assert article.published_precision == "day"
+    with_feed = article_from_item(item(url="https://x.example/story"), page_html=html, now=NOW)
+    assert with_feed.date_source == "feed"  # the feed's explicit date beats the extractor's reading

@@ -61,6 +61,7 @@ class PageExtract:
     description: str | None = None
     canonical: str | None = None
     dates: list[DateCandidate] = field(default_factory=list)
+    extracted_date: DateCandidate | None = None  # trafilatura's (htmldate) reading, when no tag says it
 
 
 def _parse(value: str | None, source: DateSource) -> DateCandidate | None:
@@ -182,7 +183,14 @@ def extract_page(html: str, url: str) -> PageExtract:
     except (etree.ParserError, ValueError):
         return PageExtract()
     result = trafilatura.bare_extraction(
-        doc, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+        doc,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+        # No guessing from free text (a masthead's "today" is not a publication date); first-published wins.
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     extracted: dict[str, Any] = {}
     if result is not None:
@@ -204,6 +212,7 @@ def extract_page(html: str, url: str) -> PageExtract:
         description=extracted.get("description") or meta.get("description") or None,
         canonical=canonical_link(doc, url),
         dates=page_dates(doc, url),
+        extracted_date=_parse(extracted.get("date"), "page-meta"),
     )
 
 
@@ -279,7 +288,9 @@ def article_from_item(
     if not url_candidates and url:
         from_url = url_date(url)
         url_candidates = [from_url] if from_url else []
-    candidates = page_candidates + feed_date(item) + url_candidates
+    # The extractor's own date reading only after the feed's: it is a heuristic over the same page.
+    extra = [extract.extracted_date] if extract.extracted_date and not page_candidates else []
+    candidates = page_candidates + feed_date(item) + extra + url_candidates
     authors = extract.authors or [a.strip() for a in metadata.get("authors", "").split(";") if a.strip()]
     return build_article(
         item.model_copy(update={"metadata": metadata}),
