@@ -209,7 +209,14 @@ class GuardedBackend(httpcore.SyncBackend):
             addresses = resolve_checked(host, port, self.allowed)
         except FetchError as exc:
             raise httpcore.ConnectError(exc.reason) from exc
-        return super().connect_tcp(addresses[0], port, timeout, local_address, socket_options)
+        error: Exception | None = None
+        for address in addresses:  # e.g. an IPv6 address first that this machine cannot reach
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        assert error is not None
+        raise error
 
 
 # ---------------------------------------------------------------------------------------------- budget
@@ -614,7 +621,7 @@ class PoliteClient:
                 raise TransportError(url, f"gave up after {s.http_total_timeout:.0f}s")
             # In-flight slot first, then the rate slot: nothing may stand between passing the rate gate and
             # sending, or requests leave late and bunch up with the next one.
-            with self.budget.slot(domain, current, lease=remaining + 5):
+            with self.budget.slot(domain, current, lease=remaining + s.host_max_wait + 5):
                 self.budget.reserve(domain, current)
                 response_or_location = self._request(current, headers, cap, started)
             if isinstance(response_or_location, FetchResult):
