@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from worker.tagging.iptc import iptc_codes  # noqa: E402
+from worker.tagging.keywords import DF_PATH, STOP_WORDS, TOKEN_RE  # noqa: E402
 from worker.tagging.topic_features import (  # noqa: E402
     dense_features,
     sparse_features,
@@ -38,6 +39,21 @@ DATA = REPO / "data" / "topics" / "news.jsonl"
 def load(path: Path, split: str | None) -> list[dict]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [r for r in rows if split is None or r.get("split", "train") == split]
+
+
+def write_keyword_stats(rows: list[dict], path: Path) -> None:
+    """Document frequencies of content words per language, the keyword stage's notion of "common in news"."""
+    result = {}
+    for language, stop_words in STOP_WORDS.items():
+        documents = [
+            {t.lower() for t in TOKEN_RE.findall(f"{r['title']} {r['text']}") if t[0].isalpha()}
+            for r in rows
+            if r["language"] == language
+        ]
+        df = Counter(w for words in documents for w in words if w not in stop_words)
+        result[language] = {"documents": len(documents), "df": {w: n for w, n in sorted(df.items()) if n >= 2}}
+    path.write_text(json.dumps(result, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
 
 
 def augment(rows: list[dict], per_article: int, seed: int) -> list[dict]:
@@ -104,6 +120,10 @@ def targets(rows: list[dict], codes: list[str]) -> np.ndarray:
     return y
 
 
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0))))
+
+
 def fit(
     x: np.ndarray, y: np.ndarray, l2: float, positive_weight: float, steps: int = 400, rate: float = 0.05
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -117,7 +137,7 @@ def fit(
     m_b, v_b = np.zeros_like(b), np.zeros_like(b)
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     for t in range(1, steps + 1):
-        p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
+        p = sigmoid(x @ w + b)
         g = (p - y) * sample_weight / n
         grad_w = x.T @ g + 2 * l2 * w
         grad_b = g.sum(axis=0)
@@ -135,7 +155,7 @@ def fit_platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     s, t = scores.ravel().astype(np.float64), y.ravel().astype(np.float64)
     a, b = 1.0, 0.0
     for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-(a * s + b)))
+        p = sigmoid(a * s + b)
         r = p - t
         q = np.maximum(p * (1 - p), 1e-9)
         grad = np.array([(r * s).sum(), r.sum()]) + 1e-6 * np.array([a, b])
@@ -190,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--keyword-stats", type=Path, default=DF_PATH)
     parser.add_argument("--l2", type=float, default=1e-5)
     parser.add_argument("--positive-weight", type=float, default=3.0)
     parser.add_argument("--min-df", type=int, default=1)
@@ -197,17 +218,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--augment", type=int, default=1, help="two-topic variants per article")
     parser.add_argument("--steps", type=int, default=500, help="optimiser steps")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--calibration",
+        choices=("per-topic", "shared"),
+        default="per-topic",
+        help="Platt scaling per topic (averaged with the shared fit) or one fit for all topics",
+    )
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
     codes = iptc_codes()
+    write_keyword_stats(load(args.data, None), args.keyword_stats)
     rows = load(args.data, "train")
     print(f"training on {len(rows)} articles (+ about {args.augment} augmented two-topic article each)")
 
     cv_scores = cross_validated_scores(rows, codes, args)
     y = targets(rows, codes)
     a, b = fit_platt(cv_scores, y)
-    cv_probabilities = 1.0 / (1.0 + np.exp(-(a * cv_scores + b)))
+    calibration_a, calibration_b = np.full(len(codes), a), np.full(len(codes), b)
+    if args.calibration == "per-topic":
+        for k in range(len(codes)):
+            # Per-topic Platt scaling, averaged with the shared fit: topics differ in how sure the model
+            # is of them, but ~50 positives per topic is too few to trust a separate fit alone.
+            ak, bk = fit_platt(cv_scores[:, k], y[:, k])
+            calibration_a[k], calibration_b[k] = (ak + a) / 2, (bk + b) / 2
+    cv_probabilities = sigmoid(calibration_a * cv_scores + calibration_b)
     primary = np.array([codes.index(r["topics"][0]) for r in rows])
     accuracy = float((cv_probabilities.argmax(1) == primary).mean())
     print(f"{args.folds}-fold CV: Platt a={a:.3f} b={b:.3f}, primary accuracy {accuracy:.3f}")
@@ -225,11 +260,11 @@ def main(argv: list[str] | None = None) -> int:
         weights=w[:n_sparse].astype(np.float16),
         dense_weights=w[n_sparse:].astype(np.float32),
         bias=bias.astype(np.float32),
-        calibration_a=np.full(len(codes), a),
-        calibration_b=np.full(len(codes), b),
+        calibration_a=calibration_a,
+        calibration_b=calibration_b,
     )
     size = args.out.stat().st_size
-    print(f"wrote {args.out.relative_to(REPO)} ({size / 1024:.0f} KiB) in {time.perf_counter() - started:.0f} s")
+    print(f"wrote {args.out} ({size / 1024:.0f} KiB) in {time.perf_counter() - started:.0f} s")
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from worker.article import Article
+from worker.article import Article, Entity
 from worker.tagging.keywords import STOP_WORDS, extract_keywords, tag_keywords
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_915c5c8c3194a4b4.txt"
@@ -48,3 +48,25 @@ def test_keywords_are_distinct_and_limited() -> None:
 def test_empty_text_gives_no_keywords() -> None:
     assert extract_keywords("", "", "en") == []
     assert extract_keywords("", "De en het, of: 12 %.", "nl") == []
+
+
+def test_entity_names_may_be_key_phrases_when_mentioned_once() -> None:
+    article = seed_article().model_copy(
+        update={"entities": [Entity(text="Osama Bin Laden", type="PER", forms=["Osama Bin Laden"])]}
+    )
+    (with_entities,) = tag_keywords([article])
+    (without,) = tag_keywords([seed_article()])
+    assert "Osama Bin Laden" in with_entities.keywords
+    assert "Osama Bin Laden" not in without.keywords
+
+
+def test_possessives_and_headline_case_are_merged() -> None:
+    keywords = extract_keywords(
+        "Fossil of giant penguin found in New Zealand",
+        "Scientists in New Zealand identified a giant penguin. New Zealand's museum will show the "
+        "penguin, and New Zealand's schools will visit it.",
+        "en",
+    )
+    assert "New Zealand" in keywords
+    assert not any(k.endswith("'s") for k in keywords)
+    assert len({k.lower() for k in keywords}) == len(keywords)

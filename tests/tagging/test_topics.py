@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from worker.article import Article, Entity
 from worker.config import Settings
 from worker.tagging import topics as topics_module
 from worker.tagging.iptc import iptc_attribution, iptc_codes, topic_label
+from worker.tagging.topic_features import topic_lexicon
 from worker.tagging.topic_rules import TopicRulesError, load_rules, parse_rules
 from worker.tagging.topics import tag_topics, topic_model_version
 
@@ -154,3 +156,24 @@ def test_vocabulary_has_17_codes_with_attribution_and_a_model_version() -> None:
     assert topic_label("11000000", "en") == "politics and government"
     assert topic_label("11000000", "nl") == "politiek en overheid"
     assert topic_model_version().startswith("iptc-linear-")
+
+
+def test_labelled_set_covers_all_topics_in_both_languages_with_fixed_split() -> None:
+    rows = [
+        json.loads(line) for line in (REPO / "data" / "topics" / "news.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert len({r["id"] for r in rows}) == len(rows) >= 100
+    codes = set(iptc_codes())
+    for row in rows:
+        assert row["language"] in {"nl", "en"} and row["split"] in {"train", "heldout"}
+        assert row["topics"] and set(row["topics"]) <= codes and row["title"] and row["text"]
+    for language in ("nl", "en"):
+        heldout = {r["topics"][0] for r in rows if r["language"] == language and r["split"] == "heldout"}
+        assert heldout == codes
+
+
+def test_lexicon_words_of_one_language_do_not_cue_the_other() -> None:
+    # "arts" is Dutch for doctor: a health cue in Dutch, not in an English story about the arts.
+    health = iptc_codes().index("07000000")
+    assert topic_lexicon("nl").counts(["arts"])[health] == 1
+    assert topic_lexicon("en").counts(["arts"])[health] == 0

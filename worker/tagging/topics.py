@@ -58,7 +58,7 @@ class TopicModel:
     def probabilities(self, title: str, body: str, language: str = "und") -> np.ndarray:
         """Calibrated probability per topic (independent, so several can be high)."""
         z = self.calibration_a * self.raw_scores(title, body, language) + self.calibration_b
-        return np.asarray(1.0 / (1.0 + np.exp(-z)))
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0))))
 
 
 def load_model(path: Path = MODEL_PATH) -> TopicModel:
