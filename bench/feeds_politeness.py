@@ -93,9 +93,16 @@ def wait_quiet(
     sites: list[LocalServer], expected: int, timeout: float, broker: redis.Redis, quiet: float = 5.0
 ) -> float:
     """Wait until the servers got `expected` requests, no task is queued or held (deferred fetches wait with
-    a countdown), and no request came for `quiet` seconds."""
+    a countdown), and no request came for `quiet` seconds. Meanwhile look for due feeds every few seconds,
+    as beat does (a poll that found its host busy is due again a little later)."""
+    from worker.sources.tasks import QUEUE, dispatch_due
+
     started = time.monotonic()
+    last_dispatch = 0.0
     while time.monotonic() - started < timeout:
+        if time.monotonic() - last_dispatch > 5:
+            dispatch_due.apply_async(queue=QUEUE)
+            last_dispatch = time.monotonic()
         total = sum(len(s.log) for s in sites)
         last = max((r.at for s in sites for r in s.log), default=0)
         idle = not broker.llen("sources") and not broker.hlen("unacked")
@@ -141,16 +148,12 @@ def main() -> int:
                 )
             )  # fmt: skip
         try:
-            from worker.sources.tasks import QUEUE, dispatch_due
-
             feeds = args.hosts * args.feeds_per_host
             round1_expected = feeds * (1 + args.items) + args.hosts  # + one robots.txt per host
-            dispatch_due.apply_async(queue=QUEUE)
             round1 = wait_quiet(sites, round1_expected, timeout=3600, broker=broker)
             counts1 = [len(s.log) for s in sites]
             for state in registry.all():
                 registry.save(state.model_copy(update={"next_poll": state.next_poll.replace(year=2000)}))
-            dispatch_due.apply_async(queue=QUEUE)
             round2 = wait_quiet(sites, round1_expected + feeds, timeout=1800, broker=broker)
         finally:
             for p in workers:
