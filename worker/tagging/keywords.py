@@ -37,7 +37,8 @@ februari maart april mei juni juli augustus september oktober november december 
 week weken maand maanden dag dagen uur keer mensen mogelijk onder andere nieuwe nieuw grote groot eerste
 tweede derde vorige volgende afgelopen ongeveer bijna ruim zo'n echter inmiddels woordvoerder plan plannen
 blijkt blijft vinden vindt wil willen moet moeten kunnen kan krijgt krijgen gaan staat staan maken
-honderden duizenden tientallen miljoen miljard onduidelijk aanwezig bekend"""
+honderden duizenden tientallen miljoen miljard onduidelijk aanwezig bekend uiterlijk
+precies momenteel daarentegen verluidt naar"""
 _NEWS_EN = """said says say told according added announced reported year years percent per cent monday
 tuesday wednesday thursday friday saturday sunday january february march april may june july august
 september october november december today yesterday tomorrow week weeks month months day days time
