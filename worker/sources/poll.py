@@ -4,10 +4,13 @@ the Celery tasks in `worker.sources.tasks` only call these.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
+import zlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from worker.article import Article, RawItem
 from worker.config import Settings
@@ -197,39 +200,75 @@ class ItemsResult:
     retry_after: float = 0.0
 
 
-def fetch_items(
+@dataclass(frozen=True)
+class FetchedPage:
+    """A feed item and what fetching its page gave: the HTML, or why there is none."""
+
+    item: RawItem
+    html: str | None = None
+    final_url: str | None = None
+    error: str | None = None
+
+    def to_message(self) -> dict[str, object]:
+        """JSON for the broker; the HTML zlib-compressed (pages are large, and compress to about a fifth)."""
+        html = base64.b64encode(zlib.compress(self.html.encode("utf-8"), 6)).decode() if self.html else None
+        return {"item": self.item.model_dump(mode="json"), "html_z": html, "final_url": self.final_url,
+                "error": self.error}  # fmt: skip
+
+    @classmethod
+    def from_message(cls, data: dict[str, Any]) -> FetchedPage:
+        html = zlib.decompress(base64.b64decode(data["html_z"])).decode("utf-8") if data.get("html_z") else None
+        return cls(RawItem.model_validate(data["item"]), html, data.get("final_url"), data.get("error"))
+
+
+@dataclass
+class FetchedPages:
+    pages: list[FetchedPage] = field(default_factory=list)
+    deferred: list[RawItem] = field(default_factory=list)
+    retry_after: float = 0.0
+
+
+def fetch_pages(
     items: list[RawItem],
     *,
     client: PoliteClient | None,
-    settings: Settings,
-    fetch_pages: bool = True,
+    fetch: bool = True,
     robots: RobotsCache | None = None,
-) -> ItemsResult:
-    """Articles for feed items: each item's page fetched (through the host budget) and extracted, falling back
-    to the feed's text. Items whose host is busy for longer than host_max_wait are handed back as `deferred`."""
-    out = ItemsResult()
+) -> FetchedPages:
+    """Each item's page through the host budget (I/O only: extraction happens elsewhere, so fetch threads
+    never wait for the interpreter behind a CPU-heavy extraction and send late). Items whose host is busy
+    for longer than host_max_wait are handed back as `deferred`."""
+    out = FetchedPages()
     for position, item in enumerate(items):
-        page_html = final_url = page_error = None
-        if fetch_pages and client is not None and item.url:
-            try:
-                if robots is not None and not robots.allowed(item.url):
-                    raise FetchError(item.url, "disallowed by robots.txt")
-                result = client.fetch(item.url, kind="page")
-                content_type = result.content_type
-                if content_type and "html" not in content_type and "xml" not in content_type:
-                    page_error = f"page is {content_type}, not HTML"
-                else:
-                    page_html, final_url = result.text("page"), result.final_url
-            except RetryLaterError as exc:
-                out.deferred = items[position:]
-                out.retry_after = exc.retry_after
-                break
-            except FetchError as exc:
-                page_error = f"page fetch failed: {exc.reason}"
+        if not (fetch and client is not None and item.url):
+            out.pages.append(FetchedPage(item))
+            continue
+        try:
+            if robots is not None and not robots.allowed(item.url):
+                raise FetchError(item.url, "disallowed by robots.txt")
+            result = client.fetch(item.url, kind="page")
+            content_type = result.content_type
+            if content_type and "html" not in content_type and "xml" not in content_type:
+                out.pages.append(FetchedPage(item, error=f"page is {content_type}, not HTML"))
+            else:
+                out.pages.append(FetchedPage(item, result.text("page"), result.final_url))
+        except RetryLaterError as exc:
+            out.deferred = items[position:]
+            out.retry_after = exc.retry_after
+            break
+        except FetchError as exc:
+            out.pages.append(FetchedPage(item, error=f"page fetch failed: {exc.reason}"))
+    return out
+
+
+def build_articles(pages: list[FetchedPage], settings: Settings) -> ItemsResult:
+    """Articles from fetched pages (extraction, dates, canonical URL), the feed's text where the page fails."""
+    out = ItemsResult()
+    for page in pages:
         try:
             out.articles.append(
                 article_from_item(
-                    item, page_html=page_html, final_url=final_url, page_error=page_error,
+                    page.item, page_html=page.html, final_url=page.final_url, page_error=page.error,
                     min_words=settings.page_min_words,
                 )
             )  # fmt: skip
@@ -238,8 +277,26 @@ def fetch_items(
                 Failure(
                     stage="normalise",
                     reason=str(exc),
-                    source=item.source,
-                    payload={"raw": item.model_dump(mode="json")},
+                    source=page.item.source,
+                    payload={"raw": page.item.model_dump(mode="json")},
                 )
             )
     return out
+
+
+def fetch_items(
+    items: list[RawItem],
+    *,
+    client: PoliteClient | None,
+    settings: Settings,
+    fetch_pages: bool = True,
+    robots: RobotsCache | None = None,
+) -> ItemsResult:
+    """fetch_pages then build_articles, in one process (the CLI's dry run, tests)."""
+    fetched = _fetch_pages(items, client=client, fetch=fetch_pages, robots=robots)  # the argument shadows it
+    result = build_articles(fetched.pages, settings)
+    result.deferred, result.retry_after = fetched.deferred, fetched.retry_after
+    return result
+
+
+_fetch_pages = fetch_pages

@@ -8,6 +8,7 @@ holds the lock), and claiming due feeds is atomic in Redis, so even two beats ha
 from __future__ import annotations
 
 import logging
+import zlib
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -17,12 +18,13 @@ from celery import Task
 from celery.signals import worker_process_init
 from pydantic import ValidationError
 
-from worker.article import Article, RawItem
+from worker.article import RawItem
 from worker.config import get_settings
 from worker.dedup import DedupIndex
 from worker.failures import Failure
 from worker.sources.http import PoliteClient
-from worker.sources.poll import fetch_items, poll_feed_once
+from worker.sources.poll import FetchedPage, build_articles, poll_feed_once
+from worker.sources.poll import fetch_pages as fetch_item_pages
 from worker.sources.registry import FeedRegistry
 from worker.sources.robots import RobotsCache
 from worker.tasks import app, failure_store, index_articles_task
@@ -76,37 +78,30 @@ def _reset_clients(**_: Any) -> None:
         cached.cache_clear()
 
 
-def hand_on(articles: list[Article], failures: list[Failure]) -> int:
-    """Set dup groups, then send the articles to be tagged and indexed on the ingest queue. Returns the count.
+@app.task(bind=True, name="newsworker.build_articles", acks_late=True)
+def build_articles_task(self: Task, messages: list[dict[str, Any]]) -> dict[str, int]:
+    """Fetched pages -> extracted Articles (feed text as fallback) -> dup groups -> tagged -> indexed.
 
-    Tagging is CPU-heavy: done here, it would stall this process's fetch threads (GIL) so that requests
-    leave later than their slot and bunch up at the server. The ingest workers do it instead.
+    Runs on the ingest queue: extraction and tagging are CPU-heavy, and in a fetch worker they would hold
+    the interpreter while fetch threads wait to send, so requests would leave late and bunch up.
     """
-    failure_store().record(failures)
-    if not articles:
-        return 0
-    index = dedup_index()
-    grouped = [index.assign(article) for article in articles]
-    tag_and_index.apply_async(args=[[a.model_dump(mode="json") for a in grouped]], queue=INGEST_QUEUE)
-    return len(grouped)
-
-
-@app.task(bind=True, name="newsworker.tag_and_index", acks_late=True)
-def tag_and_index(self: Task, payloads: list[dict[str, Any]]) -> dict[str, int]:
-    """Articles built by sources (normalised, not yet tagged) -> tagged -> the ingest path's index task."""
     from worker.pipeline import tag_isolating
 
-    articles, failures = [], []
-    for payload in payloads:
+    settings = get_settings()
+    pages, failures = [], []
+    for message in messages:
         try:
-            articles.append(Article.model_validate(payload))
-        except ValidationError as exc:
-            failures.append(Failure(stage="decode", reason=str(exc).splitlines()[0], payload={"article": payload}))
-    tagged = tag_isolating(articles)
-    failure_store().record(failures + tagged.failures)
+            pages.append(FetchedPage.from_message(message))
+        except (ValidationError, ValueError, KeyError, zlib.error) as exc:
+            failures.append(Failure(stage="decode", reason=f"{type(exc).__name__}: {exc}", payload={"page": message}))
+    built = build_articles(pages, settings)
+    index = dedup_index()
+    grouped = [index.assign(article) for article in built.articles]
+    tagged = tag_isolating(grouped)
+    failure_store().record(failures + built.failures + tagged.failures)
     if tagged.articles:
         index_articles_task.apply_async(args=[[a.model_dump(mode="json") for a in tagged.articles]], queue=INGEST_QUEUE)
-    return {"tagged": len(tagged.articles), "failed": len(failures) + len(tagged.failures)}
+    return {"articles": len(tagged.articles), "failed": len(failures) + len(built.failures) + len(tagged.failures)}
 
 
 @app.task(name="newsworker.sources.dispatch_due")
@@ -144,7 +139,7 @@ def poll_feed(self: Task, url: str) -> dict[str, object]:
 def fetch_items_task(
     self: Task, payloads: list[dict[str, Any]], fetch_pages: bool = True, deferrals: int = 0
 ) -> dict[str, int]:
-    """Fetch and extract the items' pages (feed text as fallback), dedup, tag, index."""
+    """Fetch the items' pages (I/O only) and hand them to build_articles on the ingest queue."""
     settings = get_settings()
     items, failures = [], []
     for payload in payloads:
@@ -154,15 +149,18 @@ def fetch_items_task(
             failures.append(Failure(stage="decode", reason=str(exc).splitlines()[0], payload={"raw": payload}))
     # A host that stays busy (or keeps answering 429) does not keep its items from being indexed forever:
     # after MAX_DEFERRALS the feed's own text is used.
-    pages = fetch_pages and deferrals < MAX_DEFERRALS
+    fetch = fetch_pages and deferrals < MAX_DEFERRALS
     robots = RobotsCache(redis_client(), http_client()) if settings.obey_robots else None
-    result = fetch_items(items, client=http_client(), settings=settings, fetch_pages=pages, robots=robots)
-    sent = hand_on(result.articles, failures + result.failures)
-    if result.deferred:
+    fetched = fetch_item_pages(items, client=http_client(), fetch=fetch, robots=robots)
+    failure_store().record(failures)
+    if fetched.pages:
+        messages = [page.to_message() for page in fetched.pages]
+        build_articles_task.apply_async(args=[messages], queue=INGEST_QUEUE)
+    if fetched.deferred:
         # The host's budget is spent for a while: come back later rather than hold a worker.
         fetch_items_task.apply_async(
-            args=[[i.model_dump(mode="json") for i in result.deferred], fetch_pages, deferrals + 1],
+            args=[[i.model_dump(mode="json") for i in fetched.deferred], fetch_pages, deferrals + 1],
             queue=QUEUE,
-            countdown=max(1.0, result.retry_after),
+            countdown=max(1.0, fetched.retry_after),
         )
-    return {"articles": sent, "failed": len(failures) + len(result.failures), "deferred": len(result.deferred)}
+    return {"pages": len(fetched.pages), "failed": len(failures), "deferred": len(fetched.deferred)}
