@@ -118,7 +118,9 @@ def test_fetched_page_message_round_trip_compresses_html() -> None:
     from worker.sources.poll import FetchedPage
 
     html = page("article_full.html")
-    message = FetchedPage(item(), html, URL).to_message()
+    original = item()
+    message = FetchedPage(original, html, URL).to_message()
     assert len(str(message["html_z"])) < len(html)  # base64 of zlib: smaller even for a small page
     back = FetchedPage.from_message(message)
-    assert back.html == html and back.item == item() and back.final_url == URL and back.error is None
+    assert back.html == html and back.final_url == URL and back.error is None
+    assert back.item.model_dump(mode="json") == original.model_dump(mode="json")
