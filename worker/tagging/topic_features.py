@@ -3,7 +3,8 @@
 Cheap on purpose: one regex pass, dictionary look-ups, no spaCy. Features are lower-cased content
 words, adjacent content-word bigrams, 5-character prefixes and suffixes of long words (Dutch compounds:
 "defensieminister" shares "defen" with "defensie" and "ister" with "minister"), and, per topic, the number
-of hits of a hand-written bilingual cue lexicon, which carries knowledge beyond the small training set.
+of hits of a hand-written cue lexicon of the article's language, which carries knowledge beyond the small
+training set.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Topic stage: IPTC Media Topics (multi-label, calibrated scores) plus user-defined rule topics.
 
 The built-in model is one-vs-rest logistic regression over cheap word/affix/bigram features and
-bilingual lexicon counts (worker/tagging/topic_features.py), trained by scripts/train_topics.py on the
-project's own labelled Dutch and English news (data/topics/); scores are Platt-calibrated on
-cross-validated predictions, so a threshold of 0.4 means what it says. It costs well under a
-millisecond per article, a small fraction of the NER stage.
+per-language cue-lexicon counts (worker/tagging/topic_features.py), trained by scripts/train_topics.py on
+the project's own labelled Dutch and English news (data/topics/, model card in its README); scores are
+Platt-calibrated per topic on cross-validated predictions, so a threshold of 0.4 means what it says. It
+costs under a millisecond per article, a few percent of the NER stage.
 """
 
 from __future__ import annotations
