@@ -7,7 +7,8 @@ data/gazetteer.jsonl so that a worker reads one small file instead of importing 
     .venv/bin/python -m worker.tagging.gazetteer build
 
 It serves two purposes: linking an entity found by a model to its Wikidata id (and merging "VS" with
-"Verenigde Staten"), and, where measured to help, spaCy EntityRuler patterns that add entities a model missed.
+"Verenigde Staten"), and, where measured to help, phrase patterns (entity_rules.GazetteerMatcher) that add
+entities a model missed.
 """
 
 from __future__ import annotations
@@ -191,7 +192,7 @@ def lookup(language: str, name: str) -> GazetteerEntry | None:
 
 
 def ruler_patterns(language: str, types: Iterable[str] = ("PER", "ORG", "LOC", "MISC")) -> list[dict[str, str]]:
-    """EntityRuler phrase patterns (case-sensitive) for the entries of the given types, ids = Wikidata ids."""
+    """Phrase patterns (case-sensitive; EntityRuler format) for the entries of the given types, ids = Wikidata ids."""
     wanted = set(types)
     patterns: dict[str, dict[str, str]] = {}
     for entry in load_entries():
