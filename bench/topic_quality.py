@@ -47,10 +47,16 @@ AG_TO_IPTC = {
 
 
 def load_rows(path: Path, split: str) -> list[dict]:
+    """Labelled rows of one split (all rows if the file has no "split" field); codes may be written
+    "medtop:16000000" or 16000000, the text as "text" or "body"."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     if split != "all" and any("split" in r for r in rows):
         rows = [r for r in rows if r.get("split") == split]
-    return rows
+    for row in rows:
+        row["topics"] = [str(c).removeprefix("medtop:").zfill(8) for c in row.get("topics", [])]
+        row["text"] = row.get("text") or row.get("body") or ""
+        row.setdefault("title", "")
+    return [r for r in rows if r["topics"]]
 
 
 def to_article(row: dict, n: int) -> Article:
@@ -95,7 +101,8 @@ def evaluate_file(path: Path, split: str) -> dict:
     for n, row in enumerate(rows):
         by_language[row.get("language", "und")].append(n)
     report: dict = {"file": str(path), "split": split, "articles": len(rows), "languages": {}}
-    print(f"{path} ({split}): {len(rows)} articles, threshold {get_settings().topic_threshold}")
+    has_split = any("split" in r for r in rows)
+    print(f"{path} ({split if has_split else 'all'}): {len(rows)} articles, threshold {get_settings().topic_threshold}")
     print(f"model {topic_model_version()}")
     all_gold = [set(r["topics"]) for r in rows]
     all_pred = [{t.code for t in a.topics} for a in tagged]
