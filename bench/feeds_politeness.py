@@ -12,7 +12,9 @@ budget, whether round two was conditional only, and how long each round took.
 from __future__ import annotations
 
 import argparse
+import base64
 import itertools
+import json
 import os
 import statistics
 import subprocess
@@ -174,8 +176,11 @@ def main() -> int:
         gaps = [b.at - a.at for s in sites for a, b in itertools.pairwise(sorted(s.log, key=lambda r: r.at))]
         print(f"budget {args.rate:g}/s per host; most requests any host got in any 1 s window: {max(peaks)}")
         print(f"gap between two requests to one host: min {min(gaps):.3f}s, median {statistics.median(gaps):.3f}s")
-        articles = len(client.keys("nw:dedup:doc:*"))
-        print(f"articles handed to indexing (dedup fingerprints): {articles} (expected {feeds * args.items})")
+        handed = 0
+        for raw in broker.lrange("ingest", 0, -1):
+            message = json.loads(raw)
+            handed += len(json.loads(base64.b64decode(message["body"]))[0][0])
+        print(f"pages handed to build_articles (ingest queue): {handed} (expected {feeds * args.items})")
         ok = max(peaks) <= max(1, int(args.rate)) and conditional == len(second) == feeds
         print("OK" if ok else "NOT OK")
         client.flushdb()
