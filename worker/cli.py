@@ -89,13 +89,32 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
     return status
 
 
+def is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
+def page_item(url: str) -> RawItem:
+    """An article page to fetch; its host is its source (feeds are added with `newsworker feeds add`)."""
+    from worker.sources.urls import canonical_url, host_of
+
+    canonical = canonical_url(url)
+    return RawItem(kind="page", source=host_of(canonical), url=canonical)
+
+
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.sources.tasks import QUEUE, fetch_items_task
     from worker.tasks import ingest_items
 
     status = 0
+    urls = [p for p in args.paths if is_url(p)]
+    if urls:
+        # Pages go through the polite fetcher (host budgets, SSRF guard) on the sources queue.
+        pages = [page_item(u).model_dump(mode="json") for u in urls]
+        fetch_items_task.apply_async(args=[pages, True], queue=QUEUE)
+        print(f"queued {len(urls)} page(s) for fetching (not waited for: follow with `newsworker search`)")
     batch: list[dict[str, Any]] = []
     pending = []
-    for entry in document_items(args.paths, settings):
+    for entry in document_items([p for p in args.paths if not is_url(p)], settings):
         if isinstance(entry, DocumentError):
             print(f"error: {entry}", file=sys.stderr)
             status = 1
@@ -106,7 +125,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             batch = []
     if batch:
         pending.append(ingest_items.delay(batch))
-    print(f"enqueued {len(pending)} batch(es)")
+    if pending or not urls:
+        print(f"enqueued {len(pending)} batch(es)")
     if not args.wait:
         return status
     totals = {"indexed": 0, "unchanged": 0, "failed": 0}
@@ -172,9 +192,19 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    import worker.sources.tasks  # noqa: F401  (routes and the sources queue)
     from worker.tasks import app
 
-    argv = ["worker", "--loglevel", args.loglevel, "--concurrency", str(args.concurrency), *args.celery_args]
+    argv = [
+        "worker",
+        "--loglevel",
+        args.loglevel,
+        "--concurrency",
+        str(args.concurrency),
+        "--queues",
+        args.queues,
+        *args.celery_args,
+    ]
     app.worker_main(argv)
     return 0
 
@@ -251,8 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON article record per line")
     p.set_defaults(func=cmd_process)
 
-    p = sub.add_parser("ingest", help="enqueue documents for the workers")
-    p.add_argument("paths", nargs="+", help="files, directories, or - for stdin")
+    p = sub.add_parser("ingest", help="enqueue documents and article pages for the workers")
+    p.add_argument("paths", nargs="+", help="files, directories, - for stdin, or http(s) URLs of article pages")
     p.add_argument("--wait", action="store_true", help="wait until the workers have indexed everything")
     p.add_argument("--timeout", type=float, default=600, help="seconds --wait waits at most")
     p.add_argument("--batch-size", type=int, default=50, help="documents per task")
@@ -274,6 +304,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("worker", help="run a Celery worker (extra arguments go to Celery after --)")
     p.add_argument("--concurrency", type=int, default=1)
     p.add_argument("--loglevel", default="INFO")
+    p.add_argument(
+        "--queues",
+        default="ingest,sources",
+        help="ingest (normalise, tag, index: CPU) and sources (polls, page fetches: I/O); "
+        "run them on separate workers to size each",
+    )
     p.add_argument("celery_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_worker)
 

@@ -24,7 +24,13 @@ log = logging.getLogger(__name__)
 
 
 def make_app(settings: Settings) -> Celery:
-    celery_app = Celery("newsworker", broker=settings.broker_url, backend=settings.result_backend)
+    celery_app = Celery(
+        "newsworker",
+        broker=settings.broker_url,
+        backend=settings.result_backend,
+        # Feed polling and page fetching live next to their domain; a worker must know their tasks.
+        include=["worker.sources.tasks"],
+    )
     celery_app.conf.update(
         task_serializer="json",
         result_serializer="json",

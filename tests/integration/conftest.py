@@ -61,8 +61,10 @@ def celery_worker(es: Elasticsearch, settings: Settings, tmp_path_factory: pytes
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "worker.tasks", "worker", "--pool", "solo",
-             "--loglevel", "INFO", "--hostname", f"test-{os.getpid()}@%h"],
-            cwd=REPO, env=os.environ.copy(), stdout=out, stderr=subprocess.STDOUT,
+             "--queues", "ingest,sources", "--loglevel", "INFO", "--hostname", f"test-{os.getpid()}@%h"],
+            # The worker may fetch pages from the tests' own loopback server (refused by default: SSRF).
+            cwd=REPO, env={**os.environ, "NEWSWORKER_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8"},
+            stdout=out, stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + 90
     try:
