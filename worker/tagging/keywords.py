@@ -38,7 +38,8 @@ week weken maand maanden dag dagen uur keer mensen mogelijk onder andere nieuwe 
 tweede derde vorige volgende afgelopen ongeveer bijna ruim zo'n echter inmiddels woordvoerder plan plannen
 blijkt blijft vinden vindt wil willen moet moeten kunnen kan krijgt krijgen gaan staat staan maken
 honderden duizenden tientallen miljoen miljard onduidelijk aanwezig bekend uiterlijk
-precies momenteel daarentegen verluidt naar"""
+precies momenteel daarentegen verluidt naar erin eraan erop ervan man vrouw twee drie vier vijf zes zeven
+acht negen tien elf twaalf twintig dertig honderd duizend"""
 _NEWS_EN = """said says say told according added announced reported year years percent per cent monday
 tuesday wednesday thursday friday saturday sunday january february march april may june july august
 september october november december today yesterday tomorrow week weeks month months day days time
@@ -123,7 +124,8 @@ def _scan(text: str, stop_words: frozenset[str], title: bool, scan: _Scan) -> No
                         candidate = candidates[key] = _Candidate(key, offset + position)
                     candidate.count += 1
                     candidate.in_title = candidate.in_title or title
-                    form = " ".join(g[0] for g in gram)
+                    # Shown as written, without a possessive at the end ("Florida's" -> "Florida").
+                    form = " ".join([*(g[0] for g in gram[:-1]), _display(gram[-1][0])])
                     candidate.forms[form] = candidate.forms.get(form, 0) + 1
         run.clear()
 
@@ -151,7 +153,7 @@ def _scan(text: str, stop_words: frozenset[str], title: bool, scan: _Scan) -> No
                 flush()
             sentence_start = False
             continue
-        run.append((_display(token), lower))
+        run.append((token, lower))
         scan.word_counts[lower] += 1
         if capitalised:
             scan.name_counts[lower] += 1
