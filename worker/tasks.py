@@ -55,7 +55,15 @@ def make_app(settings: Settings) -> Celery:
 app = make_app(get_settings())
 
 # Errors worth retrying: the cluster is down, overloaded or timing out. Anything else is a bug or bad data.
-TRANSIENT_ES_ERRORS = (elasticsearch.ConnectionError, elasticsearch.ConnectionTimeout)
+TRANSIENT_ES_ERRORS = (elasticsearch.ConnectionError, elasticsearch.ConnectionTimeout, elasticsearch.ApiError)
+# HTTP statuses that mean "not now" (overloaded, or a new index whose shards are not active yet).
+TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
+
+
+def is_transient(exc: Exception) -> bool:
+    if isinstance(exc, elasticsearch.ApiError):
+        return exc.meta.status in TRANSIENT_STATUSES
+    return isinstance(exc, TRANSIENT_ES_ERRORS)
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +109,8 @@ def _store(task: Task, articles: list[Article], failures: list[Failure], *, forc
     try:
         result, index_failures = store_articles(es_client(), settings, articles, force=force)
     except TRANSIENT_ES_ERRORS as exc:
+        if not is_transient(exc):
+            raise
         if task.request.retries < settings.task_max_retries:
             raise task.retry(exc=exc, countdown=min(300, 5 * 2**task.request.retries)) from exc
         index_failures = [
@@ -148,6 +158,8 @@ def retag_task(self: Task, ids: list[str]) -> dict[str, int]:
     try:
         articles, failures = fetch_articles(es_client(), get_settings(), ids)
     except TRANSIENT_ES_ERRORS as exc:
+        if not is_transient(exc):
+            raise
         raise self.retry(exc=exc, countdown=min(300, 5 * 2**self.request.retries)) from exc
     tagged = tag_isolating(articles)
     return _store(self, tagged.articles, failures + tagged.failures, force=True)

@@ -126,6 +126,8 @@ def setup_index(es: Elasticsearch, settings: Settings) -> dict[str, Any]:
             if exc.error != "resource_already_exists_exception":
                 raise
             created = None
+        # A brand-new index answers 503 until its primary is active: be ready before the first write.
+        es.cluster.health(index=settings.write_alias, wait_for_status="yellow", timeout="30s")
     else:
         # Additive mapping changes (new fields) reach the live write index; conflicting ones raise.
         es.indices.put_mapping(index=settings.write_alias, **body["mappings"])
