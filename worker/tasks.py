@@ -94,7 +94,8 @@ def _reset_clients(**_: Any) -> None:
     ingest_stats.cache_clear()
 
 
-def _decode_items(payloads: list[dict[str, Any]]) -> tuple[list[RawItem], list[Failure]]:
+def decode_items(payloads: list[dict[str, Any]]) -> tuple[list[RawItem], list[Failure]]:
+    """RawItems from task payloads; one that does not validate is a recorded failure, not an exception."""
     items, failures = [], []
     for payload in payloads:
         try:
@@ -135,7 +136,7 @@ def _store(task: Task, articles: list[Article], failures: list[Failure], *, forc
 @app.task(bind=True, name="newsworker.ingest_items", acks_late=True)
 def ingest_items(self: Task, payloads: list[dict[str, Any]]) -> dict[str, int]:
     """RawItems (as JSON) -> normalised, tagged, indexed Articles."""
-    items, failures = _decode_items(payloads)
+    items, failures = decode_items(payloads)
     processed = process_items(items)
     return _store(self, processed.articles, failures + processed.failures)
 

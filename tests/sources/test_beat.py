@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import redis
-from conftest import sources_redis_url
+from sources_support import sources_redis_url
 
 REPO = Path(__file__).resolve().parents[2]
 BROKER_DB = 12

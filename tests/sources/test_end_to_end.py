@@ -15,8 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
-from conftest import make_settings, sources_redis_url
 from source_server import LocalServer, Reply, data, serve
+from sources_support import make_settings, sources_redis_url
 
 from worker.index.store import connect, setup_index
 from worker.sources.registry import FeedDeclaration, FeedRegistry

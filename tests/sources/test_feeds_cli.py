@@ -9,8 +9,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import redis
-from conftest import sources_redis_url
 from source_server import LocalServer, Reply, data
+from sources_support import sources_redis_url
 
 REPO = Path(__file__).resolve().parents[2]
 BROKER_URL = urlunsplit(urlsplit(sources_redis_url())._replace(path="/13"))

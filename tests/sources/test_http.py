@@ -11,8 +11,8 @@ import zlib
 import brotli
 import pytest
 import redis
-from conftest import make_settings
 from source_server import LocalServer, Reply, Request
+from sources_support import make_settings
 
 from worker.sources.http import (
     BlockedAddressError,

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import redis
-from conftest import make_settings, sources_redis_url
 from source_server import LocalServer, Reply, Request, data
+from sources_support import make_settings, sources_redis_url
 
 from worker.config import Settings
 from worker.sources.cli import cmd_list, cmd_show

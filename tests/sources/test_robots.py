@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import redis
-from conftest import make_settings
 from source_server import LocalServer, Reply
+from sources_support import make_settings
 
 from worker.article import RawItem
 from worker.sources.http import PoliteClient

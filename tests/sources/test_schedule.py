@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import redis
-from conftest import make_settings
+from sources_support import make_settings
 
 from worker.sources.registry import FeedDeclaration, FeedRegistry, RegistryError, load_declarations
 from worker.sources.schedule import (

@@ -18,7 +18,6 @@ from celery import Task
 from celery.signals import worker_process_init
 from pydantic import ValidationError
 
-from worker.article import RawItem
 from worker.config import get_settings
 from worker.dedup import DedupIndex
 from worker.failures import Failure
@@ -27,7 +26,7 @@ from worker.sources.poll import FetchedPage, build_articles, poll_feed_once
 from worker.sources.poll import fetch_pages as fetch_item_pages
 from worker.sources.registry import FeedRegistry
 from worker.sources.robots import RobotsCache
-from worker.tasks import app, failure_store, index_articles_task
+from worker.tasks import app, decode_items, failure_store, index_articles_task
 
 log = logging.getLogger(__name__)
 QUEUE = "sources"
@@ -141,12 +140,7 @@ def fetch_items_task(
 ) -> dict[str, int]:
     """Fetch the items' pages (I/O only) and hand them to build_articles on the ingest queue."""
     settings = get_settings()
-    items, failures = [], []
-    for payload in payloads:
-        try:
-            items.append(RawItem.model_validate(payload))
-        except ValidationError as exc:
-            failures.append(Failure(stage="decode", reason=str(exc).splitlines()[0], payload={"raw": payload}))
+    items, failures = decode_items(payloads)
     # A host that stays busy (or keeps answering 429) does not keep its items from being indexed forever:
     # after MAX_DEFERRALS the feed's own text is used.
     fetch = fetch_pages and deferrals < MAX_DEFERRALS
