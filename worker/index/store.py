@@ -216,11 +216,11 @@ def languages_present(es: Elasticsearch, settings: Settings) -> list[str]:
     return [str(b["key"]) for b in response["aggregations"]["l"]["buckets"]]
 
 
-def document(article: Article, *, first_seen: str | None) -> dict[str, Any]:
+def document(article: Article, *, revision: str, first_seen: str | None) -> dict[str, Any]:
     doc = article.model_dump(mode="json")
     if first_seen:
         doc["first_seen"] = first_seen
-    doc["revision"] = revision_hash(article)
+    doc["revision"] = revision
     return doc
 
 
@@ -235,12 +235,13 @@ def index_articles(
     operations: list[dict[str, Any]] = []
     for article_id, article in latest.items():
         stored = existing.get(article_id)
-        if stored and not force and stored["revision"] == revision_hash(article):
+        revision = revision_hash(article)
+        if stored and not force and stored["revision"] == revision:
             result.unchanged.append(article_id)
             continue
         target = stored["index"] if stored else settings.write_alias
         operations.append({"index": {"_index": target, "_id": article_id}})
-        operations.append(document(article, first_seen=stored["first_seen"] if stored else None))
+        operations.append(document(article, revision=revision, first_seen=stored["first_seen"] if stored else None))
     if not operations:
         return result
     response = es.bulk(operations=operations)

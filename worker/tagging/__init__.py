@@ -34,9 +34,11 @@ def tag_articles(articles: Sequence[Article]) -> list[Article]:
     """Language first (it routes every later step), then entities, topics and keywords."""
     tagged = tag_keywords(tag_topics(tag_entities(tag_language(articles))))
     now = utcnow()
+    by_language: dict[str, Enrichment] = {}  # the model set depends only on the language
     result = []
     for article in tagged:
-        models = model_versions(article.language)
-        enrichment = Enrichment(version=enrichment_version(models), models=models, tagged_at=now)
-        result.append(article.model_copy(update={"enrichment": enrichment}))
+        if article.language not in by_language:
+            models = model_versions(article.language)
+            by_language[article.language] = Enrichment(version=enrichment_version(models), models=models, tagged_at=now)
+        result.append(article.model_copy(update={"enrichment": by_language[article.language]}))
     return result
