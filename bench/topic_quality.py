@@ -5,9 +5,14 @@ articles/s of the topic and keyword stages, and AG News as an outside check.
     python -m bench.topic_quality FILE.jsonl [--split all]
     python -m bench.topic_quality --no-ag-news
 
-A labelled file has one JSON object a line: {"id", "language", "title", "text", "topics": [codes]}, the
-first code being the primary topic; an optional "split" ("train"/"heldout") selects rows. Predictions are
-what the stage assigns (topics at or above NEWSWORKER_TOPIC_THRESHOLD).
+A labelled file is JSONL, JSON (a list of objects), CSV or TSV (header row), optionally gzip-compressed.
+Our format is {"id", "language", "title", "text", "topics": [codes]}, the first code being the primary
+topic. Other files may put the labels under topics/labels/label/iptc/category (a list, or one string with
+several separated by | ; or ,) as codes ("15000000", 15000000, "medtop:15000000", narrower Media Topic codes,
+cv.iptc.org URIs) or names ("sport", "Politics", "economy, business and finance"); the text under
+text/body/content, the title under title/headline, the language under language/lang ("en", "en-GB",
+"English"; detected from the text when absent). An optional "split" field selects rows (default heldout,
+else test, else all). Predictions are what the stage assigns (topics at or above NEWSWORKER_TOPIC_THRESHOLD).
 
 AG News (test split, English, 4 classes) is mapped to IPTC: Sports -> 15000000, Business -> 04000000,
 Sci/Tech -> 13000000, World -> 11000000 or 16000000 (AG's "World" is international politics and conflict;
@@ -19,18 +24,24 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
+import io
 import json
+import re
+import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from worker.article import Article
 from worker.config import get_settings
-from worker.tagging.iptc import iptc_codes, topic_label
+from worker.tagging.iptc import iptc_codes, iptc_topics, topic_label
 from worker.tagging.keywords import tag_keywords
+from worker.tagging.language import detect_language
 from worker.tagging.topics import tag_topics, topic_model, topic_model_version
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,17 +57,259 @@ AG_TO_IPTC = {
 }
 
 
-def load_rows(path: Path, split: str) -> list[dict]:
-    """Labelled rows of one split (all rows if the file has no "split" field); codes may be written
-    "medtop:16000000" or 16000000, the text as "text" or "body"."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    if split != "all" and any("split" in r for r in rows):
-        rows = [r for r in rows if r.get("split") == split]
-    for row in rows:
-        row["topics"] = [str(c).removeprefix("medtop:").zfill(8) for c in row.get("topics", [])]
-        row["text"] = row.get("text") or row.get("body") or ""
-        row.setdefault("title", "")
-    return [r for r in rows if r["topics"]]
+# Field names a labelled file may use, in order of preference.
+LABEL_FIELDS = ("topics", "labels", "label", "iptc", "topic", "categories", "category", "subjects", "codes")
+TEXT_FIELDS = ("text", "body", "content", "article", "full_text", "story", "description")
+TITLE_FIELDS = ("title", "headline", "heading")
+LANGUAGE_FIELDS = ("language", "lang", "locale", "language_code")
+ID_FIELDS = ("id", "guid", "uri", "url", "doc_id")
+LANGUAGE_NAMES = {"english": "en", "engels": "en", "dutch": "nl", "nederlands": "nl", "flemish": "nl"}
+NARROWER_PATH = REPO / "data" / "topics" / "iptc_narrower.json"
+# Common names for the top-level topics beyond IPTC's own labels (and those of the older IPTC Subject
+# Codes, e.g. "unrest, conflicts and war"), as a reviewer's file may write them.
+TOPIC_ALIASES = {
+    "01000000": "arts|culture|entertainment|media|arts and culture|arts and entertainment|arts, culture and "
+    "entertainment|culture and entertainment|entertainment and arts",
+    "02000000": "crime|law|justice|crime and justice|law and justice|crime and law|legal|courts",
+    "03000000": "disaster|disasters|accident|accidents|emergency incident|emergency|disaster and accident|"
+    "disasters and accidents|accident and emergency incident",
+    "04000000": "economy|business|finance|economics|business and finance|economy and business|markets|money",
+    "05000000": "schools",
+    "06000000": "environmental issue|environmental issues|climate|nature",
+    "07000000": "healthcare|medicine|health care",
+    "08000000": "human-interest|humaninterest|odd news|oddly enough|people",
+    "09000000": "labor|employment|work|jobs",
+    "10000000": "lifestyle|leisure|travel|food|lifestyle and leisure|living",
+    "11000000": "politics|government|political|politics and government|elections",
+    "12000000": "religion and belief|religion and faith|faith|belief",
+    "13000000": "science|technology|tech|sci/tech|sci-tech|science and technology|science & tech|scitech",
+    "14000000": "social issue|social issues|social|social affairs",
+    "15000000": "sports",
+    "16000000": "conflict|war|peace|unrest, conflicts and war|unrest|conflicts|war and peace|conflict and war|"
+    "conflicts and war|military|defence|defense|terrorism",
+    "17000000": "meteorology|forecast",
+}
+
+
+class LabelledFileError(ValueError):
+    """A labelled topic file cannot be read; the message says which row and field and what to fix."""
+
+
+def _normal_name(name: str) -> str:
+    name = name.strip().strip("\"'").lower().replace("&", " and ").replace("_", " ")
+    return re.sub(r"\s+", " ", name).strip()
+
+
+@lru_cache(maxsize=1)
+def _topic_names() -> dict[str, str]:
+    """Name -> top-level code: IPTC English labels, our Dutch labels, their parts, aliases, narrower labels."""
+    names: dict[str, str] = {}
+    for code, topic in iptc_topics().items():
+        for narrower in topic.narrower_en:
+            names.setdefault(_normal_name(re.sub(r"\([^)]*\)", "", narrower)), code)
+            names.setdefault(_normal_name(narrower), code)
+    for code, aliases in TOPIC_ALIASES.items():
+        for alias in aliases.split("|"):
+            names[_normal_name(alias)] = code
+    for code, topic in iptc_topics().items():
+        for label in (topic.label_en, topic.label_nl):
+            names[_normal_name(label)] = code
+            for part in re.split(r",| and | en ", label):
+                if part.strip() and _normal_name(part) not in names:
+                    names[_normal_name(part)] = code
+    return names
+
+
+@lru_cache(maxsize=1)
+def _narrower_codes() -> dict[str, str]:
+    """IPTC Media Topic narrower code (20000001...) -> its top-level code, from data/topics/iptc_narrower.json."""
+    data = json.loads(NARROWER_PATH.read_text(encoding="utf-8"))
+    return {code: top for top, codes in data["narrower_by_top"].items() for code in codes}
+
+
+CODE_RE = re.compile(r"^(?:(?:medtop|subj|iptc|mediatopic|subjectcode):|.*/(?:mediatopic|subjectcode)/)?(\d{7,8})$")
+
+
+def topic_code(label: object) -> str | None:
+    """The top-level IPTC code of one label: a code ("15000000", 15000000, "medtop:15000000", a narrower
+    Media Topic or old Subject Code, a cv.iptc.org URI) or a name ("sport", "Politics", "sci/tech")."""
+    if isinstance(label, bool):
+        return None
+    if isinstance(label, int | float):
+        label = str(int(label))
+    if isinstance(label, dict):
+        for field in ("code", "qcode", "uri", "id", "label", "name"):
+            if field in label:
+                return topic_code(label[field])
+        return None
+    if not isinstance(label, str):
+        return None
+    text = label.strip().strip("\"'")
+    match = CODE_RE.match(text.lower())
+    if match:
+        code = match.group(1).zfill(8)
+        if code in iptc_topics():
+            return code
+        if code in _narrower_codes():
+            return _narrower_codes()[code]
+        top = code[:2] + "000000"  # an IPTC Subject Code: its first two digits are the top-level topic
+        return top if top in iptc_topics() and not code.startswith("20") else None
+    return _topic_names().get(_normal_name(text))
+
+
+def topic_codes(value: object, unknown: Counter[str] | None = None) -> list[str]:
+    """Top-level codes of a label field, primary first, without repeats: a list, one code or name, or a
+    string of several separated by | ; , or spaces (names with commas, "crime, law and justice", stay whole)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError:
+                value = text.strip("[]")
+    items: list[object]
+    if isinstance(value, list | tuple):
+        items = list(value)
+    elif isinstance(value, str):
+        items = []
+        for part in re.split(r"[|;]", value):
+            if topic_code(part) is not None:
+                items.append(part)
+                continue
+            pieces = [p for p in part.split(",") if p.strip()]
+            if len(pieces) == 1 and all(CODE_RE.match(t) for t in part.split()):
+                pieces = part.split()
+            i = 0
+            while i < len(pieces):
+                # Longest run of comma-separated pieces that is one name ("disaster, accident and ...").
+                for j in range(len(pieces), i, -1):
+                    if topic_code(",".join(pieces[i:j])) is not None:
+                        items.append(",".join(pieces[i:j]))
+                        i = j
+                        break
+                else:
+                    items.append(pieces[i])
+                    i += 1
+    elif value is None:
+        items = []
+    else:
+        items = [value]
+    codes: list[str] = []
+    for item in items:
+        code = topic_code(item)
+        if code is None:
+            if unknown is not None and str(item).strip():
+                unknown[str(item).strip()] += 1
+        elif code not in codes:
+            codes.append(code)
+    return codes
+
+
+def language_code(value: object) -> str:
+    """Two-letter code of "en", "EN-gb", "English", "nl_BE", "Nederlands"; "" when absent."""
+    text = str(value or "").strip().lower()
+    if not text:
+        return ""
+    return LANGUAGE_NAMES.get(text, re.split(r"[-_]", text)[0][:3])
+
+
+def _first(record: dict, fields: Sequence[str]) -> object:
+    lowered = {str(k).strip().lower(): v for k, v in record.items()}
+    for field in fields:
+        value = lowered.get(field)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _records(path: Path) -> list[dict]:
+    """Raw records of a JSONL, JSON (list, or object with a list under "articles"/"data"/...), CSV or TSV
+    file (optionally gzip-compressed)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    name = path.name.lower().removesuffix(".gz")
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        text = handle.read()
+    if name.endswith((".csv", ".tsv", ".tab", ".txt")) or not text.lstrip().startswith(("{", "[")):
+        csv.field_size_limit(sys.maxsize)
+        first_line = text.split("\n", 1)[0]
+        delimiter = "\t" if name.endswith((".tsv", ".tab")) or "\t" in first_line else ","
+        if delimiter == "," and first_line.count(";") > first_line.count(","):
+            delimiter = ";"
+        return [dict(r) for r in csv.DictReader(io.StringIO(text), delimiter=delimiter)]
+    stripped = text.strip()
+    if stripped.startswith("["):
+        data = json.loads(stripped)
+    else:
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError:
+            data = None
+        if not isinstance(data, dict) or any(f in {str(k).lower() for k in data} for f in TEXT_FIELDS):
+            data = []
+            for n, line in enumerate(stripped.splitlines(), 1):
+                if line.strip():
+                    try:
+                        data.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise LabelledFileError(f"{path}:{n}: not a JSON object ({exc})") from exc
+        else:
+            data = next((v for v in data.values() if isinstance(v, list)), [])
+    return [r for r in data if isinstance(r, dict)]
+
+
+def load_rows(path: Path, split: str | None = None, report: dict | None = None) -> list[dict]:
+    """Labelled rows as {"id", "language", "title", "text", "topics": [codes, primary first]}.
+
+    `split` selects rows by a "split" field: by default "heldout" (our file), else "test", else all rows;
+    "all" keeps every row. Rows without text or without a recognisable label are skipped and counted in
+    `report`; a missing language is detected from the text."""
+    records = _records(path)
+    splits = {str(r.get("split")) for r in records if r.get("split") not in (None, "")}
+    if split is None:
+        split = next((s for s in ("heldout", "test") if s in splits), "all")
+    if split != "all" and splits:
+        records = [r for r in records if str(r.get("split", "")) == split]
+    unknown: Counter[str] = Counter()
+    rows, no_text, no_label, detected = [], 0, 0, 0
+    for n, record in enumerate(records):
+        text = str(_first(record, TEXT_FIELDS) or "").strip()
+        codes = topic_codes(_first(record, LABEL_FIELDS), unknown)
+        if not text:
+            no_text += 1
+            continue
+        if not codes:
+            no_label += 1
+            continue
+        title = str(_first(record, TITLE_FIELDS) or "").strip()
+        language = language_code(_first(record, LANGUAGE_FIELDS))
+        if not language:
+            language = detect_language(f"{title}\n{text}")[0]
+            detected += 1
+        rows.append(
+            {
+                "id": str(_first(record, ID_FIELDS) or n),
+                "language": language,
+                "title": title,
+                "text": text,
+                "topics": codes,
+            }
+        )
+    if report is not None:
+        report.update(
+            split=split if splits else "all",
+            records=len(records),
+            skipped_no_text=no_text,
+            skipped_no_label=no_label,
+            language_detected=detected,
+            unknown_labels=dict(unknown.most_common(20)),
+        )
+    if records and not rows:
+        raise LabelledFileError(
+            f"{path}: none of {len(records)} rows has both a text (one of {', '.join(TEXT_FIELDS)}) and an IPTC "
+            f"label (one of {', '.join(LABEL_FIELDS)}: codes like 15000000 or medtop:15000000, or names like "
+            f"sport); labels not understood: {dict(unknown.most_common(5))}"
+        )
+    return rows
 
 
 def to_article(row: dict, n: int) -> Article:
@@ -92,18 +345,31 @@ def scores(gold: Sequence[set[str]], predicted: Sequence[set[str]], codes: Seque
     return {"per_class": per_class, "macro_f1": macro, "micro_f1": micro}
 
 
-def evaluate_file(path: Path, split: str) -> dict:
-    rows = load_rows(path, split)
+def evaluate_file(path: Path, split: str | None) -> dict:
+    reading: dict = {}
+    rows = load_rows(path, split, reading)
     articles = [to_article(r, n) for n, r in enumerate(rows)]
+    tag_topics(list({a.language: a for a in articles}.values()))  # load model and lexicons outside the timing
+    started = time.perf_counter()
     tagged = tag_topics(articles)
+    tagging_seconds = time.perf_counter() - started
     codes = iptc_codes()
     by_language: dict[str, list[int]] = defaultdict(list)
     for n, row in enumerate(rows):
         by_language[row.get("language", "und")].append(n)
-    report: dict = {"file": str(path), "split": split, "articles": len(rows), "languages": {}}
-    has_split = any("split" in r for r in rows)
-    print(f"{path} ({split if has_split else 'all'}): {len(rows)} articles, threshold {get_settings().topic_threshold}")
-    print(f"model {topic_model_version()}")
+    report: dict = {"file": str(path), **reading, "articles": len(rows), "languages": {}}
+    mean_words = sum(len(r["text"].split()) for r in rows) / max(len(rows), 1)
+    print(
+        f"{path} (split {reading['split']}): {len(rows)} of {reading['records']} rows used, {mean_words:.0f} words "
+        f"on average, threshold {get_settings().topic_threshold}"
+    )
+    skipped = {k: reading[k] for k in ("skipped_no_text", "skipped_no_label") if reading[k]}
+    if skipped or reading["language_detected"]:
+        print(f"  skipped: {skipped or 'none'}; language detected for {reading['language_detected']} rows")
+    if reading["unknown_labels"]:
+        print(f"  labels not understood (ignored): {reading['unknown_labels']}")
+    rate = len(rows) / max(tagging_seconds, 1e-9)
+    print(f"model {topic_model_version()}; topics tagged in {tagging_seconds:.2f} s ({rate:.0f} articles/s)")
     all_gold = [set(r["topics"]) for r in rows]
     all_pred = [{t.code for t in a.topics} for a in tagged]
     for language, indices in sorted(by_language.items()):
@@ -132,13 +398,23 @@ def evaluate_file(path: Path, split: str) -> dict:
     report["macro_f1"] = overall["macro_f1"]
     print(f"  all: macro-F1 {overall['macro_f1']:.3f}  micro-F1 {overall['micro_f1']:.3f}")
     languages = sorted(by_language)
-    print(f"\n  {'topic':<44} {'P':>6} {'R':>6} {'F1':>6} {'n':>4}  " + "  ".join(f"F1 {la:<3}" for la in languages))
-    for code, c in overall["per_class"].items():
-        per_language = "  ".join(
-            f"{report['languages'][la]['per_class'].get(code, {}).get('f1', float('nan')):6.3f}" for la in languages
-        )
-        name = f"{code} {topic_label(code, 'en')}"[:44]
-        print(f"  {name:<44} {c['p']:6.3f} {c['r']:6.3f} {c['f1']:6.3f} {c['support']:4d}  {per_language}")
+    header = f"  {'topic':<40} {'all: P':>7} {'R':>5} {'F1':>5} {'n':>4}"
+    header += "".join(f" | {la + ': P':>6} {'R':>5} {'F1':>5} {'n':>4}" for la in languages)
+    print("\n" + header)
+    for code in codes:
+        if code not in overall["per_class"]:
+            continue
+        c = overall["per_class"][code]
+        name = f"{code} {topic_label(code, 'en')}"[:40]
+        line = f"  {name:<40} {c['p']:7.3f} {c['r']:5.3f} {c['f1']:5.3f} {c['support']:4d}"
+        for la in languages:
+            lc = report["languages"][la]["per_class"].get(code)
+            line += (
+                f" | {lc['p']:6.3f} {lc['r']:5.3f} {lc['f1']:5.3f} {lc['support']:4d}"
+                if lc
+                else f" | {'-':>6} {'':>16}"
+            )
+        print(line)
     report["per_class"] = overall["per_class"]
     report["speed"] = throughput(articles)
     if SEED.exists():
@@ -220,8 +496,12 @@ def evaluate_ag_news(path: Path, limit: int | None) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Topic quality and speed.")
-    parser.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE, help="labelled JSONL")
-    parser.add_argument("--split", default="heldout", help="heldout (default), train, or all")
+    parser.add_argument(
+        "file", nargs="?", type=Path, default=DEFAULT_FILE, help="labelled JSONL, JSON, CSV or TSV (optionally .gz)"
+    )
+    parser.add_argument(
+        "--split", default=None, help="rows whose split field has this value (default: heldout, else test), or all"
+    )
     parser.add_argument("--ag-news", type=Path, default=AG_NEWS, help="AG News test CSV")
     parser.add_argument("--ag-limit", type=int, default=None, help="use only the first N AG News rows")
     parser.add_argument("--no-ag-news", action="store_true")
