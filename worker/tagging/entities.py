@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, cast
 
 from worker.article import Article, Entity, EntityType
 from worker.config import get_settings
-from worker.tagging import entity_rules, gazetteer
+from worker.tagging import casing, entity_rules, gazetteer
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -39,6 +39,9 @@ RULER_NAME = "gazetteer"
 # Title stripping and document-level consistency (entity_rules.py), per language, set by measurement.
 ENTITY_RULES = {"nl": True, "en": True}
 RULES_NAME = entity_rules.COMPONENT
+# All-caps lines (wire headlines, datelines) restored to ordinary case before the model (casing.py); switched
+# with the rules.
+TRUECASE_NAME = casing.COMPONENT
 # The usual type of each name in the training data (data/name_types_<lang>.json, by scripts/train_ner.py)
 # corrects the model's PER/ORG/LOC confusions; measured per language.
 USE_NAME_TYPES = {"nl": True, "en": True}
@@ -121,6 +124,8 @@ def _entity_pipeline(language: str, model: str | None = None) -> EntityPipeline 
         types_file = gazetteer.DATA_DIR / f"name_types_{language}.json"
         if USE_NAME_TYPES.get(language) and types_file.exists():
             pipeline.name_types = json.loads(types_file.read_text(encoding="utf-8"))
+        nlp.add_pipe(casing.COMPONENT, name=TRUECASE_NAME, first=True)
+        pipeline.added.append(TRUECASE_NAME)
         nlp.add_pipe(RULES_NAME, last=True)
         pipeline.added.append(RULES_NAME)
         nlp.add_pipe(entity_rules.GAZETTEER_COMPONENT, name=RULER_NAME, last=True)
@@ -159,6 +164,7 @@ def load_pipeline(
     nlp = pipeline.nlp
     _switch(nlp, RULER_NAME, GAZETTEER_RULER.get(language, False) if use_gazetteer is None else use_gazetteer)
     _switch(nlp, RULES_NAME, ENTITY_RULES.get(language, False) if use_rules is None else use_rules)
+    _switch(nlp, TRUECASE_NAME, ENTITY_RULES.get(language, False) if use_rules is None else use_rules)
     return nlp
 
 
@@ -192,7 +198,7 @@ def entity_model_versions(language: str) -> dict[str, str]:
     versions = {"entities": f"{pipeline.name}-{pipeline.version}"}
     versions["entities_gazetteer"] = gazetteer.gazetteer_version() + ("" if GAZETTEER_RULER.get(language) else "-link")
     if ENTITY_RULES.get(language):
-        versions["entities_rules"] = "1"
+        versions["entities_rules"] = "2"
     if pipeline.name_types:
         versions["entities_name_types"] = _file_version(gazetteer.DATA_DIR / f"name_types_{language}.json")
     return versions

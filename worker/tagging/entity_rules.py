@@ -4,6 +4,8 @@
   "defensieminister Austin" (CoNLL and OntoNotes both leave titles out of PER spans);
 - English determiners, a possessive "'s" and quotes at the edges are not part of a name: OntoNotes-trained
   models include "the" ("the United States"), CoNLL and most readers do not;
+- a single-word name at a sentence start that is just a capitalised common word ("Ruim 8 procent") is dropped
+  (casing.py);
 - within one article a name keeps one type, and an occurrence the model missed is tagged like the others
   (document-level consistency, a classic gain in the CoNLL shared tasks);
 - the gazetteer adds known names where the model found nothing, and replaces a model entity it strictly
@@ -19,6 +21,11 @@ from collections import Counter, defaultdict
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+
+from worker.tagging.casing import common_word_at_sentence_start, first_names, is_known_name, zipf
+
+# A capitalised word this common (wordfreq Zipf) at the head of a three-word person name is a role word.
+ROLE_WORD_ZIPF = 3.5
 
 COMPONENT = "newsworker_entity_fixes"
 
@@ -54,18 +61,51 @@ def is_title(word: str, language: str) -> bool:
     return any(lowered == t or (lowered.endswith(t) and len(t) >= 5) for t in TITLE_ENDINGS.get(language, ()))
 
 
+_PERSON_LABELS = ("PER", "PERSON")
+
+
+def _role_word(doc: Doc, ent: Span) -> bool:
+    """The first word of a name of three or more words that is a common word and no known first name:
+    "Ombudsman Guido Herman", "Striker Kaoru Mitoma" (sentence-initial role words the title list lacks)."""
+    word = doc[ent.start].text
+    return (ent.label_ in _PERSON_LABELS and len(ent) >= 3 and word.isalpha() and not word.isupper()
+            and zipf(word.lower(), doc.lang_) >= ROLE_WORD_ZIPF and not is_known_name(word, doc.lang_)
+            and word not in first_names(doc.lang_))
+
+
 def strip_titles(doc: Doc) -> list[Span]:
-    """Entities with leading role words removed (only when a capitalised name remains)."""
+    """Entities with leading role words removed (only when a capitalised name remains); a nationality in
+    front of a person becomes its own MISC entity ("American Scottie Scheffler")."""
     fixed = []
     for ent in doc.ents:
         start = ent.start
-        while start < ent.end - 1 and is_title(doc[start].text, doc.lang_) and doc[start + 1].text[:1].isupper():
+        while start < ent.end - 1 and doc[start + 1].text[:1].isupper() and (
+                is_title(doc[start].text, doc.lang_) or (start == ent.start and _role_word(doc, ent))):
+            start += 1
+        if start == ent.start and len(ent) >= 3 and ent.label_ in _PERSON_LABELS and _is_demonym(doc[start].text,
+                                                                                                   doc.lang_):
+            fixed.append(Span(doc, start, start + 1, label="MISC" if ent.label_ == "PER" else "NORP"))
             start += 1
         fixed.append(ent if start == ent.start else Span(doc, start, ent.end, label=ent.label_,
                                                          kb_id=ent.kb_id_, span_id=ent.id_))
     return fixed
 
 
+def _is_demonym(word: str, language: str) -> bool:
+    from worker.tagging import gazetteer
+
+    entry = gazetteer.lookup(language, word)
+    return entry is not None and entry.type == "MISC" and entry.curated and word in entry.names.get(language, ())
+
+
+def _numeric(text: str) -> bool:
+    """A score, a date or a number ("3", "2-1", "2026-03-01", "1,200")."""
+    return any(c.isdigit() for c in text) and all(c.isdigit() or c in "-/.,:" for c in text)
+
+
+# Labels of names that never end in a number (a score or dateline date glued on: "Utrecht 1", "LONDON 2026-03-01");
+# products and events may ("Boeing 737", "Euro 2024").
+_NAME_LABELS = {"PER", "PERSON", "ORG", "LOC", "GPE", "FAC"}
 _EDGE_WORDS = {"en": {"the", "'s", "’s", "'"}, "nl": {"'s"}}
 
 
@@ -78,7 +118,8 @@ def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
         while start < end and (doc[start].lower_ in edge or doc[start].is_punct) and doc[start].lower_ != "'s":
             start += 1
         while end > start and (doc[end - 1].lower_ in edge or
-                               (doc[end - 1].is_punct and doc[end - 1].text not in {".", ")"})):
+                               (doc[end - 1].is_punct and doc[end - 1].text not in {".", ")"}) or
+                               (ent.label_ in _NAME_LABELS and _numeric(doc[end - 1].text))):
             end -= 1
         if start == end:
             continue
@@ -133,19 +174,24 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     return filter_spans(relabelled + added) if added else relabelled
 
 
-@Language.factory(COMPONENT, default_config={"titles": True, "edges": True, "consistency": True})
-def make_entity_fixes(nlp: Language, name: str, titles: bool, edges: bool, consistency: bool) -> EntityFixes:
-    return EntityFixes(titles=titles, edges=edges, consistency=consistency)
+@Language.factory(COMPONENT, default_config={"titles": True, "edges": True, "sentence_starts": True,
+                                             "consistency": True})
+def make_entity_fixes(nlp: Language, name: str, titles: bool, edges: bool, sentence_starts: bool,
+                      consistency: bool) -> EntityFixes:
+    return EntityFixes(titles=titles, edges=edges, sentence_starts=sentence_starts, consistency=consistency)
 
 
 class EntityFixes:
-    def __init__(self, *, titles: bool, edges: bool, consistency: bool) -> None:
+    def __init__(self, *, titles: bool, edges: bool, consistency: bool, sentence_starts: bool = True) -> None:
         self.titles, self.edges, self.consistency = titles, edges, consistency
+        self.sentence_starts = sentence_starts
 
     def __call__(self, doc: Doc) -> Doc:
         ents = strip_titles(doc) if self.titles else list(doc.ents)
         if self.edges:
             ents = trim_edges(doc, ents)
+        if self.sentence_starts:
+            ents = [e for e in ents if not common_word_at_sentence_start(doc, e.start, e.end, e.label_)]
         if self.consistency:
             ents = consistent_labels(doc, ents)
         doc.ents = ents

@@ -140,10 +140,23 @@ def build_entries() -> list[dict[str, Any]]:
         names = {lang: list(item.get(lang, [])) + list(item.get("names", [])) for lang in LANGUAGES}
         entries.append({"type": item["type"], "wikidata": item.get("wikidata"), "curated": True,
                         "names": {lang: n for lang, n in names.items() if n}})
+    entries += _demonym_entries(curated.get("demonyms", {}))
     for entry in entries:
         for lang in list(entry["names"]):
             entry["names"][lang] = list(dict.fromkeys(n for n in entry["names"][lang] if _usable(n)))
     return [e for e in entries if any(e["names"].values())]
+
+
+def _demonym_entries(demonyms: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """One MISC entity per nationality word and language; English plurals in -s derived ("Syrians")."""
+    entries = []
+    for lang, words in demonyms.items():
+        forms = list(words)
+        if lang == "en":
+            forms += [w + "s" for w in words if " " not in w and w.endswith(("an", "i")) and not w.endswith("ani")]
+        for word in dict.fromkeys(forms):
+            entries.append({"type": "MISC", "wikidata": None, "curated": True, "names": {lang: [word]}})
+    return entries
 
 
 def write_gazetteer(path: Path = GAZETTEER_FILE) -> int:

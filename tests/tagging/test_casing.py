@@ -1,0 +1,105 @@
+"""Case evidence: all-caps wire lines restored before NER, capitalised common words told from names."""
+
+from __future__ import annotations
+
+import hashlib
+
+import spacy
+from spacy.tokens import Doc, Span
+
+from worker.article import Article
+from worker.tagging import gazetteer
+from worker.tagging.casing import common_word_at_sentence_start, truecase_doc, truecase_word
+from worker.tagging.entities import tag_entities
+from worker.tagging.entity_rules import strip_titles, trim_edges
+
+
+def make_article(body: str, *, language: str, title: str) -> Article:
+    paragraphs = [p for p in body.split("\n\n") if p.strip()]
+    digest = hashlib.sha1(body.encode()).hexdigest()
+    return Article(id=digest[:16], source="test", title=title, body="\n\n".join(paragraphs),
+                   paragraphs=paragraphs, content_hash=digest, language=language)
+
+
+def test_shouted_words_get_the_case_an_editor_would_give_them():
+    assert truecase_word("JAPAN", "en", first=False) == "Japan"  # a known name
+    assert truecase_word("BEAT", "en", first=False) == "beat"  # a common word
+    assert truecase_word("SOCCER", "en", first=True) == "Soccer"  # a common word opening the line
+    assert truecase_word("NATO", "en", first=False) == "NATO"  # an acronym the gazetteer knows as such
+    assert truecase_word("WFP", "en", first=False) == "WFP"  # no vowel: an acronym
+    assert truecase_word("U.S.", "en", first=False) == "U.S."
+    assert truecase_word("KABOEL", "nl", first=False) == "Kaboel"
+    assert truecase_word("Japan", "en", first=False) == "Japan"  # not shouted: untouched
+
+
+def test_only_all_caps_lines_are_rewritten_and_offsets_stay_valid():
+    nlp = spacy.blank("en")
+    text = "SOCCER - JAPAN BEAT SYRIA IN ASIAN CUP OPENER .\nDOHA 2026-01-12\nThe NATO summit in Japan went well ."
+    doc = nlp(text)
+    cased = truecase_doc(doc)
+    assert cased.text == "Soccer - Japan beat Syria in Asian cup opener .\nDoha 2026-01-12\n" \
+                         "The NATO summit in Japan went well ."
+    assert len(cased.text) == len(text)
+    assert [t.idx for t in cased] == [t.idx for t in doc]
+    plain = nlp("The NATO summit in Japan went well .")
+    assert truecase_doc(plain) is plain  # nothing shouted: the same doc, no copy
+
+
+def test_a_list_of_acronyms_is_not_a_shouted_line():
+    doc = spacy.blank("nl")("EU en NAVO\nDe VN vergadert .")
+    assert truecase_doc(doc) is doc
+
+
+def test_wire_headline_entities_are_found_after_truecasing():
+    body = "RUGBY - ENGLAND NAME UNCHANGED SIDE FOR WALES TEST .\n\nLONDON 2026-02-20\n\n" \
+           "England named an unchanged team on Thursday for Saturday's match against Wales ."
+    [tagged] = tag_entities([make_article(body, language="en", title="Rugby")])
+    found = {(e.type, e.text) for e in tagged.entities}
+    assert ("LOC", "London") in found  # the dateline city, no longer "LONDON 2026-02-20"
+    assert ("LOC", "Wales") in found
+
+
+def _doc_with_ent(words: list[str], start: int, end: int, label: str, lang: str = "nl") -> Doc:
+    doc = Doc(spacy.blank(lang).vocab, words=words)
+    doc.ents = [Span(doc, start, end, label=label)]
+    return doc
+
+
+def test_capitalised_common_word_at_sentence_start_is_not_a_name():
+    doc = _doc_with_ent(["Het", "steeg", ".", "Ruim", "8", "procent", "meer", "."], 3, 4, "LOC")
+    assert common_word_at_sentence_start(doc, 3, 4, "LOC")
+    # a known name, a word capitalised elsewhere in the text, or a word inside a sentence are kept
+    doc = _doc_with_ent(["Nederland", "wint", "."], 0, 1, "LOC")
+    assert not common_word_at_sentence_start(doc, 0, 1, "LOC")
+    doc = _doc_with_ent(["Ruim", "zei", "het", ".", "Dat", "zei", "Ruim", "."], 0, 1, "PER")
+    assert not common_word_at_sentence_start(doc, 0, 1, "PER")
+    doc = _doc_with_ent(["Het", "steeg", "Ruim", "."], 2, 3, "LOC")
+    assert not common_word_at_sentence_start(doc, 2, 3, "LOC")
+    # MISC is left alone: CoNLL-2002 tags newspaper sections ("Algemeen") as MISC
+    doc = _doc_with_ent(["Algemeen", "Het", "steeg", "."], 0, 1, "MISC")
+    assert not common_word_at_sentence_start(doc, 0, 1, "MISC")
+
+
+def test_role_words_and_nationalities_in_front_of_a_person_are_split_off():
+    doc = _doc_with_ent(["Ombudsman", "Guido", "Herman", "zegt", "."], 0, 3, "PER")
+    assert [(e.text, e.label_) for e in strip_titles(doc)] == [("Guido Herman", "PER")]
+    doc = _doc_with_ent(["William", "Van", "Laeken", "zegt", "."], 0, 3, "PER")  # a first name stays
+    assert [e.text for e in strip_titles(doc)] == ["William Van Laeken"]
+    doc = _doc_with_ent(["American", "Scottie", "Scheffler", "was", "second"], 0, 3, "PERSON", lang="en")
+    assert [(e.text, e.label_) for e in strip_titles(doc)] == [("American", "NORP"), ("Scottie Scheffler", "PERSON")]
+
+
+def test_scores_and_dates_glued_to_a_name_are_trimmed_but_not_from_products():
+    doc = _doc_with_ent(["Ajax", "Amsterdam", "3", "Twente", "1"], 0, 3, "ORG")
+    assert [e.text for e in trim_edges(doc, list(doc.ents))] == ["Ajax Amsterdam"]
+    doc = _doc_with_ent(["LONDON", "2026-03-01"], 0, 2, "GPE", lang="en")
+    assert [e.text for e in trim_edges(doc, list(doc.ents))] == ["LONDON"]
+    doc = _doc_with_ent(["de", "Boeing", "737", "landde"], 1, 3, "MISC")
+    assert [e.text for e in trim_edges(doc, list(doc.ents))] == ["Boeing 737"]
+
+
+def test_nationalities_are_misc_in_the_gazetteer_without_shadowing_countries():
+    assert gazetteer.lookup("nl", "Belgische").type == "MISC"
+    assert gazetteer.lookup("en", "Syrians").type == "MISC"  # derived plural
+    assert gazetteer.lookup("nl", "Polen").type == "LOC"  # Poland, not the Poles
+    assert gazetteer.lookup("nl", "Frans") is None  # also a first name: left out
