@@ -5,9 +5,12 @@
     python -m bench.ner_quality data/ner/en-news/gold.txt --lang en --compare --speed
     python -m bench.ner_quality --rss
 
-Accepted formats: CoNLL-2002/2003 (`token [POS ...] TAG`, space-separated, `-DOCSTART-` lines) and WikiANN
-(`lang:token<TAB>TAG`); a `.txt` file is hand-annotated markup (`[PER Joe Biden] said ...`, see `read_markup`).
-IOB1 and IOB2 tags are both read correctly (an I- after O or another type starts a span).
+Accepted formats: CoNLL-2002/2003 (`token [POS ...] TAG`, space- or tab-separated, `-DOCSTART-` lines) and
+WikiANN (`lang:token<TAB>TAG`), UTF-8 or Latin-1 (the original CoNLL-2002 files), optionally gzipped; a file
+whose lines carry `[PER ...]` markup instead of tag columns is hand-annotated text (see `read_markup`).
+IOB1, IOB2 and IOBES tags are all read correctly (an I- after O or another type starts a span); OntoNotes
+labels in gold files (PERSON, GPE, NORP...) are mapped to the four types like the model's. Without --lang the
+language is detected from the file's text.
 """
 
 from __future__ import annotations
@@ -36,11 +39,38 @@ class ConllDocument:
 _MARKUP = re.compile(r"\[(PER|ORG|LOC|MISC) ([^\]]+)\]|(\S+)")
 
 
+def read_text(path: Path) -> str:
+    """A data file's text: gzipped or not, UTF-8 or else Latin-1 (the CoNLL-2002 originals are Latin-1)."""
+    import gzip
+
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+_TAG = re.compile(r"^(O|[BIES]-[A-Za-z_]+)$", re.IGNORECASE)
+
+
+def is_markup(text: str) -> bool:
+    """Whether a file is `[PER ...]` markup rather than token/tag columns (whatever its name)."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")][:200]
+    if not lines:
+        return False
+    columns = sum(1 for line in lines if (len(line.split()) >= 2 and _TAG.match(line.split()[-1]))
+                  or line.split()[0] == "-DOCSTART-")
+    return columns < 0.5 * len(lines) and any(_MARKUP_SPAN.search(line) for line in lines)
+
+
+_MARKUP_SPAN = re.compile(r"\[(PER|ORG|LOC|MISC) [^\]]+\]")
+
+
 def read_markup(path: Path) -> list[ConllDocument]:
     """Hand-annotated text: `[PER Joe Biden] said ...`, a sentence a line, blank lines between articles,
     tokens separated by spaces, '#' comment lines."""
     documents: list[ConllDocument] = [ConllDocument()]
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in read_text(path).splitlines():
         if line.startswith("#"):
             continue
         if not line.strip():
@@ -61,13 +91,14 @@ def read_markup(path: Path) -> list[ConllDocument]:
 def read_conll(path: Path) -> list[ConllDocument]:
     """Documents (split on -DOCSTART-; each sentence one if there is none) of sentences of (token, tag).
 
-    A `.txt` file is read as hand-annotated markup (`read_markup`).
+    A file of `[PER ...]` markup is read as hand-annotated text (`read_markup`).
     """
-    if path.suffix == ".txt":
+    text = read_text(path)
+    if is_markup(text):
         return read_markup(path)
     documents: list[ConllDocument] = [ConllDocument()]
     sentence: Sentence = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    for raw in text.splitlines():
         line = raw.strip()
         if not line:
             if sentence:
@@ -105,20 +136,28 @@ def split_documents(documents: Sequence[ConllDocument], part: str) -> list[Conll
     return [d for i, d in enumerate(documents) if i % 2 == parity]
 
 
+# Gold labels of OntoNotes-style files, mapped like the model's (worker.tagging.entities.LABEL_MAP).
+_GOLD_LABELS = {
+    "PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "FAC": "LOC", "MISC": "MISC",
+    "NORP": "MISC", "EVENT": "MISC", "PRODUCT": "MISC", "LAW": "MISC", "WORK_OF_ART": "MISC", "LANGUAGE": "MISC",
+}
+
+
 def tags_to_spans(tags: Sequence[str]) -> list[Span]:
-    """Entity spans from IOB1 or IOB2 tags."""
+    """Entity spans of our four types from IOB1, IOB2 or IOBES tags (other labels, like DATE, are dropped)."""
     spans: list[Span] = []
     start: int | None = None
     current = ""
     for i, tag in enumerate([*tags, "O"]):
-        prefix, _, label = tag.partition("-")
+        prefix, _, label = tag.upper().partition("-")
+        prefix = {"S": "B", "E": "I", "L": "I", "U": "B"}.get(prefix, prefix)
         begins = prefix == "B" or (prefix == "I" and label != current)
-        if start is not None and (prefix == "O" or begins):
+        if start is not None and (prefix not in ("B", "I") or begins):
             spans.append((start, i, current))
             start, current = None, ""
         if prefix in ("B", "I") and begins:
             start, current = i, label
-    return spans
+    return [(a, b, _GOLD_LABELS[label]) for a, b, label in spans if label in _GOLD_LABELS]
 
 
 @dataclass
@@ -161,6 +200,14 @@ class Scores:
             gold = self.tp[label] + self.fn[label] if label else sum(self.tp.values()) + sum(self.fn.values())
             lines.append(f"{label or 'overall':<8}{p:7.3f}{r:7.3f}{f:7.3f}{gold:7d}")
         return "\n".join(lines)
+
+
+def detect_file_language(documents: Sequence[ConllDocument]) -> str:
+    """The language of a file's text (its first 300 sentences), as the pipeline would detect it."""
+    from worker.tagging.language import detect_language
+
+    sample = " ".join(tok for sent in sentences_of(documents)[:300] for tok, _ in sent)
+    return detect_language(sample)[0]
 
 
 def sentences_of(documents: Sequence[ConllDocument]) -> list[Sentence]:
@@ -292,7 +339,7 @@ def articles_from_conll(documents: Sequence[ConllDocument], words_per_article: i
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", type=Path, nargs="?", help="CoNLL-format file with gold tags (.txt: markup)")
-    parser.add_argument("--lang", help="language of the file (nl, en)")
+    parser.add_argument("--lang", help="language of the file (nl, en; default: detected from its text)")
     parser.add_argument("--split", default="all", choices=["all", "dev", "test"],
                         help="evaluate on the whole file or one half of the project's fixed split (default all)")
     parser.add_argument("--ignore", action="append", default=[],
@@ -313,13 +360,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.rss:
         print(f"RSS with nl and en entity pipelines loaded, one article each tagged: {rss_with_models():.0f} MB")
         return 0
-    if args.file is None or args.lang is None:
-        parser.error("FILE and --lang are needed (or --rss alone)")
+    if args.file is None:
+        parser.error("FILE is needed (or --rss alone)")
 
     documents = split_documents(read_conll(args.file), args.split)
     sentences = sentences_of(documents)
+    if args.lang is None:
+        args.lang = detect_file_language(documents)
     print(f"{args.file} [{args.split}]: {len(documents)} documents, {len(sentences)} sentences, "
-          f"{sum(map(len, sentences))} tokens")
+          f"{sum(map(len, sentences))} tokens, language {args.lang}")
 
     def flag(value: str | None) -> bool | None:
         return None if value is None else value == "on"

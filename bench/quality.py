@@ -1,0 +1,138 @@
+"""Tagging quality and speed on any labelled files, in one command.
+
+    python -m bench.quality data/ner/conll2002-nl/ned.testa data/topics/news.jsonl
+    python -m bench.quality eng.testb ned.testb my_topics.csv --lang-of eng.testb=en
+
+For each file:
+- CoNLL-format NER files (CoNLL-2002/2003, WikiANN, IOB1/IOB2/IOBES, UTF-8 or Latin-1, or `[PER ...]` markup):
+  P/R/F1 per entity type and overall for the whole entity stage (`bench.ner_quality`), language detected from
+  the text unless given;
+- labelled topic files (JSONL/JSON/CSV/TSV, optionally gzipped; see `bench.topic_quality`): topic macro-F1,
+  micro-F1 and primary-topic accuracy per language, and P/R/F1 per topic.
+Then the throughput (articles/s, words/s; median of --repeats runs, one process) of each tagging stage
+(language, entities, topics, keywords, all four) on the files' own texts, and the entity stage's speed
+against the bare NER model's own `nlp.pipe` on the same texts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bench import ner_quality, topic_quality
+from worker.article import Article
+
+TOPIC_SUFFIXES = {".jsonl", ".json", ".csv", ".tsv", ".ndjson"}
+
+
+def is_topic_file(path: Path) -> bool:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return bool(suffixes) and suffixes[-1] in TOPIC_SUFFIXES
+
+
+def article(text: str, language: str, n: int, title: str = "") -> Article:
+    paragraphs = [p for p in text.split("\n\n") if p.strip()] or [text]
+    digest = hashlib.sha1(f"{n}:{text}".encode()).hexdigest()
+    return Article(id=digest[:16], source="bench", title=title or paragraphs[0][:80], title_derived=not title,
+                   body="\n\n".join(paragraphs), paragraphs=paragraphs, content_hash=digest, language=language)
+
+
+def ner_articles(path: Path, language: str) -> list[Article]:
+    documents = ner_quality.read_conll(path)
+    return [article(text, language, n) for n, text in enumerate(ner_quality.articles_from_conll(documents))]
+
+
+def topic_articles(path: Path) -> list[Article]:
+    rows = topic_quality.load_rows(path, "all")
+    return [topic_quality.to_article(row, n) for n, row in enumerate(rows)]
+
+
+def _median_seconds(fn: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def stage_throughput(articles: Sequence[Article], repeats: int = 3) -> None:
+    """Print articles/s and words/s of each tagging stage on these articles (languages already set)."""
+    from worker.tagging import tag_articles
+    from worker.tagging.entities import load_bare_model, tag_entities
+    from worker.tagging.keywords import tag_keywords
+    from worker.tagging.language import tag_language
+    from worker.tagging.topics import tag_topics
+
+    articles = list(articles)
+    words = sum(len(a.body.split()) + len(a.title.split()) for a in articles)
+    tag_articles(articles[:10])  # load every model once, outside the timings
+    undeclared = [a.model_copy(update={"metadata": {}}) for a in articles]
+    stages: dict[str, Callable[[], object]] = {
+        "language": lambda: tag_language(undeclared),
+        "entities": lambda: tag_entities(articles),
+        "topics": lambda: tag_topics(articles),
+        "keywords": lambda: tag_keywords(articles),
+        "all four": lambda: tag_articles(undeclared),
+    }
+    by_language: dict[str, list[str]] = {}
+    for a in articles:
+        by_language.setdefault(a.language, []).append(a.title + "\n\n" + a.body)
+    for language, texts in by_language.items():
+        try:
+            bare = load_bare_model(language)
+        except LookupError:
+            continue
+        stages[f"bare NER model ({language})"] = lambda bare=bare, texts=texts: list(bare.pipe(texts))
+    print(f"\nthroughput on {len(articles)} articles ({words} words, {words / max(len(articles), 1):.0f} per "
+          f"article), median of {repeats} runs, one process:")
+    print(f"  {'stage':<24}{'articles/s':>11}{'words/s':>10}")
+    seconds = {}
+    for name, fn in stages.items():
+        seconds[name] = _median_seconds(fn, repeats)
+        count = len(articles) if not name.startswith("bare") else len(by_language[name[-3:-1]])
+        count_words = words if not name.startswith("bare") else sum(len(t.split()) for t in by_language[name[-3:-1]])
+        print(f"  {name:<24}{count / seconds[name]:>11.1f}{count_words / seconds[name]:>10.0f}")
+    bare_total = sum(v for k, v in seconds.items() if k.startswith("bare"))
+    if bare_total:
+        print(f"  whole tagging stage / bare NER speed: {bare_total / seconds['all four']:.2f} "
+              f"(entities alone: {bare_total / seconds['entities']:.2f})")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("files", nargs="+", type=Path, help="CoNLL-format NER files and/or labelled topic files")
+    parser.add_argument("--lang-of", action="append", default=[], metavar="FILE=LANG",
+                        help="language of a NER file (default: detected from its text)")
+    parser.add_argument("--split", default="all", choices=["all", "dev", "test"],
+                        help="for NER files: the whole file (default) or a half of the project's fixed split")
+    parser.add_argument("--repeats", type=int, default=3, help="timing runs per stage (median)")
+    parser.add_argument("--no-speed", action="store_true", help="quality only")
+    args = parser.parse_args(argv)
+    languages = dict(item.split("=", 1) for item in args.lang_of)
+    speed_articles: list[Article] = []
+    for path in args.files:
+        if not path.exists():
+            parser.error(f"{path}: no such file")
+        print(f"\n=== {path}")
+        if is_topic_file(path):
+            topic_quality.evaluate_file(path, None)
+            speed_articles += topic_articles(path)
+        else:
+            language = languages.get(str(path)) or ner_quality.detect_file_language(ner_quality.read_conll(path))
+            ner_quality.main([str(path), "--lang", language, "--split", args.split])
+            speed_articles += ner_articles(path, language)
+    if not args.no_speed and speed_articles:
+        stage_throughput(speed_articles, args.repeats)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
