@@ -300,17 +300,19 @@ def throughput(language: str, texts: Sequence[str], repeats: int = 5) -> dict[st
 
 
 def rss_with_models() -> float:
-    """Resident memory (MB) of this process after loading both entity pipelines and tagging an article each."""
+    """Resident memory (MB) of this process after the whole tagging stage (language, entities with every list
+    they use, topics, keywords) has tagged an article in each language: what a worker holds."""
     import hashlib
 
     from worker.article import Article
-    from worker.tagging import entities
+    from worker.tagging import tag_articles
 
-    samples = (("nl", "Stef Blok sprak in Den Haag met de NAVO."), ("en", "Joe Biden met NATO in Brussels."))
+    samples = (("nl", "NAVO-TOP IN DEN HAAG\n\nRuim 8 procent meer. Stef Blok sprak in Den Haag met de NAVO."),
+               ("en", "NATO LEADERS MEET IN BRUSSELS\n\nShares rose. Joe Biden met NATO in Brussels."))
     for language, text in samples:
-        entities.tag_entities([Article(id=language, source="bench", title=text, title_derived=True, body=text,
-                                       paragraphs=[text], content_hash=hashlib.sha1(text.encode()).hexdigest(),
-                                       language=language)])
+        tag_articles([Article(id=language, source="bench", title=text, title_derived=True, body=text,
+                              paragraphs=text.split("\n\n"), content_hash=hashlib.sha1(text.encode()).hexdigest(),
+                              language=language)])
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
@@ -358,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="only print the RSS of a fresh process with the nl and en entity pipelines loaded")
     args = parser.parse_args(argv)
     if args.rss:
-        print(f"RSS with nl and en entity pipelines loaded, one article each tagged: {rss_with_models():.0f} MB")
+        print(f"RSS after tagging one nl and one en article (every model and list loaded): {rss_with_models():.0f} MB")
         return 0
     if args.file is None:
         parser.error("FILE is needed (or --rss alone)")
