@@ -103,3 +103,12 @@ def test_nationalities_are_misc_in_the_gazetteer_without_shadowing_countries():
     assert gazetteer.lookup("en", "Syrians").type == "MISC"  # derived plural
     assert gazetteer.lookup("nl", "Polen").type == "LOC"  # Poland, not the Poles
     assert gazetteer.lookup("nl", "Frans") is None  # also a first name: left out
+
+
+def test_dutch_organisations_lose_a_leading_article_unless_known_with_it():
+    doc = _doc_with_ent(["De", "Commissie", "wil", "dat", "."], 0, 2, "ORG")
+    assert [e.text for e in trim_edges(doc, list(doc.ents))] == ["Commissie"]
+    doc = _doc_with_ent(["De", "Morgen", "meldt", "dat", "."], 0, 2, "ORG")  # the newspaper's name
+    assert [e.text for e in trim_edges(doc, list(doc.ents))] == ["De Morgen"]
+    doc = _doc_with_ent(["De", "Grauwe", "zegt", "."], 0, 2, "PER")  # a surname
+    assert [e.text for e in trim_edges(doc, list(doc.ents))] == ["De Grauwe"]
