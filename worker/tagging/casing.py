@@ -15,8 +15,10 @@ common word of the language and nothing else in the article treats it as a name 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import lru_cache
 
+from spacy.attrs import IS_ALPHA, IS_SPACE, IS_UPPER, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -95,42 +97,52 @@ def truecase_word(word: str, language: str, first: bool) -> str:
     return title
 
 
-def shouted_lines(words: list[str], line_starts: list[bool], language: str) -> list[tuple[int, int]]:
-    """Token ranges of lines (or sentences) written in capitals: at least 80% of their words of two or more
-    letters are all-caps, and one of them is a word or name rather than an acronym ("LONDON", not "NATO")."""
+def is_shouted_line(words: Sequence[str], language: str) -> bool:
+    """A line (or sentence) written in capitals: at least 80% of its words of two or more letters are
+    all-caps, and one of them is a word or name rather than an acronym ("LONDON", not "NATO")."""
+    alpha = [w for w in words if sum(c.isalpha() for c in w) >= 2]
+    shouted = [w for w in alpha if _is_shouted(w)]
+    return bool(alpha) and len(shouted) >= 0.8 * len(alpha) \
+        and any(truecase_word(w, language, first=False) != w for w in shouted)
+
+
+def has_sentences(doc: Doc) -> bool:
+    """Whether sentence starts are set (an evaluation file's sentences); `Doc.has_annotation` is slower."""
+    return len(doc) > 1 and bool((doc.to_array("SENT_START")[1:] != 0).any())
+
+
+def _shouted_token_ranges(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of the doc's all-caps lines (or sentences, when given), found on the lexical flag arrays
+    first so that ordinary text costs no Python work per token."""
+    if len(doc) == 0:
+        return []
+    flags = doc.to_array([IS_UPPER, IS_ALPHA, IS_SPACE, LENGTH, SENT_START]).astype("int64")
+    upper, alpha, space, length, sent_start = flags.T
+    if not ((upper == 1) & (length >= 3)).any():
+        return []  # the common case: not one all-caps word
+    if (sent_start[1:] != 0).any():  # given sentences (evaluation files)
+        bounds = [i for i in range(1, len(doc)) if sent_start[i] == 1]
+    else:  # lines: spaCy makes newlines (and runs of spaces) tokens of their own
+        bounds = [i for i in range(len(doc)) if space[i] == 1]
+    words = (alpha == 1) & (length >= 2)
+    shouted = words & (upper == 1)
     ranges, start = [], 0
-    bounds = [i for i, s in enumerate(line_starts) if s and i > 0] + [len(words)]
-    for end in bounds:
-        alpha = [w for w in words[start:end] if sum(c.isalpha() for c in w) >= 2]
-        shouted = [w for w in alpha if _is_shouted(w)]
-        if alpha and len(shouted) >= 0.8 * len(alpha) \
-                and any(truecase_word(w, language, first=False) != w for w in shouted):
+    for end in [*bounds, len(doc)]:
+        n_words, n_shouted = int(words[start:end].sum()), int(shouted[start:end].sum())
+        if n_shouted and n_shouted >= 0.8 * n_words \
+                and is_shouted_line([t.text for t in doc[start:end]], doc.lang_):
             ranges.append((start, end))
         start = end
     return ranges
 
 
-def _line_starts(doc: Doc) -> list[bool]:
-    annotated = doc.has_annotation("SENT_START")
-    starts = []
-    for token in doc:
-        prev = doc[token.i - 1] if token.i else None
-        starts.append(
-            token.i == 0
-            or (annotated and bool(token.is_sent_start))
-            or (prev is not None and ("\n" in prev.text or "\n" in prev.whitespace_))
-        )
-    return starts
-
-
 def truecase_doc(doc: Doc) -> Doc:
     """The doc itself when it has no all-caps line, else a new Doc with those lines' words in ordinary case."""
-    words = [t.text for t in doc]
-    line_starts = _line_starts(doc)
-    ranges = shouted_lines(words, line_starts, doc.lang_)
+    ranges = _shouted_token_ranges(doc)
     if not ranges:
         return doc
     language = doc.lang_
+    words = [t.text for t in doc]
     new_words = list(words)
     for start, end in ranges:
         first = True
@@ -144,7 +156,7 @@ def truecase_doc(doc: Doc) -> Doc:
     if new_words == words:
         return doc
     sent_starts: list[bool | int | None] | None = None
-    if doc.has_annotation("SENT_START"):
+    if has_sentences(doc):
         sent_starts = [bool(t.is_sent_start) for t in doc]
     return Doc(doc.vocab, words=new_words, spaces=[bool(t.whitespace_) for t in doc], sent_starts=sent_starts)
 
@@ -164,8 +176,9 @@ class Truecaser:
 def sentence_start(doc: Doc, i: int) -> bool:
     """Whether token i begins a sentence (annotated starts, or after end punctuation, a newline, an opening
     quote or dash at a sentence start)."""
-    if doc.has_annotation("SENT_START"):
-        return bool(doc[i].is_sent_start)
+    given = doc[i].is_sent_start  # None unless sentences are set
+    if i == 0 or given is not None:
+        return i == 0 or bool(given)
     j = i - 1
     while j >= 0 and (doc[j].text in _QUOTES or doc[j].is_space):
         if doc[j].is_space or "\n" in doc[j].text:

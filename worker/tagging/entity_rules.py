@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -170,15 +171,19 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
                 majority[surname] = person_label
                 by_first[surname].append(([surname], surname))
     added = []
-    for token in doc:
-        if token.i in taken or token.text not in by_first:
+    # candidate positions found on the ORTH array, without making a Token object per word
+    orths = doc.to_array("ORTH")
+    first_ids = {doc.vocab.strings.add(word): word for word in by_first}
+    for i in numpy.flatnonzero(numpy.isin(orths, list(first_ids))).tolist():
+        if i in taken:
             continue
-        for words, text in sorted(by_first[token.text], key=lambda pair: len(pair[0]), reverse=True):
-            end = token.i + len(words)
-            if end <= len(doc) and [t.text for t in doc[token.i:end]] == words \
-                    and not any(i in taken for i in range(token.i, end)):
+        for words, text in sorted(by_first[first_ids[int(orths[i])]], key=lambda pair: len(pair[0]), reverse=True):
+            end = i + len(words)
+            if end <= len(doc) and [t.text for t in doc[i:end]] == words \
+                    and not any(j in taken for j in range(i, end)):
                 # keyed by the entity's own text: it may hold a newline or double space that split() drops
-                added.append(Span(doc, token.i, end, label=majority[text]))
+                added.append(Span(doc, i, end, label=majority[text]))
+                taken.update(range(i, end))
                 break
     return filter_spans(relabelled + added) if added else relabelled
 
