@@ -112,3 +112,12 @@ def test_dutch_organisations_lose_a_leading_article_unless_known_with_it():
     assert [e.text for e in trim_edges(doc, list(doc.ents))] == ["De Morgen"]
     doc = _doc_with_ent(["De", "Grauwe", "zegt", "."], 0, 2, "PER")  # a surname
     assert [e.text for e in trim_edges(doc, list(doc.ents))] == ["De Grauwe"]
+
+
+def test_a_one_word_person_that_is_a_known_city_becomes_a_place_unless_it_is_a_name():
+    from worker.tagging.entities import resolve
+
+    doc = _doc_with_ent(["Hij", "woont", "in", "Sint-Niklaas", "."], 3, 4, "PER")
+    assert resolve(doc.ents[0], "nl")[0] == "LOC"
+    doc = _doc_with_ent(["Jan", "Antwerpen", "zegt", "."], 0, 2, "PER")  # two words: a person's name
+    assert resolve(doc.ents[0], "nl")[0] == "PER"

@@ -237,7 +237,8 @@ def _lookup(text: str, language: str) -> tuple[str, gazetteer.GazetteerEntry | N
 
 def resolve(span: Span, language: str) -> tuple[EntityType | None, gazetteer.GazetteerEntry | None]:
     """The type of a mention and its gazetteer entry. A curated entry (or a country) decides the type; a
-    GeoNames city does not turn a person the model found into a place: many surnames are also towns."""
+    GeoNames city turns a one-word "person" into a place ("Newcastle", "Sint-Niklaas") unless the word is
+    known as a person's name: many surnames are also towns."""
     label = map_label(span.label_)
     if label is None:
         return None, None
@@ -249,7 +250,9 @@ def resolve(span: Span, language: str) -> tuple[EntityType | None, gazetteer.Gaz
         if known is not None and label != "MISC" and known != label:
             return cast(EntityType, known), None
         return label, None
-    if label == "PER" and entry.type != "PER" and not entry.curated:
+    if label == "PER" and entry.type != "PER" and not entry.curated and (
+            len(span) > 1 or _name_types(language).get(span.text) == "PER"
+            or span.text in casing.first_names(language)):
         return label, None
     return cast(EntityType, entry.type), entry
 
