@@ -7,7 +7,7 @@ keep a capital, common words go lower-case, acronyms stay) before the model sees
 lengths, so every offset stays valid. Word frequencies come from the `wordfreq` package (its own data, no
 download); names from the gazetteer and the per-language name lists.
 
-The same frequencies drop a model's single-word PER/ORG/LOC at the start of a sentence when the word is a
+The same frequencies drop a model's single-word entity at the start of a sentence when the word is a
 common word of the language and nothing else in the article treats it as a name ("Ruim 8 procent",
 "Vastgoed levert ...").
 """
@@ -188,9 +188,9 @@ def sentence_start(doc: Doc, i: int) -> bool:
 
 
 def common_word_at_sentence_start(doc: Doc, start: int, end: int, label: str) -> bool:
-    """A single-word PER/ORG/LOC that is only a capitalised common word: at a sentence start, frequent in the
+    """A single-word entity that is only a capitalised common word: at a sentence start, frequent in the
     language, not a known name, and never capitalised elsewhere in the article."""
-    if end - start != 1 or label in ("MISC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"):
+    if end - start != 1:
         return False
     word = doc[start].text
     if not word[:1].isupper() or _is_shouted(word) or not sentence_start(doc, start):
