@@ -1,4 +1,4 @@
-"""Train the built-in IPTC topic model: `python scripts/train_topics.py` (one command, about a minute).
+"""Train the built-in IPTC topic model: `python scripts/train_topics.py` (one command, about two minutes).
 
 Reads the project's own labelled Dutch and English news (data/topics/news.jsonl, `split: train` only, so
 the held-out split stays unseen), fits one-vs-rest logistic regression over the features of
@@ -23,7 +23,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from worker.tagging.iptc import iptc_codes  # noqa: E402
+from worker.tagging.iptc import iptc_codes, topic_label  # noqa: E402
 from worker.tagging.keywords import DF_PATH, STOP_WORDS, TOKEN_RE  # noqa: E402
 from worker.tagging.topic_features import (  # noqa: E402
     dense_features,
@@ -95,21 +95,58 @@ def parse(rows: list[dict]) -> list[tuple[Counter[str], list[str]]]:
     return [sparse_features(r["title"], r["text"]) for r in rows]
 
 
+class Design:
+    """The design matrix [sparse text features | lexicon features], kept sparse: a dense matrix of ~1,500
+    rows by ~40,000 features made each optimiser step cost seconds; this makes training about 10x faster."""
+
+    def __init__(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n_sparse: int, dense: np.ndarray):
+        self.shape = (dense.shape[0], n_sparse + dense.shape[1])
+        self.n_sparse = n_sparse
+        self.dense = dense
+        # Entries sorted by row (as built) for X @ W, and by column for X.T @ G; each sum is a reduceat.
+        self.rows, self.cols, self.values = rows, cols, values[:, None]
+        self.row_ids, self.row_starts = np.unique(rows, return_index=True)
+        self.by_col = np.argsort(cols, kind="stable")
+        self.col_ids, self.col_starts = np.unique(cols[self.by_col], return_index=True)
+
+    def __matmul__(self, w: np.ndarray) -> np.ndarray:
+        out = self.dense @ w[self.n_sparse :]
+        if len(self.cols):
+            out[self.row_ids] += np.add.reduceat(self.values * w[self.cols], self.row_starts)
+        return np.asarray(out)
+
+    def rmatmul(self, g: np.ndarray) -> np.ndarray:
+        """X.T @ g."""
+        out = np.zeros((self.shape[1], g.shape[1]), dtype=np.float32)
+        if len(self.cols):
+            order = self.by_col
+            out[self.col_ids] = np.add.reduceat(self.values[order] * g[self.rows[order]], self.col_starts)
+        out[self.n_sparse :] = self.dense.T @ g
+        return out
+
+
 def design(
     parsed: list[tuple[Counter[str], list[str]]], vocabulary: dict[str, int], languages: list[str]
-) -> np.ndarray:
+) -> Design:
     """Rows of [sparse text features | lexicon features], as the tagger computes them."""
-    sparse = np.zeros((len(parsed), len(vocabulary)), dtype=np.float32)
     dense = np.stack(
         [
             dense_features(topic_lexicon(language).counts(tokens))
             for (_, tokens), language in zip(parsed, languages, strict=True)
         ]
     )
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    values: list[np.ndarray] = []
     for row, (counts, _) in enumerate(parsed):
-        indices, values = weighted(counts, vocabulary)
-        sparse[row, indices] = values
-    return np.hstack([sparse, dense])
+        indices, weights = weighted(counts, vocabulary)
+        order = np.argsort(indices)
+        rows.append(np.full(len(indices), row, dtype=np.int64))
+        cols.append(np.asarray(indices, dtype=np.int64)[order])
+        values.append(weights[order])
+    return Design(
+        np.concatenate(rows), np.concatenate(cols), np.concatenate(values).astype(np.float32), len(vocabulary), dense
+    )
 
 
 def targets(rows: list[dict], codes: list[str]) -> np.ndarray:
@@ -125,7 +162,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def fit(
-    x: np.ndarray, y: np.ndarray, l2: float, positive_weight: float, steps: int = 400, rate: float = 0.05
+    x: Design, y: np.ndarray, l2: float, positive_weight: float, steps: int = 400, rate: float = 0.05
 ) -> tuple[np.ndarray, np.ndarray]:
     """One-vs-rest logistic regression, full-batch Adam; positives up-weighted (they are rare)."""
     n, d = x.shape
@@ -139,7 +176,7 @@ def fit(
     for t in range(1, steps + 1):
         p = sigmoid(x @ w + b)
         g = (p - y) * sample_weight / n
-        grad_w = x.T @ g + 2 * l2 * w
+        grad_w = x.rmatmul(g) + 2 * l2 * w
         grad_b = g.sum(axis=0)
         for param, grad, m, v in ((w, grad_w, m_w, v_w), (b, grad_b, m_b, v_b)):
             m *= beta1
@@ -211,13 +248,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--keyword-stats", type=Path, default=DF_PATH)
-    parser.add_argument("--l2", type=float, default=1e-5)
+    parser.add_argument("--l2", type=float, default=3e-6)
     parser.add_argument("--positive-weight", type=float, default=3.0)
     parser.add_argument("--min-df", type=int, default=1)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--augment", type=int, default=1, help="two-topic variants per article")
     parser.add_argument("--steps", type=int, default=500, help="optimiser steps")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--threshold", type=float, default=0.4, help="for the per-topic CV report")
+    parser.add_argument("--cv-only", action="store_true", help="report cross-validation only; write nothing")
     parser.add_argument(
         "--calibration",
         choices=("per-topic", "shared"),
@@ -228,7 +267,8 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     codes = iptc_codes()
-    write_keyword_stats(load(args.data, None), args.keyword_stats)
+    if not args.cv_only:
+        write_keyword_stats(load(args.data, None), args.keyword_stats)
     rows = load(args.data, "train")
     print(f"training on {len(rows)} articles (+ about {args.augment} augmented two-topic article each)")
 
@@ -246,9 +286,19 @@ def main(argv: list[str] | None = None) -> int:
     primary = np.array([codes.index(r["topics"][0]) for r in rows])
     accuracy = float((cv_probabilities.argmax(1) == primary).mean())
     print(f"{args.folds}-fold CV: Platt a={a:.3f} b={b:.3f}, primary accuracy {accuracy:.3f}")
+    languages = sorted({r["language"] for r in rows})
+    masks = {la: np.array([r["language"] == la for r in rows]) for la in languages}
     for threshold in (0.3, 0.35, 0.4, 0.45, 0.5):
-        f1 = macro_f1(y, predict_labels(cv_probabilities, threshold))
-        print(f"  threshold {threshold:.2f}: macro-F1 {f1:.3f}")
+        predicted = predict_labels(cv_probabilities, threshold)
+        per_language = "  ".join(f"{la} {macro_f1(y[m], predicted[m]):.3f}" for la, m in masks.items())
+        print(f"  threshold {threshold:.2f}: macro-F1 {macro_f1(y, predicted):.3f}  ({per_language})")
+    predicted = predict_labels(cv_probabilities, args.threshold)
+    print(f"  per topic at threshold {args.threshold}: F1 " + "  ".join(la for la in masks))
+    for k, code in enumerate(codes):
+        per_language = "  ".join(f"{macro_f1(y[m][:, [k]], predicted[m][:, [k]]):.2f}" for m in masks.values())
+        print(f"    {code} {topic_label(code, 'en')[:36]:<36} {per_language}")
+    if args.cv_only:
+        return 0
 
     vocabulary, w, bias = train(rows, codes, args)
     n_sparse = len(vocabulary)
