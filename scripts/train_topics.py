@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keyword-stats", type=Path, default=DF_PATH)
     parser.add_argument("--l2", type=float, default=3e-6)
     parser.add_argument("--positive-weight", type=float, default=3.0)
-    parser.add_argument("--min-df", type=int, default=1)
+    parser.add_argument("--min-df", type=int, default=3, help="keep features in at least this many training examples")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--augment", type=int, default=1, help="two-topic variants per article")
     parser.add_argument("--steps", type=int, default=500, help="optimiser steps")
