@@ -125,9 +125,7 @@ class Design:
         return out
 
 
-def design(
-    parsed: list[tuple[Counter[str], list[str]]], vocabulary: dict[str, int], languages: list[str]
-) -> Design:
+def design(parsed: list[tuple[Counter[str], list[str]]], vocabulary: dict[str, int], languages: list[str]) -> Design:
     """Rows of [sparse text features | lexicon features], as the tagger computes them."""
     dense = np.stack(
         [
