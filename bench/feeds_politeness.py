@@ -24,6 +24,7 @@ import time
 import uuid
 from contextlib import ExitStack
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit, urlunsplit
 
 RUN = uuid.uuid4().hex[:6]
@@ -177,7 +178,7 @@ def main() -> int:
         print(f"budget {args.rate:g}/s per host; most requests any host got in any 1 s window: {max(peaks)}")
         print(f"gap between two requests to one host: min {min(gaps):.3f}s, median {statistics.median(gaps):.3f}s")
         handed = 0
-        for raw in broker.lrange("ingest", 0, -1):
+        for raw in cast(list[bytes], broker.lrange("ingest", 0, -1)):
             message = json.loads(raw)
             handed += len(json.loads(base64.b64decode(message["body"]))[0][0])
         print(f"pages handed to build_articles (ingest queue): {handed} (expected {feeds * args.items})")

@@ -243,7 +243,7 @@ def evaluate(
 
     def to_doc(unit: list[Sentence]) -> Doc:
         words = [tok for sent in unit for tok, _ in sent]
-        starts = [i == 0 for sent in unit for i in range(len(sent))]
+        starts: list[bool | int | None] = [i == 0 for sent in unit for i in range(len(sent))]
         return Doc(nlp.vocab, words=words, sent_starts=starts)
 
     for unit, doc in zip(units, nlp.pipe((to_doc(u) for u in units), batch_size=64), strict=True):

@@ -18,7 +18,9 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 RUN = uuid.uuid4().hex[:8]
 os.environ.setdefault("NEWSWORKER_INDEX_PREFIX", f"nwbench-{RUN}")
@@ -52,7 +54,7 @@ def corpus(n: int) -> list[RawItem]:
     return items
 
 
-def reset_index(es, settings) -> None:  # type: ignore[no-untyped-def]
+def reset_index(es: Any, settings: Any) -> None:
     """Empty the bench index (the minimal distribution has no delete_by_query: drop and recreate)."""
     generations = list(es.indices.get(index=f"{settings.read_alias}-*").body)
     if generations:
@@ -60,7 +62,7 @@ def reset_index(es, settings) -> None:  # type: ignore[no-untyped-def]
     setup_index(es, settings)
 
 
-def timed(fn, *args):  # type: ignore[no-untyped-def]
+def timed(fn: Callable[..., Any], *args: Any) -> tuple[float, Any]:
     start = time.perf_counter()
     result = fn(*args)
     return time.perf_counter() - start, result
@@ -125,7 +127,7 @@ def main() -> None:
     print(f"\nratio tag(all four) / entities(language+NER) time: {ratio:.2f}")
 
 
-def end_to_end(settings, es, items: list[RawItem]) -> None:  # type: ignore[no-untyped-def]
+def end_to_end(settings: Any, es: Any, items: list[RawItem]) -> None:
     """Enqueue everything, one solo worker process consumes it: the path production takes."""
     import redis
 

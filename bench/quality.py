@@ -22,7 +22,9 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from bench import ner_quality, topic_quality
 from worker.article import Article
@@ -63,6 +65,10 @@ def _median_seconds(fn: Callable[[], object], repeats: int) -> float:
     return statistics.median(times)
 
 
+def _run_bare(bare: Any, texts: list[str]) -> None:
+    list(bare.pipe(texts))
+
+
 def stage_throughput(articles: Sequence[Article], repeats: int = 3) -> None:
     """Print articles/s and words/s of each tagging stage on these articles (languages already set)."""
     from worker.tagging import tag_articles
@@ -90,7 +96,7 @@ def stage_throughput(articles: Sequence[Article], repeats: int = 3) -> None:
             bare = load_bare_model(language)
         except LookupError:
             continue
-        stages[f"bare NER model ({language})"] = lambda bare=bare, texts=texts: list(bare.pipe(texts))
+        stages[f"bare NER model ({language})"] = partial(_run_bare, bare, texts)
     print(f"\nthroughput on {len(articles)} articles ({words} words, {words / max(len(articles), 1):.0f} per "
           f"article), median of {repeats} interleaved rounds, one process:")
     print(f"  {'stage':<24}{'articles/s':>11}{'words/s':>10}")
