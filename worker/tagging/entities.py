@@ -359,6 +359,11 @@ def _salience(count: int, max_count: int, position: float, in_title: bool) -> fl
     return round(min(1.0, max(0.0, score)), 3)
 
 
+def entity_text(article: Article) -> str:
+    """The text the entity stage tags for an article (what a fair bare-model comparison must tag too)."""
+    return _text_and_body_start(article)[0]
+
+
 def _text_and_body_start(article: Article) -> tuple[str, int]:
     if article.title_derived or not article.title.strip():
         return article.body[:MAX_CHARS], 0
