@@ -14,7 +14,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -291,7 +291,7 @@ class _Cluster:
     def longest(self) -> str:
         return max((m.text for m in self.mentions), key=lambda t: (len(t.split()), len(t)))
 
-    @property
+    @cached_property
     def type(self) -> EntityType:
         """The model's majority label over mentions of the fullest name ("Antony Blinken" decides for the
         "Blinken" mentions merged into it), then over all mentions."""
@@ -349,6 +349,7 @@ def _cluster(mentions: list[_Mention], language: str) -> list[_Cluster]:
                       and words[id(p)][-len(tail):] == tail and len(words[id(p)]) > len(tail)]
         if len(candidates) == 1:
             candidates[0].mentions.extend(cluster.mentions)
+            candidates[0].__dict__.pop("type", None)  # recomputed with the merged mentions
             merged.add(id(cluster))
     return [c for c in clusters if id(c) not in merged]
 

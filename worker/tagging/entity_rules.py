@@ -17,6 +17,7 @@ Each correction is switched on per language only where `bench/ner_quality.py` me
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 import numpy
 from spacy.language import Language
@@ -55,6 +56,7 @@ TITLE_ENDINGS = {
 _NOT_TITLES = {"prins"}
 
 
+@lru_cache(maxsize=65536)
 def is_title(word: str, language: str) -> bool:
     lowered = word.lower()
     if lowered in _NOT_TITLES or not any(c.isalpha() for c in lowered):
