@@ -25,6 +25,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.files import read_text
+from worker.tagging.entities import LABEL_MAP
+
 Sentence = list[tuple[str, str]]
 Span = tuple[int, int, str]  # token start, token end (exclusive), type
 
@@ -39,17 +42,7 @@ class ConllDocument:
 _MARKUP = re.compile(r"\[(PER|ORG|LOC|MISC) ([^\]]+)\]|(\S+)")
 
 
-def read_text(path: Path) -> str:
-    """A data file's text: gzipped or not, UTF-8 or else Latin-1 (the CoNLL-2002 originals are Latin-1)."""
-    import gzip
-
-    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
+_MARKUP_SPAN = re.compile(r"\[(PER|ORG|LOC|MISC) [^\]]+\]")
 _TAG = re.compile(r"^(O|[BIES]-[A-Za-z_]+)$", re.IGNORECASE)
 
 
@@ -61,9 +54,6 @@ def is_markup(text: str) -> bool:
     columns = sum(1 for line in lines if (len(line.split()) >= 2 and _TAG.match(line.split()[-1]))
                   or line.split()[0] == "-DOCSTART-")
     return columns < 0.5 * len(lines) and any(_MARKUP_SPAN.search(line) for line in lines)
-
-
-_MARKUP_SPAN = re.compile(r"\[(PER|ORG|LOC|MISC) [^\]]+\]")
 
 
 def read_markup(path: Path) -> list[ConllDocument]:
@@ -136,13 +126,6 @@ def split_documents(documents: Sequence[ConllDocument], part: str) -> list[Conll
     return [d for i, d in enumerate(documents) if i % 2 == parity]
 
 
-# Gold labels of OntoNotes-style files, mapped like the model's (worker.tagging.entities.LABEL_MAP).
-_GOLD_LABELS = {
-    "PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "FAC": "LOC", "MISC": "MISC",
-    "NORP": "MISC", "EVENT": "MISC", "PRODUCT": "MISC", "LAW": "MISC", "WORK_OF_ART": "MISC", "LANGUAGE": "MISC",
-}
-
-
 def tags_to_spans(tags: Sequence[str]) -> list[Span]:
     """Entity spans of our four types from IOB1, IOB2 or IOBES tags (other labels, like DATE, are dropped)."""
     spans: list[Span] = []
@@ -157,7 +140,8 @@ def tags_to_spans(tags: Sequence[str]) -> list[Span]:
             start, current = None, ""
         if prefix in ("B", "I") and begins:
             start, current = i, label
-    return [(a, b, _GOLD_LABELS[label]) for a, b, label in spans if label in _GOLD_LABELS]
+    # gold labels of OntoNotes-style files are mapped like the model's
+    return [(a, b, LABEL_MAP[label]) for a, b, label in spans if label in LABEL_MAP]
 
 
 @dataclass

@@ -56,13 +56,10 @@ def topic_articles(path: Path) -> list[Article]:
     return [topic_quality.to_article(row, n) for n, row in enumerate(rows)]
 
 
-def _median_seconds(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def _seconds(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
 
 
 def _run_bare(bare: Any, texts: list[str]) -> None:
@@ -104,7 +101,7 @@ def stage_throughput(articles: Sequence[Article], repeats: int = 3) -> None:
     runs: dict[str, list[float]] = {name: [] for name in stages}
     for _ in range(repeats):
         for name, fn in stages.items():
-            runs[name].append(_median_seconds(fn, 1))
+            runs[name].append(_seconds(fn))
     seconds = {name: statistics.median(times) for name, times in runs.items()}
     for name in stages:
         count = len(articles) if not name.startswith("bare") else len(by_language[name[-3:-1]])

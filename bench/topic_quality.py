@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gzip
 import io
 import json
 import re
@@ -37,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.files import read_text
 from worker.article import Article
 from worker.config import get_settings
 from worker.tagging.iptc import iptc_codes, iptc_topics, topic_label
@@ -225,10 +225,8 @@ def _first(record: dict, fields: Sequence[str]) -> object:
 def _records(path: Path) -> list[dict]:
     """Raw records of a JSONL, JSON (list, or object with a list under "articles"/"data"/...), CSV or TSV
     file (optionally gzip-compressed)."""
-    opener = gzip.open if path.suffix == ".gz" else open
     name = path.name.lower().removesuffix(".gz")
-    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
-        text = handle.read()
+    text = read_text(path)
     if name.endswith((".csv", ".tsv", ".tab", ".txt")) or not text.lstrip().startswith(("{", "[")):
         csv.field_size_limit(sys.maxsize)
         first_line = text.split("\n", 1)[0]
