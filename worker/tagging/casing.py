@@ -2,7 +2,7 @@
 
 News agencies send headlines and datelines in capitals ("SOCCER - JAPAN BEAT SYRIA IN ASIAN CUP OPENER",
 "LONDON 2026-02-20"); a statistical NER learns that a capital starts a name, so on such lines it either tags
-every word or none. `truecase_words` rewrites the words of all-caps lines the way an editor would (names
+every word or none. `truecase_doc` rewrites the words of all-caps lines the way an editor would (names
 keep a capital, common words go lower-case, acronyms stay) before the model sees them; the tokens keep their
 lengths, so every offset stays valid. Word frequencies come from the `wordfreq` package (its own data, no
 download); names from the gazetteer and the per-language name lists.
@@ -67,8 +67,7 @@ def first_names(language: str) -> frozenset[str]:
 
 def is_known_name(word: str, language: str) -> bool:
     """A gazetteer entry or a name of the training data with this exact spelling ("Japan", "Siemens")."""
-    entry = gazetteer.lookup(language, word)
-    if entry is not None and word in entry.names.get(language, ()):
+    if gazetteer.exact_lookup(language, word) is not None:
         return True
     return name_types(language).get(word) in ("PER", "ORG", "LOC", "MISC")
 

@@ -10,7 +10,6 @@ words at random.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -121,9 +120,8 @@ def _entity_pipeline(language: str, model: str | None = None) -> EntityPipeline 
         if isinstance(meta.get("newsworker"), dict) and meta["newsworker"].get("fingerprint"):
             version += "+" + str(meta["newsworker"]["fingerprint"])  # retrained models differ in version
         pipeline = EntityPipeline(nlp, f"{meta.get('lang', language)}_{meta.get('name', name)}", version, language)
-        types_file = gazetteer.DATA_DIR / f"name_types_{language}.json"
-        if USE_NAME_TYPES.get(language) and types_file.exists():
-            pipeline.name_types = json.loads(types_file.read_text(encoding="utf-8"))
+        if USE_NAME_TYPES.get(language):
+            pipeline.name_types = casing.name_types(language)
         nlp.add_pipe(casing.COMPONENT, name=TRUECASE_NAME, first=True)
         pipeline.added.append(TRUECASE_NAME)
         nlp.add_pipe(RULES_NAME, last=True)

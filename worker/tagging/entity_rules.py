@@ -24,6 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from worker.tagging import gazetteer
 from worker.tagging.casing import common_word_at_sentence_start, first_names, is_known_name, zipf
 
 # A capitalised word this common (wordfreq Zipf) at the head of a three-word person name is a role word.
@@ -95,10 +96,8 @@ def strip_titles(doc: Doc) -> list[Span]:
 
 
 def _is_demonym(word: str, language: str) -> bool:
-    from worker.tagging import gazetteer
-
-    entry = gazetteer.lookup(language, word)
-    return entry is not None and entry.type == "MISC" and entry.curated and word in entry.names.get(language, ())
+    entry = gazetteer.exact_lookup(language, word)
+    return entry is not None and entry.type == "MISC" and entry.curated
 
 
 def _numeric(text: str) -> bool:
@@ -228,8 +227,6 @@ class GazetteerMatcher:
 
     def __init__(self, nlp: Language) -> None:
         from spacy.matcher import PhraseMatcher
-
-        from worker.tagging import gazetteer
 
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.labels: dict[int, tuple[str, str]] = {}

@@ -204,6 +204,12 @@ def lookup(language: str, name: str) -> GazetteerEntry | None:
     return name_index(language).get(normalise(name))
 
 
+def exact_lookup(language: str, name: str) -> GazetteerEntry | None:
+    """The entry that lists this exact spelling ("NATO" but not "Nato"; lookup() ignores case and accents)."""
+    entry = lookup(language, name)
+    return entry if entry is not None and name in entry.names.get(language, ()) else None
+
+
 def ruler_patterns(language: str, types: Iterable[str] = ("PER", "ORG", "LOC", "MISC")) -> list[dict[str, str]]:
     """Phrase patterns (case-sensitive; EntityRuler format) for the entries of the given types, ids = Wikidata ids."""
     wanted = set(types)
