@@ -74,20 +74,36 @@ def rarity(word: str, language: str) -> float:
 @dataclass
 class _Candidate:
     words: tuple[str, ...]
-    first: int
-    count: int = 0
-    in_title: bool = False
-    forms: dict[str, int] = field(default_factory=dict)
+    starts: list[int]  # index in _Scan.written of the first word of each occurrence
+
+    @property
+    def count(self) -> int:
+        return len(self.starts)
 
 
 @dataclass
 class _Scan:
-    """Everything counted in one pass over title and body."""
+    """Everything counted in one pass over title and body.
 
-    candidates: dict[tuple[str, ...], _Candidate] = field(default_factory=dict)
+    Each n-gram keeps only the positions where it occurs: its count, first offset, whether it is in the
+    title and its written forms all follow from those, and forms are only built for the phrases chosen.
+    """
+
+    written: list[str] = field(default_factory=list)  # every word kept in a run, as written
+    offsets: list[int] = field(default_factory=list)  # its token offset in title + body
+    grams: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
     word_counts: Counter[str] = field(default_factory=Counter)
     name_counts: Counter[str] = field(default_factory=Counter)
     tokens: int = 0
+    title_words: int = 0
+
+    def shown(self, candidate: _Candidate) -> str:
+        """The most common written form, without a possessive at the end ("Florida's" -> "Florida")."""
+        n = len(candidate.words)
+        forms = Counter(
+            " ".join([*self.written[i : i + n - 1], _display(self.written[i + n - 1])]) for i in candidate.starts
+        )
+        return forms.most_common(1)[0][0]
 
 
 def _normalise(token: str) -> str:
@@ -105,37 +121,36 @@ def _display(token: str) -> str:
     return token
 
 
-def _scan(text: str, stop_words: frozenset[str], title: bool, scan: _Scan) -> None:
+def _count_grams(scan: _Scan, normalised: list[str], run_start: int) -> None:
+    """Count the 1- to 3-grams of the run that ends at the last word kept (runs longer than
+    MAX_RUN_WORDS are cut into pieces first)."""
+    grams = scan.grams
+    run_end = len(normalised)
+    for piece in range(run_start, run_end, MAX_RUN_WORDS):
+        piece_end = min(piece + MAX_RUN_WORDS, run_end)
+        for i in range(piece, piece_end):
+            for j in range(i + 1, min(i + MAX_PHRASE_WORDS, piece_end) + 1):
+                key = tuple(normalised[i:j])
+                starts = grams.get(key)
+                if starts is None:
+                    grams[key] = [i]
+                else:
+                    starts.append(i)
+
+
+def _scan(text: str, stop_words: frozenset[str], scan: _Scan, normalised: list[str]) -> None:
     tokens = TOKEN_RE.findall(text)
-    run: list[tuple[str, str]] = []  # (written form, normalised)
-    candidates = scan.candidates
     offset = scan.tokens
-    position = 0
-
-    def flush() -> None:
-        for start in range(0, len(run), MAX_RUN_WORDS):
-            part = run[start : start + MAX_RUN_WORDS]
-            for n in range(1, min(MAX_PHRASE_WORDS, len(part)) + 1):
-                for i in range(len(part) - n + 1):
-                    gram = part[i : i + n]
-                    key = tuple(g[1] for g in gram)
-                    candidate = candidates.get(key)
-                    if candidate is None:
-                        candidate = candidates[key] = _Candidate(key, offset + position)
-                    candidate.count += 1
-                    candidate.in_title = candidate.in_title or title
-                    # Shown as written, without a possessive at the end ("Florida's" -> "Florida").
-                    form = " ".join([*(g[0] for g in gram[:-1]), _display(gram[-1][0])])
-                    candidate.forms[form] = candidate.forms.get(form, 0) + 1
-        run.clear()
-
+    written, offsets = scan.written, scan.offsets
+    word_counts, name_counts = scan.word_counts, scan.name_counts
+    run_start = len(normalised)
     sentence_start = True
     for n, token in enumerate(tokens):
-        position = n
         first_char = token[0]
         if not first_char.isalpha():
-            if run:
-                flush()
+            if run_start < len(normalised):
+                _count_grams(scan, normalised, run_start)
+                run_start = len(normalised)
             sentence_start = sentence_start or token in SENTENCE_END
             continue
         lower = _normalise(token)
@@ -144,22 +159,26 @@ def _scan(text: str, stop_words: frozenset[str], title: bool, scan: _Scan) -> No
             # "Den Haag", "The Times": a capitalised stopword mid-sentence before a name is part of it.
             following = tokens[n + 1] if n + 1 < len(tokens) else ""
             if not (capitalised and following[:1].isupper() and following.lower() not in stop_words):
-                if run:
-                    flush()
+                if run_start < len(normalised):
+                    _count_grams(scan, normalised, run_start)
+                    run_start = len(normalised)
                 sentence_start = False
                 continue
         elif len(token) < 3 and not (token.isupper() and len(token) >= 2):
-            if run:
-                flush()
+            if run_start < len(normalised):
+                _count_grams(scan, normalised, run_start)
+                run_start = len(normalised)
             sentence_start = False
             continue
-        run.append((token, lower))
-        scan.word_counts[lower] += 1
+        written.append(token)
+        normalised.append(lower)
+        offsets.append(offset + n)
+        word_counts[lower] += 1
         if capitalised:
-            scan.name_counts[lower] += 1
+            name_counts[lower] += 1
         sentence_start = False
-    if run:
-        flush()
+    if run_start < len(normalised):
+        _count_grams(scan, normalised, run_start)
     scan.tokens += len(tokens)
 
 
@@ -187,49 +206,56 @@ def extract_keywords(
     """
     stop_words = STOP_WORDS.get(language, STOP_WORDS_ANY)
     scan = _Scan()
-    _scan(title, stop_words, True, scan)
-    _scan(body, stop_words, False, scan)
+    normalised: list[str] = []
+    _scan(title, stop_words, scan, normalised)
+    scan.title_words = len(normalised)
+    _scan(body, stop_words, scan, normalised)
     total = max(1, scan.tokens)
     word_counts, name_counts = scan.word_counts, scan.name_counts
 
+    stats = _document_frequencies().get(language)
     word_score: dict[str, float] = {}
     for word, count in word_counts.items():
         is_name = name_counts[word] * 2 >= count and not _nationality_adjective(word, language)
-        score = (1.0 + math.log(count)) * rarity(word, language)
+        score = 1.0 + math.log(count)
+        if stats is not None:  # rarity(), inlined: this loop runs for every word of every article
+            score *= 1.0 + math.log((stats[0] + 1) / (stats[1].get(word, 0) + 1))
         if is_name:
             score *= 1.5
         elif _verb_like(word, language):
             score *= 0.5
         word_score[word] = score
 
-    scored: list[tuple[float, _Candidate]] = []
-    for candidate in scan.candidates.values():
-        words = candidate.words
-        if words[-1] in stop_words:  # a name's leading stopword ("Den Haag") only, never alone or last
-            continue
-        if words[0] in stop_words and candidate.count < 2 and words not in names:
-            continue
-        if len(words) > 1:
+    scored: list[tuple[float, int, _Candidate]] = []
+    offsets, title_words = scan.offsets, scan.title_words
+    for words, starts in scan.grams.items():
+        count = len(starts)
+        if count < 2 and len(words) > 1 and words not in names:
             # A multi-word phrase must recur or be a name the entity stage found ("Osama Bin Laden"): once-off
             # runs are sentence fragments ("VK trekken troepen"), and capitalisation alone would also admit
             # "Zaken Antony" from "Buitenlandse Zaken Antony Blinken".
-            if candidate.count < 2 and words not in names:
-                continue
+            continue
+        if words[-1] in stop_words:  # a name's leading stopword ("Den Haag") only, never alone or last
+            continue
+        if words[0] in stop_words and count < 2 and words not in names:
+            continue
+        if len(words) > 1:
             # Cohesion: how often its rarest word occurs in this phrase ("New Zealand": always).
-            cohesion = candidate.count / min(word_counts[w] for w in words)
+            cohesion = count / min(word_counts[w] for w in words)
             score = max(word_score[w] for w in words) * (1.0 + 0.25 * (len(words) - 1))
             score *= 0.5 + cohesion
         else:
             score = word_score[words[0]] * 1.5
-        score *= 1.0 + 0.5 * (1.0 - candidate.first / total)  # early mentions matter more
-        if candidate.in_title:
+        first = offsets[starts[0]]
+        score *= 1.0 + 0.5 * (1.0 - first / total)  # early mentions matter more
+        if starts[0] < title_words:
             score *= 1.3
-        scored.append((score, candidate))
-    scored.sort(key=lambda item: (-item[0], item[1].first))
+        scored.append((score, first, _Candidate(words, starts)))
+    scored.sort(key=lambda item: (-item[0], item[1]))
 
     # A word mostly written inside one phrase is better shown as that phrase ("Zealand" -> "New Zealand").
     phrase_of: dict[str, _Candidate] = {}
-    for _, candidate in scored:
+    for _, _, candidate in scored:
         if len(candidate.words) > 1:
             for word in candidate.words:
                 best = phrase_of.get(word)
@@ -238,7 +264,7 @@ def extract_keywords(
 
     chosen: list[str] = []
     taken: list[set[str]] = []
-    for _, candidate in scored:
+    for _, _, candidate in scored:
         if len(chosen) >= limit:
             break
         if len(candidate.words) == 1:
@@ -250,7 +276,7 @@ def extract_keywords(
         if any(word_set <= other or other <= word_set for other in taken):
             continue
         taken.append(word_set)
-        chosen.append(max(candidate.forms.items(), key=lambda item: item[1])[0])
+        chosen.append(scan.shown(candidate))
     return chosen
 
 
