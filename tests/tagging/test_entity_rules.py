@@ -1,0 +1,63 @@
+"""The entity rules on hand-made documents: each rule alone, independent of what a model predicts."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Doc, Span
+
+from worker.tagging import entity_rules
+
+
+def _doc(language: str, text: str, ents: list[tuple[int, int, str]]) -> Doc:
+    """A document of the space-separated words of `text` with these entities (token start, end, label)."""
+    doc = Doc(spacy.blank(language).vocab, words=text.split(" "))
+    doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
+    return doc
+
+
+def _spans(ents: list[Span]) -> list[tuple[str, str]]:
+    return [(ent.text, ent.label_) for ent in ents]
+
+
+def test_dutch_names_lose_trailing_lower_case_words() -> None:
+    doc = _doc("nl", "Volgens Milosevic van Joegoslavië legden Palestijnen legden niets",
+               [(1, 3, "PER"), (3, 4, "LOC"), (5, 7, "LOC")])
+    assert _spans(entity_rules.trim_lowercase_tail(doc, list(doc.ents))) == [
+        ("Milosevic", "PER"), ("Joegoslavië", "LOC"), ("Palestijnen", "LOC")]
+
+
+def test_titles_of_works_keep_their_lower_case_words() -> None:
+    doc = _doc("nl", "de film Dansen op mijn graf draait", [(2, 6, "MISC")])
+    assert _spans(entity_rules.trim_lowercase_tail(doc, list(doc.ents))) == [("Dansen op mijn graf", "MISC")]
+
+
+def test_two_names_joined_by_en_or_of_are_split() -> None:
+    doc = _doc("nl", "afkomstig uit Oss en Heemskerk of Noordstation of Centraal",
+               [(2, 5, "LOC"), (6, 9, "LOC")])
+    assert _spans(entity_rules.split_coordinated(doc, list(doc.ents))) == [
+        ("Oss", "LOC"), ("Heemskerk", "LOC"), ("Noordstation", "LOC"), ("Centraal", "LOC")]
+
+
+def test_longer_names_with_en_are_not_split() -> None:
+    doc = _doc("nl", "de Commissie voor Monumenten en Landschappen", [(1, 6, "ORG")])
+    assert _spans(entity_rules.split_coordinated(doc, list(doc.ents))) == [
+        ("Commissie voor Monumenten en Landschappen", "ORG")]
+
+
+def test_english_and_is_left_to_the_model() -> None:
+    doc = _doc("en", "shares of Marks and Spencer fell", [(2, 5, "ORG")])
+    assert _spans(entity_rules.split_coordinated(doc, list(doc.ents))) == [("Marks and Spencer", "ORG")]
+
+
+def test_a_common_noun_alone_takes_the_type_of_the_longer_name_it_ends() -> None:
+    words = "De Europese Commissie wil meer . Volgens de Commissie is dat nodig , zei de Commissie ."
+    doc = _doc("nl", words, [(1, 3, "ORG"), (8, 9, "LOC"), (15, 16, "LOC")])
+    assert _spans(entity_rules.consistent_labels(doc, list(doc.ents))) == [
+        ("Europese Commissie", "ORG"), ("Commissie", "ORG"), ("Commissie", "ORG")]
+
+
+def test_a_known_name_alone_keeps_its_own_type() -> None:
+    # "Brugge" is a city: "Club Brugge" (ORG) elsewhere in the article does not make it a club
+    words = "Club Brugge won . In Brugge was het feest ."
+    doc = _doc("nl", words, [(0, 2, "ORG"), (5, 6, "LOC")])
+    assert _spans(entity_rules.consistent_labels(doc, list(doc.ents))) == [("Club Brugge", "ORG"), ("Brugge", "LOC")]
