@@ -41,6 +41,14 @@ MODEL_NAME = "newsworker_ner"
 USE_WIKIANN = False
 AUGMENT_COPIES = 1
 TRAIN_ON_DEV = False
+# Epochs of `spacy pretrain` (characters objective) on unlabelled Dutch text before training; 0: none.
+PRETRAIN_EPOCHS = 0
+# Unlabelled text for pretraining: never ned.testa (both of its halves are evaluation data).
+RAW_TEXT_SOURCES = {
+    "conll": DATA / "conll2002-nl" / "ned.train",
+    "wikiann": [DATA / "wikiann-nl" / "train", DATA / "wikiann-nl" / "dev"],
+    "news": ROOT / "data" / "topics" / "news.jsonl",
+}
 
 
 def to_docbin(sentences: list[Sentence], path: Path, sentences_per_doc: int = 8,
@@ -144,6 +152,46 @@ def prepare(use_wikiann: bool, build: Path, copies: int = 0, train_on_dev: bool 
     return paths
 
 
+def write_raw_text(path: Path) -> int:
+    """Unlabelled Dutch text for `spacy pretrain` as JSONL {"text": ...}: the words of ned.train (400 a
+    record), WikiANN-nl train and dev (10 sentences a record) and our own Dutch news articles (title and
+    text). Returns the number of words."""
+    records: list[str] = []
+    conll = RAW_TEXT_SOURCES["conll"]
+    assert isinstance(conll, Path)
+    for document in read_conll(conll):
+        words = [tok for sent in document.sentences for tok, _ in sent]
+        records += [" ".join(words[i : i + 400]) for i in range(0, len(words), 400)]
+    wikiann = RAW_TEXT_SOURCES["wikiann"]
+    assert isinstance(wikiann, list)
+    for file in wikiann:
+        sentences = sentences_of(read_conll(file))
+        records += [" ".join(tok for sent in sentences[i : i + 10] for tok, _ in sent)
+                    for i in range(0, len(sentences), 10)]
+    news = RAW_TEXT_SOURCES["news"]
+    assert isinstance(news, Path)
+    for line in news.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row.get("language") == "nl":
+            records.append((row.get("title", "") + "\n" + row.get("text", "")).strip())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps({"text": text}, ensure_ascii=False) + "\n" for text in records),
+                    encoding="utf-8")
+    return sum(len(text.split()) for text in records)
+
+
+def pretrain(config: Path, build: Path, epochs: int) -> Path:
+    """Pretrain the tok2vec layer (`spacy pretrain`, characters objective) and return its weights."""
+    raw = build / "raw.jsonl"
+    words = write_raw_text(raw)
+    out = build / "pretrain"
+    shutil.rmtree(out, ignore_errors=True)
+    print(f"pretraining on {words} words of unlabelled Dutch for {epochs} epochs")
+    subprocess.run([sys.executable, "-m", "spacy", "pretrain", str(config), str(out), "--paths.raw_text", str(raw),
+                    "--pretraining.max_epochs", str(epochs)], check=True)
+    return out / f"model{epochs - 1}.bin"
+
+
 def config_steps(config: Path) -> int:
     """training.max_steps of the config (the step count when --steps is not given)."""
     from spacy.util import load_config
@@ -203,6 +251,13 @@ WIKIANN_NOTE = (
 )
 
 
+PRETRAIN_NOTE = (
+    "Its tok2vec layer was first pretrained (`spacy pretrain`, characters objective, {epochs} epochs) on unlabelled"
+    " text: the words of `ned.train`, WikiANN-nl train and dev (CC BY-SA) and the Dutch articles of"
+    " data/topics/news.jsonl (written for this project), never `ned.testa`.\n"
+)
+
+
 def model_card(meta: dict[str, object]) -> str:
     info = meta["newsworker"]
     assert isinstance(info, dict)
@@ -232,6 +287,7 @@ Training data (copies in data/ner, see data/ner/README.md): CoNLL-2002 Dutch `ne
 distributed by the CoNLL-2002 shared task for research: check its terms before shipping this model in a
 commercial product){" and the dev half of `ned.testa`" if setup.get("train_on_dev") else ""}\
 {WIKIANN_NOTE if setup.get("wikiann") else ""}.
+{PRETRAIN_NOTE.format(epochs=setup["pretrain_epochs"]) if setup.get("pretrain_epochs") else ""}\
 `worker/tagging/data/name_types_nl.json` (same script) lists the usual type of each name in CoNLL-2002 train
 and WikiANN-nl train.
 
@@ -265,6 +321,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="also train on the dev half of ned.testa, for --steps steps, keeping the last model "
                         "(the final run once the setup and step count were chosen on dev without it); "
                         f"default {TRAIN_ON_DEV}")
+    parser.add_argument("--pretrain-epochs", type=int, default=PRETRAIN_EPOCHS, metavar="N",
+                        help="first pretrain the tok2vec layer for N epochs on unlabelled Dutch text (ned.train, "
+                        f"WikiANN-nl, our news; never ned.testa); default {PRETRAIN_EPOCHS}")
     args = parser.parse_args(argv)
     if args.output == TARGET or args.language == "en":
         print(f"name types: {write_name_types(args.language)}")
@@ -272,6 +331,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     paths = prepare(args.wikiann, args.build, args.augment, args.train_dev)
+    started = time.perf_counter()
+    weights = pretrain(args.config, args.build, args.pretrain_epochs) if args.pretrain_epochs else None
     run_dir = args.build / "run"
     shutil.rmtree(run_dir, ignore_errors=True)
     cmd = [
@@ -283,10 +344,11 @@ def main(argv: list[str] | None = None) -> int:
         cmd += ["--training.max_steps", str(args.steps)]
     if args.train_dev:  # dev is training data now: no early stopping on it, the step count is fixed
         cmd += ["--training.patience", "0"]
+    if weights is not None:
+        cmd += ["--paths.init_tok2vec", str(weights)]
     for item in args.override:
         key, _, value = item.partition("=")
         cmd += [f"--{key}", value]
-    started = time.perf_counter()
     subprocess.run(cmd, check=True)
     minutes = (time.perf_counter() - started) / 60
 
@@ -309,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
             "training_minutes": round(minutes, 1),
             "training_command": " ".join(["scripts/train_ner.py", *(argv or sys.argv[1:])]),
             "setup": {"wikiann": args.wikiann, "augment": args.augment, "train_on_dev": args.train_dev,
+                      "pretrain_epochs": args.pretrain_epochs,
                       "steps": args.steps or config_steps(args.config), "overrides": args.override},
             "dev": {k: dev_scores[k] for k in ("ents_p", "ents_r", "ents_f", "ents_per_type")},
             "heldout_test": {k: test_scores[k] for k in ("ents_p", "ents_r", "ents_f", "ents_per_type")},
