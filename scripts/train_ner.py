@@ -180,16 +180,23 @@ def write_raw_text(path: Path) -> int:
     return sum(len(text.split()) for text in records)
 
 
-def pretrain(config: Path, build: Path, epochs: int) -> Path:
-    """Pretrain the tok2vec layer (`spacy pretrain`, characters objective) and return its weights."""
+def pretrain(config: Path, build: Path, epochs: int) -> tuple[Path, Path]:
+    """Pretrain the tok2vec layer (`spacy pretrain`, characters objective, spaCy's default settings).
+
+    Returns the config to train with (the given one plus spaCy's default [pretraining] sections, which must
+    be present for the weights to be loaded; a config without them trains exactly as before) and the weights.
+    """
     raw = build / "raw.jsonl"
     words = write_raw_text(raw)
+    filled = build / "pretrain.cfg"
+    subprocess.run([sys.executable, "-m", "spacy", "init", "fill-config", str(config), str(filled), "--pretraining"],
+                   check=True, stdout=subprocess.DEVNULL)
     out = build / "pretrain"
     shutil.rmtree(out, ignore_errors=True)
     print(f"pretraining on {words} words of unlabelled Dutch for {epochs} epochs")
-    subprocess.run([sys.executable, "-m", "spacy", "pretrain", str(config), str(out), "--paths.raw_text", str(raw),
+    subprocess.run([sys.executable, "-m", "spacy", "pretrain", str(filled), str(out), "--paths.raw_text", str(raw),
                     "--pretraining.max_epochs", str(epochs)], check=True)
-    return out / f"model{epochs - 1}.bin"
+    return filled, out / f"model{epochs - 1}.bin"
 
 
 def config_steps(config: Path) -> int:
@@ -332,11 +339,13 @@ def main(argv: list[str] | None = None) -> int:
 
     paths = prepare(args.wikiann, args.build, args.augment, args.train_dev)
     started = time.perf_counter()
-    weights = pretrain(args.config, args.build, args.pretrain_epochs) if args.pretrain_epochs else None
+    config, weights = args.config, None
+    if args.pretrain_epochs:
+        config, weights = pretrain(args.config, args.build, args.pretrain_epochs)
     run_dir = args.build / "run"
     shutil.rmtree(run_dir, ignore_errors=True)
     cmd = [
-        sys.executable, "-m", "spacy", "train", str(args.config), "--output", str(run_dir),
+        sys.executable, "-m", "spacy", "train", str(config), "--output", str(run_dir),
         "--paths.train", str(paths["train"]), "--paths.dev", str(paths["dev"]),
         "--system.seed", "0",
     ]
