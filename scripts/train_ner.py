@@ -124,11 +124,15 @@ def augment(sentences: list[Sentence], names: dict[str, list[list[str]]], copies
     return out
 
 
-def prepare(use_wikiann: bool, build: Path, copies: int = 0, train_on_dev: bool = False) -> dict[str, Path]:
+TRAIN_FILE = DATA / "conll2002-nl" / "ned.train"
+
+
+def prepare(use_wikiann: bool, build: Path, copies: int = 0, train_on_dev: bool = False,
+            train_file: Path = TRAIN_FILE) -> dict[str, Path]:
     """Write train/dev/test .spacy files. With `train_on_dev` the dev half of ned.testa is added to the
     training data (for a final run whose step count was fixed on dev); the held-out half never is."""
     testa: list[ConllDocument] = read_conll(DATA / "conll2002-nl" / "ned.testa")
-    train: list[Sentence] = sentences_of(read_conll(DATA / "conll2002-nl" / "ned.train"))
+    train: list[Sentence] = sentences_of(read_conll(train_file))
     if train_on_dev:
         train += sentences_of(split_documents(testa, "dev"))
     silver: list[Sentence] = []
@@ -331,13 +335,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pretrain-epochs", type=int, default=PRETRAIN_EPOCHS, metavar="N",
                         help="first pretrain the tok2vec layer for N epochs on unlabelled Dutch text (ned.train, "
                         f"WikiANN-nl, our news; never ned.testa); default {PRETRAIN_EPOCHS}")
+    parser.add_argument("--train-file", type=Path, default=TRAIN_FILE,
+                        help="CoNLL file to train on instead of ned.train (scripts/ner_cv.py: folds of it)")
     args = parser.parse_args(argv)
     if args.output == TARGET or args.language == "en":
         print(f"name types: {write_name_types(args.language)}")
     if args.language == "en":
         return 0
 
-    paths = prepare(args.wikiann, args.build, args.augment, args.train_dev)
+    paths = prepare(args.wikiann, args.build, args.augment, args.train_dev, args.train_file)
     started = time.perf_counter()
     config, weights = args.config, None
     if args.pretrain_epochs:

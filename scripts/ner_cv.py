@@ -1,0 +1,90 @@
+"""Cross-validation of Dutch NER setups over folds of ned.train: a fair way to choose between setups.
+
+    .venv/bin/python scripts/ner_cv.py NAME [--folds 3] [--fold I] [train_ner.py options...]
+
+For each fold, the setup (train_ner.py options, e.g. `--override training.dropout=0.2`) is trained on the
+other folds of ned.train (early stopping on the dev half of ned.testa, as always) and the whole entity stage
+(model + rules + lists, each document one text) is scored on the fold left out. The rules were tuned on
+the dev half of ned.testa, never on ned.train, so the folds judge every model alike; the held-out half of
+ned.testa stays out of every decision. Results go to build/ner-cv/NAME/fold-I.json; `--report` prints them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import train_ner  # noqa: E402
+
+from bench.ner_quality import ConllDocument, evaluate, read_conll  # noqa: E402
+
+OUT = ROOT / "build" / "ner-cv"
+
+
+def folds(documents: list[ConllDocument], k: int) -> list[list[ConllDocument]]:
+    """Documents dealt round-robin into k folds (documents, not sentences: an article stays whole)."""
+    return [documents[i::k] for i in range(k)]
+
+
+def write_conll(documents: list[ConllDocument], path: Path) -> None:
+    lines: list[str] = []
+    for document in documents:
+        lines.append("-DOCSTART- -DOCSTART- O\n")
+        for sentence in document.sentences:
+            lines += [f"{tok} X {tag}\n" for tok, tag in sentence]
+            lines.append("\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def run_fold(name: str, k: int, i: int, options: list[str]) -> dict[str, object]:
+    documents = read_conll(train_ner.TRAIN_FILE)
+    parts = folds(documents, k)
+    work = OUT / name / f"fold-{i}"
+    train_file = work / "train.conll"
+    write_conll([d for j, part in enumerate(parts) if j != i for d in part], train_file)
+    model = work / "model"
+    train_ner.main(["nl", "--train-file", str(train_file), "--build", str(work / "build"), "--output", str(model),
+                    *options])
+    scores = evaluate("nl", parts[i], model=str(model), whole_documents=True)
+    p, r, f = scores.prf()
+    result = {"fold": i, "folds": k, "options": options, "p": p, "r": r, "f1": f,
+              "per_type": {t: scores.prf(t)[2] for t in ("PER", "ORG", "LOC", "MISC")}}
+    (OUT / name / f"fold-{i}.json").write_text(json.dumps(result, indent=1))
+    print(f"{name} fold {i}/{k}: stage F1 {f:.4f}")
+    return result
+
+
+def report() -> None:
+    for setup in sorted(p for p in OUT.iterdir() if p.is_dir()):
+        results = [json.loads(f.read_text()) for f in sorted(setup.glob("fold-*.json"))]
+        if results:
+            f1s = [r["f1"] for r in results]
+            print(f"{setup.name:20s} folds {len(f1s)}  mean stage F1 {statistics.mean(f1s):.4f}  "
+                  + "  ".join(f"{f:.4f}" for f in f1s) + f"  {results[0]['options']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("name", nargs="?", help="name of the setup (a folder under build/ner-cv)")
+    parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--fold", type=int, action="append", help="run only these folds (default all)")
+    parser.add_argument("--report", action="store_true", help="print the results of every setup")
+    args, options = parser.parse_known_args(argv)
+    if args.report or not args.name:
+        report()
+        return 0
+    for i in args.fold or range(args.folds):
+        run_fold(args.name, args.folds, i, options)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
