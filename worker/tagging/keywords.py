@@ -121,64 +121,65 @@ def _display(token: str) -> str:
     return token
 
 
-def _count_grams(scan: _Scan, normalised: list[str], run_start: int) -> None:
-    """Count the 1- to 3-grams of the run that ends at the last word kept (runs longer than
-    MAX_RUN_WORDS are cut into pieces first)."""
+def _count_grams(scan: _Scan, normalised: list[str], runs: list[tuple[int, int]]) -> None:
+    """Count the 1- to 3-grams of every run of words (runs longer than MAX_RUN_WORDS are cut into pieces)."""
     grams = scan.grams
-    run_end = len(normalised)
-    for piece in range(run_start, run_end, MAX_RUN_WORDS):
-        piece_end = min(piece + MAX_RUN_WORDS, run_end)
-        for i in range(piece, piece_end):
-            for j in range(i + 1, min(i + MAX_PHRASE_WORDS, piece_end) + 1):
-                key = tuple(normalised[i:j])
-                starts = grams.get(key)
-                if starts is None:
-                    grams[key] = [i]
-                else:
-                    starts.append(i)
+    for run_start, run_end in runs:
+        for piece in range(run_start, run_end, MAX_RUN_WORDS):
+            piece_end = min(piece + MAX_RUN_WORDS, run_end)
+            for i in range(piece, piece_end):
+                for j in range(i + 1, min(i + MAX_PHRASE_WORDS, piece_end) + 1):
+                    key = tuple(normalised[i:j])
+                    starts = grams.get(key)
+                    if starts is None:
+                        grams[key] = [i]
+                    else:
+                        starts.append(i)
 
 
-def _scan(text: str, stop_words: frozenset[str], scan: _Scan, normalised: list[str]) -> None:
+def _scan(text: str, stop_words: frozenset[str], scan: _Scan, normalised: list[str],
+          runs: list[tuple[int, int]], names: list[str]) -> None:
+    """Append the words kept (written and normalised forms, token offsets), the runs they form and the words
+    written as names (capitalised mid-sentence)."""
     tokens = TOKEN_RE.findall(text)
     offset = scan.tokens
     written, offsets = scan.written, scan.offsets
-    word_counts, name_counts = scan.word_counts, scan.name_counts
-    run_start = len(normalised)
+    kept = run_start = len(normalised)
     sentence_start = True
     for n, token in enumerate(tokens):
         first_char = token[0]
         if not first_char.isalpha():
-            if run_start < len(normalised):
-                _count_grams(scan, normalised, run_start)
-                run_start = len(normalised)
+            if run_start < kept:
+                runs.append((run_start, kept))
+                run_start = kept
             sentence_start = sentence_start or token in SENTENCE_END
             continue
-        lower = _normalise(token)
+        lower = token.lower()
+        if "'" in lower or "’" in lower:
+            lower = _normalise(token)
         capitalised = first_char.isupper() and not sentence_start
+        sentence_start = False
         if lower in stop_words:
             # "Den Haag", "The Times": a capitalised stopword mid-sentence before a name is part of it.
             following = tokens[n + 1] if n + 1 < len(tokens) else ""
             if not (capitalised and following[:1].isupper() and following.lower() not in stop_words):
-                if run_start < len(normalised):
-                    _count_grams(scan, normalised, run_start)
-                    run_start = len(normalised)
-                sentence_start = False
+                if run_start < kept:
+                    runs.append((run_start, kept))
+                    run_start = kept
                 continue
         elif len(token) < 3 and not (token.isupper() and len(token) >= 2):
-            if run_start < len(normalised):
-                _count_grams(scan, normalised, run_start)
-                run_start = len(normalised)
-            sentence_start = False
+            if run_start < kept:
+                runs.append((run_start, kept))
+                run_start = kept
             continue
         written.append(token)
         normalised.append(lower)
         offsets.append(offset + n)
-        word_counts[lower] += 1
+        kept += 1
         if capitalised:
-            name_counts[lower] += 1
-        sentence_start = False
-    if run_start < len(normalised):
-        _count_grams(scan, normalised, run_start)
+            names.append(lower)
+    if run_start < kept:
+        runs.append((run_start, kept))
     scan.tokens += len(tokens)
 
 
@@ -207,9 +208,14 @@ def extract_keywords(
     stop_words = STOP_WORDS.get(language, STOP_WORDS_ANY)
     scan = _Scan()
     normalised: list[str] = []
-    _scan(title, stop_words, scan, normalised)
+    runs: list[tuple[int, int]] = []
+    names_written: list[str] = []
+    _scan(title, stop_words, scan, normalised, runs, names_written)
     scan.title_words = len(normalised)
-    _scan(body, stop_words, scan, normalised)
+    _scan(body, stop_words, scan, normalised, runs, names_written)
+    _count_grams(scan, normalised, runs)
+    scan.word_counts.update(normalised)
+    scan.name_counts.update(names_written)
     total = max(1, scan.tokens)
     word_counts, name_counts = scan.word_counts, scan.name_counts
 
