@@ -70,3 +70,12 @@ def test_possessives_and_headline_case_are_merged() -> None:
     assert "New Zealand" in keywords
     assert not any(k.endswith("'s") for k in keywords)
     assert len({k.lower() for k in keywords}) == len(keywords)
+
+
+def test_one_entity_gives_one_keyword_whatever_its_forms() -> None:
+    united_states = Entity(text="Verenigde Staten", type="LOC", forms=["Verenigde Staten", "VS"])
+    article = seed_article().model_copy(update={"entities": [united_states]})
+    (with_entities,) = tag_keywords([article])
+    (without,) = tag_keywords([seed_article()])
+    assert {"Verenigde Staten", "VS"} <= set(without.keywords)  # both forms score high on their own
+    assert len({"Verenigde Staten", "VS"} & set(with_entities.keywords)) == 1

@@ -14,7 +14,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -198,12 +198,15 @@ def _verb_like(word: str, language: str) -> bool:
 
 
 def extract_keywords(
-    title: str, body: str, language: str, limit: int = 8, names: frozenset[tuple[str, ...]] = frozenset()
+    title: str, body: str, language: str, limit: int = 8, names: frozenset[tuple[str, ...]] = frozenset(),
+    aliases: Mapping[tuple[str, ...], int] | None = None,
 ) -> list[str]:
     """Up to `limit` key phrases, best first, each in its most common written form.
 
     `names` are known multi-word names (lower-cased words), e.g. from the entity stage: they may be
-    key phrases even when mentioned once.
+    key phrases even when mentioned once. `aliases` maps the forms of one entity (lower-cased words) to
+    one number: a phrase is skipped when another form of its entity is already a keyword ("VS" after
+    "Verenigde Staten").
     """
     stop_words = STOP_WORDS.get(language, STOP_WORDS_ANY)
     scan = _Scan()
@@ -270,6 +273,7 @@ def extract_keywords(
 
     chosen: list[str] = []
     taken: list[set[str]] = []
+    entities_taken: set[int] = set()
     for _, _, candidate in scored:
         if len(chosen) >= limit:
             break
@@ -281,6 +285,11 @@ def extract_keywords(
         # Skip phrases that repeat a chosen one ("Staten" after "Verenigde Staten", or the other way).
         if any(word_set <= other or other <= word_set for other in taken):
             continue
+        entity = aliases.get(candidate.words) if aliases else None
+        if entity is not None:
+            if entity in entities_taken:
+                continue
+            entities_taken.add(entity)
         taken.append(word_set)
         chosen.append(scan.shown(candidate))
     return chosen
@@ -291,12 +300,13 @@ def tag_keywords(articles: Sequence[Article]) -> list[Article]:
     limit = get_settings().keywords_max
     result = []
     for article in articles:
-        names = frozenset(
-            key
-            for entity in article.entities
-            for form in (entity.text, *entity.forms)
-            if len(key := tuple(_normalise(t) for t in TOKEN_RE.findall(form) if t[0].isalpha())) > 1
-        )
-        keywords = extract_keywords(article.title, article.body, article.language, limit, names)
+        aliases: dict[tuple[str, ...], int] = {}
+        for number, entity in enumerate(article.entities):
+            for form in (entity.text, *entity.forms):
+                key = tuple(_normalise(t) for t in TOKEN_RE.findall(form) if t[0].isalpha())
+                if key:
+                    aliases.setdefault(key, number)
+        names = frozenset(key for key in aliases if len(key) > 1)
+        keywords = extract_keywords(article.title, article.body, article.language, limit, names, aliases)
         result.append(article.model_copy(update={"keywords": keywords}))
     return result
