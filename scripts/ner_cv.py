@@ -6,7 +6,10 @@ For each fold, the setup (train_ner.py options, e.g. `--override training.dropou
 other folds of ned.train (early stopping on the dev half of ned.testa, as always) and the whole entity stage
 (model + rules + lists, each document one text) is scored on the fold left out. The rules were tuned on
 the dev half of ned.testa, never on ned.train, so the folds judge every model alike; the held-out half of
-ned.testa stays out of every decision. Results go to build/ner-cv/NAME/fold-I.json; `--report` prints them.
+ned.testa stays out of every decision. The stage's name-type list is rebuilt for each fold from the other
+folds and WikiANN-nl, as the shipped list is built from all the training data: the fold's own names must not
+be in it. Results go to build/ner-cv/NAME/fold-I.json; `--report` prints them, `--rescore` scores the
+trained fold models again.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import train_ner  # noqa: E402
 
-from bench.ner_quality import ConllDocument, evaluate, read_conll  # noqa: E402
+from bench.ner_quality import ConllDocument, evaluate, read_conll, sentences_of  # noqa: E402
+from worker.tagging import casing, entities  # noqa: E402
 
 OUT = ROOT / "build" / "ner-cv"
 
@@ -44,19 +48,40 @@ def write_conll(documents: list[ConllDocument], path: Path) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-def run_fold(name: str, k: int, i: int, options: list[str]) -> dict[str, object]:
+def use_name_types(types: dict[str, str]) -> None:
+    """Make the entity stage (and the rules' known-name checks) use this name-type list for Dutch."""
+    shipped = casing.name_types
+
+    def patched(language: str) -> dict[str, str]:
+        return types if language == "nl" else shipped(language)
+
+    casing.name_types = patched  # type: ignore[assignment]
+    casing.first_names.cache_clear()
+    entities._entity_pipeline.cache_clear()
+
+
+def score_fold(parts: list[list[ConllDocument]], i: int, model: Path) -> tuple[float, float, float, dict[str, float]]:
+    training = [s for j, part in enumerate(parts) if j != i for s in sentences_of(part)]
+    wikiann = [s for f in train_ner.NAME_TYPE_SOURCES["nl"] if f != train_ner.TRAIN_FILE
+               for s in sentences_of(read_conll(f))]
+    use_name_types(train_ner.name_types_of(training + wikiann))
+    scores = evaluate("nl", parts[i], model=str(model), whole_documents=True)
+    p, r, f = scores.prf()
+    return p, r, f, {t: scores.prf(t)[2] for t in ("PER", "ORG", "LOC", "MISC")}
+
+
+def run_fold(name: str, k: int, i: int, options: list[str], train: bool = True) -> dict[str, object]:
     documents = read_conll(train_ner.TRAIN_FILE)
     parts = folds(documents, k)
     work = OUT / name / f"fold-{i}"
-    train_file = work / "train.conll"
-    write_conll([d for j, part in enumerate(parts) if j != i for d in part], train_file)
     model = work / "model"
-    train_ner.main(["nl", "--train-file", str(train_file), "--build", str(work / "build"), "--output", str(model),
-                    *options])
-    scores = evaluate("nl", parts[i], model=str(model), whole_documents=True)
-    p, r, f = scores.prf()
-    result = {"fold": i, "folds": k, "options": options, "p": p, "r": r, "f1": f,
-              "per_type": {t: scores.prf(t)[2] for t in ("PER", "ORG", "LOC", "MISC")}}
+    if train:
+        train_file = work / "train.conll"
+        write_conll([d for j, part in enumerate(parts) if j != i for d in part], train_file)
+        train_ner.main(["nl", "--train-file", str(train_file), "--build", str(work / "build"), "--output",
+                        str(model), *options])
+    p, r, f, per_type = score_fold(parts, i, model)
+    result = {"fold": i, "folds": k, "options": options, "p": p, "r": r, "f1": f, "per_type": per_type}
     (OUT / name / f"fold-{i}.json").write_text(json.dumps(result, indent=1))
     print(f"{name} fold {i}/{k}: stage F1 {f:.4f}")
     return result
@@ -77,12 +102,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--fold", type=int, action="append", help="run only these folds (default all)")
     parser.add_argument("--report", action="store_true", help="print the results of every setup")
+    parser.add_argument("--rescore", action="store_true", help="score the fold models already trained again")
     args, options = parser.parse_known_args(argv)
     if args.report or not args.name:
         report()
         return 0
     for i in args.fold or range(args.folds):
-        run_fold(args.name, args.folds, i, options)
+        if args.rescore:
+            previous = json.loads((OUT / args.name / f"fold-{i}.json").read_text())
+            run_fold(args.name, args.folds, i, previous["options"], train=False)
+        else:
+            run_fold(args.name, args.folds, i, options)
     return 0
 
 

@@ -226,21 +226,27 @@ NAME_TYPE_SOURCES = {
 }
 
 
-def write_name_types(language: str, min_share: float = 0.8) -> Path:
-    """The type each name in the training data mostly has (worker/tagging/data/name_types_<lang>.json): the
-    entity stage uses it to correct PER/ORG/LOC confusions of names the model mislabels in a new context."""
+def name_types_of(sentences: list[Sentence], min_share: float = 0.8) -> dict[str, str]:
+    """The type each name mostly has in these sentences (names with no type in `min_share` of their uses
+    are left out)."""
     from collections import Counter, defaultdict
 
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for file in NAME_TYPE_SOURCES[language]:
-        for sent in sentences_of(read_conll(file)):
-            for start, end, label in tags_to_spans([tag for _, tag in sent]):
-                counts[" ".join(tok for tok, _ in sent[start:end])][label] += 1
+    for sent in sentences:
+        for start, end, label in tags_to_spans([tag for _, tag in sent]):
+            counts[" ".join(tok for tok, _ in sent[start:end])][label] += 1
     types = {}
     for name, by_type in counts.items():
         label, count = by_type.most_common(1)[0]
         if count / sum(by_type.values()) >= min_share:
             types[name] = label
+    return types
+
+
+def write_name_types(language: str) -> Path:
+    """The type each name in the training data mostly has (worker/tagging/data/name_types_<lang>.json): the
+    entity stage uses it to correct PER/ORG/LOC confusions of names the model mislabels in a new context."""
+    types = name_types_of([sent for file in NAME_TYPE_SOURCES[language] for sent in sentences_of(read_conll(file))])
     path = ROOT / "worker" / "tagging" / "data" / f"name_types_{language}.json"
     path.write_text(json.dumps(types, ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8")
     return path
