@@ -62,9 +62,9 @@ def _document_frequencies() -> dict[str, tuple[int, dict[str, int]]]:
     return {language: (int(v["documents"]), v["df"]) for language, v in data.items()}
 
 
-def rarity(word: str, language: str) -> float:
-    """Inverse document frequency in news of this language (1 + log), highest for unseen words."""
-    stats = _document_frequencies().get(language)
+def rarity(word: str, stats: tuple[int, dict[str, int]] | None) -> float:
+    """Inverse document frequency in news (1 + log) given a language's (documents, df) from
+    `_document_frequencies`, highest for unseen words; 1 without statistics."""
     if stats is None:
         return 1.0
     documents, df = stats
@@ -90,10 +90,11 @@ class _Scan:
     """
 
     written: list[str] = field(default_factory=list)  # every word kept in a run, as written
-    offsets: list[int] = field(default_factory=list)  # its token offset in title + body
+    normalised: list[str] = field(default_factory=list)  # the same words, normalised
+    offsets: list[int] = field(default_factory=list)  # their token offsets in title + body
+    runs: list[tuple[int, int]] = field(default_factory=list)  # runs of kept words: [start, end) in the lists
+    names: list[str] = field(default_factory=list)  # normalised words written as names (capitalised mid-sentence)
     grams: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
-    word_counts: Counter[str] = field(default_factory=Counter)
-    name_counts: Counter[str] = field(default_factory=Counter)
     tokens: int = 0
     title_words: int = 0
 
@@ -121,10 +122,10 @@ def _display(token: str) -> str:
     return token
 
 
-def _count_grams(scan: _Scan, normalised: list[str], runs: list[tuple[int, int]]) -> None:
+def _count_grams(scan: _Scan) -> None:
     """Count the 1- to 3-grams of every run of words (runs longer than MAX_RUN_WORDS are cut into pieces)."""
-    grams = scan.grams
-    for run_start, run_end in runs:
+    grams, normalised = scan.grams, scan.normalised
+    for run_start, run_end in scan.runs:
         for piece in range(run_start, run_end, MAX_RUN_WORDS):
             piece_end = min(piece + MAX_RUN_WORDS, run_end)
             for i in range(piece, piece_end):
@@ -137,13 +138,12 @@ def _count_grams(scan: _Scan, normalised: list[str], runs: list[tuple[int, int]]
                         starts.append(i)
 
 
-def _scan(text: str, stop_words: frozenset[str], scan: _Scan, normalised: list[str],
-          runs: list[tuple[int, int]], names: list[str]) -> None:
-    """Append the words kept (written and normalised forms, token offsets), the runs they form and the words
-    written as names (capitalised mid-sentence)."""
+def _scan(text: str, stop_words: frozenset[str], scan: _Scan) -> None:
+    """Append the text's words kept (written and normalised forms, token offsets), the runs they form and
+    the words written as names to `scan`."""
     tokens = TOKEN_RE.findall(text)
     offset = scan.tokens
-    written, offsets = scan.written, scan.offsets
+    written, normalised, offsets, runs, names = scan.written, scan.normalised, scan.offsets, scan.runs, scan.names
     kept = run_start = len(normalised)
     sentence_start = True
     for n, token in enumerate(tokens):
@@ -210,25 +210,18 @@ def extract_keywords(
     """
     stop_words = STOP_WORDS.get(language, STOP_WORDS_ANY)
     scan = _Scan()
-    normalised: list[str] = []
-    runs: list[tuple[int, int]] = []
-    names_written: list[str] = []
-    _scan(title, stop_words, scan, normalised, runs, names_written)
-    scan.title_words = len(normalised)
-    _scan(body, stop_words, scan, normalised, runs, names_written)
-    _count_grams(scan, normalised, runs)
-    scan.word_counts.update(normalised)
-    scan.name_counts.update(names_written)
+    _scan(title, stop_words, scan)
+    scan.title_words = len(scan.normalised)
+    _scan(body, stop_words, scan)
+    _count_grams(scan)
     total = max(1, scan.tokens)
-    word_counts, name_counts = scan.word_counts, scan.name_counts
+    word_counts, name_counts = Counter(scan.normalised), Counter(scan.names)
 
     stats = _document_frequencies().get(language)
     word_score: dict[str, float] = {}
     for word, count in word_counts.items():
         is_name = name_counts[word] * 2 >= count and not _nationality_adjective(word, language)
-        score = 1.0 + math.log(count)
-        if stats is not None:  # rarity(), inlined: this loop runs for every word of every article
-            score *= 1.0 + math.log((stats[0] + 1) / (stats[1].get(word, 0) + 1))
+        score = (1.0 + math.log(count)) * rarity(word, stats)
         if is_name:
             score *= 1.5
         elif _verb_like(word, language):
