@@ -18,6 +18,7 @@ import argparse
 import json
 import statistics
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import train_ner  # noqa: E402
 
-from bench.ner_quality import ConllDocument, evaluate, read_conll, sentences_of  # noqa: E402
+from bench.ner_quality import ConllDocument, Sentence, evaluate, read_conll, sentences_of  # noqa: E402
 from worker.tagging import casing, entities  # noqa: E402
 
 OUT = ROOT / "build" / "ner-cv"
@@ -48,23 +49,30 @@ def write_conll(documents: list[ConllDocument], path: Path) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
+_SHIPPED_NAME_TYPES = casing.name_types
+
+
 def use_name_types(types: dict[str, str]) -> None:
     """Make the entity stage (and the rules' known-name checks) use this name-type list for Dutch."""
-    shipped = casing.name_types
 
     def patched(language: str) -> dict[str, str]:
-        return types if language == "nl" else shipped(language)
+        return types if language == "nl" else _SHIPPED_NAME_TYPES(language)
 
     casing.name_types = patched  # type: ignore[assignment]
     casing.first_names.cache_clear()
     entities._entity_pipeline.cache_clear()
 
 
+@lru_cache(maxsize=1)
+def _other_name_sentences() -> list[Sentence]:
+    """The name-type sources other than ned.train (WikiANN-nl), read once."""
+    return [s for f in train_ner.NAME_TYPE_SOURCES["nl"] if f != train_ner.TRAIN_FILE
+            for s in sentences_of(read_conll(f))]
+
+
 def score_fold(parts: list[list[ConllDocument]], i: int, model: Path) -> tuple[float, float, float, dict[str, float]]:
     training = [s for j, part in enumerate(parts) if j != i for s in sentences_of(part)]
-    wikiann = [s for f in train_ner.NAME_TYPE_SOURCES["nl"] if f != train_ner.TRAIN_FILE
-               for s in sentences_of(read_conll(f))]
-    use_name_types(train_ner.name_types_of(training + wikiann))
+    use_name_types(train_ner.name_types_of(training + _other_name_sentences()))
     scores = evaluate("nl", parts[i], model=str(model), whole_documents=True)
     p, r, f = scores.prf()
     return p, r, f, {t: scores.prf(t)[2] for t in ("PER", "ORG", "LOC", "MISC")}

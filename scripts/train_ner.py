@@ -43,12 +43,10 @@ AUGMENT_COPIES = 1
 TRAIN_ON_DEV = False
 # Epochs of `spacy pretrain` (characters objective) on unlabelled Dutch text before training; 0: none.
 PRETRAIN_EPOCHS = 0
-# Unlabelled text for pretraining: never ned.testa (both of its halves are evaluation data).
-RAW_TEXT_SOURCES = {
-    "conll": DATA / "conll2002-nl" / "ned.train",
-    "wikiann": [DATA / "wikiann-nl" / "train", DATA / "wikiann-nl" / "dev"],
-    "news": ROOT / "data" / "topics" / "news.jsonl",
-}
+TRAIN_FILE = DATA / "conll2002-nl" / "ned.train"
+# Unlabelled text for pretraining besides TRAIN_FILE: never ned.testa (both of its halves are evaluation data).
+RAW_WIKIANN = [DATA / "wikiann-nl" / "train", DATA / "wikiann-nl" / "dev"]
+RAW_NEWS = ROOT / "data" / "topics" / "news.jsonl"
 
 
 def to_docbin(sentences: list[Sentence], path: Path, sentences_per_doc: int = 8,
@@ -124,9 +122,6 @@ def augment(sentences: list[Sentence], names: dict[str, list[list[str]]], copies
     return out
 
 
-TRAIN_FILE = DATA / "conll2002-nl" / "ned.train"
-
-
 def prepare(use_wikiann: bool, build: Path, copies: int = 0, train_on_dev: bool = False,
             train_file: Path = TRAIN_FILE) -> dict[str, Path]:
     """Write train/dev/test .spacy files. With `train_on_dev` the dev half of ned.testa is added to the
@@ -161,20 +156,14 @@ def write_raw_text(path: Path) -> int:
     record), WikiANN-nl train and dev (10 sentences a record) and our own Dutch news articles (title and
     text). Returns the number of words."""
     records: list[str] = []
-    conll = RAW_TEXT_SOURCES["conll"]
-    assert isinstance(conll, Path)
-    for document in read_conll(conll):
+    for document in read_conll(TRAIN_FILE):
         words = [tok for sent in document.sentences for tok, _ in sent]
         records += [" ".join(words[i : i + 400]) for i in range(0, len(words), 400)]
-    wikiann = RAW_TEXT_SOURCES["wikiann"]
-    assert isinstance(wikiann, list)
-    for file in wikiann:
+    for file in RAW_WIKIANN:
         sentences = sentences_of(read_conll(file))
         records += [" ".join(tok for sent in sentences[i : i + 10] for tok, _ in sent)
                     for i in range(0, len(sentences), 10)]
-    news = RAW_TEXT_SOURCES["news"]
-    assert isinstance(news, Path)
-    for line in news.read_text(encoding="utf-8").splitlines():
+    for line in RAW_NEWS.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         if row.get("language") == "nl":
             records.append((row.get("title", "") + "\n" + row.get("text", "")).strip())
@@ -221,7 +210,7 @@ def fingerprint(model_dir: Path) -> str:
 
 
 NAME_TYPE_SOURCES = {
-    "nl": [DATA / "conll2002-nl" / "ned.train", DATA / "wikiann-nl" / "train"],
+    "nl": [TRAIN_FILE, DATA / "wikiann-nl" / "train"],
     "en": [DATA / "wikiann-en" / "train"],
 }
 

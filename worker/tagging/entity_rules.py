@@ -143,7 +143,7 @@ def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
     return fixed
 
 
-# Lower-case words a Dutch name may end in ("John Cornet d'Elzius"): particles with an apostrophe only.
+# Words joining two names into one span the model should have tagged as two ("Oss en Heemskerk").
 _COORDINATORS = {"nl": ("en", "of")}
 
 
