@@ -30,7 +30,18 @@ class RawItem(BaseModel):
     html: str | None = Field(default=None, description="Raw HTML of a fetched page.")
     title: str | None = None
     published: str | None = Field(default=None, description="A date exactly as the source gave it.")
-    metadata: dict[str, str] = Field(default_factory=dict)
+    authors: list[str] = Field(default_factory=list, description="Bylines as the source gave them, one per name.")
+    declared_language: str | None = Field(
+        default=None, description="A language the source declared (document header, feed); a hint for detection."
+    )
+    document_path: str | None = Field(
+        default=None, description="The file a document was read from, when it came from one (its identity)."
+    )
+    final_url: str | None = Field(default=None, description="Where a fetched page ended up after redirects.")
+    fetch_error: str | None = Field(
+        default=None, description="Why the item's page could not be fetched (its feed text is used instead)."
+    )
+    metadata: dict[str, str] = Field(default_factory=dict, description="Source details kept for people, not stages.")
     fetched_at: datetime = Field(default_factory=utcnow)
 
 
