@@ -98,13 +98,13 @@ def wait_quiet(
     """Wait until the servers got `expected` requests, no task is queued or held (deferred fetches wait with
     a countdown), and no request came for `quiet` seconds. Meanwhile look for due feeds every few seconds,
     as beat does (a poll that found its host busy is due again a little later)."""
-    from worker.sources.tasks import QUEUE, dispatch_due
+    from worker.sources.tasks import dispatch_due
 
     started = time.monotonic()
     last_dispatch = 0.0
     while time.monotonic() - started < timeout:
         if time.monotonic() - last_dispatch > 5:
-            dispatch_due.apply_async(queue=QUEUE)
+            dispatch_due.delay()
             last_dispatch = time.monotonic()
         total = sum(len(s.log) for s in sites)
         last = max((r.at for s in sites for r in s.log), default=0)
@@ -144,7 +144,7 @@ def main() -> int:
             stack.callback(log.close)
             workers.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "celery", "-A", "worker.sources.tasks", "worker", "-Q", "sources",
+                    [sys.executable, "-m", "celery", "-A", "worker.app", "worker", "-Q", "sources",
                      "--pool", args.pool, "--concurrency", str(args.threads), "--loglevel", "WARNING",
                      "--hostname", f"polite{w}-{RUN}@%h"],
                     cwd=REPO, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,

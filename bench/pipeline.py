@@ -78,10 +78,10 @@ def main() -> None:
     words = sum(len((i.text or "").split()) for i in items)
     print(f"corpus: {len(items)} articles, {words} words ({words / len(items):.0f} words/article)")
 
-    articles = normalise_items(items).articles
+    articles = normalise_items(items, settings).articles
     tag_articles(articles[:20])  # load every model once, outside the timings
     stages = {
-        "normalise": lambda: normalise_items(items),
+        "normalise": lambda: normalise_items(items, settings),
         "language": lambda: tag_language(articles),
         "entities": lambda: tag_entities(tag_language(articles)),
         "topics": lambda: tag_topics(articles),
@@ -131,7 +131,8 @@ def end_to_end(settings: Any, es: Any, items: list[RawItem]) -> None:
     """Enqueue everything, one solo worker process consumes it: the path production takes."""
     import redis
 
-    from worker.tasks import app, ingest_items
+    from worker.app import app
+    from worker.tasks import ingest_items
 
     reset_index(es, settings)
     worker = subprocess.Popen(
@@ -140,7 +141,7 @@ def end_to_end(settings: Any, es: Any, items: list[RawItem]) -> None:
             "-m",
             "celery",
             "-A",
-            "worker.tasks",
+            "worker.app",
             "worker",
             "--pool",
             "solo",

@@ -4,6 +4,7 @@ import pytest
 
 from worker import pipeline
 from worker.article import Article, RawItem
+from worker.config import get_settings
 
 
 def test_a_bad_item_is_recorded_and_the_rest_of_the_batch_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -20,7 +21,7 @@ def test_a_bad_item_is_recorded_and_the_rest_of_the_batch_goes_on(monkeypatch: p
         RawItem(kind="document", source="boom", text="Tekst."),
         RawItem(kind="document", source="empty", text=" "),
     ]
-    out = pipeline.normalise_items(items)
+    out = pipeline.normalise_items(items, get_settings())
     assert [a.source for a in out.articles] == ["ok"]
     reasons = {f.source: f.reason for f in out.failures}
     assert reasons["boom"] == "RuntimeError: unexpected"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -71,7 +72,7 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
             status = 1
         else:
             items.append(entry)
-    processed = process_items(items)
+    processed = process_items(items, settings)
     for failure in processed.failures:
         print(f"error: {failure.stage}: {failure.reason}", file=sys.stderr)
         status = 1
@@ -101,46 +102,85 @@ def page_item(url: str) -> RawItem:
     return RawItem(kind="page", source=host_of(canonical), url=canonical)
 
 
+def record_read_errors(errors: list[DocumentError], settings: Settings) -> None:
+    """Documents that could not be read become dead letters too (`failures list` names the file)."""
+    from worker.app import failure_store
+    from worker.failures import Failure
+
+    failure_store().record([Failure(stage="read", reason=str(e), source=str(getattr(e, "path", "") or "") or None)
+                            for e in errors])  # fmt: skip
+
+
+def wait_for(results: list[Any], deadline: float) -> tuple[dict[str, int], list[str]]:
+    """Follow enqueued batches to the end: through page fetches to their pipeline batch, through poison
+    splits to the halves. Returns the summed counts and what could not be waited for."""
+    from celery.result import AsyncResult
+
+    from worker.app import app
+
+    totals = {"indexed": 0, "unchanged": 0, "failed": 0}
+    unfinished: list[str] = []
+    pending = list(results)
+    while pending:
+        result = pending.pop(0)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            unfinished.append(result.id)
+            continue
+        try:
+            outcome = result.get(timeout=remaining, propagate=True)
+        except Exception as exc:  # a batch killed at its hard time limit: split by the worker, not followed
+            unfinished.append(f"{result.id} ({type(exc).__name__}: its items were split and re-enqueued)")
+            continue
+        for key in totals:
+            totals[key] += int(outcome.get(key, 0))
+        for child in outcome.get("split", []) + outcome.get("then", []):
+            pending.append(AsyncResult(child, app=app))
+    return totals, unfinished
+
+
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from worker.sources.tasks import QUEUE, fetch_items_task
-    from worker.tasks import ingest_items
+    from worker.app import FETCH_PAGES, INGEST_ITEMS, enqueue
 
     status = 0
+    pending = []
     urls = [p for p in args.paths if is_url(p)]
     if urls:
         # Pages go through the polite fetcher (host budgets, SSRF guard) on the sources queue.
-        pages = [page_item(u).model_dump(mode="json") for u in urls]
-        fetch_items_task.apply_async(args=[pages, True], queue=QUEUE)
-        print(f"queued {len(urls)} page(s) for fetching (not waited for: follow with `newsworker search`)")
+        pending.append(enqueue(FETCH_PAGES, [page_item(u).model_dump(mode="json") for u in urls]))
+        print(f"queued {len(urls)} page(s) for fetching")
     batch: list[dict[str, Any]] = []
-    pending = []
+    errors: list[DocumentError] = []
+    documents = 0
     for entry in document_items([p for p in args.paths if not is_url(p)], settings):
         if isinstance(entry, DocumentError):
             print(f"error: {entry}", file=sys.stderr)
+            errors.append(entry)
             status = 1
             continue
+        documents += 1
         batch.append(entry.model_dump(mode="json"))
         if len(batch) >= args.batch_size:
-            pending.append(ingest_items.delay(batch))
+            pending.append(enqueue(INGEST_ITEMS, batch))
             batch = []
     if batch:
-        pending.append(ingest_items.delay(batch))
-    if pending or not urls:
-        print(f"enqueued {len(pending)} batch(es)")
+        pending.append(enqueue(INGEST_ITEMS, batch))
+    record_read_errors(errors, settings)
+    if documents or not urls:
+        print(f"enqueued {documents} document(s) in {len(pending) - (1 if urls else 0)} batch(es)"
+              + (f"; {len(errors)} unreadable, recorded in `newsworker failures list`" if errors else ""))  # fmt: skip
     if not args.wait:
         return status
-    totals = {"indexed": 0, "unchanged": 0, "failed": 0}
-    deadline = time.monotonic() + args.timeout
-    for result in pending:
-        remaining = max(1.0, deadline - time.monotonic())
-        counts = result.get(timeout=remaining)
-        for key in totals:
-            totals[key] += counts.get(key, 0)
+    totals, unfinished = wait_for(pending, time.monotonic() + args.timeout)
     from worker.index.store import connect
 
     connect(settings).indices.refresh(index=settings.read_alias)
     print(f"indexed {totals['indexed']}, unchanged {totals['unchanged']}, failed {totals['failed']}")
-    return 1 if totals["failed"] else status
+    if totals["failed"]:
+        print("the failures are in `newsworker failures list`", file=sys.stderr)
+    for what in unfinished:
+        print(f"not waited for: {what}", file=sys.stderr)
+    return 1 if totals["failed"] or unfinished else status
 
 
 def _entity_lines(entities: list[dict[str, Any]]) -> list[str]:
@@ -191,29 +231,58 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    import worker.sources.tasks  # noqa: F401  (routes and the sources queue)
-    from worker.tasks import app
+def worker_commands(args: argparse.Namespace) -> list[list[str]]:
+    """The Celery workers `newsworker worker` runs: by default one for each queue, since tagging (CPU,
+    processes) and fetching (I/O, many threads waiting on hosts) are sized differently and must not wait
+    behind each other."""
+    from worker.app import QUEUE_INGEST, QUEUE_SOURCES
 
-    argv = [
-        "worker",
-        "--loglevel",
-        args.loglevel,
-        "--concurrency",
-        str(args.concurrency),
-        "--queues",
-        args.queues,
-        *args.celery_args,
-    ]
-    app.worker_main(argv)
-    return 0
+    queues = [q.strip() for q in args.queues.split(",") if q.strip()]
+    base = [sys.executable, "-m", "celery", "-A", "worker.app", "worker", "--loglevel", args.loglevel]
+    commands = []
+    if QUEUE_INGEST in queues:
+        commands.append([*base, "--queues", QUEUE_INGEST, "--pool", args.pool,
+                         "--concurrency", str(args.concurrency), "--hostname", f"{QUEUE_INGEST}@%h"])
+    if QUEUE_SOURCES in queues:
+        commands.append([*base, "--queues", QUEUE_SOURCES, "--pool", args.fetch_pool,
+                         "--concurrency", str(args.fetch_concurrency),
+                         "--hostname", f"{QUEUE_SOURCES}@%h"])
+    others = [q for q in queues if q not in (QUEUE_INGEST, QUEUE_SOURCES)]
+    if others:
+        raise CliError(f"unknown queue(s): {', '.join(others)} (queues: {QUEUE_INGEST}, {QUEUE_SOURCES})")
+    extra = [a for a in args.celery_args if a != "--"]
+    return [[*command, *extra] for command in commands]
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+    import subprocess
+
+    commands = worker_commands(args)
+    if len(commands) == 1:
+        os.execv(sys.executable, commands[0])
+    children = [subprocess.Popen(command) for command in commands]
+
+    def stop(signum: int, _frame: Any) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
+        signal.signal(signum, stop)
+    # One worker gone means the other queue is unserved: stop both and say so.
+    while all(child.poll() is None for child in children):
+        time.sleep(0.5)
+    stop(signal.SIGTERM, None)
+    codes = [child.wait() for child in children]
+    return max(abs(code) for code in codes)
 
 
 def cmd_retag(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.app import RETAG, enqueue
     from worker.index.store import connect, iter_ids, languages_present, stale_enrichment_query
     from worker.search import SearchQuery, build_query
     from worker.tagging import enrichment_version, model_versions
-    from worker.tasks import retag_task
 
     es = connect(settings)
     if args.query is not None:
@@ -221,14 +290,13 @@ def cmd_retag(args: argparse.Namespace, settings: Settings) -> int:
     else:
         current = {lang: enrichment_version(model_versions(lang)) for lang in languages_present(es, settings)}
         query = stale_enrichment_query(current)
-    tasks = [retag_task.delay(ids) for ids in iter_ids(es, settings, query, batch=args.batch_size)]
+    tasks = [enqueue(RETAG, ids) for ids in iter_ids(es, settings, query, batch=args.batch_size)]
     print(f"enqueued {len(tasks)} re-tagging batch(es)")
     if args.wait:
-        counts = [t.get(timeout=args.timeout) for t in tasks]
-        print(
-            f"re-tagged {sum(c['indexed'] for c in counts)}, unchanged {sum(c['unchanged'] for c in counts)}, "
-            f"failed {sum(c['failed'] for c in counts)}"
-        )
+        totals, unfinished = wait_for(tasks, time.monotonic() + args.timeout)
+        print(f"re-tagged {totals['indexed']}, unchanged {totals['unchanged']}, failed {totals['failed']}")
+        for what in unfinished:
+            print(f"not waited for: {what}", file=sys.stderr)
     return 0
 
 
@@ -239,28 +307,71 @@ def cmd_api(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def printable(text: str) -> str:
+    """Text from untrusted input made safe for a terminal: control characters (ANSI escapes) shown escaped."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+def failure_filter(args: argparse.Namespace) -> Any:
+    from worker.dates import DateParseError, parse_date
+    from worker.failures import FailureFilter
+
+    since = None
+    if args.since:
+        try:
+            since = parse_date(args.since)[0]
+        except DateParseError as exc:
+            raise CliError(f"--since: {exc}") from exc
+    return FailureFilter(stage=args.stage, reason=args.reason, since=since)
+
+
 def cmd_failures(args: argparse.Namespace, settings: Settings) -> int:
-    from worker.tasks import failure_store, index_articles_task, ingest_items
+    from worker.app import enqueue, failure_store
 
     store = failure_store()
+    where = failure_filter(args)
     if args.action == "list":
-        print(f"{store.count()} failure(s) recorded")
-        for failure in store.recent(args.limit):
-            print(
-                f"{failure.failed_at:%Y-%m-%d %H:%M:%S} {failure.stage:<9} {failure.source or '-'} "
-                f"{failure.item_id or '-'}: {failure.reason}"
-            )
+        overflow = store.overflow()
+        print(f"{store.count()} failure(s) recorded" + (f"; {overflow} refused, store full" if overflow else ""))
+        for failure in store.recent(args.limit, where):
+            print(printable(f"{failure.failed_at:%Y-%m-%d %H:%M:%S} {failure.id} {failure.stage:<9} "
+                            f"{failure.source or '-'} {failure.item_id or '-'}: {failure.reason}"))  # fmt: skip
         return 0
-    failures = store.take_all()
-    raws = [f.payload["raw"] for f in failures if f.payload and "raw" in f.payload]
-    articles = [f.payload["article"] for f in failures if f.payload and "article" in f.payload]
-    if raws:
-        ingest_items.delay(raws)
-    if articles:
-        index_articles_task.delay(articles)
-    unreplayable = [f for f in failures if not f.payload]
-    store.record(unreplayable)
-    print(f"replaying {len(raws)} item(s) and {len(articles)} article(s); {len(unreplayable)} not replayable kept")
+    if args.action == "show":
+        if not args.id:
+            raise CliError("failures show needs a failure id (from `failures list`)")
+        found = store.get(args.id)
+        if found is None:
+            raise CliError(f"no failure {args.id}")
+        print(printable(found.model_dump_json(indent=2)))
+        return 0
+    # replay: in bounded batches per task; each batch leaves the store only once it was handed on, and a
+    # replayed item that fails again comes back under the same id.
+    sent: dict[str, int] = {}
+    kept = 0
+    batches: dict[str, list[tuple[str, Any]]] = {}
+
+    def flush(task: str) -> None:
+        chunk = batches.pop(task, [])
+        if chunk:
+            enqueue(task, [item for _, item in chunk])
+            store.remove([failure_id for failure_id, _ in chunk])
+            sent[task] = sent.get(task, 0) + len(chunk)
+
+    for failure in list(store.iter(where, newest_first=False)):
+        route = failure.replay
+        if route is None:
+            kept += 1
+            continue
+        task, item = route
+        batches.setdefault(task, []).append((failure.id, item))
+        if len(batches[task]) >= settings.replay_batch_size:
+            flush(task)
+    for task in list(batches):
+        flush(task)
+    done = ", ".join(f"{n} to {task}" for task, n in sorted(sent.items())) or "nothing"
+    print(f"replayed {sum(sent.values())} item(s) in batches of at most {settings.replay_batch_size}: {done}; "
+          f"{kept} not replayable (kept)")  # fmt: skip
     return 0
 
 
@@ -301,16 +412,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--facets", action="store_true", help="also print counts by language, topic, entity, month")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("worker", help="run a Celery worker (extra arguments go to Celery after --)")
-    p.add_argument("--concurrency", type=int, default=1)
-    p.add_argument("--loglevel", default="INFO")
-    p.add_argument(
-        "--queues",
-        default="ingest,sources",
-        help="ingest (normalise, tag, index: CPU) and sources (polls, page fetches: I/O); "
-        "run them on separate workers to size each",
+    p = sub.add_parser(
+        "worker",
+        help="run Celery workers: by default one per queue (ingest: processes; sources: threads)",
+        description="Runs a worker for each queue asked for: `ingest` (normalise, dedup, tag, index: CPU, "
+        "prefork processes) and `sources` (feed polls, page fetches: I/O, many threads). Arguments after -- "
+        "go to every Celery worker.",
     )
-    p.add_argument("celery_args", nargs=argparse.REMAINDER)
+    p.add_argument("--concurrency", type=int, default=1, help="ingest processes (one per core is right)")
+    p.add_argument("--pool", default="prefork", help="ingest pool (Celery: prefork, threads, solo)")
+    p.add_argument("--fetch-concurrency", type=int, default=32, help="page/feed fetch threads")
+    p.add_argument("--fetch-pool", default="threads", help="sources pool (Celery: threads, prefork, solo)")
+    p.add_argument("--loglevel", default="INFO")
+    p.add_argument("--queues", default="ingest,sources", help="ingest, sources, or both (default)")
+    p.add_argument("celery_args", nargs=argparse.REMAINDER, help="after --: passed to Celery")
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("retag", help="re-tag stored articles tagged by older models (or matching --query)")
@@ -325,9 +440,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_api)
 
-    p = sub.add_parser("failures", help="list or replay the dead-letter store")
-    p.add_argument("action", choices=["list", "replay"])
+    p = sub.add_parser("failures", help="list, show or replay the dead-letter store")
+    p.add_argument("action", choices=["list", "show", "replay"])
+    p.add_argument("id", nargs="?", help="failure id (show)")
     p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--stage", help="only this stage (read, decode, normalise, fetch, feed, tag, index, ...)")
+    p.add_argument("--reason", help="only failures whose reason contains this text")
+    p.add_argument("--since", help="only failures since YYYY[-MM[-DD]] or an ISO timestamp")
     p.set_defaults(func=cmd_failures)
     __import__("worker.sources.cli", fromlist=["register"]).register(sub)  # `feeds`: worker/sources/cli.py
     return parser

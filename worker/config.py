@@ -24,7 +24,32 @@ class Settings(BaseSettings):
     index_replicas: int = Field(default=0, description="Replicas of a new concrete index.")
     bulk_batch_size: int = Field(default=200, description="Articles per bulk request.")
     max_document_bytes: int = Field(default=5_000_000, description="Largest plain-text document accepted.")
-    task_max_retries: int = Field(default=5, description="Retries of a task on transient errors.")
+    task_max_retries: int = Field(
+        default=5, description="Retries of a task on transient errors (exponential backoff with jitter)."
+    )
+    task_retry_backoff_max: int = Field(default=300, description="Longest pause between two retries, seconds.")
+    task_soft_time_limit: int = Field(
+        default=240, description="Seconds a batch may run before it is stopped and split in halves (poison isolation)."
+    )
+    task_time_limit: int = Field(
+        default=300, description="Seconds after which a batch's worker process is killed (and the batch split)."
+    )
+    task_max_deliveries: int = Field(
+        default=3,
+        description="Times a batch may be handed to a worker that then dies (killed, out of memory) before it "
+        "is split in halves or, alone, dead-lettered.",
+    )
+    broker_visibility_timeout: int = Field(
+        default=900,
+        description="Seconds after which a task taken by a worker that vanished is handed out again; must exceed "
+        "the time limit plus the longest retry pause.",
+    )
+    bulk_max_bytes: int = Field(default=20_000_000, description="Largest bulk request body, bytes.")
+    failures_max: int = Field(
+        default=100_000,
+        description="Dead letters kept; past it new ones are refused, counted and logged (never silently trimmed).",
+    )
+    replay_batch_size: int = Field(default=50, description="Items per task when `failures replay` resends them.")
     services_home: Path | None = Field(
         default=None,
         description="Where `newsworker services` keeps Elasticsearch, data and logs "

@@ -1,21 +1,44 @@
-"""The pipeline's stages composed: RawItems in, indexed Articles out, every failure kept with its reason."""
+"""The one composition of stages that every source goes through: RawItems in (documents, feed items,
+fetched pages, replays), indexed Articles out, every failure kept with its stage and reason.
+
+    normalise (text or page extraction) -> dedup (near-duplicate stories) -> tag -> index
+
+The stages are plain functions; the Redis (dedup) and Elasticsearch (index) edges are passed in, so
+`newsworker process` runs the same composition without them. One bad item is set aside as a Failure and
+never sinks its batch; errors that concern the whole batch (an outage, a time limit) pass through to the
+task, which retries, splits or dead-letters it.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
+import redis
+from billiard.exceptions import SoftTimeLimitExceeded
 from elasticsearch import Elasticsearch
 
 from worker.article import Article, RawItem
 from worker.config import Settings
+from worker.dedup import DedupIndex
 from worker.failures import Failure
 from worker.index.store import BulkResult, index_articles, stored_articles
 from worker.normalise import NormaliseError, normalise
+from worker.sources.pages import article_from_item
 from worker.tagging import tag_articles
 
 log = logging.getLogger(__name__)
+
+# Raised into running code by the worker when a batch is over its time: it concerns the whole batch, so no
+# per-item isolation may swallow it.
+BATCH_ABORTS: tuple[type[BaseException], ...] = (SoftTimeLimitExceeded,)
+# Errors of the Redis edge: the batch is retried, items are not blamed.
+EDGE_ERRORS: tuple[type[BaseException], ...] = (redis.ConnectionError, redis.TimeoutError)
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass
@@ -24,25 +47,80 @@ class Processed:
     failures: list[Failure] = field(default_factory=list)
 
 
-def normalise_items(items: Sequence[RawItem]) -> Processed:
-    """Normalise each item on its own: one bad item is recorded, never fatal to the batch."""
-    out = Processed()
+@dataclass
+class Ingested:
+    """What a batch became: counts for the stats and the CLI, failures for the dead-letter store."""
+
+    result: BulkResult = field(default_factory=BulkResult)
+    failures: list[Failure] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {"indexed": len(self.result.indexed), "unchanged": len(self.result.unchanged),
+                "failed": len(self.failures)}  # fmt: skip
+
+
+def raw_failure(stage: str, reason: str, raw: RawItem) -> Failure:
+    """A RawItem set aside: replayed through the whole pipeline (or, for a page, its fetch)."""
+    if stage == "fetch":
+        item = raw.model_copy(update={"html": None, "final_url": None, "fetch_error": None})
+        return Failure(stage=stage, reason=reason, source=raw.source, item_id=raw.url,
+                       payload={"fetch": item.model_dump(mode="json")})  # fmt: skip
+    return Failure(stage=stage, reason=reason, source=raw.source, item_id=raw.url or raw.document_path,
+                   payload={"raw": raw.model_dump(mode="json")})  # fmt: skip
+
+
+def article_failure(stage: str, reason: str, article: Article) -> Failure:
+    """An Article set aside after normalisation: replayed by indexing it as it is."""
+    return Failure(stage=stage, reason=reason, item_id=article.id, source=article.source,
+                   payload={"article": article.model_dump(mode="json")})  # fmt: skip
+
+
+def describe(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, NormaliseError) else f"{type(exc).__name__}: {exc}"
+
+
+def each_isolated(
+    items: Sequence[T], stage: str, run: Callable[[T], R], fail: Callable[[str, str, T], Failure]
+) -> tuple[list[R], list[Failure]]:
+    """`run` on every item; an item that raises becomes a Failure, the batch goes on."""
+    done: list[R] = []
+    failures: list[Failure] = []
     for item in items:
         try:
-            out.articles.append(normalise(item))
+            done.append(run(item))
+        except BATCH_ABORTS + EDGE_ERRORS:
+            raise
         except Exception as exc:  # one bad item (or a bug it triggers) must not sink the batch
-            reason = str(exc) if isinstance(exc, NormaliseError) else f"{type(exc).__name__}: {exc}"
             if not isinstance(exc, NormaliseError):
-                log.exception("normalising an item from %s failed", item.source)
-            out.failures.append(
-                Failure(
-                    stage="normalise",
-                    reason=reason,
-                    source=item.source,
-                    payload={"raw": item.model_dump(mode="json")},
-                )
-            )
-    return out
+                log.exception("%s failed on an item", stage)
+            failures.append(fail(stage, describe(exc), item))
+    return done, failures
+
+
+def to_article(raw: RawItem, settings: Settings) -> Article:
+    """Normalise one item: a document's or feed item's text, or a fetched page's extracted text."""
+    if raw.kind == "document":
+        return normalise(raw)
+    return article_from_item(raw, page_html=raw.html, final_url=raw.final_url, page_error=raw.fetch_error,
+                             min_words=settings.page_min_words)  # fmt: skip
+
+
+def normalise_items(items: Sequence[RawItem], settings: Settings) -> Processed:
+    def fail(stage: str, reason: str, raw: RawItem) -> Failure:
+        if raw.fetch_error:  # nothing to fall back on: the fetch is what failed, say so
+            return raw_failure("fetch", f"{raw.fetch_error} (and no feed text to use instead)", raw)
+        return raw_failure(stage, reason, raw)
+
+    articles, failures = each_isolated(items, "normalise", lambda raw: to_article(raw, settings), fail)
+    return Processed(articles, failures)
+
+
+def group_duplicates(articles: Sequence[Article], index: DedupIndex | None) -> Processed:
+    """Each article's dup_group and first_seen from the near-duplicate index (all sources alike)."""
+    if index is None:
+        return Processed(list(articles))
+    grouped, failures = each_isolated(articles, "dedup", index.assign, article_failure)
+    return Processed(grouped, failures)
 
 
 def tag_isolating(articles: list[Article]) -> Processed:
@@ -51,30 +129,21 @@ def tag_isolating(articles: list[Article]) -> Processed:
         return Processed()
     try:
         return Processed(articles=tag_articles(articles))
+    except BATCH_ABORTS:
+        raise
     except Exception:
         log.exception("tagging a batch of %d failed; retrying one by one", len(articles))
-    out = Processed()
-    for article in articles:
-        try:
-            out.articles += tag_articles([article])
-        except Exception as exc:
-            out.failures.append(
-                Failure(
-                    stage="tag",
-                    reason=f"{type(exc).__name__}: {exc}",
-                    item_id=article.id,
-                    source=article.source,
-                    payload={"article": article.model_dump(mode="json")},
-                )
-            )
-    return out
+    tagged, failures = each_isolated(articles, "tag", lambda a: tag_articles([a])[0], article_failure)
+    return Processed(tagged, failures)
 
 
-def process_items(items: Sequence[RawItem]) -> Processed:
-    """Normalise and tag (no I/O): what `newsworker process` prints and what workers index."""
-    normalised = normalise_items(items)
-    tagged = tag_isolating(normalised.articles)
-    return Processed(articles=tagged.articles, failures=normalised.failures + tagged.failures)
+def process_items(items: Sequence[RawItem], settings: Settings, *, dedup: DedupIndex | None = None) -> Processed:
+    """Normalise, group duplicates (when an index is given) and tag: what `newsworker process` prints and
+    what workers index."""
+    normalised = normalise_items(items, settings)
+    grouped = group_duplicates(normalised.articles, dedup)
+    tagged = tag_isolating(grouped.articles)
+    return Processed(tagged.articles, normalised.failures + grouped.failures + tagged.failures)
 
 
 def fetch_articles(es: Elasticsearch, settings: Settings, ids: list[str]) -> tuple[list[Article], list[Failure]]:
@@ -84,31 +153,39 @@ def fetch_articles(es: Elasticsearch, settings: Settings, ids: list[str]) -> tup
         try:
             articles.append(Article.model_validate(source))
         except ValueError as exc:
-            failures.append(Failure(stage="decode", reason=str(exc).splitlines()[0], item_id=article_id))
+            failures.append(Failure(stage="decode", reason=str(exc).splitlines()[0], item_id=article_id,
+                                    payload={"retag": article_id}))  # fmt: skip
     return articles, failures
 
 
 def store_articles(
     es: Elasticsearch, settings: Settings, articles: list[Article], *, force: bool = False
-) -> tuple[BulkResult, list[Failure]]:
-    """Bulk-write in batches; per-document rejections become failures carrying the article for replay."""
-    total = BulkResult()
-    failures: list[Failure] = []
+) -> Ingested:
+    """Bulk-write (bounded by count and bytes); per-document rejections become failures carrying the
+    article for replay. A whole-request error propagates (the task retries it)."""
+    result = index_articles(es, settings, articles, force=force)
     by_id = {a.id: a for a in articles}
-    for start in range(0, len(articles), settings.bulk_batch_size):
-        result = index_articles(es, settings, articles[start : start + settings.bulk_batch_size], force=force)
-        total.indexed += result.indexed
-        total.unchanged += result.unchanged
-        total.failed += result.failed
-        for article_id, reason in result.failed:
-            article = by_id[article_id]
-            failures.append(
-                Failure(
-                    stage="index",
-                    reason=reason,
-                    item_id=article_id,
-                    source=article.source,
-                    payload={"article": article.model_dump(mode="json")},
-                )
-            )
-    return total, failures
+    failures = [article_failure("index", reason, by_id[article_id]) for article_id, reason in result.failed]
+    return Ingested(result, failures)
+
+
+def ingest(
+    items: Sequence[RawItem], *, es: Elasticsearch, settings: Settings, dedup: DedupIndex | None
+) -> Ingested:
+    """The whole route of a batch of RawItems: process, then index."""
+    processed = process_items(items, settings, dedup=dedup)
+    stored = store_articles(es, settings, processed.articles)
+    return Ingested(stored.result, processed.failures + stored.failures)
+
+
+def decode(payloads: Sequence[Any], model: type[T], replay_key: str) -> tuple[list[T], list[Failure]]:
+    """Records from task payloads; one that does not validate is a recorded failure, not an exception."""
+    records: list[T] = []
+    failures: list[Failure] = []
+    for payload in payloads:
+        try:
+            records.append(model.model_validate(payload))  # type: ignore[attr-defined]
+        except ValueError as exc:
+            reason = str(exc).splitlines()[0]
+            failures.append(Failure(stage="decode", reason=reason, payload={replay_key: payload}))
+    return records, failures

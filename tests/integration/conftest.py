@@ -55,12 +55,12 @@ def es(settings: Settings, redis_client: redis.Redis) -> Iterator[Elasticsearch]
 @pytest.fixture(scope="session")
 def celery_worker(es: Elasticsearch, settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """A real worker process on the real broker, as in production (one process, solo pool)."""
-    from worker.tasks import app
+    from worker.app import app
 
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "worker.tasks", "worker", "--pool", "solo",
+            [sys.executable, "-m", "celery", "-A", "worker.app", "worker", "--pool", "solo",
              "--queues", "ingest,sources", "--loglevel", "INFO", "--hostname", f"test-{os.getpid()}@%h"],
             # The worker may fetch pages from the tests' own loopback server (refused by default: SSRF).
             cwd=REPO, env={**os.environ, "NEWSWORKER_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8"},

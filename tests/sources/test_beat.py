@@ -34,7 +34,7 @@ def test_two_beats_one_scheduler(redis_client: redis.Redis, tmp_path: Path) -> N
         with log.open("w") as out:
             procs.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "celery", "-A", "worker.sources.tasks", "beat", "-S",
+                    [sys.executable, "-m", "celery", "-A", "worker.app", "beat", "-S",
                      "redbeat.RedBeatScheduler", "--loglevel", "INFO", "-s", str(tmp_path / f"schedule{i}")],
                     cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
                 )

@@ -98,7 +98,7 @@ def test_feeds_to_index_with_provenance_and_dup_groups(
     log = tmp_path / "worker.log"
     with log.open("w") as out:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "worker.sources.tasks", "worker", "--pool", "threads",
+            [sys.executable, "-m", "celery", "-A", "worker.app", "worker", "--pool", "threads",
              "--concurrency", "2", "-Q", "ingest,sources", "--loglevel", "INFO",
              "--hostname", f"src-{uuid.uuid4().hex[:6]}@%h"],
             cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,

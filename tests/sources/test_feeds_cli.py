@@ -51,7 +51,7 @@ def test_add_discovers_list_show_disable_remove(server: LocalServer, redis_clien
     assert dry.returncode == 0 and '"text_source": "feed"' in dry.stdout and '"date_source": "feed"' in dry.stdout
     assert "last_poll" not in run("show", server.url("/feed.xml")).stdout  # a dry run remembers nothing
     queued = run("poll", server.url("/feed.xml"))
-    assert "queued 4 item(s) on 'sources'" in queued.stdout
+    assert "queued 4 item(s) for page fetching" in queued.stdout
     broker = redis.Redis.from_url(BROKER_URL)
     assert broker.llen("sources") == 1
     broker.flushdb()

@@ -112,15 +112,3 @@ def test_extractor_date_used_when_no_tag_and_no_feed_date() -> None:
     assert article.published_precision == "day"
     with_feed = article_from_item(item(url="https://x.example/story"), page_html=html, now=NOW)
     assert with_feed.date_source == "feed"  # the feed's explicit date beats the extractor's reading
-
-
-def test_fetched_page_message_round_trip_compresses_html() -> None:
-    from worker.sources.poll import FetchedPage
-
-    html = page("article_full.html")
-    original = item()
-    message = FetchedPage(original, html, URL).to_message()
-    assert len(str(message["html_z"])) < len(html)  # base64 of zlib: smaller even for a small page
-    back = FetchedPage.from_message(message)
-    assert back.html == html and back.final_url == URL and back.error is None
-    assert back.item.model_dump(mode="json") == original.model_dump(mode="json")

@@ -13,9 +13,10 @@ from source_server import LocalServer, Reply, Request, data
 from sources_support import make_settings, sources_redis_url
 
 from worker.config import Settings
+from worker.pipeline import normalise_items
 from worker.sources.cli import cmd_list, cmd_show
 from worker.sources.http import PoliteClient
-from worker.sources.poll import fetch_items, poll_feed_once
+from worker.sources.poll import fetch_pages, poll_feed_once
 from worker.sources.registry import FeedDeclaration, FeedRegistry
 
 NOW = datetime.now(UTC)
@@ -207,7 +208,8 @@ def test_items_become_articles_from_pages_with_feed_fallback(server: LocalServer
     url = server.url("/feed")
     env.add(url)
     report = env.poll(url)
-    result = fetch_items(report.items, client=env.client, settings=env.settings)
+    fetched = fetch_pages(report.items, client=env.client)
+    result = normalise_items(fetched.items, env.settings)
     by_title = {a.metadata.get("feed_url", a.url): a for a in result.articles}
     full = by_title[server.url("/full")]
     assert full.text_source == "page" and full.date_source == "page-jsonld"

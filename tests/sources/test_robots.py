@@ -7,8 +7,9 @@ from source_server import LocalServer, Reply
 from sources_support import make_settings
 
 from worker.article import RawItem
+from worker.pipeline import normalise_items
 from worker.sources.http import PoliteClient
-from worker.sources.poll import fetch_items
+from worker.sources.poll import fetch_pages
 from worker.sources.robots import RobotsCache, robots_allows, robots_delay
 from worker.sources.urls import budget_key
 
@@ -33,7 +34,8 @@ def test_disallowed_page_falls_back_to_feed_text_and_delay_slows_budget(
     client = PoliteClient(settings, redis_client)
     robots = RobotsCache(redis_client, client)
     item = RawItem(kind="feed", source="s", url=server.url("/private/story"), title="T", text="Feed text here.")
-    result = fetch_items([item, item], client=client, settings=settings, robots=robots)
+    fetched = fetch_pages([item, item], client=client, robots=robots)
+    result = normalise_items(fetched.items, settings)
     assert [a.metadata["page_fallback"] for a in result.articles] == ["page fetch failed: disallowed by robots.txt"] * 2
     assert [r.path for r in server.log] == ["/robots.txt"]  # asked once, cached
     assert client.budget.rate(budget_key(server.base)) == 1.0

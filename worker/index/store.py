@@ -28,6 +28,15 @@ class IndexNotReadyError(RuntimeError):
     """The aliases are missing: run `newsworker index setup` (workers also do it on start)."""
 
 
+# Statuses of a whole bulk request that mean "not now": overloaded, or a new index whose shards are not active.
+TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
+REQUEST_TOO_LARGE = 413
+
+
+class TransientIndexError(RuntimeError):
+    """Elasticsearch answered "not now" (429/5xx) to a whole request: retry the batch later."""
+
+
 @dataclass
 class BulkResult:
     indexed: list[str] = field(default_factory=list)
@@ -163,6 +172,10 @@ def existing_revisions(es: Elasticsearch, settings: Settings, ids: list[str]) ->
         )
     except elasticsearch.NotFoundError as exc:
         raise IndexNotReadyError(f"alias {settings.read_alias} missing: run `newsworker index setup`") from exc
+    except elasticsearch.ApiError as exc:
+        if exc.meta.status in TRANSIENT_STATUSES:
+            raise TransientIndexError(f"Elasticsearch answered {exc.meta.status}: {exc}") from exc
+        raise
     found: dict[str, dict[str, Any]] = {}
     for hit in response["hits"]["hits"]:
         found[hit["_id"]] = {
@@ -224,15 +237,69 @@ def document(article: Article, *, revision: str, first_seen: str | None) -> dict
     return doc
 
 
+def _serialise(operation: dict[str, Any]) -> str:
+    return json.dumps(operation, ensure_ascii=False, separators=(",", ":"))
+
+
+BulkLine = tuple[str, str, str]  # (id, action line, document line)
+
+
+def bulk_chunks(lines: list[BulkLine], *, max_docs: int, max_bytes: int) -> Iterator[list[BulkLine]]:
+    """(id, action line, document line) grouped into requests of at most max_docs documents and max_bytes
+    bytes; a document larger than max_bytes goes alone (Elasticsearch judges it)."""
+    chunk: list[BulkLine] = []
+    size = 0
+    for entry in lines:
+        entry_bytes = len(entry[1].encode()) + len(entry[2].encode()) + 2
+        if chunk and (len(chunk) >= max_docs or size + entry_bytes > max_bytes):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(entry)
+        size += entry_bytes
+    if chunk:
+        yield chunk
+
+
+def _send_bulk(es: Elasticsearch, chunk: list[BulkLine], result: BulkResult) -> None:
+    """One bulk request; a 413 (request too large) is split in halves until each piece fits, and a single
+    document that is still too large fails alone with the reason."""
+    try:
+        # Lines go pre-serialised (the sizes above were measured on them); the client passes strings through.
+        lines: list[Any] = [line for _, action, doc in chunk for line in (action, doc)]
+        response = es.bulk(operations=lines)
+    except elasticsearch.ApiError as exc:
+        if exc.meta.status == REQUEST_TOO_LARGE:
+            if len(chunk) == 1:
+                result.failed.append((chunk[0][0], f"document too large for a bulk request (HTTP 413): {exc}"))
+                return
+            middle = len(chunk) // 2
+            _send_bulk(es, chunk[:middle], result)
+            _send_bulk(es, chunk[middle:], result)
+            return
+        if exc.meta.status in TRANSIENT_STATUSES:
+            raise TransientIndexError(f"Elasticsearch answered {exc.meta.status}: {exc}") from exc
+        raise
+    for item in response["items"]:
+        outcome = item["index"]
+        if outcome.get("error"):
+            error = outcome["error"]
+            result.failed.append((outcome["_id"], f"{error.get('type')}: {error.get('reason')}"))
+        elif outcome.get("status") in TRANSIENT_STATUSES:
+            raise TransientIndexError(f"Elasticsearch answered {outcome.get('status')} for {outcome['_id']}")
+        else:
+            result.indexed.append(outcome["_id"])
+
+
 def index_articles(
     es: Elasticsearch, settings: Settings, articles: list[Article], *, force: bool = False
 ) -> BulkResult:
     """Write a batch idempotently: same id -> same document; an unchanged article is not rewritten
-    unless `force` (re-tagging rewrites whatever the stored revision says)."""
+    unless `force` (re-tagging rewrites whatever the stored revision says). Requests are bounded by
+    bulk_batch_size documents and bulk_max_bytes bytes."""
     result = BulkResult()
     latest: dict[str, Article] = {a.id: a for a in articles}  # a batch may carry the same article twice
     existing = existing_revisions(es, settings, list(latest))
-    operations: list[dict[str, Any]] = []
+    lines: list[BulkLine] = []
     for article_id, article in latest.items():
         stored = existing.get(article_id)
         revision = revision_hash(article)
@@ -240,18 +307,10 @@ def index_articles(
             result.unchanged.append(article_id)
             continue
         target = stored["index"] if stored else settings.write_alias
-        operations.append({"index": {"_index": target, "_id": article_id}})
-        operations.append(document(article, revision=revision, first_seen=stored["first_seen"] if stored else None))
-    if not operations:
-        return result
-    response = es.bulk(operations=operations)
-    for item in response["items"]:
-        outcome = item["index"]
-        if outcome.get("error"):
-            error = outcome["error"]
-            result.failed.append((outcome["_id"], f"{error.get('type')}: {error.get('reason')}"))
-        else:
-            result.indexed.append(outcome["_id"])
+        doc = document(article, revision=revision, first_seen=stored["first_seen"] if stored else None)
+        lines.append((article_id, _serialise({"index": {"_index": target, "_id": article_id}}), _serialise(doc)))
+    for chunk in bulk_chunks(lines, max_docs=settings.bulk_batch_size, max_bytes=settings.bulk_max_bytes):
+        _send_bulk(es, chunk, result)
     return result
 
 
@@ -267,7 +326,7 @@ def index_status(es: Elasticsearch, settings: Settings) -> dict[str, Any]:
     health = es.cluster.health()
     return {
         "server_version": server_version(es),
-        "client_version": ".".join(str(p) for p in elasticsearch.__versionstr__.split(".")),
+        "client_version": elasticsearch.__versionstr__,
         "cluster_status": health["status"],
         "read_alias": settings.read_alias,
         "write_alias": settings.write_alias,

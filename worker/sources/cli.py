@@ -13,6 +13,7 @@ from typing import Any
 
 import redis
 
+from worker.article import RawItem
 from worker.config import Settings, get_settings
 
 
@@ -179,13 +180,30 @@ def cmd_enable(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def dry_run_line(item: RawItem, settings: Settings) -> dict[str, Any]:
+    """What a fetched item would become, without the pipeline's later stages (nothing is stored)."""
+    from worker.sources.pages import article_from_item
+
+    line: dict[str, Any] = {"url": item.url, "fetch_error": item.fetch_error}
+    try:
+        article = article_from_item(item, page_html=item.html, final_url=item.final_url, page_error=item.fetch_error,
+                                    min_words=settings.page_min_words)  # fmt: skip
+    except ValueError as exc:
+        return {**line, "error": str(exc)}
+    published = article.model_dump(mode="json")["published_at"]
+    return {**line, "id": article.id, "url": article.url, "title": article.title,
+            "text_source": article.text_source, "date_source": article.date_source,
+            "published_at": published, "words": article.word_count}  # fmt: skip
+
+
 def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
     """Poll one feed now, in this process; its new items are queued for the workers (or printed)."""
     from worker.sources.http import PoliteClient
-    from worker.sources.poll import fetch_items, poll_feed_once
+    from worker.sources.poll import fetch_pages, poll_feed_once
 
     registry = _registry(settings)
-    if registry.get(args.url) is None:
+    state = registry.get(args.url)
+    if state is None:
         print(f"no such feed: {args.url} (add it first)", file=sys.stderr)
         return 1
     client = PoliteClient(settings, registry.client)
@@ -196,33 +214,21 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(report.as_dict()))
         for reason in report.rejected:
             print(f"rejected: {reason}", file=sys.stderr)
+        # The feed's own page setting, unless --no-pages says otherwise.
+        pages = not args.no_pages and (settings.fetch_pages if state.fetch_pages is None else state.fetch_pages)
         if args.dry_run:
             from worker.sources.robots import RobotsCache
 
             robots = RobotsCache(registry.client, client) if settings.obey_robots else None
-            result = fetch_items(
-                report.items, client=client, settings=settings, fetch_pages=not args.no_pages, robots=robots
-            )
-            for article in result.articles:
-                print(
-                    json.dumps(
-                        {
-                            "id": article.id, "url": article.url, "title": article.title,
-                            "text_source": article.text_source, "date_source": article.date_source,
-                            "published_at": article.model_dump(mode="json")["published_at"],
-                            "words": article.word_count,
-                        },
-                        ensure_ascii=False,
-                    )
-                )  # fmt: skip
-            for failure in result.failures:
-                print(f"error: {failure.reason}", file=sys.stderr)
+            fetched = fetch_pages(report.items, client=client, fetch=pages, robots=robots)
+            for item in fetched.items:
+                print(json.dumps(dry_run_line(item, settings), ensure_ascii=False))
         elif report.items:
-            from worker.sources.tasks import QUEUE, fetch_items_task
+            from worker.app import FETCH_PAGES, INGEST_ITEMS, enqueue
 
             payloads = [i.model_dump(mode="json") for i in report.items]
-            fetch_items_task.apply_async(args=[payloads, not args.no_pages], queue=QUEUE)
-            print(f"queued {len(payloads)} item(s) on '{QUEUE}'")
+            enqueue(FETCH_PAGES if pages else INGEST_ITEMS, payloads)
+            print(f"queued {len(payloads)} item(s) {'for page fetching' if pages else 'for the pipeline'}")
             registry.mark_seen(report.versions)
     finally:
         client.close()
@@ -231,7 +237,7 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     """Celery beat with the RedBeat scheduler: a second one started waits for the first one's lock."""
-    argv = [sys.executable, "-m", "celery", "-A", "worker.sources.tasks", "beat",
+    argv = [sys.executable, "-m", "celery", "-A", "worker.app", "beat",
             "-S", "redbeat.RedBeatScheduler", "--loglevel", args.loglevel]  # fmt: skip
     os.execv(sys.executable, argv)
     return 0  # pragma: no cover

@@ -4,22 +4,17 @@ the Celery tasks in `worker.sources.tasks` only call these.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import logging
-import zlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
 
-from worker.article import Article, RawItem
+from worker.article import RawItem
 from worker.config import Settings
 from worker.dates import DateParseError, parse_date
-from worker.failures import Failure
-from worker.normalise import NormaliseError, article_id, content_hash
+from worker.normalise import article_id, content_hash
 from worker.sources.feeds import FeedError, ParsedFeed, feed_item_key, item_version, parse_feed
 from worker.sources.http import FetchError, HostBusyError, HTTPStatusError, PoliteClient, RetryLaterError
-from worker.sources.pages import article_from_item
 from worker.sources.registry import FeedRegistry
 from worker.sources.robots import RobotsCache
 from worker.sources.schedule import (
@@ -193,37 +188,11 @@ def poll_feed_once(
 
 
 @dataclass
-class ItemsResult:
-    articles: list[Article] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
-    deferred: list[RawItem] = field(default_factory=list)
-    retry_after: float = 0.0
-
-
-@dataclass(frozen=True)
-class FetchedPage:
-    """A feed item and what fetching its page gave: the HTML, or why there is none."""
-
-    item: RawItem
-    html: str | None = None
-    final_url: str | None = None
-    error: str | None = None
-
-    def to_message(self) -> dict[str, object]:
-        """JSON for the broker; the HTML zlib-compressed (pages are large, and compress to about a fifth)."""
-        html = base64.b64encode(zlib.compress(self.html.encode("utf-8"), 6)).decode() if self.html else None
-        return {"item": self.item.model_dump(mode="json"), "html_z": html, "final_url": self.final_url,
-                "error": self.error}  # fmt: skip
-
-    @classmethod
-    def from_message(cls, data: dict[str, Any]) -> FetchedPage:
-        html = zlib.decompress(base64.b64decode(data["html_z"])).decode("utf-8") if data.get("html_z") else None
-        return cls(RawItem.model_validate(data["item"]), html, data.get("final_url"), data.get("error"))
-
-
-@dataclass
 class FetchedPages:
-    pages: list[FetchedPage] = field(default_factory=list)
+    """Items with their page attached (`html`, `final_url`) or the reason there is none (`fetch_error`),
+    and the items left for later because their host's budget is spent."""
+
+    items: list[RawItem] = field(default_factory=list)
     deferred: list[RawItem] = field(default_factory=list)
     retry_after: float = 0.0
 
@@ -235,13 +204,13 @@ def fetch_pages(
     fetch: bool = True,
     robots: RobotsCache | None = None,
 ) -> FetchedPages:
-    """Each item's page through the host budget (I/O only: extraction happens elsewhere, so fetch threads
-    never wait for the interpreter behind a CPU-heavy extraction and send late). Items whose host is busy
-    for longer than host_max_wait are handed back as `deferred`."""
+    """Each item's page through the host budget (I/O only: extraction happens in the pipeline, so fetch
+    threads never wait for the interpreter behind a CPU-heavy extraction and send late). Items whose host
+    is busy for longer than host_max_wait are handed back as `deferred`."""
     out = FetchedPages()
     for position, item in enumerate(items):
         if not (fetch and client is not None and item.url):
-            out.pages.append(FetchedPage(item))
+            out.items.append(item)
             continue
         try:
             if robots is not None and not robots.allowed(item.url):
@@ -249,54 +218,13 @@ def fetch_pages(
             result = client.fetch(item.url, kind="page")
             content_type = result.content_type
             if content_type and "html" not in content_type and "xml" not in content_type:
-                out.pages.append(FetchedPage(item, error=f"page is {content_type}, not HTML"))
+                out.items.append(item.model_copy(update={"fetch_error": f"page is {content_type}, not HTML"}))
             else:
-                out.pages.append(FetchedPage(item, result.text("page"), result.final_url))
+                out.items.append(item.model_copy(update={"html": result.text("page"), "final_url": result.final_url}))
         except RetryLaterError as exc:
             out.deferred = items[position:]
             out.retry_after = exc.retry_after
             break
         except FetchError as exc:
-            out.pages.append(FetchedPage(item, error=f"page fetch failed: {exc.reason}"))
+            out.items.append(item.model_copy(update={"fetch_error": f"page fetch failed: {exc.reason}"}))
     return out
-
-
-def build_articles(pages: list[FetchedPage], settings: Settings) -> ItemsResult:
-    """Articles from fetched pages (extraction, dates, canonical URL), the feed's text where the page fails."""
-    out = ItemsResult()
-    for page in pages:
-        try:
-            out.articles.append(
-                article_from_item(
-                    page.item, page_html=page.html, final_url=page.final_url, page_error=page.error,
-                    min_words=settings.page_min_words,
-                )
-            )  # fmt: skip
-        except NormaliseError as exc:
-            out.failures.append(
-                Failure(
-                    stage="normalise",
-                    reason=str(exc),
-                    source=page.item.source,
-                    payload={"raw": page.item.model_dump(mode="json")},
-                )
-            )
-    return out
-
-
-def fetch_items(
-    items: list[RawItem],
-    *,
-    client: PoliteClient | None,
-    settings: Settings,
-    fetch_pages: bool = True,
-    robots: RobotsCache | None = None,
-) -> ItemsResult:
-    """fetch_pages then build_articles, in one process (the CLI's dry run, tests)."""
-    fetched = _fetch_pages(items, client=client, fetch=fetch_pages, robots=robots)  # the argument shadows it
-    result = build_articles(fetched.pages, settings)
-    result.deferred, result.retry_after = fetched.deferred, fetched.retry_after
-    return result
-
-
-_fetch_pages = fetch_pages

@@ -1,0 +1,284 @@
+"""The Celery app, configured once: queues and routes, beat, delivery guarantees, the base batch task, and
+the clients every task shares (created lazily per process, dropped after a fork).
+
+Task modules (`worker.tasks`, `worker.sources.tasks`) only declare tasks on this app; nothing here
+imports them, and importing them changes no configuration.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import elasticsearch
+import redis
+from celery import Celery, Task
+from celery.exceptions import Retry, SoftTimeLimitExceeded, TimeLimitExceeded
+from celery.signals import worker_process_init
+from elasticsearch import Elasticsearch
+
+from worker.config import Settings, get_settings
+from worker.dedup import DedupIndex
+from worker.failures import Failure, FailureStore
+from worker.index.store import TransientIndexError, connect, setup_index
+from worker.sources.http import PoliteClient
+from worker.sources.registry import FeedRegistry
+from worker.stats import IngestStats
+
+log = logging.getLogger(__name__)
+
+# Queues: CPU work (normalise, dedup, tag, index) and I/O work (feed polls, page fetches) are sized apart.
+QUEUE_INGEST = "ingest"
+QUEUE_SOURCES = "sources"
+QUEUES = (QUEUE_INGEST, QUEUE_SOURCES)
+
+# Task names, so a producer can enqueue without importing the module that defines the task.
+INGEST_ITEMS = "newsworker.ingest_items"
+INDEX_ARTICLES = "newsworker.index_articles"
+RETAG = "newsworker.retag"
+DISPATCH_DUE = "newsworker.sources.dispatch_due"
+POLL_FEED = "newsworker.sources.poll_feed"
+FETCH_PAGES = "newsworker.sources.fetch_pages"
+
+# Errors that mean "not now": the cluster or Redis is down, overloaded or slow. Retried with backoff;
+# anything else is a bug or bad data, handled by splitting the batch (see BatchTask.on_failure).
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+    elasticsearch.ConnectionError,
+    elasticsearch.ConnectionTimeout,
+    TransientIndexError,
+    redis.ConnectionError,
+    redis.TimeoutError,
+)
+
+
+def make_app(settings: Settings) -> Celery:
+    celery_app = Celery(
+        "newsworker",
+        broker=settings.broker_url,
+        backend=settings.result_backend,
+        include=["worker.tasks", "worker.sources.tasks"],
+    )
+    celery_app.conf.update(
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        task_default_queue=QUEUE_INGEST,
+        task_routes={"newsworker.sources.*": {"queue": QUEUE_SOURCES}},
+        result_expires=24 * 3600,
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+        # Delivery, chosen together so that no batch is acknowledged without its items being indexed or
+        # dead-lettered:
+        # - a task is acknowledged after it ran (acks_late), so a worker that dies mid-batch loses nothing;
+        #   writes are idempotent, so running it twice is harmless;
+        # - a child process that dies (killed, out of memory) hands its message back (reject_on_worker_lost);
+        #   BatchTask counts deliveries so a batch that kills its worker every time is split, not looped;
+        # - a failed or timed-out task is acknowledged (acks_on_failure_or_timeout) only after
+        #   BatchTask.on_failure has re-enqueued its halves or dead-lettered its items, which Celery runs
+        #   for exceptions, soft and hard time limits alike;
+        # - the soft limit stops a batch in the task (and it is split); the hard limit kills a child that
+        #   ignores it; the visibility timeout, after which a vanished worker's task is handed out again,
+        #   exceeds the hard limit plus the longest retry pause, so no running task is handed out twice.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_acks_on_failure_or_timeout=True,
+        worker_prefetch_multiplier=1,
+        task_soft_time_limit=settings.task_soft_time_limit,
+        task_time_limit=settings.task_time_limit,
+        broker_transport_options={"visibility_timeout": settings.broker_visibility_timeout},
+        # Feed polling: exactly one beat holds the RedBeat lock; due feeds are claimed atomically.
+        beat_schedule={
+            "newsworker-dispatch-due-feeds": {
+                "task": DISPATCH_DUE,
+                "schedule": settings.poll_dispatch_every,
+                "options": {"queue": QUEUE_SOURCES, "expires": settings.poll_dispatch_every * 2},
+            },
+        },
+        redbeat_redis_url=settings.redis_url,
+        redbeat_key_prefix=f"{settings.index_prefix}:redbeat",
+        # A beat that dies frees the lock after this long; another one then takes over.
+        redbeat_lock_timeout=max(60, int(settings.poll_dispatch_every * 5)),
+    )
+    if settings.broker_visibility_timeout <= settings.task_time_limit + settings.task_retry_backoff_max:
+        log.warning(
+            "broker_visibility_timeout (%s s) should exceed task_time_limit + task_retry_backoff_max (%s s): "
+            "a long task could be handed out twice",
+            settings.broker_visibility_timeout,
+            settings.task_time_limit + settings.task_retry_backoff_max,
+        )
+    return celery_app
+
+
+# --- clients: one per process, created on first use, dropped after a fork (sockets must not be shared)
+
+
+@lru_cache(maxsize=1)
+def es_client() -> Elasticsearch:
+    settings = get_settings()
+    es = connect(settings)
+    setup_index(es, settings)
+    return es
+
+
+@lru_cache(maxsize=1)
+def redis_client() -> redis.Redis:
+    return redis.Redis.from_url(get_settings().redis_url)
+
+
+@lru_cache(maxsize=1)
+def failure_store() -> FailureStore:
+    settings = get_settings()
+    return FailureStore(redis_client(), settings.failures_key, max_failures=settings.failures_max)
+
+
+@lru_cache(maxsize=1)
+def ingest_stats() -> IngestStats:
+    return IngestStats(redis_client(), get_settings().index_prefix)
+
+
+@lru_cache(maxsize=1)
+def dedup_index() -> DedupIndex:
+    settings = get_settings()
+    return DedupIndex(redis_client(), threshold=settings.dedup_threshold, window_days=settings.dedup_window_days)
+
+
+@lru_cache(maxsize=1)
+def feed_registry() -> FeedRegistry:
+    return FeedRegistry(redis_client(), get_settings())
+
+
+@lru_cache(maxsize=1)
+def http_client() -> PoliteClient:
+    return PoliteClient(get_settings(), redis_client())
+
+
+CLIENTS: tuple[Any, ...] = (es_client, redis_client, failure_store, ingest_stats, dedup_index, feed_registry,
+                            http_client)  # fmt: skip
+
+
+@worker_process_init.connect
+def _reset_clients(**_: Any) -> None:
+    for cached in CLIENTS:
+        cached.cache_clear()
+
+
+# --- the base task of every batch task
+
+
+def batch_halves(items: Sequence[Any]) -> list[list[Any]]:
+    middle = len(items) // 2
+    return [list(items[:middle]), list(items[middle:])]
+
+
+def failure_reason(exc: BaseException, *, retries: int, limits: tuple[int, int]) -> str:
+    """A sentence for a person reading `failures list`."""
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return f"time limit exceeded ({limits[0]} s) on this item alone"
+    if isinstance(exc, TimeLimitExceeded):
+        return f"hard time limit exceeded ({limits[1]} s): worker process killed on this item alone"
+    if isinstance(exc, TRANSIENT_ERRORS):
+        return f"gave up after {retries} retries: {type(exc).__name__}: {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+class BatchTask(Task):
+    """A task whose first argument is a list of items (payloads) and that never loses one.
+
+    Transient errors are retried by Celery (`autoretry_for`, exponential backoff with full jitter, at most
+    `task_max_retries`); after the last retry every item is dead-lettered with the reason. Any other
+    failure, a soft or hard time limit, or a batch that killed its worker `task_max_deliveries` times is
+    split in halves that are enqueued again, until the item at fault is alone; that one is dead-lettered.
+    Subclasses name the payload key their items replay under (`replay_key`) and their stage.
+    """
+
+    abstract = True
+    replay_key = "raw"
+    stage = "pipeline"
+    autoretry_for = TRANSIENT_ERRORS
+    retry_backoff = 5
+    retry_jitter = True
+    acks_late = True
+
+    def item_failure(self, item: Any, reason: str) -> Failure:
+        """The dead letter of one item (subclasses may name its id and source better)."""
+        source = item.get("source") if isinstance(item, dict) else None
+        item_id = item.get("id") if isinstance(item, dict) else item if isinstance(item, str) else None
+        return Failure(stage=self.stage, reason=reason, item_id=item_id, source=source,
+                       payload={self.replay_key: item})  # fmt: skip
+
+    def dead_letter(self, items: Sequence[Any], reason: str) -> None:
+        failure_store().record([self.item_failure(item, reason) for item in items])
+        ingest_stats().record({"failed": len(items)})
+
+    def split_or_dead_letter(self, items: Sequence[Any], exc: BaseException, args: tuple[Any, ...],
+                             kwargs: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+        """Halves of a failed batch back to the queue, or the lone item at fault to the dead letters; the
+        result says which (`newsworker ingest --wait` follows the halves)."""
+        if len(items) > 1:
+            halves = [self.apply_async(args=[half, *args[1:]], kwargs=kwargs, compression="zlib")
+                      for half in batch_halves(items)]  # fmt: skip
+            log.warning("%s: batch of %d failed (%s: %s); split in halves", self.name, len(items),
+                        type(exc).__name__, exc)  # fmt: skip
+            return {"split": [half.id for half in halves], "reason": f"{type(exc).__name__}: {exc}"}
+        settings = get_settings()
+        limits = (settings.task_soft_time_limit, settings.task_time_limit)
+        self.dead_letter(items, failure_reason(exc, retries=self.request.retries, limits=limits))
+        return {"indexed": 0, "unchanged": 0, "failed": len(items)}
+
+    def on_failure(self, exc: BaseException, task_id: str, args: tuple[Any, ...], kwargs: dict[str, Any],
+                   einfo: Any) -> None:  # fmt: skip
+        """What escaped the task body: a hard time limit (Celery calls this in the worker's main process)."""
+        items = list(args[0]) if args and isinstance(args[0], list | tuple) else []
+        if items:
+            self.split_or_dead_letter(items, exc, args, kwargs)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not args or not isinstance(args[0], list):
+            return super().__call__(*args, **kwargs)
+        if self.request.id and not self.request.called_directly:
+            # A batch handed out again after its worker died: count it, and stop feeding a batch that kills.
+            settings = get_settings()
+            key = f"{settings.index_prefix}:deliveries:{self.request.id}:{self.request.retries}"
+            pipe = redis_client().pipeline()
+            pipe.incr(key)
+            pipe.expire(key, settings.broker_visibility_timeout * (settings.task_max_deliveries + 2))
+            deliveries = int(pipe.execute()[0])
+            if deliveries > settings.task_max_deliveries:
+                exc = WorkerKilledError(f"worker process died {deliveries - 1} times on this batch "
+                                        "(killed or out of memory)")  # fmt: skip
+                return self.split_or_dead_letter(args[0], exc, args, kwargs)
+        try:
+            return super().__call__(*args, **kwargs)
+        except Retry:
+            raise
+        except TRANSIENT_ERRORS as exc:
+            # autoretry_for re-raises the error once the retries are spent: splitting would not help against
+            # an outage, so every item goes to the dead letters with the reason.
+            log.error("%s: %d item(s) dead-lettered after %d retries: %s", self.name, len(args[0]),
+                      self.request.retries, exc)  # fmt: skip
+            self.dead_letter(args[0], failure_reason(exc, retries=self.request.retries, limits=(0, 0)))
+            return {"indexed": 0, "unchanged": 0, "failed": len(args[0])}
+        except Exception as exc:  # a bug, bad data the stages did not isolate, or the soft time limit
+            return self.split_or_dead_letter(args[0], exc, args, kwargs)
+
+
+class WorkerKilledError(RuntimeError):
+    """A batch whose worker process died on it repeatedly."""
+
+
+def configure_batch_task(settings: Settings) -> None:
+    BatchTask.max_retries = settings.task_max_retries
+    BatchTask.retry_backoff_max = settings.task_retry_backoff_max
+
+
+configure_batch_task(get_settings())
+app = make_app(get_settings())
+
+
+def enqueue(task_name: str, items: list[Any], *args: Any, countdown: float | None = None) -> Any:
+    """Send a batch to a task by name (producers need not import the task's module); compressed, since
+    items may carry whole pages."""
+    return app.signature(task_name, args=[items, *args]).apply_async(countdown=countdown, compression="zlib")
+
