@@ -8,6 +8,7 @@ imports them, and importing them changes no configuration.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -16,7 +17,7 @@ import elasticsearch
 import redis
 from celery import Celery, Task
 from celery.exceptions import Retry, SoftTimeLimitExceeded, TimeLimitExceeded
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 from elasticsearch import Elasticsearch
 
 from worker.config import Settings, get_settings
@@ -87,7 +88,12 @@ def make_app(settings: Settings) -> Celery:
         worker_prefetch_multiplier=1,
         task_soft_time_limit=settings.task_soft_time_limit,
         task_time_limit=settings.task_time_limit,
-        broker_transport_options={"visibility_timeout": settings.broker_visibility_timeout},
+        broker_transport_options={
+            "visibility_timeout": settings.broker_visibility_timeout,
+            # Look for abandoned tasks every 10 s (Kombu's default sweep is every 100 s).
+            "unacked_restore_interval": 10,
+            "unacked_restore_throttle": 1,
+        },
         # Feed polling: exactly one beat holds the RedBeat lock; due feeds are claimed atomically.
         beat_schedule={
             "newsworker-dispatch-due-feeds": {
@@ -162,6 +168,25 @@ CLIENTS: tuple[Any, ...] = (es_client, redis_client, failure_store, ingest_stats
 def _reset_clients(**_: Any) -> None:
     for cached in CLIENTS:
         cached.cache_clear()
+
+
+@worker_init.connect
+def _preload_models(**_: Any) -> None:
+    """Load every tagging model in the worker's main process, before the pool forks: the children share
+    them (copy-on-write) instead of each loading its own copy, and no batch pays the load inside its
+    time limit."""
+    from worker.article import Article
+    from worker.tagging import tag_articles
+
+    started = time.monotonic()
+    samples = [
+        Article(id="warm-nl", source="warm-up", title="Kabinet", body="Het kabinet in Den Haag besprak de begroting.",
+                content_hash="nl"),
+        Article(id="warm-en", source="warm-up", title="Cabinet", body="The government in London discussed the budget.",
+                content_hash="en"),
+    ]  # fmt: skip
+    tag_articles(samples)
+    log.info("tagging models loaded in %.1f s, before forking", time.monotonic() - started)
 
 
 # --- the base task of every batch task

@@ -88,6 +88,9 @@ class Article(BaseModel):
     date_source: DateSource = "ingested"
     language: str = "und"
     language_confidence: float = 0.0
+    declared_language: str | None = Field(
+        default=None, description="The language the source declared, if any; language detection defers to it."
+    )
     body: str
     paragraphs: list[str] = Field(default_factory=list)
     subheadings: list[str] = Field(default_factory=list)

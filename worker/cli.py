@@ -139,6 +139,20 @@ def wait_for(results: list[Any], deadline: float) -> tuple[dict[str, int], list[
     return totals, unfinished
 
 
+def refresh_for_search(settings: Settings) -> None:
+    """Make what was just indexed searchable now; when Elasticsearch is unreachable, say so and go on
+    (the refresh interval does it a second later anyway)."""
+    import elasticsearch
+
+    from worker.index.store import connect
+
+    try:
+        connect(settings).options(max_retries=0).indices.refresh(index=settings.read_alias)
+    except (elasticsearch.ApiError, elasticsearch.TransportError) as exc:
+        print(f"note: could not refresh the index ({type(exc).__name__}); results show within a second",
+              file=sys.stderr)  # fmt: skip
+
+
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from worker.app import FETCH_PAGES, INGEST_ITEMS, enqueue
 
@@ -172,9 +186,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     if not args.wait:
         return status
     totals, unfinished = wait_for(pending, time.monotonic() + args.timeout)
-    from worker.index.store import connect
-
-    connect(settings).indices.refresh(index=settings.read_alias)
+    refresh_for_search(settings)
     print(f"indexed {totals['indexed']}, unchanged {totals['unchanged']}, failed {totals['failed']}")
     if totals["failed"]:
         print("the failures are in `newsworker failures list`", file=sys.stderr)
@@ -455,6 +467,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # The Elasticsearch client logs every failed attempt with a traceback; the commands report errors.
+    logging.getLogger("elastic_transport").setLevel(logging.CRITICAL)
     try:
         return int(args.func(args, get_settings()))
     except CliError as exc:

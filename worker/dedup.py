@@ -23,6 +23,9 @@ BANDS = 16
 ROWS = NUM_PERM // BANDS  # 16 bands of 4: pairs above ~0.5 Jaccard meet in some band with high probability
 SHINGLE_WORDS = 3
 MIN_WORDS = 25  # below this a text is too short to call two stories the same
+# Only the start of a text is fingerprinted: copies of one story share their opening, and the cost of a
+# signature (NUM_PERM hashes per shingle) must stay bounded for a multi-megabyte document.
+MAX_CHARS = 30_000
 _PRIME = (1 << 61) - 1
 _MAX_HASH = (1 << 32) - 1
 _rng = random.Random(20240305)  # fixed seed: signatures must be comparable across processes and releases
@@ -67,8 +70,8 @@ def band_hashes(signature: tuple[int, ...]) -> list[str]:
 
 
 def fingerprint(text: str) -> tuple[int, ...] | None:
-    """The signature of a text, or None when it is too short to compare."""
-    words = normalised_words(text)
+    """The signature of a text's first MAX_CHARS characters, or None when it is too short to compare."""
+    words = normalised_words(text[:MAX_CHARS])
     if len(words) < MIN_WORDS:
         return None
     return minhash(shingles(words))

@@ -49,3 +49,20 @@ def test_similarity_of_identical_and_unrelated() -> None:
     b = fingerprint("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor " * 5)
     assert a is not None and b is not None
     assert similarity(a, a) == 1.0 and similarity(a, b) < 0.2
+
+
+def test_fingerprint_cost_is_bounded_for_huge_texts() -> None:
+    import time
+
+    from worker.dedup import MAX_CHARS, fingerprint
+
+    story = " ".join(f"woord{i % 997} zin{i % 89}" for i in range(20_000))
+    huge = story * 30  # ~ 5 MB
+    start = time.perf_counter()
+    small_sig = fingerprint(story[:MAX_CHARS])
+    small = time.perf_counter() - start
+    start = time.perf_counter()
+    huge_sig = fingerprint(huge)
+    large = time.perf_counter() - start
+    assert huge_sig == small_sig  # only the opening counts
+    assert large < small * 5 + 0.5  # not ~170x the text, ~170x the time

@@ -73,10 +73,6 @@ def document_item(text: str, *, name: str, source: str = "documents") -> RawItem
     headers = dict(parsed.headers)
     metadata = {k: v for k, v in headers.items() if k not in KNOWN_KEYS}
     metadata["document"] = name
-    if "language" in headers or "lang" in headers:
-        metadata["declared_language"] = headers.get("language") or headers["lang"]
-    if "author" in headers:
-        metadata["author"] = headers["author"]
     return RawItem(
         kind="document",
         source=headers.get("source", source),
@@ -84,6 +80,9 @@ def document_item(text: str, *, name: str, source: str = "documents") -> RawItem
         text=parsed.body,
         title=headers.get("title"),
         published=headers.get("date"),
+        # Several authors are separated by ';' (a comma may be part of one name: "Jansen, Piet").
+        authors=[a.strip() for a in headers.get("author", "").split(";") if a.strip()],
+        declared_language=headers.get("language") or headers.get("lang"),
         metadata=metadata,
     )
 

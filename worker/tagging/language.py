@@ -37,7 +37,7 @@ def tag_language(articles: Sequence[Article]) -> list[Article]:
     """Set `language` from title + body unless the document declared one (kept, with confidence 1)."""
     tagged = []
     for article in articles:
-        declared = article.metadata.get("declared_language", "").strip().lower()
+        declared = (article.declared_language or "").strip().lower()
         if declared:
             language, confidence = declared[:2], 1.0
         else:
