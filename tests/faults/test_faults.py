@@ -152,7 +152,7 @@ def max_child_rss_mb(pid: int) -> float:
     """Largest VmHWM (peak resident set) among the worker's processes, in MB."""
     import subprocess
 
-    pids = [str(pid)] + subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    pids = [str(pid), *subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]
     peaks = []
     for p in pids:
         try:
