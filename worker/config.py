@@ -25,7 +25,9 @@ class Settings(BaseSettings):
     bulk_batch_size: int = Field(default=200, description="Articles per bulk request.")
     max_document_bytes: int = Field(default=5_000_000, description="Largest plain-text document accepted.")
     task_max_retries: int = Field(
-        default=5, description="Retries of a task on transient errors (exponential backoff with jitter)."
+        default=8,
+        description="Retries of a task on transient errors (exponential backoff with full jitter: up to ~15 min "
+        "in all with the default pause cap), after which its items are dead-lettered.",
     )
     task_retry_backoff_max: int = Field(default=300, description="Longest pause between two retries, seconds.")
     task_soft_time_limit: int = Field(
