@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import pytest
+
+from worker.cli import CliError, build_parser, printable, worker_commands
+
+
+def commands(*argv: str) -> list[list[str]]:
+    return worker_commands(build_parser().parse_args(["worker", *argv]))
+
+
+def test_default_worker_runs_one_celery_worker_per_queue_with_its_own_pool() -> None:
+    ingest, sources = commands("--concurrency", "2")
+    assert ingest[ingest.index("--queues") + 1] == "ingest" and ingest[ingest.index("--pool") + 1] == "prefork"
+    assert ingest[ingest.index("--concurrency") + 1] == "2"
+    assert sources[sources.index("--queues") + 1] == "sources" and sources[sources.index("--pool") + 1] == "threads"
+
+
+def test_worker_passes_pool_options_and_celery_arguments_through() -> None:
+    [only] = commands("--queues", "sources", "--fetch-pool", "prefork", "--fetch-concurrency", "4", "--", "-O", "fair")
+    assert only[only.index("--pool") + 1] == "prefork" and only[only.index("--concurrency") + 1] == "4"
+    assert only[-2:] == ["-O", "fair"]
+    with pytest.raises(CliError, match="unknown queue"):
+        commands("--queues", "ingest,bogus")
+
+
+def test_untrusted_text_is_escaped_for_the_terminal() -> None:
+    assert printable("source \x1b[31mred\x1b[0m\nnext") == "source \\x1b[31mred\\x1b[0m\\nnext"
+    assert printable("Oekraïne — ok") == "Oekraïne — ok"
