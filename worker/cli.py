@@ -13,7 +13,8 @@ from typing import Any
 
 from worker.article import RawItem
 from worker.config import Settings, get_settings
-from worker.sources.documents import DocumentError, document_item, iter_document_paths, read_document
+from worker.normalise import escape_for_terminal
+from worker.sources.documents import DocumentError, document_item, iter_document_paths, read_document, read_stream
 
 
 class CliError(RuntimeError):
@@ -25,19 +26,24 @@ def _print_json(data: Any) -> None:
 
 
 def document_items(paths: list[str], settings: Settings) -> Iterator[RawItem | DocumentError]:
-    """RawItems for files, directories (recursive) and '-' (stdin); unreadable files as errors in line."""
+    """RawItems for files, directories (recursive) and '-' (stdin, read up to the size cap and no further);
+    every input that cannot be read comes in line as a DocumentError, and the rest carries on."""
     for raw in paths:
         if raw == "-":
-            yield document_item(sys.stdin.read(), name="<stdin>")
+            try:
+                stdin = sys.stdin.buffer if sys.stdin is not None else None
+                yield document_item(read_stream(stdin, max_bytes=settings.max_document_bytes))
+            except DocumentError as exc:
+                yield exc
             continue
-        try:
-            for path in iter_document_paths([Path(raw)]):
-                try:
-                    yield document_item(read_document(path, max_bytes=settings.max_document_bytes), name=path.name)
-                except DocumentError as exc:
-                    yield exc
-        except DocumentError as exc:
-            yield exc
+        for entry in iter_document_paths([Path(raw)]):
+            if isinstance(entry, DocumentError):
+                yield entry
+                continue
+            try:
+                yield document_item(read_document(entry, max_bytes=settings.max_document_bytes))
+            except DocumentError as exc:
+                yield exc
 
 
 def cmd_services(args: argparse.Namespace, settings: Settings) -> int:
@@ -116,7 +122,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     pending = []
     for entry in document_items([p for p in args.paths if not is_url(p)], settings):
         if isinstance(entry, DocumentError):
-            print(f"error: {entry}", file=sys.stderr)
+            print(f"error: {escape_for_terminal(str(entry))}", file=sys.stderr)
             status = 1
             continue
         batch.append(entry.model_dump(mode="json"))
