@@ -251,3 +251,32 @@ def test_bad_entries_in_a_directory_are_reported_and_the_rest_walked(tmp_path: P
 def test_terminal_escaping_shows_escapes_instead_of_running_them() -> None:
     shown = escape_for_terminal("a\x1b[2Jb\u202ec\nd é")
     assert shown == "a\\x1b[2Jb\\u202ec\\x0ad é"
+
+
+def test_unterminated_osc_sequence_does_not_swallow_the_body() -> None:
+    item = document_item("title \x1b]8;;https://evil.example/\n\nHet kabinet is gevallen.")
+    assert "Het kabinet is gevallen." in (item.text or "")
+
+
+def test_date_followed_by_a_slash_is_not_split_into_a_lede() -> None:
+    item = document_item("date 2021/04/01\n\nHet kabinet is gevallen.")
+    assert (item.published, item.text) == ("2021/04/01", "Het kabinet is gevallen.")
+
+
+def test_a_few_control_bytes_in_a_text_are_stripped_not_binary() -> None:
+    document = decode_document(("Het kabinet\b is gevallen. " * 10).encode(), name="x")
+    item = document_item(document)
+    assert item.metadata["removed_control_chars"] == "10"
+    assert "\b" not in (item.text or "")
+
+
+def test_line_separators_are_line_ends_not_removed_characters() -> None:
+    item = document_item("Een.\u2029Twee.\u2028Drie.")
+    assert item.text == "Een.\n\nTwee.\nDrie."
+    assert "removed_control_chars" not in item.metadata
+
+
+def test_noise_after_a_utf16_bom_is_binary() -> None:
+    noise = bytes((i * 7919 + 13) % 256 for i in range(600))
+    with pytest.raises(DocumentError, match=r"byte-order mark|undecodable"):
+        decode_document(b"\xff\xfe" + noise.replace(b"\x00", b"\x01"), name="x")

@@ -17,7 +17,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9À
 _BLANK_LINES = re.compile(r"\n\s*\n")
 TITLE_MAX_CHARS = 160
 # ANSI/VT100 escape sequences (CSI incl. 8-bit, OSC, two-byte ESC): removed whole, so no "[31m" remains.
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+# An unterminated OSC ends at the line end, so it cannot swallow the text after it.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
 # Control characters other than tab, line feed, carriage return, vertical tab and form feed (the latter
 # become spaces in `normalise_whitespace`); DEL and C1; lone surrogates, which cannot be encoded.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -35,8 +36,14 @@ class NormaliseError(ValueError):
 def clean_text(text: str) -> str:
     """Text without ANSI escape sequences and control characters; line and paragraph separators
     (U+2028/2029, NEL) become line ends. Tabs and line ends stay. Idempotent."""
-    text = _ANSI.sub("", text.translate(_LINE_SEPARATORS))
-    return _CONTROL.sub("", text)
+    return clean_text_counted(text)[0]
+
+
+def clean_text_counted(text: str) -> tuple[str, int]:
+    """`clean_text` and how many characters it removed (for the record's metadata)."""
+    text = text.translate(_LINE_SEPARATORS)
+    cleaned = _CONTROL.sub("", _ANSI.sub("", text))
+    return cleaned, len(text) - len(cleaned)
 
 
 def escape_for_terminal(text: str) -> str:

@@ -6,10 +6,10 @@ without a word and one bad file never stops the rest. Decoding, in order:
 - a byte-order mark decides: UTF-8, UTF-16 or UTF-32 (LE/BE) is decoded, the BOM dropped;
 - known binary formats (PDF, images, archives, executables, ...) are refused by their signature;
 - UTF-16/32 without a BOM is recognised by its zero bytes and refused as what it is (not "binary");
-- NUL bytes in the first 8,000 bytes (git's rule) or more than 1 % control bytes mean binary data;
+- NUL bytes in the first 8,000 bytes (git's rule) or more than 5 % control bytes mean binary data;
 - valid UTF-8 is taken as is; text with invalid sequences is decoded with U+FFFD replacements and the
-  count recorded in `metadata["replaced_sequences"]` — unless it has no valid multi-byte sequence at all,
-  then it is a legacy 8-bit file read as Windows-1252 (`metadata["encoding"] = "cp1252"`);
+  count recorded in `metadata["replaced_sequences"]` — unless it has fewer valid multi-byte sequences
+  than invalid ones: then it is a legacy 8-bit file, read as Windows-1252 (`metadata["encoding"]`);
 - more than 1 % (and more than 10) undecodable sequences: refused, it is not text in an encoding we read.
 
 Control characters and ANSI escape sequences are removed (`normalise.clean_text`) and counted in
@@ -22,13 +22,14 @@ import errno
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import BinaryIO, Literal
 
 from worker.article import RawItem
-from worker.normalise import clean_text
+from worker.normalise import clean_text_counted
 from worker.sources.urls import InvalidURLError, canonical_url
 
 # Header keys the pipeline understands; other `key value` lines before the body are kept as metadata.
@@ -36,7 +37,7 @@ KNOWN_KEYS = frozenset({"date", "title", "url", "source", "author", "language", 
 _ISO_TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?)"
 # A date, optionally a full ISO 8601 datetime; what follows on the line (the seed's lede) is the body.
 _DATE_HEADER = re.compile(
-    rf"^date[ \t:]+(\d{{4}}(?:-\d{{1,2}}(?:-\d{{1,2}}{_ISO_TIME}?)?)?)(?![\w:.,+-])[ \t]*(.*)$", re.IGNORECASE
+    rf"^date[ \t:]+(\d{{4}}(?:-\d{{1,2}}(?:-\d{{1,2}}{_ISO_TIME}?)?)?)(?=\s|$)[ \t]*(.*)$", re.IGNORECASE
 )
 _KEY_VALUE = re.compile(r"^([a-z][a-z0-9_-]{0,30}):?[ \t]+(\S.*)$")
 _MAX_UNKNOWN_VALUE = 120
@@ -53,12 +54,15 @@ MAX_REPLACED_SHARE = 0.01
 MAX_REPLACED_FLOOR = 10
 # Control bytes other than tab, line ends, form feed and ESC (ANSI colours are stripped later).
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32), 127])
-MAX_CONTROL_SHARE = 0.01
+MAX_CONTROL_SHARE = 0.05
+_MIN_COUNT = 4  # a few stray control or high bytes in a short text are not yet "binary"
+_NOISE = frozenset({"Co", "Cn", "Cs"})
 _TEXT_CONTROLS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 _NUL_WINDOW = 8000
 # A legacy 8-bit text has a few accented letters; bytes above 0x7f in more than this share are not text.
 _MAX_HIGH_BYTE_SHARE = 0.3
-_MIN_SAMPLE = 200  # shares are meaningless on a few bytes
+# Share of private-use, unassigned or surrogate characters from which a BOM-decoded text is noise.
+_MAX_NOISE_SHARE = 0.05
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xfe\x00\x00", "utf-32-le"),
@@ -197,7 +201,7 @@ def document_item(document: DocumentText | str, *, name: str | None = None, sour
     """
     if isinstance(document, str):
         document = DocumentText(text=document, name=name or "<text>")
-    text = clean_text(document.text)
+    text, removed = clean_text_counted(document.text)
     parsed = parse_document(text)
     headers = parsed.headers
     metadata = {k: v for k, v in headers.items() if k not in KNOWN_KEYS}
@@ -207,7 +211,6 @@ def document_item(document: DocumentText | str, *, name: str | None = None, sour
         if url is None:
             metadata["url_rejected"] = headers["url"]
     metadata.update(document.notes)
-    removed = len(document.text) - len(text)
     if removed:
         metadata["removed_control_chars"] = str(removed)
     return RawItem(
@@ -303,10 +306,12 @@ def decode_document(data: bytes, *, name: str, path: str | None = None) -> Docum
             notes = {} if codec == "utf-8" else {"encoding": f"{codec} (byte-order mark)"}
             replaced = _replaced(text, data[len(bom) :] if codec == "utf-8" else b"")
             _check_replaced(name, replaced, len(text), f"invalid {codec.upper()}")
-            controls = len(_TEXT_CONTROLS.findall(text))
-            if controls > MAX_CONTROL_SHARE * max(len(text), _MIN_SAMPLE):
+            sample = text[:65536]
+            noise = len(_TEXT_CONTROLS.findall(sample)) + sum(unicodedata.category(c) in _NOISE for c in sample)
+            if noise > max(_MAX_NOISE_SHARE * len(sample), _MIN_COUNT):
                 raise DocumentError(
-                    name, f"binary data after a {codec.upper()} byte-order mark ({controls} control characters)"
+                    name,
+                    f"binary data after a {codec.upper()} byte-order mark ({noise} control or unassigned characters)",
                 )
             if replaced:
                 notes["replaced_sequences"] = str(replaced)
@@ -322,7 +327,7 @@ def decode_document(data: bytes, *, name: str, path: str | None = None) -> Docum
     if b"\x00" in data[:_NUL_WINDOW]:
         raise DocumentError(name, "binary file (NUL bytes), not a plain-text document")
     controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
-    if controls > MAX_CONTROL_SHARE * max(len(data), _MIN_SAMPLE):
+    if controls > max(MAX_CONTROL_SHARE * len(data), _MIN_COUNT):
         raise DocumentError(name, f"binary data ({controls} control bytes in {len(data)}), not a plain-text document")
     try:
         return DocumentText(text=data.decode("utf-8"), name=name, path=path)
@@ -334,7 +339,7 @@ def decode_document(data: bytes, *, name: str, path: str | None = None) -> Docum
     if valid_non_ascii < replaced:
         # No (or hardly any) valid multi-byte sequence: a legacy 8-bit file, as older newsroom exports are.
         high = len(data) - len(data.translate(None, bytes(range(128, 256))))
-        if len(data) >= _MIN_SAMPLE and high > _MAX_HIGH_BYTE_SHARE * len(data):
+        if high > max(_MAX_HIGH_BYTE_SHARE * len(data), _MIN_COUNT):
             raise DocumentError(name, f"binary data ({high} of {len(data)} bytes above 0x7f), not text")
         text = data.decode("cp1252", errors="replace")
         replaced = _replaced(text, data)
