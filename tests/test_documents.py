@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from worker.cli import document_items
+from worker.config import Settings
 from worker.normalise import escape_for_terminal
 from worker.sources.documents import (
     DocumentError,
     decode_document,
+    document_failure,
     document_item,
     iter_document_paths,
     parse_document,
@@ -280,3 +283,34 @@ def test_noise_after_a_utf16_bom_is_binary() -> None:
     noise = bytes((i * 7919 + 13) % 256 for i in range(600))
     with pytest.raises(DocumentError, match=r"byte-order mark|undecodable"):
         decode_document(b"\xff\xfe" + noise.replace(b"\x00", b"\x01"), name="x")
+
+
+def test_document_failure_names_the_file_and_keeps_no_payload() -> None:
+    failure = document_failure(DocumentError("in/a.txt", "a FIFO (named pipe), not a document file"))
+    assert (failure.stage, failure.reason, failure.source, failure.payload) == (
+        "read",
+        "in/a.txt: a FIFO (named pipe), not a document file",
+        "documents",
+        None,
+    )
+
+
+def test_source_given_by_the_caller_is_cleaned_and_bounded() -> None:
+    item = document_item("Tekst.", source="api\x1b[31m" + "x" * 5000)
+    assert item.source.startswith("apix") and len(item.source) == 1000
+
+
+def test_cli_reads_everything_it_can_and_reports_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.txt").write_text("Het kabinet is gevallen.")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "nowhere")
+    os.mkfifo(tmp_path / "c.txt")
+    (tmp_path / "d.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (tmp_path / "e.txt").write_text("De oppositie wil verkiezingen.")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"x" * 5000)))
+    settings = Settings(max_document_bytes=1000)
+    entries = list(document_items([str(tmp_path), "-", str(tmp_path / "missing.txt")], settings))
+    texts = [e.text for e in entries if not isinstance(e, DocumentError)]
+    errors = {Path(e.path).name: e.reason for e in entries if isinstance(e, DocumentError)}
+    assert texts == ["Het kabinet is gevallen.", "De oppositie wil verkiezingen."]
+    assert set(errors) == {"b.txt", "c.txt", "d.txt", "<stdin>", "missing.txt"}
+    assert "over the 1000-byte limit" in errors["<stdin>"]

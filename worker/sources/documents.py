@@ -29,7 +29,8 @@ from pathlib import Path, PurePath
 from typing import BinaryIO, Literal
 
 from worker.article import RawItem
-from worker.normalise import clean_text_counted
+from worker.failures import Failure
+from worker.normalise import clean_text, clean_text_counted
 from worker.sources.urls import InvalidURLError, canonical_url
 
 # Header keys the pipeline understands; other `key value` lines before the body are kept as metadata.
@@ -110,6 +111,13 @@ class DocumentError(ValueError):
 
 def _rebuild_error(path: str, reason: str, source: str) -> DocumentError:
     return DocumentError(path, reason, source=source)
+
+
+def document_failure(error: DocumentError) -> Failure:
+    """The dead-letter record of a document refused at reading: stage "read", the file named in the
+    reason. No payload: nothing was read that could be replayed; ingesting the fixed file is the replay
+    (and a payload would make today's `failures replay` drop it rather than keep it)."""
+    return Failure(stage=error.stage, reason=f"{error.path}: {error.reason}", source=error.source)
 
 
 @dataclass(frozen=True)
@@ -215,7 +223,7 @@ def document_item(document: DocumentText | str, *, name: str | None = None, sour
         metadata["removed_control_chars"] = str(removed)
     return RawItem(
         kind="document",
-        source=headers.get("source", source),
+        source=headers.get("source") or " ".join(clean_text(source).split())[:MAX_HEADER_VALUE] or DEFAULT_SOURCE,
         url=url,
         text=parsed.body,
         title=headers.get("title"),
