@@ -267,7 +267,7 @@ def _file_kind(mode: int) -> str:
 
 def _over_limit(name: str, size: str, max_bytes: int) -> DocumentError:
     return DocumentError(
-        name, f"{size} bytes is over the {max_bytes}-byte limit for documents (NEWSWORKER_MAX_DOCUMENT_BYTES)"
+        name, f"{size} bytes, over the {max_bytes}-byte limit for documents (NEWSWORKER_MAX_DOCUMENT_BYTES)"
     )
 
 
