@@ -102,6 +102,7 @@ def test_every_case_ends_as_an_article_or_a_failure_with_a_reason(corpus_paths: 
         assert _human(reason), f"{name}: {reason!r}"
 
     assert sorted(outcomes) == sorted(p.name for p in corpus_paths), "some case ended nowhere"
+    assert len({a.id for a in processed.articles}) == len(processed.articles), "distinct files collapsed"
     summary = Counter(outcome.split(":")[0] for outcome in outcomes.values())
     print(f"\nbad-input corpus: {len(outcomes)} cases, {dict(summary)}")
 

@@ -51,7 +51,7 @@ def test_file_path_is_carried_in_document_path(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text("Het kabinet is gevallen.")
     item = document_item(read_document(path, max_bytes=1000))
-    assert item.document_path == str(path)
+    assert item.document_path == str(path.absolute())
     assert "document" not in item.metadata
 
 

@@ -62,6 +62,19 @@ def test_re_ingesting_the_same_file_gives_the_same_id_and_revision(tmp_path: Pat
     assert (again.id, revision_hash(again)) == (first.id, revision_hash(first))
 
 
+def test_a_file_is_identified_by_its_path_not_its_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "title Kop\n\nHet kabinet is gevallen.\n"
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(text)
+    a, b = (normalise(read_item(tmp_path / n), now=NOW) for n in ("a.txt", "b.txt"))
+    assert a.id != b.id  # identical copies are two documents (dedup groups them)
+    monkeypatch.chdir(tmp_path)
+    assert normalise(read_item(Path("a.txt")), now=NOW).id == a.id  # relative or absolute: one file
+    (tmp_path / "a.txt").write_text(text.replace("Kop", "Andere kop"))
+    edited = normalise(read_item(tmp_path / "a.txt"), now=NOW)
+    assert edited.id == a.id and revision_hash(edited) != revision_hash(a)  # an edit is an update
+
+
 def read_item(path: Path) -> RawItem:
     return document_item(read_document(path, max_bytes=10_000))
 

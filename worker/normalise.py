@@ -117,22 +117,28 @@ def article_id(*, url: str | None, source: str, body_hash: str) -> str:
     """Deterministic id: from the (canonical) URL when there is one, else from source + content hash.
 
     Redelivery, replay and re-ingestion of the same thing therefore always hit the same document.
-    Documents without URL use `document_id` instead (their exact content, title and date included).
+    Documents without URL use `document_id` instead (their file, or their exact content).
     """
     key = f"url:{url}" if url else f"doc:{source}:{body_hash}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def document_id(*, source: str, title: str | None, published: str | None, body: str) -> str:
-    """The id of a document without URL: its source and exact content — given title, date header and
-    body, case kept (only whitespace is normalised) — so documents that differ in any of them stay apart,
-    and re-ingesting the same file (or a byte-identical copy) hits the same article.
+def document_id(*, source: str, title: str | None, published: str | None, body: str, path: str | None = None) -> str:
+    """The id of a document without URL.
 
-    Not the file path: paths are not identities across hosts, container mounts or re-exports (a new
-    `/data/docs/1.txt` would silently replace yesterday's). An edited file is a new article; dedup
-    groups it with its earlier version (`dup_group`).
+    From a file: its absolute path (`RawItem.document_path`, made absolute when it was read), so an edited
+    file updates its article, re-ingesting it is `unchanged`, and distinct files never collapse, even
+    byte-identical ones (dedup groups those: `dup_group`). Paths identify within one filesystem: two
+    machines or mounts that feed one index different files under the same path must give them `url`
+    headers (or distinct paths).
+    Without a file (stdin, the API): its source and exact content — given title, date header and body,
+    case kept, only whitespace normalised — so documents that differ in any of them stay apart and a
+    re-sent document is the same article.
     """
-    key = json.dumps(["document", source, " ".join((title or "").split()), (published or "").strip(), body])
+    if path:
+        key = json.dumps(["file", path])
+    else:
+        key = json.dumps(["document", source, " ".join((title or "").split()), (published or "").strip(), body])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
@@ -184,7 +190,9 @@ def build_article(
         metadata["date_rejected"] = "; ".join(chosen.rejected)
     body_hash = content_hash(body)
     if raw.kind == "document" and not url:
-        identity = document_id(source=raw.source, title=given_title, published=raw.published, body=body)
+        identity = document_id(
+            source=raw.source, title=given_title, published=raw.published, body=body, path=raw.document_path
+        )
     else:
         identity = article_id(url=url, source=raw.source, body_hash=body_hash)
     return Article(

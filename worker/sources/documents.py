@@ -203,9 +203,9 @@ def _document_url(value: str) -> str | None:
 def document_item(document: DocumentText | str, *, name: str | None = None, source: str = DEFAULT_SOURCE) -> RawItem:
     """A RawItem from a document: headers to typed fields, the file path in `document_path`.
 
-    Identity is decided in `normalise` (source + exact content, see `normalise.document_id`); the path is
-    carried for the record and for failures, never used as the id. A `url` header that is not an http(s)
-    URL is kept as `metadata["url_rejected"]` rather than used as an id that other files would share.
+    Identity is decided in `normalise.document_id`: the file's absolute path when it came from one, else
+    source + exact content. A `url` header that is not an http(s) URL is kept as
+    `metadata["url_rejected"]` rather than used as an id that other files would share.
     """
     if isinstance(document, str):
         document = DocumentText(text=document, name=name or "<text>")
@@ -388,7 +388,8 @@ def read_document(path: Path, *, max_bytes: int) -> DocumentText:
         raise DocumentError(name, _os_reason(name, exc)) from exc
     if len(data) > max_bytes:
         raise _over_limit(name, f"more than {max_bytes}", max_bytes)
-    return decode_document(data, name=name, path=name)
+    # The absolute path is the document's identity (normalise.document_id), whatever the working directory.
+    return decode_document(data, name=name, path=os.path.abspath(path))
 
 
 def read_stream(stream: BinaryIO | None, *, max_bytes: int, name: str = "<stdin>") -> DocumentText:
