@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from worker.cli import document_items
+from worker.cli import document_items, main
 from worker.config import Settings
 from worker.normalise import escape_for_terminal
 from worker.sources.documents import (
@@ -314,3 +314,11 @@ def test_cli_reads_everything_it_can_and_reports_the_rest(tmp_path: Path, monkey
     assert texts == ["Het kabinet is gevallen.", "De oppositie wil verkiezingen."]
     assert set(errors) == {"b.txt", "c.txt", "d.txt", "<stdin>", "missing.txt"}
     assert "over the 1000-byte limit" in errors["<stdin>"]
+
+
+def test_ingest_prints_unreadable_names_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    os.mkfifo(tmp_path / "x\x1b[2J.txt")
+    assert main(["ingest", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "x\\x1b[2J.txt: a FIFO" in err
