@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from worker.cli import CliError, build_parser, printable, worker_commands
+from worker.cli import CliError, build_parser, worker_commands
+from worker.normalise import escape_for_terminal
 
 
 def commands(*argv: str) -> list[list[str]]:
@@ -25,5 +26,5 @@ def test_worker_passes_pool_options_and_celery_arguments_through() -> None:
 
 
 def test_untrusted_text_is_escaped_for_the_terminal() -> None:
-    assert printable("source \x1b[31mred\x1b[0m\nnext") == "source \\x1b[31mred\\x1b[0m\\nnext"
-    assert printable("Oekraïne — ok") == "Oekraïne — ok"
+    assert escape_for_terminal("source \x1b[31mred\x1b[0m\nnext") == "source \\x1b[31mred\\x1b[0m\\x0anext"
+    assert escape_for_terminal("Oekraïne — ok") == "Oekraïne — ok"

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from worker.article import RawItem
-from worker.normalise import NormaliseError, content_hash, derive_title, normalise
-from worker.sources.documents import document_item
+from worker.index.store import revision_hash
+from worker.normalise import NormaliseError, article_id, clean_text, content_hash, derive_title, normalise
+from worker.sources.documents import document_item, read_document
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -33,6 +35,75 @@ def test_id_is_deterministic_and_independent_of_file_name(seed_text: str) -> Non
     b = normalise(document_item(seed_text, name="copy.txt"), now=NOW)
     assert a.id == b.id
     assert a.content_hash == b.content_hash
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "title Een andere kop\n\nHet kabinet is gevallen.",
+        "date 2024-03-06\n\nHet kabinet is gevallen.",
+        "Het Kabinet is gevallen.",
+        "source elders\n\nHet kabinet is gevallen.",
+    ],
+)
+def test_documents_differing_in_title_date_case_or_source_get_distinct_ids(variant: str) -> None:
+    base = normalise(document_item("title Kop\ndate 2024-03-05\n\nHet kabinet is gevallen."), now=NOW)
+    if not variant.startswith(("title", "date")):
+        base = normalise(document_item("Het kabinet is gevallen."), now=NOW)
+    other = normalise(document_item(variant), now=NOW)
+    assert other.id != base.id
+
+
+def test_re_ingesting_the_same_file_gives_the_same_id_and_revision(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("title Kop\ndate 2024-03-05\n\nHet  kabinet\r\nis gevallen.\n")
+    first = normalise(read_item(path), now=NOW)
+    again = normalise(read_item(path), now=datetime(2026, 2, 1, tzinfo=UTC))
+    assert (again.id, revision_hash(again)) == (first.id, revision_hash(first))
+
+
+def test_a_file_is_identified_by_its_path_not_its_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "title Kop\n\nHet kabinet is gevallen.\n"
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(text)
+    a, b = (normalise(read_item(tmp_path / n), now=NOW) for n in ("a.txt", "b.txt"))
+    assert a.id != b.id  # identical copies are two documents (dedup groups them)
+    monkeypatch.chdir(tmp_path)
+    assert normalise(read_item(Path("a.txt")), now=NOW).id == a.id  # relative or absolute: one file
+    (tmp_path / "a.txt").write_text(text.replace("Kop", "Andere kop"))
+    edited = normalise(read_item(tmp_path / "a.txt"), now=NOW)
+    assert edited.id == a.id and revision_hash(edited) != revision_hash(a)  # an edit is an update
+
+
+def read_item(path: Path) -> RawItem:
+    return document_item(read_document(path, max_bytes=10_000))
+
+
+def test_id_of_feed_items_without_url_is_still_source_and_content_hash() -> None:
+    # worker/sources/poll.py predicts this id to skip items it has seen; documents alone changed.
+    article = normalise(RawItem(kind="feed", source="https://e.nl/feed", text="Tekst een."), now=NOW)
+    assert article.id == article_id(url=None, source="https://e.nl/feed", body_hash=content_hash("Tekst een."))
+
+
+def test_typed_fields_reach_the_article(tmp_path: Path) -> None:
+    path = tmp_path / "stuk.txt"
+    path.write_text("author Piet Jansen\nlanguage nl\n\nHet kabinet is gevallen.")
+    article = normalise(read_item(path), now=NOW)
+    assert article.authors == ["Piet Jansen"]
+    assert article.metadata == {"declared_language": "nl", "document": "stuk.txt"}
+
+
+def test_control_characters_never_reach_the_article_whatever_the_source() -> None:
+    raw = RawItem(kind="feed", source="f", title="K\x1b[1mop\x00", text="Tekst\x00 met\x1b[31m kleur\x7f.\u2028Regel.")
+    article = normalise(raw, now=NOW)
+    assert (article.title, article.body) == ("Kop", "Tekst met kleur. Regel.")
+    assert clean_text(article.body) == article.body
+
+
+def test_empty_document_error_names_the_file() -> None:
+    raw = RawItem(kind="document", source="documents", text="\x00 \n", document_path="in/leeg.txt")
+    with pytest.raises(NormaliseError, match=r"in/leeg\.txt"):
+        normalise(raw)
 
 
 def test_id_comes_from_url_when_there_is_one() -> None:
@@ -74,3 +145,10 @@ def test_long_lede_sentence_is_cut_at_a_word_boundary() -> None:
 def test_empty_item_is_an_error_naming_the_source() -> None:
     with pytest.raises(NormaliseError, match="empty document from src"):
         normalise(RawItem(kind="document", source="src", text="  \n "))
+
+
+def test_iso_datetime_header_gives_second_precision_and_a_clean_lede() -> None:
+    article = normalise(document_item("date 2021-04-01T10:00:00Z Het kabinet is gevallen."), now=NOW)
+    assert article.model_dump(mode="json")["published_at"] == "2021-04-01T10:00:00Z"
+    assert (article.published_precision, article.date_source) == ("second", "header")
+    assert article.body == "Het kabinet is gevallen."

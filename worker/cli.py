@@ -14,7 +14,8 @@ from typing import Any
 
 from worker.article import RawItem
 from worker.config import Settings, get_settings
-from worker.sources.documents import DocumentError, document_item, iter_document_paths, read_document
+from worker.normalise import escape_for_terminal
+from worker.sources.documents import DocumentError, document_item, iter_document_paths, read_document, read_stream
 
 
 class CliError(RuntimeError):
@@ -26,19 +27,24 @@ def _print_json(data: Any) -> None:
 
 
 def document_items(paths: list[str], settings: Settings) -> Iterator[RawItem | DocumentError]:
-    """RawItems for files, directories (recursive) and '-' (stdin); unreadable files as errors in line."""
+    """RawItems for files, directories (recursive) and '-' (stdin, read up to the size cap and no further);
+    every input that cannot be read comes in line as a DocumentError, and the rest carries on."""
     for raw in paths:
         if raw == "-":
-            yield document_item(sys.stdin.read(), name="<stdin>")
+            try:
+                stdin = sys.stdin.buffer if sys.stdin is not None else None
+                yield document_item(read_stream(stdin, max_bytes=settings.max_document_bytes))
+            except DocumentError as exc:
+                yield exc
             continue
-        try:
-            for path in iter_document_paths([Path(raw)]):
-                try:
-                    yield document_item(read_document(path, max_bytes=settings.max_document_bytes), name=path.name)
-                except DocumentError as exc:
-                    yield exc
-        except DocumentError as exc:
-            yield exc
+        for entry in iter_document_paths([Path(raw)]):
+            if isinstance(entry, DocumentError):
+                yield entry
+                continue
+            try:
+                yield document_item(read_document(entry, max_bytes=settings.max_document_bytes))
+            except DocumentError as exc:
+                yield exc
 
 
 def cmd_services(args: argparse.Namespace, settings: Settings) -> int:
@@ -105,10 +111,9 @@ def page_item(url: str) -> RawItem:
 def record_read_errors(errors: list[DocumentError], settings: Settings) -> None:
     """Documents that could not be read become dead letters too (`failures list` names the file)."""
     from worker.app import failure_store
-    from worker.failures import Failure
+    from worker.sources.documents import document_failure
 
-    failure_store().record([Failure(stage="read", reason=str(e), source=str(getattr(e, "path", "") or "") or None)
-                            for e in errors])  # fmt: skip
+    failure_store().record([document_failure(e) for e in errors])
 
 
 def wait_for(results: list[Any], deadline: float) -> tuple[dict[str, int], list[str]]:
@@ -168,7 +173,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     documents = 0
     for entry in document_items([p for p in args.paths if not is_url(p)], settings):
         if isinstance(entry, DocumentError):
-            print(f"error: {entry}", file=sys.stderr)
+            print(f"error: {escape_for_terminal(str(entry))}", file=sys.stderr)
             errors.append(entry)
             status = 1
             continue
@@ -319,11 +324,6 @@ def cmd_api(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def printable(text: str) -> str:
-    """Text from untrusted input made safe for a terminal: control characters (ANSI escapes) shown escaped."""
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
-
-
 def failure_filter(args: argparse.Namespace) -> Any:
     from worker.dates import DateParseError, parse_date
     from worker.failures import FailureFilter
@@ -346,7 +346,7 @@ def cmd_failures(args: argparse.Namespace, settings: Settings) -> int:
         overflow = store.overflow()
         print(f"{store.count()} failure(s) recorded" + (f"; {overflow} refused, store full" if overflow else ""))
         for failure in store.recent(args.limit, where):
-            print(printable(f"{failure.failed_at:%Y-%m-%d %H:%M:%S} {failure.id} {failure.stage:<9} "
+            print(escape_for_terminal(f"{failure.failed_at:%Y-%m-%d %H:%M:%S} {failure.id} {failure.stage:<9} "
                             f"{failure.source or '-'} {failure.item_id or '-'}: {failure.reason}"))  # fmt: skip
         return 0
     if args.action == "show":
@@ -355,7 +355,7 @@ def cmd_failures(args: argparse.Namespace, settings: Settings) -> int:
         found = store.get(args.id)
         if found is None:
             raise CliError(f"no failure {args.id}")
-        print(printable(found.model_dump_json(indent=2)))
+        print(escape_for_terminal(found.model_dump_json(indent=2)))
         return 0
     # replay: in bounded batches per task; each batch leaves the store only once it was handed on, and a
     # replayed item that fails again comes back under the same id.

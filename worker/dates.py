@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 DatePrecision = Literal["year", "month", "day", "second"]
@@ -41,7 +41,10 @@ class ChosenDate:
 def parse_date(text: str) -> tuple[datetime, DatePrecision]:
     """Parse 'YYYY', 'YYYY-MM', 'YYYY-MM-DD' or an ISO 8601 / RFC 2822 timestamp into UTC.
 
-    A partial date keeps its precision: '2021-04' is April 2021, not the first of April.
+    A partial date keeps its precision: '2021-04' is April 2021, not the first of April; other ISO 8601
+    dates without a time ('20210401', '2021-W13-1') are days; a datetime
+    ('2021-04-01T10:00:00Z', '2021-04-01 10:00+02:00') is second precision. Anything else, including
+    out-of-range values, raises DateParseError and nothing else.
     """
     text = text.strip()
     match = _PARTIAL.match(text)
@@ -54,17 +57,26 @@ def parse_date(text: str) -> tuple[datetime, DatePrecision]:
         precision: DatePrecision = "day" if day else "month" if month else "year"
         return value, precision
     try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        day_only = date.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        return datetime(day_only.year, day_only.month, day_only.day, tzinfo=UTC), "day"
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         from email.utils import parsedate_to_datetime
 
         try:
             parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, IndexError, OverflowError) as exc:
             raise DateParseError(f"unrecognised date: {text!r}") from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC), "second"
+    try:
+        return parsed.astimezone(UTC), "second"
+    except OverflowError as exc:
+        raise DateParseError(f"date out of range: {text!r}") from exc
 
 
 def format_partial_date(value: datetime, precision: DatePrecision) -> str:

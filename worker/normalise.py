@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from datetime import datetime
+from pathlib import PurePath
 
 from worker.article import Article, RawItem, TextSource, utcnow
 from worker.dates import ChosenDate, DateCandidate, DateParseError, DateSource, choose_published, parse_date
@@ -14,10 +16,45 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9À-Ý])")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 TITLE_MAX_CHARS = 160
+# ANSI/VT100 escape sequences (CSI incl. 8-bit, OSC, two-byte ESC): removed whole, so no "[31m" remains.
+# An unterminated OSC ends at the line end, so it cannot swallow the text after it.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+# Control characters other than tab, line feed, carriage return, vertical tab and form feed (the latter
+# become spaces in `normalise_whitespace`); DEL and C1; lone surrogates, which cannot be encoded.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_LINE_SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n\n", "\u0085": "\n"})
+# What a terminal would act on rather than print: controls, and bidi overrides that reorder a line.
+_TERMINAL_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 class NormaliseError(ValueError):
     """An item that cannot become an article (empty, not text, ...); the message says why."""
+
+
+def clean_text(text: str) -> str:
+    """Text without ANSI escape sequences and control characters; line and paragraph separators
+    (U+2028/2029, NEL) become line ends. Tabs and line ends stay. Idempotent."""
+    return clean_text_counted(text)[0]
+
+
+def clean_text_counted(text: str) -> tuple[str, int]:
+    """`clean_text` and how many characters it removed (for the record's metadata)."""
+    text = text.translate(_LINE_SEPARATORS)
+    cleaned = _CONTROL.sub("", _ANSI.sub("", text))
+    return cleaned, len(text) - len(cleaned)
+
+
+def escape_for_terminal(text: str) -> str:
+    """`text` safe to print: control characters, ANSI escapes and bidi overrides shown as `\\x1b`,
+    `\\u202e`, so a file name or a header cannot recolour, move or hide what a terminal shows."""
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _TERMINAL_UNSAFE.sub(escape, text)
 
 
 def normalise_whitespace(text: str) -> str:
@@ -80,8 +117,28 @@ def article_id(*, url: str | None, source: str, body_hash: str) -> str:
     """Deterministic id: from the (canonical) URL when there is one, else from source + content hash.
 
     Redelivery, replay and re-ingestion of the same thing therefore always hit the same document.
+    Documents without URL use `document_id` instead (their file, or their exact content).
     """
     key = f"url:{url}" if url else f"doc:{source}:{body_hash}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def document_id(*, source: str, title: str | None, published: str | None, body: str, path: str | None = None) -> str:
+    """The id of a document without URL.
+
+    From a file: its absolute path (`RawItem.document_path`, made absolute when it was read), so an edited
+    file updates its article, re-ingesting it is `unchanged`, and distinct files never collapse, even
+    byte-identical ones (dedup groups those: `dup_group`). Paths identify within one filesystem: two
+    machines or mounts that feed one index different files under the same path must give them `url`
+    headers (or distinct paths).
+    Without a file (stdin, the API): its source and exact content — given title, date header and body,
+    case kept, only whitespace normalised — so documents that differ in any of them stay apart and a
+    re-sent document is the same article.
+    """
+    if path:
+        key = json.dumps(["file", path])
+    else:
+        key = json.dumps(["document", source, " ".join((title or "").split()), (published or "").strip(), body])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
@@ -114,21 +171,30 @@ def build_article(
 ) -> Article:
     """Assemble the Article from text and metadata any source produced; the one place ids are made."""
     now = now or utcnow()
+    text = clean_text(text)
     paragraphs, subheadings = split_structure(text)
     if not paragraphs:
-        raise NormaliseError(f"no text in item from {raw.source} ({raw.url or 'no url'})")
+        raise NormaliseError(f"no text in {raw.kind} from {raw.source} ({_where(raw)})")
     body = "\n\n".join(split_blocks(text))
-    given_title = " ".join((title or "").split())
+    given_title = " ".join(clean_text(title or "").split())
     derived = not given_title
     chosen: ChosenDate = choose_published(candidates, now)
     metadata = dict(raw.metadata)
+    if raw.document_path:
+        metadata["document"] = PurePath(raw.document_path).name
     if raw.published and not candidates:
         metadata["date_unparsed"] = raw.published
     if chosen.rejected:
         metadata["date_rejected"] = "; ".join(chosen.rejected)
     body_hash = content_hash(body)
+    if raw.kind == "document" and not url:
+        identity = document_id(
+            source=raw.source, title=given_title, published=raw.published, body=body, path=raw.document_path
+        )
+    else:
+        identity = article_id(url=url, source=raw.source, body_hash=body_hash)
     return Article(
-        id=article_id(url=url, source=raw.source, body_hash=body_hash),
+        id=identity,
         url=url,
         source=raw.source,
         title=derive_title(paragraphs) if derived else given_title,
@@ -150,10 +216,14 @@ def build_article(
     )
 
 
+def _where(raw: RawItem) -> str:
+    return raw.document_path or raw.url or "no url"
+
+
 def normalise(raw: RawItem, *, now: datetime | None = None) -> Article:
     """Turn a plain-text item (a document, or a feed item's text) into an Article."""
-    if not raw.text or not raw.text.strip():
-        raise NormaliseError(f"empty {raw.kind} from {raw.source} ({raw.url or 'no url'})")
+    if not raw.text or not clean_text(raw.text).strip():
+        raise NormaliseError(f"empty {raw.kind} from {raw.source} ({_where(raw)})")
     return build_article(
         raw,
         text=raw.text,
@@ -161,5 +231,6 @@ def normalise(raw: RawItem, *, now: datetime | None = None) -> Article:
         candidates=date_candidates(raw),
         title=raw.title,
         url=raw.url,
+        authors=raw.authors,
         now=now,
     )
