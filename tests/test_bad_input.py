@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from worker.article import Article, RawItem
-from worker.normalise import escape_for_terminal
 from worker.config import get_settings
+from worker.normalise import escape_for_terminal
 from worker.pipeline import process_items
 from worker.sources.documents import DocumentError, document_item, iter_document_paths, read_document
 
