@@ -30,7 +30,7 @@ def test_rss2_items_have_canonical_links_dates_authors() -> None:
     first, second, third, future = feed.items
     assert first.url == "https://www.harbourgazette.example/news/2024/03/04/ferry-terminal"
     assert first.published == "Mon, 04 Mar 2024 08:30:00 +0100"
-    assert first.metadata["authors"] == "Alice Marsh"
+    assert first.authors == ["Alice Marsh"]
     assert first.metadata["categories"] == "Local; Transport"
     assert (
         first.text == "The port authority on Monday approved plans for a new ferry terminal on the east quay.\n\n"
@@ -52,7 +52,7 @@ def test_atom_relative_links_html_titles_and_updated() -> None:
     assert first.url == "https://blog.riviernieuws.example/2024/03/brug-maas-geopend.html"
     assert first.title == "Nieuwe brug over de Maas geopend"
     assert first.metadata["updated"] == "2024-03-05T11:00:00+01:00"
-    assert first.metadata["authors"] == "Joost de Vries"
+    assert first.authors == ["Joost de Vries"]
     assert second.published == "2024-03-04T18:00:00Z"  # no <published>: the updated date stands in
 
 
@@ -71,9 +71,9 @@ def test_json_feed_1_1() -> None:
     first, second = feed.items
     assert first.url == "https://valleytech.example/2024/03/chip-plant"
     assert first.published == "2024-03-05T14:30:00-05:00"
-    assert first.metadata["authors"] == "Maria Chen" and first.metadata["updated"] == "2024-03-05T16:00:00-05:00"
+    assert first.authors == ["Maria Chen"] and first.metadata["updated"] == "2024-03-05T16:00:00-05:00"
     assert second.url is None and second.text == "A short note without a link: the office is closed on Friday."
-    assert second.metadata["authors"] == "Valley Tech staff"
+    assert second.authors == ["Valley Tech staff"]
     assert feed.rejected == ["item 3: neither a link nor text", "item 3: not an object"]
 
 
@@ -84,7 +84,7 @@ def test_news_sitemap() -> None:
     assert first.url == "https://www.dagblad.example/binnenland/2024/03/05/kabinet-presenteert-plan"
     assert first.title == "Kabinet presenteert plan voor woningbouw"
     assert first.published == "2024-03-05T07:45:00+01:00"
-    assert first.metadata["feed_language"] == "nl" and first.metadata["categories"] == "wonen, kabinet"
+    assert first.declared_language == "nl" and first.metadata["categories"] == "wonen, kabinet"
     assert second.published == "2024-03-04" and second.metadata["updated"] == "2024-03-04T22:10:00+01:00"
     assert len(feed.rejected) == 1 and "javascript" in feed.rejected[0]
 
@@ -138,3 +138,18 @@ def test_item_key_and_version() -> None:
 
 def test_html_to_text_paragraphs() -> None:
     assert html_to_text("<p>One</p><p>Two <b>bold</b></p><br>Three") == "One\n\nTwo bold\n\nThree"
+
+
+def test_authors_are_a_list_and_language_is_declared_not_metadata() -> None:
+    body = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="nl"><title>T</title><id>urn:x</id>
+<entry><title>Een</title><link href="https://x.example/a"/><id>urn:a</id><updated>2024-03-05T10:00:00Z</updated>
+<author><name>Anna de  Wit</name></author><author><name>Bram; Jansen</name></author>
+<author><name>Anna de Wit</name></author>
+<summary>Tekst.</summary></entry></feed>"""
+    feed = parse_feed(decode_body(body, "application/atom+xml", "feed"), "https://x.example/feed")
+    (entry,) = feed.items
+    assert entry.authors == ["Anna de Wit", "Bram; Jansen"]  # a ";" inside a name is not a separator
+    assert "authors" not in entry.metadata and "feed_language" not in entry.metadata
+    json_feed = parse("feed.json", "https://valley.example/feed.json", "application/feed+json")
+    assert all(isinstance(i.authors, list) for i in json_feed.items)

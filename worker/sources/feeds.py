@@ -244,16 +244,12 @@ def _entry_item(entry: Any, feed_url: str, feed: ParsedFeed) -> RawItem | str:
         metadata["published_raw"] = raw_date
     if link and url is None:
         metadata["link_rejected"] = link[:500]
-    authors = [a.get("name", "") for a in entry.get("authors", []) if a.get("name")] or (
+    names = [a.get("name", "") for a in entry.get("authors", []) if a.get("name")] or (
         [entry["author"]] if entry.get("author") else []
     )
-    if authors:
-        metadata["authors"] = "; ".join(dict.fromkeys(" ".join(a.split()) for a in authors))
     tags = [t.get("term", "") for t in entry.get("tags", []) if t.get("term")]
     if tags:
         metadata["categories"] = "; ".join(tags[:20])
-    if feed.language:
-        metadata["feed_language"] = feed.language
     return RawItem(
         kind="feed",
         source=feed_url,
@@ -261,8 +257,15 @@ def _entry_item(entry: Any, feed_url: str, feed: ParsedFeed) -> RawItem | str:
         text=text or None,
         title=title,
         published=published or updated,
+        authors=clean_names(names),
+        declared_language=feed.language,
         metadata=metadata,
     )
+
+
+def clean_names(names: list[str]) -> list[str]:
+    """Bylines one per name, whitespace collapsed, repeats dropped (order kept)."""
+    return list(dict.fromkeys(n for n in (" ".join(str(name).split()) for name in names) if n))
 
 
 # ------------------------------------------------------------------------------------------ JSON Feed
@@ -313,13 +316,9 @@ def parse_json_feed(text: str, url: str) -> ParsedFeed:
         if isinstance(entry.get("date_modified"), str):
             metadata["updated"] = entry["date_modified"]
         authors = _json_authors(entry) or feed_authors
-        if authors:
-            metadata["authors"] = "; ".join(authors)
         if isinstance(entry.get("tags"), list):
             metadata["categories"] = "; ".join(str(t) for t in entry["tags"][:20])
         language = entry.get("language") or parsed.language
-        if isinstance(language, str):
-            metadata["feed_language"] = language
         published = entry.get("date_published") or entry.get("date_modified")
         parsed.items.append(
             RawItem(
@@ -329,6 +328,8 @@ def parse_json_feed(text: str, url: str) -> ParsedFeed:
                 text=text or None,
                 title=title,
                 published=published if isinstance(published, str) else None,
+                authors=clean_names(authors),
+                declared_language=language if isinstance(language, str) else None,
                 metadata=metadata,
             )
         )

@@ -15,11 +15,11 @@ from typing import Any
 from worker.article import Article, RawItem
 from worker.config import Settings
 from worker.dates import DateParseError, parse_date
+from worker.extract import article_from_item
 from worker.failures import Failure
 from worker.normalise import NormaliseError, article_id, content_hash
 from worker.sources.feeds import FeedError, ParsedFeed, feed_item_key, item_version, parse_feed
 from worker.sources.http import FetchError, HostBusyError, HTTPStatusError, PoliteClient, RetryLaterError
-from worker.sources.pages import article_from_item
 from worker.sources.registry import FeedRegistry
 from worker.sources.robots import RobotsCache
 from worker.sources.schedule import (
@@ -268,7 +268,8 @@ def build_articles(pages: list[FetchedPage], settings: Settings) -> ItemsResult:
         try:
             out.articles.append(
                 article_from_item(
-                    page.item, page_html=page.html, final_url=page.final_url, page_error=page.error,
+                    page.item.model_copy(update={"html": page.html, "final_url": page.final_url,
+                                                 "fetch_error": page.error}),
                     min_words=settings.page_min_words,
                 )
             )  # fmt: skip

@@ -73,7 +73,7 @@ def parse_sitemap(text: str, url: str) -> ParsedFeed:
             continue
         news = next((c for c in node if _local(c.tag) == "news"), None)
         metadata = {"feed": url, "sitemap": "news" if news is not None else "plain"}
-        title = published = None
+        title = published = language = None
         lastmod = _child_text(node, "lastmod")
         if lastmod:
             metadata["updated"] = lastmod
@@ -87,14 +87,18 @@ def parse_sitemap(text: str, url: str) -> ParsedFeed:
                 if name:
                     metadata["publication"] = name
                     parsed.title = parsed.title or name
-                if language:
-                    metadata["feed_language"] = language
             keywords = _child_text(news, "keywords")
             if keywords:
                 metadata["categories"] = keywords
         parsed.items.append(
             RawItem(
-                kind="feed", source=url, url=item_url, title=title, published=published or lastmod, metadata=metadata
+                kind="feed",
+                source=url,
+                url=item_url,
+                title=title,
+                published=published or lastmod,
+                declared_language=language,
+                metadata=metadata,
             )
         )
     return parsed
