@@ -7,15 +7,14 @@ import time
 import pytest
 from source_server import data
 
+from worker.sources.decoding import decode_body
 from worker.sources.feeds import (
-    FeedError,
-    UnsafeXMLError,
     feed_item_key,
     html_to_text,
     item_version,
     parse_feed,
 )
-from worker.sources.http import decode_body
+from worker.sources.parsed import FeedError, UnsafeXMLError
 
 
 def parse(name: str, url: str = "https://feeds.example/feed", content_type: str = "application/xml"):  # type: ignore[no-untyped-def]

@@ -7,24 +7,26 @@ import itertools
 import threading
 import time
 import zlib
+from pathlib import Path
 
 import brotli
+import httpx
 import pytest
 import redis
 from source_server import LocalServer, Reply, Request
 from sources_support import make_settings
 
-from worker.sources.http import (
+from worker.sources.decoding import decode_body
+from worker.sources.errors import (
     BlockedAddressError,
     DecompressionBombError,
     HTTPStatusError,
-    PoliteClient,
     RedirectError,
     RetryLaterError,
     TooLargeError,
-    decode_body,
-    retry_after_seconds,
 )
+from worker.sources.guard import GuardedTransport, parse_networks
+from worker.sources.http import PoliteClient, retry_after_seconds
 
 
 def client_for(redis_client: redis.Redis, **overrides: object) -> PoliteClient:
@@ -250,3 +252,20 @@ def test_xml_declaration_charset_used_for_feeds() -> None:
 def test_hostname_resolving_to_loopback_refused(redis_client: redis.Redis) -> None:
     with pytest.raises(BlockedAddressError, match="localhost resolves to"):
         client_for(redis_client, allow_private_networks="").fetch("http://localhost:9/x")
+
+
+def test_connect_time_guard_raises_its_own_type(server: LocalServer) -> None:
+    # Without the pre-check (rebinding: DNS said public, the socket would go to loopback), the transport
+    # itself refuses, and the refusal arrives as BlockedAddressError, not as a message to parse.
+    server.route("/secret", Reply(body=b"internal"))
+    with httpx.Client(transport=GuardedTransport(())) as client, pytest.raises(BlockedAddressError, match="loopback"):
+        client.get(server.url("/secret"))
+    with httpx.Client(transport=GuardedTransport(parse_networks("127.0.0.0/8"))) as client:
+        assert client.get(server.url("/secret")).content == b"internal"
+    assert len(server.log) == 1
+
+
+def test_client_uses_no_private_httpx_attributes() -> None:
+    sources = Path(__file__).resolve().parents[2] / "worker" / "sources"
+    for path in sources.glob("*.py"):
+        assert "._pool" not in path.read_text(), path

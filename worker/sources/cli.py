@@ -46,7 +46,8 @@ def _interval(seconds: float) -> str:
 
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     from worker.sources.discovery import DiscoveryError, FoundFeed, discover
-    from worker.sources.http import FetchError, PoliteClient
+    from worker.sources.errors import FetchError
+    from worker.sources.http import PoliteClient
     from worker.sources.registry import FeedDeclaration, RegistryError
 
     registry = _registry(settings)

@@ -18,8 +18,10 @@ from worker.dates import DateParseError, parse_date
 from worker.extract import article_from_item
 from worker.failures import Failure
 from worker.normalise import NormaliseError, article_id, content_hash
-from worker.sources.feeds import FeedError, ParsedFeed, feed_item_key, item_version, parse_feed
-from worker.sources.http import FetchError, HostBusyError, HTTPStatusError, PoliteClient, RetryLaterError
+from worker.sources.errors import FetchError, HostBusyError, HTTPStatusError, RetryLaterError
+from worker.sources.feeds import feed_item_key, item_version, parse_feed
+from worker.sources.http import PoliteClient
+from worker.sources.parsed import FeedError, ParsedFeed
 from worker.sources.registry import FeedRegistry
 from worker.sources.robots import RobotsCache
 from worker.sources.schedule import (

@@ -52,7 +52,8 @@ def opml_declarations(text: str, source: str = "OPML") -> list[FeedDeclaration]:
     """Feeds of an OPML subscription list (what feed readers export): every <outline xmlUrl=...>."""
     from lxml import etree
 
-    from worker.sources.feeds import FeedError, refuse_unsafe_xml
+    from worker.sources.parsed import FeedError
+    from worker.sources.xmlsafety import refuse_unsafe_xml
 
     try:
         refuse_unsafe_xml(text, source)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from lxml import etree
 
 from worker.article import RawItem
-from worker.sources.feeds import MAX_ITEMS, FeedError, ParsedFeed, refuse_unsafe_xml
+from worker.sources.parsed import MAX_ITEMS, FeedError, ParsedFeed
 from worker.sources.urls import InvalidURLError, canonical_url
+from worker.sources.xmlsafety import refuse_unsafe_xml
 
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 # Never expand entities, never load a DTD, never touch the network, never build a huge tree.
