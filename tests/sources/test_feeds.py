@@ -7,7 +7,7 @@ import time
 import pytest
 from source_server import data
 
-from worker.sources.decoding import decode_body
+from worker.sources.charsets import decode_body
 from worker.sources.feeds import (
     feed_item_key,
     html_to_text,

@@ -16,7 +16,7 @@ import redis
 from source_server import LocalServer, Reply, Request
 from sources_support import make_settings
 
-from worker.sources.decoding import decode_body
+from worker.sources.charsets import decode_body
 from worker.sources.errors import (
     BlockedAddressError,
     DecompressionBombError,

@@ -315,7 +315,7 @@ class _Scheduler:
         except NotAPageError as exc:
             self.finish(job, fetch_error=f"page fetch failed: {exc.reason}", final_url=job.url)
             return
-        self.finish(job, html=result.text("page"), final_url=job.url, fetch_error=None)
+        self.finish(job, html=result.text("page", job.item.declared_language), final_url=job.url, fetch_error=None)
 
     # ------------------------------------------------------------------------------------------ loop
 

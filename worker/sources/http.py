@@ -18,7 +18,8 @@ import redis
 
 from worker.config import Settings
 from worker.sources.budget import HostBudget
-from worker.sources.decoding import BodyDecoder, FetchKind, decode_body
+from worker.sources.charsets import decode_body
+from worker.sources.decoding import BodyDecoder, FetchKind
 from worker.sources.errors import (
     BlockedAddressError,
     FetchError,
@@ -60,8 +61,11 @@ class FetchResult:
     def content_type(self) -> str:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
-    def text(self, kind: FetchKind = "page") -> str:
-        return decode_body(self.body, self.headers.get("content-type", ""), kind)
+    def text(self, kind: FetchKind = "page", language: str | None = None) -> str:
+        """The body as text (`charsets.decode_body`); `language` hints detection when neither the body nor
+        Content-Language declares one (a page of a feed in that language)."""
+        hint = self.headers.get("content-language") or language
+        return decode_body(self.body, self.headers.get("content-type", ""), kind, hint)
 
 
 def retry_after_seconds(value: str | None, default: float, maximum: float, now: float | None = None) -> float:
