@@ -123,3 +123,15 @@ def test_fetched_page_message_round_trip_compresses_html() -> None:
     back = FetchedPage.from_message(message)
     assert back.html == html and back.final_url == URL and back.error is None
     assert back.item.model_dump(mode="json") == original.model_dump(mode="json")
+
+
+def test_dtd_before_an_html_page_never_reaches_title_or_text() -> None:
+    words = "Some words about the harbour. " * 30
+    for prolog in (
+        '<?xml version="1.0"?>\n<!DOCTYPE html [\n <!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n',
+        '<!DOCTYPE html [<!ENTITY x "y">]>\n',
+    ):
+        html = prolog + f"<html><head><title>XXE page</title></head><body><p>{words}&xxe;</p></body></html>"
+        page = extract_page(html, "https://x.example/a")
+        assert page.title == "XXE page"
+        assert "]>" not in page.text and "ENTITY" not in page.text and "passwd" not in page.text

@@ -44,6 +44,10 @@ DATE_META = (
     "cxenseparse:recs:publishtime",
 )
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?:[/-](0[1-9]|[12]\d|3[01]))?(?=/|[-_.]|$)")
+# An XML declaration and a DOCTYPE with an internal subset (an XHTML habit, or an XXE probe) before an HTML
+# page: the HTML parser knows neither, so "]>" became text and the <title> after it was lost. HTML has no
+# DTD to read: the prolog is replaced by a plain doctype, nothing in it is ever expanded.
+_PROLOG = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>", re.IGNORECASE | re.DOTALL)
 _ARTICLE_TYPES = frozenset(
     {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting", "opinionnewsarticle",
      "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting", "webpage", "scholarlyarticle", "report"}
@@ -181,7 +185,7 @@ def paragraphs_text(text: str, title: str | None) -> str:
 def extract_page(html: str, url: str) -> PageExtract:
     """Main text and metadata of an article page; what cannot be found stays empty."""
     try:
-        doc = lxml.html.document_fromstring(html)
+        doc = lxml.html.document_fromstring(_PROLOG.sub("<!DOCTYPE html>", html, count=1))
     except (etree.ParserError, ValueError):
         return PageExtract()
     result = trafilatura.bare_extraction(

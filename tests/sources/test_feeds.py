@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -15,6 +16,7 @@ from worker.sources.feeds import (
     parse_feed,
 )
 from worker.sources.parsed import FeedError, UnsafeXMLError
+from worker.sources.registry import RegistryError, opml_declarations
 
 
 def parse(name: str, url: str = "https://feeds.example/feed", content_type: str = "application/xml"):  # type: ignore[no-untyped-def]
@@ -152,3 +154,63 @@ def test_authors_are_a_list_and_language_is_declared_not_metadata() -> None:
     assert "authors" not in entry.metadata and "feed_language" not in entry.metadata
     json_feed = parse("feed.json", "https://valley.example/feed.json", "application/feed+json")
     assert all(isinstance(i.authors, list) for i in json_feed.items)
+
+
+RSS_WITH_ENTITIES = """<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY nbsp "&#160;"> <!ENTITY mdash "&#8212;"> <!ENTITY site "Harbour Gazette">]>
+<rss version="2.0"><channel><title>News&nbsp;today</title><item><title>Ferry&nbsp;terminal &mdash; &site;</title>
+<link>https://x.example/a</link><description>Text&nbsp;here.</description></item></channel></rss>"""
+
+
+def test_small_internal_entities_are_expanded_not_refused() -> None:
+    feed = parse_feed(RSS_WITH_ENTITIES, "https://x.example/rss")
+    (entry,) = feed.items
+    assert feed.title == "News today" and entry.title == "Ferry terminal — Harbour Gazette"
+    assert entry.text == "Text\xa0here." and feed.bozo is None
+    assert "ENTITY" not in (entry.title or "") and "]>" not in (entry.text or "")
+
+
+@pytest.mark.parametrize(
+    ("subset", "reason"),
+    [
+        ('<!ENTITY x SYSTEM "file:///etc/passwd">', "external entity 'x' refused"),
+        ('<!ENTITY x PUBLIC "-//x//EN" "http://evil.example/x.dtd">', "external entity 'x' refused"),
+        ("<!ENTITY % p \"<!ENTITY x 'y'>\"> %p;", "parameter entity 'p' refused"),
+        ('<!ENTITY a "aaaa"> <!ENTITY b "&a;&a;&a;">', "'b' refers to other entities"),
+        ('<!ENTITY big "' + "x" * 5000 + '">', "longer than 1000 characters"),
+        ("".join(f'<!ENTITY e{i} "v">' for i in range(150)), "more than 100 entity declarations"),
+    ],
+)
+def test_dangerous_declarations_refused_with_their_reason(subset: str, reason: str) -> None:
+    body = f'<?xml version="1.0"?><!DOCTYPE rss [{subset}]><rss version="2.0"><channel><title>x</title></channel></rss>'
+    with pytest.raises(UnsafeXMLError, match=re.escape(reason)):
+        parse_feed(body, "https://x.example/rss")
+
+
+def test_many_references_to_a_small_entity_are_capped() -> None:
+    body = (
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY e "'
+        + "x" * 1000
+        + '">]><rss version="2.0"><channel><title>'
+        + "&e;" * 2000
+        + "</title></channel></rss>"
+    )
+    with pytest.raises(UnsafeXMLError, match="expand to more than"):
+        parse_feed(body, "https://x.example/rss")
+
+
+def test_sitemap_and_opml_expand_internal_entities_too() -> None:
+    sitemap = (
+        '<?xml version="1.0"?><!DOCTYPE urlset [<!ENTITY site "Harbour Gazette">]>'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>https://x.example/a</loc>'
+        "<news:news><news:title>Story by &site;</news:title></news:news></url></urlset>"
+    )
+    assert [i.title for i in parse_feed(sitemap, "https://x.example/s.xml").items] == ["Story by Harbour Gazette"]
+    opml = (
+        '<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY host "https://x.example">]><opml><body>'
+        '<outline text="x" xmlUrl="&host;/rss"/></body></opml>'
+    )
+    assert [d.url for d in opml_declarations(opml)] == ["https://x.example/rss"]
+    with pytest.raises(RegistryError, match="external entity"):
+        opml_declarations('<!DOCTYPE opml [<!ENTITY h SYSTEM "file:///etc/hosts">]><opml><body/></opml>')

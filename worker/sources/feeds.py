@@ -22,7 +22,7 @@ from worker.dates import DateParseError, parse_date
 from worker.sources.parsed import MAX_ITEMS, FeedError, FeedFormat, ParsedFeed
 from worker.sources.sitemaps import parse_sitemap
 from worker.sources.urls import InvalidURLError, canonical_url
-from worker.sources.xmlsafety import refuse_unsafe_xml
+from worker.sources.xmlsafety import safe_xml
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _BLOCK_TAGS = frozenset(
@@ -133,7 +133,7 @@ def _as_utf8_xml(text: str) -> bytes:
 def parse_xml_feed(text: str, url: str) -> ParsedFeed:
     """RSS or Atom via feedparser. Always given a stream: feedparser treats a str or bytes argument that
     looks like a URL or a path as something to fetch or open."""
-    refuse_unsafe_xml(text, url)
+    text = safe_xml(text, url)
     result = feedparser.parse(
         io.BytesIO(_as_utf8_xml(text)),
         response_headers={"content-type": "application/xml; charset=utf-8", "content-location": url},

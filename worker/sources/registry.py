@@ -53,11 +53,11 @@ def opml_declarations(text: str, source: str = "OPML") -> list[FeedDeclaration]:
     from lxml import etree
 
     from worker.sources.parsed import FeedError
-    from worker.sources.xmlsafety import refuse_unsafe_xml
+    from worker.sources.xmlsafety import SAFE_PARSER_OPTIONS, safe_xml
 
     try:
-        refuse_unsafe_xml(text, source)
-        parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, recover=True)
+        text = safe_xml(text, source)
+        parser = etree.XMLParser(**SAFE_PARSER_OPTIONS, recover=True)
         root = etree.fromstring(text.encode("utf-8"), parser=parser)
     except (FeedError, etree.XMLSyntaxError) as exc:
         raise RegistryError(f"cannot read OPML {source}: {exc}") from exc

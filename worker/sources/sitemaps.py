@@ -7,18 +7,11 @@ from lxml import etree
 from worker.article import RawItem
 from worker.sources.parsed import MAX_ITEMS, FeedError, ParsedFeed
 from worker.sources.urls import InvalidURLError, canonical_url
-from worker.sources.xmlsafety import refuse_unsafe_xml
+from worker.sources.xmlsafety import SAFE_PARSER_OPTIONS, safe_xml
 
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
-# Never expand entities, never load a DTD, never touch the network, never build a huge tree.
-_PARSER_OPTIONS = {
-    "resolve_entities": False,
-    "load_dtd": False,
-    "no_network": True,
-    "huge_tree": False,
-    "recover": True,
-    "remove_comments": True,
-}
+# Entities limited to the document's own checked ones (xmlsafety), no DTD, no network; tolerant of errors.
+_PARSER_OPTIONS = {**SAFE_PARSER_OPTIONS, "recover": True, "remove_comments": True}
 
 
 def _local(tag: object) -> str:
@@ -36,7 +29,7 @@ def _child_text(node: etree._Element, name: str, namespace: str | None = None) -
 def parse_sitemap(text: str, url: str) -> ParsedFeed:
     """A `<urlset>` (news entries become items with title, date, language, publication) or a
     `<sitemapindex>` (its child sitemaps are returned in `sitemaps` for the caller to fetch)."""
-    refuse_unsafe_xml(text, url)
+    text = safe_xml(text, url)
     parser = etree.XMLParser(**_PARSER_OPTIONS)
     try:
         root = etree.fromstring(text.encode("utf-8"), parser=parser)
