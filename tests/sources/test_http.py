@@ -27,6 +27,7 @@ from worker.sources.errors import (
 )
 from worker.sources.guard import GuardedTransport, parse_networks
 from worker.sources.http import PoliteClient, retry_after_seconds
+from worker.sources.urls import canonical_url
 
 
 def client_for(redis_client: redis.Redis, **overrides: object) -> PoliteClient:
@@ -269,3 +270,9 @@ def test_client_uses_no_private_httpx_attributes() -> None:
     sources = Path(__file__).resolve().parents[2] / "worker" / "sources"
     for path in sources.glob("*.py"):
         assert "._pool" not in path.read_text(), path
+
+
+def test_percent_encoding_reaches_the_server_byte_for_byte(server: LocalServer, redis_client: redis.Redis) -> None:
+    server.route("/s", Reply(body=b"ok"))
+    client_for(redis_client).fetch(canonical_url(server.url("/s?q=a%2Bb&r=c+d")))
+    assert server.log[0].path == "/s?q=a%2Bb&r=c+d"
