@@ -224,3 +224,15 @@ def test_waiting_for_budget_burns_no_cpu(server: LocalServer, redis_client: redi
     wall, cpu = time.monotonic() - wall, time.process_time() - cpu
     assert len(out.items) == 3 and wall >= 2.4
     assert cpu < 0.3 * wall, (cpu, wall)  # the scheduler sleeps until the next slot; it does not spin
+
+
+def test_a_url_backing_off_is_handed_back_alone(server: LocalServer, redis_client: redis.Redis) -> None:
+    server.route("/busy", Reply(503))
+    server.route("/p", Reply(body=PAGE, headers=HTML))
+    client = client_for(redis_client, retry_after_default=60.0)
+    first = fetch_pages([item(server.url("/busy"))], client=client)
+    assert [i.url for i in first.deferred] == [server.url("/busy")] and first.retry_after == 60
+    second = fetch_pages([item(server.url("/busy")), item(server.url("/p"))], client=client)
+    assert [i.url for i in second.deferred] == [server.url("/busy")]
+    assert [i.url for i in second.items] == [server.url("/p")] and second.items[0].html
+    assert len(server.hits("/busy")) == 1

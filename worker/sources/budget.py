@@ -4,11 +4,13 @@ flight, robots.txt Crawl-delay, and 429/503 Retry-After blocks.
 Each operation is one atomic Lua script on Redis's own clock, so workers on several machines agree
 without trusting each other's clocks. The primitives never wait: they say how long to wait (a reserved
 slot) or refuse, so a scheduler can wait for many domains at once (`worker.sources.fetcher`); `reserve`
-and `slot` are the waiting forms for one fetch at a time (`PoliteClient.fetch`).
+and `slot` are the waiting forms for one fetch at a time (`PoliteClient.fetch`). A URL that keeps answering
+429/503 backs off by itself (`strike_url`): only a Retry-After header blocks its whole domain.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 import uuid
@@ -51,14 +53,37 @@ return {wait, 1}
 
 # The last line of defence, right before a request leaves: at least ARGV[1] ms since the previous one
 # actually left. A worker that was stalled after taking its slot (GIL, swap) would otherwise send late and
-# bunch up with the next slot's request. KEYS[1] last-sent key. Returns ms still to wait (0: go, recorded).
+# bunch up with the next slot's request. KEYS[1] last-sent key.
+# Returns {ms still to wait, 0} or {0, the time recorded as sent (ms, Redis clock)}.
 _GATE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local last = tonumber(redis.call('GET', KEYS[1]) or '0')
 local wait = last + tonumber(ARGV[1]) - now
-if wait > 0 then return wait end
+if wait > 0 then return {wait, 0} end
 redis.call('SET', KEYS[1], now, 'PX', tonumber(ARGV[1]) + 60000)
+return {0, now}
+"""
+
+# One URL that keeps answering 429/503 backs off by itself, exponentially: ARGV[1] ms after the first
+# answer, twice that after the second, ... up to ARGV[2] ms. KEYS[1] strike count, KEYS[2] blocked-until.
+# Returns the ms it is now blocked for.
+_STRIKE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local strikes = redis.call('INCR', KEYS[1])
+local wait = math.min(tonumber(ARGV[1]) * 2 ^ (strikes - 1), tonumber(ARGV[2]))
+redis.call('PEXPIRE', KEYS[1], math.floor(tonumber(ARGV[2]) * 2))
+redis.call('SET', KEYS[2], now + wait, 'PX', math.floor(wait) + 1000)
+return math.floor(wait)
+"""
+
+# ms a URL is still blocked for (0: not). KEYS[1] blocked-until.
+_URL_WAIT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local wait = tonumber(redis.call('GET', KEYS[1]) or '0') - now
+if wait > 0 then return wait end
 return 0
 """
 
@@ -114,6 +139,8 @@ class HostBudget:
         self._acquire = client.register_script(_ACQUIRE)
         self._block = client.register_script(_BLOCK)
         self._gate = client.register_script(_GATE)
+        self._strike = client.register_script(_STRIKE)
+        self._url_wait = client.register_script(_URL_WAIT)
 
     def rate(self, domain: str) -> float:
         """Requests per second for a domain: the configured rate, slower if its robots.txt asks for a delay."""
@@ -144,10 +171,14 @@ class HostBudget:
     def gate(self, domain: str) -> float:
         """Right before sending: 0 when at least one interval passed since the domain's previous request left
         (this one is then recorded as sent), else the seconds still to wait. Always 0 with a burst above 1."""
+        return self.gate_at(domain)[0]
+
+    def gate_at(self, domain: str) -> tuple[float, int]:
+        """`gate`, and the Redis-clock millisecond it recorded as this request's departure (0 if none)."""
         if self.settings.host_burst > 1:
-            return 0.0
-        late_ms = self._gate(keys=[f"{self.prefix}:{domain}:sent"], args=[self.interval_ms(domain)])
-        return int(late_ms) / 1000
+            return 0.0, 0
+        late_ms, sent_ms = self._gate(keys=[f"{self.prefix}:{domain}:sent"], args=[self.interval_ms(domain)])
+        return int(late_ms) / 1000, int(sent_ms)
 
     def try_acquire(self, domain: str, lease: float) -> str | None:
         """One of the domain's host_max_concurrency in-flight places, or None when all are taken. The token
@@ -163,6 +194,24 @@ class HostBudget:
     def block(self, domain: str, seconds: float) -> None:
         """Nobody asks this domain anything for `seconds` (it said 429/503 Retry-After)."""
         self._block(keys=[f"{self.prefix}:{domain}:blocked"], args=[max(1, round(seconds * 1000))])
+
+    def _url_keys(self, url: str) -> list[str]:
+        digest = hashlib.sha1(url.encode("utf-8")).hexdigest()[:20]
+        return [f"{self.prefix}:url:{digest}:strikes", f"{self.prefix}:url:{digest}:blocked"]
+
+    def strike_url(self, url: str, base: float) -> float:
+        """Another 429/503 from this URL: seconds it now backs off (base, 2 x base, ... up to retry_after_max)."""
+        maximum = max(base, self.settings.retry_after_max)
+        wait_ms = self._strike(keys=self._url_keys(url), args=[round(base * 1000), round(maximum * 1000)])
+        return int(wait_ms) / 1000
+
+    def url_backoff(self, url: str) -> float:
+        """Seconds this URL is still backing off (0 when it is not)."""
+        return int(self._url_wait(keys=self._url_keys(url)[1:])) / 1000
+
+    def clear_url(self, url: str) -> None:
+        """The URL answered: its strikes are forgiven."""
+        self.client.delete(*self._url_keys(url))
 
     # -------------------------------------------------------------------------------- waiting forms
 

@@ -47,6 +47,10 @@ class HostBusyError(RetryLaterError):
     """This worker would have to wait longer than host_max_wait for the domain's budget."""
 
 
+class BackoffError(RetryLaterError):
+    """This URL answered 429/503 recently and is backing off (its host's other URLs are not)."""
+
+
 class HTTPStatusError(FetchError):
     """The server answered with an error status (other than 429/503, which are RetryLaterError)."""
 

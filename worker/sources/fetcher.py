@@ -179,6 +179,10 @@ class _Scheduler:
                 self.defer_host(host, 1.0)
                 return
             job = host.waiting[0]
+            backoff = self.budget.url_backoff(job.url)
+            if backoff:  # this URL keeps answering 429/503: it waits, its host's other pages do not
+                self.defer(host.waiting.popleft(), backoff)
+                continue
             lease = s.http_total_timeout + horizon + 5
             token = self.budget.try_acquire(host.domain, lease)
             if token is None:  # other workers hold the host's places: look again shortly

@@ -21,6 +21,7 @@ from worker.sources.budget import HostBudget
 from worker.sources.charsets import decode_body
 from worker.sources.decoding import BodyDecoder, FetchKind
 from worker.sources.errors import (
+    BackoffError,
     BlockedAddressError,
     FetchError,
     HTTPStatusError,
@@ -159,6 +160,9 @@ class PoliteClient:
         headers = self.request_headers(kind, etag, last_modified)
         while True:
             self.check_url(current)
+            backoff = self.budget.url_backoff(current)
+            if backoff:
+                raise BackoffError(url, f"backing off after repeated 429/503 ({backoff:.0f}s left)", backoff)
             domain = budget_key(current)
             remaining = s.http_total_timeout - (time.monotonic() - started)
             if remaining <= 0:
@@ -206,11 +210,15 @@ class PoliteClient:
                         raise RedirectError(url, f"{status} redirect without Location")
                     return str(response.url.join(location))
                 if status in (429, 503):
-                    wait = retry_after_seconds(
-                        response.headers.get("retry-after"), s.retry_after_default, s.retry_after_max
-                    )
-                    self.budget.block(domain, wait)
-                    raise RetryLaterError(url, f"HTTP {status}, retry after {wait:.0f}s", wait)
+                    # The host's own Retry-After binds the whole domain; without one, only this URL backs off
+                    # (exponentially, so one URL that keeps refusing cannot starve its host's other feeds).
+                    header = response.headers.get("retry-after")
+                    wait = retry_after_seconds(header, s.retry_after_default, s.retry_after_max)
+                    if header is not None:
+                        self.budget.block(domain, wait)
+                    backoff = self.budget.strike_url(url, wait)
+                    raise RetryLaterError(url, f"HTTP {status}, retry after {backoff:.0f}s", backoff)
+                self.budget.clear_url(url)
                 if status == 304:
                     return FetchResult(url=url, final_url=url, status=304, headers=response_headers)
                 if status >= 400:

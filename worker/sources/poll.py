@@ -18,7 +18,7 @@ from worker.dates import DateParseError, parse_date
 from worker.extract import article_from_item
 from worker.failures import Failure
 from worker.normalise import NormaliseError, article_id, content_hash
-from worker.sources.errors import FetchError, HostBusyError, HTTPStatusError, RetryLaterError
+from worker.sources.errors import BackoffError, FetchError, HostBusyError, HTTPStatusError, RetryLaterError
 from worker.sources.feeds import feed_item_key, item_version, parse_feed
 from worker.sources.http import PoliteClient
 from worker.sources.parsed import FeedError, ParsedFeed
@@ -178,7 +178,7 @@ def poll_feed_once(
                 rejected.append(f"malformed feed (items still read): {parsed.bozo}")
     except RetryLaterError as exc:
         # Our own budget being spent is no failure of the feed; a 429/503 is (backoff honours Retry-After).
-        kind: PollKind = "deferred" if isinstance(exc, HostBusyError) else "failed"
+        kind: PollKind = "deferred" if isinstance(exc, HostBusyError | BackoffError) else "failed"
         outcome = PollOutcome(kind, error=exc.reason, retry_after=exc.retry_after)
     except HTTPStatusError as exc:
         outcome = PollOutcome("failed", error=exc.reason, permanent=exc.status == 410)
