@@ -15,18 +15,21 @@ def module_name(path: Path) -> str:
 
 
 def imports() -> dict[str, set[str]]:
-    """worker.* modules each module imports (anywhere in it, functions included)."""
+    """worker.* modules each module imports (anywhere in it, functions included). `from pkg import sub`
+    of a submodule is an edge to the submodule only."""
+    modules = {module_name(path) for path in PACKAGE.rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for path in PACKAGE.rglob("*.py"):
         found = set()
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("worker"):
-                found.add(node.module)
-                found.update(f"{node.module}.{a.name}" for a in node.names)
+                names = [f"{node.module}.{a.name}" for a in node.names]
+                found.update(names)
+                if not all(name in modules for name in names):
+                    found.add(node.module)
             elif isinstance(node, ast.Import):
                 found.update(a.name for a in node.names if a.name.startswith("worker"))
         graph[module_name(path)] = found
-    modules = set(graph)
     return {m: {i for i in deps if i in modules and i != m} for m, deps in graph.items()}
 
 

@@ -23,10 +23,10 @@ from elasticsearch import Elasticsearch
 from worker.article import Article, RawItem
 from worker.config import Settings
 from worker.dedup import DedupIndex
+from worker.extract import article_from_item
 from worker.failures import Failure
 from worker.index.store import BulkResult, index_articles, stored_articles
 from worker.normalise import NormaliseError, normalise
-from worker.sources.pages import article_from_item
 from worker.tagging import tag_articles
 
 log = logging.getLogger(__name__)
@@ -101,8 +101,7 @@ def to_article(raw: RawItem, settings: Settings) -> Article:
     """Normalise one item: a document's or feed item's text, or a fetched page's extracted text."""
     if raw.kind == "document":
         return normalise(raw)
-    return article_from_item(raw, page_html=raw.html, final_url=raw.final_url, page_error=raw.fetch_error,
-                             min_words=settings.page_min_words)  # fmt: skip
+    return article_from_item(raw, min_words=settings.page_min_words)
 
 
 def normalise_items(items: Sequence[RawItem], settings: Settings) -> Processed:

@@ -90,7 +90,7 @@ class LocalServer:
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.server.server_address[0]}:{self.port}"
 
     @property
     def log(self) -> list[Request]:
@@ -107,9 +107,9 @@ class LocalServer:
 
 
 @contextmanager
-def serve() -> Iterator[LocalServer]:
-    """A server on 127.0.0.1 (free port) in a daemon thread, shut down when the block ends."""
-    server = _Server(("127.0.0.1", 0), _Handler)
+def serve(host: str = "127.0.0.1") -> Iterator[LocalServer]:
+    """A server on `host` (a loopback address; free port) in a daemon thread, shut down when the block ends."""
+    server = _Server((host, 0), _Handler)
     server.routes, server.log, server.lock = {}, [], threading.Lock()
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()

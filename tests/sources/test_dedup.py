@@ -9,14 +9,16 @@ from source_server import data
 
 from worker.article import RawItem
 from worker.dedup import DedupIndex, fingerprint, similarity
-from worker.sources.pages import article_from_item
+from worker.extract import article_from_item
 
 NOW = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
 
 
 def article(page: str, url: str, source: str):  # type: ignore[no-untyped-def]
-    raw = RawItem(kind="feed", source=source, url=url, title="t", text="feed text")
-    return article_from_item(raw, page_html=data(page).decode(), final_url=url, now=NOW)
+    raw = RawItem(
+        kind="feed", source=source, url=url, title="t", text="feed text", html=data(page).decode(), final_url=url
+    )
+    return article_from_item(raw, now=NOW)
 
 
 def test_syndicated_copy_with_small_edits_joins_the_original_group(redis_client: redis.Redis) -> None:

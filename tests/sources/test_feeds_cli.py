@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import zlib
+import json
 import os
 import subprocess
 import sys
@@ -10,7 +13,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import redis
 from source_server import LocalServer, Reply, data
-from sources_support import sources_redis_url
+from sources_support import make_settings, sources_redis_url
+
+from worker.failures import FailureStore
 
 REPO = Path(__file__).resolve().parents[2]
 BROKER_URL = urlunsplit(urlsplit(sources_redis_url())._replace(path="/13"))
@@ -77,3 +82,47 @@ def test_add_finds_an_unannounced_feed_at_a_well_known_path(server: LocalServer,
     server.route("/rss.xml", Reply(body=data("rss2_news.xml"), headers={"Content-Type": "application/rss+xml"}))
     result = run("add", server.url("/"))
     assert result.returncode == 0 and f"added {server.url('/rss.xml')} (Harbour Gazette - Latest)" in result.stdout
+
+
+def test_sync_takes_a_plain_url_list_and_list_survives_a_closed_pipe(redis_client: redis.Redis, tmp_path: Path) -> None:
+    listing = tmp_path / "feeds.txt"
+    listing.write_text("# our feeds\nhttps://a.example/rss?q=a%2Bb\n\nhttps://b.example/atom.xml\n")
+    synced = run("sync", str(listing))
+    assert synced.returncode == 0 and "2 added" in synced.stdout, synced.stderr
+    assert "https://a.example/rss?q=a%2Bb" in run("show", "https://a.example/rss?q=a%2Bb").stdout  # as typed
+    many = "\n".join(f"https://site{i}.example/feed" for i in range(1500))
+    env = {**os.environ, "NEWSWORKER_REDIS_URL": sources_redis_url(), "NEWSWORKER_BROKER_URL": BROKER_URL}
+    stdin = subprocess.run(
+        [sys.executable, "-m", "worker.cli", "feeds", "sync", "-"], input=many, cwd=REPO, env=env,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert stdin.returncode == 0 and "1500 added" in stdin.stdout, stdin.stderr
+    piped = subprocess.run(
+        f"{sys.executable} -m worker.cli feeds list | head -n 2", shell=True, cwd=REPO, env=env,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert "1502 feed(s)" in piped.stdout
+    assert "Traceback" not in piped.stderr and "BrokenPipe" not in piped.stderr, piped.stderr
+
+
+def test_poll_honours_the_feeds_page_setting_and_records_rejections(
+    server: LocalServer, redis_client: redis.Redis
+) -> None:
+    feed = data("rss2_news.xml").replace(b"</channel>", b"<item><title></title></item></channel>")
+    server.route("/feed.xml", Reply(body=feed, headers={"Content-Type": "application/rss+xml"}))
+    url = server.url("/feed.xml")
+    assert run("add", url, "--no-pages", "--no-discover").returncode == 0
+    dry = run("poll", url, "--dry-run")
+    assert dry.returncode == 0 and '"text_source": "feed"' in dry.stdout
+    assert [r.path for r in server.log] == ["/feed.xml"]  # no page fetched for a --no-pages feed
+    queued = run("poll", url)
+    assert "queued 4 item(s) for the pipeline (feed text, no pages)" in queued.stdout, queued.stdout + queued.stderr
+    broker = redis.Redis.from_url(BROKER_URL)
+    assert broker.llen("sources") == 0  # no page fetch task for a --no-pages feed
+    message = json.loads(broker.lpop("ingest") or b"{}")
+    assert message["headers"]["task"] == "newsworker.ingest_items"
+    args = json.loads(zlib.decompress(base64.b64decode(message["body"])))[0]
+    assert len(args[0]) == 4 and all(item["html"] is None for item in args[0])
+    broker.flushdb()
+    failures = FailureStore(redis_client, make_settings().failures_key).recent()
+    assert any(f.stage == "feed" and "neither a link nor text" in f.reason and f.source == url for f in failures)

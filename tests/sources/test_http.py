@@ -7,24 +7,29 @@ import itertools
 import threading
 import time
 import zlib
+from pathlib import Path
 
 import brotli
+import httpx
 import pytest
 import redis
 from source_server import LocalServer, Reply, Request
 from sources_support import make_settings
 
-from worker.sources.http import (
+from worker.sources.budget import HostBudget
+from worker.sources.charsets import decode_body
+from worker.sources.errors import (
+    BackoffError,
     BlockedAddressError,
     DecompressionBombError,
     HTTPStatusError,
-    PoliteClient,
     RedirectError,
     RetryLaterError,
     TooLargeError,
-    decode_body,
-    retry_after_seconds,
 )
+from worker.sources.guard import GuardedTransport, parse_networks
+from worker.sources.http import PoliteClient, retry_after_seconds
+from worker.sources.urls import canonical_url
 
 
 def client_for(redis_client: redis.Redis, **overrides: object) -> PoliteClient:
@@ -250,3 +255,79 @@ def test_xml_declaration_charset_used_for_feeds() -> None:
 def test_hostname_resolving_to_loopback_refused(redis_client: redis.Redis) -> None:
     with pytest.raises(BlockedAddressError, match="localhost resolves to"):
         client_for(redis_client, allow_private_networks="").fetch("http://localhost:9/x")
+
+
+def test_connect_time_guard_raises_its_own_type(server: LocalServer) -> None:
+    # Without the pre-check (rebinding: DNS said public, the socket would go to loopback), the transport
+    # itself refuses, and the refusal arrives as BlockedAddressError, not as a message to parse.
+    server.route("/secret", Reply(body=b"internal"))
+    with httpx.Client(transport=GuardedTransport(())) as client, pytest.raises(BlockedAddressError, match="loopback"):
+        client.get(server.url("/secret"))
+    with httpx.Client(transport=GuardedTransport(parse_networks("127.0.0.0/8"))) as client:
+        assert client.get(server.url("/secret")).content == b"internal"
+    assert len(server.log) == 1
+
+
+def test_client_uses_no_private_httpx_attributes() -> None:
+    sources = Path(__file__).resolve().parents[2] / "worker" / "sources"
+    for path in sources.glob("*.py"):
+        assert "._pool" not in path.read_text(), path
+
+
+def test_percent_encoding_reaches_the_server_byte_for_byte(server: LocalServer, redis_client: redis.Redis) -> None:
+    server.route("/s", Reply(body=b"ok"))
+    client_for(redis_client).fetch(canonical_url(server.url("/s?q=a%2Bb&r=c+d")))
+    assert server.log[0].path == "/s?q=a%2Bb&r=c+d"
+
+
+def test_one_url_answering_429_backs_off_alone(server: LocalServer, redis_client: redis.Redis) -> None:
+    # No Retry-After: the host asked nothing of its other URLs, so only this one waits, doubling each time.
+    server.route("/busy", Reply(429))
+    server.route("/other", Reply(body=b"ok"))
+    client = client_for(redis_client, retry_after_default=0.4)
+    with pytest.raises(RetryLaterError) as first:
+        client.fetch(server.url("/busy"))
+    started = time.monotonic()
+    assert client.fetch(server.url("/other")).body == b"ok"
+    assert time.monotonic() - started < 0.3  # the host's other feeds are not held back
+    with pytest.raises(BackoffError):
+        client.fetch(server.url("/busy"))  # still backing off: not even asked
+    assert len(server.hits("/busy")) == 1
+    time.sleep(first.value.retry_after + 0.05)
+    with pytest.raises(RetryLaterError) as second:
+        client.fetch(server.url("/busy"))
+    assert (first.value.retry_after, second.value.retry_after) == (0.4, 0.8)
+    server.route("/busy", Reply(body=b"back"))
+    time.sleep(second.value.retry_after + 0.05)
+    assert client.fetch(server.url("/busy")).body == b"back"
+    assert client.budget.url_backoff(server.url("/busy")) == 0  # forgiven
+
+
+def test_limiter_gaps_never_below_the_budget_on_its_own_clock(redis_client: redis.Redis) -> None:
+    # Six workers racing for one domain's slots; departures as the limiter recorded them (Redis TIME).
+    rate = 20.0
+    budget = HostBudget(redis_client, make_settings(host_rate=rate, host_max_wait=30.0))
+    sent: list[int] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        for _ in range(6):
+            wait, reserved = budget.reserve_slot("clock.example", 30.0)
+            assert reserved
+            time.sleep(wait)
+            while True:
+                late, sent_ms = budget.gate_at("clock.example")
+                if not late:
+                    break
+                time.sleep(late)
+            with lock:
+                sent.append(sent_ms)
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(sent) == 36
+    gaps = [b - a for a, b in itertools.pairwise(sorted(sent))]
+    assert min(gaps) >= budget.interval_ms("clock.example") >= 1000 / rate, gaps

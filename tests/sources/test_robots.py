@@ -8,8 +8,8 @@ from sources_support import make_settings
 
 from worker.article import RawItem
 from worker.pipeline import normalise_items
+from worker.sources.fetcher import fetch_pages
 from worker.sources.http import PoliteClient
-from worker.sources.poll import fetch_pages
 from worker.sources.robots import RobotsCache, robots_allows, robots_delay
 from worker.sources.urls import budget_key
 

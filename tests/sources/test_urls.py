@@ -23,6 +23,11 @@ from worker.sources.urls import InvalidURLError, budget_key, canonical_url, regi
         ("https://bücher.example/x", "https://xn--bcher-kva.example/x"),
         ("https://EXAMPLE.com./x", "https://example.com/x"),
         ("https://ex.com/search?q=&page=2", "https://ex.com/search?page=2&q="),
+        # Percent-encoding kept byte for byte where it is significant: %2B is a plus, + a space.
+        ("https://ex.com/s?q=a%2bb&r=c+d", "https://ex.com/s?q=a%2Bb&r=c+d"),
+        ("https://ex.com/s?q=%7Ex%26y%3Dz", "https://ex.com/s?q=~x%26y%3Dz"),
+        ("https://ex.com/a%2Fb/c?x=1=2&flag", "https://ex.com/a%2Fb/c?flag&x=1=2"),
+        ("https://ex.com/s?ysclid=1&itm_source=home&id=3", "https://ex.com/s?id=3"),
     ],
 )
 def test_canonical_url(raw: str, canonical: str) -> None:

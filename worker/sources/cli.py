@@ -4,16 +4,17 @@ enable/disable, poll one feed now, and run the (single) scheduler."""
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import redis
 
-from worker.article import RawItem
 from worker.config import Settings, get_settings
 
 
@@ -47,7 +48,8 @@ def _interval(seconds: float) -> str:
 
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     from worker.sources.discovery import DiscoveryError, FoundFeed, discover
-    from worker.sources.http import FetchError, PoliteClient
+    from worker.sources.errors import FetchError
+    from worker.sources.http import PoliteClient
     from worker.sources.registry import FeedDeclaration, RegistryError
 
     registry = _registry(settings)
@@ -157,10 +159,11 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
 
     path = Path(args.file) if args.file else settings.feeds_path
     if path is None:
-        print("error: give a feeds file, or set NEWSWORKER_FEEDS_PATH", file=sys.stderr)
+        print("error: give a feeds file (- for a list of URLs on stdin), or set NEWSWORKER_FEEDS_PATH", file=sys.stderr)
         return 1
     try:
-        result = _registry(settings).sync(load_declarations(path), prune=args.prune)
+        text = sys.stdin.read() if str(path) == "-" else None
+        result = _registry(settings).sync(load_declarations(path, text), prune=args.prune)
     except RegistryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -180,32 +183,57 @@ def cmd_enable(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def dry_run_line(item: RawItem, settings: Settings) -> dict[str, Any]:
-    """What a fetched item would become, without the pipeline's later stages (nothing is stored)."""
-    from worker.sources.pages import article_from_item
+def pages_wanted(no_pages: bool, feed_setting: bool | None, settings: Settings) -> bool:
+    """--no-pages, else the feed's own setting (`feeds add --no-pages`, fetch_pages in the feeds file), else
+    NEWSWORKER_FETCH_PAGES."""
+    if no_pages:
+        return False
+    return settings.fetch_pages if feed_setting is None else feed_setting
 
-    line: dict[str, Any] = {"url": item.url, "fetch_error": item.fetch_error}
-    try:
-        article = article_from_item(item, page_html=item.html, final_url=item.final_url, page_error=item.fetch_error,
-                                    min_words=settings.page_min_words)  # fmt: skip
-    except ValueError as exc:
-        return {**line, "error": str(exc)}
-    published = article.model_dump(mode="json")["published_at"]
-    return {**line, "id": article.id, "url": article.url, "title": article.title,
-            "text_source": article.text_source, "date_source": article.date_source,
-            "published_at": published, "words": article.word_count}  # fmt: skip
+
+def _dry_run(items: list[Any], client: Any, registry: Any, settings: Settings, pages: bool) -> None:
+    """Fetch and extract here (the fetcher and the extraction the workers use), print, keep nothing."""
+    from worker.extract import article_from_item
+    from worker.normalise import NormaliseError
+    from worker.sources.fetcher import fetch_pages
+    from worker.sources.robots import RobotsCache
+
+    if pages:
+        robots = RobotsCache(registry.client, client) if settings.obey_robots else None
+        fetched = fetch_pages(items, client=client, robots=robots)
+        items = fetched.items
+        for item in fetched.deferred:
+            print(f"deferred: {item.url} (host budget spent; retry in {fetched.retry_after:.0f}s)", file=sys.stderr)
+    for item in items:
+        try:
+            article = article_from_item(item, min_words=settings.page_min_words)
+        except NormaliseError as exc:
+            print(f"error: {exc}" + (f" ({item.fetch_error})" if item.fetch_error else ""), file=sys.stderr)
+            continue
+        print(
+            json.dumps(
+                {
+                    "id": article.id, "url": article.url, "title": article.title,
+                    "text_source": article.text_source, "date_source": article.date_source,
+                    "published_at": article.model_dump(mode="json")["published_at"],
+                    "words": article.word_count, "page_fallback": article.metadata.get("page_fallback"),
+                },
+                ensure_ascii=False,
+            )
+        )  # fmt: skip
 
 
 def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
     """Poll one feed now, in this process; its new items are queued for the workers (or printed)."""
     from worker.sources.http import PoliteClient
-    from worker.sources.poll import fetch_pages, poll_feed_once
+    from worker.sources.poll import poll_feed_once
 
     registry = _registry(settings)
     state = registry.get(args.url)
     if state is None:
         print(f"no such feed: {args.url} (add it first)", file=sys.stderr)
         return 1
+    pages = pages_wanted(args.no_pages, state.fetch_pages, settings)
     client = PoliteClient(settings, registry.client)
     try:
         report = poll_feed_once(
@@ -214,21 +242,18 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(report.as_dict()))
         for reason in report.rejected:
             print(f"rejected: {reason}", file=sys.stderr)
-        # The feed's own page setting, unless --no-pages says otherwise.
-        pages = not args.no_pages and (settings.fetch_pages if state.fetch_pages is None else state.fetch_pages)
         if args.dry_run:
-            from worker.sources.robots import RobotsCache
+            _dry_run(report.items, client, registry, settings, pages)
+            return 0 if report.outcome.kind != "failed" else 1
+        # What the poll task records, recorded here too: `failures list` shows why a feed or item was refused.
+        from worker.app import FETCH_PAGES, INGEST_ITEMS, enqueue, failure_store
 
-            robots = RobotsCache(registry.client, client) if settings.obey_robots else None
-            fetched = fetch_pages(report.items, client=client, fetch=pages, robots=robots)
-            for item in fetched.items:
-                print(json.dumps(dry_run_line(item, settings), ensure_ascii=False))
-        elif report.items:
-            from worker.app import FETCH_PAGES, INGEST_ITEMS, enqueue
-
+        failure_store().record(report.failures())
+        if report.items:
             payloads = [i.model_dump(mode="json") for i in report.items]
             enqueue(FETCH_PAGES if pages else INGEST_ITEMS, payloads)
-            print(f"queued {len(payloads)} item(s) {'for page fetching' if pages else 'for the pipeline'}")
+            where = "for page fetching" if pages else "for the pipeline (feed text, no pages)"
+            print(f"queued {len(payloads)} item(s) {where}")
             registry.mark_seen(report.versions)
     finally:
         client.close()
@@ -243,6 +268,24 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     return 0  # pragma: no cover
 
 
+def pipe_safe(command: Callable[[argparse.Namespace, Settings], int]) -> Callable[[argparse.Namespace, Settings], int]:
+    """`feeds list | head`: when the reader goes away, stop quietly instead of printing a traceback."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        try:
+            code = command(args, settings)
+            sys.stdout.flush()
+            return code
+        except BrokenPipeError:
+            # Python flushes stdout again at exit; point it at /dev/null so that flush cannot fail too.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 0
+
+    return run
+
+
 def register(subparsers: Any) -> None:
     """Add `feeds` with its actions to the `newsworker` argument parser."""
     feeds = subparsers.add_parser("feeds", help="manage feeds: add (discovers), remove, list, show, sync, poll")
@@ -255,43 +298,45 @@ def register(subparsers: Any) -> None:
     p.add_argument("--no-pages", action="store_true", help="index the feed's text, do not fetch article pages")
     p.add_argument("--no-discover", action="store_true", help="add the URL as given, without fetching it")
     p.add_argument("--all", action="store_true", help="add every feed the page announces")
-    p.set_defaults(func=cmd_add)
+    p.set_defaults(func=pipe_safe(cmd_add))
 
     p = actions.add_parser("remove", help="forget a feed and its state")
     p.add_argument("url")
-    p.set_defaults(func=cmd_remove)
+    p.set_defaults(func=pipe_safe(cmd_remove))
 
     p = actions.add_parser("list", help="all feeds with their health")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_list)
+    p.set_defaults(func=pipe_safe(cmd_list))
 
     p = actions.add_parser("show", help="one feed's full state")
     p.add_argument("url")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_show)
+    p.set_defaults(func=pipe_safe(cmd_show))
 
-    p = actions.add_parser("sync", help="add/update the feeds of a YAML file (config/feeds.example.yaml) or OPML")
-    p.add_argument("file", nargs="?", help="default: NEWSWORKER_FEEDS_PATH")
+    p = actions.add_parser(
+        "sync", help="add/update the feeds of a YAML file (config/feeds.example.yaml), an OPML file or a URL list"
+    )
+    p.add_argument("file", nargs="?", help="default: NEWSWORKER_FEEDS_PATH; - reads a list of URLs from stdin")
     p.add_argument("--prune", action="store_true", help="also remove feeds the file does not declare")
-    p.set_defaults(func=cmd_sync)
+    p.set_defaults(func=pipe_safe(cmd_sync))
 
     for name, text in (("enable", "re-enable a disabled feed (resets its failures)"), ("disable", "stop polling")):
         p = actions.add_parser(name, help=text)
         p.add_argument("url")
         p.add_argument("--reason")
-        p.set_defaults(func=cmd_enable, command_name=name)
+        p.set_defaults(func=pipe_safe(cmd_enable), command_name=name)
 
     p = actions.add_parser("poll", help="poll one feed now; new items are queued (or printed with --dry-run)")
     p.add_argument("url")
     p.add_argument(
         "--dry-run", action="store_true", help="fetch and extract here, print articles; index and remember nothing"
     )
-    p.add_argument("--no-pages", action="store_true")
-    p.set_defaults(func=cmd_poll)
+    p.add_argument("--no-pages", action="store_true", help="feed text only (default: the feed's own page setting)")
+    p.set_defaults(func=pipe_safe(cmd_poll))
 
     p = actions.add_parser("scheduler", help="run the beat that polls due feeds (one runs even if two are started)")
     p.add_argument("--loglevel", default="INFO")
-    p.set_defaults(func=cmd_scheduler)
+    p.set_defaults(func=pipe_safe(cmd_scheduler))
 
 
 def main(argv: list[str] | None = None) -> int:

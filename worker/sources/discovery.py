@@ -8,8 +8,10 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
-from worker.sources.feeds import FeedError, parse_feed
-from worker.sources.http import FetchError, PoliteClient
+from worker.sources.errors import FetchError
+from worker.sources.feeds import parse_feed
+from worker.sources.http import PoliteClient
+from worker.sources.parsed import FeedError
 from worker.sources.urls import InvalidURLError, canonical_url
 
 FEED_TYPES = frozenset(

@@ -10,9 +10,8 @@ import io
 import json
 import re
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 import feedparser
 import lxml.html
@@ -20,16 +19,11 @@ from lxml import etree
 
 from worker.article import RawItem
 from worker.dates import DateParseError, parse_date
+from worker.sources.parsed import MAX_ITEMS, FeedError, FeedFormat, ParsedFeed
+from worker.sources.sitemaps import parse_sitemap
 from worker.sources.urls import InvalidURLError, canonical_url
+from worker.sources.xmlsafety import safe_xml
 
-FeedFormat = Literal["rss", "atom", "json", "sitemap", "sitemapindex", "unknown"]
-# Enough for any real feed's item list; a feed with more is cut (and says so in `rejected`).
-MAX_ITEMS = 2000
-
-_PROLOG_DOCTYPE = re.compile(
-    r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:(?:<!--.*?-->|<\?.*?\?>)\s*)*<!DOCTYPE\b(?P<doctype>[^\[>]*(?:\[(?P<subset>.*?)\])?\s*)>",
-    re.DOTALL | re.IGNORECASE,
-)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _BLOCK_TAGS = frozenset(
     {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "tr",
@@ -37,46 +31,7 @@ _BLOCK_TAGS = frozenset(
 )  # fmt: skip
 
 
-class FeedError(ValueError):
-    """A body that is not a feed at all, or that is refused (unsafe XML); the message says which."""
-
-
-class UnsafeXMLError(FeedError):
-    """The document declares XML entities (billion laughs, external entities): refused unread."""
-
-
-@dataclass
-class ParsedFeed:
-    """What a feed said: its own metadata, its items as RawItems, and what was left out and why."""
-
-    url: str
-    format: FeedFormat
-    title: str = ""
-    link: str | None = None
-    language: str | None = None
-    ttl_seconds: float | None = None
-    items: list[RawItem] = field(default_factory=list)
-    rejected: list[str] = field(default_factory=list)
-    bozo: str | None = None
-    sitemaps: list[str] = field(default_factory=list)
-
-
 # ------------------------------------------------------------------------------------------ helpers
-
-
-def refuse_unsafe_xml(text: str, source: str) -> None:
-    """Refuse a document whose DOCTYPE declares entities.
-
-    Expat (under feedparser) and libxml2 have expansion limits, and feedparser drops entities whose value
-    references others, but a feed has no business declaring entities at all: refusing them up front is
-    one rule for every XML parser we use (feeds and sitemaps), and the reason is recorded.
-    """
-    match = _PROLOG_DOCTYPE.match(text[:200_000])
-    if not match:
-        return
-    declarations = (match.group("subset") or "") + match.group("doctype")
-    if re.search(r"<!ENTITY", declarations, re.IGNORECASE):
-        raise UnsafeXMLError(f"{source}: XML entity declarations refused (entity expansion / XXE protection)")
 
 
 def html_to_text(html: str) -> str:
@@ -178,7 +133,7 @@ def _as_utf8_xml(text: str) -> bytes:
 def parse_xml_feed(text: str, url: str) -> ParsedFeed:
     """RSS or Atom via feedparser. Always given a stream: feedparser treats a str or bytes argument that
     looks like a URL or a path as something to fetch or open."""
-    refuse_unsafe_xml(text, url)
+    text = safe_xml(text, url)
     result = feedparser.parse(
         io.BytesIO(_as_utf8_xml(text)),
         response_headers={"content-type": "application/xml; charset=utf-8", "content-location": url},
@@ -244,16 +199,12 @@ def _entry_item(entry: Any, feed_url: str, feed: ParsedFeed) -> RawItem | str:
         metadata["published_raw"] = raw_date
     if link and url is None:
         metadata["link_rejected"] = link[:500]
-    authors = [a.get("name", "") for a in entry.get("authors", []) if a.get("name")] or (
+    names = [a.get("name", "") for a in entry.get("authors", []) if a.get("name")] or (
         [entry["author"]] if entry.get("author") else []
     )
-    if authors:
-        metadata["authors"] = "; ".join(dict.fromkeys(" ".join(a.split()) for a in authors))
     tags = [t.get("term", "") for t in entry.get("tags", []) if t.get("term")]
     if tags:
         metadata["categories"] = "; ".join(tags[:20])
-    if feed.language:
-        metadata["feed_language"] = feed.language
     return RawItem(
         kind="feed",
         source=feed_url,
@@ -261,8 +212,15 @@ def _entry_item(entry: Any, feed_url: str, feed: ParsedFeed) -> RawItem | str:
         text=text or None,
         title=title,
         published=published or updated,
+        authors=clean_names(names),
+        declared_language=feed.language,
         metadata=metadata,
     )
+
+
+def clean_names(names: list[str]) -> list[str]:
+    """Bylines one per name, whitespace collapsed, repeats dropped (order kept)."""
+    return list(dict.fromkeys(n for n in (" ".join(str(name).split()) for name in names) if n))
 
 
 # ------------------------------------------------------------------------------------------ JSON Feed
@@ -313,13 +271,9 @@ def parse_json_feed(text: str, url: str) -> ParsedFeed:
         if isinstance(entry.get("date_modified"), str):
             metadata["updated"] = entry["date_modified"]
         authors = _json_authors(entry) or feed_authors
-        if authors:
-            metadata["authors"] = "; ".join(authors)
         if isinstance(entry.get("tags"), list):
             metadata["categories"] = "; ".join(str(t) for t in entry["tags"][:20])
         language = entry.get("language") or parsed.language
-        if isinstance(language, str):
-            metadata["feed_language"] = language
         published = entry.get("date_published") or entry.get("date_modified")
         parsed.items.append(
             RawItem(
@@ -329,6 +283,8 @@ def parse_json_feed(text: str, url: str) -> ParsedFeed:
                 text=text or None,
                 title=title,
                 published=published if isinstance(published, str) else None,
+                authors=clean_names(authors),
+                declared_language=language if isinstance(language, str) else None,
                 metadata=metadata,
             )
         )
@@ -347,8 +303,6 @@ def _json_authors(node: dict[str, Any]) -> list[str]:
 
 def parse_feed(text: str, url: str, content_type: str = "") -> ParsedFeed:
     """Any supported feed format, detected from the content (Content-Type is only a hint)."""
-    from worker.sources.sitemaps import parse_sitemap
-
     fmt = detect_format(text[:4096].encode("utf-8", "replace"), content_type)
     if fmt == "json" and text.lstrip("\ufeff \t\r\n").startswith("{"):
         return parse_json_feed(text.lstrip("\ufeff"), url)

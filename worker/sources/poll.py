@@ -12,11 +12,13 @@ from datetime import UTC, datetime
 from worker.article import RawItem
 from worker.config import Settings
 from worker.dates import DateParseError, parse_date
+from worker.failures import Failure
 from worker.normalise import article_id, content_hash
-from worker.sources.feeds import FeedError, ParsedFeed, feed_item_key, item_version, parse_feed
-from worker.sources.http import FetchError, HostBusyError, HTTPStatusError, PoliteClient, RetryLaterError
+from worker.sources.errors import BackoffError, FetchError, HostBusyError, HTTPStatusError, RetryLaterError
+from worker.sources.feeds import feed_item_key, item_version, parse_feed
+from worker.sources.http import PoliteClient
+from worker.sources.parsed import FeedError, ParsedFeed
 from worker.sources.registry import FeedRegistry
-from worker.sources.robots import RobotsCache
 from worker.sources.schedule import (
     FeedState,
     PollKind,
@@ -41,6 +43,14 @@ class PollReport:
     items: list[RawItem] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=dict)
+
+    def failures(self) -> list[Failure]:
+        """Dead letters for what the poll refused and for the poll itself when it failed (the feed is its own
+        replay: it is polled again)."""
+        failures = [Failure(stage="feed", reason=reason, source=self.url) for reason in self.rejected[:50]]
+        if self.outcome.kind == "failed" and self.outcome.error:
+            failures.append(Failure(stage="fetch", reason=self.outcome.error, source=self.url))
+        return failures
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -171,7 +181,7 @@ def poll_feed_once(
                 rejected.append(f"malformed feed (items still read): {parsed.bozo}")
     except RetryLaterError as exc:
         # Our own budget being spent is no failure of the feed; a 429/503 is (backoff honours Retry-After).
-        kind: PollKind = "deferred" if isinstance(exc, HostBusyError) else "failed"
+        kind: PollKind = "deferred" if isinstance(exc, HostBusyError | BackoffError) else "failed"
         outcome = PollOutcome(kind, error=exc.reason, retry_after=exc.retry_after)
     except HTTPStatusError as exc:
         outcome = PollOutcome("failed", error=exc.reason, permanent=exc.status == 410)
@@ -185,46 +195,3 @@ def poll_feed_once(
     if outcome.kind == "failed":
         log.info("feed %s failed (%s); next poll %s", url, outcome.error, new_state.next_poll)
     return PollReport(url, outcome, new_state, items, rejected, versions)
-
-
-@dataclass
-class FetchedPages:
-    """Items with their page attached (`html`, `final_url`) or the reason there is none (`fetch_error`),
-    and the items left for later because their host's budget is spent."""
-
-    items: list[RawItem] = field(default_factory=list)
-    deferred: list[RawItem] = field(default_factory=list)
-    retry_after: float = 0.0
-
-
-def fetch_pages(
-    items: list[RawItem],
-    *,
-    client: PoliteClient | None,
-    fetch: bool = True,
-    robots: RobotsCache | None = None,
-) -> FetchedPages:
-    """Each item's page through the host budget (I/O only: extraction happens in the pipeline, so fetch
-    threads never wait for the interpreter behind a CPU-heavy extraction and send late). Items whose host
-    is busy for longer than host_max_wait are handed back as `deferred`."""
-    out = FetchedPages()
-    for position, item in enumerate(items):
-        if not (fetch and client is not None and item.url):
-            out.items.append(item)
-            continue
-        try:
-            if robots is not None and not robots.allowed(item.url):
-                raise FetchError(item.url, "disallowed by robots.txt")
-            result = client.fetch(item.url, kind="page")
-            content_type = result.content_type
-            if content_type and "html" not in content_type and "xml" not in content_type:
-                out.items.append(item.model_copy(update={"fetch_error": f"page is {content_type}, not HTML"}))
-            else:
-                out.items.append(item.model_copy(update={"html": result.text("page"), "final_url": result.final_url}))
-        except RetryLaterError as exc:
-            out.deferred = items[position:]
-            out.retry_after = exc.retry_after
-            break
-        except FetchError as exc:
-            out.items.append(item.model_copy(update={"fetch_error": f"page fetch failed: {exc.reason}"}))
-    return out

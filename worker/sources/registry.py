@@ -6,6 +6,7 @@ once per due time however many beat processes run.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +29,7 @@ for _, id in ipairs(due) do
 end
 return due
 """
+_URL_LINE = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
 class RegistryError(ValueError):
@@ -52,11 +54,12 @@ def opml_declarations(text: str, source: str = "OPML") -> list[FeedDeclaration]:
     """Feeds of an OPML subscription list (what feed readers export): every <outline xmlUrl=...>."""
     from lxml import etree
 
-    from worker.sources.feeds import FeedError, refuse_unsafe_xml
+    from worker.sources.parsed import FeedError
+    from worker.sources.xmlsafety import SAFE_PARSER_OPTIONS, safe_xml
 
     try:
-        refuse_unsafe_xml(text, source)
-        parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, recover=True)
+        text = safe_xml(text, source)
+        parser = etree.XMLParser(**SAFE_PARSER_OPTIONS, recover=True)
         root = etree.fromstring(text.encode("utf-8"), parser=parser)
     except (FeedError, etree.XMLSyntaxError) as exc:
         raise RegistryError(f"cannot read OPML {source}: {exc}") from exc
@@ -69,17 +72,31 @@ def opml_declarations(text: str, source: str = "OPML") -> list[FeedDeclaration]:
     ]
 
 
-def load_declarations(path: Path) -> list[FeedDeclaration]:
-    """Feeds from a YAML file (`feeds: [{url, name?, interval?, fetch_pages?}, ...]` or a list of URLs),
-    or from an OPML export of a feed reader (`.opml`)."""
-    if path.suffix.lower() in (".opml", ".xml"):
-        try:
-            return opml_declarations(path.read_text(encoding="utf-8"), str(path))
-        except OSError as exc:
-            raise RegistryError(f"cannot read feeds file {path}: {exc}") from exc
+def url_list_declarations(text: str) -> list[FeedDeclaration] | None:
+    """A plain list of feed URLs, one per line (blank lines and # comments skipped); None if it is not one."""
+    lines = [line.strip() for line in text.splitlines()]
+    urls = [line for line in lines if line and not line.startswith("#")]
+    if not urls or not all(_URL_LINE.match(url) for url in urls):
+        return None
+    return [FeedDeclaration(url=url) for url in urls]
+
+
+def load_declarations(path: Path, text: str | None = None) -> list[FeedDeclaration]:
+    """Feeds from a YAML file (`feeds: [{url, name?, interval?, fetch_pages?}, ...]` or a list of URLs), from
+    an OPML export of a feed reader (`.opml`), or from a plain list of URLs, one per line. `text`: the
+    content when it does not come from `path` (stdin)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        text = path.read_text(encoding="utf-8") if text is None else text
+    except OSError as exc:
+        raise RegistryError(f"cannot read feeds file {path}: {exc}") from exc
+    if path.suffix.lower() in (".opml", ".xml") or text.lstrip().startswith("<"):
+        return opml_declarations(text, str(path))
+    plain = url_list_declarations(text)
+    if plain is not None:
+        return plain
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
         raise RegistryError(f"cannot read feeds file {path}: {exc}") from exc
     entries = data.get("feeds", []) if isinstance(data, dict) else data
     if not isinstance(entries, list):

@@ -13,7 +13,8 @@ from urllib.robotparser import RobotFileParser
 
 import redis
 
-from worker.sources.http import FetchError, HTTPStatusError, PoliteClient, RetryLaterError
+from worker.sources.errors import FetchError, HTTPStatusError, RetryLaterError
+from worker.sources.http import PoliteClient
 from worker.sources.urls import budget_key
 
 log = logging.getLogger(__name__)

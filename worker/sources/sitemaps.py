@@ -5,19 +5,13 @@ from __future__ import annotations
 from lxml import etree
 
 from worker.article import RawItem
-from worker.sources.feeds import MAX_ITEMS, FeedError, ParsedFeed, refuse_unsafe_xml
+from worker.sources.parsed import MAX_ITEMS, FeedError, ParsedFeed
 from worker.sources.urls import InvalidURLError, canonical_url
+from worker.sources.xmlsafety import SAFE_PARSER_OPTIONS, safe_xml
 
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
-# Never expand entities, never load a DTD, never touch the network, never build a huge tree.
-_PARSER_OPTIONS = {
-    "resolve_entities": False,
-    "load_dtd": False,
-    "no_network": True,
-    "huge_tree": False,
-    "recover": True,
-    "remove_comments": True,
-}
+# Entities limited to the document's own checked ones (xmlsafety), no DTD, no network; tolerant of errors.
+_PARSER_OPTIONS = {**SAFE_PARSER_OPTIONS, "recover": True, "remove_comments": True}
 
 
 def _local(tag: object) -> str:
@@ -35,7 +29,7 @@ def _child_text(node: etree._Element, name: str, namespace: str | None = None) -
 def parse_sitemap(text: str, url: str) -> ParsedFeed:
     """A `<urlset>` (news entries become items with title, date, language, publication) or a
     `<sitemapindex>` (its child sitemaps are returned in `sitemaps` for the caller to fetch)."""
-    refuse_unsafe_xml(text, url)
+    text = safe_xml(text, url)
     parser = etree.XMLParser(**_PARSER_OPTIONS)
     try:
         root = etree.fromstring(text.encode("utf-8"), parser=parser)
@@ -73,7 +67,7 @@ def parse_sitemap(text: str, url: str) -> ParsedFeed:
             continue
         news = next((c for c in node if _local(c.tag) == "news"), None)
         metadata = {"feed": url, "sitemap": "news" if news is not None else "plain"}
-        title = published = None
+        title = published = language = None
         lastmod = _child_text(node, "lastmod")
         if lastmod:
             metadata["updated"] = lastmod
@@ -87,14 +81,18 @@ def parse_sitemap(text: str, url: str) -> ParsedFeed:
                 if name:
                     metadata["publication"] = name
                     parsed.title = parsed.title or name
-                if language:
-                    metadata["feed_language"] = language
             keywords = _child_text(news, "keywords")
             if keywords:
                 metadata["categories"] = keywords
         parsed.items.append(
             RawItem(
-                kind="feed", source=url, url=item_url, title=title, published=published or lastmod, metadata=metadata
+                kind="feed",
+                source=url,
+                url=item_url,
+                title=title,
+                published=published or lastmod,
+                declared_language=language,
+                metadata=metadata,
             )
         )
     return parsed

@@ -30,22 +30,14 @@ from worker.app import (
 )
 from worker.article import RawItem
 from worker.config import get_settings
-from worker.failures import Failure
 from worker.pipeline import decode
-from worker.sources.poll import fetch_pages, poll_feed_once
+from worker.sources.fetcher import fetch_pages
+from worker.sources.poll import poll_feed_once
 from worker.sources.robots import RobotsCache
 
 log = logging.getLogger(__name__)
 ITEMS_PER_TASK = 20
 MAX_DEFERRALS = 20
-
-
-def feed_failures(url: str, rejected: list[str], error: str | None) -> list[Failure]:
-    """A poll's rejected items and its own failure, as dead letters (the feed is replayed by polling it)."""
-    failures = [Failure(stage="feed", reason=reason, source=url) for reason in rejected[:50]]
-    if error:
-        failures.append(Failure(stage="fetch", reason=error, source=url))
-    return failures
 
 
 def hand_on(items: list[RawItem], *, fetch: bool) -> None:
@@ -76,8 +68,7 @@ def poll_feed(self: Task, url: str) -> dict[str, object]:
     report = poll_feed_once(
         url, registry=feed_registry(), client=http_client(), settings=settings, mark_seen=False, force=False
     )
-    error = report.outcome.error if report.outcome.kind == "failed" else None
-    failure_store().record(feed_failures(url, report.rejected, error))
+    failure_store().record(report.failures())
     state = report.state
     fetch = settings.fetch_pages if state is None or state.fetch_pages is None else state.fetch_pages
     hand_on(report.items, fetch=fetch)
@@ -93,9 +84,11 @@ def fetch_pages_task(self: Task, payloads: list[dict[str, Any]], deferrals: int 
     failure_store().record(failures)
     # A host that stays busy (or keeps answering 429) does not keep its items from being indexed forever:
     # after MAX_DEFERRALS the feed's own text is used.
-    fetch = deferrals < MAX_DEFERRALS
+    if deferrals >= MAX_DEFERRALS:
+        return {"pages": 0, "failed": len(failures), "deferred": 0,
+                "then": [enqueue(INGEST_ITEMS, [i.model_dump(mode="json") for i in items]).id]}  # fmt: skip
     robots = RobotsCache(redis_client(), http_client()) if settings.obey_robots else None
-    fetched = fetch_pages(items, client=http_client(), fetch=fetch, robots=robots)
+    fetched = fetch_pages(items, client=http_client(), robots=robots)
     then = []  # the batches this one handed on, for whoever waits on it (`newsworker ingest --wait`)
     if fetched.items:
         then.append(enqueue(INGEST_ITEMS, [item.model_dump(mode="json") for item in fetched.items]).id)

@@ -6,7 +6,7 @@ import ipaddress
 import posixpath
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
 
 import tldextract
 
@@ -83,9 +83,13 @@ TRACKING_PARAMS = frozenset(
         "ns_campaign",
         "ns_linkname",
         "ns_fee",
+        # Taken from courlan's tracker list (what it has and this list lacked; its broader patterns such as
+        # any name containing "source", "ref" or "session" would also drop parameters that pick content).
+        "ysclid",
+        "clickid",
     }
 )
-TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "matomo_", "piwik_", "hmb_", "ga_", "trk_")
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "matomo_", "piwik_", "hmb_", "ga_", "trk_", "itm_")
 _SAFE_PATH = "/:@!$&'()*+,;=-._~"
 _SAFE_QUERY = "/?:@!$'()*+,;-._~"
 _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
@@ -142,10 +146,21 @@ def normalise_path(path: str) -> str:
 
 
 def clean_query(query: str) -> str:
-    """Tracking parameters removed, the rest sorted so parameter order does not make a new URL."""
-    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not is_tracking_param(k)]
-    pairs.sort()
-    return urlencode(pairs, quote_via=quote, safe=_SAFE_QUERY)
+    """Tracking parameters removed, the rest sorted so parameter order does not make a new URL.
+
+    Each parameter is kept byte for byte apart from escape normalisation (%7e -> ~, %2b -> %2B): decoding
+    and re-encoding would turn %2B (a plus sign) into +, which the server reads as a space.
+    """
+    pairs = []
+    for part in query.split("&"):
+        if not part:
+            continue
+        name, sep, value = part.partition("=")
+        if is_tracking_param(unquote_plus(name)):
+            continue
+        pairs.append((_normalise_escapes(name, _SAFE_QUERY), sep, _normalise_escapes(value, _SAFE_QUERY + "=")))
+    pairs.sort(key=lambda pair: (pair[0], pair[2]))
+    return "&".join(name + sep + value for name, sep, value in pairs)
 
 
 def canonical_url(url: str, base: str | None = None) -> str:

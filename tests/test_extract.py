@@ -1,16 +1,16 @@
-"""Feed item + page -> Article: text source, trusted dates with provenance, canonical URL, fallbacks."""
+"""Fetched item (feed entry + its page) -> Article: text source, dates with provenance, canonical URL, fallbacks."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
-from source_server import data
+from pathlib import Path
 
 from worker.article import RawItem
+from worker.extract import article_from_item, extract_page, url_date
 from worker.normalise import article_id
-from worker.sources.pages import article_from_item, extract_page, url_date
 
 NOW = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
+DATA = Path(__file__).parent / "data" / "sources"
 URL = "https://www.harbourgazette.example/news/2024/03/04/ferry-terminal"
 
 
@@ -22,18 +22,18 @@ def item(**overrides: object) -> RawItem:
         "title": "Port authority approves new ferry terminal",
         "text": "The port authority on Monday approved plans for a new ferry terminal on the east quay.",
         "published": "Mon, 04 Mar 2024 08:30:00 +0100",
-        "metadata": {"authors": "Alice Marsh"},
+        "authors": ["Alice Marsh"],
     }
     base.update(overrides)
     return RawItem(**base)  # type: ignore[arg-type]
 
 
 def page(name: str) -> str:
-    return data(name).decode("utf-8")
+    return (DATA / name).read_text(encoding="utf-8")
 
 
 def test_page_text_wins_with_json_ld_date() -> None:
-    article = article_from_item(item(), page_html=page("article_full.html"), final_url=URL + "?utm_source=x", now=NOW)
+    article = article_from_item(item(html=page("article_full.html"), final_url=URL + "?utm_source=x"), now=NOW)
     assert article.text_source == "page"
     assert article.date_source == "page-jsonld"
     assert article.published_at == datetime(2024, 3, 4, 7, 30, tzinfo=UTC)
@@ -49,8 +49,7 @@ def test_page_text_wins_with_json_ld_date() -> None:
 
 def test_paywall_falls_back_to_feed_text_and_rejects_future_page_date() -> None:
     article = article_from_item(
-        item(url="https://www.harbourgazette.example/news/2024/03/03/parking-vote"),
-        page_html=page("article_paywall.html"),
+        item(url="https://www.harbourgazette.example/news/2024/03/03/parking-vote", html=page("article_paywall.html")),
         now=NOW,
     )
     assert article.text_source == "feed"
@@ -60,7 +59,7 @@ def test_paywall_falls_back_to_feed_text_and_rejects_future_page_date() -> None:
 
 
 def test_fetch_failure_falls_back_to_feed_and_records_why() -> None:
-    article = article_from_item(item(), page_error="page fetch failed: HTTP 500", now=NOW)
+    article = article_from_item(item(fetch_error="page fetch failed: HTTP 500"), now=NOW)
     assert article.text_source == "feed" and article.metadata["page_fallback"] == "page fetch failed: HTTP 500"
     assert article.date_source == "feed"
     assert article.published_at == datetime(2024, 3, 4, 7, 30, tzinfo=UTC)
@@ -83,7 +82,7 @@ def test_no_date_anywhere_is_ingestion_time() -> None:
 
 def test_cross_site_canonical_is_recorded_not_followed() -> None:
     url = "https://www.coastalcourier.example/news/ferry-terminal"
-    article = article_from_item(item(url=url), page_html=page("article_syndicated.html"), final_url=url, now=NOW)
+    article = article_from_item(item(url=url, html=page("article_syndicated.html"), final_url=url), now=NOW)
     assert article.url == url
     assert article.metadata["canonical_elsewhere"] == URL
 
@@ -107,8 +106,20 @@ def test_extractor_date_used_when_no_tag_and_no_feed_date() -> None:
         '<p>Published <time datetime="2023-06-01">1 June 2023</time></p>'
         "<p>" + "word " * 120 + "</p></article></body></html>"
     )
-    article = article_from_item(item(url="https://x.example/story", published=None), page_html=html, now=NOW)
+    article = article_from_item(item(url="https://x.example/story", published=None, html=html), now=NOW)
     assert article.date_source == "page-meta" and article.published_at == datetime(2023, 6, 1, tzinfo=UTC)
     assert article.published_precision == "day"
-    with_feed = article_from_item(item(url="https://x.example/story"), page_html=html, now=NOW)
+    with_feed = article_from_item(item(url="https://x.example/story", html=html), now=NOW)
     assert with_feed.date_source == "feed"  # the feed's explicit date beats the extractor's reading
+
+
+def test_dtd_before_an_html_page_never_reaches_title_or_text() -> None:
+    words = "Some words about the harbour. " * 30
+    for prolog in (
+        '<?xml version="1.0"?>\n<!DOCTYPE html [\n <!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n',
+        '<!DOCTYPE html [<!ENTITY x "y">]>\n',
+    ):
+        html = prolog + f"<html><head><title>XXE page</title></head><body><p>{words}&xxe;</p></body></html>"
+        page = extract_page(html, "https://x.example/a")
+        assert page.title == "XXE page"
+        assert "]>" not in page.text and "ENTITY" not in page.text and "passwd" not in page.text

@@ -1,7 +1,9 @@
-"""Article pages: main text and metadata (trafilatura), dates with provenance, rel=canonical; and the one
-function that turns a feed item (+ its page, when fetched) into an Article, falling back to the feed's text.
+"""HTML -> Article: an article page's main text and metadata (trafilatura), its dates with provenance and
+rel=canonical; and the one function that turns a fetched item (feed entry or page, its HTML when fetched)
+into an Article, falling back to the feed's text.
 
-Pure functions: the page arrives as text fetched by the polite client.
+Pure functions beside `worker.normalise`: the sources only fetch (`RawItem.html`, `final_url`,
+`fetch_error`); reading the page is part of normalising it.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ DATE_META = (
     "cxenseparse:recs:publishtime",
 )
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?:[/-](0[1-9]|[12]\d|3[01]))?(?=/|[-_.]|$)")
+# An XML declaration and a DOCTYPE with an internal subset (an XHTML habit, or an XXE probe) before an HTML
+# page: the HTML parser knows neither, so "]>" became text and the <title> after it was lost. HTML has no
+# DTD to read: the prolog is replaced by a plain doctype, nothing in it is ever expanded.
+_PROLOG = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>", re.IGNORECASE | re.DOTALL)
 _ARTICLE_TYPES = frozenset(
     {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting", "opinionnewsarticle",
      "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting", "webpage", "scholarlyarticle", "report"}
@@ -179,7 +185,7 @@ def paragraphs_text(text: str, title: str | None) -> str:
 def extract_page(html: str, url: str) -> PageExtract:
     """Main text and metadata of an article page; what cannot be found stays empty."""
     try:
-        doc = lxml.html.document_fromstring(html)
+        doc = lxml.html.document_fromstring(_PROLOG.sub("<!DOCTYPE html>", html, count=1))
     except (etree.ParserError, ValueError):
         return PageExtract()
     result = trafilatura.bare_extraction(
@@ -238,20 +244,14 @@ def choose_url(
     return fetched
 
 
-def article_from_item(
-    item: RawItem,
-    *,
-    page_html: str | None = None,
-    final_url: str | None = None,
-    page_error: str | None = None,
-    min_words: int = 80,
-    now: datetime | None = None,
-) -> Article:
-    """A feed item (and its page when it was fetched) -> Article, recording where text and date came from.
+def article_from_item(item: RawItem, *, min_words: int = 80, now: datetime | None = None) -> Article:
+    """A fetched item -> Article, recording where text and date came from.
 
-    Page text wins when there is enough of it; otherwise (no link, fetch failed, paywall or consent wall)
-    the feed's own text is used and the reason is recorded in metadata["page_fallback"].
+    The page is `item.html` (fetched from `item.url`, ending at `item.final_url`), or `item.fetch_error` says
+    why there is none. Page text wins when there is enough of it; otherwise (no link, fetch failed, paywall
+    or consent wall) the feed's own text is used and the reason is recorded in metadata["page_fallback"].
     """
+    page_html, final_url, page_error = item.html, item.final_url, item.fetch_error
     metadata = dict(item.metadata)
     extract = PageExtract()
     if page_html is not None:
@@ -291,7 +291,7 @@ def article_from_item(
     # The extractor's own date reading only after the feed's: it is a heuristic over the same page.
     extra = [extract.extracted_date] if extract.extracted_date and not page_candidates else []
     candidates = page_candidates + feed_date(item) + extra + url_candidates
-    authors = extract.authors or [a.strip() for a in metadata.get("authors", "").split(";") if a.strip()]
+    authors = extract.authors or item.authors
     return build_article(
         item.model_copy(update={"metadata": metadata}),
         text=text,

@@ -1,0 +1,244 @@
+"""The per-domain request budget, shared by every worker through Redis: rate (with burst), requests in
+flight, robots.txt Crawl-delay, and 429/503 Retry-After blocks.
+
+Each operation is one atomic Lua script on Redis's own clock, so workers on several machines agree
+without trusting each other's clocks. The primitives never wait: they say how long to wait (a reserved
+slot) or refuse, so a scheduler can wait for many domains at once (`worker.sources.fetcher`); `reserve`
+and `slot` are the waiting forms for one fetch at a time (`PoliteClient.fetch`). A URL that keeps answering
+429/503 backs off by itself (`strike_url`): only a Retry-After header blocks its whole domain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import redis
+
+from worker.config import Settings
+from worker.sources.errors import HostBusyError
+
+# Slots are this much further apart than the rate says. A request leaves at its slot but reaches the server
+# with network and scheduling jitter (a thread that passed the gate may wait for the interpreter before its
+# bytes go out), and the server counting them must still never see more than its budget in any window.
+SLOT_MARGIN = 1.2
+MAX_CRAWL_DELAY = 120.0
+
+# GCRA ("virtual scheduling"): each call reserves the next free slot of the domain's schedule and says
+# how long to wait for it, so waiting workers queue up instead of polling. A domain that sent 429/503
+# is blocked until its Retry-After passed. Nothing is reserved when the wait would exceed max_wait.
+# KEYS[1] schedule key, KEYS[2] blocked-until key; ARGV: interval ms, burst, max_wait ms.
+# Returns {wait_ms, reserved(1/0)}.
+_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local max_wait = tonumber(ARGV[3])
+local blocked = tonumber(redis.call('GET', KEYS[2]) or '0')
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+if blocked > tat then tat = blocked end
+local start = tat - (burst - 1) * interval
+local wait = start - now
+if wait < 0 then wait = 0 end
+if wait > max_wait then return {wait, 0} end
+redis.call('SET', KEYS[1], tat + interval, 'PX', math.max(interval * burst + wait, 1000) + 60000)
+return {wait, 1}
+"""
+
+# The last line of defence, right before a request leaves: at least ARGV[1] ms since the previous one
+# actually left. A worker that was stalled after taking its slot (GIL, swap) would otherwise send late and
+# bunch up with the next slot's request. KEYS[1] last-sent key.
+# Returns {ms still to wait, 0} or {0, the time recorded as sent (ms, Redis clock)}.
+_GATE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+local wait = last + tonumber(ARGV[1]) - now
+if wait > 0 then return {wait, 0} end
+redis.call('SET', KEYS[1], now, 'PX', tonumber(ARGV[1]) + 60000)
+return {0, now}
+"""
+
+# One URL that keeps answering 429/503 backs off by itself, exponentially: ARGV[1] ms after the first
+# answer, twice that after the second, ... up to ARGV[2] ms. KEYS[1] strike count, KEYS[2] blocked-until.
+# Returns the ms it is now blocked for.
+_STRIKE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local strikes = redis.call('INCR', KEYS[1])
+local wait = math.min(tonumber(ARGV[1]) * 2 ^ (strikes - 1), tonumber(ARGV[2]))
+redis.call('PEXPIRE', KEYS[1], math.floor(tonumber(ARGV[2]) * 2))
+redis.call('SET', KEYS[2], now + wait, 'PX', math.floor(wait) + 1000)
+return math.floor(wait)
+"""
+
+# ms a URL is still blocked for (0: not). KEYS[1] blocked-until.
+_URL_WAIT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local wait = tonumber(redis.call('GET', KEYS[1]) or '0') - now
+if wait > 0 then return wait end
+return 0
+"""
+
+# A counting semaphore with leases: a holder that died frees its slot when the lease runs out.
+# KEYS[1] zset of holders; ARGV: token, limit, lease ms. Returns 1 (acquired) or 0.
+_ACQUIRE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) + 1000)
+  return 1
+end
+return 0
+"""
+
+# Block a domain until now + ms unless it is already blocked for longer. KEYS[1] blocked key; ARGV[1] ms.
+_BLOCK = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local until_ms = now + tonumber(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if until_ms > current then
+  redis.call('SET', KEYS[1], until_ms, 'PX', tonumber(ARGV[1]) + 1000)
+end
+return until_ms
+"""
+
+
+def parse_host_rates(spec: str) -> dict[str, float]:
+    """'example.com=0.2, other.org=2' -> {domain: requests per second}."""
+    rates: dict[str, float] = {}
+    for part in spec.split(","):
+        if part.strip():
+            domain, _, rate = part.partition("=")
+            try:
+                rates[domain.strip().lower()] = float(rate)
+            except ValueError as exc:
+                raise ValueError(f"host_rates: {part!r} is not domain=requests_per_second") from exc
+    return rates
+
+
+class HostBudget:
+    """Per-domain request rate, concurrency and Retry-After blocks, shared by every worker through Redis."""
+
+    def __init__(self, client: redis.Redis, settings: Settings, prefix: str = "nw:host") -> None:
+        self.client = client
+        self.settings = settings
+        self.prefix = prefix
+        self.rates = parse_host_rates(settings.host_rates)
+        self._reserve = client.register_script(_RESERVE)
+        self._acquire = client.register_script(_ACQUIRE)
+        self._block = client.register_script(_BLOCK)
+        self._gate = client.register_script(_GATE)
+        self._strike = client.register_script(_STRIKE)
+        self._url_wait = client.register_script(_URL_WAIT)
+
+    def rate(self, domain: str) -> float:
+        """Requests per second for a domain: the configured rate, slower if its robots.txt asks for a delay."""
+        rate = self.rates.get(domain, self.settings.host_rate)
+        delay = self.client.get(f"{self.prefix}:{domain}:delay")
+        if delay:
+            rate = min(rate, 1 / float(delay))  # type: ignore[arg-type]
+        return rate
+
+    def interval_ms(self, domain: str) -> int:
+        """Milliseconds between two of the domain's slots (SLOT_MARGIN included)."""
+        return max(1, math.ceil(1000 / self.rate(domain) * SLOT_MARGIN))
+
+    def set_crawl_delay(self, domain: str, seconds: float, ttl: int) -> None:
+        """Crawl-delay from robots.txt, capped so one odd file cannot park a site for hours."""
+        self.client.set(f"{self.prefix}:{domain}:delay", min(max(seconds, 0.01), MAX_CRAWL_DELAY), ex=ttl)
+
+    # -------------------------------------------------------------------------------- primitives (no waiting)
+
+    def reserve_slot(self, domain: str, max_wait: float) -> tuple[float, bool]:
+        """(seconds until the domain's next free slot, whether it was reserved). Nothing is reserved when the
+        slot is more than `max_wait` away: the caller hands the work back instead of waiting."""
+        keys = [f"{self.prefix}:{domain}:tat", f"{self.prefix}:{domain}:blocked"]
+        args = [self.interval_ms(domain), max(1, self.settings.host_burst), max(0, round(max_wait * 1000))]
+        wait_ms, reserved = self._reserve(keys=keys, args=args)
+        return int(wait_ms) / 1000, bool(reserved)
+
+    def gate(self, domain: str) -> float:
+        """Right before sending: 0 when at least one interval passed since the domain's previous request left
+        (this one is then recorded as sent), else the seconds still to wait. Always 0 with a burst above 1."""
+        return self.gate_at(domain)[0]
+
+    def gate_at(self, domain: str) -> tuple[float, int]:
+        """`gate`, and the Redis-clock millisecond it recorded as this request's departure (0 if none)."""
+        if self.settings.host_burst > 1:
+            return 0.0, 0
+        late_ms, sent_ms = self._gate(keys=[f"{self.prefix}:{domain}:sent"], args=[self.interval_ms(domain)])
+        return int(late_ms) / 1000, int(sent_ms)
+
+    def try_acquire(self, domain: str, lease: float) -> str | None:
+        """One of the domain's host_max_concurrency in-flight places, or None when all are taken. The token
+        frees it (`release`); a holder that died frees it when the lease runs out."""
+        token = uuid.uuid4().hex
+        limit = self.settings.host_max_concurrency
+        acquired = self._acquire(keys=[f"{self.prefix}:{domain}:inflight"], args=[token, limit, round(lease * 1000)])
+        return token if acquired else None
+
+    def release(self, domain: str, token: str) -> None:
+        self.client.zrem(f"{self.prefix}:{domain}:inflight", token)
+
+    def block(self, domain: str, seconds: float) -> None:
+        """Nobody asks this domain anything for `seconds` (it said 429/503 Retry-After)."""
+        self._block(keys=[f"{self.prefix}:{domain}:blocked"], args=[max(1, round(seconds * 1000))])
+
+    def _url_keys(self, url: str) -> list[str]:
+        digest = hashlib.sha1(url.encode("utf-8")).hexdigest()[:20]
+        return [f"{self.prefix}:url:{digest}:strikes", f"{self.prefix}:url:{digest}:blocked"]
+
+    def strike_url(self, url: str, base: float) -> float:
+        """Another 429/503 from this URL: seconds it now backs off (base, 2 x base, ... up to retry_after_max)."""
+        maximum = max(base, self.settings.retry_after_max)
+        wait_ms = self._strike(keys=self._url_keys(url), args=[round(base * 1000), round(maximum * 1000)])
+        return int(wait_ms) / 1000
+
+    def url_backoff(self, url: str) -> float:
+        """Seconds this URL is still backing off (0 when it is not)."""
+        return int(self._url_wait(keys=self._url_keys(url)[1:])) / 1000
+
+    def clear_url(self, url: str) -> None:
+        """The URL answered: its strikes are forgiven."""
+        self.client.delete(*self._url_keys(url))
+
+    # -------------------------------------------------------------------------------- waiting forms
+
+    def reserve(self, domain: str, url: str) -> None:
+        """Wait for this domain's next request slot; HostBusyError when that is more than host_max_wait away."""
+        wait, reserved = self.reserve_slot(domain, self.settings.host_max_wait)
+        if not reserved:
+            raise HostBusyError(url, f"{domain}: request budget spent for {wait:.1f}s", wait)
+        if wait:
+            time.sleep(wait)
+        deadline = time.monotonic() + self.settings.host_max_wait
+        while late := self.gate(domain):
+            if time.monotonic() + late > deadline:
+                raise HostBusyError(url, f"{domain}: request budget spent for {late:.1f}s", late)
+            time.sleep(late)
+
+    @contextmanager
+    def slot(self, domain: str, url: str, lease: float) -> Iterator[None]:
+        """Hold one of the domain's in-flight places for the duration of a request (waiting for one)."""
+        deadline = time.monotonic() + self.settings.host_max_wait
+        pause = 0.02
+        while (token := self.try_acquire(domain, lease)) is None:
+            if time.monotonic() > deadline:
+                raise HostBusyError(url, f"{domain}: {self.settings.host_max_concurrency} requests in flight", 5.0)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
+        try:
+            yield
+        finally:
+            self.release(domain, token)
