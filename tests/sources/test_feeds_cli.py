@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
-import zlib
 import json
 import os
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
