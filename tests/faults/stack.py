@@ -179,10 +179,10 @@ class Stack:
             cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         self.workers.append(proc)
-        self.wait_for_worker(f"{name}-{self.run_id}")
+        self.wait_for_worker(f"{name}-{self.run_id}", proc)
         return proc
 
-    def wait_for_worker(self, name: str, timeout: float = 120) -> None:
+    def wait_for_worker(self, name: str, proc: subprocess.Popen[bytes], timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             answer = subprocess.run(
@@ -191,7 +191,7 @@ class Stack:
             )  # fmt: skip
             if name in answer.stdout:
                 return
-            if any(p.poll() is not None for p in self.workers):
+            if proc.poll() is not None:
                 break
             time.sleep(1)
         raise AssertionError(f"worker {name} did not come up; log:\n{self.worker_log()[-4000:]}")
