@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from elasticsearch import Elasticsearch
 
+from worker.app import failure_store
 from worker.cli import main
 from worker.config import Settings
 
@@ -30,6 +31,13 @@ authority said it expected the backlog to be cleared within a week.</p></article
 
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
+        if self.path.startswith("/to-metadata"):
+            # A redirect to a link-local address (cloud metadata): the guard must refuse it before connecting.
+            self.send_response(302)
+            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         body = PAGE.encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -68,3 +76,17 @@ def test_page_url_is_fetched_extracted_and_indexed(
     assert article["published_at"].startswith("2025-03-14")
     assert "Copyright" not in article["body"] and "Home | World" not in article["body"]
     assert any(e["text"] == "Rotterdam" and e["type"] == "LOC" for e in article["entities"])
+
+
+def test_ingest_url_waits_for_the_page_and_a_refused_redirect_is_a_fetch_failure(
+    celery_worker: None, es: Elasticsearch, settings: Settings, page_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = page_url.split("/news/")[0] + "/to-metadata"
+    assert main(["ingest", page_url, bad, "--wait", "--timeout", "120"]) == 1  # one of the two failed
+    out = capsys.readouterr()
+    assert "indexed" in out.out and "failed 1" in out.out, out
+    assert "not waited for" not in out.err
+    failures = [f for f in failure_store().recent(50) if f.item_id == bad]
+    assert [f.stage for f in failures] == ["fetch"], failures
+    assert "169.254.169.254" in failures[0].reason or "link-local" in failures[0].reason, failures[0].reason
+    assert failures[0].replay is not None and failures[0].replay[0] == "newsworker.sources.fetch_pages"
