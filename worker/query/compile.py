@@ -87,8 +87,17 @@ def entity_clause(value: str, resolve: EntityResolver | None = None, *, prefix: 
 
 
 def topic_clause(value: str, *, prefix: bool = False) -> dict[str, Any]:
+    """A topic by code or label in Dutch or English; a label's first words suffice ("politics" finds
+    "politics and government")."""
     key = fold_key(value)
-    return {"prefix" if prefix else "term": {"folded.topics": key}}
+    if prefix or len(key) < 3:
+        return {"prefix" if prefix else "term": {"folded.topics": key}}
+    return {
+        "bool": {
+            "should": [{"term": {"folded.topics": key}}, {"prefix": {"folded.topics": key}}],
+            "minimum_should_match": 1,
+        }
+    }
 
 
 def _keyword(fld: str, value: str, prefix: bool, pos: int, resolve: EntityResolver | None) -> dict[str, Any]:

@@ -1,0 +1,230 @@
+"""Search on the real Elasticsearch: the query language, folding, filters, bounded highlights, deep paging."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from worker.article import Article, Entity, Topic
+from worker.config import Settings
+from worker.index.store import index_articles
+from worker.pipeline import process_items
+from worker.query import QuerySyntaxError
+from worker.search import SearchError, SearchQuery, Values, iter_matches, search
+from worker.sources.documents import document_item
+
+pytestmark = pytest.mark.integration
+SOURCE = "search-test"
+
+
+def make_article(
+    title: str,
+    body: str,
+    *,
+    day: int = 1,
+    source: str = SOURCE,
+    language: str = "nl",
+    entities: list[Entity] | None = None,
+    topics: list[Topic] | None = None,
+) -> Article:
+    digest = hashlib.sha256(f"{source}|{title}|{body}|{day}".encode()).hexdigest()
+    return Article(
+        id=digest,
+        source=source,
+        title=title,
+        body=body,
+        content_hash=digest,
+        language=language,
+        published_at=f"2022-03-{day:02d}",
+        published_precision="day",
+        entities=entities or [],
+        topics=topics or [],
+    )
+
+
+NATO = Entity(text="NAVO", type="ORG", forms=["NAVO"], wikidata="Q7184")
+NATO_EN = Entity(text="NATO", type="ORG", forms=["NATO"], wikidata="Q7184")
+POLITICS = Topic(code="11000000", label="politiek en overheid", score=0.9)
+
+
+@pytest.fixture(scope="module")
+def corpus(es: Elasticsearch, settings: Settings, seed_text: str) -> Iterator[dict[str, Article]]:
+    seed = process_items([document_item(seed_text, name="seed.txt", source="seeds")]).articles[0]
+    articles = {
+        "seed": seed,
+        "zorgbank": make_article(
+            "Zorgbank Noord opent", "De Zorgbank Noord opent een nieuw kantoor in Groningen.", day=2
+        ),
+        "oekraine": make_article(
+            "Steun voor Oekraïne", "De steun voor Oekraïne groeit in Europa.", day=3, entities=[NATO], topics=[POLITICS]
+        ),
+        "nato_en": make_article(
+            "NATO summit",
+            "The NATO summit met in Brussels about Ukraine.",
+            day=4,
+            language="en",
+            source="BBC News",
+            entities=[NATO_EN],
+        ),
+        "rutte": make_article(
+            "Rutte en de NAVO",
+            "Premier Rutte sprak over de NAVO.",
+            day=5,
+            entities=[Entity(text="Mark Rutte", type="PER", forms=["Rutte"])],
+        ),
+        "passing": make_article(
+            "Weekoverzicht",
+            "Een week met veel nieuws over het weer, de economie en sport. " * 20
+            + "Ook de Taliban en de NAVO kwamen kort ter sprake.",
+            day=7,
+        ),
+        "navo_only": make_article("NAVO vergadert", "De NAVO vergadert in Brussel.", day=6),
+    }
+    result = index_articles(es, settings, list(articles.values()))
+    assert not result.failed, result.failed
+    es.indices.refresh(index=settings.read_alias)
+    yield articles
+
+
+def ids(es: Elasticsearch, settings: Settings, text: str = "", **kwargs: object) -> list[str]:
+    result = search(es, settings, SearchQuery(text=text, size=100, **kwargs))  # type: ignore[arg-type]
+    return [h["id"] for h in result["hits"]]
+
+
+def test_boolean_query_ranks_the_seed_first_with_highlights(
+    es: Elasticsearch, settings: Settings, corpus: dict[str, Article]
+) -> None:
+    result = search(es, settings, SearchQuery(text="Taliban AND NAVO"))
+    assert result["hits"][0]["id"] == corpus["seed"].id
+    highlight = result["hits"][0]["highlight"]
+    assert any("«Taliban»" in f or "«NAVO»" in f for f in highlight["body"])
+    assert "folded" not in result["hits"][0] and "revision" not in result["hits"][0]
+
+
+def test_not_excludes_and_phrases_keep_word_order(
+    es: Elasticsearch, settings: Settings, corpus: dict[str, Article]
+) -> None:
+    found = ids(es, settings, "NAVO NOT Rutte")
+    assert corpus["rutte"].id not in found and corpus["navo_only"].id in found
+    assert ids(es, settings, "NAVO -Rutte") == found
+    assert ids(es, settings, '"Noord Zorgbank"') == []
+    assert ids(es, settings, '"Zorgbank Noord"') == [corpus["zorgbank"].id]
+    assert ids(es, settings, '"Noord Zorgbank"~2') == [corpus["zorgbank"].id]
+    assert corpus["zorgbank"].id in ids(es, settings, "zorgb*")
+
+
+def test_case_and_diacritics_are_folded_and_highlights_show_the_original(
+    es: Elasticsearch, settings: Settings, corpus: dict[str, Article]
+) -> None:
+    for text in ("oekraine", "OEKRAÏNE", "Oekraïne", "title:oekraine"):
+        assert ids(es, settings, text) == [corpus["oekraine"].id], text
+    hit = search(es, settings, SearchQuery(text="oekraine"))["hits"][0]
+    assert hit["highlight"]["title"] == ["Steun voor «Oekraïne»"]
+
+
+def test_fields_and_filters_match_what_people_mean(
+    es: Elasticsearch, settings: Settings, corpus: dict[str, Article]
+) -> None:
+    nato = {corpus["oekraine"].id, corpus["nato_en"].id}
+    assert set(ids(es, settings, "entity:NAVO")) >= nato
+    assert set(ids(es, settings, "entity:Q7184")) == nato | {corpus["seed"].id}  # the seed names the NAVO too
+    assert set(ids(es, settings, entities=Values.parse("nato"))) >= nato  # via the gazetteer's Wikidata id
+    assert ids(es, settings, "source:bbc*") == [corpus["nato_en"].id]
+    assert ids(es, settings, sources=Values.parse("BBC NEWS")) == [corpus["nato_en"].id]
+    assert ids(es, settings, languages=Values.parse("EN")) == [corpus["nato_en"].id]
+    both = ids(es, settings, languages=Values.parse(["nl", "en"]))
+    assert corpus["nato_en"].id in both and corpus["zorgbank"].id in both
+    assert corpus["nato_en"].id not in ids(es, settings, languages=Values.parse("-en"))
+    assert ids(es, settings, "topic:Politics", sources=Values.parse(SOURCE)) == [
+        corpus["oekraine"].id
+    ]  # English label of a Dutch-tagged topic
+    assert ids(es, settings, topics=Values.parse("Politiek en Overheid"), sources=Values.parse(SOURCE)) == [
+        corpus["oekraine"].id
+    ]
+    assert ids(es, settings, topics=Values.parse("11000000"), sources=Values.parse(SOURCE)) == [corpus["oekraine"].id]
+    assert ids(es, settings, "type:PER entity:rutte") == [corpus["rutte"].id]
+    in_march = ids(es, settings, "published:[2022-03-03 TO 2022-03-04]")
+    assert set(in_march) == {corpus["oekraine"].id, corpus["nato_en"].id}
+    assert corpus["seed"].id in ids(es, settings, "published:2021-04")
+
+
+def test_invalid_input_raises_typed_errors(es: Elasticsearch, settings: Settings) -> None:
+    with pytest.raises(QuerySyntaxError):
+        search(es, settings, SearchQuery(text="(unbalanced"))
+    with pytest.raises(SearchError):
+        search(es, settings, SearchQuery(offset=9995, size=10))
+    with pytest.raises(SearchError):
+        search(es, settings, SearchQuery(cursor="garbage"))
+
+
+def test_a_body_over_a_million_characters_never_breaks_search(es: Elasticsearch, settings: Settings) -> None:
+    body = ("Reuzenartikel over de Zuiderzee. " + "woord " * 180_000 + "\n") + "slotzin Zuiderzee"
+    assert len(body) > 1_000_000
+    big = make_article(
+        "Reuzenartikel Zuiderzee",
+        body,
+        day=20,
+        source="big",
+        entities=[
+            Entity(text="x" * 40_000, type="MISC")  # over Lucene's 32 KB term limit: ignore_above keeps the article
+        ],
+        topics=[],
+    )
+    big = big.model_copy(update={"keywords": ["k" * 40_000], "authors": ["a" * 40_000]})
+    result = index_articles(es, settings, [big])
+    assert not result.failed, result.failed
+    es.indices.refresh(index=settings.read_alias)
+    hits = search(es, settings, SearchQuery(text="Zuiderzee"))["hits"]
+    assert [h["id"] for h in hits] == [big.id]
+    assert "«Zuiderzee»" in hits[0]["highlight"]["body"][0]
+
+
+def test_cursor_pages_through_a_snapshot_while_documents_arrive(
+    es: Elasticsearch, settings: Settings, corpus: dict[str, Article]
+) -> None:
+    batch = [
+        make_article(f"Paginatest {i}", f"Paginatest nummer {i} over de haven.", day=1 + i % 28, source="paging")
+        for i in range(45)
+    ]
+    index_articles(es, settings, batch)
+    es.indices.refresh(index=settings.read_alias)
+    seen: list[str] = []
+    query = SearchQuery(text="paginatest", sources=Values.parse("paging"), size=10, cursor="*")
+    page = search(es, settings, query)
+    total = page["total"]
+    arrivals = 0
+    while True:
+        seen += [h["id"] for h in page["hits"]]
+        # New matching documents arrive between pages: the snapshot neither repeats nor skips.
+        late = make_article(f"Paginatest laat {arrivals}", "Paginatest laat binnen.", day=27, source="paging")
+        index_articles(es, settings, [late])
+        es.indices.refresh(index=settings.read_alias)
+        arrivals += 1
+        if not page["next_cursor"]:
+            break
+        page = search(
+            es,
+            settings,
+            SearchQuery(text="paginatest", sources=Values.parse("paging"), size=10, cursor=page["next_cursor"]),
+        )
+    assert total == 45
+    assert len(seen) == len(set(seen)) == 45
+    assert set(seen) == {a.id for a in batch}
+    with pytest.raises(SearchError, match="another query"):
+        search(
+            es, settings, SearchQuery(text="haven", size=10, cursor=page.get("next_cursor") or _cursor(es, settings))
+        )
+
+
+def _cursor(es: Elasticsearch, settings: Settings) -> str:
+    return str(search(es, settings, SearchQuery(text="paginatest", size=1, cursor="*"))["next_cursor"])
+
+
+def test_export_streams_every_match_once(es: Elasticsearch, settings: Settings, corpus: dict[str, Article]) -> None:
+    rows = list(iter_matches(es, settings, SearchQuery(text="paginatest"), batch=7, source=["id", "title"]))
+    ids_ = [r["id"] for r in rows]
+    assert len(ids_) == len(set(ids_)) >= 45
+    assert set(rows[0]) == {"id", "title"}
