@@ -228,3 +228,17 @@ def test_export_streams_every_match_once(es: Elasticsearch, settings: Settings, 
     ids_ = [r["id"] for r in rows]
     assert len(ids_) == len(set(ids_)) >= 45
     assert set(rows[0]) == {"id", "title"}
+
+
+def test_backfill_adds_folded_fields_to_old_articles(es: Elasticsearch, settings: Settings) -> None:
+    from worker.index.store import document, revision_hash
+    from worker.query.backfill import backfill
+
+    old = make_article("Oud artikel over Curaçao", "Geschreven voor de gevouwen velden bestonden.", source="old")
+    doc = document(old, revision=revision_hash(old), first_seen=None)
+    doc.pop("folded")  # as indexed by template version 1
+    es.index(index=settings.write_alias, id=old.id, document=doc, refresh=True)
+    assert ids(es, settings, "curacao") == []
+    assert backfill(es, settings) >= 1
+    es.indices.refresh(index=settings.read_alias)
+    assert ids(es, settings, "curacao") == [old.id]
