@@ -8,7 +8,6 @@ cannot use is a 4xx with `{"error": ...}` (plus `position` for a query, `param` 
 from __future__ import annotations
 
 import codecs
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
@@ -28,7 +27,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from worker.api_security import AuthError, Scope, api_settings, check
 from worker.config import Settings, get_settings
-from worker.dates import DateParseError, parse_date
 from worker.export import DEFAULT_EXPORT_FIELDS, EXPORT_FIELDS, export_lines
 from worker.failures import FailureStore
 from worker.index.store import connect
@@ -36,10 +34,10 @@ from worker.query import QuerySyntaxError
 from worker.search import MAX_PAGE_SIZE, SearchError, SearchQuery, Values, iter_matches, search
 from worker.sources.documents import document_item
 from worker.stats import IngestStats
+from worker.trends import parse_instant, parse_span, rising, timeline
 
 app = FastAPI(title="newsworker", version="0.1.0")
 
-TREND_FIELDS = {"entities": ("entities", "entities.text"), "topics": ("topics", "topics.code")}
 # Celery's queues (worker/tasks.py routes; the lead's worker/app.py will define these names once).
 QUEUES = ("ingest", "sources")
 MAX_SOURCE_CHARS = 200
@@ -234,58 +232,52 @@ def get_article(article_id: str) -> dict[str, Any]:
     return dict(hits[0]["_source"])
 
 
-_DATE_MATH = re.compile(r"now(-\d{1,6}[smhdwMy])?(/[smhdwMy])?")
-
-
-def _since(value: str) -> str:
-    """`now-30d` style date math or a (partial) date; anything else is a 400, not an Elasticsearch error."""
-    if _DATE_MATH.fullmatch(value):
-        return value
-    try:
-        return parse_date(value)[0].isoformat()
-    except DateParseError as exc:
-        raise SearchError(f"since: {exc} (use YYYY[-MM[-DD]] or now-30d)", "since") from exc
-
-
 @app.get("/trends", dependencies=[READ])
 def trends(
     field: Literal["entities", "topics"] = "entities",
-    interval: Literal["hour", "day", "week", "month"] = "day",
-    since: str = "now-30d",
+    window: str = "1d",
+    background: str = "30d",
+    at: str | None = None,
     top: Annotated[int, Query(ge=1, le=50)] = 10,
+    min_articles: Annotated[int, Query(ge=1, le=1000)] = 3,
+    q: str = "",
+    lang: Multi = None,
+    source: Multi = None,
+    topic: Multi = None,
+    entity: Multi = None,
 ) -> dict[str, Any]:
-    """Counts of articles per period for the top entities or topics: what a news-trends dashboard plots."""
-    path, term_field = TREND_FIELDS[field]
-    response = _es().search(
-        index=_settings().read_alias,
-        size=0,
-        query={"range": {"published_at": {"gte": _since(since)}}},
-        aggs={
-            "periods": {
-                "date_histogram": {"field": "published_at", "calendar_interval": interval, "min_doc_count": 1},
-                "aggs": {
-                    "n": {
-                        "nested": {"path": path},
-                        "aggs": {
-                            "top": {
-                                "terms": {"field": term_field, "size": top},
-                                "aggs": {"articles": {"reverse_nested": {}}},
-                            }
-                        },
-                    }
-                },
-            }
-        },
+    """Entities or topics rising in the last `window` against the `background` before it, counting articles
+    (entities merged by Wikidata id); the scoring formula is in worker/trends.py and in the response."""
+    query = _search_query(q, lang, topic, entity, None, None, source, 0, 0, "relevance")
+    return rising(
+        _es(),
+        _settings(),
+        query,
+        field=field,
+        window=parse_span(window, "window"),
+        background=parse_span(background, "background"),
+        at=parse_instant(at, "at"),
+        top=top,
+        min_articles=min_articles,
     )
-    periods = [
-        {
-            "period": b["key_as_string"],
-            "articles": b["doc_count"],
-            "top": {t["key"]: t["articles"]["doc_count"] for t in b["n"]["top"]["buckets"]},
-        }
-        for b in response["aggregations"]["periods"]["buckets"]
-    ]
-    return {"field": field, "interval": interval, "periods": periods}
+
+
+@app.get("/timeline", dependencies=[READ])
+def timeline_series(
+    q: str = "",
+    lang: Multi = None,
+    topic: Multi = None,
+    entity: Multi = None,
+    since: str | None = None,
+    until: str | None = None,
+    source: Multi = None,
+    interval: Literal["auto", "hour", "day", "week", "month", "year"] = "auto",
+    split: Literal["topic", "entity", "language", "source"] | None = None,
+    top: Annotated[int, Query(ge=1, le=20)] = 5,
+) -> dict[str, Any]:
+    """Articles per period for any query and filters, empty periods included; optionally split."""
+    query = _search_query(q, lang, topic, entity, since, until, source, 0, 0, "relevance")
+    return timeline(_es(), _settings(), query, interval=interval, split=split, top=top)
 
 
 @app.get("/stats/hourly", dependencies=[READ])
@@ -481,6 +473,7 @@ def root() -> dict[str, Any]:
             "/export",
             "/articles/{id}",
             "/trends",
+            "/timeline",
             "/stats/hourly",
             "/health",
             "/metrics",

@@ -23,6 +23,9 @@ def test_folded_fields_hold_case_and_diacritic_free_copies() -> None:
     assert folded["title"] == "Steun voor Oekraine" and folded["body"] == "Curacao en Oekraine."
     assert folded["source"] == "nos.nl" and folded["authors"] == ["Jose Muller"]
     assert folded["entity_keys"] == ["navo", "q7184"] and folded["entity_types"] == ["ORG"]
+    assert folded["entity_ids"] == ["Q7184"]
+    unlinked = article.model_copy(update={"entities": [Entity(text="Mark Rutte", type="PER")]})
+    assert folded_fields(unlinked)["entity_ids"] == ["PER:mark rutte"]
     assert {"11000000", "politiek en overheid", "politics and government"} <= set(folded["topics"])
     assert document(article, revision="r", first_seen=None)["folded"] == folded
 
