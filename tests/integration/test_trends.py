@@ -38,13 +38,15 @@ def _article(n: int, when: datetime, entities: list[Entity], language: str = "nl
 def client(es: Elasticsearch, settings: Settings) -> TestClient:
     frequent = Entity(text="Den Haag", type="LOC", wikidata="Q36600")
     articles = []
-    # Background: 30 days before the window, two articles a day naming Den Haag (merely frequent).
+    # Background: 30 days before the window, four articles a day, one naming Den Haag (a steady 25%).
     for day in range(30):
-        for k in range(2):
-            articles.append(_article(day * 2 + k, AT - timedelta(days=day + 1, hours=3), [frequent]))
-    # Foreground (last day): Den Haag twice, as usual; a new party in 30 articles, Dutch and English forms.
-    for k in range(2):
-        articles.append(_article(100 + k, AT - timedelta(hours=5 + k), [frequent]))
+        for k in range(4):
+            articles.append(
+                _article(day * 4 + k, AT - timedelta(days=day + 1, hours=3 + k), [frequent] if k == 0 else [])
+            )
+    # Foreground (last day): Den Haag in 10 articles, its usual 25%; a new party in 30, Dutch and English forms.
+    for k in range(10):
+        articles.append(_article(1000 + k, AT - timedelta(hours=2 + k), [frequent]))
     for k in range(30):
         party = (
             Entity(text="Nieuwe Partij", type="ORG", wikidata="Q999001")
@@ -65,9 +67,9 @@ def test_a_burst_of_a_new_entity_rises_above_merely_frequent_ones(client: TestCl
     assert top["key"] == "Q999001" and top["articles"] == 30  # both languages, counted as articles
     assert top["label"] == "Nieuwe Partij" and top["type"] == "ORG"
     frequent = next(r for r in body["rising"] if r["key"] == "Q36600")
-    assert frequent["articles"] == 2 and frequent["background_articles"] == 60
-    assert frequent["score"] < 1 < top["score"]
-    assert body["window"]["articles"] == 32 and body["background"]["articles"] == 60
+    assert frequent["articles"] == 10 and frequent["background_articles"] == 30
+    assert abs(frequent["score"]) < 1 < 20 < top["score"]
+    assert body["window"]["articles"] == 40 and body["background"]["articles"] == 120
 
 
 @pytest.mark.parametrize("params", [{"window": "soon"}, {"background": "0d"}, {"at": "2024-13"}, {"field": "words"}])
@@ -82,9 +84,9 @@ def test_timeline_keeps_empty_periods_and_splits(client: TestClient) -> None:
     days = [row["period"][:10] for row in body["series"]]
     assert days[0] == "2024-05-20" and days[-1] == "2024-05-31" and len(days) == 12  # no day skipped
     by_day = {row["period"][:10]: row["articles"] for row in body["series"]}
-    assert by_day["2024-05-31"] == 32 and by_day["2024-05-29"] == 2
+    assert by_day["2024-05-31"] == 40 and by_day["2024-05-29"] == 4
     split = client.get("/timeline", params={**params, "split": "language"}).json()["series"][-1]["split"]
-    assert split == {"nl": 22, "en": 10}
+    assert split == {"nl": 30, "en": 10}
     auto = client.get("/timeline", params={"source": SOURCE}).json()
-    assert auto["interval"] == "day" and auto["total"] == 92
+    assert auto["interval"] == "day" and auto["total"] == 160
     assert client.get("/timeline", params={"interval": "hour", "since": "1990"}).status_code == 400
