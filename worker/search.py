@@ -182,16 +182,16 @@ FACETS: dict[str, Any] = {
     "languages": {"terms": {"field": "language", "size": 20}},
     "sources": {"terms": {"field": "source", "size": 20}},
     "topics": _nested_articles("topics", "topics.code", 20),
-    "entities": {
+    # Articles per entity, merged across languages and forms (folded.entity_ids); labels from the nested forms.
+    "entities": {"terms": {"field": "folded.entity_ids", "size": 40}},
+    "entity_labels": {
         "nested": {"path": "entities"},
         "aggs": {
-            "types": {
-                "terms": {"field": "entities.type", "size": 4},
+            "texts": {
+                "terms": {"field": "entities.text", "size": 80},
                 "aggs": {
-                    "top": {
-                        "terms": {"field": "entities.text", "size": 10},
-                        "aggs": {"articles": {"reverse_nested": {}}},
-                    }
+                    "qid": {"terms": {"field": "entities.wikidata", "size": 1}},
+                    "type": {"terms": {"field": "entities.type", "size": 1}},
                 },
             }
         },
@@ -213,9 +213,32 @@ def _flatten_facets(aggs: dict[str, Any]) -> dict[str, Any]:
         "sources": buckets(aggs["sources"]),
         "topics": buckets(aggs["topics"]["values"]),
         "topic_labels": {str(b["key"]): topic_label(str(b["key"]), "en") for b in topic_buckets},
-        "entities": {b["key"]: buckets(b["top"]) for b in aggs["entities"]["types"]["buckets"]},
+        "entities": _entity_facet(aggs),
         "per_month": buckets(aggs["per_month"]),
     }
+
+
+def entity_labels(texts: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Entity key (Wikidata id, else TYPE:folded name) -> (most frequent written form, type)."""
+    labels: dict[str, tuple[str, str]] = {}
+    for bucket in texts["buckets"]:
+        kind = bucket["type"]["buckets"][0]["key"] if bucket["type"]["buckets"] else "MISC"
+        qid = bucket["qid"]["buckets"][0]["key"] if bucket["qid"]["buckets"] else None
+        labels.setdefault(qid or f"{kind}:{fold_key(bucket['key'])}", (str(bucket["key"]), kind))
+    return labels
+
+
+def _entity_facet(aggs: dict[str, Any], per_type: int = 10) -> dict[str, dict[str, int]]:
+    """{type: {label: articles}}, an entity's languages and forms counted once."""
+    labels = entity_labels(aggs["entity_labels"]["texts"])
+    facet: dict[str, dict[str, int]] = {}
+    for bucket in aggs["entities"]["buckets"]:
+        key = str(bucket["key"])
+        label, kind = labels.get(key, (key.split(":", 1)[-1], key.split(":", 1)[0] if ":" in key else "MISC"))
+        group = facet.setdefault(kind, {})
+        if len(group) < per_type:
+            group[label] = group.get(label, 0) + int(bucket["doc_count"])
+    return facet
 
 
 def _split_marks(fragment: str) -> list[str]:

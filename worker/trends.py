@@ -23,7 +23,7 @@ from elasticsearch import Elasticsearch
 
 from worker.config import Settings
 from worker.dates import DateParseError, parse_date
-from worker.search import SearchError, SearchQuery, build_query
+from worker.search import SearchError, SearchQuery, build_query, entity_labels
 from worker.tagging.iptc import topic_label
 
 TrendField = Literal["entities", "topics"]
@@ -95,19 +95,6 @@ def _counts(field: TrendField, aggs: dict[str, Any]) -> dict[str, int]:
     return {str(b["key"]): int(b["articles"]["doc_count"]) for b in aggs["keys"]["codes"]["buckets"]}
 
 
-def _entity_labels(aggs: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    """key -> (label, type), the most frequent form first."""
-    from worker.query import fold_key
-
-    labels: dict[str, tuple[str, str]] = {}
-    for bucket in aggs["labels"]["texts"]["buckets"]:
-        kind = bucket["type"]["buckets"][0]["key"] if bucket["type"]["buckets"] else "MISC"
-        qid = bucket["qid"]["buckets"][0]["key"] if bucket["qid"]["buckets"] else None
-        key = qid or f"{kind}:{fold_key(bucket['key'])}"
-        labels.setdefault(key, (str(bucket["key"]), kind))
-    return labels
-
-
 def rising_score(f: int, big_f: int, b: int, big_b: int) -> float:
     p = (b + 1) / (big_b + 2)
     expected = big_f * p
@@ -153,7 +140,7 @@ def rising(
         big_b = int(bg["hits"]["total"]["value"])
     else:
         big_b = int(es.count(index=settings.read_alias, query=_window(base, start - background, start))["count"])
-    labels = _entity_labels(fg["aggregations"]) if field == "entities" else {}
+    labels = entity_labels(fg["aggregations"]["labels"]["texts"]) if field == "entities" else {}
     rows = []
     for key, f in fg_counts.items():
         b = bg_counts.get(key, 0)

@@ -242,3 +242,16 @@ def test_backfill_adds_folded_fields_to_old_articles(es: Elasticsearch, settings
     assert backfill(es, settings) >= 1
     es.indices.refresh(index=settings.read_alias)
     assert ids(es, settings, "curacao") == [old.id]
+
+
+def test_facets_count_articles_and_merge_an_entity_across_languages(
+    es: Elasticsearch, settings: Settings, corpus: dict[str, Article]
+) -> None:
+    facets = search(es, settings, SearchQuery(size=0, facets=True, sources=Values.parse([SOURCE, "BBC News"])))[
+        "facets"
+    ]
+    # NAVO (nl) and NATO (en) are one organisation (Q7184): one row, two articles.
+    orgs = facets["entities"]["ORG"]
+    assert sum(n for label, n in orgs.items() if label in ("NAVO", "NATO")) == 2
+    assert len([label for label in orgs if label in ("NAVO", "NATO")]) == 1
+    assert facets["languages"] == {"nl": 5, "en": 1}
