@@ -31,7 +31,7 @@ from worker.export import DEFAULT_EXPORT_FIELDS, EXPORT_FIELDS, export_lines
 from worker.failures import FailureStore
 from worker.index.store import connect
 from worker.query import QuerySyntaxError
-from worker.search import MAX_PAGE_SIZE, SearchError, SearchQuery, Values, iter_matches, search
+from worker.search import MAX_PAGE_SIZE, SearchError, SearchQuery, Values, iter_matches, search, similar
 from worker.sources.documents import document_item
 from worker.stats import IngestStats
 from worker.trends import parse_instant, parse_span, rising, timeline
@@ -146,6 +146,7 @@ def _search_query(
     sort: str,
     facets: bool = False,
     cursor: str | None = None,
+    unique: bool = False,
 ) -> SearchQuery:
     query = SearchQuery(
         text=q,
@@ -160,6 +161,7 @@ def _search_query(
         sort=sort,
         facets=facets,
         cursor=cursor or None,
+        unique=unique,
     )
     query.validate()
     return query
@@ -179,10 +181,11 @@ def search_articles(
     sort: str = "relevance",
     facets: bool = False,
     cursor: str | None = None,
+    unique: bool = False,
 ) -> dict[str, Any]:
     """The query language in `q`; filters take several values (`lang=nl,en`, repeated) and exclusions
     (`source=-reuters`). `cursor=*` starts deep paging: follow `next_cursor` until it is null."""
-    query = _search_query(q, lang, topic, entity, since, until, source, size, offset, sort, facets, cursor)
+    query = _search_query(q, lang, topic, entity, since, until, source, size, offset, sort, facets, cursor, unique)
     return search(_es(), _settings(), query)
 
 
@@ -214,6 +217,15 @@ def export(
         media_type="application/x-ndjson" if format == "jsonl" else "text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="articles.{format}"'},
     )
+
+
+@app.get("/articles/{article_id}/similar", dependencies=[READ])
+def similar_articles(article_id: str, size: Annotated[int, Query(ge=1, le=50)] = 10) -> dict[str, Any]:
+    """More like this article (title, body, entities), one hit per other story; `copies` of its own story."""
+    result = similar(_es(), _settings(), article_id, size) if len(article_id) <= 512 else None
+    if result is None:
+        raise HTTPException(status_code=404, detail=f"no article {article_id[:80]}")
+    return result
 
 
 @app.get("/articles/{article_id}", dependencies=[READ])
@@ -472,6 +484,7 @@ def root() -> dict[str, Any]:
             "/search",
             "/export",
             "/articles/{id}",
+            "/articles/{id}/similar",
             "/trends",
             "/timeline",
             "/stats/hourly",

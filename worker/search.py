@@ -89,6 +89,7 @@ class SearchQuery:
     sort: str = "relevance"
     facets: bool = False
     cursor: str | None = None
+    unique: bool = False
 
     def validate(self) -> None:
         if not 0 <= self.size <= MAX_PAGE_SIZE:
@@ -101,11 +102,13 @@ class SearchQuery:
             raise SearchError(f"sort must be one of {', '.join(SORTS)}", "sort")
         if self.cursor is not None and self.offset:
             raise SearchError("use either offset or cursor", "cursor")
+        if self.cursor is not None and self.unique:
+            raise SearchError("unique=true pages with offset, not with a cursor", "cursor")
 
     def signature(self) -> str:
         """What a cursor belongs to: every parameter except the page position."""
         data = asdict(self)
-        for key in ("offset", "cursor", "facets", "size"):
+        for key in ("offset", "cursor", "facets", "size", "unique"):
             data.pop(key)
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -325,6 +328,13 @@ def search(es: Elasticsearch, settings: Settings, q: SearchQuery) -> dict[str, A
         "highlight": HIGHLIGHT,
         "aggs": FACETS if q.facets else None,
     }
+    if q.unique:
+        # One hit per story (near-duplicate group), with how many copies it has and from which sources.
+        kwargs["collapse"] = {
+            "field": "folded.story",
+            "inner_hits": {"name": "copies", "size": 5, "_source": ["id", "source", "url"], "sort": [{"id": "asc"}]},
+        }
+        kwargs["aggs"] = {**(kwargs["aggs"] or {}), "stories": {"cardinality": {"field": "folded.story"}}}
     pit: str | None = None
     if q.cursor is None:
         kwargs.update(index=settings.read_alias, from_=q.offset)
@@ -352,6 +362,12 @@ def search(es: Elasticsearch, settings: Settings, q: SearchQuery) -> dict[str, A
     result: dict[str, Any] = {"total": response["hits"]["total"]["value"], "hits": [shape_hit(h) for h in raw_hits]}
     if q.facets:
         result["facets"] = _flatten_facets(response["aggregations"])
+    if q.unique:
+        result["stories"] = response["aggregations"]["stories"]["value"]
+        for record, hit in zip(result["hits"], raw_hits, strict=True):
+            copies = hit.get("inner_hits", {}).get("copies", {}).get("hits", {})
+            record["copies"] = copies.get("total", {}).get("value", 1)
+            record["copy_sources"] = sorted({c["_source"].get("source") for c in copies.get("hits", [])})
     if pit is not None:
         new_pit = response.get("pit_id", pit)
         if raw_hits and len(raw_hits) == q.size:
@@ -360,6 +376,48 @@ def search(es: Elasticsearch, settings: Settings, q: SearchQuery) -> dict[str, A
             result["next_cursor"] = None
             close_pit(es, new_pit)
     return result
+
+
+def similar(es: Elasticsearch, settings: Settings, article_id: str, size: int = 10) -> dict[str, Any] | None:
+    """Articles like this one (more-like-this over folded title, body and entity names), other stories only:
+    copies of the same story are counted, not listed. None when the article does not exist."""
+    found = es.search(
+        index=settings.read_alias, query={"ids": {"values": [article_id]}}, source_includes=["folded.story"], size=1
+    )["hits"]["hits"]
+    if not found:
+        return None
+    story = found[0]["_source"].get("folded", {}).get("story") or article_id
+    like = {"_index": found[0]["_index"], "_id": article_id}
+    response = es.search(
+        index=settings.read_alias,
+        size=size,
+        query={
+            "bool": {
+                "must": [
+                    {
+                        "more_like_this": {
+                            "fields": ["folded.title", "folded.body", "folded.entities"],
+                            "like": [like],
+                            "min_term_freq": 1,
+                            "min_doc_freq": 1,
+                            "max_query_terms": 40,
+                            "minimum_should_match": "20%",
+                        }
+                    }
+                ],
+                "must_not": [{"term": {"folded.story": story}}],
+            }
+        },
+        collapse={"field": "folded.story"},
+        source_excludes=[*HIDDEN_FIELDS, "body", "paragraphs"],
+    )
+    copies = es.count(index=settings.read_alias, query={"term": {"folded.story": story}})["count"]
+    hits = []
+    for hit in response["hits"]["hits"]:
+        record = dict(hit["_source"])
+        record["score"] = hit.get("_score")
+        hits.append(record)
+    return {"id": article_id, "copies": copies, "hits": hits}
 
 
 def close_pit(es: Elasticsearch, pit: str) -> None:

@@ -255,3 +255,40 @@ def test_facets_count_articles_and_merge_an_entity_across_languages(
     assert sum(n for label, n in orgs.items() if label in ("NAVO", "NATO")) == 2
     assert len([label for label in orgs if label in ("NAVO", "NATO")]) == 1
     assert facets["languages"] == {"nl": 5, "en": 1}
+
+
+def test_unique_collapses_copies_and_similar_lists_other_stories(es: Elasticsearch, settings: Settings) -> None:
+    text = "De dijk bij Kampen is versterkt na de overstroming van de IJssel in het voorjaar."
+    copies = [
+        make_article("Dijk Kampen versterkt", text, day=10, source=src).model_copy(update={"dup_group": "story-kampen"})
+        for src in ("nos", "rtv-oost", "anp")
+    ]
+    other = make_article(
+        "IJssel overstroming en dijken",
+        "Na de overstroming van de IJssel bij Kampen volgen dijken.",
+        day=11,
+        source="nos",
+    )
+    unrelated = make_article("Voetbal in Zwolle", "PEC Zwolle won zaterdag van Ajax.", day=11, source="nos")
+    index_articles(es, settings, [*copies, other, unrelated])
+    es.indices.refresh(index=settings.read_alias)
+    plain = search(es, settings, SearchQuery(text="Kampen IJssel", sources=Values.parse("nos,rtv-oost,anp")))
+    assert plain["total"] == 4
+    unique = search(
+        es, settings, SearchQuery(text="Kampen IJssel", sources=Values.parse("nos,rtv-oost,anp"), unique=True)
+    )
+    assert unique["stories"] == 2 and len(unique["hits"]) == 2
+    story = next(h for h in unique["hits"] if h.get("dup_group") == "story-kampen")
+    assert story["copies"] == 3 and story["copy_sources"] == ["anp", "nos", "rtv-oost"]
+    with pytest.raises(SearchError):
+        search(es, settings, SearchQuery(unique=True, cursor="*"))
+
+    from worker.search import similar
+
+    result = similar(es, settings, copies[0].id)
+    assert result is not None and result["copies"] == 3
+    found = [h["id"] for h in result["hits"]]
+    assert found[0] == other.id  # the other story about the IJssel first; no copy of its own story
+    assert not {c.id for c in copies} & set(found)
+    assert unrelated.id not in found
+    assert similar(es, settings, "no-such-id") is None

@@ -238,6 +238,8 @@ def folded_fields(article: Article) -> dict[str, Any]:
         "source": fold_key(article.source),
         "entity_keys": list(dict.fromkeys(keys)),
         "entity_types": sorted({e.type for e in article.entities}),
+        # The story an article belongs to: its near-duplicate group, else itself (collapse needs a value).
+        "story": article.dup_group or article.id,
         # One key per entity whatever its language or form: its Wikidata id, else type + folded name.
         "entity_ids": list(dict.fromkeys(e.wikidata or f"{e.type}:{fold_key(e.text)}" for e in article.entities)),
         "topics": list(dict.fromkeys(topics)),
