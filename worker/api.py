@@ -8,6 +8,7 @@ cannot use is a 4xx with `{"error": ...}` (plus `position` for a query, `param` 
 from __future__ import annotations
 
 import codecs
+import time
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
@@ -306,6 +307,26 @@ def queue_depths(client: redis.Redis) -> dict[str, int]:
     return {name: int(client.llen(name)) for name in QUEUES}  # type: ignore[arg-type]
 
 
+WORKERS_TTL = 10.0
+_workers_cache: dict[str, Any] = {}
+
+
+def workers_per_queue() -> dict[str, int]:
+    """How many Celery workers consume each queue (a broadcast `active_queues`, cached 10 s so probes are cheap)."""
+    now = time.monotonic()
+    if _workers_cache.get("at", -WORKERS_TTL) + WORKERS_TTL > now:
+        return dict(_workers_cache["value"])
+    from worker.tasks import app as celery_app
+
+    replies = celery_app.control.inspect(timeout=0.5).active_queues() or {}
+    counts = dict.fromkeys(QUEUES, 0)
+    for queues in replies.values():
+        for queue in queues or []:
+            counts[queue["name"]] = counts.get(queue["name"], 0) + 1
+    _workers_cache.update(at=now, value=counts)
+    return counts
+
+
 def _health() -> dict[str, Any]:
     settings = _settings()
     checks: dict[str, Any] = {}
@@ -316,7 +337,8 @@ def _health() -> dict[str, Any]:
         checks["queue_depth"] = sum(checks["queues"].values())
         checks["failures"] = FailureStore(_redis(), settings.failures_key).count()
         checks["totals"] = _stats().totals()
-    except redis.RedisError as exc:
+        checks["workers"] = workers_per_queue()
+    except (redis.RedisError, OperationalError) as exc:
         checks["redis"] = f"error: {exc}"
     try:
         checks["elasticsearch"] = str(_es().cluster.health()["status"])
@@ -334,6 +356,9 @@ def _reasons(checks: dict[str, Any]) -> list[str]:
         reasons.append(f"elasticsearch: {checks.get('elasticsearch')}")
     elif not checks.get("write_alias"):
         reasons.append("write alias missing: run `newsworker index setup`")
+    for queue, waiting in checks.get("queues", {}).items():
+        if waiting and not checks.get("workers", {}).get(queue):
+            reasons.append(f"no worker consumes '{queue}' ({waiting} waiting): start `newsworker worker`")
     return reasons
 
 
@@ -360,6 +385,10 @@ class FleetCollector:
         for name, value in checks.get("queues", {}).items():
             depth.add_metric([name], value)
         yield depth
+        workers = GaugeMetricFamily("newsworker_workers", "Celery workers consuming each queue.", labels=["queue"])
+        for name, value in checks.get("workers", {}).items():
+            workers.add_metric([name], value)
+        yield workers
         items = CounterMetricFamily(
             "newsworker_items", "Items processed by the workers, by outcome.", labels=["outcome"]
         )

@@ -42,9 +42,14 @@ def test_health_counts_the_sources_queue(client: TestClient, settings: Settings)
 
     r = redis.Redis.from_url(settings.redis_url)
     r.rpush("sources", "x", "y")
+    api._workers_cache.clear()
     try:
-        body = client.get("/health").json()
+        response = client.get("/health")
+        body = response.json()
         assert body["queues"]["sources"] == 2 and body["queue_depth"] >= 2
+        if not body["workers"]["sources"]:  # waiting work and nobody to do it: degraded, saying why
+            assert response.status_code == 503
+            assert any("no worker consumes 'sources'" in reason for reason in body["reasons"])
         families = {f.name: f for f in text_string_to_metric_families(client.get("/metrics").text)}
         depth = {s.labels["queue"]: s.value for s in families["newsworker_queue_depth"].samples}
         assert depth["sources"] == 2
@@ -136,6 +141,29 @@ def test_random_queries_and_parameters_never_give_a_5xx(client: TestClient, q: s
         assert response.json()["error"]
 
 
+ENDPOINT_PARAMS = {
+    "/export": ["q", "lang", "format", "fields", "sort", "since"],
+    "/trends": ["field", "window", "background", "at", "top", "min_articles", "q", "entity"],
+    "/timeline": ["q", "since", "until", "interval", "split", "top", "topic"],
+    "/stats/hourly": ["hours"],
+    "/articles/x/similar": ["size"],
+}
+
+
+@given(
+    path=st.sampled_from(sorted(ENDPOINT_PARAMS)),
+    values=st.lists(st.text(max_size=25) | st.integers(-(10**6), 10**6).map(str), min_size=1, max_size=4),
+    data=st.data(),
+)
+@hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_random_parameters_never_give_a_5xx_on_any_endpoint(
+    client: TestClient, path: str, values: list[str], data: st.DataObject
+) -> None:
+    names = data.draw(st.lists(st.sampled_from(ENDPOINT_PARAMS[path]), min_size=len(values), max_size=len(values)))
+    response = client.get(path, params=dict(zip(names, values, strict=True)))
+    assert response.status_code < 500, (path, names, values, response.text)
+
+
 @pytest.fixture
 def small_cap(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[None]:
     monkeypatch.setattr(api, "_settings", lambda: settings.model_copy(update={"max_document_bytes": 1000}))
@@ -193,6 +221,12 @@ def test_api_keys_scope_reads_and_writes(client: TestClient, monkeypatch: pytest
     allowed = client.post("/documents", content=doc["content"], headers={**doc["headers"], "x-api-key": "writer-key"})
     assert allowed.status_code == 202
     assert client.get("/health").status_code == 200  # probes stay open
+
+
+def test_health_counts_workers_per_queue(client: TestClient, celery_worker: None) -> None:
+    api._workers_cache.clear()
+    body = client.get("/health").json()
+    assert body["workers"]["ingest"] >= 1 and body["workers"]["sources"] >= 1
 
 
 def test_dashboard_page_and_hourly_series(client: TestClient, celery_worker: None, capsys) -> None:
