@@ -438,6 +438,18 @@ def metrics() -> Response:
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 
+@app.get("/failures/summary", dependencies=[READ])
+def failures_summary(recent: Annotated[int, Query(ge=1, le=5000)] = 1000) -> dict[str, Any]:
+    """Dead letters grouped by stage and reason (the `recent` newest), for the dashboard."""
+    store = FailureStore(_redis(), _settings().failures_key)
+    groups: dict[tuple[str, str], int] = {}
+    for failure in store.recent(recent):
+        key = (failure.stage, failure.reason[:100])
+        groups[key] = groups.get(key, 0) + 1
+    rows = [{"stage": k[0], "reason": k[1], "count": n} for k, n in sorted(groups.items(), key=lambda kv: -kv[1])]
+    return {"total": store.count(), "recent": recent, "by_reason": rows[:50]}
+
+
 # --- intake -------------------------------------------------------------------------------------------
 
 
@@ -517,6 +529,7 @@ def root() -> dict[str, Any]:
             "/trends",
             "/timeline",
             "/stats/hourly",
+            "/failures/summary",
             "/health",
             "/metrics",
             "/documents (POST)",
