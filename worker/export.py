@@ -39,8 +39,18 @@ def _csv_cell(value: Any) -> str:
 def export_lines(rows: Iterator[dict[str, Any]], fields: tuple[str, ...], fmt: str) -> Iterator[str]:
     """Export rows as JSON lines or CSV (header first); shared by the API and `newsworker export`."""
     if fmt == "jsonl":
+        # Chunks of ~64 KB, not a line at a time: each chunk of a streamed response is a thread hop.
+        lines: list[str] = []
+        size = 0
         for row in rows:
-            yield json.dumps({f: row.get(f) for f in fields}, ensure_ascii=False) + "\n"
+            line = json.dumps({f: row.get(f) for f in fields}, ensure_ascii=False) + "\n"
+            lines.append(line)
+            size += len(line)
+            if size > 65536:
+                yield "".join(lines)
+                lines, size = [], 0
+        if lines:
+            yield "".join(lines)
         return
     buffer = io.StringIO()
     writer = csv.writer(buffer)
