@@ -26,3 +26,18 @@ def test_bad_input_is_one_line_and_exit_2(argv: list[str], message: str, capsys:
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_unreachable_elasticsearch_is_one_line_and_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from worker.config import get_settings
+
+    monkeypatch.setenv("NEWSWORKER_ES_URL", "http://127.0.0.1:9")
+    get_settings.cache_clear()
+    try:
+        assert main(["search", "storm"]) == 1
+    finally:
+        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert err.startswith("error: Elasticsearch at http://127.0.0.1:9") and "Traceback" not in err

@@ -154,6 +154,11 @@ def _entity_lines(entities: list[dict[str, Any]]) -> list[str]:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    import elasticsearch
+
+    # The transport logs each retry with a traceback; an unreachable cluster is reported once, below.
+    logging.getLogger("elastic_transport").setLevel(logging.ERROR)
+
     from worker.index.store import connect
     from worker.query import QuerySyntaxError
     from worker.search import SearchError, SearchQuery, Values, search
@@ -178,6 +183,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         # One line and exit status 2 (usage error), as argparse does: never a traceback.
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except (elasticsearch.ConnectionError, elasticsearch.NotFoundError) as exc:
+        raise CliError(f"Elasticsearch at {settings.es_url} cannot search: {exc} (newsworker services up)") from exc
     if args.json:
         _print_json(result)
         return 0
