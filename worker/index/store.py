@@ -180,7 +180,11 @@ def stored_articles(es: Elasticsearch, settings: Settings, ids: list[str]) -> di
     if not ids:
         return {}
     response = es.search(
-        index=settings.read_alias, query={"ids": {"values": ids}}, source_excludes=["revision"], size=len(ids)
+        index=settings.read_alias,
+        query={"ids": {"values": ids}},
+        # folded.*: search-only copies written by document(), not part of the Article record
+        source_excludes=["revision", "folded"],
+        size=len(ids),
     )
     return {hit["_id"]: hit["_source"] for hit in response["hits"]["hits"]}
 
