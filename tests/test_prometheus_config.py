@@ -18,5 +18,5 @@ def test_prometheus_scrapes_the_api_metrics_endpoint() -> None:
     assert job["metrics_path"] == "/metrics"
     host, port = job["static_configs"][0]["targets"][0].split(":")
     assert host == "api" and host in services
-    assert f"--port\", \"{port}" in str(services["api"]["command"]).replace("'", '"')
+    assert f'--port", "{port}' in str(services["api"]["command"]).replace("'", '"')
     assert prometheus["depends_on"]["api"]["condition"] == "service_healthy"

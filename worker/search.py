@@ -378,6 +378,16 @@ def search(es: Elasticsearch, settings: Settings, q: SearchQuery) -> dict[str, A
     return result
 
 
+# Function words carry no topic: without them more-like-this picks the words two articles share by chance.
+_STOP_WORDS = (
+    "de het een en van in op te dat die voor met aan is zijn was werd wordt niet ook als bij uit om tot naar"
+    " door over maar dan nog wel er hij zij ze we wij je u ik dit deze na al of meer heeft hebben had"
+    " the a an and of in on to that for with at is are was were be been by from as it its this these"
+    " not also but or than then he she they we you his her their has have had will would after over"
+)
+SIMILAR_STOP_WORDS = sorted(set(_STOP_WORDS.split()))
+
+
 def similar(es: Elasticsearch, settings: Settings, article_id: str, size: int = 10) -> dict[str, Any] | None:
     """Articles like this one (more-like-this over folded title, body and entity names), other stories only:
     copies of the same story are counted, not listed. None when the article does not exist."""
@@ -401,7 +411,9 @@ def similar(es: Elasticsearch, settings: Settings, article_id: str, size: int = 
                             "min_term_freq": 1,
                             "min_doc_freq": 1,
                             "max_query_terms": 40,
-                            "minimum_should_match": "20%",
+                            "minimum_should_match": "30%",
+                            "min_word_length": 3,
+                            "stop_words": SIMILAR_STOP_WORDS,
                         }
                     }
                 ],

@@ -19,6 +19,7 @@ import pytest
 import uvicorn
 from elasticsearch import Elasticsearch
 
+from tests.integration.cleanup import delete_sources
 from worker.article import Article, Entity, Topic
 from worker.config import Settings
 from worker.index.store import index_articles
@@ -74,6 +75,7 @@ def dashboard_url(es: Elasticsearch, settings: Settings) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}/dashboard"
     server.should_exit = True
     thread.join(timeout=10)
+    delete_sources(es, settings, ["dashboard-test"])
 
 
 def test_dashboard_fills_its_panels_searches_and_fits_small_screens(dashboard_url: str) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 
+from tests.integration.cleanup import delete_sources
 from worker.api import app
 from worker.article import Article, Entity
 from worker.config import Settings
@@ -35,7 +37,7 @@ def _article(n: int, when: datetime, entities: list[Entity], language: str = "nl
 
 
 @pytest.fixture(scope="module")
-def client(es: Elasticsearch, settings: Settings) -> TestClient:
+def client(es: Elasticsearch, settings: Settings) -> Iterator[TestClient]:
     frequent = Entity(text="Den Haag", type="LOC", wikidata="Q36600")
     articles = []
     # Background: 30 days before the window, four articles a day, one naming Den Haag (a steady 25%).
@@ -57,7 +59,8 @@ def client(es: Elasticsearch, settings: Settings) -> TestClient:
     result = index_articles(es, settings, articles)
     assert not result.failed
     es.indices.refresh(index=settings.read_alias)
-    return TestClient(app)
+    yield TestClient(app)
+    delete_sources(es, settings, [SOURCE])
 
 
 def test_a_burst_of_a_new_entity_rises_above_merely_frequent_ones(client: TestClient) -> None:
