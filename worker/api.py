@@ -1,31 +1,47 @@
-"""HTTP read side and intake: search, articles, trends, health, Prometheus metrics, document POST.
+"""HTTP read side and intake: search, export, articles, trends, health, Prometheus metrics, document POST.
 
 Run with `newsworker api` (uvicorn). Metrics are computed from Redis and Elasticsearch at scrape
-time, so they are true for the whole fleet of workers rather than for one process.
+time, so they are true for the whole fleet of workers rather than for one process. Every input the API
+cannot use is a 4xx with `{"error": ...}` (plus `position` for a query, `param` for a parameter).
 """
 
 from __future__ import annotations
 
+import codecs
+import time
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from typing import Annotated, Any, Literal
 
+import elasticsearch
 import redis
 from elasticsearch import Elasticsearch
-from fastapi import Body, FastAPI, HTTPException, Query
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from kombu.exceptions import OperationalError
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from worker.api_security import AuthError, Scope, api_settings, check
+from worker.app import QUEUES
 from worker.config import Settings, get_settings
-from worker.dates import DateParseError
+from worker.export import DEFAULT_EXPORT_FIELDS, EXPORT_FIELDS, export_lines
 from worker.failures import FailureStore
 from worker.index.store import connect
-from worker.search import SearchQuery, search
+from worker.query import QuerySyntaxError
+from worker.search import MAX_PAGE_SIZE, SearchError, SearchQuery, Values, iter_matches, search, similar
 from worker.sources.documents import document_item
 from worker.stats import IngestStats
+from worker.trends import parse_instant, parse_span, rising, timeline
 
 app = FastAPI(title="newsworker", version="0.1.0")
 
-TREND_FIELDS = {"entities": ("entities", "entities.text"), "topics": ("topics", "topics.code")}
+# Celery's queues (worker/tasks.py routes; the lead's worker/app.py will define these names once).
+MAX_SOURCE_CHARS = 200
 
 
 @lru_cache(maxsize=1)
@@ -46,87 +62,270 @@ def _stats() -> IngestStats:
     return IngestStats(_redis(), _settings().index_prefix)
 
 
-@app.get("/stats/hourly")
-def hourly_stats(hours: Annotated[int, Query(ge=1, le=192)] = 48) -> dict[str, Any]:
-    """Items indexed / unchanged / failed per hour, across all workers: the ingestion-health series."""
-    return {"hours": _stats().hourly(hours)}
+# --- errors: every client mistake is a 4xx with a message -------------------------------------------
 
 
-@app.get("/search")
+def _error(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": message, **extra}, status_code=status)
+
+
+@app.exception_handler(QuerySyntaxError)
+def _query_error(_: Request, exc: QuerySyntaxError) -> JSONResponse:
+    return _error(400, str(exc), position=exc.position, param="q")
+
+
+@app.exception_handler(SearchError)
+def _search_error(_: Request, exc: SearchError) -> JSONResponse:
+    return _error(400, str(exc), param=exc.param)
+
+
+@app.exception_handler(RequestValidationError)
+def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    first = exc.errors()[0] if exc.errors() else {}
+    loc = [str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body")]
+    param = ".".join(loc)
+    return _error(400, f"{param}: {first.get('msg', 'invalid value')}" if param else "invalid request", param=param)
+
+
+@app.exception_handler(StarletteHTTPException)
+def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+
+
+@app.exception_handler(AuthError)
+def _auth_error(_: Request, exc: AuthError) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    return JSONResponse({"error": exc.message}, status_code=exc.status, headers=headers)
+
+
+@app.exception_handler(elasticsearch.ConnectionError)
+@app.exception_handler(elasticsearch.ConnectionTimeout)
+def _es_down(_: Request, exc: Exception) -> JSONResponse:
+    return _error(503, f"Elasticsearch unavailable: {exc}")
+
+
+@app.exception_handler(OperationalError)
+@app.exception_handler(redis.RedisError)
+def _redis_down(_: Request, exc: Exception) -> JSONResponse:
+    return _error(503, f"Redis unavailable: {exc}")
+
+
+def _key(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip()
+    return request.headers.get("x-api-key")
+
+
+def _scope(scope: Scope) -> Any:
+    def dependency(request: Request) -> None:
+        server = request.scope.get("server")
+        check(scope, _key(request), server[0] if server else None, api_settings())
+
+    return Depends(dependency)
+
+
+READ = _scope("read")
+WRITE = _scope("write")
+
+
+# --- search, export, articles ------------------------------------------------------------------------
+
+Multi = Annotated[list[str] | None, Query()]
+
+
+def _search_query(
+    q: str,
+    lang: list[str] | None,
+    topic: list[str] | None,
+    entity: list[str] | None,
+    since: str | None,
+    until: str | None,
+    source: list[str] | None,
+    size: int,
+    offset: int,
+    sort: str,
+    facets: bool = False,
+    cursor: str | None = None,
+    unique: bool = False,
+) -> SearchQuery:
+    query = SearchQuery(
+        text=q,
+        languages=Values.parse(lang),
+        topics=Values.parse(topic),
+        entities=Values.parse(entity),
+        since=since or None,
+        until=until or None,
+        sources=Values.parse(source),
+        size=size,
+        offset=offset,
+        sort=sort,
+        facets=facets,
+        cursor=cursor or None,
+        unique=unique,
+    )
+    query.validate()
+    return query
+
+
+@app.get("/search", dependencies=[READ])
 def search_articles(
     q: str = "",
-    lang: str | None = None,
-    topic: str | None = None,
-    entity: str | None = None,
+    lang: Multi = None,
+    topic: Multi = None,
+    entity: Multi = None,
     since: str | None = None,
     until: str | None = None,
-    source: str | None = None,
-    size: Annotated[int, Query(ge=0, le=100)] = 10,
-    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-    sort: Literal["relevance", "date"] = "relevance",
+    source: Multi = None,
+    size: int = 10,
+    offset: int = 0,
+    sort: str = "relevance",
     facets: bool = False,
-) -> dict[str, Any]:
-    try:
-        query = SearchQuery(
-            text=q,
-            language=lang,
-            topic=topic,
-            entity=entity,
-            since=since,
-            until=until,
-            source=source,
-            size=size,
-            offset=offset,
-            sort=sort,
-            facets=facets,
-        )
-        return search(_es(), _settings(), query)
-    except DateParseError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    cursor: str | None = None,
+    unique: bool = False,
+) -> JSONResponse:
+    """The query language in `q`; filters take several values (`lang=nl,en`, repeated) and exclusions
+    (`source=-reuters`). `cursor=*` starts deep paging: follow `next_cursor` until it is null."""
+    query = _search_query(q, lang, topic, entity, since, until, source, size, offset, sort, facets, cursor, unique)
+    # Plain JSON types already: skip FastAPI's jsonable_encoder walk over every hit (measured in bench.search).
+    return JSONResponse(search(_es(), _settings(), query))
 
 
-@app.get("/articles/{article_id}")
+@app.get("/export", dependencies=[READ])
+def export(
+    q: str = "",
+    lang: Multi = None,
+    topic: Multi = None,
+    entity: Multi = None,
+    since: str | None = None,
+    until: str | None = None,
+    source: Multi = None,
+    sort: str = "date",
+    format: Literal["jsonl", "csv"] = "jsonl",
+    fields: str | None = None,
+) -> StreamingResponse:
+    """Every match, streamed from one point in time (no 10,000 ceiling, no repeats): JSON lines or CSV."""
+    chosen = tuple(f.strip() for f in fields.split(",") if f.strip()) if fields else DEFAULT_EXPORT_FIELDS
+    unknown = [f for f in chosen if f not in EXPORT_FIELDS]
+    if unknown or not chosen:
+        raise SearchError(f"unknown export field(s) {', '.join(unknown)}; fields: {', '.join(EXPORT_FIELDS)}", "fields")
+    query = _search_query(q, lang, topic, entity, since, until, source, 0, 0, sort)
+    from worker.search import build_query
+
+    build_query(query)  # a bad query fails here, as a 400, before streaming starts
+    rows = iter_matches(_es(), _settings(), query, source=list(chosen))
+    return StreamingResponse(
+        export_lines(rows, chosen, format),
+        media_type="application/x-ndjson" if format == "jsonl" else "text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="articles.{format}"'},
+    )
+
+
+@app.get("/articles/{article_id}/similar", dependencies=[READ])
+def similar_articles(article_id: str, size: Annotated[int, Query(ge=1, le=50)] = 10) -> dict[str, Any]:
+    """More like this article (title, body, entities), one hit per other story; `copies` of its own story."""
+    result = similar(_es(), _settings(), article_id, size) if len(article_id) <= 512 else None
+    if result is None:
+        raise HTTPException(status_code=404, detail=f"no article {article_id[:80]}")
+    return result
+
+
+@app.get("/articles/{article_id}", dependencies=[READ])
 def get_article(article_id: str) -> dict[str, Any]:
     settings = _settings()
+    if len(article_id) > 512:
+        raise HTTPException(status_code=404, detail="no such article")
     hits = _es().search(
-        index=settings.read_alias, query={"ids": {"values": [article_id]}}, source_excludes=["revision"], size=1
+        index=settings.read_alias,
+        query={"ids": {"values": [article_id]}},
+        source_excludes=["revision", "folded"],
+        size=1,
     )["hits"]["hits"]
     if not hits:
         raise HTTPException(status_code=404, detail=f"no article {article_id}")
     return dict(hits[0]["_source"])
 
 
-@app.get("/trends")
+@app.get("/trends", dependencies=[READ])
 def trends(
     field: Literal["entities", "topics"] = "entities",
-    interval: Literal["hour", "day", "week", "month"] = "day",
-    since: str = "now-30d",
+    window: str = "1d",
+    background: str = "30d",
+    at: str | None = None,
     top: Annotated[int, Query(ge=1, le=50)] = 10,
+    min_articles: Annotated[int, Query(ge=1, le=1000)] = 3,
+    q: str = "",
+    lang: Multi = None,
+    source: Multi = None,
+    topic: Multi = None,
+    entity: Multi = None,
 ) -> dict[str, Any]:
-    """Counts per period of the top entities or topics: what a news-trends dashboard plots."""
-    path, term_field = TREND_FIELDS[field]
-    response = _es().search(
-        index=_settings().read_alias,
-        size=0,
-        query={"range": {"published_at": {"gte": since}}},
-        aggs={
-            "periods": {
-                "date_histogram": {"field": "published_at", "calendar_interval": interval, "min_doc_count": 1},
-                "aggs": {
-                    "n": {"nested": {"path": path}, "aggs": {"top": {"terms": {"field": term_field, "size": top}}}}
-                },
-            }
-        },
+    """Entities or topics rising in the last `window` against the `background` before it, counting articles
+    (entities merged by Wikidata id); the scoring formula is in worker/trends.py and in the response."""
+    query = _search_query(q, lang, topic, entity, None, None, source, 0, 0, "relevance")
+    return rising(
+        _es(),
+        _settings(),
+        query,
+        field=field,
+        window=parse_span(window, "window"),
+        background=parse_span(background, "background"),
+        at=parse_instant(at, "at"),
+        top=top,
+        min_articles=min_articles,
     )
-    periods = [
-        {
-            "period": b["key_as_string"],
-            "articles": b["doc_count"],
-            "top": {t["key"]: t["doc_count"] for t in b["n"]["top"]["buckets"]},
-        }
-        for b in response["aggregations"]["periods"]["buckets"]
-    ]
-    return {"field": field, "interval": interval, "periods": periods}
+
+
+@app.get("/timeline", dependencies=[READ])
+def timeline_series(
+    q: str = "",
+    lang: Multi = None,
+    topic: Multi = None,
+    entity: Multi = None,
+    since: str | None = None,
+    until: str | None = None,
+    source: Multi = None,
+    interval: Literal["auto", "hour", "day", "week", "month", "year"] = "auto",
+    split: Literal["topic", "entity", "language", "source"] | None = None,
+    top: Annotated[int, Query(ge=1, le=20)] = 5,
+) -> dict[str, Any]:
+    """Articles per period for any query and filters, empty periods included; optionally split."""
+    query = _search_query(q, lang, topic, entity, since, until, source, 0, 0, "relevance")
+    return timeline(_es(), _settings(), query, interval=interval, split=split, top=top)
+
+
+@app.get("/stats/hourly", dependencies=[READ])
+def hourly_stats(hours: Annotated[int, Query(ge=1, le=192)] = 48) -> dict[str, Any]:
+    """Items indexed / unchanged / failed per hour, across all workers: the ingestion-health series."""
+    return {"hours": _stats().hourly(hours)}
+
+
+# --- health and metrics --------------------------------------------------------------------------------
+
+
+def queue_depths(client: redis.Redis) -> dict[str, int]:
+    """Messages waiting per Celery queue (the Redis transport keeps each queue as a list of its name)."""
+    return {name: int(client.llen(name)) for name in QUEUES}  # type: ignore[arg-type]
+
+
+WORKERS_TTL = 10.0
+_workers_cache: dict[str, Any] = {}
+
+
+def workers_per_queue() -> dict[str, int]:
+    """How many Celery workers consume each queue (a broadcast `active_queues`, cached 10 s so probes are cheap)."""
+    now = time.monotonic()
+    if _workers_cache.get("at", -WORKERS_TTL) + WORKERS_TTL > now:
+        return dict(_workers_cache["value"])
+    from worker.app import app as celery_app
+
+    replies = celery_app.control.inspect(timeout=0.5).active_queues() or {}
+    counts = dict.fromkeys(QUEUES, 0)
+    for queues in replies.values():
+        for queue in queues or []:
+            counts[queue["name"]] = counts.get(queue["name"], 0) + 1
+    _workers_cache.update(at=now, value=counts)
+    return counts
 
 
 def _health() -> dict[str, Any]:
@@ -135,10 +334,14 @@ def _health() -> dict[str, Any]:
     try:
         _redis().ping()
         checks["redis"] = "ok"
-        checks["queue_depth"] = int(_redis().llen("ingest"))  # type: ignore[arg-type]
-        checks["failures"] = FailureStore(_redis(), settings.failures_key).count()
+        checks["queues"] = queue_depths(_redis())
+        checks["queue_depth"] = sum(checks["queues"].values())
+        failures = FailureStore(_redis(), settings.failures_key)
+        checks["failures"] = failures.count()
+        checks["failures_refused"] = failures.overflow()  # dead letters refused because the store was full
         checks["totals"] = _stats().totals()
-    except redis.RedisError as exc:
+        checks["workers"] = workers_per_queue()
+    except (redis.RedisError, OperationalError) as exc:
         checks["redis"] = f"error: {exc}"
     try:
         checks["elasticsearch"] = str(_es().cluster.health()["status"])
@@ -148,80 +351,173 @@ def _health() -> dict[str, Any]:
     return checks
 
 
+def _reasons(checks: dict[str, Any]) -> list[str]:
+    reasons = []
+    if checks.get("redis") != "ok":
+        reasons.append(f"redis: {checks.get('redis')}")
+    if checks.get("elasticsearch") not in ("green", "yellow"):
+        reasons.append(f"elasticsearch: {checks.get('elasticsearch')}")
+    elif not checks.get("write_alias"):
+        reasons.append("write alias missing: run `newsworker index setup`")
+    for queue, waiting in checks.get("queues", {}).items():
+        if waiting and not checks.get("workers", {}).get(queue):
+            reasons.append(f"no worker consumes '{queue}' ({waiting} waiting): start `newsworker worker`")
+    if checks.get("failures_refused"):
+        reasons.append(f"dead-letter store full: {checks['failures_refused']} failure(s) refused; "
+                       "replay or clear it (`newsworker failures list`)")  # fmt: skip
+    return reasons
+
+
 @app.get("/health")
 def health() -> JSONResponse:
     checks = _health()
-    ok = (
-        checks.get("redis") == "ok" and checks.get("elasticsearch") in ("green", "yellow") and checks.get("write_alias")
-    )
-    return JSONResponse({"status": "ok" if ok else "degraded", **checks}, status_code=200 if ok else 503)
+    reasons = _reasons(checks)
+    body = {"status": "degraded" if reasons else "ok", **checks}
+    if reasons:
+        body["reasons"] = reasons
+    return JSONResponse(body, status_code=503 if reasons else 200)
 
 
-@app.get("/metrics", response_class=PlainTextResponse)
-def metrics() -> str:
-    """Prometheus text format: ingestion health and volume, computed at scrape time."""
-    settings = _settings()
-    checks = _health()
-    lines = [
-        "# HELP newsworker_up 1 when the dependency answers.",
-        "# TYPE newsworker_up gauge",
-        f'newsworker_up{{dependency="redis"}} {int(checks.get("redis") == "ok")}',
-        f'newsworker_up{{dependency="elasticsearch"}} {int(checks.get("elasticsearch") in ("green", "yellow"))}',
-        "# HELP newsworker_queue_depth Tasks waiting in the ingest queue.",
-        "# TYPE newsworker_queue_depth gauge",
-        f"newsworker_queue_depth {checks.get('queue_depth', 0)}",
-        "# HELP newsworker_items_total Items processed by the workers, by outcome.",
-        "# TYPE newsworker_items_total counter",
-        *[f'newsworker_items_total{{outcome="{k}"}} {v}' for k, v in sorted(checks.get("totals", {}).items())],
-        "# HELP newsworker_failures Items in the dead-letter store.",
-        "# TYPE newsworker_failures gauge",
-        f"newsworker_failures {checks.get('failures', 0)}",
-    ]
-    if str(checks.get("elasticsearch", "")).startswith("error") or not checks.get("write_alias"):
-        return "\n".join(lines) + "\n"
-    response = _es().search(
-        index=settings.read_alias,
-        size=0,
-        aggs={
-            "languages": {"terms": {"field": "language", "size": 50}},
-            "last_hour": {"filter": {"range": {"ingested_at": {"gte": "now-1h"}}}},
-            "last_day": {"filter": {"range": {"ingested_at": {"gte": "now-1d"}}}},
-        },
-        track_total_hits=True,
-    )
-    aggs = response["aggregations"]
-    lines += [
-        "# HELP newsworker_articles Articles in the index.",
-        "# TYPE newsworker_articles gauge",
-        f"newsworker_articles {response['hits']['total']['value']}",
-        "# HELP newsworker_articles_by_language Articles in the index by language.",
-        "# TYPE newsworker_articles_by_language gauge",
-        *[
-            f'newsworker_articles_by_language{{language="{b["key"]}"}} {b["doc_count"]}'
-            for b in aggs["languages"]["buckets"]
-        ],
-        "# HELP newsworker_articles_ingested Articles (re)indexed in a recent window.",
-        "# TYPE newsworker_articles_ingested gauge",
-        f'newsworker_articles_ingested{{window="1h"}} {aggs["last_hour"]["doc_count"]}',
-        f'newsworker_articles_ingested{{window="1d"}} {aggs["last_day"]["doc_count"]}',
-    ]
-    return "\n".join(lines) + "\n"
+class FleetCollector:
+    """Prometheus metrics computed at scrape time from Redis and Elasticsearch (the whole fleet's state)."""
+
+    def collect(self) -> Iterator[Metric]:
+        checks = _health()
+        up = GaugeMetricFamily("newsworker_up", "1 when the dependency answers.", labels=["dependency"])
+        up.add_metric(["redis"], int(checks.get("redis") == "ok"))
+        up.add_metric(["elasticsearch"], int(checks.get("elasticsearch") in ("green", "yellow")))
+        yield up
+        depth = GaugeMetricFamily("newsworker_queue_depth", "Tasks waiting per Celery queue.", labels=["queue"])
+        for name, value in checks.get("queues", {}).items():
+            depth.add_metric([name], value)
+        yield depth
+        workers = GaugeMetricFamily("newsworker_workers", "Celery workers consuming each queue.", labels=["queue"])
+        for name, value in checks.get("workers", {}).items():
+            workers.add_metric([name], value)
+        yield workers
+        items = CounterMetricFamily(
+            "newsworker_items", "Items processed by the workers, by outcome.", labels=["outcome"]
+        )
+        for outcome, value in sorted(checks.get("totals", {}).items()):
+            items.add_metric([outcome], value)
+        yield items
+        yield GaugeMetricFamily(
+            "newsworker_failures", "Items in the dead-letter store.", value=checks.get("failures", 0)
+        )
+        yield CounterMetricFamily(
+            "newsworker_failures_refused",
+            "Dead letters refused because the store was full (never trimmed silently).",
+            value=checks.get("failures_refused", 0),
+        )
+        if _reasons(checks):
+            return
+        response = _es().search(
+            index=_settings().read_alias,
+            size=0,
+            aggs={
+                "languages": {"terms": {"field": "language", "size": 50}},
+                "last_hour": {"filter": {"range": {"ingested_at": {"gte": "now-1h"}}}},
+                "last_day": {"filter": {"range": {"ingested_at": {"gte": "now-1d"}}}},
+            },
+            track_total_hits=True,
+        )
+        aggs = response["aggregations"]
+        yield GaugeMetricFamily(
+            "newsworker_articles", "Articles in the index.", value=response["hits"]["total"]["value"]
+        )
+        by_language = GaugeMetricFamily(
+            "newsworker_articles_by_language", "Articles in the index by language.", labels=["language"]
+        )
+        for bucket in aggs["languages"]["buckets"]:
+            by_language.add_metric([str(bucket["key"])], bucket["doc_count"])
+        yield by_language
+        recent = GaugeMetricFamily(
+            "newsworker_articles_ingested", "Articles (re)indexed in a recent window.", labels=["window"]
+        )
+        recent.add_metric(["1h"], aggs["last_hour"]["doc_count"])
+        recent.add_metric(["1d"], aggs["last_day"]["doc_count"])
+        yield recent
 
 
-@app.post("/documents", status_code=202)
-def post_document(
-    text: Annotated[str, Body(media_type="text/plain")],
-    source: str = "api",
-) -> dict[str, Any]:
+REGISTRY = CollectorRegistry(auto_describe=False)
+REGISTRY.register(FleetCollector())
+
+
+@app.get("/metrics")
+def metrics() -> Response:
+    """Prometheus text format (prometheus-client), computed at scrape time."""
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+
+@app.get("/failures/summary", dependencies=[READ])
+def failures_summary(recent: Annotated[int, Query(ge=1, le=5000)] = 1000) -> dict[str, Any]:
+    """Dead letters grouped by stage and reason (the `recent` newest), for the dashboard."""
+    store = FailureStore(_redis(), _settings().failures_key)
+    groups: dict[tuple[str, str], int] = {}
+    for failure in store.recent(recent):
+        key = (failure.stage, failure.reason[:100])
+        groups[key] = groups.get(key, 0) + 1
+    rows = [{"stage": k[0], "reason": k[1], "count": n} for k, n in sorted(groups.items(), key=lambda kv: -kv[1])]
+    return {"total": store.count(), "recent": recent, "by_reason": rows[:50]}
+
+
+# --- intake -------------------------------------------------------------------------------------------
+
+
+def _charset(content_type: str | None) -> str:
+    """The charset of a text/plain body; 415 for any other media type, 400 for a charset Python lacks."""
+    if not content_type:
+        raise HTTPException(status_code=415, detail="Content-Type must be text/plain (with an optional charset)")
+    media, *params = (p.strip() for p in content_type.split(";"))
+    if media.lower() != "text/plain":
+        raise HTTPException(status_code=415, detail=f"Content-Type {media or '?'} not accepted: send text/plain")
+    charset = "utf-8"
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"') or "utf-8"
+    try:
+        if not codecs.lookup(charset)._is_text_encoding:
+            raise LookupError(charset)
+    except LookupError as exc:
+        raise HTTPException(status_code=400, detail=f"unknown or non-text charset '{charset[:40]}'") from exc
+    return charset
+
+
+async def _read_capped(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it passes `limit` (never read whole into memory first)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(status_code=413, detail=f"document over the {limit}-byte limit")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(status_code=413, detail=f"document over the {limit}-byte limit")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@app.post("/documents", status_code=202, dependencies=[WRITE])
+async def post_document(request: Request, source: str = "api") -> dict[str, Any]:
     """A plain-text document (header lines allowed) for the workers; returns the task id."""
-    from worker.tasks import ingest_items
+    from worker.app import INGEST_ITEMS, enqueue
 
-    if len(text.encode("utf-8")) > _settings().max_document_bytes:
-        raise HTTPException(status_code=413, detail="document over NEWSWORKER_MAX_DOCUMENT_BYTES")
+    charset = _charset(request.headers.get("content-type"))
+    if not source.strip() or len(source) > MAX_SOURCE_CHARS or not source.isprintable():
+        raise SearchError(f"source must be 1-{MAX_SOURCE_CHARS} printable characters", "source")
+    raw = await _read_capped(request, _settings().max_document_bytes)
+    try:
+        text = raw.decode(charset)
+    except UnicodeDecodeError as exc:
+        raise HTTPException(
+            status_code=400, detail=f"body is not valid {charset} (byte {exc.start}): declare its charset"
+        ) from exc
     if not text.strip():
-        raise HTTPException(status_code=422, detail="empty document")
+        raise HTTPException(status_code=400, detail="empty document")
     item = document_item(text, name="<api>", source=source)
-    task = ingest_items.delay([item.model_dump(mode="json")])
+    task = enqueue(INGEST_ITEMS, [item.model_dump(mode="json")])
     return {"task_id": task.id}
 
 
@@ -238,11 +534,16 @@ def root() -> dict[str, Any]:
         "endpoints": [
             "/dashboard",
             "/search",
+            "/export",
             "/articles/{id}",
+            "/articles/{id}/similar",
             "/trends",
+            "/timeline",
             "/stats/hourly",
+            "/failures/summary",
             "/health",
             "/metrics",
             "/documents (POST)",
         ],
+        "max_page_size": MAX_PAGE_SIZE,
     }

@@ -211,21 +211,37 @@ def _entity_lines(entities: list[dict[str, Any]]) -> list[str]:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    from worker.index.store import connect
-    from worker.search import SearchQuery, search
+    import elasticsearch
 
-    query = SearchQuery(
-        text=" ".join(args.query),
-        language=args.lang,
-        topic=args.topic,
-        entity=args.entity,
-        since=args.since,
-        until=args.until,
-        size=args.size,
-        sort=args.sort,
-        facets=args.facets,
-    )
-    result = search(connect(settings), settings, query)
+    # The transport logs each retry with a traceback; an unreachable cluster is reported once, below.
+    logging.getLogger("elastic_transport").setLevel(logging.ERROR)
+
+    from worker.index.store import connect
+    from worker.query import QuerySyntaxError
+    from worker.search import SearchError, SearchQuery, Values, search
+
+    try:
+        query = SearchQuery(
+            text=" ".join(args.query),
+            languages=Values.parse(args.lang),
+            topics=Values.parse(args.topic),
+            entities=Values.parse(args.entity),
+            sources=Values.parse(args.source),
+            since=args.since,
+            until=args.until,
+            size=args.size,
+            offset=args.offset,
+            sort=args.sort,
+            facets=args.facets,
+            cursor=args.cursor,
+        )
+        result = search(connect(settings), settings, query)
+    except (QuerySyntaxError, SearchError) as exc:
+        # One line and exit status 2 (usage error), as argparse does: never a traceback.
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (elasticsearch.ConnectionError, elasticsearch.NotFoundError) as exc:
+        raise CliError(f"Elasticsearch at {settings.es_url} cannot search: {exc} (newsworker services up)") from exc
     if args.json:
         _print_json(result)
         return 0
@@ -245,6 +261,53 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  topics: {topics}")
     if args.facets:
         _print_json(result["facets"])
+    if result.get("next_cursor"):
+        print(f"\nnext page: --cursor {result['next_cursor']}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.export import DEFAULT_EXPORT_FIELDS, EXPORT_FIELDS, export_lines
+    from worker.index.store import connect
+    from worker.query import QuerySyntaxError
+    from worker.search import SearchError, SearchQuery, Values, build_query, iter_matches
+
+    fields = tuple(f.strip() for f in args.fields.split(",") if f.strip()) if args.fields else DEFAULT_EXPORT_FIELDS
+    unknown = [f for f in fields if f not in EXPORT_FIELDS]
+    try:
+        if unknown or not fields:
+            raise SearchError(f"unknown field(s) {', '.join(unknown)}; fields: {', '.join(EXPORT_FIELDS)}", "fields")
+        query = SearchQuery(
+            text=" ".join(args.query),
+            languages=Values.parse(args.lang),
+            topics=Values.parse(args.topic),
+            entities=Values.parse(args.entity),
+            sources=Values.parse(args.source),
+            since=args.since,
+            until=args.until,
+            size=0,
+            sort=args.sort,
+        )
+        query.validate()
+        build_query(query)
+    except (QuerySyntaxError, SearchError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    counted = [0]
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for row in iter_matches(connect(settings), settings, query, source=list(fields)):
+            counted[0] += 1
+            yield row
+
+    out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    try:
+        for chunk in export_lines(rows(), fields, args.format):
+            out.write(chunk)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    print(f"exported {counted[0]} article(s)", file=sys.stderr)
     return 0
 
 
@@ -414,15 +477,32 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", help="search indexed articles")
     p.add_argument("query", nargs="*", help="full-text query (empty: newest first)")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--lang")
-    p.add_argument("--topic", help="IPTC code (16000000) or label")
-    p.add_argument("--entity", help="entity name, surface form or Wikidata id")
+    p.add_argument("--lang", action="append", help="language(s): nl,en or -en; repeatable")
+    p.add_argument("--topic", action="append", help="IPTC code (16000000) or label, Dutch or English")
+    p.add_argument("--entity", action="append", help="entity name, surface form or Wikidata id")
     p.add_argument("--since", help="YYYY[-MM[-DD]] or ISO timestamp")
     p.add_argument("--until", help="YYYY[-MM[-DD]] or ISO timestamp")
-    p.add_argument("--size", type=int, default=10)
-    p.add_argument("--sort", choices=["relevance", "date"], default="relevance")
+    p.add_argument("--source", action="append", help="source(s): a,b or -excluded; repeatable")
+    p.add_argument("--size", type=int, default=10, help="hits per page (0-100)")
+    p.add_argument("--offset", type=int, default=0, help="hits to skip (offset + size <= 10000; deeper: --cursor)")
+    p.add_argument("--cursor", help="'*' starts deep paging; then pass the printed next cursor")
+    p.add_argument("--sort", choices=["relevance", "date", "oldest"], default="relevance")
     p.add_argument("--facets", action="store_true", help="also print counts by language, topic, entity, month")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("export", help="write every article matching a query as JSON lines or CSV")
+    p.add_argument("query", nargs="*", help="query (same language as search; empty: everything)")
+    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    p.add_argument("--fields", help="comma-separated fields (default id,url,source,title,published_at,language)")
+    p.add_argument("--output", "-o", default="-", help="file to write (default: stdout)")
+    p.add_argument("--lang", action="append")
+    p.add_argument("--topic", action="append")
+    p.add_argument("--entity", action="append")
+    p.add_argument("--source", action="append")
+    p.add_argument("--since")
+    p.add_argument("--until")
+    p.add_argument("--sort", choices=["relevance", "date", "oldest"], default="date")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
         "worker",

@@ -16,6 +16,8 @@ from elasticsearch import Elasticsearch
 
 from worker.article import Article
 from worker.config import Settings
+from worker.query.fold import fold_key, fold_text
+from worker.tagging.iptc import topic_label
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +193,11 @@ def stored_articles(es: Elasticsearch, settings: Settings, ids: list[str]) -> di
     if not ids:
         return {}
     response = es.search(
-        index=settings.read_alias, query={"ids": {"values": ids}}, source_excludes=["revision"], size=len(ids)
+        index=settings.read_alias,
+        query={"ids": {"values": ids}},
+        # folded.*: search-only copies written by document(), not part of the Article record
+        source_excludes=["revision", "folded"],
+        size=len(ids),
     )
     return {hit["_id"]: hit["_source"] for hit in response["hits"]["hits"]}
 
@@ -229,10 +235,39 @@ def languages_present(es: Elasticsearch, settings: Settings) -> list[str]:
     return [str(b["key"]) for b in response["aggregations"]["l"]["buckets"]]
 
 
+def folded_fields(article: Article) -> dict[str, Any]:
+    """Case/diacritic-folded copies of what people search (`folded.*`), since the minimal distribution
+    has no asciifolding: queries are folded by the same functions (worker/query/fold.py)."""
+    names = [fold_text(form) for e in article.entities for form in dict.fromkeys([e.text, *e.forms])]
+    keys = [fold_key(form) for e in article.entities for form in [e.text, *e.forms, e.wikidata or ""] if form]
+    topics = [
+        key
+        for t in article.topics
+        for key in (t.code, fold_key(t.label), fold_key(topic_label(t.code, "en")), fold_key(topic_label(t.code, "nl")))
+    ]
+    return {
+        "title": fold_text(article.title),
+        "subheadings": [fold_text(s) for s in article.subheadings],
+        "body": fold_text(article.body),
+        "keywords": [fold_text(k) for k in article.keywords],
+        "entities": names,
+        "authors": [fold_text(a) for a in article.authors],
+        "source": fold_key(article.source),
+        "entity_keys": list(dict.fromkeys(keys)),
+        "entity_types": sorted({e.type for e in article.entities}),
+        # The story an article belongs to: its near-duplicate group, else itself (collapse needs a value).
+        "story": article.dup_group or article.id,
+        # One key per entity whatever its language or form: its Wikidata id, else type + folded name.
+        "entity_ids": list(dict.fromkeys(e.wikidata or f"{e.type}:{fold_key(e.text)}" for e in article.entities)),
+        "topics": list(dict.fromkeys(topics)),
+    }
+
+
 def document(article: Article, *, revision: str, first_seen: str | None) -> dict[str, Any]:
     doc = article.model_dump(mode="json")
     if first_seen:
         doc["first_seen"] = first_seen
+    doc["folded"] = folded_fields(article)
     doc["revision"] = revision
     return doc
 
