@@ -162,3 +162,26 @@ def max_child_rss_mb(pid: int) -> float:
         except OSError:
             continue
     return max(peaks, default=0.0)
+
+
+def test_bad_input_corpus_through_the_workers_ends_indexed_or_dead_lettered(  # type: ignore[no-untyped-def]
+    make_stack, tmp_path: Path
+) -> None:
+    import shutil
+
+    corpus = Path(__file__).resolve().parents[1] / "data" / "bad_input"
+    files = sorted(p for p in corpus.iterdir() if p.is_file())
+    docs = tmp_path / "bad"
+    shutil.copytree(corpus, docs)
+    stack = make_stack()
+    worker = stack.start_worker()
+    waited = stack.cli("ingest", str(docs), "--batch-size", "25", "--wait", "--timeout", "600")
+    assert "Traceback" not in waited.stderr, waited.stderr
+    assert "\x1b" not in waited.stdout + waited.stderr  # escape sequences from headers are never printed raw
+    counts = stack.account(len(files), timeout=600, label=f"bad-input corpus ({len(files)} files)")
+    assert counts["lost"] == 0 and counts["duplicates"] == 0
+    for dead in stack.dead_letters():
+        assert dead["reason"].strip() and dead["stage"], dead
+    listed = stack.cli("failures", "list", "--limit", "500")
+    assert "\x1b" not in listed.stdout and listed.returncode == 0
+    assert worker.poll() is None, "the worker survives every case"
