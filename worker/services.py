@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from worker.config import Settings
+from worker.config import ServicesSettings
 
 ES_ARTIFACT = "org.elasticsearch.distribution.integ-test-zip:elasticsearch:{version}:zip"
 ES_USER = "newsworker-es"
@@ -69,7 +69,7 @@ class Layout:
         return self.es_run / "elasticsearch.pid"
 
 
-def layout(settings: Settings) -> Layout:
+def layout(settings: ServicesSettings) -> Layout:
     if settings.services_home:
         return Layout(settings.services_home)
     if os.geteuid() == 0:
@@ -122,7 +122,7 @@ def java_major(java_home: Path) -> int | None:
     return None
 
 
-def find_java(settings: Settings, minimum: int = MIN_JAVA_FOR_ES9) -> Path:
+def find_java(settings: ServicesSettings, minimum: int = MIN_JAVA_FOR_ES9) -> Path:
     """A JDK new enough for Elasticsearch: the configured one, JAVA_HOME, or the newest under JVM dirs."""
     configured = settings.es_java_home or os.environ.get("ES_JAVA_HOME")
     if configured:
@@ -157,7 +157,7 @@ def find_java(settings: Settings, minimum: int = MIN_JAVA_FOR_ES9) -> Path:
     return usable[0][1]
 
 
-def fetch_elasticsearch(settings: Settings, lay: Layout) -> Path:
+def fetch_elasticsearch(settings: ServicesSettings, lay: Layout) -> Path:
     """The unpacked distribution, downloading it with Maven the first time."""
     install = lay.es_install(settings.es_version)
     if (install / "bin" / "elasticsearch").exists():
@@ -205,7 +205,7 @@ def _chown_tree(path: Path, uid: int, gid: int) -> None:
             os.lchown(os.path.join(root, name), uid, gid)
 
 
-def start_redis(settings: Settings, lay: Layout) -> str:
+def start_redis(settings: ServicesSettings, lay: Layout) -> str:
     port = settings.redis_port
     if redis_ping(port):
         return f"redis: already running on 127.0.0.1:{port}"
@@ -247,7 +247,7 @@ def start_redis(settings: Settings, lay: Layout) -> str:
     raise ServiceError(f"redis did not answer on port {port} within 20 s; see {log_file}")
 
 
-def start_elasticsearch(settings: Settings, lay: Layout, timeout: float = 180) -> str:
+def start_elasticsearch(settings: ServicesSettings, lay: Layout, timeout: float = 180) -> str:
     port = settings.es_port
     if es_health(port):
         return f"elasticsearch: already running on 127.0.0.1:{port} (version {es_version(port)})"
@@ -337,18 +337,18 @@ def _stop_pidfile(pidfile: Path, name: str, timeout: float = 60) -> str:
     return f"{name}: killed after {timeout:.0f} s (pid {pid})"
 
 
-def services_up(settings: Settings) -> list[str]:
+def services_up(settings: ServicesSettings) -> list[str]:
     lay = layout(settings)
     lay.home.mkdir(parents=True, exist_ok=True)
     return [start_redis(settings, lay), start_elasticsearch(settings, lay)]
 
 
-def services_down(settings: Settings) -> list[str]:
+def services_down(settings: ServicesSettings) -> list[str]:
     lay = layout(settings)
     return [_stop_pidfile(lay.es_pid, "elasticsearch"), _stop_pidfile(lay.redis_pid, "redis")]
 
 
-def services_status(settings: Settings) -> list[str]:
+def services_status(settings: ServicesSettings) -> list[str]:
     lay = layout(settings)
     redis_state = "up" if redis_ping(settings.redis_port) else "down"
     health = es_health(settings.es_port)
