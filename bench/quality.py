@@ -12,13 +12,21 @@ For each file:
 Then the throughput (articles/s, words/s; median of --repeats runs, one process) of each tagging stage
 (language, entities, topics, keywords, all four) on the files' own texts, and the entity stage's speed
 against the bare NER model's own `nlp.pipe` on the same texts.
+
+`--long-docs 25000,100000,200000,1000000` also tags one document of each length (in characters) in a fresh
+process per length and prints wall and CPU seconds and peak RSS: our Dutch and English news run together
+("news-nl", "news-en"), and English sentences that each open with a capitalised common word the model tags
+("sentence-starts", the worst case of the sentence-start rule, quadratic before it was made linear).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -113,16 +121,73 @@ def stage_throughput(articles: Sequence[Article], repeats: int = 3) -> None:
               f"(entities alone: {bare_total / seconds['entities']:.2f})")
 
 
+LONG_KINDS = ("news-nl", "news-en", "sentence-starts")
+_SENTENCE_STARTS = ("Two men were arrested near the station on Sunday.", "Thousands gathered outside the court.",
+                    "Monday brought more rain to the coast.", "Three ministers resigned after the vote.",
+                    "Dozens of flights were cancelled.", "Yesterday the talks broke down again.")
+
+
+def long_text(kind: str, size: int) -> tuple[str, str]:
+    """A document of `size` characters of the given kind, and its language."""
+    if kind == "sentence-starts":
+        pieces, language, separator = list(_SENTENCE_STARTS), "en", " "
+    else:
+        language = kind[-2:]
+        rows = topic_quality.load_rows(Path(__file__).parent.parent / "data/topics/news.jsonl", "all")
+        pieces = [f"{r['title']}. {r['text']}" for r in rows if r.get("language") == language]
+        separator = "\n\n"
+    text = separator.join(pieces * (size // max(1, len(separator.join(pieces))) + 1))
+    return text[:size], language
+
+
+def long_document_run(kind: str, size: int) -> dict[str, object]:
+    """Tag one long document (models loaded first, on a short one); seconds and peak RSS of this process."""
+    from worker.tagging import tag_articles
+
+    text, language = long_text(kind, size)
+    tag_articles([article(text[:2000], language, 0, title="Kort")])
+    loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    document = article(text, language, 1, title="Lang")
+    wall, cpu = time.perf_counter(), time.process_time()
+    [tagged] = tag_articles([document])
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"kind": kind, "chars": len(text), "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+            "rss_loaded_mb": round(loaded), "peak_rss_mb": round(peak), "entities": len(tagged.entities)}
+
+
+def long_documents(sizes: Sequence[int]) -> None:
+    """Print time and peak RSS of tagging one document per kind and length, each in a fresh process."""
+    print("\none long document per kind and length, each in a fresh process (models loaded before timing):")
+    print(f"  {'kind':<17}{'chars':>9}{'wall s':>8}{'CPU s':>7}{'RSS loaded':>11}{'peak RSS':>9}{'entities':>9}")
+    for kind in LONG_KINDS:
+        for size in sizes:
+            done = subprocess.run([sys.executable, "-m", "bench.quality", "--long-one", f"{kind}:{size}"],
+                                  capture_output=True, text=True, check=True)
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"  {kind:<17}{r['chars']:>9}{r['wall_s']:>8.2f}{r['cpu_s']:>7.2f}{r['rss_loaded_mb']:>8} MB"
+                  f"{r['peak_rss_mb']:>6} MB{r['entities']:>9}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("files", nargs="+", type=Path, help="CoNLL-format NER files and/or labelled topic files")
+    parser.add_argument("files", nargs="*", type=Path, help="CoNLL-format NER files and/or labelled topic files")
     parser.add_argument("--lang-of", action="append", default=[], metavar="FILE=LANG",
                         help="language of a NER file (default: detected from its text)")
     parser.add_argument("--split", default="all", choices=["all", "dev", "test"],
                         help="for NER files: the whole file (default) or a half of the project's fixed split")
     parser.add_argument("--repeats", type=int, default=3, help="timing runs per stage (median)")
     parser.add_argument("--no-speed", action="store_true", help="quality only")
+    parser.add_argument("--long-docs", metavar="SIZES", default="",
+                        help="also time one document of each of these lengths (comma-separated characters)")
+    parser.add_argument("--long-one", metavar="KIND:SIZE", help=argparse.SUPPRESS)  # one run, in a child process
     args = parser.parse_args(argv)
+    if args.long_one:
+        kind, size = args.long_one.split(":")
+        print(json.dumps(long_document_run(kind, int(size))))
+        return 0
+    if not args.files and not args.long_docs:
+        parser.error("give labelled files, --long-docs, or both")
     languages = dict(item.split("=", 1) for item in args.lang_of)
     speed_articles: list[Article] = []
     for path in args.files:
@@ -138,6 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             speed_articles += ner_articles(path, language)
     if not args.no_speed and speed_articles:
         stage_throughput(speed_articles, args.repeats)
+    if args.long_docs:
+        long_documents([int(size) for size in args.long_docs.split(",")])
     return 0
 
 

@@ -74,6 +74,12 @@ class Settings(BaseSettings):
         "applied after the built-in IPTC topics; see config/topics.example.yaml.",
     )
     keywords_max: int = Field(default=8, description="Most key phrases kept per article.")
+    tag_max_chars: int = Field(
+        default=100_000,
+        gt=0,
+        description="Characters of title + body that entities, topics and keywords read (the whole text is "
+        "still indexed); bounds tagging time per document (worker/tagging/limits.py says why 100,000).",
+    )
     # Sources: the polite HTTP client, feed polling, pages, dedup (worker/sources, worker/dedup.py).
     contact_url: str = Field(
         default="https://github.com/newsworker/newsworker",

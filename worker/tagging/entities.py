@@ -11,7 +11,7 @@ words at random.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 from worker.article import Article, Entity, EntityType
 from worker.config import get_settings
-from worker.tagging import casing, entity_rules, gazetteer
+from worker.tagging import casing, entity_rules, gazetteer, limits
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -45,7 +45,6 @@ TRUECASE_NAME = casing.COMPONENT
 # corrects the model's PER/ORG/LOC confusions; measured per language.
 USE_NAME_TYPES = {"nl": True, "en": True}
 BATCH_SIZE = 32
-MAX_CHARS = 200_000  # longer texts are tagged up to here: entities that late add little, the time grows
 
 # OntoNotes (English and official Dutch spaCy models) and CoNLL labels, mapped to the four types we keep.
 LABEL_MAP: dict[str, EntityType] = {
@@ -364,10 +363,36 @@ def entity_text(article: Article) -> str:
 
 
 def _text_and_body_start(article: Article) -> tuple[str, int]:
+    cap = limits.max_tagged_chars()
     if article.title_derived or not article.title.strip():
-        return article.body[:MAX_CHARS], 0
+        return article.body[:cap], 0
     head = article.title.strip() + "\n\n"
-    return (head + article.body)[:MAX_CHARS], len(head)
+    return (head + article.body)[:cap], len(head)
+
+
+# Our components that need the whole article (one type per name, propagation, gazetteer matches); the ones
+# before them (truecasing, the model) read long texts in pieces (limits.NER_CHUNK_CHARS).
+_WHOLE_DOC_COMPONENTS = (RULES_NAME, RULER_NAME)
+
+
+def pipe_texts(nlp: Language, texts: Iterable[str]) -> Iterator[Doc]:
+    """`nlp.pipe` over the texts, one Doc per text, with long texts read by the model in pieces and joined
+    back before the whole-document rules: the model holds at most `limits.NER_BATCH_CHARS` characters (or
+    `BATCH_SIZE` pieces) at once, so memory stays bounded whatever the length, and time is linear in it."""
+    from spacy.tokens import Doc
+
+    whole = [(name, proc) for name, proc in nlp.pipeline if name in _WHOLE_DOC_COMPONENTS]
+    pieces_of = [limits.chunks(text) for text in texts]
+    flat = [piece for pieces in pieces_of for piece in pieces]
+    with nlp.select_pipes(disable=[name for name, _ in whole]):
+        docs = (doc for batch in limits.batches(flat, limits.NER_BATCH_CHARS, BATCH_SIZE)
+                for doc in nlp.pipe(batch, batch_size=len(batch)))
+        for pieces in pieces_of:
+            parts = [next(docs) for _ in pieces]
+            doc = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+            for _, proc in whole:
+                doc = proc(doc)
+            yield doc
 
 
 def _entities_of(doc: Doc, article: Article, body_start: int, language: str) -> list[Entity]:
@@ -414,7 +439,7 @@ def tag_entities(articles: Sequence[Article]) -> list[Article]:
             continue
         nlp = load_pipeline(language)
         prepared = [_text_and_body_start(articles[i]) for i in indexes]
-        docs = nlp.pipe((text for text, _ in prepared), batch_size=BATCH_SIZE)
+        docs = pipe_texts(nlp, [text for text, _ in prepared])
         for i, (_, body_start), doc in zip(indexes, prepared, docs, strict=True):
             entities = _entities_of(doc, articles[i], body_start, language)
             result[i] = articles[i].model_copy(update={"entities": entities})

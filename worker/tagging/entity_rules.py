@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from worker.tagging import gazetteer
-from worker.tagging.casing import common_word_at_sentence_start, first_names, is_known_name, zipf
+from worker.tagging.casing import SentenceStartEvidence, common_word_at_sentence_start, first_names, is_known_name, zipf
 
 # A capitalised word this common (wordfreq Zipf) at the head of a three-word person name is a role word.
 ROLE_WORD_ZIPF = 3.5
@@ -266,8 +266,9 @@ class EntityFixes:
         ents = strip_titles(doc) if self.titles else list(doc.ents)
         if self.edges:
             ents = split_coordinated(doc, trim_lowercase_tail(doc, trim_edges(doc, ents)))
-        if self.sentence_starts:
-            ents = [e for e in ents if not common_word_at_sentence_start(doc, e.start, e.end, e.label_)]
+        if self.sentence_starts and ents:
+            evidence = SentenceStartEvidence(doc)  # once per doc: linear time, whatever the number of entities
+            ents = [e for e in ents if not common_word_at_sentence_start(doc, e.start, e.end, e.label_, evidence)]
         if self.consistency:
             ents = consistent_labels(doc, ents)
         doc.ents = ents

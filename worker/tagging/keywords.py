@@ -24,6 +24,7 @@ from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP_WORDS
 
 from worker.article import Article
 from worker.config import get_settings
+from worker.tagging.limits import max_tagged_chars
 
 DF_PATH = Path(__file__).parent / "data" / "keyword_df.json"
 TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d[\d.,:]*|[^\w\s]|\n")
@@ -290,7 +291,7 @@ def extract_keywords(
 
 def tag_keywords(articles: Sequence[Article]) -> list[Article]:
     """Copies of the articles with `keywords` set."""
-    limit = get_settings().keywords_max
+    limit, cap = get_settings().keywords_max, max_tagged_chars()
     result = []
     for article in articles:
         aliases: dict[tuple[str, ...], int] = {}
@@ -300,6 +301,6 @@ def tag_keywords(articles: Sequence[Article]) -> list[Article]:
                 if key:
                     aliases.setdefault(key, number)
         names = frozenset(key for key in aliases if len(key) > 1)
-        keywords = extract_keywords(article.title, article.body, article.language, limit, names, aliases)
+        keywords = extract_keywords(article.title, article.body[:cap], article.language, limit, names, aliases)
         result.append(article.model_copy(update={"keywords": keywords}))
     return result

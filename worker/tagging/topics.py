@@ -20,6 +20,7 @@ import numpy as np
 from worker.article import Article, Topic
 from worker.config import get_settings
 from worker.tagging.iptc import iptc_codes, topic_label
+from worker.tagging.limits import max_tagged_chars
 from worker.tagging.topic_features import (
     dense_features,
     sparse_features,
@@ -95,7 +96,7 @@ def _builtin_topics(article: Article, threshold: float, limit: int) -> list[Topi
     if article.language not in MODEL_LANGUAGES:
         return []
     model = topic_model()
-    probabilities = model.probabilities(article.title, article.body, article.language)
+    probabilities = model.probabilities(article.title, article.body[:max_tagged_chars()], article.language)
     order = np.argsort(-probabilities)
     topics = []
     for i in order[:limit]:
@@ -113,7 +114,7 @@ def _with_rule_topics(article: Article, topics: list[Topic], threshold: float) -
     if not rules:
         return topics
     # Hyphenated words count as their parts too: "NAVO-missie" mentions NAVO.
-    text = f"{article.title}\n{article.body}"
+    text = f"{article.title}\n{article.body[:max_tagged_chars()]}"
     tokens = words(text)
     tokens += [part for token in tokens if "-" in token for part in token.split("-")]
     joined = " " + " ".join(words(text.replace("-", " "))) + " "
