@@ -108,11 +108,6 @@ def test_every_case_ends_as_an_article_or_a_failure_with_a_reason(corpus_paths: 
     print(f"\nbad-input corpus: {len(outcomes)} cases, {dict(summary)}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tagging/keywords.py keeps a 40 KB token as a keyword and `keywords` has no ignore_above: "
-    "Elasticsearch would refuse the article on every replay (issue 11, item 2, not this module's)",
-)
 def test_no_keyword_field_of_an_article_exceeds_the_term_limit(tmp_path: Path) -> None:
     items = []
     for name, data in make_bad_input.large_cases().items():

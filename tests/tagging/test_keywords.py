@@ -79,3 +79,12 @@ def test_one_entity_gives_one_keyword_whatever_its_forms() -> None:
     (without,) = tag_keywords([seed_article()])
     assert {"Verenigde Staten", "VS"} <= set(without.keywords)  # both forms score high on their own
     assert len({"Verenigde Staten", "VS"} & set(with_entities.keywords)) == 1
+
+
+def test_a_run_together_dump_is_never_a_keyword() -> None:
+    from worker.tagging.keywords import MAX_WORD_CHARS, extract_keywords
+
+    dump = "a" * 40_000
+    text = f"De gemeenteraad besprak de begroting. {dump} De begroting voor de gemeenteraad werd aangenomen."
+    keywords = extract_keywords("Begroting", text, "nl")
+    assert keywords and all(len(word) <= MAX_WORD_CHARS for k in keywords for word in k.split())

@@ -30,6 +30,9 @@ DF_PATH = Path(__file__).parent / "data" / "keyword_df.json"
 TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d[\d.,:]*|[^\w\s]|\n")
 MAX_RUN_WORDS = 4  # longer runs are cut, so one run-on sentence does not become a "phrase"
 MAX_PHRASE_WORDS = 3
+# A "word" longer than this is a dump (a hash, base64, a run-together line), never a key phrase; it also
+# keeps every keyword far below Elasticsearch's 32 KB limit for a keyword term.
+MAX_WORD_CHARS = 40
 
 # Words frequent in any news story that say nothing about this one.
 _NEWS_NL = """aldus volgens zegt zei zeggen zeiden stelt stelde laat liet meldt meldde maakte bekend gaat
@@ -168,7 +171,7 @@ def _scan(text: str, stop_words: frozenset[str], scan: _Scan) -> None:
                     runs.append((run_start, kept))
                     run_start = kept
                 continue
-        elif len(token) < 3 and not (token.isupper() and len(token) >= 2):
+        elif (len(token) < 3 and not (token.isupper() and len(token) >= 2)) or len(token) > MAX_WORD_CHARS:
             if run_start < kept:
                 runs.append((run_start, kept))
                 run_start = kept
