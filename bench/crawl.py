@@ -92,7 +92,10 @@ def route_site(site: LocalServer, host: int, feeds: int, items: int, round_: int
 
         site.route(f"/feed/{feed}", handler)
         for i in range(items):
-            page = PAGE.replace("Forecasters", f"Forecasters ({host}-{feed}-{round_}-{i})")
+            # Distinct text per page (no near-duplicates), and its own canonical link (one article each).
+            page = PAGE.replace("Forecasters", f"Forecasters ({host}-{feed}-{round_}-{i})").replace(
+                'href="/news/2024/03/02/storm-warning"', f'href="/story/{feed}/{round_}/{i}"'
+            )
             headers = {"Content-Type": "text/html; charset=utf-8"}
             site.route(f"/story/{feed}/{round_}/{i}", Reply(body=page.encode(), headers=headers))
 
@@ -267,9 +270,25 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
     )  # fmt: skip
     expected = len(urls) * args.items
     since = time.time()
+    from worker.index.store import connect
+
+    es = connect(settings)
+    indexed, all_indexed_at = 0, None
     try:
         deadline = time.monotonic() + args.timeout
         while time.monotonic() < deadline and len(page_times(sites, since)) < expected:
+            time.sleep(1.0)
+        # Then until every article is searchable (or a minute more): the indexing side keeping pace.
+        settle = min(deadline, time.monotonic() + 60)
+        while time.monotonic() < settle:
+            try:
+                es.indices.refresh(index=settings.read_alias)
+                indexed = int(es.count(index=settings.read_alias)["count"])
+            except Exception:  # the alias appears with the first write
+                indexed = 0
+            if indexed >= expected:
+                all_indexed_at = time.time()
+                break
             time.sleep(1.0)
     finally:
         for process in (beat, workers):
@@ -277,11 +296,15 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
         for process in (beat, workers):
             process.wait(timeout=60)
         log.close()
+        for name in es.indices.get(index=f"{settings.read_alias}-*"):  # the Elasticsearch is shared
+            es.indices.delete(index=name)
+        es.options(ignore_status=404).indices.delete_index_template(name=settings.read_alias)
     times = page_times(sites, since)
     span = (times[-1] - times[0]) if len(times) > 1 else 0.0  # first to last page: polls come before pages
     report("workers", len(times), span, args.hosts * args.rate, sites, since)
     peak, _ = politeness(sites, since)
-    print(f"worker log: {log.name}")
+    done = f"all searchable {all_indexed_at - since:.1f}s after start" if all_indexed_at else "not all searchable"
+    print(f"articles searchable: {indexed} of {expected} ({done}); worker log: {log.name}")
     return len(times) >= expected and peak <= max(1, int(args.rate))
 
 
