@@ -236,3 +236,14 @@ def test_a_url_backing_off_is_handed_back_alone(server: LocalServer, redis_clien
     assert [i.url for i in second.deferred] == [server.url("/busy")]
     assert [i.url for i in second.items] == [server.url("/p")] and second.items[0].html
     assert len(server.hits("/busy")) == 1
+
+
+def test_crawl_delay_from_robots_slows_the_host_below_its_rate(server: LocalServer, redis_client: redis.Redis) -> None:
+    server.route("/robots.txt", Reply(body=b"User-agent: *\nCrawl-delay: 1.5\n"))
+    server.route("/p", Reply(body=PAGE, headers=HTML))
+    client = client_for(redis_client, host_rate=50.0)
+    items = [item(server.url(f"/p?{n}")) for n in range(3)]
+    out = fetch_pages(items, client=client, robots=RobotsCache(redis_client, client), max_wait=10.0)
+    assert all(i.html for i in out.items) and not out.deferred
+    times = [r.at for r in server.log if r.path.startswith("/p")]
+    assert len(times) == 3 and min(gaps(times)) >= 1.5, gaps(times)

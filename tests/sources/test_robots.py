@@ -49,3 +49,10 @@ def test_robots_5xx_means_stay_out_404_means_no_rules(server: LocalServer, redis
     redis_client.flushdb()
     server.route("/robots.txt", Reply(404))
     assert robots.allowed(server.url("/a"))
+
+
+def test_crawl_delay_fractional_and_per_agent() -> None:
+    assert robots_delay("User-agent: *\nCrawl-delay: 1.5\n") == 1.5
+    assert robots_delay("User-agent: *\nCrawl-delay: 10\n\nUser-agent: newsworker\nCrawl-delay: 0.5\n") == 0.5
+    assert robots_delay("User-agent: other\nCrawl-delay: 9\n") is None
+    assert robots_delay("User-agent: a\nUser-agent: *\nDisallow: /x\nCrawl-delay: 3 # slow\n") == 3.0

@@ -57,6 +57,11 @@ def test_registered_domain_and_budget_key() -> None:
     assert registered_domain("www.bbc.co.uk") == "bbc.co.uk"
     assert registered_domain("feeds.nos.nl") == "nos.nl"
     assert registered_domain("localhost") == "localhost"
+    # Unknown suffixes (.test, .example): the last two labels, so one site's hosts share one budget.
+    assert registered_domain("www.harbourgazette.example") == "harbourgazette.example"
+    assert budget_key("http://feeds.site.test:8001/rss") == budget_key("http://www.site.test:8001/a") == "site.test"
+    assert budget_key("http://site.test:8001/rss") == "site.test"
+    assert budget_key("https://example.com:8443/a") == budget_key("https://www.example.com/b") == "example.com"
     assert budget_key("https://feeds.bbci.co.uk:443/news/rss.xml") == "bbci.co.uk"
     assert budget_key("https://www.bbc.co.uk/news") == "bbc.co.uk"
     assert budget_key("http://127.0.0.1:8001/feed") == "127.0.0.1:8001"

@@ -37,8 +37,32 @@ def robots_allows(text: str, url: str, agent: str = AGENT) -> bool:
 
 
 def robots_delay(text: str, agent: str = AGENT) -> float | None:
-    delay = parse_robots(text).crawl_delay(agent)
-    return float(delay) if delay is not None else None
+    """The Crawl-delay of the group for `agent` (else of `*`), in seconds. Read here rather than by
+    urllib.robotparser, which ignores fractional delays ("Crawl-delay: 1.5" is common)."""
+    delays: dict[str, float] = {}
+    agents: list[str] = []
+    in_rules = False
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        key, _, value = line.partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if key == "user-agent":
+            if in_rules:  # a user-agent line after rules starts a new group
+                agents, in_rules = [], False
+            agents.append(value.lower())
+        elif key in ("allow", "disallow", "crawl-delay"):
+            in_rules = True
+            if key == "crawl-delay":
+                try:
+                    seconds = float(value)
+                except ValueError:
+                    continue
+                for name in agents:
+                    delays.setdefault(name, seconds)
+    for name, seconds in delays.items():
+        if name != "*" and name in agent.lower():
+            return seconds
+    return delays.get("*")
 
 
 class RobotsCache:

@@ -202,7 +202,7 @@ def host_of(url: str) -> str:
 def registered_domain(host: str) -> str:
     """`www.bbc.co.uk` -> `bbc.co.uk`: the unit a politeness budget applies to (one publisher's servers).
 
-    IP literals and names without a public suffix (localhost) have no registered domain: the host itself.
+    IP literals and single labels (localhost) have no registered domain: the host itself.
     """
     host = normalise_host(host).strip("[]")
     try:
@@ -213,22 +213,33 @@ def registered_domain(host: str) -> str:
     parts = _EXTRACT(host)
     if parts.domain and parts.suffix:
         return f"{parts.domain}.{parts.suffix}"
-    return host
+    # A suffix the list does not know (.test, .example, .internal, a company's own TLD): its last label is
+    # taken as the suffix, so www.site.test and feeds.site.test share one budget as they share a server.
+    labels = host.split(".")
+    return ".".join(labels[-2:]) if len(labels) > 2 else host
 
 
 def budget_key(url: str) -> str:
     """Which politeness budget a URL draws on: its registered domain.
 
-    A host without one (an IP literal, `localhost`, an intranet name) with an explicit port is keyed
-    `host:port`: distinct ports there are usually distinct services (and local test setups give each
-    "site" its own port).
+    A host without one (an IP literal, `localhost`, a one-label intranet name) with an explicit port is
+    keyed `host:port`: distinct ports there are usually distinct services (and local test setups give each
+    "site" its own port). A named site's hosts share one budget whatever their ports (www and apex alike).
     """
     parts = urlsplit(url)
     host = host_of(url).strip("[]")
     domain = registered_domain(host)
-    if parts.port is not None and domain == host:
+    if parts.port is not None and domain == host and ("." not in host or _is_ip(host)):
         return f"{domain}:{parts.port}"
     return domain
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def same_site(a: str, b: str) -> bool:

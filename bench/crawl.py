@@ -1,0 +1,342 @@
+"""Crawl speed against the politeness ceiling: a local farm of news sites, pages on.
+
+    .venv/bin/python -m bench.crawl [--hosts 20] [--feeds-per-host 10] [--items 3] [--rate 1]
+                                    [--batching mixed|per-feed] [--tasks 32] [--e2e]
+
+Each host is a local HTTP server on its own port (its own budget: IP literals are keyed ip:port) serving
+RSS feeds (ETag, 304 on a conditional GET), robots.txt and article pages, each request logged with its
+arrival time. The budget (--rate requests/s per host) is shared by everything that asks a host anything.
+
+In-process (default): the feeds are polled once (`poll_feed_once`, as the poll task does), then every new
+item's page is fetched with `worker.sources.fetcher.fetch_pages`:
+- `--batching mixed`: the items of all feeds in batches of --batch items mixed across hosts (what a
+  fetch task gets when items are batched across feeds), --tasks batches at once;
+- `--batching per-feed`: one batch per feed (what a fetch task gets from one poll), --tasks at once
+  (the concurrency of a thread-pool worker on the sources queue). Deferred items are fetched again after
+  their retry_after, as a task re-enqueued with a countdown would be.
+Then the feeds are polled again, all answering 304 (feeds/s, against the same ceiling).
+
+`--e2e`: the same farm crawled by the workers started with the README's default command (--worker-cmd),
+after `newsworker feeds sync`: needs Redis and Elasticsearch and the task wiring that routes fetched pages
+into the pipeline. Prints the same figures from the servers' logs, and the articles indexed per second.
+
+Printed, from the servers' own logs: pages/s against the ceiling (hosts x rate) and the ratio, the most
+requests any host got in any 1-s window (never above its budget), the smallest gap between two requests
+to one host.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+RUN = uuid.uuid4().hex[:6]
+os.environ.setdefault("NEWSWORKER_INDEX_PREFIX", f"nwcrawl-{RUN}")
+_REDIS = os.environ.get("NEWSWORKER_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _db(url: str, db: int) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{db}"))
+
+
+os.environ["NEWSWORKER_REDIS_URL"] = _db(_REDIS, 14)
+os.environ.setdefault("NEWSWORKER_BROKER_URL", _db(_REDIS, 15))
+os.environ["NEWSWORKER_ALLOW_PRIVATE_NETWORKS"] = "127.0.0.0/8"
+
+import redis  # noqa: E402
+
+from worker.article import RawItem  # noqa: E402
+from worker.config import Settings, get_settings  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests" / "sources"))
+from source_server import LocalServer, Reply, Request, serve  # noqa: E402
+
+T = TypeVar("T")
+PAGE = (REPO / "tests" / "data" / "sources" / "article_other.html").read_text()
+
+
+def feed_body(base: str, host: int, feed: int, items: int, round_: int) -> bytes:
+    entries = "".join(
+        f"<item><title>Story {host}-{feed}-{round_}-{i}</title><link>{base}/story/{feed}/{round_}/{i}</link>"
+        f"<description>Feed text {host}-{feed}-{i}.</description>"
+        f"<pubDate>Mon, 04 Mar 2024 08:{i:02d}:00 GMT</pubDate></item>"
+        for i in range(items)
+    )
+    channel = f"<channel><title>H{host}F{feed}</title><language>en</language>{entries}</channel>"
+    return f'<?xml version="1.0"?><rss version="2.0">{channel}</rss>'.encode()
+
+
+def route_site(site: LocalServer, host: int, feeds: int, items: int, round_: int = 0) -> None:
+    site.route("/robots.txt", Reply(body=b"User-agent: *\nAllow: /\n"))
+    for feed in range(feeds):
+        body = feed_body(site.base, host, feed, items, round_)
+        etag = f'"h{host}f{feed}r{round_}"'
+
+        def handler(r: Request, body: bytes = body, etag: str = etag) -> Reply:
+            if r.headers.get("if-none-match") == etag:
+                return Reply(304, headers={"ETag": etag})
+            return Reply(body=body, headers={"ETag": etag, "Content-Type": "application/rss+xml"})
+
+        site.route(f"/feed/{feed}", handler)
+        for i in range(items):
+            # Distinct text per page (no near-duplicates), and its own canonical link (one article each).
+            page = PAGE.replace("Forecasters", f"Forecasters ({host}-{feed}-{round_}-{i})").replace(
+                'href="/news/2024/03/02/storm-warning"', f'href="/story/{feed}/{round_}/{i}"'
+            )
+            headers = {"Content-Type": "text/html; charset=utf-8"}
+            site.route(f"/story/{feed}/{round_}/{i}", Reply(body=page.encode(), headers=headers))
+
+
+def max_per_window(times: list[float], window: float = 1.0) -> int:
+    times = sorted(times)
+    best, start = 0, 0
+    for end, t in enumerate(times):
+        while t - times[start] >= window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+def politeness(sites: list[LocalServer], since: float) -> tuple[int, float]:
+    """(most requests any host got in any 1-s window, smallest gap between two requests to one host)."""
+    peaks, gaps = [], []
+    for site in sites:
+        times = sorted(r.at for r in site.log if r.at >= since)
+        if times:
+            peaks.append(max_per_window(times))
+            gaps += [b - a for a, b in itertools.pairwise(times)]
+    return max(peaks, default=0), min(gaps, default=float("inf"))
+
+
+def page_times(sites: list[LocalServer], since: float) -> list[float]:
+    return sorted(r.at for s in sites for r in s.log if r.at >= since and r.path.startswith("/story/"))
+
+
+def report(label: str, pages: int, elapsed: float, ceiling: float, sites: list[LocalServer], since: float) -> None:
+    peak, gap = politeness(sites, since)
+    rate = pages / elapsed if elapsed else 0.0
+    print(
+        f"{label}: {pages} pages in {elapsed:.1f}s = {rate:.2f} pages/s; ceiling {ceiling:g}/s; "
+        f"ratio {rate / ceiling:.2f}; peak requests per host per 1-s window {peak}; min gap {gap:.3f}s"
+    )
+
+
+def poll_all(urls: list[str], settings: Settings, client: redis.Redis, threads: int) -> tuple[list[RawItem], float]:
+    from worker.sources.http import PoliteClient
+    from worker.sources.poll import poll_feed_once
+    from worker.sources.registry import FeedRegistry
+
+    registry = FeedRegistry(client, settings)
+    http = PoliteClient(settings, client)
+    items: list[RawItem] = []
+    lock = threading.Lock()
+
+    def poll(url: str) -> None:
+        while True:
+            report = poll_feed_once(url, registry=registry, client=http, settings=settings)
+            if report.outcome.kind != "deferred":
+                break
+            time.sleep(report.outcome.retry_after or 1.0)
+        with lock:
+            items.extend(report.items)
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(poll, urls))
+    http.close()
+    return items, time.monotonic() - started
+
+
+def fetch_all(
+    batches: list[list[RawItem]], settings: Settings, client: redis.Redis, tasks: int, max_wait: float
+) -> tuple[int, int, float]:
+    """Run the batches like fetch tasks on a thread-pool worker: `tasks` at once, deferred items again after
+    their retry_after. Returns (pages fetched, pages failed, seconds)."""
+    from worker.sources.fetcher import fetch_pages
+    from worker.sources.http import PoliteClient
+    from worker.sources.robots import RobotsCache
+
+    http = PoliteClient(settings, client)
+    robots = RobotsCache(client, http)
+    counts = {"ok": 0, "failed": 0}
+    lock = threading.Lock()
+
+    def task(batch: list[RawItem]) -> None:
+        while batch:
+            out = fetch_pages(batch, client=http, robots=robots, max_wait=max_wait)
+            with lock:
+                counts["ok"] += sum(1 for i in out.items if i.html)
+                counts["failed"] += sum(1 for i in out.items if i.fetch_error)
+            batch = out.deferred
+            if batch:
+                time.sleep(max(0.5, out.retry_after))
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(tasks) as pool:
+        list(pool.map(task, batches))
+    http.close()
+    return counts["ok"], counts["failed"], time.monotonic() - started
+
+
+def interleaved(groups: list[list[T]]) -> list[T]:
+    """Round-robin over the groups: the order in which beat hands out due feeds is not host by host."""
+    return [x for row in itertools.zip_longest(*groups) for x in row if x is not None]
+
+
+def in_process(args: argparse.Namespace, sites: list[LocalServer], settings: Settings, client: redis.Redis) -> bool:
+    urls = interleaved([[site.url(f"/feed/{f}") for f in range(args.feeds_per_host)] for site in sites])
+    from worker.sources.registry import FeedDeclaration, FeedRegistry
+
+    registry = FeedRegistry(client, settings)
+    for url in urls:
+        registry.add(FeedDeclaration(url=url))
+    ceiling = args.hosts * args.rate
+    since = time.time()
+    items, polled = poll_all(urls, settings, client, threads=min(64, len(urls)))
+    feeds_peak, feeds_gap = politeness(sites, since)
+    print(
+        f"round 1 polls: {len(urls)} feeds in {polled:.1f}s ({len(urls) / polled:.1f} feeds/s), {len(items)} items; "
+        f"peak per host per 1-s window {feeds_peak}, min gap {feeds_gap:.3f}s"
+    )
+    time.sleep(1.5)  # the polls' last slots pass: the page phase starts on fresh budgets
+    if args.batching == "per-feed":
+        by_feed: dict[str, list[RawItem]] = {}
+        for item in items:
+            by_feed.setdefault(item.source, []).append(item)
+        batches = list(by_feed.values())
+    else:
+        # Interleave hosts, then cut into batches: every batch spans many hosts.
+        by_host: dict[str, list[RawItem]] = {}
+        for item in items:
+            by_host.setdefault(urlsplit(item.url or "").netloc, []).append(item)
+        mixed = interleaved(list(by_host.values()))
+        batches = [mixed[n : n + args.batch] for n in range(0, len(mixed), args.batch)]
+    since = time.time()
+    ok, failed, elapsed = fetch_all(batches, settings, client, args.tasks, args.max_wait)
+    # The time the pages took, from the servers' own clock: first to last page request.
+    times = page_times(sites, since)
+    span = (times[-1] - since) if times else elapsed  # from the phase's start to the last page's arrival
+    print(f"pages: {ok} fetched, {failed} failed, {len(batches)} batches ({args.batching}), {args.tasks} at once")
+    report("page phase", len(times), span, ceiling, sites, since)
+    peak_pages, _ = politeness(sites, since)
+    # Round 2: every feed answers 304.
+    for state in registry.all():
+        registry.save(state.model_copy(update={"next_poll": state.next_poll.replace(year=2000)}))
+    time.sleep(1.5)
+    since = time.time()
+    _, polled2 = poll_all(urls, settings, client, threads=min(64, len(urls)))
+    conditional = sum(1 for s in sites for r in s.log if r.at >= since and "if-none-match" in r.headers)
+    peak_304, _ = politeness(sites, since)
+    print(
+        f"round 2 polls (all 304): {len(urls)} feeds in {polled2:.1f}s = {len(urls) / polled2:.1f} feeds/s "
+        f"(ceiling {ceiling:g}/s), {conditional} conditional, peak per host per 1-s window {peak_304}"
+    )
+    budget = max(1, int(args.rate))
+    if max(feeds_peak, peak_pages, peak_304) > budget:
+        print(f"a host got more than its budget ({budget}) in a 1-s window")
+    if ok != len(items):
+        print(f"{len(items) - ok} pages not fetched")
+    return max(feeds_peak, peak_pages, peak_304) <= budget and ok == len(items)
+
+
+def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Settings, tmp: str) -> bool:
+    """The farm crawled by workers started with the default command (needs the lead's task wiring)."""
+    urls = [site.url(f"/feed/{f}") for site in sites for f in range(args.feeds_per_host)]
+    listing = Path(tmp) / "feeds.txt"
+    listing.write_text("\n".join(urls) + "\n")
+    env = os.environ.copy()
+    subprocess.run([sys.executable, "-m", "worker.cli", "feeds", "sync", str(listing)], env=env, check=True, cwd=REPO)
+    subprocess.run([sys.executable, "-m", "worker.cli", "index", "setup"], env=env, check=True, cwd=REPO)
+    log = open(Path(tmp) / "workers.log", "w")  # noqa: SIM115
+    workers = subprocess.Popen(
+        args.worker_cmd.split(), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    beat = subprocess.Popen(
+        [sys.executable, "-m", "worker.cli", "feeds", "scheduler"], cwd=REPO, env=env, stdout=log,
+        stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    expected = len(urls) * args.items
+    since = time.time()
+    from worker.index.store import connect
+
+    es = connect(settings)
+    indexed, all_indexed_at = 0, None
+    try:
+        deadline = time.monotonic() + args.timeout
+        while time.monotonic() < deadline and len(page_times(sites, since)) < expected:
+            time.sleep(1.0)
+        # Then until every article is searchable (or a minute more): the indexing side keeping pace.
+        settle = min(deadline, time.monotonic() + 60)
+        while time.monotonic() < settle:
+            try:
+                es.indices.refresh(index=settings.read_alias)
+                indexed = int(es.count(index=settings.read_alias)["count"])
+            except Exception:  # the alias appears with the first write
+                indexed = 0
+            if indexed >= expected:
+                all_indexed_at = time.time()
+                break
+            time.sleep(1.0)
+    finally:
+        for process in (beat, workers):
+            process.terminate()
+        for process in (beat, workers):
+            process.wait(timeout=60)
+        log.close()
+        for name in es.indices.get(index=f"{settings.read_alias}-*"):  # the Elasticsearch is shared
+            es.indices.delete(index=name)
+        es.options(ignore_status=404).indices.delete_index_template(name=settings.read_alias)
+    times = page_times(sites, since)
+    span = (times[-1] - times[0]) if len(times) > 1 else 0.0  # first to last page: polls come before pages
+    report("workers", len(times), span, args.hosts * args.rate, sites, since)
+    peak, _ = politeness(sites, since)
+    done = f"all searchable {all_indexed_at - since:.1f}s after start" if all_indexed_at else "not all searchable"
+    print(f"articles searchable: {indexed} of {expected} ({done}); worker log: {log.name}")
+    return len(times) >= expected and peak <= max(1, int(args.rate))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--hosts", type=int, default=20)
+    parser.add_argument("--feeds-per-host", type=int, default=10)
+    parser.add_argument("--items", type=int, default=3, help="new items per feed")
+    parser.add_argument("--rate", type=float, default=1.0, help="budget, requests per second per host")
+    parser.add_argument("--batching", choices=["mixed", "per-feed"], default="mixed")
+    parser.add_argument("--batch", type=int, default=100, help="items per batch (mixed)")
+    parser.add_argument("--tasks", type=int, default=4, help="batches fetched at once")
+    parser.add_argument("--max-wait", type=float, default=20.0, help="horizon of one fetch_pages call, seconds")
+    parser.add_argument("--e2e", action="store_true", help="crawl with worker processes (see above)")
+    parser.add_argument("--worker-cmd", default=f"{sys.executable} -m worker.cli worker")
+    parser.add_argument("--timeout", type=float, default=1800.0)
+    args = parser.parse_args()
+    os.environ["NEWSWORKER_HOST_RATE"] = str(args.rate)
+    get_settings.cache_clear()
+    settings = get_settings()
+    client = redis.Redis.from_url(settings.redis_url)
+    client.flushdb()
+    print(f"farm: {args.hosts} hosts x {args.feeds_per_host} feeds x {args.items} items, budget {args.rate:g}/s/host")
+    with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
+        sites = [stack.enter_context(serve()) for _ in range(args.hosts)]
+        for h, site in enumerate(sites):
+            route_site(site, h, args.feeds_per_host, args.items)
+        ok = end_to_end(args, sites, settings, tmp) if args.e2e else in_process(args, sites, settings, client)
+    print("OK" if ok else "NOT OK")
+    client.flushdb()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
