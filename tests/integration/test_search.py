@@ -53,7 +53,7 @@ POLITICS = Topic(code="11000000", label="politiek en overheid", score=0.9)
 
 @pytest.fixture(scope="module")
 def corpus(es: Elasticsearch, settings: Settings, seed_text: str) -> Iterator[dict[str, Article]]:
-    seed = process_items([document_item(seed_text, name="seed.txt", source="seeds")]).articles[0]
+    seed = process_items([document_item(seed_text, name="seed.txt", source="seeds")], settings).articles[0]
     articles = {
         "seed": seed,
         "zorgbank": make_article(
