@@ -354,7 +354,8 @@ def search(es: Elasticsearch, settings: Settings, q: SearchQuery) -> dict[str, A
                 "cursor expired (kept 2 minutes between pages): start again with cursor=*", "cursor"
             ) from exc
         raise
-    except elasticsearch.BadRequestError as exc:
+    except elasticsearch.ApiError as exc:
+        # A cursor is client input: whatever Elasticsearch makes of a forged one is the client's error.
         if pit is not None and q.cursor != "*":
             raise SearchError(f"cursor not usable: {exc.message}", "cursor") from exc
         raise
