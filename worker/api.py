@@ -119,7 +119,7 @@ def _key(request: Request) -> str | None:
 
 
 def _scope(scope: Scope) -> Any:
-    def dependency(request: Request) -> None:
+    async def dependency(request: Request) -> None:  # async: no thread hop for a dictionary lookup
         server = request.scope.get("server")
         check(scope, _key(request), server[0] if server else None, api_settings())
 
