@@ -238,9 +238,13 @@ def test_api_keys_scope_reads_and_writes(client: TestClient, monkeypatch: pytest
 
 
 def test_health_counts_workers_per_queue(client: TestClient, celery_worker: None) -> None:
-    api._workers_cache.clear()
-    body = client.get("/health").json()
-    assert body["workers"]["ingest"] >= 1 and body["workers"]["sources"] >= 1
+    # The test worker runs the solo pool: it answers broadcasts only between tasks, so wait until it is idle.
+    deadline = time.monotonic() + 120
+    workers: dict[str, int] = {}
+    while time.monotonic() < deadline and not workers.get("ingest"):
+        api._workers_cache.clear()
+        workers = client.get("/health").json()["workers"]
+    assert workers["ingest"] >= 1 and workers["sources"] >= 1
 
 
 def test_dashboard_page_and_hourly_series(client: TestClient, celery_worker: None, capsys) -> None:
