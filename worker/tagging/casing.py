@@ -101,11 +101,8 @@ def is_shouted_line(words: Sequence[str], language: str) -> bool:
     all-caps, and one of them is a word or name rather than an acronym ("LONDON", not "NATO")."""
     alpha = [w for w in words if sum(c.isalpha() for c in w) >= 2]
     shouted = [w for w in alpha if _is_shouted(w)]
-    return (
-        bool(alpha)
-        and len(shouted) >= 0.8 * len(alpha)
+    return bool(alpha) and len(shouted) >= 0.8 * len(alpha) \
         and any(truecase_word(w, language, first=False) != w for w in shouted)
-    )
 
 
 def has_sentences(doc: Doc) -> bool:
@@ -131,7 +128,8 @@ def _shouted_token_ranges(doc: Doc) -> list[tuple[int, int]]:
     ranges, start = [], 0
     for end in [*bounds, len(doc)]:
         n_words, n_shouted = int(words[start:end].sum()), int(shouted[start:end].sum())
-        if n_shouted and n_shouted >= 0.8 * n_words and is_shouted_line([t.text for t in doc[start:end]], doc.lang_):
+        if n_shouted and n_shouted >= 0.8 * n_words \
+                and is_shouted_line([t.text for t in doc[start:end]], doc.lang_):
             ranges.append((start, end))
         start = end
     return ranges

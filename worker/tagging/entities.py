@@ -49,19 +49,11 @@ MAX_CHARS = 200_000  # longer texts are tagged up to here: entities that late ad
 
 # OntoNotes (English and official Dutch spaCy models) and CoNLL labels, mapped to the four types we keep.
 LABEL_MAP: dict[str, EntityType] = {
-    "PER": "PER",
-    "PERSON": "PER",
+    "PER": "PER", "PERSON": "PER",
     "ORG": "ORG",
-    "LOC": "LOC",
-    "GPE": "LOC",
-    "FAC": "LOC",
-    "MISC": "MISC",
-    "NORP": "MISC",
-    "EVENT": "MISC",
-    "PRODUCT": "MISC",
-    "LAW": "MISC",
-    "WORK_OF_ART": "MISC",
-    "LANGUAGE": "MISC",
+    "LOC": "LOC", "GPE": "LOC", "FAC": "LOC",
+    "MISC": "MISC", "NORP": "MISC", "EVENT": "MISC", "PRODUCT": "MISC", "LAW": "MISC",
+    "WORK_OF_ART": "MISC", "LANGUAGE": "MISC",
 }
 _LEADING_ARTICLES = {"nl": ("de ", "het "), "en": ("the ",)}
 
@@ -81,7 +73,7 @@ def _load_spacy_model(name: str) -> Language | None:
     import spacy
 
     if name.startswith(BUNDLED_PREFIX):
-        path = MODELS_DIR / name[len(BUNDLED_PREFIX) :]
+        path = MODELS_DIR / name[len(BUNDLED_PREFIX):]
         return spacy.load(path) if (path / "config.cfg").exists() else None
     if Path(name).is_dir():
         return spacy.load(name)
@@ -224,7 +216,7 @@ def _strip_article(text: str, language: str) -> str:
     lowered = text.lower()
     for article in _LEADING_ARTICLES.get(language, ()):
         if lowered.startswith(article) and len(text) > len(article):
-            return text[len(article) :]
+            return text[len(article):]
     return text
 
 
@@ -256,14 +248,9 @@ def resolve(span: Span, language: str) -> tuple[EntityType | None, gazetteer.Gaz
         if known is not None and label != "MISC" and known != label:
             return cast(EntityType, known), None
         return label, None
-    if (
-        label == "PER"
-        and entry.type != "PER"
-        and not entry.curated
-        and (
-            len(span) > 1 or _name_types(language).get(span.text) == "PER" or span.text in casing.first_names(language)
-        )
-    ):
+    if label == "PER" and entry.type != "PER" and not entry.curated and (
+            len(span) > 1 or _name_types(language).get(span.text) == "PER"
+            or span.text in casing.first_names(language)):
         return label, None
     return cast(EntityType, entry.type), entry
 
@@ -327,7 +314,8 @@ def _mentions(doc: Doc, language: str) -> list[_Mention]:
             head, _, rest = text.partition("-")
             head_entry = gazetteer.lookup(language, head)
             if head_entry is not None:
-                mentions.append(_Mention(head, cast(EntityType, head_entry.type), ent.start_char, head_entry.wikidata))
+                mentions.append(_Mention(head, cast(EntityType, head_entry.type), ent.start_char,
+                                         head_entry.wikidata))
                 if rest[:1].islower() and not any(w[:1].isupper() for w in rest.split()):
                     continue
         start = ent.start_char + (len(ent.text) - len(text) if text != ent.text.strip() else 0)
@@ -355,11 +343,8 @@ def _cluster(mentions: list[_Mention], language: str) -> list[_Cluster]:
         tail = words[id(cluster)]
         if not tail or len(tail) > 2 or (cluster.wikidata and cluster.type == "LOC"):
             continue
-        candidates = [
-            p
-            for p in by_surname.get(tail[-1], ())
-            if p is not cluster and words[id(p)][-len(tail) :] == tail and len(words[id(p)]) > len(tail)
-        ]
+        candidates = [p for p in by_surname.get(tail[-1], ()) if p is not cluster
+                      and words[id(p)][-len(tail):] == tail and len(words[id(p)]) > len(tail)]
         if len(candidates) == 1:
             candidates[0].mentions.extend(cluster.mentions)
             candidates[0].__dict__.pop("type", None)  # recomputed with the merged mentions
@@ -402,17 +387,15 @@ def _entities_of(doc: Doc, article: Article, body_start: int, language: str) -> 
         else:  # only in the title: where the body mentions it, if the model missed that, else 0
             found = [i for i in (article.body.find(f) for f in forms) if i >= 0]
             first = min(found) if found else 0
-        entities.append(
-            Entity(
-                text=text,
-                type=cluster.type,
-                count=len(cluster.mentions),
-                first_offset=first,
-                salience=_salience(len(cluster.mentions), max_count, first / body_len, in_title),
-                forms=[text, *[f for f in forms if f != text]],
-                wikidata=cluster.wikidata,
-            )
-        )
+        entities.append(Entity(
+            text=text,
+            type=cluster.type,
+            count=len(cluster.mentions),
+            first_offset=first,
+            salience=_salience(len(cluster.mentions), max_count, first / body_len, in_title),
+            forms=[text, *[f for f in forms if f != text]],
+            wikidata=cluster.wikidata,
+        ))
     entities.sort(key=lambda e: (-e.salience, e.first_offset))
     return entities
 

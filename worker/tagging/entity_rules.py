@@ -39,123 +39,22 @@ COMPONENT = "newsworker_entity_fixes"
 # Words (or endings of Dutch compounds: "defensieminister", "Midden-Oostendeskundige") that name a role.
 TITLE_ENDINGS = {
     "nl": (
-        "minister",
-        "premier",
-        "president",
-        "voorzitter",
-        "woordvoerder",
-        "woordvoerster",
-        "correspondent",
-        "burgemeester",
-        "staatssecretaris",
-        "koning",
-        "koningin",
-        "prinses",
-        "paus",
-        "generaal",
-        "kolonel",
-        "commissaris",
-        "directeur",
-        "topman",
-        "topvrouw",
-        "bondscoach",
-        "trainer",
-        "coach",
-        "advocaat",
-        "rechter",
-        "professor",
-        "senator",
-        "gouverneur",
-        "ambassadeur",
-        "kardinaal",
-        "bisschop",
-        "secretaris-generaal",
-        "schepen",
-        "gedeputeerde",
-        "kamerlid",
-        "deskundige",
-        "kenner",
-        "leider",
-        "voorman",
-        "chef",
-        "journalist",
-        "schrijver",
-        "zanger",
-        "zangeres",
-        "regisseur",
-        "kampioen",
-        "ploegleider",
-        "manager",
-        "politicus",
-        "econoom",
-        "analist",
-        "onderzoeker",
-        "collega",
-        "mevrouw",
-        "meneer",
-        "dokter",
-        "sheikh",
-        "sjeik",
-        "ayatollah",
-        "imam",
-        "dominee",
-        "pastoor",
-        "kapitein",
-        "luitenant",
-        "sergeant",
-        "keeper",
-        "spits",
-        "verdediger",
-        "middenvelder",
-        "ceo",
-        "baas",
-        "oprichter",
-        "eigenaar",
-        "acteur",
-        "actrice",
-        "kunstenaar",
-        "fotograaf",
-        "dichter",
-        "componist",
-        "dirigent",
-        "architect",
-        "ontwerper",
+        "minister", "premier", "president", "voorzitter", "woordvoerder", "woordvoerster", "correspondent",
+        "burgemeester", "staatssecretaris", "koning", "koningin", "prinses", "paus", "generaal", "kolonel",
+        "commissaris", "directeur", "topman", "topvrouw", "bondscoach", "trainer", "coach", "advocaat",
+        "rechter", "professor", "senator", "gouverneur", "ambassadeur", "kardinaal", "bisschop",
+        "secretaris-generaal", "schepen", "gedeputeerde", "kamerlid", "deskundige", "kenner", "leider",
+        "voorman", "chef", "journalist", "schrijver", "zanger", "zangeres", "regisseur", "kampioen", "ploegleider",
+        "manager", "politicus", "econoom", "analist", "onderzoeker", "collega", "mevrouw", "meneer", "dokter",
+        "sheikh", "sjeik", "ayatollah", "imam", "dominee", "pastoor", "kapitein", "luitenant", "sergeant",
+        "keeper", "spits", "verdediger", "middenvelder", "ceo", "baas", "oprichter", "eigenaar", "acteur",
+        "actrice", "kunstenaar", "fotograaf", "dichter", "componist", "dirigent", "architect", "ontwerper",
     ),
     "en": (
-        "president",
-        "minister",
-        "secretary",
-        "senator",
-        "governor",
-        "chancellor",
-        "mr.",
-        "mrs.",
-        "ms.",
-        "dr.",
-        "gen.",
-        "general",
-        "king",
-        "queen",
-        "pope",
-        "judge",
-        "sir",
-        "coach",
-        "ceo",
-        "chairman",
-        "spokesman",
-        "spokeswoman",
-        "rep.",
-        "sen.",
-        "gov.",
-        "col.",
-        "capt.",
-        "sgt.",
-        "lt.",
-        "professor",
-        "prof.",
-        "ambassador",
-        "mayor",
-        "correspondent",
+        "president", "minister", "secretary", "senator", "governor", "chancellor", "mr.", "mrs.", "ms.", "dr.",
+        "gen.", "general", "king", "queen", "pope", "judge", "sir", "coach", "ceo", "chairman", "spokesman",
+        "spokeswoman", "rep.", "sen.", "gov.", "col.", "capt.", "sgt.", "lt.", "professor", "prof.",
+        "ambassador", "mayor", "correspondent",
     ),
 }
 # Single words never worth a title strip even when they end like one ("Prins" is a surname: "De Prins").
@@ -177,15 +76,9 @@ def _role_word(doc: Doc, ent: Span) -> bool:
     """The first word of a name of three or more words that is a common word and no known first name:
     "Ombudsman Guido Herman", "Striker Kaoru Mitoma" (sentence-initial role words the title list lacks)."""
     word = doc[ent.start].text
-    return (
-        ent.label_ in _PERSON_LABELS
-        and len(ent) >= 3
-        and word.isalpha()
-        and not word.isupper()
-        and zipf(word.lower(), doc.lang_) >= ROLE_WORD_ZIPF
-        and not is_known_name(word, doc.lang_)
-        and word not in first_names(doc.lang_)
-    )
+    return (ent.label_ in _PERSON_LABELS and len(ent) >= 3 and word.isalpha() and not word.isupper()
+            and zipf(word.lower(), doc.lang_) >= ROLE_WORD_ZIPF and not is_known_name(word, doc.lang_)
+            and word not in first_names(doc.lang_))
 
 
 def strip_titles(doc: Doc) -> list[Span]:
@@ -194,25 +87,15 @@ def strip_titles(doc: Doc) -> list[Span]:
     fixed = []
     for ent in doc.ents:
         start = ent.start
-        while (
-            start < ent.end - 1
-            and doc[start + 1].text[:1].isupper()
-            and (is_title(doc[start].text, doc.lang_) or (start == ent.start and _role_word(doc, ent)))
-        ):
+        while start < ent.end - 1 and doc[start + 1].text[:1].isupper() and (
+                is_title(doc[start].text, doc.lang_) or (start == ent.start and _role_word(doc, ent))):
             start += 1
-        if (
-            start == ent.start
-            and len(ent) >= 3
-            and ent.label_ in _PERSON_LABELS
-            and _is_demonym(doc[start].text, doc.lang_)
-        ):
+        if start == ent.start and len(ent) >= 3 and ent.label_ in _PERSON_LABELS and _is_demonym(doc[start].text,
+                                                                                                   doc.lang_):
             fixed.append(Span(doc, start, start + 1, label="MISC" if ent.label_ == "PER" else "NORP"))
             start += 1
-        fixed.append(
-            ent
-            if start == ent.start
-            else Span(doc, start, ent.end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
-        )
+        fixed.append(ent if start == ent.start else Span(doc, start, ent.end, label=ent.label_,
+                                                         kb_id=ent.kb_id_, span_id=ent.id_))
     return fixed
 
 
@@ -233,16 +116,10 @@ _EDGE_WORDS = {"en": {"the", "'s", "’s", "'"}, "nl": {"'s"}}
 
 
 def _leading_dutch_article(doc: Doc, ent: Span, start: int, end: int) -> bool:
-    """ "De Commissie", "Het IMF": Dutch organisations are named without the article (CoNLL-2002 leaves it
+    """"De Commissie", "Het IMF": Dutch organisations are named without the article (CoNLL-2002 leaves it
     out three times as often as it keeps it), except names known with it ("De Morgen", "De Lijn")."""
-    return (
-        doc.lang_ == "nl"
-        and ent.label_ == "ORG"
-        and end - start > 1
-        and doc[start].lower_ in ("de", "het")
-        and doc[start + 1].text[:1].isupper()
-        and not is_known_name(doc[start:end].text, "nl")
-    )
+    return (doc.lang_ == "nl" and ent.label_ == "ORG" and end - start > 1 and doc[start].lower_ in ("de", "het")
+            and doc[start + 1].text[:1].isupper() and not is_known_name(doc[start:end].text, "nl"))
 
 
 def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -255,19 +132,14 @@ def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
             start += 1
         if _leading_dutch_article(doc, ent, start, end):
             start += 1
-        while end > start and (
-            doc[end - 1].lower_ in edge
-            or (doc[end - 1].is_punct and doc[end - 1].text not in {".", ")"})
-            or (ent.label_ in _NAME_LABELS and _numeric(doc[end - 1].text))
-        ):
+        while end > start and (doc[end - 1].lower_ in edge or
+                               (doc[end - 1].is_punct and doc[end - 1].text not in {".", ")"}) or
+                               (ent.label_ in _NAME_LABELS and _numeric(doc[end - 1].text))):
             end -= 1
         if start == end:
             continue
-        fixed.append(
-            ent
-            if (start, end) == (ent.start, ent.end)
-            else Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
-        )
+        fixed.append(ent if (start, end) == (ent.start, ent.end)
+                     else Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_))
     return fixed
 
 
@@ -287,28 +159,21 @@ def trim_lowercase_tail(doc: Doc, ents: list[Span]) -> list[Span]:
         if ent.label_ in _NAME_LABELS:
             while end > ent.start + 1 and doc[end - 1].is_alpha and doc[end - 1].is_lower:
                 end -= 1
-        fixed.append(
-            ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
-        )
+        fixed.append(ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_, kb_id=ent.kb_id_,
+                                                      span_id=ent.id_))
     return fixed
 
 
 def split_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
-    """ "Oss en Heemskerk", "Palestina en Jeruzalem": two single-word names joined by a coordinator are two
+    """"Oss en Heemskerk", "Palestina en Jeruzalem": two single-word names joined by a coordinator are two
     names, each with the span's label (the name list and the gazetteer correct each type later)."""
     coordinators = _COORDINATORS.get(doc.lang_)
     if not coordinators:
         return ents
     fixed = []
     for ent in ents:
-        if (
-            len(ent) == 3
-            and ent[1].lower_ in coordinators
-            and ent[0].is_alpha
-            and ent[2].is_alpha
-            and ent[0].text[:1].isupper()
-            and ent[2].text[:1].isupper()
-        ):
+        if (len(ent) == 3 and ent[1].lower_ in coordinators and ent[0].is_alpha and ent[2].is_alpha
+                and ent[0].text[:1].isupper() and ent[2].text[:1].isupper()):
             fixed.append(Span(doc, ent.start, ent.start + 1, label=ent.label_))
             fixed.append(Span(doc, ent.end - 1, ent.end, label=ent.label_))
         else:
@@ -321,7 +186,7 @@ HEAD_NOUN_ZIPF = 3.5
 
 
 def _head_noun_labels(doc: Doc, ents: list[Span], majority: dict[str, str]) -> None:
-    """ "de Commissie" after "de Europese Commissie" (ORG): a capitalised common noun alone takes the type of
+    """"de Commissie" after "de Europese Commissie" (ORG): a capitalised common noun alone takes the type of
     the longer names of the article it ends, where the model often guesses another type for it."""
     heads: dict[str, Counter[str]] = defaultdict(Counter)
     for ent in ents:
@@ -329,12 +194,8 @@ def _head_noun_labels(doc: Doc, ents: list[Span], majority: dict[str, str]) -> N
             heads[ent[-1].text][ent.label_] += 1
     for text in majority:
         # wordfreq ignores case, so "brugge" is common too: a known name ("Brugge" after "Club Brugge") is not a noun
-        if (
-            text in heads
-            and " " not in text
-            and zipf(text.lower(), doc.lang_) >= HEAD_NOUN_ZIPF
-            and not is_known_name(text, doc.lang_)
-        ):
+        if (text in heads and " " not in text and zipf(text.lower(), doc.lang_) >= HEAD_NOUN_ZIPF
+                and not is_known_name(text, doc.lang_)):
             majority[text] = heads[text].most_common(1)[0][0]
 
 
@@ -355,8 +216,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
             if " " not in text and surnames[text] > 0:
                 majority[text] = person_label
     relabelled = [
-        ent
-        if majority[ent.text] == ent.label_
+        ent if majority[ent.text] == ent.label_
         else Span(doc, ent.start, ent.end, label=majority[ent.text], kb_id=ent.kb_id_, span_id=ent.id_)
         for ent in ents
     ]
@@ -381,7 +241,8 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
             continue
         for words, text in sorted(by_first[first_ids[int(orths[i])]], key=lambda pair: len(pair[0]), reverse=True):
             end = i + len(words)
-            if end <= len(doc) and [t.text for t in doc[i:end]] == words and not any(j in taken for j in range(i, end)):
+            if end <= len(doc) and [t.text for t in doc[i:end]] == words \
+                    and not any(j in taken for j in range(i, end)):
                 # keyed by the entity's own text: it may hold a newline or double space that split() drops
                 added.append(Span(doc, i, end, label=majority[text]))
                 taken.update(range(i, end))
@@ -389,12 +250,10 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     return filter_spans(relabelled + added) if added else relabelled
 
 
-@Language.factory(
-    COMPONENT, default_config={"titles": True, "edges": True, "sentence_starts": True, "consistency": True}
-)
-def make_entity_fixes(
-    nlp: Language, name: str, titles: bool, edges: bool, sentence_starts: bool, consistency: bool
-) -> EntityFixes:
+@Language.factory(COMPONENT, default_config={"titles": True, "edges": True, "sentence_starts": True,
+                                             "consistency": True})
+def make_entity_fixes(nlp: Language, name: str, titles: bool, edges: bool, sentence_starts: bool,
+                      consistency: bool) -> EntityFixes:
     return EntityFixes(titles=titles, edges=edges, sentence_starts=sentence_starts, consistency=consistency)
 
 
@@ -442,25 +301,15 @@ class GazetteerMatcher:
         matches = self.matcher(doc)
         if not matches:
             return doc
-        found = filter_spans(
-            [
-                Span(
-                    doc,
-                    start,
-                    end,
-                    label=self.labels[int(doc.vocab.strings[key])][0],
-                    kb_id=self.labels[int(doc.vocab.strings[key])][1],
-                )
-                for key, start, end in matches
-            ]
-        )
+        found = filter_spans([Span(doc, start, end, label=self.labels[int(doc.vocab.strings[key])][0],
+                                   kb_id=self.labels[int(doc.vocab.strings[key])][1])
+                              for key, start, end in matches])
         owner = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
         ents = set(doc.ents)
         for span in found:
             covered = {owner[i] for i in range(span.start, span.end) if i in owner}
-            if all(c.start >= span.start and c.end <= span.end for c in covered) and not any(
-                (c.start, c.end) == (span.start, span.end) for c in covered
-            ):
+            if all(c.start >= span.start and c.end <= span.end for c in covered) \
+                    and not any((c.start, c.end) == (span.start, span.end) for c in covered):
                 ents -= covered
                 ents.add(span)
         doc.ents = sorted(ents, key=lambda e: e.start)

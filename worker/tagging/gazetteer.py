@@ -113,14 +113,8 @@ def _city_entries() -> list[dict[str, Any]]:
         name = city["name"]
         if city["population"] < threshold or name in CITY_STOPLIST or not _usable(name):
             continue
-        entries.append(
-            {
-                "type": "LOC",
-                "wikidata": None,
-                "names": {lang: [name] for lang in LANGUAGES},
-                "population": city["population"],
-            }
-        )
+        entries.append({"type": "LOC", "wikidata": None, "names": {lang: [name] for lang in LANGUAGES},
+                        "population": city["population"]})
     return entries
 
 
@@ -140,24 +134,12 @@ def build_entries() -> list[dict[str, Any]]:
     for item in curated["entities"]:
         if "each" in item:
             for name in item["each"]:
-                entries.append(
-                    {
-                        "type": item["type"],
-                        "wikidata": None,
-                        "curated": True,
-                        "names": {lang: [name] for lang in LANGUAGES},
-                    }
-                )
+                entries.append({"type": item["type"], "wikidata": None, "curated": True,
+                                "names": {lang: [name] for lang in LANGUAGES}})
             continue
         names = {lang: list(item.get(lang, [])) + list(item.get("names", [])) for lang in LANGUAGES}
-        entries.append(
-            {
-                "type": item["type"],
-                "wikidata": item.get("wikidata"),
-                "curated": True,
-                "names": {lang: n for lang, n in names.items() if n},
-            }
-        )
+        entries.append({"type": item["type"], "wikidata": item.get("wikidata"), "curated": True,
+                        "names": {lang: n for lang, n in names.items() if n}})
     entries += _demonym_entries(curated.get("demonyms", {}))
     for entry in entries:
         for lang in list(entry["names"]):
@@ -191,14 +173,12 @@ def load_entries() -> tuple[GazetteerEntry, ...]:
     entries = []
     for line in GAZETTEER_FILE.read_text(encoding="utf-8").splitlines():
         raw = json.loads(line)
-        entries.append(
-            GazetteerEntry(
-                type=raw["type"],
-                names={lang: tuple(names) for lang, names in raw["names"].items()},
-                wikidata=raw.get("wikidata"),
-                curated=bool(raw.get("curated")),
-            )
-        )
+        entries.append(GazetteerEntry(
+            type=raw["type"],
+            names={lang: tuple(names) for lang, names in raw["names"].items()},
+            wikidata=raw.get("wikidata"),
+            curated=bool(raw.get("curated")),
+        ))
     return tuple(entries)
 
 

@@ -198,11 +198,7 @@ def _verb_like(word: str, language: str) -> bool:
 
 
 def extract_keywords(
-    title: str,
-    body: str,
-    language: str,
-    limit: int = 8,
-    names: frozenset[tuple[str, ...]] = frozenset(),
+    title: str, body: str, language: str, limit: int = 8, names: frozenset[tuple[str, ...]] = frozenset(),
     aliases: Mapping[tuple[str, ...], int] | None = None,
 ) -> list[str]:
     """Up to `limit` key phrases, best first, each in its most common written form.
