@@ -18,26 +18,9 @@ def test_seed_record_has_every_field_with_the_expected_values(capsys: pytest.Cap
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 1
     record = json.loads(lines[0])
-    required = {
-        "id",
-        "url",
-        "source",
-        "title",
-        "title_derived",
-        "published_at",
-        "published_precision",
-        "date_source",
-        "language",
-        "body",
-        "paragraphs",
-        "subheadings",
-        "word_count",
-        "content_hash",
-        "entities",
-        "topics",
-        "keywords",
-        "ingested_at",
-    }
+    required = {"id", "url", "source", "title", "title_derived", "published_at", "published_precision",
+                "date_source", "language", "body", "paragraphs", "subheadings", "word_count", "content_hash",
+                "entities", "topics", "keywords", "ingested_at"}
     assert required <= set(record)
     assert record["url"] is None
     assert (record["published_at"], record["published_precision"]) == ("2021-04", "month")

@@ -70,6 +70,8 @@ def test_phrases_proximity_prefix_and_fields() -> None:
         ('"a b"~', 6, "expected a number"),
         ('"a b"~999', 6, "proximity"),
         ("published:2021-13", 10, "invalid date"),
+        ("published:9999", 10, "out of range"),
+        ("published:[2020 TO 9999-12-31]", 10, "out of range"),
         ("published:[2021 TO]", 10, "a range is"),
         ("title:[a TO b]", 6, "takes no range"),
         ("type:THING", 5, "type: is one of"),
@@ -169,6 +171,9 @@ def test_bad_dates_name_their_parameter() -> None:
     assert caught.value.param == "since"
     with pytest.raises(SearchError) as caught:
         build_query(SearchQuery(until="yesterday-ish"))
+    assert caught.value.param == "until"
+    with pytest.raises(SearchError) as caught:
+        build_query(SearchQuery(until="9999"))
     assert caught.value.param == "until"
 
 

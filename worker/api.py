@@ -38,7 +38,8 @@ from worker.sources.documents import document_item
 from worker.stats import IngestStats
 from worker.trends import parse_instant, parse_span, rising, timeline
 
-app = FastAPI(title="newsworker", version="0.1.0")
+# The stock /docs and /redoc pages load their scripts from a CDN; ours renders openapi.json with no external asset.
+app = FastAPI(title="newsworker", version="0.1.0", docs_url=None, redoc_url=None)
 
 # Celery's queues (worker/tasks.py routes; the lead's worker/app.py will define these names once).
 MAX_SOURCE_CHARS = 200
@@ -118,7 +119,7 @@ def _key(request: Request) -> str | None:
 
 
 def _scope(scope: Scope) -> Any:
-    def dependency(request: Request) -> None:
+    async def dependency(request: Request) -> None:  # async: no thread hop for a dictionary lookup
         server = request.scope.get("server")
         check(scope, _key(request), server[0] if server else None, api_settings())
 
@@ -527,12 +528,19 @@ def dashboard() -> str:
     return resources.files("worker").joinpath("static/dashboard.html").read_text("utf-8")
 
 
+@app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+def docs() -> str:
+    """API documentation rendered from /openapi.json in the page itself: works offline."""
+    return resources.files("worker").joinpath("static/docs.html").read_text("utf-8")
+
+
 @app.get("/")
 def root() -> dict[str, Any]:
     return {
         "service": "newsworker",
         "endpoints": [
             "/dashboard",
+            "/docs",
             "/search",
             "/export",
             "/articles/{id}",

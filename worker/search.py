@@ -250,9 +250,11 @@ def _split_marks(fragment: str) -> list[str]:
 
 def restore_highlight(fragment: str, original: str, folded: str | None = None) -> str:
     """A highlight found in the folded copy, put back on the original text (folding keeps every offset)."""
-    folded = fold_text(original) if folded is None else folded
     plain = fragment.replace(PRE, "").replace(POST, "")
-    start = folded.find(plain)
+    start = original.find(plain)  # a stretch without diacritics reads the same folded: no need to fold it all
+    if start < 0:
+        folded = fold_text(original) if folded is None else folded
+        start = folded.find(plain)
     pieces = []
     pos = start
     for piece in _split_marks(fragment):
@@ -288,8 +290,7 @@ def shape_hit(hit: dict[str, Any]) -> dict[str, Any]:
         fragments = hit.get("highlight", {}).get(f"folded.{name}")
         if fragments:
             original = str(record.get(name) or "")
-            folded = fold_text(original)
-            highlight[name] = [restore_highlight(f, original, folded) for f in fragments]
+            highlight[name] = [restore_highlight(f, original) for f in fragments]
     record["highlight"] = highlight
     return record
 
@@ -354,7 +355,8 @@ def search(es: Elasticsearch, settings: Settings, q: SearchQuery) -> dict[str, A
                 "cursor expired (kept 2 minutes between pages): start again with cursor=*", "cursor"
             ) from exc
         raise
-    except elasticsearch.BadRequestError as exc:
+    except elasticsearch.ApiError as exc:
+        # A cursor is client input: whatever Elasticsearch makes of a forged one is the client's error.
         if pit is not None and q.cursor != "*":
             raise SearchError(f"cursor not usable: {exc.message}", "cursor") from exc
         raise

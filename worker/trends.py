@@ -115,7 +115,11 @@ def rising(
 ) -> dict[str, Any]:
     """Entities or topics rising in [at - window, at) against the `background` before it (module docstring)."""
     end = at or datetime.now(UTC)
-    start = end - window
+    try:
+        start = end - window
+        (start - background).isoformat()
+    except OverflowError as exc:
+        raise SearchError("at minus window and background falls before year 1", "at") from exc
     base = build_query(q)
     fg = es.search(
         index=settings.read_alias,

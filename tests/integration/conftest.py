@@ -63,10 +63,8 @@ def celery_worker(es: Elasticsearch, settings: Settings, tmp_path_factory: pytes
             [sys.executable, "-m", "celery", "-A", "worker.app", "worker", "--pool", "solo",
              "--queues", "ingest,sources", "--loglevel", "INFO", "--hostname", f"test-{os.getpid()}@%h"],
             # The worker may fetch pages from the tests' own loopback server (refused by default: SSRF).
-            cwd=REPO,
-            env={**os.environ, "NEWSWORKER_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8"},
-            stdout=out,
-            stderr=subprocess.STDOUT,
+            cwd=REPO, env={**os.environ, "NEWSWORKER_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8"},
+            stdout=out, stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + 90
     try:

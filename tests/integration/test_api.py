@@ -103,6 +103,8 @@ def test_metrics_are_prometheus_text_from_prometheus_client(client: TestClient) 
         ("/search", {"offset": "-1"}, "offset"),
         ("/search", {"sort": "popularity"}, "sort"),
         ("/search", {"cursor": "not-a-cursor"}, "cursor"),
+        ("/search", {"until": "9999"}, "until"),
+        ("/search", {"q": "published:9999-12-31"}, "q"),
         ("/search", {"facets": "maybe"}, "facets"),
         ("/export", {"format": "xml"}, "format"),
         ("/export", {"fields": "id,secret"}, "fields"),
@@ -110,6 +112,7 @@ def test_metrics_are_prometheus_text_from_prometheus_client(client: TestClient) 
         ("/trends", {"window": "garbage"}, "window"),
         ("/trends", {"background": "-3d"}, "background"),
         ("/trends", {"at": "2024-13"}, "at"),
+        ("/trends", {"at": "0001-01-01"}, "at"),
         ("/trends", {"top": "0"}, "top"),
         ("/timeline", {"interval": "fortnight"}, "interval"),
         ("/timeline", {"split": "colour"}, "split"),
@@ -121,6 +124,14 @@ def test_bad_input_is_a_400_naming_the_parameter(client: TestClient, path: str, 
     assert response.status_code == 400, response.text
     body = response.json()
     assert body["error"] and body["param"] == param
+
+
+def test_a_forged_cursor_is_a_400(client: TestClient) -> None:
+    from worker.search import SearchQuery, encode_cursor
+
+    token = encode_cursor("bm90LWEtcGl0", ["x", 1], SearchQuery().signature())
+    response = client.get("/search", params={"cursor": token})
+    assert response.status_code == 400 and response.json()["param"] == "cursor"
 
 
 def test_query_syntax_error_carries_its_position(client: TestClient) -> None:
@@ -227,9 +238,13 @@ def test_api_keys_scope_reads_and_writes(client: TestClient, monkeypatch: pytest
 
 
 def test_health_counts_workers_per_queue(client: TestClient, celery_worker: None) -> None:
-    api._workers_cache.clear()
-    body = client.get("/health").json()
-    assert body["workers"]["ingest"] >= 1 and body["workers"]["sources"] >= 1
+    # The test worker runs the solo pool: it answers broadcasts only between tasks, so wait until it is idle.
+    deadline = time.monotonic() + 120
+    workers: dict[str, int] = {}
+    while time.monotonic() < deadline and not workers.get("ingest"):
+        api._workers_cache.clear()
+        workers = client.get("/health").json()["workers"]
+    assert workers["ingest"] >= 1 and workers["sources"] >= 1
 
 
 def test_dashboard_page_and_hourly_series(client: TestClient, celery_worker: None, capsys) -> None:

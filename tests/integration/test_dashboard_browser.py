@@ -121,6 +121,11 @@ def test_dashboard_fills_its_panels_searches_and_fits_small_screens(dashboard_ur
             assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing overflows sideways
             page.screenshot(path=str(SHOTS / "dashboard-390.png"), full_page=True)
             assert errors == []
+            # The API documentation renders in the same offline browser (no CDN scripts).
+            docs = browser.new_page()
+            docs.goto(dashboard_url.replace("/dashboard", "/docs"))
+            docs.wait_for_function("document.querySelectorAll('h2').length >= 8", timeout=20_000)
+            assert "/search" in docs.locator("#paths").inner_text()
         finally:
             browser.close()
     assert (SHOTS / "dashboard-1400.png").stat().st_size > 10_000

@@ -137,7 +137,7 @@ def test_fields_and_filters_match_what_people_mean(
     assert set(ids(es, settings, entities=Values.parse("nato"))) >= nato  # via the gazetteer's Wikidata id
     assert ids(es, settings, "source:bbc*") == [corpus["nato_en"].id]
     assert ids(es, settings, sources=Values.parse("BBC NEWS")) == [corpus["nato_en"].id]
-    assert ids(es, settings, languages=Values.parse("EN")) == [corpus["nato_en"].id]
+    assert ids(es, settings, languages=Values.parse("EN"), sources=in_corpus) == [corpus["nato_en"].id]
     both = ids(es, settings, languages=Values.parse(["nl", "en"]))
     assert corpus["nato_en"].id in both and corpus["zorgbank"].id in both
     assert corpus["nato_en"].id not in ids(es, settings, languages=Values.parse("-en"))

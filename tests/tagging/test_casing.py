@@ -17,15 +17,8 @@ from worker.tagging.entity_rules import strip_titles, trim_edges
 def make_article(body: str, *, language: str, title: str) -> Article:
     paragraphs = [p for p in body.split("\n\n") if p.strip()]
     digest = hashlib.sha1(body.encode()).hexdigest()
-    return Article(
-        id=digest[:16],
-        source="test",
-        title=title,
-        body="\n\n".join(paragraphs),
-        paragraphs=paragraphs,
-        content_hash=digest,
-        language=language,
-    )
+    return Article(id=digest[:16], source="test", title=title, body="\n\n".join(paragraphs),
+                   paragraphs=paragraphs, content_hash=digest, language=language)
 
 
 def test_shouted_words_get_the_case_an_editor_would_give_them():
@@ -44,10 +37,8 @@ def test_only_all_caps_lines_are_rewritten_and_offsets_stay_valid():
     text = "SOCCER - JAPAN BEAT SYRIA IN ASIAN CUP OPENER .\nDOHA 2026-01-12\nThe NATO summit in Japan went well ."
     doc = nlp(text)
     cased = truecase_doc(doc)
-    assert (
-        cased.text == "Soccer - Japan beat Syria in Asian cup opener .\nDoha 2026-01-12\n"
-        "The NATO summit in Japan went well ."
-    )
+    assert cased.text == "Soccer - Japan beat Syria in Asian cup opener .\nDoha 2026-01-12\n" \
+                         "The NATO summit in Japan went well ."
     assert len(cased.text) == len(text)
     assert [t.idx for t in cased] == [t.idx for t in doc]
     plain = nlp("The NATO summit in Japan went well .")
@@ -60,10 +51,8 @@ def test_a_list_of_acronyms_is_not_a_shouted_line():
 
 
 def test_wire_headline_entities_are_found_after_truecasing():
-    body = (
-        "RUGBY - ENGLAND NAME UNCHANGED SIDE FOR WALES TEST .\n\nLONDON 2026-02-20\n\n"
-        "England named an unchanged team on Thursday for Saturday's match against Wales ."
-    )
+    body = "RUGBY - ENGLAND NAME UNCHANGED SIDE FOR WALES TEST .\n\nLONDON 2026-02-20\n\n" \
+           "England named an unchanged team on Thursday for Saturday's match against Wales ."
     [tagged] = tag_entities([make_article(body, language="en", title="Rugby")])
     found = {(e.type, e.text) for e in tagged.entities}
     assert ("LOC", "London") in found  # the dateline city, no longer "LONDON 2026-02-20"

@@ -41,23 +41,11 @@ def seed_entities() -> dict[tuple[str, str], object]:
 @pytest.mark.parametrize(
     ("type_", "name"),
     [
-        ("PER", "Osama Bin Laden"),
-        ("PER", "Antony Blinken"),
-        ("PER", "Austin"),
-        ("PER", "Stef Blok"),
+        ("PER", "Osama Bin Laden"), ("PER", "Antony Blinken"), ("PER", "Austin"), ("PER", "Stef Blok"),
         ("PER", "Ank Bijleveld"),
-        ("ORG", "NAVO"),
-        ("ORG", "Taliban"),
-        ("ORG", "Witte Huis"),
-        ("ORG", "The Times"),
-        ("LOC", "Verenigde Staten"),
-        ("LOC", "Verenigd Koninkrijk"),
-        ("LOC", "Afghanistan"),
-        ("LOC", "New York"),
-        ("LOC", "Washington"),
-        ("LOC", "Kaboel"),
-        ("LOC", "Istanboel"),
-        ("LOC", "Nederland"),
+        ("ORG", "NAVO"), ("ORG", "Taliban"), ("ORG", "Witte Huis"), ("ORG", "The Times"),
+        ("LOC", "Verenigde Staten"), ("LOC", "Verenigd Koninkrijk"), ("LOC", "Afghanistan"), ("LOC", "New York"),
+        ("LOC", "Washington"), ("LOC", "Kaboel"), ("LOC", "Istanboel"), ("LOC", "Nederland"),
         ("LOC", "Duitsland"),
     ],
 )
@@ -79,7 +67,7 @@ def test_each_entity_appears_once_with_offsets_in_the_body(seed_entities):
     keys = [(e.type, e.text) for e in tagged.entities]
     assert len(keys) == len(set(keys))
     afghanistan = next(e for e in tagged.entities if e.text == "Afghanistan")
-    assert article.body[afghanistan.first_offset :].startswith("Afghanistan")
+    assert article.body[afghanistan.first_offset:].startswith("Afghanistan")
     assert all(0.0 <= e.salience <= 1.0 for e in tagged.entities)
     # the most frequent entity, mentioned in the first sentence, is the most salient
     assert tagged.entities[0].text == "Afghanistan"
@@ -131,22 +119,9 @@ def test_english_article_labels_are_mapped_and_linked():
 
 @pytest.mark.parametrize(
     ("label", "mapped"),
-    [
-        ("PERSON", "PER"),
-        ("GPE", "LOC"),
-        ("FAC", "LOC"),
-        ("LOC", "LOC"),
-        ("ORG", "ORG"),
-        ("NORP", "MISC"),
-        ("EVENT", "MISC"),
-        ("WORK_OF_ART", "MISC"),
-        ("LAW", "MISC"),
-        ("DATE", None),
-        ("CARDINAL", None),
-        ("MONEY", None),
-        ("PER", "PER"),
-        ("MISC", "MISC"),
-    ],
+    [("PERSON", "PER"), ("GPE", "LOC"), ("FAC", "LOC"), ("LOC", "LOC"), ("ORG", "ORG"), ("NORP", "MISC"),
+     ("EVENT", "MISC"), ("WORK_OF_ART", "MISC"), ("LAW", "MISC"), ("DATE", None), ("CARDINAL", None),
+     ("MONEY", None), ("PER", "PER"), ("MISC", "MISC")],
 )
 def test_ontonotes_and_conll_labels_map_to_four_types(label, mapped):
     assert map_label(label) == mapped
@@ -155,7 +130,9 @@ def test_ontonotes_and_conll_labels_map_to_four_types(label, mapped):
 @pytest.mark.parametrize("language", ["de", "fr", "und"])
 def test_no_dutch_or_english_model_runs_on_other_languages(language):
     body = "Die Vereinigten Staaten und Großbritannien ziehen ihre Truppen aus Afghanistan ab, sagte Blinken."
-    article = make_article(body, language=language).model_copy(update={"entities": []})
+    article = make_article(body, language=language).model_copy(
+        update={"entities": []}
+    )
     [tagged] = tag_entities([article])
     assert tagged.entities == []
     assert entity_model_versions(language) == {}
@@ -215,18 +192,11 @@ def test_a_name_keeps_one_type_within_an_article_and_missed_mentions_are_tagged(
     nlp = spacy.blank("nl")
     words = ["Swissair", "groeit", ".", "Swissair", "koopt", "Sabena", ".", "Swissair", "wint", ".", "Swissair"]
     doc = Doc(nlp.vocab, words=words)
-    ents = [
-        Span(doc, 0, 1, label="ORG"),
-        Span(doc, 3, 4, label="LOC"),
-        Span(doc, 5, 6, label="ORG"),
-        Span(doc, 7, 8, label="ORG"),
-    ]
+    ents = [Span(doc, 0, 1, label="ORG"), Span(doc, 3, 4, label="LOC"), Span(doc, 5, 6, label="ORG"),
+            Span(doc, 7, 8, label="ORG")]
     fixed = consistent_labels(doc, ents)
     assert [(e.text, e.start, e.label_) for e in fixed] == [
-        ("Swissair", 0, "ORG"),
-        ("Swissair", 3, "ORG"),
-        ("Sabena", 5, "ORG"),
-        ("Swissair", 7, "ORG"),
+        ("Swissair", 0, "ORG"), ("Swissair", 3, "ORG"), ("Sabena", 5, "ORG"), ("Swissair", 7, "ORG"),
         ("Swissair", 10, "ORG"),
     ]
 
@@ -270,7 +240,5 @@ def test_a_surname_alone_is_the_person_named_in_full_in_the_same_article():
     ents = [Span(doc, 0, 2, label="PER"), Span(doc, 4, 5, label="LOC")]
     fixed = consistent_labels(doc, ents)
     assert [(e.text, e.start, e.label_) for e in fixed] == [
-        ("Ehud Barak", 0, "PER"),
-        ("Barak", 4, "PER"),
-        ("Barak", 9, "PER"),
+        ("Ehud Barak", 0, "PER"), ("Barak", 4, "PER"), ("Barak", 9, "PER")
     ]

@@ -20,16 +20,10 @@ def _spans(ents: list[Span]) -> list[tuple[str, str]]:
 
 
 def test_dutch_names_lose_trailing_lower_case_words() -> None:
-    doc = _doc(
-        "nl",
-        "Volgens Milosevic van Joegoslavië legden Palestijnen legden niets",
-        [(1, 3, "PER"), (3, 4, "LOC"), (5, 7, "LOC")],
-    )
+    doc = _doc("nl", "Volgens Milosevic van Joegoslavië legden Palestijnen legden niets",
+               [(1, 3, "PER"), (3, 4, "LOC"), (5, 7, "LOC")])
     assert _spans(entity_rules.trim_lowercase_tail(doc, list(doc.ents))) == [
-        ("Milosevic", "PER"),
-        ("Joegoslavië", "LOC"),
-        ("Palestijnen", "LOC"),
-    ]
+        ("Milosevic", "PER"), ("Joegoslavië", "LOC"), ("Palestijnen", "LOC")]
 
 
 def test_titles_of_works_keep_their_lower_case_words() -> None:
@@ -38,20 +32,16 @@ def test_titles_of_works_keep_their_lower_case_words() -> None:
 
 
 def test_two_names_joined_by_en_or_of_are_split() -> None:
-    doc = _doc("nl", "afkomstig uit Oss en Heemskerk of Noordstation of Centraal", [(2, 5, "LOC"), (6, 9, "LOC")])
+    doc = _doc("nl", "afkomstig uit Oss en Heemskerk of Noordstation of Centraal",
+               [(2, 5, "LOC"), (6, 9, "LOC")])
     assert _spans(entity_rules.split_coordinated(doc, list(doc.ents))) == [
-        ("Oss", "LOC"),
-        ("Heemskerk", "LOC"),
-        ("Noordstation", "LOC"),
-        ("Centraal", "LOC"),
-    ]
+        ("Oss", "LOC"), ("Heemskerk", "LOC"), ("Noordstation", "LOC"), ("Centraal", "LOC")]
 
 
 def test_longer_names_with_en_are_not_split() -> None:
     doc = _doc("nl", "de Commissie voor Monumenten en Landschappen", [(1, 6, "ORG")])
     assert _spans(entity_rules.split_coordinated(doc, list(doc.ents))) == [
-        ("Commissie voor Monumenten en Landschappen", "ORG")
-    ]
+        ("Commissie voor Monumenten en Landschappen", "ORG")]
 
 
 def test_english_and_is_left_to_the_model() -> None:
@@ -63,10 +53,7 @@ def test_a_common_noun_alone_takes_the_type_of_the_longer_name_it_ends() -> None
     words = "De Europese Commissie wil meer . Volgens de Commissie is dat nodig , zei de Commissie ."
     doc = _doc("nl", words, [(1, 3, "ORG"), (8, 9, "LOC"), (15, 16, "LOC")])
     assert _spans(entity_rules.consistent_labels(doc, list(doc.ents))) == [
-        ("Europese Commissie", "ORG"),
-        ("Commissie", "ORG"),
-        ("Commissie", "ORG"),
-    ]
+        ("Europese Commissie", "ORG"), ("Commissie", "ORG"), ("Commissie", "ORG")]
 
 
 def test_a_known_name_alone_keeps_its_own_type() -> None:

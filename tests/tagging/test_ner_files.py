@@ -51,20 +51,15 @@ def test_latin1_and_gzipped_files_are_read(tmp_path: Path) -> None:
 
 def test_iobes_and_ontonotes_labels_become_our_four_types() -> None:
     assert tags_to_spans(["S-PERSON", "O", "B-GPE", "E-GPE", "B-DATE", "I-DATE", "S-NORP"]) == [
-        (0, 1, "PER"),
-        (2, 4, "LOC"),
-        (6, 7, "MISC"),
-    ]
+        (0, 1, "PER"), (2, 4, "LOC"), (6, 7, "MISC")]
     assert tags_to_spans(["b-org", "i-org", "o"]) == [(0, 2, "ORG")]
 
 
 def test_markup_file_and_language_detection(tmp_path: Path) -> None:
     path = tmp_path / "gold"
-    path.write_text(
-        "# comment\n[PER Joe Biden] visited [LOC Kabul] on Monday with [ORG NATO] officials .\n"
-        "He said the talks in the capital had gone well and would continue next week .\n",
-        encoding="utf-8",
-    )
+    path.write_text("# comment\n[PER Joe Biden] visited [LOC Kabul] on Monday with [ORG NATO] officials .\n"
+                    "He said the talks in the capital had gone well and would continue next week .\n",
+                    encoding="utf-8")
     [document] = read_conll(path)
     assert tags_to_spans([tag for _, tag in document.sentences[0]]) == [(0, 2, "PER"), (3, 4, "LOC"), (7, 8, "ORG")]
     assert detect_file_language([document]) == "en"

@@ -40,14 +40,17 @@ def period_bounds(text: str, pos: int = 0) -> tuple[str, str]:
         value, precision = parse_date(text)
     except DateParseError as exc:
         raise QuerySyntaxError(f"invalid date '{text}': {exc}", pos) from exc
-    if precision == "year":
-        end = value.replace(year=value.year + 1)
-    elif precision == "month":
-        end = value.replace(year=value.year + value.month // 12, month=value.month % 12 + 1)
-    elif precision == "day":
-        end = value + timedelta(days=1)
-    else:
-        end = value + timedelta(milliseconds=1)
+    try:
+        if precision == "year":
+            end = value.replace(year=value.year + 1)
+        elif precision == "month":
+            end = value.replace(year=value.year + value.month // 12, month=value.month % 12 + 1)
+        elif precision == "day":
+            end = value + timedelta(days=1)
+        else:
+            end = value + timedelta(milliseconds=1)
+    except (ValueError, OverflowError) as exc:  # the period ends after year 9999
+        raise QuerySyntaxError(f"date '{text}' is out of range", pos) from exc
     return value.isoformat(), end.isoformat()
 
 
