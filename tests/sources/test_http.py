@@ -331,3 +331,29 @@ def test_limiter_gaps_never_below_the_budget_on_its_own_clock(redis_client: redi
     assert len(sent) == 36
     gaps = [b - a for a, b in itertools.pairwise(sorted(sent))]
     assert min(gaps) >= budget.interval_ms("clock.example") >= 1000 / rate, gaps
+
+
+def test_a_sender_stalled_after_the_gate_delays_the_next_request(
+    server: LocalServer, redis_client: redis.Redis
+) -> None:
+    # The first request passes the gate, then its thread stalls (as behind another thread's CPU work) before
+    # the request leaves. The next request must count its interval from the real departure, not the gate.
+    server.route("/p", Reply(body=b"ok"))
+    rate = 2.0
+    client = client_for(redis_client, host_rate=rate, host_max_concurrency=2)
+    stalled = threading.Event()
+
+    def stall_first(request: httpx.Request) -> None:
+        if not stalled.is_set():
+            stalled.set()
+            time.sleep(0.5)
+
+    client.client.event_hooks["request"] = [stall_first]
+    threads = [threading.Thread(target=client.fetch, args=(server.url(f"/p?{n}"),)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.05)
+    for thread in threads:
+        thread.join(timeout=30)
+    times = sorted(r.at for r in server.log)
+    assert len(times) == 2 and times[1] - times[0] >= 1 / rate, times

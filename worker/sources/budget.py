@@ -65,6 +65,17 @@ redis.call('SET', KEYS[1], now, 'PX', tonumber(ARGV[1]) + 60000)
 return {0, now}
 """
 
+# Right after a request's headers went out: the departure is moved to now if the sender was late (a thread
+# that passed the gate and then waited for the interpreter). The next request's gate counts from here.
+# KEYS[1] last-sent key; ARGV[1] interval ms.
+_SENT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now > last then redis.call('SET', KEYS[1], now, 'PX', tonumber(ARGV[1]) + 60000) end
+return now - last
+"""
+
 # One URL that keeps answering 429/503 backs off by itself, exponentially: ARGV[1] ms after the first
 # answer, twice that after the second, ... up to ARGV[2] ms. KEYS[1] strike count, KEYS[2] blocked-until.
 # Returns the ms it is now blocked for.
@@ -140,6 +151,7 @@ class HostBudget:
         self._block = client.register_script(_BLOCK)
         self._gate = client.register_script(_GATE)
         self._strike = client.register_script(_STRIKE)
+        self._sent = client.register_script(_SENT)
         self._url_wait = client.register_script(_URL_WAIT)
 
     def rate(self, domain: str) -> float:
@@ -179,6 +191,11 @@ class HostBudget:
             return 0.0, 0
         late_ms, sent_ms = self._gate(keys=[f"{self.prefix}:{domain}:sent"], args=[self.interval_ms(domain)])
         return int(late_ms) / 1000, int(sent_ms)
+
+    def sent(self, domain: str) -> None:
+        """The request that passed the gate has now actually gone out: its departure is at least now."""
+        if self.settings.host_burst <= 1:
+            self._sent(keys=[f"{self.prefix}:{domain}:sent"], args=[self.interval_ms(domain)])
 
     def try_acquire(self, domain: str, lease: float) -> str | None:
         """One of the domain's host_max_concurrency in-flight places, or None when all are taken. The token

@@ -200,8 +200,16 @@ class PoliteClient:
         s = self.settings
         cap = self.max_bytes(kind)
         domain = budget_key(url)
+
+        def trace(event: str, info: dict[str, object]) -> None:
+            # httpcore's trace extension: the request headers are on the wire. A sender that passed the gate
+            # and then stalled (the interpreter busy with another thread's parsing) moves its departure here,
+            # so the next request to the domain counts from when this one really left.
+            if event == "http11.send_request_headers.complete":
+                self.budget.sent(domain)
+
         try:
-            with self.client.stream("GET", url, headers=headers) as response:
+            with self.client.stream("GET", url, headers=headers, extensions={"trace": trace}) as response:
                 status = response.status_code
                 response_headers = {k.lower(): v for k, v in response.headers.items()}
                 if status in REDIRECT_STATUSES:
