@@ -21,6 +21,11 @@ packages=()
 command -v redis-server >/dev/null || packages+=(redis-server)
 command -v mvn >/dev/null || packages+=(maven)
 command -v runuser >/dev/null || packages+=(util-linux)
+# Debian's Chromium, for the test suite only (scripts/test.sh sets NEWSWORKER_TEST_BROWSER=1): the
+# dashboard's browser test drives it headless through Playwright, never with a browser of Playwright's own.
+if [ "${NEWSWORKER_TEST_BROWSER:-0}" = 1 ]; then
+  command -v chromium >/dev/null || packages+=(chromium)
+fi
 if [ "${#packages[@]}" -gt 0 ] || [ "${NEWSWORKER_APT_UPDATE:-0}" = 1 ]; then
   echo "bootstrap: apt-get install ${packages[*]:-(nothing, update only)}"
   $SUDO apt-get update -q

@@ -7,10 +7,21 @@ from pydantic_settings import BaseSettings
 from worker.config import ServicesSettings, Settings
 
 
+def shown(value: object) -> str:
+    """A default as it is written in the environment: lists and maps comma-separated."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ",".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
+
+
 def rows(model: type[BaseSettings]) -> list[str]:
     out = []
     for name, field in model.model_fields.items():
-        default = "" if field.default is None else str(field.default)
+        default = shown(field.get_default(call_default_factory=True))
         out.append(f"| `NEWSWORKER_{name.upper()}` | `{default}` | {field.description or ''} |")
     return out
 

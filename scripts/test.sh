@@ -3,7 +3,7 @@
 # Extra arguments go to pytest (e.g. `bash scripts/test.sh -k seed`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/bootstrap.sh
+NEWSWORKER_TEST_BROWSER=1 bash scripts/bootstrap.sh
 .venv/bin/newsworker services up
 .venv/bin/ruff check .
 .venv/bin/mypy

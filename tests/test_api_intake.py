@@ -9,7 +9,8 @@ from fastapi import HTTPException
 from starlette.requests import Request
 
 from worker.api import _charset, _read_capped
-from worker.api_security import ApiSettings, AuthError, check, is_loopback, parse_keys
+from worker.api_security import AuthError, check, is_loopback, parse_keys
+from worker.config import Settings
 
 
 def _request(chunks: list[bytes], consumed: list[int], headers: dict[str, str] | None = None) -> Request:
@@ -70,7 +71,7 @@ def test_only_text_plain_with_a_text_charset_is_accepted(content_type: str | Non
 
 
 def test_keys_parse_with_scopes() -> None:
-    assert parse_keys("a:read, b:read+write ,c") == {
+    assert parse_keys(Settings(api_keys="a:read, b:read+write ,c").api_keys) == {
         "a": frozenset({"read"}),
         "b": frozenset({"read", "write"}),
         "c": frozenset({"read"}),
@@ -78,14 +79,14 @@ def test_keys_parse_with_scopes() -> None:
 
 
 def test_keys_are_required_beyond_loopback_unless_explicitly_off() -> None:
-    open_ = ApiSettings(api_keys="", api_auth="auto")
+    open_ = Settings(api_keys="", api_auth="auto")
     check("write", None, "127.0.0.1", open_)  # loopback, no keys: open
     check("read", None, "::1", open_)
     with pytest.raises(AuthError) as caught:
         check("read", None, "10.1.2.3", open_)
     assert caught.value.status == 503 and "NEWSWORKER_API_KEYS" in caught.value.message
-    check("read", None, "10.1.2.3", ApiSettings(api_auth="off"))
-    keyed = ApiSettings(api_keys="r:read", api_auth="auto")
+    check("read", None, "10.1.2.3", Settings(api_auth="off"))
+    keyed = Settings(api_keys="r:read", api_auth="auto")
     with pytest.raises(AuthError) as caught:
         check("read", None, "127.0.0.1", keyed)  # keys configured: required everywhere
     assert caught.value.status == 401
@@ -94,5 +95,5 @@ def test_keys_are_required_beyond_loopback_unless_explicitly_off() -> None:
         check("write", "r", "10.1.2.3", keyed)
     assert caught.value.status == 403
     with pytest.raises(AuthError):
-        check("read", None, "127.0.0.1", ApiSettings(api_auth="on", api_keys="r:read"))
+        check("read", None, "127.0.0.1", Settings(api_auth="on", api_keys="r:read"))
     assert is_loopback("127.0.0.5") and not is_loopback("0.0.0.0") and not is_loopback(None)

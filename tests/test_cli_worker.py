@@ -28,3 +28,11 @@ def test_worker_passes_pool_options_and_celery_arguments_through() -> None:
 def test_untrusted_text_is_escaped_for_the_terminal() -> None:
     assert escape_for_terminal("source \x1b[31mred\x1b[0m\nnext") == "source \\x1b[31mred\\x1b[0m\\x0anext"
     assert escape_for_terminal("Oekraïne — ok") == "Oekraïne — ok"
+
+
+def test_retag_with_a_bad_query_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    from worker.cli import main
+
+    assert main(["retag", "--query", "(unbalanced"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "Traceback" not in err

@@ -9,30 +9,12 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-from functools import lru_cache
+from collections.abc import Iterable
 from typing import Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from worker.config import Settings, get_settings
 
 Scope = Literal["read", "write"]
-
-
-class ApiSettings(BaseSettings):
-    """The API's own settings (NEWSWORKER_ prefix, like worker.config.Settings)."""
-
-    model_config = SettingsConfigDict(env_prefix="NEWSWORKER_", extra="ignore")
-
-    api_keys: str = Field(
-        default="",
-        description="Comma-separated API keys, each KEY:SCOPES with scopes read, write or read+write "
-        "(e.g. 'k1:read,k2:read+write'). Required on non-loopback binds unless api_auth=off.",
-    )
-    api_auth: Literal["auto", "on", "off"] = Field(
-        default="auto",
-        description="auto: keys required when keys are configured or the API is bound beyond loopback; "
-        "on: always; off: never (explicitly open).",
-    )
 
 
 class AuthError(Exception):
@@ -44,9 +26,10 @@ class AuthError(Exception):
         self.message = message
 
 
-def parse_keys(raw: str) -> dict[str, frozenset[str]]:
+def parse_keys(entries: Iterable[str]) -> dict[str, frozenset[str]]:
+    """['KEY:read', 'OTHER:read+write', 'BARE'] (Settings.api_keys) -> scopes by key; a bare key reads."""
     keys: dict[str, frozenset[str]] = {}
-    for entry in raw.split(","):
+    for entry in entries:
         key, _, scopes = entry.strip().rpartition(":")
         if not entry.strip():
             continue
@@ -56,9 +39,8 @@ def parse_keys(raw: str) -> dict[str, frozenset[str]]:
     return keys
 
 
-@lru_cache(maxsize=1)
-def api_settings() -> ApiSettings:
-    return ApiSettings()
+def api_settings() -> Settings:
+    return get_settings()
 
 
 def is_loopback(host: str | None) -> bool:
@@ -70,7 +52,7 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
-def check(scope: Scope, presented: str | None, server_host: str | None, settings: ApiSettings) -> None:
+def check(scope: Scope, presented: str | None, server_host: str | None, settings: Settings) -> None:
     """Raise AuthError unless the request may use `scope`."""
     keys = parse_keys(settings.api_keys)
     if settings.api_auth == "off":

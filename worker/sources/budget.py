@@ -125,19 +125,6 @@ return until_ms
 """
 
 
-def parse_host_rates(spec: str) -> dict[str, float]:
-    """'example.com=0.2, other.org=2' -> {domain: requests per second}."""
-    rates: dict[str, float] = {}
-    for part in spec.split(","):
-        if part.strip():
-            domain, _, rate = part.partition("=")
-            try:
-                rates[domain.strip().lower()] = float(rate)
-            except ValueError as exc:
-                raise ValueError(f"host_rates: {part!r} is not domain=requests_per_second") from exc
-    return rates
-
-
 class HostBudget:
     """Per-domain request rate, concurrency and Retry-After blocks, shared by every worker through Redis."""
 
@@ -145,7 +132,7 @@ class HostBudget:
         self.client = client
         self.settings = settings
         self.prefix = prefix
-        self.rates = parse_host_rates(settings.host_rates)
+        self.rates = dict(settings.host_rates)
         self._reserve = client.register_script(_RESERVE)
         self._acquire = client.register_script(_ACQUIRE)
         self._block = client.register_script(_BLOCK)

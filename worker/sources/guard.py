@@ -22,16 +22,14 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def parse_networks(spec: str) -> tuple[IPNetwork, ...]:
-    """'127.0.0.0/8, ::1' -> networks; a bare address is a /32 (/128)."""
+def parse_networks(specs: Iterable[str]) -> tuple[IPNetwork, ...]:
+    """['127.0.0.0/8', '::1'] (Settings.allow_private_networks) -> networks; a bare address is a /32 (/128)."""
     networks = []
-    for part in spec.split(","):
-        part = part.strip()
-        if part:
-            try:
-                networks.append(ipaddress.ip_network(part, strict=False))
-            except ValueError as exc:
-                raise ValueError(f"allow_private_networks: {part!r} is not an address or CIDR") from exc
+    for part in specs:
+        try:
+            networks.append(ipaddress.ip_network(part.strip(), strict=False))
+        except ValueError as exc:
+            raise ValueError(f"allow_private_networks: {part!r} is not an address or CIDR") from exc
     return tuple(networks)
 
 

