@@ -155,3 +155,15 @@ def test_opml_subscription_list_loads(tmp_path: Path) -> None:
         ("https://feeds.nos.nl/nosnieuwsalgemeen", "NOS"),
         ("https://feeds.bbci.co.uk/news/rss.xml", "BBC"),
     ]
+
+
+def test_due_feeds_are_handed_out_round_robin_over_hosts() -> None:
+    from worker.sources.tasks import interleave_by_host
+
+    urls = [f"https://{site}.example/feed{n}" for site in ("a", "b", "c") for n in range(3)] + [
+        "https://d.example/only"
+    ]
+    order = interleave_by_host(urls)
+    assert sorted(order) == sorted(urls)
+    assert [u.split("//")[1].split(".")[0] for u in order[:4]] == ["a", "b", "c", "d"]
+    assert order[4:7] == ["https://a.example/feed1", "https://b.example/feed1", "https://c.example/feed1"]

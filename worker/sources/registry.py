@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -230,13 +230,6 @@ class FeedRegistry:
         ids = self._claim(keys=[self.due_key], args=[int(now.timestamp() * 1000), limit, int(lease * 1000)])
         states = [self.get_by_id(raw.decode()) for raw in ids]
         return [s for s in states if s is not None and s.enabled]
-
-    def due_in(self, now: datetime) -> dict[str, timedelta]:
-        """Time until each enabled feed is due (negative: overdue)."""
-        return {
-            member.decode(): timedelta(milliseconds=score - now.timestamp() * 1000)
-            for member, score in self.client.zrange(self.due_key, 0, -1, withscores=True)  # type: ignore[union-attr]
-        }
 
     # -- items already seen, across all feeds (one story in two feeds is fetched once) -------------
 

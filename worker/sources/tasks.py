@@ -34,10 +34,25 @@ from worker.pipeline import decode
 from worker.sources.fetcher import fetch_pages
 from worker.sources.poll import poll_feed_once
 from worker.sources.robots import RobotsCache
+from worker.sources.urls import budget_key
 
 log = logging.getLogger(__name__)
 ITEMS_PER_TASK = 20
 MAX_DEFERRALS = 20
+
+
+def interleave_by_host(urls: list[str]) -> list[str]:
+    """Round-robin over hosts: consecutive tasks on the queue are for different hosts, so a pool of fetch
+    threads works on many hosts' budgets at once instead of queueing behind one host's (feeds are claimed
+    in registry order, where one site's feeds sit together)."""
+    by_host: dict[str, list[str]] = {}
+    for url in urls:
+        by_host.setdefault(budget_key(url), []).append(url)
+    queues = list(by_host.values())
+    out: list[str] = []
+    for rank in range(max((len(q) for q in queues), default=0)):
+        out += [q[rank] for q in queues if rank < len(q)]
+    return out
 
 
 def hand_on(items: list[RawItem], *, fetch: bool) -> None:
@@ -56,8 +71,8 @@ def dispatch_due() -> int:
     """Hand each due feed to a poll task (atomically claimed: a second beat finds nothing to take)."""
     settings = get_settings()
     claimed = feed_registry().claim_due(datetime.now(UTC), lease=settings.http_total_timeout * 4 + 60)
-    for state in claimed:
-        poll_feed.delay(state.url)
+    for url in interleave_by_host([state.url for state in claimed]):
+        poll_feed.delay(url)
     return len(claimed)
 
 

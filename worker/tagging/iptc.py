@@ -57,10 +57,6 @@ def iptc_attribution() -> str:
     return _load()[1]
 
 
-def iptc_release() -> str:
-    return _load()[2]
-
-
 def topic_label(code: str, language: str) -> str:
     """The label of a top-level IPTC code in the article's language; the code itself when unknown."""
     topic = _load()[0].get(code)
