@@ -479,7 +479,9 @@ def evaluate_ag_news(path: Path, limit: int | None) -> dict:
         per_class = scores([{g} for g in gold], [{p} for p in predicted], classes)["per_class"]
         macro = sum(per_class[c]["f1"] for c in classes if c in per_class) / len(classes)
         result[name] = {"accuracy": accuracy, "macro_f1": macro, "per_class": per_class}
-    print(f"\nAG News test ({len(rows)} English articles, outside check; {elapsed:.1f} s):")
+    result["untagged"] = sum(1 for a in tagged if not a.topics)
+    print(f"\nAG News test ({len(rows)} English articles, outside check; {elapsed:.1f} s; "
+          f"no topic: {result['untagged']}, {result['untagged'] / max(1, len(rows)):.1%}):")
     for name in ("4-way", "strict"):
         r = result[name]
         per = "  ".join(f"{c} {r['per_class'].get(c, {}).get('f1', 0):.3f}" for c in classes)

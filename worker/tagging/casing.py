@@ -135,14 +135,51 @@ def _shouted_token_ranges(doc: Doc) -> list[tuple[int, int]]:
     return ranges
 
 
+# What follows the place of a dateline: "ASSEN (ANP) -", "LONDON, March 3 -", "NEW YORK - ", "LYON: ".
+_DATELINE_FOLLOWERS = {"(", ",", "-", "–", "—", ":"}
+DATELINE_MAX_WORDS = 3
+
+
+def _dateline_words(doc: Doc, upper: Sequence[int]) -> list[tuple[int, str]]:
+    """All-caps place names opening a line of ordinary text, as (token, ordinary spelling): "ASSEN (ANP) - De
+    TT ..." -> Assen. The words must form a known name or be rare as words ("ASSEN"), so "UPDATE:" stays."""
+    found = []
+    n = len(doc)
+    for i in [k for k, u in enumerate(upper) if u]:  # only all-caps tokens: ordinary text costs no Token objects
+        if not (i == 0 or "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_ or doc[i].is_sent_start):
+            continue  # a line start, or a given sentence start (evaluation files have no newlines)
+        end = i
+        while end < n and end - i < DATELINE_MAX_WORDS and upper[end] and doc[end].is_alpha and len(doc[end]) >= 2:
+            end += 1
+        if end == i or end >= n or doc[end].text not in _DATELINE_FOLLOWERS:
+            continue
+        words = [doc[j].text for j in range(i, end)]
+        titles = ["-".join(part[:1] + part[1:].lower() for part in w.split("-")) for w in words]
+        language = doc.lang_
+        if is_known_name(" ".join(words), language) and len(words) == 1 and len(words[0]) <= 4:
+            continue  # an acronym known as such: "NAVO:", "EU -"
+        if is_known_name(" ".join(titles), language) or all(
+                is_known_name(t, language) or zipf(t.lower(), language) < COMMON_ZIPF for t in titles):
+            found += list(zip(range(i, end), titles, strict=True))
+    return found
+
+
 def truecase_doc(doc: Doc) -> Doc:
-    """The doc itself when it has no all-caps line, else a new Doc with those lines' words in ordinary case."""
+    """The doc itself when it has no all-caps line or dateline, else a new Doc with those words in ordinary
+    case."""
     ranges = _shouted_token_ranges(doc)
-    if not ranges:
+    datelines: list[tuple[int, str]] = []
+    if len(doc):
+        upper, length = doc.to_array([IS_UPPER, LENGTH]).T.tolist()
+        if any(u and n >= 3 for u, n in zip(upper, length, strict=True)):
+            datelines = _dateline_words(doc, upper)
+    if not ranges and not datelines:
         return doc
     language = doc.lang_
     words = [t.text for t in doc]
     new_words = list(words)
+    for i, cased in datelines:
+        new_words[i] = cased
     for start, end in ranges:
         first = True
         for i in range(start, end):

