@@ -106,6 +106,13 @@ class Settings(BaseSettings):
         default=0.4,
         description="Calibrated score (0-1) a topic needs to be assigned; the primary topic is the highest.",
     )
+    topic_floor: float = Field(
+        default=0.15,
+        ge=0.0,
+        le=1.0,
+        description="When no topic reaches topic_threshold, the best one is still kept if it scores at least "
+        "this (an article gets no topic only when nothing fits).",
+    )
     topic_max: int = Field(default=4, description="Most built-in topics per article (user-rule topics come on top).")
     topic_rules_path: Path | None = Field(
         default=None,

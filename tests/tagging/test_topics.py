@@ -181,11 +181,10 @@ def test_lexicon_words_of_one_language_do_not_cue_the_other() -> None:
 
 def test_best_topic_is_kept_below_the_threshold_unless_under_the_floor(monkeypatch: pytest.MonkeyPatch) -> None:
     seed = article("", SEED.read_text(encoding="utf-8"), "nl")
-    use_settings(monkeypatch, topic_threshold=0.9999)  # nothing reaches it
-    monkeypatch.setattr(topics_module, "NO_TOPIC_FLOOR", 0.15)
+    use_settings(monkeypatch, topic_threshold=0.9999, topic_floor=0.15)  # nothing reaches the threshold
     (kept,) = tag_topics([seed])
     assert [t.code for t in kept.topics] == ["16000000"]  # only the best one
-    monkeypatch.setattr(topics_module, "NO_TOPIC_FLOOR", 1.01)
+    use_settings(monkeypatch, topic_threshold=0.9999, topic_floor=1.0)
     (none,) = tag_topics([seed])
     assert none.topics == []
 

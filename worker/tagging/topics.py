@@ -35,10 +35,9 @@ MODEL_PATH = Path(__file__).parent / "data" / "topic_model.npz"
 # ("und" when language detection did not run or could not decide).
 MODEL_LANGUAGES = frozenset({"nl", "en", "und"})
 # "No topic" only when nothing fits: when no topic reaches NEWSWORKER_TOPIC_THRESHOLD, the best one is still
-# kept (alone) if its calibrated score is at least this. Without it 3 of 20 of our held-out tech/trade stories
-# (heldout_s4.jsonl, old model) and about 2 % of our held-out split got nothing; see data/topics/README.md for
-# the rates measured with each value.
-NO_TOPIC_FLOOR = 0.15
+# kept (alone) if its calibrated score is at least NEWSWORKER_TOPIC_FLOOR (default 0.15). Without it 3 of 20
+# of our held-out tech/trade stories (heldout_s4.jsonl, old model) and about 2 % of our held-out split got
+# nothing; see data/topics/README.md for the rates measured with each value.
 
 
 @dataclass(frozen=True)
@@ -114,10 +113,8 @@ def _builtin_topics(article: Article, threshold: float, limit: int) -> list[Topi
 
 
 def no_topic_floor() -> float:
-    """An article gets no topic only when even its best one scores below this (NO_TOPIC_FLOOR, or the setting
-    `topic_floor` once the configuration has it)."""
-    value = getattr(get_settings(), "topic_floor", None)
-    return float(value) if isinstance(value, int | float) else NO_TOPIC_FLOOR
+    """An article gets no topic only when even its best one scores below this (NEWSWORKER_TOPIC_FLOOR)."""
+    return get_settings().topic_floor
 
 
 def _with_rule_topics(article: Article, topics: list[Topic], threshold: float) -> list[Topic]:
