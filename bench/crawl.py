@@ -252,6 +252,23 @@ def in_process(args: argparse.Namespace, sites: list[LocalServer], settings: Set
     return max(feeds_peak, peak_pages, peak_304) <= budget and ok == len(items)
 
 
+def searchable_report(samples: list[tuple[float, int]], expected: int, crawl_end: float) -> str:
+    """Time from the items appearing (every feed has them at the start) to each article being searchable,
+    p50/p95 from the once-a-second counts, and the indexing rate while pages were still being fetched."""
+
+    def first_time(n: int) -> float | None:
+        return next((t for t, c in samples if c >= n), None)
+
+    p50, p95 = first_time(max(1, expected // 2)), first_time(max(1, -(-expected * 95 // 100)))
+    during = [(t, c) for t, c in samples if t <= crawl_end]
+    rate = (during[-1][1] - during[0][1]) / (during[-1][0] - during[0][0]) if len(during) > 1 else 0.0
+    def shown(seconds: float | None) -> str:
+        return f"{seconds:.0f}s" if seconds is not None else "not reached"
+
+    return (f"item appearing -> searchable: p50 {shown(p50)}, p95 {shown(p95)}; "
+            f"indexing during the crawl {rate:.1f} articles/s")  # fmt: skip
+
+
 def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Settings, tmp: str) -> bool:
     """The farm crawled by workers started with the default command (needs the lead's task wiring)."""
     urls = [site.url(f"/feed/{f}") for site in sites for f in range(args.feeds_per_host)]
@@ -274,18 +291,24 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
 
     es = connect(settings)
     indexed, all_indexed_at = 0, None
+    searchable: list[tuple[float, int]] = []  # (seconds since start, articles searchable), once a second
+
+    def count() -> int:
+        try:
+            return int(es.count(index=settings.read_alias)["count"])  # what a search sees (refresh 1 s)
+        except Exception:  # the alias appears with the first write
+            return 0
+
     try:
         deadline = time.monotonic() + args.timeout
         while time.monotonic() < deadline and len(page_times(sites, since)) < expected:
             time.sleep(1.0)
+            searchable.append((time.time() - since, count()))
         # Then until every article is searchable (or a minute more): the indexing side keeping pace.
         settle = min(deadline, time.monotonic() + 60)
         while time.monotonic() < settle:
-            try:
-                es.indices.refresh(index=settings.read_alias)
-                indexed = int(es.count(index=settings.read_alias)["count"])
-            except Exception:  # the alias appears with the first write
-                indexed = 0
+            indexed = count()
+            searchable.append((time.time() - since, indexed))
             if indexed >= expected:
                 all_indexed_at = time.time()
                 break
@@ -305,6 +328,7 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
     peak, _ = politeness(sites, since)
     done = f"all searchable {all_indexed_at - since:.1f}s after start" if all_indexed_at else "not all searchable"
     print(f"articles searchable: {indexed} of {expected} ({done}); worker log: {log.name}")
+    print(searchable_report(searchable, expected, times[-1] - since if times else 0.0))
     return len(times) >= expected and peak <= max(1, int(args.rate))
 
 
