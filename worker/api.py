@@ -544,8 +544,8 @@ class FleetCollector:
             "Dead letters refused because the store was full (never trimmed silently).",
             value=checks.get("failures_refused", 0),
         )
-        if _reasons(checks):
-            return
+        if checks.get("elasticsearch") not in ("green", "yellow") or not checks.get("write_alias"):
+            return  # no index to count in (a degraded queue or feeds still leave the article metrics)
         response = _es().search(
             index=_settings().read_alias,
             size=0,
