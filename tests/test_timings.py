@@ -51,3 +51,27 @@ def test_latency_since_reads_the_header_and_ignores_garbage() -> None:
     assert latency_since("100", now=101.0) == 1.0
     assert latency_since(None) is None
     assert latency_since("yesterday") is None
+
+
+def test_a_batch_resent_by_its_own_task_keeps_the_first_enqueue_time() -> None:
+    from celery._state import _task_stack
+
+    import worker.tasks  # noqa: F401  (registers the tasks)
+    from worker.app import FETCH_PAGES, INGEST_ITEMS, _stamp_enqueued_at, app
+
+    task = app.tasks[INGEST_ITEMS]
+    task.push_request(enqueued_at=50.0)
+    _task_stack.push(task)
+    try:
+        halves: dict[str, object] = {}
+        _stamp_enqueued_at(sender=INGEST_ITEMS, headers=halves)  # split halves, retries: same items
+        assert halves == {"enqueued_at": 50.0}
+        other: dict[str, float] = {}
+        _stamp_enqueued_at(sender=FETCH_PAGES, headers=other)  # new work the task hands on: a new stamp
+        assert other["enqueued_at"] > 50.0
+    finally:
+        _task_stack.pop()
+        task.pop_request()
+    stamped = {"enqueued_at": 7.0}
+    _stamp_enqueued_at(sender=INGEST_ITEMS, headers=stamped)
+    assert stamped == {"enqueued_at": 7.0}
