@@ -8,6 +8,7 @@ cannot use is a 4xx with `{"error": ...}` (plus `position` for a query, `param` 
 from __future__ import annotations
 
 import codecs
+import json
 import time
 from collections.abc import Iterator
 from functools import lru_cache
@@ -25,6 +26,9 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Send
+from starlette.types import Scope as ASGIScope
 
 from worker.api_security import AuthError, Scope, api_settings, check
 from worker.app import QUEUES
@@ -33,9 +37,12 @@ from worker.export import DEFAULT_EXPORT_FIELDS, EXPORT_FIELDS, export_lines
 from worker.failures import FailureStore
 from worker.index.store import connect
 from worker.query import QuerySyntaxError
+from worker.ratelimit import RateLimiter, client_id
 from worker.search import MAX_PAGE_SIZE, SearchError, SearchQuery, Values, iter_matches, search, similar
 from worker.sources.documents import document_item
+from worker.sources.registry import FeedRegistry
 from worker.stats import IngestStats
+from worker.timings import ENQUEUED_AT, Histograms
 from worker.trends import parse_instant, parse_span, rising, timeline
 
 # The stock /docs and /redoc pages load their scripts from a CDN; ours renders openapi.json with no external asset.
@@ -126,8 +133,63 @@ def _scope(scope: Scope) -> Any:
     return Depends(dependency)
 
 
-READ = _scope("read")
+def _read_scope() -> Any:
+    """Read access: the key's scope, then the client's rate budget (after auth, so it is keyed by a valid key)."""
+    auth = _scope("read")
+
+    def dependency(request: Request, _: None = auth) -> None:
+        enforce_rate_limit(request)
+
+    return Depends(dependency)
+
+
+READ = _read_scope()
 WRITE = _scope("write")
+
+
+# --- CORS and the per-client rate limit of the read endpoints (NEWSWORKER_API_CORS_ORIGINS, _API_RATE_LIMIT)
+
+
+class SettingsCORS:
+    """CORS from the settings, built on the first request (the settings are read when the API starts
+    serving, not when this module is imported); no CORS headers at all when no origin is configured."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.inner: ASGIApp | None = None
+
+    async def __call__(self, scope: ASGIScope, receive: Receive, send: Send) -> None:
+        if self.inner is None:
+            origins = get_settings().api_cors_origins
+            self.inner = self.app if not origins else CORSMiddleware(
+                self.app, allow_origins=origins, allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+                expose_headers=["Retry-After"], max_age=600,
+            )  # fmt: skip
+        await self.inner(scope, receive, send)
+
+
+app.add_middleware(SettingsCORS)
+
+
+@lru_cache(maxsize=1)
+def _rate_limiter() -> RateLimiter | None:
+    settings = get_settings()
+    if settings.api_rate_limit <= 0:
+        return None
+    return RateLimiter(_redis(), settings.index_prefix, settings.api_rate_limit, settings.api_rate_burst)
+
+
+def enforce_rate_limit(request: Request) -> None:
+    """429 with Retry-After when the client (its API key, else its address) has spent its read budget."""
+    limiter = _rate_limiter()
+    if limiter is None:
+        return
+    decision = limiter.take(client_id(_key(request), request.client.host if request.client else None))
+    if not decision.allowed:
+        message = (f"rate limit: {limiter.rate:g} requests/s (burst {limiter.burst}) per client; "
+                   f"retry in {decision.retry_after} s")  # fmt: skip
+        raise HTTPException(429, message, headers={"Retry-After": str(decision.retry_after)})
 
 
 # --- search, export, articles ------------------------------------------------------------------------
@@ -304,9 +366,57 @@ def hourly_stats(hours: Annotated[int, Query(ge=1, le=192)] = 48) -> dict[str, A
 # --- health and metrics --------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def _broker() -> redis.Redis:
+    """The broker's Redis (the queues live there, which may be another database than the state's)."""
+    return redis.Redis.from_url(get_settings().broker_url, socket_timeout=2)
+
+
 def queue_depths(client: redis.Redis) -> dict[str, int]:
     """Messages waiting per Celery queue (the Redis transport keeps each queue as a list of its name)."""
     return {name: int(client.llen(name)) for name in QUEUES}  # type: ignore[arg-type]
+
+
+def queue_ages(client: redis.Redis, now: float | None = None) -> dict[str, float | None]:
+    """Seconds the oldest task of each queue has waited: the Redis transport pushes on the left and takes
+    from the right, so the oldest message is the list's last; its `enqueued_at` header is stamped at publish
+    (worker/app.py), since Celery's messages carry no time. None: empty, or a message without the stamp."""
+    now = time.time() if now is None else now
+    ages: dict[str, float | None] = {}
+    for name in QUEUES:
+        raw = client.lindex(name, -1)
+        try:
+            stamp = json.loads(raw)["headers"][ENQUEUED_AT] if raw else None  # type: ignore[arg-type]
+            ages[name] = round(max(0.0, now - float(stamp)), 3) if stamp is not None else None
+        except (ValueError, KeyError, TypeError):
+            ages[name] = None
+    return ages
+
+
+MAX_FAILING_FEEDS_LISTED = 10
+
+
+def feed_health(client: redis.Redis, settings: Settings) -> dict[str, Any]:
+    """Feeds known to the registry: how many are enabled, failing (consecutive failed polls) and disabled,
+    and the failing ones with their error (the first few)."""
+    states = FeedRegistry(client, settings).all()
+    enabled = [s for s in states if s.enabled]
+    failing = sorted((s for s in enabled if s.consecutive_failures), key=lambda s: -s.consecutive_failures)
+    return {
+        "total": len(states),
+        "enabled": len(enabled),
+        "disabled": len(states) - len(enabled),
+        "failing": len(failing),
+        "failing_feeds": [
+            {
+                "url": s.url,
+                "failures": s.consecutive_failures,
+                "last_error": s.last_error,
+                "failing_since": s.failing_since.isoformat() if s.failing_since else None,
+            }
+            for s in failing[:MAX_FAILING_FEEDS_LISTED]
+        ],
+    }
 
 
 WORKERS_TTL = 10.0
@@ -335,8 +445,10 @@ def _health() -> dict[str, Any]:
     try:
         _redis().ping()
         checks["redis"] = "ok"
-        checks["queues"] = queue_depths(_redis())
+        checks["queues"] = queue_depths(_broker())
         checks["queue_depth"] = sum(checks["queues"].values())
+        checks["queue_oldest_seconds"] = queue_ages(_broker())
+        checks["feeds"] = feed_health(_redis(), settings)
         failures = FailureStore(_redis(), settings.failures_key)
         checks["failures"] = failures.count()
         checks["failures_refused"] = failures.overflow()  # dead letters refused because the store was full
@@ -363,6 +475,17 @@ def _reasons(checks: dict[str, Any]) -> list[str]:
     for queue, waiting in checks.get("queues", {}).items():
         if waiting and not checks.get("workers", {}).get(queue):
             reasons.append(f"no worker consumes '{queue}' ({waiting} waiting): start `newsworker worker`")
+    age_max = _settings().health_queue_age_max
+    for queue, age in checks.get("queue_oldest_seconds", {}).items():
+        if age is not None and age > age_max:
+            reasons.append(f"oldest task in '{queue}' has waited {age:.0f} s (over {age_max:g} s): "
+                           "add workers or look for a stuck one")  # fmt: skip
+    feeds = checks.get("feeds", {})
+    ratio = _settings().health_failing_feeds_ratio
+    if feeds.get("failing") and feeds["failing"] > ratio * feeds["enabled"]:
+        worst = feeds["failing_feeds"][0]
+        reasons.append(f"{feeds['failing']} of {feeds['enabled']} enabled feeds failing (over {ratio:.0%}), e.g. "
+                       f"{worst['url']}: {worst['last_error']}; see `newsworker feeds list`")  # fmt: skip
     if checks.get("failures_refused"):
         reasons.append(f"dead-letter store full: {checks['failures_refused']} failure(s) refused; "
                        "replay or clear it (`newsworker failures list`)")  # fmt: skip
@@ -396,6 +519,17 @@ class FleetCollector:
         for name, value in checks.get("workers", {}).items():
             workers.add_metric([name], value)
         yield workers
+        oldest = GaugeMetricFamily(
+            "newsworker_queue_oldest_seconds", "Seconds the oldest task of each queue has waited (0 when empty).",
+            labels=["queue"],
+        )
+        for name, age in checks.get("queue_oldest_seconds", {}).items():
+            oldest.add_metric([name], age or 0.0)
+        yield oldest
+        feeds = GaugeMetricFamily("newsworker_feeds", "Feeds in the registry, by state.", labels=["state"])
+        for state in ("enabled", "disabled", "failing"):
+            feeds.add_metric([state], checks.get("feeds", {}).get(state, 0))
+        yield feeds
         items = CounterMetricFamily(
             "newsworker_items", "Items processed by the workers, by outcome.", labels=["outcome"]
         )
@@ -410,8 +544,8 @@ class FleetCollector:
             "Dead letters refused because the store was full (never trimmed silently).",
             value=checks.get("failures_refused", 0),
         )
-        if _reasons(checks):
-            return
+        if checks.get("elasticsearch") not in ("green", "yellow") or not checks.get("write_alias"):
+            return  # no index to count in (a degraded queue or feeds still leave the article metrics)
         response = _es().search(
             index=_settings().read_alias,
             size=0,
@@ -442,6 +576,20 @@ class FleetCollector:
 
 REGISTRY = CollectorRegistry(auto_describe=False)
 REGISTRY.register(FleetCollector())
+
+
+class TimingsCollector:
+    """Histograms of enqueue->indexed latency and per-stage time, kept in Redis by every worker process
+    (worker/timings.py says why Redis rather than prometheus-client's multiprocess mode)."""
+
+    def collect(self) -> Iterator[Metric]:
+        try:
+            yield from Histograms(_redis(), _settings().index_prefix).families()
+        except redis.RedisError:  # newsworker_up{dependency="redis"} already says so
+            return
+
+
+REGISTRY.register(TimingsCollector())
 
 
 @app.get("/metrics")

@@ -17,7 +17,7 @@ import elasticsearch
 import redis
 from celery import Celery, Task
 from celery.exceptions import Retry, SoftTimeLimitExceeded, TimeLimitExceeded
-from celery.signals import worker_init, worker_process_init
+from celery.signals import before_task_publish, task_postrun, worker_init, worker_process_init
 from elasticsearch import Elasticsearch
 
 from worker.config import Settings, get_settings
@@ -27,6 +27,7 @@ from worker.index.store import TransientIndexError, connect, setup_index
 from worker.sources.http import PoliteClient
 from worker.sources.registry import FeedRegistry
 from worker.stats import IngestStats
+from worker.timings import ENQUEUED_AT, Histograms, latency_since, take_stage_times
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +188,33 @@ def _preload_models(**_: Any) -> None:
     ]  # fmt: skip
     tag_articles(samples)
     log.info("tagging models loaded in %.1f s, before forking", time.monotonic() - started)
+
+
+# --- latency and stage-time metrics (worker/timings.py): the enqueue stamp, and one write per task
+
+
+@before_task_publish.connect
+def _stamp_enqueued_at(sender: str | None = None, headers: dict[str, Any] | None = None, **_: Any) -> None:
+    """Stamp each message with its enqueue time (Celery's messages carry none; /health reads it for the age
+    of a queue's oldest task). A batch re-sent by its own task (split halves) keeps its first stamp."""
+    if headers is None or ENQUEUED_AT in headers:
+        return
+    from celery import current_task
+
+    inherited = current_task.request.get(ENQUEUED_AT) if current_task and current_task.name == sender else None
+    headers[ENQUEUED_AT] = inherited if inherited is not None else time.time()
+
+
+@task_postrun.connect
+def _record_timings(task: Task | None = None, retval: Any = None, **_: Any) -> None:
+    """The stage times the task measured and, per indexed article, its enqueue->indexed latency."""
+    stages = take_stage_times()
+    indexed = int(retval.get("indexed", 0)) if isinstance(retval, dict) else 0
+    latency = latency_since(task.request.get(ENQUEUED_AT)) if task is not None and indexed else None
+    try:
+        Histograms(redis_client(), get_settings().index_prefix).record(stages, latency, indexed)
+    except redis.RedisError as exc:  # metrics must never fail a task
+        log.warning("could not record timings: %s", exc)
 
 
 # --- the base task of every batch task

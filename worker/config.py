@@ -93,6 +93,27 @@ class Settings(BaseSettings):
         description="auto: keys required when keys are configured or the API is bound beyond loopback; "
         "on: always; off: never (explicitly open).",
     )
+    api_cors_origins: CommaList = Field(
+        default_factory=list,
+        description="Origins allowed to call the API from a browser (CORS), comma-separated, e.g. "
+        "'https://news.example.org'; '*' allows any. Empty (default): no CORS headers, browsers refuse.",
+    )
+    api_rate_limit: float = Field(
+        default=0.0,
+        description="Requests per second each client (API key, else address) may make to the read endpoints, "
+        "shared by all API instances (token bucket in Redis); over it, 429 with Retry-After. 0: no limit.",
+    )
+    api_rate_burst: int = Field(
+        default=30, ge=1, description="Read requests a client may make back to back before api_rate_limit applies."
+    )
+    health_queue_age_max: float = Field(
+        default=900.0,
+        description="Seconds the oldest task of a queue may wait before /health reports degraded.",
+    )
+    health_failing_feeds_ratio: float = Field(
+        default=0.5,
+        description="Share of enabled feeds (0-1) failing at once above which /health reports degraded.",
+    )
     ner_models_nl: CommaList = Field(
         default=["nl_core_news_lg", "nl_core_news_md", "nl_core_news_sm", "newsworker:nl_ner"],
         description="Dutch NER models to use, first installed wins: spaCy package names, directories, or "

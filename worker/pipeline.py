@@ -28,6 +28,7 @@ from worker.failures import Failure
 from worker.index.store import BulkResult, index_articles, stored_articles
 from worker.normalise import NormaliseError, normalise
 from worker.tagging import tag_articles
+from worker.timings import timed
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ def to_article(raw: RawItem, settings: Settings) -> Article:
     return article_from_item(raw, min_words=settings.page_min_words)
 
 
+@timed("normalise")
 def normalise_items(items: Sequence[RawItem], settings: Settings) -> Processed:
     def fail(stage: str, reason: str, raw: RawItem) -> Failure:
         if raw.fetch_error:  # nothing to fall back on: the fetch is what failed, say so
@@ -114,6 +116,7 @@ def normalise_items(items: Sequence[RawItem], settings: Settings) -> Processed:
     return Processed(articles, failures)
 
 
+@timed("dedup")
 def group_duplicates(articles: Sequence[Article], index: DedupIndex | None) -> Processed:
     """Each article's dup_group and first_seen from the near-duplicate index (all sources alike)."""
     if index is None:
@@ -122,6 +125,7 @@ def group_duplicates(articles: Sequence[Article], index: DedupIndex | None) -> P
     return Processed(grouped, failures)
 
 
+@timed("tag")
 def tag_isolating(articles: list[Article]) -> Processed:
     """Tag the batch at once; if that raises, tag one by one so only the article at fault is set aside."""
     if not articles:
@@ -157,6 +161,7 @@ def fetch_articles(es: Elasticsearch, settings: Settings, ids: list[str]) -> tup
     return articles, failures
 
 
+@timed("index")
 def store_articles(
     es: Elasticsearch, settings: Settings, articles: list[Article], *, force: bool = False
 ) -> Ingested:

@@ -39,7 +39,7 @@ def test_health_reports_every_dependency_and_queue(client: TestClient) -> None:
 def test_health_counts_the_sources_queue(client: TestClient, settings: Settings) -> None:
     import redis
 
-    r = redis.Redis.from_url(settings.redis_url)
+    r = redis.Redis.from_url(settings.broker_url)  # the queues live in the broker's Redis
     r.rpush("sources", "x", "y")
     api._workers_cache.clear()
     try:
