@@ -42,3 +42,22 @@ def test_tagging_failure_isolates_the_article_at_fault(monkeypatch: pytest.Monke
     assert [a.id for a in out.articles] == ["1"]
     assert out.articles[0].keywords == ["x"]
     assert [(f.stage, f.item_id, f.reason) for f in out.failures] == [("tag", "2", "ValueError: model exploded")]
+
+
+def test_a_time_limit_inside_an_elasticsearch_call_aborts_the_batch_not_an_outage() -> None:
+    import elasticsearch
+    from billiard.exceptions import SoftTimeLimitExceeded
+
+    # What the Elasticsearch client raises when a signal interrupts its request: a ConnectionError.
+    interrupted = SoftTimeLimitExceeded()
+    wrapped = elasticsearch.ConnectionError("interrupted", errors=(interrupted,))
+    assert pipeline.batch_abort_in(wrapped) is interrupted
+    assert pipeline.batch_abort_in(elasticsearch.ConnectionError("refused")) is None
+
+    class Boom:
+        def __getattr__(self, name: str) -> object:
+            raise wrapped
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        pipeline.store_articles(Boom(), get_settings(), [Article(id="1", source="s", title="t", body="b",  # type: ignore[arg-type]
+                                                                  content_hash="h")])

@@ -112,19 +112,20 @@ class DedupIndex:
         """Which story an article belongs to; records its fingerprint for the articles after it.
 
         Serialised by a short Redis lock: two copies of one story handled at the same moment by two workers
-        would otherwise each miss the other and found two groups. A decision takes a few milliseconds.
+        would otherwise each miss the other and found two groups. The fingerprint (the costly part) is
+        computed before the lock, so the lock is held only for a few Redis round trips.
         """
+        signature = fingerprint(f"{article.title}\n{article.body}")
         with self.client.lock(f"{self.prefix}:lock", timeout=30, blocking_timeout=30):
-            return self._decide(article)
+            return self._decide(article, signature)
 
-    def _decide(self, article: Article) -> DedupDecision:
+    def _decide(self, article: Article, signature: tuple[int, ...] | None) -> DedupDecision:
         stored = self.client.hgetall(self._doc_key(article.id))
         if stored:
             group = stored[b"group"].decode()  # type: ignore[index]
             first_seen = datetime.fromisoformat(stored[b"first_seen"].decode())  # type: ignore[index]
             return DedupDecision(group, first_seen)
         first_seen = article.first_seen or article.ingested_at
-        signature = fingerprint(f"{article.title}\n{article.body}")
         if signature is None:
             return DedupDecision(article.id, first_seen)
         bands = band_hashes(signature)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import elasticsearch
 import redis
 from billiard.exceptions import SoftTimeLimitExceeded
 from elasticsearch import Elasticsearch
@@ -74,6 +75,23 @@ def article_failure(stage: str, reason: str, article: Article) -> Failure:
     """An Article set aside after normalisation: replayed by indexing it as it is."""
     return Failure(stage=stage, reason=reason, item_id=article.id, source=article.source,
                    payload={"article": article.model_dump(mode="json")})  # fmt: skip
+
+
+def batch_abort_in(exc: BaseException) -> BaseException | None:
+    """The time-limit interruption behind an error, if any. The Elasticsearch client turns whatever stops
+    its request into a ConnectionError (keeping the original in `errors`/`__cause__`), which would read as an
+    outage and be retried instead of splitting the batch that is too slow."""
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, BATCH_ABORTS):
+            return current
+        stack += [e for e in (current.__cause__, current.__context__, *getattr(current, "errors", ())) if e]
+    return None
 
 
 def describe(exc: BaseException) -> str:
@@ -167,7 +185,13 @@ def store_articles(
 ) -> Ingested:
     """Bulk-write (bounded by count and bytes); per-document rejections become failures carrying the
     article for replay. A whole-request error propagates (the task retries it)."""
-    result = index_articles(es, settings, articles, force=force)
+    try:
+        result = index_articles(es, settings, articles, force=force)
+    except elasticsearch.TransportError as exc:
+        abort = batch_abort_in(exc)
+        if abort is not None:
+            raise abort from exc
+        raise
     by_id = {a.id: a for a in articles}
     failures = [article_failure("index", reason, by_id[article_id]) for article_id, reason in result.failed]
     return Ingested(result, failures)
