@@ -217,3 +217,11 @@ def test_extraction_step_is_recorded_in_article_metadata() -> None:
     article = article_from_item(item(url="https://x.example/kindcentrum", html=html), now=NOW)
     assert article.text_source == "page" and article.metadata["extraction"] == "tables"
     assert "kindcentrum" in article.body
+
+
+def test_reader_posts_outside_the_article_do_not_send_precision_to_recall() -> None:
+    # The posts have no telling class names and outweigh the article: the <article> region is the reference.
+    html = (PAGES / "dev_17_reader_posts_en.html").read_text(encoding="utf-8")
+    page = extract_page(html, PAGE_URL)
+    assert page.extraction == "precision"
+    assert "grandparents" not in page.text and share_found(page.text, "dev_17_reader_posts_en") > 0.98

@@ -96,6 +96,8 @@ _BLOCK_TAGS = frozenset(
      "center", "body"}
 )  # fmt: skip
 _TOKEN = re.compile(r"\w+")
+# The marked-up article region is the reference when it holds this share of the page's remaining text.
+MIN_REGION_SHARE = 0.25
 # A layout table: a cell holding this many words of its own (not nested tables') text is prose, not data.
 _LAYOUT_CELL_WORDS = 25
 
@@ -257,12 +259,27 @@ def _leaf_blocks(body: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]
             yield element
 
 
+def _main_region(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The element the publisher marked as the article (articleBody, then <article>, then <main>), the largest of
+    its kind, when it holds >= MIN_REGION_SHARE of the page's text; else the body. Reader posts, related teasers
+    and live-blog entries outside it are not the article; a small <article> (one teaser, one entry) is not it."""
+    total = len(_TOKEN.findall(body.text_content()))
+    for kind in ('.//*[@itemprop="articleBody"]', ".//article", './/main|.//*[@role="main"]'):
+        sizes = [(len(_TOKEN.findall(e.text_content())), e) for e in body.xpath(kind)]
+        if sizes:
+            words, element = max(sizes, key=lambda pair: pair[0])
+            if words >= MIN_REGION_SHARE * total:
+                return element
+    return body
+
+
 def reference_text(doc: lxml.html.HtmlElement) -> Counter[str]:
     """A cheap estimate of the page's main text as a bag of words, to judge an extraction against.
 
-    The visible text of the body without navigation, header, footer, sidebars, forms, comments, paywall and
-    share boxes (by tag and by class/id), without link lists (leaf blocks with link density > 0.5), split at
-    block boundaries and <br>; lines of fewer than 5 words (bylines, dates, credits, menu entries) dropped.
+    The visible text of the page without navigation, header, footer, sidebars, forms, comments, paywall and
+    share boxes (by tag and by class/id), without link lists (leaf blocks with link density > 0.5), then of its
+    article region only (`_main_region`), split at block boundaries, table rows and <br>; lines of fewer than 5
+    words (bylines, dates, credits, menu entries) dropped.
     A container is never dropped when it holds most of the page's text: a class like "main-nav-offset" on the
     wrapper of the whole article must not empty the estimate.
     """
@@ -279,6 +296,7 @@ def reference_text(doc: lxml.html.HtmlElement) -> Counter[str]:
     for element in list(_leaf_blocks(body)):
         if _link_density(element) > 0.5:
             element.drop_tree()
+    body = _main_region(body)
     for element in body.iter():
         if element.tag in ("td", "th"):  # a table row is one line: a result row reads as one
             element.tail = " " + (element.tail or "")
