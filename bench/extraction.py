@@ -13,11 +13,13 @@ from every configuration's text alike (`paragraphs_text`), as the pipeline does.
 Configurations:
 - `defaults`: `trafilatura.bare_extraction(page)` as trafilatura ships it (comments included);
 - `old`: the call `extract_page` made before the chain (`favor_precision`, tables off) = the chain's first step;
-- `chain`: `extract_page` (precision, then recall, then layout tables unwrapped), with the step that won;
+- `chain`: `extract_page` (precision, then recall, then layout tables unwrapped), with the steps it ran and the one
+  it kept;
 - `no-tables`, `no-recall`: the chain with one step switched off (what each step adds).
-Cost: median over --repeats (configurations taking turns) of each configuration's time per page and its ratio to
-the old call, on all pages and on the pages where the chain kept precision (the common case: one extraction plus
-the estimate); and the reference estimate alone (`reference_text`), which the chain runs on every page.
+Cost: median over --repeats (configurations taking turns) of each configuration's CPU time per page (the process's
+own, so other load on the machine counts less) and its ratio to the old call, on all pages and on the pages where
+the chain ran precision only (the common case: one extraction plus the estimate); and the reference estimate
+alone (`reference_text`), which the chain runs on every page.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def defaults(html: str) -> tuple[str, str]:
 def chain(steps: tuple[ExtractionStep, ...]) -> Callable[[str], tuple[str, str]]:
     def run(html: str) -> tuple[str, str]:
         page = extract_page(html, URL, steps=steps)
-        return page.text, page.extraction or ""
+        return page.text, "+".join(page.extraction_run) + f" -> {page.extraction}"
 
     return run
 
@@ -92,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, dict[str, tuple[int, int, int]]] = {name: {} for name in CONFIGS}
     steps: Counter[str] = Counter()
-    kept: dict[str, str] = {}
+    ran: dict[str, str] = {}
     print(f"{'page':32} {'gold':>5}  " + "  ".join(f"{name:>16}" for name in CONFIGS) + "  step")
     for stem, html in htmls.items():
         cells = []
@@ -102,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             cells.append("{:.2f}/{:.2f}/{:.2f}".format(*prf(*results[name][stem])).rjust(16))
             if name == "chain":
                 steps[step] += 1
-                kept[stem] = chosen = step
+                ran[stem] = chosen = step
         print(f"{stem:32} {gold[stem].total():>5}  " + "  ".join(cells) + f"  {chosen}")
     print("(cells: word precision/recall/F1)\n")
 
@@ -122,25 +124,28 @@ def main(argv: list[str] | None = None) -> int:
             macro = statistics.fmean(prf(*results[name][s])[2] for s in members)
             cells.append("{:.3f}/{:.3f}/{:.3f}".format(*prf(*pooled)).rjust(19) + f" {macro:8.3f}")
         print(f"{name:10} " + "  ".join(cells))
-    print("chain steps kept: " + ", ".join(f"{step} {n}" for step, n in steps.most_common()))
+    print("chain, steps run -> kept: " + ", ".join(f"{step} {n}" for step, n in steps.most_common()))
 
     timed: dict[str, Callable[[str], object]] = {
         **CONFIGS,
         "reference": lambda html: reference_text(lxml.html.document_fromstring(html)),
     }
-    clean = [html for stem, html in htmls.items() if kept[stem] == "precision"]
-    subsets = {f"all {len(htmls)} pages": list(htmls.values()), f"the {len(clean)} pages precision kept": clean}
+    clean = [html for stem, html in htmls.items() if ran[stem] == "precision -> precision"]
+    subsets = {
+        f"all {len(htmls)} pages": list(htmls.values()),
+        f"the {len(clean)} pages where only precision ran": clean,
+    }
     for label, subset in subsets.items():
         # Configurations take turns within each repeat, so load from other processes falls on all of them alike.
         runs: dict[str, list[float]] = {name: [] for name in timed}
         for _ in range(args.repeats):
             for name, timed_run in timed.items():
-                start = time.perf_counter()
+                start = time.process_time()
                 for html in subset:
                     timed_run(html)
-                runs[name].append(time.perf_counter() - start)
+                runs[name].append(time.process_time() - start)
         timings = {name: statistics.median(seconds) for name, seconds in runs.items()}
-        print(f"\ncost on {label}, median of {args.repeats} runs (ms/page):")
+        print(f"\nCPU cost on {label}, median of {args.repeats} runs (ms/page):")
         for name, seconds in timings.items():
             print(f"  {name:10} {1000 * seconds / len(subset):7.2f}  x{seconds / timings['old']:.2f} of old")
     return 0

@@ -9,11 +9,12 @@ Main text is read by a fallback chain (`EXTRACTION_STEPS`): trafilatura with `fa
 clean but empties table-layout pages and cuts galleries (and, in production, some long pages); then recall; then the
 page with its layout tables unwrapped into plain blocks ("tables"). Each result is scored against a cheap estimate of
 the page's main text (`reference_text`: long, link-poor text blocks outside navigation, comments, paywalls and
-sidebars). Precision is kept when it covers >= 50 % of that estimate (and, on a page with tables, >= 95 %), so
-a normal page costs one extraction plus the estimate (~1-2 ms, ~15 % of a precision run; `bench/extraction.py`).
-Otherwise the step whose text best matches the estimate (word F1) wins, the earlier step on a tie; the step kept
-is recorded in `metadata["extraction"]`. On our 22 pages (`tests/data/extract/`) word F1 goes from 0.850 (old
-call) to 0.984 (0.815 -> 0.962 on the 6 held-out pages); trafilatura's defaults score 0.970 (0.947).
+sidebars, within the marked-up article region). Precision is kept when it covers >= 50 % of that estimate (and,
+on a page with tables, >= 95 %), so a normal page costs one extraction plus the estimate (~0.7 ms; CPU x1.05 of a
+precision-only run, `bench/extraction.py`). Otherwise the step whose text best matches the estimate (word F1)
+wins, the earlier step on a tie; the step kept is recorded in `metadata["extraction"]`. On our 24 pages
+(`tests/data/extract/`) word F1 goes from 0.857 (old call) to 0.984 (0.815 -> 0.962 on the 6 held-out pages);
+trafilatura's defaults score 0.969 (0.947).
 """
 
 from __future__ import annotations
@@ -117,6 +118,7 @@ class PageExtract:
     dates: list[DateCandidate] = field(default_factory=list)
     extracted_date: DateCandidate | None = None  # trafilatura's (htmldate) reading, when no tag says it
     extraction: ExtractionStep | None = None  # the step of the fallback chain whose text was kept
+    extraction_run: list[ExtractionStep] = field(default_factory=list)  # the steps that ran (their cost)
 
 
 def _parse(value: str | None, source: DateSource) -> DateCandidate | None:
@@ -392,8 +394,9 @@ def _run_step(doc: lxml.html.HtmlElement, url: str, step: ExtractionStep, *, wit
 
 def extract_main_text(
     doc: lxml.html.HtmlElement, url: str, first: dict[str, Any], steps: tuple[ExtractionStep, ...] = EXTRACTION_STEPS
-) -> tuple[str, ExtractionStep]:
-    """The fallback chain after its first (precision) step, whose result is `first`: its text and step name.
+) -> tuple[str, ExtractionStep, list[ExtractionStep]]:
+    """The fallback chain after its first (precision) step, whose result is `first`: the text kept, its step and
+    the steps run.
 
     Precision stands when it covers enough of `reference_text` (MIN_COVERAGE; or the page has too little text to
     judge) and, on a page with tables, nearly all of it (TABLE_COVERAGE: what is missing may be a table that
@@ -407,14 +410,16 @@ def extract_main_text(
     short = not text.strip() or (reference.total() >= MIN_REFERENCE_WORDS and coverage < MIN_COVERAGE)
     tables_missing = coverage < TABLE_COVERAGE and doc.find(".//table") is not None
     best: tuple[str, ExtractionStep] = (text, "precision")
+    run: list[ExtractionStep] = ["precision"]
     for step in steps[1:]:
         if not short and not (step == "tables" and tables_missing):
             continue
+        run.append(step)
         candidate = _run_step(doc, url, step, with_metadata=False)["text"]
         f1 = match_reference(candidate, reference)[1]
         if candidate.strip() and (f1 > best_f1 or not best[0].strip()):
             best, best_f1 = (candidate, step), f1
-    return best
+    return best[0], best[1], run
 
 
 def extract_page(html: str, url: str, steps: tuple[ExtractionStep, ...] = EXTRACTION_STEPS) -> PageExtract:
@@ -424,7 +429,7 @@ def extract_page(html: str, url: str, steps: tuple[ExtractionStep, ...] = EXTRAC
     except (etree.ParserError, ValueError):
         return PageExtract()
     extracted = _run_step(doc, url, "precision", with_metadata=True)
-    text, step = extract_main_text(doc, url, extracted, steps)
+    text, step, run = extract_main_text(doc, url, extracted, steps)
     json_ld = json_ld_articles(doc)
     meta = _meta(doc)
     title = extracted.get("title") or meta.get("og:title") or None
@@ -444,6 +449,7 @@ def extract_page(html: str, url: str, steps: tuple[ExtractionStep, ...] = EXTRAC
         dates=page_dates(doc, url),
         extracted_date=_parse(extracted.get("date"), "page-meta"),
         extraction=step,
+        extraction_run=run,
     )
 
 
