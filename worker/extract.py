@@ -290,11 +290,15 @@ def reference_text(doc: lxml.html.HtmlElement) -> Counter[str]:
         return Counter()
     body = copy.deepcopy(body)
     total = len(body.text_content())
-    for element in list(body.iter()):
+    stack = list(body)  # top down, never into a dropped subtree
+    while stack:
+        element = stack.pop()
         if not isinstance(element.tag, str):
             element.drop_tree()  # comments and processing instructions
-        elif element is not body and _not_article(element) and len(element.text_content()) <= total / 2:
+        elif _not_article(element) and len(element.text_content()) <= total / 2:
             element.drop_tree()
+        else:
+            stack.extend(element)
     for element in list(_leaf_blocks(body)):
         if _link_density(element) > 0.5:
             element.drop_tree()
