@@ -1,0 +1,155 @@
+"""Page extraction quality and cost: trafilatura's defaults, the old call and the fallback chain, one run.
+
+    nice .venv/bin/python -m bench.extraction [DIR] [--repeats 5]
+
+DIR (default `tests/data/extract/`) holds article pages `NAME.html`, each with its expected main text in
+`NAME.txt`. Pages named `heldout_*` were written first and never tuned on; they are scored apart.
+
+Scored as in article-extraction benchmarks: the bag of words (lower-cased `\\w+` tokens) of the extracted text
+against the expected text's, precision/recall/F1 per page, then pooled (micro: all pages' words together) and
+averaged over pages (macro), for the tuning pages, the held-out pages and all. The page's title line is dropped
+from every configuration's text alike (`paragraphs_text`), as the pipeline does.
+
+Configurations:
+- `defaults`: `trafilatura.bare_extraction(page)` as trafilatura ships it (comments included);
+- `old`: the call `extract_page` made before the chain (`favor_precision`, tables off) = the chain's first step;
+- `chain`: `extract_page` (precision, then recall, then layout tables unwrapped), with the steps it ran and the one
+  it kept;
+- `no-tables`, `no-recall`: the chain with one step switched off (what each step adds).
+Cost: median over --repeats (configurations taking turns) of each configuration's CPU time per page (the process's
+own, so other load on the machine counts less) and its ratio to the old call, on all pages and on the pages where
+the chain ran precision only (the common case: one extraction plus the estimate); and the reference estimate
+alone (`reference_text`), which the chain runs on every page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import lxml.html
+import trafilatura
+
+from worker.extract import ExtractionStep, extract_page, paragraphs_text, reference_text
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "extract"
+URL = "https://news.example/2024/03/05/story"
+_TOKEN = re.compile(r"\w+")
+
+
+def words(text: str) -> Counter[str]:
+    return Counter(word.lower() for word in _TOKEN.findall(text))
+
+
+def defaults(html: str) -> tuple[str, str]:
+    result = trafilatura.bare_extraction(lxml.html.document_fromstring(html), url=URL, with_metadata=True)
+    found = result.as_dict() if result is not None and not isinstance(result, dict) else result or {}
+    return paragraphs_text(str(found.get("text") or ""), found.get("title")), ""
+
+
+def chain(steps: tuple[ExtractionStep, ...]) -> Callable[[str], tuple[str, str]]:
+    def run(html: str) -> tuple[str, str]:
+        page = extract_page(html, URL, steps=steps)
+        return page.text, "+".join(page.extraction_run) + f" -> {page.extraction}"
+
+    return run
+
+
+CONFIGS: dict[str, Callable[[str], tuple[str, str]]] = {
+    "defaults": defaults,
+    "old": chain(("precision",)),
+    "chain": chain(("precision", "recall", "tables")),
+    "no-tables": chain(("precision", "recall")),
+    "no-recall": chain(("precision", "tables")),
+}
+
+
+def score(got: Counter[str], expected: Counter[str]) -> tuple[int, int, int]:
+    """(overlap, extracted words, expected words)."""
+    return (got & expected).total(), got.total(), expected.total()
+
+
+def prf(overlap: int, got: int, expected: int) -> tuple[float, float, float]:
+    precision = overlap / got if got else 0.0
+    recall = overlap / expected if expected else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("dir", nargs="?", type=Path, default=DEFAULT_DIR)
+    parser.add_argument("--repeats", type=int, default=5, help="timing runs per configuration (median)")
+    args = parser.parse_args(argv)
+    pages = sorted(args.dir.glob("*.html"))
+    if not pages:
+        parser.error(f"no *.html pages in {args.dir}")
+    htmls = {p.stem: p.read_text(encoding="utf-8") for p in pages}
+    gold = {p.stem: words(p.with_suffix(".txt").read_text(encoding="utf-8")) for p in pages}
+
+    results: dict[str, dict[str, tuple[int, int, int]]] = {name: {} for name in CONFIGS}
+    steps: Counter[str] = Counter()
+    ran: dict[str, str] = {}
+    print(f"{'page':32} {'gold':>5}  " + "  ".join(f"{name:>16}" for name in CONFIGS) + "  step")
+    for stem, html in htmls.items():
+        cells = []
+        for name, run in CONFIGS.items():
+            text, step = run(html)
+            results[name][stem] = score(words(text), gold[stem])
+            cells.append("{:.2f}/{:.2f}/{:.2f}".format(*prf(*results[name][stem])).rjust(16))
+            if name == "chain":
+                steps[step] += 1
+                ran[stem] = chosen = step
+        print(f"{stem:32} {gold[stem].total():>5}  " + "  ".join(cells) + f"  {chosen}")
+    print("(cells: word precision/recall/F1)\n")
+
+    groups = {
+        "tuning": [s for s in htmls if not s.startswith("heldout_")],
+        "held-out": [s for s in htmls if s.startswith("heldout_")],
+        "all": list(htmls),
+    }
+    print(f"{'config':10} " + "  ".join(f"{g + f' ({len(m)})':>28}" for g, m in groups.items() if m))
+    print(f"{'':10} " + "  ".join(f"{'micro P/R/F1':>19} {'macro F1':>8}" for m in groups.values() if m))
+    for name in CONFIGS:
+        cells = []
+        for members in groups.values():
+            if not members:
+                continue
+            pooled = [sum(results[name][s][i] for s in members) for i in range(3)]
+            macro = statistics.fmean(prf(*results[name][s])[2] for s in members)
+            cells.append("{:.3f}/{:.3f}/{:.3f}".format(*prf(*pooled)).rjust(19) + f" {macro:8.3f}")
+        print(f"{name:10} " + "  ".join(cells))
+    print("chain, steps run -> kept: " + ", ".join(f"{step} {n}" for step, n in steps.most_common()))
+
+    timed: dict[str, Callable[[str], object]] = {
+        **CONFIGS,
+        "reference": lambda html: reference_text(lxml.html.document_fromstring(html)),
+    }
+    clean = [html for stem, html in htmls.items() if ran[stem] == "precision -> precision"]
+    subsets = {
+        f"all {len(htmls)} pages": list(htmls.values()),
+        f"the {len(clean)} pages where only precision ran": clean,
+    }
+    for label, subset in subsets.items():
+        # Configurations take turns within each repeat, so load from other processes falls on all of them alike.
+        runs: dict[str, list[float]] = {name: [] for name in timed}
+        for _ in range(args.repeats):
+            for name, timed_run in timed.items():
+                start = time.process_time()
+                for html in subset:
+                    timed_run(html)
+                runs[name].append(time.process_time() - start)
+        timings = {name: statistics.median(seconds) for name, seconds in runs.items()}
+        print(f"\nCPU cost on {label}, median of {args.repeats} runs (ms/page):")
+        for name, seconds in timings.items():
+            print(f"  {name:10} {1000 * seconds / len(subset):7.2f}  x{seconds / timings['old']:.2f} of old")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
