@@ -42,3 +42,16 @@ def test_tagging_failure_isolates_the_article_at_fault(monkeypatch: pytest.Monke
     assert [a.id for a in out.articles] == ["1"]
     assert out.articles[0].keywords == ["x"]
     assert [(f.stage, f.item_id, f.reason) for f in out.failures] == [("tag", "2", "ValueError: model exploded")]
+
+
+def test_tagging_off_indexes_articles_untagged(monkeypatch: pytest.MonkeyPatch) -> None:
+    def tag(articles: list[Article]) -> list[Article]:
+        raise AssertionError("tagging must not run")
+
+    monkeypatch.setattr(pipeline, "tag_articles", tag)
+    settings = get_settings().model_copy(update={"tagging": False})
+    items = [RawItem(kind="document", source="ok", text="Het kabinet in Den Haag besprak de begroting.")]
+    out = pipeline.process_items(items, settings)
+    assert [a.source for a in out.articles] == ["ok"]
+    assert out.articles[0].entities == [] and out.articles[0].topics == [] and not out.failures
+

@@ -141,7 +141,7 @@ def process_items(items: Sequence[RawItem], settings: Settings, *, dedup: DedupI
     what workers index."""
     normalised = normalise_items(items, settings)
     grouped = group_duplicates(normalised.articles, dedup)
-    tagged = tag_isolating(grouped.articles)
+    tagged = tag_isolating(grouped.articles) if settings.tagging else Processed(grouped.articles)
     return Processed(tagged.articles, normalised.failures + grouped.failures + tagged.failures)
 
 
