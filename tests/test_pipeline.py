@@ -61,3 +61,33 @@ def test_a_time_limit_inside_an_elasticsearch_call_aborts_the_batch_not_an_outag
     with pytest.raises(SoftTimeLimitExceeded):
         pipeline.store_articles(Boom(), get_settings(), [Article(id="1", source="s", title="t", body="b",  # type: ignore[arg-type]
                                                                   content_hash="h")])
+
+
+def test_tagging_off_indexes_articles_untagged(monkeypatch: pytest.MonkeyPatch) -> None:
+    def tag(articles: list[Article]) -> list[Article]:
+        raise AssertionError("tagging must not run")
+
+    monkeypatch.setattr(pipeline, "tag_articles", tag)
+    settings = get_settings().model_copy(update={"tagging": False})
+    items = [RawItem(kind="document", source="ok", text="Het kabinet in Den Haag besprak de begroting.")]
+    out = pipeline.process_items(items, settings)
+    assert [a.source for a in out.articles] == ["ok"]
+    assert out.articles[0].entities == [] and out.articles[0].topics == [] and not out.failures
+
+
+def test_tagging_runs_in_chunks_and_a_failure_stays_in_its_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+
+    def tag(articles: list[Article]) -> list[Article]:
+        calls.append(len(articles))
+        if any(a.source == "bad" for a in articles):
+            raise ValueError("model exploded")
+        return list(articles)
+
+    monkeypatch.setattr(pipeline, "tag_articles", tag)
+    articles = [Article(id=str(i), source="bad" if i == 9 else "good", title="t", body="b", content_hash="h")
+                for i in range(20)]  # fmt: skip
+    out = pipeline.tag_isolating(articles, chunk=8)
+    assert [a.id for a in out.articles] == [str(i) for i in range(20) if i != 9]
+    assert [f.item_id for f in out.failures] == ["9"]
+    assert calls[:2] == [8, 8] and calls[2:10] == [1] * 8 and calls[10:] == [4]

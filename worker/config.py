@@ -210,6 +210,11 @@ class Settings(BaseSettings):
         default=0.6, description="Estimated Jaccard similarity of word shingles from which two articles are one story."
     )
     dedup_window_days: int = Field(default=14, description="Days an article's fingerprint is kept for dedup.")
+    tagging: bool = Field(
+        default=True,
+        description="Tag articles (language, entities, topics, keywords); false indexes them untagged, for bulk "
+        "loads and for measuring the pipeline without enrichment.",
+    )
 
     @property
     def es_hosts(self) -> list[str]:

@@ -143,19 +143,31 @@ def group_duplicates(articles: Sequence[Article], index: DedupIndex | None) -> P
     return Processed(grouped, failures)
 
 
+# Articles tagged together. The entity models keep every parsed document of a call alive until the stage
+# ends, so a worker's peak memory grows with the texts tagged at once: on 760-word articles (bench/suite.py,
+# 2026-11-30) tagging 48 at once peaked 400 MB above the loaded models, 16 at once 144 MB, 8 at once 71 MB,
+# at the same speed within the noise of the shared machine. 8 keeps a worker process under 600 MB.
+TAG_CHUNK = 8
+
+
 @timed("tag")
-def tag_isolating(articles: list[Article]) -> Processed:
-    """Tag the batch at once; if that raises, tag one by one so only the article at fault is set aside."""
-    if not articles:
-        return Processed()
-    try:
-        return Processed(articles=tag_articles(articles))
-    except BATCH_ABORTS:
-        raise
-    except Exception:
-        log.exception("tagging a batch of %d failed; retrying one by one", len(articles))
-    tagged, failures = each_isolated(articles, "tag", lambda a: tag_articles([a])[0], article_failure)
-    return Processed(tagged, failures)
+def tag_isolating(articles: list[Article], chunk: int = TAG_CHUNK) -> Processed:
+    """Tag the batch in chunks; a chunk that raises is tagged one by one, so only the article at fault is
+    set aside."""
+    done = Processed()
+    for start in range(0, len(articles), chunk):
+        part = articles[start : start + chunk]
+        try:
+            done.articles += tag_articles(part)
+            continue
+        except BATCH_ABORTS:
+            raise
+        except Exception:
+            log.exception("tagging %d articles failed; retrying one by one", len(part))
+        tagged, failures = each_isolated(part, "tag", lambda a: tag_articles([a])[0], article_failure)
+        done.articles += tagged
+        done.failures += failures
+    return done
 
 
 def process_items(items: Sequence[RawItem], settings: Settings, *, dedup: DedupIndex | None = None) -> Processed:
@@ -163,7 +175,7 @@ def process_items(items: Sequence[RawItem], settings: Settings, *, dedup: DedupI
     what workers index."""
     normalised = normalise_items(items, settings)
     grouped = group_duplicates(normalised.articles, dedup)
-    tagged = tag_isolating(grouped.articles)
+    tagged = tag_isolating(grouped.articles) if settings.tagging else Processed(grouped.articles)
     return Processed(tagged.articles, normalised.failures + grouped.failures + tagged.failures)
 
 
