@@ -127,6 +127,7 @@ def _scope(scope: Scope) -> Any:
 
 READ = _scope("read")
 WRITE = _scope("write")
+app.include_router(__import__("worker.alerts.api", fromlist=["router"]).router, dependencies=[WRITE])  # /alerts
 
 
 # --- search, export, articles ------------------------------------------------------------------------

@@ -541,6 +541,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", help="only failures since YYYY[-MM[-DD]] or an ISO timestamp")
     p.set_defaults(func=cmd_failures)
     __import__("worker.sources.cli", fromlist=["register"]).register(sub)  # `feeds`: worker/sources/cli.py
+    __import__("worker.alerts.cli", fromlist=["register"]).register(sub)  # `alerts`: worker/alerts/cli.py
     return parser
 
 

@@ -147,6 +147,11 @@ class Settings(BaseSettings):
         default=0.6, description="Estimated Jaccard similarity of word shingles from which two articles are one story."
     )
     dedup_window_days: int = Field(default=14, description="Days an article's fingerprint is kept for dedup.")
+    alert_max_retries: int = Field(
+        default=8, description="Retries of a webhook delivery (receiver down, 5xx, 429) before it is dead-lettered."
+    )
+    alert_retry_backoff: int = Field(default=5, description="First pause before retrying a webhook, seconds (doubles).")
+    alert_retry_backoff_max: int = Field(default=300, description="Longest pause between two webhook retries, seconds.")
 
     @property
     def es_hosts(self) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from celery import Task
 
+from worker.alerts.tasks import alerts_for_batch
 from worker.app import (
     INDEX_ARTICLES,
     INGEST_ITEMS,
@@ -23,7 +24,7 @@ from worker.app import (
 )
 from worker.article import Article, RawItem
 from worker.config import get_settings
-from worker.pipeline import Ingested, decode, fetch_articles, ingest, store_articles, tag_isolating
+from worker.pipeline import Ingested, decode, fetch_articles, process_items, store_articles, tag_isolating
 
 
 def finish(done: Ingested) -> dict[str, int]:
@@ -38,8 +39,12 @@ def finish(done: Ingested) -> dict[str, int]:
 def ingest_items(self: Task, payloads: list[dict[str, Any]]) -> dict[str, int]:
     """RawItems from any source (as JSON) -> normalised, grouped, tagged, indexed Articles."""
     items, failures = decode(payloads, RawItem, "raw")
-    done = ingest(items, es=es_client(), settings=get_settings(), dedup=dedup_index())
-    done.failures[:0] = failures
+    # pipeline.ingest, spelled out so the saved searches see the articles the batch wrote (worker/alerts/).
+    settings = get_settings()
+    processed = process_items(items, settings, dedup=dedup_index())
+    done = store_articles(es_client(), settings, processed.articles)
+    done.failures[:0] = failures + processed.failures
+    alerts_for_batch(processed.articles, done.result.indexed)
     return finish(done)
 
 
@@ -49,6 +54,7 @@ def index_articles(self: Task, payloads: list[dict[str, Any]]) -> dict[str, int]
     articles, failures = decode(payloads, Article, "article")
     done = store_articles(es_client(), get_settings(), articles)
     done.failures[:0] = failures
+    alerts_for_batch(articles, done.result.indexed)
     return finish(done)
 
 
