@@ -103,6 +103,11 @@ def make_app(settings: Settings) -> Celery:
                 "schedule": settings.poll_dispatch_every,
                 "options": {"queue": QUEUE_SOURCES, "expires": settings.poll_dispatch_every * 2},
             },
+            "newsworker-check-baselines": {  # source-volume baselines (worker/alerts/baselines.py)
+                "task": CHECK_BASELINES,
+                "schedule": settings.baseline_check_every,
+                "options": {"queue": QUEUE_SOURCES, "expires": settings.baseline_check_every},
+            },
         },
         redbeat_redis_url=settings.redis_url,
         redbeat_key_prefix=f"{settings.index_prefix}:redbeat",

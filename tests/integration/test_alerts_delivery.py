@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
 
+from tests.integration.receiver import Receiver
 from worker.alerts.delivery import DELIVERY_HEADER, SIGNATURE_HEADER, post_webhook, verify
 from worker.alerts.store import Alert, AlertStore
 from worker.cli import main
@@ -27,41 +25,6 @@ from worker.sources.http import PoliteClient
 pytestmark = pytest.mark.integration
 # The session's worker subprocess reads this when it starts: retries 1 s, 2 s, 4 s ... instead of 5 s, 10 s ...
 os.environ.setdefault("NEWSWORKER_ALERT_RETRY_BACKOFF", "1")
-
-
-class Receiver:
-    """A webhook receiver on loopback answering the scripted statuses in turn (then 200)."""
-
-    def __init__(self, statuses: list[int] | None = None) -> None:
-        self.statuses = list(statuses or [])
-        self.requests: list[tuple[dict[str, str], bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length", 0)))
-                receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
-                self.send_response(status)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def wait(self, count: int, timeout: float) -> list[tuple[dict[str, str], bytes]]:
-        deadline = time.monotonic() + timeout
-        while len(self.requests) < count and time.monotonic() < deadline:
-            time.sleep(0.1)
-        return self.requests
-
-    def close(self) -> None:
-        self.server.shutdown()
 
 
 @pytest.fixture

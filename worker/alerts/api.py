@@ -50,6 +50,7 @@ class NewAlert(BaseModel):
     topic: list[str] = Field(default_factory=list)
     entity: list[str] = Field(default_factory=list)
     webhook: str
+    kind: str = "search"
     replace: bool = False
 
 

@@ -31,7 +31,8 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     from worker.alerts.store import Alert, AlertError
 
     alert = Alert(name=args.name, query=args.query, lang=_values(args.lang), topic=_values(args.topic),
-                  entity=_values(args.entity), webhook=args.webhook)  # fmt: skip
+                  entity=_values(args.entity), webhook=args.webhook,
+                  kind="baseline" if args.baselines else "search")  # fmt: skip
     try:
         _store(settings).add(alert, replace=args.replace)
     except AlertError as exc:
@@ -117,6 +118,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--entity", action="append")
     p.add_argument("--webhook", required=True, help="http(s) URL receiving one signed JSON POST per match")
     p.add_argument("--replace", action="store_true", help="overwrite an alert of that name (new secret)")
+    p.add_argument("--baselines", action="store_true",
+                   help="instead of articles, announce sources whose volume leaves their baseline (QUERY unused)")
     p.set_defaults(func=cmd_add)
 
     p = actions.add_parser("list", help="every alert")

@@ -14,6 +14,7 @@ from typing import Any
 
 import redis
 
+from worker.alerts.baselines import Verdict
 from worker.alerts.delivery import delivery_id
 from worker.alerts.matcher import Predicate, View, search_matcher
 from worker.alerts.store import Alert, AlertStore
@@ -69,6 +70,23 @@ def article_payload(alert: Alert, article: Article) -> dict[str, Any]:
             "language": article.language,
             "published_at": article.published_at.isoformat() if article.published_at else None,
         },
+    }
+
+
+def baseline_payload(alert: Alert, verdict: Verdict, since: str) -> dict[str, Any]:
+    """The webhook body announcing a source that turned silent or flooding; one delivery id per episode."""
+    return {
+        "kind": "baseline",
+        "delivery_id": delivery_id(alert.name, alert.created_at.isoformat(),
+                                   f"{verdict.source}|{verdict.status}|{since}"),
+        "alert": {"name": alert.name},
+        "source": verdict.source,
+        "status": verdict.status,
+        "since": since,
+        "observed": verdict.observed,
+        "expected": round(verdict.expected, 2),
+        "band": [verdict.low, verdict.high],
+        "reason": verdict.reason,
     }
 
 

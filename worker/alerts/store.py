@@ -48,6 +48,8 @@ def validate_alert(alert: Alert) -> None:
 
     if not alert.name or len(alert.name) > 200 or any(c.isspace() and c != " " for c in alert.name):
         raise AlertError("name: 1 to 200 characters, no tabs or newlines", "name")
+    if alert.kind not in ("search", "baseline"):
+        raise AlertError("kind: search or baseline", "kind")
     if not alert.webhook.lower().startswith(("http://", "https://")):
         raise AlertError("webhook: an http(s) URL", "webhook")
     try:

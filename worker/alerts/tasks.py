@@ -9,15 +9,18 @@ from typing import Any
 
 from celery import Task
 
+from worker.alerts.baselines import check
 from worker.alerts.delivery import WebhookRetryable, post_webhook
-from worker.alerts.matching import alert_on_indexed
+from worker.alerts.matching import alert_on_indexed, baseline_payload
 from worker.alerts.store import AlertStore
 from worker.app import (
+    CHECK_BASELINES,
     DELIVER_ALERT,
     TRANSIENT_ERRORS,
     BatchTask,
     app,
     enqueue,
+    es_client,
     failure_store,
     http_client,
     redis_client,
@@ -102,3 +105,18 @@ def deliver_alert(self: Task, deliveries: list[dict[str, Any]]) -> dict[str, int
     if refused:
         redis_client().hincrby(stats_key, "refused", refused)
     return {"delivered": delivered, "failed": refused}
+
+
+@app.task(name=CHECK_BASELINES, acks_late=True)
+def check_baselines() -> dict[str, int]:
+    """Beat, every `baseline_check_every` s: every source's volume against its baseline; a source that just
+    turned silent or flooding is announced to every `baseline` alert."""
+    settings = get_settings()
+    verdicts, changed = check(es_client(), redis_client(), settings)
+    store = AlertStore(redis_client(), settings.index_prefix)
+    sent = 0
+    for alert in (a for a in store.all() if a.kind == "baseline"):
+        for verdict, since in changed:
+            enqueue(DELIVER_ALERT, [{"alert": alert.name, "payload": baseline_payload(alert, verdict, since)}])
+            sent += 1
+    return {"sources": len(verdicts), "degraded": sum(v.degraded for v in verdicts), "deliveries": sent}
