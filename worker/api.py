@@ -30,6 +30,7 @@ from worker.alerts.baselines import BaselineState, source_health
 from worker.api_security import AuthError, Scope, api_settings, check
 from worker.app import QUEUES
 from worker.config import Settings, get_settings
+from worker.coverage import coverage_metrics
 from worker.export import DEFAULT_EXPORT_FIELDS, EXPORT_FIELDS, export_lines
 from worker.failures import FailureStore
 from worker.index.store import connect
@@ -469,6 +470,7 @@ class FleetCollector:
         recent.add_metric(["1h"], aggs["last_hour"]["doc_count"])
         recent.add_metric(["1d"], aggs["last_day"]["doc_count"])
         yield recent
+        yield from coverage_metrics(_es(), _settings())  # enrichment coverage (worker/coverage.py)
 
 
 REGISTRY = CollectorRegistry(auto_describe=False)
