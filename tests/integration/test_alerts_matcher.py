@@ -54,6 +54,7 @@ QUERIES = [
     "published:2022-03", "published:[2022-03-03 TO 2022-03-07]", "published:>=2022-03-12",
     "published:{2022-03-04 TO 2022-03-28}", "published:<2022-03-05", "u.s.a", "3,5", "don't", "nos.nl",
     "(NAVO OR NATO) AND Oekraïne", "Rutte NAVO -storm", "KNMI", "knmi rood", "graanexport", "x", "",
+    '"Rutte NAVO"', '"Rutte NAVO"~2', '"Rutte NAVO"~3',  # not across keyword values; within the body at ~3
 ]
 FILTERS = [
     {"languages": Values(("en",))},
@@ -113,3 +114,20 @@ def test_the_corpus_is_not_trivial(corpus: list[Article]) -> None:
     """Guard against a vacuous agreement: the queries split the corpus in many different ways."""
     selections = {frozenset(matcher_ids(SearchQuery(text=t), corpus)) for t in QUERIES}
     assert len(selections) >= 20
+
+
+def test_the_anchor_index_never_changes_a_match(corpus: list[Article]) -> None:
+    """Evaluating only the searches whose anchors an article contains finds exactly the brute-force matches."""
+    from worker.alerts.matcher import MatcherIndex
+    from worker.alerts.matching import CompiledAlerts, match_articles
+    from worker.alerts.store import Alert
+
+    alerts = [Alert(name=f"q{i}", query=text, webhook="http://127.0.0.1/") for i, text in enumerate(QUERIES)]
+    alerts += [Alert(name=f"f{i}", query="storm OR NAVO OR Kyiv", webhook="http://127.0.0.1/",
+                     lang=list(f.get("languages", Values()).include), topic=list(f.get("topics", Values()).include),
+                     entity=list(f.get("entities", Values()).include)) for i, f in enumerate(FILTERS)]  # fmt: skip
+    indexed = CompiledAlerts.of(alerts)
+    brute = CompiledAlerts(0, indexed.alerts, MatcherIndex([None] * len(indexed.alerts)))
+    pairs = {(d["alert"], d["payload"]["article"]["id"]) for d in match_articles(indexed, corpus)}
+    assert pairs == {(d["alert"], d["payload"]["article"]["id"]) for d in match_articles(brute, corpus)}
+    assert len(indexed.index.always) < len(alerts) / 3  # most searches are anchored

@@ -43,6 +43,7 @@ from worker.search import Values
 # "," joins digits ("1,5"); everything else separates. Lower-cased like the standard analyzer.
 _TOKEN = re.compile(r"\w+(?:[.'’]\w+|,\d+)*")
 MAX_TOKEN_CHARS = 255
+POSITION_GAP = 100  # Elasticsearch's position_increment_gap between the values of a text field
 
 TEXT_FIELDS: dict[str | None, tuple[str, ...]] = {
     None: ("title", "subheadings", "body", "keywords", "entities"),
@@ -65,8 +66,7 @@ def tokens(text: str) -> tuple[str, ...]:
 class View:
     """An article as the index sees it: token positions per text value, keyword sets, the date."""
 
-    texts: dict[str, list[dict[str, list[int]]]]
-    last_tokens: dict[str, list[tuple[str, ...]]]
+    texts: dict[str, dict[str, list[int]]]
     language: str
     source: str
     url: str | None
@@ -74,32 +74,34 @@ class View:
     entity_keys: frozenset[str]
     entity_types: frozenset[str]
     published_at: datetime | None
+    anchors: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, article: Article) -> View:
         folded = folded_fields(article)
-        texts: dict[str, list[dict[str, list[int]]]] = {}
-        all_tokens: dict[str, list[tuple[str, ...]]] = {}
+        texts: dict[str, dict[str, list[int]]] = {}
         for name in ("title", "subheadings", "body", "keywords", "entities", "authors"):
             value = folded[name]
-            values = [value] if isinstance(value, str) else list(value)
-            per_value = []
-            token_lists = []
-            for text in values:
+            # The values of a multi-valued field one after the other, POSITION_GAP apart as in the index,
+            # so no phrase (slop at most 50) spans two values.
+            positions: dict[str, list[int]] = {}
+            base = 0
+            for text in [value] if isinstance(value, str) else value:
                 toks = tokens(text)
-                positions: dict[str, list[int]] = {}
                 for i, tok in enumerate(toks):
-                    positions.setdefault(tok, []).append(i)
-                per_value.append(positions)
-                token_lists.append(toks)
-            texts[name] = per_value
-            all_tokens[name] = token_lists
+                    positions.setdefault(tok, []).append(base + i)
+                base += len(toks) + POSITION_GAP
+            texts[name] = positions
         published = article.published_at
         if published is not None and published.tzinfo is None:
             published = published.replace(tzinfo=UTC)
+        anchors = {tok for positions in texts.values() for tok in positions}
+        anchors.update(f"key:{k}" for k in folded["entity_keys"])
+        anchors.update(f"topic:{t[:3]}" for t in folded["topics"])
+        anchors.update(f"type:{t}" for t in folded["entity_types"])
+        anchors.update((f"lang:{article.language}", f"source:{folded['source']}"))
         return cls(
             texts=texts,
-            last_tokens=all_tokens,
             language=article.language,
             source=folded["source"],
             url=article.url,
@@ -107,6 +109,7 @@ class View:
             entity_keys=frozenset(folded["entity_keys"]),
             entity_types=frozenset(folded["entity_types"]),
             published_at=published,
+            anchors=frozenset(anchors),
         )
 
 
@@ -163,16 +166,22 @@ def _text(fld: str | None, text: str, *, prefix: bool = False, slop: int = 0) ->
 
         def match_prefix(view: View) -> bool:
             for name in fields:
-                for positions in view.texts[name]:
-                    expansions = tuple(t for t in positions if t.startswith(stem))
-                    if expansions and _phrase_in(positions, toks, 0, expansions):
-                        return True
+                positions = view.texts[name]
+                expansions = tuple(t for t in positions if t.startswith(stem))
+                if expansions and _phrase_in(positions, toks, 0, expansions):
+                    return True
             return False
 
         return match_prefix
 
+    if len(toks) == 1:
+        word = toks[0]
+        return lambda view: word in view.anchors and any(word in view.texts[name] for name in fields)
+
     def match_phrase(view: View) -> bool:
-        return any(_phrase_in(positions, toks, slop) for name in fields for positions in view.texts[name])
+        if not all(tok in view.anchors for tok in toks):  # every token must occur somewhere
+            return False
+        return any(_phrase_in(view.texts[name], toks, slop) for name in fields)
 
     return match_phrase
 
@@ -188,7 +197,7 @@ def _entity(value: str, resolve: EntityResolver | None, prefix: bool) -> Predica
     def match(view: View) -> bool:
         if key in view.entity_keys or (qid_key is not None and qid_key in view.entity_keys):
             return True
-        return bool(toks) and any(_phrase_in(positions, toks, 0) for positions in view.texts["entities"])
+        return bool(toks) and _phrase_in(view.texts["entities"], toks, 0)
 
     return match
 
@@ -306,3 +315,94 @@ def search_matcher(text: str, *, languages: Any = None, topics: Any = None, enti
     if len(parts) == 1:
         return parts[0]
     return lambda view: all(p(view) for p in parts)
+
+
+# --- anchors: a necessary condition per saved search, so that an article is tried only against the searches
+# that could match it. An anchor is a token or key the article must contain for the search to match (one of a
+# set); None means "no such condition" (NOT, prefixes, dates, URLs): that search is tried on every article.
+
+Anchors = frozenset[str] | None
+
+
+def _token_anchor(text: str, *, prefix: bool = False) -> Anchors:
+    folded = fold_text(text)
+    toks = tokens(folded) if any(c.isalnum() for c in folded) else ()
+    if prefix:
+        toks = toks[:-1]  # the last token of a prefix query is any word starting with it
+    if not toks:
+        return None
+    return frozenset({max(toks, key=len)})  # every token must occur; the longest is likely the rarest
+
+
+def _keyword_anchors(fld: str, value: str, prefix: bool, resolve: EntityResolver | None) -> Anchors:
+    key = fold_key(value)
+    if prefix and fld != "topic":
+        return None
+    if fld in ("lang", "source"):
+        return frozenset({f"{fld}:{key}"})
+    if fld == "topic":
+        return frozenset({f"topic:{key[:3]}"}) if len(key) >= 3 else None
+    if fld == "type":
+        return frozenset({f"type:{value.upper()}"})
+    if fld == "entity":
+        names = _token_anchor(value)
+        if names is None:  # no words: only the key can match
+            return frozenset({f"key:{key}"})
+        qid = resolve(value) if resolve else None
+        return names | {f"key:{key}"} | ({f"key:{fold_key(qid)}"} if qid else set())
+    return None
+
+
+def _all_of(parts: list[Anchors]) -> Anchors:
+    """Anchors of a conjunction: any one conjunct's condition is necessary; take the narrowest."""
+    known = [p for p in parts if p is not None]
+    return min(known, key=len) if known else None
+
+
+def _any_of(parts: list[Anchors]) -> Anchors:
+    if any(p is None for p in parts):
+        return None
+    return frozenset().union(*[p for p in parts if p is not None])
+
+
+def node_anchors(node: Node, resolve: EntityResolver | None = None) -> Anchors:
+    if isinstance(node, Term | Phrase):
+        if node.field in TEXT_FIELDS:
+            return _token_anchor(node.text, prefix=isinstance(node, Term) and node.prefix)
+        assert node.field is not None
+        return _keyword_anchors(node.field, node.text, isinstance(node, Term) and node.prefix, resolve)
+    if isinstance(node, And):
+        return _all_of([node_anchors(c, resolve) for c in node.children])
+    if isinstance(node, Or):
+        return _any_of([node_anchors(c, resolve) for c in node.children])
+    return None  # MatchAll, Range, Not
+
+
+def search_anchors(text: str, *, languages: Any = None, topics: Any = None, entities: Any = None,
+                   sources: Any = None, resolve: EntityResolver | None = None) -> Anchors:  # fmt: skip
+    """The anchors of `search_matcher` with the same arguments."""
+    parts = [node_anchors(parse(text), resolve)]
+    for fld, values in (("lang", languages), ("source", sources), ("topic", topics), ("entity", entities)):
+        if values is not None and values.include:
+            parts.append(_any_of([_keyword_anchors(fld, v, False, resolve) for v in values.include]))
+    return _all_of(parts)
+
+
+class MatcherIndex:
+    """Saved searches by anchor: `candidates(view)` are the searches worth evaluating on an article."""
+
+    def __init__(self, anchors: list[Anchors]) -> None:
+        self.always = [i for i, a in enumerate(anchors) if a is None]
+        self.by_anchor: dict[str, list[int]] = {}
+        for i, found in enumerate(anchors):
+            for anchor in found or ():
+                self.by_anchor.setdefault(anchor, []).append(i)
+
+    def candidates(self, view: View) -> list[int]:
+        hits = set(self.always)
+        by_anchor = self.by_anchor
+        for anchor in view.anchors:
+            found = by_anchor.get(anchor)
+            if found:
+                hits.update(found)
+        return sorted(hits)

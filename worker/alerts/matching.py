@@ -16,7 +16,7 @@ import redis
 
 from worker.alerts.baselines import Verdict
 from worker.alerts.delivery import delivery_id
-from worker.alerts.matcher import Predicate, View, search_matcher
+from worker.alerts.matcher import MatcherIndex, Predicate, View, search_anchors, search_matcher
 from worker.alerts.store import Alert, AlertStore
 from worker.article import Article
 from worker.search import resolve_entity
@@ -28,8 +28,27 @@ SENT_TTL = 90 * 86_400  # seconds a (alert, article) pair is remembered as deliv
 
 @dataclass
 class CompiledAlerts:
+    """Saved searches compiled once per version of the alerts: predicates, and an index by anchor."""
+
     version: int = -1
     alerts: list[tuple[Alert, Predicate]] = field(default_factory=list)
+    index: MatcherIndex = field(default_factory=lambda: MatcherIndex([]))
+
+    @classmethod
+    def of(cls, alerts: Sequence[Alert], version: int = 0) -> CompiledAlerts:
+        compiled: list[tuple[Alert, Predicate]] = []
+        anchors = []
+        for alert in alerts:
+            if alert.kind != "search":
+                continue
+            try:
+                compiled.append((alert, compile_alert(alert)))
+                q = alert.search_query()
+                anchors.append(search_anchors(q.text, languages=q.languages, topics=q.topics, entities=q.entities,
+                                              resolve=resolve_entity))  # fmt: skip
+            except ValueError as exc:  # saved before a parser change made it invalid: skip, say so
+                log.error("alert %r does not compile, skipped: %s", alert.name, exc)
+        return cls(version, compiled, MatcherIndex(anchors))
 
 
 _cache = CompiledAlerts()
@@ -40,20 +59,12 @@ def compile_alert(alert: Alert) -> Predicate:
     return search_matcher(q.text, languages=q.languages, topics=q.topics, entities=q.entities, resolve=resolve_entity)
 
 
-def compiled(store: AlertStore) -> list[tuple[Alert, Predicate]]:
+def compiled(store: AlertStore) -> CompiledAlerts:
     global _cache
     version = store.version()
     if version != _cache.version:
-        alerts: list[tuple[Alert, Predicate]] = []
-        for alert in store.all():
-            if alert.kind != "search":
-                continue
-            try:
-                alerts.append((alert, compile_alert(alert)))
-            except ValueError as exc:  # saved before a parser change made it invalid: skip, say so
-                log.error("alert %r does not compile, skipped: %s", alert.name, exc)
-        _cache = CompiledAlerts(version, alerts)
-    return _cache.alerts
+        _cache = CompiledAlerts.of(store.all(), version)
+    return _cache
 
 
 def article_payload(alert: Alert, article: Article) -> dict[str, Any]:
@@ -90,14 +101,16 @@ def baseline_payload(alert: Alert, verdict: Verdict, since: str) -> dict[str, An
     }
 
 
-def match_articles(alerts: Sequence[tuple[Alert, Predicate]], articles: Sequence[Article]) -> list[dict[str, Any]]:
-    """Deliveries for every (alert, article) that matches."""
+def match_articles(alerts: CompiledAlerts, articles: Sequence[Article]) -> list[dict[str, Any]]:
+    """Deliveries for every (alert, article) that matches; only the searches whose anchors the article
+    contains are evaluated."""
     deliveries: list[dict[str, Any]] = []
-    if not alerts:
+    if not alerts.alerts:
         return deliveries
     for article in articles:
         view = View.of(article)
-        for alert, predicate in alerts:
+        for i in alerts.index.candidates(view):
+            alert, predicate = alerts.alerts[i]
             if predicate(view):
                 deliveries.append({"alert": alert.name, "payload": article_payload(alert, article)})
     return deliveries
