@@ -43,6 +43,7 @@ DISPATCH_DUE = "newsworker.sources.dispatch_due"
 POLL_FEED = "newsworker.sources.poll_feed"
 FETCH_PAGES = "newsworker.sources.fetch_pages"
 DELIVER_ALERT = "newsworker.alerts.deliver"  # worker/alerts/tasks.py (I/O: sources queue)
+DISPATCH_ALERTS = "newsworker.alerts.dispatch"
 CHECK_BASELINES = "newsworker.alerts.check_baselines"
 
 # Errors that mean "not now": the cluster or Redis is down, overloaded or slow. Retried with backoff;

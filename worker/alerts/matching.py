@@ -117,9 +117,10 @@ def match_articles(alerts: CompiledAlerts, articles: Sequence[Article]) -> list[
 
 
 def alert_on_indexed(articles: Sequence[Article], indexed_ids: Sequence[str], *, client: redis.Redis, prefix: str,
-                     send: Callable[[dict[str, Any]], Any]) -> int:  # fmt: skip
-    """Match the batch's written articles against every saved search and `send` each delivery not sent
-    before; returns how many were sent. Matches are also kept (the last RECENT_MATCHES per alert) for `alerts show`."""
+                     send: Callable[[list[dict[str, Any]]], Any]) -> int:  # fmt: skip
+    """Match the batch's written articles against every saved search and `send` the deliveries not sent
+    before (one call per batch); returns how many. Matches are also kept (the last RECENT_MATCHES per
+    alert) for `alerts show`."""
     written = set(indexed_ids)
     fresh = [a for a in articles if a.id in written]
     if not fresh:
@@ -142,6 +143,5 @@ def alert_on_indexed(articles: Sequence[Article], indexed_ids: Sequence[str], *,
         pipe.ltrim(key, 0, RECENT_MATCHES - 1)
     pipe.hincrby(f"{prefix}:alerts:stats", "matched", len(deliveries))
     pipe.execute()
-    for delivery in deliveries:
-        send(delivery)
+    send(deliveries)
     return len(deliveries)
