@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 import redis
+from elasticsearch import Elasticsearch
 
+from tests.integration.cleanup import delete_sources
 from tests.integration.receiver import Receiver
 from worker.alerts.delivery import DELIVERY_HEADER, SIGNATURE_HEADER, post_webhook, verify
 from worker.alerts.store import Alert, AlertStore
@@ -25,6 +27,13 @@ from worker.sources.http import PoliteClient
 pytestmark = pytest.mark.integration
 # The session's worker subprocess reads this when it starts: retries 1 s, 2 s, 4 s ... instead of 5 s, 10 s ...
 os.environ.setdefault("NEWSWORKER_ALERT_RETRY_BACKOFF", "1")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_test_articles(es: Elasticsearch, settings: Settings) -> Iterator[None]:
+    """The articles ingested here leave the shared test index again (other modules count and rank)."""
+    yield
+    delete_sources(es, settings, ["alerts-e2e"])
 
 
 @pytest.fixture
