@@ -30,9 +30,11 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Send
 from starlette.types import Scope as ASGIScope
 
+from worker.alerts.baselines import BaselineState, source_health
 from worker.api_security import AuthError, Scope, api_settings, check
 from worker.app import QUEUES
 from worker.config import Settings, get_settings
+from worker.coverage import coverage_metrics
 from worker.export import DEFAULT_EXPORT_FIELDS, EXPORT_FIELDS, export_lines
 from worker.failures import FailureStore
 from worker.index.store import connect
@@ -145,6 +147,7 @@ def _read_scope() -> Any:
 
 READ = _read_scope()
 WRITE = _scope("write")
+app.include_router(__import__("worker.alerts.api", fromlist=["router"]).router, dependencies=[WRITE])  # /alerts
 
 
 # --- CORS and the per-client rate limit of the read endpoints (NEWSWORKER_API_CORS_ORIGINS, _API_RATE_LIMIT)
@@ -454,6 +457,7 @@ def _health() -> dict[str, Any]:
         checks["failures_refused"] = failures.overflow()  # dead letters refused because the store was full
         checks["totals"] = _stats().totals()
         checks["workers"] = workers_per_queue()
+        checks["sources"] = source_health(_redis(), settings.index_prefix)  # volume baselines (worker/alerts)
     except (redis.RedisError, OperationalError) as exc:
         checks["redis"] = f"error: {exc}"
     try:
@@ -492,14 +496,42 @@ def _reasons(checks: dict[str, Any]) -> list[str]:
     return reasons
 
 
+def _source_reasons(checks: dict[str, Any]) -> list[str]:
+    """Sources outside their volume baseline: reported as degraded, but the service itself is up (200)."""
+    return [f"source '{s}' {why}" for s, why in checks.get("sources", {}).get("degraded", {}).items()]
+
+
 @app.get("/health")
 def health() -> JSONResponse:
     checks = _health()
     reasons = _reasons(checks)
-    body = {"status": "degraded" if reasons else "ok", **checks}
-    if reasons:
-        body["reasons"] = reasons
+    all_reasons = reasons + _source_reasons(checks)
+    body = {"status": "degraded" if all_reasons else "ok", **checks}
+    if all_reasons:
+        body["reasons"] = all_reasons
     return JSONResponse(body, status_code=503 if reasons else 200)
+
+
+def baseline_metrics(client: redis.Redis, prefix: str) -> Iterator[Metric]:
+    """Each source's recent volume and its baseline band (worker/alerts/baselines.py)."""
+    verdicts = BaselineState(client, prefix).all()
+    observed = GaugeMetricFamily("newsworker_source_volume", "Articles of a source in the baseline window.",
+                                 labels=["source"])  # fmt: skip
+    band = GaugeMetricFamily("newsworker_source_volume_band", "A source's expected volume band in the window.",
+                             labels=["source", "bound"])  # fmt: skip
+    status = GaugeMetricFamily("newsworker_source_status", "1 for a source's current baseline status.",
+                               labels=["source", "status"])  # fmt: skip
+    for source, v in verdicts.items():
+        observed.add_metric([source], v["observed"])
+        if v["status"] != "learning":
+            band.add_metric([source, "low"], v["low"])
+            band.add_metric([source, "high"], v["high"])
+        status.add_metric([source, v["status"]], 1)
+    degraded = GaugeMetricFamily("newsworker_sources_degraded", "Sources outside their volume baseline.",
+                                 labels=["status"])  # fmt: skip
+    for kind in ("silent", "flood"):
+        degraded.add_metric([kind], sum(1 for v in verdicts.values() if v["status"] == kind))
+    yield from (observed, band, status, degraded)
 
 
 class FleetCollector:
@@ -544,6 +576,7 @@ class FleetCollector:
             "Dead letters refused because the store was full (never trimmed silently).",
             value=checks.get("failures_refused", 0),
         )
+        yield from baseline_metrics(_redis(), _settings().index_prefix)
         if checks.get("elasticsearch") not in ("green", "yellow") or not checks.get("write_alias"):
             return  # no index to count in (a degraded queue or feeds still leave the article metrics)
         response = _es().search(
@@ -572,6 +605,7 @@ class FleetCollector:
         recent.add_metric(["1h"], aggs["last_hour"]["doc_count"])
         recent.add_metric(["1d"], aggs["last_day"]["doc_count"])
         yield recent
+        yield from coverage_metrics(_es(), _settings())  # enrichment coverage (worker/coverage.py)
 
 
 REGISTRY = CollectorRegistry(auto_describe=False)

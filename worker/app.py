@@ -43,6 +43,9 @@ RETAG = "newsworker.retag"
 DISPATCH_DUE = "newsworker.sources.dispatch_due"
 POLL_FEED = "newsworker.sources.poll_feed"
 FETCH_PAGES = "newsworker.sources.fetch_pages"
+DELIVER_ALERT = "newsworker.alerts.deliver"  # worker/alerts/tasks.py (I/O: sources queue)
+DISPATCH_ALERTS = "newsworker.alerts.dispatch"
+CHECK_BASELINES = "newsworker.alerts.check_baselines"
 
 # Errors that mean "not now": the cluster or Redis is down, overloaded or slow. Retried with backoff;
 # anything else is a bug or bad data, handled by splitting the batch (see BatchTask.on_failure).
@@ -60,14 +63,14 @@ def make_app(settings: Settings) -> Celery:
         "newsworker",
         broker=settings.broker_url,
         backend=settings.result_backend,
-        include=["worker.tasks", "worker.sources.tasks"],
+        include=["worker.tasks", "worker.sources.tasks", "worker.alerts.tasks"],
     )
     celery_app.conf.update(
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
         task_default_queue=QUEUE_INGEST,
-        task_routes={"newsworker.sources.*": {"queue": QUEUE_SOURCES}},
+        task_routes={"newsworker.sources.*": {"queue": QUEUE_SOURCES}, "newsworker.alerts.*": {"queue": QUEUE_SOURCES}},
         result_expires=24 * 3600,
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
@@ -101,6 +104,11 @@ def make_app(settings: Settings) -> Celery:
                 "task": DISPATCH_DUE,
                 "schedule": settings.poll_dispatch_every,
                 "options": {"queue": QUEUE_SOURCES, "expires": settings.poll_dispatch_every * 2},
+            },
+            "newsworker-check-baselines": {  # source-volume baselines (worker/alerts/baselines.py)
+                "task": CHECK_BASELINES,
+                "schedule": settings.baseline_check_every,
+                "options": {"queue": QUEUE_SOURCES, "expires": settings.baseline_check_every},
             },
         },
         redbeat_redis_url=settings.redis_url,

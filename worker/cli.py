@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -117,9 +117,11 @@ def record_read_errors(errors: list[DocumentError], settings: Settings) -> None:
     failure_store().record([document_failure(e) for e in errors])
 
 
-def wait_for(results: list[Any], deadline: float) -> tuple[dict[str, int], list[str]]:
+def wait_for(results: list[Any], deadline: float,
+             progress: Callable[[dict[str, int]], None] | None = None) -> tuple[dict[str, int], list[str]]:  # fmt: skip
     """Follow enqueued batches to the end: through page fetches to their pipeline batch, through poison
-    splits to the halves. Returns the summed counts and what could not be waited for."""
+    splits to the halves. Returns the summed counts and what could not be waited for; `progress` sees the
+    running totals after every batch."""
     from celery.result import AsyncResult
 
     from worker.app import app
@@ -140,6 +142,8 @@ def wait_for(results: list[Any], deadline: float) -> tuple[dict[str, int], list[
             continue
         for key in totals:
             totals[key] += int(outcome.get(key, 0))
+        if progress is not None:
+            progress(totals)
         for child in outcome.get("split", []) + outcome.get("then", []):
             pending.append(AsyncResult(child, app=app))
     return totals, unfinished
@@ -368,6 +372,7 @@ def cmd_retag(args: argparse.Namespace, settings: Settings) -> int:
     from worker.tagging import enrichment_version, model_versions
 
     es = connect(settings)
+    refresh_for_search(settings)  # what was written a moment ago is counted and re-tagged too
     if args.query is not None:
         try:
             query = build_query(SearchQuery(text=args.query))
@@ -377,10 +382,23 @@ def cmd_retag(args: argparse.Namespace, settings: Settings) -> int:
     else:
         current = {lang: enrichment_version(model_versions(lang)) for lang in languages_present(es, settings)}
         query = stale_enrichment_query(current)
+        if args.status:  # coverage only: what is on which version, what lacks entities/topics
+            from worker.coverage import enrichment_coverage
+
+            _print_json(enrichment_coverage(es, settings, current))
+            return 0
+    todo = int(es.count(index=settings.read_alias, query=query)["count"])
+    why = "" if args.query is not None else " (not on the current enrichment version)"
+    print(f"{todo} article(s) to re-tag{why}")
     tasks = [enqueue(RETAG, ids) for ids in iter_ids(es, settings, query, batch=args.batch_size)]
     print(f"enqueued {len(tasks)} re-tagging batch(es)")
+
+    def show(totals: dict[str, int]) -> None:
+        done = sum(totals.values())
+        print(f"progress: {done}/{todo} ({100 * done / max(todo, 1):.0f} %)", file=sys.stderr, flush=True)
+
     if args.wait:
-        totals, unfinished = wait_for(tasks, time.monotonic() + args.timeout)
+        totals, unfinished = wait_for(tasks, time.monotonic() + args.timeout, show)
         print(f"re-tagged {totals['indexed']}, unchanged {totals['unchanged']}, failed {totals['failed']}")
         for what in unfinished:
             print(f"not waited for: {what}", file=sys.stderr)
@@ -530,8 +548,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("retag", help="re-tag stored articles tagged by older models (or matching --query)")
     p.add_argument("--query", help="re-tag the articles matching this full-text query, whatever their version")
     p.add_argument("--batch-size", type=int, default=200)
-    p.add_argument("--wait", action="store_true")
+    p.add_argument("--wait", action="store_true", help="follow the batches, printing progress")
     p.add_argument("--timeout", type=float, default=3600)
+    p.add_argument("--status", action="store_true",
+                   help="print enrichment coverage (per version, not current, without entities/topics) and stop")
     p.set_defaults(func=cmd_retag)
 
     p = sub.add_parser("api", help="serve the HTTP API (search, trends, health, metrics, document intake)")
@@ -548,6 +568,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", help="only failures since YYYY[-MM[-DD]] or an ISO timestamp")
     p.set_defaults(func=cmd_failures)
     __import__("worker.sources.cli", fromlist=["register"]).register(sub)  # `feeds`: worker/sources/cli.py
+    __import__("worker.alerts.cli", fromlist=["register"]).register(sub)  # `alerts`: worker/alerts/cli.py
     return parser
 
 

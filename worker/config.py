@@ -215,6 +215,21 @@ class Settings(BaseSettings):
         description="Tag articles (language, entities, topics, keywords); false indexes them untagged, for bulk "
         "loads and for measuring the pipeline without enrichment.",
     )
+    alert_max_retries: int = Field(
+        default=8, description="Retries of a webhook delivery (receiver down, 5xx, 429) before it is dead-lettered."
+    )
+    alert_retry_backoff: int = Field(default=5, description="First pause before retrying a webhook, seconds (doubles).")
+    alert_retry_backoff_max: int = Field(default=300, description="Longest pause between two webhook retries, seconds.")
+    baseline_weeks: int = Field(default=8, description="Weeks of a source's history its volume baseline learns from.")
+    baseline_min_weeks: int = Field(default=3, description="Weeks of history a source needs before it can alert.")
+    baseline_window_hours: float = Field(
+        default=6.0, description="Hours of recent volume compared with the same hours of the week before."
+    )
+    baseline_alpha: float = Field(
+        default=0.001, description="Tail probability below which a source's volume is silent or a flood."
+    )
+    baseline_check_every: float = Field(default=300.0, description="Seconds between two baseline checks (beat).")
+    baseline_max_sources: int = Field(default=10_000, description="Most sources one baseline check looks at.")
 
     @property
     def es_hosts(self) -> list[str]:

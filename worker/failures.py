@@ -33,6 +33,7 @@ REPLAY_TASKS = {
     "article": "newsworker.index_articles",  # an Article already tagged: indexing only
     "fetch": "newsworker.sources.fetch_pages",  # a feed item whose page was to be fetched
     "retag": "newsworker.retag",  # an article id to re-tag
+    "alert": "newsworker.alerts.deliver",  # a webhook delivery (worker/alerts/tasks.py), same delivery id
 }
 
 

@@ -55,6 +55,7 @@ class Ingested:
 
     result: BulkResult = field(default_factory=BulkResult)
     failures: list[Failure] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)  # what was written (for saved-search matching)
 
     def counts(self) -> dict[str, int]:
         return {"indexed": len(self.result.indexed), "unchanged": len(self.result.unchanged),
@@ -206,7 +207,7 @@ def store_articles(
         raise
     by_id = {a.id: a for a in articles}
     failures = [article_failure("index", reason, by_id[article_id]) for article_id, reason in result.failed]
-    return Ingested(result, failures)
+    return Ingested(result, failures, list(articles))
 
 
 def ingest(
@@ -215,7 +216,7 @@ def ingest(
     """The whole route of a batch of RawItems: process, then index."""
     processed = process_items(items, settings, dedup=dedup)
     stored = store_articles(es, settings, processed.articles)
-    return Ingested(stored.result, processed.failures + stored.failures)
+    return Ingested(stored.result, processed.failures + stored.failures, stored.articles)
 
 
 def decode(payloads: Sequence[Any], model: type[T], replay_key: str) -> tuple[list[T], list[Failure]]:

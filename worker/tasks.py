@@ -10,6 +10,7 @@ from typing import Any
 
 from celery import Task
 
+from worker.alerts.tasks import alerts_for_batch
 from worker.app import (
     INDEX_ARTICLES,
     INGEST_ITEMS,
@@ -40,6 +41,7 @@ def ingest_items(self: Task, payloads: list[dict[str, Any]]) -> dict[str, int]:
     items, failures = decode(payloads, RawItem, "raw")
     done = ingest(items, es=es_client(), settings=get_settings(), dedup=dedup_index())
     done.failures[:0] = failures
+    alerts_for_batch(done.articles, done.result.indexed)  # saved searches see what the batch wrote
     return finish(done)
 
 
@@ -49,6 +51,7 @@ def index_articles(self: Task, payloads: list[dict[str, Any]]) -> dict[str, int]
     articles, failures = decode(payloads, Article, "article")
     done = store_articles(es_client(), get_settings(), articles)
     done.failures[:0] = failures
+    alerts_for_batch(done.articles, done.result.indexed)
     return finish(done)
 
 

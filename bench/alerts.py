@@ -1,0 +1,239 @@
+"""Cost of monitoring: 1,000 saved searches against the ingest stream, webhook deliveries per second to a
+local receiver, and one baseline check over 1,000 sources with 8 weeks of history.
+
+    .venv/bin/python -m bench.alerts [--articles 400] [--alerts 1000] [--repeats 5] [--sources 1000]
+
+Needs Redis and Elasticsearch (`newsworker services up`); uses its own index prefix and removes it after.
+Medians over the repeats. The ingest comparison runs in-process, in the same repeat: normalise + tag
+(`process_items`) and bulk indexing (`index_articles`, forced rewrite) with and without matching the batch
+against the saved searches — the part alerts add to an ingest task (plus one Redis GET and, per match, a
+task enqueue, not timed here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+RUN = uuid.uuid4().hex[:8]
+os.environ.setdefault("NEWSWORKER_INDEX_PREFIX", f"nwbench-{RUN}")
+os.environ.setdefault("NEWSWORKER_BROKER_URL", "redis://127.0.0.1:6379/8")
+os.environ.setdefault("NEWSWORKER_RESULT_BACKEND", "redis://127.0.0.1:6379/9")
+os.environ.setdefault("NEWSWORKER_REDIS_URL", "redis://127.0.0.1:6379/10")
+
+import redis  # noqa: E402
+
+from bench.pipeline import corpus, reset_index  # noqa: E402
+from worker.alerts.baselines import assess_all, check, window_counts  # noqa: E402
+from worker.alerts.delivery import post_webhook  # noqa: E402
+from worker.alerts.matcher import MatcherIndex  # noqa: E402
+from worker.alerts.matching import CompiledAlerts, match_articles  # noqa: E402
+from worker.alerts.store import Alert  # noqa: E402
+from worker.article import Article  # noqa: E402
+from worker.config import get_settings  # noqa: E402
+from worker.index.store import connect, index_articles  # noqa: E402
+from worker.pipeline import process_items  # noqa: E402
+from worker.sources.http import PoliteClient  # noqa: E402
+
+
+def timed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def saved_searches(articles: list[Article], n: int, rng: random.Random) -> list[Alert]:
+    """Queries of the shapes people save, built from the corpus's own words, entities and topics."""
+    words = sorted({w.strip(".,:;\"'()").lower() for a in articles for w in a.title.split() if len(w) > 4} - {""})
+    entities = sorted({e.text for a in articles for e in a.entities if '"' not in e.text})
+    topics = sorted({t.code for a in articles for t in a.topics})
+    titles = [a.title.split() for a in articles if len(a.title.split()) >= 3]
+    alerts = []
+    for i in range(n):
+        shape = rng.random()
+        if shape < 0.25:
+            query = " ".join(rng.sample(words, rng.choice((1, 2))))
+        elif shape < 0.45:
+            query = "(" + " OR ".join(rng.sample(words + entities[:50], rng.randint(2, 4))).replace("(", "") + ")"
+            query = query if all(c not in query[1:-1] for c in "()") else rng.choice(words)
+        elif shape < 0.6:
+            title = rng.choice(titles)
+            start = rng.randrange(len(title) - 1)
+            query = '"' + " ".join(w.replace('"', "") for w in title[start : start + 2]) + '"'
+        elif shape < 0.72 and entities:
+            query = f'entity:"{rng.choice(entities)}"' + (f" {rng.choice(words)}" if rng.random() < 0.3 else "")
+        elif shape < 0.84 and topics:
+            query = f"topic:{rng.choice(topics)} {rng.choice(words)}"
+        elif shape < 0.94:
+            query = f"{rng.choice(words)[:5]}* {rng.choice(words)}"
+        else:
+            query = f"{rng.choice(words)} -{rng.choice(words)}"
+        lang = [rng.choice(("nl", "en"))] if rng.random() < 0.3 else []
+        alerts.append(Alert(name=f"bench-{i}", query=query, lang=lang, webhook="http://127.0.0.1/"))
+    return alerts
+
+
+def bench_matching(args: argparse.Namespace, es: Any, settings: Any) -> None:
+    items = corpus(args.articles)
+    articles = process_items(items, settings).articles
+    rng = random.Random(7)
+    alerts = saved_searches(articles, args.alerts, rng)
+    compiled = CompiledAlerts.of(alerts)
+    brute = CompiledAlerts(0, compiled.alerts, MatcherIndex([None] * len(compiled.alerts)))
+    print(f"\n== saved searches: {len(compiled.alerts)} compiled of {len(alerts)}, {len(articles)} articles; "
+          f"{len(compiled.index.always)} without anchors")  # fmt: skip
+    tag_t, index_t, match_t, brute_t, matches = [], [], [], [], 0
+    for _ in range(args.repeats):
+        seconds, processed = timed(process_items, items, settings)
+        tag_t.append(seconds)
+        index_t.append(timed(index_articles, es, settings, processed.articles, force=True)[0])
+        seconds, deliveries = timed(match_articles, compiled, processed.articles)
+        match_t.append(seconds)
+        matches = len(deliveries)
+        seconds, every = timed(match_articles, brute, processed.articles)
+        brute_t.append(seconds)
+        assert len(every) == matches, "the anchor index changed the matches"
+    n = len(articles)
+    tag, index, match = (statistics.median(t) for t in (tag_t, index_t, match_t))
+    without, with_alerts = n / (tag + index), n / (tag + index + match)
+    print(f"matches per batch: {matches} ({matches / n:.2f} per article)")
+    print(f"median per article: normalise+tag {1000 * tag / n:.2f} ms, index {1000 * index / n:.2f} ms, "
+          f"match {len(compiled.alerts)} alerts {1000 * match / n:.3f} ms "
+          f"(every alert on every article: {1000 * statistics.median(brute_t) / n:.3f} ms)")  # fmt: skip
+    print(f"in-process ingest rate: {without:.1f} articles/s without alerts, {with_alerts:.1f} with "
+          f"({100 * (without - with_alerts) / without:.1f} % slower)")  # fmt: skip
+
+
+class Receiver:
+    def __init__(self) -> None:
+        self.count = 0
+        lock = threading.Lock()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("content-length", 0)))
+                with lock:
+                    outer.count += 1
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def bench_webhooks(args: argparse.Namespace, settings: Any, client: redis.Redis) -> None:
+    receiver = Receiver()
+    polite = PoliteClient(settings.model_copy(update={"allow_private_networks": "127.0.0.0/8"}), client)
+    payload = {"kind": "article", "delivery_id": "x" * 32, "alert": {"name": "bench", "query": "storm"},
+               "article": {"id": "a" * 64, "title": "Storm op komst", "url": "https://example.org/a",
+                           "source": "example.org", "language": "nl", "published_at": "2026-11-30"}}  # fmt: skip
+    n = args.deliveries
+    print(f"\n== webhook deliveries to a local receiver ({n} per repeat, signed, through PoliteClient)")
+    for threads in (1, 8):
+        rates = []
+        for _ in range(args.repeats):
+            def send(i: int) -> int:
+                return post_webhook(polite, receiver.url, {**payload, "delivery_id": f"{i:032d}"}, "secret")
+
+            with ThreadPoolExecutor(threads) as pool:
+                seconds, _ = timed(lambda: list(pool.map(send, range(n))))
+            rates.append(n / seconds)
+        print(f"{threads} thread(s): median {statistics.median(rates):.0f} deliveries/s "
+              f"(min {min(rates):.0f}, max {max(rates):.0f})")  # fmt: skip
+    receiver.server.shutdown()
+
+
+def bench_baselines(args: argparse.Namespace, es: Any, settings: Any, client: redis.Redis) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    rng = random.Random(11)
+    weeks, window = settings.baseline_weeks, timedelta(hours=settings.baseline_window_hours)
+    articles: list[Article] = []
+    for s in range(args.sources):
+        source = f"source-{s:04d}.example"
+        rate = rng.choice((0.2, 0.5, 1, 2, 4))  # articles an hour
+        for week in range(weeks + 1):  # the windows the check compares, with Poisson-ish noise
+            for i in range(max(0, int(rng.gauss(rate * 6, (rate * 6) ** 0.5)))):
+                at = now - timedelta(weeks=week) - window * rng.random()
+                articles.append(_doc(source, f"{week}-{i}", at))
+        for i in range(args.background):  # the rest of the 8 weeks
+            articles.append(_doc(source, f"bg-{i}", now - timedelta(weeks=weeks) * rng.random()))
+    seconds, _ = timed(_index_all, es, settings, articles)
+    es.indices.refresh(index=settings.read_alias)
+    print(f"\n== baselines: {args.sources} sources, {weeks} weeks, {len(articles)} articles "
+          f"(indexed in {seconds:.0f} s)")  # fmt: skip
+    query_t, assess_t, check_t = [], [], []
+    for _ in range(args.repeats):
+        seconds, (counts, first) = timed(window_counts, es, settings, now)
+        query_t.append(seconds)
+        assess_t.append(timed(assess_all, counts, first, settings, now)[0])
+        check_t.append(timed(check, es, client, settings, now)[0])
+    verdicts, _ = check(es, client, settings, now)
+    status: dict[str, int] = {}
+    for v in verdicts:
+        status[v.status] = status.get(v.status, 0) + 1
+    search_ms, model_ms = 1000 * statistics.median(query_t), 1000 * statistics.median(assess_t)
+    print(f"median: search {search_ms:.0f} ms, model {model_ms:.0f} ms, whole check with Redis state "
+          f"{1000 * statistics.median(check_t):.0f} ms; verdicts {status}")  # fmt: skip
+
+
+def _doc(source: str, key: str, at: datetime) -> Article:
+    digest = f"{source}|{key}"
+    return Article(id=digest, source=source, title=key, body="x", content_hash=digest, ingested_at=at)
+
+
+def _index_all(es: Any, settings: Any, articles: list[Article]) -> None:
+    for i in range(0, len(articles), 2000):
+        index_articles(es, settings, articles[i : i + 2000])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=400)
+    parser.add_argument("--alerts", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--deliveries", type=int, default=500)
+    parser.add_argument("--sources", type=int, default=1000)
+    parser.add_argument("--background", type=int, default=20, help="articles per source outside the windows")
+    parser.add_argument("--only", choices=("matching", "webhooks", "baselines"))
+    args = parser.parse_args()
+    settings = get_settings()
+    es = connect(settings)
+    client = redis.Redis.from_url(settings.redis_url)
+    reset_index(es, settings)
+    try:
+        if args.only in (None, "matching"):
+            bench_matching(args, es, settings)
+        if args.only in (None, "webhooks"):
+            bench_webhooks(args, settings, client)
+        if args.only in (None, "baselines"):
+            reset_index(es, settings)
+            bench_baselines(args, es, settings, client)
+    finally:
+        generations = list(es.indices.get(index=f"{settings.read_alias}-*").body)
+        if generations:
+            es.indices.delete(index=",".join(generations))
+        es.indices.delete_index_template(name=settings.read_alias)
+        for key in client.scan_iter(f"{settings.index_prefix}:*"):
+            client.delete(key)
+
+
+if __name__ == "__main__":
+    main()
