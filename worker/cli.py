@@ -215,6 +215,22 @@ def _entity_lines(entities: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def search_query(args: argparse.Namespace, **options: Any) -> Any:
+    """The SearchQuery that `search` and `export` build from the same query words and filter options."""
+    from worker.search import SearchQuery, Values
+
+    return SearchQuery(
+        text=" ".join(args.query),
+        languages=Values.parse(args.lang),
+        topics=Values.parse(args.topic),
+        entities=Values.parse(args.entity),
+        sources=Values.parse(args.source),
+        since=args.since,
+        until=args.until,
+        **options,
+    )
+
+
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     import elasticsearch
 
@@ -223,17 +239,11 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
     from worker.index.store import connect
     from worker.query import QuerySyntaxError
-    from worker.search import SearchError, SearchQuery, Values, search
+    from worker.search import SearchError, search
 
     try:
-        query = SearchQuery(
-            text=" ".join(args.query),
-            languages=Values.parse(args.lang),
-            topics=Values.parse(args.topic),
-            entities=Values.parse(args.entity),
-            sources=Values.parse(args.source),
-            since=args.since,
-            until=args.until,
+        query = search_query(
+            args,
             size=args.size,
             offset=args.offset,
             sort=args.sort,
@@ -276,21 +286,15 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from worker.export import DEFAULT_EXPORT_FIELDS, EXPORT_FIELDS, export_lines
     from worker.index.store import connect
     from worker.query import QuerySyntaxError
-    from worker.search import SearchError, SearchQuery, Values, build_query, iter_matches
+    from worker.search import SearchError, build_query, iter_matches
 
     fields = tuple(f.strip() for f in args.fields.split(",") if f.strip()) if args.fields else DEFAULT_EXPORT_FIELDS
     unknown = [f for f in fields if f not in EXPORT_FIELDS]
     try:
         if unknown or not fields:
             raise SearchError(f"unknown field(s) {', '.join(unknown)}; fields: {', '.join(EXPORT_FIELDS)}", "fields")
-        query = SearchQuery(
-            text=" ".join(args.query),
-            languages=Values.parse(args.lang),
-            topics=Values.parse(args.topic),
-            entities=Values.parse(args.entity),
-            sources=Values.parse(args.source),
-            since=args.since,
-            until=args.until,
+        query = search_query(
+            args,
             size=0,
             sort=args.sort,
         )
@@ -371,14 +375,17 @@ def cmd_retag(args: argparse.Namespace, settings: Settings) -> int:
     from worker.search import SearchError, SearchQuery, build_query
     from worker.tagging import enrichment_version, model_versions
 
-    es = connect(settings)
-    refresh_for_search(settings)  # what was written a moment ago is counted and re-tagged too
-    if args.query is not None:
+    given: dict[str, Any] | None = None
+    if args.query is not None:  # a query that does not parse is said before anything is touched
         try:
-            query = build_query(SearchQuery(text=args.query))
+            given = build_query(SearchQuery(text=args.query))
         except (QuerySyntaxError, SearchError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+    es = connect(settings)
+    refresh_for_search(settings)  # what was written a moment ago is counted and re-tagged too
+    if given is not None:
+        query = given
     else:
         current = {lang: enrichment_version(model_versions(lang)) for lang in languages_present(es, settings)}
         query = stale_enrichment_query(current)
