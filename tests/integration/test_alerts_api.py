@@ -18,7 +18,6 @@ from worker import api
 from worker.alerts.preview import preview
 from worker.alerts.store import Alert, AlertStore
 from worker.api import app
-from worker.api_security import ApiSettings
 from worker.article import Article
 from worker.cli import main
 from worker.config import Settings
@@ -62,7 +61,7 @@ def history(es: Elasticsearch, settings: Settings) -> Iterator[list[Article]]:
 
 def test_alerts_crud_over_http_needs_the_write_scope(client: TestClient, store: AlertStore,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    keys = ApiSettings(api_keys="reader-key:read,writer-key:read+write", api_auth="auto")
+    keys = Settings(api_keys="reader-key:read,writer-key:read+write", api_auth="auto")
     monkeypatch.setattr(api, "api_settings", lambda: keys)
     new = {"name": "haven", "query": "havenstaking", "lang": ["nl"], "webhook": HOOK}
     assert client.post("/alerts", json=new).status_code == 401
