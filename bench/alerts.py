@@ -141,7 +141,7 @@ class Receiver:
 
 def bench_webhooks(args: argparse.Namespace, settings: Any, client: redis.Redis) -> None:
     receiver = Receiver()
-    polite = PoliteClient(settings.model_copy(update={"allow_private_networks": "127.0.0.0/8"}), client)
+    polite = PoliteClient(settings.model_copy(update={"allow_private_networks": ["127.0.0.0/8"]}), client)
     payload = {"kind": "article", "delivery_id": "x" * 32, "alert": {"name": "bench", "query": "storm"},
                "article": {"id": "a" * 64, "title": "Storm op komst", "url": "https://example.org/a",
                            "source": "example.org", "language": "nl", "published_at": "2026-11-30"}}  # fmt: skip

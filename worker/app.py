@@ -131,8 +131,11 @@ def make_app(settings: Settings) -> Celery:
 
 @lru_cache(maxsize=1)
 def es_client() -> Elasticsearch:
+    """The workers' client retries nothing itself: Celery owns retries (backoff, jitter, dead letters), and
+    the client's own retry loop would swallow a time limit that fires during a request (it wraps whatever
+    interrupts the request as a ConnectionError and sends it again), so a batch over its limit ran on."""
     settings = get_settings()
-    es = connect(settings)
+    es = connect(settings).options(max_retries=0, retry_on_timeout=False)
     setup_index(es, settings)
     return es
 

@@ -118,7 +118,7 @@ def test_private_address_is_refused_and_recorded(celery_worker: None, store: Ale
 
 
 def test_post_webhook_refuses_loopback_without_allowance(redis_client: redis.Redis, settings: Settings) -> None:
-    client = PoliteClient(settings.model_copy(update={"allow_private_networks": ""}), redis_client)
+    client = PoliteClient(settings.model_copy(update={"allow_private_networks": []}), redis_client)
     with pytest.raises(BlockedAddressError):
         post_webhook(client, "http://127.0.0.1:9/hook", {"delivery_id": "x"}, "secret")
 
@@ -130,7 +130,7 @@ def test_last_retry_leaves_a_dead_letter_that_replays_with_the_same_id(
     from worker.alerts import tasks
 
     receiver = Receiver([500] * 50)
-    client = PoliteClient(settings.model_copy(update={"allow_private_networks": "127.0.0.0/8"}), redis_client)
+    client = PoliteClient(settings.model_copy(update={"allow_private_networks": ["127.0.0.0/8"]}), redis_client)
     monkeypatch.setattr(tasks, "http_client", lambda: client)
     monkeypatch.setattr(tasks.deliver_alert, "max_retries", 2)
     try:

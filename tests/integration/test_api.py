@@ -39,7 +39,12 @@ def test_health_reports_every_dependency_and_queue(client: TestClient) -> None:
 def test_health_counts_the_sources_queue(client: TestClient, settings: Settings) -> None:
     import redis
 
+    from worker.app import app as celery_app
+
     r = redis.Redis.from_url(settings.broker_url)  # the queues live in the broker's Redis
+    # A worker started by an earlier test would take these placeholder messages (and choke on them):
+    # it stops consuming the queue while they sit there.
+    celery_app.control.cancel_consumer("sources", reply=True, timeout=5)
     r.rpush("sources", "x", "y")
     api._workers_cache.clear()
     try:
@@ -54,6 +59,7 @@ def test_health_counts_the_sources_queue(client: TestClient, settings: Settings)
         assert depth["sources"] == 2
     finally:
         r.delete("sources")
+        celery_app.control.add_consumer("sources", reply=True, timeout=5)
 
 
 def test_posted_document_is_indexed_and_searchable(

@@ -38,9 +38,15 @@ def client(es: Elasticsearch) -> TestClient:
 
 @pytest.fixture
 def broker(settings: Settings) -> Iterator[redis.Redis]:
+    """The broker's Redis, with the `sources` queue to ourselves: a worker started by an earlier test stops
+    consuming it while these tests put placeholder messages there."""
+    from worker.app import app as celery_app
+
     client = redis.Redis.from_url(settings.broker_url)
+    celery_app.control.cancel_consumer("sources", reply=True, timeout=5)
     yield client
     client.delete("sources")
+    celery_app.control.add_consumer("sources", reply=True, timeout=5)
 
 
 def samples(client: TestClient) -> dict[str, list[tuple[dict[str, str], float]]]:
