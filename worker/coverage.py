@@ -39,9 +39,11 @@ def newest_versions(es: Elasticsearch, settings: Settings) -> dict[str, str]:
     return newest
 
 
-def enrichment_coverage(es: Elasticsearch, settings: Settings, current: dict[str, str] | None = None) -> dict[str, Any]:
+def enrichment_coverage(
+    es: Elasticsearch, settings: Settings, current: dict[str, str] | None = None, where: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Counts per enrichment version, without entities / topics, and not on `current` (default: the newest
-    version seen per language)."""
+    version seen per language); over the articles matching `where` (default: all)."""
     current = newest_versions(es, settings) if current is None else current
     aggs: dict[str, Any] = {
         "versions": {"terms": {"field": "enrichment.version", "size": MAX_VERSIONS, "missing": "none"}},
@@ -50,7 +52,9 @@ def enrichment_coverage(es: Elasticsearch, settings: Settings, current: dict[str
     }
     if current:
         aggs["not_current"] = {"filter": stale_enrichment_query(current)}
-    response = es.search(index=settings.read_alias, size=0, aggs=aggs, track_total_hits=True)
+    response = es.search(
+        index=settings.read_alias, size=0, aggs=aggs, track_total_hits=True, query=where or {"match_all": {}}
+    )
     result = response["aggregations"]
     return {
         "total": response["hits"]["total"]["value"],
