@@ -378,7 +378,9 @@ def fetch_pages(
         client,
         robots,
         client.settings.host_max_wait if max_wait is None else max_wait,
-        max(1, threads),
+        # No more sending threads than pages: a fetch task of 3 items need not start 32 (a sources worker runs
+        # many such tasks at once, each with its own pool).
+        max(1, min(threads, len(items))),
         clock,
     )
     jobs = [_Job(position, item, item.url, [item.url]) for position, item in enumerate(items) if item.url]

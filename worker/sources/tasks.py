@@ -58,12 +58,9 @@ def interleave_by_host(urls: list[str]) -> list[str]:
 def hand_on(items: list[RawItem], *, fetch: bool) -> None:
     """New feed items to the page fetcher, or straight to the pipeline when pages are off."""
     payloads = [item.model_dump(mode="json") for item in items]
+    task = FETCH_PAGES if fetch else INGEST_ITEMS
     for start in range(0, len(payloads), ITEMS_PER_TASK):
-        batch = payloads[start : start + ITEMS_PER_TASK]
-        if fetch:
-            enqueue(FETCH_PAGES, batch)
-        else:
-            enqueue(INGEST_ITEMS, batch)
+        enqueue(task, payloads[start : start + ITEMS_PER_TASK])
 
 
 @app.task(name=DISPATCH_DUE)
