@@ -38,6 +38,7 @@ from worker.coverage import coverage_metrics
 from worker.export import DEFAULT_EXPORT_FIELDS, EXPORT_FIELDS, export_lines
 from worker.failures import FailureStore
 from worker.index.store import connect
+from worker.monitor import alert_activity, coverage, degraded_sources, failing_feeds
 from worker.query import QuerySyntaxError
 from worker.ratelimit import RateLimiter, client_id
 from worker.search import MAX_PAGE_SIZE, SearchError, SearchQuery, Values, iter_matches, search, similar
@@ -644,6 +645,38 @@ def failures_summary(recent: Annotated[int, Query(ge=1, le=5000)] = 1000) -> dic
     return {"total": store.count(), "recent": recent, "by_reason": rows[:50]}
 
 
+# --- monitoring panels of the dashboard (worker/monitor.py): read scope, nothing secret ---------------
+
+
+@app.get("/monitor/feeds", dependencies=[READ])
+def monitor_feeds(limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+    """Feeds whose latest polls failed (most consecutive failures first), then disabled feeds: each with its
+    error, consecutive failures, failing since and last successful poll."""
+    return failing_feeds(_redis(), _settings(), limit)
+
+
+@app.get("/monitor/alerts", dependencies=[READ])
+def monitor_alerts(
+    limit: Annotated[int, Query(ge=1, le=200)] = 50, examples: Annotated[int, Query(ge=0, le=20)] = 3
+) -> dict[str, Any]:
+    """Saved searches (name, query, filters; no webhook, no secret) with the articles they matched in the last
+    24 h and 7 d and the latest `examples` of them."""
+    return alert_activity(_es(), _redis(), _settings(), limit=limit, examples=examples)
+
+
+@app.get("/monitor/sources", dependencies=[READ])
+def monitor_sources(include_all: Annotated[bool, Query(alias="all")] = False) -> dict[str, Any]:
+    """Sources outside their volume baseline (silent or flooding) with observed count and expected band;
+    `all=true` lists every source with its status (ok, learning too)."""
+    return degraded_sources(_redis(), _settings(), include_all=include_all)
+
+
+@app.get("/monitor/coverage", dependencies=[READ])
+def monitor_coverage() -> dict[str, Any]:
+    """Enrichment coverage: articles per enrichment version, without entities, without topics, not current."""
+    return coverage(_es(), _settings())
+
+
 # --- intake -------------------------------------------------------------------------------------------
 
 
@@ -731,6 +764,10 @@ def root() -> dict[str, Any]:
             "/timeline",
             "/stats/hourly",
             "/failures/summary",
+            "/monitor/feeds",
+            "/monitor/alerts",
+            "/monitor/sources",
+            "/monitor/coverage",
             "/health",
             "/metrics",
             "/documents (POST)",
