@@ -173,7 +173,7 @@ def test_monitor_coverage_counts_versions_and_gaps(client: TestClient, written: 
 
 
 def test_monitor_endpoints_need_the_read_scope(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    keys = Settings(api_keys="reader-key:read", api_auth="auto")
+    keys = Settings(api_keys=["reader-key:read"], api_auth="auto")
     monkeypatch.setattr(api, "api_settings", lambda: keys)
     for path in ("/monitor/feeds", "/monitor/alerts", "/monitor/sources", "/monitor/coverage"):
         assert client.get(path).status_code == 401
