@@ -12,6 +12,9 @@ import pytest
 import redis
 from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from tests.integration.cleanup import delete_sources
 from worker import api
@@ -105,6 +108,25 @@ def test_monitor_bad_parameters_are_400_naming_them(client: TestClient, path: st
     assert response.json()["param"] == param and response.json()["error"].startswith(param)
 
 
+MONITOR_PARAMS = {"/monitor/feeds": ["limit"], "/monitor/alerts": ["limit", "examples"], "/monitor/sources": ["all"],
+                  "/monitor/coverage": ["x"]}  # fmt: skip
+
+
+@given(
+    path=st.sampled_from(sorted(MONITOR_PARAMS)),
+    values=st.lists(st.text(max_size=25) | st.integers(-(10**6), 10**6).map(str), min_size=1, max_size=2),
+    data=st.data(),
+)
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_random_parameters_never_give_a_5xx(client: TestClient, path: str, values: list[str],
+                                            data: st.DataObject) -> None:  # fmt: skip
+    names = data.draw(st.lists(st.sampled_from(MONITOR_PARAMS[path]), min_size=len(values), max_size=len(values)))
+    response = client.get(path, params=dict(zip(names, values, strict=True)))
+    assert response.status_code < 500, (path, names, values, response.text)
+    if response.status_code >= 400:
+        assert response.json()["error"]
+
+
 def test_monitor_alerts_counts_matches_written_since_the_alert_exists(
     client: TestClient, redis_client: redis.Redis, settings: Settings, written: None
 ) -> None:
@@ -129,6 +151,9 @@ def test_monitor_alerts_counts_matches_written_since_the_alert_exists(
             0, 0, [])  # fmt: skip
         assert rows["mon-ops"]["kind"] == "baseline" and rows["mon-ops"]["matches_7d"] is None
         assert client.get("/monitor/alerts", params={"limit": 1}).json()["shown"] == 1
+        counts_only = client.get("/monitor/alerts", params={"examples": 0}).json()["alerts"]
+        watch = next(a for a in counts_only if a["name"] == "mon-zeespiegel")
+        assert (watch["matches_24h"], watch["matches_7d"], watch["latest"]) == (2, 5, [])
     finally:
         for name in ("mon-zeespiegel", "mon-ops", "mon-quiet"):
             store.remove(name)
