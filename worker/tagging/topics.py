@@ -40,6 +40,76 @@ MODEL_LANGUAGES = frozenset({"nl", "en", "und"})
 # nothing; see data/topics/README.md for the rates measured with each value.
 
 
+CRIME, ECONOMY, POLITICS = "02000000", "04000000", "11000000"
+
+
+@dataclass(frozen=True)
+class Precedence:
+    """A labelling convention IPTC leaves open (data/topics/README.md): when `first` and `over` both reach the
+    threshold and the story has at least `min_cues` of these cue words, `first` is the primary topic."""
+
+    first: str
+    over: str
+    words: frozenset[str]
+    suffixes: tuple[str, ...]  # Dutch compounds: "telecombedrijf", "supermarktketen"
+    min_cues: int
+
+    def cues(self, tokens: Sequence[str]) -> int:
+        return sum(1 for t in tokens if t in self.words or (len(t) > 6 and t.endswith(self.suffixes)))
+
+
+def _cue_words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+PRECEDENCES = (
+    # A company's misconduct (fines, fraud, cartels, settlements, charges against its executives): economy first,
+    # crime second. Crimes against people and criminal cases of individuals outside business stay crime first.
+    Precedence(
+        first=ECONOMY,
+        over=CRIME,
+        words=_cue_words(
+            "company companies firm firms bank banks lender lenders insurer insurers carmaker carmakers airline "
+            "airlines retailer retailers supermarket supermarkets chain chains operator operators manufacturer "
+            "manufacturers maker makers corporation corporations conglomerate cartel cartels executives executive "
+            "shareholders investors watchdog regulator regulators competition antitrust "
+            "bedrijf bedrijven onderneming ondernemingen concern concerns bank banken verzekeraar verzekeraars "
+            "keten ketens fabrikant fabrikanten kartel kartels toezichthouder topman bestuursvoorzitter "
+            "aandeelhouders beleggers mededinging"
+        ),
+        suffixes=("bedrijf", "bedrijven", "concern", "verzekeraar", "fabrikant", "keten", "maatschappij"),
+        min_cues=1,
+    ),
+    # Trade balances, tariffs, exports and imports, deficits and public debt: economy first, politics second.
+    Precedence(
+        first=ECONOMY,
+        over=POLITICS,
+        words=_cue_words(
+            "trade tariff tariffs export exports exporters import imports deficit deficits surplus debt "
+            "handel handelsbalans handelstekort handelsoverschot handelsoorlog handelsakkoord export uitvoer invoer "
+            "import heffing heffingen importheffingen invoerheffingen begrotingstekort staatsschuld overheidstekort "
+            "tekort overschot"
+        ),
+        suffixes=("heffingen", "tekort"),
+        min_cues=2,
+    ),
+)
+
+
+def apply_precedence(codes: list[str], scores: dict[str, float], text: str, threshold: float) -> list[str]:
+    """The topics (primary first) reordered by PRECEDENCES when the top one is overruled by a convention."""
+    if len(codes) < 2:
+        return codes
+    tokens: list[str] | None = None
+    for rule in PRECEDENCES:
+        if codes[0] != rule.over or scores.get(rule.first, 0.0) < threshold or rule.first not in codes:
+            continue
+        tokens = words(text) if tokens is None else tokens
+        if rule.cues(tokens) >= rule.min_cues:
+            return [rule.first, *(c for c in codes if c != rule.first)]
+    return codes
+
+
 @dataclass(frozen=True)
 class TopicModel:
     codes: list[str]
@@ -100,16 +170,17 @@ def _builtin_topics(article: Article, threshold: float, limit: int) -> list[Topi
     if article.language not in MODEL_LANGUAGES:
         return []
     model = topic_model()
-    probabilities = model.probabilities(article.title, article.body[:max_tagged_chars()], article.language)
+    body = article.body[:max_tagged_chars()]
+    probabilities = model.probabilities(article.title, body, article.language)
     order = np.argsort(-probabilities)
-    topics: list[Topic] = []
+    kept: dict[str, float] = {}
     for i in order[:limit]:
         score = float(probabilities[i])
-        if score < threshold and (topics or score < no_topic_floor()):
+        if score < threshold and (kept or score < no_topic_floor()):
             break  # below the threshold only the best topic is kept, and only above the floor
-        code = model.codes[i]
-        topics.append(Topic(code=code, label=topic_label(code, article.language), score=round(score, 4)))
-    return topics
+        kept[model.codes[i]] = score
+    codes = apply_precedence(list(kept), kept, f"{article.title}\n{body}", threshold)
+    return [Topic(code=c, label=topic_label(c, article.language), score=round(kept[c], 4)) for c in codes]
 
 
 def no_topic_floor() -> float:
