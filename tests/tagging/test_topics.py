@@ -230,3 +230,18 @@ def test_precedence_puts_economy_first_only_with_the_convention_cues() -> None:
     assert topics_module.apply_precedence(["11000000", "04000000"], politics, text, 0.4)[0] == "11000000"
     text = "Tariffs on imports rise as the trade deficit widens"
     assert topics_module.apply_precedence(["11000000", "04000000"], politics, text, 0.4)[0] == "04000000"
+
+
+def test_unset_floor_is_the_models_calibrated_one_and_no_evidence_gets_no_topic(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    model = topics_module.topic_model()
+    use_settings(monkeypatch)  # NEWSWORKER_TOPIC_FLOOR unset
+    assert topics_module.no_topic_floor() == model.no_topic_floor != topics_module.DEFAULT_FLOOR
+    # A text the model knows nothing of scores the bias alone; the calibrated floor sits just above that.
+    no_evidence = model.probabilities("", "Xqzv blorptan vurk.", "en").max()
+    assert no_evidence < model.no_topic_floor < no_evidence + 0.02
+    (tagged,) = tag_topics([article("", "Xqzv blorptan vurk.", "en")])
+    assert tagged.topics == []
+    use_settings(monkeypatch, topic_floor=0.0)  # an explicit setting wins
+    (tagged,) = tag_topics([article("", "Xqzv blorptan vurk.", "en")])
+    assert len(tagged.topics) == 1

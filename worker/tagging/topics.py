@@ -35,11 +35,11 @@ MODEL_PATH = Path(__file__).parent / "data" / "topic_model.npz"
 # ("und" when language detection did not run or could not decide).
 MODEL_LANGUAGES = frozenset({"nl", "en", "und"})
 # "No topic" only when nothing fits: when no topic reaches NEWSWORKER_TOPIC_THRESHOLD, the best one is still
-# kept (alone) if its calibrated score is at least NEWSWORKER_TOPIC_FLOOR (default 0.15). Without it 3 of 20
-# of our held-out tech/trade stories (heldout_s4.jsonl, old model) and about 2 % of our held-out split got
-# nothing; see data/topics/README.md for the rates measured with each value.
+# kept (alone) if its calibrated score is at least the floor (NEWSWORKER_TOPIC_FLOOR, else the model's calibrated
+# `no_topic_floor`). See data/topics/README.md for the rates measured.
 
 
+DEFAULT_FLOOR = 0.15  # for a model file written before the floor was calibrated with the model
 CRIME, ECONOMY, POLITICS = "02000000", "04000000", "11000000"
 
 
@@ -120,6 +120,9 @@ class TopicModel:
     calibration_a: np.ndarray
     calibration_b: np.ndarray
     version: str
+    # Calibrated by scripts/train_topics.py: the best topic's score on a text with no evidence at all, or the lowest
+    # score from which the best topic is right at least half the time in cross-validation, whichever is higher.
+    no_topic_floor: float = DEFAULT_FLOOR
 
     def raw_scores(self, title: str, body: str, language: str) -> np.ndarray:
         counts, tokens = sparse_features(title, body)
@@ -152,6 +155,7 @@ def load_model(path: Path = MODEL_PATH) -> TopicModel:
             calibration_a=data["calibration_a"].astype(np.float64),
             calibration_b=data["calibration_b"].astype(np.float64),
             version=f"iptc-linear-{hashlib.sha256(raw).hexdigest()[:10]}",
+            no_topic_floor=float(data["no_topic_floor"]) if "no_topic_floor" in data.files else DEFAULT_FLOOR,
         )
 
 
@@ -184,8 +188,10 @@ def _builtin_topics(article: Article, threshold: float, limit: int) -> list[Topi
 
 
 def no_topic_floor() -> float:
-    """An article gets no topic only when even its best one scores below this (NEWSWORKER_TOPIC_FLOOR)."""
-    return get_settings().topic_floor
+    """An article gets no topic only when even its best one scores below this: NEWSWORKER_TOPIC_FLOOR, or when
+    unset the floor calibrated with the model."""
+    floor = get_settings().topic_floor
+    return topic_model().no_topic_floor if floor is None else floor
 
 
 def _with_rule_topics(article: Article, topics: list[Topic], threshold: float) -> list[Topic]:
