@@ -245,3 +245,14 @@ def test_unset_floor_is_the_models_calibrated_one_and_no_evidence_gets_no_topic(
     use_settings(monkeypatch, topic_floor=0.0)  # an explicit setting wins
     (tagged,) = tag_topics([article("", "Xqzv blorptan vurk.", "en")])
     assert len(tagged.topics) == 1
+
+
+def test_iptc_labels_our_conventions_call_tech_cue_tech_not_their_iptc_parent() -> None:
+    codes = iptc_codes()
+    lexicon = topic_lexicon("en")
+    for phrase in ("consumer electronics", "telecommunication service", "social media"):
+        cued = {codes[i] for i in lexicon.phrases[phrase]}
+        assert "13000000" in cued and not cued & {"04000000", "01000000"}, phrase
+    # Telecom and gadget words cue tech in both languages.
+    assert topic_lexicon("en").counts(["broadband"])[codes.index("13000000")] == 1
+    assert topic_lexicon("nl").counts(["glasvezelnetwerk"])[codes.index("13000000")] == 1
