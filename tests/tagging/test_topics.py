@@ -221,6 +221,9 @@ def test_precedence_puts_economy_first_only_with_the_convention_cues() -> None:
     text = "The airline was fined for misleading ads"
     assert topics_module.apply_precedence(codes, scores, text, 0.4)[0] == "04000000"
     assert topics_module.apply_precedence(codes, scores, "The man was fined for speeding", 0.4) == codes
+    # A prison sentence makes it a person's criminal case, even with a company in the story.
+    text = "Fraudster who swindled a bank jailed for three years"
+    assert topics_module.apply_precedence(codes, scores, text, 0.4) == codes
     # The economy score must reach the threshold itself: a faint business angle does not overrule crime.
     weak = {"02000000": 0.99, "04000000": 0.3}
     assert topics_module.apply_precedence(codes, weak, "The airline was fined", 0.4) == codes

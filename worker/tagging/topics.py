@@ -53,8 +53,11 @@ class Precedence:
     words: frozenset[str]
     suffixes: tuple[str, ...]  # Dutch compounds: "telecombedrijf", "supermarktketen"
     min_cues: int
+    blockers: frozenset[str] = frozenset()  # any of these keeps the model's order
 
     def cues(self, tokens: Sequence[str]) -> int:
+        if self.blockers and not self.blockers.isdisjoint(tokens):
+            return 0
         return sum(1 for t in tokens if t in self.words or (len(t) > 6 and t.endswith(self.suffixes)))
 
 
@@ -64,7 +67,8 @@ def _cue_words(text: str) -> frozenset[str]:
 
 PRECEDENCES = (
     # A company's misconduct (fines, fraud, cartels, settlements, charges against its executives): economy first,
-    # crime second. Crimes against people and criminal cases of individuals outside business stay crime first.
+    # crime second. Crimes against people and criminal cases of individuals stay crime first: a prison sentence
+    # makes the story a person's criminal case (a fraudster jailed for swindling investors is crime).
     Precedence(
         first=ECONOMY,
         over=CRIME,
@@ -72,13 +76,16 @@ PRECEDENCES = (
             "company companies firm firms bank banks lender lenders insurer insurers carmaker carmakers airline "
             "airlines retailer retailers supermarket supermarkets chain chains operator operators manufacturer "
             "manufacturers maker makers corporation corporations conglomerate cartel cartels executives executive "
-            "shareholders investors watchdog regulator regulators competition antitrust "
+            "watchdog regulator regulators competition antitrust "
             "bedrijf bedrijven onderneming ondernemingen concern concerns bank banken verzekeraar verzekeraars "
-            "keten ketens fabrikant fabrikanten kartel kartels toezichthouder topman bestuursvoorzitter "
-            "aandeelhouders beleggers mededinging"
+            "keten ketens fabrikant fabrikanten kartel kartels toezichthouder topman bestuursvoorzitter mededinging"
         ),
         suffixes=("bedrijf", "bedrijven", "concern", "verzekeraar", "fabrikant", "keten", "maatschappij"),
         min_cues=1,
+        blockers=_cue_words(
+            "jailed jail prison imprisoned imprisonment "
+            "cel celstraf gevangenisstraf gevangenis taakstraf"
+        ),
     ),
     # Trade balances, tariffs, exports and imports, deficits and public debt: economy first, politics second.
     Precedence(
