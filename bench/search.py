@@ -229,6 +229,19 @@ def compare(api: Any, es_http: Any, index: str, repeats: int, server_pid: int) -
             f"{tail['ours']:>10.1f}{tail['bare']:>9.1f}{tail['ours'] / tail['bare']:>6.2f}x"
             f"{cpu / repeats * 1000:>10.2f} ms"
         )
+    # The floor under every ratio: one trivial request through the same client, uvicorn and FastAPI stack.
+    trivial: list[float] = []
+    cpu = 0.0
+    for _ in range(repeats):
+        before = process_cpu(server_pid)
+        started = time.perf_counter()
+        api.get("/").raise_for_status()
+        trivial.append((time.perf_counter() - started) * 1000)
+        after = process_cpu(server_pid)
+        if before is not None and after is not None:
+            cpu += after - before
+    print(f"{'GET / (trivial)':<20}{statistics.median(trivial):>9.1f}{'':>23}{p95(trivial):>10.1f}{'':>16}"
+          f"{cpu / repeats * 1000:>10.2f} ms")  # fmt: skip
 
 
 def in_process(es: Any, settings: Any, repeats: int) -> None:
