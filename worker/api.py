@@ -16,8 +16,10 @@ from importlib import resources
 from typing import Annotated, Any, Literal
 
 import elasticsearch
+import orjson
 import redis
 from elasticsearch import Elasticsearch
+from elasticsearch.serializer import OrjsonSerializer
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
@@ -25,6 +27,7 @@ from kombu.exceptions import OperationalError
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Send
@@ -57,7 +60,8 @@ MAX_SOURCE_CHARS = 200
 
 @lru_cache(maxsize=1)
 def _es() -> Elasticsearch:
-    return connect(get_settings())
+    # Responses parsed by orjson: a page of 10 hits (~18 KB) in 0.2 ms instead of 0.45 (bench.search).
+    return connect(get_settings(), serializer=OrjsonSerializer())
 
 
 @lru_cache(maxsize=1)
@@ -140,8 +144,11 @@ def _read_scope() -> Any:
     """Read access: the key's scope, then the client's rate budget (after auth, so it is keyed by a valid key)."""
     auth = _scope("read")
 
-    def dependency(request: Request, _: None = auth) -> None:
-        enforce_rate_limit(request)
+    async def dependency(request: Request, _: None = auth) -> None:
+        # async: a sync dependency costs a trip through the threadpool on every read (two thread wake-ups);
+        # only the Redis call of a configured limit goes there.
+        if _rate_limiter() is not None:
+            await run_in_threadpool(enforce_rate_limit, request)
 
     return Depends(dependency)
 
@@ -201,6 +208,13 @@ def enforce_rate_limit(request: Request) -> None:
 Multi = Annotated[list[str] | None, Query()]
 
 
+class OrjsonResponse(JSONResponse):
+    """JSON rendered by orjson: a page of hits in 0.05 ms instead of 0.75 with json (bench.search)."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
 def _search_query(
     q: str,
     lang: list[str] | None,
@@ -235,7 +249,7 @@ def _search_query(
     return query
 
 
-@app.get("/search", dependencies=[READ])
+@app.get("/search", dependencies=[READ], response_class=OrjsonResponse)
 def search_articles(
     q: str = "",
     lang: Multi = None,
@@ -250,12 +264,12 @@ def search_articles(
     facets: bool = False,
     cursor: str | None = None,
     unique: bool = False,
-) -> JSONResponse:
+) -> OrjsonResponse:
     """The query language in `q`; filters take several values (`lang=nl,en`, repeated) and exclusions
     (`source=-reuters`). `cursor=*` starts deep paging: follow `next_cursor` until it is null."""
     query = _search_query(q, lang, topic, entity, since, until, source, size, offset, sort, facets, cursor, unique)
     # Plain JSON types already: skip FastAPI's jsonable_encoder walk over every hit (measured in bench.search).
-    return JSONResponse(search(_es(), _settings(), query))
+    return OrjsonResponse(search(_es(), _settings(), query))
 
 
 @app.get("/export", dependencies=[READ])
