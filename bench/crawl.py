@@ -121,6 +121,55 @@ def politeness(sites: list[LocalServer], since: float) -> tuple[int, float]:
     return max(peaks, default=0), min(gaps, default=float("inf"))
 
 
+def request_kind(path: str) -> str:
+    return "page" if path.startswith("/story/") else "robots" if path == "/robots.txt" else "feed"
+
+
+def budget_use(sites: list[LocalServer], since: float, rate: float) -> list[str]:
+    """Where each host's budget went, from the servers' logs, over the crawl's window (the first request to
+    any host until the last page): requests by kind, and the host-seconds in which a host could have had a
+    request (its budget was free for more than one slot) but got none, split into idle before the host's
+    first request (start), between its requests (middle), and after its last one (tail)."""
+    from worker.sources.budget import SLOT_MARGIN
+
+    logs = [sorted((r.at, request_kind(r.path)) for r in site.log if r.at >= since) for site in sites]
+    pages = [t for log in logs for t, kind in log if kind == "page"]
+    if not pages:
+        return ["budget use: no pages"]
+    start, end = min(t for log in logs for t, _ in log), max(pages)
+    interval = SLOT_MARGIN / rate
+    counts = {"feed": 0, "robots": 0, "page": 0}
+    idle = {"start": 0.0, "middle": 0.0, "tail": 0.0}
+    in_page_span = {"feed": 0, "robots": 0}
+    first_page = min(pages)
+    for log in logs:
+        times = [t for t, _ in log if t <= end]
+        for t, kind in log:
+            if t <= end:
+                counts[kind] += 1
+                if kind != "page" and t >= first_page:
+                    in_page_span[kind] += 1
+        if not times:
+            idle["start"] += end - start
+            continue
+        idle["start"] += max(0.0, times[0] - start)
+        idle["middle"] += sum(max(0.0, b - a - interval) for a, b in itertools.pairwise(times))
+        idle["tail"] += max(0.0, end - times[-1] - interval)
+    window = end - start
+    total = sum(counts.values())
+    host_seconds = len(sites) * window
+    return [
+        f"budget use over {window:.1f}s (first request to last page): {total} requests = "
+        f"{total / window:.2f}/s, {total / window / (len(sites) * rate):.2f} of hosts x rate "
+        f"(slots {SLOT_MARGIN:g} x 1/rate apart cap it at {1 / SLOT_MARGIN:.2f}); "
+        f"pages {counts['page']}, feeds {counts['feed']}, robots.txt {counts['robots']}",
+        f"requests other than pages after the first page: feeds {in_page_span['feed']}, "
+        f"robots.txt {in_page_span['robots']}",
+        "idle host-seconds (budget free for more than a slot, no request): "
+        + ", ".join(f"{k} {v:.1f} ({v / host_seconds:.0%})" for k, v in idle.items()),
+    ]
+
+
 def page_times(sites: list[LocalServer], since: float) -> list[float]:
     return sorted(r.at for s in sites for r in s.log if r.at >= since and r.path.startswith("/story/"))
 
@@ -293,7 +342,12 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
     indexed, all_indexed_at = 0, None
     searchable: list[tuple[float, int]] = []  # (seconds since start, articles searchable), once a second
 
+    broker = redis.Redis.from_url(settings.broker_url)
+    depths: dict[str, int] = {"ingest": 0, "sources": 0}  # the most messages waiting in each queue
+
     def count() -> int:
+        for queue_name in depths:
+            depths[queue_name] = max(depths[queue_name], int(broker.llen(queue_name)))  # type: ignore[arg-type]
         try:
             return int(es.count(index=settings.read_alias)["count"])  # what a search sees (refresh 1 s)
         except Exception:  # the alias appears with the first write
@@ -325,6 +379,9 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
     times = page_times(sites, since)
     span = (times[-1] - times[0]) if len(times) > 1 else 0.0  # first to last page: polls come before pages
     report("workers", len(times), span, args.hosts * args.rate, sites, since)
+    for line in budget_use(sites, since, args.rate):
+        print(line)
+    print("most messages waiting: " + ", ".join(f"{q} {n}" for q, n in depths.items()))
     peak, _ = politeness(sites, since)
     done = f"all searchable {all_indexed_at - since:.1f}s after start" if all_indexed_at else "not all searchable"
     print(f"articles searchable: {indexed} of {expected} ({done}); worker log: {log.name}")
