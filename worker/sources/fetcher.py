@@ -184,8 +184,8 @@ class _Scheduler:
                 self.defer(host.waiting.popleft(), backoff)
                 continue
             lease = s.http_total_timeout + horizon + 5
-            token = self.budget.try_acquire(host.domain, lease)
-            if token is None:  # other workers hold the host's places: look again shortly
+            token = self.budget.try_acquire(host.domain, lease, kind="page")
+            if token is None:  # places all held, or a poll of the host waits for one: look again shortly
                 self.schedule(self.clock() + host.recheck, "pump", host)
                 host.recheck = min(host.recheck * 2, BUSY_RECHECK_MAX)
                 return
