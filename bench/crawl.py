@@ -141,13 +141,13 @@ def budget_use(sites: list[LocalServer], since: float, rate: float) -> list[str]
     counts = {"feed": 0, "robots": 0, "page": 0}
     idle = {"start": 0.0, "middle": 0.0, "tail": 0.0}
     in_page_span = {"feed": 0, "robots": 0}
-    first_page = min(pages)
     for log in logs:
         times = [t for t, _ in log if t <= end]
+        first_page = min((t for t, kind in log if kind == "page"), default=end)
         for t, kind in log:
             if t <= end:
                 counts[kind] += 1
-                if kind != "page" and t >= first_page:
+                if kind != "page" and t > first_page:
                     in_page_span[kind] += 1
         if not times:
             idle["start"] += end - start
@@ -163,7 +163,7 @@ def budget_use(sites: list[LocalServer], since: float, rate: float) -> list[str]
         f"{total / window:.2f}/s, {total / window / (len(sites) * rate):.2f} of hosts x rate "
         f"(slots {SLOT_MARGIN:g} x 1/rate apart cap it at {1 / SLOT_MARGIN:.2f}); "
         f"pages {counts['page']}, feeds {counts['feed']}, robots.txt {counts['robots']}",
-        f"requests other than pages after the first page: feeds {in_page_span['feed']}, "
+        f"requests other than pages after the host's own first page: feeds {in_page_span['feed']}, "
         f"robots.txt {in_page_span['robots']}",
         "idle host-seconds (budget free for more than a slot, no request): "
         + ", ".join(f"{k} {v:.1f} ({v / host_seconds:.0%})" for k, v in idle.items()),
@@ -318,6 +318,52 @@ def searchable_report(samples: list[tuple[float, int]], expected: int, crawl_end
             f"indexing during the crawl {rate:.1f} articles/s")  # fmt: skip
 
 
+def session_cpu(session: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the live processes of a session, by Celery queue."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[str, float] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if int(fields[3]) != session:  # field 6 of stat: the session id
+            continue
+        name = "ingest" if "--queues ingest" in cmdline else "sources" if "--queues sources" in cmdline else "other"
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def articles_check(es: object, settings: Settings, sites: list[LocalServer], feeds: int, items: int) -> str:
+    """Every item once: the indexed articles' URLs against the farm's story URLs (extra or missing ones named)."""
+    from elasticsearch import Elasticsearch
+
+    from worker.sources.urls import canonical_url
+
+    assert isinstance(es, Elasticsearch)
+    expected = {
+        canonical_url(site.url(f"/story/{f}/0/{i}")) for site in sites for f in range(feeds) for i in range(items)
+    }
+    es.indices.refresh(index=settings.read_alias)
+    hits = es.search(
+        index=settings.read_alias, size=10_000, query={"match_all": {}},
+        source={"includes": ["url", "text_source", "metadata", "title"]},
+    )["hits"]["hits"]  # fmt: skip
+    urls = [str(h["_source"].get("url")) for h in hits]
+    extra = [h for h in hits if h["_source"].get("url") not in expected]
+    missing = expected - set(urls)
+    line = f"articles: {len(hits)} indexed for {len(expected)} items; {len(extra)} not a farm story, "
+    line += f"{len(missing)} missing"
+    for hit in extra[:5]:
+        source = hit["_source"]
+        line += f"\n  extra {hit['_id'][:12]} url={source.get('url')} text_source={source.get('text_source')} "
+        line += f"title={source.get('title')!r} metadata={source.get('metadata')}"
+    return line
+
+
 def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Settings, tmp: str) -> bool:
     """The farm crawled by workers started with the default command (needs the lead's task wiring)."""
     urls = [site.url(f"/feed/{f}") for site in sites for f in range(args.feeds_per_host)]
@@ -326,6 +372,12 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
     env = os.environ.copy()
     subprocess.run([sys.executable, "-m", "worker.cli", "feeds", "sync", str(listing)], env=env, check=True, cwd=REPO)
     subprocess.run([sys.executable, "-m", "worker.cli", "index", "setup"], env=env, check=True, cwd=REPO)
+    from worker.index.store import connect
+
+    es = connect(settings)
+    before = int(es.count(index=settings.read_alias)["count"])
+    if before:  # another run's articles would be counted as this one's
+        raise SystemExit(f"{settings.read_alias} already holds {before} articles: set a fresh NEWSWORKER_INDEX_PREFIX")
     log = open(Path(tmp) / "workers.log", "w")  # noqa: SIM115
     workers = subprocess.Popen(
         args.worker_cmd.split(), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -336,9 +388,6 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
     )  # fmt: skip
     expected = len(urls) * args.items
     since = time.time()
-    from worker.index.store import connect
-
-    es = connect(settings)
     indexed, all_indexed_at = 0, None
     searchable: list[tuple[float, int]] = []  # (seconds since start, articles searchable), once a second
 
@@ -368,6 +417,8 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
                 break
             time.sleep(1.0)
     finally:
+        cpu = session_cpu(workers.pid)
+        check = articles_check(es, settings, sites, args.feeds_per_host, args.items)
         for process in (beat, workers):
             process.terminate()
         for process in (beat, workers):
@@ -382,6 +433,8 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
     for line in budget_use(sites, since, args.rate):
         print(line)
     print("most messages waiting: " + ", ".join(f"{q} {n}" for q, n in depths.items()))
+    print("worker CPU seconds: " + ", ".join(f"{q} {n:.1f}" for q, n in sorted(cpu.items())))
+    print(check)
     peak, _ = politeness(sites, since)
     done = f"all searchable {all_indexed_at - since:.1f}s after start" if all_indexed_at else "not all searchable"
     print(f"articles searchable: {indexed} of {expected} ({done}); worker log: {log.name}")
