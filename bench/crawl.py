@@ -157,6 +157,9 @@ def budget_use(sites: list[LocalServer], since: float, rate: float) -> list[str]
         idle["tail"] += max(0.0, end - times[-1] - interval)
     window = end - start
     total = sum(counts.values())
+    if os.environ.get("CRAWL_SEQUENCES"):  # each host's requests in order, F feed, R robots.txt, P page
+        for log in logs[:3]:
+            print("".join(f"{kind[0].upper()}{t - start:.0f} " for t, kind in log if t <= end))
     host_seconds = len(sites) * window
     return [
         f"budget use over {window:.1f}s (first request to last page): {total} requests = "
@@ -378,7 +381,7 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
     before = int(es.count(index=settings.read_alias)["count"])
     if before:  # another run's articles would be counted as this one's
         raise SystemExit(f"{settings.read_alias} already holds {before} articles: set a fresh NEWSWORKER_INDEX_PREFIX")
-    log = open(Path(tmp) / "workers.log", "w")  # noqa: SIM115
+    log = open(Path(os.environ.get("CRAWL_LOG_DIR", tmp)) / "workers.log", "w")  # noqa: SIM115
     workers = subprocess.Popen(
         args.worker_cmd.split(), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
