@@ -36,6 +36,9 @@ MAX_CRAWL_DELAY = 120.0
 WAITER_PAUSE_MAX = 0.5
 WAITER_TTL = 1.5
 AcquireKind = Literal["plain", "page", "poll"]
+# Pages of a host yield to its dispatched polls for at most this long (a poll stuck in a queue, or on a slow
+# host, holds its host's pages back no longer than this).
+POLLS_FIRST_FOR = 30.0
 
 # GCRA ("virtual scheduling"): each call reserves the next free slot of the domain's schedule and says
 # how long to wait for it, so waiting workers queue up instead of polling. A domain that sent 429/503
@@ -221,6 +224,27 @@ class HostBudget:
         args: list[str | int] = [token, limit, round(lease * 1000), mode, waiter or token, round(WAITER_TTL * 1000)]
         acquired = self._acquire(keys=keys, args=args)
         return token if acquired else None
+
+    # ------------------------------------------------------------------ polls queued for a domain (polls first)
+
+    def expect_polls(self, feeds: dict[str, list[str]], for_seconds: float = POLLS_FIRST_FOR) -> None:
+        """Polls were just dispatched (domain -> feed URLs): until each has sent its request, or for_seconds at
+        most, the domain's pages yield to them (`pending_polls`), so every host's feeds are read first."""
+        until = (time.time() + for_seconds) * 1000
+        pipe = self.client.pipeline()
+        for domain, urls in feeds.items():
+            key = f"{self.prefix}:{domain}:polls-pending"
+            pipe.zadd(key, {url: until for url in urls})
+            pipe.pexpire(key, round(for_seconds * 1000) + 1000)
+        pipe.execute()
+
+    def poll_done(self, domain: str, url: str) -> None:
+        self.client.zrem(f"{self.prefix}:{domain}:polls-pending", url)
+
+    def pending_polls(self, domain: str) -> int:
+        """Polls of the domain dispatched and not yet done (for at most POLLS_FIRST_FOR after dispatch)."""
+        key = f"{self.prefix}:{domain}:polls-pending"
+        return int(self.client.zcount(key, time.time() * 1000, "+inf"))  # type: ignore[arg-type]
 
     def release(self, domain: str, token: str) -> None:
         self.client.zrem(f"{self.prefix}:{domain}:inflight", token)
