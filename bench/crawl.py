@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -119,6 +120,58 @@ def politeness(sites: list[LocalServer], since: float) -> tuple[int, float]:
             peaks.append(max_per_window(times))
             gaps += [b - a for a, b in itertools.pairwise(times)]
     return max(peaks, default=0), min(gaps, default=float("inf"))
+
+
+def request_kind(path: str) -> str:
+    return "page" if path.startswith("/story/") else "robots" if path == "/robots.txt" else "feed"
+
+
+def budget_use(sites: list[LocalServer], since: float, rate: float) -> list[str]:
+    """Where each host's budget went, from the servers' logs, over the crawl's window (the first request to
+    any host until the last page): requests by kind, and the host-seconds in which a host could have had a
+    request (its budget was free for more than one slot) but got none, split into idle before the host's
+    first request (start), between its requests (middle), and after its last one (tail)."""
+    from worker.sources.budget import SLOT_MARGIN
+
+    logs = [sorted((r.at, request_kind(r.path)) for r in site.log if r.at >= since) for site in sites]
+    pages = [t for log in logs for t, kind in log if kind == "page"]
+    if not pages:
+        return ["budget use: no pages"]
+    start, end = min(t for log in logs for t, _ in log), max(pages)
+    interval = SLOT_MARGIN / rate
+    counts = {"feed": 0, "robots": 0, "page": 0}
+    idle = {"start": 0.0, "middle": 0.0, "tail": 0.0}
+    in_page_span = {"feed": 0, "robots": 0}
+    for log in logs:
+        times = [t for t, _ in log if t <= end]
+        first_page = min((t for t, kind in log if kind == "page"), default=end)
+        for t, kind in log:
+            if t <= end:
+                counts[kind] += 1
+                if kind != "page" and t > first_page:
+                    in_page_span[kind] += 1
+        if not times:
+            idle["start"] += end - start
+            continue
+        idle["start"] += max(0.0, times[0] - start)
+        idle["middle"] += sum(max(0.0, b - a - interval) for a, b in itertools.pairwise(times))
+        idle["tail"] += max(0.0, end - times[-1] - interval)
+    window = end - start
+    total = sum(counts.values())
+    if os.environ.get("CRAWL_SEQUENCES"):  # each host's requests in order, F feed, R robots.txt, P page
+        for log in logs[:3]:
+            print("".join(f"{kind[0].upper()}{t - start:.0f} " for t, kind in log if t <= end))
+    host_seconds = len(sites) * window
+    return [
+        f"budget use over {window:.1f}s (first request to last page): {total} requests = "
+        f"{total / window:.2f}/s, {total / window / (len(sites) * rate):.2f} of hosts x rate "
+        f"(slots {SLOT_MARGIN:g} x 1/rate apart cap it at {1 / SLOT_MARGIN:.2f}); "
+        f"pages {counts['page']}, feeds {counts['feed']}, robots.txt {counts['robots']}",
+        f"requests other than pages after the host's own first page: feeds {in_page_span['feed']}, "
+        f"robots.txt {in_page_span['robots']}",
+        "idle host-seconds (budget free for more than a slot, no request): "
+        + ", ".join(f"{k} {v:.1f} ({v / host_seconds:.0%})" for k, v in idle.items()),
+    ]
 
 
 def page_times(sites: list[LocalServer], since: float) -> list[float]:
@@ -269,6 +322,52 @@ def searchable_report(samples: list[tuple[float, int]], expected: int, crawl_end
             f"indexing during the crawl {rate:.1f} articles/s")  # fmt: skip
 
 
+def session_cpu(session: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the live processes of a session, by Celery queue."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[str, float] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if int(fields[3]) != session:  # field 6 of stat: the session id
+            continue
+        name = "ingest" if "--queues ingest" in cmdline else "sources" if "--queues sources" in cmdline else "other"
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def articles_check(es: object, settings: Settings, sites: list[LocalServer], feeds: int, items: int) -> str:
+    """Every item once: the indexed articles' URLs against the farm's story URLs (extra or missing ones named)."""
+    from elasticsearch import Elasticsearch
+
+    from worker.sources.urls import canonical_url
+
+    assert isinstance(es, Elasticsearch)
+    expected = {
+        canonical_url(site.url(f"/story/{f}/0/{i}")) for site in sites for f in range(feeds) for i in range(items)
+    }
+    es.indices.refresh(index=settings.read_alias)
+    hits = es.search(
+        index=settings.read_alias, size=10_000, query={"match_all": {}},
+        source={"includes": ["url", "text_source", "metadata", "title"]},
+    )["hits"]["hits"]  # fmt: skip
+    urls = [str(h["_source"].get("url")) for h in hits]
+    extra = [h for h in hits if h["_source"].get("url") not in expected]
+    missing = expected - set(urls)
+    line = f"articles: {len(hits)} indexed for {len(expected)} items; {len(extra)} not a farm story, "
+    line += f"{len(missing)} missing"
+    for hit in extra[:5]:
+        source = hit["_source"]
+        line += f"\n  extra {hit['_id'][:12]} url={source.get('url')} text_source={source.get('text_source')} "
+        line += f"title={source.get('title')!r} metadata={source.get('metadata')}"
+    return line
+
+
 def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Settings, tmp: str) -> bool:
     """The farm crawled by workers started with the default command (needs the lead's task wiring)."""
     urls = [site.url(f"/feed/{f}") for site in sites for f in range(args.feeds_per_host)]
@@ -277,7 +376,18 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
     env = os.environ.copy()
     subprocess.run([sys.executable, "-m", "worker.cli", "feeds", "sync", str(listing)], env=env, check=True, cwd=REPO)
     subprocess.run([sys.executable, "-m", "worker.cli", "index", "setup"], env=env, check=True, cwd=REPO)
-    log = open(Path(tmp) / "workers.log", "w")  # noqa: SIM115
+    from worker.index.store import connect
+
+    es = connect(settings)
+    before = int(es.count(index=settings.read_alias)["count"])
+    if before:  # another run's articles would be counted as this one's
+        raise SystemExit(f"{settings.read_alias} already holds {before} articles: set a fresh NEWSWORKER_INDEX_PREFIX")
+    from worker.app import app
+
+    others = app.control.ping(timeout=2.0)
+    if others:  # they would take this run's tasks, with whatever code they were started with
+        raise SystemExit(f"workers already consume this broker ({settings.broker_url}): {others}; stop them first")
+    log = open(Path(os.environ.get("CRAWL_LOG_DIR", tmp)) / "workers.log", "w")  # noqa: SIM115
     workers = subprocess.Popen(
         args.worker_cmd.split(), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
@@ -287,13 +397,15 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
     )  # fmt: skip
     expected = len(urls) * args.items
     since = time.time()
-    from worker.index.store import connect
-
-    es = connect(settings)
     indexed, all_indexed_at = 0, None
     searchable: list[tuple[float, int]] = []  # (seconds since start, articles searchable), once a second
 
+    broker = redis.Redis.from_url(settings.broker_url)
+    depths: dict[str, int] = {"ingest": 0, "sources": 0}  # the most messages waiting in each queue
+
     def count() -> int:
+        for queue_name in depths:
+            depths[queue_name] = max(depths[queue_name], int(broker.llen(queue_name)))  # type: ignore[arg-type]
         try:
             return int(es.count(index=settings.read_alias)["count"])  # what a search sees (refresh 1 s)
         except Exception:  # the alias appears with the first write
@@ -314,10 +426,16 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
                 break
             time.sleep(1.0)
     finally:
+        cpu = session_cpu(workers.pid)
+        check = articles_check(es, settings, sites, args.feeds_per_host, args.items)
         for process in (beat, workers):
             process.terminate()
         for process in (beat, workers):
-            process.wait(timeout=60)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:  # leave no worker behind to take the next run's tasks
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
         log.close()
         for name in es.indices.get(index=f"{settings.read_alias}-*"):  # the Elasticsearch is shared
             es.indices.delete(index=name)
@@ -325,11 +443,17 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
     times = page_times(sites, since)
     span = (times[-1] - times[0]) if len(times) > 1 else 0.0  # first to last page: polls come before pages
     report("workers", len(times), span, args.hosts * args.rate, sites, since)
+    for line in budget_use(sites, since, args.rate):
+        print(line)
+    print("most messages waiting: " + ", ".join(f"{q} {n}" for q, n in depths.items()))
+    print("worker CPU seconds: " + ", ".join(f"{q} {n:.1f}" for q, n in sorted(cpu.items())))
+    print(check)
     peak, _ = politeness(sites, since)
     done = f"all searchable {all_indexed_at - since:.1f}s after start" if all_indexed_at else "not all searchable"
     print(f"articles searchable: {indexed} of {expected} ({done}); worker log: {log.name}")
     print(searchable_report(searchable, expected, times[-1] - since if times else 0.0))
-    return len(times) >= expected and peak <= max(1, int(args.rate))
+    once = check.startswith(f"articles: {expected} indexed") and " 0 not a farm story, 0 missing" in check
+    return len(times) >= expected and peak <= max(1, int(args.rate)) and once
 
 
 def main() -> int:

@@ -36,3 +36,23 @@ def test_retag_with_a_bad_query_is_one_line_and_exit_2(capsys: pytest.CaptureFix
     assert main(["retag", "--query", "(unbalanced"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and "Traceback" not in err
+
+
+def _worker_consuming(*queues: str) -> object:
+    from types import SimpleNamespace
+
+    queue_set = SimpleNamespace(consume_from=dict.fromkeys(queues))
+    return SimpleNamespace(app=SimpleNamespace(amqp=SimpleNamespace(queues=queue_set)))
+
+
+def test_only_a_worker_that_consumes_ingest_loads_the_tagging_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    import worker.app
+    import worker.tagging
+
+    loaded: list[int] = []
+    monkeypatch.setattr(worker.tagging, "tag_articles", lambda articles: loaded.append(len(articles)))
+    worker.app._preload_models(sender=_worker_consuming("sources"))
+    assert loaded == []  # the fetching worker: no models
+    worker.app._preload_models(sender=_worker_consuming("ingest"))
+    worker.app._preload_models(sender=_worker_consuming("ingest", "sources"))
+    assert loaded == [2, 2]

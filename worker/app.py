@@ -183,10 +183,16 @@ def _reset_clients(**_: Any) -> None:
 
 
 @worker_init.connect
-def _preload_models(**_: Any) -> None:
+def _preload_models(sender: Any = None, **_: Any) -> None:
     """Load every tagging model in the worker's main process, before the pool forks: the children share
     them (copy-on-write) instead of each loading its own copy, and no batch pays the load inside its
-    time limit."""
+    time limit. A worker that consumes only the sources queue (polls, fetches) tags nothing: it loads none
+    (they cost it hundreds of MB and, on a loaded 2-core box, tens of seconds of start-up)."""
+    consumed = set(getattr(getattr(getattr(getattr(sender, "app", None), "amqp", None), "queues", None),
+                           "consume_from", None) or ())  # fmt: skip
+    if consumed and QUEUE_INGEST not in consumed:
+        log.info("no tagging models loaded: this worker consumes %s", ", ".join(sorted(consumed)))
+        return
     from worker.article import Article
     from worker.tagging import tag_articles
 

@@ -545,7 +545,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--concurrency", type=int, default=1, help="ingest processes (one per core is right)")
     p.add_argument("--pool", default="prefork", help="ingest pool (Celery: prefork, threads, solo)")
-    p.add_argument("--fetch-concurrency", type=int, default=32, help="page/feed fetch threads")
+    p.add_argument("--fetch-concurrency", type=int, default=64,
+                   help="page/feed fetch threads: more than the hosts being crawled (each task waits on one host)")
     p.add_argument("--fetch-pool", default="threads", help="sources pool (Celery: threads, prefork, solo)")
     p.add_argument("--loglevel", default="INFO")
     p.add_argument("--queues", default="ingest,sources", help="ingest, sources, or both (default)")

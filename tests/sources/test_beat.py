@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -62,3 +63,38 @@ def test_two_beats_one_scheduler(redis_client: redis.Redis, tmp_path: Path) -> N
     queued = broker.llen("sources")
     assert queued == max(sends), (queued, sends)
     broker.flushdb()
+
+
+def test_scheduler_dispatches_due_feeds_when_it_starts(redis_client: redis.Redis, tmp_path: Path) -> None:
+    # Beat's own first look comes one interval after it starts (here 10 minutes): the feeds due now must not
+    # wait for it.
+    broker_url = urlunsplit(urlsplit(sources_redis_url())._replace(path=f"/{BROKER_DB}"))
+    broker = redis.Redis.from_url(broker_url)
+    broker.flushdb()
+    env = {
+        **os.environ,
+        "NEWSWORKER_BROKER_URL": broker_url,
+        "NEWSWORKER_REDIS_URL": sources_redis_url(),
+        "NEWSWORKER_POLL_DISPATCH_EVERY": "600",
+        "NEWSWORKER_INDEX_PREFIX": f"beat-{uuid.uuid4().hex[:6]}",
+    }
+    log = tmp_path / "scheduler.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "worker.cli", "feeds", "scheduler"], cwd=tmp_path, env=env, stdout=out,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and broker.llen("sources") < 1:
+            assert proc.poll() is None, log.read_text()[-2000:]
+            time.sleep(0.2)
+        messages = [json.loads(raw) for raw in broker.lrange("sources", 0, -1)]  # type: ignore[union-attr]
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        broker.flushdb()
+    assert [m["headers"]["task"] for m in messages] == ["newsworker.sources.dispatch_due"], log.read_text()[-2000:]

@@ -16,7 +16,7 @@ import redis
 from source_server import LocalServer, Reply, Request
 from sources_support import make_settings
 
-from worker.sources.budget import HostBudget
+from worker.sources.budget import WAITER_TTL, HostBudget
 from worker.sources.charsets import decode_body
 from worker.sources.errors import (
     BackoffError,
@@ -357,3 +357,29 @@ def test_a_sender_stalled_after_the_gate_delays_the_next_request(
         thread.join(timeout=30)
     times = sorted(r.at for r in server.log)
     assert len(times) == 2 and times[1] - times[0] >= 1 / rate, times
+
+
+def test_a_waiting_poll_keeps_pages_from_taking_places(redis_client: redis.Redis) -> None:
+    budget = HostBudget(redis_client, make_settings(host_max_concurrency=1))
+    holder = budget.try_acquire("poll.example", 30.0)
+    assert holder is not None
+    # A poll refused a place registers as waiting: a page may not take the place it is waiting for.
+    assert budget.try_acquire("poll.example", 30.0, kind="poll", waiter="poll-1") is None
+    budget.release("poll.example", holder)
+    assert budget.try_acquire("poll.example", 30.0, kind="page") is None
+    assert budget.try_acquire("other.example", 30.0, kind="page") is not None  # other hosts are not held up
+    poll = budget.try_acquire("poll.example", 30.0, kind="poll", waiter="poll-1")
+    assert poll is not None  # the poll gets it, and stops holding pages back
+    budget.release("poll.example", poll)
+    assert budget.try_acquire("poll.example", 30.0, kind="page") is not None
+
+
+def test_a_poll_that_stopped_waiting_holds_pages_back_no_longer(redis_client: redis.Redis) -> None:
+    budget = HostBudget(redis_client, make_settings(host_max_concurrency=1))
+    holder = budget.try_acquire("gone.example", 30.0)
+    assert holder is not None
+    assert budget.try_acquire("gone.example", 30.0, kind="poll", waiter="crashed") is None
+    budget.release("gone.example", holder)
+    assert budget.try_acquire("gone.example", 30.0, kind="page") is None
+    time.sleep(WAITER_TTL + 0.1)  # its registration ran out (a poll that died, or gave up)
+    assert budget.try_acquire("gone.example", 30.0, kind="page") is not None

@@ -261,7 +261,17 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
-    """Celery beat with the RedBeat scheduler: a second one started waits for the first one's lock."""
+    """Celery beat with the RedBeat scheduler: a second one started waits for the first one's lock.
+
+    The feeds due now are dispatched at once: beat's first look would come only poll_dispatch_every
+    seconds after it started (a second scheduler's look finds them claimed already)."""
+    from worker.app import DISPATCH_DUE, app
+
+    try:
+        app.signature(DISPATCH_DUE).apply_async(expires=settings.poll_dispatch_every * 2)
+    except Exception as exc:  # the broker is down: beat will say so too, and dispatch when it can
+        print(f"warning: due feeds not dispatched at start ({exc}); beat dispatches them on its schedule",
+              file=sys.stderr)  # fmt: skip
     argv = [sys.executable, "-m", "celery", "-A", "worker.app", "beat",
             "-S", "redbeat.RedBeatScheduler", "--loglevel", args.loglevel]  # fmt: skip
     os.execv(sys.executable, argv)

@@ -22,6 +22,11 @@ Design, and why:
   and the Redis budget are synchronous and already proven against hostile servers; a thread pool reuses
   them unchanged. A thread per request in flight is cheap at the rates a polite crawler runs (tens of
   requests per second), and bodies are read under the same caps, bomb checks and total timeout.
+- **Polls first.** A poll finds the work, so a host's feeds are read before its pages: pages do not take
+  an in-flight place while a poll of the host waits for one, and a batch hands back the pages of a host
+  whose dispatched polls have not all been sent yet (for at most `POLLS_FIRST_FOR` after the dispatch),
+  without counting that as one of its deferrals. The host's budget is the same; the pages then run back
+  to back, and every feed's items are known early.
 - **Every failure keeps its cause.** A page that could not be fetched comes back with `fetch_error`
   set to the reason (SSRF refusal, size cap, decompression bomb, timeout, HTTP status, robots.txt,
   not HTML), for the pipeline to record; the item still carries its feed text.
@@ -79,6 +84,7 @@ class FetchedPages:
     items: list[RawItem] = field(default_factory=list)
     deferred: list[RawItem] = field(default_factory=list)
     retry_after: float = 0.0
+    only_behind_polls: bool = False  # every deferred item only waits for its host's dispatched polls
 
 
 @dataclass
@@ -129,6 +135,7 @@ class _Scheduler:
         self.results: dict[int, RawItem] = {}
         self.deferred: dict[int, RawItem] = {}
         self.retry_after = 0.0
+        self.budget_deferrals = False
         self.outstanding = 0  # pool tasks not yet reported back
         self.robots_rules: dict[str, str | None] = {}
         self.robots_waiting: dict[str, list[_Job]] = {}
@@ -138,9 +145,10 @@ class _Scheduler:
     def finish(self, job: _Job, **update: object) -> None:
         self.results[job.position] = job.item.model_copy(update=update)
 
-    def defer(self, job: _Job, retry_after: float) -> None:
+    def defer(self, job: _Job, retry_after: float, *, behind_polls: bool = False) -> None:
         self.deferred[job.position] = job.item
         self.retry_after = max(self.retry_after, retry_after)
+        self.budget_deferrals = self.budget_deferrals or not behind_polls
 
     # ------------------------------------------------------------------------------------------ planning
 
@@ -173,6 +181,11 @@ class _Scheduler:
     def pump(self, host: _Host) -> None:
         """Start as many of the host's jobs as its in-flight places allow, each at its reserved slot."""
         s = self.settings
+        if host.waiting and host.active < s.host_max_concurrency:
+            pending = self.budget.pending_polls(host.domain)
+            if pending:  # its feeds are being polled: they go first, the pages come back after them
+                self.defer_host(host, pending * self.budget.interval_ms(host.domain) / 1000, behind_polls=True)
+                return
         while host.waiting and host.active < s.host_max_concurrency:
             horizon = self.deadline - self.clock()
             if horizon <= 0:
@@ -184,8 +197,8 @@ class _Scheduler:
                 self.defer(host.waiting.popleft(), backoff)
                 continue
             lease = s.http_total_timeout + horizon + 5
-            token = self.budget.try_acquire(host.domain, lease)
-            if token is None:  # other workers hold the host's places: look again shortly
+            token = self.budget.try_acquire(host.domain, lease, kind="page")
+            if token is None:  # places all held, or a poll of the host waits for one: look again shortly
                 self.schedule(self.clock() + host.recheck, "pump", host)
                 host.recheck = min(host.recheck * 2, BUSY_RECHECK_MAX)
                 return
@@ -200,9 +213,9 @@ class _Scheduler:
             job.token = token
             self.schedule(self.clock() + wait, "send", job)
 
-    def defer_host(self, host: _Host, retry_after: float) -> None:
+    def defer_host(self, host: _Host, retry_after: float, *, behind_polls: bool = False) -> None:
         while host.waiting:
-            self.defer(host.waiting.popleft(), retry_after)
+            self.defer(host.waiting.popleft(), retry_after, behind_polls=behind_polls)
 
     def schedule(self, at: float, event: Event, subject: object) -> None:
         if event == "pump":
@@ -389,6 +402,7 @@ def fetch_pages(
             scheduler.results[position] = item
     scheduler.run(jobs)
     out = FetchedPages(retry_after=scheduler.retry_after)
+    out.only_behind_polls = bool(scheduler.deferred) and not scheduler.budget_deferrals
     out.items = [scheduler.results[p] for p in sorted(scheduler.results)]
     out.deferred = [scheduler.deferred[p] for p in sorted(scheduler.deferred)]
     return out

@@ -17,7 +17,7 @@ import httpx
 import redis
 
 from worker.config import Settings
-from worker.sources.budget import HostBudget
+from worker.sources.budget import AcquireKind, HostBudget
 from worker.sources.charsets import decode_body
 from worker.sources.decoding import BodyDecoder, FetchKind
 from worker.sources.errors import (
@@ -148,11 +148,15 @@ class PoliteClient:
         kind: FetchKind = "page",
         etag: str | None = None,
         last_modified: str | None = None,
+        first: bool | None = None,
     ) -> FetchResult:
         """GET `url` following up to http_max_redirects redirects; every hop is checked and budgeted.
 
+        `first` (default: for feeds) puts the request before the host's article pages while it waits for
+        an in-flight place: polls find the work, pages fill the rest of the budget (`HostBudget.try_acquire`).
         Returns the response read in full (2xx) or a 304. Raises a FetchError subclass otherwise.
         """
+        acquire_kind: AcquireKind = "poll" if (kind == "feed" if first is None else first) else "plain"
         s = self.settings
         started = time.monotonic()
         seen: list[str] = [url]
@@ -169,7 +173,7 @@ class PoliteClient:
                 raise TransportError(url, f"gave up after {s.http_total_timeout:.0f}s")
             # In-flight place first, then the rate slot: nothing may stand between passing the rate gate and
             # sending, or requests leave late and bunch up with the next one.
-            with self.budget.slot(domain, current, lease=remaining + s.host_max_wait + 5):
+            with self.budget.slot(domain, current, lease=remaining + s.host_max_wait + 5, kind=acquire_kind):
                 self.budget.reserve(domain, current)
                 hop = self.send_hop(current, headers, kind=kind, started=started)
             if isinstance(hop, FetchResult):

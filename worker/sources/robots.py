@@ -96,7 +96,7 @@ class RobotsCache:
     def _fetch(self, origin: str) -> tuple[str, int]:
         """RFC 9309: a 4xx means no rules; a 5xx or no answer means stay out for now."""
         try:
-            result = self.http.fetch(f"{origin}/robots.txt", kind="page")
+            result = self.http.fetch(f"{origin}/robots.txt", kind="page", first=True)
         except HTTPStatusError as exc:
             return (ALLOW_ALL, TTL) if exc.status < 500 else (DISALLOW_ALL, TTL_UNREACHABLE)
         except RetryLaterError:

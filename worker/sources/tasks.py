@@ -68,7 +68,12 @@ def dispatch_due() -> int:
     """Hand each due feed to a poll task (atomically claimed: a second beat finds nothing to take)."""
     settings = get_settings()
     claimed = feed_registry().claim_due(datetime.now(UTC), lease=settings.http_total_timeout * 4 + 60)
-    for url in interleave_by_host([state.url for state in claimed]):
+    urls = interleave_by_host([state.url for state in claimed])
+    by_host: dict[str, list[str]] = {}
+    for url in urls:
+        by_host.setdefault(budget_key(url), []).append(url)
+    http_client().budget.expect_polls(by_host)  # each host's pages wait for its polls (budget.py)
+    for url in urls:
         poll_feed.delay(url)
     return len(claimed)
 
@@ -77,9 +82,12 @@ def dispatch_due() -> int:
 def poll_feed(self: Task, url: str) -> dict[str, object]:
     """Poll one feed; its new items go on in batches; then they are marked seen (a crash before loses none)."""
     settings = get_settings()
-    report = poll_feed_once(
-        url, registry=feed_registry(), client=http_client(), settings=settings, mark_seen=False, force=False
-    )
+    try:
+        report = poll_feed_once(
+            url, registry=feed_registry(), client=http_client(), settings=settings, mark_seen=False, force=False
+        )
+    finally:
+        http_client().budget.poll_done(budget_key(url), url)  # its host's pages need not wait for it any more
     failure_store().record(report.failures())
     state = report.state
     fetch = settings.fetch_pages if state is None or state.fetch_pages is None else state.fetch_pages
@@ -109,5 +117,7 @@ def fetch_pages_task(self: Task, payloads: list[dict[str, Any]], deferrals: int 
         # stays well under the broker's visibility timeout, or the waiting message would be handed out twice.
         countdown = min(max(1.0, fetched.retry_after), settings.broker_visibility_timeout / 3)
         deferred = [i.model_dump(mode="json") for i in fetched.deferred]
-        then.append(enqueue(FETCH_PAGES, deferred, deferrals + 1, countdown=countdown).id)
+        # Waiting for the host's own polls (polls first) is bounded by POLLS_FIRST_FOR and not counted.
+        counted = deferrals if fetched.only_behind_polls else deferrals + 1
+        then.append(enqueue(FETCH_PAGES, deferred, counted, countdown=countdown).id)
     return {"pages": len(fetched.items), "failed": len(failures), "deferred": len(fetched.deferred), "then": then}

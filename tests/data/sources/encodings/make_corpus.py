@@ -85,6 +85,32 @@ TEXTS = {
         "sera assuré dans l'ancienne école du quartier.",
         "Les élus de l'opposition regrettent que le projet ne prévoie pas d'élargir les horaires d'ouverture.",
     ],
+    "ja": [
+        "政府が新しい子育て支援策を発表",
+        "政府は水曜日、来年四月から保育料の負担を軽くする新しい支援策を発表した。地方の自治体にも補助金が配られ、"
+        "保育士の給料を引き上げるための予算も組まれる。対象となる家庭は全国でおよそ二百万世帯に上る見込みだ。",
+        "専門家は少子化対策として一定の効果があると評価しているが、財源の確保が課題だと指摘している。"
+        "詳しい内容は今月末までに公表される予定だ。",
+    ],
+    "zh": [
+        "市政府公布新的公共交通计划",
+        "市政府星期三宣布，从明年起地铁将延长运营时间，公共汽车线路也会重新调整，以方便郊区居民上下班。"
+        "交通部门表示，新计划将在今后两年内分阶段实施，预计每天可以多服务十万名乘客。",
+        "市民普遍欢迎这一决定，但也希望票价保持稳定。有专家指出，城市还需要更多的自行车道和停车场。",
+    ],
+    "zh-hant": [
+        "市政府公布新的大眾運輸計畫",
+        "市政府星期三宣布，從明年起捷運將延長營運時間，公車路線也會重新調整，以方便郊區居民上下班。"
+        "交通局表示，新計畫將在今後兩年內分階段實施，預計每天可以多服務十萬名乘客。",
+        "市民普遍歡迎這項決定，但也希望票價保持穩定。有專家指出，城市還需要更多的自行車道和停車場。",
+    ],
+    "ko": [
+        "정부, 청년 주거 지원 확대 발표",
+        "정부는 수요일 내년부터 청년 주거 지원을 크게 확대한다고 발표했다. 월세 보조금을 받을 수 있는 대상이 "
+        "늘어나고, 지방 도시에도 공공 임대주택이 새로 지어진다. 첫 신청은 다음 달부터 받을 예정이다.",
+        "전문가들은 이번 조치가 주거 부담을 줄이는 데 도움이 될 것이라고 평가했지만, 집값 안정 대책도 함께 "
+        "필요하다고 지적했다.",
+    ],
 }
 
 # name, language, encoding, kind, how it is (not) declared
@@ -109,6 +135,17 @@ CASES = [
     ("page_nl_cp1252_undeclared", "nl", "cp1252", "html", {}),
     ("page_fr_latin1_header", "fr", "latin_1", "html", {"header": "ISO-8859-1"}),
     ("page_de_utf8_header_says_latin1", "de", "utf-8", "html", {"header": "iso-8859-1"}),
+    # Multi-byte CJK encodings, undeclared, with and without a language to go by.
+    ("page_ja_shift-jis_undeclared", "ja", "shift_jis", "html", {}),
+    ("rss_ja_shift-jis_undeclared", "ja", "shift_jis", "rss", {"feed_language": True}),
+    ("page_ja_euc-jp_undeclared", "ja", "euc_jp", "html", {}),
+    ("rss_ja_euc-jp_undeclared_nolang", "ja", "euc_jp", "rss", {}),
+    ("page_zh_gb18030_undeclared", "zh", "gb18030", "html", {}),
+    ("rss_zh_gb18030_undeclared", "zh", "gb18030", "rss", {"feed_language": True}),
+    ("page_zh-hant_big5_lang", "zh-hant", "big5", "html", {"html_lang": True}),
+    ("rss_zh-hant_big5_undeclared_nolang", "zh-hant", "big5", "rss", {}),
+    ("page_ko_euc-kr_undeclared", "ko", "euc_kr", "html", {}),
+    ("rss_ko_euc-kr_undeclared", "ko", "euc_kr", "rss", {"feed_language": True}),
 ]
 
 

@@ -1,0 +1,37 @@
+"""The tasks' side of "polls first": dispatch_due marks each host's dispatched polls pending, and a poll task
+clears its own mark whatever its outcome, so the host's pages stop waiting for it."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from worker.app import feed_registry, http_client
+from worker.sources import tasks
+from worker.sources.registry import FeedDeclaration
+from worker.sources.urls import budget_key
+
+
+def test_dispatch_marks_polls_pending_and_each_poll_clears_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    run = uuid.uuid4().hex[:8]
+    urls = [f"https://a-{run}.example/feed/1", f"https://a-{run}.example/feed/2", f"https://b-{run}.example/rss"]
+    registry = feed_registry()
+    budget = http_client().budget
+    hosts = [budget_key(urls[0]), budget_key(urls[2])]
+    sent: list[str] = []
+    monkeypatch.setattr(tasks.poll_feed, "delay", sent.append)
+    try:
+        for url in urls:
+            registry.add(FeedDeclaration(url=url))
+        assert tasks.dispatch_due() >= 3  # (other tests' feeds due in the same registry go too)
+        assert set(urls) <= set(sent)
+        assert [budget.pending_polls(host) for host in hosts] == [2, 1]
+        registry.remove(urls[0])  # its poll then fails ("not registered"): it still stops holding pages back
+        tasks.poll_feed(urls[0])
+        assert [budget.pending_polls(host) for host in hosts] == [1, 1]
+    finally:
+        for url in urls:
+            registry.remove(url)
+        for host in hosts:
+            budget.client.delete(f"{budget.prefix}:{host}:polls-pending")
