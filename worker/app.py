@@ -188,8 +188,10 @@ def _preload_models(sender: Any = None, **_: Any) -> None:
     them (copy-on-write) instead of each loading its own copy, and no batch pays the load inside its
     time limit. A worker that consumes only the sources queue (polls, fetches) tags nothing: it loads none
     (they cost it hundreds of MB and, on a loaded 2-core box, tens of seconds of start-up)."""
-    consumed = set(getattr(getattr(getattr(getattr(sender, "app", None), "amqp", None), "queues", None),
-                           "consume_from", None) or ())  # fmt: skip
+    try:
+        consumed = set(sender.app.amqp.queues.consume_from or ())
+    except AttributeError:  # not started by a Celery worker (tests, embedded use): load everything
+        consumed = set()
     if consumed and QUEUE_INGEST not in consumed:
         log.info("no tagging models loaded: this worker consumes %s", ", ".join(sorted(consumed)))
         return
