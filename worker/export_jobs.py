@@ -199,8 +199,21 @@ class ExportJobs:
         })  # fmt: skip
         pipe.zadd(self.index_key, {job_id: time.time()})
         pipe.execute()
-        send(job_id, task_id)
+        try:
+            send(job_id, task_id)
+        except Exception as exc:  # the broker is down: no job waits for a task that was never sent
+            self.fail(job_id, f"could not queue the export: {type(exc).__name__}: {exc}")
+            raise
         return self.get(job_id)
+
+    def delivered(self, job_id: str, task_id: str, retries: int) -> int:
+        """How many times this task (at this retry) was handed to a worker: more than `task_max_deliveries`
+        means the slice kills its worker (out of memory on a page, say) and the job must stop, not loop."""
+        key = f"{self.key(job_id)}:deliveries:{task_id}:{retries}"
+        pipe = self.redis.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, self.settings.broker_visibility_timeout * (self.settings.task_max_deliveries + 2))
+        return int(pipe.execute()[0])
 
     def get(self, job_id: str) -> ExportJob:
         raw = cast(dict[bytes, bytes], self.redis.hgetall(self.key(job_id))) if len(job_id) <= 64 else {}

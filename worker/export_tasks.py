@@ -52,6 +52,10 @@ ExportTask.retry_backoff_max = get_settings().task_retry_backoff_max
 def run_export(self: Task, job_id: str) -> dict[str, Any]:
     jobs = export_jobs()
     task_id = str(self.request.id)
+    deliveries = jobs.delivered(job_id, task_id, self.request.retries)
+    if deliveries > get_settings().task_max_deliveries:
+        jobs.fail(job_id, f"worker process died {deliveries - 1} times on this export (killed or out of memory)")
+        return {"state": "failed", "written": 0, "more": False}
     outcome = run_slice(es_client(), jobs, job_id, task_id)
     if outcome.state == "busy":  # another delivery of this message still writes: look again after its lease
         raise self.retry(countdown=jobs.lease_ms / 1000, max_retries=None)

@@ -254,3 +254,30 @@ def test_cli_background_export_and_exports_commands(
     assert main(["export", "x", "--fields", "id,nope", "--background"]) == 2
     assert "unknown export field(s) nope" in capsys.readouterr().err
     assert main(["export", "x", "--background", "-o", "out.jsonl"]) == 2
+
+
+def test_a_job_whose_task_cannot_be_sent_is_failed_not_left_queued(redis_client: redis.Redis,
+                                                                  local: Settings) -> None:  # fmt: skip
+    jobs = ExportJobs(redis_client, local)
+
+    def broker_down(_job: str, _task: str) -> None:
+        raise ConnectionError("broker unreachable")
+
+    with pytest.raises(ConnectionError):
+        jobs.create(SearchQuery(text="x"), "jsonl", None, broker_down)
+    failed = jobs.list(1)[0]
+    assert failed.state == "failed" and "could not queue the export" in (failed.error or "")
+
+
+def test_a_slice_that_kills_its_worker_again_and_again_fails_the_job(redis_client: redis.Redis,
+                                                                     local: Settings) -> None:  # fmt: skip
+    from worker.export_tasks import run_export
+
+    jobs = ExportJobs(redis_client, local)
+    sent: list[str] = []
+    job = jobs.create(SearchQuery(text="x"), "jsonl", None, lambda _j, t: sent.append(t))
+    for _ in range(local.task_max_deliveries):  # the deliveries whose worker died
+        jobs.delivered(job.id, sent[-1], 0)
+    result = run_export.apply(args=[job.id], task_id=sent[-1]).get()
+    assert result["state"] == "failed"
+    assert jobs.get(job.id).state == "failed" and "died 3 times" in (jobs.get(job.id).error or "")
