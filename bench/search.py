@@ -1,14 +1,23 @@
 """Latency of the read side on a synthetic corpus: /search (simple, boolean, filtered, facets), /timeline,
 /trends, /articles/{id}/similar, export throughput, and /search against the bare Elasticsearch query it issues.
 
-    .venv/bin/python -m bench.search [--articles 100000] [--repeats 30] [--keep]
+    .venv/bin/python -m bench.search [--articles 100000] [--repeats 30] [--keep] [--reuse]
 
-Needs Elasticsearch (`newsworker services up`). Uses its own index prefix and deletes it after (unless
---keep). The corpus is the labelled news in data/topics/news.jsonl (1,128 Dutch and English articles)
-cycled to the requested size, each copy distinct (a marker in title and body), with dates spread over
-three years, 40 sources, entities from a fixed pool (some linked to Wikidata ids) and the labelled topics;
-the last day holds a burst of articles about one new entity. Requests go over loopback HTTP to the API
-served by uvicorn in a thread of this process (keep-alive client). Prints median and p95 in ms.
+Needs Elasticsearch (`newsworker services up`). Uses its own index prefix (NEWSWORKER_INDEX_PREFIX when set)
+and deletes it after (unless --keep; --reuse skips indexing when the index already holds the articles).
+The corpus is the labelled news in data/topics/news.jsonl (1,128 Dutch and English articles) cycled to the
+requested size, each copy distinct (a marker in title and body), with dates spread over three years, 40
+sources, entities from a fixed pool (some linked to Wikidata ids) and the labelled topics; the last day
+holds a burst of articles about one new entity. The API runs as `newsworker api` does, uvicorn in its own
+process, and is called over loopback HTTP by a keep-alive httpx client. Prints median and p95 in ms.
+
+/search against the bare query: both sides are the same kind of request from the same kind of client, one
+keep-alive httpx client each, over loopback HTTP, the response read whole and parsed as JSON. /search is
+`GET /search?...` through uvicorn, FastAPI and our code, which sends Elasticsearch the request that
+`worker.search.search_request` builds; the bare side POSTs that same request (body, `filter_path`,
+`_source_excludes`) to Elasticsearch's `_search` directly. The calls alternate (A B, then B A), so load
+from elsewhere on the machine hits both alike; the ratio is of medians (and of p95s). The API process's
+CPU time per /search request is read from /proc, the figure least moved by other load on the machine.
 """
 
 from __future__ import annotations
@@ -19,8 +28,8 @@ import os
 import random
 import socket
 import statistics
+import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -35,7 +44,7 @@ os.environ.setdefault("NEWSWORKER_API_AUTH", "off")
 from worker.article import Article, Entity, Topic  # noqa: E402
 from worker.config import get_settings  # noqa: E402
 from worker.index.store import connect, index_articles, setup_index  # noqa: E402
-from worker.search import HIDDEN_FIELDS, HIGHLIGHT, SearchQuery, build_query, sort_spec  # noqa: E402
+from worker.search import SearchQuery, Values, search, search_request  # noqa: E402
 from worker.tagging.iptc import topic_label  # noqa: E402
 
 NEWS = Path(__file__).resolve().parent.parent / "data" / "topics" / "news.jsonl"
@@ -123,33 +132,163 @@ def p95(values: list[float]) -> float:
     return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
 
 
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) a process has used so far; None where /proc is missing."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def start_api() -> tuple[subprocess.Popen[bytes], str]:
+    """uvicorn serving worker.api:app in its own process, as `newsworker api` runs it; its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    cmd = [sys.executable, "-m", "uvicorn", "worker.api:app", "--port", str(port), "--log-level", "warning"]
+    server = subprocess.Popen([*cmd, "--no-access-log"], env=os.environ.copy())
+    return server, f"http://127.0.0.1:{port}"
+
+
+# The query types of the ratio: the API's parameters and the SearchQuery they parse to.
+RATIO_CASES: list[tuple[str, dict[str, str], SearchQuery]] = [
+    ("simple", {"q": "oekraine"}, SearchQuery(text="oekraine")),
+    (
+        "boolean",
+        {"q": '(NAVO OR NATO) AND "Mark Rutte" -Ajax'},
+        SearchQuery(text='(NAVO OR NATO) AND "Mark Rutte" -Ajax'),
+    ),
+    (
+        "filtered",
+        {"q": "regering", "lang": "nl", "source": "source-01.example,source-02.example", "since": "2025-01"},
+        SearchQuery(
+            text="regering",
+            languages=Values.parse("nl"),
+            sources=Values.parse("source-01.example,source-02.example"),
+            since="2025-01",
+        ),
+    ),
+    ("facets", {"q": "regering", "facets": "true", "size": "0"}, SearchQuery(text="regering", facets=True, size=0)),
+]
+
+
+JSON_HEADERS = {"content-type": "application/json"}
+
+
+def bare_request(q: SearchQuery) -> tuple[dict[str, str], bytes]:
+    """The URL parameters and JSON body of the request `search()` sends for `q` (first page, no cursor)."""
+    kwargs = search_request(q)
+    params = {
+        "filter_path": ",".join(kwargs.pop("filter_path")),
+        "_source_excludes": ",".join(kwargs.pop("source_excludes")),
+    }
+    return params, json.dumps({**kwargs, "from": q.offset}).encode()
+
+
+def compare(api: Any, es_http: Any, index: str, repeats: int, server_pid: int) -> None:
+    """Per query type: /search and the bare query it issues, alternated; medians, p95s, their ratios."""
+    print(
+        f"\n{'/search vs bare ES':<20}{'ours med':>9}{'bare med':>9}{'ratio':>7}{'ours p95':>10}{'bare p95':>9}"
+        f"{'ratio':>7}{'API CPU/req':>13}  (target ratio <= 1.3)"
+    )
+    for label, params, q in RATIO_CASES:
+        url_params, body = bare_request(q)
+
+        def ours(params: dict[str, str] = params) -> Any:
+            response = api.get("/search", params=params)
+            assert response.status_code == 200, response.text
+            return response.json()
+
+        def bare(url_params: dict[str, str] = url_params, body: bytes = body) -> Any:
+            response = es_http.post(f"/{index}/_search", params=url_params, content=body, headers=JSON_HEADERS)
+            assert response.status_code == 200, response.text
+            return response.json()
+
+        first_ours, first_bare = ours(), bare()  # warm-up, and the check that both are the same search
+        assert first_ours["total"] == first_bare["hits"]["total"]["value"], label
+        assert [h["id"] for h in first_ours["hits"]] == [
+            h["_source"]["id"] for h in first_bare["hits"].get("hits", [])
+        ], label
+        times: dict[str, list[float]] = {"ours": [], "bare": []}
+        cpu = 0.0
+        for i in range(repeats):
+            for side in ("ours", "bare") if i % 2 == 0 else ("bare", "ours"):
+                before = process_cpu(server_pid) if side == "ours" else None
+                started = time.perf_counter()
+                (ours if side == "ours" else bare)()
+                times[side].append((time.perf_counter() - started) * 1000)
+                after = process_cpu(server_pid) if side == "ours" else None
+                if before is not None and after is not None:
+                    cpu += after - before
+        med = {k: statistics.median(v) for k, v in times.items()}
+        tail = {k: p95(v) for k, v in times.items()}
+        print(
+            f"{label:<20}{med['ours']:>9.1f}{med['bare']:>9.1f}{med['ours'] / med['bare']:>6.2f}x"
+            f"{tail['ours']:>10.1f}{tail['bare']:>9.1f}{tail['ours'] / tail['bare']:>6.2f}x"
+            f"{cpu / repeats * 1000:>10.2f} ms"
+        )
+    # The floor under every ratio: one trivial request through the same client, uvicorn and FastAPI stack.
+    trivial: list[float] = []
+    cpu = 0.0
+    for _ in range(repeats):
+        before = process_cpu(server_pid)
+        started = time.perf_counter()
+        api.get("/").raise_for_status()
+        trivial.append((time.perf_counter() - started) * 1000)
+        after = process_cpu(server_pid)
+        if before is not None and after is not None:
+            cpu += after - before
+    print(f"{'GET / (trivial)':<20}{statistics.median(trivial):>9.1f}{'':>23}{p95(trivial):>10.1f}{'':>16}"
+          f"{cpu / repeats * 1000:>10.2f} ms")  # fmt: skip
+
+
+def in_process(es: Any, settings: Any, repeats: int) -> None:
+    """No HTTP on our side: search() against es.search() of the request it builds, CPU ms of this process."""
+    print(f"\n{'in process, CPU ms':<20}{'search()':>9}{'es.search':>10}")
+    for label, _, q in RATIO_CASES:
+        kwargs = {**search_request(q), "index": settings.read_alias}
+        cpu: dict[str, list[float]] = {"ours": [], "bare": []}
+        for _ in range(repeats):
+            started = time.process_time()
+            search(es, settings, q)
+            cpu["ours"].append((time.process_time() - started) * 1000)
+            started = time.process_time()
+            es.search(**kwargs)
+            cpu["bare"].append((time.process_time() - started) * 1000)
+        print(f"{label:<20}{statistics.median(cpu['ours']):>9.2f}{statistics.median(cpu['bare']):>10.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the bench index afterwards")
+    parser.add_argument("--reuse", action="store_true", help="skip indexing when the index holds --articles")
     args = parser.parse_args(argv)
 
     import httpx
-    import uvicorn
-
-    from worker.api import app
 
     settings = get_settings()
     es = connect(settings)
     setup_index(es, settings)
+    server: subprocess.Popen[bytes] | None = None
     try:
-        seconds = load(es, settings, args.articles)
         count = es.count(index=settings.read_alias)["count"]
-        print(f"indexed {count} articles in {seconds:.0f} s ({count / seconds:.0f}/s, bulk through index_articles)")
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        threading.Thread(target=server.run, daemon=True).start()
-        while not server.started:
-            time.sleep(0.05)
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120)
+        if not (args.reuse and count >= args.articles):
+            seconds = load(es, settings, args.articles)
+            count = es.count(index=settings.read_alias)["count"]
+            print(f"indexed {count} articles in {seconds:.0f} s ({count / seconds:.0f}/s, bulk through index_articles)")
+        print(f"{count} articles; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        server, base_url = start_api()
+        client = httpx.Client(base_url=base_url, timeout=120)
+        for _ in range(600):
+            try:
+                client.get("/")
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
         some_id = "bench-000010"
 
         def get(path: str, **params: Any) -> Callable[[], Any]:
@@ -159,18 +298,6 @@ def main(argv: list[str] | None = None) -> int:
                 return response
 
             return call
-
-        def bare(text: str) -> Callable[[], Any]:
-            q = SearchQuery(text=text)
-            body: dict[str, Any] = {
-                "query": build_query(q),
-                "size": 10,
-                "sort": sort_spec(q.sort, bool(text)),
-                "source_excludes": HIDDEN_FIELDS,
-                "track_total_hits": True,
-                "highlight": HIGHLIGHT,
-            }
-            return lambda: es.search(index=settings.read_alias, **body)
 
         cases: list[tuple[str, Callable[[], Any], str]] = [
             ("/search simple", get("/search", q="oekraine"), "search"),
@@ -194,30 +321,20 @@ def main(argv: list[str] | None = None) -> int:
             results[name] = timed(fn, args.repeats)
             target = f"<= {targets[kind]:.0f} ms" if kind else ""
             print(f"{name:<28}{statistics.median(results[name]):>11.1f}{p95(results[name]):>9.1f}  {target}")
-        # The ratio alternates the two calls, so load from elsewhere on the machine hits both alike.
-        for label, api_call, bare_call in (
-            ("simple", get("/search", q="oekraine"), bare("oekraine")),
-            (
-                "boolean",
-                get("/search", q='(NAVO OR NATO) AND "Mark Rutte" -Ajax'),
-                bare('(NAVO OR NATO) AND "Mark Rutte" -Ajax'),
-            ),
-        ):
-            ours, theirs = [], []
-            for _ in range(args.repeats):
-                ours += timed(api_call, 1)
-                theirs += timed(bare_call, 1)
-            ratio = statistics.median(ours) / statistics.median(theirs)
-            print(
-                f"/search {label} vs the bare ES query it issues, alternated: {statistics.median(ours):.1f} vs "
-                f"{statistics.median(theirs):.1f} ms median = {ratio:.2f}x (target <= 1.3x)"
-            )
+        es_http = httpx.Client(base_url=settings.es_hosts[0], timeout=120)
+        compare(client, es_http, settings.read_alias, args.repeats, server.pid)
+        in_process(es, settings, args.repeats)
         started = time.perf_counter()
         with client.stream("GET", "/export", params={"format": "jsonl"}) as response:
             exported = sum(1 for line in response.iter_lines() if line)
         seconds = time.perf_counter() - started
-        print(f"export: {exported} articles in {seconds:.1f} s = {exported / seconds:.0f} articles/s (target >= 3000)")
+        rate = exported / seconds
+        print(f"\nexport: {exported} articles in {seconds:.1f} s = {rate:.0f} articles/s (target >= 3000)")
+        print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
         if not args.keep:
             generations = list(es.indices.get(index=f"{settings.read_alias}-*").body)
             if generations:

@@ -42,6 +42,7 @@ from urllib.parse import urlsplit, urlunsplit
 RUN = uuid.uuid4().hex[:6]
 REPO = Path(__file__).resolve().parent.parent
 SECTIONS = ("limit", "stages", "e2e", "latency", "feeds", "cluster")
+DEDUP_BATCH = 50  # the e2e runs' batch size
 
 
 def _db(url: str, db: int) -> str:
@@ -242,6 +243,13 @@ class Bench:
         info = self.es(settings).nodes.info(metric="process")
         return {f"es_{n['name']}": int(n["process"]["id"]) for n in info["nodes"].values()}
 
+    def redis_calls(self) -> int:
+        """Commands the Redis server has run so far (broker, results and state share it here)."""
+        import redis
+
+        stats: Any = redis.Redis.from_url(self.settings.redis_url).info("commandstats")
+        return sum(int(v["calls"]) for v in stats.values())
+
     def redis_pid(self) -> dict[str, int]:
         import redis
 
@@ -256,7 +264,7 @@ class Bench:
         from worker.article import RawItem
         from worker.dedup import DedupIndex
         from worker.index.store import index_articles
-        from worker.pipeline import decode, normalise_items
+        from worker.pipeline import decode, group_duplicates, normalise_items
         from worker.tagging import tag_articles
         from worker.tagging.entities import load_bare_model, tag_entities
         from worker.tagging.keywords import tag_keywords
@@ -285,8 +293,8 @@ class Bench:
             start = time.perf_counter()
             index = DedupIndex(client, threshold=self.settings.dedup_threshold,
                                window_days=self.settings.dedup_window_days)  # fmt: skip
-            for a in articles:
-                index.assign(a)
+            for k in range(0, len(articles), DEDUP_BATCH):  # as a worker's batches go through the pipeline
+                group_duplicates(articles[k : k + DEDUP_BATCH], index)
             return time.perf_counter() - start
 
         def index() -> float:
@@ -443,6 +451,7 @@ class Bench:
                 results = [enqueue(INGEST_ITEMS, [i.model_dump(mode="json")]) for i in warm]
                 for r in results:
                     r.get(timeout=300)
+                calls_before = self.redis_calls()
                 for rep in range(self.args.repeats):
                     source = f"e2e-{RUN}-{rep}"
                     payloads = [i.model_dump(mode="json") for i in raw_items(docs, source)]
@@ -453,11 +462,15 @@ class Bench:
                     while self.count(es, settings, source) < len(payloads) and time.monotonic() < deadline:
                         time.sleep(0.05)
                     seconds.append(time.perf_counter() - start)
+                calls = self.redis_calls() - calls_before
             finally:
                 self.stop_workers()
         rates = [len(docs) / s for s in seconds]
+        batches = self.args.repeats * -(-len(docs) // batch)
         return {"processes": processes * len(names), "batch": batch, "tagging": tagging, "preload": preload,
                 "articles": len(docs), "articles_per_s": median_range(rates),
+                # every command the Redis server ran (broker, results, dedup, stats; idle polls included)
+                "redis_calls_per_batch": calls / batches,
                 "words_per_s": median_range([words / s for s in seconds]), "memory": memory.report()}  # fmt: skip
 
     def e2e(self) -> None:
@@ -471,7 +484,8 @@ class Bench:
             "tagging on, 2 processes, no preload": {"processes": 2, "batch": 50, "preload": False},
         }
         print("\n(b, e, f) end to end: enqueue -> Redis -> Celery -> normalise -> dedup -> tag -> bulk -> searchable")
-        print(f"  {'run':<38}{'articles/s':>24}{'words/s':>12}{'RSS child':>11}{'PSS all':>9}{'stack':>8}")
+        print(f"  {'run':<38}{'articles/s':>24}{'words/s':>12}{'RSS child':>11}{'PSS all':>9}{'stack':>8}"
+              f"{'Redis cmds/batch':>18}")  # fmt: skip
         for name, shape in shapes.items():
             if self.args.quick and ("batch 10" in name or "batch 200" in name):
                 continue
@@ -479,7 +493,8 @@ class Bench:
             runs[name] = run
             m = run["memory"]
             print(f"  {name:<38}{fmt(run['articles_per_s']):>24}{run['words_per_s']['median']:>12,.0f}"
-                  f"{m['peak_rss_child_mb']:>9.0f}MB{m['peak_pss_sum_workers_mb']:>7.0f}MB{m['stack_mb']:>6.0f}MB")
+                  f"{m['peak_rss_child_mb']:>9.0f}MB{m['peak_pss_sum_workers_mb']:>7.0f}MB{m['stack_mb']:>6.0f}MB"
+                  f"{run['redis_calls_per_batch']:>18.0f}")
         self.results["e2e"] = runs
         on2 = runs["tagging on, 2 processes, batch 50"]["articles_per_s"]["median"]
         on1 = runs["tagging on, 1 process, batch 50"]["articles_per_s"]["median"]

@@ -241,6 +241,31 @@ def cross_validated_scores(rows: list[dict], codes: list[str], args: argparse.Na
     return scores
 
 
+FLOOR_GRID = tuple(round(0.025 * k, 3) for k in range(17))  # 0.0 ... 0.4
+
+
+def no_topic_floor(probabilities: np.ndarray, y: np.ndarray, threshold: float, precision: float = 0.5) -> float:
+    """The calibrated "no topic" floor from cross-validated scores: among the articles whose best topic is below
+    the threshold, the lowest floor on FLOOR_GRID at which the best topic is a gold topic for at least `precision`
+    of the articles scoring from the floor up (below it, a topic would more often be wrong than right), with the
+    share of articles left without a topic at each floor."""
+    best = probabilities.argmax(1)
+    score = probabilities.max(1)
+    right = y[np.arange(len(y)), best] > 0
+    under = score < threshold
+    print(f"  no-topic floor (best topic below {threshold}: {int(under.sum())} of {len(y)} articles):")
+    chosen = threshold
+    for floor in FLOOR_GRID:
+        kept = under & (score >= floor)
+        share = float(right[kept].mean()) if kept.any() else 1.0
+        untagged = float((score < floor).mean())
+        print(f"    floor {floor:.3f}: untagged {untagged:6.1%}, best topic right in {share:.2f} of {int(kept.sum())}")
+        if share >= precision and chosen == threshold:
+            chosen = floor
+    print(f"  calibrated floor (precision >= {precision}): {chosen:.3f}")
+    return chosen
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -295,11 +320,17 @@ def main(argv: list[str] | None = None) -> int:
     for k, code in enumerate(codes):
         per_language = "  ".join(f"{macro_f1(y[m][:, [k]], predicted[m][:, [k]]):.2f}" for m in masks.values())
         print(f"    {code} {topic_label(code, 'en')[:36]:<36} {per_language}")
+    cv_floor = no_topic_floor(cv_probabilities, y, args.threshold)
     if args.cv_only:
         return 0
 
     vocabulary, w, bias = train(rows, codes, args)
     n_sparse = len(vocabulary)
+    # A text with no known word and no lexicon hit scores the bias alone: "no evidence". The floor is a hair above
+    # it (0.01), so such a text gets no topic, and never below the cross-validated floor.
+    evidence_free = float(sigmoid(calibration_a * bias + calibration_b).max())
+    floor = round(max(cv_floor, evidence_free + 0.01), 3)
+    print(f"no-topic floor {floor:.3f} (cross-validated {cv_floor:.3f}, no evidence {evidence_free:.3f})")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         args.out,
@@ -310,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         bias=bias.astype(np.float32),
         calibration_a=calibration_a,
         calibration_b=calibration_b,
+        no_topic_floor=np.float64(floor),
     )
     size = args.out.stat().st_size
     print(f"wrote {args.out} ({size / 1024:.0f} KiB) in {time.perf_counter() - started:.0f} s")

@@ -9,7 +9,15 @@ from pathlib import Path
 import lxml.html
 
 from worker.article import RawItem
-from worker.extract import article_from_item, extract_page, layout_tables, reference_text, url_date
+from worker.extract import (
+    article_from_item,
+    caption_elements,
+    drop_credit_lines,
+    extract_page,
+    layout_tables,
+    reference_text,
+    url_date,
+)
 from worker.normalise import article_id
 
 NOW = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
@@ -215,3 +223,28 @@ def test_reader_posts_outside_the_article_do_not_send_precision_to_recall() -> N
     page = extract_page(html, PAGE_URL)
     assert page.extraction == "precision"
     assert "grandparents" not in page.text and share_found(page.text, "dev_17_reader_posts_en") > 0.98
+
+
+def test_figure_captions_and_photo_credits_stay_out_of_the_paragraphs() -> None:
+    # figcaption, a caption <p> with its credit <p>, a caption span with a credit span, a credit-only paragraph.
+    for name, caption, credit in (
+        ("dev_19_figures_en", "stone bridge", "Valley Post"),
+        ("dev_19_figures_en", "wades through", "Picture:"),
+        ("dev_20_figures_nl", "Parkweg", "ANP"),
+        ("dev_20_figures_nl", "Roest aan de stalen balken", "Beeld:"),
+    ):
+        page = extract_page((PAGES / f"{name}.html").read_text(encoding="utf-8"), PAGE_URL)
+        assert caption not in page.text and credit not in page.text, (name, caption)
+        assert share_found(page.text, name) > 0.98
+
+
+def test_captions_of_a_photo_gallery_are_its_article_and_stay() -> None:
+    html = (PAGES / "dev_07_gallery_en.html").read_text(encoding="utf-8")
+    assert caption_elements(lxml.html.document_fromstring(html)) == []
+    page = extract_page(html, PAGE_URL)
+    assert "giant carrot" in page.text and "Photograph: Staff" not in page.text
+
+
+def test_credit_lines_are_dropped_but_sentences_about_photos_are_not() -> None:
+    text = "Photograph: Tom Hale/Valley Post\nFoto's: ANP, Gemeente\n© ANP\nThe photo shows the bridge: it held."
+    assert drop_credit_lines(text) == "The photo shows the bridge: it held."

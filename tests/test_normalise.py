@@ -153,3 +153,20 @@ def test_iso_datetime_header_gives_second_precision_and_a_clean_lede() -> None:
     assert article.model_dump(mode="json")["published_at"] == "2021-04-01T10:00:00Z"
     assert (article.published_precision, article.date_source) == ("second", "header")
     assert article.body == "Het kabinet is gevallen."
+
+
+def test_whitespace_and_separators_as_the_line_by_line_version() -> None:
+    """One regex pass over the text and str.replace for separators give what the per-line loop gave."""
+    import re
+    import unicodedata
+
+    from worker.normalise import normalise_whitespace
+
+    def per_line(text: str) -> str:
+        text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+        text = text.replace("\u00a0", " ").replace("\u200b", "")
+        return "\n".join(re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n"))
+
+    text = " a \t\f b\u00a0\u200bc \r\n\r\n\u2003d\u3000 e\v\n\t \n  f  g \rh\u0085i\u2028j\u2029k "
+    assert normalise_whitespace(text) == per_line(text)
+    assert clean_text("a\u2028b\u2029c\u0085d\x1b[31me\x07") == "a\nb\n\nc\nde"

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import elasticsearch
+import orjson
 import redis
 from elasticsearch import Elasticsearch
+from elasticsearch.serializer import OrjsonSerializer
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
@@ -27,6 +29,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Send
@@ -40,6 +43,7 @@ from worker.coverage import coverage_metrics
 from worker.export import DEFAULT_EXPORT_FIELDS, EXPORT_FIELDS, export_lines
 from worker.failures import FailureStore
 from worker.index.store import connect
+from worker.monitor import alert_activity, coverage, degraded_sources, failing_feeds
 from worker.query import QuerySyntaxError
 from worker.ratelimit import RateLimiter, client_id
 from worker.search import MAX_PAGE_SIZE, SearchError, SearchQuery, Values, iter_matches, search, similar
@@ -58,7 +62,8 @@ MAX_SOURCE_CHARS = 200
 
 @lru_cache(maxsize=1)
 def _es() -> Elasticsearch:
-    return connect(get_settings())
+    # Responses parsed by orjson: a page of 10 hits (~18 KB) in 0.2 ms instead of 0.45 (bench.search).
+    return connect(get_settings(), serializer=OrjsonSerializer())
 
 
 @lru_cache(maxsize=1)
@@ -141,8 +146,11 @@ def _read_scope() -> Any:
     """Read access: the key's scope, then the client's rate budget (after auth, so it is keyed by a valid key)."""
     auth = _scope("read")
 
-    def dependency(request: Request, _: None = auth) -> None:
-        enforce_rate_limit(request)
+    async def dependency(request: Request, _: None = auth) -> None:
+        # async: a sync dependency costs a trip through the threadpool on every read (two thread wake-ups);
+        # only the Redis call of a configured limit goes there.
+        if _rate_limiter() is not None:
+            await run_in_threadpool(enforce_rate_limit, request)
 
     return Depends(dependency)
 
@@ -202,6 +210,13 @@ def enforce_rate_limit(request: Request) -> None:
 Multi = Annotated[list[str] | None, Query()]
 
 
+class OrjsonResponse(JSONResponse):
+    """JSON rendered by orjson: a page of hits in 0.05 ms instead of 0.75 with json (bench.search)."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
 def _search_query(
     q: str,
     lang: list[str] | None,
@@ -236,7 +251,7 @@ def _search_query(
     return query
 
 
-@app.get("/search", dependencies=[READ])
+@app.get("/search", dependencies=[READ], response_class=OrjsonResponse)
 def search_articles(
     q: str = "",
     lang: Multi = None,
@@ -251,12 +266,12 @@ def search_articles(
     facets: bool = False,
     cursor: str | None = None,
     unique: bool = False,
-) -> JSONResponse:
+) -> OrjsonResponse:
     """The query language in `q`; filters take several values (`lang=nl,en`, repeated) and exclusions
     (`source=-reuters`). `cursor=*` starts deep paging: follow `next_cursor` until it is null."""
     query = _search_query(q, lang, topic, entity, since, until, source, size, offset, sort, facets, cursor, unique)
     # Plain JSON types already: skip FastAPI's jsonable_encoder walk over every hit (measured in bench.search).
-    return JSONResponse(search(_es(), _settings(), query))
+    return OrjsonResponse(search(_es(), _settings(), query))
 
 
 @app.get("/export", dependencies=[READ])
@@ -733,6 +748,38 @@ def export_file(export_id: str) -> FileResponse:
     return FileResponse(path, media_type="application/gzip", filename=path.name)
 
 
+# --- monitoring panels of the dashboard (worker/monitor.py): read scope, nothing secret ---------------
+
+
+@app.get("/monitor/feeds", dependencies=[READ])
+def monitor_feeds(limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+    """Feeds whose latest polls failed (most consecutive failures first), then disabled feeds: each with its
+    error, consecutive failures, failing since and last successful poll."""
+    return failing_feeds(_redis(), _settings(), limit)
+
+
+@app.get("/monitor/alerts", dependencies=[READ])
+def monitor_alerts(
+    limit: Annotated[int, Query(ge=1, le=200)] = 50, examples: Annotated[int, Query(ge=0, le=20)] = 3
+) -> dict[str, Any]:
+    """Saved searches (name, query, filters; no webhook, no secret) with the articles they matched in the last
+    24 h and 7 d and the latest `examples` of them."""
+    return alert_activity(_es(), _redis(), _settings(), limit=limit, examples=examples)
+
+
+@app.get("/monitor/sources", dependencies=[READ])
+def monitor_sources(include_all: Annotated[bool, Query(alias="all")] = False) -> dict[str, Any]:
+    """Sources outside their volume baseline (silent or flooding) with observed count and expected band;
+    `all=true` lists every source with its status (ok, learning too)."""
+    return degraded_sources(_redis(), _settings(), include_all=include_all)
+
+
+@app.get("/monitor/coverage", dependencies=[READ])
+def monitor_coverage() -> dict[str, Any]:
+    """Enrichment coverage: articles per enrichment version, without entities, without topics, not current."""
+    return coverage(_es(), _settings())
+
+
 # --- intake -------------------------------------------------------------------------------------------
 
 
@@ -821,6 +868,10 @@ def root() -> dict[str, Any]:
             "/timeline",
             "/stats/hourly",
             "/failures/summary",
+            "/monitor/feeds",
+            "/monitor/alerts",
+            "/monitor/sources",
+            "/monitor/coverage",
             "/health",
             "/metrics",
             "/documents (POST)",

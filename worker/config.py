@@ -127,12 +127,12 @@ class Settings(BaseSettings):
         default=0.4,
         description="Calibrated score (0-1) a topic needs to be assigned; the primary topic is the highest.",
     )
-    topic_floor: float = Field(
-        default=0.15,
+    topic_floor: float | None = Field(
+        default=None,
         ge=0.0,
         le=1.0,
         description="When no topic reaches topic_threshold, the best one is still kept if it scores at least "
-        "this (an article gets no topic only when nothing fits).",
+        "this (an article gets no topic only when nothing fits); unset: the floor calibrated with the topic model.",
     )
     topic_max: int = Field(default=4, description="Most built-in topics per article (user-rule topics come on top).")
     topic_rules_path: Path | None = Field(

@@ -102,6 +102,23 @@ MIN_REGION_SHARE = 0.25
 # A layout table: a cell holding this many words of its own (not nested tables') text is prose, not data.
 _LAYOUT_CELL_WORDS = 25
 
+# Figure captions and photo credits: the <figcaption> element, and blocks whose class/id names a caption or credit
+# (a whole token or a -/_ delimited part: "wp-caption-text", "media__caption", "photo-credit", "fotobijschrift").
+_CAPTION_NAMES = re.compile(
+    r"(?:^|[\s_-])(?:captions?|credits?|\w*bijschrift|onderschrift|fotocredits?|photocredits?)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+# Captions are dropped only when the page has this much prose outside them, and at least this many times the
+# captions' words: on a photo gallery the captions are the article (tests/data/extract/*gallery*).
+MIN_PROSE_WORDS = 50
+PROSE_PER_CAPTION_WORD = 2.0
+# A line that is only a photo credit ("Photograph: Tom Hale/Valley Post", "Foto's: ANP, Gemeente", "© ANP").
+_CREDIT_LINE = re.compile(
+    r"^\(?\s*(?:©|\(c\)|copyright\b|(?:photo|photos|photograph|photographs|picture|pictures|image|images|credit|"
+    r"credits|foto|foto's|fotografie|beeld|illustratie|afbeelding|video)\s*(?::|©|\|))",
+    re.IGNORECASE,
+)
+_MAX_CREDIT_WORDS = 10
 
 @dataclass
 class PageExtract:
@@ -328,6 +345,56 @@ def match_reference(text: str, reference: Counter[str]) -> tuple[float, float]:
     return coverage, 2 * coverage * precision / (coverage + precision)
 
 
+def _is_caption(element: lxml.html.HtmlElement) -> bool:
+    if element.tag == "figcaption":
+        return True
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return bool(names.strip()) and _CAPTION_NAMES.search(names) is not None
+
+
+def caption_elements(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The outermost figure captions and photo credits of a page, or none when they may be the article itself.
+
+    Captions are dropped when the page has at least MIN_PROSE_WORDS words of paragraphs outside them and at least
+    PROSE_PER_CAPTION_WORD times the captions' words; on a photo gallery (a short lead, then captioned pictures) the
+    captions carry the story and stay."""
+    captions = [
+        e
+        for e in doc.iter()
+        if isinstance(e.tag, str) and _is_caption(e) and not any(map(_is_caption, e.iterancestors()))
+    ]
+    if not captions:
+        return []
+    caption_words = sum(len(_TOKEN.findall(e.text_content())) for e in captions)
+    prose_words = sum(
+        len(_TOKEN.findall(p.text_content()))
+        for p in doc.iter("p")
+        if not _is_caption(p) and not any(_is_caption(a) or _not_article(a) for a in p.iterancestors())
+    )
+    if prose_words < MIN_PROSE_WORDS or prose_words < PROSE_PER_CAPTION_WORD * caption_words:
+        return []
+    return captions
+
+
+def without_captions(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The page without its figure captions and photo credits (`caption_elements`); the page itself if it has none."""
+    if not caption_elements(doc):
+        return doc
+    cleaned = copy.deepcopy(doc)
+    for element in caption_elements(cleaned):
+        element.drop_tree()
+    return cleaned
+
+
+def drop_credit_lines(text: str) -> str:
+    """Lines that are only a photo credit ("Picture: Valley Post", "Foto's: ANP, Gemeente", "© ANP") removed: what
+    is left of a caption whose markup did not say so."""
+    return "\n".join(
+        line
+        for line in text.splitlines()
+        if not (_CREDIT_LINE.match(line.strip()) and len(_TOKEN.findall(line)) <= _MAX_CREDIT_WORDS)
+    )
+
 def _cell_words(cell: lxml.html.HtmlElement) -> int:
     """Words of a cell's own text, its nested tables' text not counted."""
     own_table = next(cell.iterancestors("table"), None)
@@ -432,8 +499,9 @@ def extract_page(html: str, url: str, steps: tuple[ExtractionStep, ...] = EXTRAC
         doc = lxml.html.document_fromstring(_PROLOG.sub("<!DOCTYPE html>", html, count=1))
     except (etree.ParserError, ValueError):
         return PageExtract()
-    extracted = _run_step(doc, url, "precision", with_metadata=True)
-    text, step, run = extract_main_text(doc, url, extracted, steps)
+    text_doc = without_captions(doc)  # figure captions and photo credits are not paragraphs of the article
+    extracted = _run_step(text_doc, url, "precision", with_metadata=True)
+    text, step, run = extract_main_text(text_doc, url, extracted, steps)
     json_ld = json_ld_articles(doc)
     meta = _meta(doc)
     title = extracted.get("title") or meta.get("og:title") or None
@@ -442,7 +510,7 @@ def extract_page(html: str, url: str, steps: tuple[ExtractionStep, ...] = EXTRAC
         authors = [a.strip() for a in str(extracted["author"]).split(";") if a.strip()]
     language = (doc.get("lang") or meta.get("og:locale") or meta.get("content-language") or "").strip() or None
     return PageExtract(
-        text=paragraphs_text(text, title),
+        text=paragraphs_text(drop_credit_lines(text), title),
         title=title,
         authors=authors,
         site_name=extracted.get("sitename") or meta.get("og:site_name") or None,

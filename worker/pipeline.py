@@ -23,7 +23,7 @@ from elasticsearch import Elasticsearch
 
 from worker.article import Article, RawItem
 from worker.config import Settings
-from worker.dedup import DedupIndex
+from worker.dedup import DedupIndex, article_fingerprint, with_decision
 from worker.extract import article_from_item
 from worker.failures import Failure
 from worker.index.store import BulkResult, index_articles, stored_articles
@@ -140,7 +140,10 @@ def group_duplicates(articles: Sequence[Article], index: DedupIndex | None) -> P
     """Each article's dup_group and first_seen from the near-duplicate index (all sources alike)."""
     if index is None:
         return Processed(list(articles))
-    grouped, failures = each_isolated(articles, "dedup", index.assign, article_failure)
+    # Fingerprints one by one (an article that breaks it is set aside), then the batch decided at once.
+    signed, failures = each_isolated(articles, "dedup", lambda a: (a, article_fingerprint(a)), article_failure)
+    decisions = index.decide_batch([a for a, _ in signed], [s for _, s in signed])
+    grouped = [with_decision(a, d) for (a, _), d in zip(signed, decisions, strict=True)]
     return Processed(grouped, failures)
 
 

@@ -313,29 +313,68 @@ def decode_cursor(token: str, signature: str) -> tuple[str, list[Any]]:
     return pit, after
 
 
+# What shaping reads of a search response: Elasticsearch leaves out the rest (each hit's _index, _id and
+# _ignored, _shards, took), so less JSON is written, sent and parsed. With no hit, `hits.hits` is absent.
+FILTER_PATH = [
+    "hits.total",
+    "hits.hits._source",
+    "hits.hits._score",
+    "hits.hits.highlight",
+    "hits.hits.sort",
+    "hits.hits.inner_hits.copies.hits.total",
+    "hits.hits.inner_hits.copies.hits.hits._source",
+    "aggregations",
+    "pit_id",
+]
+
+
+def search_request(q: SearchQuery) -> dict[str, Any]:
+    """The keyword arguments of `es.search` for a SearchQuery, except the index or point in time (which
+    `search()` adds): the exact request `search()` sends, also for the benchmark's bare query.
+    Raises QuerySyntaxError or SearchError for input it cannot use."""
+    q.validate()
+    request: dict[str, Any] = {
+        "query": build_query(q),
+        "size": q.size,
+        "sort": sort_spec(q.sort, bool(q.text.strip())),
+        "source_excludes": HIDDEN_FIELDS,
+        "track_total_hits": True,
+        "highlight": HIGHLIGHT,
+        "filter_path": FILTER_PATH,
+    }
+    aggs = dict(FACETS) if q.facets else {}
+    if q.unique:
+        # One hit per story (near-duplicate group), with how many copies it has and from which sources.
+        request["collapse"] = {
+            "field": "folded.story",
+            "inner_hits": {"name": "copies", "size": 5, "_source": ["id", "source", "url"], "sort": [{"id": "asc"}]},
+        }
+        aggs["stories"] = {"cardinality": {"field": "folded.story"}}
+    if aggs:
+        request["aggs"] = aggs
+    return request
+
+
+def search_result(q: SearchQuery, response: Any) -> dict[str, Any]:
+    """The API's result for an Elasticsearch response to `search_request(q)` (without `next_cursor`)."""
+    raw_hits = response["hits"].get("hits", [])
+    result: dict[str, Any] = {"total": response["hits"]["total"]["value"], "hits": [shape_hit(h) for h in raw_hits]}
+    if q.facets:
+        result["facets"] = _flatten_facets(response["aggregations"])
+    if q.unique:
+        result["stories"] = response["aggregations"]["stories"]["value"]
+        for record, hit in zip(result["hits"], raw_hits, strict=True):
+            copies = hit.get("inner_hits", {}).get("copies", {}).get("hits", {})
+            record["copies"] = copies.get("total", {}).get("value", 1)
+            record["copy_sources"] = sorted({c["_source"].get("source") for c in copies.get("hits", [])})
+    return result
+
+
 def search(es: Elasticsearch, settings: Settings, q: SearchQuery) -> dict[str, Any]:
     """`{"total": N, "hits": [record + "highlight" + "score"], "facets"?, "next_cursor"?}`.
 
     Raises QuerySyntaxError or SearchError for input it cannot use (never a server error)."""
-    q.validate()
-    query = build_query(q)
-    sort = sort_spec(q.sort, bool(q.text.strip()))
-    kwargs: dict[str, Any] = {
-        "query": query,
-        "size": q.size,
-        "sort": sort,
-        "source_excludes": HIDDEN_FIELDS,
-        "track_total_hits": True,
-        "highlight": HIGHLIGHT,
-        "aggs": FACETS if q.facets else None,
-    }
-    if q.unique:
-        # One hit per story (near-duplicate group), with how many copies it has and from which sources.
-        kwargs["collapse"] = {
-            "field": "folded.story",
-            "inner_hits": {"name": "copies", "size": 5, "_source": ["id", "source", "url"], "sort": [{"id": "asc"}]},
-        }
-        kwargs["aggs"] = {**(kwargs["aggs"] or {}), "stories": {"cardinality": {"field": "folded.story"}}}
+    kwargs = search_request(q)
     pit: str | None = None
     if q.cursor is None:
         kwargs.update(index=settings.read_alias, from_=q.offset)
@@ -360,17 +399,9 @@ def search(es: Elasticsearch, settings: Settings, q: SearchQuery) -> dict[str, A
         if pit is not None and q.cursor != "*":
             raise SearchError(f"cursor not usable: {exc.message}", "cursor") from exc
         raise
-    raw_hits = response["hits"]["hits"]
-    result: dict[str, Any] = {"total": response["hits"]["total"]["value"], "hits": [shape_hit(h) for h in raw_hits]}
-    if q.facets:
-        result["facets"] = _flatten_facets(response["aggregations"])
-    if q.unique:
-        result["stories"] = response["aggregations"]["stories"]["value"]
-        for record, hit in zip(result["hits"], raw_hits, strict=True):
-            copies = hit.get("inner_hits", {}).get("copies", {}).get("hits", {})
-            record["copies"] = copies.get("total", {}).get("value", 1)
-            record["copy_sources"] = sorted({c["_source"].get("source") for c in copies.get("hits", [])})
+    result = search_result(q, response)
     if pit is not None:
+        raw_hits = response["hits"].get("hits", [])
         new_pit = response.get("pit_id", pit)
         if raw_hits and len(raw_hits) == q.size:
             result["next_cursor"] = encode_cursor(new_pit, raw_hits[-1]["sort"], q.signature())

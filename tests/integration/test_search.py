@@ -295,3 +295,43 @@ def test_unique_collapses_copies_and_similar_lists_other_stories(es: Elasticsear
     assert not {c.id for c in copies} & set(found)
     assert unrelated.id not in found
     assert similar(es, settings, "no-such-id") is None
+
+
+# /search as the API answers it (trimmed response, async read check, orjson) against the search shaped from
+# Elasticsearch's whole response, rendered by json: every field of every hit the same.
+API_CASES: list[tuple[dict[str, str], SearchQuery]] = [
+    ({"q": "NAVO"}, SearchQuery(text="NAVO")),
+    ({"q": "Taliban AND NAVO"}, SearchQuery(text="Taliban AND NAVO")),
+    (
+        {"q": "NAVO", "lang": "nl", "since": "2022-03-02", "source": SOURCE},
+        SearchQuery(text="NAVO", languages=Values.parse("nl"), since="2022-03-02", sources=Values.parse(SOURCE)),
+    ),
+    ({"q": "NAVO OR NATO", "facets": "true"}, SearchQuery(text="NAVO OR NATO", facets=True)),
+    ({"q": "NAVO", "unique": "true"}, SearchQuery(text="NAVO", unique=True)),
+    ({"sort": "date", "size": "3", "offset": "1"}, SearchQuery(sort="date", size=3, offset=1)),
+    ({"q": "NAVO", "size": "0"}, SearchQuery(text="NAVO", size=0)),
+    ({"q": "zzyzxnergens"}, SearchQuery(text="zzyzxnergens")),
+]
+
+
+@pytest.mark.parametrize(("params", "query"), API_CASES, ids=[str(p) for p, _ in API_CASES])
+def test_api_search_answers_what_the_whole_response_gives(
+    es: Elasticsearch, settings: Settings, corpus: dict[str, Article], params: dict[str, str], query: SearchQuery
+) -> None:
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from worker.api import app
+    from worker.search import search_request, search_result
+
+    request = search_request(query)
+    assert request.pop("filter_path")
+    whole = es.search(index=settings.read_alias, from_=query.offset, **request)
+    expected = json.loads(json.dumps(search_result(query, whole)))
+    response = TestClient(app).get("/search", params=params)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == expected
+    if expected["total"] and query.size:
+        assert expected["hits"] and all("highlight" in h and "score" in h for h in expected["hits"])

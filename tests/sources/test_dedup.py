@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+import unicodedata
 from datetime import UTC, datetime
+from pathlib import Path
 
+import numpy as np
 import redis
 from source_server import data
 
-from worker.article import RawItem
+from worker import dedup
+from worker.article import Article, RawItem
 from worker.dedup import DedupIndex, fingerprint, similarity
 from worker.extract import article_from_item
 
@@ -68,3 +75,109 @@ def test_fingerprint_cost_is_bounded_for_huge_texts() -> None:
     large = time.perf_counter() - start
     assert huge_sig == small_sig  # only the opening counts
     assert large < small * 5 + 0.5  # not ~170x the text, ~170x the time
+
+
+# --- the vectorised MinHash and the batch decision
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _news(language: str, n: int) -> list[str]:
+    rows = [json.loads(line) for line in (REPO / "data" / "topics" / "news.jsonl").read_text().splitlines()]
+    texts = [r["title"] + "\n\n" + r["text"] for r in rows if r["language"] == language]
+    return ["\n\n".join(texts[k : k + 4]) for k in range(0, 4 * n, 4)]
+
+
+def _reference_fingerprint(text: str) -> tuple[int, ...] | None:
+    """The fingerprint as the release before the numpy version computed it (Python integers, one by one)."""
+    folded = unicodedata.normalize("NFKD", text[: dedup.MAX_CHARS].lower())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    words = re.findall(r"\w+", folded)
+    if len(words) < dedup.MIN_WORDS:
+        return None
+    hashes = {
+        int.from_bytes(hashlib.blake2b(" ".join(words[i : i + 3]).encode(), digest_size=8).digest())
+        for i in range(len(words) - 2)
+    }
+    return tuple(
+        min(((a * h + b) % dedup._PRIME) & dedup._MAX_HASH for h in hashes) for a, b in dedup._PERMUTATIONS
+    )
+
+
+def _edited(text: str, every: int) -> str:
+    """A light rewrite: every `every`-th word replaced, accents and case changed here and there."""
+    words = text.split(" ")
+    return " ".join("gewijzigd" if i % every == 0 else w for i, w in enumerate(words)).replace("e ", "é ")
+
+
+def test_signatures_and_jaccard_estimates_equal_the_python_integer_version() -> None:
+    texts = _news("nl", 6) + _news("en", 6)
+    texts += ["Één café, naïef geëxporteerd: Ærø Øresund ﬁnale " * 10, "x" * 40 + " y" * 30]
+    texts += ["\n\n".join(_news("nl", 4)), "\n\n".join(_news("en", 40))]  # several blocks; past MAX_CHARS
+    sigs = {t: fingerprint(t) for t in texts + [_edited(t, 7) for t in texts]}
+    for text, sig in sigs.items():
+        assert sig == _reference_fingerprint(text)  # stored signatures stay comparable: no migration
+    for text in texts:
+        new, old = sigs[text], _reference_fingerprint(_edited(text, 7))
+        assert new is not None and old is not None
+        assert similarity(new, sigs[_edited(text, 7)]) == similarity(_reference_fingerprint(text), old)  # type: ignore[arg-type]
+
+
+def test_exact_modular_arithmetic_at_the_edges() -> None:
+    edges = [0, 1, dedup._PRIME - 1, dedup._PRIME, dedup._PRIME + 1, (1 << 63), (1 << 64) - 1, (1 << 61) + 7]
+    got = dedup._permuted(np.array(edges, dtype=np.uint64))
+    for row, (a, b) in enumerate(dedup._PERMUTATIONS):
+        assert [int(v) for v in got[row]] == [((a * h + b) % dedup._PRIME) & dedup._MAX_HASH for h in edges]
+
+
+def _articles(texts: list[str]) -> list[Article]:
+    return [
+        Article(id=hashlib.sha1(t.encode()).hexdigest()[:16], source="test", title="t", body=t,
+                paragraphs=[t], content_hash=hashlib.sha1(t.encode()).hexdigest(), ingested_at=NOW)
+        for t in texts
+    ]  # fmt: skip
+
+
+def test_a_copy_later_in_the_same_batch_joins_its_original(redis_client: redis.Redis) -> None:
+    story, other = _news("en", 2)
+    original, unrelated, copy = _articles([story, other, _edited(story, 30)])
+    index = DedupIndex(redis_client, threshold=0.6, window_days=14)
+    grouped = index.assign_batch([original, unrelated, copy])
+    assert [a.dup_group for a in grouped] == [original.id, unrelated.id, original.id]
+    assert grouped[2].metadata["dup_of"] == original.id
+
+
+def test_a_batch_decides_as_the_articles_one_by_one(redis_client: redis.Redis) -> None:
+    stories = _news("nl", 5) + _news("en", 5)
+    texts = [*stories[:4], _edited(stories[0], 30), _edited(stories[5], 12), stories[5], _edited(stories[0], 20)]
+    texts += [*stories[6:], stories[2], _edited(stories[9], 25), _edited(stories[9], 8), "te kort"]
+    articles = _articles(texts)
+    one = DedupIndex(redis_client, threshold=0.6, window_days=14, prefix="t:one")
+    batch = DedupIndex(redis_client, threshold=0.6, window_days=14, prefix="t:batch")
+    # half of it already stored, then the rest: stored and in-batch candidates both count
+    singly = [one.decide(a) for a in articles]
+    assert batch.decide_batch(articles[:6], [dedup.article_fingerprint(a) for a in articles[:6]]) == singly[:6]
+    assert batch.decide_batch(articles[6:], [dedup.article_fingerprint(a) for a in articles[6:]]) == singly[6:]
+    assert len({d.dup_group for d in singly}) < len(articles)  # some copies were grouped
+
+
+def test_a_batch_takes_three_round_trips_and_one_lock(redis_client: redis.Redis, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    articles = _articles(_news("en", 10) + [_edited(t, 30) for t in _news("en", 10)])
+    DedupIndex(redis_client, threshold=0.6, window_days=14).assign_batch(articles[:5])
+    trips: list[str] = []
+    real_execute, real_command = redis.client.Pipeline.execute, redis.Redis.execute_command
+
+    def execute(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        trips.append("pipeline")
+        return real_execute(self, *args, **kwargs)
+
+    def command(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        trips.append(str(args[0]))
+        return real_command(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", execute)
+    monkeypatch.setattr(redis.Redis, "execute_command", command)
+    grouped = DedupIndex(redis_client, threshold=0.6, window_days=14).assign_batch(articles)
+    assert trips.count("pipeline") == 3
+    assert len(trips) <= 6, trips  # + the lock's acquire and release (and a script load)
+    assert sum(a.dup_group != a.id for a in grouped) == 10

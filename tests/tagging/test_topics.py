@@ -194,10 +194,18 @@ def test_best_topic_is_kept_below_the_threshold_unless_under_the_floor(monkeypat
      "and said its fibre broadband now reaches two million homes.", "en", "13000000"),
     ("Gamers queue for new handheld console", "Gamers queued outside shops for a new handheld games console "
      "that plays the latest video games on the go.", "en", "10000000"),
-    pytest.param("Car rental firm fined over hidden charges", "A car rental company was fined 12 million euros by "
-                 "the competition authority for adding hidden charges to bookings.", "en", "04000000",
-                 marks=pytest.mark.xfail(strict=True, reason="known limitation: company fines still come out "
-                                         "crime first (0.998 vs economy 0.965); see data/topics/README.md")),
+    ("Car rental firm fined over hidden charges", "A car rental company was fined 12 million euros by "
+     "the competition authority for adding hidden charges to bookings.", "en", "04000000"),
+    ("Energieleverancier krijgt boete voor misleidende contracten", "De toezichthouder legt een energiebedrijf een "
+     "boete op van 4 miljoen euro omdat klanten misleid werden over de looptijd van hun contract.", "nl", "04000000"),
+    ("Bank fined for money laundering failures", "The bank was fined 50 million pounds by the regulator for "
+     "failing to check where its customers' money came from.", "en", "04000000"),
+    ("Man jailed for stabbing outside nightclub", "A 23-year-old man was jailed for nine years for stabbing a "
+     "bouncer outside a nightclub in the city centre.", "en", "02000000"),
+    ("President threatens tariffs on European cars", "The president threatened to impose 25 percent tariffs on "
+     "cars imported from Europe, escalating a trade dispute with Brussels.", "en", "04000000"),
+    ("Coalitie sluit akkoord over nieuwe kieswet", "De coalitiepartijen zijn het eens geworden over een nieuwe "
+     "kieswet. De Tweede Kamer stemt volgende week over het voorstel.", "nl", "11000000"),
     ("Tekort op handelsbalans loopt op", "Het tekort op de handelsbalans is opgelopen doordat de export van "
      "machines daalde en de invoer van energie steeg.", "nl", "04000000"),
 ])
@@ -205,3 +213,49 @@ def test_tech_games_fraud_and_trade_stories_get_their_primary_topic(
         title: str, body: str, language: str, primary: str) -> None:
     (tagged,) = tag_topics([article(title, body, language)])
     assert tagged.topics and tagged.topics[0].code == primary
+
+
+def test_precedence_puts_economy_first_only_with_the_convention_cues() -> None:
+    scores = {"02000000": 0.99, "04000000": 0.9}
+    codes = ["02000000", "04000000"]
+    text = "The airline was fined for misleading ads"
+    assert topics_module.apply_precedence(codes, scores, text, 0.4)[0] == "04000000"
+    assert topics_module.apply_precedence(codes, scores, "The man was fined for speeding", 0.4) == codes
+    # A prison sentence makes it a person's criminal case, even with a company in the story.
+    text = "Fraudster who swindled a bank jailed for three years"
+    assert topics_module.apply_precedence(codes, scores, text, 0.4) == codes
+    # The economy score must reach the threshold itself: a faint business angle does not overrule crime.
+    weak = {"02000000": 0.99, "04000000": 0.3}
+    assert topics_module.apply_precedence(codes, weak, "The airline was fined", 0.4) == codes
+    # Trade needs two cues: one mention of exports in a political story is not a trade story.
+    politics = {"11000000": 0.99, "04000000": 0.5}
+    text = "The minister resigned; she had promoted exports"
+    assert topics_module.apply_precedence(["11000000", "04000000"], politics, text, 0.4)[0] == "11000000"
+    text = "Tariffs on imports rise as the trade deficit widens"
+    assert topics_module.apply_precedence(["11000000", "04000000"], politics, text, 0.4)[0] == "04000000"
+
+
+def test_unset_floor_is_the_models_calibrated_one_and_no_evidence_gets_no_topic(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    model = topics_module.topic_model()
+    use_settings(monkeypatch)  # NEWSWORKER_TOPIC_FLOOR unset
+    assert topics_module.no_topic_floor() == model.no_topic_floor != topics_module.DEFAULT_FLOOR
+    # A text the model knows nothing of scores the bias alone; the calibrated floor sits just above that.
+    no_evidence = model.probabilities("", "Xqzv blorptan vurk.", "en").max()
+    assert no_evidence < model.no_topic_floor < no_evidence + 0.02
+    (tagged,) = tag_topics([article("", "Xqzv blorptan vurk.", "en")])
+    assert tagged.topics == []
+    use_settings(monkeypatch, topic_floor=0.0)  # an explicit setting wins
+    (tagged,) = tag_topics([article("", "Xqzv blorptan vurk.", "en")])
+    assert len(tagged.topics) == 1
+
+
+def test_iptc_labels_our_conventions_call_tech_cue_tech_not_their_iptc_parent() -> None:
+    codes = iptc_codes()
+    lexicon = topic_lexicon("en")
+    for phrase in ("consumer electronics", "telecommunication service", "social media"):
+        cued = {codes[i] for i in lexicon.phrases[phrase]}
+        assert "13000000" in cued and not cued & {"04000000", "01000000"}, phrase
+    # Telecom and gadget words cue tech in both languages.
+    assert topic_lexicon("en").counts(["broadband"])[codes.index("13000000")] == 1
+    assert topic_lexicon("nl").counts(["glasvezelnetwerk"])[codes.index("13000000")] == 1

@@ -49,8 +49,9 @@ class BulkResult:
         return {"indexed": len(self.indexed), "unchanged": len(self.unchanged), "failed": len(self.failed)}
 
 
-def connect(settings: Settings) -> Elasticsearch:
-    return Elasticsearch(settings.es_hosts, request_timeout=settings.es_timeout, retry_on_timeout=True)
+def connect(settings: Settings, **options: Any) -> Elasticsearch:
+    """The client for the configured cluster; `options` go to `Elasticsearch()` (e.g. a serializer)."""
+    return Elasticsearch(settings.es_hosts, request_timeout=settings.es_timeout, retry_on_timeout=True, **options)
 
 
 def load_template() -> dict[str, Any]:

@@ -144,6 +144,22 @@ def build_lexicon(terms_by_code: Mapping[str, Iterable[str]], codes: list[str]) 
 
 
 LEXICON_LANGUAGES = ("nl", "en")
+# Narrower IPTC concepts that our labelling conventions (data/topics/README.md) file under science and technology
+# rather than under their IPTC parent (economy's sectors, arts' media, society): consumer technology, telecom and
+# internet services are "tech" news.
+TECH_NARROWER = frozenset(
+    {
+        "computer and telecommunications hardware",
+        "consumer electronics",
+        "semiconductor and electronic component",
+        "software and applications",
+        "telecommunication service",
+        "social media",
+        "social networking",
+        "online media outlet",
+    }
+)
+TECH = "13000000"
 
 
 @lru_cache(maxsize=4)
@@ -162,7 +178,8 @@ def topic_lexicon(language: str = "any") -> Lexicon:
     if "en" in languages:
         for code, topic in iptc_topics().items():
             terms[code].append(topic.label_en)
-            terms[code].extend(topic.narrower_en)
+            for narrower in topic.narrower_en:
+                terms[TECH if narrower.lower() in TECH_NARROWER else code].append(narrower)
     return build_lexicon(terms, codes)
 
 

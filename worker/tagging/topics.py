@@ -35,9 +35,86 @@ MODEL_PATH = Path(__file__).parent / "data" / "topic_model.npz"
 # ("und" when language detection did not run or could not decide).
 MODEL_LANGUAGES = frozenset({"nl", "en", "und"})
 # "No topic" only when nothing fits: when no topic reaches NEWSWORKER_TOPIC_THRESHOLD, the best one is still
-# kept (alone) if its calibrated score is at least NEWSWORKER_TOPIC_FLOOR (default 0.15). Without it 3 of 20
-# of our held-out tech/trade stories (heldout_s4.jsonl, old model) and about 2 % of our held-out split got
-# nothing; see data/topics/README.md for the rates measured with each value.
+# kept (alone) if its calibrated score is at least the floor (NEWSWORKER_TOPIC_FLOOR, else the model's calibrated
+# `no_topic_floor`). See data/topics/README.md for the rates measured.
+
+
+DEFAULT_FLOOR = 0.15  # for a model file written before the floor was calibrated with the model
+CRIME, ECONOMY, POLITICS = "02000000", "04000000", "11000000"
+
+
+@dataclass(frozen=True)
+class Precedence:
+    """A labelling convention IPTC leaves open (data/topics/README.md): when `first` and `over` both reach the
+    threshold and the story has at least `min_cues` of these cue words, `first` is the primary topic."""
+
+    first: str
+    over: str
+    words: frozenset[str]
+    suffixes: tuple[str, ...]  # Dutch compounds: "telecombedrijf", "supermarktketen"
+    min_cues: int
+    blockers: frozenset[str] = frozenset()  # any of these keeps the model's order
+
+    def cues(self, tokens: Sequence[str]) -> int:
+        if self.blockers and not self.blockers.isdisjoint(tokens):
+            return 0
+        return sum(1 for t in tokens if t in self.words or (len(t) > 6 and t.endswith(self.suffixes)))
+
+
+def _cue_words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+PRECEDENCES = (
+    # A company's misconduct (fines, fraud, cartels, settlements, charges against its executives): economy first,
+    # crime second. Crimes against people and criminal cases of individuals stay crime first: a prison sentence
+    # makes the story a person's criminal case (a fraudster jailed for swindling investors is crime).
+    Precedence(
+        first=ECONOMY,
+        over=CRIME,
+        words=_cue_words(
+            "company companies firm firms bank banks lender lenders insurer insurers carmaker carmakers airline "
+            "airlines retailer retailers supermarket supermarkets chain chains operator operators manufacturer "
+            "manufacturers maker makers corporation corporations conglomerate cartel cartels executives executive "
+            "watchdog regulator regulators competition antitrust "
+            "bedrijf bedrijven onderneming ondernemingen concern concerns bank banken verzekeraar verzekeraars "
+            "keten ketens fabrikant fabrikanten kartel kartels toezichthouder topman bestuursvoorzitter mededinging"
+        ),
+        suffixes=("bedrijf", "bedrijven", "concern", "verzekeraar", "fabrikant", "keten", "maatschappij"),
+        min_cues=1,
+        blockers=_cue_words(
+            "jailed jail prison imprisoned imprisonment "
+            "cel celstraf gevangenisstraf gevangenis taakstraf"
+        ),
+    ),
+    # Trade balances, tariffs, exports and imports, deficits and public debt: economy first, politics second.
+    Precedence(
+        first=ECONOMY,
+        over=POLITICS,
+        words=_cue_words(
+            "trade tariff tariffs export exports exporters import imports deficit deficits surplus debt "
+            "handel handelsbalans handelstekort handelsoverschot handelsoorlog handelsakkoord export uitvoer invoer "
+            "import heffing heffingen importheffingen invoerheffingen begrotingstekort staatsschuld overheidstekort "
+            "tekort overschot"
+        ),
+        suffixes=("heffingen", "tekort"),
+        min_cues=2,
+    ),
+)
+
+
+def apply_precedence(codes: list[str], scores: dict[str, float], text: str, threshold: float) -> list[str]:
+    """The topics (primary first) reordered by PRECEDENCES when the top one is overruled by a convention."""
+    if len(codes) < 2:
+        return codes
+    tokens: list[str] | None = None
+    for rule in PRECEDENCES:
+        if codes[0] != rule.over or scores.get(rule.first, 0.0) < threshold or rule.first not in codes:
+            continue
+        tokens = words(text) if tokens is None else tokens
+        if rule.cues(tokens) >= rule.min_cues:
+            return [rule.first, *(c for c in codes if c != rule.first)]
+    return codes
 
 
 @dataclass(frozen=True)
@@ -50,6 +127,9 @@ class TopicModel:
     calibration_a: np.ndarray
     calibration_b: np.ndarray
     version: str
+    # Calibrated by scripts/train_topics.py: the best topic's score on a text with no evidence at all, or the lowest
+    # score from which the best topic is right at least half the time in cross-validation, whichever is higher.
+    no_topic_floor: float = DEFAULT_FLOOR
 
     def raw_scores(self, title: str, body: str, language: str) -> np.ndarray:
         counts, tokens = sparse_features(title, body)
@@ -82,6 +162,7 @@ def load_model(path: Path = MODEL_PATH) -> TopicModel:
             calibration_a=data["calibration_a"].astype(np.float64),
             calibration_b=data["calibration_b"].astype(np.float64),
             version=f"iptc-linear-{hashlib.sha256(raw).hexdigest()[:10]}",
+            no_topic_floor=float(data["no_topic_floor"]) if "no_topic_floor" in data.files else DEFAULT_FLOOR,
         )
 
 
@@ -100,21 +181,24 @@ def _builtin_topics(article: Article, threshold: float, limit: int) -> list[Topi
     if article.language not in MODEL_LANGUAGES:
         return []
     model = topic_model()
-    probabilities = model.probabilities(article.title, article.body[:max_tagged_chars()], article.language)
+    body = article.body[:max_tagged_chars()]
+    probabilities = model.probabilities(article.title, body, article.language)
     order = np.argsort(-probabilities)
-    topics: list[Topic] = []
+    kept: dict[str, float] = {}
     for i in order[:limit]:
         score = float(probabilities[i])
-        if score < threshold and (topics or score < no_topic_floor()):
+        if score < threshold and (kept or score < no_topic_floor()):
             break  # below the threshold only the best topic is kept, and only above the floor
-        code = model.codes[i]
-        topics.append(Topic(code=code, label=topic_label(code, article.language), score=round(score, 4)))
-    return topics
+        kept[model.codes[i]] = score
+    codes = apply_precedence(list(kept), kept, f"{article.title}\n{body}", threshold)
+    return [Topic(code=c, label=topic_label(c, article.language), score=round(kept[c], 4)) for c in codes]
 
 
 def no_topic_floor() -> float:
-    """An article gets no topic only when even its best one scores below this (NEWSWORKER_TOPIC_FLOOR)."""
-    return get_settings().topic_floor
+    """An article gets no topic only when even its best one scores below this: NEWSWORKER_TOPIC_FLOOR, or when
+    unset the floor calibrated with the model."""
+    floor = get_settings().topic_floor
+    return topic_model().no_topic_floor if floor is None else floor
 
 
 def _with_rule_topics(article: Article, topics: list[Topic], threshold: float) -> list[Topic]:
