@@ -1,13 +1,20 @@
-"""Cost of monitoring: 1,000 saved searches against the ingest stream, webhook deliveries per second to a
-local receiver, and one baseline check over 1,000 sources with 8 weeks of history.
+"""Cost of monitoring: 1,000 saved searches against the ingest stream (in process, and end to end through
+Celery), webhook deliveries per second to a local receiver, one baseline check over 1,000 sources with 8
+weeks of history, and background export throughput.
 
     .venv/bin/python -m bench.alerts [--articles 400] [--alerts 1000] [--repeats 5] [--sources 1000]
+        [--only matching|celery|webhooks|baselines|export] [--export-articles 30000]
 
-Needs Redis and Elasticsearch (`newsworker services up`); uses its own index prefix and removes it after.
-Medians over the repeats. The ingest comparison runs in-process, in the same repeat: normalise + tag
-(`process_items`) and bulk indexing (`index_articles`, forced rewrite) with and without matching the batch
-against the saved searches — the part alerts add to an ingest task (plus one Redis GET and, per match, a
-task enqueue, not timed here).
+Needs Redis and Elasticsearch (`newsworker services up`); uses its own index prefix and removes it after
+(Redis: the NEWSWORKER_* URLs, default databases 8-10 of the local Redis; `celery` flushes them).
+Medians over the repeats. The in-process comparison (`matching`): normalise + tag (`process_items`) and
+bulk indexing (`index_articles`, forced rewrite) with and without matching the batch against the saved
+searches. The Celery comparison (`celery`): the same corpus enqueued in batches of 50 to a real ingest
+worker (prefork, models preloaded), timed from the first enqueue until every article is searchable, with 0
+and with --alerts saved searches, alternating within each repeat; it also reads the worker processes' CPU
+time from /proc. Export (`export`): a background export job (`worker.export_jobs.run_slice`) over an index
+filled with bench/search.py's generator, against the synchronous export (`iter_matches` + `export_lines`)
+of the same query in the same run.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 RUN = uuid.uuid4().hex[:8]
@@ -33,7 +41,7 @@ os.environ.setdefault("NEWSWORKER_REDIS_URL", "redis://127.0.0.1:6379/10")
 
 import redis  # noqa: E402
 
-from bench.pipeline import corpus, reset_index  # noqa: E402
+from bench.suite import corpus, raw_items  # noqa: E402
 from worker.alerts.baselines import assess_all, check, window_counts  # noqa: E402
 from worker.alerts.delivery import post_webhook  # noqa: E402
 from worker.alerts.matcher import MatcherIndex  # noqa: E402
@@ -41,7 +49,7 @@ from worker.alerts.matching import CompiledAlerts, match_articles  # noqa: E402
 from worker.alerts.store import Alert  # noqa: E402
 from worker.article import Article  # noqa: E402
 from worker.config import get_settings  # noqa: E402
-from worker.index.store import connect, index_articles  # noqa: E402
+from worker.index.store import connect, index_articles, setup_index  # noqa: E402
 from worker.pipeline import process_items  # noqa: E402
 from worker.sources.http import PoliteClient  # noqa: E402
 
@@ -84,7 +92,7 @@ def saved_searches(articles: list[Article], n: int, rng: random.Random) -> list[
 
 
 def bench_matching(args: argparse.Namespace, es: Any, settings: Any) -> None:
-    items = corpus(args.articles)
+    items = raw_items(corpus(args.articles), f"bench-alerts-{RUN}")
     articles = process_items(items, settings).articles
     rng = random.Random(7)
     alerts = saved_searches(articles, args.alerts, rng)
@@ -112,6 +120,143 @@ def bench_matching(args: argparse.Namespace, es: Any, settings: Any) -> None:
           f"(every alert on every article: {1000 * statistics.median(brute_t) / n:.3f} ms)")  # fmt: skip
     print(f"in-process ingest rate: {without:.1f} articles/s without alerts, {with_alerts:.1f} with "
           f"({100 * (without - with_alerts) / without:.1f} % slower)")  # fmt: skip
+
+
+def reset_index(es: Any, settings: Any) -> None:
+    generations = list(es.indices.get(index=f"{settings.read_alias}-*", ignore_unavailable=True).body)
+    if generations:
+        es.indices.delete(index=",".join(generations))
+    setup_index(es, settings)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes and their children (the prefork pool), from /proc."""
+    from bench.suite import children
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in {p for root in pids for p in (root, *children(root))}:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def bench_celery(args: argparse.Namespace, es: Any, settings: Any, client: redis.Redis) -> None:
+    """End to end through Celery (enqueue -> broker -> worker -> indexed and searchable), the same corpus
+    with 0 and with `--alerts` saved searches, alternating in each repeat so a slow phase of the shared
+    machine hits both alike."""
+    from bench.suite import Bench
+    from worker.alerts.store import AlertStore
+    from worker.app import INGEST_ITEMS, enqueue
+
+    bench = Bench(argparse.Namespace(articles=args.articles, repeats=args.repeats))
+    bench.flush_redis()
+    reset_index(es, settings)
+    sample = process_items(raw_items(bench.docs[:100], f"vocab-{RUN}"), settings).articles
+    alerts = saved_searches(sample, args.alerts, random.Random(7))
+    store = AlertStore(client, settings.index_prefix)
+    pids = bench.start_workers(["ingest"], args.processes, dict(os.environ))
+    runs: dict[int, list[tuple[float, float]]] = {0: [], len(alerts): []}
+
+    def use_alerts(n: int) -> None:
+        for alert in store.all():
+            store.remove(alert.name)
+        for alert in alerts[:n]:
+            store.add(alert, replace=True)
+        # warm-up batch: the worker recompiles its matchers on the version change, outside the timing
+        warm = raw_items(bench.docs[-2:], f"warm-{n}-{RUN}-{time.monotonic_ns()}")
+        enqueue(INGEST_ITEMS, [i.model_dump(mode="json") for i in warm]).get(timeout=600)
+
+    def count(source: str) -> int:
+        return int(es.count(index=settings.read_alias, query={"term": {"source": source}})["count"])
+
+    try:
+        for rep in range(args.repeats):
+            for n in (0, len(alerts)) if rep % 2 == 0 else (len(alerts), 0):
+                use_alerts(n)
+                source = f"celery-{n}-{rep}-{RUN}"
+                payloads = [i.model_dump(mode="json") for i in raw_items(bench.docs, source)]
+                cpu, start = cpu_seconds(pids), time.perf_counter()
+                for k in range(0, len(payloads), 50):
+                    enqueue(INGEST_ITEMS, payloads[k : k + 50])
+                deadline = time.monotonic() + 1800
+                while count(source) < len(payloads) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                runs[n].append((time.perf_counter() - start, cpu_seconds(pids) - cpu))
+    finally:
+        bench.stop_workers()
+        # the matches' deliveries wait on the sources queue, which no worker of this bench consumes: drop them
+        # with the rest of the run's broker state rather than leave them to the next worker on these databases
+        bench.flush_redis()
+    n_docs = len(bench.docs)
+    print(f"\n== end to end through Celery: {n_docs} articles, batches of 50, {args.processes} ingest process(es), "
+          f"{args.repeats} repeats alternating")  # fmt: skip
+    rates, cpus = {}, {}
+    for n, samples in runs.items():
+        rates[n] = statistics.median(n_docs / s for s, _ in samples)
+        per_article = [1000 * c / n_docs for _, c in samples]
+        cpus[n] = statistics.median(per_article)
+        print(f"{n:>5} saved searches: median {rates[n]:.1f} articles/s "
+              f"(min {min(n_docs / s for s, _ in samples):.1f}, max {max(n_docs / s for s, _ in samples):.1f}); "
+              f"worker CPU {cpus[n]:.1f} ms per article "
+              f"(min {min(per_article):.1f}, max {max(per_article):.1f})")  # fmt: skip
+    without, with_alerts = rates[0], rates[len(alerts)]
+    print(f"with / without: articles/s {with_alerts / without:.3f} ({100 * (without - with_alerts) / without:.1f} % "
+          f"slower); worker CPU per article {cpus[len(alerts)] / cpus[0]:.3f}")  # fmt: skip
+
+
+def bench_export(args: argparse.Namespace, es: Any, settings: Any, client: redis.Redis) -> None:
+    """A background export job against the synchronous export of the same query, same run, same index."""
+    import shutil
+    import tempfile
+
+    from bench.search import load
+    from worker.export import export_lines
+    from worker.export_jobs import ExportJobs, run_slice
+    from worker.search import SearchQuery, iter_matches
+
+    reset_index(es, settings)
+    seconds = load(es, settings, args.export_articles)
+    print(f"\n== background export: {args.export_articles} articles indexed in {seconds:.0f} s "
+          f"(bench/search.py's generator)")  # fmt: skip
+    directory = Path(tempfile.mkdtemp(prefix="nwbench-exports-"))
+    local = settings.model_copy(update={"export_dir": directory, "export_slice_seconds": 3600.0})
+    jobs = ExportJobs(client, local)
+    shapes = {"default fields, jsonl": ("jsonl", None), "default fields, csv": ("csv", None),
+              "all fields (body), jsonl": ("jsonl", "id,url,source,title,published_at,language,authors,word_count,"
+                                          "topics,entities,keywords,dup_group,body,ingested_at")}  # fmt: skip
+    try:
+        for name, (fmt, fields) in shapes.items():
+            job_t, sync_t, job_cpu, sync_cpu, size = [], [], [], [], 0
+            for _ in range(args.repeats):
+                sent: list[str] = []
+                cpu, start = time.process_time(), time.perf_counter()
+                job = jobs.create(SearchQuery(sort="date"), fmt, fields, lambda _job, task: sent.append(task))  # noqa: B023
+                outcome = run_slice(es, jobs, job.id, sent[-1])
+                job_t.append(time.perf_counter() - start)
+                job_cpu.append(time.process_time() - cpu)
+                assert outcome.state == "done" and outcome.written == args.export_articles, outcome
+                size = jobs.get(job.id).size or 0
+                Path(job.path).unlink()
+                chosen = jobs.get(job.id).fields
+                cpu, start = time.process_time(), time.perf_counter()
+                rows = iter_matches(es, settings, SearchQuery(sort="date"), source=list(chosen))
+                with open(os.devnull, "w") as out:
+                    for chunk in export_lines(rows, chosen, fmt):
+                        out.write(chunk)
+                sync_t.append(time.perf_counter() - start)
+                sync_cpu.append(time.process_time() - cpu)
+            n = args.export_articles
+            print(f"{name}: job median {n / statistics.median(job_t):,.0f} articles/s, client CPU "
+                  f"{1e6 * statistics.median(job_cpu) / n:.0f} µs/article, file {size / 1e6:.1f} MB gzip; "
+                  f"synchronous export {n / statistics.median(sync_t):,.0f} articles/s, "
+                  f"{1e6 * statistics.median(sync_cpu) / n:.0f} µs/article; job / sync time "
+                  f"{statistics.median(job_t) / statistics.median(sync_t):.2f}")  # fmt: skip
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 class Receiver:
@@ -212,7 +357,9 @@ def main() -> None:
     parser.add_argument("--deliveries", type=int, default=500)
     parser.add_argument("--sources", type=int, default=1000)
     parser.add_argument("--background", type=int, default=20, help="articles per source outside the windows")
-    parser.add_argument("--only", choices=("matching", "webhooks", "baselines"))
+    parser.add_argument("--processes", type=int, default=1, help="ingest worker processes (celery)")
+    parser.add_argument("--export-articles", type=int, default=30_000, help="articles the export bench indexes")
+    parser.add_argument("--only", choices=("matching", "celery", "webhooks", "baselines", "export"))
     args = parser.parse_args()
     settings = get_settings()
     es = connect(settings)
@@ -221,6 +368,10 @@ def main() -> None:
     try:
         if args.only in (None, "matching"):
             bench_matching(args, es, settings)
+        if args.only in (None, "celery"):
+            bench_celery(args, es, settings, client)
+        if args.only in (None, "export"):
+            bench_export(args, es, settings, client)
         if args.only in (None, "webhooks"):
             bench_webhooks(args, settings, client)
         if args.only in (None, "baselines"):

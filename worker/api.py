@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import elasticsearch
@@ -22,11 +23,12 @@ from elasticsearch import Elasticsearch
 from elasticsearch.serializer import OrjsonSerializer
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from kombu.exceptions import OperationalError
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
@@ -659,6 +661,93 @@ def failures_summary(recent: Annotated[int, Query(ge=1, le=5000)] = 1000) -> dic
     return {"total": store.count(), "recent": recent, "by_reason": rows[:50]}
 
 
+# --- background exports (worker/export_jobs.py): a job per export, a file when done ------------------
+
+
+class ExportRequest(BaseModel):
+    """The body of POST /exports: the parameters of GET /export (lists or comma-separated strings)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    q: str = ""
+    lang: list[str] | str | None = None
+    topic: list[str] | str | None = None
+    entity: list[str] | str | None = None
+    since: str | None = None
+    until: str | None = None
+    source: list[str] | str | None = None
+    sort: str = "date"
+    format: Literal["jsonl", "csv"] = "jsonl"
+    fields: list[str] | str | None = None
+
+
+def _export_jobs() -> Any:
+    from worker.export_jobs import ExportJobs
+
+    return ExportJobs(_redis(), _settings())
+
+
+def _export_job(export_id: str) -> Any:
+    from worker.export_jobs import ExportNotFound
+
+    try:
+        return _export_jobs().get(export_id)
+    except ExportNotFound as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+@app.post("/exports", dependencies=[WRITE], status_code=202)
+def start_export(body: ExportRequest) -> dict[str, Any]:
+    """Start a background export of every match into a gzip file (JSON lines or CSV); follow it at
+    /exports/{id}, fetch it from /exports/{id}/file when done."""
+    from worker.export_tasks import send_export
+
+    as_list = lambda v: [v] if isinstance(v, str) else v  # noqa: E731
+    query = _search_query(body.q, as_list(body.lang), as_list(body.topic), as_list(body.entity), body.since,
+                          body.until, as_list(body.source), 0, 0, body.sort)  # fmt: skip
+    job = _export_jobs().create(query, body.format, body.fields, send_export)
+    return dict(job.public())
+
+
+@app.get("/exports", dependencies=[READ])
+def list_exports(limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> dict[str, Any]:
+    """The newest export jobs with their state and progress."""
+    return {"exports": [job.public() for job in _export_jobs().list(limit)]}
+
+
+@app.get("/exports/{export_id}", dependencies=[READ])
+def show_export(export_id: str) -> dict[str, Any]:
+    """State (queued, running, done, failed, cancelled), progress (written / total), file path and size, error."""
+    return dict(_export_job(export_id).public())
+
+
+@app.delete("/exports/{export_id}", dependencies=[WRITE])
+def cancel_export(export_id: str) -> dict[str, Any]:
+    """Cancel a queued or running export (409 once it has finished); its partial file is removed."""
+    from worker.export_jobs import ExportNotFound, ExportStateError
+
+    try:
+        return dict(_export_jobs().cancel(export_id).public())
+    except ExportNotFound as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    except ExportStateError as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from exc
+
+
+@app.get("/exports/{export_id}/file", dependencies=[READ])
+def export_file(export_id: str) -> FileResponse:
+    """The finished export (gzip); 409 while it runs or when it failed or was cancelled."""
+    job = _export_job(export_id)
+    if job.state != "done":
+        progress = f": {job.written} of {job.total if job.total is not None else '?'} written" if job.state in (
+            "queued", "running") else (f": {job.error}" if job.error else "")  # fmt: skip
+        raise HTTPException(status_code=409, detail=f"export {job.id} is {job.state}{progress}")
+    path = Path(job.path)
+    if not path.is_file():
+        raise HTTPException(status_code=410, detail=f"export {job.id} is done but its file {path} is gone")
+    return FileResponse(path, media_type="application/gzip", filename=path.name)
+
+
 # --- monitoring panels of the dashboard (worker/monitor.py): read scope, nothing secret ---------------
 
 
@@ -772,6 +861,7 @@ def root() -> dict[str, Any]:
             "/docs",
             "/search",
             "/export",
+            "/exports (POST, GET), /exports/{id} (GET, DELETE), /exports/{id}/file",
             "/articles/{id}",
             "/articles/{id}/similar",
             "/trends",

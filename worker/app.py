@@ -46,6 +46,7 @@ FETCH_PAGES = "newsworker.sources.fetch_pages"
 DELIVER_ALERT = "newsworker.alerts.deliver"  # worker/alerts/tasks.py (I/O: sources queue)
 DISPATCH_ALERTS = "newsworker.alerts.dispatch"
 CHECK_BASELINES = "newsworker.alerts.check_baselines"
+EXPORT_RUN = "newsworker.exports.run"  # worker/export_tasks.py (I/O: sources queue, see make_app)
 
 # Errors that mean "not now": the cluster or Redis is down, overloaded or slow. Retried with backoff;
 # anything else is a bug or bad data, handled by splitting the batch (see BatchTask.on_failure).
@@ -63,14 +64,22 @@ def make_app(settings: Settings) -> Celery:
         "newsworker",
         broker=settings.broker_url,
         backend=settings.result_backend,
-        include=["worker.tasks", "worker.sources.tasks", "worker.alerts.tasks"],
+        include=["worker.tasks", "worker.sources.tasks", "worker.alerts.tasks", "worker.export_tasks"],
     )
     celery_app.conf.update(
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
         task_default_queue=QUEUE_INGEST,
-        task_routes={"newsworker.sources.*": {"queue": QUEUE_SOURCES}, "newsworker.alerts.*": {"queue": QUEUE_SOURCES}},
+        # Background exports mostly wait on Elasticsearch and the disk (the worker's own CPU: 36 µs an article
+        # with the default fields, 116 with bodies; bench.alerts --only export), and each task is a bounded
+        # slice that hands over to a continuation: the sources thread pool runs them beside fetches without a
+        # third kind of worker to deploy and watch (/health already covers the queue).
+        task_routes={
+            "newsworker.sources.*": {"queue": QUEUE_SOURCES},
+            "newsworker.alerts.*": {"queue": QUEUE_SOURCES},
+            "newsworker.exports.*": {"queue": QUEUE_SOURCES},
+        },
         result_expires=24 * 3600,
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,

@@ -288,6 +288,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from worker.query import QuerySyntaxError
     from worker.search import SearchError, build_query, iter_matches
 
+    if args.background:
+        return export_background(args, settings)
     fields = tuple(f.strip() for f in args.fields.split(",") if f.strip()) if args.fields else DEFAULT_EXPORT_FIELDS
     unknown = [f for f in fields if f not in EXPORT_FIELDS]
     try:
@@ -318,6 +320,82 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         if out is not sys.stdout:
             out.close()
     print(f"exported {counted[0]} article(s)", file=sys.stderr)
+    return 0
+
+
+def _export_jobs(settings: Settings) -> Any:
+    import redis
+
+    from worker.export_jobs import ExportJobs
+
+    return ExportJobs(redis.Redis.from_url(settings.redis_url), settings)
+
+
+def _print_export(job: Any, as_json: bool) -> None:
+    if as_json:
+        _print_json(job.public())
+        return
+    total = "?" if job.total is None else str(job.total)
+    line = f"{job.id}  {job.state:<9} {job.written}/{total}  {job.format}  {job.created_at[:19]}  {job.query.text!r}"
+    print(line)
+    if job.state == "done":
+        print(f"  file: {job.path} ({job.size} bytes)")
+    if job.error:
+        print(f"  error: {job.error}")
+
+
+def export_background(args: argparse.Namespace, settings: Settings) -> int:
+    """`export --background`: the job is checked and queued; a worker writes the file (see `exports`)."""
+    import redis
+
+    from worker.export_tasks import send_export
+    from worker.query import QuerySyntaxError
+    from worker.search import SearchError
+
+    if args.output != "-":
+        print("error: --output does not go with --background (the file is written to export_dir: "
+              f"{settings.exports_path})", file=sys.stderr)  # fmt: skip
+        return 2
+    try:
+        job = _export_jobs(settings).create(search_query(args, size=0, sort=args.sort), args.format, args.fields,
+                                            send_export)  # fmt: skip
+    except (QuerySyntaxError, SearchError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except redis.RedisError as exc:
+        raise CliError(f"Redis at {settings.redis_url} is not reachable: {exc} (newsworker services up)") from exc
+    print(f"export {job.id} queued; follow it with: newsworker exports show {job.id}", file=sys.stderr)
+    print(job.id)
+    return 0
+
+
+def cmd_exports(args: argparse.Namespace, settings: Settings) -> int:
+    import redis
+
+    from worker.export_jobs import ExportNotFound, ExportStateError
+
+    jobs = _export_jobs(settings)
+    try:
+        if args.action == "list":
+            listed = jobs.list(args.limit)
+            if args.json:
+                _print_json([job.public() for job in listed])
+            for job in [] if args.json else listed:
+                _print_export(job, False)
+            return 0
+        if not args.id:
+            print(f"error: exports {args.action} needs an export id", file=sys.stderr)
+            return 2
+        job = jobs.cancel(args.id) if args.action == "cancel" else jobs.get(args.id)
+    except ExportNotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except ExportStateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except redis.RedisError as exc:
+        raise CliError(f"Redis at {settings.redis_url} is not reachable: {exc} (newsworker services up)") from exc
+    _print_export(job, args.json)
     return 0
 
 
@@ -534,7 +612,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since")
     p.add_argument("--until")
     p.add_argument("--sort", choices=["relevance", "date", "oldest"], default="date")
+    p.add_argument("--background", action="store_true",
+                   help="queue a job that a worker writes to export_dir as .jsonl.gz/.csv.gz (see `exports`)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("exports", help="list, show or cancel background exports (export --background)")
+    p.add_argument("action", choices=["list", "show", "cancel"])
+    p.add_argument("id", nargs="?", help="export id (show, cancel)")
+    p.add_argument("--limit", type=int, default=50, help="newest exports listed")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_exports)
 
     p = sub.add_parser(
         "worker",

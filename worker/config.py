@@ -230,6 +230,19 @@ class Settings(BaseSettings):
     )
     baseline_check_every: float = Field(default=300.0, description="Seconds between two baseline checks (beat).")
     baseline_max_sources: int = Field(default=10_000, description="Most sources one baseline check looks at.")
+    export_dir: Path | None = Field(
+        default=None,
+        description="Directory background exports write to, shared by the export workers and the API that "
+        "serves the files (default ~/.cache/newsworker/exports of the user running them).",
+    )
+    export_page_size: int = Field(
+        default=1000, description="Articles per page of a background export (one checkpoint each)."
+    )
+    export_slice_seconds: float = Field(
+        default=60.0,
+        description="Seconds one export task writes before it hands the job to a continuation task, so no task "
+        "nears the time limits or the visibility timeout however large the export.",
+    )
 
     @property
     def es_hosts(self) -> list[str]:
@@ -246,6 +259,10 @@ class Settings(BaseSettings):
     @property
     def failures_key(self) -> str:
         return f"{self.index_prefix}:failures"
+
+    @property
+    def exports_path(self) -> Path:
+        return self.export_dir or Path.home() / ".cache" / "newsworker" / "exports"
 
 
 class ServicesSettings(BaseSettings):

@@ -1,0 +1,67 @@
+"""The background export's Celery task, thin: one slice of a job (worker/export_jobs.py), then the hand-over
+to a continuation task while the job has pages left."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from celery import Task
+
+from worker.app import EXPORT_RUN, TRANSIENT_ERRORS, app, es_client, redis_client
+from worker.config import get_settings
+from worker.export_jobs import ExportJobs, run_slice
+
+log = logging.getLogger(__name__)
+
+
+def export_jobs() -> ExportJobs:
+    return ExportJobs(redis_client(), get_settings())
+
+
+def send_export(job_id: str, task_id: str) -> None:
+    """Send one slice of a job, by task name, under the id the job expects."""
+    app.send_task(EXPORT_RUN, args=[job_id], task_id=task_id)
+
+
+class ExportTask(Task):
+    """Transient errors (Elasticsearch or Redis down) are retried with backoff and jitter; anything that
+    escapes after that (retries spent, a bug, a time limit) marks the job failed with the reason."""
+
+    abstract = True
+    autoretry_for = TRANSIENT_ERRORS
+    retry_backoff = 5
+    retry_jitter = True
+    acks_late = True
+
+    def on_failure(self, exc: BaseException, task_id: str, args: tuple[Any, ...], kwargs: dict[str, Any],
+                   einfo: Any) -> None:  # fmt: skip
+        if args:
+            reason = f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, TRANSIENT_ERRORS):
+                reason = f"gave up after {self.request.retries} retries: {reason}"
+            export_jobs().fail(str(args[0]), reason)
+
+
+ExportTask.max_retries = get_settings().task_max_retries
+ExportTask.retry_backoff_max = get_settings().task_retry_backoff_max
+
+
+@app.task(bind=True, base=ExportTask, name=EXPORT_RUN)
+def run_export(self: Task, job_id: str) -> dict[str, Any]:
+    jobs = export_jobs()
+    task_id = str(self.request.id)
+    deliveries = jobs.delivered(job_id, task_id, self.request.retries)
+    if deliveries > get_settings().task_max_deliveries:
+        jobs.fail(job_id, f"worker process died {deliveries - 1} times on this export (killed or out of memory)")
+        return {"state": "failed", "written": 0, "more": False}
+    outcome = run_slice(es_client(), jobs, job_id, task_id)
+    if outcome.state == "busy":  # another delivery of this message still writes: look again after its lease
+        raise self.retry(countdown=jobs.lease_ms / 1000, max_retries=None)
+    if outcome.more:
+        successor = str(uuid.uuid4())
+        jobs.hand_over(job_id, successor)
+        jobs.release(job_id, task_id)
+        send_export(job_id, successor)
+    return outcome.summary()
