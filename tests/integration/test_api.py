@@ -239,7 +239,8 @@ def test_api_keys_scope_reads_and_writes(client: TestClient, monkeypatch: pytest
     assert denied.status_code == 403 and "write" in denied.json()["error"]
     allowed = client.post("/documents", content=doc["content"], headers={**doc["headers"], "x-api-key": "writer-key"})
     assert allowed.status_code == 202
-    assert client.get("/health").status_code == 200  # probes stay open
+    # Probes stay open: no key asked (its verdict, 200 or 503, depends on the services, not on the key).
+    assert client.get("/health").status_code in (200, 503)
 
 
 def test_health_counts_workers_per_queue(client: TestClient, celery_worker: None) -> None:

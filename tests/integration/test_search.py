@@ -227,9 +227,16 @@ def _cursor(es: Elasticsearch, settings: Settings) -> str:
 
 
 def test_export_streams_every_match_once(es: Elasticsearch, settings: Settings, corpus: dict[str, Article]) -> None:
-    rows = list(iter_matches(es, settings, SearchQuery(text="paginatest"), batch=7, source=["id", "title"]))
+    batch = [
+        make_article(f"Exporttest {i}", f"Exporttest nummer {i} over de sluis.", day=1 + i % 28, source="export")
+        for i in range(45)
+    ]
+    index_articles(es, settings, batch)
+    es.indices.refresh(index=settings.read_alias)
+    rows = list(iter_matches(es, settings, SearchQuery(text="exporttest"), batch=7, source=["id", "title"]))
     ids_ = [r["id"] for r in rows]
-    assert len(ids_) == len(set(ids_)) >= 45
+    assert len(ids_) == len(set(ids_)) == 45
+    assert set(ids_) == {a.id for a in batch}
     assert set(rows[0]) == {"id", "title"}
 
 
