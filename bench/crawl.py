@@ -53,6 +53,7 @@ def _db(url: str, db: int) -> str:
 
 
 os.environ["NEWSWORKER_REDIS_URL"] = _db(_REDIS, 14)
+_OWN_BROKER = "NEWSWORKER_BROKER_URL" not in os.environ  # db 15 of the bench's Redis, flushed per run
 os.environ.setdefault("NEWSWORKER_BROKER_URL", _db(_REDIS, 15))
 os.environ["NEWSWORKER_ALLOW_PRIVATE_NETWORKS"] = "127.0.0.0/8"
 
@@ -387,6 +388,16 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
     others = app.control.ping(timeout=2.0)
     if others:  # they would take this run's tasks, with whatever code they were started with
         raise SystemExit(f"workers already consume this broker ({settings.broker_url}): {others}; stop them first")
+    broker = redis.Redis.from_url(settings.broker_url)
+    # Messages an earlier run left behind (its workers stopped before the queues drained) would be indexed
+    # into this run's index as articles of no farm here: the bench's own broker starts empty.
+    leftover = {name: int(broker.llen(name)) for name in ("ingest", "sources")}  # type: ignore[arg-type]
+    leftover["unacked"] = int(broker.hlen("unacked"))  # type: ignore[arg-type]
+    if any(leftover.values()):
+        if not _OWN_BROKER:
+            raise SystemExit(f"the broker {settings.broker_url} holds messages {leftover}: use an empty one")
+        print(f"broker: flushing what an earlier run left: {leftover}")
+        broker.flushdb()
     log = open(Path(os.environ.get("CRAWL_LOG_DIR", tmp)) / "workers.log", "w")  # noqa: SIM115
     workers = subprocess.Popen(
         args.worker_cmd.split(), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -400,7 +411,6 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
     indexed, all_indexed_at = 0, None
     searchable: list[tuple[float, int]] = []  # (seconds since start, articles searchable), once a second
 
-    broker = redis.Redis.from_url(settings.broker_url)
     depths: dict[str, int] = {"ingest": 0, "sources": 0}  # the most messages waiting in each queue
 
     def count() -> int:
@@ -483,6 +493,8 @@ def main() -> int:
         ok = end_to_end(args, sites, settings, tmp) if args.e2e else in_process(args, sites, settings, client)
     print("OK" if ok else "NOT OK")
     client.flushdb()
+    if _OWN_BROKER:  # the workers are gone: what they left unfinished must not reach the next run
+        redis.Redis.from_url(settings.broker_url).flushdb()
     return 0 if ok else 1
 
 
