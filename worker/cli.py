@@ -369,6 +369,18 @@ def export_background(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _wait_export(jobs: Any, job_id: str, timeout: float) -> Any:
+    """The job once it has finished (done, failed, cancelled), or as it is when `timeout` seconds ran out."""
+    from worker.export_jobs import FINISHED
+
+    deadline = time.monotonic() + timeout
+    job = jobs.get(job_id)
+    while job.state not in FINISHED and time.monotonic() < deadline:
+        time.sleep(0.5)
+        job = jobs.get(job_id)
+    return job
+
+
 def cmd_exports(args: argparse.Namespace, settings: Settings) -> int:
     import redis
 
@@ -386,7 +398,14 @@ def cmd_exports(args: argparse.Namespace, settings: Settings) -> int:
         if not args.id:
             print(f"error: exports {args.action} needs an export id", file=sys.stderr)
             return 2
-        job = jobs.cancel(args.id) if args.action == "cancel" else jobs.get(args.id)
+        if args.action == "cancel":
+            job = jobs.cancel(args.id)
+        elif args.action == "remove":
+            job = jobs.remove(args.id)
+            print(f"export {job.id} removed ({job.state}; file {job.path} deleted)", file=sys.stderr)
+            return 0
+        else:
+            job = _wait_export(jobs, args.id, args.wait) if args.wait else jobs.get(args.id)
     except ExportNotFound as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -396,7 +415,7 @@ def cmd_exports(args: argparse.Namespace, settings: Settings) -> int:
     except redis.RedisError as exc:
         raise CliError(f"Redis at {settings.redis_url} is not reachable: {exc} (newsworker services up)") from exc
     _print_export(job, args.json)
-    return 0
+    return 1 if args.wait and job.state != "done" else 0
 
 
 def worker_commands(args: argparse.Namespace) -> list[list[str]]:
@@ -616,9 +635,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="queue a job that a worker writes to export_dir as .jsonl.gz/.csv.gz (see `exports`)")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("exports", help="list, show or cancel background exports (export --background)")
-    p.add_argument("action", choices=["list", "show", "cancel"])
-    p.add_argument("id", nargs="?", help="export id (show, cancel)")
+    p = sub.add_parser("exports", help="list, show, cancel or remove background exports (export --background)")
+    p.add_argument("action", choices=["list", "show", "cancel", "remove"])
+    p.add_argument("id", nargs="?", help="export id (show, cancel, remove: a finished job and its file)")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="show: wait up to SECONDS for the job to finish (exit 1 when it is not done by then)")
     p.add_argument("--limit", type=int, default=50, help="newest exports listed")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_exports)

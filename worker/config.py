@@ -238,6 +238,11 @@ class Settings(BaseSettings):
     export_page_size: int = Field(
         default=1000, description="Articles per page of a background export (one checkpoint each)."
     )
+    export_retention_days: float = Field(
+        default=7.0,
+        description="Days a finished background export (done, failed, cancelled) and its file are kept; older "
+        "ones are removed when exports are listed or started. 0 keeps them until `exports remove`.",
+    )
     export_slice_seconds: float = Field(
         default=60.0,
         description="Seconds one export task writes before it hands the job to a continuation task, so no task "

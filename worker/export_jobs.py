@@ -38,6 +38,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -188,6 +189,7 @@ class ExportJobs:
         chosen = check_fields(fields)
         query.validate()
         build_query(query)  # QuerySyntaxError / SearchError now, as a 400, not in the worker
+        self.prune()
         job_id = secrets.token_hex(8)
         task_id = str(uuid.uuid4())
         path = self.settings.exports_path / f"{job_id}.{fmt}.gz"
@@ -230,7 +232,44 @@ class ExportJobs:
             after=json.loads(after) if after else None, pit=_text(raw, "pit"),
         )  # fmt: skip
 
+    def remove(self, job_id: str) -> ExportJob:
+        """Forget a finished job and delete its file; a job still queued or running must be cancelled first."""
+        job = self.get(job_id)
+        if job.state not in FINISHED:
+            raise ExportStateError(f"export {job_id} is {job.state}: cancel it first")
+        Path(job.path).unlink(missing_ok=True)
+        _part(Path(job.path)).unlink(missing_ok=True)
+        pipe = self.redis.pipeline()
+        pipe.delete(self.key(job_id), self.lease_key(job_id))
+        pipe.zrem(self.index_key, job_id)
+        pipe.execute()
+        return job
+
+    def prune(self, now: datetime | None = None) -> list[str]:
+        """Remove finished jobs older than `export_retention_days` (record and file); the ids removed."""
+        days = self.settings.export_retention_days
+        if days <= 0:
+            return []
+        cutoff = (now or utcnow()) - timedelta(days=days)
+        removed = []
+        # Finished jobs were created before they finished: only jobs created before the cutoff can qualify.
+        for raw in cast(list[bytes], self.redis.zrangebyscore(self.index_key, 0, cutoff.timestamp())):
+            job_id = raw.decode()
+            try:
+                job = self.get(job_id)
+            except ExportNotFound:
+                self.redis.zrem(self.index_key, job_id)  # its hash is gone: drop the dangling index entry
+                continue
+            finished = datetime.fromisoformat(job.finished_at) if job.finished_at else None
+            if job.state in FINISHED and finished is not None and finished < cutoff:
+                self.remove(job_id)
+                removed.append(job_id)
+        if removed:
+            log.info("removed %d finished exports older than %g days", len(removed), days)
+        return removed
+
     def list(self, limit: int = 50) -> list[ExportJob]:
+        self.prune()
         ids = [i.decode() for i in cast(list[bytes], self.redis.zrevrange(self.index_key, 0, limit - 1))]
         jobs = []
         for job_id in ids:

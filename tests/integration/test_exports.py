@@ -234,13 +234,8 @@ def test_cli_background_export_and_exports_commands(
     assert main(["export", "havenstaking", "--source", SOURCE, "--format", "jsonl", "--background"]) == 0
     job_id = capsys.readouterr().out.strip()
     assert len(job_id) == 16
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert main(["exports", "show", job_id, "--json"]) == 0
-        shown = json.loads(capsys.readouterr().out)
-        if shown["state"] == "done":
-            break
-        time.sleep(0.3)
+    assert main(["exports", "show", job_id, "--wait", "120", "--json"]) == 0  # 0: done within the wait
+    shown = json.loads(capsys.readouterr().out)
     assert shown["state"] == "done" and shown["written"] == len(range(0, N, 3))
     assert Path(shown["path"]).parent == local.exports_path
     assert len(set(ids_in(Path(shown["path"]), "jsonl"))) == shown["written"]
@@ -254,6 +249,9 @@ def test_cli_background_export_and_exports_commands(
     assert main(["export", "x", "--fields", "id,nope", "--background"]) == 2
     assert "unknown export field(s) nope" in capsys.readouterr().err
     assert main(["export", "x", "--background", "-o", "out.jsonl"]) == 2
+    assert main(["exports", "remove", job_id]) == 0
+    assert not Path(shown["path"]).exists()
+    assert main(["exports", "show", job_id]) == 1
 
 
 def test_a_job_whose_task_cannot_be_sent_is_failed_not_left_queued(redis_client: redis.Redis,
@@ -281,3 +279,33 @@ def test_a_slice_that_kills_its_worker_again_and_again_fails_the_job(redis_clien
     result = run_export.apply(args=[job.id], task_id=sent[-1]).get()
     assert result["state"] == "failed"
     assert jobs.get(job.id).state == "failed" and "died 3 times" in (jobs.get(job.id).error or "")
+
+
+def test_finished_exports_older_than_the_retention_are_removed_with_their_files(
+    redis_client: redis.Redis, local: Settings
+) -> None:
+    from datetime import timedelta
+
+    from worker.article import utcnow
+
+    jobs = ExportJobs(redis_client, local.model_copy(update={"export_retention_days": 7.0}))
+    local.exports_path.mkdir(parents=True, exist_ok=True)
+    made = {}
+    for name, state, age_days in (("old-done", "done", 9), ("old-running", "running", 9), ("new-done", "done", 1)):
+        job = jobs.create(SearchQuery(text=name), "jsonl", None, lambda _j, _t: None)
+        finished = (utcnow() - timedelta(days=age_days)).isoformat()
+        redis_client.hset(jobs.key(job.id), mapping={"state": state, "finished_at": finished})
+        redis_client.zadd(jobs.index_key, {job.id: time.time() - age_days * 86_400})
+        Path(job.path).write_bytes(b"x")
+        made[name] = job
+    listed = {job.id for job in jobs.list(100)}  # listing prunes
+    assert made["old-done"].id not in listed and not Path(made["old-done"].path).exists()
+    assert made["old-running"].id in listed and Path(made["old-running"].path).exists()  # not finished: kept
+    assert made["new-done"].id in listed and Path(made["new-done"].path).exists()
+    with pytest.raises(ExportStateError, match="cancel it first"):
+        jobs.remove(made["old-running"].id)
+    jobs.remove(made["new-done"].id)
+    assert not Path(made["new-done"].path).exists()
+    assert made["new-done"].id not in {job.id for job in jobs.list(100)}
+    jobs.redis.delete(jobs.key(made["old-running"].id))
+    jobs.redis.zrem(jobs.index_key, made["old-running"].id)
