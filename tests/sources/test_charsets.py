@@ -72,3 +72,26 @@ def test_declared_language_from_document_then_header() -> None:
 
 def test_western_text_stays_windows_1252() -> None:
     assert detect_charset("Ça coûte 5 € à Zürich".encode("cp1252")) == "cp1252"
+
+
+WESTERN_PAGES = [
+    "Die Regierung hat angekündigt, dass die Grenzkontrollen über Wochen verlängert werden.",
+    "Le ministre a déjà présenté la réforme à l'Assemblée, où les élèves ont manifesté très tôt.",
+    "El año pasado la información llegó tarde; mañana el niño jugará al fútbol con su pingüino.",
+    "O governo português anunciou ações para reduzir a inflação até ao próximo verão.",
+    "De coöperatie in Zürich heeft één café gekocht; de reünie is in België.",
+    "Straße, Größe, Bürger, Grüße: Änderungen müssen öffentlich gehört werden, schön.",
+    # Mostly ASCII with a few accents: these two were read as Big5 / GB18030 before the CJK-runs check.
+    "The team from the north and the club from the south met in the final; the coach of the visitors said the "
+    "élève had played très well and the forêt of fans sang for the whole night.",
+    "Der Plan für die Stadt und die Leute in der Region ist fertig, sagte der Sprecher am Abend in Berlin, und die "
+    "Bürger werden im Mai darüber abstimmen.",
+]
+
+
+@pytest.mark.parametrize("sentence", WESTERN_PAGES)
+def test_undeclared_western_pages_are_not_read_as_cjk(sentence: str) -> None:
+    # A Latin text with a few accented letters also decodes as GB18030/Big5 (each accent byte plus the ASCII
+    # letter after it makes one ideograph): without a language hint that must not win.
+    page = f"<html><body><p>{sentence}</p></body></html>".encode("cp1252")
+    assert detect_charset(page) == "cp1252"

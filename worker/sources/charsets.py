@@ -77,6 +77,9 @@ _ALL_MULTI_BYTE = ("shift_jis", "euc_jp", "gb18030", "big5", "euc_kr")
 MULTI_BYTE_SAMPLE = 200_000  # bytes read by the detector
 MULTI_BYTE_MAX_CHAOS = 0.2  # charset-normalizer's mess ratio of a reading, 0 (clean) to 1
 MULTI_BYTE_MIN_SHARE = 0.6  # of the non-ASCII characters, at least this many CJK ones
+# Without a language hint, also: this many CJK characters, and this share of them beside another one.
+MULTI_BYTE_MIN_CHARS = 12
+MULTI_BYTE_MIN_RUNS = 0.6
 _CJK_RANGES = (
     (0x3000, 0x30FF),  # CJK punctuation, hiragana, katakana
     (0x4E00, 0x9FFF),  # CJK unified ideographs
@@ -226,11 +229,29 @@ def plausibility(text: str, language: str | None = None) -> float:
     return sum(letters.values()) + 2.0 * fit - penalty
 
 
+def _is_cjk(char: str) -> bool:
+    return any(low <= ord(char) <= high for low, high in _CJK_RANGES)
+
+
 def _cjk_share(text: str) -> float:
     """Share of the non-ASCII characters that are Han, kana, Hangul or CJK punctuation / full-width forms."""
     wide = [char for char in text if not char.isascii()]
-    cjk = sum(1 for char in wide if any(low <= ord(char) <= high for low, high in _CJK_RANGES))
+    cjk = sum(1 for char in wide if _is_cjk(char))
     return cjk / len(wide) if wide else 0.0
+
+
+def _cjk_in_runs(text: str) -> tuple[int, float]:
+    """How many CJK characters, and the share of them next to another one. Real CJK text writes words as runs
+    of them; a Latin text misread as GB18030 turns each accented letter and the ASCII byte after it into one
+    ideograph alone between Latin letters ("angek黱digt")."""
+    flags = [_is_cjk(char) for char in text]
+    cjk = sum(flags)
+    if not cjk:
+        return 0, 0.0
+    paired = sum(
+        1 for i, flag in enumerate(flags) if flag and ((i and flags[i - 1]) or (i + 1 < len(flags) and flags[i + 1]))
+    )
+    return cjk, paired / cjk
 
 
 def detect_multi_byte(body: bytes, language: str | None = None) -> str | None:
@@ -247,6 +268,10 @@ def detect_multi_byte(body: bytes, language: str | None = None) -> str | None:
     best = charset_normalizer.from_bytes(sample, cp_isolation=list(candidates)).best()
     if best is None or best.chaos > MULTI_BYTE_MAX_CHAOS or _cjk_share(str(best)) < MULTI_BYTE_MIN_SHARE:
         return None
+    if language is None:  # no hint that the text is CJK at all: ask for CJK writing, not stray ideographs
+        count, in_runs = _cjk_in_runs(str(best))
+        if count < MULTI_BYTE_MIN_CHARS or in_runs < MULTI_BYTE_MIN_RUNS:
+            return None
     return codecs.lookup(best.encoding).name
 
 
