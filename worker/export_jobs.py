@@ -22,8 +22,10 @@ scores may change across points in time; `date` (the default) and `oldest` sort 
 Slices. One task writes for at most `export_slice_seconds`, then hands the job to a continuation task, so
 no task comes near the time limits or the broker's visibility timeout however long the export. Ownership:
 the job names the task that owns it (`task`) and its successor (`next`); a delivery of any other task id (a
-stale redelivery) does nothing, and a lease (refreshed every page) keeps two deliveries of one message
-from writing at once.
+stale redelivery) does nothing. A lease (refreshed every page) holds a token drawn for each run, not the task
+id, so two deliveries of one message (same task id: a redelivery while the first still runs) never write at
+once: the second finds the lease held and retries later; the first, if its lease ran out meanwhile, sees
+`lost` at its next checkpoint and stops (its task retries and resumes from the checkpoint).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import gzip
 import json
 import logging
 import os
+import re
 import secrets
 import time
 import uuid
@@ -54,12 +57,13 @@ from worker.search import HIDDEN_FIELDS, SearchError, SearchQuery, Values, build
 log = logging.getLogger(__name__)
 
 FORMATS = ("jsonl", "csv")
+_JOB_ID = re.compile(r"[0-9a-f]{16}")
 ACTIVE = ("queued", "running")
 FINISHED = ("done", "failed", "cancelled")
 PIT_KEEP_ALIVE = "5m"  # between two pages and between a slice and its continuation
 
 # Take a job for `task` (its owner or named successor) under a lease; KEYS: job hash, lease.
-# ARGV: task id, lease ms. Returns ok | stale | busy | missing | <finished state>.
+# ARGV: task id, run token, lease ms. Returns ok | stale | busy | missing | <finished state>.
 _CLAIM = """
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return 'missing' end
@@ -67,15 +71,14 @@ if state ~= 'queued' and state ~= 'running' then return state end
 local owner = redis.call('HGET', KEYS[1], 'task')
 local successor = redis.call('HGET', KEYS[1], 'next')
 if ARGV[1] ~= owner and ARGV[1] ~= successor then return 'stale' end
-local holder = redis.call('GET', KEYS[2])
-if holder and holder ~= ARGV[1] then return 'busy' end
-redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+if redis.call('EXISTS', KEYS[2]) == 1 then return 'busy' end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 redis.call('HSET', KEYS[1], 'task', ARGV[1], 'next', '', 'state', 'running')
 return 'ok'
 """
 
 # Record a checkpoint (or the end) if the job is still running and still ours; KEYS: job hash, lease.
-# ARGV: task id, lease ms, then field/value pairs. Returns ok | lost | <state>.
+# ARGV: run token, lease ms, then field/value pairs. Returns ok | lost | <state>.
 _CHECKPOINT = """
 local state = redis.call('HGET', KEYS[1], 'state')
 if state ~= 'running' then return state or 'missing' end
@@ -83,6 +86,17 @@ if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 'lost' end
 for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 local final = redis.call('HGET', KEYS[1], 'state')
 if final == 'running' then redis.call('PEXPIRE', KEYS[2], ARGV[2]) else redis.call('DEL', KEYS[2]) end
+return 'ok'
+"""
+
+# Hand a running job from this run's task to its successor and drop the lease; KEYS: job hash, lease.
+# ARGV: task id, run token, successor id. Returns ok | lost | <state>.
+_HAND_OVER = """
+local state = redis.call('HGET', KEYS[1], 'state')
+if state ~= 'running' then return state or 'missing' end
+if redis.call('HGET', KEYS[1], 'task') ~= ARGV[1] or redis.call('GET', KEYS[2]) ~= ARGV[2] then return 'lost' end
+redis.call('HSET', KEYS[1], 'next', ARGV[3])
+redis.call('DEL', KEYS[2])
 return 'ok'
 """
 
@@ -167,8 +181,11 @@ class ExportJobs:
         self._claim = client.register_script(_CLAIM)
         self._checkpoint = client.register_script(_CHECKPOINT)
         self._cancel = client.register_script(_CANCEL)
+        self._hand_over = client.register_script(_HAND_OVER)
 
     def key(self, job_id: str) -> str:
+        if not _JOB_ID.fullmatch(job_id):  # ids are ours: anything else (`x:lease`, a path) names no job
+            raise ExportNotFound(f"no export {job_id[:64]}")
         return f"{self.index_key}:{job_id}"
 
     def lease_key(self, job_id: str) -> str:
@@ -218,7 +235,7 @@ class ExportJobs:
         return int(pipe.execute()[0])
 
     def get(self, job_id: str) -> ExportJob:
-        raw = cast(dict[bytes, bytes], self.redis.hgetall(self.key(job_id))) if len(job_id) <= 64 else {}
+        raw = cast(dict[bytes, bytes], self.redis.hgetall(self.key(job_id)))
         if not raw:
             raise ExportNotFound(f"no export {job_id[:64]}")
         total, size, after = _text(raw, "total"), _text(raw, "size"), _text(raw, "after")
@@ -285,23 +302,25 @@ class ExportJobs:
             raise ExportNotFound(f"no export {job_id[:64]}")
         if outcome != "ok":
             raise ExportStateError(f"export {job_id} is {outcome} already")
-        return self.get(job_id)
+        job = self.get(job_id)
+        if not self.redis.exists(self.lease_key(job_id)):  # no run holds it: nobody else will remove the part
+            _part(Path(job.path)).unlink(missing_ok=True)
+        return job
 
-    def claim(self, job_id: str, task_id: str) -> str:
-        return str(self._claim(keys=[self.key(job_id), self.lease_key(job_id)], args=[task_id, self.lease_ms]).decode())
+    def claim(self, job_id: str, task_id: str, token: str) -> str:
+        keys = [self.key(job_id), self.lease_key(job_id)]
+        return str(self._claim(keys=keys, args=[task_id, token, self.lease_ms]).decode())
 
-    def checkpoint(self, job_id: str, task_id: str, **fields: Any) -> str:
-        args: list[Any] = [task_id, self.lease_ms]
+    def checkpoint(self, job_id: str, token: str, **fields: Any) -> str:
+        args: list[Any] = [token, self.lease_ms]
         for name, value in fields.items():
             args += [name, value if isinstance(value, str | int) else json.dumps(value)]
         return str(self._checkpoint(keys=[self.key(job_id), self.lease_key(job_id)], args=args).decode())
 
-    def release(self, job_id: str, task_id: str) -> None:
-        if self.redis.get(self.lease_key(job_id)) == task_id.encode():
-            self.redis.delete(self.lease_key(job_id))
-
-    def hand_over(self, job_id: str, successor: str) -> None:
-        self.redis.hset(self.key(job_id), "next", successor)
+    def hand_over(self, job_id: str, task_id: str, token: str, successor: str) -> str:
+        """Name the successor task and drop this run's lease, if the job still runs under them."""
+        keys = [self.key(job_id), self.lease_key(job_id)]
+        return str(self._hand_over(keys=keys, args=[task_id, token, successor]).decode())
 
     def fail(self, job_id: str, reason: str) -> None:
         """A job that cannot go on: state failed with the reason (kept, listed); the partial file removed."""
@@ -326,6 +345,7 @@ class SliceOutcome:
     state: str
     written: int = 0
     more: bool = False
+    token: str = ""  # the run's lease token, for the hand-over to a continuation
 
     def summary(self) -> dict[str, Any]:
         return {"state": self.state, "written": self.written, "more": self.more}
@@ -383,7 +403,8 @@ def run_slice(es: Elasticsearch, jobs: ExportJobs, job_id: str, task_id: str,
               clock: Callable[[], float] = time.monotonic) -> SliceOutcome:  # fmt: skip
     """Write pages of one export job until it is done, cancelled, or this slice's time is up."""
     settings = jobs.settings
-    claimed = jobs.claim(job_id, task_id)
+    token = uuid.uuid4().hex  # this run's, not the task's: a redelivery of the same task must find it held
+    claimed = jobs.claim(job_id, task_id, token)
     if claimed != "ok":
         if claimed == "cancelled":
             with contextlib.suppress(ExportNotFound):
@@ -399,7 +420,7 @@ def run_slice(es: Elasticsearch, jobs: ExportJobs, job_id: str, task_id: str,
         length, written, after, pit = 0, 0, None, None
     if job.total is None or not length:
         total = int(es.count(index=settings.read_alias, query=query)["count"])
-        jobs.checkpoint(job_id, task_id, total=total)
+        jobs.checkpoint(job_id, token, total=total)
     state = "running"
     with _open_at(part, length) as out:
         if length == 0:
@@ -418,18 +439,20 @@ def run_slice(es: Elasticsearch, jobs: ExportJobs, job_id: str, task_id: str,
                 os.replace(part, final)
                 _fsync_dir(final.parent)
                 fields.update(state="done", size=length, finished_at=utcnow().isoformat(), total=written, pit="")
-            state = jobs.checkpoint(job_id, task_id, **fields)
+            state = jobs.checkpoint(job_id, token, **fields)
             if state != "ok" or last:
                 break
             if clock() >= deadline:
-                return SliceOutcome(state="running", written=written, more=True)
+                return SliceOutcome(state="running", written=written, more=True, token=token)
     if state == "ok":  # finished: the point in time is no longer needed
         close_pit(es, pit)
         return SliceOutcome(state="done", written=written)
-    if state == "cancelled":  # between two pages, or just as the last one was renamed
+    if state in ("cancelled", "failed", "missing"):  # cancelled, failed or removed meanwhile: nothing to keep
         part.unlink(missing_ok=True)
         Path(job.path).unlink(missing_ok=True)
         close_pit(es, pit)
+    # "lost": this run's lease ran out (a page slower than the lease) and the job may be another run's now;
+    # what this run wrote after its last checkpoint is cut off by whichever run resumes.
     return SliceOutcome(state=state, written=written)
 
 

@@ -57,11 +57,12 @@ def run_export(self: Task, job_id: str) -> dict[str, Any]:
         jobs.fail(job_id, f"worker process died {deliveries - 1} times on this export (killed or out of memory)")
         return {"state": "failed", "written": 0, "more": False}
     outcome = run_slice(es_client(), jobs, job_id, task_id)
-    if outcome.state == "busy":  # another delivery of this message still writes: look again after its lease
+    if outcome.state in ("busy", "lost"):
+        # busy: another delivery of this message still writes; lost: this run's lease ran out mid-slice.
+        # Either way look again after a lease: the job is then finished, or free to resume from its checkpoint.
         raise self.retry(countdown=jobs.lease_ms / 1000, max_retries=None)
     if outcome.more:
         successor = str(uuid.uuid4())
-        jobs.hand_over(job_id, successor)
-        jobs.release(job_id, task_id)
-        send_export(job_id, successor)
+        if jobs.hand_over(job_id, task_id, outcome.token, successor) == "ok":
+            send_export(job_id, successor)
     return outcome.summary()

@@ -130,8 +130,7 @@ def test_slices_resume_from_the_checkpoint_and_drop_what_came_after_it(
         with part.open("ab") as out:  # a page that never reached its checkpoint
             out.write(gzip.compress(b'{"id": "half-written"}\n'))
         successor = uuid.uuid4().hex
-        jobs.hand_over(job.id, successor)
-        jobs.release(job.id, task)
+        assert jobs.hand_over(job.id, task, outcome.token, successor) == "ok"
         sent.append(successor)
     done = jobs.get(job.id)
     assert outcome.state == done.state == "done"
@@ -149,16 +148,17 @@ def test_an_expired_point_in_time_is_replaced_by_a_fresh_one(
     jobs = ExportJobs(redis_client, small)
     sent: list[str] = []
     job = jobs.create(SearchQuery(sources=Values((SOURCE,))), "jsonl", None, lambda _j, t: sent.append(t))
-    assert run_slice(es, jobs, job.id, sent[-1]).more
+    outcome = run_slice(es, jobs, job.id, sent[-1])
+    assert outcome.more
     pit = jobs.get(job.id).pit
     assert pit
     es.close_point_in_time(id=pit)  # as when the job waited longer than the keep-alive
     task = sent[-1]
     for k in range(10):
-        jobs.hand_over(job.id, f"slice-{k}")
-        jobs.release(job.id, task)
+        assert jobs.hand_over(job.id, task, outcome.token, f"slice-{k}") == "ok"
         task = f"slice-{k}"
-        if not run_slice(es, jobs, job.id, task).more:
+        outcome = run_slice(es, jobs, job.id, task)
+        if not outcome.more:
             break
     assert jobs.get(job.id).state == "done"
     ids = ids_in(Path(jobs.get(job.id).path), "jsonl")
@@ -172,15 +172,15 @@ def test_cancel_stops_the_job_and_removes_the_partial_file(
     jobs = ExportJobs(redis_client, small)
     sent: list[str] = []
     job = jobs.create(SearchQuery(sources=Values((SOURCE,))), "jsonl", None, lambda _j, t: sent.append(t))
-    assert run_slice(es, jobs, job.id, sent[-1]).more
+    first = run_slice(es, jobs, job.id, sent[-1])
+    assert first.more
     part = Path(job.path + ".part")
     assert part.stat().st_size > 0
     client = TestClient(app)
     cancelled = client.delete(f"/exports/{job.id}", headers=keys)
     assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
-    jobs.hand_over(job.id, "next")
-    jobs.release(job.id, sent[-1])
-    assert run_slice(es, jobs, job.id, "next").state == "cancelled"
+    assert jobs.hand_over(job.id, sent[-1], first.token, "next") == "cancelled"  # no successor named
+    assert run_slice(es, jobs, job.id, sent[-1]).state == "cancelled"
     assert not part.exists() and not Path(job.path).exists()
     assert jobs.get(job.id).state == "cancelled" and jobs.get(job.id).written == 100
     with pytest.raises(ExportStateError):
@@ -309,3 +309,55 @@ def test_finished_exports_older_than_the_retention_are_removed_with_their_files(
     assert made["new-done"].id not in {job.id for job in jobs.list(100)}
     jobs.redis.delete(jobs.key(made["old-running"].id))
     jobs.redis.zrem(jobs.index_key, made["old-running"].id)
+
+
+def test_two_deliveries_of_one_task_never_write_at_once(
+    corpus: list[Article], es: Elasticsearch, redis_client: redis.Redis, local: Settings
+) -> None:
+    """The lease holds a token per run, not the task id: a redelivery of the same task while the first run
+    holds the lease is refused (busy); a run whose lease ran out stops at its next checkpoint (lost)."""
+    small = local.model_copy(update={"export_page_size": 100, "export_slice_seconds": 0})
+    jobs = ExportJobs(redis_client, small)
+    sent: list[str] = []
+    job = jobs.create(SearchQuery(sources=Values((SOURCE,))), "jsonl", None, lambda _j, t: sent.append(t))
+    assert jobs.claim(job.id, sent[-1], "first-run") == "ok"
+    assert jobs.claim(job.id, sent[-1], "second-run") == "busy"  # same task id, another delivery
+    assert run_slice(es, jobs, job.id, sent[-1]).state == "busy"
+    assert jobs.checkpoint(job.id, "first-run", written=0) == "ok"
+    redis_client.delete(jobs.lease_key(job.id))  # the first run's lease runs out (a page slower than it)
+    assert jobs.checkpoint(job.id, "first-run", written=0) == "lost"
+    outcome = run_slice(es, jobs, job.id, sent[-1])  # the task retried: claims afresh, resumes
+    assert outcome.more and outcome.token not in ("", "first-run")
+    assert jobs.hand_over(job.id, sent[-1], "first-run", "nope") == "lost"  # only the lease's run hands over
+    jobs.cancel(job.id)
+    assert run_slice(es, jobs, job.id, sent[-1]).state == "cancelled"
+
+
+def test_a_job_removed_while_its_slice_runs_leaves_no_file(
+    corpus: list[Article], es: Elasticsearch, redis_client: redis.Redis, local: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    jobs = ExportJobs(redis_client, local.model_copy(update={"export_page_size": 100}))
+    sent: list[str] = []
+    job = jobs.create(SearchQuery(sources=Values((SOURCE,))), "jsonl", None, lambda _j, t: sent.append(t))
+    real = jobs.checkpoint
+    calls = []
+
+    def removed_after_two_pages(job_id: str, token: str, **fields: object) -> str:
+        calls.append(fields)
+        if len(calls) == 3:  # the total, then two pages: the job is removed (cancel + remove) meanwhile
+            redis_client.delete(jobs.key(job_id))
+        return real(job_id, token, **fields)
+
+    monkeypatch.setattr(jobs, "checkpoint", removed_after_two_pages)
+    assert run_slice(es, jobs, job.id, sent[-1]).state == "missing"
+    assert not Path(job.path + ".part").exists() and not Path(job.path).exists()
+
+
+def test_ids_that_are_not_ours_are_404_not_500(keys: dict[str, str], redis_client: redis.Redis,
+                                              local: Settings) -> None:  # fmt: skip
+    client = TestClient(app)
+    for bad in ("abc:lease", "0123456789abcdef:lease", "../../etc/passwd", "A" * 16):
+        assert client.get(f"/exports/{bad}", headers=keys).status_code == 404
+    with pytest.raises(Exception, match="no export"):
+        ExportJobs(redis_client, local).cancel("x:y")
