@@ -39,6 +39,7 @@ from worker.sources.urls import budget_key
 log = logging.getLogger(__name__)
 ITEMS_PER_TASK = 20
 MAX_DEFERRALS = 20
+MAX_POLLS_WAITS = 10  # deferrals behind the host's own polls not counted towards MAX_DEFERRALS
 
 
 def interleave_by_host(urls: list[str]) -> list[str]:
@@ -97,7 +98,8 @@ def poll_feed(self: Task, url: str) -> dict[str, object]:
 
 
 @app.task(bind=True, base=BatchTask, name=FETCH_PAGES, replay_key="fetch", stage="fetch")
-def fetch_pages_task(self: Task, payloads: list[dict[str, Any]], deferrals: int = 0) -> dict[str, Any]:
+def fetch_pages_task(self: Task, payloads: list[dict[str, Any]], deferrals: int = 0,
+                     polls_waits: int = 0) -> dict[str, Any]:  # fmt: skip
     """Fetch the items' pages (I/O only) and hand the items, page attached, to the pipeline."""
     settings = get_settings()
     items, failures = decode(payloads, RawItem, "fetch")
@@ -117,7 +119,10 @@ def fetch_pages_task(self: Task, payloads: list[dict[str, Any]], deferrals: int 
         # stays well under the broker's visibility timeout, or the waiting message would be handed out twice.
         countdown = min(max(1.0, fetched.retry_after), settings.broker_visibility_timeout / 3)
         deferred = [i.model_dump(mode="json") for i in fetched.deferred]
-        # Waiting for the host's own polls (polls first) is bounded by POLLS_FIRST_FOR and not counted.
-        counted = deferrals if fetched.only_behind_polls else deferrals + 1
-        then.append(enqueue(FETCH_PAGES, deferred, counted, countdown=countdown).id)
+        # Waiting for the host's own polls (polls first) is not counted, up to MAX_POLLS_WAITS times: a host
+        # whose feeds are dispatched again and again (a backlogged queue) must not put its pages off forever.
+        behind_polls = fetched.only_behind_polls and polls_waits < MAX_POLLS_WAITS
+        counted = deferrals if behind_polls else deferrals + 1
+        waits = polls_waits + 1 if fetched.only_behind_polls else polls_waits
+        then.append(enqueue(FETCH_PAGES, deferred, counted, waits, countdown=countdown).id)
     return {"pages": len(fetched.items), "failed": len(failures), "deferred": len(fetched.deferred), "then": then}
