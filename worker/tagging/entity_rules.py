@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from worker.tagging import entity_sports, gazetteer
+from worker.tagging import entity_heads, entity_sports, gazetteer
 from worker.tagging.casing import SentenceStartEvidence, common_word_at_sentence_start, first_names, is_known_name, zipf
 
 # A capitalised word this common (wordfreq Zipf) at the head of a three-word person name is a role word.
@@ -293,6 +293,7 @@ class EntityFixes:
             ents = sports_clubs(doc, context_types(doc, ents), evidence)
             ents = entity_sports.sports_entities(doc, ents, evidence.starts,
                                                  doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+            ents = entity_heads.name_heads(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.edges:
             ents = split_coordinated(doc, trim_lowercase_tail(doc, trim_edges(doc, split_at_scores(doc, ents))))
         if self.sentence_starts and ents:

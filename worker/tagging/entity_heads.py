@@ -1,0 +1,142 @@
+"""The kind-word inside a name decides its type and completes its span (issue 13, items 1 and 3).
+
+- a capitalised run ending in a legal form ("Northwind Shipping BV", "Meridian Foods Inc") is an organisation,
+  also where the model found nothing, and a model span stopping before the form is extended over it;
+- a name ending in an organisation noun ("Port of Rotterdam Authority", "Food and Drug Administration") is ORG,
+  one ending in an event noun ("Paris Masters", "Australian Open", "Davis Cup") is MISC and takes in the
+  capitalised words in front ("Paris" LOC + "Masters" -> "Paris Masters" MISC); in Dutch a museum is an
+  organisation ("Rijksmuseum", "Museum voor Schone Kunsten"), as are names opening with an organisation noun
+  ("Ministerie van ...", "Vereniging van ...");
+- a long organisation name cut at "of"/"for"/"van"/"voor" ("Vereniging van" + "Nederlandse Gemeenten") is joined
+  again when the words before the joiner open with an organisation noun.
+
+Decisions are recorded in the doc's user data (entity_rules.CONTEXT_TYPES_KEY) so that the name lists and the
+gazetteer do not undo them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from worker.tagging import gazetteer
+
+LEGAL_FORMS = frozenset({"Inc", "Inc.", "Corp", "Corp.", "Co", "Co.", "Ltd", "Ltd.", "plc", "PLC", "BV", "B.V.",
+                         "NV", "N.V.", "AG", "GmbH", "SA", "S.A.", "SpA", "LLC", "LLP", "ASA", "Oyj"})
+# Last words of organisation names (English) / first words or endings of Dutch ones.
+ORG_HEADS = {
+    "en": frozenset({"Authority", "Administration", "Agency", "Association", "Commission", "Committee", "Council",
+                     "Foundation", "Federation", "Confederation", "Institute", "Institution", "Ministry",
+                     "Department", "Bureau", "Board", "Organisation", "Organization", "Party", "Bank",
+                     "Fund", "Society", "Trust", "University", "Museum", "Group", "Holdings", "Corporation",
+                     "Company", "Securities", "Airlines", "Airways", "Shipping", "Partners", "Office", "Service",
+                     "Police", "Court", "Parliament", "Assembly", "Senate", "Congress", "Club"}),
+    "nl": frozenset({"Ministerie", "Vereniging", "Stichting", "Raad", "Commissie", "Federatie", "Museum",
+                     "Partij", "Instituut", "Universiteit", "Hogeschool", "Dienst", "Fonds", "Autoriteit",
+                     "Bank", "Maatschappij", "Genootschap", "Inspectie", "Rekenkamer", "Rechtbank"}),
+}
+# Dutch endings of one-word organisation names (compounds): "Rijksmuseum", "Rabobank" is left to the model.
+ORG_ENDINGS = {"nl": ("museum",)}
+EVENT_HEADS = {
+    "en": frozenset({"Open", "Masters", "Cup", "Classic", "Championship", "Championships", "Games", "Grand Prix",
+                     "Trophy", "Olympics", "Marathon", "Rally", "Festival", "Awards", "Biennale"}),
+    "nl": frozenset({"Open", "Masters", "Cup", "Classic", "Spelen", "Marathon", "Rally", "Festival", "Trofee"}),
+}
+JOINERS = {"en": frozenset({"of", "for"}), "nl": frozenset({"van", "voor"})}
+# Labels the English model writes for names; the Dutch model writes ours.
+_ORG, _MISC = {"en": "ORG", "nl": "ORG"}, {"en": "EVENT", "nl": "MISC"}
+_NAME_LABELS = frozenset({"PER", "PERSON", "ORG", "LOC", "GPE", "FAC", "MISC", "NORP", "EVENT", "PRODUCT",
+                          "WORK_OF_ART", "LAW"})
+
+
+def _capital(text: str) -> bool:
+    return text[:1].isupper() or text in LEGAL_FORMS
+
+
+@lru_cache(maxsize=65536)
+def head_type(words: tuple[str, ...], language: str) -> str | None:
+    """ORG or MISC when the name's kind-word says so, else None."""
+    if len(words) >= 2 and words[-1] in EVENT_HEADS.get(language, ()):
+        return "MISC"
+    if len(words) >= 2 and words[-1] in LEGAL_FORMS:
+        return "ORG"
+    heads = ORG_HEADS.get(language, frozenset())
+    if language == "en" and len(words) >= 2 and words[-1] in heads:
+        return "ORG"
+    if language == "nl" and ((words[0] in heads and len(words) >= 2)
+                             or words[-1].lower().endswith(ORG_ENDINGS["nl"]) or "Museum" in words):
+        return "ORG"
+    return None
+
+
+def _known_place(text: str, language: str) -> bool:
+    """"West Bank", "Soviet Union": a gazetteer place keeps its type whatever its last word."""
+    entry = gazetteer.lookup(language, text)
+    return entry is not None and entry.type == "LOC"
+
+
+def _label(kind: str, language: str, current: str) -> str:
+    if current in ("PER", "ORG", "LOC", "MISC"):
+        return kind
+    return (_ORG if kind == "ORG" else _MISC)[language]
+
+
+def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """Entities typed, extended and joined by their kind-words (see the module docstring)."""
+    language = doc.lang_
+    if language not in ORG_HEADS:
+        return ents
+    result = list(ents)
+    owner = {i: ent for ent in result for i in range(ent.start, ent.end)}
+    # legal forms and event words end a capitalised run, which becomes one name
+    for i, token in enumerate(doc):
+        kind = "ORG" if token.text in LEGAL_FORMS else "MISC" if token.text in EVENT_HEADS[language] else None
+        if kind is None or i == 0:
+            continue
+        start = i
+        while start > 0 and doc[start - 1].text[:1].isupper() and not doc[start - 1].is_stop \
+                and not doc[start - 1].like_num and i - start < 5:
+            start -= 1
+        if start == i:
+            continue
+        covered = {owner[k] for k in range(start, i + 1) if k in owner}
+        if any(c.start < start or c.end > i + 1 for c in covered):
+            continue  # a longer name runs past the run: leave it to the model
+        label = _label(kind, language, next(iter(covered)).label_ if covered else "ORG")
+        span = Span(doc, start, i + 1, label=label)
+        result = [e for e in result if e not in covered] + [span]
+        owner.update({k: span for k in range(start, i + 1)})
+        decided[(start, i + 1)] = kind
+    # organisation names cut at a joiner: "Vereniging van" + "Nederlandse Gemeenten"
+    joiners = JOINERS[language]
+    joined = []
+    for ent in sorted(result, key=lambda e: e.start):
+        j = ent.start - 1
+        if j >= 2 and doc[j].lower_ in joiners and ent.label_ in ("ORG", "LOC", "GPE", "MISC", "NORP"):
+            k = j
+            while k > 0 and doc[k - 1].text[:1].isupper() and doc[k - 1].is_alpha and j - k < 4:
+                k -= 1
+            k = next((i for i in range(k, j) if doc[i].text in ORG_HEADS[language]), j)  # "De Vereniging van"
+            if k < j and not any(i in owner and owner[i] is not ent
+                                                                         and owner[i].label_ in ("PER", "PERSON")
+                                                                         for i in range(k, j)):
+                joined.append((k, ent))
+    for k, ent in joined:
+        covered = {owner[i] for i in range(k, ent.start) if i in owner}
+        span = Span(doc, k, ent.end, label=_label("ORG", language, ent.label_))
+        result = [e for e in result if e is not ent and e not in covered] + [span]
+        owner.update({i: span for i in range(k, ent.end)})
+        decided[(k, ent.end)] = "ORG"
+    # the kind-word of a name the model found
+    typed = []
+    for ent in result:
+        if ent.label_ in _NAME_LABELS and (ent.start, ent.end) not in decided:
+            kind = head_type(tuple(t.text for t in ent), language)
+            person = ent.label_ in ("PER", "PERSON") and len(ent) == 1
+            if kind is not None and not _known_place(ent.text, language) and not (kind == "ORG" and person):
+                decided[(ent.start, ent.end)] = kind
+                ent = Span(doc, ent.start, ent.end, label=_label(kind, language, ent.label_), kb_id=ent.kb_id_)
+        typed.append(ent)
+    return filter_spans(sorted(typed, key=lambda e: e.start))
