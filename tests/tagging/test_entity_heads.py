@@ -38,3 +38,10 @@ def test_dutch_museums_and_names_cut_at_van_are_organisations() -> None:
                           [(3, 5, "ORG"), (7, 8, "LOC")])
     assert spans == [("Vereniging van Nederlandse Gemeenten", "ORG"), ("Rijksmuseum", "ORG")]
     assert decided[(7, 8)] == "ORG"
+
+
+def test_long_organisation_names_are_not_cut_at_en_or_in_de() -> None:
+    text = "het Centrum voor Onderzoek in de Diergeneeskunde en de Agrochemie en het Ministerie van Defensie en de NAVO"
+    spans, _ = _run("nl", text, [(1, 4, "ORG"), (6, 7, "LOC"), (9, 10, "LOC"), (12, 15, "ORG"), (17, 18, "ORG")])
+    assert spans == [("Centrum voor Onderzoek in de Diergeneeskunde en de Agrochemie", "ORG"),
+                     ("Ministerie van Defensie", "ORG"), ("NAVO", "ORG")]

@@ -71,6 +71,51 @@ def head_type(words: tuple[str, ...], language: str) -> str | None:
     return None
 
 
+# Nouns that open long organisation names, and the words that may join their parts: "Commissie voor Monumenten
+# en Landschappen", "Centrum voor Onderzoek in de Diergeneeskunde en de Agrochemie" (CoNLL-2002: one ORG; the
+# model cuts them at "en"/"in de").
+OPENING_HEADS = {
+    "nl": frozenset({"Centrum", "Agentschap", "Bureau", "Comité", "Commissie", "Stichting", "Vereniging",
+                     "Ministerie", "Raad", "Federatie", "Instituut", "Dienst", "Fonds", "Unie", "Museum"}),
+    "en": frozenset({"Department", "Ministry", "Commission", "Committee", "Council", "Institute", "Centre",
+                     "Center", "Bureau", "Agency", "Federation", "Confederation", "Association", "Board",
+                     "Society", "Organisation", "Organization", "Fund", "Foundation", "University", "Museum"}),
+}
+EXTENSION_JOINERS = {"nl": frozenset({"en", "van", "voor", "in", "de", "het", "der", "op"}),
+                     "en": frozenset({"and", "of", "for", "the", "on", "&"})}
+
+
+def _extend_org_name(doc: Doc, ent: Span, owner: dict[int, Span]) -> Span:
+    """An organisation name opening with OPENING_HEADS, extended over joiners and capitalised words that are
+    not names of their own (a gazetteer or name-list entry, an acronym, a person stop it)."""
+    from worker.tagging.casing import is_known_name
+
+    language = doc.lang_
+    first = ent.start + (1 if len(ent) > 1 and doc[ent.start].is_stop else 0)
+    if ent.label_ != "ORG" or doc[first].text not in OPENING_HEADS.get(language, ()):
+        return ent
+    end, n = ent.end, len(doc)
+    while end < n:
+        k = end
+        while k < n and k - end < 2 and doc[k].lower_ in EXTENSION_JOINERS[language]:
+            k += 1
+        if k == end or k >= n or not doc[k].text[:1].isupper() or doc[k].is_upper:
+            break
+        m = k
+        while m < n and doc[m].text[:1].isupper() and not doc[m].like_num:
+            m += 1
+        others = {owner[i] for i in range(k, m) if i in owner and owner[i] is not ent}
+        if any(o.label_ in ("PER", "PERSON") or o.end > m or o.start < k for o in others) \
+                or is_known_name(doc[k:m].text, language) or head_type(tuple(t.text for t in doc[k:m]), language):
+            break
+        end = m
+    if end == ent.end:
+        return ent
+    for i in range(ent.start, end):
+        owner[i] = ent
+    return Span(doc, ent.start, end, label=ent.label_, kb_id=ent.kb_id_)
+
+
 def _known_place(text: str, language: str) -> bool:
     """"West Bank", "Soviet Union": a gazetteer place keeps its type whatever its last word."""
     entry = gazetteer.lookup(language, text)
@@ -129,6 +174,7 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         result = [e for e in result if e is not ent and e not in covered] + [span]
         owner.update({i: span for i in range(k, ent.end)})
         decided[(k, ent.end)] = "ORG"
+    result = [_extend_org_name(doc, ent, owner) for ent in result]
     # the kind-word of a name the model found
     typed = []
     for ent in result:
