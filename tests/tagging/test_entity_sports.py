@@ -19,7 +19,7 @@ def _doc(lines: list[str], ents: list[tuple[int, int, str]] = ()) -> Doc:  # typ
 
 def _run(doc: Doc) -> tuple[list[tuple[str, str]], dict[tuple[int, int], str]]:
     decided: dict[tuple[int, int], str] = {}
-    ents = entity_sports.sports_entities(doc, list(doc.ents), casing.sentence_starts(doc), decided)
+    ents = entity_sports.sports_entities(doc, list(doc.ents), lambda: casing.sentence_starts(doc), decided)
     return [(ent.text, ent.label_) for ent in ents], decided
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -51,8 +52,19 @@ _NAME_LABELS = frozenset({"PER", "PERSON", "ORG", "LOC", "GPE", "FAC", "MISC", "
                           "WORK_OF_ART", "LAW"})
 
 
-def _capital(text: str) -> bool:
-    return text[:1].isupper() or text in LEGAL_FORMS
+@lru_cache(maxsize=16)
+def string_ids(words: frozenset[str]) -> numpy.ndarray:
+    """The hashes spaCy stores for these strings (the same in every vocab)."""
+    from spacy.strings import get_string_id
+
+    return numpy.array(sorted(get_string_id(word) for word in words), dtype="uint64")
+
+
+def _positions(doc: Doc, words: frozenset[str]) -> list[int]:
+    """Token positions of these words, found on the ORTH array (no Python work per token)."""
+    if not len(doc):
+        return []
+    return [int(i) for i in numpy.flatnonzero(numpy.isin(doc.to_array("ORTH"), string_ids(words)))]
 
 
 @lru_cache(maxsize=65536)
@@ -136,9 +148,9 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
     result = list(ents)
     owner = {i: ent for ent in result for i in range(ent.start, ent.end)}
     # legal forms and event words end a capitalised run, which becomes one name
-    for i, token in enumerate(doc):
-        kind = "ORG" if token.text in LEGAL_FORMS else "MISC" if token.text in EVENT_HEADS[language] else None
-        if kind is None or i == 0:
+    for i in _positions(doc, LEGAL_FORMS | EVENT_HEADS[language]):
+        kind = "ORG" if doc[i].text in LEGAL_FORMS else "MISC"
+        if i == 0:
             continue
         start = i
         while start > 0 and doc[start - 1].text[:1].isupper() and not doc[start - 1].is_stop \
@@ -179,10 +191,10 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
     typed = []
     for ent in result:
         if ent.label_ in _NAME_LABELS and (ent.start, ent.end) not in decided:
-            kind = head_type(tuple(t.text for t in ent), language)
+            head = head_type(tuple(t.text for t in ent), language)
             person = ent.label_ in ("PER", "PERSON") and len(ent) == 1
-            if kind is not None and not _known_place(ent.text, language) and not (kind == "ORG" and person):
-                decided[(ent.start, ent.end)] = kind
-                ent = Span(doc, ent.start, ent.end, label=_label(kind, language, ent.label_), kb_id=ent.kb_id_)
+            if head is not None and not _known_place(ent.text, language) and not (head == "ORG" and person):
+                decided[(ent.start, ent.end)] = head
+                ent = Span(doc, ent.start, ent.end, label=_label(head, language, ent.label_), kb_id=ent.kb_id_)
         typed.append(ent)
     return filter_spans(sorted(typed, key=lambda e: e.start))

@@ -291,8 +291,9 @@ class EntityFixes:
         ents = strip_titles(doc) if self.titles else list(doc.ents)
         if self.titles:
             ents = sports_clubs(doc, context_types(doc, ents), evidence)
-            ents = entity_sports.sports_entities(doc, ents, evidence.starts,
-                                                 doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+            if doc.lang_ == "en":
+                ents = entity_sports.sports_entities(doc, ents, lambda: evidence.starts,
+                                                     doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             ents = entity_heads.name_heads(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.edges:
             ents = split_coordinated(doc, trim_lowercase_tail(doc, trim_edges(doc, split_at_scores(doc, ents))))

@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+import numpy
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from worker.tagging import gazetteer
+from worker.tagging.entity_heads import string_ids
 
 CLUBS_FILE = gazetteer.DATA_DIR / "sports_clubs_en.txt"
 
@@ -64,6 +66,10 @@ CLUB_NEIGHBOURS = frozenset({
 PLACE_BEFORE = frozenset({"in", "at", "near", "from", "outside", "around", "of"})
 _SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")
 _TABLE_NUMBER = re.compile(r"^(\d+(\.\d+)?|\.\d+|\d+/\d+|-|\d{1,3}(,\d{3})+)$")
+# Necessary (not sufficient) signs of a results line and a table line anywhere in a text.
+_RESULTS_IN_TEXT = re.compile(r"[A-Z]\S*\s+\d{1,3}\s+[A-Z(]")
+_TABLE_IN_TEXT = re.compile(r"[A-Z]\S*(\s+[\d./-]+){3}")
+_SCORE_IN_TEXT = re.compile(r"\b\d{1,3}-\d{1,3}\b")
 _DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _PLAYER_MARKS = frozenset({"c", "b", "st", "lbw", "c&b"})
@@ -121,17 +127,26 @@ def _line_bounds(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, int]]:
     return lines
 
 
-def is_sports_document(doc: Doc, lines: Sequence[tuple[int, int]]) -> bool:
-    """A sports headline ("SOCCER - ..."), a results or table line, or a score and match-report words."""
-    for start, end in lines[:2]:
-        if end - start > 2 and doc[start].lower_ in SPORT_HEADS and any(t.text == "-" for t in doc[start:start + 3]):
-            return True
-    for start, end in lines:
-        if _table_line(doc, start, end) or _results_line(doc, start, end):
-            return True
-    words = {t.lower_ for t in doc} & SPORT_WORDS
-    has_score = any(_SCORE.match(t.text) for t in doc)
-    return len(words) >= SPORT_WORDS_MIN + (0 if has_score else 2)
+def is_sports_document(doc: Doc, starts: Callable[[], Sequence[bool]]) -> bool:
+    """A sports headline ("SOCCER - ..."), a score and match-report words, or a results or table line.
+    `starts` gives the sentence starts (computed only when the cheaper signs are not enough)."""
+    head = doc[:12]
+    if any(t.lower_ in SPORT_HEADS and t.i + 2 < len(doc) and "-" in (doc[t.i + 1].text, doc[t.i + 2].text)
+           for t in head):
+        return True
+    words = int(numpy.isin(string_ids(SPORT_WORDS), doc.to_array("LOWER")).sum())
+    has_score = bool(_SCORE_IN_TEXT.search(doc.text))
+    if words >= SPORT_WORDS_MIN + (0 if has_score else 2):
+        return True
+    if not (_RESULTS_IN_TEXT.search(doc.text) or _TABLE_IN_TEXT.search(doc.text)):
+        return False  # no line can be a results or table line: skip the per-line work
+    return any(_table_line(doc, start, end) or _results_line(doc, start, end)
+               for start, end in _line_bounds(doc, starts()))
+
+
+def _contains_any(doc: Doc, words: frozenset[str]) -> bool:
+    """Whether one of these words occurs, found on the ORTH array (no Python work per token)."""
+    return bool(numpy.isin(doc.to_array("ORTH"), string_ids(words)).any())
 
 
 def _name_run(doc: Doc, i: int, end: int) -> int:
@@ -239,17 +254,23 @@ def _is_dateline(doc: Doc, ent: Span, line: tuple[int, int]) -> bool:
         and bool(_DATELINE_NEXT.match(doc[ent.end].text))
 
 
-def _listed_clubs(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+@lru_cache(maxsize=1)
+def _club_first_words() -> frozenset[str]:
+    return frozenset(words[0] for words in club_names())
+
+
+def _listed_clubs(doc: Doc) -> list[tuple[int, int]]:
+    """Spans of the club list's names (longest first), looked for only where a club's first word stands."""
     names = club_names()
-    found, i = [], start
-    while i < end:
+    found, after = [], 0
+    for i in numpy.flatnonzero(numpy.isin(doc.to_array("ORTH"), string_ids(_club_first_words()))).tolist():
+        if i < after:
+            continue
         for n in _club_lengths():
-            if i + n <= end and tuple(t.text for t in doc[i:i + n]) in names:
+            if i + n <= len(doc) and tuple(t.text for t in doc[i:i + n]) in names:
                 found.append((i, i + n))
-                i += n
+                after = i + n
                 break
-        else:
-            i += 1
     return found
 
 
@@ -305,18 +326,18 @@ def strip_sport_heads(doc: Doc, ents: list[Span]) -> list[Span]:
     return fixed
 
 
-def sports_entities(doc: Doc, ents: list[Span], starts: Sequence[bool], decided: dict[tuple[int, int], str]
-                    ) -> list[Span]:
+def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bool]],
+                    decided: dict[tuple[int, int], str]) -> list[Span]:
     """English only: the entities of a sports document retyped and completed (see the module docstring);
     `decided` receives the types chosen here. Other documents only lose table words."""
     if doc.lang_ != "en":
         return ents
-    if any(t.text in TABLE_WORDS for t in doc):
+    if ents and _contains_any(doc, TABLE_WORDS):
         ents = strip_table_words(doc, ents)
     ents = strip_sport_heads(doc, ents)
-    lines = _line_bounds(doc, starts)
-    if not lines or not is_sports_document(doc, lines):
+    if not is_sports_document(doc, starts):
         return ents
+    lines = _line_bounds(doc, starts())
     new: list[tuple[int, int, str]] = []  # spans found by layout; they win over the model's
     clubs: set[str] = set()
     for start, end in lines:
@@ -340,7 +361,7 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Sequence[bool], decided:
     for n, (start, end) in enumerate(lines):
         for i in range(start, end):
             line_of[i] = n
-    listed = [(a, b) for start, end in lines for a, b in _listed_clubs(doc, start, end)]
+    listed = [(a, b) for a, b in _listed_clubs(doc) if a in line_of and line_of.get(b - 1) == line_of[a]]
     clubs.update(doc[a:b].text for a, b in listed)
     result: list[Span] = []
     taken: set[int] = set()
