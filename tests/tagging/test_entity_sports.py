@@ -88,3 +88,21 @@ def test_all_caps_phrase_known_as_a_whole_keeps_its_capitals() -> None:
     assert [t.text for t in casing.truecase_doc(doc)][:2] == ["New", "York"]
     doc = Doc(spacy.blank("en").vocab, words=["CRICKET", "-", "ENGLAND", "V", "SOUTH", "AFRICA", "SCOREBOARD"])
     assert [t.text for t in casing.truecase_doc(doc)][2:6] == ["England", "v", "South", "Africa"]
+
+
+def test_bench_can_leave_the_sports_rules_out(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from bench import ner_quality
+    from worker.tagging import entity_rules
+
+    gold = tmp_path / "results.txt"
+    gold.write_text("SOCCER - STANDINGS .\n[ORG Barcelona] 14 11 2 1 38 12 35\n[ORG Valencia] 14 3 4 7 14 22 13\n",
+                    encoding="utf-8")
+    try:
+        ner_quality.main([str(gold), "--lang", "en"])
+        with_rules = capsys.readouterr().out
+        ner_quality.main([str(gold), "--lang", "en", "--without", "sports"])
+        without = capsys.readouterr().out
+    finally:
+        entity_rules.PARTS.update({"sports", "heads", "clubs"})
+    assert "overall   1.000  1.000  1.000" in with_rules
+    assert "overall   1.000  1.000  1.000" not in without

@@ -259,8 +259,10 @@ def _club_first_words() -> frozenset[str]:
     return frozenset(words[0] for words in club_names())
 
 
-def _listed_clubs(doc: Doc) -> list[tuple[int, int]]:
+def _listed_clubs(doc: Doc, use_list: bool = True) -> list[tuple[int, int]]:
     """Spans of the club list's names (longest first), looked for only where a club's first word stands."""
+    if not use_list:
+        return []
     names = club_names()
     found, after = [], 0
     for i in numpy.flatnonzero(numpy.isin(doc.to_array("ORTH"), string_ids(_club_first_words()))).tolist():
@@ -327,7 +329,7 @@ def strip_sport_heads(doc: Doc, ents: list[Span]) -> list[Span]:
 
 
 def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bool]],
-                    decided: dict[tuple[int, int], str]) -> list[Span]:
+                    decided: dict[tuple[int, int], str], use_clubs: bool = True) -> list[Span]:
     """English only: the entities of a sports document retyped and completed (see the module docstring);
     `decided` receives the types chosen here. Other documents only lose table words."""
     if doc.lang_ != "en":
@@ -361,7 +363,7 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     for n, (start, end) in enumerate(lines):
         for i in range(start, end):
             line_of[i] = n
-    listed = [(a, b) for a, b in _listed_clubs(doc) if a in line_of and line_of.get(b - 1) == line_of[a]]
+    listed = [(a, b) for a, b in _listed_clubs(doc, use_clubs) if a in line_of and line_of.get(b - 1) == line_of[a]]
     clubs.update(doc[a:b].text for a, b in listed)
     result: list[Span] = []
     taken: set[int] = set()
