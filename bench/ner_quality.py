@@ -3,6 +3,7 @@
     python -m bench.ner_quality data/ner/conll2002-nl/ned.testa --lang nl --split test
     python -m bench.ner_quality data/ner/wikiann-en/dev --lang en --split test --ignore MISC --compare
     python -m bench.ner_quality data/ner/en-news/gold.txt --lang en --compare --speed
+    python -m bench.ner_quality data/ner/en-news/sports_dev.txt --lang en --without sports
     python -m bench.ner_quality --rss
 
 Accepted formats: CoNLL-2002/2003 (`token [POS ...] TAG`, space- or tab-separated, `-DOCSTART-` lines) and
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.files import read_text
+from worker.tagging import entity_rules
 from worker.tagging.entities import LABEL_MAP
 
 Sentence = list[tuple[str, str]]
@@ -339,6 +341,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="tag each sentence alone (default: each CoNLL document as one text, like an article)")
     parser.add_argument("--lenient", action="store_true",
                         help="count a prediction overlapping a gold entity of the same type as correct")
+    parser.add_argument("--without", action="append", default=[], choices=sorted(entity_rules.PARTS),
+                        help="leave this part of the rules out (sports copy, kind-words in names, the club list)")
     parser.add_argument("--speed", action="store_true", help="also measure throughput (bare model vs stage)")
     parser.add_argument("--rss", action="store_true",
                         help="only print the RSS of a fresh process with the nl and en entity pipelines loaded")
@@ -349,6 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.file is None:
         parser.error("FILE is needed (or --rss alone)")
 
+    entity_rules.PARTS.difference_update(args.without)
     documents = split_documents(read_conll(args.file), args.split)
     sentences = sentences_of(documents)
     if args.lang is None:

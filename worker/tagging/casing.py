@@ -79,6 +79,8 @@ def _is_shouted(word: str) -> bool:
 
 def truecase_word(word: str, language: str, first: bool) -> str:
     """The ordinary-case spelling of one all-caps word (same length)."""
+    if word == "V":
+        return "v"  # "ENGLAND V AUSTRALIA": versus
     if not _is_shouted(word) or "." in word or any(c.isdigit() for c in word):
         return word  # "U.S.", "F3", "COVID-19"
     if is_known_name(word, language):
@@ -164,6 +166,35 @@ def _dateline_words(doc: Doc, upper: Sequence[int]) -> list[tuple[int, str]]:
     return found
 
 
+# Longest all-caps phrase looked up as one name ("NEW YORK", "SOUTH AFRICA", "BOSNIA AND HERZEGOVINA").
+PHRASE_MAX_WORDS = 4
+
+
+def _known_phrases(words: Sequence[str], start: int, end: int, language: str) -> dict[int, str]:
+    """Ordinary spellings of the words of all-caps phrases that are gazetteer names as a whole: "NEW YORK" ->
+    "New York" (word by word "NEW" is a common word and went lower-case: "new York")."""
+    found: dict[int, str] = {}
+    i = start
+    while i < end - 1:
+        for n in range(min(PHRASE_MAX_WORDS, end - i), 1, -1):
+            phrase = words[i:i + n]
+            if not all(_is_shouted(w) or w.lower() in _PHRASE_JOINERS for w in phrase) \
+                    or not _is_shouted(phrase[0]) or not _is_shouted(phrase[-1]):
+                continue
+            cased = [w.lower() if w.lower() in _PHRASE_JOINERS else
+                     "-".join(p[:1] + p[1:].lower() for p in w.split("-")) for w in phrase]
+            if gazetteer.exact_lookup(language, " ".join(cased)) is not None:  # not the name lists: "French League"
+                found.update(zip(range(i, i + n), cased, strict=True))
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+_PHRASE_JOINERS = frozenset({"and", "of", "the", "en", "van", "de", "der"})
+
+
 def truecase_doc(doc: Doc) -> Doc:
     """The doc itself when it has no all-caps line or dateline, else a new Doc with those words in ordinary
     case."""
@@ -182,10 +213,11 @@ def truecase_doc(doc: Doc) -> Doc:
         new_words[i] = cased
     for start, end in ranges:
         first = True
+        known = _known_phrases(words, start, end, language)
         for i in range(start, end):
             if not any(c.isalpha() for c in words[i]):
                 continue
-            cased = truecase_word(words[i], language, first)
+            cased = known.get(i) or truecase_word(words[i], language, first)
             if len(cased) == len(words[i]):
                 new_words[i] = cased
             first = False

@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from worker.tagging import gazetteer
+from worker.tagging import entity_heads, entity_sports, gazetteer
 from worker.tagging.casing import SentenceStartEvidence, common_word_at_sentence_start, first_names, is_known_name, zipf
 
 # A capitalised word this common (wordfreq Zipf) at the head of a three-word person name is a role word.
@@ -274,6 +274,11 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     return filter_spans(relabelled + added) if added else relabelled
 
 
+# Parts of the rules that can be left out to measure what each adds (`bench.ner_quality --without PART`):
+# sports copy (entity_sports.py), kind-words in names (entity_heads.py), the club list alone.
+PARTS = {"sports", "heads", "clubs"}
+
+
 @Language.factory(COMPONENT, default_config={"titles": True, "edges": True, "sentence_starts": True,
                                              "consistency": True})
 def make_entity_fixes(nlp: Language, name: str, titles: bool, edges: bool, sentence_starts: bool,
@@ -291,6 +296,12 @@ class EntityFixes:
         ents = strip_titles(doc) if self.titles else list(doc.ents)
         if self.titles:
             ents = sports_clubs(doc, context_types(doc, ents), evidence)
+            if doc.lang_ == "en" and "sports" in PARTS:
+                ents = entity_sports.sports_entities(doc, ents, lambda: evidence.starts,
+                                                     doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
+                                                     use_clubs="clubs" in PARTS)
+            if "heads" in PARTS:
+                ents = entity_heads.name_heads(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.edges:
             ents = split_coordinated(doc, trim_lowercase_tail(doc, trim_edges(doc, split_at_scores(doc, ents))))
         if self.sentence_starts and ents:

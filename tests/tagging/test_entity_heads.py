@@ -1,0 +1,47 @@
+"""Kind-words inside names (entity_heads.py) on hand-made documents, independent of what a model predicts."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Doc, Span
+
+from worker.tagging import entity_heads
+
+
+def _run(language: str, text: str, ents: list[tuple[int, int, str]]) -> tuple[list[tuple[str, str]], dict]:
+    doc = Doc(spacy.blank(language).vocab, words=text.split(" "))
+    doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
+    decided: dict[tuple[int, int], str] = {}
+    found = entity_heads.name_heads(doc, list(doc.ents), decided)
+    return [(ent.text, ent.label_) for ent in found], decided
+
+
+def test_a_capitalised_run_ending_in_a_legal_form_is_an_organisation() -> None:
+    spans, decided = _run("en", "Shares of Northwind Shipping BV and Meridian Foods Inc fell", [(6, 8, "ORG")])
+    assert spans == [("Northwind Shipping BV", "ORG"), ("Meridian Foods Inc", "ORG")]
+    assert decided[(2, 5)] == "ORG"
+
+
+def test_event_words_make_a_place_an_event() -> None:
+    spans, _ = _run("en", "Sinner won the Paris Masters in November", [(3, 4, "GPE")])
+    assert spans == [("Paris Masters", "EVENT")]
+
+
+def test_organisation_nouns_type_a_name_but_not_a_known_place() -> None:
+    spans, _ = _run("en", "the Port of Rotterdam Authority met in the West Bank",
+                    [(1, 5, "LOC"), (8, 10, "LOC")])
+    assert spans == [("Port of Rotterdam Authority", "ORG"), ("West Bank", "LOC")]
+
+
+def test_dutch_museums_and_names_cut_at_van_are_organisations() -> None:
+    spans, decided = _run("nl", "De Vereniging van Nederlandse Gemeenten en het Rijksmuseum reageerden",
+                          [(3, 5, "ORG"), (7, 8, "LOC")])
+    assert spans == [("Vereniging van Nederlandse Gemeenten", "ORG"), ("Rijksmuseum", "ORG")]
+    assert decided[(7, 8)] == "ORG"
+
+
+def test_long_organisation_names_are_not_cut_at_en_or_in_de() -> None:
+    text = "het Centrum voor Onderzoek in de Diergeneeskunde en de Agrochemie en het Ministerie van Defensie en de NAVO"
+    spans, _ = _run("nl", text, [(1, 4, "ORG"), (6, 7, "LOC"), (9, 10, "LOC"), (12, 15, "ORG"), (17, 18, "ORG")])
+    assert spans == [("Centrum voor Onderzoek in de Diergeneeskunde en de Agrochemie", "ORG"),
+                     ("Ministerie van Defensie", "ORG"), ("NAVO", "ORG")]

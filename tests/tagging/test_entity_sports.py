@@ -1,0 +1,108 @@
+"""Sports copy (entity_sports.py): layout rules on hand-made documents, independent of what a model predicts."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Doc, Span
+
+from worker.tagging import casing, entity_sports
+
+
+def _doc(lines: list[str], ents: list[tuple[int, int, str]] = ()) -> Doc:  # type: ignore[assignment]
+    """A document of the lines' space-separated words (each line a sentence) with these entities."""
+    words = [w for line in lines for w in line.split(" ")]
+    starts = [i == 0 for line in lines for i in range(len(line.split(" ")))]
+    doc = Doc(spacy.blank("en").vocab, words=words, sent_starts=starts)
+    doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
+    return doc
+
+
+def _run(doc: Doc) -> tuple[list[tuple[str, str]], dict[tuple[int, int], str]]:
+    decided: dict[tuple[int, int], str] = {}
+    ents = entity_sports.sports_entities(doc, list(doc.ents), lambda: casing.sentence_starts(doc), decided)
+    return [(ent.text, ent.label_) for ent in ents], decided
+
+
+def test_table_lines_name_clubs_and_national_teams_stay_places() -> None:
+    doc = _doc(["Standings after Sunday 's matches :", "Barcelona 14 11 2 1 38 12 35",
+                "CLEVELAND 14 3 .824 -", "Ireland 3 2 0 1 70 40 9"], [(6, 7, "GPE"), (14, 15, "GPE")])
+    spans, decided = _run(doc)
+    assert spans == [("Barcelona", "ORG"), ("CLEVELAND", "ORG"), ("Ireland", "LOC")]
+    assert decided[(6, 7)] == "ORG" and decided[(19, 20)] == "LOC"
+
+
+def test_results_line_with_scorers_splits_teams_and_tags_scorers() -> None:
+    line = "Celtic 2 ( Maeda 12 , Kuhn 67 ) Aberdeen 1 ( Shinnie 80 ) . Halftime 1-0 . Attendance 57,000"
+    doc = _doc(["Summary of matches on Saturday :", line], [(6, 18, "ORG"), (22, 23, "PERSON")])
+    spans, _ = _run(doc)
+    assert spans == [("Celtic", "ORG"), ("Maeda", "PER"), ("Kuhn", "PER"), ("Aberdeen", "ORG"),
+                     ("Shinnie", "PER")]
+
+
+def test_city_next_to_a_result_word_is_the_club_but_not_the_dateline_or_venue() -> None:
+    doc = _doc(["SOCCER - RESULT .", "LEEDS 2026-03-14", "Leeds beat Middlesbrough 3-1 in Leeds on Saturday ."],
+               [(4, 5, "GPE"), (6, 7, "GPE"), (11, 12, "GPE")])
+    spans, _ = _run(doc)
+    assert spans == [("LEEDS", "GPE"), ("Leeds", "ORG"), ("Middlesbrough", "ORG"), ("Leeds", "GPE")]
+
+
+def test_listed_club_joins_a_club_split_from_its_city() -> None:
+    doc = _doc(["SOCCER - RESULT .", "PSV Eindhoven drew 1-1 with Ajax on Sunday in the league ."],
+               [(4, 5, "ORG"), (5, 6, "GPE")])
+    spans, _ = _run(doc)
+    assert ("PSV Eindhoven", "ORG") in spans and ("Ajax", "ORG") in spans
+
+
+def test_outside_sports_copy_cities_stay_places() -> None:
+    doc = _doc(["Leeds beat its target : the council said the city would build 2,000 homes ."], [(0, 1, "GPE")])
+    spans, _ = _run(doc)
+    assert spans == [("Leeds", "GPE")]
+
+
+def test_rosters_scoreboards_and_players_with_countries_are_people() -> None:
+    doc = _doc(["RUGBY UNION - TEAM TO PLAY FRANCE .",
+                "15 - Blair Kinghorn , 14 - Darcy Graham , 13 - Huw Jones ( captain )",
+                "A. Markram c Pant b Bumrah 31",
+                "1 - Jannik Sinner ( Italy ) beat Arthur Fils ( France ) 6-3 6-4"])
+    spans, _ = _run(doc)
+    people = [text for text, label in spans if label == "PER"]
+    assert people == ["Blair Kinghorn", "Darcy Graham", "Huw Jones", "A. Markram", "Pant", "Bumrah",
+                      "Jannik Sinner", "Arthur Fils"]
+
+
+def test_table_words_are_never_names() -> None:
+    doc = _doc(["W L PCT GB", "Extras 6 Total ( for 3 wickets ) 159", "Draw for the cup on Monday ."],
+               [(0, 4, "ORG"), (4, 7, "ORG"), (13, 14, "PERSON")])
+    spans, _ = _run(doc)
+    assert spans == []
+
+
+def test_sport_and_dash_of_a_headline_are_cut_from_a_name() -> None:
+    doc = _doc(["Cricket - India v South Africa scoreboard ."], [(0, 4, "ORG"), (4, 6, "GPE")])
+    spans, _ = _run(doc)
+    assert spans[0] == ("India", "ORG")
+
+
+def test_all_caps_phrase_known_as_a_whole_keeps_its_capitals() -> None:
+    doc = Doc(spacy.blank("en").vocab, words=["NEW", "YORK", "STOCKS", "CLOSE", "HIGHER", "AS", "TECH", "RALLIES"])
+    assert [t.text for t in casing.truecase_doc(doc)][:2] == ["New", "York"]
+    doc = Doc(spacy.blank("en").vocab, words=["CRICKET", "-", "ENGLAND", "V", "SOUTH", "AFRICA", "SCOREBOARD"])
+    assert [t.text for t in casing.truecase_doc(doc)][2:6] == ["England", "v", "South", "Africa"]
+
+
+def test_bench_can_leave_the_sports_rules_out(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from bench import ner_quality
+    from worker.tagging import entity_rules
+
+    gold = tmp_path / "results.txt"
+    gold.write_text("SOCCER - STANDINGS .\n[ORG Barcelona] 14 11 2 1 38 12 35\n[ORG Valencia] 14 3 4 7 14 22 13\n",
+                    encoding="utf-8")
+    try:
+        ner_quality.main([str(gold), "--lang", "en"])
+        with_rules = capsys.readouterr().out
+        ner_quality.main([str(gold), "--lang", "en", "--without", "sports"])
+        without = capsys.readouterr().out
+    finally:
+        entity_rules.PARTS.update({"sports", "heads", "clubs"})
+    assert "overall   1.000  1.000  1.000" in with_rules
+    assert "overall   1.000  1.000  1.000" not in without

@@ -1,0 +1,200 @@
+"""The kind-word inside a name decides its type and completes its span (issue 13, items 1 and 3).
+
+- a capitalised run ending in a legal form ("Northwind Shipping BV", "Meridian Foods Inc") is an organisation,
+  also where the model found nothing, and a model span stopping before the form is extended over it;
+- a name ending in an organisation noun ("Port of Rotterdam Authority", "Food and Drug Administration") is ORG,
+  one ending in an event noun ("Paris Masters", "Australian Open", "Davis Cup") is MISC and takes in the
+  capitalised words in front ("Paris" LOC + "Masters" -> "Paris Masters" MISC); in Dutch a museum is an
+  organisation ("Rijksmuseum", "Museum voor Schone Kunsten"), as are names opening with an organisation noun
+  ("Ministerie van ...", "Vereniging van ...");
+- a long organisation name cut at "of"/"for"/"van"/"voor" ("Vereniging van" + "Nederlandse Gemeenten") is joined
+  again when the words before the joiner open with an organisation noun.
+
+Decisions are recorded in the doc's user data (entity_rules.CONTEXT_TYPES_KEY) so that the name lists and the
+gazetteer do not undo them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from worker.tagging import gazetteer
+
+LEGAL_FORMS = frozenset({"Inc", "Inc.", "Corp", "Corp.", "Co", "Co.", "Ltd", "Ltd.", "plc", "PLC", "BV", "B.V.",
+                         "NV", "N.V.", "AG", "GmbH", "SA", "S.A.", "SpA", "LLC", "LLP", "ASA", "Oyj"})
+# Last words of organisation names (English) / first words or endings of Dutch ones.
+ORG_HEADS = {
+    "en": frozenset({"Authority", "Administration", "Agency", "Association", "Commission", "Committee", "Council",
+                     "Foundation", "Federation", "Confederation", "Institute", "Institution", "Ministry",
+                     "Department", "Bureau", "Board", "Organisation", "Organization", "Party", "Bank",
+                     "Fund", "Society", "Trust", "University", "Museum", "Group", "Holdings", "Corporation",
+                     "Company", "Securities", "Airlines", "Airways", "Shipping", "Partners", "Office", "Service",
+                     "Police", "Court", "Parliament", "Assembly", "Senate", "Congress", "Club"}),
+    "nl": frozenset({"Ministerie", "Vereniging", "Stichting", "Raad", "Commissie", "Federatie", "Museum",
+                     "Partij", "Instituut", "Universiteit", "Hogeschool", "Dienst", "Fonds", "Autoriteit",
+                     "Bank", "Maatschappij", "Genootschap", "Inspectie", "Rekenkamer", "Rechtbank"}),
+}
+# Dutch endings of one-word organisation names (compounds): "Rijksmuseum", "Rabobank" is left to the model.
+ORG_ENDINGS = {"nl": ("museum",)}
+EVENT_HEADS = {
+    "en": frozenset({"Open", "Masters", "Cup", "Classic", "Championship", "Championships", "Games", "Grand Prix",
+                     "Trophy", "Olympics", "Marathon", "Rally", "Festival", "Awards", "Biennale"}),
+    "nl": frozenset({"Open", "Masters", "Cup", "Classic", "Spelen", "Marathon", "Rally", "Festival", "Trofee"}),
+}
+JOINERS = {"en": frozenset({"of", "for"}), "nl": frozenset({"van", "voor"})}
+# Labels the English model writes for names; the Dutch model writes ours.
+_ORG, _MISC = {"en": "ORG", "nl": "ORG"}, {"en": "EVENT", "nl": "MISC"}
+_NAME_LABELS = frozenset({"PER", "PERSON", "ORG", "LOC", "GPE", "FAC", "MISC", "NORP", "EVENT", "PRODUCT",
+                          "WORK_OF_ART", "LAW"})
+
+
+@lru_cache(maxsize=16)
+def string_ids(words: frozenset[str]) -> numpy.ndarray:
+    """The hashes spaCy stores for these strings (the same in every vocab)."""
+    from spacy.strings import get_string_id
+
+    return numpy.array(sorted(get_string_id(word) for word in words), dtype="uint64")
+
+
+def _positions(doc: Doc, words: frozenset[str]) -> list[int]:
+    """Token positions of these words, found on the ORTH array (no Python work per token)."""
+    if not len(doc):
+        return []
+    return [int(i) for i in numpy.flatnonzero(numpy.isin(doc.to_array("ORTH"), string_ids(words)))]
+
+
+@lru_cache(maxsize=65536)
+def head_type(words: tuple[str, ...], language: str) -> str | None:
+    """ORG or MISC when the name's kind-word says so, else None."""
+    if len(words) >= 2 and words[-1] in EVENT_HEADS.get(language, ()):
+        return "MISC"
+    if len(words) >= 2 and words[-1] in LEGAL_FORMS:
+        return "ORG"
+    heads = ORG_HEADS.get(language, frozenset())
+    if language == "en" and len(words) >= 2 and words[-1] in heads:
+        return "ORG"
+    if language == "nl" and ((words[0] in heads and len(words) >= 2)
+                             or words[-1].lower().endswith(ORG_ENDINGS["nl"]) or "Museum" in words):
+        return "ORG"
+    return None
+
+
+# Nouns that open long organisation names, and the words that may join their parts: "Commissie voor Monumenten
+# en Landschappen", "Centrum voor Onderzoek in de Diergeneeskunde en de Agrochemie" (CoNLL-2002: one ORG; the
+# model cuts them at "en"/"in de").
+OPENING_HEADS = {
+    "nl": frozenset({"Centrum", "Agentschap", "Bureau", "Comité", "Commissie", "Stichting", "Vereniging",
+                     "Ministerie", "Raad", "Federatie", "Instituut", "Dienst", "Fonds", "Unie", "Museum"}),
+    "en": frozenset({"Department", "Ministry", "Commission", "Committee", "Council", "Institute", "Centre",
+                     "Center", "Bureau", "Agency", "Federation", "Confederation", "Association", "Board",
+                     "Society", "Organisation", "Organization", "Fund", "Foundation", "University", "Museum"}),
+}
+EXTENSION_JOINERS = {"nl": frozenset({"en", "van", "voor", "in", "de", "het", "der", "op"}),
+                     "en": frozenset({"and", "of", "for", "the", "on", "&"})}
+
+
+def _extend_org_name(doc: Doc, ent: Span, owner: dict[int, Span]) -> Span:
+    """An organisation name opening with OPENING_HEADS, extended over joiners and capitalised words that are
+    not names of their own (a gazetteer or name-list entry, an acronym, a person stop it)."""
+    from worker.tagging.casing import is_known_name
+
+    language = doc.lang_
+    first = ent.start + (1 if len(ent) > 1 and doc[ent.start].is_stop else 0)
+    if ent.label_ != "ORG" or doc[first].text not in OPENING_HEADS.get(language, ()):
+        return ent
+    end, n = ent.end, len(doc)
+    while end < n:
+        k = end
+        while k < n and k - end < 2 and doc[k].lower_ in EXTENSION_JOINERS[language]:
+            k += 1
+        if k == end or k >= n or not doc[k].text[:1].isupper() or doc[k].is_upper:
+            break
+        m = k
+        while m < n and doc[m].text[:1].isupper() and not doc[m].like_num:
+            m += 1
+        others = {owner[i] for i in range(k, m) if i in owner and owner[i] is not ent}
+        if any(o.label_ in ("PER", "PERSON") or o.end > m or o.start < k for o in others) \
+                or is_known_name(doc[k:m].text, language) or head_type(tuple(t.text for t in doc[k:m]), language):
+            break
+        end = m
+    if end == ent.end:
+        return ent
+    for i in range(ent.start, end):
+        owner[i] = ent
+    return Span(doc, ent.start, end, label=ent.label_, kb_id=ent.kb_id_)
+
+
+def _known_place(text: str, language: str) -> bool:
+    """"West Bank", "Soviet Union": a gazetteer place keeps its type whatever its last word."""
+    entry = gazetteer.lookup(language, text)
+    return entry is not None and entry.type == "LOC"
+
+
+def _label(kind: str, language: str, current: str) -> str:
+    if current in ("PER", "ORG", "LOC", "MISC"):
+        return kind
+    return (_ORG if kind == "ORG" else _MISC)[language]
+
+
+def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """Entities typed, extended and joined by their kind-words (see the module docstring)."""
+    language = doc.lang_
+    if language not in ORG_HEADS:
+        return ents
+    result = list(ents)
+    owner = {i: ent for ent in result for i in range(ent.start, ent.end)}
+    # legal forms and event words end a capitalised run, which becomes one name
+    for i in _positions(doc, LEGAL_FORMS | EVENT_HEADS[language]):
+        kind = "ORG" if doc[i].text in LEGAL_FORMS else "MISC"
+        if i == 0:
+            continue
+        start = i
+        while start > 0 and doc[start - 1].text[:1].isupper() and not doc[start - 1].is_stop \
+                and not doc[start - 1].like_num and i - start < 5:
+            start -= 1
+        if start == i:
+            continue
+        covered = {owner[k] for k in range(start, i + 1) if k in owner}
+        if any(c.start < start or c.end > i + 1 for c in covered):
+            continue  # a longer name runs past the run: leave it to the model
+        label = _label(kind, language, next(iter(covered)).label_ if covered else "ORG")
+        span = Span(doc, start, i + 1, label=label)
+        result = [e for e in result if e not in covered] + [span]
+        owner.update({k: span for k in range(start, i + 1)})
+        decided[(start, i + 1)] = kind
+    # organisation names cut at a joiner: "Vereniging van" + "Nederlandse Gemeenten"
+    joiners = JOINERS[language]
+    joined = []
+    for ent in sorted(result, key=lambda e: e.start):
+        j = ent.start - 1
+        if j >= 2 and doc[j].lower_ in joiners and ent.label_ in ("ORG", "LOC", "GPE", "MISC", "NORP"):
+            k = j
+            while k > 0 and doc[k - 1].text[:1].isupper() and doc[k - 1].is_alpha and j - k < 4:
+                k -= 1
+            k = next((i for i in range(k, j) if doc[i].text in ORG_HEADS[language]), j)  # "De Vereniging van"
+            if k < j and not any(i in owner and owner[i] is not ent
+                                                                         and owner[i].label_ in ("PER", "PERSON")
+                                                                         for i in range(k, j)):
+                joined.append((k, ent))
+    for k, ent in joined:
+        covered = {owner[i] for i in range(k, ent.start) if i in owner}
+        span = Span(doc, k, ent.end, label=_label("ORG", language, ent.label_))
+        result = [e for e in result if e is not ent and e not in covered] + [span]
+        owner.update({i: span for i in range(k, ent.end)})
+        decided[(k, ent.end)] = "ORG"
+    result = [_extend_org_name(doc, ent, owner) for ent in result]
+    # the kind-word of a name the model found
+    typed = []
+    for ent in result:
+        if ent.label_ in _NAME_LABELS and (ent.start, ent.end) not in decided:
+            head = head_type(tuple(t.text for t in ent), language)
+            person = ent.label_ in ("PER", "PERSON") and len(ent) == 1
+            if head is not None and not _known_place(ent.text, language) and not (head == "ORG" and person):
+                decided[(ent.start, ent.end)] = head
+                ent = Span(doc, ent.start, ent.end, label=_label(head, language, ent.label_), kb_id=ent.kb_id_)
+        typed.append(ent)
+    return filter_spans(sorted(typed, key=lambda e: e.start))

@@ -1,0 +1,405 @@
+"""Entities of English sports copy: results lines, league tables, rosters, scoreboards and match reports.
+
+Wire services send sports as tables and results lines ("Leeds 1 Everton 1", "Barcelona 14 11 2 1 38 12 35",
+"15 - Hugo Keenan , 14 - Mack Hansen"), where a statistical model trained on prose reads clubs named after
+cities as places, runs names across scores, tags table words ("Total", "Halftime") and misses names in
+rosters (issue 13, item 2). Applied to a document only when it reads as sports copy (`is_sports_document`):
+
+- a table line (a name, then only numbers) and both sides of a results line (with scorers in brackets) are
+  clubs (ORG), or national teams (LOC) when the name is a country, as CoNLL-2003 tags them; the scorers are PER;
+- a city the model calls a place is the club when the club list (data/sports_clubs_en.txt) or another line
+  of the document says so, or a result or squad word stands next to it ("Leeds beat", "Porto coach"), but not
+  as a dateline or after "in"/"at" (the venue);
+- names of the club list the model missed are added, and "PSV" + "Eindhoven" joined into the listed club;
+- players: "Name ( Country )" in results, "15 - Name ," in rosters, "J. Root", "c Smith b Archer" in
+  scoreboards are PER;
+- table words ("Total", "Extras", "Halftime", "W L PCT GB") are never names (in every English document).
+
+Each decision is recorded like the context nouns' (entity_rules.CONTEXT_TYPES_KEY), so that the name lists and
+the gazetteer do not undo it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+import numpy
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from worker.tagging import gazetteer
+from worker.tagging.entity_heads import string_ids
+
+CLUBS_FILE = gazetteer.DATA_DIR / "sports_clubs_en.txt"
+
+# A headline "SOCCER - ...", "ICE HOCKEY - ..." (lower-cased: the truecaser has run) marks sports copy.
+SPORT_HEADS = frozenset({
+    "soccer", "football", "rugby", "cricket", "tennis", "golf", "basketball", "baseball", "hockey", "cycling",
+    "athletics", "motorcycling", "motor", "motorsport", "formula", "boxing", "skiing", "swimming", "volleyball",
+    "handball", "snooker", "darts", "badminton", "rowing", "sailing", "nfl", "nba", "nhl", "racing",
+})
+# Words of match reports; a document with a score and SPORT_WORDS_MIN of these is sports copy.
+SPORT_WORDS = frozenset({
+    "beat", "drew", "striker", "coach", "midfielder", "defender", "goalkeeper", "goals", "scored", "halftime",
+    "standings", "league", "innings", "wickets", "penalty", "equalised", "equaliser", "attendance", "scorers",
+    "semi-final", "quarter-final", "tournament", "seeded", "champions", "division", "squad", "captain",
+    "batting", "bowling", "tries", "match", "matches", "season", "stoppage", "kickoff", "kick-off", "defeat",
+})
+SPORT_WORDS_MIN = 3
+# Words that are table headers or match facts, never names.
+TABLE_WORDS = frozenset({
+    "Total", "Totals", "Extras", "Interval", "Halftime", "Half-time", "Attendance", "Draw", "Draws", "Pts",
+    "Att", "Pct", "PCT", "GB", "W", "L", "D", "P", "F", "A", "T", "GP", "OT", "OTL", "Played", "Won", "Lost",
+    "Drawn", "Points", "Scorers", "Standings", "Results", "Result", "Fall", "Wkts", "Overs", "Bowling",
+    "Batting", "Home", "Away", "Goals", "Average", "Strk", "Streak", "Div",
+})
+# Next to a city, these make it the club: "Leeds beat", "lost to Leeds", "Porto coach", "Porto 's striker".
+CLUB_NEIGHBOURS = frozenset({
+    "beat", "beats", "drew", "draw", "lost", "lose", "won", "win", "wins", "defeated", "edged", "thrashed",
+    "held", "hammered", "routed", "v", "vs", "vs.", "against", "coach", "manager", "striker", "midfielder",
+    "defender", "goalkeeper", "captain", "'s", "fans", "side", "squad", "were", "have",
+})
+# Before a city, these make it the place (the venue, a dateline's country follows a comma).
+PLACE_BEFORE = frozenset({"in", "at", "near", "from", "outside", "around", "of"})
+_SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")
+_TABLE_NUMBER = re.compile(r"^(\d+(\.\d+)?|\.\d+|\d+/\d+|-|\d{1,3}(,\d{3})+)$")
+# Necessary (not sufficient) signs of a results line and a table line anywhere in a text.
+_RESULTS_IN_TEXT = re.compile(r"[A-Z]\S*\s+\d{1,3}\s+[A-Z(]")
+_TABLE_IN_TEXT = re.compile(r"[A-Z]\S*(\s+[\d./-]+){3}")
+_SCORE_IN_TEXT = re.compile(r"\b\d{1,3}-\d{1,3}\b")
+_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_INITIAL = re.compile(r"^[A-Z]\.$")
+_PLAYER_MARKS = frozenset({"c", "b", "st", "lbw", "c&b"})
+_NOT_NAMES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+_DATELINE_NEXT = re.compile(r"^(\d{4}-\d\d-\d\d|\d{4}|,|\(|-)$")
+
+
+@lru_cache(maxsize=1)
+def club_names() -> dict[tuple[str, ...], str]:
+    """The club list as token tuples ("PSV", "Eindhoven") -> the name."""
+    names = {}
+    for line in CLUBS_FILE.read_text(encoding="utf-8").splitlines():
+        name = line.strip()
+        if name and not name.startswith("#"):
+            names[tuple(name.split())] = name
+    return names
+
+
+@lru_cache(maxsize=1)
+def _club_lengths() -> tuple[int, ...]:
+    return tuple(sorted({len(k) for k in club_names()}, reverse=True))
+
+
+@lru_cache(maxsize=65536)
+def _is_country(text: str) -> bool:
+    entry = gazetteer.lookup("en", text)
+    return entry is not None and entry.wikidata in _country_ids()
+
+
+@lru_cache(maxsize=1)
+def _country_ids() -> frozenset[str]:
+    return frozenset(gazetteer.country_wikidata_ids())
+
+
+def _is_place(text: str) -> bool:
+    entry = gazetteer.lookup("en", text)
+    return entry is not None and entry.type == "LOC"
+
+
+def _capitalised(token: Token) -> bool:
+    return token.text[:1].isupper() and not token.like_num
+
+
+def _line_bounds(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, int]]:
+    """(start, end) of each sentence or line, without space tokens at the edges."""
+    bounds = [i for i, start in enumerate(starts) if start] + [len(doc)]
+    lines = []
+    for start, end in itertools.pairwise(bounds):
+        while start < end and doc[start].is_space:
+            start += 1
+        while end > start and doc[end - 1].is_space:
+            end -= 1
+        if start < end:
+            lines.append((start, end))
+    return lines
+
+
+def is_sports_document(doc: Doc, starts: Callable[[], Sequence[bool]]) -> bool:
+    """A sports headline ("SOCCER - ..."), a score and match-report words, or a results or table line.
+    `starts` gives the sentence starts (computed only when the cheaper signs are not enough)."""
+    head = doc[:12]
+    if any(t.lower_ in SPORT_HEADS and t.i + 2 < len(doc) and "-" in (doc[t.i + 1].text, doc[t.i + 2].text)
+           for t in head):
+        return True
+    words = int(numpy.isin(string_ids(SPORT_WORDS), doc.to_array("LOWER")).sum())
+    has_score = bool(_SCORE_IN_TEXT.search(doc.text))
+    if words >= SPORT_WORDS_MIN + (0 if has_score else 2):
+        return True
+    if not (_RESULTS_IN_TEXT.search(doc.text) or _TABLE_IN_TEXT.search(doc.text)):
+        return False  # no line can be a results or table line: skip the per-line work
+    return any(_table_line(doc, start, end) or _results_line(doc, start, end)
+               for start, end in _line_bounds(doc, starts()))
+
+
+def _contains_any(doc: Doc, words: frozenset[str]) -> bool:
+    """Whether one of these words occurs, found on the ORTH array (no Python work per token)."""
+    return bool(numpy.isin(doc.to_array("ORTH"), string_ids(words)).any())
+
+
+def _name_run(doc: Doc, i: int, end: int) -> int:
+    """The end of the capitalised run starting at i ("Paris St Germain", "Duhan van der Merwe")."""
+    j = i
+    while j < end and (_capitalised(doc[j]) or (j > i and doc[j].lower_ in ("van", "der", "de", "la", "le", "di",
+                                                                              "da", "von", "&"))):
+        j += 1
+    while j > i and not _capitalised(doc[j - 1]):
+        j -= 1
+    return j
+
+
+def _table_line(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """"Barcelona 14 11 2 1 38 12 35", "CLEVELAND 14 3 .824 -": a name, then only numbers (three or more)."""
+    j = _name_run(doc, start, end)
+    if j == start or end - j < 3:
+        return None
+    if not all(_TABLE_NUMBER.match(t.text) for t in doc[j:end]) or sum(t.is_digit for t in doc[j:end]) < 2:
+        return None
+    if _DATE.match("".join(t.text for t in doc[j:end])):
+        return None  # a dateline "LONDON 2026-02-20", tokenised "2026 - 02 - 20" in running text
+    return start, j
+
+
+def _scorers(doc: Doc, i: int, end: int) -> tuple[int, list[tuple[int, int]]]:
+    """A bracket of scorers after a score: "( Maeda 12 , Kuhn 67 )" -> the index after it and the names."""
+    if i >= end or doc[i].text != "(":
+        return i, []
+    names = []
+    j = i + 1
+    while j < end and doc[j].text != ")":
+        k = _name_run(doc, j, end)
+        if k > j:
+            names.append((j, k))
+            j = k
+        else:
+            j += 1
+    return (j + 1, names) if j < end else (i, [])
+
+
+def _results_line(doc: Doc, start: int, end: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | None:
+    """"Leeds 1 Everton 1", "Celtic 2 ( Maeda 12 ) Aberdeen 1 ( Shinnie 80 ) . Halftime 1-0": the two teams
+    and the scorers; after the second team's score (and scorers) only a full stop may follow."""
+    teams, scorers, i = [], [], start
+    for _ in range(2):
+        j = _name_run(doc, i, end)
+        if j == i or j >= end or not doc[j].text.isdigit():
+            return None
+        teams.append((i, j))
+        i, names = _scorers(doc, j + 1, end)
+        scorers += names
+    if i < end and doc[i].text not in (".", ";"):
+        return None
+    return teams, scorers
+
+
+def _roster_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """"15 - Hugo Keenan , 14 - Mack Hansen , ...": names after "number -" (three or more in the line)."""
+    found = []
+    for i in range(start, end - 2):
+        if doc[i].text.isdigit() and doc[i + 1].text in ("-", "–"):
+            j = _name_run(doc, i + 2, end)
+            if j > i + 2 and (j == end or doc[j].text in (",", "(", ";", ".")):
+                found.append((i + 2, j))
+    return found if len(found) >= 3 else []
+
+
+def _scoreboard_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Cricket scoreboards: "J. Root", "c Smith b Archer", "lbw b Carse"."""
+    found = []
+    for i in range(start, end):
+        if _INITIAL.match(doc[i].text) and i + 1 < end and _capitalised(doc[i + 1]) and not _INITIAL.match(
+                doc[i + 1].text):
+            found.append((i, _name_run(doc, i + 1, end)))
+        elif doc[i].lower_ in _PLAYER_MARKS and doc[i].is_lower and i + 1 < end and _capitalised(doc[i + 1]):
+            found.append((i + 1, _name_run(doc, i + 1, end)))
+    return found
+
+
+def _country_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """"Arthur Fils ( France )": a name of two to four words followed by a bracketed country is a player."""
+    found = []
+    for i in range(start + 2, end - 2):
+        if doc[i].text != "(":
+            continue
+        close = next((k for k in range(i + 2, min(i + 5, end)) if doc[k].text == ")"), None)
+        if close is None or not _is_country(doc[i + 1:close].text):
+            continue
+        k = i
+        while k > start and doc[k - 1].text[:1].isupper() and not doc[k - 1].like_num:
+            k -= 1
+        if 2 <= i - k <= 4 and doc[k:i].text not in _club_texts():
+            found.append((k, i))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _club_texts() -> frozenset[str]:
+    return frozenset(club_names().values())
+
+
+def _is_dateline(doc: Doc, ent: Span, line: tuple[int, int]) -> bool:
+    return ent.start == line[0] and line[1] - line[0] <= 8 and ent.end < line[1] \
+        and bool(_DATELINE_NEXT.match(doc[ent.end].text))
+
+
+@lru_cache(maxsize=1)
+def _club_first_words() -> frozenset[str]:
+    return frozenset(words[0] for words in club_names())
+
+
+def _listed_clubs(doc: Doc, use_list: bool = True) -> list[tuple[int, int]]:
+    """Spans of the club list's names (longest first), looked for only where a club's first word stands."""
+    if not use_list:
+        return []
+    names = club_names()
+    found, after = [], 0
+    for i in numpy.flatnonzero(numpy.isin(doc.to_array("ORTH"), string_ids(_club_first_words()))).tolist():
+        if i < after:
+            continue
+        for n in _club_lengths():
+            if i + n <= len(doc) and tuple(t.text for t in doc[i:i + n]) in names:
+                found.append((i, i + n))
+                after = i + n
+                break
+    return found
+
+
+def _model_place(ent: Span) -> bool:
+    """Whether the stage would call this mention a place (the model's place labels, or a one-word "person"
+    that the gazetteer knows as a place: the English model often says PERSON for "Leeds")."""
+    if ent.label_ in ("LOC", "GPE"):
+        return True
+    return ent.label_ in ("PERSON", "PER") and len(ent) == 1 and _is_place(ent.text)
+
+
+# Table words that may be glued to a name's edge by the model ("Extras 6 Total", "Halftime 1-0 Attendance").
+EDGE_TABLE_WORDS = frozenset({"Total", "Totals", "Extras", "Interval", "Halftime", "Half-time", "Attendance", "Pts",
+                              "Scorers", "Att", "Pct", "PCT", "GB"})
+
+
+def strip_table_words(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Entities without table words at their edges (EDGE_TABLE_WORDS); one made only of table words and
+    numbers ("Draw", "W L PCT GB") is dropped."""
+    fixed = []
+    for ent in ents:
+        if all(t.text in TABLE_WORDS or t.like_num or t.is_punct for t in ent):
+            continue
+        start, end = ent.start, ent.end
+        while start < end and (doc[start].text in EDGE_TABLE_WORDS or doc[start].like_num):
+            start += 1
+        while end > start and (doc[end - 1].text in EDGE_TABLE_WORDS or doc[end - 1].like_num):
+            end -= 1
+        fixed.append(ent if (start, end) == (ent.start, ent.end)
+                     else Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_))
+    return fixed
+
+
+_HEAD_WORDS = SPORT_HEADS | {"ice", "union", "league"}
+_VERSUS = frozenset({"v", "vs", "vs."})
+
+
+def strip_sport_heads(doc: Doc, ents: list[Span]) -> list[Span]:
+    """"Cricket - India v" -> "India": a headline's sport and dash, and a trailing "v", are not part of a name."""
+    fixed = []
+    for ent in ents:
+        start, end = ent.start, ent.end
+        dash = next((k for k in range(start, min(start + 4, end)) if doc[k].text in ("-", "–")), None)
+        if dash is not None and dash > start and doc[dash - 1].lower_ in _HEAD_WORDS and all(
+                t.lower_ in _HEAD_WORDS or t.is_space or t.text == doc[dash - 1].text for t in doc[start:dash]):
+            start = dash + 1
+        while end > start and doc[end - 1].lower_ in _VERSUS:
+            end -= 1
+        if start == end:
+            continue
+        fixed.append(ent if (start, end) == (ent.start, ent.end)
+                     else Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_))
+    return fixed
+
+
+def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bool]],
+                    decided: dict[tuple[int, int], str], use_clubs: bool = True) -> list[Span]:
+    """English only: the entities of a sports document retyped and completed (see the module docstring);
+    `decided` receives the types chosen here. Other documents only lose table words."""
+    if doc.lang_ != "en":
+        return ents
+    if ents and _contains_any(doc, TABLE_WORDS):
+        ents = strip_table_words(doc, ents)
+    ents = strip_sport_heads(doc, ents)
+    if not is_sports_document(doc, starts):
+        return ents
+    lines = _line_bounds(doc, starts())
+    new: list[tuple[int, int, str]] = []  # spans found by layout; they win over the model's
+    clubs: set[str] = set()
+    for start, end in lines:
+        table = _table_line(doc, start, end)
+        if table is not None:
+            new.append((*table, "LOC" if _is_country(doc[table[0]:table[1]].text) else "ORG"))
+            continue
+        results = _results_line(doc, start, end)
+        if results is not None:
+            teams, scorers = results
+            new += [(a, b, "LOC" if _is_country(doc[a:b].text) else "ORG") for a, b in teams]
+            new += [(a, b, "PER") for a, b in scorers]
+            continue
+        players = _roster_players(doc, start, end) + _scoreboard_players(doc, start, end) \
+            + _country_players(doc, start, end)
+        new += [(a, b, "PER") for a, b in players]
+    for a, b, label in new:
+        if label == "ORG":
+            clubs.add(doc[a:b].text)
+    line_of = {}
+    for n, (start, end) in enumerate(lines):
+        for i in range(start, end):
+            line_of[i] = n
+    listed = [(a, b) for a, b in _listed_clubs(doc, use_clubs) if a in line_of and line_of.get(b - 1) == line_of[a]]
+    clubs.update(doc[a:b].text for a, b in listed)
+    result: list[Span] = []
+    taken: set[int] = set()
+    for a, b, label in new:
+        result.append(Span(doc, a, b, label=label))
+        decided[(a, b)] = label
+        taken.update(range(a, b))
+    for ent in ents:
+        if any(i in taken for i in range(ent.start, ent.end)):
+            continue
+        line = lines[line_of[ent.start]] if ent.start in line_of else (ent.start, ent.end)
+        if _model_place(ent) and not _is_country(ent.text) and not _is_dateline(doc, ent, line):
+            before = doc[ent.start - 1].lower_ if ent.start > line[0] else ""
+            after = doc[ent.end].lower_ if ent.end < line[1] else ""
+            near = {before, after} & CLUB_NEIGHBOURS
+            if before not in PLACE_BEFORE and (ent.text in clubs or near):
+                decided[(ent.start, ent.end)] = "ORG"
+                ent = Span(doc, ent.start, ent.end, label="ORG", kb_id=ent.kb_id_)
+        result.append(ent)
+        taken.update(range(ent.start, ent.end))
+    result = [ent for ent in result if ent.label_ not in _NOT_NAMES or not any(
+        a < ent.end and ent.start < b for a, b in listed)]
+    owner = {i: k for k, ent in enumerate(result) for i in range(ent.start, ent.end)}
+    for a, b in listed:
+        covered = {owner[i] for i in range(a, b) if i in owner}
+        inside = all(result[k].start >= a and result[k].end <= b for k in covered)
+        line = lines[line_of[a]]
+        if not inside or any(decided.get((result[k].start, result[k].end)) == "PER" for k in covered):
+            continue
+        probe = Span(doc, a, b, label="ORG")
+        before = doc[a - 1].lower_ if a > line[0] else ""
+        if _is_dateline(doc, probe, line) or before in PLACE_BEFORE:
+            continue
+        for k in covered:
+            decided.pop((result[k].start, result[k].end), None)
+        result = [ent for k, ent in enumerate(result) if k not in covered] + [probe]
+        owner = {i: k for k, ent in enumerate(result) for i in range(ent.start, ent.end)}
+        decided[(a, b)] = "ORG"
+    return filter_spans(sorted(result, key=lambda e: e.start))
