@@ -259,3 +259,24 @@ def test_iptc_labels_our_conventions_call_tech_cue_tech_not_their_iptc_parent() 
     # Telecom and gadget words cue tech in both languages.
     assert topic_lexicon("en").counts(["broadband"])[codes.index("13000000")] == 1
     assert topic_lexicon("nl").counts(["glasvezelnetwerk"])[codes.index("13000000")] == 1
+
+
+def test_topic_version_changes_with_the_conventions_after_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    from worker.tagging import topics
+
+    before = topic_model_version()
+    # Stable across processes (string hashing is randomised per process; the digest must not depend on it).
+    other = subprocess.run([sys.executable, "-c", "from worker.tagging.topics import topic_model_version as v; "
+                            "print(v())"], capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    assert other == before
+    changed = topics.Precedence(first="04000000", over="02000000", words=frozenset({"x"}), suffixes=(), min_cues=1)
+    monkeypatch.setattr(topics, "PRECEDENCES", (*topics.PRECEDENCES, changed))
+    topics._conventions_digest.cache_clear()
+    assert topic_model_version() != before
+    monkeypatch.undo()
+    topics._conventions_digest.cache_clear()
+    monkeypatch.setattr(topics, "no_topic_floor", lambda: 0.5)
+    assert topic_model_version() != before

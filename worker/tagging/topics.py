@@ -173,8 +173,21 @@ def topic_model() -> TopicModel:
 
 
 def topic_model_version() -> str:
-    """Name and digest of the built-in topic model, recorded in `enrichment.models`."""
-    return topic_model().version
+    """Name and digest of what decides an article's topics, recorded in `enrichment.models`: the model file,
+    and the conventions applied after it (PRECEDENCES, the cue lexicon, the sub-topics counted as tech, the
+    no-topic floor in force), so a change to any of them marks every article tagged before it as not current
+    (coverage, `retag --outdated`)."""
+    return f"{topic_model().version}-{_conventions_digest(no_topic_floor())}"
+
+
+@lru_cache(maxsize=4)
+def _conventions_digest(floor: float) -> str:
+    from worker.tagging.topic_features import LEXICON_PATH, TECH_NARROWER
+
+    rules = [[p.first, p.over, sorted(p.words), list(p.suffixes), p.min_cues, sorted(p.blockers)] for p in PRECEDENCES]
+    digest = hashlib.sha256(repr((rules, sorted(TECH_NARROWER), round(floor, 6))).encode())
+    digest.update(LEXICON_PATH.read_bytes())
+    return digest.hexdigest()[:8]
 
 
 def _builtin_topics(article: Article, threshold: float, limit: int) -> list[Topic]:
