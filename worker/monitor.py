@@ -8,11 +8,12 @@ Nothing here holds a secret: alerts are shown by name, query and filters, never 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import redis
-from elasticsearch import Elasticsearch
+from elasticsearch import BadRequestError, Elasticsearch
 
 from worker.alerts.baselines import BaselineState
 from worker.alerts.store import Alert, AlertStore
@@ -21,6 +22,7 @@ from worker.coverage import enrichment_coverage
 from worker.search import build_query
 from worker.sources.registry import FeedRegistry
 from worker.sources.schedule import FeedState
+from worker.sources.urls import redact_url
 
 DEGRADED = ("silent", "flood")
 BASELINE_STATUSES = ("silent", "flood", "ok", "learning")
@@ -31,13 +33,19 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+_URL_IN_TEXT = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"<>]+", re.IGNORECASE)
+
+
 def _feed_row(state: FeedState) -> dict[str, Any]:
+    # Read scope sees feeds: a URL's credentials (user:password, ?apikey=) are not for every reader.
+    shown = redact_url(state.url)
+    error = _URL_IN_TEXT.sub(lambda m: redact_url(m.group(0)), state.last_error) if state.last_error else None
     return {
-        "url": state.url,
+        "url": shown,
         "name": state.name or state.title,
         "state": "failing" if state.enabled else "disabled",
         "consecutive_failures": state.consecutive_failures,
-        "last_error": state.last_error,
+        "last_error": error,
         "disabled_reason": state.disabled_reason,
         "failing_since": _iso(state.failing_since),
         "last_ok": _iso(state.last_ok),
@@ -102,13 +110,25 @@ def alert_activity(es: Elasticsearch, client: redis.Redis, settings: Settings, *
         if examples:
             newest_first = [{"ingested_at": {"order": "desc"}}, {"id": {"order": "asc"}}]
             per_alert["latest"] = {"top_hits": {"size": examples, "_source": list(MATCH_FIELDS), "sort": newest_first}}
-        response = es.search(
-            index=settings.read_alias,
-            size=0,
-            query={"range": {"ingested_at": {"gte": week_ago.isoformat()}}},
-            aggs={"alerts": {"filters": {"filters": filters}, "aggs": per_alert}},
-        )
-        for key, bucket in response["aggregations"]["alerts"]["buckets"].items():
+        def counts(chosen: dict[str, Any]) -> dict[str, Any]:
+            response = es.search(
+                index=settings.read_alias,
+                size=0,
+                query={"range": {"ingested_at": {"gte": week_ago.isoformat()}}},
+                aggs={"alerts": {"filters": {"filters": chosen}, "aggs": per_alert}},
+            )
+            return dict(response["aggregations"]["alerts"]["buckets"])
+
+        try:
+            buckets = counts(filters)
+        except BadRequestError:  # one alert's query refused (too many clauses, say): the others still count
+            buckets = {}
+            for key, one in filters.items():
+                try:
+                    buckets.update(counts({key: one}))
+                except BadRequestError as exc:
+                    rows[int(key)]["error"] = f"Elasticsearch refused its query: {exc.message}"
+        for key, bucket in buckets.items():
             row = rows[int(key)]
             row["matches_7d"] = bucket["doc_count"]
             row["matches_24h"] = bucket["day"]["doc_count"]

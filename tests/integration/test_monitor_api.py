@@ -203,3 +203,47 @@ def test_monitor_endpoints_need_the_read_scope(client: TestClient, monkeypatch: 
     for path in ("/monitor/feeds", "/monitor/alerts", "/monitor/sources", "/monitor/coverage"):
         assert client.get(path).status_code == 401
         assert client.get(path, headers={"x-api-key": "reader-key"}).status_code == 200
+
+
+def test_monitor_feeds_hides_credentials_in_feed_urls(
+    client: TestClient, redis_client: redis.Redis, settings: Settings
+) -> None:
+    registry = FeedRegistry(redis_client, settings)
+    url = "https://reader:s3cret@monitor-auth.example.org/rss?apikey=abc123&format=rss"
+    try:
+        state = registry.add(FeedDeclaration(url=url))[0]
+        registry.save(state.model_copy(update={"consecutive_failures": 1, "last_error": f"HTTP 401 for {url}"}))
+        row = next(f for f in client.get("/monitor/feeds").json()["feeds"] if "monitor-auth" in f["url"])
+        assert row["url"] == "https://monitor-auth.example.org/rss?apikey=***&format=rss"
+        assert "s3cret" not in str(row) and "abc123" not in str(row)
+    finally:
+        registry.remove(url)
+
+
+def test_one_alert_query_refused_by_elasticsearch_does_not_hide_the_others(
+    es: Elasticsearch, redis_client: redis.Redis, settings: Settings, written: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
+    from elasticsearch import BadRequestError
+
+    from worker.monitor import alert_activity
+
+    store = AlertStore(redis_client, settings.index_prefix)
+    store.add(Alert(name="mon-good", query=WORD, webhook=HOOK, created_at=NOW - timedelta(days=5)))
+    store.add(Alert(name="mon-refused", query="weigeringswoord", webhook=HOOK, created_at=NOW - timedelta(days=5)))
+    real = es.search
+
+    def refusing(**kwargs: object) -> object:  # as ES answers a query over its clause limit
+        if "weigeringswoord" in str(kwargs.get("aggs")):
+            meta = ApiResponseMeta(400, "1.1", HttpHeaders(), 0.0, NodeConfig("http", "127.0.0.1", 9200))
+            raise BadRequestError("too_many_nested_clauses", meta, {"error": "too many clauses"})
+        return real(**kwargs)
+
+    monkeypatch.setattr(es, "search", refusing)
+    try:
+        rows = {a["name"]: a for a in alert_activity(es, redis_client, settings, limit=200, examples=1)["alerts"]}
+        assert rows["mon-good"]["matches_7d"] == 5 and not rows["mon-good"].get("error")
+        assert "refused" in rows["mon-refused"]["error"]
+    finally:
+        for name in ("mon-good", "mon-refused"):
+            store.remove(name)

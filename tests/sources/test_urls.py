@@ -69,3 +69,14 @@ def test_registered_domain_and_budget_key() -> None:
     assert same_site("https://www.ex.co.uk/a", "https://news.ex.co.uk/b")
     # ICANN suffixes only: blogs on one hosting platform share its servers, so they share one budget.
     assert budget_key("https://a.github.io/x") == budget_key("https://b.github.io/y") == "github.io"
+
+
+def test_redact_url_hides_userinfo_and_credential_parameters() -> None:
+    from worker.sources.urls import redact_url
+
+    assert (
+        redact_url("https://u:p@news.example/rss?token=t&page=2&Sig=x")
+        == "https://news.example/rss?token=***&page=2&Sig=***"
+    )
+    assert redact_url("https://news.example/feed?format=rss") == "https://news.example/feed?format=rss"
+    assert redact_url("not a url") == "not a url"

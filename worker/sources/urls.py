@@ -245,3 +245,21 @@ def _is_ip(host: str) -> bool:
 def same_site(a: str, b: str) -> bool:
     """Whether two URLs belong to the same registered domain."""
     return registered_domain(host_of(a)) == registered_domain(host_of(b))
+
+
+_SECRET_PARAM = re.compile(r"key|token|secret|pass|auth|sig|session|credential", re.IGNORECASE)
+
+
+def redact_url(url: str) -> str:
+    """The URL as shown to readers: no user:password, and the values of credential-like query parameters
+    (`apikey`, `token`, `sig`, …) masked; everything else as given."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[-1] if "@" in parts.netloc else parts.netloc
+    query = "&".join(
+        f"{pair.split('=', 1)[0]}=***" if "=" in pair and _SECRET_PARAM.search(pair.split("=", 1)[0]) else pair
+        for pair in parts.query.split("&")
+    ) if parts.query else ""  # fmt: skip
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
