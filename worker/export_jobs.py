@@ -52,7 +52,7 @@ from elasticsearch import Elasticsearch
 from worker.article import utcnow
 from worker.config import Settings
 from worker.export import check_fields, csv_text, jsonl_text
-from worker.search import HIDDEN_FIELDS, SearchError, SearchQuery, Values, build_query, close_pit, sort_spec
+from worker.search import SearchError, SearchQuery, Values, build_query, close_pit, pit_page, sort_spec
 
 log = logging.getLogger(__name__)
 
@@ -384,18 +384,13 @@ def _page(es: Elasticsearch, settings: Settings, job: ExportJob, pit: str | None
         if pit is None:
             pit = str(es.open_point_in_time(index=settings.read_alias, keep_alive=PIT_KEEP_ALIVE)["id"])
         try:
-            response = es.search(
-                query=query, size=settings.export_page_size, sort=sort,
-                pit={"id": pit, "keep_alive": PIT_KEEP_ALIVE}, search_after=after, source_excludes=HIDDEN_FIELDS,
-                source_includes=list(job.fields), track_total_hits=False,
-            )  # fmt: skip
+            return pit_page(es, settings, query, sort, pit=pit, after=after, size=settings.export_page_size,
+                            source=list(job.fields), keep_alive=PIT_KEEP_ALIVE)  # fmt: skip
         except elasticsearch.NotFoundError:
             if attempt or fresh:
                 raise
             log.info("export %s: point in time expired; continuing from a fresh one", job.id)
             pit = None
-            continue
-        return str(response.get("pit_id", pit)), response["hits"]["hits"]
     raise AssertionError("unreachable")
 
 

@@ -470,28 +470,36 @@ def close_pit(es: Elasticsearch, pit: str) -> None:
         es.close_point_in_time(id=pit)
 
 
+def pit_page(
+    es: Elasticsearch, settings: Settings, query: dict[str, Any], sort: list[Any], *, pit: str,
+    after: list[Any] | None, size: int, source: list[str] | None, keep_alive: str = PIT_KEEP_ALIVE,
+) -> tuple[str, list[dict[str, Any]]]:  # fmt: skip
+    """One page of matches from point in time `pit`, after the sort values `after`; and the PIT id for the next
+    page (Elasticsearch may hand back a new one)."""
+    response = es.search(
+        query=query,
+        size=size,
+        sort=sort,
+        pit={"id": pit, "keep_alive": keep_alive},
+        search_after=after,
+        source_excludes=HIDDEN_FIELDS,
+        source_includes=source,
+        track_total_hits=False,
+    )
+    return str(response.get("pit_id", pit)), response["hits"]["hits"]
+
+
 def iter_matches(
     es: Elasticsearch, settings: Settings, q: SearchQuery, batch: int = 1000, source: list[str] | None = None
 ) -> Iterator[dict[str, Any]]:
     """Every article matching a query, in sort order, from one point in time (export: no window, no repeats)."""
     query = build_query(q)
     sort = sort_spec(q.sort, bool(q.text.strip()))
-    pit = es.open_point_in_time(index=settings.read_alias, keep_alive=PIT_KEEP_ALIVE)["id"]
+    pit = str(es.open_point_in_time(index=settings.read_alias, keep_alive=PIT_KEEP_ALIVE)["id"])
     after: list[Any] | None = None
     try:
         while True:
-            response = es.search(
-                query=query,
-                size=batch,
-                sort=sort,
-                pit={"id": pit, "keep_alive": PIT_KEEP_ALIVE},
-                search_after=after,
-                source_excludes=HIDDEN_FIELDS,
-                source_includes=source,
-                track_total_hits=False,
-            )
-            pit = response.get("pit_id", pit)
-            hits = response["hits"]["hits"]
+            pit, hits = pit_page(es, settings, query, sort, pit=pit, after=after, size=batch, source=source)
             for hit in hits:
                 yield dict(hit["_source"])
             if len(hits) < batch:
