@@ -4,10 +4,9 @@ steady source stays ok and a new one is still learning."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 import redis
@@ -16,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from tests.integration.cleanup import delete_sources
 from tests.integration.receiver import Receiver
+from tests.integration.volumes import weekly_windows
 from worker.alerts.baselines import BaselineState, check
 from worker.alerts.store import Alert, AlertStore
 from worker.api import app
@@ -35,16 +35,7 @@ def farm(now: datetime) -> list[Article]:
         FLOOD: [120, *WEEKLY[1:]],  # a broken feed sending item after item
         NEW: [18, 17],  # one week of history: still learning
     }
-    articles = []
-    for source, weeks in plan.items():
-        for week, count in enumerate(weeks):
-            end = now - timedelta(weeks=week)
-            for i in range(count):
-                at = end - timedelta(minutes=5 + i * (340 / max(count, 1)))
-                digest = hashlib.sha256(f"{source}|{week}|{i}".encode()).hexdigest()
-                articles.append(Article(id=digest, source=source, title=f"{source} {week} {i}", body="Nieuws.",
-                                        content_hash=digest, language="nl", ingested_at=at))  # fmt: skip
-    return articles
+    return weekly_windows(plan, now)
 
 
 @pytest.fixture(scope="module")

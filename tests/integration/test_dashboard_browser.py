@@ -25,6 +25,7 @@ import uvicorn
 from elasticsearch import Elasticsearch
 
 from tests.integration.cleanup import delete_sources
+from tests.integration.volumes import weekly_windows
 from worker.alerts.baselines import BaselineState, check
 from worker.alerts.store import Alert, AlertStore
 from worker.article import Article, Enrichment, Entity, Topic
@@ -75,16 +76,7 @@ def _volume_history(now: datetime) -> list[Article]:
     """A source that went silent and one that floods, each with five weeks of steady history in the same
     6-hour window of the week (as tests/integration/test_alerts_baselines.py seeds it)."""
     plan = {SILENT: [0, *WEEKLY[1:]], FLOOD: [120, *WEEKLY[1:]]}
-    articles = []
-    for source, weeks in plan.items():
-        for week, count in enumerate(weeks):
-            end = now - timedelta(weeks=week)
-            for i in range(count):
-                at = end - timedelta(minutes=5 + i * (340 / max(count, 1)))
-                digest = hashlib.sha256(f"{source}|{week}|{i}".encode()).hexdigest()
-                articles.append(Article(id=digest, source=source, title=f"{source} {week} {i}", body="Nieuws.",
-                                        content_hash=digest, language="nl", ingested_at=at))  # fmt: skip
-    return articles
+    return weekly_windows(plan, now)
 
 
 class FailingFeedServer:
