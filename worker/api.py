@@ -10,7 +10,8 @@ from __future__ import annotations
 import codecs
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -19,7 +20,8 @@ from typing import Annotated, Any, Literal
 import elasticsearch
 import orjson
 import redis
-from elasticsearch import Elasticsearch
+from elastic_transport import AiohttpHttpNode
+from elasticsearch import AsyncElasticsearch, Elasticsearch
 from elasticsearch.serializer import OrjsonSerializer
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -46,15 +48,41 @@ from worker.index.store import connect
 from worker.monitor import alert_activity, coverage, degraded_sources, failing_feeds
 from worker.query import QuerySyntaxError
 from worker.ratelimit import RateLimiter, client_id
-from worker.search import MAX_PAGE_SIZE, SearchError, SearchQuery, Values, iter_matches, search, similar
+from worker.search import MAX_PAGE_SIZE, SearchError, SearchQuery, Values, iter_matches, search_async, similar
 from worker.sources.documents import document_item
 from worker.sources.registry import FeedRegistry
 from worker.stats import IngestStats
 from worker.timings import ENQUEUED_AT, Histograms
 from worker.trends import parse_instant, parse_span, rising, timeline
 
+# How `newsworker api` (and bench.search) serve this app: uvicorn on uvloop with the httptools parser, pinned in
+# pyproject.toml rather than left to uvicorn's "auto", which takes them only when they happen to be installed.
+SERVER_OPTIONS: dict[str, Any] = {"loop": "uvloop", "http": "httptools"}
+
+
+def connect_async(settings: Settings) -> AsyncElasticsearch:
+    """The asynchronous client of /search: aiohttp under it costs the same CPU per search as the synchronous
+    client's urllib3 (0.54-0.56 ms; the httpx node 1.2-1.3 ms), and the event loop waits on Elasticsearch
+    instead of a threadpool thread (two thread wake-ups per request; bench/RESULTS.md)."""
+    return AsyncElasticsearch(
+        settings.es_hosts, request_timeout=settings.es_timeout, retry_on_timeout=True,
+        serializer=OrjsonSerializer(), node_class=AiohttpHttpNode,
+    )  # fmt: skip
+
+
+@asynccontextmanager
+async def _lifespan(api: FastAPI) -> AsyncIterator[None]:
+    """One asynchronous Elasticsearch client for the life of the server, on the server's event loop."""
+    api.state.es = connect_async(get_settings())
+    try:
+        yield
+    finally:
+        es, api.state.es = api.state.es, None
+        await es.close()
+
+
 # The stock /docs and /redoc pages load their scripts from a CDN; ours renders openapi.json with no external asset.
-app = FastAPI(title="newsworker", version="0.1.0", docs_url=None, redoc_url=None)
+app = FastAPI(title="newsworker", version="0.1.0", docs_url=None, redoc_url=None, lifespan=_lifespan)
 
 # Celery's queues (worker/tasks.py routes; the lead's worker/app.py will define these names once).
 MAX_SOURCE_CHARS = 200
@@ -252,7 +280,8 @@ def _search_query(
 
 
 @app.get("/search", dependencies=[READ], response_class=OrjsonResponse)
-def search_articles(
+async def search_articles(
+    request: Request,
     q: str = "",
     lang: Multi = None,
     topic: Multi = None,
@@ -271,7 +300,12 @@ def search_articles(
     (`source=-reuters`). `cursor=*` starts deep paging: follow `next_cursor` until it is null."""
     query = _search_query(q, lang, topic, entity, since, until, source, size, offset, sort, facets, cursor, unique)
     # Plain JSON types already: skip FastAPI's jsonable_encoder walk over every hit (measured in bench.search).
-    return OrjsonResponse(search(_es(), _settings(), query))
+    es: AsyncElasticsearch | None = getattr(request.app.state, "es", None)
+    if es is not None:
+        return OrjsonResponse(await search_async(es, _settings(), query))
+    # Served without the lifespan (Starlette's TestClient outside `with`): a client for this request.
+    async with connect_async(_settings()) as own:
+        return OrjsonResponse(await search_async(own, _settings(), query))
 
 
 @app.get("/export", dependencies=[READ])
