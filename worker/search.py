@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 import elasticsearch
@@ -157,6 +158,32 @@ def build_query(q: SearchQuery) -> dict[str, Any]:
     for occur, clause in pairs:
         body.setdefault(occur, []).append(clause)
     return {"bool": body}
+
+
+# The same searches come back (a dashboard refreshing, people paging): their compiled query is kept rather than
+# parsed, resolved against the gazetteer and compiled again (10-60 us each, bench/RESULTS.md). It depends on the
+# query text, the filters and the gazetteer only: dates are absolute and topic labels fixed.
+COMPILED_QUERIES = 1024
+
+
+def compiled_query(q: SearchQuery) -> dict[str, Any]:
+    """`build_query(q)`, cached by the text, the filters and the gazetteer's content version (a changed
+    gazetteer, once reloaded, compiles afresh). Shared between requests: callers must not modify it."""
+    from worker.tagging.gazetteer import gazetteer_version
+
+    return _compiled(q.text, q.languages, q.sources, q.topics, q.entities, q.since, q.until, gazetteer_version())
+
+
+@lru_cache(maxsize=COMPILED_QUERIES)
+def _compiled(
+    text: str, languages: Values, sources: Values, topics: Values, entities: Values,
+    since: str | None, until: str | None, gazetteer: str,
+) -> dict[str, Any]:  # fmt: skip
+    del gazetteer  # part of the key only
+    query = SearchQuery(
+        text=text, languages=languages, sources=sources, topics=topics, entities=entities, since=since, until=until
+    )
+    return build_query(query)
 
 
 def sort_spec(sort: str, has_text: bool) -> list[Any]:
@@ -334,7 +361,7 @@ def search_request(q: SearchQuery) -> dict[str, Any]:
     Raises QuerySyntaxError or SearchError for input it cannot use."""
     q.validate()
     request: dict[str, Any] = {
-        "query": build_query(q),
+        "query": compiled_query(q),
         "size": q.size,
         "sort": sort_spec(q.sort, bool(q.text.strip())),
         "source_excludes": HIDDEN_FIELDS,
