@@ -162,21 +162,26 @@ def _key(request: Request) -> str | None:
     return request.headers.get("x-api-key")
 
 
+def _authorise(scope: Scope, request: Request) -> None:
+    server = request.scope.get("server")
+    check(scope, _key(request), server[0] if server else None, api_settings())
+
+
 def _scope(scope: Scope) -> Any:
     async def dependency(request: Request) -> None:  # async: no thread hop for a dictionary lookup
-        server = request.scope.get("server")
-        check(scope, _key(request), server[0] if server else None, api_settings())
+        _authorise(scope, request)
 
     return Depends(dependency)
 
 
 def _read_scope() -> Any:
-    """Read access: the key's scope, then the client's rate budget (after auth, so it is keyed by a valid key)."""
-    auth = _scope("read")
+    """Read access: the key's scope, then the client's rate budget (after auth, so it is keyed by a valid key).
+    One dependency rather than one depending on the other: FastAPI resolves each level on every request."""
 
-    async def dependency(request: Request, _: None = auth) -> None:
+    async def dependency(request: Request) -> None:
         # async: a sync dependency costs a trip through the threadpool on every read (two thread wake-ups);
         # only the Redis call of a configured limit goes there.
+        _authorise("read", request)
         if _rate_limiter() is not None:
             await run_in_threadpool(enforce_rate_limit, request)
 
