@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 import elasticsearch
 import orjson
 import redis
+import redis.asyncio
 from elastic_transport import AiohttpHttpNode
 from elasticsearch import AsyncElasticsearch, Elasticsearch
 from elasticsearch.serializer import OrjsonSerializer
@@ -31,7 +32,6 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from pydantic import BaseModel, ConfigDict, ValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Send
@@ -72,13 +72,22 @@ def connect_async(settings: Settings) -> AsyncElasticsearch:
 
 @asynccontextmanager
 async def _lifespan(api: FastAPI) -> AsyncIterator[None]:
-    """One asynchronous Elasticsearch client for the life of the server, on the server's event loop."""
-    api.state.es = connect_async(get_settings())
+    """The server's asynchronous clients, on its event loop, for its whole life: Elasticsearch (/search) and Redis
+    (the read rate limit). Both connect on first use."""
+    settings = get_settings()
+    api.state.es = connect_async(settings)
+    api.state.redis = _connect_redis_async(settings)
     try:
         yield
     finally:
         es, api.state.es = api.state.es, None
+        connection, api.state.redis = api.state.redis, None
         await es.close()
+        await connection.aclose()
+
+
+def _connect_redis_async(settings: Settings) -> redis.asyncio.Redis:
+    return redis.asyncio.Redis.from_url(settings.redis_url, socket_timeout=2)
 
 
 # The stock /docs and /redoc pages load their scripts from a CDN; ours renders openapi.json with no external asset.
@@ -179,11 +188,10 @@ def _read_scope() -> Any:
     One dependency rather than one depending on the other: FastAPI resolves each level on every request."""
 
     async def dependency(request: Request) -> None:
-        # async: a sync dependency costs a trip through the threadpool on every read (two thread wake-ups);
-        # only the Redis call of a configured limit goes there.
+        # async, and so is the rate limit's Redis call: a trip through the threadpool is two thread wake-ups.
         _authorise("read", request)
         if _rate_limiter() is not None:
-            await run_in_threadpool(enforce_rate_limit, request)
+            await enforce_rate_limit(request)
 
     return Depends(dependency)
 
@@ -223,15 +231,21 @@ def _rate_limiter() -> RateLimiter | None:
     settings = get_settings()
     if settings.api_rate_limit <= 0:
         return None
-    return RateLimiter(_redis(), settings.index_prefix, settings.api_rate_limit, settings.api_rate_burst)
+    return RateLimiter(settings.index_prefix, settings.api_rate_limit, settings.api_rate_burst)
 
 
-def enforce_rate_limit(request: Request) -> None:
+async def enforce_rate_limit(request: Request) -> None:
     """429 with Retry-After when the client (its API key, else its address) has spent its read budget."""
     limiter = _rate_limiter()
     if limiter is None:
         return
-    decision = limiter.take(client_id(_key(request), request.client.host if request.client else None))
+    who = client_id(_key(request), request.client.host if request.client else None)
+    connection: redis.asyncio.Redis | None = getattr(request.app.state, "redis", None)
+    if connection is not None:
+        decision = await limiter.take(connection, who)
+    else:  # served without the lifespan (Starlette's TestClient outside `with`): a connection for this request
+        async with _connect_redis_async(get_settings()) as own:
+            decision = await limiter.take(own, who)
     if not decision.allowed:
         message = (f"rate limit: {limiter.rate:g} requests/s (burst {limiter.burst}) per client; "
                    f"retry in {decision.retry_after} s")  # fmt: skip
