@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -142,12 +143,17 @@ def process_cpu(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def start_api() -> tuple[subprocess.Popen[bytes], str]:
-    """uvicorn serving worker.api:app in its own process, as `newsworker api` runs it; its base URL."""
+def start_api(stock: bool = False) -> tuple[subprocess.Popen[bytes], str]:
+    """uvicorn serving worker.api:app in its own process, as `newsworker api` runs it (its loop and HTTP
+    parser; `stock`: asyncio and h11 instead); its base URL."""
+    from worker.api import SERVER_OPTIONS
+
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     cmd = [sys.executable, "-m", "uvicorn", "worker.api:app", "--port", str(port), "--log-level", "warning"]
+    options = {"loop": "asyncio", "http": "h11"} if stock else SERVER_OPTIONS
+    cmd += [f"--{name}={value}" for name, value in options.items()]
     server = subprocess.Popen([*cmd, "--no-access-log"], env=os.environ.copy())
     return server, f"http://127.0.0.1:{port}"
 
@@ -244,6 +250,58 @@ def compare(api: Any, es_http: Any, index: str, repeats: int, server_pid: int) -
           f"{cpu / repeats * 1000:>10.2f} ms")  # fmt: skip
 
 
+def profile_api(api: Any, server_pid: int, output: Path, rounds: int, top: int = 25) -> None:
+    """py-spy samples the API process while it serves `rounds` of every ratio case back to back; the
+    collapsed stacks go to `output`, the functions with most samples (inclusive and own) are printed."""
+    spy = subprocess.Popen(
+        ["py-spy", "record", "-p", str(server_pid), "-f", "raw", "--nolineno", "--gil", "-r", "500", "-o", str(output)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    time.sleep(1.0)  # py-spy attaches
+    cpu_before = process_cpu(server_pid)
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for _, params, _ in RATIO_CASES:
+            api.get("/search", params=params).raise_for_status()
+    seconds = time.perf_counter() - started
+    cpu_after = process_cpu(server_pid)
+    spy.send_signal(signal.SIGINT)
+    _, err = spy.communicate(timeout=60)
+    requests = rounds * len(RATIO_CASES)
+    cpu = f"{(cpu_after - cpu_before) / requests * 1000:.2f} ms API CPU" if cpu_before and cpu_after else ""
+    print(f"\nprofile: {requests} /search in {seconds:.1f} s ({cpu} per request), stacks in {output}")
+    if not output.exists():
+        print(f"py-spy wrote nothing: {err.decode(errors='replace')[-400:]}")
+        return
+    for line in summarise_stacks(output.read_text().splitlines(), top):
+        print(line)
+
+
+def summarise_stacks(lines: list[str], top: int) -> list[str]:
+    """Collapsed stacks (`a;b;c N`) -> the `top` functions by inclusive share of samples, with own share."""
+    inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
+    total = 0
+    for line in lines:
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        total += count
+        frames = [f for f in stack.split(";") if not f.startswith("process ") and not f.startswith("thread ")]
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + count
+        if frames:
+            own[frames[-1]] = own.get(frames[-1], 0) + count
+    out = [f"{total} samples; incl % / own %, by inclusive share"]
+    for frame, count in sorted(inclusive.items(), key=lambda kv: -kv[1])[:top]:
+        out.append(f"{100 * count / total:6.1f} {100 * own.get(frame, 0) / total:6.1f}  {frame}")
+    out.append("by own share:")
+    for frame, count in sorted(own.items(), key=lambda kv: -kv[1])[:top]:
+        out.append(f"{100 * inclusive[frame] / total:6.1f} {100 * count / total:6.1f}  {frame}")
+    return out
+
+
 def in_process(es: Any, settings: Any, repeats: int) -> None:
     """No HTTP on our side: search() against es.search() of the request it builds, CPU ms of this process."""
     print(f"\n{'in process, CPU ms':<20}{'search()':>9}{'es.search':>10}")
@@ -266,6 +324,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the bench index afterwards")
     parser.add_argument("--reuse", action="store_true", help="skip indexing when the index holds --articles")
+    parser.add_argument("--only-ratio", action="store_true", help="only /search against its bare query")
+    parser.add_argument(
+        "--profile", type=Path, metavar="FILE",
+        help="py-spy the API process over --profile-rounds of the ratio cases (collapsed stacks to FILE)",
+    )  # fmt: skip
+    parser.add_argument("--profile-rounds", type=int, default=500)
+    parser.add_argument("--stock-server", action="store_true", help="serve on asyncio + h11 (uvicorn's own)")
     args = parser.parse_args(argv)
 
     import httpx
@@ -281,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
             count = es.count(index=settings.read_alias)["count"]
             print(f"indexed {count} articles in {seconds:.0f} s ({count / seconds:.0f}/s, bulk through index_articles)")
         print(f"{count} articles; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        server, base_url = start_api()
+        server, base_url = start_api(args.stock_server)
         client = httpx.Client(base_url=base_url, timeout=120)
         for _ in range(600):
             try:
@@ -316,20 +381,24 @@ def main(argv: list[str] | None = None) -> int:
         ]
         targets = {"search": 150.0, "facets": 400.0}
         results: dict[str, list[float]] = {}
-        print(f"\n{'case':<28}{'median ms':>11}{'p95 ms':>9}  target p95")
-        for name, fn, kind in cases:
-            results[name] = timed(fn, args.repeats)
-            target = f"<= {targets[kind]:.0f} ms" if kind else ""
-            print(f"{name:<28}{statistics.median(results[name]):>11.1f}{p95(results[name]):>9.1f}  {target}")
+        if not args.only_ratio:
+            print(f"\n{'case':<28}{'median ms':>11}{'p95 ms':>9}  target p95")
+            for name, fn, kind in cases:
+                results[name] = timed(fn, args.repeats)
+                target = f"<= {targets[kind]:.0f} ms" if kind else ""
+                print(f"{name:<28}{statistics.median(results[name]):>11.1f}{p95(results[name]):>9.1f}  {target}")
         es_http = httpx.Client(base_url=settings.es_hosts[0], timeout=120)
         compare(client, es_http, settings.read_alias, args.repeats, server.pid)
-        in_process(es, settings, args.repeats)
-        started = time.perf_counter()
-        with client.stream("GET", "/export", params={"format": "jsonl"}) as response:
-            exported = sum(1 for line in response.iter_lines() if line)
-        seconds = time.perf_counter() - started
-        rate = exported / seconds
-        print(f"\nexport: {exported} articles in {seconds:.1f} s = {rate:.0f} articles/s (target >= 3000)")
+        if args.profile is not None:
+            profile_api(client, server.pid, args.profile, args.profile_rounds)
+        if not args.only_ratio:
+            in_process(es, settings, args.repeats)
+            started = time.perf_counter()
+            with client.stream("GET", "/export", params={"format": "jsonl"}) as response:
+                exported = sum(1 for line in response.iter_lines() if line)
+            seconds = time.perf_counter() - started
+            rate = exported / seconds
+            print(f"\nexport: {exported} articles in {seconds:.1f} s = {rate:.0f} articles/s (target >= 3000)")
         print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         if server is not None:

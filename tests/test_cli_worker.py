@@ -56,3 +56,22 @@ def test_only_a_worker_that_consumes_ingest_loads_the_tagging_models(monkeypatch
     worker.app._preload_models(sender=_worker_consuming("ingest"))
     worker.app._preload_models(sender=_worker_consuming("ingest", "sources"))
     assert loaded == [2, 2]
+
+
+def test_api_serves_on_uvloop_with_the_httptools_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from worker.cli import main
+
+    calls: list[tuple[tuple[object, ...], dict[str, object]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
+    assert main(["api", "--host", "127.0.0.1", "--port", "8123"]) == 0
+    [(args, kwargs)] = calls
+    assert args == ("worker.api:app",) and kwargs["host"] == "127.0.0.1" and kwargs["port"] == 8123
+    assert kwargs["loop"] == "uvloop" and kwargs["http"] == "httptools"
+    # Both installed (pinned): uvicorn would otherwise fail at start rather than fall back.
+    config = uvicorn.Config("worker.api:app", loop="uvloop", http="httptools")
+    loop_factory = config.get_loop_factory()
+    assert loop_factory is not None and loop_factory.__module__.startswith("uvloop")
+    config.load()
+    assert config.http_protocol_class.__module__ == "uvicorn.protocols.http.httptools_impl"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -200,3 +202,60 @@ def test_highlight_from_the_folded_copy_lands_on_the_original_text() -> None:
     assert restore_highlight(fragment, original) == "Steun voor «Oekraïne» groeit"
     body = "In Curaçao en Oekraïne. " * 3
     assert restore_highlight(f"en {PRE}Oekraine{POST}.", body) == "en «Oekraïne»."
+
+
+@pytest.fixture
+def fresh_gazetteer() -> Iterator[None]:
+    """Gazetteer caches cleared before and after: a test may point the gazetteer at another file."""
+    from worker.tagging import gazetteer
+
+    def clear() -> None:
+        for cached in (gazetteer.load_entries, gazetteer.name_index, gazetteer.gazetteer_version):
+            cached.cache_clear()
+
+    clear()
+    yield
+    clear()
+
+
+def test_compiled_query_is_reused_for_the_same_text_and_filters() -> None:
+    from worker.search import compiled_query, search_request
+
+    q = SearchQuery(text='(NAVO OR NATO) AND "Mark Rutte"', languages=Values.parse("nl"), since="2025-01")
+    first = compiled_query(q)
+    assert first == build_query(q)
+    # The page, sort and facets are not part of the query: the same compiled query serves every page.
+    assert compiled_query(SearchQuery(text=q.text, languages=q.languages, since="2025-01", size=5, offset=20,
+                                      sort="date", facets=True)) is first  # fmt: skip
+    other = compiled_query(SearchQuery(text=q.text, languages=Values.parse("en"), since="2025-01"))
+    assert other is not first and other != first and other == build_query(
+        SearchQuery(text=q.text, languages=Values.parse("en"), since="2025-01")
+    )
+    # search() aims the request it gets at an index or a point in time: that never reaches the cached query.
+    request = search_request(q)
+    request.update(index="somewhere", from_=10, search_after=["x"])
+    fresh = search_request(q)
+    assert not {"index", "from_", "search_after"} & set(fresh)
+    assert fresh["query"] is first and first == build_query(q)
+
+
+def test_compiled_query_follows_a_changed_gazetteer(
+    fresh_gazetteer: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from worker.search import compiled_query
+    from worker.tagging import gazetteer
+
+    q = SearchQuery(entities=Values.parse("Nieuwe Kustpartij"))
+    before = json.dumps(compiled_query(q))
+    assert "q999999" not in before
+    linked = {"type": "ORG", "names": {"nl": ["Nieuwe Kustpartij"]}, "wikidata": "Q999999"}
+    path = tmp_path / "gazetteer.jsonl"
+    path.write_text(json.dumps(linked) + "\n", encoding="utf-8")
+    monkeypatch.setattr(gazetteer, "GAZETTEER_FILE", path)
+    for cached in (gazetteer.load_entries, gazetteer.name_index, gazetteer.gazetteer_version):
+        cached.cache_clear()  # what reloading the gazetteer does
+    after = compiled_query(q)
+    assert {"term": {"folded.entity_keys": "q999999"}} in after["bool"]["filter"][0]["bool"]["should"][0]["bool"][
+        "should"
+    ]
+    assert after == build_query(q)

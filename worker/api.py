@@ -10,7 +10,8 @@ from __future__ import annotations
 import codecs
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -19,7 +20,9 @@ from typing import Annotated, Any, Literal
 import elasticsearch
 import orjson
 import redis
-from elasticsearch import Elasticsearch
+import redis.asyncio
+from elastic_transport import AiohttpHttpNode
+from elasticsearch import AsyncElasticsearch, Elasticsearch
 from elasticsearch.serializer import OrjsonSerializer
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -28,8 +31,7 @@ from kombu.exceptions import OperationalError
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
-from pydantic import BaseModel, ConfigDict
-from starlette.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Send
@@ -46,15 +48,50 @@ from worker.index.store import connect
 from worker.monitor import alert_activity, coverage, degraded_sources, failing_feeds
 from worker.query import QuerySyntaxError
 from worker.ratelimit import RateLimiter, client_id
-from worker.search import MAX_PAGE_SIZE, SearchError, SearchQuery, Values, iter_matches, search, similar
+from worker.search import MAX_PAGE_SIZE, SearchError, SearchQuery, Values, iter_matches, search_async, similar
 from worker.sources.documents import document_item
 from worker.sources.registry import FeedRegistry
 from worker.stats import IngestStats
 from worker.timings import ENQUEUED_AT, Histograms
 from worker.trends import parse_instant, parse_span, rising, timeline
 
+# How `newsworker api` (and bench.search) serve this app: uvicorn on uvloop with the httptools parser, pinned in
+# pyproject.toml rather than left to uvicorn's "auto", which takes them only when they happen to be installed.
+SERVER_OPTIONS: dict[str, Any] = {"loop": "uvloop", "http": "httptools"}
+
+
+def connect_async(settings: Settings) -> AsyncElasticsearch:
+    """The asynchronous client of /search: aiohttp under it costs the same CPU per search as the synchronous
+    client's urllib3 (0.54-0.56 ms; the httpx node 1.2-1.3 ms), and the event loop waits on Elasticsearch
+    instead of a threadpool thread (two thread wake-ups per request; bench/RESULTS.md)."""
+    return AsyncElasticsearch(
+        settings.es_hosts, request_timeout=settings.es_timeout, retry_on_timeout=True,
+        serializer=OrjsonSerializer(), node_class=AiohttpHttpNode,
+    )  # fmt: skip
+
+
+@asynccontextmanager
+async def _lifespan(api: FastAPI) -> AsyncIterator[None]:
+    """The server's asynchronous clients, on its event loop, for its whole life: Elasticsearch (/search) and Redis
+    (the read rate limit). Both connect on first use."""
+    settings = get_settings()
+    api.state.es = connect_async(settings)
+    api.state.redis = _connect_redis_async(settings)
+    try:
+        yield
+    finally:
+        es, api.state.es = api.state.es, None
+        connection, api.state.redis = api.state.redis, None
+        await es.close()
+        await connection.aclose()
+
+
+def _connect_redis_async(settings: Settings) -> redis.asyncio.Redis:
+    return redis.asyncio.Redis.from_url(settings.redis_url, socket_timeout=2)
+
+
 # The stock /docs and /redoc pages load their scripts from a CDN; ours renders openapi.json with no external asset.
-app = FastAPI(title="newsworker", version="0.1.0", docs_url=None, redoc_url=None)
+app = FastAPI(title="newsworker", version="0.1.0", docs_url=None, redoc_url=None, lifespan=_lifespan)
 
 # Celery's queues (worker/tasks.py routes; the lead's worker/app.py will define these names once).
 MAX_SOURCE_CHARS = 200
@@ -134,23 +171,27 @@ def _key(request: Request) -> str | None:
     return request.headers.get("x-api-key")
 
 
+def _authorise(scope: Scope, request: Request) -> None:
+    server = request.scope.get("server")
+    check(scope, _key(request), server[0] if server else None, api_settings())
+
+
 def _scope(scope: Scope) -> Any:
     async def dependency(request: Request) -> None:  # async: no thread hop for a dictionary lookup
-        server = request.scope.get("server")
-        check(scope, _key(request), server[0] if server else None, api_settings())
+        _authorise(scope, request)
 
     return Depends(dependency)
 
 
 def _read_scope() -> Any:
-    """Read access: the key's scope, then the client's rate budget (after auth, so it is keyed by a valid key)."""
-    auth = _scope("read")
+    """Read access: the key's scope, then the client's rate budget (after auth, so it is keyed by a valid key).
+    One dependency rather than one depending on the other: FastAPI resolves each level on every request."""
 
-    async def dependency(request: Request, _: None = auth) -> None:
-        # async: a sync dependency costs a trip through the threadpool on every read (two thread wake-ups);
-        # only the Redis call of a configured limit goes there.
+    async def dependency(request: Request) -> None:
+        # async, and so is the rate limit's Redis call: a trip through the threadpool is two thread wake-ups.
+        _authorise("read", request)
         if _rate_limiter() is not None:
-            await run_in_threadpool(enforce_rate_limit, request)
+            await enforce_rate_limit(request)
 
     return Depends(dependency)
 
@@ -190,15 +231,21 @@ def _rate_limiter() -> RateLimiter | None:
     settings = get_settings()
     if settings.api_rate_limit <= 0:
         return None
-    return RateLimiter(_redis(), settings.index_prefix, settings.api_rate_limit, settings.api_rate_burst)
+    return RateLimiter(settings.index_prefix, settings.api_rate_limit, settings.api_rate_burst)
 
 
-def enforce_rate_limit(request: Request) -> None:
+async def enforce_rate_limit(request: Request) -> None:
     """429 with Retry-After when the client (its API key, else its address) has spent its read budget."""
     limiter = _rate_limiter()
     if limiter is None:
         return
-    decision = limiter.take(client_id(_key(request), request.client.host if request.client else None))
+    who = client_id(_key(request), request.client.host if request.client else None)
+    connection: redis.asyncio.Redis | None = getattr(request.app.state, "redis", None)
+    if connection is not None:
+        decision = await limiter.take(connection, who)
+    else:  # served without the lifespan (Starlette's TestClient outside `with`): a connection for this request
+        async with _connect_redis_async(get_settings()) as own:
+            decision = await limiter.take(own, who)
     if not decision.allowed:
         message = (f"rate limit: {limiter.rate:g} requests/s (burst {limiter.burst}) per client; "
                    f"retry in {decision.retry_after} s")  # fmt: skip
@@ -251,27 +298,75 @@ def _search_query(
     return query
 
 
-@app.get("/search", dependencies=[READ], response_class=OrjsonResponse)
-def search_articles(
-    q: str = "",
-    lang: Multi = None,
-    topic: Multi = None,
-    entity: Multi = None,
-    since: str | None = None,
-    until: str | None = None,
-    source: Multi = None,
-    size: int = 10,
-    offset: int = 0,
-    sort: str = "relevance",
-    facets: bool = False,
-    cursor: str | None = None,
-    unique: bool = False,
-) -> OrjsonResponse:
+class SearchParams(BaseModel):
+    """The parameters of /search. Validated as one model from the query string rather than as 13 FastAPI
+    parameters: FastAPI's per-parameter machinery cost 100-130 us a request, a third of the API's own work
+    besides the Elasticsearch call (bench/RESULTS.md). Same conversions (pydantic's lax mode, the last of a
+    repeated single value), same 400 for a value that does not convert."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    q: str = ""
+    lang: list[str] | None = None
+    topic: list[str] | None = None
+    entity: list[str] | None = None
+    since: str | None = None
+    until: str | None = None
+    source: list[str] | None = None
+    size: int = 10
+    offset: int = 0
+    sort: str = "relevance"
+    facets: bool = False
+    cursor: str | None = None
+    unique: bool = False
+
+
+_MULTI_PARAMS = frozenset(n for n, f in SearchParams.model_fields.items() if f.annotation == list[str] | None)
+
+
+def search_params(request: Request) -> SearchParams:
+    """SearchParams from the request's query string; a RequestValidationError (400) for a value that does not fit."""
+    given = request.query_params
+    raw = {
+        name: given.getlist(name) if name in _MULTI_PARAMS else given[name]
+        for name in SearchParams.model_fields
+        if name in given
+    }
+    try:
+        return SearchParams.model_validate(raw)
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("query", *e["loc"])} for e in exc.errors()]) from None
+
+
+def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """OpenAPI query parameters for a model's fields, as FastAPI documents typed parameters."""
+    properties = model.model_json_schema()["properties"]
+    return [
+        {"name": name, "in": "query", "required": False,
+         "schema": {k: v for k, v in schema.items() if not (k == "default" and v is None)}}
+        for name, schema in properties.items()
+    ]  # fmt: skip
+
+
+@app.get(
+    "/search", dependencies=[READ], response_class=OrjsonResponse,
+    openapi_extra={"parameters": query_parameters(SearchParams)},
+)  # fmt: skip
+async def search_articles(request: Request) -> OrjsonResponse:
     """The query language in `q`; filters take several values (`lang=nl,en`, repeated) and exclusions
     (`source=-reuters`). `cursor=*` starts deep paging: follow `next_cursor` until it is null."""
-    query = _search_query(q, lang, topic, entity, since, until, source, size, offset, sort, facets, cursor, unique)
+    p = search_params(request)
+    query = _search_query(
+        p.q, p.lang, p.topic, p.entity, p.since, p.until, p.source, p.size, p.offset, p.sort, p.facets, p.cursor,
+        p.unique,
+    )  # fmt: skip
     # Plain JSON types already: skip FastAPI's jsonable_encoder walk over every hit (measured in bench.search).
-    return OrjsonResponse(search(_es(), _settings(), query))
+    es: AsyncElasticsearch | None = getattr(request.app.state, "es", None)
+    if es is not None:
+        return OrjsonResponse(await search_async(es, _settings(), query))
+    # Served without the lifespan (Starlette's TestClient outside `with`): a client for this request.
+    async with connect_async(_settings()) as own:
+        return OrjsonResponse(await search_async(own, _settings(), query))
 
 
 @app.get("/export", dependencies=[READ])

@@ -512,7 +512,10 @@ def cmd_retag(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_api(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    uvicorn.run("worker.api:app", host=args.host or settings.api_host, port=args.port or settings.api_port)
+    from worker.api import SERVER_OPTIONS
+
+    host, port = args.host or settings.api_host, args.port or settings.api_port
+    uvicorn.run("worker.api:app", host=host, port=port, **SERVER_OPTIONS)
     return 0
 
 

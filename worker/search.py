@@ -16,10 +16,11 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 import elasticsearch
-from elasticsearch import Elasticsearch
+from elasticsearch import AsyncElasticsearch, Elasticsearch
 
 from worker.config import Settings
 from worker.query import QuerySyntaxError, compile_query, fold_key, fold_text, parse
@@ -157,6 +158,32 @@ def build_query(q: SearchQuery) -> dict[str, Any]:
     for occur, clause in pairs:
         body.setdefault(occur, []).append(clause)
     return {"bool": body}
+
+
+# The same searches come back (a dashboard refreshing, people paging): their compiled query is kept rather than
+# parsed, resolved against the gazetteer and compiled again (10-60 us each, bench/RESULTS.md). It depends on the
+# query text, the filters and the gazetteer only: dates are absolute and topic labels fixed.
+COMPILED_QUERIES = 1024
+
+
+def compiled_query(q: SearchQuery) -> dict[str, Any]:
+    """`build_query(q)`, cached by the text, the filters and the gazetteer's content version (a changed
+    gazetteer, once reloaded, compiles afresh). Shared between requests: callers must not modify it."""
+    from worker.tagging.gazetteer import gazetteer_version
+
+    return _compiled(q.text, q.languages, q.sources, q.topics, q.entities, q.since, q.until, gazetteer_version())
+
+
+@lru_cache(maxsize=COMPILED_QUERIES)
+def _compiled(
+    text: str, languages: Values, sources: Values, topics: Values, entities: Values,
+    since: str | None, until: str | None, gazetteer: str,
+) -> dict[str, Any]:  # fmt: skip
+    del gazetteer  # part of the key only
+    query = SearchQuery(
+        text=text, languages=languages, sources=sources, topics=topics, entities=entities, since=since, until=until
+    )
+    return build_query(query)
 
 
 def sort_spec(sort: str, has_text: bool) -> list[Any]:
@@ -334,7 +361,7 @@ def search_request(q: SearchQuery) -> dict[str, Any]:
     Raises QuerySyntaxError or SearchError for input it cannot use."""
     q.validate()
     request: dict[str, Any] = {
-        "query": build_query(q),
+        "query": compiled_query(q),
         "size": q.size,
         "sort": sort_spec(q.sort, bool(q.text.strip())),
         "source_excludes": HIDDEN_FIELDS,
@@ -370,44 +397,89 @@ def search_result(q: SearchQuery, response: Any) -> dict[str, Any]:
     return result
 
 
+def _aim(
+    kwargs: dict[str, Any], q: SearchQuery, settings: Settings, pit: str | None, after: list[Any] | None
+) -> dict[str, Any]:
+    """`search_request(q)` aimed at the read alias (first pages) or at point in time `pit` (cursor pages)."""
+    if pit is None:
+        kwargs.update(index=settings.read_alias, from_=q.offset)
+    else:
+        if after is not None:
+            kwargs["search_after"] = after
+        kwargs["pit"] = {"id": pit, "keep_alive": PIT_KEEP_ALIVE}
+    return kwargs
+
+
+def _cursor_position(q: SearchQuery) -> tuple[str | None, list[Any] | None]:
+    """For a cursor page: the point in time and sort values it continues from (None, None for `*`: a new PIT)."""
+    if q.cursor is None or q.cursor == "*":
+        return None, None
+    return decode_cursor(q.cursor, q.signature())
+
+
+def _search_failed(q: SearchQuery, pit: str | None, exc: elasticsearch.ApiError) -> Exception | None:
+    """The client's error for an Elasticsearch error on a cursor page, or None to let it propagate."""
+    if pit is None:
+        return None
+    if isinstance(exc, elasticsearch.NotFoundError):
+        return SearchError("cursor expired (kept 2 minutes between pages): start again with cursor=*", "cursor")
+    if q.cursor != "*":  # a cursor is client input: whatever Elasticsearch makes of a forged one is its error
+        return SearchError(f"cursor not usable: {exc.message}", "cursor")
+    return None
+
+
+def _page_result(q: SearchQuery, response: Any, pit: str | None) -> tuple[dict[str, Any], str | None]:
+    """The result of one page, with `next_cursor` on cursor pages; and the PIT to close (last page), if any."""
+    result = search_result(q, response)
+    if pit is None:
+        return result, None
+    raw_hits = response["hits"].get("hits", [])
+    new_pit = response.get("pit_id", pit)
+    if raw_hits and len(raw_hits) == q.size:
+        result["next_cursor"] = encode_cursor(new_pit, raw_hits[-1]["sort"], q.signature())
+        return result, None
+    result["next_cursor"] = None
+    return result, new_pit
+
+
 def search(es: Elasticsearch, settings: Settings, q: SearchQuery) -> dict[str, Any]:
     """`{"total": N, "hits": [record + "highlight" + "score"], "facets"?, "next_cursor"?}`.
 
     Raises QuerySyntaxError or SearchError for input it cannot use (never a server error)."""
-    kwargs = search_request(q)
-    pit: str | None = None
-    if q.cursor is None:
-        kwargs.update(index=settings.read_alias, from_=q.offset)
-    else:
-        signature = q.signature()
-        if q.cursor == "*":
-            pit = es.open_point_in_time(index=settings.read_alias, keep_alive=PIT_KEEP_ALIVE)["id"]
-        else:
-            pit, after = decode_cursor(q.cursor, signature)
-            kwargs["search_after"] = after
-        kwargs["pit"] = {"id": pit, "keep_alive": PIT_KEEP_ALIVE}
+    kwargs = search_request(q)  # bad input fails here, before a point in time is opened
+    pit, after = _cursor_position(q)
+    if q.cursor == "*":
+        pit = es.open_point_in_time(index=settings.read_alias, keep_alive=PIT_KEEP_ALIVE)["id"]
     try:
-        response = es.search(**kwargs)
-    except elasticsearch.NotFoundError as exc:
-        if pit is not None:
-            raise SearchError(
-                "cursor expired (kept 2 minutes between pages): start again with cursor=*", "cursor"
-            ) from exc
-        raise
+        response = es.search(**_aim(kwargs, q, settings, pit, after))
     except elasticsearch.ApiError as exc:
-        # A cursor is client input: whatever Elasticsearch makes of a forged one is the client's error.
-        if pit is not None and q.cursor != "*":
-            raise SearchError(f"cursor not usable: {exc.message}", "cursor") from exc
-        raise
-    result = search_result(q, response)
-    if pit is not None:
-        raw_hits = response["hits"].get("hits", [])
-        new_pit = response.get("pit_id", pit)
-        if raw_hits and len(raw_hits) == q.size:
-            result["next_cursor"] = encode_cursor(new_pit, raw_hits[-1]["sort"], q.signature())
-        else:
-            result["next_cursor"] = None
-            close_pit(es, new_pit)
+        error = _search_failed(q, pit, exc)
+        if error is None:
+            raise
+        raise error from exc
+    result, finished = _page_result(q, response, pit)
+    if finished is not None:
+        close_pit(es, finished)
+    return result
+
+
+async def search_async(es: AsyncElasticsearch, settings: Settings, q: SearchQuery) -> dict[str, Any]:
+    """`search()` on the asynchronous client: the API's event loop waits on Elasticsearch without a thread."""
+    kwargs = search_request(q)  # bad input fails here, before a point in time is opened
+    pit, after = _cursor_position(q)
+    if q.cursor == "*":
+        pit = (await es.open_point_in_time(index=settings.read_alias, keep_alive=PIT_KEEP_ALIVE))["id"]
+    try:
+        response = await es.search(**_aim(kwargs, q, settings, pit, after))
+    except elasticsearch.ApiError as exc:
+        error = _search_failed(q, pit, exc)
+        if error is None:
+            raise
+        raise error from exc
+    result, finished = _page_result(q, response, pit)
+    if finished is not None:
+        with contextlib.suppress(elasticsearch.ApiError):  # already expired: nothing to free
+            await es.close_point_in_time(id=finished)
     return result
 
 

@@ -240,6 +240,15 @@ def test_each_client_has_its_own_bucket(client: TestClient, limited: None) -> No
     assert other.get("/stats/hourly", params={"hours": 1}).status_code == 200
 
 
+def test_the_servers_own_redis_connection_enforces_the_rate_limit(limited: None) -> None:
+    with TestClient(app) as served:  # the lifespan: the limit is spent over the server's async Redis client
+        assert app.state.redis is not None
+        assert [served.get("/stats/hourly", params={"hours": 1}).status_code for _ in range(2)] == [200, 200]
+        refused = served.get("/search", params={"q": "storm"})
+        assert refused.status_code == 429 and refused.headers["retry-after"] in ("1", "2")
+    assert app.state.redis is None  # closed with the server
+
+
 def test_rate_limit_is_off_by_default(client: TestClient) -> None:
     api._rate_limiter.cache_clear()
     assert api._rate_limiter() is None

@@ -342,3 +342,40 @@ def test_api_search_answers_what_the_whole_response_gives(
     assert response.json() == expected
     if expected["total"] and query.size:
         assert expected["hits"] and all("highlight" in h and "score" in h for h in expected["hits"])
+
+
+def test_api_cursor_pages_on_the_servers_own_async_client(
+    es: Elasticsearch, settings: Settings, corpus: dict[str, Article]
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from worker.api import app
+
+    batch = [
+        make_article(f"Apipagina {i}", f"Apipagina nummer {i} over de dijk.", day=1 + i % 28, source="api-paging")
+        for i in range(23)
+    ]
+    index_articles(es, settings, batch)
+    es.indices.refresh(index=settings.read_alias)
+    params = {"q": "apipagina", "source": "api-paging", "size": "5"}
+    seen: list[str] = []
+    with TestClient(app) as client:  # the lifespan: one client for every request, closed at shutdown
+        server_es = app.state.es
+        assert server_es is not None
+        page = client.get("/search", params={**params, "cursor": "*"}).json()
+        late = make_article("Apipagina laat", "Apipagina laat binnen.", day=27, source="api-paging")
+        index_articles(es, settings, [late])  # after the snapshot: not in the pages
+        es.indices.refresh(index=settings.read_alias)
+        while True:
+            seen += [h["id"] for h in page["hits"]]
+            if not page["next_cursor"]:
+                break
+            last_cursor = page["next_cursor"]
+            page = client.get("/search", params={**params, "cursor": last_cursor}).json()
+        assert app.state.es is server_es
+        # The last page closed its point in time: its cursor now names one that is gone.
+        again = client.get("/search", params={**params, "cursor": last_cursor})
+        assert again.status_code == 400 and again.json()["param"] == "cursor", again.text
+        assert "expired" in again.json()["error"]
+    assert app.state.es is None
+    assert len(seen) == len(set(seen)) == 23 and set(seen) == {a.id for a in batch}
