@@ -1,7 +1,7 @@
 """The benchmark suite (issue 14): limits, end to end, stages, latency, memory, scaling, feeds, a cluster.
 
     .venv/bin/python -m bench [--articles 200] [--repeats 3] [--quick] [--skip cluster,feeds,...]
-        [--json bench-results.json] [--profile]
+        [--json bench-results.json] [--profile] [--shapes 'tagging off'] [--profile-worker DIR]
 
 Starts from running services (Elasticsearch on NEWSWORKER_ES_URL; Redis on --redis, default
 redis://127.0.0.1:6379: databases 11-13 are flushed) and starts its own Celery workers. Every index it
