@@ -1,7 +1,7 @@
 """The benchmark suite (issue 14): limits, end to end, stages, latency, memory, scaling, feeds, a cluster.
 
     .venv/bin/python -m bench [--articles 200] [--repeats 3] [--quick] [--skip cluster,feeds,...]
-        [--json bench-results.json] [--profile]
+        [--json bench-results.json] [--profile] [--shapes 'tagging off'] [--profile-worker DIR]
 
 Starts from running services (Elasticsearch on NEWSWORKER_ES_URL; Redis on --redis, default
 redis://127.0.0.1:6379: databases 11-13 are flushed) and starts its own Celery workers. Every index it
@@ -159,6 +159,14 @@ def children(pid: int) -> list[int]:
             with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{task}/children") as f:
                 found += [int(c) for c in f.read().split()]
     return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (0 when it is gone)."""
+    with contextlib.suppress(OSError, ValueError, IndexError), open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return 0.0
 
 
 def proc_kb(pid: int, field: str, path: str = "status") -> int:
@@ -397,6 +405,8 @@ class Bench:
                     yield {"_index": index, "_id": f"{doc['id']}-{c}", "_source": {**doc, "id": f"{doc['id']}-{c}"}}
 
         total = copies * len(base)
+        es_pids = list(self.es_pid().values())
+        es_cpu_before, bench_cpu_before = sum(cpu_seconds(p) for p in es_pids), cpu_seconds(os.getpid())
         for _ in range(self.args.repeats):
             for name in out:
                 es.options(ignore_status=404).indices.delete(index=index)
@@ -410,13 +420,18 @@ class Bench:
                         assert ok
                 es.indices.refresh(index=index)
                 out[name].append(total / (time.perf_counter() - start))
+        written = total * len(out) * self.args.repeats
+        cpu = {"elasticsearch": 1000 * (sum(cpu_seconds(p) for p in es_pids) - es_cpu_before) / written,
+               "bench": 1000 * (cpu_seconds(os.getpid()) - bench_cpu_before) / written}  # fmt: skip
         es.options(ignore_status=404).indices.delete(index=index)
         stats = {name: median_range(v) for name, v in out.items()}
         self.results["limit_docs_per_s"] = stats
+        self.results["limit_cpu_ms_per_doc"] = cpu
         self.results["limit_best"] = max(s["median"] for s in stats.values())
         print(f"\n(a) raw bulk limit, {total} final documents, median (min–max) of {self.args.repeats}:")
         for name, stat in stats.items():
             print(f"  {name:<26}{fmt(stat, 0):>30} docs/s")
+        print("  CPU ms per document, both runs: " + ", ".join(f"{g} {v:.2f}" for g, v in cpu.items()))
 
     # --- (b, e, f) end to end
 
@@ -424,6 +439,11 @@ class Bench:
         pool = "prefork" if queue == "ingest" else "threads"
         celery = ["worker", "-Q", queue, "--pool", pool, "--concurrency", str(processes),
                   "--loglevel", "WARNING", "--hostname", f"{name}-{RUN}@%h"]  # fmt: skip
+        if self.args.profile_worker:  # pyinstrument in the main process and each child (bench/worker_profile.py)
+            code = (f"import worker.app as a; from bench.worker_profile import install; "
+                    f"install({self.args.profile_worker!r}); import worker.tasks, worker.sources.tasks; "
+                    f"a.app.worker_main({celery!r})")  # fmt: skip
+            return [sys.executable, "-c", code]
         if preload:
             return [sys.executable, "-m", "celery", "-A", "worker.app", *celery]
         # the same worker with the parent's model preload switched off: each child loads its own copy
@@ -477,6 +497,8 @@ class Bench:
         extra = {**self.redis_pid(), **self.es_pid(settings)}
         pids = self.start_workers(names, processes, env, preload)
         seconds: list[float] = []
+        done_seconds: list[float] = []
+        cpu: dict[str, float] = {}
         with MemoryWatch(pids, extra) as memory:
             try:
                 warm = raw_items(self.docs[-2 * processes * len(names):], f"warm-{RUN}")
@@ -484,23 +506,36 @@ class Bench:
                 for r in results:
                     r.get(timeout=300)
                 calls_before = self.redis_calls()
+                groups = {"workers": memory.pids, "elasticsearch": lambda: [extra[k] for k in extra if k != "redis"],
+                          "redis": lambda: [extra["redis"]], "bench": lambda: [os.getpid()]}  # fmt: skip
+                cpu_before = {g: sum(cpu_seconds(p) for p in f()) for g, f in groups.items()}
                 for rep in range(self.args.repeats):
                     source = f"e2e-{RUN}-{rep}"
                     payloads = [i.model_dump(mode="json") for i in raw_items(docs, source)]
                     start = time.perf_counter()
-                    for k in range(0, len(payloads), batch):
-                        enqueue(INGEST_ITEMS, payloads[k : k + batch])
+                    sent = [enqueue(INGEST_ITEMS, payloads[k : k + batch]) for k in range(0, len(payloads), batch)]
                     deadline = time.monotonic() + 900
+                    done_at = None
                     while self.count(es, settings, source) < len(payloads) and time.monotonic() < deadline:
+                        if done_at is None and all(r.ready() for r in sent):
+                            done_at = time.perf_counter()
                         time.sleep(0.05)
                     seconds.append(time.perf_counter() - start)
+                    # every task finished (bulk answered, not yet refreshed): the moment the work was done
+                    done_seconds.append((done_at or time.perf_counter()) - start)
                 calls = self.redis_calls() - calls_before
+                # the worker tree's processes are alive until stop_workers: their CPU since the warm-up
+                cpu = {g: sum(cpu_seconds(p) for p in f()) - cpu_before[g] for g, f in groups.items()}
             finally:
                 self.stop_workers()
         rates = [len(docs) / s for s in seconds]
         batches = self.args.repeats * -(-len(docs) // batch)
+        total = self.args.repeats * len(docs)
         return {"processes": processes * len(names), "batch": batch, "tagging": tagging, "preload": preload,
                 "articles": len(docs), "articles_per_s": median_range(rates),
+                "articles_per_s_tasks_done": median_range([len(docs) / s for s in done_seconds]),
+                # CPU ms per article by process group (ES and Redis include whatever else used them meanwhile)
+                "cpu_ms_per_article": {g: 1000 * v / total for g, v in cpu.items()},
                 # every command the Redis server ran (broker, results, dedup, stats; idle polls included)
                 "redis_calls_per_batch": calls / batches,
                 "words_per_s": median_range([words / s for s in seconds]), "memory": memory.report()}  # fmt: skip
@@ -518,8 +553,11 @@ class Bench:
         print("\n(b, e, f) end to end: enqueue -> Redis -> Celery -> normalise -> dedup -> tag -> bulk -> searchable")
         print(f"  {'run':<38}{'articles/s':>24}{'words/s':>12}{'RSS child':>11}{'PSS all':>9}{'stack':>8}"
               f"{'Redis cmds/batch':>18}")  # fmt: skip
+        wanted = [w.strip() for w in self.args.shapes.split(",") if w.strip()]
         for name, shape in shapes.items():
             if self.args.quick and ("batch 10" in name or "batch 200" in name):
+                continue
+            if wanted and not any(w in name for w in wanted):
                 continue
             run = self.e2e_run(**shape)
             runs[name] = run
@@ -527,20 +565,28 @@ class Bench:
             print(f"  {name:<38}{fmt(run['articles_per_s']):>24}{run['words_per_s']['median']:>12,.0f}"
                   f"{m['peak_rss_child_mb']:>9.0f}MB{m['peak_pss_sum_workers_mb']:>7.0f}MB{m['stack_mb']:>6.0f}MB"
                   f"{run['redis_calls_per_batch']:>18.0f}")
+            c = run["cpu_ms_per_article"]
+            print(f"  {'':<38}tasks done {fmt(run['articles_per_s_tasks_done'])} articles/s; CPU ms per article: "
+                  + ", ".join(f"{g} {v:.2f}" for g, v in c.items()))
         self.results["e2e"] = runs
-        on2 = runs["tagging on, 2 processes, batch 50"]["articles_per_s"]["median"]
-        on1 = runs["tagging on, 1 process, batch 50"]["articles_per_s"]["median"]
-        off2 = runs["tagging off, 2 processes, batch 50"]["articles_per_s"]["median"]
-        ratios: dict[str, float] = {"scaling 2 / 1 process": on2 / on1}
-        if "in_process_articles_per_s" in self.results:
+        rate = {name: run["articles_per_s"]["median"] for name, run in runs.items()}
+        on2 = rate.get("tagging on, 2 processes, batch 50")
+        on1 = rate.get("tagging on, 1 process, batch 50")
+        off2 = rate.get("tagging off, 2 processes, batch 50")
+        ratios: dict[str, float] = {"scaling 2 / 1 process": on2 / on1} if on1 and on2 else {}
+        if "in_process_articles_per_s" in self.results and on1 and on2:
             c = self.results["in_process_articles_per_s"]
             ratios["(b) 1 process / (c)"] = on1 / c
             ratios["(b) 2 processes / (c·2)"] = on2 / (2 * c)
         if "in_process_2_articles_per_s" in self.results:  # the target's reading: the same number of processes
             ratios["(b) 2 processes / (c, 2 processes)"] = on2 / self.results["in_process_2_articles_per_s"]["median"]
         if "limit_best" in self.results:
-            ratios["(b) tagging on / (a)"] = on2 / self.results["limit_best"]
-            ratios["(b) tagging off / (a)"] = off2 / self.results["limit_best"]
+            if on2:
+                ratios["(b) tagging on / (a)"] = on2 / self.results["limit_best"]
+            if off2:
+                ratios["(b) tagging off / (a)"] = off2 / self.results["limit_best"]
+                done = runs["tagging off, 2 processes, batch 50"]["articles_per_s_tasks_done"]["median"]
+                ratios["(b) tagging off, tasks done / (a)"] = done / self.results["limit_best"]
         self.results["ratios"] = ratios
         for k, v in ratios.items():
             print(f"  {k:<38}{v:>10.2f}")
@@ -754,6 +800,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--feed-threads", type=int, default=16)
     parser.add_argument("--cluster-heap", default="512m")
     parser.add_argument("--profile", action="store_true", help="only profile one batch of 50 (pyinstrument)")
+    parser.add_argument("--shapes", default="", help="e2e: only the runs whose name contains one of these "
+                        "comma-separated strings (e.g. 'tagging off')")  # fmt: skip
+    parser.add_argument("--profile-worker", default="", metavar="DIR", help="e2e: pyinstrument in each worker "
+                        "process (main and pool children), one text profile per process in DIR")  # fmt: skip
     args = parser.parse_args(argv)
     if args.quick:
         args.articles, args.repeats, args.limit_docs, args.latency_seconds = 60, 1, 1000, 15

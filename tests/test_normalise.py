@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from worker.article import RawItem
 from worker.index.store import revision_hash
@@ -170,3 +172,25 @@ def test_whitespace_and_separators_as_the_line_by_line_version() -> None:
     text = " a \t\f b\u00a0\u200bc \r\n\r\n\u2003d\u3000 e\v\n\t \n  f  g \rh\u0085i\u2028j\u2029k "
     assert normalise_whitespace(text) == per_line(text)
     assert clean_text("a\u2028b\u2029c\u0085d\x1b[31me\x07") == "a\nb\n\nc\nde"
+
+
+_TRICKY = st.text(
+    alphabet=st.sampled_from(
+        list("aZé e\u0301\u0308 \t\n\r\x0b\x0c.!\u00a0\u200b\u2028\u2029\u0085\u3000")
+        + list("\u1100\u1161\uac00\ufb01\x1b[31m\x00")
+    ),
+    min_size=1,
+    max_size=80,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TRICKY)
+@example("a\u200b\u0301")  # not NFC once the zero-width space is gone
+def test_an_articles_content_hash_is_that_of_its_body(text: str) -> None:
+    """build_article hashes the body without normalising its whitespace again: the same value."""
+    try:
+        article = normalise(RawItem(kind="document", source="s", text=text))
+    except NormaliseError:
+        return
+    assert article.content_hash == content_hash(article.body)

@@ -2,8 +2,10 @@
 with LSH banding in Redis, so each article gets a `dup_group` (the id of the first copy seen) and a stable
 `first_seen`.
 
-The fingerprint functions are pure; `DedupIndex` is the Redis edge. A batch is decided in three Redis round
-trips under one lock (`DedupIndex.assign_batch`), not a lock and a dozen round trips per article.
+The fingerprint functions are pure; `DedupIndex` is the Redis edge. A batch is decided under one lock with two
+Redis calls, each a Lua script (reads, writes), not a lock and a dozen round trips per article: the pipelines
+they replace sent ≈ 52 commands per article for redis-py to pack and Redis to parse (bench/RESULTS.md,
+2026-11-30, issue 14 tagging off).
 
 Signatures are stored in Redis and compared with those of other processes and earlier releases, so their
 values are fixed: blake2b-64 of each shingle, then (a*h + b) mod (2^61 - 1), low 32 bits, for 64 seeded
@@ -113,9 +115,11 @@ def shingle_hashes(words: list[str], size: int = SHINGLE_WORDS) -> Hashes:
     grams = (
         [" ".join(words)]
         if len(words) < size
-        else {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+        # zip of shifted lists and a list (not a generator) into join: 429 -> 377 us for 750 shingles
+        else {" ".join(gram) for gram in zip(*(words[k:] for k in range(size)), strict=False)}  # shorter: fine
     )
-    digests = b"".join(hashlib.blake2b(g.encode(), digest_size=8).digest() for g in grams)
+    blake2b = hashlib.blake2b
+    digests = b"".join([blake2b(g.encode(), digest_size=8).digest() for g in grams])
     return np.frombuffer(digests, dtype=">u8").astype(np.uint64)
 
 
@@ -192,6 +196,63 @@ def with_decision(article: Article, decision: DedupDecision) -> Article:
     )
 
 
+# The batch's reads in one call: each id's stored group and first_seen; each article's candidates (SUNION of its
+# band sets, one command instead of one SMEMBERS per band); the signature and group of every candidate.
+# KEYS: the ids' doc keys, then every article's band keys in order. ARGV: the number of ids, the key prefix, then
+# each article's number of bands (0 when it has no signature). Candidates' doc keys are built from the prefix
+# (a single Redis, not a cluster).
+_READ_SCRIPT = """
+local n_ids = tonumber(ARGV[1])
+local prefix = ARGV[2]
+local stored = {}
+for i = 1, n_ids do
+  stored[i] = redis.call('HMGET', KEYS[i], 'group', 'first_seen')
+end
+local found, remote, seen = {}, {}, {}
+local k = n_ids
+for a = 3, #ARGV do
+  local n = tonumber(ARGV[a])
+  local members = {}
+  if n > 0 then
+    members = redis.call('SUNION', unpack(KEYS, k + 1, k + n))
+    k = k + n
+  end
+  found[#found + 1] = members
+  for _, id in ipairs(members) do
+    if not seen[id] then
+      seen[id] = true
+      remote[#remote + 1] = id
+    end
+  end
+end
+local signatures = {}
+for i, id in ipairs(remote) do
+  signatures[i] = redis.call('HMGET', prefix .. ':doc:' .. id, 'sig', 'group')
+end
+return {stored, found, remote, signatures}
+"""
+
+# The batch's writes in one call, in the order the pipeline of MULTI/EXEC used to send them: per new article its
+# hash (sig, group, first_seen) and expiry, then its id added to each band set, each expiring with the window.
+# KEYS: per article its doc key, then its band keys. ARGV: the window, then per article: number of bands,
+# signature, group, first_seen, id. Atomic, as the transaction was.
+_WRITE_SCRIPT = """
+local window = ARGV[1]
+local k, a = 1, 2
+while a <= #ARGV do
+  local n, id = tonumber(ARGV[a]), ARGV[a + 4]
+  redis.call('HSET', KEYS[k], 'sig', ARGV[a + 1], 'group', ARGV[a + 2], 'first_seen', ARGV[a + 3])
+  redis.call('EXPIRE', KEYS[k], window)
+  for b = 1, n do
+    redis.call('SADD', KEYS[k + b], id)
+    redis.call('EXPIRE', KEYS[k + b], window)
+  end
+  k, a = k + 1 + n, a + 5
+end
+return k - 1
+"""
+
+
 def _text(raw: bytes | str) -> str:
     return raw.decode() if isinstance(raw, bytes) else raw
 
@@ -204,6 +265,8 @@ class DedupIndex:
         self.threshold = threshold
         self.window = window_days * 86_400
         self.prefix = prefix
+        self._read = client.register_script(_READ_SCRIPT)
+        self._write = client.register_script(_WRITE_SCRIPT)
 
     def _doc_key(self, article_id: str) -> str:
         return f"{self.prefix}:doc:{article_id}"
@@ -219,8 +282,8 @@ class DedupIndex:
 
         Serialised by a short Redis lock, one per batch: two copies of one story handled at the same moment by
         two workers would otherwise each miss the other and found two groups. The fingerprints (the costly
-        part) are computed before the lock; under it, three round trips for the whole batch: what is stored
-        and the band sets, the candidates' signatures, the writes.
+        part) are computed before the lock; under it, two calls for the whole batch, each a Lua script: the
+        reads (what is stored, the candidates, their signatures) and the writes.
         """
         if not articles:
             return []
@@ -235,33 +298,28 @@ class DedupIndex:
     ) -> list[DedupDecision]:
         bands = [band_hashes(s) if s is not None else [] for s in signatures]
         ids = list(dict.fromkeys(a.id for a in articles))
-        band_keys = sorted({(i, v) for article_bands in bands for i, v in enumerate(article_bands)})
-        pipe = self.client.pipeline(transaction=False)
-        for article_id in ids:
-            pipe.hmget(self._doc_key(article_id), ["group", "first_seen"])
-        for i, v in band_keys:
-            pipe.smembers(self._band_key(i, v))
-        replies = pipe.execute()
+        stored_raw, found_raw, remote_raw, signatures_raw = self._read(
+            keys=[*map(self._doc_key, ids), *(self._band_key(i, v) for b in bands for i, v in enumerate(b))],
+            args=[len(ids), self.prefix, *map(len, bands)],
+        )
         stored: dict[str, tuple[str, datetime]] = {}
-        for article_id, (group, seen) in zip(ids, replies[: len(ids)], strict=True):
+        for article_id, (group, seen) in zip(ids, stored_raw, strict=True):
             if group is not None and seen is not None:
                 stored[article_id] = (_text(group), datetime.fromisoformat(_text(seen)))
-        members: dict[tuple[int, str], set[str]] = {
-            key: {_text(m) for m in found} for key, found in zip(band_keys, replies[len(ids) :], strict=True)
-        }
-        # Signatures of the stored candidates, one round trip for the batch.
-        remote = sorted(set().union(*members.values()))
-        pipe = self.client.pipeline(transaction=False)
-        for other_id in remote:
-            pipe.hmget(self._doc_key(other_id), ["sig", "group"])
+        # Each article's stored candidates (the union of its band sets), then the signatures of them all.
+        found: list[set[str]] = [{_text(m) for m in members} for members in found_raw]
         known: dict[str, tuple[tuple[int, ...], str]] = {
-            other_id: (_decode(_text(sig)), _text(group))
-            for other_id, (sig, group) in zip(remote, pipe.execute() if remote else [], strict=True)
+            _text(other_id): (_decode(_text(sig)), _text(group))
+            for other_id, (sig, group) in zip(remote_raw, signatures_raw, strict=True)
             if sig and group is not None
         }
+        added: dict[tuple[int, str], set[str]] = {}  # band sets as this batch's earlier articles extend them
         decisions: list[DedupDecision] = []
-        pipe = self.client.pipeline()
-        for article, signature, article_bands in zip(articles, signatures, bands, strict=True):
+        writes: list[str | int] = []
+        keys: list[str] = []
+        for article, signature, article_bands, stored_candidates in zip(
+            articles, signatures, bands, found, strict=True
+        ):
             if article.id in stored:
                 decisions.append(DedupDecision(*stored[article.id]))
                 continue
@@ -269,7 +327,7 @@ class DedupIndex:
             if signature is None:
                 decisions.append(DedupDecision(article.id, first_seen))
                 continue
-            candidates: set[str] = set().union(*(members.get((i, v), set()) for i, v in enumerate(article_bands)))
+            candidates = stored_candidates.union(*(added.get(key, ()) for key in enumerate(article_bands)))
             best_id, best_group, best_score = self._best(signature, candidates - {article.id}, known)
             group = best_group if best_group and best_score >= self.threshold else article.id
             if group == article.id:
@@ -280,16 +338,11 @@ class DedupIndex:
             stored[article.id] = (group, first_seen)
             known[article.id] = (signature, group)
             for key in enumerate(article_bands):
-                members.setdefault(key, set()).add(article.id)
-            doc_key = self._doc_key(article.id)
-            record = {"sig": _encode(signature), "group": group, "first_seen": first_seen.isoformat()}
-            pipe.hset(doc_key, mapping=record)
-            pipe.expire(doc_key, self.window)
-            for i, value in enumerate(article_bands):
-                pipe.sadd(self._band_key(i, value), article.id)
-                pipe.expire(self._band_key(i, value), self.window)
-        if len(pipe):
-            pipe.execute()
+                added.setdefault(key, set()).add(article.id)
+            keys += [self._doc_key(article.id), *(self._band_key(i, v) for i, v in enumerate(article_bands))]
+            writes += [len(article_bands), _encode(signature), group, first_seen.isoformat(), article.id]
+        if writes:
+            self._write(keys=keys, args=[self.window, *writes])
         return decisions
 
     @staticmethod

@@ -118,8 +118,22 @@ def derive_title(paragraphs: list[str]) -> str:
 
 def content_hash(body: str) -> str:
     """Hash of the text as a reader sees it: case and whitespace do not make a new version."""
-    canonical = " ".join(normalise_whitespace(body).lower().split())
+    return normalised_content_hash(normalise_whitespace(body))
+
+
+def normalised_content_hash(normalised: str) -> str:
+    """`content_hash` of a text that `normalise_whitespace` leaves as it is."""
+    canonical = " ".join(normalised.lower().split())
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def body_content_hash(body: str) -> str:
+    """`content_hash` of a body joined from `split_blocks`: its whitespace is normalised already, so only a
+    body that is not NFC (a combining mark that followed a removed U+200B) needs the whole pass again; the
+    rest skip a second NFC and whitespace pass (≈ 0.1 ms of 0.6 for a 750-word article)."""
+    if unicodedata.is_normalized("NFC", body):
+        return normalised_content_hash(body)
+    return content_hash(body)
 
 
 def article_id(*, url: str | None, source: str, body_hash: str) -> str:
@@ -195,7 +209,7 @@ def build_article(
         metadata["date_unparsed"] = raw.published
     if chosen.rejected:
         metadata["date_rejected"] = "; ".join(chosen.rejected)
-    body_hash = content_hash(body)
+    body_hash = body_content_hash(body)
     if raw.kind == "document" and not url:
         identity = document_id(
             source=raw.source, title=given_title, published=raw.published, body=body, path=raw.document_path

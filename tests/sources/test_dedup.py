@@ -161,7 +161,7 @@ def test_a_batch_decides_as_the_articles_one_by_one(redis_client: redis.Redis) -
     assert len({d.dup_group for d in singly}) < len(articles)  # some copies were grouped
 
 
-def test_a_batch_takes_three_round_trips_and_one_lock(redis_client: redis.Redis, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_batch_takes_two_script_calls_and_one_lock(redis_client: redis.Redis, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     articles = _articles(_news("en", 10) + [_edited(t, 30) for t in _news("en", 10)])
     DedupIndex(redis_client, threshold=0.6, window_days=14).assign_batch(articles[:5])
     trips: list[str] = []
@@ -178,6 +178,100 @@ def test_a_batch_takes_three_round_trips_and_one_lock(redis_client: redis.Redis,
     monkeypatch.setattr(redis.client.Pipeline, "execute", execute)
     monkeypatch.setattr(redis.Redis, "execute_command", command)
     grouped = DedupIndex(redis_client, threshold=0.6, window_days=14).assign_batch(articles)
-    assert trips.count("pipeline") == 3
-    assert len(trips) <= 6, trips  # + the lock's acquire and release (and a script load)
+    assert trips.count("pipeline") == 0
+    assert trips.count("SET") == 1 and trips.count("EVALSHA") == 3, trips  # lock, reads, writes, release
+    assert len(trips) <= 6, trips  # (and the scripts' loads, once per Redis)
     assert sum(a.dup_group != a.id for a in grouped) == 10
+
+
+class _PipelinedIndex(DedupIndex):
+    """The batch decision as the release before the Lua scripts made it (three pipelines, ≈ 52 commands per
+    article): the reference the scripts must agree with, decision for decision and key for key."""
+
+    def _decide_batch(self, articles, signatures):  # type: ignore[no-untyped-def]
+        bands = [dedup.band_hashes(s) if s is not None else [] for s in signatures]
+        ids = list(dict.fromkeys(a.id for a in articles))
+        band_keys = sorted({(i, v) for article_bands in bands for i, v in enumerate(article_bands)})
+        pipe = self.client.pipeline(transaction=False)
+        for article_id in ids:
+            pipe.hmget(self._doc_key(article_id), ["group", "first_seen"])
+        for i, v in band_keys:
+            pipe.smembers(self._band_key(i, v))
+        replies = pipe.execute()
+        stored = {}
+        for article_id, (group, seen) in zip(ids, replies[: len(ids)], strict=True):
+            if group is not None and seen is not None:
+                stored[article_id] = (group.decode(), datetime.fromisoformat(seen.decode()))
+        members = {key: {m.decode() for m in found} for key, found in zip(band_keys, replies[len(ids) :], strict=True)}
+        remote = sorted(set().union(*members.values()))
+        pipe = self.client.pipeline(transaction=False)
+        for other_id in remote:
+            pipe.hmget(self._doc_key(other_id), ["sig", "group"])
+        known = {
+            other_id: (dedup._decode(sig.decode()), group.decode())
+            for other_id, (sig, group) in zip(remote, pipe.execute() if remote else [], strict=True)
+            if sig and group is not None
+        }
+        decisions = []
+        pipe = self.client.pipeline()
+        for article, signature, article_bands in zip(articles, signatures, bands, strict=True):
+            if article.id in stored:
+                decisions.append(dedup.DedupDecision(*stored[article.id]))
+                continue
+            first_seen = article.first_seen or article.ingested_at
+            if signature is None:
+                decisions.append(dedup.DedupDecision(article.id, first_seen))
+                continue
+            candidates = set().union(*(members.get((i, v), set()) for i, v in enumerate(article_bands)))
+            best_id, best_group, best_score = self._best(signature, candidates - {article.id}, known)
+            group = best_group if best_group and best_score >= self.threshold else article.id
+            if group == article.id:
+                decisions.append(dedup.DedupDecision(group, first_seen))
+            else:
+                decisions.append(dedup.DedupDecision(group, first_seen, similar_to=best_id, score=best_score))
+            stored[article.id] = (group, first_seen)
+            known[article.id] = (signature, group)
+            for key in enumerate(article_bands):
+                members.setdefault(key, set()).add(article.id)
+            doc_key = self._doc_key(article.id)
+            pipe.hset(doc_key, mapping={"sig": dedup._encode(signature), "group": group,
+                                        "first_seen": first_seen.isoformat()})  # fmt: skip
+            pipe.expire(doc_key, self.window)
+            for i, value in enumerate(article_bands):
+                pipe.sadd(self._band_key(i, value), article.id)
+                pipe.expire(self._band_key(i, value), self.window)
+        if len(pipe):
+            pipe.execute()
+        return decisions
+
+
+def _stored(client: redis.Redis, prefix: str) -> dict[str, object]:
+    """Everything an index wrote under its prefix (without the prefix), with whether each key expires."""
+    state: dict[str, object] = {}
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        name = key.decode()[len(prefix) :]
+        kind = client.type(key).decode()
+        value = client.hgetall(key) if kind == "hash" else client.smembers(key) if kind == "set" else None
+        state[name] = (kind, value, 0 < client.ttl(key) <= 14 * 86_400)
+    return state
+
+
+def test_the_scripts_decide_and_store_as_the_pipelines_did(redis_client: redis.Redis) -> None:
+    stories = _news("nl", 8) + _news("en", 8)
+    texts = [*stories, *(_edited(t, k) for t, k in zip(stories, [30, 12, 8, 25, 5, 40, 3, 20] * 2, strict=True))]
+    texts += [stories[3], "te kort", _edited(stories[10], 9), _edited(_edited(stories[10], 9), 11)]
+    rng = __import__("random").Random(14)
+    rng.shuffle(texts)
+    articles = _articles(texts)
+    articles += [articles[2].model_copy(update={"first_seen": datetime(2025, 1, 1, tzinfo=UTC)})]  # re-ingested
+    lua = DedupIndex(redis_client, threshold=0.6, window_days=14, prefix="t:lua")
+    pipelined = _PipelinedIndex(redis_client, threshold=0.6, window_days=14, prefix="t:pipe")
+    got, expected = [], []
+    for start, end in [(0, 7), (7, 8), (8, 25), (25, len(articles))]:  # stored and in-batch candidates
+        part = articles[start:end]
+        signatures = [dedup.article_fingerprint(a) for a in part]
+        got += lua.decide_batch(part, signatures)
+        expected += pipelined.decide_batch(part, signatures)
+    assert got == expected
+    assert sum(d.similar_to is not None for d in got) >= 8  # copies were found, stored and in the batch
+    assert _stored(redis_client, "t:lua") == _stored(redis_client, "t:pipe")

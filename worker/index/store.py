@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 import elasticsearch
+import orjson
 from elasticsearch import Elasticsearch
 
 from worker.article import Article
@@ -153,9 +154,17 @@ def setup_index(es: Elasticsearch, settings: Settings) -> dict[str, Any]:
 
 def revision_hash(article: Article) -> str:
     """What makes a stored article different: everything except when we saw it."""
-    data = article.model_dump(mode="json", exclude=set(VOLATILE_FIELDS))
-    data.get("enrichment", {}).pop("tagged_at", None)
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return revision_of(article.model_dump(mode="json"))
+
+
+def revision_of(data: dict[str, Any]) -> str:
+    """`revision_hash` of an article's JSON dump (`model_dump(mode="json")`), left unchanged: the writer dumps
+    each article once for its revision and its document. The encoding is the stored revisions' own (json,
+    sorted keys, default separators): another would call every stored article changed."""
+    kept = {k: v for k, v in data.items() if k not in VOLATILE_FIELDS}
+    if isinstance(kept.get("enrichment"), dict):
+        kept["enrichment"] = {k: v for k, v in kept["enrichment"].items() if k != "tagged_at"}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True).encode()).hexdigest()
 
 
 def existing_revisions(es: Elasticsearch, settings: Settings, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -264,8 +273,11 @@ def folded_fields(article: Article) -> dict[str, Any]:
     }
 
 
-def document(article: Article, *, revision: str, first_seen: str | None) -> dict[str, Any]:
-    doc = article.model_dump(mode="json")
+def document(
+    article: Article, *, revision: str, first_seen: str | None, dumped: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The indexed document; `dumped` is the article's `model_dump(mode="json")` when the caller has it."""
+    doc = dict(dumped) if dumped is not None else article.model_dump(mode="json")
     if first_seen:
         doc["first_seen"] = first_seen
     doc["folded"] = folded_fields(article)
@@ -274,7 +286,12 @@ def document(article: Article, *, revision: str, first_seen: str | None) -> dict
 
 
 def _serialise(operation: dict[str, Any]) -> str:
-    return json.dumps(operation, ensure_ascii=False, separators=(",", ":"))
+    """One bulk line: orjson (≈ 10x json's time on a 750-word document), or json for what orjson refuses (a
+    lone surrogate, an integer beyond 64 bits), so nothing that json wrote before fails now."""
+    try:
+        return orjson.dumps(operation).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(operation, ensure_ascii=False, separators=(",", ":"))
 
 
 BulkLine = tuple[str, str, str]  # (id, action line, document line)
@@ -338,12 +355,14 @@ def index_articles(
     lines: list[BulkLine] = []
     for article_id, article in latest.items():
         stored = existing.get(article_id)
-        revision = revision_hash(article)
+        dumped = article.model_dump(mode="json")  # once, for the revision and the document
+        revision = revision_of(dumped)
         if stored and not force and stored["revision"] == revision:
             result.unchanged.append(article_id)
             continue
         target = stored["index"] if stored else settings.write_alias
-        doc = document(article, revision=revision, first_seen=stored["first_seen"] if stored else None)
+        doc = document(article, revision=revision, first_seen=stored["first_seen"] if stored else None,
+                       dumped=dumped)  # fmt: skip
         lines.append((article_id, _serialise({"index": {"_index": target, "_id": article_id}}), _serialise(doc)))
     for chunk in bulk_chunks(lines, max_docs=settings.bulk_batch_size, max_bytes=settings.bulk_max_bytes):
         _send_bulk(es, chunk, result)
