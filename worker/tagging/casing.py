@@ -18,11 +18,12 @@ import json
 from collections.abc import Sequence
 from functools import cached_property, lru_cache
 
-from spacy.attrs import IS_ALPHA, IS_SPACE, IS_UPPER, LENGTH, SENT_START
+from spacy.attrs import IS_ALPHA, IS_SPACE, IS_UPPER, LENGTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from worker.tagging import gazetteer
+from worker.tagging.entity_doc import facts
 
 COMPONENT = "newsworker_truecase"
 # A word this frequent (Zipf scale: 3 = once per million words) in the language is a common word, unless a
@@ -257,20 +258,23 @@ def sentence_start(doc: Doc, i: int) -> bool:
 
 def sentence_starts(doc: Doc) -> list[bool]:
     """`sentence_start(doc, i)` for every token, in one left-to-right pass (linear in the doc's length)."""
-    given = doc.to_array("SENT_START").tolist() if len(doc) else []
+    if not len(doc):
+        return []
+    given = doc.to_array("SENT_START").tolist()
+    # the token arrays, not a Token object per word (the same values: text, is_space, whitespace_)
+    space_flags = doc.to_array([IS_SPACE, SPACY]).tolist()
     starts = []
     previous: tuple[str, str] | None = None  # text and whitespace of the last token neither quote nor space
     space_since = False  # a space token (or a newline) between it and the current token
-    for i, token in enumerate(doc):
-        text = token.text
+    for i, (text, (is_space, spacy)) in enumerate(zip(facts(doc).words, space_flags, strict=True)):
         if i == 0 or given[i] != 0:
             starts.append(i == 0 or given[i] == 1)
         else:
             starts.append(space_since or previous is None or previous[0] in _SENTENCE_END or "\n" in previous[1])
-        if text in _QUOTES or token.is_space:
-            space_since = space_since or token.is_space or "\n" in text
+        if text in _QUOTES or is_space:
+            space_since = space_since or bool(is_space) or "\n" in text
         else:
-            previous, space_since = (text, token.whitespace_), False
+            previous, space_since = (text, " " if spacy else ""), False
     return starts
 
 
@@ -289,7 +293,7 @@ class SentenceStartEvidence:
 
     @cached_property
     def mid_sentence(self) -> frozenset[str]:
-        return frozenset(text for text, start in zip((t.text for t in self.doc), self.starts, strict=True)
+        return frozenset(text for text, start in zip(facts(self.doc).words, self.starts, strict=True)
                          if not start and text[:1].isupper())
 
 

@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from worker.tagging import entity_heads, entity_sports, gazetteer
+from worker.tagging import entity_doc, entity_heads, entity_sports, gazetteer
 from worker.tagging.casing import SentenceStartEvidence, common_word_at_sentence_start, first_names, is_known_name, zipf
 
 # A capitalised word this common (wordfreq Zipf) at the head of a three-word person name is a role word.
@@ -292,7 +292,7 @@ class EntityFixes:
         self.sentence_starts = sentence_starts
 
     def __call__(self, doc: Doc) -> Doc:
-        evidence = SentenceStartEvidence(doc)  # once per doc, built on first use: linear in the doc's length
+        evidence = entity_doc.facts(doc).evidence  # once per doc (shared with the gazetteer matcher)
         ents = strip_titles(doc) if self.titles else list(doc.ents)
         if self.titles:
             ents = sports_clubs(doc, context_types(doc, ents), evidence)
@@ -399,7 +399,6 @@ def _to_model_label(label: str, current: str) -> str:
 # score. In a sentence with a score, or a results line "Ajax Amsterdam 3 Twente Enschede 1", the names playing
 # are clubs (ORG); national teams stay places, as CoNLL-2003 tags them ("Japan beat Syria").
 _SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")
-_DIGIT = re.compile(r"\d")
 _RESULT_WORDS = frozenset({"beat", "beats", "drew", "draw", "draws", "lost", "lose", "loses", "won", "win", "wins",
                            "defeated", "defeat", "edged", "thrashed", "held", "hammered", "routed", "v", "vs",
                            "vs.", "against", "with", "to", "over", "at"})
@@ -435,7 +434,10 @@ def _results_line(doc: Doc, start: int, end: int) -> list[tuple[int, int]] | Non
 
 def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) -> list[Span]:
     """English only: names playing in a sentence with a score are clubs (see _SCORE); see above."""
-    if doc.lang_ != "en" or not ents or not _DIGIT.search(doc.text):
+    if doc.lang_ != "en" or not ents:
+        return ents
+    digits = entity_doc.facts(doc).digits  # per token: holds a digit (the doc's text holds one if any does)
+    if not digits.any():
         return ents
     starts = evidence.starts
     decided: dict[tuple[int, int], str] = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
@@ -444,7 +446,7 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
     by_sentence: dict[int, list[Span]] = defaultdict(list)
     for ent in ents:
         by_sentence[int(sentence_of[ent.start])].append(ent)
-    with_digits = sorted({int(sentence_of[t.i]) for t in doc if _DIGIT.search(t.text)})
+    with_digits = numpy.unique(sentence_of[digits]).tolist()  # sorted
     replaced: dict[Span, list[Span]] = {}
     for n in with_digits:  # only sentences with a number: linear in the doc's length
         start, end, inside = bounds[n], bounds[n + 1], by_sentence.get(n, [])
@@ -518,5 +520,5 @@ class GazetteerMatcher:
                 ents -= covered
                 ents.add(span)
         # names the gazetteer added may play in a results sentence too ("Porto drew 1-1 with Benfica")
-        doc.ents = sports_clubs(doc, sorted(ents, key=lambda e: e.start), SentenceStartEvidence(doc))
+        doc.ents = sports_clubs(doc, sorted(ents, key=lambda e: e.start), entity_doc.facts(doc).evidence)
         return doc
