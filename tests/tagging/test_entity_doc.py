@@ -53,3 +53,15 @@ def test_facts_are_kept_for_the_doc_asked_about_last_only():
     assert entity_doc.facts(doc) is entity_doc.facts(doc)
     assert entity_doc.facts(other) is not entity_doc.facts(doc)
     assert entity_doc.facts(doc).doc is doc
+
+
+def test_sentence_starts_on_arrays_agree_with_the_per_token_rule_on_news_text():
+    from worker.tagging.casing import sentence_start, sentence_starts
+
+    nlp = spacy.blank("en")
+    text = ("\u201cWe won,\u201d he said.  (Reuters) - \u2014 \u2018Next\u2019 ... Leeds 2 Everton 1\n"
+            "Total: 3; -- \" ' \n  \n \u00ab Oui \u00bb! ?Yes\t\tno\n\n") * 5
+    for doc in (nlp(text), nlp("- \" (  "), nlp(". ."), nlp("\n")):
+        assert sentence_starts(doc) == [sentence_start(doc, i) for i in range(len(doc))]
+    given = Doc(nlp.vocab, words=["\u201c", "A", ".", "b", "C"], sent_starts=[True, False, None, False, True])
+    assert sentence_starts(given) == [sentence_start(given, i) for i in range(len(given))]

@@ -18,12 +18,13 @@ import json
 from collections.abc import Sequence
 from functools import cached_property, lru_cache
 
-from spacy.attrs import IS_ALPHA, IS_SPACE, IS_UPPER, LENGTH, SENT_START, SPACY
+import numpy
+from spacy.attrs import IS_ALPHA, IS_SPACE, IS_UPPER, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from worker.tagging import gazetteer
-from worker.tagging.entity_doc import facts
+from worker.tagging.entity_doc import facts, in_words
 
 COMPONENT = "newsworker_truecase"
 # A word this frequent (Zipf scale: 3 = once per million words) in the language is a common word, unless a
@@ -32,8 +33,8 @@ COMMON_ZIPF = 3.0
 # Short all-caps words rarer than this are acronyms ("WFP", "OPEC"), not shouted words.
 ACRONYM_ZIPF = 3.6
 SENTENCE_START_ZIPF = 4.0
-_SENTENCE_END = {".", "!", "?", ":", ";", "…"}
-_QUOTES = {'"', "'", "“", "”", "‘", "’", "«", "»", "(", "-", "–", "—"}
+_SENTENCE_END = frozenset({".", "!", "?", ":", ";", "…"})
+_QUOTES = frozenset({'"', "'", "“", "”", "‘", "’", "«", "»", "(", "-", "–", "—"})
 
 
 @lru_cache(maxsize=262144)
@@ -257,25 +258,28 @@ def sentence_start(doc: Doc, i: int) -> bool:
 
 
 def sentence_starts(doc: Doc) -> list[bool]:
-    """`sentence_start(doc, i)` for every token, in one left-to-right pass (linear in the doc's length)."""
-    if not len(doc):
+    """`sentence_start(doc, i)` for every token, computed on the token arrays (linear, no Python work per
+    token): a token starts a sentence when no word precedes it, or a space token stands between it and the
+    last word (a token neither quote nor space), or that word ends a sentence. (`sentence_start` also asks
+    whether that word's whitespace holds a newline; a token's whitespace is one space or none, so never.)"""
+    n = len(doc)
+    if not n:
         return []
-    given = doc.to_array("SENT_START").tolist()
-    # the token arrays, not a Token object per word (the same values: text, is_space, whitespace_)
-    space_flags = doc.to_array([IS_SPACE, SPACY]).tolist()
-    starts = []
-    previous: tuple[str, str] | None = None  # text and whitespace of the last token neither quote nor space
-    space_since = False  # a space token (or a newline) between it and the current token
-    for i, (text, (is_space, spacy)) in enumerate(zip(facts(doc).words, space_flags, strict=True)):
-        if i == 0 or given[i] != 0:
-            starts.append(i == 0 or given[i] == 1)
-        else:
-            starts.append(space_since or previous is None or previous[0] in _SENTENCE_END or "\n" in previous[1])
-        if text in _QUOTES or is_space:
-            space_since = space_since or bool(is_space) or "\n" in text
-        else:
-            previous, space_since = (text, " " if spacy else ""), False
-    return starts
+    given = doc.to_array("SENT_START").astype("int64")
+    space = doc.to_array(IS_SPACE).astype(bool)
+    is_word = ~(in_words(doc, _QUOTES) | space)
+    index = numpy.arange(n)
+    last_word = numpy.maximum.accumulate(numpy.where(is_word, index, -1))
+    previous = numpy.concatenate(([-1], last_word[:-1]))  # the last word before each token, -1 if none
+    spaces_upto = numpy.cumsum(space)
+    spaces_before = numpy.concatenate(([0], spaces_upto[:-1]))  # space tokens before each token
+    spaces_between = spaces_before - numpy.where(previous >= 0, spaces_upto[numpy.maximum(previous, 0)], 0)
+    ends = in_words(doc, _SENTENCE_END)
+    derived = (previous < 0) | (spaces_between > 0) | ends[numpy.maximum(previous, 0)]
+    starts = numpy.where(given != 0, given == 1, derived)
+    starts[0] = True
+    result: list[bool] = starts.tolist()
+    return result
 
 
 class SentenceStartEvidence:

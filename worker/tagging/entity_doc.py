@@ -54,6 +54,15 @@ def join_docs(parts: Sequence[Doc]) -> Doc:
     return joined
 
 
+def in_words(doc: Doc, words: frozenset[str]) -> numpy.ndarray:
+    """Per token, whether its text is one of these words (`[t.text in words for t in doc]`), on the ORTH array."""
+    from worker.tagging.entity_heads import string_ids
+
+    if not len(doc):
+        return numpy.zeros(0, dtype=bool)
+    return numpy.isin(doc.to_array(ORTH), string_ids(words))
+
+
 class DocFacts:
     """A doc's words, text and digit positions, each computed on first use from the token arrays."""
 

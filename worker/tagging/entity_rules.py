@@ -447,6 +447,7 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
     for ent in ents:
         by_sentence[int(sentence_of[ent.start])].append(ent)
     with_digits = numpy.unique(sentence_of[digits]).tolist()  # sorted
+    words = entity_doc.facts(doc).words
     replaced: dict[Span, list[Span]] = {}
     for n in with_digits:  # only sentences with a number: linear in the doc's length
         start, end, inside = bounds[n], bounds[n + 1], by_sentence.get(n, [])
@@ -463,8 +464,8 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
             else:
                 replaced[Span(doc, start, start, label="ORG")] = clubs
             continue
-        if not any(_SCORE.match(doc[i].text) or (doc[i].text in ("-", "–") and 0 < i < end - 1
-                                                  and doc[i - 1].is_digit and doc[i + 1].is_digit)
+        if not any(_SCORE.match(words[i]) or (words[i] in ("-", "–") and 0 < i < end - 1
+                                              and doc[i - 1].is_digit and doc[i + 1].is_digit)
                    for i in range(start, end)):
             continue  # no score: "2-1" (one token in wire files, three in spaCy's tokenisation of text)
         for ent in inside:
