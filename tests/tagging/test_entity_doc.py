@@ -65,3 +65,14 @@ def test_sentence_starts_on_arrays_agree_with_the_per_token_rule_on_news_text():
         assert sentence_starts(doc) == [sentence_start(doc, i) for i in range(len(doc))]
     given = Doc(nlp.vocab, words=["\u201c", "A", ".", "b", "C"], sent_starts=[True, False, None, False, True])
     assert sentence_starts(given) == [sentence_start(given, i) for i in range(len(given))]
+
+
+def test_sentence_start_evidence_is_shared_for_the_doc_asked_about_last_only():
+    from worker.tagging.casing import evidence_of
+
+    nlp = spacy.blank("en")
+    doc, other = nlp("Leeds beat Chelsea 2-1."), nlp("Leeds beat Chelsea 2-1.")
+    assert evidence_of(doc) is evidence_of(doc)
+    assert evidence_of(other).doc is other
+    assert evidence_of(doc).doc is doc
+    assert evidence_of(doc).starts == [i == 0 for i in range(len(doc))]

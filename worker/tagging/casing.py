@@ -301,6 +301,21 @@ class SentenceStartEvidence:
                          if not start and text[:1].isupper())
 
 
+_last_evidence: SentenceStartEvidence | None = None
+
+
+def evidence_of(doc: Doc) -> SentenceStartEvidence:
+    """The evidence of this doc, shared by the components that tag it one after the other (the entity rules,
+    then the gazetteer matcher): the doc last asked about is kept. Sentence starts and words depend on the
+    tokens only, which no component of ours changes in place (the truecaser makes a new Doc)."""
+    global _last_evidence
+    last = _last_evidence
+    if last is not None and last.doc is doc:
+        return last
+    _last_evidence = SentenceStartEvidence(doc)
+    return _last_evidence
+
+
 def common_word_at_sentence_start(doc: Doc, start: int, end: int, label: str,
                                   evidence: SentenceStartEvidence | None = None) -> bool:
     """A single-word entity that is only a capitalised common word: at a sentence start, frequent in the

@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, cast
+from functools import cached_property, lru_cache
+from typing import Any, cast
 
 import numpy
 from spacy.attrs import ORTH, SPACY
 from spacy.tokens import Doc
-
-if TYPE_CHECKING:
-    from worker.tagging.casing import SentenceStartEvidence
 
 _DIGIT = re.compile(r"\d")
 
@@ -54,10 +51,16 @@ def join_docs(parts: Sequence[Doc]) -> Doc:
     return joined
 
 
+@lru_cache(maxsize=16)
+def string_ids(words: frozenset[str]) -> numpy.ndarray:
+    """The hashes spaCy stores for these strings (the same in every vocab)."""
+    from spacy.strings import get_string_id
+
+    return numpy.array(sorted(get_string_id(word) for word in words), dtype="uint64")
+
+
 def in_words(doc: Doc, words: frozenset[str]) -> numpy.ndarray:
     """Per token, whether its text is one of these words (`[t.text in words for t in doc]`), on the ORTH array."""
-    from worker.tagging.entity_heads import string_ids
-
     if not len(doc):
         return numpy.zeros(0, dtype=bool)
     return numpy.isin(doc.to_array(ORTH), string_ids(words))
@@ -97,13 +100,6 @@ class DocFacts:
         flags = numpy.array([_DIGIT.search(strings[orth]) is not None for orth in distinct.tolist()], dtype=bool)
         return flags[inverse.reshape(-1)]
 
-
-    @cached_property
-    def evidence(self) -> SentenceStartEvidence:
-        """Sentence starts and the words capitalised inside a sentence (casing.SentenceStartEvidence)."""
-        from worker.tagging.casing import SentenceStartEvidence
-
-        return SentenceStartEvidence(self.doc)
 
 
 _last: tuple[Doc, DocFacts] | None = None

@@ -30,7 +30,14 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from worker.tagging import entity_doc, entity_heads, entity_sports, gazetteer
-from worker.tagging.casing import SentenceStartEvidence, common_word_at_sentence_start, first_names, is_known_name, zipf
+from worker.tagging.casing import (
+    SentenceStartEvidence,
+    common_word_at_sentence_start,
+    evidence_of,
+    first_names,
+    is_known_name,
+    zipf,
+)
 
 # A capitalised word this common (wordfreq Zipf) at the head of a three-word person name is a role word.
 ROLE_WORD_ZIPF = 3.5
@@ -292,7 +299,7 @@ class EntityFixes:
         self.sentence_starts = sentence_starts
 
     def __call__(self, doc: Doc) -> Doc:
-        evidence = entity_doc.facts(doc).evidence  # once per doc (shared with the gazetteer matcher)
+        evidence = evidence_of(doc)  # once per doc (shared with the gazetteer matcher)
         ents = strip_titles(doc) if self.titles else list(doc.ents)
         if self.titles:
             ents = sports_clubs(doc, context_types(doc, ents), evidence)
@@ -521,5 +528,5 @@ class GazetteerMatcher:
                 ents -= covered
                 ents.add(span)
         # names the gazetteer added may play in a results sentence too ("Porto drew 1-1 with Benfica")
-        doc.ents = sports_clubs(doc, sorted(ents, key=lambda e: e.start), entity_doc.facts(doc).evidence)
+        doc.ents = sports_clubs(doc, sorted(ents, key=lambda e: e.start), evidence_of(doc))
         return doc
