@@ -18,11 +18,13 @@ import json
 from collections.abc import Sequence
 from functools import cached_property, lru_cache
 
+import numpy
 from spacy.attrs import IS_ALPHA, IS_SPACE, IS_UPPER, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from worker.tagging import gazetteer
+from worker.tagging.entity_doc import facts, in_words
 
 COMPONENT = "newsworker_truecase"
 # A word this frequent (Zipf scale: 3 = once per million words) in the language is a common word, unless a
@@ -31,8 +33,8 @@ COMMON_ZIPF = 3.0
 # Short all-caps words rarer than this are acronyms ("WFP", "OPEC"), not shouted words.
 ACRONYM_ZIPF = 3.6
 SENTENCE_START_ZIPF = 4.0
-_SENTENCE_END = {".", "!", "?", ":", ";", "…"}
-_QUOTES = {'"', "'", "“", "”", "‘", "’", "«", "»", "(", "-", "–", "—"}
+_SENTENCE_END = frozenset({".", "!", "?", ":", ";", "…"})
+_QUOTES = frozenset({'"', "'", "“", "”", "‘", "’", "«", "»", "(", "-", "–", "—"})
 
 
 @lru_cache(maxsize=262144)
@@ -256,22 +258,28 @@ def sentence_start(doc: Doc, i: int) -> bool:
 
 
 def sentence_starts(doc: Doc) -> list[bool]:
-    """`sentence_start(doc, i)` for every token, in one left-to-right pass (linear in the doc's length)."""
-    given = doc.to_array("SENT_START").tolist() if len(doc) else []
-    starts = []
-    previous: tuple[str, str] | None = None  # text and whitespace of the last token neither quote nor space
-    space_since = False  # a space token (or a newline) between it and the current token
-    for i, token in enumerate(doc):
-        text = token.text
-        if i == 0 or given[i] != 0:
-            starts.append(i == 0 or given[i] == 1)
-        else:
-            starts.append(space_since or previous is None or previous[0] in _SENTENCE_END or "\n" in previous[1])
-        if text in _QUOTES or token.is_space:
-            space_since = space_since or token.is_space or "\n" in text
-        else:
-            previous, space_since = (text, token.whitespace_), False
-    return starts
+    """`sentence_start(doc, i)` for every token, computed on the token arrays (linear, no Python work per
+    token): a token starts a sentence when no word precedes it, or a space token stands between it and the
+    last word (a token neither quote nor space), or that word ends a sentence. (`sentence_start` also asks
+    whether that word's whitespace holds a newline; a token's whitespace is one space or none, so never.)"""
+    n = len(doc)
+    if not n:
+        return []
+    given = doc.to_array("SENT_START").astype("int64")
+    space = doc.to_array(IS_SPACE).astype(bool)
+    is_word = ~(in_words(doc, _QUOTES) | space)
+    index = numpy.arange(n)
+    last_word = numpy.maximum.accumulate(numpy.where(is_word, index, -1))
+    previous = numpy.concatenate(([-1], last_word[:-1]))  # the last word before each token, -1 if none
+    spaces_upto = numpy.cumsum(space)
+    spaces_before = numpy.concatenate(([0], spaces_upto[:-1]))  # space tokens before each token
+    spaces_between = spaces_before - numpy.where(previous >= 0, spaces_upto[numpy.maximum(previous, 0)], 0)
+    ends = in_words(doc, _SENTENCE_END)
+    derived = (previous < 0) | (spaces_between > 0) | ends[numpy.maximum(previous, 0)]
+    starts = numpy.where(given != 0, given == 1, derived)
+    starts[0] = True
+    result: list[bool] = starts.tolist()
+    return result
 
 
 class SentenceStartEvidence:
@@ -289,8 +297,23 @@ class SentenceStartEvidence:
 
     @cached_property
     def mid_sentence(self) -> frozenset[str]:
-        return frozenset(text for text, start in zip((t.text for t in self.doc), self.starts, strict=True)
+        return frozenset(text for text, start in zip(facts(self.doc).words, self.starts, strict=True)
                          if not start and text[:1].isupper())
+
+
+_last_evidence: SentenceStartEvidence | None = None
+
+
+def evidence_of(doc: Doc) -> SentenceStartEvidence:
+    """The evidence of this doc, shared by the components that tag it one after the other (the entity rules,
+    then the gazetteer matcher): the doc last asked about is kept. Sentence starts and words depend on the
+    tokens only, which no component of ours changes in place (the truecaser makes a new Doc)."""
+    global _last_evidence
+    last = _last_evidence
+    if last is not None and last.doc is doc:
+        return last
+    _last_evidence = SentenceStartEvidence(doc)
+    return _last_evidence
 
 
 def common_word_at_sentence_start(doc: Doc, start: int, end: int, label: str,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 from worker.article import Article, Entity, EntityType
 from worker.config import get_settings
-from worker.tagging import casing, entity_rules, gazetteer, limits
+from worker.tagging import casing, entity_doc, entity_rules, gazetteer, limits
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -380,8 +380,6 @@ def pipe_texts(nlp: Language, texts: Iterable[str]) -> Iterator[Doc]:
     """`nlp.pipe` over the texts, one Doc per text, with long texts read by the model in pieces and joined
     back before the whole-document rules: the model holds at most `limits.NER_BATCH_CHARS` characters (or
     `BATCH_SIZE` pieces) at once, so memory stays bounded whatever the length, and time is linear in it."""
-    from spacy.tokens import Doc
-
     whole = [(name, proc) for name, proc in nlp.pipeline if name in _WHOLE_DOC_COMPONENTS]
     pieces_of = [limits.chunks(text) for text in texts]
     flat = [piece for pieces in pieces_of for piece in pieces]
@@ -390,7 +388,7 @@ def pipe_texts(nlp: Language, texts: Iterable[str]) -> Iterator[Doc]:
                 for doc in nlp.pipe(batch, batch_size=len(batch)))
         for pieces in pieces_of:
             parts = [next(docs) for _ in pieces]
-            doc = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+            doc = parts[0] if len(parts) == 1 else entity_doc.join_docs(parts)
             for _, proc in whole:
                 doc = proc(doc)
             yield doc

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from worker.tagging import gazetteer
+from worker.tagging.entity_doc import string_ids
 
 LEGAL_FORMS = frozenset({"Inc", "Inc.", "Corp", "Corp.", "Co", "Co.", "Ltd", "Ltd.", "plc", "PLC", "BV", "B.V.",
                          "NV", "N.V.", "AG", "GmbH", "SA", "S.A.", "SpA", "LLC", "LLP", "ASA", "Oyj"})
@@ -50,14 +51,6 @@ JOINERS = {"en": frozenset({"of", "for"}), "nl": frozenset({"van", "voor"})}
 _ORG, _MISC = {"en": "ORG", "nl": "ORG"}, {"en": "EVENT", "nl": "MISC"}
 _NAME_LABELS = frozenset({"PER", "PERSON", "ORG", "LOC", "GPE", "FAC", "MISC", "NORP", "EVENT", "PRODUCT",
                           "WORK_OF_ART", "LAW"})
-
-
-@lru_cache(maxsize=16)
-def string_ids(words: frozenset[str]) -> numpy.ndarray:
-    """The hashes spaCy stores for these strings (the same in every vocab)."""
-    from spacy.strings import get_string_id
-
-    return numpy.array(sorted(get_string_id(word) for word in words), dtype="uint64")
 
 
 def _positions(doc: Doc, words: frozenset[str]) -> list[int]:

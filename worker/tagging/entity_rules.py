@@ -29,8 +29,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from worker.tagging import entity_heads, entity_sports, gazetteer
-from worker.tagging.casing import SentenceStartEvidence, common_word_at_sentence_start, first_names, is_known_name, zipf
+from worker.tagging import entity_doc, entity_heads, entity_sports, gazetteer
+from worker.tagging.casing import (
+    SentenceStartEvidence,
+    common_word_at_sentence_start,
+    evidence_of,
+    first_names,
+    is_known_name,
+    zipf,
+)
 
 # A capitalised word this common (wordfreq Zipf) at the head of a three-word person name is a role word.
 ROLE_WORD_ZIPF = 3.5
@@ -292,7 +299,7 @@ class EntityFixes:
         self.sentence_starts = sentence_starts
 
     def __call__(self, doc: Doc) -> Doc:
-        evidence = SentenceStartEvidence(doc)  # once per doc, built on first use: linear in the doc's length
+        evidence = evidence_of(doc)  # once per doc (shared with the gazetteer matcher)
         ents = strip_titles(doc) if self.titles else list(doc.ents)
         if self.titles:
             ents = sports_clubs(doc, context_types(doc, ents), evidence)
@@ -399,7 +406,6 @@ def _to_model_label(label: str, current: str) -> str:
 # score. In a sentence with a score, or a results line "Ajax Amsterdam 3 Twente Enschede 1", the names playing
 # are clubs (ORG); national teams stay places, as CoNLL-2003 tags them ("Japan beat Syria").
 _SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")
-_DIGIT = re.compile(r"\d")
 _RESULT_WORDS = frozenset({"beat", "beats", "drew", "draw", "draws", "lost", "lose", "loses", "won", "win", "wins",
                            "defeated", "defeat", "edged", "thrashed", "held", "hammered", "routed", "v", "vs",
                            "vs.", "against", "with", "to", "over", "at"})
@@ -435,7 +441,10 @@ def _results_line(doc: Doc, start: int, end: int) -> list[tuple[int, int]] | Non
 
 def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) -> list[Span]:
     """English only: names playing in a sentence with a score are clubs (see _SCORE); see above."""
-    if doc.lang_ != "en" or not ents or not _DIGIT.search(doc.text):
+    if doc.lang_ != "en" or not ents:
+        return ents
+    digits = entity_doc.facts(doc).digits  # per token: holds a digit (the doc's text holds one if any does)
+    if not digits.any():
         return ents
     starts = evidence.starts
     decided: dict[tuple[int, int], str] = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
@@ -444,7 +453,8 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
     by_sentence: dict[int, list[Span]] = defaultdict(list)
     for ent in ents:
         by_sentence[int(sentence_of[ent.start])].append(ent)
-    with_digits = sorted({int(sentence_of[t.i]) for t in doc if _DIGIT.search(t.text)})
+    with_digits = numpy.unique(sentence_of[digits]).tolist()  # sorted
+    words = entity_doc.facts(doc).words
     replaced: dict[Span, list[Span]] = {}
     for n in with_digits:  # only sentences with a number: linear in the doc's length
         start, end, inside = bounds[n], bounds[n + 1], by_sentence.get(n, [])
@@ -461,8 +471,8 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
             else:
                 replaced[Span(doc, start, start, label="ORG")] = clubs
             continue
-        if not any(_SCORE.match(doc[i].text) or (doc[i].text in ("-", "–") and 0 < i < end - 1
-                                                  and doc[i - 1].is_digit and doc[i + 1].is_digit)
+        if not any(_SCORE.match(words[i]) or (words[i] in ("-", "–") and 0 < i < end - 1
+                                              and doc[i - 1].is_digit and doc[i + 1].is_digit)
                    for i in range(start, end)):
             continue  # no score: "2-1" (one token in wire files, three in spaCy's tokenisation of text)
         for ent in inside:
@@ -518,5 +528,5 @@ class GazetteerMatcher:
                 ents -= covered
                 ents.add(span)
         # names the gazetteer added may play in a results sentence too ("Porto drew 1-1 with Benfica")
-        doc.ents = sports_clubs(doc, sorted(ents, key=lambda e: e.start), SentenceStartEvidence(doc))
+        doc.ents = sports_clubs(doc, sorted(ents, key=lambda e: e.start), evidence_of(doc))
         return doc

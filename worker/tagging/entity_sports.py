@@ -30,7 +30,7 @@ import numpy
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from worker.tagging import gazetteer
+from worker.tagging import entity_doc, gazetteer
 from worker.tagging.entity_heads import string_ids
 
 CLUBS_FILE = gazetteer.DATA_DIR / "sports_clubs_en.txt"
@@ -135,10 +135,11 @@ def is_sports_document(doc: Doc, starts: Callable[[], Sequence[bool]]) -> bool:
            for t in head):
         return True
     words = int(numpy.isin(string_ids(SPORT_WORDS), doc.to_array("LOWER")).sum())
-    has_score = bool(_SCORE_IN_TEXT.search(doc.text))
+    text = entity_doc.facts(doc).text
+    has_score = bool(_SCORE_IN_TEXT.search(text))
     if words >= SPORT_WORDS_MIN + (0 if has_score else 2):
         return True
-    if not (_RESULTS_IN_TEXT.search(doc.text) or _TABLE_IN_TEXT.search(doc.text)):
+    if not (_RESULTS_IN_TEXT.search(text) or _TABLE_IN_TEXT.search(text)):
         return False  # no line can be a results or table line: skip the per-line work
     return any(_table_line(doc, start, end) or _results_line(doc, start, end)
                for start, end in _line_bounds(doc, starts()))

@@ -1,0 +1,78 @@
+"""Doc facts from token arrays: the same values as the Doc API, and the joined doc the same as Doc.from_docs."""
+
+from __future__ import annotations
+
+import re
+
+import spacy
+from spacy.tokens import Doc
+
+from worker.tagging import entity_doc, limits
+from worker.tagging.entities import load_pipeline
+
+TEXT = ("PSV Eindhoven beat Ajax 2-1 on Sunday.\n\nLONDON  (Reuters) - Rishi Sunak met\tJoe Biden in Washington, "
+        "D.C. on 3 March; ½ a point, ١٢ fans.\n\n\n" + "Shares of Shell rose 3.5 percent in Amsterdam. " * 80)
+
+
+def test_join_docs_is_the_doc_from_docs_makes():
+    nlp = load_pipeline("en")
+    pieces = limits.chunks(TEXT, size=300)
+    assert len(pieces) > 3
+    with nlp.select_pipes(enable=["ner"] + (["tok2vec"] if "tok2vec" in nlp.pipe_names else [])):
+        parts = list(nlp.pipe(pieces))
+    joined = entity_doc.join_docs(parts)
+    expected = Doc.from_docs(parts, ensure_whitespace=False)
+    assert joined.text == TEXT == expected.text
+    assert joined.to_bytes() == expected.to_bytes()
+    assert [(e.start, e.end, e.label_) for e in joined.ents] == [(e.start, e.end, e.label_) for e in expected.ents]
+    assert joined.ents  # the model's entities came across
+
+
+def test_join_docs_hands_user_data_to_doc_from_docs():
+    nlp = spacy.blank("en")
+    first, second = nlp("Jan de Vries "), nlp("woont in Utrecht.")
+    first.user_data[("._.", "note", 0, 3)] = "x"
+    joined = entity_doc.join_docs([first, second])
+    assert joined.user_data == {("._.", "note", 0, 3): "x"}
+    assert joined.text == "Jan de Vries woont in Utrecht."
+
+
+def test_doc_facts_agree_with_the_doc_api():
+    nlp = spacy.blank("en")
+    for text in (TEXT, "", " ", "no digits at all", "7"):
+        doc = nlp(text)
+        facts = entity_doc.DocFacts(doc)
+        assert facts.words == [t.text for t in doc]
+        assert facts.text == doc.text == text
+        assert facts.digits.tolist() == [re.search(r"\d", t.text) is not None for t in doc]
+
+
+def test_facts_are_kept_for_the_doc_asked_about_last_only():
+    nlp = spacy.blank("en")
+    doc, other = nlp("Ajax 2 Twente 1"), nlp("Ajax 2 Twente 1")
+    assert entity_doc.facts(doc) is entity_doc.facts(doc)
+    assert entity_doc.facts(other) is not entity_doc.facts(doc)
+    assert entity_doc.facts(doc).doc is doc
+
+
+def test_sentence_starts_on_arrays_agree_with_the_per_token_rule_on_news_text():
+    from worker.tagging.casing import sentence_start, sentence_starts
+
+    nlp = spacy.blank("en")
+    text = ("\u201cWe won,\u201d he said.  (Reuters) - \u2014 \u2018Next\u2019 ... Leeds 2 Everton 1\n"
+            "Total: 3; -- \" ' \n  \n \u00ab Oui \u00bb! ?Yes\t\tno\n\n") * 5
+    for doc in (nlp(text), nlp("- \" (  "), nlp(". ."), nlp("\n")):
+        assert sentence_starts(doc) == [sentence_start(doc, i) for i in range(len(doc))]
+    given = Doc(nlp.vocab, words=["\u201c", "A", ".", "b", "C"], sent_starts=[True, False, None, False, True])
+    assert sentence_starts(given) == [sentence_start(given, i) for i in range(len(given))]
+
+
+def test_sentence_start_evidence_is_shared_for_the_doc_asked_about_last_only():
+    from worker.tagging.casing import evidence_of
+
+    nlp = spacy.blank("en")
+    doc, other = nlp("Leeds beat Chelsea 2-1."), nlp("Leeds beat Chelsea 2-1.")
+    assert evidence_of(doc) is evidence_of(doc)
+    assert evidence_of(other).doc is other
+    assert evidence_of(doc).doc is doc
+    assert evidence_of(doc).starts == [i == 0 for i in range(len(doc))]

@@ -1,0 +1,117 @@
+"""What the entity rules read about a whole document, computed from spaCy's token arrays once per doc.
+
+Iterating a `Doc` in Python makes a `Token` object per word, and `Doc.text` iterates the doc each time it is
+read: on the benchmark corpus (200 articles of ≈ 700 words) the rules read `Doc.text` about five times per
+article and `Doc.from_docs` (joining the pieces the model read) made three `Token` per word, together about a
+quarter of the stage's time over the bare model's (cProfile in bench/RESULTS.md, 2026-11-30 entity speed).
+Here the same values come from the ORTH/SPACY arrays and the string store, and are kept for the doc being
+tagged (`facts(doc)`); every value is the one the `Doc` API gives (tests/tagging/test_entity_doc.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cached_property, lru_cache
+from typing import Any, cast
+
+import numpy
+from spacy.attrs import ORTH, SPACY
+from spacy.tokens import Doc
+
+_DIGIT = re.compile(r"\d")
+
+
+def join_docs(parts: Sequence[Doc]) -> Doc:
+    """`Doc.from_docs(parts, ensure_whitespace=False)` (the same Doc: words, spaces, every array attribute,
+    the tensor), built from the token arrays instead of a `Token` object per word. Parts with user data or
+    span groups go through `Doc.from_docs` itself, which knows how to move them."""
+    if any(part.user_data or part.spans for part in parts):
+        return Doc.from_docs(list(parts), ensure_whitespace=False)
+    vocab = parts[0].vocab
+    if any(part.vocab is not vocab for part in parts):
+        return Doc.from_docs(list(parts), ensure_whitespace=False)  # raises as it should
+    attrs = list(Doc._get_array_attrs())
+    if SPACY not in attrs:
+        attrs.append(SPACY)
+    strings = vocab.strings
+    words: list[str] = []
+    spaces: list[bool] = []
+    for part in parts:
+        orth_space = part.to_array([ORTH, SPACY])
+        words += [strings[orth] for orth in orth_space[:, 0].tolist()]
+        spaces += [bool(space) for space in orth_space[:, 1].tolist()]
+    joined = Doc(vocab, words=words, spaces=spaces, user_data={})
+    joined.from_array(attrs, cast(Any, numpy.concatenate([part.to_array(attrs) for part in parts])))
+    if any(len(part) for part in parts):
+        from thinc.api import get_current_ops
+
+        ops = get_current_ops()
+        joined.tensor = ops.xp.vstack([ops.asarray(cast(Any, part.tensor)) for part in parts if len(part)])
+    return joined
+
+
+@lru_cache(maxsize=16)
+def string_ids(words: frozenset[str]) -> numpy.ndarray:
+    """The hashes spaCy stores for these strings (the same in every vocab)."""
+    from spacy.strings import get_string_id
+
+    return numpy.array(sorted(get_string_id(word) for word in words), dtype="uint64")
+
+
+def in_words(doc: Doc, words: frozenset[str]) -> numpy.ndarray:
+    """Per token, whether its text is one of these words (`[t.text in words for t in doc]`), on the ORTH array."""
+    if not len(doc):
+        return numpy.zeros(0, dtype=bool)
+    return numpy.isin(doc.to_array(ORTH), string_ids(words))
+
+
+class DocFacts:
+    """A doc's words, text and digit positions, each computed on first use from the token arrays."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+
+    @cached_property
+    def _orth_space(self) -> numpy.ndarray:
+        return self.doc.to_array([ORTH, SPACY]) if len(self.doc) else numpy.zeros((0, 2), dtype="uint64")
+
+    @cached_property
+    def words(self) -> list[str]:
+        """`[t.text for t in doc]`."""
+        strings = self.doc.vocab.strings
+        return [strings[orth] for orth in self._orth_space[:, 0].tolist()]
+
+    @cached_property
+    def text(self) -> str:
+        """`doc.text`."""
+        return "".join(word + " " if space else word
+                       for word, space in zip(self.words, self._orth_space[:, 1].tolist(), strict=True))
+
+    @cached_property
+    def digits(self) -> numpy.ndarray:
+        """Per token, whether its text holds a digit (`re.search(r"\\d", t.text)`), decided once per distinct
+        word of the doc."""
+        orths = self._orth_space[:, 0]
+        if not len(orths):
+            return numpy.zeros(0, dtype=bool)
+        distinct, inverse = numpy.unique(orths, return_inverse=True)
+        strings = self.doc.vocab.strings
+        flags = numpy.array([_DIGIT.search(strings[orth]) is not None for orth in distinct.tolist()], dtype=bool)
+        return flags[inverse.reshape(-1)]
+
+
+
+_last: tuple[Doc, DocFacts] | None = None
+
+
+def facts(doc: Doc) -> DocFacts:
+    """The facts of this doc, shared by the components that tag it one after the other (the doc last asked
+    about is kept; a token-changing component makes a new Doc, so an old doc's facts are never reused)."""
+    global _last
+    last = _last
+    if last is not None and last[0] is doc:
+        return last[1]
+    found = DocFacts(doc)
+    _last = (doc, found)
+    return found
