@@ -175,6 +175,35 @@ def budget_use(sites: list[LocalServer], since: float, rate: float) -> list[str]
     ]
 
 
+def host_finish(sites: list[LocalServer], since: float, rate: float) -> list[str]:
+    """Why the crawl ends when it ends, per host from the servers' logs: when each host got its first and
+    last page, and the tail: the seconds between the median host's last page and the last host's, with the
+    late host's pages and its gaps of more than two slots (a host idle while it still had pages)."""
+    from worker.sources.budget import SLOT_MARGIN
+
+    pages = [sorted(r.at for r in site.log if r.at >= since and r.path.startswith("/story/")) for site in sites]
+    pages = [p for p in pages if p]
+    if not pages:
+        return []
+    start = min(p[0] for p in pages)
+    lasts = sorted(p[-1] - start for p in pages)
+    median = lasts[len(lasts) // 2]
+    late = max(pages, key=lambda p: p[-1])
+    gaps = [(a - start, b - a) for a, b in itertools.pairwise(late) if b - a > 2 * SLOT_MARGIN / rate]
+    return [
+        f"hosts' last page (s after the first page): min {lasts[0]:.1f}, median {median:.1f}, max {lasts[-1]:.1f}; "
+        f"tail (median to last host) {lasts[-1] - median:.1f}s = {(lasts[-1] - median) / max(lasts[-1], 1e-9):.0%}",
+        f"late host: {len(late)} pages, first {late[0] - start:.1f}s, last {late[-1] - start:.1f}s; gaps > 2 slots: "
+        + (", ".join(f"{g:.1f}s at {t:.1f}" for t, g in gaps) or "none"),
+    ]
+
+
+def dump_requests(sites: list[LocalServer], since: float, path: Path) -> None:
+    """Every request of the run (host index, seconds since start, path), for a closer look afterwards."""
+    rows = sorted((r.at - since, h, r.path) for h, site in enumerate(sites) for r in site.log if r.at >= since)
+    path.write_text("".join(f"{h}\t{t:.3f}\t{p}\n" for t, h, p in rows))
+
+
 def page_times(sites: list[LocalServer], since: float) -> list[float]:
     return sorted(r.at for s in sites for r in s.log if r.at >= since and r.path.startswith("/story/"))
 
@@ -453,8 +482,10 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
     times = page_times(sites, since)
     span = (times[-1] - times[0]) if len(times) > 1 else 0.0  # first to last page: polls come before pages
     report("workers", len(times), span, args.hosts * args.rate, sites, since)
-    for line in budget_use(sites, since, args.rate):
+    for line in budget_use(sites, since, args.rate) + host_finish(sites, since, args.rate):
         print(line)
+    if os.environ.get("CRAWL_LOG_DIR"):
+        dump_requests(sites, since, Path(os.environ["CRAWL_LOG_DIR"]) / "requests.tsv")
     print("most messages waiting: " + ", ".join(f"{q} {n}" for q, n in depths.items()))
     print("worker CPU seconds: " + ", ".join(f"{q} {n:.1f}" for q, n in sorted(cpu.items())))
     print(check)
