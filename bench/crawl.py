@@ -22,7 +22,9 @@ into the pipeline. Prints the same figures from the servers' logs, and the artic
 
 Printed, from the servers' own logs: pages/s against the ceiling (hosts x rate) and the ratio, the most
 requests any host got in any 1-s window (never above its budget), the smallest gap between two requests
-to one host.
+to one host. `--e2e` adds where each host's budget went and why the crawl ends when it does: each host's
+last page, the tail (the median host's last page to the last host's) and the late host's gaps; with
+CRAWL_LOG_DIR set, the workers' log and every request of the run (requests.tsv) are kept there.
 """
 
 from __future__ import annotations
