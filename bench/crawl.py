@@ -22,7 +22,9 @@ into the pipeline. Prints the same figures from the servers' logs, and the artic
 
 Printed, from the servers' own logs: pages/s against the ceiling (hosts x rate) and the ratio, the most
 requests any host got in any 1-s window (never above its budget), the smallest gap between two requests
-to one host.
+to one host. `--e2e` adds where each host's budget went and why the crawl ends when it does: each host's
+last page, the tail (the median host's last page to the last host's) and the late host's gaps; with
+CRAWL_LOG_DIR set, the workers' log and every request of the run (requests.tsv) are kept there.
 """
 
 from __future__ import annotations
@@ -173,6 +175,35 @@ def budget_use(sites: list[LocalServer], since: float, rate: float) -> list[str]
         "idle host-seconds (budget free for more than a slot, no request): "
         + ", ".join(f"{k} {v:.1f} ({v / host_seconds:.0%})" for k, v in idle.items()),
     ]
+
+
+def host_finish(sites: list[LocalServer], since: float, rate: float) -> list[str]:
+    """Why the crawl ends when it ends, per host from the servers' logs: when each host got its first and
+    last page, and the tail: the seconds between the median host's last page and the last host's, with the
+    late host's pages and its gaps of more than two slots (a host idle while it still had pages)."""
+    from worker.sources.budget import SLOT_MARGIN
+
+    pages = [sorted(r.at for r in site.log if r.at >= since and r.path.startswith("/story/")) for site in sites]
+    pages = [p for p in pages if p]
+    if not pages:
+        return []
+    start = min(p[0] for p in pages)
+    lasts = sorted(p[-1] - start for p in pages)
+    median = lasts[len(lasts) // 2]
+    late = max(pages, key=lambda p: p[-1])
+    gaps = [(a - start, b - a) for a, b in itertools.pairwise(late) if b - a > 2 * SLOT_MARGIN / rate]
+    return [
+        f"hosts' last page (s after the first page): min {lasts[0]:.1f}, median {median:.1f}, max {lasts[-1]:.1f}; "
+        f"tail (median to last host) {lasts[-1] - median:.1f}s = {(lasts[-1] - median) / max(lasts[-1], 1e-9):.0%}",
+        f"late host: {len(late)} pages, first {late[0] - start:.1f}s, last {late[-1] - start:.1f}s; gaps > 2 slots: "
+        + (", ".join(f"{g:.1f}s at {t:.1f}" for t, g in gaps) or "none"),
+    ]
+
+
+def dump_requests(sites: list[LocalServer], since: float, path: Path) -> None:
+    """Every request of the run (host index, seconds since start, path), for a closer look afterwards."""
+    rows = sorted((r.at - since, h, r.path) for h, site in enumerate(sites) for r in site.log if r.at >= since)
+    path.write_text("".join(f"{h}\t{t:.3f}\t{p}\n" for t, h, p in rows))
 
 
 def page_times(sites: list[LocalServer], since: float) -> list[float]:
@@ -453,8 +484,10 @@ def end_to_end(args: argparse.Namespace, sites: list[LocalServer], settings: Set
     times = page_times(sites, since)
     span = (times[-1] - times[0]) if len(times) > 1 else 0.0  # first to last page: polls come before pages
     report("workers", len(times), span, args.hosts * args.rate, sites, since)
-    for line in budget_use(sites, since, args.rate):
+    for line in budget_use(sites, since, args.rate) + host_finish(sites, since, args.rate):
         print(line)
+    if os.environ.get("CRAWL_LOG_DIR"):
+        dump_requests(sites, since, Path(os.environ["CRAWL_LOG_DIR"]) / "requests.tsv")
     print("most messages waiting: " + ", ".join(f"{q} {n}" for q, n in depths.items()))
     print("worker CPU seconds: " + ", ".join(f"{q} {n:.1f}" for q, n in sorted(cpu.items())))
     print(check)

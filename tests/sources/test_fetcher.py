@@ -290,7 +290,46 @@ def test_pages_wait_for_their_hosts_dispatched_polls(servers: list[LocalServer],
 def test_pages_wait_for_dispatched_polls_for_a_bounded_time(server: LocalServer, redis_client: redis.Redis) -> None:
     server.route("/p", Reply(body=PAGE, headers=HTML))
     client = client_for(redis_client, host_rate=10.0)
+    client.budget.expect_polls({budget_key(server.url("/")): [server.url("/feed")]}, for_seconds=5)
+    assert fetch_pages([item(server.url("/p"))], client=client).deferred  # waited 3 slots here, then handed back
     client.budget.expect_polls({budget_key(server.url("/")): [server.url("/feed")]}, for_seconds=0.3)
-    assert fetch_pages([item(server.url("/p"))], client=client).deferred
     time.sleep(0.4)  # a poll that never ran (lost, or stuck behind a slow host) holds the pages no longer
     assert fetch_pages([item(server.url("/p"))], client=client).items[0].html
+
+
+def test_pages_start_right_after_their_hosts_last_polls(server: LocalServer, redis_client: redis.Redis) -> None:
+    """A host's last few polls: its pages wait for them in the batch, not handed back with a countdown that
+    overshoots (bench.crawl: hosts idle for seconds after their polls)."""
+    server.route("/p", Reply(body=PAGE, headers=HTML))
+    client = client_for(redis_client, host_rate=2.0)  # slots 0.575 s: the last 2 polls take about 1.2 s
+    feeds = [server.url("/feed/1"), server.url("/feed/2")]
+    domain = budget_key(server.url("/"))
+    client.budget.expect_polls({domain: feeds})
+    done_at: list[float] = []
+
+    def polls_go() -> None:
+        for feed in feeds:
+            time.sleep(0.3)
+            client.budget.poll_done(domain, feed)
+        done_at.append(time.time())
+
+    polls = threading.Thread(target=polls_go)
+    polls.start()
+    out = fetch_pages([item(server.url("/p"))], client=client)
+    polls.join()
+    assert not out.deferred and out.items[0].html
+    # The page went right after the last poll: within a recheck (a quarter slot) and a request's time.
+    assert 0 <= server.log[0].at - done_at[0] < 0.15 + 0.3
+
+
+def test_pages_behind_many_polls_come_back_when_few_are_left(server: LocalServer, redis_client: redis.Redis) -> None:
+    server.route("/p", Reply(body=PAGE, headers=HTML))
+    client = client_for(redis_client, host_rate=10.0)
+    domain = budget_key(server.url("/"))
+    client.budget.expect_polls({domain: [server.url(f"/feed/{n}") for n in range(6)]})
+    started = time.monotonic()
+    out = fetch_pages([item(server.url("/p"))], client=client)
+    assert out.deferred and out.only_behind_polls and time.monotonic() - started < 0.1  # not waited for here
+    interval = client.budget.interval_ms(domain) / 1000
+    # Back when POLLS_WAIT_SLOTS - 1 polls are left (6 - 3 + 1 slots), to wait for those in the batch.
+    assert out.retry_after == pytest.approx(4 * interval)

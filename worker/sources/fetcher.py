@@ -23,10 +23,12 @@ Design, and why:
   them unchanged. A thread per request in flight is cheap at the rates a polite crawler runs (tens of
   requests per second), and bodies are read under the same caps, bomb checks and total timeout.
 - **Polls first.** A poll finds the work, so a host's feeds are read before its pages: pages do not take
-  an in-flight place while a poll of the host waits for one, and a batch hands back the pages of a host
-  whose dispatched polls have not all been sent yet (for at most `POLLS_FIRST_FOR` after the dispatch),
-  without counting that as one of its deferrals. The host's budget is the same; the pages then run back
-  to back, and every feed's items are known early.
+  an in-flight place while a poll of the host waits for one, and a batch holds back the pages of a host
+  whose dispatched polls have not all been sent yet (for at most `POLLS_FIRST_FOR` after the dispatch):
+  with at most `POLLS_WAIT_SLOTS` polls left it waits for them itself (looking again every quarter slot,
+  for those polls' slots at most) and starts the pages right after the last one; with more left it hands
+  them back to come back when about that many are left, without counting that as one of its deferrals.
+  The host's budget is the same; the pages then run back to back, and every feed's items are known early.
 - **Every failure keeps its cause.** A page that could not be fetched comes back with `fetch_error`
   set to the reason (SSRF refusal, size cap, decompression bomb, timeout, HTTP status, robots.txt,
   not HTML), for the pipeline to record; the item still carries its feed text.
@@ -61,6 +63,14 @@ DEFAULT_THREADS = 32
 BUSY_RECHECK = 0.05
 BUSY_RECHECK_MAX = 1.0
 ROBOTS_RETRY = 30.0
+# Pages of a host whose last few polls are about to go wait for them here, looking again every quarter slot,
+# rather than being handed back: a hand-back comes back after a countdown (and behind the sources queue),
+# which overshot the polls' end by seconds and left the host idle (bench.crawl: hosts starting their pages
+# 2-3 s after the others, the late host's tail). More polls pending than this: handed back to come back when
+# about this many are left.
+POLLS_WAIT_SLOTS = 3
+POLLS_RECHECK_MIN = 0.02
+POLLS_RECHECK_MAX = 0.25
 PAGE_TYPES = ("html", "xml")
 # A feed or sitemap served where an article page was expected: its root element, after the prolog.
 _FEED_ROOT = re.compile(
@@ -106,6 +116,7 @@ class _Host:
     active: int = 0  # jobs holding an in-flight place (scheduled or sending)
     recheck: float = BUSY_RECHECK
     pump_scheduled: bool = False
+    polls_wait_until: float | None = None  # waiting here for the host's last polls ends then
 
 
 Event = Literal["send", "pump"]
@@ -183,8 +194,8 @@ class _Scheduler:
         s = self.settings
         if host.waiting and host.active < s.host_max_concurrency:
             pending = self.budget.pending_polls(host.domain)
-            if pending:  # its feeds are being polled: they go first, the pages come back after them
-                self.defer_host(host, pending * self.budget.interval_ms(host.domain) / 1000, behind_polls=True)
+            if pending:  # its feeds are being polled: they go first, the pages after them
+                self.behind_polls(host, pending)
                 return
         while host.waiting and host.active < s.host_max_concurrency:
             horizon = self.deadline - self.clock()
@@ -212,6 +223,23 @@ class _Scheduler:
             host.active += 1
             job.token = token
             self.schedule(self.clock() + wait, "send", job)
+
+    def behind_polls(self, host: _Host, pending: int) -> None:
+        """The host's dispatched polls go first. When only a few are left, its pages wait for them in this batch
+        (for those polls' slots at most) and start right after the last one; with more pending, or polls that
+        do not come, they are handed back to return when about POLLS_WAIT_SLOTS polls are left."""
+        interval = self.budget.interval_ms(host.domain) / 1000
+        now = self.clock()
+        if host.polls_wait_until is None:
+            host.polls_wait_until = min(now + POLLS_WAIT_SLOTS * interval, self.deadline)
+        if pending <= POLLS_WAIT_SLOTS and now < host.polls_wait_until:
+            recheck = min(max(interval / 4, POLLS_RECHECK_MIN), POLLS_RECHECK_MAX)
+            self.schedule(min(now + recheck, host.polls_wait_until), "pump", host)
+            return
+        # Many left: back when the last few are. Few left, waited for here already: they are not coming soon
+        # (stuck in a queue, or on a slow host).
+        slots = pending - POLLS_WAIT_SLOTS + 1 if pending > POLLS_WAIT_SLOTS else pending
+        self.defer_host(host, slots * interval, behind_polls=True)
 
     def defer_host(self, host: _Host, retry_after: float, *, behind_polls: bool = False) -> None:
         while host.waiting:

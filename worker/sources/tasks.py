@@ -56,6 +56,11 @@ def interleave_by_host(urls: list[str]) -> list[str]:
     return out
 
 
+def hosts_of(items: list[RawItem]) -> str:
+    """The budget domains of some items, for the log (why a host's pages waited)."""
+    return ",".join(sorted({budget_key(item.url) for item in items if item.url}))
+
+
 def hand_on(items: list[RawItem], *, fetch: bool) -> None:
     """New feed items to the page fetcher, or straight to the pipeline when pages are off."""
     payloads = [item.model_dump(mode="json") for item in items]
@@ -125,4 +130,8 @@ def fetch_pages_task(self: Task, payloads: list[dict[str, Any]], deferrals: int 
         counted = deferrals if behind_polls else deferrals + 1
         waits = polls_waits + 1 if fetched.only_behind_polls else polls_waits
         then.append(enqueue(FETCH_PAGES, deferred, counted, waits, countdown=countdown).id)
+        log.info("fetch: %d of %d pages handed back for %.1fs (%s; hosts %s)", len(deferred), len(items),
+                 countdown, "behind polls" if fetched.only_behind_polls else "budget", hosts_of(fetched.deferred))
+    elif fetched.items:
+        log.info("fetch: %d pages done (hosts %s)", len(fetched.items), hosts_of(fetched.items))
     return {"pages": len(fetched.items), "failed": len(failures), "deferred": len(fetched.deferred), "then": then}
