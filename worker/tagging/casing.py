@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from worker.tagging import gazetteer
-from worker.tagging.entity_doc import facts, in_words
+from worker.tagging.entity_doc import LastDoc, facts, in_words
 
 COMPONENT = "newsworker_truecase"
 # A word this frequent (Zipf scale: 3 = once per million words) in the language is a common word, unless a
@@ -301,19 +301,8 @@ class SentenceStartEvidence:
                          if not start and text[:1].isupper())
 
 
-_last_evidence: SentenceStartEvidence | None = None
-
-
-def evidence_of(doc: Doc) -> SentenceStartEvidence:
-    """The evidence of this doc, shared by the components that tag it one after the other (the entity rules,
-    then the gazetteer matcher): the doc last asked about is kept. Sentence starts and words depend on the
-    tokens only, which no component of ours changes in place (the truecaser makes a new Doc)."""
-    global _last_evidence
-    last = _last_evidence
-    if last is not None and last.doc is doc:
-        return last
-    _last_evidence = SentenceStartEvidence(doc)
-    return _last_evidence
+# Shared by the entity rules and the gazetteer matcher, which tag the same doc one after the other.
+evidence_of = LastDoc(SentenceStartEvidence)
 
 
 def common_word_at_sentence_start(doc: Doc, start: int, end: int, label: str,

@@ -11,15 +11,16 @@ tagged (`facts(doc)`); every value is the one the `Doc` API gives (tests/tagging
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property, lru_cache
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
 import numpy
 from spacy.attrs import ORTH, SPACY
 from spacy.tokens import Doc
 
 _DIGIT = re.compile(r"\d")
+T = TypeVar("T")
 
 
 def join_docs(parts: Sequence[Doc]) -> Doc:
@@ -102,16 +103,22 @@ class DocFacts:
 
 
 
-_last: tuple[Doc, DocFacts] | None = None
+class LastDoc(Generic[T]):
+    """`make(doc)` for the doc last asked about, kept for the components that tag it one after the other (the
+    entity rules, then the gazetteer matcher). A token-changing component makes a new Doc, so an old doc's value
+    is never reused; tagging runs one doc at a time per process."""
+
+    def __init__(self, make: Callable[[Doc], T]) -> None:
+        self.make = make
+        self._last: tuple[Doc, T] | None = None
+
+    def __call__(self, doc: Doc) -> T:
+        last = self._last
+        if last is not None and last[0] is doc:
+            return last[1]
+        value = self.make(doc)
+        self._last = (doc, value)
+        return value
 
 
-def facts(doc: Doc) -> DocFacts:
-    """The facts of this doc, shared by the components that tag it one after the other (the doc last asked
-    about is kept; a token-changing component makes a new Doc, so an old doc's facts are never reused)."""
-    global _last
-    last = _last
-    if last is not None and last[0] is doc:
-        return last[1]
-    found = DocFacts(doc)
-    _last = (doc, found)
-    return found
+facts = LastDoc(DocFacts)  # a doc's words, text and digits, shared by the rules that read them

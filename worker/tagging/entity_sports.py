@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from worker.tagging import entity_doc, gazetteer
-from worker.tagging.entity_heads import string_ids
+from worker.tagging.entity_doc import string_ids
 
 CLUBS_FILE = gazetteer.DATA_DIR / "sports_clubs_en.txt"
 
