@@ -384,7 +384,7 @@ def _page(es: Elasticsearch, settings: Settings, job: ExportJob, pit: str | None
         if pit is None:
             pit = str(es.open_point_in_time(index=settings.read_alias, keep_alive=PIT_KEEP_ALIVE)["id"])
         try:
-            return pit_page(es, settings, query, sort, pit=pit, after=after, size=settings.export_page_size,
+            return pit_page(es, query, sort, pit=pit, after=after, size=settings.export_page_size,
                             source=list(job.fields), keep_alive=PIT_KEEP_ALIVE)  # fmt: skip
         except elasticsearch.NotFoundError:
             if attempt or fresh:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 import elasticsearch
 from elasticsearch import AsyncElasticsearch, Elasticsearch
@@ -417,15 +417,15 @@ def _cursor_position(q: SearchQuery) -> tuple[str | None, list[Any] | None]:
     return decode_cursor(q.cursor, q.signature())
 
 
-def _search_failed(q: SearchQuery, pit: str | None, exc: elasticsearch.ApiError) -> Exception | None:
-    """The client's error for an Elasticsearch error on a cursor page, or None to let it propagate."""
-    if pit is None:
-        return None
-    if isinstance(exc, elasticsearch.NotFoundError):
-        return SearchError("cursor expired (kept 2 minutes between pages): start again with cursor=*", "cursor")
-    if q.cursor != "*":  # a cursor is client input: whatever Elasticsearch makes of a forged one is its error
-        return SearchError(f"cursor not usable: {exc.message}", "cursor")
-    return None
+def _raise_search_error(q: SearchQuery, pit: str | None, exc: elasticsearch.ApiError) -> NoReturn:
+    """Raise the client's error for an Elasticsearch error on a cursor page, else the error itself."""
+    if pit is not None:
+        if isinstance(exc, elasticsearch.NotFoundError):
+            raise SearchError("cursor expired (kept 2 minutes between pages): start again with cursor=*",
+                              "cursor") from exc  # fmt: skip
+        if q.cursor != "*":  # a cursor is client input: whatever Elasticsearch makes of a forged one is its error
+            raise SearchError(f"cursor not usable: {exc.message}", "cursor") from exc
+    raise exc
 
 
 def _page_result(q: SearchQuery, response: Any, pit: str | None) -> tuple[dict[str, Any], str | None]:
@@ -453,10 +453,7 @@ def search(es: Elasticsearch, settings: Settings, q: SearchQuery) -> dict[str, A
     try:
         response = es.search(**_aim(kwargs, q, settings, pit, after))
     except elasticsearch.ApiError as exc:
-        error = _search_failed(q, pit, exc)
-        if error is None:
-            raise
-        raise error from exc
+        _raise_search_error(q, pit, exc)
     result, finished = _page_result(q, response, pit)
     if finished is not None:
         close_pit(es, finished)
@@ -472,10 +469,7 @@ async def search_async(es: AsyncElasticsearch, settings: Settings, q: SearchQuer
     try:
         response = await es.search(**_aim(kwargs, q, settings, pit, after))
     except elasticsearch.ApiError as exc:
-        error = _search_failed(q, pit, exc)
-        if error is None:
-            raise
-        raise error from exc
+        _raise_search_error(q, pit, exc)
     result, finished = _page_result(q, response, pit)
     if finished is not None:
         with contextlib.suppress(elasticsearch.ApiError):  # already expired: nothing to free
@@ -543,7 +537,7 @@ def close_pit(es: Elasticsearch, pit: str) -> None:
 
 
 def pit_page(
-    es: Elasticsearch, settings: Settings, query: dict[str, Any], sort: list[Any], *, pit: str,
+    es: Elasticsearch, query: dict[str, Any], sort: list[Any], *, pit: str,
     after: list[Any] | None, size: int, source: list[str] | None, keep_alive: str = PIT_KEEP_ALIVE,
 ) -> tuple[str, list[dict[str, Any]]]:  # fmt: skip
     """One page of matches from point in time `pit`, after the sort values `after`; and the PIT id for the next
@@ -571,7 +565,7 @@ def iter_matches(
     after: list[Any] | None = None
     try:
         while True:
-            pit, hits = pit_page(es, settings, query, sort, pit=pit, after=after, size=batch, source=source)
+            pit, hits = pit_page(es, query, sort, pit=pit, after=after, size=batch, source=source)
             for hit in hits:
                 yield dict(hit["_source"])
             if len(hits) < batch:
