@@ -110,6 +110,15 @@ def test_claim_due_hands_each_feed_to_one_caller(redis_client: redis.Redis) -> N
     assert registry.claim_due(NOW + timedelta(seconds=2)) == []
 
 
+def test_a_feed_added_within_the_millisecond_of_the_claim_is_due(redis_client: redis.Redis) -> None:
+    """A new feed is due at once: its score is `now` in ms with the fraction, and a claim made in the same
+    millisecond must take it (the claim truncated `now` to whole ms, and CI saw a dispatch miss a feed)."""
+    registry = FeedRegistry(redis_client, make_settings())
+    added_at = NOW + timedelta(microseconds=700)  # 0.7 ms into a millisecond
+    registry.add(FeedDeclaration(url="https://same-ms.example/feed.xml"), now=added_at)
+    assert [s.url for s in registry.claim_due(added_at)] == ["https://same-ms.example/feed.xml"]
+
+
 def test_add_is_idempotent_and_canonical(redis_client: redis.Redis) -> None:
     registry = FeedRegistry(redis_client, make_settings())
     _, new = registry.add(FeedDeclaration(url="HTTPS://X.example:443/feed/?utm_source=a"))

@@ -227,7 +227,8 @@ class FeedRegistry:
 
     def claim_due(self, now: datetime, limit: int = 500, lease: float = 600.0) -> list[FeedState]:
         """Feeds whose poll time has come, each handed out to exactly one caller (until its lease runs out)."""
-        ids = self._claim(keys=[self.due_key], args=[int(now.timestamp() * 1000), limit, int(lease * 1000)])
+        # `now` in ms as stored (not truncated): a feed added in the same millisecond is due as well
+        ids = self._claim(keys=[self.due_key], args=[now.timestamp() * 1000, limit, int(lease * 1000)])
         states = [self.get_by_id(raw.decode()) for raw in ids]
         return [s for s in states if s is not None and s.enabled]
 
