@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from worker.tagging.vectors import save
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = ROOT / "worker" / "models" / "vectors"
 WORD = re.compile(r"^[^\W\d_][\w'’.-]*$")
@@ -91,13 +93,6 @@ def reduce(raw: np.ndarray, dims: int) -> tuple[np.ndarray, float]:
     return centred @ vt[:dims].T, explained
 
 
-def quantise(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    scale = np.abs(vectors).max(axis=1) / 127.0
-    scale[scale == 0] = 1.0
-    q = np.round(vectors / scale[:, None]).astype(np.int8)
-    return q, scale.astype(np.float32)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("langs", nargs="+", choices=["nl", "en"])
@@ -112,9 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{lang}: {len(words)} words", file=sys.stderr)
         raw = embed(words)
         vectors, explained = reduce(raw, args.dims)
-        q, scale = quantise(vectors)
         path = args.out / f"{lang}.npz"
-        np.savez_compressed(path, words=np.array("\n".join(words)), q=q, scale=scale)
+        save(path, words, vectors)
         print(
             f"{lang}: {len(words)} words x {args.dims} dims, PCA keeps {explained:.1%} of the variance, "
             f"{path.stat().st_size / 1e6:.1f} MB -> {path.relative_to(ROOT)}",

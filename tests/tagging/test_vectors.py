@@ -23,8 +23,7 @@ def _distil_module():  # scripts/ is not a package
 
 
 def _write_table(directory: Path, language: str, words: list[str], matrix: np.ndarray) -> None:
-    q, scale = _distil_module().quantise(matrix)
-    np.savez_compressed(directory / f"{language}.npz", words=np.array("\n".join(words)), q=q, scale=scale)
+    vectors.save(directory / f"{language}.npz", words, matrix)
 
 
 def test_table_round_trips_within_int8_precision(tmp_path: Path) -> None:

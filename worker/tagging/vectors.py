@@ -8,6 +8,7 @@ word lookups for document features.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -44,14 +45,22 @@ class WordVectors:
         return None if row is None else self.matrix[row]
 
 
-def path_for(language: str, directory: Path = VECTORS_DIR) -> Path:
-    return directory / f"{language}.npz"
+def save(path: Path, words: Sequence[str], matrix: np.ndarray) -> None:
+    """Write a table in the format ``load`` reads: the words, int8 rows and one float32 scale per row."""
+    scale = np.abs(matrix).max(axis=1) / 127.0
+    scale[scale == 0] = 1.0
+    q = np.round(matrix / scale[:, None]).astype(np.int8)
+    np.savez_compressed(path, words=np.array("\n".join(words)), q=q, scale=scale.astype(np.float32))
+
+
+def load(language: str, directory: Path = VECTORS_DIR) -> WordVectors:
+    """The table of ``language``, read once per process whichever way the directory is named; raises
+    VectorsMissing (with how to build it) when there is none."""
+    return _load(language, (directory / f"{language}.npz").resolve())
 
 
 @cache
-def load(language: str, directory: Path = VECTORS_DIR) -> WordVectors:
-    """The table of ``language``; raises VectorsMissing (with how to build it) when there is none."""
-    path = path_for(language, directory)
+def _load(language: str, path: Path) -> WordVectors:
     if not path.exists():
         raise VectorsMissing(f"no word vectors for {language!r} at {path}: run scripts/distil_vectors.py {language}")
     with np.load(path) as data:
