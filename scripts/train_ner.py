@@ -197,31 +197,47 @@ def pretrain(config: Path, build: Path, epochs: int) -> tuple[Path, Path]:
     return filled, out / f"model{epochs - 1}.bin"
 
 
-def write_vectors_pipeline(language: str, build: Path) -> Path:
-    """A blank spaCy pipeline holding the shared static-vector table of a language (keyed by NORM), for
-    `spacy train`'s `[initialize] vectors` (the table is the one the runtime attaches, so the model learns
-    its projection of exactly these vectors)."""
+VECTORS_CODE = ROOT / "scripts" / "ner_vectors.py"
+
+
+def vectors_arguments(language: str) -> list[str]:
+    """`spacy train` arguments for static vectors: the shared table (keyed by NORM) put into the vocab by the
+    callback of scripts/ner_vectors.py before initialisation (not `[initialize] vectors`, which would read it
+    back from disk keyed by ORTH: see that file), and `include_static_vectors` switched on."""
+    return ["--code", str(VECTORS_CODE),
+            "--initialize.before_init", json.dumps({"@callbacks": "newsworker.norm_vectors.v1", "lang": language}),
+            "--components.tok2vec.model.embed.include_static_vectors", "true"]
+
+
+def drop_vectors(model_dir: Path, language: str) -> None:
+    """Write a trained pipeline again without its copy of the static-vector table (20+ MB) and without the
+    training-time callback (the runtime attaches the shared table, which `meta["newsworker"]["static_vectors"]`
+    names and fingerprints: worker/tagging/model_vectors.py)."""
+    import importlib.util
+
     import spacy
-
-    from worker.tagging import vectors
-
-    nlp = spacy.blank(language)
-    nlp.vocab.vectors = vectors.spacy_vectors(language, nlp.vocab)
-    out = build / f"vectors-{language}"
-    shutil.rmtree(out, ignore_errors=True)
-    nlp.to_disk(out)
-    return out
-
-
-def drop_vectors(model_dir: Path) -> None:
-    """Write a trained pipeline again without its copy of the static-vector table (20+ MB): the runtime
-    attaches the shared table, which `meta["newsworker"]["static_vectors"]` names and fingerprints."""
-    import spacy
+    from spacy.util import load_config
     from spacy.vectors import Vectors
 
+    spec = importlib.util.spec_from_file_location("ner_vectors", VECTORS_CODE)
+    assert spec is not None and spec.loader is not None
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))  # registers the callback named in the config
     nlp = spacy.load(model_dir)
-    nlp.vocab.vectors = Vectors(strings=nlp.vocab.strings, attr=nlp.vocab.vectors.attr)
+    nlp.vocab.vectors = Vectors(strings=nlp.vocab.strings)
+    nlp.meta.setdefault("newsworker", {})[model_vectors.META_KEY] = model_vectors.table_info(language)
     nlp.to_disk(model_dir)
+    config = load_config(model_dir / "config.cfg")
+    config["initialize"]["before_init"] = None
+    config.to_disk(model_dir / "config.cfg")
+
+
+def evaluate_in_process(model_dir: Path, data: Path) -> dict[str, object]:
+    """spaCy's scores of a model on a .spacy file, the static-vector table attached as at run time."""
+    import spacy
+    from spacy.training import Corpus
+
+    nlp = model_vectors.attach(spacy.load(model_dir), str(model_dir))
+    return dict(nlp.evaluate(list(Corpus(str(data))(nlp))))
 
 
 def config_steps(config: Path) -> int:
@@ -401,8 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     if weights is not None:
         cmd += ["--paths.init_tok2vec", str(weights)]
     if args.vectors:
-        cmd += ["--paths.vectors", str(write_vectors_pipeline(args.language, args.build)),
-                "--components.tok2vec.model.embed.include_static_vectors", "true"]
+        cmd += vectors_arguments(args.language)
     for item in args.override:
         key, _, value = item.partition("=")
         cmd += [f"--{key}", value]
@@ -410,10 +425,11 @@ def main(argv: list[str] | None = None) -> int:
     minutes = (time.perf_counter() - started) / 60
 
     best = run_dir / ("model-last" if args.train_dev else "model-best")
-    dev_scores = evaluate(best, paths["dev"])
-    test_scores = evaluate(best, paths["test"])
     if args.vectors:
-        drop_vectors(best)
+        drop_vectors(best, args.language)
+        dev_scores, test_scores = (evaluate_in_process(best, paths[split]) for split in ("dev", "test"))
+    else:
+        dev_scores, test_scores = evaluate(best, paths["dev"]), evaluate(best, paths["test"])
     meta_path = best / "meta.json"
     meta = json.loads(meta_path.read_text())
     meta.update({

@@ -67,10 +67,9 @@ def trained_with_vectors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     text = "Philips in Amsterdam"
     examples = [Example.from_dict(nlp.make_doc(text), {"entities": [(0, 7, "ORG"), (11, 20, "LOC")]})]
     nlp.initialize(lambda: examples)
-    nlp.meta["newsworker"] = {model_vectors.META_KEY: model_vectors.table_info("nl")}
     path = tmp_path / "model"
     nlp.to_disk(path)
-    train_ner.drop_vectors(path)
+    train_ner.drop_vectors(path, "nl")
     model_vectors.table_fingerprint.cache_clear()
     return path
 
@@ -119,3 +118,18 @@ def test_models_without_static_vectors_are_left_alone() -> None:
         "include_static_vectors": False}}}}})
     assert model_vectors.uses_static_vectors({"components": {"ner": {"model": {"tok2vec": {"embed": {
         "include_static_vectors": True}}}}}})
+
+
+def test_training_puts_the_table_keyed_by_norm_into_the_vocab(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not through `[initialize] vectors`: spaCy reads a table back from disk keyed by ORTH, and names (capitalised)
+    would get no vector in training."""
+    import ner_vectors
+    import spacy
+
+    _use_table(monkeypatch, _table(0))
+    arguments = train_ner.vectors_arguments("nl")
+    assert "--paths.vectors" not in arguments and "--code" in arguments
+    nlp = spacy.registry.callbacks.get(ner_vectors.CALLBACK)("nl")(spacy.blank("nl"))
+    assert nlp.vocab.vectors.attr == spacy.attrs.NORM
+    doc = nlp("Amsterdam")
+    assert doc[0].norm_ == "amsterdam" and nlp.vocab.vectors.find(key=doc[0].norm) == 1
