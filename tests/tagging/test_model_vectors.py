@@ -30,7 +30,7 @@ def _use_table(monkeypatch: pytest.MonkeyPatch, table: SimpleNamespace | Excepti
     """Make worker.tagging.vectors serve this small table (or fail with this error) instead of nl.npz."""
     from spacy.vectors import Vectors
 
-    def load(language: str) -> Any:
+    def load(language: str, directory: Any = None) -> Any:
         if isinstance(table, Exception):
             raise table
         return table
@@ -133,3 +133,15 @@ def test_training_puts_the_table_keyed_by_norm_into_the_vocab(monkeypatch: pytes
     assert nlp.vocab.vectors.attr == spacy.attrs.NORM
     doc = nlp("Amsterdam")
     assert doc[0].norm_ == "amsterdam" and nlp.vocab.vectors.find(key=doc[0].norm) == 1
+
+
+def test_the_shipped_dutch_model_runs_with_the_shared_table_one_copy_per_process() -> None:
+    nlp = entities._load_spacy_model("newsworker:nl_ner")
+    again = entities._load_spacy_model("newsworker:nl_ner")
+    assert nlp is not None and again is not None
+    assert model_vectors.uses_static_vectors(nlp.config)
+    table = vectors.load("nl", vectors.VECTORS_DIR)  # the cache entry spacy_vectors uses
+    assert nlp.vocab.vectors.shape == table.matrix.shape
+    assert np.shares_memory(nlp.vocab.vectors.data, table.matrix)  # one copy, however many pipelines
+    assert np.shares_memory(again.vocab.vectors.data, table.matrix)
+    assert (entities.MODELS_DIR / "nl_ner" / "vocab" / "vectors").stat().st_size < 1000  # no copy in git

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from worker.tagging import vectors
+
 META_KEY = "static_vectors"
 
 
@@ -37,19 +39,24 @@ def uses_static_vectors(config: Mapping[str, Any]) -> bool:
 @lru_cache(maxsize=4)
 def table_fingerprint(language: str) -> str:
     """A short hash of the words and matrix of a language's table: what a model trained on it records."""
-    from worker.tagging import vectors
 
-    table = vectors.load(language)
+    table = _load(language)
     digest = hashlib.sha256("\n".join(table.words).encode("utf-8"))
     digest.update(table.matrix.tobytes())
     return digest.hexdigest()[:12]
 
 
-def table_info(language: str) -> dict[str, object]:
-    """What a model trained with a language's table records in meta["newsworker"][META_KEY]."""
+def _load(language: str) -> vectors.WordVectors:
+    """The table as `vectors.spacy_vectors` loads it: the same arguments hit the same cache entry of
+    `vectors.load` (`load("nl")` and `load("nl", VECTORS_DIR)` are two entries, two copies of the matrix)."""
     from worker.tagging import vectors
 
-    table = vectors.load(language)
+    return vectors.load(language, vectors.VECTORS_DIR)
+
+
+def table_info(language: str) -> dict[str, object]:
+    """What a model trained with a language's table records in meta["newsworker"][META_KEY]."""
+    table = _load(language)
     rows, width = table.matrix.shape
     return {"lang": language, "fingerprint": table_fingerprint(language), "rows": int(rows), "width": int(width)}
 
