@@ -45,7 +45,7 @@ TRAIN_ON_DEV = False
 # Static word vectors (worker/models/vectors/nl.npz, distilled from multilingual-e5-small) as a fifth input of
 # the tok2vec embedding, looked up by NORM. The trained directory does not keep the table: the runtime attaches
 # the shared one (worker/tagging/model_vectors.py).
-USE_VECTORS = False
+USE_VECTORS = True
 # Epochs of `spacy pretrain` (characters objective) on unlabelled Dutch text before training; 0: none.
 PRETRAIN_EPOCHS = 0
 TRAIN_FILE = DATA / "conll2002-nl" / "ned.train"
