@@ -30,6 +30,7 @@ from bench.ner_quality import (  # noqa: E402
     split_documents,
     tags_to_spans,
 )
+from worker.tagging import model_vectors  # noqa: E402
 
 DATA = ROOT / "data" / "ner"
 CONFIG = ROOT / "scripts" / "ner_nl.cfg"
@@ -41,6 +42,10 @@ MODEL_NAME = "newsworker_ner"
 USE_WIKIANN = False
 AUGMENT_COPIES = 1
 TRAIN_ON_DEV = False
+# Static word vectors (worker/models/vectors/nl.npz, distilled from multilingual-e5-small) as a fifth input of
+# the tok2vec embedding, looked up by NORM. The trained directory does not keep the table: the runtime attaches
+# the shared one (worker/tagging/model_vectors.py).
+USE_VECTORS = True
 # Epochs of `spacy pretrain` (characters objective) on unlabelled Dutch text before training; 0: none.
 PRETRAIN_EPOCHS = 0
 TRAIN_FILE = DATA / "conll2002-nl" / "ned.train"
@@ -192,6 +197,49 @@ def pretrain(config: Path, build: Path, epochs: int) -> tuple[Path, Path]:
     return filled, out / f"model{epochs - 1}.bin"
 
 
+VECTORS_CODE = ROOT / "scripts" / "ner_vectors.py"
+
+
+def vectors_arguments(language: str) -> list[str]:
+    """`spacy train` arguments for static vectors: the shared table (keyed by NORM) put into the vocab by the
+    callback of scripts/ner_vectors.py before initialisation (not `[initialize] vectors`, which would read it
+    back from disk keyed by ORTH: see that file), and `include_static_vectors` switched on."""
+    return ["--code", str(VECTORS_CODE),
+            "--initialize.before_init", json.dumps({"@callbacks": "newsworker.norm_vectors.v1", "lang": language}),
+            "--components.tok2vec.model.embed.include_static_vectors", "true"]
+
+
+def drop_vectors(model_dir: Path, language: str) -> None:
+    """Write a trained pipeline again without its copy of the static-vector table (20+ MB) and without the
+    training-time callback (the runtime attaches the shared table, which `meta["newsworker"]["static_vectors"]`
+    names and fingerprints: worker/tagging/model_vectors.py)."""
+    import importlib.util
+
+    import spacy
+    from spacy.util import load_config
+    from spacy.vectors import Vectors
+
+    spec = importlib.util.spec_from_file_location("ner_vectors", VECTORS_CODE)
+    assert spec is not None and spec.loader is not None
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))  # registers the callback named in the config
+    nlp = spacy.load(model_dir)
+    nlp.vocab.vectors = Vectors(strings=nlp.vocab.strings)
+    nlp.meta.setdefault("newsworker", {})[model_vectors.META_KEY] = model_vectors.table_info(language)
+    nlp.to_disk(model_dir)
+    config = load_config(model_dir / "config.cfg")
+    config["initialize"]["before_init"] = None
+    config.to_disk(model_dir / "config.cfg")
+
+
+def evaluate_in_process(model_dir: Path, data: Path) -> dict[str, object]:
+    """spaCy's scores of a model on a .spacy file, the static-vector table attached as at run time."""
+    import spacy
+    from spacy.training import Corpus
+
+    nlp = model_vectors.attach(spacy.load(model_dir), str(model_dir))
+    return dict(nlp.evaluate(list(Corpus(str(data))(nlp))))
+
+
 def config_steps(config: Path) -> int:
     """training.max_steps of the config (the step count when --steps is not given)."""
     from spacy.util import load_config
@@ -264,6 +312,14 @@ PRETRAIN_NOTE = (
 )
 
 
+VECTORS_NOTE = (
+    "Its tok2vec layer also embeds static word vectors looked up by NORM: the table"
+    " `worker/models/vectors/{lang}.npz` ({rows} words x {width}, distilled from multilingual-e5-small; fingerprint"
+    " {fingerprint}), which this directory does not copy: `worker/tagging/model_vectors.py` attaches it when the"
+    " model is loaded and refuses to run without it.\n"
+)
+
+
 def model_card(meta: dict[str, object]) -> str:
     info = meta["newsworker"]
     assert isinstance(info, dict)
@@ -294,6 +350,7 @@ distributed by the CoNLL-2002 shared task for research: check its terms before s
 commercial product){" and the dev half of `ned.testa`" if setup.get("train_on_dev") else ""}\
 {WIKIANN_NOTE if setup.get("wikiann") else ""}.
 {PRETRAIN_NOTE.format(epochs=setup["pretrain_epochs"]) if setup.get("pretrain_epochs") else ""}\
+{VECTORS_NOTE.format(**info[model_vectors.META_KEY]) if setup.get("vectors") else ""}\
 `worker/tagging/data/name_types_nl.json` (same script) lists the usual type of each name in CoNLL-2002 train
 and WikiANN-nl train.
 
@@ -330,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pretrain-epochs", type=int, default=PRETRAIN_EPOCHS, metavar="N",
                         help="first pretrain the tok2vec layer for N epochs on unlabelled Dutch text (ned.train, "
                         f"WikiANN-nl, our news; never ned.testa); default {PRETRAIN_EPOCHS}")
+    parser.add_argument("--vectors", action=argparse.BooleanOptionalAction, default=USE_VECTORS,
+                        help="embed the static word vectors of worker/models/vectors/<lang>.npz too (not copied into "
+                        f"the model: attached when it is loaded); default {USE_VECTORS}")
     parser.add_argument("--train-file", type=Path, default=TRAIN_FILE,
                         help="CoNLL file to train on instead of ned.train (scripts/ner_cv.py: folds of it)")
     args = parser.parse_args(argv)
@@ -356,6 +416,8 @@ def main(argv: list[str] | None = None) -> int:
         cmd += ["--training.patience", "0"]
     if weights is not None:
         cmd += ["--paths.init_tok2vec", str(weights)]
+    if args.vectors:
+        cmd += vectors_arguments(args.language)
     for item in args.override:
         key, _, value = item.partition("=")
         cmd += [f"--{key}", value]
@@ -363,8 +425,11 @@ def main(argv: list[str] | None = None) -> int:
     minutes = (time.perf_counter() - started) / 60
 
     best = run_dir / ("model-last" if args.train_dev else "model-best")
-    dev_scores = evaluate(best, paths["dev"])
-    test_scores = evaluate(best, paths["test"])
+    if args.vectors:
+        drop_vectors(best, args.language)
+        dev_scores, test_scores = (evaluate_in_process(best, paths[split]) for split in ("dev", "test"))
+    else:
+        dev_scores, test_scores = evaluate(best, paths["dev"]), evaluate(best, paths["test"])
     meta_path = best / "meta.json"
     meta = json.loads(meta_path.read_text())
     meta.update({
@@ -373,7 +438,8 @@ def main(argv: list[str] | None = None) -> int:
         "description": "Dutch NER (PER/ORG/LOC/MISC) trained by newsworker's scripts/train_ner.py on CoNLL-2002"
         + (" (ned.train + dev half of ned.testa)" if args.train_dev else "")
         + (" + WikiANN-nl" if args.wikiann else "")
-        + (f" (+ {args.augment} copies with entity names swapped, names also from WikiANN-nl)" if args.augment else ""),
+        + (f" (+ {args.augment} copies with entity names swapped, names also from WikiANN-nl)" if args.augment else "")
+        + (", with static word vectors distilled from multilingual-e5-small" if args.vectors else ""),
         "sources": [{"name": "CoNLL-2002 Dutch (ned.train)", "url": "https://www.clips.uantwerpen.be/conll2002/ner/"}]
         + ([{"name": "WikiANN-nl", "license": "CC BY-SA"}] if args.wikiann else []),
         "newsworker": {
@@ -381,12 +447,14 @@ def main(argv: list[str] | None = None) -> int:
             "training_minutes": round(minutes, 1),
             "training_command": " ".join(["scripts/train_ner.py", *(argv or sys.argv[1:])]),
             "setup": {"wikiann": args.wikiann, "augment": args.augment, "train_on_dev": args.train_dev,
-                      "pretrain_epochs": args.pretrain_epochs,
+                      "pretrain_epochs": args.pretrain_epochs, "vectors": args.vectors,
                       "steps": args.steps or config_steps(args.config), "overrides": args.override},
             "dev": {k: dev_scores[k] for k in ("ents_p", "ents_r", "ents_f", "ents_per_type")},
             "heldout_test": {k: test_scores[k] for k in ("ents_p", "ents_r", "ents_f", "ents_per_type")},
         },
     })
+    if args.vectors:
+        meta["newsworker"][model_vectors.META_KEY] = model_vectors.table_info(args.language)
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False))
     (best / "README.md").write_text(model_card(meta), encoding="utf-8")
     shutil.rmtree(args.output, ignore_errors=True)

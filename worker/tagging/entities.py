@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 from worker.article import Article, Entity, EntityType
 from worker.config import get_settings
-from worker.tagging import casing, entity_doc, entity_rules, gazetteer, limits
+from worker.tagging import casing, entity_doc, entity_rules, gazetteer, limits, model_vectors
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -66,16 +66,20 @@ def model_preference(language: str) -> list[str]:
 
 
 def _load_spacy_model(name: str) -> Language | None:
+    """The model, with the shared static-vector table attached when it was trained with one
+    (model_vectors.py: raises MissingVectorsError rather than run without it)."""
     import spacy
 
     if name.startswith(BUNDLED_PREFIX):
         path = MODELS_DIR / name[len(BUNDLED_PREFIX):]
-        return spacy.load(path) if (path / "config.cfg").exists() else None
+        if not (path / "config.cfg").exists():
+            return None
+        return model_vectors.attach(spacy.load(path), name)
     if Path(name).is_dir():
-        return spacy.load(name)
+        return model_vectors.attach(spacy.load(name), name)
     if not spacy.util.is_package(name):
         return None
-    return spacy.load(name)
+    return model_vectors.attach(spacy.load(name), name)
 
 
 def _keep_only_ner(nlp: Language) -> Language:
