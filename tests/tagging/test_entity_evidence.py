@@ -1,0 +1,63 @@
+"""Dutch type evidence from context (entity_evidence.py) on hand-made documents, independent of a model."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Doc, Span
+
+from worker.tagging import entity_evidence
+
+
+def _run(text: str, ents: list[tuple[int, int, str]], parts: frozenset[str] = entity_evidence.PARTS
+         ) -> tuple[list[tuple[str, str]], dict[tuple[int, int], str]]:
+    doc = Doc(spacy.blank("nl").vocab, words=text.split(" "))
+    doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
+    decided: dict[tuple[int, int], str] = {}
+    found = entity_evidence.dutch_evidence(doc, list(doc.ents), decided, parts)
+    return [(ent.text, ent.label_) for ent in found], decided
+
+
+def test_a_name_compounded_with_a_noun_is_misc_unless_the_noun_is_a_kind() -> None:
+    spans, decided = _run("De VLD-voorzitter en de KBC-groep bij de Fiji-eilanden", [(1, 2, "ORG"), (4, 5, "MISC"),
+                                                                                     (7, 8, "MISC")])
+    assert spans == [("VLD-voorzitter", "MISC"), ("KBC-groep", "ORG"), ("Fiji-eilanden", "LOC")]
+    assert decided == {(1, 2): "MISC", (4, 5): "ORG", (7, 8): "LOC"}
+
+
+def test_compound_type_reads_only_name_noun_tokens() -> None:
+    assert entity_evidence.compound_type("Navo-woordvoerder") == "MISC"
+    assert entity_evidence.compound_type("VN-oorlogstribunaal") == "ORG"  # by its ending
+    assert entity_evidence.compound_type("Noord-Korea") is None
+    assert entity_evidence.compound_type("Philips") is None
+    assert entity_evidence.compound_type("39-jarige") is None
+
+
+def test_a_name_after_a_verb_of_saying_is_a_person() -> None:
+    spans, _ = _run("Dat is fout , zegt Verhofstadt .", [(5, 6, "LOC")])
+    assert spans == [("Verhofstadt", "PER")]
+
+
+def test_a_known_organisation_after_a_verb_of_saying_keeps_its_type() -> None:
+    spans, decided = _run("Dat is fout , zegt Sabena .", [(5, 6, "LOC")])
+    assert spans == [("Sabena", "LOC")] and decided == {}  # the gazetteer types it later
+
+
+def test_decisions_taken_earlier_are_kept_and_parts_switch_off() -> None:
+    spans, _ = _run("De VLD-voorzitter zegt Verhofstadt", [(1, 2, "ORG"), (3, 4, "LOC")], frozenset())
+    assert spans == [("VLD-voorzitter", "ORG"), ("Verhofstadt", "LOC")]
+
+
+def test_a_one_word_person_after_in_or_naar_is_a_place() -> None:
+    spans, _ = _run("Hij woont in Kapellen en reist naar Sabena", [(3, 4, "PER"), (7, 8, "ORG")])
+    assert spans == [("Kapellen", "LOC"), ("Sabena", "ORG")]  # a known organisation stays
+
+
+def test_the_noun_before_van_types_the_name() -> None:
+    spans, _ = _run("minister van Buitenlandse Zaken Michel en het werk van Magritte", [(2, 4, "LOC"), (4, 5, "PER"),
+                                                                                        (9, 10, "LOC")])
+    assert spans == [("Buitenlandse Zaken", "ORG"), ("Michel", "PER"), ("Magritte", "PER")]
+
+
+def test_a_name_of_several_words_alone_between_quotes_is_a_title() -> None:
+    spans, _ = _run("Santana speelde ' Black Magic Woman ' en ' Europa '", [(3, 6, "PER"), (9, 10, "LOC")])
+    assert spans == [("Black Magic Woman", "MISC"), ("Europa", "LOC")]

@@ -1,0 +1,41 @@
+"""The organisation list (data/organisations.yaml) in the gazetteer: types, aliases, type-only names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from worker.tagging import gazetteer
+
+
+def test_organisations_are_typed_and_aliases_share_one_entry() -> None:
+    assert gazetteer.lookup("nl", "Vlaams Belang").type == "ORG"
+    assert gazetteer.lookup("nl", "Vlaams Blok") is gazetteer.lookup("nl", "Vlaams Belang")
+    assert gazetteer.lookup("nl", "Sabena").type == "ORG"
+    assert gazetteer.lookup("nl", "Gazet van Antwerpen") is gazetteer.lookup("nl", "GvA")
+    assert gazetteer.lookup("en", "Benfica").type == "ORG"  # was a GeoNames place
+    assert gazetteer.lookup("nl", "KFOR").type == "MISC"  # a named mission
+
+
+def test_names_that_are_also_words_type_a_span_but_are_never_matched() -> None:
+    assert gazetteer.lookup("nl", "Groen").type == "ORG"
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
+    assert "Groen" not in patterns and "Plus" not in patterns
+    assert "Sabena" in patterns
+
+
+def test_a_group_without_a_valid_type_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "organisations.yaml").write_text(yaml.safe_dump({"groups": {"bad": {"names": ["X"]}}}))
+    monkeypatch.setattr(gazetteer, "DATA_DIR", tmp_path)
+    with pytest.raises(ValueError, match="needs a type"):
+        gazetteer._organisation_entries()
+
+
+def test_the_written_gazetteer_is_the_build_of_its_sources() -> None:
+    built = gazetteer.build_entries()
+    names = {(e["type"], n) for e in built for n in e["names"].get("nl", [])}
+    assert ("ORG", "Sabena") in names and ("MISC", "KFOR") in names
+    written = gazetteer.GAZETTEER_FILE.read_text(encoding="utf-8")
+    assert '"Sabena"' in written and '"match": false' in written
