@@ -5,7 +5,8 @@
 
 Training data (licences in data/ner/README.md), never a held-out file:
 - WikiANN-en train (silver PER/ORG/LOC from Wikipedia, CC BY-SA): it has no MISC, so its capitalised tokens
-  outside an entity are marked missing rather than O;
+  outside an entity are marked missing rather than O; its "Agra , Kansas" places are split at the comma as
+  CoNLL-2003 tags them;
 - silver news: the English `train` articles of data/topics/news.jsonl (written for this project) tagged by the
   current English entity stage (en_core_web_sm, MIT, + our rules and lists) — `--teacher` names the model;
 - the teacher's MISC spans (nationalities, events) added to the WikiANN sentences where they overlap none of
@@ -100,6 +101,21 @@ def silver_sentences(texts: list[str], teacher: str) -> list[Sentence]:
     return sentences
 
 
+def split_place_lists(sentence: Sentence) -> Sentence:
+    """WikiANN's "Agra , Kansas" (one LOC) as CoNLL-2003 tags it: two places, the comma outside."""
+    tags = [tag for _, tag in sentence]
+    for start, end, label in tags_to_spans(tags):
+        if label != "LOC" or not any(tok == "," for tok, _ in sentence[start:end]):
+            continue
+        begin = True
+        for i in range(start, end):
+            if sentence[i][0] == ",":
+                tags[i], begin = "O", True
+            else:
+                tags[i], begin = ("B-LOC" if begin else "I-LOC"), False
+    return [(tok, tag) for (tok, _), tag in zip(sentence, tags, strict=True)]
+
+
 def with_teacher_misc(sentences: list[Sentence], teacher: str) -> list[Sentence]:
     """WikiANN sentences with the MISC spans the entity stage finds in them (nationalities, events, works)
     where they overlap no WikiANN entity: WikiANN has no MISC, and without this the model learns none from
@@ -149,7 +165,7 @@ def vectors_fingerprint() -> dict[str, object]:
 def prepare(build: Path, teacher: str, gold_copies: int, silver_copies: int, wikiann_misc: bool
             ) -> dict[str, object]:
     """Write train.spacy and dev.spacy; returns counts for the model card."""
-    wiki = sentences_of(read_conll(DATA / "wikiann-en" / "train"))
+    wiki = [split_place_lists(s) for s in sentences_of(read_conll(DATA / "wikiann-en" / "train"))]
     if wikiann_misc:
         wiki = with_teacher_misc(wiki, teacher)
     silver = silver_sentences(news_texts(), teacher) * silver_copies

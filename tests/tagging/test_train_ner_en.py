@@ -63,3 +63,10 @@ def test_teacher_misc_fills_wikiann_gaps_without_touching_its_entities() -> None
     tags = [tag for _, tag in tagged]
     assert tags[1] == "B-MISC"
     assert tags[3:5] == ["B-ORG", "I-ORG"]
+
+
+def test_wikiann_place_lists_are_split_at_the_comma_like_conll_2003() -> None:
+    sentence = [("Agra", "B-LOC"), (",", "I-LOC"), ("Kansas", "I-LOC"), ("and", "O"), ("Bob", "B-PER"),
+                (",", "O"), ("Santa", "B-LOC"), ("Clara", "I-LOC")]
+    assert [tag for _, tag in train_ner_en.split_place_lists(sentence)] == [
+        "B-LOC", "O", "B-LOC", "O", "B-PER", "O", "B-LOC", "I-LOC"]

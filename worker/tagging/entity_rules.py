@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from worker.tagging import entity_doc, entity_heads, entity_sports, gazetteer
+from worker.tagging import entity_doc, entity_heads, entity_sports, entity_wire, gazetteer
 from worker.tagging.casing import (
     SentenceStartEvidence,
     common_word_at_sentence_start,
@@ -282,8 +282,9 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 
 
 # Parts of the rules that can be left out to measure what each adds (`bench.ner_quality --without PART`):
-# sports copy (entity_sports.py), kind-words in names (entity_heads.py), the club list alone.
-PARTS = {"sports", "heads", "clubs"}
+# sports copy (entity_sports.py), kind-words in names (entity_heads.py), the club list alone, English
+# dateline places (entity_wire.py).
+PARTS = {"sports", "heads", "clubs", "datelines"}
 
 
 @Language.factory(COMPONENT, default_config={"titles": True, "edges": True, "sentence_starts": True,
@@ -307,6 +308,9 @@ class EntityFixes:
                 ents = entity_sports.sports_entities(doc, ents, lambda: evidence.starts,
                                                      doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                      use_clubs="clubs" in PARTS)
+            if doc.lang_ == "en" and "datelines" in PARTS:
+                ents = entity_wire.dateline_places(doc, ents, lambda: evidence.starts,
+                                                   doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if "heads" in PARTS:
                 ents = entity_heads.name_heads(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.edges:

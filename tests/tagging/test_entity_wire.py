@@ -1,0 +1,54 @@
+"""English wire layout (entity_wire.py): dateline places, on hand-made documents and through the stage."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Doc, Span
+
+from worker.tagging import casing, entity_wire
+
+
+def _doc(lines: list[str], ents: list[tuple[int, int, str]] = ()) -> Doc:  # type: ignore[assignment]
+    words = [w for line in lines for w in line.split(" ")]
+    starts = [i == 0 for line in lines for i in range(len(line.split(" ")))]
+    doc = Doc(spacy.blank("en").vocab, words=words, sent_starts=starts)
+    doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
+    return doc
+
+
+def _run(doc: Doc) -> tuple[list[tuple[str, str]], dict[tuple[int, int], str]]:
+    decided: dict[tuple[int, int], str] = {}
+    ents = entity_wire.dateline_places(doc, list(doc.ents), lambda: casing.sentence_starts(doc), decided)
+    return [(ent.text, ent.label_) for ent in ents], decided
+
+
+def test_a_place_read_together_with_the_dateline_date_becomes_the_place() -> None:
+    doc = _doc(["TENNIS - RESULTS OF OPEN .", "Melbourne 1996-08-30", "Results on Friday ."], [(6, 8, "EVENT")])
+    spans, decided = _run(doc)
+    assert spans == [("Melbourne", "LOC")]
+    assert decided == {(6, 7): "LOC"}
+
+
+def test_each_place_of_a_dateline_is_its_own_loc_and_missed_ones_are_added() -> None:
+    doc = _doc(["Como , Italy 2026-10-11", "ST. PETERSBURG , Russia 1996-12-06"])
+    spans, _ = _run(doc)
+    assert spans == [("Como", "LOC"), ("Italy", "LOC"), ("ST. PETERSBURG", "LOC"), ("Russia", "LOC")]
+
+
+def test_dates_inside_sentences_and_other_languages_are_left_alone() -> None:
+    sentence = _doc(["The Paris Agreement was signed 2016-04-22", "Report due 2026-01-01 in Brussels ."],
+                    [(1, 3, "LAW")])
+    assert _run(sentence)[0] == [("Paris Agreement", "LAW")]
+    dutch = Doc(spacy.blank("nl").vocab, words=["Assen", "2026-06-28"], sent_starts=[True, False])
+    assert entity_wire.dateline_places(dutch, [], lambda: [True, False], {}) == []
+
+
+def test_the_stage_tags_the_dateline_place_it_read_as_an_event() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    lines = ["TENNIS - RESULTS OF OPEN .", "PARIS 1996-08-30", "Results of the matches on Friday ."]
+    words = [w for line in lines for w in line.split(" ")]
+    starts = [i == 0 for line in lines for i in range(len(line.split(" ")))]
+    doc = nlp(Doc(nlp.vocab, words=words, sent_starts=starts))
+    assert entities.mapped_spans(doc, "en") == [(6, 7, "LOC")]
