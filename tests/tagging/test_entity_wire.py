@@ -52,3 +52,21 @@ def test_the_stage_tags_the_dateline_place_it_read_as_an_event() -> None:
     starts = [i == 0 for line in lines for i in range(len(line.split(" ")))]
     doc = nlp(Doc(nlp.vocab, words=words, sent_starts=starts))
     assert entities.mapped_spans(doc, "en") == [(6, 7, "LOC")]
+
+
+def test_the_portfolio_of_a_role_is_no_name_but_ministries_and_parties_are() -> None:
+    doc = _doc(["Secretary of State Warren Christopher met Defence Secretary Michael Portillo and the "
+                "Defence Ministry"], [(2, 3, "ORG"), (3, 5, "PERSON"), (6, 7, "ORG"), (8, 10, "PERSON"),
+                                      (12, 14, "ORG")])
+    kept = entity_wire.drop_portfolios(doc, list(doc.ents))
+    assert [ent.text for ent in kept] == ["Warren Christopher", "Michael Portillo", "Defence Ministry"]
+    party = _doc(["Labour spokesman Gordon Brown"], [(0, 1, "ORG"), (2, 4, "PERSON")])
+    assert len(entity_wire.drop_portfolios(party, list(party.ents))) == 2
+
+
+def test_a_business_kind_noun_in_front_makes_a_company() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    doc = nlp("Mining group Rio Tinto and conglomerate Hanson reported results .")
+    assert (2, 4, "ORG") in entities.mapped_spans(doc, "en")

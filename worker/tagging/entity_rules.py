@@ -283,8 +283,8 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 
 # Parts of the rules that can be left out to measure what each adds (`bench.ner_quality --without PART`):
 # sports copy (entity_sports.py), kind-words in names (entity_heads.py), the club list alone, English
-# dateline places (entity_wire.py).
-PARTS = {"sports", "heads", "clubs", "datelines"}
+# dateline places and role portfolios (entity_wire.py).
+PARTS = {"sports", "heads", "clubs", "datelines", "portfolios"}
 
 
 @Language.factory(COMPONENT, default_config={"titles": True, "edges": True, "sentence_starts": True,
@@ -311,6 +311,8 @@ class EntityFixes:
             if doc.lang_ == "en" and "datelines" in PARTS:
                 ents = entity_wire.dateline_places(doc, ents, lambda: evidence.starts,
                                                    doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+            if doc.lang_ == "en" and "portfolios" in PARTS:
+                ents = entity_wire.drop_portfolios(doc, ents)
             if "heads" in PARTS:
                 ents = entity_heads.name_heads(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.edges:
@@ -343,7 +345,9 @@ CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
                  "single", "series", "show", "festival", "exhibition", "storm", "hurricane", "typhoon", "cyclone",
                  "tournament", "musical", "opera", "game"),
         "ORG": ("company", "firm", "carmaker", "automaker", "chipmaker", "bank", "lender", "insurer", "club",
-                "party", "broadcaster", "newspaper", "retailer", "airline", "union", "startup", "museum"),
+                "party", "broadcaster", "newspaper", "retailer", "airline", "union", "startup", "museum",
+                # business copy (session 6): "mining group Rio Tinto" was PER, "conglomerate Hanson" PER
+                "group", "conglomerate", "brokerage", "giant", "manufacturer", "drugmaker", "miner", "utility"),
     },
 }
 # Nouns kept inside the name when they open it (CoNLL-2003: "Operation Desert Storm" is one MISC).

@@ -1,4 +1,5 @@
-"""English wire layout: the place of a dateline line ("MELBOURNE 2026-01-21", "ASSEN , Netherlands 2026-06-28").
+"""English wire layout: the place of a dateline line ("MELBOURNE 2026-01-21", "ASSEN , Netherlands 2026-06-28"),
+and the portfolio of a government role ("Secretary of State", "Defence Secretary") that is no name.
 
 Every story in the CoNLL-2003 Reuters layout opens with such a line, and the English model reads the place
 and the date as one name: "Melbourne 2026-01-21", "Paris 1996-08-30", "Rome ..." came out EVENT (so MISC, and
@@ -67,3 +68,28 @@ def dateline_places(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     for a, b in places:
         decided[(a, b)] = "LOC"
     return sorted(kept + [Span(doc, a, b, label="LOC") for a, b in places], key=lambda e: e.start)
+
+
+# Portfolios of government roles: "Secretary of State Warren Christopher" gave "State" ORG, "Defence Secretary
+# Michael Portillo" gave "Defence" ORG (en_core_web_sm); CoNLL-2003 and OntoNotes tag the person alone. Not
+# "Labour" (also the party: "Labour spokesman") nor "Treasury" (an organisation in its own right).
+PORTFOLIOS = frozenset({
+    "state", "defence", "defense", "foreign", "finance", "interior", "home", "health", "justice", "trade",
+    "economy", "energy", "education", "transport", "agriculture", "environment", "culture", "commerce", "industry",
+})
+_ROLES = frozenset({"secretary", "secretaries", "minister", "ministers"})
+
+
+def drop_portfolios(doc: Doc, ents: list[Span]) -> list[Span]:
+    """English only: without single-word entities that are the portfolio of a role ("Defence" Secretary,
+    Secretary of "State")."""
+    if doc.lang_ != "en":
+        return ents
+    kept = []
+    for ent in ents:
+        if len(ent) == 1 and ent.label_ not in ("PER", "PERSON") and ent.text.lower() in PORTFOLIOS and (
+                (ent.end < len(doc) and doc[ent.end].lower_ in _ROLES)
+                or (ent.start >= 2 and doc[ent.start - 1].lower_ == "of" and doc[ent.start - 2].lower_ in _ROLES)):
+            continue
+        kept.append(ent)
+    return kept
