@@ -70,3 +70,11 @@ def test_a_business_kind_noun_in_front_makes_a_company() -> None:
     nlp = entities.load_pipeline("en")
     doc = nlp("Mining group Rio Tinto and conglomerate Hanson reported results .")
     assert (2, 4, "ORG") in entities.mapped_spans(doc, "en")
+    doc = nlp("Damon Hill 's former team Williams said on Friday that he would stay .")
+    assert (5, 6, "ORG") in entities.mapped_spans(doc, "en")
+
+
+def test_a_dateline_in_raw_text_with_the_date_split_by_the_tokenizer() -> None:
+    doc = spacy.blank("en")("SKIING - RESULTS\nVal d'Isere , France 1996-12-06\nResults of the race on Friday .")
+    assert [doc[a:b].text for a, b in entity_wire.dateline_place_spans(doc, casing.sentence_starts(doc))] == [
+        "Val d'Isere", "France"]

@@ -347,7 +347,9 @@ CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
         "ORG": ("company", "firm", "carmaker", "automaker", "chipmaker", "bank", "lender", "insurer", "club",
                 "party", "broadcaster", "newspaper", "retailer", "airline", "union", "startup", "museum",
                 # business copy (session 6): "mining group Rio Tinto" was PER, "conglomerate Hanson" PER
-                "group", "conglomerate", "brokerage", "giant", "manufacturer", "drugmaker", "miner", "utility"),
+                "group", "conglomerate", "brokerage", "giant", "manufacturer", "drugmaker", "miner", "utility",
+                # sports: "former team Williams" was PER, "Italian side Juventus"
+                "team", "side", "outfit"),
     },
 }
 # Nouns kept inside the name when they open it (CoNLL-2003: "Operation Desert Storm" is one MISC).

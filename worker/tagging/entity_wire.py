@@ -23,18 +23,39 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATELINE_MAX_TOKENS = 6
 
 
+# Lower-case words inside a place name ("Val d'Isere", "Stratford-upon-Avon" is one token, "Frankfurt am Main").
+_PLACE_JOINERS = frozenset({"de", "del", "der", "di", "do", "da", "la", "le", "les", "am", "an", "sur", "upon", "on",
+                            "of", "the", "es", "en"})
+_ELIDED = re.compile(r"^[a-z]['’]\w")
+
+
 def _place_word(text: str) -> bool:
-    return text[:1].isupper() and any(c.isalpha() for c in text) and not any(c.isdigit() for c in text)
+    return (text[:1].isupper() or bool(_ELIDED.match(text))) and any(c.isalpha() for c in text) \
+        and not any(c.isdigit() for c in text)
+
+
+def _date_end(doc: Doc, i: int) -> tuple[int, int] | None:
+    """(first token, last token + 1) of an ISO date at token i: one token as given ("1996-12-06", CoNLL files)
+    or five as spaCy splits it in raw text ("1996 - 12 - 06")."""
+    text = doc[i].text
+    if _ISO_DATE.match(text):
+        return i, i + 1
+    if len(text) == 4 and text.isdigit() and i + 4 < len(doc) and doc[i + 1].text == doc[i + 3].text == "-" \
+            and _ISO_DATE.match("".join(t.text for t in doc[i:i + 5])):
+        return i, i + 5
+    return None
 
 
 def dateline_place_spans(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, int]]:
     """Token spans of the places of the doc's dateline lines."""
     found: list[tuple[int, int]] = []
     n = len(doc)
-    for i in numpy.flatnonzero(facts(doc).digits).tolist():
-        if not _ISO_DATE.match(doc[i].text) or i == 0:
+    for first in numpy.flatnonzero(facts(doc).digits).tolist():
+        date = _date_end(doc, first)
+        if date is None or first == 0:
             continue
-        if i + 1 < n and not (starts[i + 1] or doc[i + 1].is_space):
+        i, after = date
+        if after < n and not (starts[after] or doc[after].is_space):
             continue  # the date must end its line
         start = i
         while start > 0 and not starts[start]:
@@ -42,8 +63,8 @@ def dateline_place_spans(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, in
         while start < i and doc[start].is_space:
             start += 1
         words = [doc[k].text for k in range(start, i)]
-        if not words or len(words) > DATELINE_MAX_TOKENS or words[0] == "," or words[-1] == "," \
-                or not all(w == "," or _place_word(w) for w in words):
+        if not words or len(words) > DATELINE_MAX_TOKENS or not _place_word(words[0]) or not _place_word(words[-1]) \
+                or not all(w == "," or _place_word(w) or w in _PLACE_JOINERS for w in words):
             continue
         part = start
         for k in range(start, i + 1):
