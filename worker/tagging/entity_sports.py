@@ -12,7 +12,7 @@ rosters (issue 13, item 2). Applied to a document only when it reads as sports c
   as a dateline or after "in"/"at" (the venue);
 - names of the club list the model missed are added, and "PSV" + "Eindhoven" joined into the listed club;
 - players: "Name ( Country )" in results, "15 - Name ," in rosters, "J. Root", "c Smith b Archer" in
-  scoreboards are PER;
+  scoreboards, "136 Peter Senior 68 68" in golf leaderboards (the rounds add up to the total) are PER;
 - table words ("Total", "Extras", "Halftime", "W L PCT GB") are never names (in every English document).
 
 Each decision is recorded like the context nouns' (entity_rules.CONTEXT_TYPES_KEY), so that the name lists and
@@ -228,6 +228,38 @@ def _scoreboard_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]
     return found
 
 
+def _score_line_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Golf leaderboards: "136 Peter Senior 68 68 , Craig Parry 70 66" - a total, then players (a bracketed
+    country may follow the name) whose round scores add up to that total. The sum is the evidence, so a
+    table line ("Barcelona 14 11 2 1 38 12 35") never matches."""
+    if end - start < 4 or not doc[start].text.isdigit():
+        return []
+    total = int(doc[start].text)
+    found: list[tuple[int, int]] = []
+    i = start + 1
+    while i < end:
+        j = _name_run(doc, i, end)
+        if j == i:
+            return []
+        name = (i, j)
+        if j < end and doc[j].text == "(":
+            close = next((k for k in range(j + 1, min(j + 5, end)) if doc[k].text == ")"), None)
+            if close is None:
+                return []
+            j = close + 1
+        scores = []
+        while j < end and doc[j].text.isdigit():
+            scores.append(int(doc[j].text))
+            j += 1
+        if len(scores) < 2 or sum(scores) != total:
+            return []
+        found.append(name)
+        if j < end and doc[j].text != ",":
+            return []
+        i = j + 1
+    return found
+
+
 def _country_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """"Arthur Fils ( France )": a name of two to four words followed by a bracketed country is a player."""
     found = []
@@ -355,7 +387,7 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
             new += [(a, b, "PER") for a, b in scorers]
             continue
         players = _roster_players(doc, start, end) + _scoreboard_players(doc, start, end) \
-            + _country_players(doc, start, end)
+            + _country_players(doc, start, end) + _score_line_players(doc, start, end)
         new += [(a, b, "PER") for a, b in players]
     for a, b, label in new:
         if label == "ORG":
