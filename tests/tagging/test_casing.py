@@ -132,3 +132,10 @@ def test_all_caps_words_take_the_spelling_the_article_uses_elsewhere():
     assert cased.text.splitlines()[2].startswith("British minister Reeves")
     # the evidence is the article's: a word it never writes keeps the frequency rule
     assert truecase_doc(nlp("GOLF - MCILROY LEADS\nHe shot 66 .")).text.startswith("Golf - Mcilroy leads")
+
+
+def test_a_sentence_opening_name_spells_the_headline_but_a_function_word_does_not():
+    nlp = spacy.blank("en")
+    text = "BRIEF - SOUTHWEST AIRLINES TRAFFIC UP IN THE NORTH .\nSouthwest Airlines Co said traffic rose .\n" \
+           "The North grew ."
+    assert truecase_doc(nlp(text)).text.splitlines()[0] == "Brief - Southwest Airlines traffic up in the North ."

@@ -204,17 +204,27 @@ _PHRASE_JOINERS = frozenset({"and", "of", "the", "en", "van", "de", "der"})
 DOC_SPELLINGS = {"en": True}
 
 
+# A sentence-initial word is capitalised whatever it is; it still tells a name's spelling when a capitalised
+# word follows it ("Southwest Airlines Co said"), unless it is a function word ("The Philippine peso").
+FUNCTION_WORD_ZIPF = 5.0
+
+
 def doc_spellings(doc: Doc, ranges: Sequence[tuple[int, int]]) -> dict[str, str]:
-    """How the article writes each word outside its all-caps lines, not counting sentence-initial words
-    (capitalised whatever they are) and words in capitals: lower-cased word -> its most frequent spelling."""
+    """How the article writes each word outside its all-caps lines, not counting words in capitals nor
+    sentence-initial words (unless they open a run of capitalised words): lower-cased word -> its most
+    frequent spelling."""
     inside = numpy.zeros(len(doc), dtype=bool)
     for start, end in ranges:
         inside[start:end] = True
     starts = sentence_starts(doc)
+    words = facts(doc).words
     counts: dict[str, Counter[str]] = {}
-    for i, text in enumerate(facts(doc).words):
-        if inside[i] or starts[i] or len(text) < 2 or _is_shouted(text) or not any(c.isalpha() for c in text) \
+    for i, text in enumerate(words):
+        if inside[i] or len(text) < 2 or _is_shouted(text) or not any(c.isalpha() for c in text) \
                 or any(c.isdigit() for c in text):
+            continue
+        if starts[i] and not (i + 1 < len(words) and not starts[i + 1] and words[i + 1][:1].isupper()
+                              and words[i + 1].isalpha() and zipf(text.lower(), doc.lang_) < FUNCTION_WORD_ZIPF):
             continue
         counts.setdefault(text.lower(), Counter())[text] += 1
     return {word: spellings.most_common(1)[0][0] for word, spellings in counts.items()}
