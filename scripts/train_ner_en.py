@@ -149,6 +149,7 @@ def write_vectors(build: Path) -> Path:
     nlp.vocab.vectors = vectors.spacy_vectors("en", nlp.vocab)
     path = build / "vectors"
     shutil.rmtree(path, ignore_errors=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(path)
     return path
 
