@@ -78,3 +78,24 @@ def test_a_dateline_in_raw_text_with_the_date_split_by_the_tokenizer() -> None:
     doc = spacy.blank("en")("SKIING - RESULTS\nVal d'Isere , France 1996-12-06\nResults of the race on Friday .")
     assert [doc[a:b].text for a, b in entity_wire.dateline_place_spans(doc, casing.sentence_starts(doc))] == [
         "Val d'Isere", "France"]
+
+
+def test_names_run_across_a_result_word_a_venue_or_a_score_are_cut_apart() -> None:
+    doc = _doc(["Bulls beat Knicks", "Arsenal at St James ' Park", "Leicester beat Bath 28-20"],
+               [(0, 3, "ORG"), (3, 9, "ORG"), (11, 13, "LAW")])
+    spans = [(ent.text, ent.label_) for ent in entity_wire.split_joined_names(doc, list(doc.ents))]
+    assert spans == [("Bulls", "ORG"), ("Knicks", "ORG"), ("Arsenal", "ORG"), ("St James ' Park", "LOC"),
+                     ("Bath", "ORG")]
+    title = _doc(["Live at Leeds"], [(0, 3, "WORK_OF_ART")])
+    assert [e.text for e in entity_wire.split_joined_names(title, list(title.ents))] == ["Live at Leeds"]
+
+
+def test_stage_on_a_match_report_clubs_venues_and_county_sides() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    text = ("RUGBY UNION - LEICESTER BEAT BATH .\nLONDON 1996-12-07\nLeicester beat Bath 28-20 at Welford Road on "
+            "Saturday .\nCRICKET - Lancashire beat Yorkshire by five wickets .")
+    doc = nlp(text)
+    found = {(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")}
+    assert {("Bath", "ORG"), ("Welford Road", "LOC"), ("Lancashire", "ORG")} <= found

@@ -283,8 +283,8 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 
 # Parts of the rules that can be left out to measure what each adds (`bench.ner_quality --without PART`):
 # sports copy (entity_sports.py), kind-words in names (entity_heads.py), the club list alone, English
-# dateline places and role portfolios (entity_wire.py).
-PARTS = {"sports", "heads", "clubs", "datelines", "portfolios"}
+# dateline places, role portfolios and names joined across result words (entity_wire.py).
+PARTS = {"sports", "heads", "clubs", "datelines", "portfolios", "joined"}
 
 
 @Language.factory(COMPONENT, default_config={"titles": True, "edges": True, "sentence_starts": True,
@@ -304,6 +304,8 @@ class EntityFixes:
         ents = strip_titles(doc) if self.titles else list(doc.ents)
         if self.titles:
             ents = sports_clubs(doc, context_types(doc, ents), evidence)
+            if doc.lang_ == "en" and "joined" in PARTS:
+                ents = entity_wire.split_joined_names(doc, ents)
             if doc.lang_ == "en" and "sports" in PARTS:
                 ents = entity_sports.sports_entities(doc, ents, lambda: evidence.starts,
                                                      doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
@@ -489,7 +491,7 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
             if ent.label_ not in ("LOC", "GPE") or _is_country(ent.text, "en"):
                 continue
             near = {doc[i].lower_ for i in (ent.start - 1, ent.end) if start <= i < end}
-            if near & _RESULT_WORDS:
+            if near & _RESULT_WORDS and entity_heads.head_type(tuple(t.text for t in ent), "en") != "LOC":
                 decided[(ent.start, ent.end)] = "ORG"
                 replaced[ent] = [Span(doc, ent.start, ent.end, label="ORG", kb_id=ent.kb_id_)]
     if not replaced:

@@ -30,7 +30,7 @@ import numpy
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from worker.tagging import entity_doc, gazetteer
+from worker.tagging import casing, entity_doc, gazetteer
 from worker.tagging.entity_doc import string_ids
 
 CLUBS_FILE = gazetteer.DATA_DIR / "sports_clubs_en.txt"
@@ -311,10 +311,12 @@ def _listed_clubs(doc: Doc, use_list: bool = True) -> list[tuple[int, int]]:
 
 def _model_place(ent: Span) -> bool:
     """Whether the stage would call this mention a place (the model's place labels, or a one-word "person"
-    that the gazetteer knows as a place: the English model often says PERSON for "Leeds")."""
+    that the gazetteer or the name list knows as a place: the English model often says PERSON for "Leeds",
+    "Lancashire")."""
     if ent.label_ in ("LOC", "GPE"):
         return True
-    return ent.label_ in ("PERSON", "PER") and len(ent) == 1 and _is_place(ent.text)
+    return ent.label_ in ("PERSON", "PER") and len(ent) == 1 and (
+        _is_place(ent.text) or casing.name_types("en").get(ent.text) == "LOC")
 
 
 # Table words that may be glued to a name's edge by the model ("Extras 6 Total", "Halftime 1-0 Attendance").
@@ -408,7 +410,9 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         if any(i in taken for i in range(ent.start, ent.end)):
             continue
         line = lines[line_of[ent.start]] if ent.start in line_of else (ent.start, ent.end)
-        if _model_place(ent) and not _is_country(ent.text) and not _is_dateline(doc, ent, line):
+        # the model's club whose name the name list knows as a place ("Lancashire beat"): keep it a club
+        as_club = ent.label_ == "ORG" and len(ent) == 1 and casing.name_types("en").get(ent.text) == "LOC"
+        if (_model_place(ent) or as_club) and not _is_country(ent.text) and not _is_dateline(doc, ent, line):
             before = doc[ent.start - 1].lower_ if ent.start > line[0] else ""
             after = doc[ent.end].lower_ if ent.end < line[1] else ""
             near = {before, after} & CLUB_NEIGHBOURS

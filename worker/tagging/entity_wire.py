@@ -1,5 +1,7 @@
 """English wire layout: the place of a dateline line ("MELBOURNE 2026-01-21", "ASSEN , Netherlands 2026-06-28"),
-and the portfolio of a government role ("Secretary of State", "Defence Secretary") that is no name.
+the portfolio of a government role ("Secretary of State", "Defence Secretary") that is no name, and names the
+model ran across a result word, a venue or a score ("Bulls beat Knicks", "Arsenal at St James ' Park",
+"Bath 28-20").
 
 Every story in the CoNLL-2003 Reuters layout opens with such a line, and the English model reads the place
 and the date as one name: "Melbourne 2026-01-21", "Paris 1996-08-30", "Rome ..." came out EVENT (so MISC, and
@@ -114,3 +116,47 @@ def drop_portfolios(doc: Doc, ents: list[Span]) -> list[Span]:
             continue
         kept.append(ent)
     return kept
+
+
+# Lower-case words that never stand inside a name but join two in match reports and truecased headlines:
+# "BULLS BEAT KNICKS" -> "Bulls beat Knicks" (one ORG), "Arsenal at St James ' Park" (one ORG).
+_RESULT_JOINERS = frozenset({"beat", "beats", "drew", "draw", "draws", "held", "edged", "thrashed", "hammered",
+                             "routed", "defeated", "crushed", "v", "vs", "vs."})
+_VENUE_JOINERS = frozenset({"at"})
+_SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")
+_WORKS = frozenset({"MISC", "WORK_OF_ART", "LAW", "PRODUCT"})  # titles may hold any word: "Live at the Apollo"
+
+
+def split_joined_names(doc: Doc, ents: list[Span]) -> list[Span]:
+    """English only: a name running across a lower-case result word or "at" is two names (the one after "at"
+    a place: the venue), and a score glued to a name's end is cut off ("Bath 28-20" EVENT -> "Bath")."""
+    if doc.lang_ != "en":
+        return ents
+    fixed: list[Span] = []
+    for ent in ents:
+        start, end = ent.start, ent.end
+        while end - start > 1 and (_SCORE.match(doc[end - 1].text) or (
+                end - start > 3 and doc[end - 2].text == "-" and doc[end - 1].is_digit and doc[end - 3].is_digit)):
+            end -= 1 if _SCORE.match(doc[end - 1].text) else 3  # "28-20", or "28 - 20" as spaCy splits it
+        if (start, end) != (ent.start, ent.end):
+            label = ent.label_
+            if label not in ("PER", "PERSON", "ORG", "LOC", "GPE", "FAC"):  # "Bath 28-20" LAW: a team, not a law
+                label = "GPE" if _is_place(doc[start:end].text) else "ORG"
+            ent = Span(doc, start, end, label=label, kb_id=ent.kb_id_)
+        inner = [k for k in range(start + 1, end - 1) if doc[k].is_lower and doc[k].lower_ in
+                 (_RESULT_JOINERS | _VENUE_JOINERS) and doc[k - 1].text[:1].isupper() and doc[k + 1].text[:1].isupper()]
+        if not inner or ent.label_ in _WORKS:
+            fixed.append(ent)
+            continue
+        k = inner[0]
+        fixed.append(Span(doc, start, k, label=ent.label_))
+        after = "LOC" if doc[k].lower_ in _VENUE_JOINERS else ent.label_
+        fixed.append(Span(doc, k + 1, end, label=after))
+    return fixed
+
+
+def _is_place(text: str) -> bool:
+    from worker.tagging import gazetteer
+
+    entry = gazetteer.lookup("en", text)
+    return entry is not None and entry.type == "LOC"
