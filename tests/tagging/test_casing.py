@@ -121,3 +121,21 @@ def test_a_one_word_person_that_is_a_known_city_becomes_a_place_unless_it_is_a_n
     assert resolve(doc.ents[0], "nl")[0] == "LOC"
     doc = _doc_with_ent(["Jan", "Antwerpen", "zegt", "."], 0, 2, "PER")  # two words: a person's name
     assert resolve(doc.ents[0], "nl")[0] == "PER"
+
+
+def test_all_caps_words_take_the_spelling_the_article_uses_elsewhere():
+    nlp = spacy.blank("en")
+    text = ("GOLF - MCILROY LEADS AT PLAYERS CHAMPIONSHIP .\nRory McIlroy shot 66 on Thursday to lead the "
+            "Players Championship , as Reeves watched .\nBRITISH MINISTER REEVES DEFENDS BUDGET")
+    cased = truecase_doc(nlp(text))
+    assert cased.text.splitlines()[0] == "Golf - McIlroy leads at Players Championship ."
+    assert cased.text.splitlines()[2].startswith("British minister Reeves")
+    # the evidence is the article's: a word it never writes keeps the frequency rule
+    assert truecase_doc(nlp("GOLF - MCILROY LEADS\nHe shot 66 .")).text.startswith("Golf - Mcilroy leads")
+
+
+def test_a_sentence_opening_name_spells_the_headline_but_a_function_word_does_not():
+    nlp = spacy.blank("en")
+    text = "BRIEF - SOUTHWEST AIRLINES TRAFFIC UP IN THE NORTH .\nSouthwest Airlines Co said traffic rose .\n" \
+           "The North grew ."
+    assert truecase_doc(nlp(text)).text.splitlines()[0] == "Brief - Southwest Airlines traffic up in the North ."

@@ -106,3 +106,12 @@ def test_bench_can_leave_the_sports_rules_out(tmp_path, capsys) -> None:  # type
         entity_rules.PARTS.update({"sports", "heads", "clubs"})
     assert "overall   1.000  1.000  1.000" in with_rules
     assert "overall   1.000  1.000  1.000" not in without
+
+
+def test_golf_leaderboard_players_are_those_whose_rounds_add_up_to_the_total() -> None:
+    doc = _doc(["GOLF - LEADING SCORES .", "136 Peter Senior 68 68 , Craig Parry 70 66",
+                "137 Ian Woosnam ( Britain ) 69 68", "Barcelona 14 11 2 1 38 12 35"], [(6, 7, "PERSON")])
+    spans, decided = _run(doc)
+    assert ("Peter Senior", "PER") in spans and ("Craig Parry", "PER") in spans and ("Ian Woosnam", "PER") in spans
+    assert decided[(6, 8)] == "PER"
+    assert entity_sports._score_line_players(_doc(["137 Ian Woosnam 69 67"]), 0, 5) == []  # 136, not 137

@@ -46,6 +46,11 @@ EVENT_HEADS = {
                      "Trophy", "Olympics", "Marathon", "Rally", "Festival", "Awards", "Biennale"}),
     "nl": frozenset({"Open", "Masters", "Cup", "Classic", "Spelen", "Marathon", "Rally", "Festival", "Trofee"}),
 }
+# Last words of English venue and street names: "Villa Park", "Wembley Stadium", "Elland Road" are places (CoNLL-2003
+# and our files tag stadiums LOC; the model said ORG for "Old Trafford"-like names, session 6). A club or company
+# named so is decided by the sports layout or a legal form first.
+PLACE_HEADS = {"en": frozenset({"Stadium", "Stadion", "Arena", "Park", "Oval", "Airport", "Square", "Street",
+                                "Road", "Lane", "Avenue"})}
 JOINERS = {"en": frozenset({"of", "for"}), "nl": frozenset({"van", "voor"})}
 # Labels the English model writes for names; the Dutch model writes ours.
 _ORG, _MISC = {"en": "ORG", "nl": "ORG"}, {"en": "EVENT", "nl": "MISC"}
@@ -62,11 +67,13 @@ def _positions(doc: Doc, words: frozenset[str]) -> list[int]:
 
 @lru_cache(maxsize=65536)
 def head_type(words: tuple[str, ...], language: str) -> str | None:
-    """ORG or MISC when the name's kind-word says so, else None."""
+    """ORG, MISC or (English venues) LOC when the name's kind-word says so, else None."""
     if len(words) >= 2 and words[-1] in EVENT_HEADS.get(language, ()):
         return "MISC"
     if len(words) >= 2 and words[-1] in LEGAL_FORMS:
         return "ORG"
+    if len(words) >= 2 and words[-1] in PLACE_HEADS.get(language, ()):
+        return "LOC"
     heads = ORG_HEADS.get(language, frozenset())
     if language == "en" and len(words) >= 2 and words[-1] in heads:
         return "ORG"
@@ -128,7 +135,7 @@ def _known_place(text: str, language: str) -> bool:
 
 
 def _label(kind: str, language: str, current: str) -> str:
-    if current in ("PER", "ORG", "LOC", "MISC"):
+    if current in ("PER", "ORG", "LOC", "MISC") or kind == "LOC":
         return kind
     return (_ORG if kind == "ORG" else _MISC)[language]
 

@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from worker.tagging import entity_doc, entity_evidence, entity_heads, entity_sports, gazetteer
+from worker.tagging import entity_doc, entity_evidence, entity_heads, entity_sports, entity_wire, gazetteer
 from worker.tagging.casing import (
     SentenceStartEvidence,
     common_word_at_sentence_start,
@@ -291,8 +291,10 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 # Parts of the rules that can be left out to measure what each adds (`bench.ner_quality --without PART`):
 # sports copy (entity_sports.py), kind-words in names (entity_heads.py), the club list alone, Dutch context
 # evidence (entity_evidence.py: name-noun compounds, speakers, places after in/uit/naar, "minister van X"), a
-# surname of a person named in full kept a person over the place lists.
-PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "quotes", "surnames"}
+# surname of a person named in full kept a person over the place lists, English dateline places, role portfolios
+# and names joined across result words (entity_wire.py).
+PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "quotes", "surnames", "datelines",
+         "portfolios", "joined"}
 
 
 @Language.factory(COMPONENT, default_config={"titles": True, "edges": True, "sentence_starts": True,
@@ -312,10 +314,17 @@ class EntityFixes:
         ents = strip_titles(doc) if self.titles else list(doc.ents)
         if self.titles:
             ents = sports_clubs(doc, context_types(doc, ents), evidence)
+            if doc.lang_ == "en" and "joined" in PARTS:
+                ents = entity_wire.split_joined_names(doc, ents)
             if doc.lang_ == "en" and "sports" in PARTS:
                 ents = entity_sports.sports_entities(doc, ents, lambda: evidence.starts,
                                                      doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                      use_clubs="clubs" in PARTS)
+            if doc.lang_ == "en" and "datelines" in PARTS:
+                ents = entity_wire.dateline_places(doc, ents, lambda: evidence.starts,
+                                                   doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+            if doc.lang_ == "en" and "portfolios" in PARTS:
+                ents = entity_wire.drop_portfolios(doc, ents)
             if "heads" in PARTS:
                 ents = entity_heads.name_heads(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "nl":
@@ -351,7 +360,11 @@ CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
                  "single", "series", "show", "festival", "exhibition", "storm", "hurricane", "typhoon", "cyclone",
                  "tournament", "musical", "opera", "game"),
         "ORG": ("company", "firm", "carmaker", "automaker", "chipmaker", "bank", "lender", "insurer", "club",
-                "party", "broadcaster", "newspaper", "retailer", "airline", "union", "startup", "museum"),
+                "party", "broadcaster", "newspaper", "retailer", "airline", "union", "startup", "museum",
+                # business copy (session 6): "mining group Rio Tinto" was PER, "conglomerate Hanson" PER
+                "group", "conglomerate", "brokerage", "giant", "manufacturer", "drugmaker", "miner", "utility",
+                # sports: "former team Williams" was PER, "Italian side Juventus"
+                "team", "side", "outfit"),
     },
 }
 # Nouns kept inside the name when they open it (CoNLL-2003: "Operation Desert Storm" is one MISC).
@@ -491,7 +504,7 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
             if ent.label_ not in ("LOC", "GPE") or _is_country(ent.text, "en"):
                 continue
             near = {doc[i].lower_ for i in (ent.start - 1, ent.end) if start <= i < end}
-            if near & _RESULT_WORDS:
+            if near & _RESULT_WORDS and entity_heads.head_type(tuple(t.text for t in ent), "en") != "LOC":
                 decided[(ent.start, ent.end)] = "ORG"
                 replaced[ent] = [Span(doc, ent.start, ent.end, label="ORG", kb_id=ent.kb_id_)]
     if not replaced:

@@ -12,7 +12,7 @@ rosters (issue 13, item 2). Applied to a document only when it reads as sports c
   as a dateline or after "in"/"at" (the venue);
 - names of the club list the model missed are added, and "PSV" + "Eindhoven" joined into the listed club;
 - players: "Name ( Country )" in results, "15 - Name ," in rosters, "J. Root", "c Smith b Archer" in
-  scoreboards are PER;
+  scoreboards, "136 Peter Senior 68 68" in golf leaderboards (the rounds add up to the total) are PER;
 - table words ("Total", "Extras", "Halftime", "W L PCT GB") are never names (in every English document).
 
 Each decision is recorded like the context nouns' (entity_rules.CONTEXT_TYPES_KEY), so that the name lists and
@@ -30,7 +30,7 @@ import numpy
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from worker.tagging import entity_doc, gazetteer
+from worker.tagging import casing, entity_doc, gazetteer
 from worker.tagging.entity_doc import string_ids
 
 CLUBS_FILE = gazetteer.DATA_DIR / "sports_clubs_en.txt"
@@ -228,6 +228,38 @@ def _scoreboard_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]
     return found
 
 
+def _score_line_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Golf leaderboards: "136 Peter Senior 68 68 , Craig Parry 70 66" - a total, then players (a bracketed
+    country may follow the name) whose round scores add up to that total. The sum is the evidence, so a
+    table line ("Barcelona 14 11 2 1 38 12 35") never matches."""
+    if end - start < 4 or not doc[start].text.isdigit():
+        return []
+    total = int(doc[start].text)
+    found: list[tuple[int, int]] = []
+    i = start + 1
+    while i < end:
+        j = _name_run(doc, i, end)
+        if j == i:
+            return []
+        name = (i, j)
+        if j < end and doc[j].text == "(":
+            close = next((k for k in range(j + 1, min(j + 5, end)) if doc[k].text == ")"), None)
+            if close is None:
+                return []
+            j = close + 1
+        scores = []
+        while j < end and doc[j].text.isdigit():
+            scores.append(int(doc[j].text))
+            j += 1
+        if len(scores) < 2 or sum(scores) != total:
+            return []
+        found.append(name)
+        if j < end and doc[j].text != ",":
+            return []
+        i = j + 1
+    return found
+
+
 def _country_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """"Arthur Fils ( France )": a name of two to four words followed by a bracketed country is a player."""
     found = []
@@ -279,10 +311,12 @@ def _listed_clubs(doc: Doc, use_list: bool = True) -> list[tuple[int, int]]:
 
 def _model_place(ent: Span) -> bool:
     """Whether the stage would call this mention a place (the model's place labels, or a one-word "person"
-    that the gazetteer knows as a place: the English model often says PERSON for "Leeds")."""
+    that the gazetteer or the name list knows as a place: the English model often says PERSON for "Leeds",
+    "Lancashire")."""
     if ent.label_ in ("LOC", "GPE"):
         return True
-    return ent.label_ in ("PERSON", "PER") and len(ent) == 1 and _is_place(ent.text)
+    return ent.label_ in ("PERSON", "PER") and len(ent) == 1 and (
+        _is_place(ent.text) or casing.name_types("en").get(ent.text) == "LOC")
 
 
 # Table words that may be glued to a name's edge by the model ("Extras 6 Total", "Halftime 1-0 Attendance").
@@ -355,7 +389,7 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
             new += [(a, b, "PER") for a, b in scorers]
             continue
         players = _roster_players(doc, start, end) + _scoreboard_players(doc, start, end) \
-            + _country_players(doc, start, end)
+            + _country_players(doc, start, end) + _score_line_players(doc, start, end)
         new += [(a, b, "PER") for a, b in players]
     for a, b, label in new:
         if label == "ORG":
@@ -376,7 +410,9 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         if any(i in taken for i in range(ent.start, ent.end)):
             continue
         line = lines[line_of[ent.start]] if ent.start in line_of else (ent.start, ent.end)
-        if _model_place(ent) and not _is_country(ent.text) and not _is_dateline(doc, ent, line):
+        # the model's club whose name the name list knows as a place ("Lancashire beat"): keep it a club
+        as_club = ent.label_ == "ORG" and len(ent) == 1 and casing.name_types("en").get(ent.text) == "LOC"
+        if (_model_place(ent) or as_club) and not _is_country(ent.text) and not _is_dateline(doc, ent, line):
             before = doc[ent.start - 1].lower_ if ent.start > line[0] else ""
             after = doc[ent.end].lower_ if ent.end < line[1] else ""
             near = {before, after} & CLUB_NEIGHBOURS

@@ -1,0 +1,101 @@
+"""English wire layout (entity_wire.py): dateline places, on hand-made documents and through the stage."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Doc, Span
+
+from worker.tagging import casing, entity_wire
+
+
+def _doc(lines: list[str], ents: list[tuple[int, int, str]] = ()) -> Doc:  # type: ignore[assignment]
+    words = [w for line in lines for w in line.split(" ")]
+    starts = [i == 0 for line in lines for i in range(len(line.split(" ")))]
+    doc = Doc(spacy.blank("en").vocab, words=words, sent_starts=starts)
+    doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
+    return doc
+
+
+def _run(doc: Doc) -> tuple[list[tuple[str, str]], dict[tuple[int, int], str]]:
+    decided: dict[tuple[int, int], str] = {}
+    ents = entity_wire.dateline_places(doc, list(doc.ents), lambda: casing.sentence_starts(doc), decided)
+    return [(ent.text, ent.label_) for ent in ents], decided
+
+
+def test_a_place_read_together_with_the_dateline_date_becomes_the_place() -> None:
+    doc = _doc(["TENNIS - RESULTS OF OPEN .", "Melbourne 1996-08-30", "Results on Friday ."], [(6, 8, "EVENT")])
+    spans, decided = _run(doc)
+    assert spans == [("Melbourne", "LOC")]
+    assert decided == {(6, 7): "LOC"}
+
+
+def test_each_place_of_a_dateline_is_its_own_loc_and_missed_ones_are_added() -> None:
+    doc = _doc(["Como , Italy 2026-10-11", "ST. PETERSBURG , Russia 1996-12-06"])
+    spans, _ = _run(doc)
+    assert spans == [("Como", "LOC"), ("Italy", "LOC"), ("ST. PETERSBURG", "LOC"), ("Russia", "LOC")]
+
+
+def test_dates_inside_sentences_and_other_languages_are_left_alone() -> None:
+    sentence = _doc(["The Paris Agreement was signed 2016-04-22", "Report due 2026-01-01 in Brussels ."],
+                    [(1, 3, "LAW")])
+    assert _run(sentence)[0] == [("Paris Agreement", "LAW")]
+    dutch = Doc(spacy.blank("nl").vocab, words=["Assen", "2026-06-28"], sent_starts=[True, False])
+    assert entity_wire.dateline_places(dutch, [], lambda: [True, False], {}) == []
+
+
+def test_the_stage_tags_the_dateline_place_it_read_as_an_event() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    lines = ["TENNIS - RESULTS OF OPEN .", "PARIS 1996-08-30", "Results of the matches on Friday ."]
+    words = [w for line in lines for w in line.split(" ")]
+    starts = [i == 0 for line in lines for i in range(len(line.split(" ")))]
+    doc = nlp(Doc(nlp.vocab, words=words, sent_starts=starts))
+    assert entities.mapped_spans(doc, "en") == [(6, 7, "LOC")]
+
+
+def test_the_portfolio_of_a_role_is_no_name_but_ministries_and_parties_are() -> None:
+    doc = _doc(["Secretary of State Warren Christopher met Defence Secretary Michael Portillo and the "
+                "Defence Ministry"], [(2, 3, "ORG"), (3, 5, "PERSON"), (6, 7, "ORG"), (8, 10, "PERSON"),
+                                      (12, 14, "ORG")])
+    kept = entity_wire.drop_portfolios(doc, list(doc.ents))
+    assert [ent.text for ent in kept] == ["Warren Christopher", "Michael Portillo", "Defence Ministry"]
+    party = _doc(["Labour spokesman Gordon Brown"], [(0, 1, "ORG"), (2, 4, "PERSON")])
+    assert len(entity_wire.drop_portfolios(party, list(party.ents))) == 2
+
+
+def test_a_business_kind_noun_in_front_makes_a_company() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    doc = nlp("Mining group Rio Tinto and conglomerate Hanson reported results .")
+    assert (2, 4, "ORG") in entities.mapped_spans(doc, "en")
+    doc = nlp("Damon Hill 's former team Williams said on Friday that he would stay .")
+    assert (5, 6, "ORG") in entities.mapped_spans(doc, "en")
+
+
+def test_a_dateline_in_raw_text_with_the_date_split_by_the_tokenizer() -> None:
+    doc = spacy.blank("en")("SKIING - RESULTS\nVal d'Isere , France 1996-12-06\nResults of the race on Friday .")
+    assert [doc[a:b].text for a, b in entity_wire.dateline_place_spans(doc, casing.sentence_starts(doc))] == [
+        "Val d'Isere", "France"]
+
+
+def test_names_run_across_a_result_word_a_venue_or_a_score_are_cut_apart() -> None:
+    doc = _doc(["Bulls beat Knicks", "Arsenal at St James ' Park", "Leicester beat Bath 28-20"],
+               [(0, 3, "ORG"), (3, 9, "ORG"), (11, 13, "LAW")])
+    spans = [(ent.text, ent.label_) for ent in entity_wire.split_joined_names(doc, list(doc.ents))]
+    assert spans == [("Bulls", "ORG"), ("Knicks", "ORG"), ("Arsenal", "ORG"), ("St James ' Park", "LOC"),
+                     ("Bath", "ORG")]
+    title = _doc(["Live at Leeds"], [(0, 3, "WORK_OF_ART")])
+    assert [e.text for e in entity_wire.split_joined_names(title, list(title.ents))] == ["Live at Leeds"]
+
+
+def test_stage_on_a_match_report_clubs_venues_and_county_sides() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    text = ("RUGBY UNION - LEICESTER BEAT BATH .\nLONDON 1996-12-07\nLeicester beat Bath 28-20 at Welford Road on "
+            "Saturday .\nCRICKET - Lancashire beat Yorkshire by five wickets .")
+    doc = nlp(text)
+    found = {(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")}
+    assert {("Bath", "ORG"), ("Welford Road", "LOC"), ("Lancashire", "ORG")} <= found
