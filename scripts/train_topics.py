@@ -430,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--calibration",
         choices=("per-topic", "shared"),
-        default="per-topic",
+        default="shared",
         help="Platt scaling per topic (averaged with the shared fit) or one fit for all topics",
     )
     args = parser.parse_args(argv)
