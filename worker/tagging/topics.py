@@ -1,10 +1,11 @@
 """Topic stage: IPTC Media Topics (multi-label, calibrated scores) plus user-defined rule topics.
 
-The built-in model is one-vs-rest logistic regression over cheap word/affix/bigram features and
-per-language cue-lexicon counts (worker/tagging/topic_features.py), trained by scripts/train_topics.py on
-the project's own labelled Dutch and English news (data/topics/, model card in its README); scores are
-Platt-calibrated per topic on cross-validated predictions, so a threshold of 0.4 means what it says. It
-costs under a millisecond per article, a few percent of the NER stage.
+The built-in model is one-vs-rest logistic regression over cheap word/affix/bigram features,
+per-language cue-lexicon counts (worker/tagging/topic_features.py) and a document vector from the distilled
+word vectors (worker/tagging/topic_vectors.py), trained by scripts/train_topics.py on the project's own
+labelled Dutch and English news (data/topics/, model card in its README); scores are Platt-calibrated (one
+scaling for all topics, which keeps their order: CV primary accuracy 0.868 vs 0.860 per topic) on
+cross-validated predictions, so a threshold of 0.4 means what it says. It costs about 0.4 ms per article.
 """
 
 from __future__ import annotations
