@@ -27,6 +27,7 @@ import csv
 import io
 import json
 import re
+import resource
 import sys
 import time
 from collections import Counter, defaultdict
@@ -347,7 +348,9 @@ def evaluate_file(path: Path, split: str | None) -> dict:
     reading: dict = {}
     rows = load_rows(path, split, reading)
     articles = [to_article(r, n) for n, r in enumerate(rows)]
+    rss_before = rss_mb()
     tag_topics(list({a.language: a for a in articles}.values()))  # load model and lexicons outside the timing
+    report_rss = {"before_mb": rss_before, "loaded_mb": rss_mb(), "peak_mb": peak_rss_mb()}
     started = time.perf_counter()
     tagged = tag_topics(articles)
     tagging_seconds = time.perf_counter() - started
@@ -355,7 +358,7 @@ def evaluate_file(path: Path, split: str | None) -> dict:
     by_language: dict[str, list[int]] = defaultdict(list)
     for n, row in enumerate(rows):
         by_language[row.get("language", "und")].append(n)
-    report: dict = {"file": str(path), **reading, "articles": len(rows), "languages": {}}
+    report: dict = {"file": str(path), **reading, "articles": len(rows), "languages": {}, "rss": report_rss}
     mean_words = sum(len(r["text"].split()) for r in rows) / max(len(rows), 1)
     print(
         f"{path} (split {reading['split']}): {len(rows)} of {reading['records']} rows used, {mean_words:.0f} words "
@@ -368,6 +371,11 @@ def evaluate_file(path: Path, split: str | None) -> dict:
         print(f"  labels not understood (ignored): {reading['unknown_labels']}")
     rate = len(rows) / max(tagging_seconds, 1e-9)
     print(f"model {topic_model_version()}; topics tagged in {tagging_seconds:.2f} s ({rate:.0f} articles/s)")
+    print(
+        f"RSS {report_rss['before_mb']:.0f} MB before loading the topic model and lexicons, "
+        f"{report_rss['loaded_mb']:.0f} MB after (+{report_rss['loaded_mb'] - report_rss['before_mb']:.0f} MB; "
+        f"process peak {report_rss['peak_mb']:.0f} MB)"
+    )
     all_gold = [set(r["topics"]) for r in rows]
     all_pred = [{t.code for t in a.topics} for a in tagged]
     for language, indices in sorted(by_language.items()):
@@ -425,6 +433,19 @@ def evaluate_file(path: Path, split: str | None) -> dict:
     return report
 
 
+def rss_mb() -> float:
+    """This process's resident memory now (Linux /proc), else its peak."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return peak_rss_mb()
+    return pages * resource.getpagesize() / 2**20
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def throughput(articles: list[Article], min_seconds: float = 1.0) -> dict:
     """Articles/s and words/s of each stage on these articles (repeated to run at least `min_seconds`)."""
     words = sum(len(a.title.split()) + len(a.body.split()) for a in articles)
@@ -443,7 +464,11 @@ def throughput(articles: list[Article], min_seconds: float = 1.0) -> dict:
     mean_words = words / len(articles)
     print(f"\n  speed on {len(articles)} articles of {mean_words:.0f} words, one core:")
     for name, r in result.items():
-        print(f"    {name:<9} {r['articles_per_s']:8.0f} articles/s  {r['words_per_s']:10.0f} words/s")
+        r["us_per_article"] = 1e6 / r["articles_per_s"]
+        print(
+            f"    {name:<9} {r['articles_per_s']:8.0f} articles/s  {r['words_per_s']:10.0f} words/s  "
+            f"{r['us_per_article']:7.0f} µs/article"
+        )
     both = 1 / sum(1 / r["words_per_s"] for r in result.values())
     print(f"    together  {both:10.0f} words/s (bare spaCy NER is about 14,000 words/s)")
     return {**result, "together": {"words_per_s": both}}

@@ -16,7 +16,9 @@ import random
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -30,6 +32,14 @@ from worker.tagging.topic_features import (  # noqa: E402
     sparse_features,
     topic_lexicon,
     weighted,
+)
+from worker.tagging.topic_vectors import (  # noqa: E402
+    VECTOR_LANGUAGES,
+    SifTable,
+    VectorStandardiser,
+    fit_standardiser,
+    sif_weights,
+    words_digest,
 )
 from worker.tagging.topics import MODEL_PATH  # noqa: E402
 
@@ -125,14 +135,101 @@ class Design:
         return out
 
 
-def design(parsed: list[tuple[Counter[str], list[str]]], vocabulary: dict[str, int], languages: list[str]) -> Design:
-    """Rows of [sparse text features | lexicon features], as the tagger computes them."""
+@dataclass(frozen=True)
+class TrainingVectors:
+    """The distilled word vectors of each language at full width, with their SIF weights, for training."""
+
+    tables: dict[str, SifTable]
+    digests: dict[str, str]
+    dims: int
+
+    def means(self, parsed: list[tuple[Counter[str], list[str]]], languages: list[str]) -> list[np.ndarray | None]:
+        return [
+            self.tables[language].weighted_mean(tokens) if language in self.tables else None
+            for (_, tokens), language in zip(parsed, languages, strict=True)
+        ]
+
+    def standardisers(self, means: list[np.ndarray | None], languages: list[str]) -> dict[str, VectorStandardiser]:
+        """Per language (each table has its own dimensions), from these training documents."""
+        return {
+            language: fit_standardiser([m for m, la in zip(means, languages, strict=True) if la == language], self.dims)
+            for language in self.tables
+        }
+
+    def standardised(
+        self, means: list[np.ndarray | None], languages: list[str], standardisers: dict[str, VectorStandardiser]
+    ) -> np.ndarray:
+        """(documents, dims): each document's standardised mean vector in its own language's space."""
+        return np.stack(
+            [
+                standardisers[la].features(m) if la in standardisers else np.zeros(self.dims, dtype=np.float32)
+                for m, la in zip(means, languages, strict=True)
+            ]
+        )
+
+    def features(
+        self,
+        means: list[np.ndarray | None],
+        languages: list[str],
+        standardisers: dict[str, VectorStandardiser],
+        projections: dict[str, np.ndarray],
+    ) -> np.ndarray:
+        """One block per language (its standardised mean vector times that language's projection: the identity,
+        or the topic centroids); a document fills its own language's block."""
+        x = self.standardised(means, languages, standardisers)
+        widths = [projections[la].shape[1] for la in self.tables]
+        blocks = np.zeros((len(means), sum(widths)), dtype=np.float32)
+        start = 0
+        for language, width in zip(self.tables, widths, strict=True):
+            rows = np.array([la == language for la in languages])
+            if rows.any():
+                blocks[rows, start : start + width] = x[rows] @ projections[language]
+            start += width
+        return blocks
+
+
+def topic_centroids(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """(dims, topics): each topic's mean standardised document vector, scaled to unit length (a topic without
+    documents gets zeros), so a document's features are its alignment with each topic."""
+    sums = y.T @ x
+    counts = np.maximum(y.sum(axis=0), 1.0)[:, None]
+    centroids = sums / counts
+    norms = np.linalg.norm(centroids, axis=1, keepdims=True)
+    return np.asarray((centroids / np.maximum(norms, 1e-9)).T, dtype=np.float32)
+
+
+def training_vectors() -> TrainingVectors:
+    from worker.tagging import vectors as word_vectors
+
+    tables, digests, dims = {}, {}, 0
+    for language in VECTOR_LANGUAGES:
+        table = word_vectors.load(language)
+        words = [str(w) for w in table.words]
+        tables[language] = SifTable(table.index, table.matrix, sif_weights(words, language))
+        digests[language] = words_digest(words)
+        dims = table.matrix.shape[1]
+    return TrainingVectors(tables, digests, dims)
+
+
+def design(
+    parsed: list[tuple[Counter[str], list[str]]],
+    vocabulary: dict[str, int],
+    languages: list[str],
+    vectors: TrainingVectors | None = None,
+    standardisers: dict[str, VectorStandardiser] | None = None,
+    projections: dict[str, np.ndarray] | None = None,
+) -> Design:
+    """Rows of [sparse text features | lexicon features | document vectors per language], as the tagger
+    computes them."""
     dense = np.stack(
         [
             dense_features(topic_lexicon(language).counts(tokens))
             for (_, tokens), language in zip(parsed, languages, strict=True)
         ]
     )
+    if vectors is not None and standardisers is not None and projections is not None:
+        means = vectors.means(parsed, languages)
+        dense = np.hstack([dense, vectors.features(means, languages, standardisers, projections)])
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     values: list[np.ndarray] = []
@@ -160,10 +257,12 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def fit(
-    x: Design, y: np.ndarray, l2: float, positive_weight: float, steps: int = 400, rate: float = 0.05
+    x: Design, y: np.ndarray, l2: float | np.ndarray, positive_weight: float, steps: int = 400, rate: float = 0.05
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One-vs-rest logistic regression, full-batch Adam; positives up-weighted (they are rare)."""
+    """One-vs-rest logistic regression, full-batch Adam; positives up-weighted (they are rare). `l2` is one
+    strength, or one per feature (row of the weights)."""
     n, d = x.shape
+    penalty = np.asarray(l2, dtype=np.float32).reshape(-1, 1) if np.ndim(l2) else np.float32(l2)
     k = y.shape[1]
     w = np.zeros((d, k), dtype=np.float32)
     b = np.zeros(k, dtype=np.float32)
@@ -174,7 +273,7 @@ def fit(
     for t in range(1, steps + 1):
         p = sigmoid(x @ w + b)
         g = (p - y) * sample_weight / n
-        grad_w = x.rmatmul(g) + 2 * l2 * w
+        grad_w = x.rmatmul(g) + 2 * penalty * w
         grad_b = g.sum(axis=0)
         for param, grad, m, v in ((w, grad_w, m_w, v_w), (b, grad_b, m_b, v_b)):
             m *= beta1
@@ -215,29 +314,63 @@ def predict_labels(probabilities: np.ndarray, threshold: float) -> np.ndarray:
     return (probabilities >= threshold).astype(np.float32)
 
 
-def train(
-    rows: list[dict], codes: list[str], args: argparse.Namespace
-) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class Trained:
+    vocabulary: dict[str, int]
+    weights: np.ndarray
+    bias: np.ndarray
+    standardisers: dict[str, VectorStandardiser]
+    projections: dict[str, np.ndarray]  # per language (dims, block width): document vector -> its feature block
+
+
+def train(rows: list[dict], codes: list[str], args: argparse.Namespace, vectors: TrainingVectors | None) -> Trained:
     """Vocabulary, weights and bias from these articles plus their augmented two-topic variants."""
     examples = rows + augment(rows, args.augment, args.seed)
     parsed = parse(examples)
+    languages = [r["language"] for r in examples]
     vocabulary = vocabulary_of(parsed, args.min_df)
-    x = design(parsed, vocabulary, [r["language"] for r in examples])
-    w, b = fit(x, targets(examples, codes), args.l2, args.positive_weight, steps=args.steps)
-    return vocabulary, w, b
+    y = targets(examples, codes)
+    standardisers: dict[str, VectorStandardiser] = {}
+    projections: dict[str, np.ndarray] = {}
+    if vectors:
+        means = vectors.means(parsed, languages)
+        standardisers = vectors.standardisers(means, languages)
+        standardised = vectors.standardised(means, languages, standardisers)
+        for language in vectors.tables:
+            if args.vector_features == "centroids":
+                in_language = np.array([la == language for la in languages])
+                projections[language] = topic_centroids(standardised[in_language], y[in_language])
+            else:
+                projections[language] = np.eye(vectors.dims, dtype=np.float32)
+    x = design(parsed, vocabulary, languages, vectors, standardisers, projections)
+    l2 = np.full(x.shape[1], args.l2, dtype=np.float32)
+    n_text = len(vocabulary) + 2 * len(codes)
+    l2[n_text:] = args.vector_l2
+    w, b = fit(x, y, l2, args.positive_weight, steps=args.steps)
+    return Trained(vocabulary, w, b, standardisers, projections)
 
 
-def cross_validated_scores(rows: list[dict], codes: list[str], args: argparse.Namespace) -> np.ndarray:
-    """Out-of-fold raw scores; each fold builds its own vocabulary and augmentation from its training part."""
+def cross_validated_scores(
+    rows: list[dict], codes: list[str], args: argparse.Namespace, vectors: TrainingVectors | None
+) -> np.ndarray:
+    """Out-of-fold raw scores; each fold builds its own vocabulary, augmentation and vector standardisation
+    from its training part."""
     order = np.random.default_rng(args.seed).permutation(len(rows))
     scores = np.zeros((len(rows), len(codes)), dtype=np.float64)
     for fold in range(args.folds):
         test = order[fold :: args.folds]
         train_rows = [rows[i] for i in np.setdiff1d(order, test)]
         test_rows = [rows[i] for i in test]
-        vocabulary, w, b = train(train_rows, codes, args)
-        x = design(parse(test_rows), vocabulary, [r["language"] for r in test_rows])
-        scores[test] = x @ w + b
+        model = train(train_rows, codes, args, vectors)
+        x = design(
+            parse(test_rows),
+            model.vocabulary,
+            [r["language"] for r in test_rows],
+            vectors,
+            model.standardisers,
+            model.projections,
+        )
+        scores[test] = x @ model.weights + model.bias
     return scores
 
 
@@ -277,13 +410,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--augment", type=int, default=1, help="two-topic variants per article")
     parser.add_argument("--steps", type=int, default=500, help="optimiser steps")
+    parser.add_argument(
+        "--vectors",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="document vectors from the distilled word vectors (worker/models/vectors) as features",
+    )
+    parser.add_argument("--vector-l2", type=float, default=1e-3, help="L2 of the document-vector weights")
+    parser.add_argument(
+        "--vector-features",
+        choices=("centroids", "full"),
+        default="centroids",
+        help="the document vector's alignment with each topic's centroid (17 features a language), or all its "
+        "dimensions",
+    )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threshold", type=float, default=0.4, help="for the per-topic CV report")
     parser.add_argument("--cv-only", action="store_true", help="report cross-validation only; write nothing")
     parser.add_argument(
         "--calibration",
         choices=("per-topic", "shared"),
-        default="per-topic",
+        default="shared",
         help="Platt scaling per topic (averaged with the shared fit) or one fit for all topics",
     )
     args = parser.parse_args(argv)
@@ -294,8 +441,11 @@ def main(argv: list[str] | None = None) -> int:
         write_keyword_stats(load(args.data, None), args.keyword_stats)
     rows = load(args.data, "train")
     print(f"training on {len(rows)} articles (+ about {args.augment} augmented two-topic article each)")
+    vectors = training_vectors() if args.vectors else None
+    if vectors:
+        print(f"document vectors: {vectors.dims} dims a language, {args.vector_features}, L2 {args.vector_l2:g}")
 
-    cv_scores = cross_validated_scores(rows, codes, args)
+    cv_scores = cross_validated_scores(rows, codes, args, vectors)
     y = targets(rows, codes)
     a, b = fit_platt(cv_scores, y)
     calibration_a, calibration_b = np.full(len(codes), a), np.full(len(codes), b)
@@ -324,25 +474,47 @@ def main(argv: list[str] | None = None) -> int:
     if args.cv_only:
         return 0
 
-    vocabulary, w, bias = train(rows, codes, args)
+    model = train(rows, codes, args, vectors)
+    vocabulary, w, bias = model.vocabulary, model.weights, model.bias
     n_sparse = len(vocabulary)
-    # A text with no known word and no lexicon hit scores the bias alone: "no evidence". The floor is a hair above
-    # it (0.01), so such a text gets no topic, and never below the cross-validated floor.
+    n_text = n_sparse + 2 * len(codes)
+    vector_arrays: dict[str, np.ndarray] = {}
+    if vectors:
+        start = n_text
+        for language in vectors.tables:
+            standardiser = model.standardisers[language]
+            projection = model.projections[language]
+            block = w[start : start + projection.shape[1]]
+            start += projection.shape[1]
+            vector_arrays.update(
+                {
+                    # folded: features = standardised vector @ projection, so the vector's own weights are P @ W
+                    f"vector_weights_{language}": (projection @ block).astype(np.float32),
+                    f"vector_mean_{language}": standardiser.mean,
+                    f"vector_scale_{language}": standardiser.scale,
+                    f"sif_{language}": vectors.tables[language].weights,
+                    f"vectors_digest_{language}": np.array(vectors.digests[language]),
+                }
+            )
+    # The stage gives no topic to a text without evidence (no known feature, lexicon hit or vector word); with
+    # evidence, the best topic is kept from the cross-validated floor up. (A floor just above the bias-only score, as
+    # before, no longer marks "no evidence" once document vectors can push every score below the bias.)
     evidence_free = float(sigmoid(calibration_a * bias + calibration_b).max())
-    floor = round(max(cv_floor, evidence_free + 0.01), 3)
+    floor = round(cv_floor, 3)
     print(f"no-topic floor {floor:.3f} (cross-validated {cv_floor:.3f}, no evidence {evidence_free:.3f})")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        args.out,
-        codes=np.array(codes),
-        vocabulary=np.array(sorted(vocabulary, key=vocabulary.__getitem__)),
-        weights=w[:n_sparse].astype(np.float16),
-        dense_weights=w[n_sparse:].astype(np.float32),
-        bias=bias.astype(np.float32),
-        calibration_a=calibration_a,
-        calibration_b=calibration_b,
-        no_topic_floor=np.float64(floor),
-    )
+    arrays: dict[str, Any] = {
+        "codes": np.array(codes),
+        "vocabulary": np.array(sorted(vocabulary, key=vocabulary.__getitem__)),
+        "weights": w[:n_sparse].astype(np.float16),
+        "dense_weights": w[n_sparse:n_text].astype(np.float32),
+        "bias": bias.astype(np.float32),
+        "calibration_a": calibration_a,
+        "calibration_b": calibration_b,
+        "no_topic_floor": np.float64(floor),
+        **vector_arrays,
+    }
+    np.savez_compressed(args.out, **arrays)
     size = args.out.stat().st_size
     print(f"wrote {args.out} ({size / 1024:.0f} KiB) in {time.perf_counter() - started:.0f} s")
     return 0
