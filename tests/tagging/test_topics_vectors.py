@@ -76,7 +76,7 @@ def test_stored_int8_table_projects_like_the_float_table_the_vectors_module_read
     from worker.tagging.topic_vectors import read_stored_table
 
     stored = read_stored_table("en")
-    table = vectors.load.__wrapped__("en")  # type: ignore[attr-defined]
+    table = vectors.load("en")
     assert stored.words == table.words
     weights = np.random.default_rng(1).normal(size=(table.dims, 17)).astype(np.float32)
     standardiser = VectorStandardiser(np.zeros(table.dims, dtype=np.float32), np.ones(table.dims, dtype=np.float32))

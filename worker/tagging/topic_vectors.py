@@ -136,15 +136,5 @@ class StoredTable:
 def read_stored_table(language: str) -> StoredTable:
     from worker.tagging import vectors as word_vectors
 
-    path = word_vectors.path_for(language)
-    if not path.exists():
-        raise word_vectors.VectorsMissing(
-            f"no word vectors for {language!r} at {path}: run scripts/distil_vectors.py {language}"
-        )
-    with np.load(path) as data:
-        words = tuple(str(data["words"]).split("\n"))
-        q = np.asarray(data["q"], dtype=np.int8)
-        scale = np.asarray(data["scale"], dtype=np.float32)
-    if len(words) != q.shape[0]:
-        raise ValueError(f"{path}: {len(words)} words for {q.shape[0]} vectors")
+    words, q, scale = word_vectors.read_quantised(language, word_vectors.path_for(language))
     return StoredTable(words, {word: row for row, word in enumerate(words)}, q, scale)

@@ -53,21 +53,35 @@ def save(path: Path, words: Sequence[str], matrix: np.ndarray) -> None:
     np.savez_compressed(path, words=np.array("\n".join(words)), q=q, scale=scale.astype(np.float32))
 
 
-def load(language: str, directory: Path = VECTORS_DIR) -> WordVectors:
-    """The table of ``language``, read once per process whichever way the directory is named; raises
-    VectorsMissing (with how to build it) when there is none."""
-    return _load(language, (directory / f"{language}.npz").resolve())
+def path_for(language: str, directory: Path = VECTORS_DIR) -> Path:
+    """Where the table of ``language`` lives, resolved (so two spellings of a directory are one table)."""
+    return (directory / f"{language}.npz").resolve()
 
 
-@cache
-def _load(language: str, path: Path) -> WordVectors:
+def read_quantised(language: str, path: Path) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """The table as stored: its words, the int8 rows and one float32 scale per row (the one reader of the format
+    ``save`` writes); raises VectorsMissing (with how to build it) when there is none."""
     if not path.exists():
         raise VectorsMissing(f"no word vectors for {language!r} at {path}: run scripts/distil_vectors.py {language}")
     with np.load(path) as data:
         words = tuple(str(data["words"]).split("\n"))
-        matrix = data["q"].astype(np.float32) * data["scale"][:, None]
-    if len(words) != matrix.shape[0]:
-        raise ValueError(f"{path}: {len(words)} words for {matrix.shape[0]} vectors")
+        q = np.asarray(data["q"], dtype=np.int8)
+        scale = np.asarray(data["scale"], dtype=np.float32)
+    if len(words) != q.shape[0] or q.shape[0] != scale.shape[0]:
+        raise ValueError(f"{path}: {len(words)} words for {q.shape[0]} vectors and {scale.shape[0]} scales")
+    return words, q, scale
+
+
+def load(language: str, directory: Path = VECTORS_DIR) -> WordVectors:
+    """The table of ``language`` as float32, read once per process whichever way the directory is named; raises
+    VectorsMissing (with how to build it) when there is none."""
+    return _load(language, path_for(language, directory))
+
+
+@cache
+def _load(language: str, path: Path) -> WordVectors:
+    words, q, scale = read_quantised(language, path)
+    matrix = q.astype(np.float32) * scale[:, None]
     return WordVectors(language, words, matrix, {word: row for row, word in enumerate(words)})
 
 
