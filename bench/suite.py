@@ -112,6 +112,35 @@ def raw_items(docs: list[tuple[str, str, int]], source: str) -> list[Any]:
 
 # --- small helpers
 
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile by rank (the suite's convention: the value below which p % of the values lie)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else float("nan")
+
+
+def latency_split(sent: dict[str, float], seen: dict[str, float],
+                  events: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:  # fmt: skip
+    """Each article's enqueue -> searchable split at its task's start and end: p50, p95 and mean of each part.
+    `sent` and `seen` are the article's enqueue and first-found times, `events` its task's event times (Celery
+    event type -> timestamp); an article whose task lacks the start or end event is left out of the split."""
+    parts: dict[str, list[float]] = {"queue wait": [], "  to worker": [], "  reserved": [], "task run": [],
+                                     "index -> searchable": [], "total": []}  # fmt: skip
+    for article_id, at in seen.items():
+        e = events.get(article_id, {})
+        if "task-started" not in e or "task-succeeded" not in e:
+            continue
+        parts["queue wait"].append(e["task-started"] - sent[article_id])
+        if "task-received" in e:
+            parts["  to worker"].append(e["task-received"] - sent[article_id])
+            parts["  reserved"].append(e["task-started"] - e["task-received"])
+        parts["task run"].append(e["task-succeeded"] - e["task-started"])
+        parts["index -> searchable"].append(at - e["task-succeeded"])
+        parts["total"].append(at - sent[article_id])
+    return {name: {"p50_s": percentile(v, 50), "p95_s": percentile(v, 95),
+                   "mean_s": statistics.fmean(v) if v else float("nan"), "n": len(v)}
+            for name, v in parts.items()}  # fmt: skip
+
+
 
 def median_range(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
@@ -712,31 +741,12 @@ class Bench:
             events.stop()
             self.stop_workers()
         latencies = sorted(seen[i] - sent[i] for i in seen)
-
-        def pct(values: list[float], p: float) -> float:
-            ordered = sorted(values)
-            return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else float("nan")
-
-        # each article's enqueue -> searchable, split at the task's start and end (task events)
-        parts: dict[str, list[float]] = {"queue wait": [], "  to worker": [], "  reserved": [], "task run": [],
-                                         "index -> searchable": [], "total": []}  # fmt: skip
-        for article_id, at in seen.items():
-            e = events.tasks.get(task_of[article_id], {})
-            if "task-started" not in e or "task-succeeded" not in e:
-                continue
-            parts["queue wait"].append(e["task-started"] - sent[article_id])
-            if "task-received" in e:
-                parts["  to worker"].append(e["task-received"] - sent[article_id])
-                parts["  reserved"].append(e["task-started"] - e["task-received"])
-            parts["task run"].append(e["task-succeeded"] - e["task-started"])
-            parts["index -> searchable"].append(at - e["task-succeeded"])
-            parts["total"].append(at - sent[article_id])
-        split = {name: {"p50_s": pct(v, 50), "p95_s": pct(v, 95), "mean_s": statistics.fmean(v) if v else 0.0,
-                        "n": len(v)} for name, v in parts.items()}  # fmt: skip
+        split = latency_split(sent, seen, {a: events.tasks.get(t, {}) for a, t in task_of.items()})
         tasks = stages_after.get("tasks", 0) - stages_before.get("tasks", 0)
         stage_ms = {s: 1000 * (stages_after.get(s, 0.0) - stages_before.get(s, 0.0)) / max(tasks, 1) for s in STAGES}
         out = {"offered_articles_per_s": rate, "articles": len(sent), "searchable": len(seen),
-               "p50_s": pct(latencies, 50), "p95_s": pct(latencies, 95), "p99_s": pct(latencies, 99),
+               "p50_s": percentile(latencies, 50), "p95_s": percentile(latencies, 95),
+               "p99_s": percentile(latencies, 99),
                "max_s": latencies[-1], "split": split, "stage_ms_per_task": stage_ms,
                "worker_cpu_ms_per_article": 1000 * cpu / max(len(sent), 1)}  # fmt: skip
         self.results["latency"] = out

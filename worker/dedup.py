@@ -260,9 +260,9 @@ def _text(raw: bytes | str) -> str:
 
 
 # The batch lock is held for the two script calls, a few ms. redis-py's lock polls every 0.1 s, so a batch that
-# found it taken slept up to 100 ms, inside its task: with one-article tasks on two processes, waiting for the
-# lock was 60 % of the dedup stage and 2.4 % of a worker child's time (py-spy, bench/RESULTS.md 2026-12-01);
-# 1.3 % with these polls, which start at 2 ms and double (jittered) up to 50 ms, so a long wait costs Redis little.
+# found it taken slept up to 100 ms inside its task: with two processes running one-article tasks, 0.4-1.2 % of
+# the dedup calls took 103-104 ms (`python -m bench.dedup_lock`, bench/RESULTS.md 2026-12-01); with these polls,
+# which start at 2 ms and double (jittered) up to 50 ms so that a long wait costs Redis little, at most 9-13 ms.
 LOCK_TIMEOUT = 30  # seconds a holder that died keeps the lock
 LOCK_FIRST_POLL = 0.002
 LOCK_MAX_POLL = 0.05
