@@ -14,8 +14,10 @@ ratios compare runs made in the same invocation. Sections (skip any with --skip)
   stages   (c) per-stage median µs per article in one process, and entities vs the bare model's nlp.pipe
   e2e      (b) enqueue -> Redis -> Celery -> normalise -> dedup -> tag -> bulk -> searchable, tagging on/off,
            (e) peak RSS and PSS per worker process, whole stack; models preloaded in the parent vs not,
-           (f) 1 vs 2 processes, batch sizes 10/50/200
-  latency  (d) p50/p95/p99 enqueue -> searchable at half the measured maximum (one article per task)
+           (f) 1 vs 2 processes, batch sizes 10/50/200, and one article per task ((d)'s shape at full load)
+  latency  (d) p50/p95/p99 enqueue -> searchable at half the measured maximum (one article per task), each
+           article's time split at its task's start and end (Celery task events): queue wait, task run,
+           index -> searchable (the refresh), with the mean time per stage from the workers' histograms
   feeds    (g) feed polls/s against local servers, all answering 304, and with 20 new items each
   cluster  (h) the end-to-end run against a local 3-node cluster (bench/cluster.py), 3 shards, 1 replica,
            workers under two host names
@@ -43,6 +45,7 @@ RUN = uuid.uuid4().hex[:6]
 REPO = Path(__file__).resolve().parent.parent
 SECTIONS = ("limit", "stages", "e2e", "latency", "feeds", "cluster")
 DEDUP_BATCH = 50  # the e2e runs' batch size
+ONE_PER_TASK = "tagging on, 2 processes, one article per task"  # (d)'s shape at full load: its capacity
 
 
 def _db(url: str, db: int) -> str:
@@ -108,6 +111,35 @@ def raw_items(docs: list[tuple[str, str, int]], source: str) -> list[Any]:
 
 
 # --- small helpers
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile by rank (the suite's convention: the value below which p % of the values lie)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else float("nan")
+
+
+def latency_split(sent: dict[str, float], seen: dict[str, float],
+                  events: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:  # fmt: skip
+    """Each article's enqueue -> searchable split at its task's start and end: p50, p95 and mean of each part.
+    `sent` and `seen` are the article's enqueue and first-found times, `events` its task's event times (Celery
+    event type -> timestamp); an article whose task lacks the start or end event is left out of the split."""
+    parts: dict[str, list[float]] = {"queue wait": [], "  to worker": [], "  reserved": [], "task run": [],
+                                     "index -> searchable": [], "total": []}  # fmt: skip
+    for article_id, at in seen.items():
+        e = events.get(article_id, {})
+        if "task-started" not in e or "task-succeeded" not in e:
+            continue
+        parts["queue wait"].append(e["task-started"] - sent[article_id])
+        if "task-received" in e:
+            parts["  to worker"].append(e["task-received"] - sent[article_id])
+            parts["  reserved"].append(e["task-started"] - e["task-received"])
+        parts["task run"].append(e["task-succeeded"] - e["task-started"])
+        parts["index -> searchable"].append(at - e["task-succeeded"])
+        parts["total"].append(at - sent[article_id])
+    return {name: {"p50_s": percentile(v, 50), "p95_s": percentile(v, 95),
+                   "mean_s": statistics.fmean(v) if v else float("nan"), "n": len(v)}
+            for name, v in parts.items()}  # fmt: skip
+
 
 
 def median_range(values: list[float]) -> dict[str, float]:
@@ -231,6 +263,38 @@ class MemoryWatch:
 
 
 # --- Elasticsearch
+
+
+class TaskEvents:
+    """Celery task events from workers started with -E: when each task was received, started and finished
+    (the workers' time.time(); the same clock as the bench's on one machine). A prefork worker sends them from
+    its main process: `task-started` when a child has taken the task, `task-succeeded` when its result is back
+    (so the task run includes the result write and the postrun handlers)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.tasks: dict[str, dict[str, float]] = {}
+        self.receiver: Any = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _on_event(self, event: dict[str, Any]) -> None:
+        if event.get("type", "").startswith("task-") and "uuid" in event:
+            task = self.tasks.setdefault(event["uuid"], {})
+            task[event["type"]] = float(event["timestamp"])
+
+    def _run(self) -> None:
+        with self.app.connection_for_read() as connection:
+            self.receiver = self.app.events.Receiver(connection, handlers={"*": self._on_event})
+            self.receiver.capture(limit=None, timeout=None, wakeup=False)
+
+    def start(self) -> None:
+        self._thread.start()
+        time.sleep(1.0)  # subscribed before the first task (pub/sub keeps nothing for late listeners)
+
+    def stop(self) -> None:
+        if self.receiver is not None:
+            self.receiver.should_stop = True
+        self._thread.join(timeout=5)
 
 
 class Bench:
@@ -435,10 +499,11 @@ class Bench:
 
     # --- (b, e, f) end to end
 
-    def worker_command(self, name: str, processes: int, preload: bool, queue: str = "ingest") -> list[str]:
+    def worker_command(self, name: str, processes: int, preload: bool, queue: str = "ingest",
+                       events: bool = False) -> list[str]:  # fmt: skip
         pool = "prefork" if queue == "ingest" else "threads"
         celery = ["worker", "-Q", queue, "--pool", pool, "--concurrency", str(processes),
-                  "--loglevel", "WARNING", "--hostname", f"{name}-{RUN}@%h"]  # fmt: skip
+                  "--loglevel", "WARNING", "--hostname", f"{name}-{RUN}@%h", *(["-E"] if events else [])]  # fmt: skip
         if self.args.profile_worker:  # pyinstrument in the main process and each child (bench/worker_profile.py)
             code = (f"import worker.app as a; from bench.worker_profile import install; "
                     f"install({self.args.profile_worker!r}); import worker.tasks, worker.sources.tasks; "
@@ -453,10 +518,10 @@ class Bench:
         return [sys.executable, "-c", code]
 
     def start_workers(self, names: list[str], processes: int, env: dict[str, str], preload: bool = True,
-                      queue: str = "ingest") -> list[int]:
+                      queue: str = "ingest", events: bool = False) -> list[int]:  # fmt: skip
         from worker.app import app
 
-        procs = [subprocess.Popen(self.worker_command(n, processes, preload, queue), cwd=REPO, env=env,
+        procs = [subprocess.Popen(self.worker_command(n, processes, preload, queue, events), cwd=REPO, env=env,
                                   stdout=subprocess.DEVNULL, stderr=open(f"/tmp/nwbench-{RUN}-{n}.log", "ab"))  # noqa: SIM115
                  for n in names]  # fmt: skip
         self.processes += procs
@@ -549,6 +614,7 @@ class Bench:
             "tagging on, 2 processes, batch 10": {"processes": 2, "batch": 10},
             "tagging on, 2 processes, batch 200": {"processes": 2, "batch": 200},
             "tagging on, 2 processes, no preload": {"processes": 2, "batch": 50, "preload": False},
+            ONE_PER_TASK: {"processes": 2, "batch": 1},
         }
         print("\n(b, e, f) end to end: enqueue -> Redis -> Celery -> normalise -> dedup -> tag -> bulk -> searchable")
         print(f"  {'run':<38}{'articles/s':>24}{'words/s':>12}{'RSS child':>11}{'PSS all':>9}{'stack':>8}"
@@ -594,8 +660,11 @@ class Bench:
     # --- (d) latency
 
     def latency(self) -> None:
-        from worker.app import INGEST_ITEMS, enqueue
+        import redis
+
+        from worker.app import INGEST_ITEMS, app, enqueue
         from worker.pipeline import normalise_items
+        from worker.timings import STAGES, Histograms
 
         best = self.results.get("e2e", {}).get("tagging on, 2 processes, batch 50", {})
         maximum = best.get("articles_per_s", {}).get("median") or self.args.max_rate
@@ -612,24 +681,45 @@ class Bench:
         self.flush_redis()
         self.reset_index()
         es = self.es()
-        pids = self.start_workers(["ingest"], 2, dict(os.environ))
+        # task events (-E): when each task was received, started and finished, on the workers' clock (this
+        # machine's); three small publishes per task
+        pids = self.start_workers(["ingest"], 2, dict(os.environ), events=True)
+        events = TaskEvents(app)
         sent: dict[str, float] = {}
         seen: dict[str, float] = {}
+        task_of: dict[str, str] = {}
+        histograms = Histograms(redis.Redis.from_url(self.settings.redis_url), self.settings.index_prefix)
+
+        def stage_sums() -> dict[str, float]:
+            """Seconds each stage took over all tasks so far, and `tasks` (the normalise observations)."""
+            got: dict[str, float] = {}
+            for stage in STAGES:
+                raw: Any = histograms.client.hgetall(histograms.stage_prefix + stage)
+                got[stage] = float(raw.get(b"sum", 0.0))
+                if stage == "normalise":
+                    got["tasks"] = float(raw.get(b"count", 0))
+            return got
+
         try:
+            events.start()
             for r in [enqueue(INGEST_ITEMS, [i.model_dump(mode="json")]) for i in raw_items(self.docs[:4], "w")]:
                 r.get(timeout=300)
+            stages_before = stage_sums()
+            cpu_before = sum(cpu_seconds(p) for root in pids for p in [root, *children(root)])
             done = threading.Event()
 
             def poll() -> None:
                 while not done.is_set() or len(seen) < len(sent):
-                    pending = [i for i in sent if i not in seen]
+                    # a copy: the sending thread adds to `sent` meanwhile (iterating it live raised, and the
+                    # poller died with most articles unseen)
+                    pending = [i for i in list(sent) if i not in seen]
                     if pending:
                         hits = es.search(index=self.settings.read_alias, query={"ids": {"values": pending}},
                                          size=len(pending), source=False)["hits"]["hits"]  # fmt: skip
-                        now = time.perf_counter()
+                        now = time.time()
                         for h in hits:
                             seen.setdefault(h["_id"], now)
-                    if done.is_set() and time.perf_counter() - max(sent.values()) > 120:
+                    if done.is_set() and time.time() - max(sent.values()) > 120:
                         return
                     time.sleep(0.05)
 
@@ -640,25 +730,39 @@ class Bench:
                 delay = start + k / rate - time.perf_counter()
                 if delay > 0:
                     time.sleep(delay)
-                sent[article_id] = time.perf_counter()
-                enqueue(INGEST_ITEMS, [item.model_dump(mode="json")])
+                sent[article_id] = time.time()
+                task_of[article_id] = enqueue(INGEST_ITEMS, [item.model_dump(mode="json")]).id
             done.set()
             poller.join()
+            cpu = sum(cpu_seconds(p) for root in pids for p in [root, *children(root)]) - cpu_before
+            stages_after = stage_sums()
+            time.sleep(1.5)  # the last events
         finally:
+            events.stop()
             self.stop_workers()
-        del pids
         latencies = sorted(seen[i] - sent[i] for i in seen)
-
-        def pct(p: float) -> float:
-            return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))]
-
+        split = latency_split(sent, seen, {a: events.tasks.get(t, {}) for a, t in task_of.items()})
+        tasks = stages_after.get("tasks", 0) - stages_before.get("tasks", 0)
+        stage_ms = {s: 1000 * (stages_after.get(s, 0.0) - stages_before.get(s, 0.0)) / max(tasks, 1) for s in STAGES}
         out = {"offered_articles_per_s": rate, "articles": len(sent), "searchable": len(seen),
-               "p50_s": pct(50), "p95_s": pct(95), "p99_s": pct(99), "max_s": latencies[-1]}  # fmt: skip
+               "p50_s": percentile(latencies, 50), "p95_s": percentile(latencies, 95),
+               "p99_s": percentile(latencies, 99),
+               "max_s": latencies[-1], "split": split, "stage_ms_per_task": stage_ms,
+               "worker_cpu_ms_per_article": 1000 * cpu / max(len(sent), 1)}  # fmt: skip
         self.results["latency"] = out
         print(f"\n(d) latency enqueue -> searchable, {len(sent)} articles one per task at {rate:.1f}/s "
               f"(half of {maximum:.1f}), 2 processes, refresh_interval 1 s, polled every 50 ms:")
         print(f"  p50 {out['p50_s']:.2f} s   p95 {out['p95_s']:.2f} s   p99 {out['p99_s']:.2f} s   "
               f"max {out['max_s']:.2f} s   ({len(seen)}/{len(sent)} searchable)")
+        print("  split per article (task events)        p50       p95      mean")
+        for name, stat in split.items():
+            print(f"  {name:<34}{stat['p50_s']:>8.3f} s{stat['p95_s']:>8.3f} s{stat['mean_s']:>8.3f} s")
+        print("  task run by stage, mean ms per task: " + ", ".join(f"{s} {v:.1f}" for s, v in stage_ms.items())
+              + f"; worker CPU {out['worker_cpu_ms_per_article']:.1f} ms per article")
+        capacity = self.results.get("e2e", {}).get(ONE_PER_TASK, {}).get("articles_per_s", {}).get("median")
+        if capacity:
+            out["one_per_task_capacity"] = capacity
+            print(f"  offered / one-article-per-task capacity ({capacity:.1f}/s): {rate / capacity:.2f}")
 
     # --- (g) feeds
 

@@ -20,8 +20,10 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -257,11 +259,40 @@ def _text(raw: bytes | str) -> str:
     return raw.decode() if isinstance(raw, bytes) else raw
 
 
+# The batch lock is held for the two script calls, a few ms. redis-py's lock polls every 0.1 s, so a batch that
+# found it taken slept up to 100 ms inside its task: with two processes running one-article tasks, 0.4-1.2 % of
+# the dedup calls took 103-104 ms (`python -m bench.dedup_lock`, bench/RESULTS.md 2026-12-01); with these polls,
+# which start at 2 ms and double (jittered) up to 50 ms so that a long wait costs Redis little, at most 9-13 ms.
+LOCK_TIMEOUT = 30  # seconds a holder that died keeps the lock
+LOCK_FIRST_POLL = 0.002
+LOCK_MAX_POLL = 0.05
+
+
+@contextmanager
+def held(client: redis.Redis, name: str, *, wait: float) -> Iterator[None]:
+    """Hold the Redis lock `name`, waiting at most `wait` seconds for it (then redis's LockError, as a
+    blocking `client.lock` raises)."""
+    lock = client.lock(name, timeout=LOCK_TIMEOUT)
+    deadline = time.monotonic() + wait
+    pause = LOCK_FIRST_POLL
+    while not lock.acquire(blocking=False):
+        if time.monotonic() >= deadline:
+            raise redis.exceptions.LockError(f"lock {name} not acquired within {wait:g} s", lock_name=name)
+        time.sleep(pause * random.uniform(0.5, 1.0))
+        pause = min(pause * 2, LOCK_MAX_POLL)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 class DedupIndex:
     """Fingerprints of recent articles in Redis: per-article hash + one set per LSH band value."""
 
-    def __init__(self, client: redis.Redis, *, threshold: float, window_days: int, prefix: str = "nw:dedup") -> None:
+    def __init__(self, client: redis.Redis, *, threshold: float, window_days: int, prefix: str = "nw:dedup",
+                 lock_wait: float = 30.0) -> None:  # fmt: skip
         self.client = client
+        self.lock_wait = lock_wait
         self.threshold = threshold
         self.window = window_days * 86_400
         self.prefix = prefix
@@ -287,7 +318,7 @@ class DedupIndex:
         """
         if not articles:
             return []
-        with self.client.lock(f"{self.prefix}:lock", timeout=30, blocking_timeout=30):
+        with held(self.client, f"{self.prefix}:lock", wait=self.lock_wait):
             return self._decide_batch(articles, signatures)
 
     def decide(self, article: Article) -> DedupDecision:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
+import time
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import pytest
 import redis
 from source_server import data
 
@@ -275,3 +278,26 @@ def test_the_scripts_decide_and_store_as_the_pipelines_did(redis_client: redis.R
     assert got == expected
     assert sum(d.similar_to is not None for d in got) >= 8  # copies were found, stored and in the batch
     assert _stored(redis_client, "t:lua") == _stored(redis_client, "t:pipe")
+
+
+def test_a_batch_takes_the_dedup_lock_soon_after_its_holder_lets_go(redis_client: redis.Redis) -> None:
+    """The lock is held for milliseconds; a batch that found it taken used to sleep redis-py's 0.1 s poll."""
+    index = DedupIndex(redis_client, threshold=0.6, window_days=14)
+    story = article("article_full.html", "https://a.example/lock", "a")
+    signature = dedup.article_fingerprint(story)
+    holder = redis_client.lock(f"{index.prefix}:lock", timeout=5, thread_local=False)  # released by the timer
+    assert holder.acquire(blocking=False)
+    threading.Timer(0.02, holder.release).start()
+    started = time.monotonic()
+    decision = index.decide_batch([story], [signature])[0]
+    waited = time.monotonic() - started
+    assert decision.dup_group == story.id
+    assert 0.02 <= waited < 0.09, f"took the lock {waited:.3f} s after asking, 0.02 s after it was free"
+
+
+def test_a_dedup_lock_never_freed_fails_the_batch_with_the_reason(redis_client: redis.Redis) -> None:
+    index = DedupIndex(redis_client, threshold=0.6, window_days=14, lock_wait=0.2)
+    story = article("article_full.html", "https://a.example/stuck", "a")
+    assert redis_client.lock(f"{index.prefix}:lock", timeout=5).acquire(blocking=False)
+    with pytest.raises(redis.exceptions.LockError, match=r"not acquired within 0\.2 s"):
+        index.assign(story)
