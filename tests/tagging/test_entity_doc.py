@@ -47,6 +47,21 @@ def test_doc_facts_agree_with_the_doc_api():
         assert facts.digits.tolist() == [re.search(r"\d", t.text) is not None for t in doc]
 
 
+def test_doc_facts_token_attributes_agree_with_the_doc_api():
+    nlp = spacy.blank("en")
+    for text in (TEXT, "", " ", "THE U.S. and the Netherlands", "Ajax 2-1 Twente , 3 - 1 ; ½ ١٢ \n\n 'S"):
+        doc = nlp(text)
+        facts = entity_doc.DocFacts(doc)
+        assert facts.lower == [t.lower_ for t in doc]
+        assert facts.idx == [t.idx for t in doc]
+        for name in ("is_alpha", "is_digit", "is_lower", "is_punct", "is_space", "is_stop", "is_upper",
+                     "like_num"):
+            assert getattr(facts, name) == [getattr(t, name) for t in doc], name
+        for start in range(0, len(doc) + 1, 1 if len(doc) < 60 else 37):
+            for end in range(start, len(doc) + 1):
+                assert facts.span_text(start, end) == doc[start:end].text
+
+
 def test_facts_are_kept_for_the_doc_asked_about_last_only():
     nlp = spacy.blank("en")
     doc, other = nlp("Ajax 2 Twente 1"), nlp("Ajax 2 Twente 1")

@@ -355,7 +355,7 @@ def common_word_at_sentence_start(doc: Doc, start: int, end: int, label: str,
     when asking about many entities of one doc (it is built here otherwise, a pass over the doc)."""
     if end - start != 1:
         return False
-    word = doc[start].text
+    word = facts(doc).words[start]
     if not word[:1].isupper() or _is_shouted(word):
         return False
     at_start = evidence.starts[start] if evidence is not None else sentence_start(doc, start)

@@ -16,7 +16,20 @@ from functools import cached_property, lru_cache
 from typing import Any, Generic, TypeVar, cast
 
 import numpy
-from spacy.attrs import ORTH, SPACY
+from spacy.attrs import (
+    IDX,
+    IS_ALPHA,
+    IS_DIGIT,
+    IS_LOWER,
+    IS_PUNCT,
+    IS_SPACE,
+    IS_STOP,
+    IS_UPPER,
+    LIKE_NUM,
+    LOWER,
+    ORTH,
+    SPACY,
+)
 from spacy.tokens import Doc
 
 _DIGIT = re.compile(r"\d")
@@ -100,6 +113,67 @@ class DocFacts:
         strings = self.doc.vocab.strings
         flags = numpy.array([_DIGIT.search(strings[orth]) is not None for orth in distinct.tolist()], dtype=bool)
         return flags[inverse.reshape(-1)]
+
+    @cached_property
+    def lower(self) -> list[str]:
+        """`[t.lower_ for t in doc]`."""
+        if not len(self.doc):
+            return []
+        strings = self.doc.vocab.strings
+        return [strings[orth] for orth in self.doc.to_array(LOWER).tolist()]
+
+    @cached_property
+    def _flags(self) -> dict[int, list[bool]]:
+        attrs = (IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, IS_STOP, IS_UPPER, LIKE_NUM)
+        if not len(self.doc):
+            return {attr: [] for attr in attrs}
+        columns = self.doc.to_array(list(attrs)).astype(bool).T.tolist()
+        return dict(zip(attrs, columns, strict=True))
+
+    @property
+    def is_alpha(self) -> list[bool]:
+        """`[t.is_alpha for t in doc]`; likewise is_digit, is_lower, is_punct, is_space, is_stop, is_upper,
+        like_num (lexical flags, one array for all of them)."""
+        return self._flags[IS_ALPHA]
+
+    @property
+    def is_digit(self) -> list[bool]:
+        return self._flags[IS_DIGIT]
+
+    @property
+    def is_lower(self) -> list[bool]:
+        return self._flags[IS_LOWER]
+
+    @property
+    def is_punct(self) -> list[bool]:
+        return self._flags[IS_PUNCT]
+
+    @property
+    def is_space(self) -> list[bool]:
+        return self._flags[IS_SPACE]
+
+    @property
+    def is_stop(self) -> list[bool]:
+        return self._flags[IS_STOP]
+
+    @property
+    def is_upper(self) -> list[bool]:
+        return self._flags[IS_UPPER]
+
+    @property
+    def like_num(self) -> list[bool]:
+        return self._flags[LIKE_NUM]
+
+    @cached_property
+    def idx(self) -> list[int]:
+        """`[t.idx for t in doc]`: each token's character offset."""
+        return self.doc.to_array(IDX).tolist() if len(self.doc) else []
+
+    def span_text(self, start: int, end: int) -> str:
+        """`doc[start:end].text`, sliced from the doc's text (Span.text makes a Token per word)."""
+        if start >= end:
+            return ""
+        return self.text[self.idx[start]:self.idx[end - 1] + len(self.words[end - 1])]
 
 
 

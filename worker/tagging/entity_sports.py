@@ -327,14 +327,16 @@ EDGE_TABLE_WORDS = frozenset({"Total", "Totals", "Extras", "Interval", "Halftime
 def strip_table_words(doc: Doc, ents: list[Span]) -> list[Span]:
     """Entities without table words at their edges (EDGE_TABLE_WORDS); one made only of table words and
     numbers ("Draw", "W L PCT GB") is dropped."""
+    doc_facts = entity_doc.facts(doc)
+    words, like_num, punct = doc_facts.words, doc_facts.like_num, doc_facts.is_punct
     fixed = []
     for ent in ents:
-        if all(t.text in TABLE_WORDS or t.like_num or t.is_punct for t in ent):
+        if all(words[i] in TABLE_WORDS or like_num[i] or punct[i] for i in range(ent.start, ent.end)):
             continue
         start, end = ent.start, ent.end
-        while start < end and (doc[start].text in EDGE_TABLE_WORDS or doc[start].like_num):
+        while start < end and (words[start] in EDGE_TABLE_WORDS or like_num[start]):
             start += 1
-        while end > start and (doc[end - 1].text in EDGE_TABLE_WORDS or doc[end - 1].like_num):
+        while end > start and (words[end - 1] in EDGE_TABLE_WORDS or like_num[end - 1]):
             end -= 1
         fixed.append(ent if (start, end) == (ent.start, ent.end)
                      else Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_))
@@ -347,14 +349,16 @@ _VERSUS = frozenset({"v", "vs", "vs."})
 
 def strip_sport_heads(doc: Doc, ents: list[Span]) -> list[Span]:
     """"Cricket - India v" -> "India": a headline's sport and dash, and a trailing "v", are not part of a name."""
+    doc_facts = entity_doc.facts(doc)
+    words, lower, space = doc_facts.words, doc_facts.lower, doc_facts.is_space
     fixed = []
     for ent in ents:
         start, end = ent.start, ent.end
-        dash = next((k for k in range(start, min(start + 4, end)) if doc[k].text in ("-", "–")), None)
-        if dash is not None and dash > start and doc[dash - 1].lower_ in _HEAD_WORDS and all(
-                t.lower_ in _HEAD_WORDS or t.is_space or t.text == doc[dash - 1].text for t in doc[start:dash]):
+        dash = next((k for k in range(start, min(start + 4, end)) if words[k] in ("-", "–")), None)
+        if dash is not None and dash > start and lower[dash - 1] in _HEAD_WORDS and all(
+                lower[k] in _HEAD_WORDS or space[k] or words[k] == words[dash - 1] for k in range(start, dash)):
             start = dash + 1
-        while end > start and doc[end - 1].lower_ in _VERSUS:
+        while end > start and lower[end - 1] in _VERSUS:
             end -= 1
         if start == end:
             continue
