@@ -282,3 +282,20 @@ def test_resolve_of_a_span_and_of_its_parts_agree():
         before = words[ent.start - 1] if ent.start else None
         assert _resolve(ent.label_, entity_doc.facts(doc).span_text(ent.start, ent.end), ent.start, ent.end,
                         before, doc.user_data.get(CONTEXT_TYPES_KEY, {}), "en") == resolve(ent, "en")
+
+
+def test_an_entity_mentioned_once_is_built_as_the_general_case_builds_it():
+    from worker.tagging.entities import _Cluster, _cluster_entity, _Mention, _single_mention_entity
+
+    body = "Rutte flew to Kyiv. Later, NATO met."
+    body_start = 20  # a 20-character title before the body
+    for mention, wikidata in ((_Mention("Kyiv", "LOC", 34, "Q1899"), "Q1899"),  # in the body
+                              (_Mention("NATO", "ORG", 3, None), None),  # in the title, found in the body
+                              (_Mention("Zelensky", "PER", 8, None), None),  # in the title only
+                              (_Mention("Rutte", "PER", 20, None), None)):  # the body's first word
+        cluster = _Cluster([mention], wikidata)
+        for max_count in (1, 4):
+            assert _single_mention_entity(cluster, body, body_start, max_count, len(body)) \
+                == _cluster_entity(cluster, body, body_start, max_count, len(body))
+    assert _single_mention_entity(_Cluster([_Mention("NATO", "ORG", 3, None)], None), body, body_start, 1,
+                                  len(body)).first_offset == body.index("NATO")

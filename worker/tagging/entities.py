@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -297,11 +297,19 @@ class _Mention:
 class _Cluster:
     mentions: list[_Mention]
     wikidata: str | None
+    # `longest` and `type`, kept once computed (plain fields: functools.cached_property takes a lock per read
+    # on Python 3.11); whoever extends `mentions` drops them with `_forget`.
+    _longest: str | None = field(default=None, repr=False, compare=False)
+    _type: EntityType | None = field(default=None, repr=False, compare=False)
 
-    @cached_property
+    @property
     def longest(self) -> str:
-        """The fullest name: most words, then most characters, the first mention among equals. Cached:
-        whoever extends `mentions` drops it (and `type`) with `_forget`."""
+        """The fullest name: most words, then most characters, the first mention among equals."""
+        if self._longest is None:
+            self._longest = self._fullest()
+        return self._longest
+
+    def _fullest(self) -> str:
         if len(self.mentions) == 1:
             return self.mentions[0].text
         best, best_key = "", (-1, -1)
@@ -312,14 +320,18 @@ class _Cluster:
         return best
 
     def _forget(self) -> None:
-        """Drop the cached `longest` and `type` (after `mentions` changed)."""
-        self.__dict__.pop("longest", None)
-        self.__dict__.pop("type", None)
+        """Drop the kept `longest` and `type` (after `mentions` changed)."""
+        self._longest = self._type = None
 
-    @cached_property
+    @property
     def type(self) -> EntityType:
         """The model's majority label over mentions of the fullest name ("Antony Blinken" decides for the
         "Blinken" mentions merged into it), then over all mentions."""
+        if self._type is None:
+            self._type = self._majority_type()
+        return self._type
+
+    def _majority_type(self) -> EntityType:
         if len(self.mentions) == 1:
             return self.mentions[0].type
         longest = self.longest
@@ -439,28 +451,46 @@ def _entities_of(doc: Doc, article: Article, body_start: int, language: str) -> 
         return []
     max_count = max(len(c.mentions) for c in clusters)
     body_len = max(len(article.body), 1)
-    entities = []
-    for cluster in clusters:
-        forms = list(dict.fromkeys(m.text for m in sorted(cluster.mentions, key=lambda m: m.start)))
-        text = cluster.longest
-        in_title = any(m.start < body_start for m in cluster.mentions)
-        body_offsets = [m.start - body_start for m in cluster.mentions if m.start >= body_start]
-        if body_offsets:
-            first = min(body_offsets)
-        else:  # only in the title: where the body mentions it, if the model missed that, else 0
-            found = [i for i in (article.body.find(f) for f in forms) if i >= 0]
-            first = min(found) if found else 0
-        entities.append(Entity(
-            text=text,
-            type=cluster.type,
-            count=len(cluster.mentions),
-            first_offset=first,
-            salience=_salience(len(cluster.mentions), max_count, first / body_len, in_title),
-            forms=[text, *[f for f in forms if f != text]],
-            wikidata=cluster.wikidata,
-        ))
+    entities = [
+        # most entities are mentioned once: the same values as the general case, without its work
+        (_single_mention_entity if len(cluster.mentions) == 1 else _cluster_entity)(
+            cluster, article.body, body_start, max_count, body_len)
+        for cluster in clusters
+    ]
     entities.sort(key=lambda e: (-e.salience, e.first_offset))
     return entities
+
+
+def _cluster_entity(cluster: _Cluster, body: str, body_start: int, max_count: int, body_len: int) -> Entity:
+    """The entity of a cluster: its fullest name, forms in order of appearance, count and salience."""
+    forms = list(dict.fromkeys(m.text for m in sorted(cluster.mentions, key=lambda m: m.start)))
+    text = cluster.longest
+    in_title = any(m.start < body_start for m in cluster.mentions)
+    body_offsets = [m.start - body_start for m in cluster.mentions if m.start >= body_start]
+    if body_offsets:
+        first = min(body_offsets)
+    else:  # only in the title: where the body mentions it, if the model missed that, else 0
+        found = [i for i in (body.find(f) for f in forms) if i >= 0]
+        first = min(found) if found else 0
+    return Entity(
+        text=text,
+        type=cluster.type,
+        count=len(cluster.mentions),
+        first_offset=first,
+        salience=_salience(len(cluster.mentions), max_count, first / body_len, in_title),
+        forms=[text, *[f for f in forms if f != text]],
+        wikidata=cluster.wikidata,
+    )
+
+
+def _single_mention_entity(cluster: _Cluster, body: str, body_start: int, max_count: int, body_len: int) -> Entity:
+    """`_cluster_entity` for a cluster of one mention."""
+    mention = cluster.mentions[0]
+    # only in the title: where the body mentions it, if the model missed that, else 0
+    first = mention.start - body_start if mention.start >= body_start else max(body.find(mention.text), 0)
+    return Entity(text=mention.text, type=mention.type, count=1, first_offset=first,
+                  salience=_salience(1, max_count, first / body_len, mention.start < body_start),
+                  forms=[mention.text], wikidata=cluster.wikidata)
 
 
 def tag_entities(articles: Sequence[Article]) -> list[Article]:

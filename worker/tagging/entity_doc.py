@@ -30,7 +30,7 @@ from spacy.attrs import (
     ORTH,
     SPACY,
 )
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 _DIGIT = re.compile(r"\d")
 T = TypeVar("T")
@@ -65,6 +65,12 @@ def join_docs(parts: Sequence[Doc]) -> Doc:
     return joined
 
 
+def set_entities(doc: Doc, spans: Sequence[Span]) -> None:
+    """`doc.ents = spans` for spans of this doc: the setter makes a new Span of each (two Token objects per
+    span) and hands them to `Doc.set_ents`; ours go there directly."""
+    doc.set_ents(list(spans), default="outside")
+
+
 @lru_cache(maxsize=16)
 def string_ids(words: frozenset[str]) -> numpy.ndarray:
     """The hashes spaCy stores for these strings (the same in every vocab)."""
@@ -77,7 +83,7 @@ def in_words(doc: Doc, words: frozenset[str]) -> numpy.ndarray:
     """Per token, whether its text is one of these words (`[t.text in words for t in doc]`), on the ORTH array."""
     if not len(doc):
         return numpy.zeros(0, dtype=bool)
-    return numpy.isin(doc.to_array(ORTH), string_ids(words))
+    return numpy.isin(facts(doc).orth, string_ids(words))
 
 
 class DocFacts:
@@ -89,6 +95,16 @@ class DocFacts:
     @cached_property
     def _orth_space(self) -> numpy.ndarray:
         return self.doc.to_array([ORTH, SPACY]) if len(self.doc) else numpy.zeros((0, 2), dtype="uint64")
+
+    @property
+    def orth(self) -> numpy.ndarray:
+        """`doc.to_array(ORTH)`."""
+        return cast(numpy.ndarray, self._orth_space[:, 0])
+
+    @cached_property
+    def lower_ids(self) -> numpy.ndarray:
+        """`doc.to_array(LOWER)`."""
+        return self.doc.to_array(LOWER) if len(self.doc) else numpy.zeros(0, dtype="uint64")
 
     @cached_property
     def words(self) -> list[str]:
@@ -117,10 +133,8 @@ class DocFacts:
     @cached_property
     def lower(self) -> list[str]:
         """`[t.lower_ for t in doc]`."""
-        if not len(self.doc):
-            return []
         strings = self.doc.vocab.strings
-        return [strings[orth] for orth in self.doc.to_array(LOWER).tolist()]
+        return [strings[orth] for orth in self.lower_ids.tolist()]
 
     @cached_property
     def _flags(self) -> dict[int, list[bool]]:

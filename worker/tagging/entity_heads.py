@@ -62,7 +62,7 @@ def _positions(doc: Doc, words: frozenset[str]) -> list[int]:
     """Token positions of these words, found on the ORTH array (no Python work per token)."""
     if not len(doc):
         return []
-    return [int(i) for i in numpy.flatnonzero(numpy.isin(doc.to_array("ORTH"), string_ids(words)))]
+    return [int(i) for i in numpy.flatnonzero(numpy.isin(facts(doc).orth, string_ids(words)))]
 
 
 @lru_cache(maxsize=65536)

@@ -40,7 +40,7 @@ from worker.tagging.casing import (
     is_known_name,
     zipf,
 )
-from worker.tagging.entity_doc import LastDoc, facts, in_words
+from worker.tagging.entity_doc import LastDoc, facts, in_words, set_entities
 
 # A capitalised word this common (wordfreq Zipf) at the head of a three-word person name is a role word.
 ROLE_WORD_ZIPF = 3.5
@@ -277,7 +277,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
                 by_first[surname].append(([surname], surname))
     added = []
     # candidate positions found on the ORTH array, without making a Token object per word
-    orths = doc.to_array("ORTH")
+    orths = doc_facts.orth
     first_ids = {doc.vocab.strings.add(word): word for word in by_first}
     for i in numpy.flatnonzero(numpy.isin(orths, list(first_ids))).tolist():
         if i in taken:
@@ -349,7 +349,7 @@ class EntityFixes:
                     or not common_word_at_sentence_start(doc, e.start, e.end, e.label_, evidence)]
         if self.consistency:
             ents = consistent_labels(doc, ents)
-        doc.ents = ents
+        set_entities(doc, ents)
         return doc
 
 
@@ -597,5 +597,5 @@ class GazetteerMatcher:
                 ents -= covered
                 ents.add(span)
         # names the gazetteer added may play in a results sentence too ("Porto drew 1-1 with Benfica")
-        doc.ents = sports_clubs(doc, sorted(ents, key=lambda e: e.start), evidence_of(doc))
+        set_entities(doc, sports_clubs(doc, sorted(ents, key=lambda e: e.start), evidence_of(doc)))
         return doc
