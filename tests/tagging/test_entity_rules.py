@@ -91,3 +91,13 @@ def test_digit_sentences_find_results_lines_and_scores_as_a_walk_over_every_toke
     sentences = _digit_sentences(nlp(text), sentence_starts(nlp(text)))
     assert any(line is not None for *_, line, _ in sentences) and any(s for *_, s in sentences)
     assert not all(s for *_, s in sentences)
+
+
+def test_most_common_is_counters_most_common_first_among_equals():
+    from collections import Counter
+
+    from worker.tagging.entity_rules import most_common
+
+    for counts in ({"ORG": 2}, {"LOC": 1, "ORG": 1}, {"ORG": 1, "LOC": 1}, {"PER": 1, "ORG": 3, "LOC": 3},
+                   {"GPE": 5, "PERSON": 2, "ORG": 5}):
+        assert most_common(counts) == Counter(counts).most_common(1)[0][0]

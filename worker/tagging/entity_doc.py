@@ -91,6 +91,7 @@ class DocFacts:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        self._flags: dict[int, list[bool]] = {}  # lexical flag -> per token, filled on first use
 
     @cached_property
     def _orth_space(self) -> numpy.ndarray:
@@ -120,15 +121,13 @@ class DocFacts:
 
     @cached_property
     def digits(self) -> numpy.ndarray:
-        """Per token, whether its text holds a digit (`re.search(r"\\d", t.text)`), decided once per distinct
-        word of the doc."""
-        orths = self._orth_space[:, 0]
-        if not len(orths):
-            return numpy.zeros(0, dtype=bool)
-        distinct, inverse = numpy.unique(orths, return_inverse=True)
-        strings = self.doc.vocab.strings
-        flags = numpy.array([_DIGIT.search(strings[orth]) is not None for orth in distinct.tolist()], dtype=bool)
-        return flags[inverse.reshape(-1)]
+        """Per token, whether its text holds a digit (`re.search(r"\\d", t.text)`): the digits of the doc's text,
+        each mapped to the token it falls in (a digit is never whitespace, so never between tokens)."""
+        flags = numpy.zeros(len(self.doc), dtype=bool)
+        positions = [match.start() for match in _DIGIT.finditer(self.text)]
+        if positions:
+            flags[numpy.searchsorted(numpy.asarray(self.idx), positions, side="right") - 1] = True
+        return flags
 
     @cached_property
     def lower(self) -> list[str]:
@@ -136,47 +135,46 @@ class DocFacts:
         strings = self.doc.vocab.strings
         return [strings[orth] for orth in self.lower_ids.tolist()]
 
-    @cached_property
-    def _flags(self) -> dict[int, list[bool]]:
-        attrs = (IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, IS_STOP, IS_UPPER, LIKE_NUM)
-        if not len(self.doc):
-            return {attr: [] for attr in attrs}
-        columns = self.doc.to_array(list(attrs)).astype(bool).T.tolist()
-        return dict(zip(attrs, columns, strict=True))
+    def _flag(self, attr: int) -> list[bool]:
+        """A lexical flag per token, read from the token array on first use."""
+        flags = self._flags.get(attr)
+        if flags is None:
+            flags = self._flags[attr] = self.doc.to_array(attr).astype(bool).tolist() if len(self.doc) else []
+        return flags
 
     @property
     def is_alpha(self) -> list[bool]:
         """`[t.is_alpha for t in doc]`; likewise is_digit, is_lower, is_punct, is_space, is_stop, is_upper,
         like_num (lexical flags, one array for all of them)."""
-        return self._flags[IS_ALPHA]
+        return self._flag(IS_ALPHA)
 
     @property
     def is_digit(self) -> list[bool]:
-        return self._flags[IS_DIGIT]
+        return self._flag(IS_DIGIT)
 
     @property
     def is_lower(self) -> list[bool]:
-        return self._flags[IS_LOWER]
+        return self._flag(IS_LOWER)
 
     @property
     def is_punct(self) -> list[bool]:
-        return self._flags[IS_PUNCT]
+        return self._flag(IS_PUNCT)
 
     @property
     def is_space(self) -> list[bool]:
-        return self._flags[IS_SPACE]
+        return self._flag(IS_SPACE)
 
     @property
     def is_stop(self) -> list[bool]:
-        return self._flags[IS_STOP]
+        return self._flag(IS_STOP)
 
     @property
     def is_upper(self) -> list[bool]:
-        return self._flags[IS_UPPER]
+        return self._flag(IS_UPPER)
 
     @property
     def like_num(self) -> list[bool]:
-        return self._flags[LIKE_NUM]
+        return self._flag(LIKE_NUM)
 
     @cached_property
     def idx(self) -> list[int]:

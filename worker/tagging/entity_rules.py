@@ -224,6 +224,16 @@ def split_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
 HEAD_NOUN_ZIPF = 3.5
 
 
+def most_common(counts: dict[str, int]) -> str:
+    """`Counter(counts).most_common(1)[0][0]`: the key with the highest count, the first inserted among equals
+    (without making a Counter per name)."""
+    best, best_count = "", -1
+    for key, count in counts.items():
+        if count > best_count:
+            best, best_count = key, count
+    return best
+
+
 def _head_noun_labels(doc: Doc, ents: list[Span], majority: dict[str, str]) -> None:
     """"de Commissie" after "de Europese Commissie" (ORG): a capitalised common noun alone takes the type of
     the longer names of the article it ends, where the model often guesses another type for it."""
@@ -244,12 +254,14 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     doc_facts = facts(doc)
     doc_words = doc_facts.words
     texts = [doc_facts.span_text(ent.start, ent.end) for ent in ents]  # ent.text, without a Token per word
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    votes: dict[str, dict[str, int]] = {}
     for ent, text in zip(ents, texts, strict=True):
-        votes[text][ent.label_] += len(ent)
+        counts = votes.setdefault(text, {})
+        label = ent.label_
+        counts[label] = counts.get(label, 0) + ent.end - ent.start
     if not votes:
         return ents
-    majority = {text: counts.most_common(1)[0][0] for text, counts in votes.items()}
+    majority = {text: most_common(counts) for text, counts in votes.items()}
     _head_noun_labels(doc, ents, majority)
     # a surname alone is the person named in full elsewhere in the article ("Barak" after "Ehud Barak")
     person_label = next((ent.label_ for ent in ents if ent.label_ in ("PER", "PERSON")), None)
