@@ -101,3 +101,15 @@ def test_most_common_is_counters_most_common_first_among_equals():
     for counts in ({"ORG": 2}, {"LOC": 1, "ORG": 1}, {"ORG": 1, "LOC": 1}, {"PER": 1, "ORG": 3, "LOC": 3},
                    {"GPE": 5, "PERSON": 2, "ORG": 5}):
         assert most_common(counts) == Counter(counts).most_common(1)[0][0]
+
+
+def test_gazetteer_matcher_maps_match_ids_to_the_labels_of_their_patterns():
+    from worker.tagging.entities import RULER_NAME, load_pipeline
+
+    nlp = load_pipeline("en")
+    matcher = nlp.get_pipe(RULER_NAME)
+    doc = nlp.make_doc("NATO met the United Nations in Rotterdam, Amsterdam and Belgium with Siemens.")
+    matches = matcher.matcher(doc)
+    assert len(matches) >= 4
+    for key, _, _ in matches:
+        assert matcher.by_match_id[key] == matcher.labels[int(doc.vocab.strings[key])]

@@ -190,7 +190,7 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         result = [e for e in result if e is not ent and e not in covered] + [span]
         owner.update({i: span for i in range(k, ent.end)})
         decided[(k, ent.end)] = "ORG"
-    result = [_extend_org_name(doc, ent, owner) for ent in result]
+    result = [_extend_org_name(doc, ent, owner) if ent.label_ == "ORG" else ent for ent in result]
     # the kind-word of a name the model found
     words = facts(doc).words
     typed = []

@@ -138,6 +138,7 @@ def _leading_dutch_article(doc: Doc, ent: Span, start: int, end: int) -> bool:
 def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
     """Entities without leading/trailing determiners, possessives and punctuation."""
     edge = _EDGE_WORDS.get(doc.lang_, set())
+    dutch = doc.lang_ == "nl"  # the only language with a leading article to trim
     doc_facts = facts(doc)
     words, lower, punct = doc_facts.words, doc_facts.lower, doc_facts.is_punct
     fixed = []
@@ -145,7 +146,7 @@ def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
         start, end = ent.start, ent.end
         while start < end and (lower[start] in edge or punct[start]) and lower[start] != "'s":
             start += 1
-        if _leading_dutch_article(doc, ent, start, end):
+        if dutch and _leading_dutch_article(doc, ent, start, end):
             start += 1
         name = ent.label_ in _NAME_LABELS
         while end > start and (lower[end - 1] in edge or (punct[end - 1] and words[end - 1] not in {".", ")"})
@@ -586,18 +587,19 @@ class GazetteerMatcher:
 
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.labels: dict[int, tuple[str, str]] = {}
+        self.by_match_id: dict[int, tuple[str, str]] = {}  # the matcher's match id -> (label, Wikidata id)
         tokenizer = nlp.tokenizer
         for pattern in gazetteer.ruler_patterns(nlp.lang or ""):
             key = nlp.vocab.strings.add(f"{pattern['label']}|{pattern.get('id', '')}")
             self.labels[key] = (pattern["label"], pattern.get("id", ""))
+            self.by_match_id[nlp.vocab.strings.add(str(key))] = self.labels[key]
             self.matcher.add(str(key), [tokenizer(pattern["pattern"])])
 
     def __call__(self, doc: Doc) -> Doc:
         matches = self.matcher(doc)
         if not matches:
             return doc
-        found = filter_spans([Span(doc, start, end, label=self.labels[int(doc.vocab.strings[key])][0],
-                                   kb_id=self.labels[int(doc.vocab.strings[key])][1])
+        found = filter_spans([Span(doc, start, end, label=self.by_match_id[key][0], kb_id=self.by_match_id[key][1])
                               for key, start, end in matches])
         current = doc.ents  # a new Span per entity at every read: read once
         owner = {i: ent for ent in current for i in range(ent.start, ent.end)}
