@@ -242,3 +242,60 @@ def test_a_surname_alone_is_the_person_named_in_full_in_the_same_article():
     assert [(e.text, e.start, e.label_) for e in fixed] == [
         ("Ehud Barak", 0, "PER"), ("Barak", 4, "PER"), ("Barak", 9, "PER")
     ]
+
+
+def test_cluster_longest_and_type_are_the_majority_over_the_fullest_name_and_follow_merges():
+    from collections import Counter
+
+    from worker.tagging.entities import _Cluster, _Mention
+
+    def reference(cluster: _Cluster) -> tuple[str, str]:  # the definitions before they were cached
+        longest = max((m.text for m in cluster.mentions), key=lambda t: (len(t.split()), len(t)))
+        full = Counter(m.type for m in cluster.mentions if m.text == longest)
+        every = Counter(m.type for m in cluster.mentions)
+        return longest, max(every, key=lambda t: (full[t], every[t]))
+
+    cluster = _Cluster([_Mention("Blinken", "ORG", 0, None), _Mention("Antony Blinken", "PER", 9, None),
+                        _Mention("Antony Blinkem", "LOC", 30, None), _Mention("Blinken", "ORG", 50, None)], None)
+    assert (cluster.longest, cluster.type) == reference(cluster) == ("Antony Blinken", "PER")
+    cluster.mentions.extend([_Mention("Antony J. Blinken", "LOC", 70, None)])
+    assert cluster.longest == "Antony Blinken"  # cached until told
+    cluster._forget()
+    assert (cluster.longest, cluster.type) == reference(cluster) == ("Antony J. Blinken", "LOC")
+    tie = _Cluster([_Mention("Leeds", "ORG", 0, None), _Mention("Leeds", "LOC", 5, None)], None)
+    assert (tie.longest, tie.type) == reference(tie) == ("Leeds", "ORG")  # the first of equals, as Counter
+    single = _Cluster([_Mention("Rome", "LOC", 0, "Q220")], "Q220")
+    assert (single.longest, single.type) == reference(single)
+
+
+def test_resolve_of_a_span_and_of_its_parts_agree():
+    from worker.tagging import entity_doc
+    from worker.tagging.entities import _resolve, load_pipeline, resolve
+    from worker.tagging.entity_rules import CONTEXT_TYPES_KEY
+
+    nlp = load_pipeline("en")
+    doc = nlp("Secretary of State Antony Blinken met President Austin in Newcastle and Paris with the NATO "
+              "chief. The company Apple and the film Oppenheimer.")
+    assert doc.ents
+    words = entity_doc.facts(doc).words
+    for ent in doc.ents:
+        before = words[ent.start - 1] if ent.start else None
+        assert _resolve(ent.label_, entity_doc.facts(doc).span_text(ent.start, ent.end), ent.start, ent.end,
+                        before, doc.user_data.get(CONTEXT_TYPES_KEY, {}), "en") == resolve(ent, "en")
+
+
+def test_an_entity_mentioned_once_is_built_as_the_general_case_builds_it():
+    from worker.tagging.entities import _Cluster, _cluster_entity, _Mention, _single_mention_entity
+
+    body = "Rutte flew to Kyiv. Later, NATO met."
+    body_start = 20  # a 20-character title before the body
+    for mention, wikidata in ((_Mention("Kyiv", "LOC", 34, "Q1899"), "Q1899"),  # in the body
+                              (_Mention("NATO", "ORG", 3, None), None),  # in the title, found in the body
+                              (_Mention("Zelensky", "PER", 8, None), None),  # in the title only
+                              (_Mention("Rutte", "PER", 20, None), None)):  # the body's first word
+        cluster = _Cluster([mention], wikidata)
+        for max_count in (1, 4):
+            assert _single_mention_entity(cluster, body, body_start, max_count, len(body)) \
+                == _cluster_entity(cluster, body, body_start, max_count, len(body))
+    assert _single_mention_entity(_Cluster([_Mention("NATO", "ORG", 3, None)], None), body, body_start, 1,
+                                  len(body)).first_offset == body.index("NATO")

@@ -47,6 +47,23 @@ def test_doc_facts_agree_with_the_doc_api():
         assert facts.digits.tolist() == [re.search(r"\d", t.text) is not None for t in doc]
 
 
+def test_doc_facts_token_attributes_agree_with_the_doc_api():
+    nlp = spacy.blank("en")
+    for text in (TEXT, "", " ", "THE U.S. and the Netherlands", "Ajax 2-1 Twente , 3 - 1 ; ½ ١٢ \n\n 'S"):
+        doc = nlp(text)
+        facts = entity_doc.DocFacts(doc)
+        assert facts.lower == [t.lower_ for t in doc]
+        assert facts.orth.tolist() == doc.to_array("ORTH").tolist()
+        assert facts.lower_ids.tolist() == doc.to_array("LOWER").tolist()
+        assert facts.idx == [t.idx for t in doc]
+        for name in ("is_alpha", "is_digit", "is_lower", "is_punct", "is_space", "is_stop", "is_upper",
+                     "like_num"):
+            assert getattr(facts, name) == [getattr(t, name) for t in doc], name
+        for start in range(0, len(doc) + 1, 1 if len(doc) < 60 else 37):
+            for end in range(start, len(doc) + 1):
+                assert facts.span_text(start, end) == doc[start:end].text
+
+
 def test_facts_are_kept_for_the_doc_asked_about_last_only():
     nlp = spacy.blank("en")
     doc, other = nlp("Ajax 2 Twente 1"), nlp("Ajax 2 Twente 1")
@@ -76,3 +93,27 @@ def test_sentence_start_evidence_is_shared_for_the_doc_asked_about_last_only():
     assert evidence_of(other).doc is other
     assert evidence_of(doc).doc is doc
     assert evidence_of(doc).starts == [i == 0 for i in range(len(doc))]
+
+
+def test_set_entities_sets_what_the_ents_setter_sets():
+    from spacy.tokens import Span
+
+    nlp = load_pipeline("en")
+    text = "Rishi Sunak met Joe Biden in Washington on Monday with NATO and the EU."
+    first, second = nlp(text), nlp(text)
+    assert first.to_bytes() == second.to_bytes() and first.ents
+    for doc in (first, second):  # a relabelled span, one with a knowledge-base id and a span id, a new one
+        ents = list(doc.ents)
+        assert ents[0].start == 0 and ents[1].start >= 3
+        spans = [Span(doc, 0, 1, label="ORG"),
+                 Span(doc, ents[1].start, ents[1].end, label="PERSON", kb_id="Q6279", span_id="x"),
+                 Span(doc, 2, 3, label="GPE"), *ents[3:]]
+        spans.sort(key=lambda e: e.start)
+        if doc is first:
+            doc.ents = spans
+        else:
+            entity_doc.set_entities(doc, spans)
+    assert first.to_bytes() == second.to_bytes()
+    assert [(e.start, e.end, e.label_, e.kb_id_, e.id_) for e in first.ents] \
+        == [(e.start, e.end, e.label_, e.kb_id_, e.id_) for e in second.ents]
+    assert any(e.kb_id_ == "Q6279" for e in second.ents)

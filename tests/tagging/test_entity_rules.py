@@ -61,3 +61,55 @@ def test_a_known_name_alone_keeps_its_own_type() -> None:
     words = "Club Brugge won . In Brugge was het feest ."
     doc = _doc("nl", words, [(0, 2, "ORG"), (5, 6, "LOC")])
     assert _spans(entity_rules.consistent_labels(doc, list(doc.ents))) == [("Club Brugge", "ORG"), ("Brugge", "LOC")]
+
+
+def test_digit_sentences_find_results_lines_and_scores_as_a_walk_over_every_token_does():
+    import re
+
+    import spacy
+
+    from worker.tagging.casing import sentence_starts
+    from worker.tagging.entity_rules import _digit_sentences, _results_line
+
+    nlp = spacy.blank("en")
+    text = ("Leeds 1 Everton 1\nLeeds beat Chelsea 2-1 at Elland Road. They won 3 - 1 last week. It cost 5 - "
+            "and more.\n- 4 people came. Score 2 -\n1 then. 2-1\nAjax 2 Twente 1 . On 3 May 2 - 0 ! 7 –\n8 x")
+    score = re.compile(r"^\d{1,3}-\d{1,3}$")
+    for doc in (nlp(text), nlp("No digits here."), nlp("3"), nlp("- 1")):
+        starts = sentence_starts(doc)
+        bounds = [i for i, start in enumerate(starts) if start] + [len(doc)]
+        expected = []
+        for n in range(len(bounds) - 1):
+            start, end = bounds[n], bounds[n + 1]
+            if not any(re.search(r"\d", doc[i].text) for i in range(start, end)):
+                continue
+            scored = any(score.match(doc[i].text) or (doc[i].text in ("-", "–") and 0 < i < end - 1
+                                                      and doc[i - 1].is_digit and doc[i + 1].is_digit)
+                         for i in range(start, end))
+            expected.append((n, start, end, _results_line(doc, start, end), scored))
+        assert _digit_sentences(doc, starts) == expected
+    sentences = _digit_sentences(nlp(text), sentence_starts(nlp(text)))
+    assert any(line is not None for *_, line, _ in sentences) and any(s for *_, s in sentences)
+    assert not all(s for *_, s in sentences)
+
+
+def test_most_common_is_counters_most_common_first_among_equals():
+    from collections import Counter
+
+    from worker.tagging.entity_rules import most_common
+
+    for counts in ({"ORG": 2}, {"LOC": 1, "ORG": 1}, {"ORG": 1, "LOC": 1}, {"PER": 1, "ORG": 3, "LOC": 3},
+                   {"GPE": 5, "PERSON": 2, "ORG": 5}):
+        assert most_common(counts) == Counter(counts).most_common(1)[0][0]
+
+
+def test_gazetteer_matcher_maps_match_ids_to_the_labels_of_their_patterns():
+    from worker.tagging.entities import RULER_NAME, load_pipeline
+
+    nlp = load_pipeline("en")
+    matcher = nlp.get_pipe(RULER_NAME)
+    doc = nlp.make_doc("NATO met the United Nations in Rotterdam, Amsterdam and Belgium with Siemens.")
+    matches = matcher.matcher(doc)
+    assert len(matches) >= 4
+    for key, _, _ in matches:
+        assert matcher.by_match_id[key] == matcher.labels[int(doc.vocab.strings[key])]

@@ -115,3 +115,12 @@ def test_golf_leaderboard_players_are_those_whose_rounds_add_up_to_the_total() -
     assert ("Peter Senior", "PER") in spans and ("Craig Parry", "PER") in spans and ("Ian Woosnam", "PER") in spans
     assert decided[(6, 8)] == "PER"
     assert entity_sports._score_line_players(_doc(["137 Ian Woosnam 69 67"]), 0, 5) == []  # 136, not 137
+
+
+def test_capitalised_at_reads_the_arrays_as_capitalised_reads_a_token() -> None:
+    import spacy
+
+    from worker.tagging.entity_sports import _capitalised, _capitalised_at
+
+    doc = spacy.blank("en")("Leeds 1 Everton 1 , Ten ten 3 ½ Élan de ( PSV ) ١٢ Twelve")
+    assert [_capitalised_at(doc, i) for i in range(len(doc))] == [_capitalised(t) for t in doc]

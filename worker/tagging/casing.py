@@ -241,12 +241,13 @@ def _spelled_as_in_doc(word: str, spellings: dict[str, str], first: bool) -> str
 def truecase_doc(doc: Doc) -> Doc:
     """The doc itself when it has no all-caps line or dateline, else a new Doc with those words in ordinary
     case."""
+    if not len(doc):
+        return doc
+    upper_length = doc.to_array([IS_UPPER, LENGTH])
+    if not ((upper_length[:, 0] != 0) & (upper_length[:, 1] >= 3)).any():
+        return doc  # the common case: no all-caps word of three letters, so no all-caps line and no dateline
     ranges = _shouted_token_ranges(doc)
-    datelines: list[tuple[int, str]] = []
-    if len(doc):
-        upper, length = doc.to_array([IS_UPPER, LENGTH]).T.tolist()
-        if any(u and n >= 3 for u, n in zip(upper, length, strict=True)):
-            datelines = _dateline_words(doc, upper)
+    datelines = _dateline_words(doc, upper_length[:, 0].tolist())
     if not ranges and not datelines:
         return doc
     language = doc.lang_
@@ -355,7 +356,7 @@ def common_word_at_sentence_start(doc: Doc, start: int, end: int, label: str,
     when asking about many entities of one doc (it is built here otherwise, a pass over the doc)."""
     if end - start != 1:
         return False
-    word = doc[start].text
+    word = facts(doc).words[start]
     if not word[:1].isupper() or _is_shouted(word):
         return False
     at_start = evidence.starts[start] if evidence is not None else sentence_start(doc, start)

@@ -10,12 +10,11 @@ words at random.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from worker.article import Article, Entity, EntityType
 from worker.config import get_settings
@@ -237,24 +236,34 @@ def resolve(span: Span, language: str) -> tuple[EntityType | None, gazetteer.Gaz
     """The type of a mention and its gazetteer entry. A curated entry (or a country) decides the type; a
     GeoNames city turns a one-word "person" into a place ("Newcastle", "Sint-Niklaas") unless the word is
     known as a person's name: many surnames are also towns."""
-    label = map_label(span.label_)
+    doc = span.doc
+    before = doc[span.start - 1].text if span.start > 0 else None
+    return _resolve(span.label_, span.text, span.start, span.end, before,
+                    doc.user_data.get(entity_rules.CONTEXT_TYPES_KEY, {}), language)
+
+
+def _resolve(label_: str, text: str, start: int, end: int, before: str | None, decided_types: dict[Any, str],
+             language: str) -> tuple[EntityType | None, gazetteer.GazetteerEntry | None]:
+    """`resolve` on the parts of a span (its label, text, token bounds, the word before it, the doc's context
+    types), so that `_mentions` reads them from the doc's arrays instead of making Token objects."""
+    label = map_label(label_)
     if label is None:
         return None, None
-    decided = span.doc.user_data.get(entity_rules.CONTEXT_TYPES_KEY, {}).get((span.start, span.end))
+    decided = decided_types.get((start, end))
     if decided is not None:  # "de NAVO-missie Resolute Support": the noun in front decided (entity_rules.py)
-        _, entry = _lookup(span.text, language)
+        _, entry = _lookup(text, language)
         return cast(EntityType, decided), entry if entry is not None and entry.type == decided else None
-    if label == "PER" and span.start > 0 and entity_rules.is_title(span.doc[span.start - 1].text, language):
+    if label == "PER" and before is not None and entity_rules.is_title(before, language):
         return label, None  # "defensieminister Austin" is a person, whatever else Austin is
-    _, entry = _lookup(span.text, language)
+    _, entry = _lookup(text, language)
     if entry is None:
-        known = _name_types(language).get(span.text)
+        known = _name_types(language).get(text)
         if known is not None and label != "MISC" and known != label:
             return cast(EntityType, known), None
         return label, None
     if label == "PER" and entry.type != "PER" and not entry.curated and (
-            len(span) > 1 or _name_types(language).get(span.text) == "PER"
-            or span.text in casing.first_names(language)):
+            end - start > 1 or _name_types(language).get(text) == "PER"
+            or text in casing.first_names(language)):
         return label, None
     return cast(EntityType, entry.type), entry
 
@@ -288,28 +297,66 @@ class _Mention:
 class _Cluster:
     mentions: list[_Mention]
     wikidata: str | None
+    # `longest` and `type`, kept once computed (plain fields: functools.cached_property takes a lock per read
+    # on Python 3.11); whoever extends `mentions` drops them with `_forget`.
+    _longest: str | None = field(default=None, repr=False, compare=False)
+    _type: EntityType | None = field(default=None, repr=False, compare=False)
 
     @property
     def longest(self) -> str:
-        return max((m.text for m in self.mentions), key=lambda t: (len(t.split()), len(t)))
+        """The fullest name: most words, then most characters, the first mention among equals."""
+        if self._longest is None:
+            self._longest = self._fullest()
+        return self._longest
 
-    @cached_property
+    def _fullest(self) -> str:
+        if len(self.mentions) == 1:
+            return self.mentions[0].text
+        best, best_key = "", (-1, -1)
+        for text in dict.fromkeys(m.text for m in self.mentions):
+            key = (len(text.split()), len(text))
+            if key > best_key:
+                best, best_key = text, key
+        return best
+
+    def _forget(self) -> None:
+        """Drop the kept `longest` and `type` (after `mentions` changed)."""
+        self._longest = self._type = None
+
+    @property
     def type(self) -> EntityType:
         """The model's majority label over mentions of the fullest name ("Antony Blinken" decides for the
         "Blinken" mentions merged into it), then over all mentions."""
+        if self._type is None:
+            self._type = self._majority_type()
+        return self._type
+
+    def _majority_type(self) -> EntityType:
+        if len(self.mentions) == 1:
+            return self.mentions[0].type
         longest = self.longest
-        full = Counter(m.type for m in self.mentions if m.text == longest)
-        every = Counter(m.type for m in self.mentions)
-        return max(every, key=lambda t: (full[t], every[t]))
+        full: dict[EntityType, int] = {}
+        every: dict[EntityType, int] = {}  # in the order of first mention, as Counter keeps them
+        for m in self.mentions:
+            every[m.type] = every.get(m.type, 0) + 1
+            if m.text == longest:
+                full[m.type] = full.get(m.type, 0) + 1
+        return max(every, key=lambda t: (full.get(t, 0), every[t]))
 
 
 def _mentions(doc: Doc, language: str) -> list[_Mention]:
     mentions = []
+    facts = entity_doc.facts(doc)
+    words = facts.words
+    decided_types = doc.user_data.get(entity_rules.CONTEXT_TYPES_KEY, {})
     for ent in doc.ents:
-        label, entry = resolve(ent, language)
+        start, end, start_char = ent.start, ent.end, ent.start_char
+        ent_text = facts.span_text(start, end)
+        label, entry = _resolve(ent.label_, ent_text, start, end, words[start - 1] if start > 0 else None,
+                                decided_types, language)
         if label is None:
             continue
-        text = ent.text.strip()
+        text = ent_text.strip()
         if entry is not None:
             text, _ = _lookup(text, language)
         elif "-" in text:
@@ -318,13 +365,13 @@ def _mentions(doc: Doc, language: str) -> list[_Mention]:
             head, _, rest = text.partition("-")
             head_entry = gazetteer.lookup(language, head)
             if head_entry is not None:
-                mentions.append(_Mention(head, cast(EntityType, head_entry.type), ent.start_char,
+                mentions.append(_Mention(head, cast(EntityType, head_entry.type), start_char,
                                          head_entry.wikidata))
                 if rest[:1].islower() and not any(w[:1].isupper() for w in rest.split()):
                     continue
-        start = ent.start_char + (len(ent.text) - len(text) if text != ent.text.strip() else 0)
+        start_char += len(ent_text) - len(text) if text != ent_text.strip() else 0
         wikidata = (entry.wikidata if entry else None) or (ent.ent_id_ or None)
-        mentions.append(_Mention(text, label, start, wikidata))
+        mentions.append(_Mention(text, label, start_char, wikidata))
     return mentions
 
 
@@ -351,7 +398,7 @@ def _cluster(mentions: list[_Mention], language: str) -> list[_Cluster]:
                       and words[id(p)][-len(tail):] == tail and len(words[id(p)]) > len(tail)]
         if len(candidates) == 1:
             candidates[0].mentions.extend(cluster.mentions)
-            candidates[0].__dict__.pop("type", None)  # recomputed with the merged mentions
+            candidates[0]._forget()  # recomputed with the merged mentions
             merged.add(id(cluster))
     return [c for c in clusters if id(c) not in merged]
 
@@ -404,28 +451,46 @@ def _entities_of(doc: Doc, article: Article, body_start: int, language: str) -> 
         return []
     max_count = max(len(c.mentions) for c in clusters)
     body_len = max(len(article.body), 1)
-    entities = []
-    for cluster in clusters:
-        forms = list(dict.fromkeys(m.text for m in sorted(cluster.mentions, key=lambda m: m.start)))
-        text = cluster.longest
-        in_title = any(m.start < body_start for m in cluster.mentions)
-        body_offsets = [m.start - body_start for m in cluster.mentions if m.start >= body_start]
-        if body_offsets:
-            first = min(body_offsets)
-        else:  # only in the title: where the body mentions it, if the model missed that, else 0
-            found = [i for i in (article.body.find(f) for f in forms) if i >= 0]
-            first = min(found) if found else 0
-        entities.append(Entity(
-            text=text,
-            type=cluster.type,
-            count=len(cluster.mentions),
-            first_offset=first,
-            salience=_salience(len(cluster.mentions), max_count, first / body_len, in_title),
-            forms=[text, *[f for f in forms if f != text]],
-            wikidata=cluster.wikidata,
-        ))
+    entities = [
+        # most entities are mentioned once: the same values as the general case, without its work
+        (_single_mention_entity if len(cluster.mentions) == 1 else _cluster_entity)(
+            cluster, article.body, body_start, max_count, body_len)
+        for cluster in clusters
+    ]
     entities.sort(key=lambda e: (-e.salience, e.first_offset))
     return entities
+
+
+def _cluster_entity(cluster: _Cluster, body: str, body_start: int, max_count: int, body_len: int) -> Entity:
+    """The entity of a cluster: its fullest name, forms in order of appearance, count and salience."""
+    forms = list(dict.fromkeys(m.text for m in sorted(cluster.mentions, key=lambda m: m.start)))
+    text = cluster.longest
+    in_title = any(m.start < body_start for m in cluster.mentions)
+    body_offsets = [m.start - body_start for m in cluster.mentions if m.start >= body_start]
+    if body_offsets:
+        first = min(body_offsets)
+    else:  # only in the title: where the body mentions it, if the model missed that, else 0
+        found = [i for i in (body.find(f) for f in forms) if i >= 0]
+        first = min(found) if found else 0
+    return Entity(
+        text=text,
+        type=cluster.type,
+        count=len(cluster.mentions),
+        first_offset=first,
+        salience=_salience(len(cluster.mentions), max_count, first / body_len, in_title),
+        forms=[text, *[f for f in forms if f != text]],
+        wikidata=cluster.wikidata,
+    )
+
+
+def _single_mention_entity(cluster: _Cluster, body: str, body_start: int, max_count: int, body_len: int) -> Entity:
+    """`_cluster_entity` for a cluster of one mention."""
+    mention = cluster.mentions[0]
+    # only in the title: where the body mentions it, if the model missed that, else 0
+    first = mention.start - body_start if mention.start >= body_start else max(body.find(mention.text), 0)
+    return Entity(text=mention.text, type=mention.type, count=1, first_offset=first,
+                  salience=_salience(1, max_count, first / body_len, mention.start < body_start),
+                  forms=[mention.text], wikidata=cluster.wikidata)
 
 
 def tag_entities(articles: Sequence[Article]) -> list[Article]:

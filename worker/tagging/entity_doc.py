@@ -6,6 +6,9 @@ article and `Doc.from_docs` (joining the pieces the model read) made three `Toke
 quarter of the stage's time over the bare model's (cProfile in bench/RESULTS.md, 2026-11-30 entity speed).
 Here the same values come from the ORTH/SPACY arrays and the string store, and are kept for the doc being
 tagged (`facts(doc)`); every value is the one the `Doc` API gives (tests/tagging/test_entity_doc.py).
+The rules read words, lower-case forms, lexical flags and span texts from here too (`doc[i].lower_`,
+`ent.text`): on 162 English texts they had made about 1.06 M `Token` objects, a fifth of the stage's cost
+over the bare model (bench/RESULTS.md, 2026-12-01 English entity speed).
 """
 
 from __future__ import annotations
@@ -16,8 +19,21 @@ from functools import cached_property, lru_cache
 from typing import Any, Generic, TypeVar, cast
 
 import numpy
-from spacy.attrs import ORTH, SPACY
-from spacy.tokens import Doc
+from spacy.attrs import (
+    IDX,
+    IS_ALPHA,
+    IS_DIGIT,
+    IS_LOWER,
+    IS_PUNCT,
+    IS_SPACE,
+    IS_STOP,
+    IS_UPPER,
+    LIKE_NUM,
+    LOWER,
+    ORTH,
+    SPACY,
+)
+from spacy.tokens import Doc, Span
 
 _DIGIT = re.compile(r"\d")
 T = TypeVar("T")
@@ -52,6 +68,12 @@ def join_docs(parts: Sequence[Doc]) -> Doc:
     return joined
 
 
+def set_entities(doc: Doc, spans: Sequence[Span]) -> None:
+    """`doc.ents = spans` for spans of this doc: the setter makes a new Span of each (two Token objects per
+    span) and hands them to `Doc.set_ents`; ours go there directly."""
+    doc.set_ents(list(spans), default="outside")
+
+
 @lru_cache(maxsize=16)
 def string_ids(words: frozenset[str]) -> numpy.ndarray:
     """The hashes spaCy stores for these strings (the same in every vocab)."""
@@ -64,7 +86,7 @@ def in_words(doc: Doc, words: frozenset[str]) -> numpy.ndarray:
     """Per token, whether its text is one of these words (`[t.text in words for t in doc]`), on the ORTH array."""
     if not len(doc):
         return numpy.zeros(0, dtype=bool)
-    return numpy.isin(doc.to_array(ORTH), string_ids(words))
+    return numpy.isin(facts(doc).orth, string_ids(words))
 
 
 class DocFacts:
@@ -72,10 +94,21 @@ class DocFacts:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        self._flags: dict[int, list[bool]] = {}  # lexical flag -> per token, filled on first use
 
     @cached_property
     def _orth_space(self) -> numpy.ndarray:
         return self.doc.to_array([ORTH, SPACY]) if len(self.doc) else numpy.zeros((0, 2), dtype="uint64")
+
+    @property
+    def orth(self) -> numpy.ndarray:
+        """`doc.to_array(ORTH)`."""
+        return cast(numpy.ndarray, self._orth_space[:, 0])
+
+    @cached_property
+    def lower_ids(self) -> numpy.ndarray:
+        """`doc.to_array(LOWER)`."""
+        return self.doc.to_array(LOWER) if len(self.doc) else numpy.zeros(0, dtype="uint64")
 
     @cached_property
     def words(self) -> list[str]:
@@ -91,15 +124,71 @@ class DocFacts:
 
     @cached_property
     def digits(self) -> numpy.ndarray:
-        """Per token, whether its text holds a digit (`re.search(r"\\d", t.text)`), decided once per distinct
-        word of the doc."""
-        orths = self._orth_space[:, 0]
-        if not len(orths):
-            return numpy.zeros(0, dtype=bool)
-        distinct, inverse = numpy.unique(orths, return_inverse=True)
+        """Per token, whether its text holds a digit (`re.search(r"\\d", t.text)`): the digits of the doc's text,
+        each mapped to the token it falls in (a digit is never whitespace, so never between tokens)."""
+        flags = numpy.zeros(len(self.doc), dtype=bool)
+        positions = [match.start() for match in _DIGIT.finditer(self.text)]
+        if positions:
+            flags[numpy.searchsorted(numpy.asarray(self.idx), positions, side="right") - 1] = True
+        return flags
+
+    @cached_property
+    def lower(self) -> list[str]:
+        """`[t.lower_ for t in doc]`."""
         strings = self.doc.vocab.strings
-        flags = numpy.array([_DIGIT.search(strings[orth]) is not None for orth in distinct.tolist()], dtype=bool)
-        return flags[inverse.reshape(-1)]
+        return [strings[orth] for orth in self.lower_ids.tolist()]
+
+    def _flag(self, attr: int) -> list[bool]:
+        """A lexical flag per token, read from the token array on first use."""
+        flags = self._flags.get(attr)
+        if flags is None:
+            flags = self._flags[attr] = self.doc.to_array(attr).astype(bool).tolist() if len(self.doc) else []
+        return flags
+
+    @property
+    def is_alpha(self) -> list[bool]:
+        """`[t.is_alpha for t in doc]`; likewise is_digit, is_lower, is_punct, is_space, is_stop, is_upper,
+        like_num (lexical flags, one array for all of them)."""
+        return self._flag(IS_ALPHA)
+
+    @property
+    def is_digit(self) -> list[bool]:
+        return self._flag(IS_DIGIT)
+
+    @property
+    def is_lower(self) -> list[bool]:
+        return self._flag(IS_LOWER)
+
+    @property
+    def is_punct(self) -> list[bool]:
+        return self._flag(IS_PUNCT)
+
+    @property
+    def is_space(self) -> list[bool]:
+        return self._flag(IS_SPACE)
+
+    @property
+    def is_stop(self) -> list[bool]:
+        return self._flag(IS_STOP)
+
+    @property
+    def is_upper(self) -> list[bool]:
+        return self._flag(IS_UPPER)
+
+    @property
+    def like_num(self) -> list[bool]:
+        return self._flag(LIKE_NUM)
+
+    @cached_property
+    def idx(self) -> list[int]:
+        """`[t.idx for t in doc]`: each token's character offset."""
+        return self.doc.to_array(IDX).tolist() if len(self.doc) else []
+
+    def span_text(self, start: int, end: int) -> str:
+        """`doc[start:end].text`, sliced from the doc's text (Span.text makes a Token per word)."""
+        if start >= end:
+            return ""
+        return self.text[self.idx[start]:self.idx[end - 1] + len(self.words[end - 1])]
 
 
 

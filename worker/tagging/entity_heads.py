@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from worker.tagging import gazetteer
-from worker.tagging.entity_doc import string_ids
+from worker.tagging.entity_doc import facts, string_ids
 
 LEGAL_FORMS = frozenset({"Inc", "Inc.", "Corp", "Corp.", "Co", "Co.", "Ltd", "Ltd.", "plc", "PLC", "BV", "B.V.",
                          "NV", "N.V.", "AG", "GmbH", "SA", "S.A.", "SpA", "LLC", "LLP", "ASA", "Oyj"})
@@ -62,7 +62,7 @@ def _positions(doc: Doc, words: frozenset[str]) -> list[int]:
     """Token positions of these words, found on the ORTH array (no Python work per token)."""
     if not len(doc):
         return []
-    return [int(i) for i in numpy.flatnonzero(numpy.isin(doc.to_array("ORTH"), string_ids(words)))]
+    return [int(i) for i in numpy.flatnonzero(numpy.isin(facts(doc).orth, string_ids(words)))]
 
 
 @lru_cache(maxsize=65536)
@@ -103,8 +103,11 @@ def _extend_org_name(doc: Doc, ent: Span, owner: dict[int, Span]) -> Span:
     from worker.tagging.casing import is_known_name
 
     language = doc.lang_
-    first = ent.start + (1 if len(ent) > 1 and doc[ent.start].is_stop else 0)
-    if ent.label_ != "ORG" or doc[first].text not in OPENING_HEADS.get(language, ()):
+    if ent.label_ != "ORG":
+        return ent
+    doc_facts = facts(doc)
+    first = ent.start + (1 if len(ent) > 1 and doc_facts.is_stop[ent.start] else 0)
+    if doc_facts.words[first] not in OPENING_HEADS.get(language, ()):
         return ent
     end, n = ent.end, len(doc)
     while end < n:
@@ -168,10 +171,11 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         decided[(start, i + 1)] = kind
     # organisation names cut at a joiner: "Vereniging van" + "Nederlandse Gemeenten"
     joiners = JOINERS[language]
+    lower = facts(doc).lower
     joined = []
     for ent in sorted(result, key=lambda e: e.start):
         j = ent.start - 1
-        if j >= 2 and doc[j].lower_ in joiners and ent.label_ in ("ORG", "LOC", "GPE", "MISC", "NORP"):
+        if j >= 2 and lower[j] in joiners and ent.label_ in ("ORG", "LOC", "GPE", "MISC", "NORP"):
             k = j
             while k > 0 and doc[k - 1].text[:1].isupper() and doc[k - 1].is_alpha and j - k < 4:
                 k -= 1
@@ -186,12 +190,13 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         result = [e for e in result if e is not ent and e not in covered] + [span]
         owner.update({i: span for i in range(k, ent.end)})
         decided[(k, ent.end)] = "ORG"
-    result = [_extend_org_name(doc, ent, owner) for ent in result]
+    result = [_extend_org_name(doc, ent, owner) if ent.label_ == "ORG" else ent for ent in result]
     # the kind-word of a name the model found
+    words = facts(doc).words
     typed = []
     for ent in result:
         if ent.label_ in _NAME_LABELS and (ent.start, ent.end) not in decided:
-            head = head_type(tuple(t.text for t in ent), language)
+            head = head_type(tuple(words[ent.start:ent.end]), language)
             person = ent.label_ in ("PER", "PERSON") and len(ent) == 1
             if head is not None and not _known_place(ent.text, language) and not (head == "ORG" and person):
                 decided[(ent.start, ent.end)] = head

@@ -21,15 +21,17 @@ Each correction is switched on per language only where `bench/ner_quality.py` me
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from functools import lru_cache
+from typing import Any
 
 import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from worker.tagging import entity_doc, entity_evidence, entity_heads, entity_sports, entity_wire, gazetteer
+from worker.tagging import entity_evidence, entity_heads, entity_sports, entity_wire, gazetteer
 from worker.tagging.casing import (
     SentenceStartEvidence,
     common_word_at_sentence_start,
@@ -38,6 +40,7 @@ from worker.tagging.casing import (
     is_known_name,
     zipf,
 )
+from worker.tagging.entity_doc import LastDoc, facts, in_words, set_entities
 
 # A capitalised word this common (wordfreq Zipf) at the head of a three-word person name is a role word.
 ROLE_WORD_ZIPF = 3.5
@@ -80,27 +83,28 @@ def is_title(word: str, language: str) -> bool:
 _PERSON_LABELS = ("PER", "PERSON")
 
 
-def _role_word(doc: Doc, ent: Span) -> bool:
+def _role_word(word: str, label: str, length: int, language: str) -> bool:
     """The first word of a name of three or more words that is a common word and no known first name:
     "Ombudsman Guido Herman", "Striker Kaoru Mitoma" (sentence-initial role words the title list lacks)."""
-    word = doc[ent.start].text
-    return (ent.label_ in _PERSON_LABELS and len(ent) >= 3 and word.isalpha() and not word.isupper()
-            and zipf(word.lower(), doc.lang_) >= ROLE_WORD_ZIPF and not is_known_name(word, doc.lang_)
-            and word not in first_names(doc.lang_))
+    return (label in _PERSON_LABELS and length >= 3 and word.isalpha() and not word.isupper()
+            and zipf(word.lower(), language) >= ROLE_WORD_ZIPF and not is_known_name(word, language)
+            and word not in first_names(language))
 
 
 def strip_titles(doc: Doc) -> list[Span]:
     """Entities with leading role words removed (only when a capitalised name remains); a nationality in
     front of a person becomes its own MISC entity ("American Scottie Scheffler")."""
     fixed = []
+    words, language = facts(doc).words, doc.lang_
     for ent in doc.ents:
-        start = ent.start
-        while start < ent.end - 1 and doc[start + 1].text[:1].isupper() and (
-                is_title(doc[start].text, doc.lang_) or (start == ent.start and _role_word(doc, ent))):
+        start, end, label = ent.start, ent.end, ent.label_
+        while start < end - 1 and words[start + 1][:1].isupper() and (
+                is_title(words[start], language)
+                or (start == ent.start and _role_word(words[start], label, end - start, language))):
             start += 1
-        if start == ent.start and len(ent) >= 3 and ent.label_ in _PERSON_LABELS and _is_demonym(doc[start].text,
-                                                                                                   doc.lang_):
-            fixed.append(Span(doc, start, start + 1, label="MISC" if ent.label_ == "PER" else "NORP"))
+        if start == ent.start and end - start >= 3 and label in _PERSON_LABELS and _is_demonym(words[start],
+                                                                                                 language):
+            fixed.append(Span(doc, start, start + 1, label="MISC" if label == "PER" else "NORP"))
             start += 1
         fixed.append(ent if start == ent.start else Span(doc, start, ent.end, label=ent.label_,
                                                          kb_id=ent.kb_id_, span_id=ent.id_))
@@ -112,6 +116,7 @@ def _is_demonym(word: str, language: str) -> bool:
     return entry is not None and entry.type == "MISC" and entry.curated
 
 
+@lru_cache(maxsize=65536)
 def _numeric(text: str) -> bool:
     """A score, a date or a number ("3", "2-1", "2026-03-01", "1,200")."""
     return any(c.isdigit() for c in text) and all(c.isdigit() or c in "-/.,:" for c in text)
@@ -133,16 +138,19 @@ def _leading_dutch_article(doc: Doc, ent: Span, start: int, end: int) -> bool:
 def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
     """Entities without leading/trailing determiners, possessives and punctuation."""
     edge = _EDGE_WORDS.get(doc.lang_, set())
+    dutch = doc.lang_ == "nl"  # the only language with a leading article to trim
+    doc_facts = facts(doc)
+    words, lower, punct = doc_facts.words, doc_facts.lower, doc_facts.is_punct
     fixed = []
     for ent in ents:
         start, end = ent.start, ent.end
-        while start < end and (doc[start].lower_ in edge or doc[start].is_punct) and doc[start].lower_ != "'s":
+        while start < end and (lower[start] in edge or punct[start]) and lower[start] != "'s":
             start += 1
-        if _leading_dutch_article(doc, ent, start, end):
+        if dutch and _leading_dutch_article(doc, ent, start, end):
             start += 1
-        while end > start and (doc[end - 1].lower_ in edge or
-                               (doc[end - 1].is_punct and doc[end - 1].text not in {".", ")"}) or
-                               (ent.label_ in _NAME_LABELS and _numeric(doc[end - 1].text))):
+        name = ent.label_ in _NAME_LABELS
+        while end > start and (lower[end - 1] in edge or (punct[end - 1] and words[end - 1] not in {".", ")"})
+                               or (name and _numeric(words[end - 1]))):
             end -= 1
         if start == end:
             continue
@@ -154,19 +162,20 @@ def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
 def split_at_scores(doc: Doc, ents: list[Span]) -> list[Span]:
     """A name running across a score or number is two names: "Chelsea 2-1 at Elland Road", "Porto 2 Benfica"
     (the English model merges results lines). The capitalised runs around the numbers keep the span's label."""
+    words = facts(doc).words
     fixed = []
     for ent in ents:
         if ent.label_ not in _NAME_LABELS or len(ent) < 3 or not any(
-                _numeric(t.text) for t in doc[ent.start + 1:ent.end - 1]):
+                _numeric(word) for word in words[ent.start + 1:ent.end - 1]):
             fixed.append(ent)
             continue
         run: list[int] = []
         for i in [*range(ent.start, ent.end), -1]:
-            if i >= 0 and not _numeric(doc[i].text) and doc[i].text not in ("-", "–") \
-                    and (run or doc[i].text[:1].isupper()):
+            if i >= 0 and not _numeric(words[i]) and words[i] not in ("-", "–") \
+                    and (run or words[i][:1].isupper()):
                 run.append(i)
                 continue
-            while run and not doc[run[-1]].text[:1].isupper():
+            while run and not words[run[-1]][:1].isupper():
                 run.pop()  # "Chelsea at" -> "Chelsea"
             if run:
                 fixed.append(Span(doc, run[0], run[-1] + 1, label=ent.label_))
@@ -216,13 +225,24 @@ def split_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
 HEAD_NOUN_ZIPF = 3.5
 
 
+def most_common(counts: dict[str, int]) -> str:
+    """`Counter(counts).most_common(1)[0][0]`: the key with the highest count, the first inserted among equals
+    (without making a Counter per name)."""
+    best, best_count = "", -1
+    for key, count in counts.items():
+        if count > best_count:
+            best, best_count = key, count
+    return best
+
+
 def _head_noun_labels(doc: Doc, ents: list[Span], majority: dict[str, str]) -> None:
     """"de Commissie" after "de Europese Commissie" (ORG): a capitalised common noun alone takes the type of
     the longer names of the article it ends, where the model often guesses another type for it."""
     heads: dict[str, Counter[str]] = defaultdict(Counter)
+    words = facts(doc).words
     for ent in ents:
         if len(ent) > 1 and ent.label_ not in _PERSON_LABELS:
-            heads[ent[-1].text][ent.label_] += 1
+            heads[words[ent.end - 1]][ent.label_] += 1
     for text in majority:
         # wordfreq ignores case, so "brugge" is common too: a known name ("Brugge" after "Club Brugge") is not a noun
         if (text in heads and " " not in text and zipf(text.lower(), doc.lang_) >= HEAD_NOUN_ZIPF
@@ -232,24 +252,29 @@ def _head_noun_labels(doc: Doc, ents: list[Span], majority: dict[str, str]) -> N
 
 def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     """One label per name in a document (the majority), and missed occurrences of a name tagged too."""
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for ent in ents:
-        votes[ent.text][ent.label_] += len(ent)
+    doc_facts = facts(doc)
+    doc_words = doc_facts.words
+    texts = [doc_facts.span_text(ent.start, ent.end) for ent in ents]  # ent.text, without a Token per word
+    votes: dict[str, dict[str, int]] = {}
+    for ent, text in zip(ents, texts, strict=True):
+        counts = votes.setdefault(text, {})
+        label = ent.label_
+        counts[label] = counts.get(label, 0) + ent.end - ent.start
     if not votes:
         return ents
-    majority = {text: counts.most_common(1)[0][0] for text, counts in votes.items()}
+    majority = {text: most_common(counts) for text, counts in votes.items()}
     _head_noun_labels(doc, ents, majority)
     # a surname alone is the person named in full elsewhere in the article ("Barak" after "Ehud Barak")
     person_label = next((ent.label_ for ent in ents if ent.label_ in ("PER", "PERSON")), None)
     if person_label is not None:
-        surnames = Counter(ent[-1].text for ent in ents if ent.label_ == person_label and len(ent) > 1)
+        surnames = Counter(doc_words[ent.end - 1] for ent in ents if ent.label_ == person_label and len(ent) > 1)
         for text in majority:
             if " " not in text and surnames[text] > 0:
                 majority[text] = person_label
     relabelled = [
-        ent if majority[ent.text] == ent.label_
-        else Span(doc, ent.start, ent.end, label=majority[ent.text], kb_id=ent.kb_id_, span_id=ent.id_)
-        for ent in ents
+        ent if majority[text] == ent.label_
+        else Span(doc, ent.start, ent.end, label=majority[text], kb_id=ent.kb_id_, span_id=ent.id_)
+        for ent, text in zip(ents, texts, strict=True)
     ]
     taken = {i for ent in relabelled for i in range(ent.start, ent.end)}
     # propagate names of two letters or more that start with a capital, token-exact, where nothing is tagged
@@ -265,14 +290,14 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
                 by_first[surname].append(([surname], surname))
     added = []
     # candidate positions found on the ORTH array, without making a Token object per word
-    orths = doc.to_array("ORTH")
+    orths = doc_facts.orth
     first_ids = {doc.vocab.strings.add(word): word for word in by_first}
     for i in numpy.flatnonzero(numpy.isin(orths, list(first_ids))).tolist():
         if i in taken:
             continue
         for words, text in sorted(by_first[first_ids[int(orths[i])]], key=lambda pair: len(pair[0]), reverse=True):
             end = i + len(words)
-            if end <= len(doc) and [t.text for t in doc[i:end]] == words \
+            if end <= len(doc) and doc_words[i:end] == words \
                     and not any(j in taken for j in range(i, end)):
                 # keyed by the entity's own text: it may hold a newline or double space that split() drops
                 added.append(Span(doc, i, end, label=majority[text]))
@@ -283,7 +308,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
         # the surname stays a person when a place list knows the word ("Barak" after "Ehud Barak": a GeoNames town)
         decided: dict[tuple[int, int], str] = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
         for ent in result:
-            if len(ent) == 1 and ent.label_ == person_label and surnames[ent.text] > 0:
+            if len(ent) == 1 and ent.label_ == person_label and surnames[doc_words[ent.start]] > 0:
                 decided.setdefault((ent.start, ent.end), "PER")
     return result
 
@@ -332,11 +357,12 @@ class EntityFixes:
                                                       frozenset(PARTS))
         if self.edges:
             ents = split_coordinated(doc, trim_lowercase_tail(doc, trim_edges(doc, split_at_scores(doc, ents))))
-        if self.sentence_starts and ents:
-            ents = [e for e in ents if not common_word_at_sentence_start(doc, e.start, e.end, e.label_, evidence)]
+        if self.sentence_starts and ents:  # only single words can be one (the test's first condition)
+            ents = [e for e in ents if e.end - e.start != 1
+                    or not common_word_at_sentence_start(doc, e.start, e.end, e.label_, evidence)]
         if self.consistency:
             ents = consistent_labels(doc, ents)
-        doc.ents = ents
+        set_entities(doc, ents)
         return doc
 
 
@@ -394,22 +420,24 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
     if language not in CONTEXT_NOUNS:
         return ents
     decided: dict[tuple[int, int], str] = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
+    doc_facts = facts(doc)
+    words, lower, alpha, is_lower = doc_facts.words, doc_facts.lower, doc_facts.is_alpha, doc_facts.is_lower
     fixed = []
     for ent in ents:
-        if ent.label_ not in _ANY_NAME_LABELS or not ent.text[:1].isupper():
+        if ent.label_ not in _ANY_NAME_LABELS or not words[ent.start][:1].isupper():  # ent.text[:1]
             fixed.append(ent)  # a number or date ("a 1-1 game") is not a name
             continue
         start, label = ent.start, None
-        head = doc[start]
-        if len(ent) > 1 and head.text[:1].isupper() and doc[start + 1].text[:1].isupper():
-            label = context_type(head.text, language)
-            if label is not None and head.lower_ not in _KEPT_HEADS.get(language, ()):
+        if len(ent) > 1 and words[start][:1].isupper() and words[start + 1][:1].isupper():
+            label = context_type(words[start], language)
+            if label is not None and lower[start] not in _KEPT_HEADS.get(language, ()):
                 start += 1
         if label is None and ent.start > 0:
-            before = doc[ent.start - 1]
+            before = words[ent.start - 1]
             # a lower-case noun, or a compound on a name ("NAVO-missie"); not a capitalised name of its own
-            if (before.is_alpha and before.is_lower) or ("-" in before.text and before.text.split("-")[-1].islower()):
-                label = context_type(before.text, language)
+            if (alpha[ent.start - 1] and is_lower[ent.start - 1]) \
+                    or ("-" in before and before.split("-")[-1].islower()):
+                label = context_type(before, language)
         if label is None:
             fixed.append(ent)
             continue
@@ -448,44 +476,74 @@ def _is_country(text: str, language: str) -> bool:
 
 def _results_line(doc: Doc, start: int, end: int) -> list[tuple[int, int]] | None:
     """The two name runs of a results line "Name 3 Name 1" (capitalised words, a number, again, the end)."""
-    while end > start and doc[end - 1].is_space:
+    doc_facts = facts(doc)
+    words, space, like_num = doc_facts.words, doc_facts.is_space, doc_facts.like_num
+    while end > start and space[end - 1]:
         end -= 1
-    while start < end and doc[start].is_space:
+    while start < end and space[start]:
         start += 1
     runs, i = [], start
     for _ in range(2):
         j = i
-        while j < end and doc[j].text[:1].isupper() and not doc[j].like_num:
+        while j < end and words[j][:1].isupper() and not like_num[j]:
             j += 1
-        if j == i or j >= end or not doc[j].text.isdigit():
+        if j == i or j >= end or not words[j].isdigit():
             return None
         runs.append((i, j))
         i = j + 1
     return runs if i == end else None
 
 
+_DASHES = frozenset({"-", "–"})
+
+
+def _digit_sentences(doc: Doc, starts: list[bool]) -> list[tuple[int, int, int, list[tuple[int, int]] | None, bool]]:
+    """(sentence index, start, end, results line or None, holds a score) of each sentence holding a digit, in
+    order. A score is a "2-1" token (wire files) or a dash between two digit tokens inside the sentence ("2 - 1",
+    spaCy's tokenisation of text); both are found on the doc's digit positions, not by walking every token."""
+    doc_facts = facts(doc)
+    digits = doc_facts.digits
+    words, is_digit = doc_facts.words, doc_facts.is_digit
+    bounds = [i for i, start in enumerate(starts) if start] + [len(doc)]
+    sentence_of = numpy.cumsum(starts) - 1  # token -> index of its sentence
+    scores = [i for i in numpy.flatnonzero(digits).tolist() if _SCORE.match(words[i])]
+    dashes = [i for i in numpy.flatnonzero(in_words(doc, _DASHES)).tolist()
+              if 0 < i < len(doc) - 1 and is_digit[i - 1] and is_digit[i + 1]]
+    sentences = []
+    for n in numpy.unique(sentence_of[digits]).tolist():  # sorted
+        start, end = bounds[n], bounds[n + 1]
+        k, m = bisect_left(scores, start), bisect_left(dashes, start)
+        scored = (k < len(scores) and scores[k] < end) or (m < len(dashes) and dashes[m] < end - 1)
+        sentences.append((n, start, end, _results_line(doc, start, end), scored))
+    return sentences
+
+
+# The sentences of the doc last tagged, per evidence object (the rules and the gazetteer matcher both ask).
+_digit_sentences_of: LastDoc[dict[int, tuple[SentenceStartEvidence, list[Any]]]] = LastDoc(lambda doc: {})
+
+
 def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) -> list[Span]:
     """English only: names playing in a sentence with a score are clubs (see _SCORE); see above."""
     if doc.lang_ != "en" or not ents:
         return ents
-    digits = entity_doc.facts(doc).digits  # per token: holds a digit (the doc's text holds one if any does)
-    if not digits.any():
+    doc_facts = facts(doc)
+    if not doc_facts.digits.any():  # per token: holds a digit (the doc's text holds one if any does)
         return ents
-    starts = evidence.starts
+    cache = _digit_sentences_of(doc)
+    if id(evidence) not in cache:
+        cache[id(evidence)] = (evidence, _digit_sentences(doc, evidence.starts))
+    sentences = cache[id(evidence)][1]
     decided: dict[tuple[int, int], str] = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
-    bounds = [i for i, start in enumerate(starts) if start] + [len(doc)]
-    sentence_of = numpy.cumsum(starts) - 1  # token -> index of its sentence
+    sentence_of = numpy.cumsum(evidence.starts) - 1
     by_sentence: dict[int, list[Span]] = defaultdict(list)
     for ent in ents:
         by_sentence[int(sentence_of[ent.start])].append(ent)
-    with_digits = numpy.unique(sentence_of[digits]).tolist()  # sorted
-    words = entity_doc.facts(doc).words
+    words, lower = doc_facts.words, doc_facts.lower
     replaced: dict[Span, list[Span]] = {}
-    for n in with_digits:  # only sentences with a number: linear in the doc's length
-        start, end, inside = bounds[n], bounds[n + 1], by_sentence.get(n, [])
-        line = _results_line(doc, start, end)
+    for n, start, end, line, scored in sentences:  # only sentences with a number: linear in the doc's length
+        inside = by_sentence.get(n, [])
         if line is not None:
-            if any(_is_country(doc[a:b].text, "en") for a, b in line):
+            if any(_is_country(doc_facts.span_text(a, b), "en") for a, b in line):
                 continue
             decided.update({(a, b): "ORG" for a, b in line})
             clubs = [Span(doc, a, b, label="ORG") for a, b in line]
@@ -496,15 +554,13 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
             else:
                 replaced[Span(doc, start, start, label="ORG")] = clubs
             continue
-        if not any(_SCORE.match(words[i]) or (words[i] in ("-", "–") and 0 < i < end - 1
-                                              and doc[i - 1].is_digit and doc[i + 1].is_digit)
-                   for i in range(start, end)):
+        if not scored:
             continue  # no score: "2-1" (one token in wire files, three in spaCy's tokenisation of text)
         for ent in inside:
-            if ent.label_ not in ("LOC", "GPE") or _is_country(ent.text, "en"):
+            if ent.label_ not in ("LOC", "GPE") or _is_country(doc_facts.span_text(ent.start, ent.end), "en"):
                 continue
-            near = {doc[i].lower_ for i in (ent.start - 1, ent.end) if start <= i < end}
-            if near & _RESULT_WORDS and entity_heads.head_type(tuple(t.text for t in ent), "en") != "LOC":
+            near = {lower[i] for i in (ent.start - 1, ent.end) if start <= i < end}
+            if near & _RESULT_WORDS and entity_heads.head_type(tuple(words[ent.start:ent.end]), "en") != "LOC":
                 decided[(ent.start, ent.end)] = "ORG"
                 replaced[ent] = [Span(doc, ent.start, ent.end, label="ORG", kb_id=ent.kb_id_)]
     if not replaced:
@@ -531,21 +587,23 @@ class GazetteerMatcher:
 
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.labels: dict[int, tuple[str, str]] = {}
+        self.by_match_id: dict[int, tuple[str, str]] = {}  # the matcher's match id -> (label, Wikidata id)
         tokenizer = nlp.tokenizer
         for pattern in gazetteer.ruler_patterns(nlp.lang or ""):
             key = nlp.vocab.strings.add(f"{pattern['label']}|{pattern.get('id', '')}")
             self.labels[key] = (pattern["label"], pattern.get("id", ""))
+            self.by_match_id[nlp.vocab.strings.add(str(key))] = self.labels[key]
             self.matcher.add(str(key), [tokenizer(pattern["pattern"])])
 
     def __call__(self, doc: Doc) -> Doc:
         matches = self.matcher(doc)
         if not matches:
             return doc
-        found = filter_spans([Span(doc, start, end, label=self.labels[int(doc.vocab.strings[key])][0],
-                                   kb_id=self.labels[int(doc.vocab.strings[key])][1])
+        found = filter_spans([Span(doc, start, end, label=self.by_match_id[key][0], kb_id=self.by_match_id[key][1])
                               for key, start, end in matches])
-        owner = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
-        ents = set(doc.ents)
+        current = doc.ents  # a new Span per entity at every read: read once
+        owner = {i: ent for ent in current for i in range(ent.start, ent.end)}
+        ents = set(current)
         for span in found:
             covered = {owner[i] for i in range(span.start, span.end) if i in owner}
             if all(c.start >= span.start and c.end <= span.end for c in covered) \
@@ -553,5 +611,5 @@ class GazetteerMatcher:
                 ents -= covered
                 ents.add(span)
         # names the gazetteer added may play in a results sentence too ("Porto drew 1-1 with Benfica")
-        doc.ents = sports_clubs(doc, sorted(ents, key=lambda e: e.start), evidence_of(doc))
+        set_entities(doc, sports_clubs(doc, sorted(ents, key=lambda e: e.start), evidence_of(doc)))
         return doc

@@ -116,11 +116,12 @@ def _capitalised(token: Token) -> bool:
 def _line_bounds(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, int]]:
     """(start, end) of each sentence or line, without space tokens at the edges."""
     bounds = [i for i, start in enumerate(starts) if start] + [len(doc)]
+    space = entity_doc.facts(doc).is_space
     lines = []
     for start, end in itertools.pairwise(bounds):
-        while start < end and doc[start].is_space:
+        while start < end and space[start]:
             start += 1
-        while end > start and doc[end - 1].is_space:
+        while end > start and space[end - 1]:
             end -= 1
         if start < end:
             lines.append((start, end))
@@ -130,12 +131,13 @@ def _line_bounds(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, int]]:
 def is_sports_document(doc: Doc, starts: Callable[[], Sequence[bool]]) -> bool:
     """A sports headline ("SOCCER - ..."), a score and match-report words, or a results or table line.
     `starts` gives the sentence starts (computed only when the cheaper signs are not enough)."""
-    head = doc[:12]
-    if any(t.lower_ in SPORT_HEADS and t.i + 2 < len(doc) and "-" in (doc[t.i + 1].text, doc[t.i + 2].text)
-           for t in head):
+    doc_facts = entity_doc.facts(doc)
+    tokens, lower = doc_facts.words, doc_facts.lower
+    if any(lower[i] in SPORT_HEADS and i + 2 < len(doc) and "-" in (tokens[i + 1], tokens[i + 2])
+           for i in range(min(12, len(doc)))):  # the headline: doc[:12]
         return True
-    words = int(numpy.isin(string_ids(SPORT_WORDS), doc.to_array("LOWER")).sum())
-    text = entity_doc.facts(doc).text
+    words = int(numpy.isin(string_ids(SPORT_WORDS), doc_facts.lower_ids).sum())
+    text = doc_facts.text
     has_score = bool(_SCORE_IN_TEXT.search(text))
     if words >= SPORT_WORDS_MIN + (0 if has_score else 2):
         return True
@@ -147,16 +149,26 @@ def is_sports_document(doc: Doc, starts: Callable[[], Sequence[bool]]) -> bool:
 
 def _contains_any(doc: Doc, words: frozenset[str]) -> bool:
     """Whether one of these words occurs, found on the ORTH array (no Python work per token)."""
-    return bool(numpy.isin(doc.to_array("ORTH"), string_ids(words)).any())
+    return bool(numpy.isin(entity_doc.facts(doc).orth, string_ids(words)).any())
+
+
+_NAME_PARTICLES = ("van", "der", "de", "la", "le", "di", "da", "von", "&")
+
+
+def _capitalised_at(doc: Doc, i: int) -> bool:
+    """`_capitalised(doc[i])` on the doc's arrays."""
+    doc_facts = entity_doc.facts(doc)
+    return doc_facts.words[i][:1].isupper() and not doc_facts.like_num[i]
 
 
 def _name_run(doc: Doc, i: int, end: int) -> int:
     """The end of the capitalised run starting at i ("Paris St Germain", "Duhan van der Merwe")."""
+    doc_facts = entity_doc.facts(doc)
+    words, like_num, lower = doc_facts.words, doc_facts.like_num, doc_facts.lower
     j = i
-    while j < end and (_capitalised(doc[j]) or (j > i and doc[j].lower_ in ("van", "der", "de", "la", "le", "di",
-                                                                              "da", "von", "&"))):
+    while j < end and ((words[j][:1].isupper() and not like_num[j]) or (j > i and lower[j] in _NAME_PARTICLES)):
         j += 1
-    while j > i and not _capitalised(doc[j - 1]):
+    while j > i and not (words[j - 1][:1].isupper() and not like_num[j - 1]):
         j -= 1
     return j
 
@@ -166,20 +178,23 @@ def _table_line(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     j = _name_run(doc, start, end)
     if j == start or end - j < 3:
         return None
-    if not all(_TABLE_NUMBER.match(t.text) for t in doc[j:end]) or sum(t.is_digit for t in doc[j:end]) < 2:
+    doc_facts = entity_doc.facts(doc)
+    words = doc_facts.words
+    if not all(_TABLE_NUMBER.match(word) for word in words[j:end]) or sum(doc_facts.is_digit[j:end]) < 2:
         return None
-    if _DATE.match("".join(t.text for t in doc[j:end])):
+    if _DATE.match("".join(words[j:end])):
         return None  # a dateline "LONDON 2026-02-20", tokenised "2026 - 02 - 20" in running text
     return start, j
 
 
 def _scorers(doc: Doc, i: int, end: int) -> tuple[int, list[tuple[int, int]]]:
     """A bracket of scorers after a score: "( Maeda 12 , Kuhn 67 )" -> the index after it and the names."""
-    if i >= end or doc[i].text != "(":
+    words = entity_doc.facts(doc).words
+    if i >= end or words[i] != "(":
         return i, []
     names = []
     j = i + 1
-    while j < end and doc[j].text != ")":
+    while j < end and words[j] != ")":
         k = _name_run(doc, j, end)
         if k > j:
             names.append((j, k))
@@ -192,38 +207,42 @@ def _scorers(doc: Doc, i: int, end: int) -> tuple[int, list[tuple[int, int]]]:
 def _results_line(doc: Doc, start: int, end: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | None:
     """"Leeds 1 Everton 1", "Celtic 2 ( Maeda 12 ) Aberdeen 1 ( Shinnie 80 ) . Halftime 1-0": the two teams
     and the scorers; after the second team's score (and scorers) only a full stop may follow."""
+    words = entity_doc.facts(doc).words
     teams, scorers, i = [], [], start
     for _ in range(2):
         j = _name_run(doc, i, end)
-        if j == i or j >= end or not doc[j].text.isdigit():
+        if j == i or j >= end or not words[j].isdigit():
             return None
         teams.append((i, j))
         i, names = _scorers(doc, j + 1, end)
         scorers += names
-    if i < end and doc[i].text not in (".", ";"):
+    if i < end and words[i] not in (".", ";"):
         return None
     return teams, scorers
 
 
 def _roster_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """"15 - Hugo Keenan , 14 - Mack Hansen , ...": names after "number -" (three or more in the line)."""
+    words = entity_doc.facts(doc).words
     found = []
     for i in range(start, end - 2):
-        if doc[i].text.isdigit() and doc[i + 1].text in ("-", "–"):
+        if words[i].isdigit() and words[i + 1] in ("-", "–"):
             j = _name_run(doc, i + 2, end)
-            if j > i + 2 and (j == end or doc[j].text in (",", "(", ";", ".")):
+            if j > i + 2 and (j == end or words[j] in (",", "(", ";", ".")):
                 found.append((i + 2, j))
     return found if len(found) >= 3 else []
 
 
 def _scoreboard_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """Cricket scoreboards: "J. Root", "c Smith b Archer", "lbw b Carse"."""
+    doc_facts = entity_doc.facts(doc)
+    words, lower, is_lower = doc_facts.words, doc_facts.lower, doc_facts.is_lower
     found = []
     for i in range(start, end):
-        if _INITIAL.match(doc[i].text) and i + 1 < end and _capitalised(doc[i + 1]) and not _INITIAL.match(
-                doc[i + 1].text):
+        if _INITIAL.match(words[i]) and i + 1 < end and _capitalised_at(doc, i + 1) and not _INITIAL.match(
+                words[i + 1]):
             found.append((i, _name_run(doc, i + 1, end)))
-        elif doc[i].lower_ in _PLAYER_MARKS and doc[i].is_lower and i + 1 < end and _capitalised(doc[i + 1]):
+        elif lower[i] in _PLAYER_MARKS and is_lower[i] and i + 1 < end and _capitalised_at(doc, i + 1):
             found.append((i + 1, _name_run(doc, i + 1, end)))
     return found
 
@@ -262,17 +281,19 @@ def _score_line_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]
 
 def _country_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """"Arthur Fils ( France )": a name of two to four words followed by a bracketed country is a player."""
+    doc_facts = entity_doc.facts(doc)
+    words = doc_facts.words
     found = []
     for i in range(start + 2, end - 2):
-        if doc[i].text != "(":
+        if words[i] != "(":
             continue
-        close = next((k for k in range(i + 2, min(i + 5, end)) if doc[k].text == ")"), None)
-        if close is None or not _is_country(doc[i + 1:close].text):
+        close = next((k for k in range(i + 2, min(i + 5, end)) if words[k] == ")"), None)
+        if close is None or not _is_country(doc_facts.span_text(i + 1, close)):
             continue
         k = i
-        while k > start and doc[k - 1].text[:1].isupper() and not doc[k - 1].like_num:
+        while k > start and _capitalised_at(doc, k - 1):
             k -= 1
-        if 2 <= i - k <= 4 and doc[k:i].text not in _club_texts():
+        if 2 <= i - k <= 4 and doc_facts.span_text(k, i) not in _club_texts():
             found.append((k, i))
     return found
 
@@ -298,7 +319,7 @@ def _listed_clubs(doc: Doc, use_list: bool = True) -> list[tuple[int, int]]:
         return []
     names = club_names()
     found, after = [], 0
-    for i in numpy.flatnonzero(numpy.isin(doc.to_array("ORTH"), string_ids(_club_first_words()))).tolist():
+    for i in numpy.flatnonzero(numpy.isin(entity_doc.facts(doc).orth, string_ids(_club_first_words()))).tolist():
         if i < after:
             continue
         for n in _club_lengths():
@@ -327,14 +348,16 @@ EDGE_TABLE_WORDS = frozenset({"Total", "Totals", "Extras", "Interval", "Halftime
 def strip_table_words(doc: Doc, ents: list[Span]) -> list[Span]:
     """Entities without table words at their edges (EDGE_TABLE_WORDS); one made only of table words and
     numbers ("Draw", "W L PCT GB") is dropped."""
+    doc_facts = entity_doc.facts(doc)
+    words, like_num, punct = doc_facts.words, doc_facts.like_num, doc_facts.is_punct
     fixed = []
     for ent in ents:
-        if all(t.text in TABLE_WORDS or t.like_num or t.is_punct for t in ent):
+        if all(words[i] in TABLE_WORDS or like_num[i] or punct[i] for i in range(ent.start, ent.end)):
             continue
         start, end = ent.start, ent.end
-        while start < end and (doc[start].text in EDGE_TABLE_WORDS or doc[start].like_num):
+        while start < end and (words[start] in EDGE_TABLE_WORDS or like_num[start]):
             start += 1
-        while end > start and (doc[end - 1].text in EDGE_TABLE_WORDS or doc[end - 1].like_num):
+        while end > start and (words[end - 1] in EDGE_TABLE_WORDS or like_num[end - 1]):
             end -= 1
         fixed.append(ent if (start, end) == (ent.start, ent.end)
                      else Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_))
@@ -347,14 +370,16 @@ _VERSUS = frozenset({"v", "vs", "vs."})
 
 def strip_sport_heads(doc: Doc, ents: list[Span]) -> list[Span]:
     """"Cricket - India v" -> "India": a headline's sport and dash, and a trailing "v", are not part of a name."""
+    doc_facts = entity_doc.facts(doc)
+    words, lower, space = doc_facts.words, doc_facts.lower, doc_facts.is_space
     fixed = []
     for ent in ents:
         start, end = ent.start, ent.end
-        dash = next((k for k in range(start, min(start + 4, end)) if doc[k].text in ("-", "–")), None)
-        if dash is not None and dash > start and doc[dash - 1].lower_ in _HEAD_WORDS and all(
-                t.lower_ in _HEAD_WORDS or t.is_space or t.text == doc[dash - 1].text for t in doc[start:dash]):
+        dash = next((k for k in range(start, min(start + 4, end)) if words[k] in ("-", "–")), None)
+        if dash is not None and dash > start and lower[dash - 1] in _HEAD_WORDS and all(
+                lower[k] in _HEAD_WORDS or space[k] or words[k] == words[dash - 1] for k in range(start, dash)):
             start = dash + 1
-        while end > start and doc[end - 1].lower_ in _VERSUS:
+        while end > start and lower[end - 1] in _VERSUS:
             end -= 1
         if start == end:
             continue

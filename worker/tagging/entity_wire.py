@@ -108,11 +108,13 @@ def drop_portfolios(doc: Doc, ents: list[Span]) -> list[Span]:
     Secretary of "State")."""
     if doc.lang_ != "en":
         return ents
+    doc_facts = facts(doc)
+    words, lower = doc_facts.words, doc_facts.lower
     kept = []
     for ent in ents:
-        if len(ent) == 1 and ent.label_ not in ("PER", "PERSON") and ent.text.lower() in PORTFOLIOS and (
-                (ent.end < len(doc) and doc[ent.end].lower_ in _ROLES)
-                or (ent.start >= 2 and doc[ent.start - 1].lower_ == "of" and doc[ent.start - 2].lower_ in _ROLES)):
+        if len(ent) == 1 and ent.label_ not in ("PER", "PERSON") and words[ent.start].lower() in PORTFOLIOS and (
+                (ent.end < len(doc) and lower[ent.end] in _ROLES)
+                or (ent.start >= 2 and lower[ent.start - 1] == "of" and lower[ent.start - 2] in _ROLES)):
             continue
         kept.append(ent)
     return kept
@@ -123,6 +125,7 @@ def drop_portfolios(doc: Doc, ents: list[Span]) -> list[Span]:
 _RESULT_JOINERS = frozenset({"beat", "beats", "drew", "draw", "draws", "held", "edged", "thrashed", "hammered",
                              "routed", "defeated", "crushed", "v", "vs", "vs."})
 _VENUE_JOINERS = frozenset({"at"})
+_JOINERS = _RESULT_JOINERS | _VENUE_JOINERS
 _SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")
 _WORKS = frozenset({"MISC", "WORK_OF_ART", "LAW", "PRODUCT"})  # titles may hold any word: "Live at the Apollo"
 
@@ -132,25 +135,27 @@ def split_joined_names(doc: Doc, ents: list[Span]) -> list[Span]:
     a place: the venue), and a score glued to a name's end is cut off ("Bath 28-20" EVENT -> "Bath")."""
     if doc.lang_ != "en":
         return ents
+    doc_facts = facts(doc)
+    words, lower, is_digit, is_lower = doc_facts.words, doc_facts.lower, doc_facts.is_digit, doc_facts.is_lower
     fixed: list[Span] = []
     for ent in ents:
         start, end = ent.start, ent.end
-        while end - start > 1 and (_SCORE.match(doc[end - 1].text) or (
-                end - start > 3 and doc[end - 2].text == "-" and doc[end - 1].is_digit and doc[end - 3].is_digit)):
-            end -= 1 if _SCORE.match(doc[end - 1].text) else 3  # "28-20", or "28 - 20" as spaCy splits it
+        while end - start > 1 and (_SCORE.match(words[end - 1]) or (
+                end - start > 3 and words[end - 2] == "-" and is_digit[end - 1] and is_digit[end - 3])):
+            end -= 1 if _SCORE.match(words[end - 1]) else 3  # "28-20", or "28 - 20" as spaCy splits it
         if (start, end) != (ent.start, ent.end):
             label = ent.label_
             if label not in ("PER", "PERSON", "ORG", "LOC", "GPE", "FAC"):  # "Bath 28-20" LAW: a team, not a law
                 label = "GPE" if _is_place(doc[start:end].text) else "ORG"
             ent = Span(doc, start, end, label=label, kb_id=ent.kb_id_)
-        inner = [k for k in range(start + 1, end - 1) if doc[k].is_lower and doc[k].lower_ in
-                 (_RESULT_JOINERS | _VENUE_JOINERS) and doc[k - 1].text[:1].isupper() and doc[k + 1].text[:1].isupper()]
+        inner = [k for k in range(start + 1, end - 1) if is_lower[k] and lower[k] in _JOINERS
+                 and words[k - 1][:1].isupper() and words[k + 1][:1].isupper()]
         if not inner or ent.label_ in _WORKS:
             fixed.append(ent)
             continue
         k = inner[0]
         fixed.append(Span(doc, start, k, label=ent.label_))
-        after = "LOC" if doc[k].lower_ in _VENUE_JOINERS else ent.label_
+        after = "LOC" if lower[k] in _VENUE_JOINERS else ent.label_
         fixed.append(Span(doc, k + 1, end, label=after))
     return fixed
 
