@@ -1,0 +1,20 @@
+"""bench.entity_speed: one command printing the entity stage's CPU time against the bare model's."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+WIRE = Path(__file__).resolve().parents[2] / "data" / "ner" / "en-news" / "wire.txt"
+
+
+def test_entity_speed_prints_a_ratio_per_round_and_over_all(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import entity_speed
+
+    assert entity_speed.main(["en", str(WIRE), "--rounds", "2", "--group", "1"]) == 0
+    out = capsys.readouterr().out
+    assert len(re.findall(r"round \d: bare [\d.]+ stage [\d.]+ ratio [\d.]+", out)) == 2
+    ratio = re.search(r"bare / stage: ([\d.]+) over all rounds", out)
+    assert ratio is not None and 0 < float(ratio.group(1)) < 5
