@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import spacy
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
+from tests.tagging.line_docs import line_doc as _doc
 from worker.tagging import casing, entity_wire
-
-
-def _doc(lines: list[str], ents: list[tuple[int, int, str]] = ()) -> Doc:  # type: ignore[assignment]
-    words = [w for line in lines for w in line.split(" ")]
-    starts = [i == 0 for line in lines for i in range(len(line.split(" ")))]
-    doc = Doc(spacy.blank("en").vocab, words=words, sent_starts=starts)
-    doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
-    return doc
 
 
 def _run(doc: Doc) -> tuple[list[tuple[str, str]], dict[tuple[int, int], str]]:
