@@ -7,16 +7,17 @@ imports them, and importing them changes no configuration.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
 import elasticsearch
 import redis
 from celery import Celery, Task
-from celery.exceptions import Retry, SoftTimeLimitExceeded, TimeLimitExceeded
+from celery.exceptions import Reject, Retry, SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.signals import before_task_publish, task_postrun, worker_init, worker_process_init
 from elasticsearch import Elasticsearch
 
@@ -291,7 +292,10 @@ class BatchTask(Task):
 
     def dead_letter(self, items: Sequence[Any], reason: str) -> None:
         failure_store().record([self.item_failure(item, reason) for item in items])
-        ingest_stats().record({"failed": len(items)})
+        try:  # the dead letters are written: a lost count must not send the batch round again
+            ingest_stats().record({"failed": len(items)})
+        except redis.RedisError as exc:
+            log.warning("could not count %d dead letter(s): %s", len(items), exc)
 
     def split_or_dead_letter(self, items: Sequence[Any], exc: BaseException, args: tuple[Any, ...],
                              kwargs: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
@@ -305,44 +309,83 @@ class BatchTask(Task):
             return {"split": [half.id for half in halves], "reason": f"{type(exc).__name__}: {exc}"}
         settings = get_settings()
         limits = (settings.task_soft_time_limit, settings.task_time_limit)
-        self.dead_letter(items, failure_reason(exc, retries=self.request.retries, limits=limits))
-        return {"indexed": 0, "unchanged": 0, "failed": len(items)}
+        return self.dead_letter_batch(items, failure_reason(exc, retries=self.request.retries, limits=limits))
 
     def on_failure(self, exc: BaseException, task_id: str, args: tuple[Any, ...], kwargs: dict[str, Any],
                    einfo: Any) -> None:  # fmt: skip
-        """What escaped the task body: a hard time limit (Celery calls this in the worker's main process)."""
+        """A hard time limit (Celery calls this in the worker's main process, then acknowledges the message).
+        If the halves or the dead letter cannot be written (the broker or Redis down), the error propagates:
+        Celery then skips the acknowledgement, and the visibility timeout hands the batch out again."""
         items = list(args[0]) if args and isinstance(args[0], list | tuple) else []
         if items:
             self.split_or_dead_letter(items, exc, args, kwargs)
 
+    def keep_in_broker(self, why: str) -> Reject:
+        """The batch could neither run nor be handed on (re-published, dead-lettered): the broker or Redis is
+        unreachable. Its message goes back to the queue when Redis answers again, and if even that fails it
+        stays unacknowledged until the visibility timeout hands it out again; it is never acknowledged
+        without its items indexed or dead-lettered. The delivery is not counted against the batch: the
+        worker did not die on it."""
+        log.warning("%s: batch kept in the broker (%s)", self.name, why)
+        if self.request.id and not self.request.called_directly:
+            with contextlib.suppress(redis.RedisError):
+                redis_client().decr(self.delivery_key())
+        return Reject(why, requeue=True)
+
+    def handed_on(self, hand_on: Callable[..., dict[str, Any]], *hand_args: Any) -> dict[str, Any]:
+        """Run a hand-on (split, dead letters); if it fails, the batch stays in the broker."""
+        try:
+            return hand_on(*hand_args)
+        except Exception as exc:
+            raise self.keep_in_broker(f"could not hand the batch on: {type(exc).__name__}: {exc}") from exc
+
+    def delivery_key(self) -> str:
+        return f"{get_settings().index_prefix}:deliveries:{self.request.id}:{self.request.retries}"
+
+    def count_delivery(self) -> int:
+        settings = get_settings()
+        pipe = redis_client().pipeline()
+        pipe.incr(self.delivery_key())
+        pipe.expire(self.delivery_key(), settings.broker_visibility_timeout * (settings.task_max_deliveries + 2))
+        return int(pipe.execute()[0])
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not args or not isinstance(args[0], list):
             return super().__call__(*args, **kwargs)
+        items = args[0]
         if self.request.id and not self.request.called_directly:
             # A batch handed out again after its worker died: count it, and stop feeding a batch that kills.
-            settings = get_settings()
-            key = f"{settings.index_prefix}:deliveries:{self.request.id}:{self.request.retries}"
-            pipe = redis_client().pipeline()
-            pipe.incr(key)
-            pipe.expire(key, settings.broker_visibility_timeout * (settings.task_max_deliveries + 2))
-            deliveries = int(pipe.execute()[0])
-            if deliveries > settings.task_max_deliveries:
-                exc = WorkerKilledError(f"worker process died {deliveries - 1} times on this batch "
-                                        "(killed or out of memory)")  # fmt: skip
-                return self.split_or_dead_letter(args[0], exc, args, kwargs)
+            try:
+                deliveries = self.count_delivery()
+            except redis.RedisError as exc:
+                raise self.keep_in_broker(f"deliveries not counted: {type(exc).__name__}: {exc}") from exc
+            if deliveries > get_settings().task_max_deliveries:
+                killed = WorkerKilledError(f"worker process died {deliveries - 1} times on this batch "
+                                           "(killed or out of memory)")  # fmt: skip
+                return self.handed_on(self.split_or_dead_letter, items, killed, args, kwargs)
         try:
             return super().__call__(*args, **kwargs)
         except Retry:
             raise
+        except Reject as exc:
+            if exc.requeue:
+                raise
+            # Celery's retry rejects the message for good when it cannot publish the retry (the broker is
+            # unreachable): that would drop the batch.
+            raise self.keep_in_broker(f"retry not published: {exc.reason}") from exc
         except TRANSIENT_ERRORS as exc:
             # autoretry_for re-raises the error once the retries are spent: splitting would not help against
             # an outage, so every item goes to the dead letters with the reason.
-            log.error("%s: %d item(s) dead-lettered after %d retries: %s", self.name, len(args[0]),
+            log.error("%s: %d item(s) dead-lettered after %d retries: %s", self.name, len(items),
                       self.request.retries, exc)  # fmt: skip
-            self.dead_letter(args[0], failure_reason(exc, retries=self.request.retries, limits=(0, 0)))
-            return {"indexed": 0, "unchanged": 0, "failed": len(args[0])}
+            reason = failure_reason(exc, retries=self.request.retries, limits=(0, 0))
+            return self.handed_on(self.dead_letter_batch, items, reason)
         except Exception as exc:  # a bug, bad data the stages did not isolate, or the soft time limit
-            return self.split_or_dead_letter(args[0], exc, args, kwargs)
+            return self.handed_on(self.split_or_dead_letter, items, exc, args, kwargs)
+
+    def dead_letter_batch(self, items: Sequence[Any], reason: str) -> dict[str, Any]:
+        self.dead_letter(items, reason)
+        return {"indexed": 0, "unchanged": 0, "failed": len(items)}
 
 
 class WorkerKilledError(RuntimeError):
@@ -362,4 +405,3 @@ def enqueue(task_name: str, items: list[Any], *args: Any, countdown: float | Non
     """Send a batch to a task by name (producers need not import the task's module); compressed, since
     items may carry whole pages."""
     return app.signature(task_name, args=[items, *args]).apply_async(countdown=countdown, compression="zlib")
-

@@ -299,6 +299,11 @@ class DedupIndex:
         self._read = client.register_script(_READ_SCRIPT)
         self._write = client.register_script(_WRITE_SCRIPT)
 
+    @property
+    def lock_key(self) -> str:
+        """The one lock a batch's decisions are made under."""
+        return f"{self.prefix}:lock"
+
     def _doc_key(self, article_id: str) -> str:
         return f"{self.prefix}:doc:{article_id}"
 
@@ -318,7 +323,7 @@ class DedupIndex:
         """
         if not articles:
             return []
-        with held(self.client, f"{self.prefix}:lock", wait=self.lock_wait):
+        with held(self.client, self.lock_key, wait=self.lock_wait):
             return self._decide_batch(articles, signatures)
 
     def decide(self, article: Article) -> DedupDecision:

@@ -1,6 +1,6 @@
 """BatchTask's delivery rules, the failing batch run eagerly here, its halves by the suite's real worker:
 a poison batch is split, a lone poison item is dead-lettered, a batch whose worker keeps dying stops
-being fed."""
+being fed, and a batch that can be neither run nor handed on (broker or Redis down) stays in the broker."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from typing import Any
 
 import pytest
 import redis
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import Reject, SoftTimeLimitExceeded
 from celery.result import AsyncResult
+from kombu.exceptions import OperationalError
 
 from worker import tasks
-from worker.app import app, failure_store
+from worker.app import BatchTask, app, failure_store
 from worker.article import RawItem
 from worker.config import Settings
+from worker.failures import FailureStore
 
 pytestmark = pytest.mark.integration
 
@@ -80,3 +82,86 @@ def test_a_batch_whose_worker_keeps_dying_is_split_instead_of_run_again(
     assert not ran and len(result["split"]) == 2
     assert halves_indexed(result["split"]) == 2
     assert app.conf.task_reject_on_worker_lost and app.conf.task_acks_late
+
+
+# --- the broker or Redis down while a failed batch is handed on: the batch stays in the broker
+
+
+def rejected_for_requeue(result: Any) -> Reject:
+    """The eager result of a task that rejected its message; the Reject must ask for a requeue."""
+    assert result.state == "REJECTED", (result.state, result.result)
+    reject = result.result
+    assert isinstance(reject, Reject) and reject.requeue, reject
+    return reject
+
+
+def test_a_batch_whose_halves_cannot_be_published_goes_back_to_the_broker(
+    monkeypatch: pytest.MonkeyPatch, broker: redis.Redis, redis_client: redis.Redis
+) -> None:
+    def too_slow(*_: Any, **__: Any) -> None:
+        raise SoftTimeLimitExceeded()
+
+    def broker_down(*_: Any, **__: Any) -> None:
+        raise OperationalError("Error 111 connecting to the broker. Connection refused.")
+
+    monkeypatch.setattr(tasks, "ingest", too_slow)
+    monkeypatch.setattr(BatchTask, "apply_async", broker_down)
+    reject = rejected_for_requeue(tasks.ingest_items.apply(args=[[payload(7), payload(8)]], task_id="no-broker"))
+    assert "could not hand the batch on: OperationalError" in str(reject.reason)
+
+
+def test_a_lone_item_whose_dead_letter_cannot_be_written_goes_back_to_the_broker(
+    monkeypatch: pytest.MonkeyPatch, broker: redis.Redis, redis_client: redis.Redis
+) -> None:
+    def too_slow(*_: Any, **__: Any) -> None:
+        raise SoftTimeLimitExceeded()
+
+    def redis_down(*_: Any, **__: Any) -> None:
+        raise redis.ConnectionError("Error 111 connecting to Redis. Connection refused.")
+
+    monkeypatch.setattr(tasks, "ingest", too_slow)
+    monkeypatch.setattr(FailureStore, "record", redis_down)
+    rejected_for_requeue(tasks.ingest_items.apply(args=[[payload(9)]], task_id="no-dead-letters"))
+
+
+def test_a_retry_that_cannot_be_published_keeps_the_batch_in_the_broker(
+    monkeypatch: pytest.MonkeyPatch, broker: redis.Redis, redis_client: redis.Redis
+) -> None:
+    # What Celery's Task.retry raises when publishing the retry fails: a reject *without* requeue, which
+    # would drop the batch (the real broker outage is in tests/faults, test_redis_restart_while_...).
+    def retry_not_published(*_: Any, **__: Any) -> None:
+        raise Reject(OperationalError("Connection refused."), requeue=False)
+
+    monkeypatch.setattr(tasks, "ingest", retry_not_published)
+    reject = rejected_for_requeue(tasks.ingest_items.apply(args=[[payload(10)]], task_id="no-retry"))
+    assert "retry not published" in str(reject.reason)
+
+
+def test_a_batch_whose_delivery_cannot_be_counted_goes_back_to_the_broker_unrun(
+    monkeypatch: pytest.MonkeyPatch, broker: redis.Redis, redis_client: redis.Redis
+) -> None:
+    ran = []
+
+    def redis_down(*_: Any, **__: Any) -> None:
+        raise redis.ConnectionError("Error 111 connecting to Redis. Connection refused.")
+
+    monkeypatch.setattr(tasks, "ingest", lambda *a, **k: ran.append(1))
+    monkeypatch.setattr(BatchTask, "count_delivery", redis_down)
+    rejected_for_requeue(tasks.ingest_items.apply(args=[[payload(11)]], task_id="uncounted"))
+    assert not ran
+
+
+def test_a_batch_kept_in_the_broker_is_not_counted_as_a_worker_death(
+    monkeypatch: pytest.MonkeyPatch, broker: redis.Redis, redis_client: redis.Redis, settings: Settings
+) -> None:
+    def too_slow(*_: Any, **__: Any) -> None:
+        raise SoftTimeLimitExceeded()
+
+    def broker_down(*_: Any, **__: Any) -> None:
+        raise OperationalError("Connection refused.")
+
+    monkeypatch.setattr(tasks, "ingest", too_slow)
+    monkeypatch.setattr(BatchTask, "apply_async", broker_down)
+    for _ in range(settings.task_max_deliveries + 2):
+        rejected_for_requeue(tasks.ingest_items.apply(args=[[payload(12), payload(13)]], task_id="outage"))
+    assert int(redis_client.get(f"{settings.index_prefix}:deliveries:outage:0") or 0) == 0  # type: ignore[arg-type]
