@@ -139,3 +139,70 @@ def test_a_sentence_opening_name_spells_the_headline_but_a_function_word_does_no
     text = "BRIEF - SOUTHWEST AIRLINES TRAFFIC UP IN THE NORTH .\nSouthwest Airlines Co said traffic rose .\n" \
            "The North grew ."
     assert truecase_doc(nlp(text)).text.splitlines()[0] == "Brief - Southwest Airlines traffic up in the North ."
+
+
+# --- word frequencies: wordfreq's, from the common-word tables (not wordfreq's 71 MB of full lists)
+
+
+def test_zipf_is_wordfreqs_own_value_at_and_above_the_floor_and_zero_below():
+    import json
+    import re
+    from pathlib import Path
+
+    import wordfreq
+
+    from worker.tagging.casing import ZIPF_FLOOR, zipf
+
+    news = Path(__file__).resolve().parents[2] / "data/topics/news.jsonl"
+    texts = [json.loads(line)["text"] for line in news.read_text().splitlines()]
+    words = {w for text in texts for w in re.findall(r"\S+", text)}
+    words |= {w.lower() for w in words} | {"Hong-Kong", "2024", "o'brien", "U.S.", "COVID-19", "rock'n'roll",
+                                          "the", "", " ", "3,5", "naïve", "Ruim", "Vastgoed", "BEAT"}  # fmt: skip
+    assert len(words) > 10_000
+    compared = at_floor = 0
+    for language in ("nl", "en"):
+        for word in sorted(words):
+            expected = wordfreq.zipf_frequency(word, language)
+            assert zipf(word, language) == (expected if expected >= ZIPF_FLOOR else 0.0), (word, language)
+            compared += 1
+            at_floor += expected >= ZIPF_FLOOR
+    assert at_floor > 5_000 and compared - at_floor > 5_000  # both sides of the floor were exercised
+
+
+def test_every_frequency_threshold_is_at_or_above_the_tables_floor():
+    from worker.tagging import casing, entity_rules
+
+    thresholds = {f"{m.__name__}.{name}": value for m in (casing, entity_rules) for name, value in vars(m).items()
+                  if name.endswith("_ZIPF") and isinstance(value, float)}  # fmt: skip
+    assert len(thresholds) >= 6
+    assert all(v >= casing.ZIPF_FLOOR for v in thresholds.values()), thresholds
+
+
+def test_the_common_word_tables_are_what_the_pinned_wordfreq_gives():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    import common_words  # type: ignore[import-not-found]
+
+    assert common_words.main(["--check"]) == 0
+
+
+def test_tagging_never_loads_wordfreqs_full_lists():
+    import subprocess
+    import sys
+
+    code = """
+import wordfreq
+from worker.article import Article
+from worker.tagging import tag_articles
+tag_articles([
+    Article(id="a", source="t", title="KABINET VALT", body="HET KABINET IN DEN HAAG VIEL. Ruim 8 procent stemde.",
+            content_hash="a"),
+    Article(id="b", source="t", title="SOCCER - JAPAN BEAT SYRIA", body="LONDON 2026-02-20. The minister spoke.",
+            content_hash="b"),
+])
+print(wordfreq.get_frequency_dict.cache_info().currsize)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "0", done.stdout + done.stderr

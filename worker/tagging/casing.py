@@ -4,8 +4,8 @@ News agencies send headlines and datelines in capitals ("SOCCER - JAPAN BEAT SYR
 "LONDON 2026-02-20"); a statistical NER learns that a capital starts a name, so on such lines it either tags
 every word or none. `truecase_doc` rewrites the words of all-caps lines the way an editor would (names
 keep a capital, common words go lower-case, acronyms stay) before the model sees them; the tokens keep their
-lengths, so every offset stays valid. Word frequencies come from the `wordfreq` package (its own data, no
-download); names from the gazetteer and the per-language name lists.
+lengths, so every offset stays valid. Word frequencies are the `wordfreq` package's, cut to the common words
+(`common_words_{lang}.txt`, scripts/common_words.py); names from the gazetteer and the per-language name lists.
 
 The same frequencies drop a model's single-word entity at the start of a sentence when the word is a
 common word of the language and nothing else in the article treats it as a name ("Ruim 8 procent",
@@ -15,11 +15,14 @@ common word of the language and nothing else in the article treats it as a name 
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from collections.abc import Sequence
 from functools import cached_property, lru_cache
+from pathlib import Path
 
 import numpy
+import wordfreq
 from spacy.attrs import IS_ALPHA, IS_SPACE, IS_UPPER, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -38,15 +41,55 @@ _SENTENCE_END = frozenset({".", "!", "?", ":", ";", "…"})
 _QUOTES = frozenset({'"', "'", "“", "”", "‘", "’", "«", "»", "(", "-", "–", "—"})
 
 
+# `zipf` knows the words at least this common (wordfreq's tables cut there, scripts/common_words.py); every
+# threshold above must be at least this (tests/tagging/test_casing.py checks).
+ZIPF_FLOOR = 3.0
+
+
+def common_words_path(language: str) -> Path:
+    return gazetteer.DATA_DIR / f"common_words_{language}.txt"
+
+
+@lru_cache(maxsize=8)
+def common_word_frequencies(language: str) -> dict[str, float]:
+    """wordfreq's frequencies of the language's words at least `ZIPF_FLOOR` common (empty for a language without
+    a table): ≈ 29,000 words instead of wordfreq's ≈ 310,000 (≈ 71 MB of Python objects in every worker for nl
+    and en)."""
+    path = common_words_path(language)
+    if not path.exists():
+        return {}
+    frequencies: dict[str, float] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        centibels, _, words = line.partition("\t")
+        frequency = wordfreq.cB_to_freq(int(centibels))
+        for word in words.split(" "):
+            frequencies[word] = frequency
+    return frequencies
+
+
 @lru_cache(maxsize=262144)
 def zipf(word: str, language: str) -> float:
-    """How common a word is in the language (wordfreq's Zipf scale, 0 when unknown)."""
-    from wordfreq import zipf_frequency
-
-    try:
-        return float(zipf_frequency(word, language))
-    except LookupError:  # a language wordfreq does not know
+    """How common a word is in the language: `wordfreq.zipf_frequency` (its tokenizer, its way of combining the
+    tokens of "Hong-Kong" or "2024"), from the common-word table, so 0.0 for anything rarer than `ZIPF_FLOOR`."""
+    frequencies = common_word_frequencies(language)
+    tokens = wordfreq.lossy_tokenize(word, language) if frequencies else []
+    if not tokens:
         return 0.0
+    one_over = 0.0
+    for token in tokens:
+        smashed = wordfreq.smash_numbers(token)
+        frequency = frequencies.get(smashed)
+        if frequency is None:  # rarer than the floor, or unknown: so is the combination
+            return 0.0
+        if smashed != token:
+            frequency *= wordfreq.digit_freq(token)
+        one_over += 1.0 / frequency
+    combined = 1.0 / one_over
+    combined = round(combined, math.floor(-math.log(combined, 10)) + 3)  # wordfreq's 3 significant digits
+    value = round(wordfreq.freq_to_zipf(combined), 2)
+    return value if value >= ZIPF_FLOOR else 0.0
 
 
 @lru_cache(maxsize=8)
