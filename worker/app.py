@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -18,13 +19,14 @@ import elasticsearch
 import redis
 from celery import Celery, Task
 from celery.exceptions import Reject, Retry, SoftTimeLimitExceeded, TimeLimitExceeded
-from celery.signals import before_task_publish, task_postrun, worker_init, worker_process_init
+from celery.signals import before_task_publish, task_postrun, worker_init, worker_process_init, worker_ready
 from elasticsearch import Elasticsearch
 
 from worker.config import Settings, get_settings
 from worker.dedup import DedupIndex
 from worker.failures import Failure, FailureStore
 from worker.index.store import TransientIndexError, connect, setup_index
+from worker.ledger import BatchLedger, Entry
 from worker.sources.http import PoliteClient
 from worker.sources.registry import FeedRegistry
 from worker.stats import IngestStats
@@ -48,6 +50,8 @@ DELIVER_ALERT = "newsworker.alerts.deliver"  # worker/alerts/tasks.py (I/O: sour
 DISPATCH_ALERTS = "newsworker.alerts.dispatch"
 CHECK_BASELINES = "newsworker.alerts.check_baselines"
 EXPORT_RUN = "newsworker.exports.run"  # worker/export_tasks.py (I/O: sources queue, see make_app)
+# The batches of the article path, kept in the ledger from publish to finish (worker/ledger.py).
+LEDGERED_TASKS = frozenset({INGEST_ITEMS, INDEX_ARTICLES, RETAG, FETCH_PAGES})
 
 # Errors that mean "not now": the cluster or Redis is down, overloaded or slow. Retried with backoff;
 # anything else is a bug or bad data, handled by splitting the batch (see BatchTask.on_failure).
@@ -156,6 +160,16 @@ def redis_client() -> redis.Redis:
 
 
 @lru_cache(maxsize=1)
+def broker_client() -> redis.Redis:
+    return redis.Redis.from_url(get_settings().broker_url)
+
+
+@lru_cache(maxsize=1)
+def batch_ledger() -> BatchLedger:
+    return BatchLedger(broker_client(), get_settings().index_prefix)
+
+
+@lru_cache(maxsize=1)
 def failure_store() -> FailureStore:
     settings = get_settings()
     return FailureStore(redis_client(), settings.failures_key, max_failures=settings.failures_max)
@@ -182,8 +196,8 @@ def http_client() -> PoliteClient:
     return PoliteClient(get_settings(), redis_client())
 
 
-CLIENTS: tuple[Any, ...] = (es_client, redis_client, failure_store, ingest_stats, dedup_index, feed_registry,
-                            http_client)  # fmt: skip
+CLIENTS: tuple[Any, ...] = (es_client, redis_client, broker_client, batch_ledger, failure_store, ingest_stats,
+                            dedup_index, feed_registry, http_client)  # fmt: skip
 
 
 @worker_process_init.connect
@@ -232,6 +246,51 @@ def _stamp_enqueued_at(sender: str | None = None, headers: dict[str, Any] | None
 
     inherited = current_task.request.get(ENQUEUED_AT) if current_task and current_task.name == sender else None
     headers[ENQUEUED_AT] = inherited if inherited is not None else time.time()
+
+
+@before_task_publish.connect
+def _record_in_ledger(sender: str | None = None, body: Any = None, routing_key: str | None = None,
+                      headers: dict[str, Any] | None = None, **_: Any) -> None:  # fmt: skip
+    """Every batch of the article path, from the moment it is sent (worker/ledger.py). Celery logs and
+    swallows an error here: the batch is then sent without the ledger's cover, as before it existed."""
+    if sender not in LEDGERED_TASKS or headers is None or not isinstance(body, list | tuple) or len(body) < 2:
+        return
+    args, kwargs = body[0], body[1]
+    batch_ledger().record(str(headers["id"]), sender, args, kwargs, routing_key or QUEUE_INGEST, time.time())
+
+
+def resend(entry: Entry) -> Any:
+    """A lost batch, sent again under its own id (a producer waiting on that id sees it finish)."""
+    return app.send_task(entry.task, args=entry.args, kwargs=entry.kwargs, task_id=entry.task_id,
+                         queue=entry.queue, compression="zlib")  # fmt: skip
+
+
+def reap_lost_batches() -> list[str]:
+    """One look for lost batches, if no other worker is looking (a short Redis lock)."""
+    settings = get_settings()
+    lock = broker_client().set(f"{settings.index_prefix}:ledger:reaper", "1", nx=True,
+                               px=max(1000, int(settings.ledger_reap_every * 1000)))  # fmt: skip
+    if not lock:
+        return []
+    return batch_ledger().reap(resend, now=time.time(), grace=settings.ledger_grace, stamp_header=ENQUEUED_AT)
+
+
+@worker_ready.connect
+def _start_reaper(**_: Any) -> None:
+    """In the worker's main process: every `ledger_reap_every` seconds, lost batches are sent again."""
+    every = get_settings().ledger_reap_every
+    if every <= 0:
+        return
+
+    def loop() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                reap_lost_batches()
+            except Exception as exc:  # Redis down, a bad entry: look again next time
+                log.warning("ledger: could not look for lost batches: %s", exc)
+
+    threading.Thread(target=loop, name="newsworker-ledger-reaper", daemon=True).start()
 
 
 @task_postrun.connect
@@ -319,6 +378,16 @@ class BatchTask(Task):
         items = list(args[0]) if args and isinstance(args[0], list | tuple) else []
         if items:
             self.split_or_dead_letter(items, exc, args, kwargs)
+            self.finished(task_id)
+
+    def finished(self, task_id: str | None) -> None:
+        """Strike the batch off the ledger: it ended (indexed, dead-lettered or split into new batches). If
+        Redis refuses, the ledger will send it once more later, which writes nothing new."""
+        if task_id and self.name in LEDGERED_TASKS:
+            try:
+                batch_ledger().finish(task_id)
+            except redis.RedisError as exc:
+                log.warning("ledger: batch %s not struck off: %s", task_id, exc)
 
     def keep_in_broker(self, why: str) -> Reject:
         """The batch could neither run nor be handed on (re-published, dead-lettered): the broker or Redis is
@@ -362,9 +431,9 @@ class BatchTask(Task):
             if deliveries > get_settings().task_max_deliveries:
                 killed = WorkerKilledError(f"worker process died {deliveries - 1} times on this batch "
                                            "(killed or out of memory)")  # fmt: skip
-                return self.handed_on(self.split_or_dead_letter, items, killed, args, kwargs)
+                return self.ended(self.handed_on(self.split_or_dead_letter, items, killed, args, kwargs))
         try:
-            return super().__call__(*args, **kwargs)
+            return self.ended(super().__call__(*args, **kwargs))
         except Retry:
             raise
         except Reject as exc:
@@ -379,9 +448,14 @@ class BatchTask(Task):
             log.error("%s: %d item(s) dead-lettered after %d retries: %s", self.name, len(items),
                       self.request.retries, exc)  # fmt: skip
             reason = failure_reason(exc, retries=self.request.retries, limits=(0, 0))
-            return self.handed_on(self.dead_letter_batch, items, reason)
+            return self.ended(self.handed_on(self.dead_letter_batch, items, reason))
         except Exception as exc:  # a bug, bad data the stages did not isolate, or the soft time limit
-            return self.handed_on(self.split_or_dead_letter, items, exc, args, kwargs)
+            return self.ended(self.handed_on(self.split_or_dead_letter, items, exc, args, kwargs))
+
+    def ended(self, result: Any) -> Any:
+        if not self.request.called_directly:
+            self.finished(self.request.id)
+        return result
 
     def dead_letter_batch(self, items: Sequence[Any], reason: str) -> dict[str, Any]:
         self.dead_letter(items, reason)

@@ -75,6 +75,14 @@ class Settings(BaseSettings):
         description="Seconds after which a task taken by a worker that vanished is handed out again; must exceed "
         "the time limit plus the longest retry pause.",
     )
+    ledger_grace: float = Field(
+        default=120.0,
+        description="Seconds a batch must have been sent (and before the head of its queue) before the ledger "
+        "calls it lost (taken by a worker that died before recording it) and sends it again.",
+    )
+    ledger_reap_every: float = Field(
+        default=30.0, description="Seconds between two looks for lost batches (one worker at a time); 0: never."
+    )
     bulk_max_bytes: int = Field(default=20_000_000, description="Largest bulk request body, bytes.")
     failures_max: int = Field(
         default=100_000,

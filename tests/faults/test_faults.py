@@ -87,9 +87,8 @@ def test_elasticsearch_unreachable_dead_letters_every_item_then_replay_recovers(
 def test_sigkill_of_the_worker_mid_batch_loses_nothing(make_stack, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # Bound: visibility timeout (25 s) + one restore sweep (10 s) + the time to process what remains.
     # The kill lands mid-batch for certain: the first batch waits on the dedup lock (held here for a while).
-    # Killed *between* two batches, just after Redis handed the next message over and before Kombu recorded it
-    # as unacknowledged, a worker loses that message: a window of Kombu's Redis transport that no task code
-    # sees (CI once: the append-only file shows the RPOP and no HSET; README "Delivery guarantees").
+    # A kill *between* two batches, after Redis handed the next message over and before Kombu recorded it as
+    # unacknowledged, is the window the batch ledger covers (test_a_batch_taken_by_a_consumer_that_died_...).
     stack = make_stack(NEWSWORKER_BROKER_VISIBILITY_TIMEOUT="25", NEWSWORKER_TASK_SOFT_TIME_LIMIT="15",
                        NEWSWORKER_TASK_TIME_LIMIT="20", NEWSWORKER_TASK_RETRY_BACKOFF_MAX="4")  # fmt: skip
     first = stack.start_worker("first")
@@ -142,6 +141,23 @@ def test_redis_restart_while_a_batch_waits_on_redis_loses_nothing(make_stack, tm
     assert counts["lost"] == 0 and counts["duplicates"] == 0 and counts["indexed"] == 27
     assert "batch kept in the broker" in stack.worker_log()  # the path under test was taken
     assert worker.poll() is None
+
+
+def test_a_batch_taken_by_a_consumer_that_died_before_recording_it_is_sent_again(make_stack, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Kombu's window: a consumer takes a message with BRPOP and dies before recording it as unacknowledged; the
+    # message is then in no queue and in no `unacked` hash. Reproduced exactly: the test takes the message itself
+    # (RPOP, what BRPOP does) and drops it. The batch ledger (worker/ledger.py) must send it again.
+    stack = make_stack(NEWSWORKER_LEDGER_GRACE="5", NEWSWORKER_LEDGER_REAP_EVERY="2")
+    stack.start_worker()
+    write_documents(tmp_path / "docs", 300)
+    stack.redis.set(DedupIndex(stack.redis, threshold=0.8, window_days=1).lock_key, "another worker", px=8_000)
+    assert stack.cli("ingest", str(tmp_path / "docs"), "--batch-size", "25").returncode == 0
+    wait_running(stack)  # the worker holds batch 1 (waiting on the lock); the other 11 are queued
+    taken = redis.Redis(port=stack.redis_port, db=1).rpop("ingest")
+    assert taken is not None
+    counts = stack.account(300, timeout=300, label="message taken by a consumer that died")
+    assert counts["lost"] == 0 and counts["duplicates"] == 0 and counts["indexed"] == 300
+    assert "sent again" in stack.worker_log()
 
 
 def wait_running(stack: Stack, timeout: float = 60) -> None:

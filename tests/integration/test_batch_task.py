@@ -18,6 +18,7 @@ from worker.app import BatchTask, app, failure_store
 from worker.article import RawItem
 from worker.config import Settings
 from worker.failures import FailureStore
+from worker.ledger import BatchLedger
 
 pytestmark = pytest.mark.integration
 
@@ -29,9 +30,10 @@ def payload(n: int) -> dict[str, Any]:
 @pytest.fixture
 def broker(settings: Settings) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(settings.broker_url)
-    client.delete("ingest")
+    ledger = BatchLedger(client, settings.index_prefix)
+    client.delete("ingest", ledger.entries_key, ledger.sent_key)
     yield client
-    client.delete("ingest")  # the halves are not for the suite's worker
+    client.delete("ingest", ledger.entries_key, ledger.sent_key)  # the halves are not for the suite's worker
 
 
 def halves_indexed(split: list[str]) -> int:

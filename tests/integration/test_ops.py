@@ -23,6 +23,7 @@ from worker.api import app
 from worker.app import INGEST_ITEMS, _stamp_enqueued_at
 from worker.app import app as celery_app
 from worker.config import Settings
+from worker.ledger import BatchLedger
 from worker.sources.registry import FeedDeclaration, FeedRegistry
 from worker.timings import STAGES, Histograms
 
@@ -45,7 +46,8 @@ def broker(settings: Settings) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(settings.broker_url)
     celery_app.control.cancel_consumer("sources", reply=True, timeout=5)
     yield client
-    client.delete("sources")
+    ledger = BatchLedger(client, settings.index_prefix)
+    client.delete("sources", ledger.entries_key, ledger.sent_key)  # nothing for the reaper to send again
     celery_app.control.add_consumer("sources", reply=True, timeout=5)
 
 

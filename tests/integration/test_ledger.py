@@ -1,0 +1,114 @@
+"""The batch ledger (worker/ledger.py) on the real broker Redis: what it records, what it strikes off, and which
+batches it calls lost: only those neither finished, nor held by a worker, nor possibly still queued."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+
+from worker import tasks
+from worker.app import INGEST_ITEMS, QUEUE_INGEST, app, batch_ledger
+from worker.article import RawItem
+from worker.config import Settings
+from worker.ledger import UNACKED_KEY, BatchLedger, Entry
+from worker.timings import ENQUEUED_AT
+
+pytestmark = pytest.mark.integration
+
+QUEUE = "ledger-test"  # a queue no worker consumes
+
+
+@pytest.fixture
+def broker(settings: Settings) -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(settings.broker_url)
+    ledger = BatchLedger(client, settings.index_prefix)
+    keys = (QUEUE, ledger.entries_key, ledger.sent_key)
+    client.delete(*keys)
+    yield client
+    client.delete(*keys)
+    for tag, raw in client.hgetall(UNACKED_KEY).items():  # type: ignore[union-attr]
+        if b"ledger-test-" in raw:
+            client.hdel(UNACKED_KEY, tag)
+
+
+def payload(n: int) -> dict[str, Any]:
+    return RawItem(kind="document", source=f"ledger-test-{n}", text=f"Tekst {n}.").model_dump(mode="json")
+
+
+def message(task_id: str, stamp: float | None) -> bytes:
+    headers: dict[str, Any] = {"id": task_id}
+    if stamp is not None:
+        headers[ENQUEUED_AT] = stamp
+    return json.dumps({"body": "", "headers": headers, "properties": {}}).encode()
+
+
+def test_a_published_batch_is_recorded_with_what_it_takes_to_send_it_again(broker: redis.Redis) -> None:
+    before, batch = time.time(), [payload(1)]
+    result = app.signature(INGEST_ITEMS, args=[batch]).apply_async(queue=QUEUE, compression="zlib")
+    entry = batch_ledger().entry(result.id)
+    assert entry is not None and entry.task == INGEST_ITEMS and entry.queue == QUEUE
+    assert entry.args == [batch] and before <= entry.sent_at <= time.time()
+
+
+def test_a_batch_that_ran_is_struck_off(broker: redis.Redis, monkeypatch: pytest.MonkeyPatch) -> None:
+    def too_slow(*_: Any, **__: Any) -> None:
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(tasks, "ingest", too_slow)
+    batch_ledger().record("ran-alone", INGEST_ITEMS, [[payload(2)]], {}, QUEUE, time.time())
+    tasks.ingest_items.apply(args=[[payload(2)]], task_id="ran-alone").get()  # dead-lettered: it ended
+    assert batch_ledger().entry("ran-alone") is None
+
+
+def test_a_batch_over_its_hard_limit_is_struck_off_once_split(broker: redis.Redis) -> None:
+    batch_ledger().record("hard-limit", INGEST_ITEMS, [[payload(3), payload(4)]], {}, QUEUE, time.time())
+    tasks.ingest_items.on_failure(TimeLimitExceeded(1), "hard-limit", ([payload(3), payload(4)],), {}, None)
+    assert batch_ledger().entry("hard-limit") is None
+    broker.delete(QUEUE_INGEST)  # the halves (new batches, in the ledger until the fixture clears it): not run here
+
+
+def test_only_batches_neither_held_nor_possibly_queued_are_lost(broker: redis.Redis) -> None:
+    ledger, now, grace = batch_ledger(), time.time(), 60.0
+    for task_id, sent_at in (("held", now - 900), ("gone", now - 900), ("queued", now - 400), ("young", now - 10)):
+        ledger.record(task_id, INGEST_ITEMS, [[]], {}, QUEUE, sent_at)
+    broker.hset(UNACKED_KEY, "tag-ledger-test", json.dumps([json.loads(message("held", now - 900)), "", QUEUE]))
+    broker.lpush(QUEUE, message("queued", now - 400))  # the head of the queue: sent 400 s ago
+    lost = ledger.lost(now=now, grace=grace, stamp_header=ENQUEUED_AT)
+    assert [e.task_id for e in lost] == ["gone"]  # sent 500 s before the head, held by nobody
+    broker.delete(QUEUE)  # the queue drained: what is not held and older than the grace is lost
+    assert [e.task_id for e in ledger.lost(now=now, grace=grace, stamp_header=ENQUEUED_AT)] == ["gone", "queued"]
+
+
+def test_a_queue_whose_head_has_no_stamp_makes_no_judgement(broker: redis.Redis) -> None:
+    ledger, now = batch_ledger(), time.time()
+    ledger.record("old", INGEST_ITEMS, [[]], {}, QUEUE, now - 3600)
+    broker.lpush(QUEUE, message("someone-else", None))
+    assert ledger.lost(now=now, grace=60, stamp_header=ENQUEUED_AT) == []
+
+
+def test_reaping_sends_a_lost_batch_again_under_its_own_id(broker: redis.Redis) -> None:
+    ledger, now, batch = batch_ledger(), time.time(), [payload(5)]
+    ledger.record("lost-one", INGEST_ITEMS, [batch], {}, QUEUE, now - 900)
+    sent: list[Entry] = []
+    assert ledger.reap(sent.append, now=now, grace=60, stamp_header=ENQUEUED_AT) == ["lost-one"]
+    assert sent[0].args == [batch] and sent[0].queue == QUEUE
+
+
+def test_the_resent_message_is_on_its_queue_and_refreshes_the_entry(broker: redis.Redis) -> None:
+    from worker.app import resend
+
+    ledger, now = batch_ledger(), time.time()
+    ledger.record("resent", INGEST_ITEMS, [[payload(6)]], {}, QUEUE, now - 900)
+    [entry] = ledger.lost(now=now, grace=60, stamp_header=ENQUEUED_AT)
+    resend(entry)
+    queued = json.loads(broker.lindex(QUEUE, -1))  # type: ignore[arg-type]
+    assert queued["headers"]["id"] == "resent" and queued["headers"]["task"] == INGEST_ITEMS
+    refreshed = ledger.entry("resent")
+    assert refreshed is not None and refreshed.sent_at >= now
+    assert ledger.lost(now=time.time(), grace=60, stamp_header=ENQUEUED_AT) == []

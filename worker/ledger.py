@@ -1,0 +1,139 @@
+"""The batch ledger: every batch of articles sent and not yet finished, so that none is lost in the one
+window the broker leaves open.
+
+Kombu's Redis transport takes a message with BRPOP and only then, in a second round trip, records it as
+unacknowledged. A worker that dies in between (SIGKILL, power loss, a warm shutdown that drops a reply
+already in its socket) loses the message: it is in no queue, in no `unacked` hash, and no task code ever saw
+it. The ledger closes that window from outside:
+
+- publishing a batch task records it (`record`, from Celery's `before_task_publish`): id, task, arguments,
+  queue, time sent; a retry or a re-send of the same id refreshes it;
+- a batch that ends (indexed, dead-lettered, split into new batches) is struck off (`finish`) before its
+  message is acknowledged;
+- `reap` re-sends, under the same id, a batch that is neither finished, nor held by a worker (`unacked`),
+  nor possibly still queued. Queues are first in, first out: a batch sent well before the message now at
+  the head of its queue (its enqueue stamp) has left the queue, so if no worker holds it, it is lost.
+  A wrong guess can only send a batch twice, and writes are idempotent.
+
+The ledger lives in the broker's Redis database, beside the messages, and holds the in-flight batches a
+second time (compressed).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+log = logging.getLogger(__name__)
+
+# Kombu's Redis transport: the hash of messages held by workers (delivery tag -> [message, exchange, key]).
+UNACKED_KEY = "unacked"
+
+
+@dataclass(frozen=True)
+class Entry:
+    task_id: str
+    task: str
+    args: list[Any]
+    kwargs: dict[str, Any]
+    queue: str
+    sent_at: float
+
+
+def held_ids(broker: redis.Redis) -> set[str]:
+    """Ids of the tasks whose messages workers hold (taken, not yet acknowledged)."""
+    ids = set()
+    for raw in broker.hvals(UNACKED_KEY):  # type: ignore[union-attr]
+        try:
+            message = json.loads(raw)[0]
+            ids.add(str(message["headers"]["id"]))
+        except (ValueError, LookupError, TypeError):
+            continue
+    return ids
+
+
+def head_stamp(broker: redis.Redis, queue: str, stamp_header: str) -> float | None:
+    """The enqueue stamp of the message next out of `queue` (Kombu pushes left, pops right); None when the
+    queue is empty, infinity when that message carries no stamp (nothing can then be judged gone)."""
+    raw = broker.lindex(queue, -1)
+    if raw is None:
+        return None
+    try:
+        return float(json.loads(raw)["headers"][stamp_header])  # type: ignore[arg-type]
+    except (ValueError, LookupError, TypeError):
+        return float("inf")
+
+
+class BatchLedger:
+    def __init__(self, broker: redis.Redis, prefix: str) -> None:
+        self.broker = broker
+        self.entries_key = f"{prefix}:ledger:entries"
+        self.sent_key = f"{prefix}:ledger:sent"
+
+    def record(self, task_id: str, task: str, args: Sequence[Any], kwargs: dict[str, Any], queue: str,
+               sent_at: float) -> None:  # fmt: skip
+        body = json.dumps({"task": task, "args": list(args), "kwargs": kwargs, "queue": queue}).encode()
+        pipe = self.broker.pipeline(transaction=True)
+        pipe.hset(self.entries_key, task_id, zlib.compress(body, 1))  # type: ignore[arg-type]
+        pipe.zadd(self.sent_key, {task_id: sent_at})
+        pipe.execute()
+
+    def finish(self, task_id: str) -> None:
+        pipe = self.broker.pipeline(transaction=True)
+        pipe.hdel(self.entries_key, task_id)
+        pipe.zrem(self.sent_key, task_id)
+        pipe.execute()
+
+    def entry(self, task_id: str) -> Entry | None:
+        raw = self.broker.hget(self.entries_key, task_id)
+        score = self.broker.zscore(self.sent_key, task_id)
+        if raw is None or score is None:
+            return None
+        data = json.loads(zlib.decompress(raw))  # type: ignore[arg-type]
+        return Entry(task_id, data["task"], data["args"], data["kwargs"], data["queue"], float(score))  # type: ignore[arg-type]
+
+    def __len__(self) -> int:
+        return int(self.broker.zcard(self.sent_key))  # type: ignore[arg-type]
+
+    def lost(self, *, now: float, grace: float, stamp_header: str, limit: int = 1000) -> list[Entry]:
+        """Entries sent more than `grace` seconds ago that are neither held by a worker nor possibly queued:
+        sent more than `grace` seconds before the enqueue stamp of their queue's head (or their queue empty).
+        The margin absorbs clocks that differ between producers and a publish that took a while."""
+        oldest = self.broker.zrangebyscore(self.sent_key, "-inf", now - grace, start=0, num=limit)
+        ids = [i.decode() if isinstance(i, bytes) else str(i) for i in oldest]  # type: ignore[union-attr]
+        if not ids:
+            return []
+        held = held_ids(self.broker)
+        heads: dict[str, float | None] = {}
+        lost = []
+        for task_id in ids:
+            if task_id in held:
+                continue
+            entry = self.entry(task_id)
+            if entry is None:
+                continue
+            if entry.queue not in heads:
+                heads[entry.queue] = head_stamp(self.broker, entry.queue, stamp_header)
+            head = heads[entry.queue]
+            if head is not None and (head == float("inf") or entry.sent_at >= head - grace):
+                continue  # may be behind the head, still queued
+            lost.append(entry)
+        return lost
+
+    def reap(self, resend: Callable[[Entry], Any], *, now: float, grace: float, stamp_header: str) -> list[str]:
+        """Re-send every lost batch under its own id; the ids re-sent."""
+        sent = []
+        for entry in self.lost(now=now, grace=grace, stamp_header=stamp_header):
+            log.warning("batch %s (%s, queue %s) sent %.0f s ago is neither queued, nor held by a worker, "
+                        "nor finished: sent again", entry.task_id, entry.task, entry.queue,
+                        now - entry.sent_at)  # fmt: skip
+            resend(entry)
+            sent.append(entry.task_id)
+        return sent
+
