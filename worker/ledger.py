@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -58,16 +59,17 @@ def held_ids(broker: redis.Redis) -> set[str]:
     return ids
 
 
-def head_stamp(broker: redis.Redis, queue: str, stamp_header: str) -> float | None:
-    """The enqueue stamp of the message next out of `queue` (Kombu pushes left, pops right); None when the
-    queue is empty, infinity when that message carries no stamp (nothing can then be judged gone)."""
+def left_before(broker: redis.Redis, queue: str, stamp_header: str, grace: float) -> float:
+    """The time before which a batch sent to `queue` has surely left it: `grace` seconds before the enqueue
+    stamp of the message next out (Kombu pushes left, pops right); every time when the queue is empty; none
+    when that message carries no stamp (nothing can then be judged gone)."""
     raw = broker.lindex(queue, -1)
     if raw is None:
-        return None
+        return math.inf
     try:
-        return float(json.loads(raw)["headers"][stamp_header])  # type: ignore[arg-type]
+        return float(json.loads(raw)["headers"][stamp_header]) - grace  # type: ignore[arg-type]
     except (ValueError, LookupError, TypeError):
-        return float("inf")
+        return -math.inf
 
 
 class BatchLedger:
@@ -95,35 +97,32 @@ class BatchLedger:
         score = self.broker.zscore(self.sent_key, task_id)
         if raw is None or score is None:
             return None
-        data = json.loads(zlib.decompress(raw))  # type: ignore[arg-type]
-        return Entry(task_id, data["task"], data["args"], data["kwargs"], data["queue"], float(score))  # type: ignore[arg-type]
-
-    def __len__(self) -> int:
-        return int(self.broker.zcard(self.sent_key))  # type: ignore[arg-type]
+        return _decoded(task_id, raw, float(score))  # type: ignore[arg-type]
 
     def lost(self, *, now: float, grace: float, stamp_header: str, limit: int = 1000) -> list[Entry]:
         """Entries sent more than `grace` seconds ago that are neither held by a worker nor possibly queued:
         sent more than `grace` seconds before the enqueue stamp of their queue's head (or their queue empty).
         The margin absorbs clocks that differ between producers and a publish that took a while."""
-        oldest = self.broker.zrangebyscore(self.sent_key, "-inf", now - grace, start=0, num=limit)
-        ids = [i.decode() if isinstance(i, bytes) else str(i) for i in oldest]  # type: ignore[union-attr]
-        if not ids:
+        oldest = self.broker.zrangebyscore(self.sent_key, "-inf", now - grace, start=0, num=limit, withscores=True)
+        held = held_ids(self.broker) if oldest else set()
+        candidates = []
+        for member, sent_at in oldest:  # type: ignore[union-attr]
+            task_id = member.decode() if isinstance(member, bytes) else str(member)
+            if task_id not in held:
+                candidates.append((task_id, float(sent_at)))
+        if not candidates:
             return []
-        held = held_ids(self.broker)
-        heads: dict[str, float | None] = {}
+        payloads = self.broker.hmget(self.entries_key, [task_id for task_id, _ in candidates])
+        cutoffs: dict[str, float] = {}
         lost = []
-        for task_id in ids:
-            if task_id in held:
-                continue
-            entry = self.entry(task_id)
-            if entry is None:
-                continue
-            if entry.queue not in heads:
-                heads[entry.queue] = head_stamp(self.broker, entry.queue, stamp_header)
-            head = heads[entry.queue]
-            if head is not None and (head == float("inf") or entry.sent_at >= head - grace):
-                continue  # may be behind the head, still queued
-            lost.append(entry)
+        for (task_id, sent_at), raw in zip(candidates, payloads, strict=True):  # type: ignore[arg-type]
+            if raw is None:
+                continue  # finished meanwhile
+            entry = _decoded(task_id, raw, sent_at)
+            if entry.queue not in cutoffs:
+                cutoffs[entry.queue] = left_before(self.broker, entry.queue, stamp_header, grace)
+            if sent_at < cutoffs[entry.queue]:  # otherwise it may be behind the head, still queued
+                lost.append(entry)
         return lost
 
     def reap(self, resend: Callable[[Entry], Any], *, now: float, grace: float, stamp_header: str) -> list[str]:
@@ -137,3 +136,7 @@ class BatchLedger:
             sent.append(entry.task_id)
         return sent
 
+
+def _decoded(task_id: str, raw: bytes, sent_at: float) -> Entry:
+    data = json.loads(zlib.decompress(raw))
+    return Entry(task_id, data["task"], data["args"], data["kwargs"], data["queue"], sent_at)

@@ -36,6 +36,18 @@ def broker(settings: Settings) -> Iterator[redis.Redis]:
     client.delete("ingest", ledger.entries_key, ledger.sent_key)  # the halves are not for the suite's worker
 
 
+def too_slow(*_: Any, **__: Any) -> None:
+    raise SoftTimeLimitExceeded()
+
+
+def broker_down(*_: Any, **__: Any) -> None:
+    raise OperationalError("Error 111 connecting to the broker. Connection refused.")
+
+
+def redis_down(*_: Any, **__: Any) -> None:
+    raise redis.ConnectionError("Error 111 connecting to Redis. Connection refused.")
+
+
 def halves_indexed(split: list[str]) -> int:
     """Wait for the halves (run by the real worker, unpatched) and count what they indexed."""
     counts = [AsyncResult(task_id, app=app).get(timeout=120) for task_id in split]
@@ -45,9 +57,6 @@ def halves_indexed(split: list[str]) -> int:
 def test_a_batch_over_its_time_limit_is_split_in_halves(
     monkeypatch: pytest.MonkeyPatch, broker: redis.Redis, redis_client: redis.Redis, celery_worker: None
 ) -> None:
-    def too_slow(*_: Any, **__: Any) -> None:
-        raise SoftTimeLimitExceeded()
-
     monkeypatch.setattr(tasks, "ingest", too_slow)
     result = tasks.ingest_items.apply(args=[[payload(1), payload(2), payload(3)]], task_id="split-me").get()
     assert len(result["split"]) == 2 and "SoftTimeLimitExceeded" in result["reason"]
@@ -57,9 +66,6 @@ def test_a_batch_over_its_time_limit_is_split_in_halves(
 def test_a_lone_item_over_its_time_limit_is_dead_lettered_with_the_reason(
     monkeypatch: pytest.MonkeyPatch, broker: redis.Redis, redis_client: redis.Redis
 ) -> None:
-    def too_slow(*_: Any, **__: Any) -> None:
-        raise SoftTimeLimitExceeded()
-
     monkeypatch.setattr(tasks, "ingest", too_slow)
     result = tasks.ingest_items.apply(args=[[payload(4)]], task_id="alone").get()
     assert result == {"indexed": 0, "unchanged": 0, "failed": 1}
@@ -100,12 +106,6 @@ def rejected_for_requeue(result: Any) -> Reject:
 def test_a_batch_whose_halves_cannot_be_published_goes_back_to_the_broker(
     monkeypatch: pytest.MonkeyPatch, broker: redis.Redis, redis_client: redis.Redis
 ) -> None:
-    def too_slow(*_: Any, **__: Any) -> None:
-        raise SoftTimeLimitExceeded()
-
-    def broker_down(*_: Any, **__: Any) -> None:
-        raise OperationalError("Error 111 connecting to the broker. Connection refused.")
-
     monkeypatch.setattr(tasks, "ingest", too_slow)
     monkeypatch.setattr(BatchTask, "apply_async", broker_down)
     reject = rejected_for_requeue(tasks.ingest_items.apply(args=[[payload(7), payload(8)]], task_id="no-broker"))
@@ -115,12 +115,6 @@ def test_a_batch_whose_halves_cannot_be_published_goes_back_to_the_broker(
 def test_a_lone_item_whose_dead_letter_cannot_be_written_goes_back_to_the_broker(
     monkeypatch: pytest.MonkeyPatch, broker: redis.Redis, redis_client: redis.Redis
 ) -> None:
-    def too_slow(*_: Any, **__: Any) -> None:
-        raise SoftTimeLimitExceeded()
-
-    def redis_down(*_: Any, **__: Any) -> None:
-        raise redis.ConnectionError("Error 111 connecting to Redis. Connection refused.")
-
     monkeypatch.setattr(tasks, "ingest", too_slow)
     monkeypatch.setattr(FailureStore, "record", redis_down)
     rejected_for_requeue(tasks.ingest_items.apply(args=[[payload(9)]], task_id="no-dead-letters"))
@@ -144,9 +138,6 @@ def test_a_batch_whose_delivery_cannot_be_counted_goes_back_to_the_broker_unrun(
 ) -> None:
     ran = []
 
-    def redis_down(*_: Any, **__: Any) -> None:
-        raise redis.ConnectionError("Error 111 connecting to Redis. Connection refused.")
-
     monkeypatch.setattr(tasks, "ingest", lambda *a, **k: ran.append(1))
     monkeypatch.setattr(BatchTask, "count_delivery", redis_down)
     rejected_for_requeue(tasks.ingest_items.apply(args=[[payload(11)]], task_id="uncounted"))
@@ -156,12 +147,6 @@ def test_a_batch_whose_delivery_cannot_be_counted_goes_back_to_the_broker_unrun(
 def test_a_batch_kept_in_the_broker_is_not_counted_as_a_worker_death(
     monkeypatch: pytest.MonkeyPatch, broker: redis.Redis, redis_client: redis.Redis, settings: Settings
 ) -> None:
-    def too_slow(*_: Any, **__: Any) -> None:
-        raise SoftTimeLimitExceeded()
-
-    def broker_down(*_: Any, **__: Any) -> None:
-        raise OperationalError("Connection refused.")
-
     monkeypatch.setattr(tasks, "ingest", too_slow)
     monkeypatch.setattr(BatchTask, "apply_async", broker_down)
     for _ in range(settings.task_max_deliveries + 2):

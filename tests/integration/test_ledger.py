@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 import redis
-from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from celery.exceptions import TimeLimitExceeded
 
+from tests.integration.test_batch_task import too_slow
 from worker import tasks
 from worker.app import INGEST_ITEMS, QUEUE_INGEST, app, batch_ledger
 from worker.article import RawItem
@@ -57,9 +58,6 @@ def test_a_published_batch_is_recorded_with_what_it_takes_to_send_it_again(broke
 
 
 def test_a_batch_that_ran_is_struck_off(broker: redis.Redis, monkeypatch: pytest.MonkeyPatch) -> None:
-    def too_slow(*_: Any, **__: Any) -> None:
-        raise SoftTimeLimitExceeded()
-
     monkeypatch.setattr(tasks, "ingest", too_slow)
     batch_ledger().record("ran-alone", INGEST_ITEMS, [[payload(2)]], {}, QUEUE, time.time())
     tasks.ingest_items.apply(args=[[payload(2)]], task_id="ran-alone").get()  # dead-lettered: it ended
