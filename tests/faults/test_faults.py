@@ -93,7 +93,7 @@ def test_sigkill_of_the_worker_mid_batch_loses_nothing(make_stack, tmp_path: Pat
                        NEWSWORKER_TASK_TIME_LIMIT="20", NEWSWORKER_TASK_RETRY_BACKOFF_MAX="4")  # fmt: skip
     first = stack.start_worker("first")
     write_documents(tmp_path / "docs", 300)
-    stack.redis.set(DedupIndex(stack.redis, threshold=0.8, window_days=1).lock_key, "another worker", px=8_000)
+    hold_dedup_lock(stack, ms=8_000)
     assert stack.cli("ingest", str(tmp_path / "docs"), "--batch-size", "25").returncode == 0
     wait_running(stack)
     time.sleep(1)
@@ -130,8 +130,7 @@ def test_redis_restart_while_a_batch_waits_on_redis_loses_nothing(make_stack, tm
     worker = stack.start_worker()
     write_documents(tmp_path / "warm", 2, start=500)
     assert stack.cli("ingest", str(tmp_path / "warm"), "--wait", "--timeout", "120").returncode == 0
-    lock = DedupIndex(stack.redis, threshold=0.8, window_days=1).lock_key
-    stack.redis.set(lock, "another worker", px=12_000)  # persisted: still held for a while after the restart
+    hold_dedup_lock(stack, ms=12_000)  # persisted: still held for a while after the restart
     write_documents(tmp_path / "docs", 25)
     assert stack.cli("ingest", str(tmp_path / "docs"), "--batch-size", "25").returncode == 0
     wait_running(stack)
@@ -150,7 +149,7 @@ def test_a_batch_taken_by_a_consumer_that_died_before_recording_it_is_sent_again
     stack = make_stack(NEWSWORKER_LEDGER_GRACE="5", NEWSWORKER_LEDGER_REAP_EVERY="2")
     stack.start_worker()
     write_documents(tmp_path / "docs", 300)
-    stack.redis.set(DedupIndex(stack.redis, threshold=0.8, window_days=1).lock_key, "another worker", px=8_000)
+    hold_dedup_lock(stack, ms=8_000)
     assert stack.cli("ingest", str(tmp_path / "docs"), "--batch-size", "25").returncode == 0
     wait_running(stack)  # the worker holds batch 1 (waiting on the lock); the other 11 are queued
     taken = redis.Redis(port=stack.redis_port, db=1).rpop("ingest")
@@ -158,6 +157,11 @@ def test_a_batch_taken_by_a_consumer_that_died_before_recording_it_is_sent_again
     counts = stack.account(300, timeout=300, label="message taken by a consumer that died")
     assert counts["lost"] == 0 and counts["duplicates"] == 0 and counts["indexed"] == 300
     assert "sent again" in stack.worker_log()
+
+
+def hold_dedup_lock(stack: Stack, *, ms: int) -> None:
+    """Take the dedup lock as another worker would: the next batch waits on it (mid-batch, nothing indexed)."""
+    stack.redis.set(DedupIndex(stack.redis, threshold=0.8, window_days=1).lock_key, "another worker", px=ms)
 
 
 def wait_running(stack: Stack, timeout: float = 60) -> None:
