@@ -3,6 +3,7 @@ batches it calls lost: only those neither finished, nor held by a worker, nor po
 
 from __future__ import annotations
 
+import argparse
 import json
 import time
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ import redis
 from celery.exceptions import TimeLimitExceeded
 
 from tests.integration.test_batch_task import too_slow
-from worker import tasks
+from worker import cli, tasks
 from worker.app import INGEST_ITEMS, QUEUE_INGEST, app, batch_ledger
 from worker.article import RawItem
 from worker.config import Settings
@@ -155,3 +156,20 @@ def test_a_failed_resend_still_counts_the_batches_sent_before_it(own_ledger: Bat
         ledger.reap(resend, now=now, grace=60, stamp_header=ENQUEUED_AT)
     assert ledger.status(now).resent == 1
 
+
+def test_the_ledger_command_prints_the_figures(broker: redis.Redis, settings: Settings,
+                                               capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    ledger, now = batch_ledger(), time.time()
+    ledger.record("printed", INGEST_ITEMS, [[]], {}, QUEUE, now - 30)  # younger than the grace: nobody re-sends it
+    broker.set(ledger.resent_key, 4)
+    broker.set(ledger.resent_at_key, repr(now - 60))
+    strict = settings.model_copy(update={"health_ledger_age_max": 20.0})
+    assert cli.cmd_ledger(argparse.Namespace(json=False), strict) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "batches in flight: 1"
+    assert lines[1].startswith("oldest: printed, sent 30 s ago") and "(over 20 s: /health is degraded)" in lines[1]
+    assert lines[2].startswith("re-sent by the reaper: 4, last 20") and lines[2].endswith("(60 s ago)")
+    assert cli.cmd_ledger(argparse.Namespace(json=True), settings) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["in_flight"] == 1 and printed["oldest_task_id"] == "printed" and printed["resent"] == 4
+    assert 30 <= printed["oldest_seconds"] < 40 and printed["last_resent_at"].endswith("+00:00")
