@@ -45,6 +45,7 @@ from worker.coverage import coverage_metrics
 from worker.export import DEFAULT_EXPORT_FIELDS, EXPORT_FIELDS, export_lines
 from worker.failures import FailureStore
 from worker.index.store import connect
+from worker.ledger import BatchLedger
 from worker.monitor import alert_activity, coverage, degraded_sources, failing_feeds
 from worker.query import QuerySyntaxError
 from worker.ratelimit import RateLimiter, client_id
@@ -563,6 +564,7 @@ def _health() -> dict[str, Any]:
         checks["queues"] = queue_depths(_broker())
         checks["queue_depth"] = sum(checks["queues"].values())
         checks["queue_oldest_seconds"] = queue_ages(_broker())
+        checks["ledger"] = BatchLedger(_broker(), settings.index_prefix).status(time.time()).as_json()
         checks["feeds"] = feed_health(_redis(), settings)
         failures = FailureStore(_redis(), settings.failures_key)
         checks["failures"] = failures.count()
@@ -596,6 +598,11 @@ def _reasons(checks: dict[str, Any]) -> list[str]:
         if age is not None and age > age_max:
             reasons.append(f"oldest task in '{queue}' has waited {age:.0f} s (over {age_max:g} s): "
                            "add workers or look for a stuck one")  # fmt: skip
+    ledger, ledger_age_max = checks.get("ledger") or {}, _settings().health_ledger_age_max
+    if ledger.get("oldest_seconds") is not None and ledger["oldest_seconds"] > ledger_age_max:
+        reasons.append(f"oldest batch in the ledger ({ledger['oldest_task_id']}) was sent "
+                       f"{ledger['oldest_seconds']:.0f} s ago (over {ledger_age_max:g} s) and has not finished: "
+                       "see `newsworker ledger` and the workers' logs")  # fmt: skip
     feeds = checks.get("feeds", {})
     ratio = _settings().health_failing_feeds_ratio
     if feeds.get("failing") and feeds["failing"] > ratio * feeds["enabled"]:
@@ -646,6 +653,19 @@ def baseline_metrics(client: redis.Redis, prefix: str) -> Iterator[Metric]:
     yield from (observed, band, status, degraded)
 
 
+def ledger_metrics(ledger: dict[str, Any] | None) -> Iterator[Metric]:
+    """The batch ledger (worker/ledger.py); nothing when Redis did not answer (newsworker_up says so)."""
+    if ledger is None:
+        return
+    yield GaugeMetricFamily("newsworker_ledger_in_flight", "Batches sent and not yet finished (the ledger).",
+                            value=ledger["in_flight"])  # fmt: skip
+    yield GaugeMetricFamily("newsworker_ledger_oldest_seconds",
+                            "Seconds since the oldest unfinished batch was sent (0 when none).",
+                            value=ledger["oldest_seconds"] or 0.0)  # fmt: skip
+    yield CounterMetricFamily("newsworker_ledger_resent", "Lost batches the ledger's reaper has sent again.",
+                              value=ledger["resent"])  # fmt: skip
+
+
 class FleetCollector:
     """Prometheus metrics computed at scrape time from Redis and Elasticsearch (the whole fleet's state)."""
 
@@ -670,6 +690,7 @@ class FleetCollector:
         for name, age in checks.get("queue_oldest_seconds", {}).items():
             oldest.add_metric([name], age or 0.0)
         yield oldest
+        yield from ledger_metrics(checks.get("ledger"))
         feeds = GaugeMetricFamily("newsworker_feeds", "Feeds in the registry, by state.", labels=["state"])
         for state in ("enabled", "disabled", "failing"):
             feeds.add_metric([state], checks.get("feeds", {}).get(state, 0))

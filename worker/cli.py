@@ -1,4 +1,4 @@
-"""The `newsworker` command: services, index, ingest, process, search, worker, failures."""
+"""The `newsworker` command: services, index, ingest, process, search, worker, failures, ledger."""
 
 from __future__ import annotations
 
@@ -519,6 +519,32 @@ def cmd_api(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_ledger(args: argparse.Namespace, settings: Settings) -> int:
+    """The batch ledger's figures, as /health reports them (worker/ledger.py, README: Failures and delivery)."""
+    import redis
+
+    from worker.app import batch_ledger
+
+    now = time.time()
+    try:
+        status = batch_ledger().status(now)
+    except redis.RedisError as exc:
+        raise CliError(f"the broker's Redis ({settings.broker_url}) did not answer: {exc}") from exc
+    if args.json:
+        _print_json(status.as_json())
+        return 0
+    print(f"batches in flight: {status.in_flight}")
+    if status.oldest_seconds is not None:
+        over = status.oldest_seconds > settings.health_ledger_age_max
+        print(f"oldest: {status.oldest_task_id}, sent {status.oldest_seconds:.0f} s ago"
+              + (f" (over {settings.health_ledger_age_max:g} s: /health is degraded)" if over else ""))  # fmt: skip
+    resent = f"re-sent by the reaper: {status.resent}"
+    if status.last_resent_at is not None:
+        resent += f", last {status.as_json()['last_resent_at']} ({now - status.last_resent_at:.0f} s ago)"
+    print(resent)
+    return 0
+
+
 def failure_filter(args: argparse.Namespace) -> Any:
     from worker.dates import DateParseError, parse_date
     from worker.failures import FailureFilter
@@ -677,6 +703,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_api)
+
+    p = sub.add_parser("ledger", help="batches in flight, the oldest one's age, batches the reaper re-sent")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ledger)
 
     p = sub.add_parser("failures", help="list, show or replay the dead-letter store")
     p.add_argument("action", choices=["list", "show", "replay"])

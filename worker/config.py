@@ -118,6 +118,12 @@ class Settings(BaseSettings):
         default=900.0,
         description="Seconds the oldest task of a queue may wait before /health reports degraded.",
     )
+    health_ledger_age_max: float = Field(
+        default=1800.0,
+        description="Seconds since its latest send (or retry) the oldest unfinished batch in the ledger may be "
+        "in flight before /health reports degraded. Above the visibility timeout plus the hard time limit: what "
+        "a batch whose worker died takes to be handed out again and run.",
+    )
     health_failing_feeds_ratio: float = Field(
         default=0.5,
         description="Share of enabled feeds (0-1) failing at once above which /health reports degraded.",

@@ -16,7 +16,8 @@ it. The ledger closes that window from outside:
   A wrong guess can only send a batch twice, and writes are idempotent.
 
 The ledger lives in the broker's Redis database, beside the messages, and holds the in-flight batches a
-second time (compressed).
+second time (compressed). `status` is what operators see of it (`/health`, `/metrics`, `newsworker ledger`):
+batches in flight, the age of the oldest, and how many the reaper has re-sent.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ import logging
 import math
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import redis
@@ -72,11 +74,52 @@ def left_before(broker: redis.Redis, queue: str, stamp_header: str, grace: float
         return -math.inf
 
 
+@dataclass(frozen=True)
+class LedgerStatus:
+    """The ledger at one moment. The age counts from a batch's latest send: a retry or a re-send restarts it."""
+
+    in_flight: int  # batches sent and not yet finished (queued, running, waiting for a retry, or lost)
+    oldest_seconds: float | None  # since the oldest of them was sent; None when none is in flight
+    oldest_task_id: str | None
+    resent: int  # batches the reaper has sent again, ever
+    last_resent_at: float | None  # Unix time of the last re-send; None: never
+
+    def as_json(self) -> dict[str, Any]:
+        """For /health and `newsworker ledger --json`: the time of the last re-send as ISO 8601 (UTC)."""
+        data = asdict(self)
+        if self.last_resent_at is not None:
+            data["last_resent_at"] = datetime.fromtimestamp(self.last_resent_at, UTC).isoformat()
+        return data
+
+
 class BatchLedger:
     def __init__(self, broker: redis.Redis, prefix: str) -> None:
         self.broker = broker
         self.entries_key = f"{prefix}:ledger:entries"
         self.sent_key = f"{prefix}:ledger:sent"
+        self.resent_key = f"{prefix}:ledger:resent"  # counter, INCRBY'd by `reap`
+        self.resent_at_key = f"{prefix}:ledger:resent_at"
+
+    def status(self, now: float) -> LedgerStatus:
+        """In-flight count, oldest batch and re-send count, in one round trip."""
+        pipe = self.broker.pipeline(transaction=False)
+        pipe.zcard(self.sent_key)
+        pipe.zrange(self.sent_key, 0, 0, withscores=True)
+        pipe.get(self.resent_key)
+        pipe.get(self.resent_at_key)
+        in_flight, oldest, resent, resent_at = pipe.execute()
+        oldest_id, oldest_seconds = None, None
+        if oldest:
+            member, sent_at = oldest[0]
+            oldest_id = member.decode() if isinstance(member, bytes) else str(member)
+            oldest_seconds = round(max(0.0, now - float(sent_at)), 3)
+        return LedgerStatus(
+            in_flight=int(in_flight),
+            oldest_seconds=oldest_seconds,
+            oldest_task_id=oldest_id,
+            resent=int(resent or 0),
+            last_resent_at=float(resent_at) if resent_at is not None else None,
+        )
 
     def record(self, task_id: str, task: str, args: Sequence[Any], kwargs: dict[str, Any], queue: str,
                sent_at: float) -> None:  # fmt: skip
@@ -126,14 +169,22 @@ class BatchLedger:
         return lost
 
     def reap(self, resend: Callable[[Entry], Any], *, now: float, grace: float, stamp_header: str) -> list[str]:
-        """Re-send every lost batch under its own id; the ids re-sent."""
-        sent = []
-        for entry in self.lost(now=now, grace=grace, stamp_header=stamp_header):
-            log.warning("batch %s (%s, queue %s) sent %.0f s ago is neither queued, nor held by a worker, "
-                        "nor finished: sent again", entry.task_id, entry.task, entry.queue,
-                        now - entry.sent_at)  # fmt: skip
-            resend(entry)
-            sent.append(entry.task_id)
+        """Re-send every lost batch under its own id; the ids re-sent, counted (`status`) even when a later
+        re-send fails."""
+        sent: list[str] = []
+        try:
+            for entry in self.lost(now=now, grace=grace, stamp_header=stamp_header):
+                log.warning("batch %s (%s, queue %s) sent %.0f s ago is neither queued, nor held by a worker, "
+                            "nor finished: sent again", entry.task_id, entry.task, entry.queue,
+                            now - entry.sent_at)  # fmt: skip
+                resend(entry)
+                sent.append(entry.task_id)
+        finally:
+            if sent:
+                pipe = self.broker.pipeline(transaction=True)
+                pipe.incrby(self.resent_key, len(sent))
+                pipe.set(self.resent_at_key, repr(now))
+                pipe.execute()
         return sent
 
 

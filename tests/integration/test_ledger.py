@@ -3,6 +3,7 @@ batches it calls lost: only those neither finished, nor held by a worker, nor po
 
 from __future__ import annotations
 
+import argparse
 import json
 import time
 from collections.abc import Iterator
@@ -13,11 +14,11 @@ import redis
 from celery.exceptions import TimeLimitExceeded
 
 from tests.integration.test_batch_task import too_slow
-from worker import tasks
+from worker import cli, tasks
 from worker.app import INGEST_ITEMS, QUEUE_INGEST, app, batch_ledger
 from worker.article import RawItem
 from worker.config import Settings
-from worker.ledger import UNACKED_KEY, BatchLedger, Entry
+from worker.ledger import UNACKED_KEY, BatchLedger, Entry, LedgerStatus
 from worker.timings import ENQUEUED_AT
 
 pytestmark = pytest.mark.integration
@@ -29,13 +30,23 @@ QUEUE = "ledger-test"  # a queue no worker consumes
 def broker(settings: Settings) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(settings.broker_url)
     ledger = BatchLedger(client, settings.index_prefix)
-    keys = (QUEUE, ledger.entries_key, ledger.sent_key)
+    keys = (QUEUE, ledger.entries_key, ledger.sent_key, ledger.resent_key, ledger.resent_at_key)
     client.delete(*keys)
     yield client
     client.delete(*keys)
     for tag, raw in client.hgetall(UNACKED_KEY).items():  # type: ignore[union-attr]
         if b"ledger-test-" in raw:
             client.hdel(UNACKED_KEY, tag)
+
+
+@pytest.fixture
+def own_ledger(broker: redis.Redis, settings: Settings) -> Iterator[BatchLedger]:
+    """A ledger under a prefix of its own: no worker's reaper looks at it, so its figures are this test's alone."""
+    ledger = BatchLedger(broker, f"{settings.index_prefix}-status")
+    keys = (ledger.entries_key, ledger.sent_key, ledger.resent_key, ledger.resent_at_key)
+    broker.delete(*keys)
+    yield ledger
+    broker.delete(*keys)
 
 
 def payload(n: int) -> dict[str, Any]:
@@ -110,3 +121,55 @@ def test_the_resent_message_is_on_its_queue_and_refreshes_the_entry(broker: redi
     refreshed = ledger.entry("resent")
     assert refreshed is not None and refreshed.sent_at >= now
     assert ledger.lost(now=time.time(), grace=60, stamp_header=ENQUEUED_AT) == []
+
+
+def test_status_counts_the_batches_in_flight_the_oldest_and_the_resent(own_ledger: BatchLedger) -> None:
+    ledger, now = own_ledger, time.time()
+    sent: list[Entry] = []
+    assert ledger.status(now) == LedgerStatus(0, None, None, 0, None)
+    ledger.record("older", INGEST_ITEMS, [[]], {}, QUEUE, now - 900)
+    ledger.record("newer", INGEST_ITEMS, [[]], {}, QUEUE, now - 10)
+    assert ledger.status(now) == LedgerStatus(2, 900.0, "older", 0, None)
+    ledger.finish("older")
+    assert ledger.status(now) == LedgerStatus(1, 10.0, "newer", 0, None)
+    later = now + 1000  # "newer" is now lost (its queue is empty): re-sent, still in flight until it finishes
+    assert ledger.reap(sent.append, now=later, grace=60, stamp_header=ENQUEUED_AT) == ["newer"]
+    assert ledger.status(later) == LedgerStatus(1, 1010.0, "newer", 1, later)
+    ledger.reap(sent.append, now=later + 100, grace=60, stamp_header=ENQUEUED_AT)
+    assert ledger.status(later + 100).resent == 2 and ledger.status(later + 100).last_resent_at == later + 100
+    ledger.finish("newer")
+    assert ledger.status(later + 100) == LedgerStatus(0, None, None, 2, later + 100)
+
+
+def test_a_failed_resend_still_counts_the_batches_sent_before_it(own_ledger: BatchLedger) -> None:
+    ledger, now = own_ledger, time.time()
+    sent: list[str] = []
+    for task_id in ("first", "second"):
+        ledger.record(task_id, INGEST_ITEMS, [[]], {}, QUEUE, now - 900)
+
+    def resend(entry: Entry) -> None:
+        if sent:
+            raise redis.ConnectionError("broker gone")
+        sent.append(entry.task_id)
+
+    with pytest.raises(redis.ConnectionError):
+        ledger.reap(resend, now=now, grace=60, stamp_header=ENQUEUED_AT)
+    assert ledger.status(now).resent == 1
+
+
+def test_the_ledger_command_prints_the_figures(broker: redis.Redis, settings: Settings,
+                                               capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    ledger, now = batch_ledger(), time.time()
+    ledger.record("printed", INGEST_ITEMS, [[]], {}, QUEUE, now - 30)  # younger than the grace: nobody re-sends it
+    broker.set(ledger.resent_key, 4)
+    broker.set(ledger.resent_at_key, repr(now - 60))
+    strict = settings.model_copy(update={"health_ledger_age_max": 20.0})
+    assert cli.cmd_ledger(argparse.Namespace(json=False), strict) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "batches in flight: 1"
+    assert lines[1].startswith("oldest: printed, sent 30 s ago") and "(over 20 s: /health is degraded)" in lines[1]
+    assert lines[2].startswith("re-sent by the reaper: 4, last 20") and lines[2].endswith("(60 s ago)")
+    assert cli.cmd_ledger(argparse.Namespace(json=True), settings) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["in_flight"] == 1 and printed["oldest_task_id"] == "printed" and printed["resent"] == 4
+    assert 30 <= printed["oldest_seconds"] < 40 and printed["last_resent_at"].endswith("+00:00")

@@ -100,6 +100,36 @@ def test_health_reports_the_age_of_the_oldest_task_and_degrades_past_the_limit(
         api._workers_cache.clear()
 
 
+def test_health_and_metrics_report_the_ledger_and_degrade_when_its_oldest_batch_is_too_old(
+    client: TestClient, broker: redis.Redis, monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    ledger, now, queue = BatchLedger(broker, settings.index_prefix), time.time(), f"nw-test-ledger-{os.getpid()}"
+    broker.delete(ledger.entries_key, ledger.sent_key, ledger.resent_key)
+    # The head of the batches' queue carries no enqueue stamp: no worker's reaper judges them lost and re-sends them.
+    broker.lpush(queue, json.dumps({"headers": {}}))
+    ledger.record("ledger-old", INGEST_ITEMS, [[]], {}, queue, now - 1200)
+    ledger.record("ledger-new", INGEST_ITEMS, [[]], {}, queue, now - 5)
+    broker.set(ledger.resent_key, 3)
+    monkeypatch.setattr(api, "_settings", lambda: settings.model_copy(update={"health_ledger_age_max": 900.0}))
+    try:
+        response = client.get("/health")
+        body = response.json()
+        assert body["ledger"]["in_flight"] == 2 and body["ledger"]["oldest_task_id"] == "ledger-old"
+        assert 1199 <= body["ledger"]["oldest_seconds"] <= 1260 and body["ledger"]["resent"] == 3
+        assert response.status_code == 503
+        assert any("oldest batch in the ledger (ledger-old) was sent" in reason for reason in body["reasons"])
+        exported = samples(client)
+        assert exported["newsworker_ledger_in_flight"] == [({}, 2.0)]
+        assert exported["newsworker_ledger_oldest_seconds"][0][1] >= 1199
+        assert exported["newsworker_ledger_resent_total"] == [({}, 3.0)]
+        ledger.finish("ledger-old")  # the old one done: 5 s is fine
+        body = client.get("/health").json()
+        assert body["ledger"]["in_flight"] == 1 and body["ledger"]["oldest_seconds"] < 900
+        assert not any("ledger" in reason for reason in body.get("reasons", []))
+    finally:
+        broker.delete(queue, ledger.resent_key)
+
+
 def test_a_message_without_the_stamp_has_no_age(client: TestClient, broker: redis.Redis) -> None:
     broker.rpush("sources", "not json")
     assert client.get("/health").json()["queue_oldest_seconds"]["sources"] is None
