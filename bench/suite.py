@@ -66,8 +66,9 @@ def configure(redis_url: str) -> None:
 # --- corpus
 
 
-def corpus(n: int, seed: int = 14) -> list[tuple[str, str, int]]:
-    """(language, document text, words): n distinct articles of 400-1,000 words, alternating nl/en."""
+def corpus(n: int, seed: int = 14, length: tuple[int, int] = (400, 1000)) -> list[tuple[str, str, int]]:
+    """(language, document text, words): n distinct articles of length[0]-length[1] words (by the snippets
+    drawn; the title and subheadings add a few), alternating nl/en."""
     rows = [json.loads(line) for line in (REPO / "data" / "topics" / "news.jsonl").read_text().splitlines()]
     by_language: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
@@ -78,7 +79,7 @@ def corpus(n: int, seed: int = 14) -> list[tuple[str, str, int]]:
     while len(docs) < n:
         language = "nl" if len(docs) % 2 == 0 else "en"
         pool = by_language[language]
-        target = rng.randint(400, 1000)
+        target = rng.randint(*length)
         # one main topic (consecutive snippets are related), then others: reads like a news page
         start = rng.randrange(len(pool))
         picked: list[dict[str, Any]] = []
@@ -213,7 +214,9 @@ def proc_kb(pid: int, field: str, path: str = "status") -> int:
 
 class MemoryWatch:
     """Peak RSS (VmHWM) of each process of a worker tree and the peak sum of their PSS (shared pages counted
-    once, so copy-on-write models show), sampled every 0.5 s."""
+    once, so copy-on-write models show). RSS is read every 0.5 s; PSS every 2 s, since reading smaps_rollup
+    walks a process's page tables (2 ms of the bench's CPU for a 560-MB worker, taken from the cores the
+    workers share)."""
 
     def __init__(self, roots: list[int], extra: dict[str, int]) -> None:
         self.roots, self.extra = roots, extra
@@ -227,18 +230,21 @@ class MemoryWatch:
     def pids(self) -> list[int]:
         return [p for root in self.roots for p in [root, *children(root)]]
 
-    def sample(self) -> None:
+    def sample(self, pss: bool = True) -> None:
         pids = self.pids()
         for pid in pids:
             self.hwm[pid] = max(self.hwm.get(pid, 0), proc_kb(pid, "VmHWM"))
-        self.peak_pss = max(self.peak_pss, sum(proc_kb(p, "Pss", "smaps_rollup") for p in pids))
+        if pss:
+            self.peak_pss = max(self.peak_pss, sum(proc_kb(p, "Pss", "smaps_rollup") for p in pids))
         self.peak_rss_sum = max(self.peak_rss_sum, sum(proc_kb(p, "VmRSS") for p in pids))
         for name, pid in self.extra.items():
             self.peak_extra[name] = max(self.peak_extra[name], proc_kb(pid, "VmRSS"))
 
     def _run(self) -> None:
+        ticks = 0
         while not self._stop.wait(0.5):
-            self.sample()
+            ticks += 1
+            self.sample(pss=ticks % 4 == 0)
 
     def __enter__(self) -> MemoryWatch:
         self._thread.start()
@@ -307,7 +313,8 @@ class Bench:
         self.settings = get_settings()
         self.results: dict[str, Any] = {"run": RUN, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
         # one corpus; its first --articles serve (c) and the side shapes, the longer runs read further
-        self.all_docs = corpus(max(args.articles, args.e2e_articles, args.limit_docs))
+        low, _, high = args.words.partition("-")
+        self.all_docs = corpus(max(args.articles, args.e2e_articles, args.limit_docs), length=(int(low), int(high)))
         self.docs = self.all_docs[: args.articles]
         self.words = sum(w for _, _, w in self.docs)
         self.processes: list[subprocess.Popen[bytes]] = []
@@ -586,10 +593,11 @@ class Bench:
                     sent = [enqueue(INGEST_ITEMS, payloads[k : k + batch]) for k in range(0, len(payloads), batch)]
                     deadline = time.monotonic() + 900
                     done_at = None
-                    while self.count(es, settings, source) < len(payloads) and time.monotonic() < deadline:
+                    # polled every 0.2 s, every 0.05 s near the end: each count is a search the box pays for
+                    while (seen := self.count(es, settings, source)) < len(payloads) and time.monotonic() < deadline:
                         if done_at is None and all(r.ready() for r in sent):
                             done_at = time.perf_counter()
-                        time.sleep(0.05)
+                        time.sleep(0.05 if seen >= 0.9 * len(payloads) else 0.2)
                     seconds.append(time.perf_counter() - start)
                     # every task finished (bulk answered, not yet refreshed): the moment the work was done
                     done_seconds.append((done_at or time.perf_counter()) - start)
@@ -628,7 +636,7 @@ class Bench:
         print("\n(b, e, f) end to end: enqueue -> Redis -> Celery -> normalise -> dedup -> tag -> bulk -> searchable")
         print(f"  {'run':<38}{'articles':>9}{'articles/s':>24}{'words/s':>12}{'RSS child':>11}{'PSS all':>9}"
               f"{'stack':>8}{'Redis cmds/batch':>18}")  # fmt: skip
-        wanted = [w.strip() for w in self.args.shapes.split(",") if w.strip()]
+        wanted = [w.strip() for w in self.args.shapes.split("|") if w.strip()]  # names contain commas
         for name, shape in shapes.items():
             if self.args.quick and ("batch 10" in name or "batch 200" in name):
                 continue
@@ -904,6 +912,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=400, help="corpus size (distinct articles; the last "
                         "refresh, up to 1 s, weighs less in a longer run)")  # fmt: skip
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--words", default="400-1000", help="snippet words drawn per article (400-480 gives "
+                        "articles of about 500 words, the issue's whole-box figure)")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="a check run: 60 articles, 1 repeat, fewer shapes")
     parser.add_argument("--skip", default="", help=f"comma-separated sections to skip: {','.join(SECTIONS)}")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="Redis for broker/results/state")
@@ -919,7 +929,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cluster-heap", default="512m")
     parser.add_argument("--profile", action="store_true", help="only profile one batch of 50 (pyinstrument)")
     parser.add_argument("--shapes", default="", help="e2e: only the runs whose name contains one of these "
-                        "comma-separated strings (e.g. 'tagging off')")  # fmt: skip
+                        "|-separated strings (e.g. 'tagging off|tagging on, 2 processes, batch 50')")  # fmt: skip
     parser.add_argument("--profile-worker", default="", metavar="DIR", help="e2e: pyinstrument in each worker "
                         "process (main and pool children), one text profile per process in DIR")  # fmt: skip
     args = parser.parse_args(argv)
