@@ -860,10 +860,12 @@ class Bench:
         try:
             env = {"NEWSWORKER_ES_URL": ",".join(urls), "NEWSWORKER_INDEX_SHARDS": "3",
                    "NEWSWORKER_INDEX_REPLICAS": "1"}
-            settings = self.settings.model_copy(update={"es_url": env["NEWSWORKER_ES_URL"], "index_shards": 3,
+            # model_copy does not validate: the list itself, not the comma-separated string
+            settings = self.settings.model_copy(update={"es_url": list(urls), "index_shards": 3,
                                                         "index_replicas": 1})  # fmt: skip
+            # as many articles as the single-node shape it is compared with
             run = self.e2e_run(processes=1, batch=50, names=["hostA", "hostB"], es_settings=settings,
-                               env_extra=env)  # fmt: skip
+                               env_extra=env, n=self.args.e2e_articles)  # fmt: skip
             from worker.index.store import index_status
 
             status = index_status(self.es(settings), settings)
