@@ -520,7 +520,8 @@ def cmd_api(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ledger(args: argparse.Namespace, settings: Settings) -> int:
-    """The batch ledger's figures, as /health reports them (worker/ledger.py, README: Failures and delivery)."""
+    """The batch ledger's figures, as /health reports them (worker/ledger.py, README: Failures and delivery);
+    exit status 1 when the oldest batch is over `health_ledger_age_max`, as /health is then degraded."""
     import redis
 
     from worker.app import batch_ledger
@@ -530,19 +531,19 @@ def cmd_ledger(args: argparse.Namespace, settings: Settings) -> int:
         status = batch_ledger().status(now)
     except redis.RedisError as exc:
         raise CliError(f"the broker's Redis ({settings.broker_url}) did not answer: {exc}") from exc
+    over = status.oldest_seconds is not None and status.oldest_seconds > settings.health_ledger_age_max
     if args.json:
         _print_json(status.as_json())
-        return 0
+        return 1 if over else 0
     print(f"batches in flight: {status.in_flight}")
     if status.oldest_seconds is not None:
-        over = status.oldest_seconds > settings.health_ledger_age_max
         print(f"oldest: {status.oldest_task_id}, sent {status.oldest_seconds:.0f} s ago"
               + (f" (over {settings.health_ledger_age_max:g} s: /health is degraded)" if over else ""))  # fmt: skip
     resent = f"re-sent by the reaper: {status.resent}"
     if status.last_resent_at is not None:
         resent += f", last {status.as_json()['last_resent_at']} ({now - status.last_resent_at:.0f} s ago)"
     print(resent)
-    return 0
+    return 1 if over else 0
 
 
 def failure_filter(args: argparse.Namespace) -> Any:

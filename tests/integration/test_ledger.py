@@ -164,12 +164,14 @@ def test_the_ledger_command_prints_the_figures(broker: redis.Redis, settings: Se
     broker.set(ledger.resent_key, 4)
     broker.set(ledger.resent_at_key, repr(now - 60))
     strict = settings.model_copy(update={"health_ledger_age_max": 20.0})
-    assert cli.cmd_ledger(argparse.Namespace(json=False), strict) == 0
+    assert cli.cmd_ledger(argparse.Namespace(json=False), strict) == 1  # over the limit: scripts can tell
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "batches in flight: 1"
     assert lines[1].startswith("oldest: printed, sent 30 s ago") and "(over 20 s: /health is degraded)" in lines[1]
     assert lines[2].startswith("re-sent by the reaper: 4, last 20") and lines[2].endswith("(60 s ago)")
-    assert cli.cmd_ledger(argparse.Namespace(json=True), settings) == 0
+    assert cli.cmd_ledger(argparse.Namespace(json=True), settings) == 0  # 30 s: under the default 1800 s
     printed = json.loads(capsys.readouterr().out)
     assert printed["in_flight"] == 1 and printed["oldest_task_id"] == "printed" and printed["resent"] == 4
     assert 30 <= printed["oldest_seconds"] < 40 and printed["last_resent_at"].endswith("+00:00")
+    assert cli.cmd_ledger(argparse.Namespace(json=True), strict) == 1
+    capsys.readouterr()
