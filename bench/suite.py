@@ -107,6 +107,25 @@ def corpus(n: int, seed: int = 14, length: tuple[int, int] = (400, 1000)) -> lis
     return docs
 
 
+def word_range(text: str) -> tuple[int, int]:
+    """'400-480' -> (400, 480), for --words."""
+    low, sep, high = text.partition("-")
+    try:
+        bounds = (int(low), int(high))
+    except ValueError:
+        bounds = (0, -1)
+    if not sep or not 0 < bounds[0] <= bounds[1]:
+        raise argparse.ArgumentTypeError(f"expected LOW-HIGH words, e.g. 400-480, not {text!r}")
+    return bounds
+
+
+def picks(shapes: str, name: str) -> bool:
+    """Whether --shapes selects the end-to-end shape `name`: it contains one of the |-separated strings (the
+    names themselves contain commas); an empty --shapes selects every shape."""
+    wanted = [w.strip() for w in shapes.split("|") if w.strip()]
+    return not wanted or any(w in name for w in wanted)
+
+
 def raw_items(docs: list[tuple[str, str, int]], source: str) -> list[Any]:
     from worker.sources.documents import document_item
 
@@ -313,8 +332,7 @@ class Bench:
         self.settings = get_settings()
         self.results: dict[str, Any] = {"run": RUN, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
         # one corpus; its first --articles serve (c) and the side shapes, the longer runs read further
-        low, _, high = args.words.partition("-")
-        self.all_docs = corpus(max(args.articles, args.e2e_articles, args.limit_docs), length=(int(low), int(high)))
+        self.all_docs = corpus(max(args.articles, args.e2e_articles, args.limit_docs), length=args.words)
         self.docs = self.all_docs[: args.articles]
         self.words = sum(w for _, _, w in self.docs)
         self.processes: list[subprocess.Popen[bytes]] = []
@@ -636,11 +654,10 @@ class Bench:
         print("\n(b, e, f) end to end: enqueue -> Redis -> Celery -> normalise -> dedup -> tag -> bulk -> searchable")
         print(f"  {'run':<38}{'articles':>9}{'articles/s':>24}{'words/s':>12}{'RSS child':>11}{'PSS all':>9}"
               f"{'stack':>8}{'Redis cmds/batch':>18}")  # fmt: skip
-        wanted = [w.strip() for w in self.args.shapes.split("|") if w.strip()]  # names contain commas
         for name, shape in shapes.items():
             if self.args.quick and ("batch 10" in name or "batch 200" in name):
                 continue
-            if wanted and not any(w in name for w in wanted):
+            if not picks(self.args.shapes, name):
                 continue
             run = self.e2e_run(**shape)
             runs[name] = run
@@ -914,8 +931,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=400, help="corpus size (distinct articles; the last "
                         "refresh, up to 1 s, weighs less in a longer run)")  # fmt: skip
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--words", default="400-1000", help="snippet words drawn per article (400-480 gives "
-                        "articles of about 500 words, the issue's whole-box figure)")  # fmt: skip
+    parser.add_argument("--words", type=word_range, default=(400, 1000), help="snippet words drawn per article "
+                        "(400-480 gives articles of about 500 words, the issue's whole-box figure)")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="a check run: 60 articles, 1 repeat, fewer shapes")
     parser.add_argument("--skip", default="", help=f"comma-separated sections to skip: {','.join(SECTIONS)}")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="Redis for broker/results/state")
