@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from worker.query import QuerySyntaxError, compile_query, fold_key, fold_text, parse
+from worker.query.fold import _fold_char
 from worker.query.parser import And, MatchAll, Not, Or, Phrase, Range, Term
 from worker.search import (
     MAX_WINDOW,
@@ -29,6 +30,14 @@ def test_fold_removes_diacritics_and_keeps_offsets() -> None:
     assert fold_text("Oekraïne en Curaçao") == "Oekraine en Curacao"
     assert len(fold_text("Ærø straße ﬁn")) == len("Ærø straße ﬁn")
     assert fold_key("  Oekraïne   NAVO ") == "oekraine navo"
+
+
+def test_fold_text_equals_folding_each_character_on_its_own() -> None:
+    """fold_text replaces each distinct character in one pass; the result must be the per-character fold."""
+    chars = "".join(chr(c) for c in range(0x80, 0x2000) if chr(c).isprintable()) + "ﬁﬂ№™ＡＢ①"
+    text = " ".join([chars, "Oekraïne", "Nguyễn Thị Ánh", chars[::-1], "a\u0308o\u0301"])
+    reference = "".join(_fold_char(c) for c in text)
+    assert fold_text(text) == reference and len(reference) == len(text)
 
 
 def test_operators_precedence_and_implicit_and() -> None:

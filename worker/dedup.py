@@ -103,10 +103,10 @@ def normalised_words(text: str) -> list[str]:
     folded = text.lower()
     if not folded.isascii():
         folded = unicodedata.normalize("NFKD", folded)
-        # the distinct combining marks of the text (a handful), dropped in one C pass
-        marks = {ord(ch): None for ch in set(folded) if unicodedata.combining(ch)}
-        if marks:
-            folded = folded.translate(marks)
+        # the distinct combining marks of the text (a handful), each dropped by one C pass of str.replace:
+        # str.translate with a dict looks every character up in Python (234 -> 123 us per bench article)
+        for mark in [ch for ch in set(folded) if unicodedata.combining(ch)]:
+            folded = folded.replace(mark, "")
     return _WORD.findall(folded)
 
 

@@ -116,6 +116,8 @@ def _edited(text: str, every: int) -> str:
 def test_signatures_and_jaccard_estimates_equal_the_python_integer_version() -> None:
     texts = _news("nl", 6) + _news("en", 6)
     texts += ["Één café, naïef geëxporteerd: Ærø Øresund ﬁnale " * 10, "x" * 40 + " y" * 30]
+    # several distinct marks, stacked marks (Vietnamese), Greek tonos, Arabic harakat, marks on their own
+    texts += ["Nguyễn Thị Ánh và Trần Đức Thắng ở Hà Nội; Αθήνα, Ηράκλειο; كَتَبَ الوَلَدُ \u0301 a\u0308 " * 8]
     texts += ["\n\n".join(_news("nl", 4)), "\n\n".join(_news("en", 40))]  # several blocks; past MAX_CHARS
     sigs = {t: fingerprint(t) for t in texts + [_edited(t, 7) for t in texts]}
     for text, sig in sigs.items():
