@@ -646,6 +646,7 @@ class Bench:
             "tagging on, 1 process, batch 50": {"processes": 1, "batch": 50, "n": long},
             "tagging on, 2 processes, batch 50": {"processes": 2, "batch": 50, "n": long},
             "tagging off, 2 processes, batch 50": {"processes": 2, "batch": 50, "tagging": False, "n": off},
+            "tagging off, 2 processes, batch 200": {"processes": 2, "batch": 200, "tagging": False, "n": off},
             "tagging on, 2 processes, batch 10": {"processes": 2, "batch": 10},
             "tagging on, 2 processes, batch 200": {"processes": 2, "batch": 200},
             "tagging on, 2 processes, no preload": {"processes": 2, "batch": 50, "preload": False},
@@ -673,7 +674,6 @@ class Bench:
         rate = {name: run["articles_per_s"]["median"] for name, run in runs.items()}
         on2 = rate.get("tagging on, 2 processes, batch 50")
         on1 = rate.get("tagging on, 1 process, batch 50")
-        off2 = rate.get("tagging off, 2 processes, batch 50")
         ratios: dict[str, float] = {"scaling 2 / 1 process": on2 / on1} if on1 and on2 else {}
         if "in_process_articles_per_s" in self.results and on1 and on2:
             c = self.results["in_process_articles_per_s"]
@@ -684,10 +684,13 @@ class Bench:
         if "limit_best" in self.results:
             if on2:
                 ratios["(b) tagging on / (a)"] = on2 / self.results["limit_best"]
-            if off2:
-                ratios["(b) tagging off / (a)"] = off2 / self.results["limit_best"]
-                done = runs["tagging off, 2 processes, batch 50"]["articles_per_s_tasks_done"]["median"]
-                ratios["(b) tagging off, tasks done / (a)"] = done / self.results["limit_best"]
+            for batch in (50, 200):  # 200: what `newsworker ingest` sends when tagging is off
+                off = runs.get(f"tagging off, 2 processes, batch {batch}")
+                if off:
+                    ratios[f"(b) tagging off, batch {batch} / (a)"] = (
+                        off["articles_per_s"]["median"] / self.results["limit_best"])  # fmt: skip
+                    ratios[f"(b) tagging off, batch {batch}, tasks done / (a)"] = (
+                        off["articles_per_s_tasks_done"]["median"] / self.results["limit_best"])  # fmt: skip
         self.results["ratios"] = ratios
         for k, v in ratios.items():
             print(f"  {k:<38}{v:>10.2f}")

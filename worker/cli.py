@@ -163,6 +163,12 @@ def refresh_for_search(settings: Settings) -> None:
               file=sys.stderr)  # fmt: skip
 
 
+def ingest_batch_size(settings: Settings) -> int:
+    """Documents per ingest task: 50 with tagging (≈ 3 s of a core: short tails, prompt retries), 200 without
+    (tasks done 1.16x faster than with 50 over 4,000 untagged articles, bench/RESULTS.md 2026-12-01)."""
+    return 50 if settings.tagging else 200
+
+
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from worker.app import FETCH_PAGES, INGEST_ITEMS, enqueue
 
@@ -174,6 +180,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         pending.append(enqueue(FETCH_PAGES, [page_item(u).model_dump(mode="json") for u in urls]))
         print(f"queued {len(urls)} page(s) for fetching")
     batch: list[dict[str, Any]] = []
+    batch_size = args.batch_size or ingest_batch_size(settings)
     errors: list[DocumentError] = []
     documents = 0
     for entry in document_items([p for p in args.paths if not is_url(p)], settings):
@@ -184,7 +191,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             continue
         documents += 1
         batch.append(entry.model_dump(mode="json"))
-        if len(batch) >= args.batch_size:
+        if len(batch) >= batch_size:
             pending.append(enqueue(INGEST_ITEMS, batch))
             batch = []
     if batch:
@@ -630,7 +637,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="files, directories, - for stdin, or http(s) URLs of article pages")
     p.add_argument("--wait", action="store_true", help="wait until the workers have indexed everything")
     p.add_argument("--timeout", type=float, default=600, help="seconds --wait waits at most")
-    p.add_argument("--batch-size", type=int, default=50, help="documents per task")
+    p.add_argument("--batch-size", type=int, help="documents per task (default: 50, or 200 when tagging is off "
+                   "(NEWSWORKER_TAGGING=false): untagged, a batch is a few ms of work per article and the per-batch "
+                   "cost weighs more; bench/RESULTS.md, 2026-12-01)")  # fmt: skip
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("search", help="search indexed articles")
