@@ -92,3 +92,30 @@ def test_stage_on_a_match_report_clubs_venues_and_county_sides() -> None:
     doc = nlp(text)
     found = {(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")}
     assert {("Bath", "ORG"), ("Welford Road", "LOC"), ("Lancashire", "ORG")} <= found
+
+
+def test_names_run_across_a_spaced_dash_are_cut_at_it() -> None:
+    from worker.tagging import entity_rules
+
+    doc = _doc(["New York - Shares fell on Monday .", "France - Olympique Lyonnais won .", "Soccer - Japan won ."],
+               [(0, 4, "GPE"), (8, 12, "ORG"), (14, 17, "GPE")])
+    spans = [(ent.text, ent.label_) for ent in entity_rules.split_at_dashes(doc, list(doc.ents))]
+    # the part before the dash keeps the span; after it, a name of two words or an uncommon one stays, a
+    # common word opening the story after a dateline ("Shares") does not
+    assert spans == [("New York", "GPE"), ("France", "ORG"), ("Olympique Lyonnais", "ORG"), ("Soccer", "GPE"),
+                     ("Japan", "GPE")]
+    # unspaced hyphens join, and titles of works may hold a spaced dash
+    kept = _doc(["Rolls-Royce rose .", "Live - At the Apollo"], [(0, 1, "ORG"), (3, 8, "WORK_OF_ART")])
+    assert entity_rules.split_at_dashes(kept, list(kept.ents)) == list(kept.ents)
+
+
+def test_the_stage_keeps_a_dateline_place_apart_from_the_story() -> None:
+    from tests.tagging.test_entities import make_article
+    from worker.tagging.entities import tag_entities
+
+    body = "NEW YORK - Shares fell on Monday.\n\nLYON, France - Olympique Lyonnais beat Porto 2-1 on Sunday."
+    [tagged] = tag_entities([make_article(body, title="Markets and football", language="en")])
+    found = {(e.text, e.type) for e in tagged.entities}
+    assert {("New York", "LOC"), ("France", "LOC"), ("Olympique Lyonnais", "ORG")} <= found
+    # no name glued across the dash, none with the space before it ("New York " came from the compound rule)
+    assert not any(" - " in e.text or e.text != e.text.strip() for e in tagged.entities)

@@ -195,7 +195,7 @@ def entity_model_versions(language: str) -> dict[str, str]:
     versions = {"entities": f"{pipeline.name}-{pipeline.version}"}
     versions["entities_gazetteer"] = gazetteer.gazetteer_version() + ("" if GAZETTEER_RULER.get(language) else "-link")
     if ENTITY_RULES.get(language):
-        versions["entities_rules"] = "6"
+        versions["entities_rules"] = "7"
     if pipeline.name_types:
         versions["entities_name_types"] = _file_version(gazetteer.DATA_DIR / f"name_types_{language}.json")
     return versions
@@ -359,9 +359,10 @@ def _mentions(doc: Doc, language: str) -> list[_Mention]:
         text = ent_text.strip()
         if entry is not None:
             text, _ = _lookup(text, language)
-        elif "-" in text:
+        elif "-" in text and " -" not in text and "- " not in text:
             # "NAVO-lidstaten", "Afghanistan-top": a known name compounded with a common noun is a mention
-            # of that name (the compound itself is rarely worth an entity of its own)
+            # of that name (the compound itself is rarely worth an entity of its own); a spaced dash is no
+            # compound ("New York - Shares" gave "New York " with its space)
             head, _, rest = text.partition("-")
             head_entry = gazetteer.lookup(language, head)
             if head_entry is not None:
