@@ -273,12 +273,12 @@ def resend(entry: Entry) -> Any:
 
 def reap_lost_batches() -> list[str]:
     """One look for lost batches, if no other worker is looking (a short Redis lock)."""
-    settings = get_settings()
-    lock = broker_client().set(f"{settings.index_prefix}:ledger:reaper", "1", nx=True,
+    settings, ledger = get_settings(), batch_ledger()
+    lock = broker_client().set(ledger.reaper_key, "1", nx=True,
                                px=max(1000, int(settings.ledger_reap_every * 1000)))  # fmt: skip
     if not lock:
         return []
-    return batch_ledger().reap(resend, now=time.time(), grace=settings.ledger_grace, stamp_header=ENQUEUED_AT)
+    return ledger.reap(resend, now=time.time(), grace=settings.ledger_grace, stamp_header=ENQUEUED_AT)
 
 
 @worker_ready.connect

@@ -99,6 +99,7 @@ class BatchLedger:
         self.sent_key = f"{prefix}:ledger:sent"
         self.resent_key = f"{prefix}:ledger:resent"  # counter, INCRBY'd by `reap`
         self.resent_at_key = f"{prefix}:ledger:resent_at"
+        self.reaper_key = f"{prefix}:ledger:reaper"  # a short lock: one worker at a time looks for lost batches
 
     def status(self, now: float) -> LedgerStatus:
         """In-flight count, oldest batch and re-send count, in one round trip."""
@@ -111,7 +112,7 @@ class BatchLedger:
         oldest_id, oldest_seconds = None, None
         if oldest:
             member, sent_at = oldest[0]
-            oldest_id = member.decode() if isinstance(member, bytes) else str(member)
+            oldest_id = _text(member)
             oldest_seconds = round(max(0.0, now - float(sent_at)), 3)
         return LedgerStatus(
             in_flight=int(in_flight),
@@ -136,11 +137,13 @@ class BatchLedger:
         pipe.execute()
 
     def entry(self, task_id: str) -> Entry | None:
-        raw = self.broker.hget(self.entries_key, task_id)
-        score = self.broker.zscore(self.sent_key, task_id)
+        pipe = self.broker.pipeline(transaction=False)
+        pipe.hget(self.entries_key, task_id)
+        pipe.zscore(self.sent_key, task_id)
+        raw, score = pipe.execute()
         if raw is None or score is None:
             return None
-        return _decoded(task_id, raw, float(score))  # type: ignore[arg-type]
+        return _decoded(task_id, raw, float(score))
 
     def lost(self, *, now: float, grace: float, stamp_header: str, limit: int = 1000) -> list[Entry]:
         """Entries sent more than `grace` seconds ago that are neither held by a worker nor possibly queued:
@@ -150,7 +153,7 @@ class BatchLedger:
         held = held_ids(self.broker) if oldest else set()
         candidates = []
         for member, sent_at in oldest:  # type: ignore[union-attr]
-            task_id = member.decode() if isinstance(member, bytes) else str(member)
+            task_id = _text(member)
             if task_id not in held:
                 candidates.append((task_id, float(sent_at)))
         if not candidates:
@@ -186,6 +189,11 @@ class BatchLedger:
                 pipe.set(self.resent_at_key, repr(now))
                 pipe.execute()
         return sent
+
+
+def _text(member: bytes | str) -> str:
+    """A sorted-set member as text (redis-py gives bytes unless the client decodes responses)."""
+    return member.decode() if isinstance(member, bytes) else str(member)
 
 
 def _decoded(task_id: str, raw: bytes, sent_at: float) -> Entry:
