@@ -31,7 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from worker.tagging import entity_evidence, entity_heads, entity_sports, entity_wire, gazetteer
+from worker.tagging import entity_evidence, entity_given_names, entity_heads, entity_sports, entity_wire, gazetteer
 from worker.tagging.casing import (
     SENTENCE_START_ZIPF,
     SentenceStartEvidence,
@@ -357,7 +357,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 # surname of a person named in full kept a person over the place lists, English dateline places, role portfolios
 # and names joined across result words (entity_wire.py).
 PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "quotes", "surnames", "datelines",
-         "portfolios", "joined"}
+         "portfolios", "joined", "given"}
 
 
 @Language.factory(COMPONENT, default_config={"titles": True, "edges": True, "sentence_starts": True,
@@ -393,6 +393,10 @@ class EntityFixes:
             if doc.lang_ == "nl":
                 ents = entity_evidence.dutch_evidence(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                       frozenset(PARTS))
+            if "given" in PARTS:
+                language = doc.lang_
+                ents = entity_given_names.given_name_persons(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
+                                                             lambda word: is_title(word, language))
         if self.edges:
             ents = split_at_scores(doc, split_at_dashes(doc, ents))
             ents = split_coordinated(doc, trim_lowercase_tail(doc, trim_edges(doc, ents)))

@@ -1,0 +1,91 @@
+"""Persons found by their given name (entity_given_names.py), on hand-made documents and through the stage."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Doc, Span
+
+from worker.tagging import entities, entity_given_names, entity_rules
+from worker.tagging.entity_rules import is_title
+
+
+def _run(language: str, text: str, ents: list[tuple[int, int, str]] = (),  # type: ignore[assignment]
+         starts: list[int] = ()) -> tuple[list[tuple[str, str]], dict]:  # type: ignore[assignment]
+    words = text.split(" ")
+    sent_starts = [i == 0 or i in starts for i in range(len(words))]
+    doc = Doc(spacy.blank(language).vocab, words=words, sent_starts=sent_starts)
+    doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
+    decided: dict[tuple[int, int], str] = {}
+    found = entity_given_names.given_name_persons(doc, list(doc.ents), decided, lambda w: is_title(w, language))
+    return sorted((ent.text, ent.label_) for ent in found), decided
+
+
+def test_the_list_holds_given_names_and_no_titles_months_or_common_words() -> None:
+    names, caution = entity_given_names.given_names()
+    assert {"John", "Jan", "Steffi", "Moshe", "Hideo"} <= names
+    assert not {"Baron", "Sir", "May", "June", "Will", "Paris", "Georgia"} & names
+    assert "Mark" in caution
+
+
+def test_a_name_the_model_missed_is_added_as_a_person() -> None:
+    spans, decided = _run("en", "The final was won by Steffi Graf in three sets .")
+    assert spans == [("Steffi Graf", "PERSON")]
+    assert decided == {(5, 7): "PER"}
+
+
+def test_a_name_read_as_one_organisation_becomes_a_person() -> None:
+    spans, _ = _run("en", "The explorer Walter Elmer Ekblaw wrote it", [(2, 5, "ORG")])
+    assert spans == [("Walter Elmer Ekblaw", "PERSON")]
+
+
+def test_kind_words_places_and_known_names_stay_what_they_are() -> None:
+    assert _run("en", "She sang with Jonas Brothers and went to Clay County today")[0] == []
+    # the gazetteer knows "Belo Horizonte" as a place: the model's GPE stays
+    assert _run("en", "They flew to Belo Horizonte on Monday", [(3, 5, "GPE")])[0] == [("Belo Horizonte", "GPE")]
+
+
+def test_a_capitalised_word_before_the_given_name_leaves_the_run_alone_unless_it_is_a_title() -> None:
+    assert _run("en", "The garrison at Fort William Henry fell")[0] == []
+    assert _run("en", "He met President Moshe Katzav there")[0] == [("Moshe Katzav", "PERSON")]
+
+
+def test_a_sentence_start_ends_the_name_a_byline_before_the_story() -> None:
+    spans, _ = _run("nl", "Cathy Galle De maatregelen zullen volgen", starts=[2])
+    assert spans == [("Cathy Galle", "PER")]
+
+
+def test_particles_only_before_the_surname() -> None:
+    assert _run("nl", "dat zegt Piet Swimberghe van Knack vandaag")[0] == [("Piet Swimberghe", "PER")]
+    assert _run("nl", "Het boek van Johan de Kock verscheen")[0] == [("Johan de Kock", "PER")]
+
+
+def test_a_doubles_pair_is_two_persons_and_a_middle_name_stays_in() -> None:
+    spans, _ = _run("en", "winners Todd Woodbridge Mark Woodforde beat them")
+    assert spans == [("Mark Woodforde", "PERSON"), ("Todd Woodbridge", "PERSON")]
+    assert _run("en", "the champion Billie Jean King won")[0] == [("Billie Jean King", "PERSON")]
+
+
+def test_a_nationality_and_a_person_are_not_merged() -> None:
+    spans, _ = _run("nl", "deed de Brit John Watson nog beter", [(2, 3, "MISC"), (3, 5, "PER")])
+    assert spans == [("Brit", "MISC"), ("John Watson", "PER")]
+
+
+def test_a_given_name_that_is_a_common_word_counts_only_inside_a_sentence() -> None:
+    assert _run("en", "Mark Rutte said so")[0] == []
+    assert _run("en", "and then Mark Rutte said so")[0] == [("Mark Rutte", "PERSON")]
+
+
+def test_the_rule_runs_in_the_stage_and_can_be_switched_off() -> None:
+    nlp = entities.load_pipeline("en")
+    words = ["Voiced", "by", ":", "Hideo", "Ishikawa", "."]
+
+    def persons() -> list[str]:
+        doc = nlp(Doc(nlp.vocab, words=words))
+        return [words[s] + " " + words[e - 1] for s, e, label in entities.mapped_spans(doc, "en") if label == "PER"]
+
+    assert persons() == ["Hideo Ishikawa"]
+    entity_rules.PARTS.discard("given")
+    try:
+        assert persons() == []
+    finally:
+        entity_rules.PARTS.add("given")

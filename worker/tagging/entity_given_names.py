@@ -1,0 +1,166 @@
+"""Persons found by their given name: "Steffi Graf", "Goran Ivanisevic" where the model saw nothing (issue 13).
+
+A run of capitalised words that opens with a given name (`data/given_names.txt`, built by
+`scripts/build_given_names.py` from Faker's first-name lists and our name lists) and goes on with one to three
+surname words is a person's name:
+- where no entity covers any of its words, it is added as a person ("Dudi Sela beat ...", "Voiced by Hideo
+  Ishikawa");
+- where the model read it as one organisation or place ("Walter Elmer Ekblaw" ORG) or cut it into parts
+  inside the run ("Maria Enrica" + "Spacca"), it becomes one person, unless the gazetteer or the name lists
+  know the whole name as something else ("Philip Morris", "Alice Springs").
+A run is left alone when a capitalised word stands right before it ("Fort William Henry", "President" is
+left to the title rule that runs first), when it ends in a kind-word ("Jan Pieterszoon Coen Museum", "John
+Lewis Partnership"), when a name the rules already decided overlaps it, or when it runs on past four words.
+A given name that is also a common word ("Mark") counts only inside a sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+
+import numpy
+from spacy.tokens import Doc, Span
+
+from worker.tagging import entity_heads, gazetteer
+from worker.tagging.casing import name_types, sentence_starts
+from worker.tagging.entity_doc import facts, in_words
+
+PATH = gazetteer.DATA_DIR / "given_names.txt"
+MAX_SURNAME_WORDS = 3
+PARTICLES = frozenset({"van", "de", "der", "den", "ter", "ten", "von", "da", "di", "do", "dos", "das", "del", "della",
+                       "du", "le", "la", "bin", "ibn", "al", "el", "'t"})
+_PERSON_LABEL = {"en": "PERSON", "nl": "PER"}
+_PERSON_LABELS = frozenset({"PER", "PERSON"})
+_STOP_HEADS = frozenset({"Day", "Award", "Awards", "Prize", "Street", "Hotel", "School", "College", "Hospital",
+                         "Church", "Bridge", "Station", "Island", "Islands", "River", "Lake", "Mountain", "Valley",
+                         "Centre", "Center", "Hall", "House", "Building", "Tower", "Theatre", "Theater", "Library",
+                         "Show", "Band", "Trio", "Quartet", "Orchestra", "Prijs", "Dag", "Straat", "Plein", "Kerk",
+                         "Brug", "Huis", "Ziekenhuis", "Stichting", "Fonds", "Zaal",
+                         # places: "Clay County", "Heber Springs", "Eden Gardens", "Beverly Hills"
+                         "County", "Township", "Parish", "District", "Province", "City", "Town", "Village",
+                         "Springs", "Hills", "Heights", "Gardens", "Falls", "Beach", "Bay", "Harbour", "Harbor",
+                         "Creek", "Point", "Castle", "Palace", "Abbey", "Cathedral", "Chapel", "Forest", "Woods",
+                         "Refuge", "Reserve", "Courthouse", "Mall", "Plaza", "Crossing", "Junction", "Territory",
+                         # groups: "Jonas Brothers"
+                         "Brothers", "Sisters", "Broers", "Zusters"})
+
+
+@lru_cache(maxsize=1)
+def given_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(every given name, those that are also common words and count only inside a sentence)."""
+    names, caution = set(), set()
+    for line in PATH.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        if line.endswith("*"):
+            line = line[:-1]
+            caution.add(line)
+        names.add(line)
+    return frozenset(names), frozenset(caution)
+
+
+def _surname_word(word: str) -> bool:
+    """Capitalised and written in lower case after its first letter ("Graf", "McGregor", "O'Shea",
+    "Newton-John"); not an all-caps word or a number."""
+    return (len(word) > 1 and word[0].isupper() and any(c.islower() for c in word[1:])
+            and all(c.isalpha() or c in "-'’." for c in word) and not word.endswith("."))
+
+
+def _initial(word: str) -> bool:
+    return len(word) == 2 and word[0].isupper() and word[1] == "."
+
+
+def _kind_word(word: str, language: str) -> bool:
+    return (word in _STOP_HEADS or word in entity_heads.LEGAL_FORMS or word in entity_heads.ORG_HEADS.get(language, ())
+            or word in entity_heads.EVENT_HEADS.get(language, ()) or word in entity_heads.PLACE_HEADS.get(language, ()))
+
+
+def _known_otherwise(text: str, language: str) -> bool:
+    """The gazetteer or the name lists know this exact name as an organisation, place or other name."""
+    entry = gazetteer.exact_lookup(language, text)
+    if entry is not None:
+        return entry.type != "PER"
+    kind = name_types(language).get(text)
+    return kind is not None and kind != "PER"
+
+
+@lru_cache(maxsize=4)
+def _stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop words of the language: "Het", "Maar", "We" are never surnames."""
+    from spacy.util import get_lang_class
+
+    return frozenset(get_lang_class(language).Defaults.stop_words)
+
+
+def _run_end(words: list[str], starts: list[bool], i: int, language: str, names: frozenset[str]) -> int | None:
+    """End (exclusive) of the surname words after the given name at i, or None when there is no person here.
+    Particles ("van der", "de") and initials stand only before the first surname word ("Piet Swimberghe van
+    Knack" is a person of a magazine); a sentence start ends the run (a byline before the story); a given
+    name and a surname after a surname start the next person ("Todd Woodbridge Mark Woodforde", doubles
+    pairs), a given name after a given name is a middle name ("Billie Jean King")."""
+    n, j, surnames = len(words), i + 1, 0
+    stop_words = _stop_words(language)
+    while j < n and j - i <= MAX_SURNAME_WORDS + 2 and not starts[j]:
+        word = words[j]
+        if surnames and word in names and words[j - 1] not in names and j + 1 < n and not starts[j + 1] \
+                and _surname_word(words[j + 1]):
+            return j
+        if _surname_word(word):
+            if _kind_word(word, language) or word.lower() in stop_words:
+                return None
+            surnames, j = surnames + 1, j + 1
+        elif surnames == 0 and j + 1 < n and not starts[j + 1] and _surname_word(words[j + 1]) and (
+                word.lower() in PARTICLES or _initial(word)):
+            j += 1
+        else:
+            break
+    if surnames == 0 or surnames > MAX_SURNAME_WORDS:
+        return None
+    if j < n and not starts[j] and (words[j][:1].isupper() and words[j].isalpha()):
+        return None  # runs on into more capitalised words (an all-caps one, a long title)
+    return j
+
+
+def given_name_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str],
+                       is_title: Callable[[str], bool] = lambda word: False) -> list[Span]:
+    """Entities with the persons found by their given name added or retyped (see the module docstring);
+    `is_title` says which capitalised words may stand before the name ("President", "Minister")."""
+    language = doc.lang_
+    if language not in _PERSON_LABEL or not len(doc):
+        return ents
+    names, caution = given_names()
+    hits = numpy.flatnonzero(in_words(doc, names))
+    if not len(hits):
+        return ents
+    words = facts(doc).words
+    starts = sentence_starts(doc)
+    owner = {k: ent for ent in ents for k in range(ent.start, ent.end)}
+    result = list(ents)
+    label = _PERSON_LABEL[language]
+    last_end = -1
+    for i in hits.tolist():
+        if i > 0 and i != last_end and words[i - 1][:1].isupper() and any(c.islower() for c in words[i - 1]) and \
+                not is_title(words[i - 1]) and not starts[i]:
+            continue  # "Fort William", "Santa Maria": the name starts earlier
+        if words[i] in caution and starts[i]:
+            continue
+        end = _run_end(words, starts, i, language, names)
+        if end is None:
+            continue
+        covered = {owner[k] for k in range(i, end) if k in owner}
+        if any(c.start < i or c.end > end or (c.start, c.end) in decided for c in covered):
+            continue
+        whole = len(covered) == 1 and (next(iter(covered)).start, next(iter(covered)).end) == (i, end)
+        if whole and next(iter(covered)).label_ in _PERSON_LABELS:
+            continue  # the model has it
+        if not whole and (len(covered) > 1 or any(c.label_ not in _PERSON_LABELS for c in covered)):
+            continue  # "de Brit John Watson": a nationality and a person, not one name; two persons
+        if _known_otherwise(doc[i:end].text, language):
+            continue
+        span = Span(doc, i, end, label=label)
+        result = [e for e in result if e not in covered] + [span]
+        owner.update({k: span for k in range(i, end)})
+        decided[(i, end)] = "PER"
+        last_end = end
+    return result
