@@ -418,11 +418,20 @@ CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
     "nl": {
         "MISC": ("missie", "operatie", "film", "speelfilm", "documentaire", "boek", "roman", "album", "single",
                  "serie", "tv-serie", "televisieserie", "programma", "festival", "tentoonstelling", "expositie",
-                 "storm", "orkaan", "tyfoon", "toernooi", "musical", "opera", "voorstelling", "game", "videogame"),
+                 "storm", "orkaan", "tyfoon", "toernooi", "musical", "opera", "voorstelling", "game", "videogame",
+                 # session 11 (ned.testa dev half: "het monitoringsysteem Consum", "het kaartspel Magic")
+                 "systeem", "kaartspel", "computerspel", "bordspel", "debuut", "plaat", "talkshow", "verdrag",
+                 "klassieker"),
         "ORG": ("bedrijf", "concern", "fabrikant", "chipmaker", "bank", "verzekeraar", "voetbalclub", "club",
                 "partij", "omroep", "krant", "dagblad", "zender", "supermarktketen", "winkelketen", "webwinkel",
                 "luchtvaartmaatschappij", "telecombedrijf", "techbedrijf", "start-up", "startup", "vakbond",
-                "museum", "ploeg"),
+                "museum", "ploeg",
+                # session 11 (ned.testa dev half: "de mediaholding De Beukelaar", "de technoband Praga Khan",
+                # "beurshuis Petercam", "de vakcentrale ZCTU")
+                "holding", "rockband", "popband", "technoband", "metalband", "beurshuis", "vakcentrale",
+                "uitgeverij", "brouwerij", "rederij", "keten", "producent", "leverancier", "provider",
+                "platenlabel", "filmstudio", "fonds", "bureau", "organisatie", "beweging", "weekblad",
+                "tijdschrift", "magazine"),
     },
     "en": {
         "MISC": ("mission", "operation", "film", "movie", "documentary", "book", "novel", "album", "song",
