@@ -100,3 +100,15 @@ def test_clubs_named_after_cities_are_organisations_in_results():
     assert types.get("Japan") == "LOC"  # a national team stays a place, as in CoNLL-2003
     [plain] = tag_entities([make_article("She moved to Leeds in 2019 .", language="en")])
     assert {e.text: e.type for e in plain.entities}.get("Leeds") == "LOC"
+
+
+def test_a_type_decided_from_evidence_outvotes_the_models_guesses():
+    from worker.tagging.entity_rules import consistent_labels
+
+    words = ["het", "kaartspel", "Magic", "is", "populair", ".", "Magic", "wint", "en", "Magic", "groeit"]
+    doc = Doc(spacy.blank("nl").vocab, words=words)
+    ents = [Span(doc, 2, 3, label="MISC"), Span(doc, 6, 7, label="PER"), Span(doc, 9, 10, label="PER")]
+    doc.user_data[CONTEXT_TYPES_KEY] = {(2, 3): "MISC"}  # what context_types records for "kaartspel Magic"
+    assert [e.label_ for e in consistent_labels(doc, ents)] == ["MISC", "MISC", "MISC"]
+    doc.user_data[CONTEXT_TYPES_KEY] = {}
+    assert [e.label_ for e in consistent_labels(doc, ents)] == ["PER", "PER", "PER"]  # the plain majority

@@ -301,6 +301,15 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     if not votes:
         return ents
     majority = {text: most_common(counts) for text, counts in votes.items()}
+    # a type decided from evidence (a context noun, a kind-word, a given name) outvotes the model's guesses
+    decided_types = doc.user_data.get(CONTEXT_TYPES_KEY, {})
+    if decided_types and "evidence_votes" in PARTS:
+        evidence: dict[str, dict[str, int]] = {}
+        for ent, text in zip(ents, texts, strict=True):
+            if (ent.start, ent.end) in decided_types:
+                counts = evidence.setdefault(text, {})
+                counts[ent.label_] = counts.get(ent.label_, 0) + 1
+        majority.update({text: most_common(counts) for text, counts in evidence.items()})
     _head_noun_labels(doc, ents, majority)
     # a surname alone is the person named in full elsewhere in the article ("Barak" after "Ehud Barak")
     person_label = next((ent.label_ for ent in ents if ent.label_ in ("PER", "PERSON")), None)
@@ -357,7 +366,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 # surname of a person named in full kept a person over the place lists, English dateline places, role portfolios
 # and names joined across result words (entity_wire.py).
 PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "quotes", "surnames", "datelines",
-         "portfolios", "joined", "given"}
+         "portfolios", "joined", "given", "evidence_votes"}
 
 
 @Language.factory(COMPONENT, default_config={"titles": True, "edges": True, "sentence_starts": True,
