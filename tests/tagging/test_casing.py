@@ -123,6 +123,18 @@ def test_a_one_word_person_that_is_a_known_city_becomes_a_place_unless_it_is_a_n
     assert resolve(doc.ents[0], "nl")[0] == "PER"
 
 
+def test_a_one_word_person_that_is_a_smaller_town_becomes_a_place_unless_it_is_a_given_name():
+    from worker.tagging import gazetteer
+    from worker.tagging.entities import resolve
+
+    assert "Perpignan" in gazetteer.small_places() and "Nokia" not in gazetteer.small_places()  # a common word
+    doc = _doc_with_ent(["Stade", "Gilbert", "Brutus", ",", "Perpignan"], 4, 5, "PERSON")
+    assert resolve(doc.ents[0], "en")[0] == "LOC"
+    assert "Adriano" in gazetteer.small_places()  # a town in Brazil; the given name wins
+    doc = _doc_with_ent(["said", "Adriano", "."], 1, 2, "PERSON")
+    assert resolve(doc.ents[0], "en")[0] == "PER"
+
+
 def test_all_caps_words_take_the_spelling_the_article_uses_elsewhere():
     nlp = spacy.blank("en")
     text = ("GOLF - MCILROY LEADS AT PLAYERS CHAMPIONSHIP .\nRory McIlroy shot 66 on Thursday to lead the "

