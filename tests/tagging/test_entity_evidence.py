@@ -61,3 +61,23 @@ def test_the_noun_before_van_types_the_name() -> None:
 def test_a_name_of_several_words_alone_between_quotes_is_a_title() -> None:
     spans, _ = _run("Santana speelde ' Black Magic Woman ' en ' Europa '", [(3, 6, "PER"), (9, 10, "LOC")])
     assert spans == [("Black Magic Woman", "MISC"), ("Europa", "LOC")]
+
+
+def test_a_portfolio_after_minister_van_is_one_organisation() -> None:
+    spans, decided = _run("minister van Infrastructuur en Waterstaat Barry Madlener zei",
+                          [(4, 5, "LOC"), (5, 7, "PER")])
+    assert spans == [("Infrastructuur en Waterstaat", "ORG"), ("Barry Madlener", "PER")]
+    assert decided[(2, 5)] == "ORG"
+    spans, _ = _run("de staatssecretaris van Volksgezondheid , Welzijn en Sport", [])
+    assert spans == [("Volksgezondheid , Welzijn en Sport", "ORG")]  # the longest portfolio wins
+    assert _run("de minister van Infrastructuur en Waterstaat", [], entity_evidence.PARTS - {"ministries"})[0] == []
+
+
+def test_a_decided_name_with_en_is_not_split_in_two() -> None:
+    from worker.tagging.entity_rules import CONTEXT_TYPES_KEY, split_coordinated
+
+    doc = Doc(spacy.blank("nl").vocab, words=["tussen", "Oss", "en", "Heemskerk", "of", "Infrastructuur", "en",
+                                               "Waterstaat"])
+    ents = [Span(doc, 1, 4, label="LOC"), Span(doc, 5, 8, label="ORG")]
+    doc.user_data[CONTEXT_TYPES_KEY] = {(5, 8): "ORG"}
+    assert [e.text for e in split_coordinated(doc, ents)] == ["Oss", "Heemskerk", "Infrastructuur en Waterstaat"]

@@ -11,7 +11,9 @@ says what it names.
 - a name of two words or more standing alone between quotes is a title (MISC: ned.train 83 of 100), unless a
   list knows it as something else;
 - after "minister van (de/het)" comes a ministry (ORG: 26 of 27 in ned.train), after "het werk van" an author
-  (PER, 11 of 12), after "de finale van" a competition (MISC, 11 of 11).
+  (PER, 11 of 12), after "de finale van" a competition (MISC, 11 of 11);
+- a Dutch portfolio after "minister/staatssecretaris/ministerie van" is one organisation over its "en" and
+  commas ("minister van Infrastructuur en Waterstaat Barry Madlener": the model had "Waterstaat" LOC).
 
 Each decision is recorded in the doc's user data (entity_rules.CONTEXT_TYPES_KEY) so that the name lists and the
 gazetteer do not undo it.
@@ -25,6 +27,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span
 
 from worker.tagging import gazetteer
+from worker.tagging.entity_doc import facts
 
 # One token: a capitalised name part (maybe several joined by hyphens), then a lower-case noun: "VLD-voorzitter",
 # "Alken Maes-topman" (the last token), "EU-landen"; not "Mexico-Stad", "Noord-Korea", "T-shirt" or "39-jarige".
@@ -86,13 +89,58 @@ def _relabel(doc: Doc, ent: Span, label: str, decided: dict[tuple[int, int], str
                                                 span_id=ent.id_)
 
 
-PARTS = frozenset({"compounds", "speakers", "places", "of", "quotes"})
+PARTS = frozenset({"compounds", "speakers", "places", "of", "quotes", "ministries"})
+
+# Portfolios of Dutch ministries (2010-2026 cabinets; Belgian federal ones are FOD names in the gazetteer), as
+# tokens; the longest that follows "minister van" is taken.
+PORTFOLIOS = tuple(sorted((tuple(name.replace(",", " ,").split()) for name in (
+    "Algemene Zaken", "Binnenlandse Zaken", "Binnenlandse Zaken en Koninkrijksrelaties", "Buitenlandse Zaken",
+    "Buitenlandse Handel", "Buitenlandse Handel en Ontwikkelingssamenwerking", "Ontwikkelingssamenwerking",
+    "Defensie", "Economische Zaken", "Economische Zaken en Klimaat", "Financiën", "Infrastructuur en Milieu",
+    "Infrastructuur en Waterstaat", "Justitie", "Justitie en Veiligheid", "Veiligheid en Justitie",
+    "Klimaat en Groene Groei", "Klimaat en Energie", "Landbouw", "Landbouw, Natuur en Voedselkwaliteit",
+    "Landbouw, Visserij, Voedselzekerheid en Natuur", "Onderwijs, Cultuur en Wetenschap", "Onderwijs",
+    "Sociale Zaken", "Sociale Zaken en Werkgelegenheid", "Volksgezondheid", "Volksgezondheid, Welzijn en Sport",
+    "Volkshuisvesting en Ruimtelijke Ordening", "Volkshuisvesting", "Asiel en Migratie", "Medische Zorg",
+    "Primair en Voortgezet Onderwijs", "Armoedebeleid, Participatie en Pensioenen", "Rechtsbescherming",
+    "Toeslagen en Douane", "Fiscaliteit en Belastingdienst", "Digitalisering en Koninkrijksrelaties",
+    "Jeugd, Preventie en Sport", "Herstel Groningen", "Natuur en Stikstof", "Langdurige en Maatschappelijke Zorg",
+)), key=len, reverse=True))
+_MINISTRY_NOUNS = frozenset({"minister", "ministers", "ministerie", "staatssecretaris", "staatssecretarissen"})
+
+
+def ministries(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """A portfolio after "minister van" as one ORG span over the entities the model cut it into."""
+    doc_facts = facts(doc)
+    lower = doc_facts.lower
+    if _MINISTRY_NOUNS.isdisjoint(lower):
+        return ents
+    words = doc_facts.words
+    result = list(ents)
+    for i, word in enumerate(lower):
+        if word not in _MINISTRY_NOUNS or i + 2 >= len(doc) or lower[i + 1] != "van":
+            continue
+        start = i + 2
+        match = next((p for p in PORTFOLIOS if tuple(words[start:start + len(p)]) == p), None)
+        if match is None:
+            continue
+        end = start + len(match)
+        if any(e.start < start < e.end or e.start < end < e.end for e in result):
+            continue  # a longer name runs over the portfolio's edges
+        result = [e for e in result if not (start <= e.start and e.end <= end)]
+        result.append(Span(doc, start, end, label="ORG"))
+        decided[(start, end)] = "ORG"
+    return sorted(result, key=lambda e: e.start)
 
 
 def dutch_evidence(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str],
                    parts: frozenset[str] = PARTS) -> list[Span]:
     """Entities retyped by their context (see the module docstring); Dutch only."""
-    if doc.lang_ != "nl" or not ents:
+    if doc.lang_ != "nl":
+        return ents
+    if "ministries" in parts:
+        ents = ministries(doc, ents, decided)
+    if not ents:
         return ents
     fixed = []
     for ent in ents:

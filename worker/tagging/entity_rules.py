@@ -244,13 +244,16 @@ def trim_lowercase_tail(doc: Doc, ents: list[Span]) -> list[Span]:
 
 def split_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
     """"Oss en Heemskerk", "Palestina en Jeruzalem": two single-word names joined by a coordinator are two
-    names, each with the span's label (the name list and the gazetteer correct each type later)."""
+    names, each with the span's label (the name list and the gazetteer correct each type later); not a name a
+    rule decided as one ("Infrastructuur en Waterstaat", a ministry)."""
     coordinators = _COORDINATORS.get(doc.lang_)
     if not coordinators:
         return ents
+    decided = doc.user_data.get(CONTEXT_TYPES_KEY, {})
     fixed = []
     for ent in ents:
-        if (len(ent) == 3 and ent[1].lower_ in coordinators and ent[0].is_alpha and ent[2].is_alpha
+        if (len(ent) == 3 and (ent.start, ent.end) not in decided and ent[1].lower_ in coordinators
+                and ent[0].is_alpha and ent[2].is_alpha
                 and ent[0].text[:1].isupper() and ent[2].text[:1].isupper()):
             fixed.append(Span(doc, ent.start, ent.start + 1, label=ent.label_))
             fixed.append(Span(doc, ent.end - 1, ent.end, label=ent.label_))
@@ -366,7 +369,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 # surname of a person named in full kept a person over the place lists, English dateline places, role portfolios
 # and names joined across result words (entity_wire.py).
 PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "quotes", "surnames", "datelines",
-         "portfolios", "joined", "given", "evidence_votes"}
+         "portfolios", "joined", "given", "evidence_votes", "ministries"}
 
 
 @Language.factory(COMPONENT, default_config={"titles": True, "edges": True, "sentence_starts": True,
