@@ -87,6 +87,17 @@ def test_role_words_and_nationalities_in_front_of_a_person_are_split_off():
     assert [e.text for e in strip_titles(doc)] == ["William Van Laeken"]
     doc = _doc_with_ent(["American", "Scottie", "Scheffler", "was", "second"], 0, 3, "PERSON", lang="en")
     assert [(e.text, e.label_) for e in strip_titles(doc)] == [("American", "NORP"), ("Scottie Scheffler", "PERSON")]
+    doc = _doc_with_ent(["Onderwijskundige", "Fatma", "Yilmaz", "zegt", "."], 0, 3, "PER")  # a role ending
+    assert [(e.text, e.label_) for e in strip_titles(doc)] == [("Fatma Yilmaz", "PER")]
+
+
+def test_a_role_word_tagged_on_its_own_before_a_person_is_no_name():
+    doc = Doc(spacy.blank("nl").vocab, words=["Trainer", "Paul", "Simonis", "zei", "het", "."])
+    doc.ents = [Span(doc, 0, 1, label="MISC"), Span(doc, 1, 3, label="PER")]
+    assert [e.text for e in strip_titles(doc)] == ["Paul Simonis"]
+    doc = Doc(spacy.blank("nl").vocab, words=["Trainer", "Simonis", "en", "Utrecht", "."])
+    doc.ents = [Span(doc, 0, 1, label="MISC"), Span(doc, 3, 4, label="LOC")]  # no person right after it
+    assert [e.text for e in strip_titles(doc)] == ["Trainer", "Utrecht"]
 
 
 def test_scores_and_dates_glued_to_a_name_are_trimmed_but_not_from_products():
