@@ -39,3 +39,12 @@ def test_the_written_gazetteer_is_the_build_of_its_sources() -> None:
     assert ("ORG", "Sabena") in names and ("MISC", "KFOR") in names
     written = gazetteer.GAZETTEER_FILE.read_text(encoding="utf-8")
     assert '"Sabena"' in written and '"match": false' in written
+
+
+def test_places_of_recent_news_under_their_dutch_names_and_home_nations() -> None:
+    kharkiv = gazetteer.lookup("nl", "Charkiv")
+    assert kharkiv is not None and kharkiv.type == "LOC" and kharkiv.curated
+    assert gazetteer.lookup("nl", "Knokke-Heist").type == "LOC"  # below the Belgian population threshold
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
+    assert {"Charkiv", "Zeeuws-Vlaanderen", "IJsselmeer"} <= patterns
+    assert gazetteer.lookup("en", "Northern Ireland").wikidata in gazetteer.national_team_ids()
