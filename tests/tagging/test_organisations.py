@@ -48,3 +48,12 @@ def test_places_of_recent_news_under_their_dutch_names_and_home_nations() -> Non
     patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
     assert {"Charkiv", "Zeeuws-Vlaanderen", "IJsselmeer"} <= patterns
     assert gazetteer.lookup("en", "Northern Ireland").wikidata in gazetteer.national_team_ids()
+
+
+def test_sports_venues_are_places_and_uk_parties_organisations() -> None:
+    assert gazetteer.lookup("en", "Old Trafford").type == "LOC"
+    assert gazetteer.lookup("en", "Lord's").type == "LOC"
+    assert gazetteer.lookup("en", "Wimbledon") is None or gazetteer.lookup("en", "Wimbledon").type != "LOC"
+    assert gazetteer.lookup("en", "Tories") is gazetteer.lookup("en", "Conservatives")
+    assert gazetteer.lookup("en", "Labour").type == "ORG"
+    assert "Labour" not in {p["pattern"] for p in gazetteer.ruler_patterns("en")}  # also a word: never matched
