@@ -53,3 +53,4 @@ def test_a_grand_prix_is_an_event_and_a_circuit_a_place() -> None:
     assert entity_heads.head_type(("the", "Circuit", "Gilles", "Villeneuve"), "en") == "LOC"
     assert entity_heads.head_type(("Circuit", "Zandvoort"), "nl") == "LOC"
     assert entity_heads.head_type((), "en") is None
+    assert entity_heads.head_type(("Booker", "Prize"), "en") == "MISC"  # awards are MISC, as in CoNLL-2003

@@ -56,4 +56,5 @@ def test_sports_venues_are_places_and_uk_parties_organisations() -> None:
     assert gazetteer.lookup("en", "Wimbledon") is None or gazetteer.lookup("en", "Wimbledon").type != "LOC"
     assert gazetteer.lookup("en", "Tories") is gazetteer.lookup("en", "Conservatives")
     assert gazetteer.lookup("en", "Labour").type == "ORG"
+    assert gazetteer.lookup("en", "Golden Globes").type == "MISC"
     assert "Labour" not in {p["pattern"] for p in gazetteer.ruler_patterns("en")}  # also a word: never matched

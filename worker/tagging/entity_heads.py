@@ -43,7 +43,7 @@ ORG_HEADS = {
 ORG_ENDINGS = {"nl": ("museum",)}
 EVENT_HEADS = {
     "en": frozenset({"Open", "Masters", "Cup", "Classic", "Championship", "Championships", "Games", "Prix",
-                     "Trophy", "Olympics", "Marathon", "Rally", "Festival", "Awards", "Biennale"}),
+                     "Trophy", "Olympics", "Marathon", "Rally", "Festival", "Awards", "Biennale", "Prize", "Award"}),
     "nl": frozenset({"Open", "Masters", "Cup", "Classic", "Spelen", "Marathon", "Rally", "Festival", "Trofee",
                      "Prix"}),
 }
