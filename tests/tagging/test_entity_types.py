@@ -112,3 +112,15 @@ def test_a_type_decided_from_evidence_outvotes_the_models_guesses():
     assert [e.label_ for e in consistent_labels(doc, ents)] == ["MISC", "MISC", "MISC"]
     doc.user_data[CONTEXT_TYPES_KEY] = {}
     assert [e.label_ for e in consistent_labels(doc, ents)] == ["PER", "PER", "PER"]  # the plain majority
+
+
+def test_a_place_noun_before_a_name_makes_it_a_place_and_joins_its_parts():
+    words = ["in", "the", "village", "of", "Novye", "Atagi", "south", "of", "Grozny"]
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    ents = [Span(doc, 4, 5, label="GPE"), Span(doc, 5, 6, label="PERSON"), Span(doc, 8, 9, label="GPE")]
+    found = context_types(doc, ents)
+    assert [(e.text, e.label_) for e in found] == [("Novye Atagi", "LOC"), ("Grozny", "GPE")]
+    assert doc.user_data[CONTEXT_TYPES_KEY] == {(4, 6): "LOC"}
+    doc = Doc(spacy.blank("nl").vocab, words=["het", "dorp", "Nieuwkoop", "en", "de", "Provincie", "Utrecht"])
+    found = context_types(doc, [Span(doc, 2, 3, label="PER"), Span(doc, 5, 7, label="ORG")])
+    assert [(e.text, e.label_) for e in found] == [("Nieuwkoop", "LOC"), ("Provincie Utrecht", "ORG")]

@@ -380,7 +380,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 # surname of a person named in full kept a person over the place lists, English dateline places, role portfolios
 # and names joined across result words (entity_wire.py).
 PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "quotes", "surnames", "datelines",
-         "portfolios", "joined", "given", "evidence_votes", "ministries"}
+         "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns"}
 
 
 @Language.factory(COMPONENT, default_config={"titles": True, "edges": True, "sentence_starts": True,
@@ -468,6 +468,16 @@ CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
                 "team", "side", "outfit"),
     },
 }
+# Nouns of places right before a name ("het dorp X", "the capital Kabul") or before "of" + a name in English
+# ("the village of Novye Atagi"): the name is a place (ned.train: 24 of 25 names after these nouns are LOC). Never
+# cut off a name they open ("Provincie Utrecht" is the provincial government).
+PLACE_NOUNS: dict[str, frozenset[str]] = {
+    "nl": frozenset({"dorp", "stad", "stadje", "provincie", "eiland", "regio", "deelstaat", "hoofdstad", "havenstad",
+                     "grensstad", "badplaats", "streek", "rivier", "republiek", "vallei"}),
+    "en": frozenset({"village", "town", "city", "province", "region", "island", "capital", "district", "port",
+                     "state", "valley", "river"}),
+}
+_PLACE_OF = {"en": "of"}
 # Nouns kept inside the name when they open it (CoNLL-2003: "Operation Desert Storm" is one MISC).
 _KEPT_HEADS = {"en": frozenset({"operation", "mission"})}
 # Only whole words match in English ("show" must not match "Roadshow"); Dutch compounds by their ending, for
@@ -513,13 +523,42 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
             if (alpha[ent.start - 1] and is_lower[ent.start - 1]) \
                     or ("-" in before and before.split("-")[-1].islower()):
                 label = context_type(before, language)
+        if label is None and "place_nouns" in PARTS and ent.start > 0:
+            label = _place_noun_type(words, lower, is_lower, ent.start, language)
         if label is None:
             fixed.append(ent)
             continue
         model_label = _to_model_label(label, ent.label_)
         decided[(start, ent.end)] = label
         fixed.append(Span(doc, start, ent.end, label=model_label, kb_id=ent.kb_id_, span_id=ent.id_))
-    return fixed
+    return _join_places(doc, fixed, decided) if "place_nouns" in PARTS else fixed
+
+
+def _place_noun_type(words: list[str], lower: list[str], is_lower: list[bool], start: int,
+                     language: str) -> str | None:
+    """LOC when a place noun stands right before the name, or (English) before "of" + the name."""
+    nouns = PLACE_NOUNS.get(language)
+    if not nouns:
+        return None
+    i = start - 1
+    if language in _PLACE_OF and lower[i] == _PLACE_OF[language] and i > 0:
+        i -= 1
+    return "LOC" if is_lower[i] and lower[i] in nouns else None
+
+
+def _join_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """A place typed by its noun and a name right after it are one place ("village of Novye" LOC + "Atagi")."""
+    result: list[Span] = []
+    for ent in ents:
+        last = result[-1] if result else None
+        if (last is not None and last.end == ent.start and decided.get((last.start, last.end)) == "LOC"
+                and (ent.start, ent.end) not in decided and doc[ent.start].text[:1].isupper()):
+            del decided[(last.start, last.end)]
+            decided[(last.start, ent.end)] = "LOC"
+            result[-1] = Span(doc, last.start, ent.end, label=last.label_)
+            continue
+        result.append(ent)
+    return result
 
 
 def _to_model_label(label: str, current: str) -> str:
