@@ -119,3 +119,22 @@ def test_the_stage_keeps_a_dateline_place_apart_from_the_story() -> None:
     assert {("New York", "LOC"), ("France", "LOC"), ("Olympique Lyonnais", "ORG")} <= found
     # no name glued across the dash, none with the space before it ("New York " came from the compound rule)
     assert not any(" - " in e.text or e.text != e.text.strip() for e in tagged.entities)
+
+
+def test_a_hyphenated_dateline_place_split_by_the_tokenizer_is_one_place() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    doc = nlp("CYCLING - TOUR DE FRANCE RESULTS .\nSAINT-ETIENNE , France 1996-07-11\nLeading results on Thursday :")
+    spans = [(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")]
+    assert ("SAINT-ETIENNE", "LOC") in spans and ("France", "LOC") in spans
+
+
+def test_a_headline_sport_alone_and_a_common_lower_case_word_are_no_names() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    doc = nlp("NBA BASKETBALL - RESULTS .\nNEW YORK 1996-11-10\nResults of National Basketball Association games "
+              "on Sunday ( home team in CAPS ) :\nChicago 98 PHILADELPHIA 92\n\nATHLETICS - BERLIN RESULTS .")
+    texts = [doc[a:b].text for a, b, _ in entities.mapped_spans(doc, "en")]
+    assert "results" not in texts and "Athletics" not in texts and "NBA" in texts

@@ -380,7 +380,17 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 # surname of a person named in full kept a person over the place lists, English dateline places, role portfolios
 # and names joined across result words (entity_wire.py).
 PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "quotes", "surnames", "datelines",
-         "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns"}
+         "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns", "lowercase"}
+
+
+# A one-word entity written in lower case that is this common a word (wordfreq Zipf) is no name: "results" GPE in
+# a truecased headline "NBA basketball - results" (names written in lower case, "bunq", "ashkenazi", are rare).
+LOWERCASE_NAME_ZIPF = 4.0
+
+
+@lru_cache(maxsize=65536)
+def _common_lowercase(word: str, language: str) -> bool:
+    return word.isalpha() and word.islower() and zipf(word, language) >= LOWERCASE_NAME_ZIPF
 
 
 @Language.factory(COMPONENT, default_config={"titles": True, "edges": True, "sentence_starts": True,
@@ -426,6 +436,9 @@ class EntityFixes:
         if self.sentence_starts and ents:  # only single words can be one (the test's first condition)
             ents = [e for e in ents if e.end - e.start != 1
                     or not common_word_at_sentence_start(doc, e.start, e.end, e.label_, evidence)]
+        if "lowercase" in PARTS and ents:
+            words = facts(doc).words
+            ents = [e for e in ents if e.end - e.start != 1 or not _common_lowercase(words[e.start], doc.lang_)]
         if self.consistency:
             ents = consistent_labels(doc, ents)
         set_entities(doc, ents)

@@ -375,6 +375,8 @@ def strip_sport_heads(doc: Doc, ents: list[Span]) -> list[Span]:
     fixed = []
     for ent in ents:
         start, end = ent.start, ent.end
+        if end < len(doc) and words[end] in ("-", "–") and all(lower[k] in _HEAD_WORDS for k in range(start, end)):
+            continue  # "ATHLETICS - BERLIN ..." ("Athletics" ORG): the headline's sport alone
         dash = next((k for k in range(start, min(start + 4, end)) if words[k] in ("-", "–")), None)
         if dash is not None and dash > start and lower[dash - 1] in _HEAD_WORDS and all(
                 lower[k] in _HEAD_WORDS or space[k] or words[k] == words[dash - 1] for k in range(start, dash)):

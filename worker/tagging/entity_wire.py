@@ -66,7 +66,9 @@ def dateline_place_spans(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, in
             start += 1
         words = [doc[k].text for k in range(start, i)]
         if not words or len(words) > DATELINE_MAX_TOKENS or not _place_word(words[0]) or not _place_word(words[-1]) \
-                or not all(w == "," or _place_word(w) or w in _PLACE_JOINERS for w in words):
+                or not all(w == "," or _place_word(w) or w in _PLACE_JOINERS
+                           or (w == "-" and 0 < pos < len(words) - 1 and not doc[start + pos - 1].whitespace_)
+                           for pos, w in enumerate(words)):
             continue
         part = start
         for k in range(start, i + 1):
