@@ -58,3 +58,10 @@ def test_sports_venues_are_places_and_uk_parties_organisations() -> None:
     assert gazetteer.lookup("en", "Labour").type == "ORG"
     assert gazetteer.lookup("en", "Golden Globes").type == "MISC"
     assert "Labour" not in {p["pattern"] for p in gazetteer.ruler_patterns("en")}  # also a word: never matched
+
+
+def test_states_of_the_1990s_are_places_and_field_national_teams() -> None:
+    assert gazetteer.lookup("en", "Zaire") is gazetteer.lookup("en", "DR Congo")  # an older name of one country
+    yugoslavia = gazetteer.lookup("nl", "Joegoslavië")
+    assert yugoslavia is not None and yugoslavia.type == "LOC"
+    assert yugoslavia.wikidata in gazetteer.national_team_ids()

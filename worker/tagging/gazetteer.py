@@ -116,8 +116,9 @@ def country_wikidata_ids() -> set[str]:
     return set(_read_qids().values())
 
 
-# England, Scotland, Wales and Northern Ireland field national teams of their own ("England beat India").
-HOME_NATIONS = frozenset({"Q21", "Q22", "Q25", "Q26"})
+# England, Scotland, Wales and Northern Ireland field national teams of their own ("England beat India"), as did
+# the Soviet Union, Czechoslovakia, the two Germanies and Yugoslavia (sports copy of the 1990s, CoNLL-2003).
+HOME_NATIONS = frozenset({"Q21", "Q22", "Q25", "Q26", "Q15180", "Q33946", "Q16957", "Q713750", "Q83286", "Q1246"})
 
 
 def national_team_ids() -> frozenset[str]:
