@@ -54,3 +54,20 @@ def test_a_grand_prix_is_an_event_and_a_circuit_a_place() -> None:
     assert entity_heads.head_type(("Circuit", "Zandvoort"), "nl") == "LOC"
     assert entity_heads.head_type((), "en") is None
     assert entity_heads.head_type(("Booker", "Prize"), "en") == "MISC"  # awards are MISC, as in CoNLL-2003
+
+
+def test_club_words_make_a_club_of_a_name_and_complete_it() -> None:
+    assert entity_heads.head_type(("Valencia", "CF"), "en") == "ORG"
+    assert entity_heads.head_type(("Dynamo", "Kiev"), "en") == "ORG"
+    assert entity_heads.head_type(("Mexico", "City"), "en") is None  # City, Town, County: places too
+    spans, decided = _run("en", "He left Newcastle United for West Ham United", [(2, 3, "GPE")])
+    assert spans == [("Newcastle United", "ORG"), ("West Ham United", "ORG")]
+    assert decided[(5, 8)] == "ORG"
+
+
+def test_a_lower_case_word_opening_an_english_name_is_cut_but_particles_stay() -> None:
+    from worker.tagging.entity_rules import trim_edges
+
+    doc = Doc(spacy.blank("en").vocab, words=["and", "later", "Inter", "Milan", "met", "Charles", "de", "Gaulle"])
+    ents = [Span(doc, 1, 4, label="ORG"), Span(doc, 5, 8, label="PERSON")]
+    assert [e.text for e in trim_edges(doc, ents)] == ["Inter Milan", "Charles de Gaulle"]

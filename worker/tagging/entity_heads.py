@@ -52,6 +52,15 @@ EVENT_HEADS = {
 # named so is decided by the sports layout or a legal form first.
 PLACE_HEADS = {"en": frozenset({"Stadium", "Stadion", "Arena", "Park", "Oval", "Airport", "Square", "Street",
                                 "Road", "Lane", "Avenue"})}
+# Words that end or open the name of a sports club (an organisation with a name of its own in both CoNLL
+# conventions): "Valencia CF" was PER, "Newcastle United" LOC + nothing, "Dynamo Kiev" PER, "Titan FC" LOC.
+# Not "City", "Town", "County" or "Villa" (Mexico City, Cape Town, Clay County are places).
+CLUB_ENDINGS = frozenset({"FC", "CF", "AFC", "United", "Rovers", "Wanderers", "Athletic", "Albion", "Hotspur",
+                          "Rangers"})
+CLUB_OPENINGS = frozenset({"FC", "AC", "AS", "SS", "SC", "SV", "VfB", "VfL", "Real", "Sporting", "Dynamo", "Dinamo",
+                           "Spartak", "Olympique", "CSKA", "Lokomotiv", "Atletico", "Atlético", "Borussia",
+                           "Eintracht", "Hertha", "Inter", "KRC", "KAA", "RSC", "KV", "KVC", "ADO", "NAC", "RKC",
+                           "PSV", "SBV", "FK", "NK", "HNK", "GNK"})
 # First words of racing circuits in both languages: "Circuit Gilles Villeneuve", "Circuit Zandvoort" (places).
 PLACE_OPENINGS = frozenset({"Circuit"})
 JOINERS = {"en": frozenset({"of", "for"}), "nl": frozenset({"van", "voor"})}
@@ -73,7 +82,7 @@ def head_type(words: tuple[str, ...], language: str) -> str | None:
     """ORG, MISC or (English venues) LOC when the name's kind-word says so, else None."""
     if len(words) >= 2 and words[-1] in EVENT_HEADS.get(language, ()):
         return "MISC"
-    if len(words) >= 2 and words[-1] in LEGAL_FORMS:
+    if len(words) >= 2 and (words[-1] in LEGAL_FORMS or words[-1] in CLUB_ENDINGS or words[0] in CLUB_OPENINGS):
         return "ORG"
     if len(words) >= 2:
         opening = words[1] if len(words) > 2 and words[0].lower() in ("the", "het", "de") else words[0]
@@ -156,8 +165,8 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
     result = list(ents)
     owner = {i: ent for ent in result for i in range(ent.start, ent.end)}
     # legal forms and event words end a capitalised run, which becomes one name
-    for i in _positions(doc, LEGAL_FORMS | EVENT_HEADS[language]):
-        kind = "ORG" if doc[i].text in LEGAL_FORMS else "MISC"
+    for i in _positions(doc, LEGAL_FORMS | CLUB_ENDINGS | EVENT_HEADS[language]):
+        kind = "ORG" if doc[i].text in LEGAL_FORMS or doc[i].text in CLUB_ENDINGS else "MISC"
         if i == 0:
             continue
         start = i

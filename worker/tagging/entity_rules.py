@@ -147,6 +147,10 @@ def _leading_dutch_article(doc: Doc, ent: Span, start: int, end: int) -> bool:
             and doc[start + 1].text[:1].isupper() and not is_known_name(doc[start:end].text, "nl"))
 
 
+_NAME_PARTICLES = frozenset({"de", "van", "von", "der", "den", "ter", "bin", "ibn", "al", "el", "da", "di", "du",
+                             "le", "la", "dos", "das", "del"})
+
+
 def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
     """Entities without leading/trailing determiners, possessives and punctuation."""
     edge = _EDGE_WORDS.get(doc.lang_, set())
@@ -160,6 +164,10 @@ def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
             start += 1
         if dutch and _leading_dutch_article(doc, ent, start, end):
             start += 1
+        if not dutch and ent.label_ in _NAME_LABELS:  # "later Inter Milan": a lower-case word opens no name
+            while start < end - 1 and words[start].isalpha() and words[start].islower() \
+                    and lower[start] not in _NAME_PARTICLES and words[start + 1][:1].isupper():
+                start += 1
         name = ent.label_ in _NAME_LABELS
         while end > start and (lower[end - 1] in edge or (punct[end - 1] and words[end - 1] not in {".", ")"})
                                or (name and _numeric(words[end - 1]))):
