@@ -65,3 +65,12 @@ def test_states_of_the_1990s_are_places_and_field_national_teams() -> None:
     yugoslavia = gazetteer.lookup("nl", "Joegoslavië")
     assert yugoslavia is not None and yugoslavia.type == "LOC"
     assert yugoslavia.wikidata in gazetteer.national_team_ids()
+
+
+def test_a_venue_where_clubs_play_stays_a_place() -> None:
+    from worker.tagging import entities
+
+    assert gazetteer.is_venue("en", "Lord 's") and not gazetteer.is_venue("en", "Leeds")
+    nlp = entities.load_pipeline("en")
+    doc = nlp("England beat India by 22 runs at Lord's to take a 2-1 lead in the series.")
+    assert ("Lord's", "LOC") in [(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")]

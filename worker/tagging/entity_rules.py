@@ -692,7 +692,8 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
         if not scored:
             continue  # no score: "2-1" (one token in wire files, three in spaCy's tokenisation of text)
         for ent in inside:
-            if ent.label_ not in ("LOC", "GPE") or _is_country(doc_facts.span_text(ent.start, ent.end), "en"):
+            if ent.label_ not in ("LOC", "GPE") or _is_country(doc_facts.span_text(ent.start, ent.end), "en") \
+                    or gazetteer.is_venue("en", doc_facts.span_text(ent.start, ent.end)):
                 continue
             near = {lower[i] for i in (ent.start - 1, ent.end) if start <= i < end}
             if near & _RESULT_WORDS and entity_heads.head_type(tuple(words[ent.start:ent.end]), "en") != "LOC":

@@ -439,7 +439,8 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         line = lines[line_of[ent.start]] if ent.start in line_of else (ent.start, ent.end)
         # the model's club whose name the name list knows as a place ("Lancashire beat"): keep it a club
         as_club = ent.label_ == "ORG" and len(ent) == 1 and casing.name_types("en").get(ent.text) == "LOC"
-        if (_model_place(ent) or as_club) and not _is_country(ent.text) and not _is_dateline(doc, ent, line):
+        if (_model_place(ent) or as_club) and not _is_country(ent.text) and not _is_dateline(doc, ent, line) \
+                and not gazetteer.is_venue("en", ent.text):
             before = doc[ent.start - 1].lower_ if ent.start > line[0] else ""
             after = doc[ent.end].lower_ if ent.end < line[1] else ""
             near = {before, after} & CLUB_NEIGHBOURS

@@ -55,6 +55,7 @@ class GazetteerEntry:
     wikidata: str | None = None
     curated: bool = False  # from curated.yaml or a country: sure of its type (GeoNames cities are not)
     match: bool = True  # False: types a span the model found, never matched in text (names that are also words)
+    venue: bool = False  # a stadium, ground or circuit: a place even where clubs play ("at Lord's")
 
 
 @lru_cache(maxsize=65536)
@@ -180,6 +181,8 @@ def build_entries() -> list[dict[str, Any]]:
             for name in item["each"]:
                 entries.append({"type": item["type"], "wikidata": None, "curated": True,
                                 "names": {lang: [name] for lang in LANGUAGES}})
+                if item.get("venue"):
+                    entries[-1]["venue"] = True
             continue
         names = {lang: list(item.get(lang, [])) + list(item.get("names", [])) for lang in LANGUAGES}
         entries.append({"type": item["type"], "wikidata": item.get("wikidata"), "curated": True,
@@ -223,6 +226,7 @@ def load_entries() -> tuple[GazetteerEntry, ...]:
             wikidata=raw.get("wikidata"),
             curated=bool(raw.get("curated")),
             match=raw.get("match", True) is not False,
+            venue=bool(raw.get("venue")),
         ))
     return tuple(entries)
 
@@ -276,6 +280,12 @@ def small_places() -> frozenset[str]:
     """The names of small_places.txt: evidence for a type only, never matched in text."""
     lines = SMALL_PLACES_FILE.read_text(encoding="utf-8").splitlines()
     return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def is_venue(language: str, name: str) -> bool:
+    """A sports venue of the curated list ("Lord's", "Old Trafford"): a place, never a club."""
+    entry = lookup(language, name) or lookup(language, name.replace(" '", "'"))  # "Lord 's" in tokenised text
+    return entry is not None and entry.venue
 
 
 def lookup(language: str, name: str) -> GazetteerEntry | None:
