@@ -71,3 +71,5 @@ def test_a_lower_case_word_opening_an_english_name_is_cut_but_particles_stay() -
     doc = Doc(spacy.blank("en").vocab, words=["and", "later", "Inter", "Milan", "met", "Charles", "de", "Gaulle"])
     ents = [Span(doc, 1, 4, label="ORG"), Span(doc, 5, 8, label="PERSON")]
     assert [e.text for e in trim_edges(doc, ents)] == ["Inter Milan", "Charles de Gaulle"]
+    doc = Doc(spacy.blank("en").vocab, words=["win", "the", "PDC", "World", "Championship", "at", "Ally", "Pally"])
+    assert [e.text for e in trim_edges(doc, [Span(doc, 1, 6, label="EVENT")])] == ["PDC World Championship"]

@@ -151,6 +151,10 @@ _NAME_PARTICLES = frozenset({"de", "van", "von", "der", "den", "ter", "bin", "ib
                              "le", "la", "dos", "das", "del"})
 
 
+# Lower-case function words never end an English name ("the PDC World Championship at" EVENT); titles may.
+_TRAILING_FUNCTION_WORDS = frozenset({"at", "in", "on", "of", "for", "and", "to", "with", "by", "from", "as"})
+
+
 def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
     """Entities without leading/trailing determiners, possessives and punctuation."""
     edge = _EDGE_WORDS.get(doc.lang_, set())
@@ -170,7 +174,9 @@ def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
                 start += 1
         name = ent.label_ in _NAME_LABELS
         while end > start and (lower[end - 1] in edge or (punct[end - 1] and words[end - 1] not in {".", ")"})
-                               or (name and _numeric(words[end - 1]))):
+                               or (name and _numeric(words[end - 1]))
+                               or (not dutch and ent.label_ != "WORK_OF_ART" and end - start > 1
+                                   and words[end - 1] in _TRAILING_FUNCTION_WORDS)):
             end -= 1
         if start == end:
             continue
