@@ -75,6 +75,7 @@ TITLE_ENDINGS = {
         "ambassador", "mayor", "correspondent",
     ),
 }
+_TITLE_WORDS = {language: frozenset(words) for language, words in TITLE_ENDINGS.items()}
 # Single words never worth a title strip even when they end like one ("Prins" is a surname: "De Prins").
 _NOT_TITLES = {"prins"}
 
@@ -117,7 +118,7 @@ def strip_titles(doc: Doc) -> list[Span]:
                                                          kb_id=ent.kb_id_, span_id=ent.id_))
     # a role word tagged on its own right before a person ("Trainer" MISC + "Paul Simonis"): no name (ned.train:
     # 28 of 29 capitalised role words before a person are outside every name)
-    titles = TITLE_ENDINGS.get(language, ())
+    titles = _TITLE_WORDS.get(language, frozenset())
     return [ent for n, ent in enumerate(fixed)
             if not (len(ent) == 1 and n + 1 < len(fixed) and fixed[n + 1].start == ent.end
                     and fixed[n + 1].label_ in _PERSON_LABELS and words[ent.start].lower() in titles)]

@@ -284,8 +284,14 @@ def small_places() -> frozenset[str]:
 
 def is_venue(language: str, name: str) -> bool:
     """A sports venue of the curated list ("Lord's", "Old Trafford"): a place, never a club."""
-    entry = lookup(language, name) or lookup(language, name.replace(" '", "'"))  # "Lord 's" in tokenised text
-    return entry is not None and entry.venue
+    venues = _venue_keys(language)
+    return normalise(name) in venues or normalise(name.replace(" '", "'")) in venues  # "Lord 's" when tokenised
+
+
+@lru_cache(maxsize=4)
+def _venue_keys(language: str) -> frozenset[str]:
+    return frozenset(normalise(name) for entry in load_entries() if entry.venue
+                     for name in entry.names.get(language, ()))
 
 
 def lookup(language: str, name: str) -> GazetteerEntry | None:
