@@ -89,3 +89,17 @@ def test_the_rule_runs_in_the_stage_and_can_be_switched_off() -> None:
         assert persons() == []
     finally:
         entity_rules.PARTS.add("given")
+
+
+def test_a_nationality_before_a_given_name_is_split_off_and_the_rest_is_a_person() -> None:
+    nlp = entities.load_pipeline("en")
+    doc = nlp("He won at the Players Championship. American Scottie Scheffler, the world number one, was second.")
+    spans = [(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")]
+    assert ("American", "MISC") in spans and ("Scottie Scheffler", "PER") in spans
+
+
+def test_a_known_place_wins_over_a_time_read_across_it() -> None:
+    nlp = entities.load_pipeline("en")
+    words = ["Russia", "launched", "drone", "attacks", "on", "Kyiv", "overnight", ",", "officials", "said", "."]
+    doc = nlp(Doc(nlp.vocab, words=words))
+    assert (5, 6, "LOC") in entities.mapped_spans(doc, "en")

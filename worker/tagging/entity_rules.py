@@ -110,8 +110,8 @@ def strip_titles(doc: Doc) -> list[Span]:
                 is_title(words[start], language)
                 or (start == ent.start and _role_word(words[start], label, end - start, language))):
             start += 1
-        if start == ent.start and end - start >= 3 and label in _PERSON_LABELS and _is_demonym(words[start],
-                                                                                                 language):
+        if start == ent.start and end - start >= 3 and _is_demonym(words[start], language) and (
+                label in _PERSON_LABELS or words[start + 1] in entity_given_names.given_names()[0]):
             fixed.append(Span(doc, start, start + 1, label="MISC" if label == "PER" else "NORP"))
             start += 1
         fixed.append(ent if start == ent.start else Span(doc, start, ent.end, label=ent.label_,
@@ -444,7 +444,8 @@ class EntityFixes:
             if "given" in PARTS:
                 language = doc.lang_
                 ents = entity_given_names.given_name_persons(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
-                                                             lambda word: is_title(word, language))
+                                                             lambda word: is_title(word, language)
+                                                             or _is_demonym(word, language))
         if self.edges:
             ents = split_at_scores(doc, split_at_dashes(doc, ents))
             ents = split_coordinated(doc, trim_lowercase_tail(doc, trim_edges(doc, ents)))
@@ -714,6 +715,7 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
 
 
 GAZETTEER_COMPONENT = "newsworker_gazetteer"
+_NOT_NAME_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 
 
 @Language.factory(GAZETTEER_COMPONENT)
@@ -749,8 +751,11 @@ class GazetteerMatcher:
         ents = set(current)
         for span in found:
             covered = {owner[i] for i in range(span.start, span.end) if i in owner}
-            if all(c.start >= span.start and c.end <= span.end for c in covered) \
-                    and not any((c.start, c.end) == (span.start, span.end) for c in covered):
+            # a date or time read across a known name gives way to it ("Kyiv overnight" TIME)
+            timed = {c for c in covered if c.label_ in _NOT_NAME_LABELS}
+            named = covered - timed
+            if all(c.start >= span.start and c.end <= span.end for c in named) \
+                    and not any((c.start, c.end) == (span.start, span.end) for c in named):
                 ents -= covered
                 ents.add(span)
         # names the gazetteer added may play in a results sentence too ("Porto drew 1-1 with Benfica")
