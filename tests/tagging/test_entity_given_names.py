@@ -40,6 +40,7 @@ def test_a_name_read_as_one_organisation_becomes_a_person() -> None:
 
 def test_kind_words_places_and_known_names_stay_what_they_are() -> None:
     assert _run("en", "She sang with Jonas Brothers and went to Clay County today")[0] == []
+    assert _run("en", "said the founder of Vanda Insights", [(4, 6, "ORG")])[0] == [("Vanda Insights", "ORG")]
     # the gazetteer knows "Belo Horizonte" as a place: the model's GPE stays
     assert _run("en", "They flew to Belo Horizonte on Monday", [(3, 5, "GPE")])[0] == [("Belo Horizonte", "GPE")]
 

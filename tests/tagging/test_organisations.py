@@ -57,6 +57,8 @@ def test_sports_venues_are_places_and_uk_parties_organisations() -> None:
     assert gazetteer.lookup("en", "Tories") is gazetteer.lookup("en", "Conservatives")
     assert gazetteer.lookup("en", "Labour").type == "ORG"
     assert gazetteer.lookup("en", "Golden Globes").type == "MISC"
+    assert gazetteer.lookup("en", "Brent").type == "MISC"  # the oil benchmark; type-only
+    assert "Brent" not in {p["pattern"] for p in gazetteer.ruler_patterns("en")}
     assert "Labour" not in {p["pattern"] for p in gazetteer.ruler_patterns("en")}  # also a word: never matched
 
 

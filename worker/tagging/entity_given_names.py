@@ -43,7 +43,11 @@ _STOP_HEADS = frozenset({"Day", "Award", "Awards", "Prize", "Street", "Hotel", "
                          "Creek", "Point", "Castle", "Palace", "Abbey", "Cathedral", "Chapel", "Forest", "Woods",
                          "Refuge", "Reserve", "Courthouse", "Mall", "Plaza", "Crossing", "Junction", "Territory",
                          # groups: "Jonas Brothers"
-                         "Brothers", "Sisters", "Broers", "Zusters"})
+                         "Brothers", "Sisters", "Broers", "Zusters",
+                         # companies named after a person: "Vanda Insights", "Bernstein Research"
+                         "Insights", "Capital", "Partners", "Research", "Consulting", "Analytics", "Media",
+                         "Energy", "Solutions", "Technologies", "Labs", "Ventures", "Systems", "Associates",
+                         "Advisors", "Advisers", "Investments", "Securities", "Motors", "Pharma", "Foods"})
 
 
 @lru_cache(maxsize=1)
