@@ -308,10 +308,15 @@ def ruler_patterns(language: str, types: Iterable[str] = ("PER", "ORG", "LOC", "
     """Phrase patterns (case-sensitive; EntityRuler format) for the entries of the given types, ids = Wikidata ids."""
     wanted = set(types)
     patterns: dict[str, dict[str, str]] = {}
+    # a name a curated list marks "never matched" ("Brent", the oil benchmark) is not matched as a GeoNames town
+    never = {name for entry in load_entries() if entry.curated and not entry.match
+             for name in entry.names.get(language, ())}
     for entry in load_entries():
         if entry.type not in wanted or not entry.match:
             continue
         for name in entry.names.get(language, ()):
+            if name in never and not entry.curated:
+                continue
             pattern = {"label": entry.type, "pattern": name}
             if entry.wikidata:
                 pattern["id"] = entry.wikidata
