@@ -81,3 +81,9 @@ def test_a_decided_name_with_en_is_not_split_in_two() -> None:
     ents = [Span(doc, 1, 4, label="LOC"), Span(doc, 5, 8, label="ORG")]
     doc.user_data[CONTEXT_TYPES_KEY] = {(5, 8): "ORG"}
     assert [e.text for e in split_coordinated(doc, ents)] == ["Oss", "Heemskerk", "Infrastructuur en Waterstaat"]
+
+
+def test_a_compound_the_model_missed_is_added_when_its_name_is_known() -> None:
+    spans, decided = _run("Ook GroenLinks-PvdA-leider Frans Timmermans en de Xyzzy-voorzitter", [(2, 4, "PER")])
+    assert spans == [("GroenLinks-PvdA-leider", "MISC"), ("Frans Timmermans", "PER")]  # Xyzzy: no list knows it
+    assert decided[(1, 2)] == "MISC"
