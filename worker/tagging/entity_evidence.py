@@ -121,7 +121,7 @@ def missed_compounds(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], 
             continue
         label = compound_type(word)
         match = _COMPOUND.match(word) if label is not None else None
-        if match is None or not _known_name(word[:-(len(match.group(1)) + 1)]):
+        if label is None or match is None or not _known_name(word[:-(len(match.group(1)) + 1)]):
             continue
         added.append(Span(doc, i, i + 1, label=label))
         decided[(i, i + 1)] = label
