@@ -54,6 +54,9 @@ def test_a_grand_prix_is_an_event_and_a_circuit_a_place() -> None:
     assert entity_heads.head_type(("Circuit", "Zandvoort"), "nl") == "LOC"
     assert entity_heads.head_type((), "en") is None
     assert entity_heads.head_type(("Booker", "Prize"), "en") == "MISC"  # awards are MISC, as in CoNLL-2003
+    assert entity_heads.head_type(("Grand", "Prix", "van", "Japan"), "nl") == "MISC"
+    assert entity_heads.head_type(("Centraal", "Station"), "nl") == "LOC"
+    assert entity_heads.head_type(("Johan", "Cruijff", "ArenA"), "nl") == "LOC"
 
 
 def test_club_words_make_a_club_of_a_name_and_complete_it() -> None:

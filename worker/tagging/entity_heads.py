@@ -50,8 +50,12 @@ EVENT_HEADS = {
 # Last words of English venue and street names: "Villa Park", "Wembley Stadium", "Elland Road" are places (CoNLL-2003
 # and our files tag stadiums LOC; the model said ORG for "Old Trafford"-like names, session 6). A club or company
 # named so is decided by the sports layout or a legal form first.
-PLACE_HEADS = {"en": frozenset({"Stadium", "Stadion", "Arena", "Park", "Oval", "Airport", "Square", "Street",
-                                "Road", "Lane", "Avenue"})}
+PLACE_HEADS = {"en": frozenset({"Stadium", "Stadion", "Arena", "ArenA", "Park", "Oval", "Airport", "Square", "Street",
+                                "Road", "Lane", "Avenue"}),
+               # Dutch (session 11, nl-news/gold.txt: "Centraal Station" ORG, "Johan Cruijff ArenA" PER)
+               "nl": frozenset({"Station", "Stadion", "Arena", "ArenA", "Plein", "Luchthaven", "Airport"})}
+# First two words of event names: "Grand Prix van Japan", "Grote Prijs van Vlaanderen" (MISC whatever follows).
+EVENT_OPENINGS = frozenset({("Grand", "Prix"), ("Grote", "Prijs")})
 # Words that end or open the name of a sports club (an organisation with a name of its own in both CoNLL
 # conventions): "Valencia CF" was PER, "Newcastle United" LOC + nothing, "Dynamo Kiev" PER, "Titan FC" LOC.
 # Not "City", "Town", "County" or "Villa" (Mexico City, Cape Town, Clay County are places).
@@ -80,7 +84,7 @@ def _positions(doc: Doc, words: frozenset[str]) -> list[int]:
 @lru_cache(maxsize=65536)
 def head_type(words: tuple[str, ...], language: str) -> str | None:
     """ORG, MISC or (English venues) LOC when the name's kind-word says so, else None."""
-    if len(words) >= 2 and words[-1] in EVENT_HEADS.get(language, ()):
+    if len(words) >= 2 and (words[-1] in EVENT_HEADS.get(language, ()) or tuple(words[:2]) in EVENT_OPENINGS):
         return "MISC"
     if len(words) >= 2 and (words[-1] in LEGAL_FORMS or words[-1] in CLUB_ENDINGS or words[0] in CLUB_OPENINGS):
         return "ORG"
