@@ -87,3 +87,10 @@ def test_a_compound_the_model_missed_is_added_when_its_name_is_known() -> None:
     spans, decided = _run("Ook GroenLinks-PvdA-leider Frans Timmermans en de Xyzzy-voorzitter", [(2, 4, "PER")])
     assert spans == [("GroenLinks-PvdA-leider", "MISC"), ("Frans Timmermans", "PER")]  # Xyzzy: no list knows it
     assert decided[(1, 2)] == "MISC"
+
+
+def test_a_name_run_on_over_de_into_a_nationality_or_event_is_two_names() -> None:
+    spans, decided = _run("in Kyiv de Nederlandse minister", [(1, 4, "LOC")])
+    assert spans == [("Kyiv", "LOC"), ("Nederlandse", "MISC")]
+    assert decided == {(3, 4): "MISC"}
+    assert _run("won de Tour de France gisteren", [(2, 5, "MISC")])[0] == [("Tour de France", "MISC")]

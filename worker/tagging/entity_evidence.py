@@ -90,7 +90,7 @@ def _relabel(doc: Doc, ent: Span, label: str, decided: dict[tuple[int, int], str
                                                 span_id=ent.id_)
 
 
-PARTS = frozenset({"compounds", "speakers", "places", "of", "quotes", "ministries"})
+PARTS = frozenset({"compounds", "speakers", "places", "of", "quotes", "ministries", "articles"})
 
 # Portfolios of Dutch ministries (2010-2026 cabinets; Belgian federal ones are FOD names in the gazetteer), as
 # tokens; the longest that follows "minister van" is taken.
@@ -135,6 +135,28 @@ def _known_name(name: str) -> bool:
     return gazetteer.lookup("nl", name) is not None or name in name_types("nl")
 
 
+def split_at_article(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """A name run on over "de"/"het" into a nationality or event is two names: "in Kyiv de Nederlandse
+    defensieminister" (LOC "Kyiv de Nederlandse"), "start in Compiègne de Parijs-Roubaix". Only where the part
+    after the article is a curated MISC name and the whole is no known name ("Tour de France" stays whole)."""
+    words = facts(doc).words
+    result = []
+    for ent in ents:
+        k = next((i for i in range(ent.start + 1, ent.end - 1) if words[i] in ("de", "het")), None)
+        if k is None or (ent.start, ent.end) in decided:
+            result.append(ent)
+            continue
+        rest = " ".join(words[k + 1:ent.end])
+        entry = gazetteer.lookup("nl", rest)
+        if entry is None or entry.type != "MISC" or not entry.curated or _known_type(ent.text) is not None:
+            result.append(ent)
+            continue
+        result.append(Span(doc, ent.start, k, label=ent.label_))
+        result.append(Span(doc, k + 1, ent.end, label="MISC"))
+        decided[(k + 1, ent.end)] = "MISC"
+    return result
+
+
 def ministries(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
     """A portfolio after "minister van" as one ORG span over the entities the model cut it into."""
     doc_facts = facts(doc)
@@ -168,6 +190,8 @@ def dutch_evidence(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], st
         ents = ministries(doc, ents, decided)
     if "compounds" in parts:
         ents = missed_compounds(doc, ents, decided)
+    if "articles" in parts:
+        ents = split_at_article(doc, ents, decided)
     if not ents:
         return ents
     fixed = []

@@ -395,7 +395,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 # surname of a person named in full kept a person over the place lists, English dateline places, role portfolios
 # and names joined across result words (entity_wire.py).
 PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "quotes", "surnames", "datelines",
-         "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns", "lowercase"}
+         "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns", "lowercase", "articles"}
 
 
 # A one-word entity written in lower case that is this common a word (wordfreq Zipf) is no name: "results" GPE in
