@@ -51,15 +51,12 @@ def join_docs(parts: Sequence[Doc]) -> Doc:
     attrs = list(Doc._get_array_attrs())
     if SPACY not in attrs:
         attrs.append(SPACY)
-    strings = vocab.strings
-    words: list[str] = []
-    spaces: list[bool] = []
-    for part in parts:
-        orth_space = part.to_array([ORTH, SPACY])
-        words += [strings[orth] for orth in orth_space[:, 0].tolist()]
-        spaces += [bool(space) for space in orth_space[:, 1].tolist()]
+    # one array per part; the new Doc is made from the ORTH hashes (no string per word) and the SPACY flags
+    array = numpy.concatenate([part.to_array(attrs) for part in parts])
+    words = array[:, attrs.index(ORTH)].tolist()
+    spaces = array[:, attrs.index(SPACY)].astype(bool).tolist()
     joined = Doc(vocab, words=words, spaces=spaces, user_data={})
-    joined.from_array(attrs, cast(Any, numpy.concatenate([part.to_array(attrs) for part in parts])))
+    joined.from_array(attrs, cast(Any, array))
     if any(len(part) for part in parts):
         from thinc.api import get_current_ops
 
