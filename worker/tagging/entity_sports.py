@@ -25,6 +25,7 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import cast
 
 import numpy
 from spacy.tokens import Doc, Span, Token
@@ -224,6 +225,9 @@ def _results_line(doc: Doc, start: int, end: int) -> tuple[list[tuple[int, int]]
 def _roster_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """"15 - Hugo Keenan , 14 - Mack Hansen , ...": names after "number -" (three or more in the line)."""
     words = entity_doc.facts(doc).words
+    dashes = words[start + 1:end - 1]
+    if dashes.count("-") + dashes.count("–") < 3:
+        return []  # each player follows its own dash: fewer than three, fewer than three players
     found = []
     for i in range(start, end - 2):
         if words[i].isdigit() and words[i + 1] in ("-", "–"):
@@ -251,9 +255,10 @@ def _score_line_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]
     """Golf leaderboards: "136 Peter Senior 68 68 , Craig Parry 70 66" - a total, then players (a bracketed
     country may follow the name) whose round scores add up to that total. The sum is the evidence, so a
     table line ("Barcelona 14 11 2 1 38 12 35") never matches."""
-    if end - start < 4 or not doc[start].text.isdigit():
+    words = entity_doc.facts(doc).words
+    if end - start < 4 or not words[start].isdigit():
         return []
-    total = int(doc[start].text)
+    total = int(words[start])
     found: list[tuple[int, int]] = []
     i = start + 1
     while i < end:
@@ -261,19 +266,19 @@ def _score_line_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]
         if j == i:
             return []
         name = (i, j)
-        if j < end and doc[j].text == "(":
-            close = next((k for k in range(j + 1, min(j + 5, end)) if doc[k].text == ")"), None)
+        if j < end and words[j] == "(":
+            close = next((k for k in range(j + 1, min(j + 5, end)) if words[k] == ")"), None)
             if close is None:
                 return []
             j = close + 1
         scores = []
-        while j < end and doc[j].text.isdigit():
-            scores.append(int(doc[j].text))
+        while j < end and words[j].isdigit():
+            scores.append(int(words[j]))
             j += 1
         if len(scores) < 2 or sum(scores) != total:
             return []
         found.append(name)
-        if j < end and doc[j].text != ",":
+        if j < end and words[j] != ",":
             return []
         i = j + 1
     return found
@@ -283,6 +288,8 @@ def _country_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """"Arthur Fils ( France )": a name of two to four words followed by a bracketed country is a player."""
     doc_facts = entity_doc.facts(doc)
     words = doc_facts.words
+    if "(" not in words[start + 2:end - 2]:
+        return []
     found = []
     for i in range(start + 2, end - 2):
         if words[i] != "(":
@@ -305,7 +312,7 @@ def _club_texts() -> frozenset[str]:
 
 def _is_dateline(doc: Doc, ent: Span, line: tuple[int, int]) -> bool:
     return ent.start == line[0] and line[1] - line[0] <= 8 and ent.end < line[1] \
-        and bool(_DATELINE_NEXT.match(doc[ent.end].text))
+        and bool(_DATELINE_NEXT.match(entity_doc.facts(doc).words[ent.end]))
 
 
 @lru_cache(maxsize=1)
@@ -318,12 +325,14 @@ def _listed_clubs(doc: Doc, use_list: bool = True) -> list[tuple[int, int]]:
     if not use_list:
         return []
     names = club_names()
+    doc_facts = entity_doc.facts(doc)
+    words = doc_facts.words
     found, after = [], 0
-    for i in numpy.flatnonzero(numpy.isin(entity_doc.facts(doc).orth, string_ids(_club_first_words()))).tolist():
+    for i in numpy.flatnonzero(numpy.isin(doc_facts.orth, string_ids(_club_first_words()))).tolist():
         if i < after:
             continue
         for n in _club_lengths():
-            if i + n <= len(doc) and tuple(t.text for t in doc[i:i + n]) in names:
+            if i + n <= len(doc) and tuple(words[i:i + n]) in names:
                 found.append((i, i + n))
                 after = i + n
                 break
@@ -400,17 +409,19 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     if not is_sports_document(doc, starts):
         return ents
     lines = _line_bounds(doc, starts())
+    doc_facts = entity_doc.facts(doc)
+    lower = doc_facts.lower
     new: list[tuple[int, int, str]] = []  # spans found by layout; they win over the model's
     clubs: set[str] = set()
     for start, end in lines:
         table = _table_line(doc, start, end)
         if table is not None:
-            new.append((*table, "LOC" if _is_country(doc[table[0]:table[1]].text) else "ORG"))
+            new.append((*table, "LOC" if _is_country(doc_facts.span_text(*table)) else "ORG"))
             continue
         results = _results_line(doc, start, end)
         if results is not None:
             teams, scorers = results
-            new += [(a, b, "LOC" if _is_country(doc[a:b].text) else "ORG") for a, b in teams]
+            new += [(a, b, "LOC" if _is_country(doc_facts.span_text(a, b)) else "ORG") for a, b in teams]
             new += [(a, b, "PER") for a, b in scorers]
             continue
         players = _roster_players(doc, start, end) + _scoreboard_players(doc, start, end) \
@@ -418,13 +429,13 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         new += [(a, b, "PER") for a, b in players]
     for a, b, label in new:
         if label == "ORG":
-            clubs.add(doc[a:b].text)
+            clubs.add(doc_facts.span_text(a, b))
     line_of = {}
     for n, (start, end) in enumerate(lines):
         for i in range(start, end):
             line_of[i] = n
     listed = [(a, b) for a, b in _listed_clubs(doc, use_clubs) if a in line_of and line_of.get(b - 1) == line_of[a]]
-    clubs.update(doc[a:b].text for a, b in listed)
+    clubs.update(doc_facts.span_text(a, b) for a, b in listed)
     result: list[Span] = []
     taken: set[int] = set()
     for a, b, label in new:
@@ -438,8 +449,8 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         # the model's club whose name the name list knows as a place ("Lancashire beat"): keep it a club
         as_club = ent.label_ == "ORG" and len(ent) == 1 and casing.name_types("en").get(ent.text) == "LOC"
         if (_model_place(ent) or as_club) and not _is_country(ent.text) and not _is_dateline(doc, ent, line):
-            before = doc[ent.start - 1].lower_ if ent.start > line[0] else ""
-            after = doc[ent.end].lower_ if ent.end < line[1] else ""
+            before = lower[ent.start - 1] if ent.start > line[0] else ""
+            after = lower[ent.end] if ent.end < line[1] else ""
             near = {before, after} & CLUB_NEIGHBOURS
             if before not in PLACE_BEFORE and (ent.text in clubs or near):
                 decided[(ent.start, ent.end)] = "ORG"
@@ -448,20 +459,27 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         taken.update(range(ent.start, ent.end))
     result = [ent for ent in result if ent.label_ not in _NOT_NAMES or not any(
         a < ent.end and ent.start < b for a, b in listed)]
+    # token -> index of the last span covering it; a listed club replaces the spans it covers (all inside it):
+    # they are blanked where they stand and the club appended, so the other indexes stay as they were and
+    # only the club's own tokens change owner
     owner = {i: k for k, ent in enumerate(result) for i in range(ent.start, ent.end)}
+    kept: list[Span | None] = list(result)
     for a, b in listed:
         covered = {owner[i] for i in range(a, b) if i in owner}
-        inside = all(result[k].start >= a and result[k].end <= b for k in covered)
+        inside = all(cast(Span, kept[k]).start >= a and cast(Span, kept[k]).end <= b for k in covered)
         line = lines[line_of[a]]
-        if not inside or any(decided.get((result[k].start, result[k].end)) == "PER" for k in covered):
+        if not inside or any(decided.get((cast(Span, kept[k]).start, cast(Span, kept[k]).end)) == "PER"
+                             for k in covered):
             continue
         probe = Span(doc, a, b, label="ORG")
-        before = doc[a - 1].lower_ if a > line[0] else ""
+        before = lower[a - 1] if a > line[0] else ""
         if _is_dateline(doc, probe, line) or before in PLACE_BEFORE:
             continue
         for k in covered:
-            decided.pop((result[k].start, result[k].end), None)
-        result = [ent for k, ent in enumerate(result) if k not in covered] + [probe]
-        owner = {i: k for k, ent in enumerate(result) for i in range(ent.start, ent.end)}
+            decided.pop((cast(Span, kept[k]).start, cast(Span, kept[k]).end), None)
+            kept[k] = None
+        kept.append(probe)
+        owner.update(dict.fromkeys(range(a, b), len(kept) - 1))
         decided[(a, b)] = "ORG"
+    result = [ent for ent in kept if ent is not None]
     return filter_spans(sorted(result, key=lambda e: e.start))
