@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+import numpy
+import pytest
 import spacy
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from worker.tagging import entity_doc, limits
 from worker.tagging.entities import load_pipeline
@@ -117,3 +119,20 @@ def test_set_entities_sets_what_the_ents_setter_sets():
     assert [(e.start, e.end, e.label_, e.kb_id_, e.id_) for e in first.ents] \
         == [(e.start, e.end, e.label_, e.kb_id_, e.id_) for e in second.ents]
     assert any(e.kb_id_ == "Q6279" for e in second.ents)
+
+
+def test_entity_spans_are_the_docs_entities():
+    nlp = load_pipeline("en")
+    docs = [nlp(TEXT), nlp(""), nlp("no names here"), spacy.blank("en")("Jan de Vries woont in Utrecht .")]
+    blank = docs[-1]
+    blank.set_ents([Span(blank, 0, 3, label="PER", span_id="Q1"), Span(blank, 5, 6, label="LOC", kb_id="Q803")])
+    parsed = Doc(blank.vocab, words=["Ajax", "won", "in", "Leeds"], heads=[1, 1, 1, 2],
+                 deps=["nsubj", "ROOT", "prep", "pobj"])
+    parsed.set_ents([Span(parsed, 0, 1, label="ORG", span_id="x"), Span(parsed, 2, 4, label="LOC", span_id="y")])
+    for doc in [*docs, parsed]:
+        assert entity_doc.entity_spans(doc) == [(e.start, e.end, e.label_, e.ent_id_) for e in doc.ents]
+    assert entity_doc.entity_spans(blank) == [(0, 3, "PER", "Q1"), (5, 6, "LOC", "")]
+    bad = spacy.blank("en")("Ajax won")
+    bad.from_array(["ENT_IOB", "ENT_TYPE"], numpy.array([[2, 0], [1, bad.vocab.strings.add("ORG")]], dtype="uint64"))
+    with pytest.raises(ValueError):  # an I token outside an entity: Doc.ents raises, so does this
+        entity_doc.entity_spans(bad)
