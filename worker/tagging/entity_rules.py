@@ -330,10 +330,16 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     # candidate positions found on the ORTH array, without making a Token object per word
     orths = doc_facts.orth
     first_ids = {doc.vocab.strings.add(word): word for word in by_first}
-    for i in numpy.flatnonzero(numpy.isin(orths, list(first_ids))).tolist():
+    longest_first: dict[str, list[tuple[list[str], str]]] = {}  # a first word's names, longest first, sorted once
+    positions = numpy.flatnonzero(numpy.isin(orths, list(first_ids)))
+    for i, orth in zip(positions.tolist(), orths[positions].tolist(), strict=True):
         if i in taken:
             continue
-        for words, text in sorted(by_first[first_ids[int(orths[i])]], key=lambda pair: len(pair[0]), reverse=True):
+        first = first_ids[orth]
+        candidates = longest_first.get(first)
+        if candidates is None:
+            candidates = longest_first[first] = sorted(by_first[first], key=lambda pair: len(pair[0]), reverse=True)
+        for words, text in candidates:
             end = i + len(words)
             if end <= len(doc) and doc_words[i:end] == words \
                     and not any(j in taken for j in range(i, end)):
@@ -543,8 +549,9 @@ def _digit_sentences(doc: Doc, starts: list[bool]) -> list[tuple[int, int, int, 
     doc_facts = facts(doc)
     digits = doc_facts.digits
     words, is_digit = doc_facts.words, doc_facts.is_digit
-    bounds = [i for i, start in enumerate(starts) if start] + [len(doc)]
-    sentence_of = numpy.cumsum(starts) - 1  # token -> index of its sentence
+    starts_array = numpy.asarray(starts, dtype=bool)
+    bounds = [*numpy.flatnonzero(starts_array).tolist(), len(doc)]
+    sentence_of = numpy.cumsum(starts_array) - 1  # token -> index of its sentence
     scores = [i for i in numpy.flatnonzero(digits).tolist() if _SCORE.match(words[i])]
     dashes = [i for i in numpy.flatnonzero(in_words(doc, _DASHES)).tolist()
               if 0 < i < len(doc) - 1 and is_digit[i - 1] and is_digit[i + 1]]
@@ -558,7 +565,8 @@ def _digit_sentences(doc: Doc, starts: list[bool]) -> list[tuple[int, int, int, 
 
 
 # The sentences of the doc last tagged, per evidence object (the rules and the gazetteer matcher both ask).
-_digit_sentences_of: LastDoc[dict[int, tuple[SentenceStartEvidence, list[Any]]]] = LastDoc(lambda doc: {})
+# (the evidence, its digit sentences, the sentence index of each token)
+_digit_sentences_of: LastDoc[dict[int, tuple[SentenceStartEvidence, list[Any], list[int]]]] = LastDoc(lambda doc: {})
 
 
 def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) -> list[Span]:
@@ -570,13 +578,13 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
         return ents
     cache = _digit_sentences_of(doc)
     if id(evidence) not in cache:
-        cache[id(evidence)] = (evidence, _digit_sentences(doc, evidence.starts))
-    sentences = cache[id(evidence)][1]
+        cache[id(evidence)] = (evidence, _digit_sentences(doc, evidence.starts),
+                               (numpy.cumsum(evidence.starts) - 1).tolist())
+    _, sentences, sentence_of = cache[id(evidence)]
     decided: dict[tuple[int, int], str] = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
-    sentence_of = numpy.cumsum(evidence.starts) - 1
     by_sentence: dict[int, list[Span]] = defaultdict(list)
     for ent in ents:
-        by_sentence[int(sentence_of[ent.start])].append(ent)
+        by_sentence[sentence_of[ent.start]].append(ent)
     words, lower = doc_facts.words, doc_facts.lower
     replaced: dict[Span, list[Span]] = {}
     for n, start, end, line, scored in sentences:  # only sentences with a number: linear in the doc's length
