@@ -237,12 +237,29 @@ def _roster_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     return found if len(found) >= 3 else []
 
 
+# Every word _INITIAL matches ("J.", and "J.\n": `$` allows a final newline).
+_INITIALS = frozenset(f"{letter}.{end}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for end in ("", "\n"))
+
+
+def _marks_of(doc: Doc) -> numpy.ndarray:
+    """Per token: an initial, or a lower-case player mark ("c", "b", "lbw")."""
+    if not len(doc):
+        return numpy.zeros(0, dtype=bool)
+    doc_facts = entity_doc.facts(doc)
+    marks = numpy.isin(doc_facts.lower_ids, string_ids(_PLAYER_MARKS)) & numpy.asarray(doc_facts.is_lower, dtype=bool)
+    return entity_doc.in_words(doc, _INITIALS) | marks
+
+
+_scoreboard_marks = entity_doc.LastDoc(_marks_of)  # computed once per doc, read per line
+
+
 def _scoreboard_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """Cricket scoreboards: "J. Root", "c Smith b Archer", "lbw b Carse"."""
     doc_facts = entity_doc.facts(doc)
     words, lower, is_lower = doc_facts.words, doc_facts.lower, doc_facts.is_lower
     found = []
-    for i in range(start, end):
+    # only an initial or a player mark can open a player: their positions come from the doc's arrays
+    for i in (numpy.flatnonzero(_scoreboard_marks(doc)[start:end]) + start).tolist():
         if _INITIAL.match(words[i]) and i + 1 < end and _capitalised_at(doc, i + 1) and not _INITIAL.match(
                 words[i + 1]):
             found.append((i, _name_run(doc, i + 1, end)))
