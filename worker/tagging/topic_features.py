@@ -224,11 +224,12 @@ def weighted(counts: Counter[str], vocabulary: dict[str, int]) -> tuple[list[int
     """Known features as (indices, sublinear tf values), L2-normalised."""
     indices: list[int] = []
     values: list[float] = []
+    get, log = vocabulary.get, math.log  # held once: this runs for every feature of every article
     for feature, count in counts.items():
-        index = vocabulary.get(feature)
+        index = get(feature)
         if index is not None:
             indices.append(index)
-            values.append(1.0 + math.log(count))
+            values.append(1.0 + log(count))
     array = np.asarray(values, dtype=np.float32)
     norm = float(np.sqrt((array * array).sum())) if values else 0.0
     if norm > 0:
