@@ -176,7 +176,7 @@ def _shouted_token_ranges(doc: Doc) -> list[tuple[int, int]]:
     for end in [*bounds, len(doc)]:
         n_words, n_shouted = int(words[start:end].sum()), int(shouted[start:end].sum())
         if n_shouted and n_shouted >= 0.8 * n_words \
-                and is_shouted_line(facts(doc).words[start:end], doc.lang_):
+                and is_shouted_line([t.text for t in doc[start:end]], doc.lang_):
             ranges.append((start, end))
         start = end
     return ranges
@@ -192,23 +192,15 @@ def _dateline_words(doc: Doc, upper: Sequence[int]) -> list[tuple[int, str]]:
     TT ..." -> Assen. The words must form a known name or be rare as words ("ASSEN"), so "UPDATE:" stays."""
     found = []
     n = len(doc)
-    doc_facts = facts(doc)  # the doc's arrays: no Token objects
-    tokens, alpha = doc_facts.words, doc_facts.is_alpha
-    sent_start: list[int] | None = None
-    for i in [k for k, u in enumerate(upper) if u]:  # only all-caps tokens
-        # a line start, or a given sentence start (evaluation files have no newlines); a token's whitespace is one
-        # space or none, never a newline
-        if not (i == 0 or "\n" in tokens[i - 1]):
-            if sent_start is None:
-                sent_start = doc.to_array(SENT_START).astype("int64").tolist()
-            if sent_start[i] <= 0:  # Token.is_sent_start: True for 1, False for -1, None for 0
-                continue
+    for i in [k for k, u in enumerate(upper) if u]:  # only all-caps tokens: ordinary text costs no Token objects
+        if not (i == 0 or "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_ or doc[i].is_sent_start):
+            continue  # a line start, or a given sentence start (evaluation files have no newlines)
         end = i
-        while end < n and end - i < DATELINE_MAX_WORDS and upper[end] and alpha[end] and len(tokens[end]) >= 2:
+        while end < n and end - i < DATELINE_MAX_WORDS and upper[end] and doc[end].is_alpha and len(doc[end]) >= 2:
             end += 1
-        if end == i or end >= n or tokens[end] not in _DATELINE_FOLLOWERS:
+        if end == i or end >= n or doc[end].text not in _DATELINE_FOLLOWERS:
             continue
-        words = tokens[i:end]
+        words = [doc[j].text for j in range(i, end)]
         titles = ["-".join(part[:1] + part[1:].lower() for part in w.split("-")) for w in words]
         language = doc.lang_
         if is_known_name(" ".join(words), language) and len(words) == 1 and len(words[0]) <= 4:
