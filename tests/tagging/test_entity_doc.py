@@ -136,3 +136,13 @@ def test_entity_spans_are_the_docs_entities():
     bad.from_array(["ENT_IOB", "ENT_TYPE"], numpy.array([[2, 0], [1, bad.vocab.strings.add("ORG")]], dtype="uint64"))
     with pytest.raises(ValueError):  # an I token outside an entity: Doc.ents raises, so does this
         entity_doc.entity_spans(bad)
+
+
+def test_isin_is_numpys_for_sorted_ids():
+    rng = numpy.random.default_rng(7)
+    for size in (0, 1, 5, 300):
+        ids = numpy.unique(rng.integers(0, 2**63, size=size, dtype="uint64") * 2)  # sorted, like string_ids
+        values = numpy.concatenate([ids[: size // 2], rng.integers(0, 2**64 - 1, size=200, dtype="uint64"),
+                                    numpy.array([0, 2**64 - 1], dtype="uint64")])
+        assert entity_doc.isin(values, ids).tolist() == numpy.isin(values, ids).tolist()
+    assert entity_doc.isin(numpy.zeros(0, dtype="uint64"), ids).tolist() == []

@@ -41,7 +41,7 @@ from worker.tagging.casing import (
     is_known_name,
     zipf,
 )
-from worker.tagging.entity_doc import LastDoc, facts, in_words, set_entities
+from worker.tagging.entity_doc import LastDoc, facts, in_words, isin, set_entities
 
 # A capitalised word this common (wordfreq Zipf) at the head of a three-word person name is a role word.
 ROLE_WORD_ZIPF = 3.5
@@ -331,7 +331,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     orths = doc_facts.orth
     first_ids = {doc.vocab.strings.add(word): word for word in by_first}
     longest_first: dict[str, list[tuple[list[str], str]]] = {}  # a first word's names, longest first, sorted once
-    positions = numpy.flatnonzero(numpy.isin(orths, list(first_ids)))
+    positions = numpy.flatnonzero(isin(orths, numpy.array(sorted(first_ids), dtype="uint64")))
     for i, orth in zip(positions.tolist(), orths[positions].tolist(), strict=True):
         if i in taken:
             continue

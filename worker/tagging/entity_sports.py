@@ -137,7 +137,7 @@ def is_sports_document(doc: Doc, starts: Callable[[], Sequence[bool]]) -> bool:
     if any(lower[i] in SPORT_HEADS and i + 2 < len(doc) and "-" in (tokens[i + 1], tokens[i + 2])
            for i in range(min(12, len(doc)))):  # the headline: doc[:12]
         return True
-    words = int(numpy.isin(string_ids(SPORT_WORDS), doc_facts.lower_ids).sum())
+    words = int(entity_doc.isin(string_ids(SPORT_WORDS), numpy.sort(doc_facts.lower_ids)).sum())
     text = doc_facts.text
     has_score = bool(_SCORE_IN_TEXT.search(text))
     if words >= SPORT_WORDS_MIN + (0 if has_score else 2):
@@ -150,7 +150,7 @@ def is_sports_document(doc: Doc, starts: Callable[[], Sequence[bool]]) -> bool:
 
 def _contains_any(doc: Doc, words: frozenset[str]) -> bool:
     """Whether one of these words occurs, found on the ORTH array (no Python work per token)."""
-    return bool(numpy.isin(entity_doc.facts(doc).orth, string_ids(words)).any())
+    return bool(entity_doc.isin(entity_doc.facts(doc).orth, string_ids(words)).any())
 
 
 _NAME_PARTICLES = ("van", "der", "de", "la", "le", "di", "da", "von", "&")
@@ -246,7 +246,8 @@ def _marks_of(doc: Doc) -> numpy.ndarray:
     if not len(doc):
         return numpy.zeros(0, dtype=bool)
     doc_facts = entity_doc.facts(doc)
-    marks = numpy.isin(doc_facts.lower_ids, string_ids(_PLAYER_MARKS)) & numpy.asarray(doc_facts.is_lower, dtype=bool)
+    marks = entity_doc.isin(doc_facts.lower_ids, string_ids(_PLAYER_MARKS)) & numpy.asarray(doc_facts.is_lower,
+                                                                                           dtype=bool)
     return entity_doc.in_words(doc, _INITIALS) | marks
 
 
@@ -345,7 +346,7 @@ def _listed_clubs(doc: Doc, use_list: bool = True) -> list[tuple[int, int]]:
     doc_facts = entity_doc.facts(doc)
     words = doc_facts.words
     found, after = [], 0
-    for i in numpy.flatnonzero(numpy.isin(doc_facts.orth, string_ids(_club_first_words()))).tolist():
+    for i in numpy.flatnonzero(entity_doc.isin(doc_facts.orth, string_ids(_club_first_words()))).tolist():
         if i < after:
             continue
         for n in _club_lengths():
