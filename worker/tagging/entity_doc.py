@@ -40,6 +40,7 @@ from spacy.attrs import (
 from spacy.tokens import Doc, Span
 
 _DIGIT = re.compile(r"\d")
+_FLAGS = (IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, IS_STOP, IS_UPPER, LIKE_NUM)  # DocFacts' lexical flags
 T = TypeVar("T")
 
 
@@ -185,11 +186,18 @@ class DocFacts:
         strings = self.doc.vocab.strings
         return [strings[orth] for orth in self.lower_ids.tolist()]
 
+    @cached_property
+    def _flag_array(self) -> numpy.ndarray:
+        """Every lexical flag of _FLAGS per token, read in one to_array call (one each cost eight)."""
+        if not len(self.doc):
+            return numpy.zeros((0, len(_FLAGS)), dtype=bool)
+        return cast(numpy.ndarray, self.doc.to_array(list(_FLAGS)).astype(bool))
+
     def _flag(self, attr: int) -> list[bool]:
-        """A lexical flag per token, read from the token array on first use."""
+        """A lexical flag per token, made a list on first use."""
         flags = self._flags.get(attr)
         if flags is None:
-            flags = self._flags[attr] = self.doc.to_array(attr).astype(bool).tolist() if len(self.doc) else []
+            flags = self._flags[attr] = self._flag_array[:, _FLAGS.index(attr)].tolist()
         return flags
 
     @property
