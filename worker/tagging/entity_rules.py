@@ -617,6 +617,19 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
     return filter_spans(sorted(result, key=lambda e: e.start))
 
 
+def _filter_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """`spacy.util.filter_spans` on (match id, start, end) triples, so that only the matches kept become Spans:
+    the longest first (the earliest among equals, then the matcher's order), none overlapping one kept, by start."""
+    ordered = sorted(matches, key=lambda match: (match[2] - match[1], -match[1]), reverse=True)
+    kept = []
+    seen: set[int] = set()
+    for match in ordered:
+        if match[1] not in seen and match[2] - 1 not in seen:
+            kept.append(match)
+            seen.update(range(match[1], match[2]))
+    return sorted(kept, key=lambda match: match[1])
+
+
 GAZETTEER_COMPONENT = "newsworker_gazetteer"
 
 
@@ -646,8 +659,8 @@ class GazetteerMatcher:
         matches = self.matcher(doc)
         if not matches:
             return doc
-        found = filter_spans([Span(doc, start, end, label=self.by_match_id[key][0], kb_id=self.by_match_id[key][1])
-                              for key, start, end in matches])
+        found = [Span(doc, start, end, label=self.by_match_id[key][0], kb_id=self.by_match_id[key][1])
+                 for key, start, end in _filter_matches(matches)]
         current = doc.ents  # a new Span per entity at every read: read once
         owner = {i: ent for ent in current for i in range(ent.start, ent.end)}
         ents = set(current)
