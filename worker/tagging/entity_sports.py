@@ -402,7 +402,11 @@ def strip_sport_heads(doc: Doc, ents: list[Span]) -> list[Span]:
     fixed = []
     for ent in ents:
         start, end = ent.start, ent.end
-        dash = next((k for k in range(start, min(start + 4, end)) if words[k] in ("-", "–")), None)
+        dash = None  # the first dash among the entity's first four tokens
+        for k in range(start, min(start + 4, end)):
+            if words[k] in ("-", "–"):
+                dash = k
+                break
         if dash is not None and dash > start and lower[dash - 1] in _HEAD_WORDS and all(
                 lower[k] in _HEAD_WORDS or space[k] or words[k] == words[dash - 1] for k in range(start, dash)):
             start = dash + 1
@@ -448,11 +452,10 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     for a, b, label in new:
         if label == "ORG":
             clubs.add(doc_facts.span_text(a, b))
-    line_of = {}
+    line_of = [-1] * len(doc)  # token -> index of its line, -1 for a space token between lines
     for n, (start, end) in enumerate(lines):
-        for i in range(start, end):
-            line_of[i] = n
-    listed = [(a, b) for a, b in _listed_clubs(doc, use_clubs) if a in line_of and line_of.get(b - 1) == line_of[a]]
+        line_of[start:end] = [n] * (end - start)
+    listed = [(a, b) for a, b in _listed_clubs(doc, use_clubs) if line_of[a] >= 0 and line_of[b - 1] == line_of[a]]
     clubs.update(doc_facts.span_text(a, b) for a, b in listed)
     result: list[Span] = []
     taken: set[int] = set()
@@ -461,9 +464,9 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         decided[(a, b)] = label
         taken.update(range(a, b))
     for ent in ents:
-        if any(i in taken for i in range(ent.start, ent.end)):
+        if not taken.isdisjoint(range(ent.start, ent.end)):
             continue
-        line = lines[line_of[ent.start]] if ent.start in line_of else (ent.start, ent.end)
+        line = lines[line_of[ent.start]] if line_of[ent.start] >= 0 else (ent.start, ent.end)
         # the model's club whose name the name list knows as a place ("Lancashire beat"): keep it a club
         as_club = ent.label_ == "ORG" and len(ent) == 1 and casing.name_types("en").get(ent.text) == "LOC"
         if (_model_place(ent) or as_club) and not _is_country(ent.text) and not _is_dateline(doc, ent, line):
