@@ -49,6 +49,12 @@ def test_doc_facts_agree_with_the_doc_api():
         assert facts.digits.tolist() == [re.search(r"\d", t.text) is not None for t in doc]
 
 
+def test_doc_facts_digits_of_a_run_split_over_tokens():
+    vocab = spacy.blank("en").vocab
+    doc = Doc(vocab, words=["12", "34", "x", "5", "a6b", "7"], spaces=[False, False, True, False, True, False])
+    assert entity_doc.DocFacts(doc).digits.tolist() == [True, True, False, True, True, True]
+
+
 def test_doc_facts_token_attributes_agree_with_the_doc_api():
     nlp = spacy.blank("en")
     for text in (TEXT, "", " ", "THE U.S. and the Netherlands", "Ajax 2-1 Twente , 3 - 1 ; ½ ١٢ \n\n 'S"):

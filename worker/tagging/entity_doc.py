@@ -39,7 +39,7 @@ from spacy.attrs import (
 )
 from spacy.tokens import Doc, Span
 
-_DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
 _FLAGS = (IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, IS_STOP, IS_UPPER, LIKE_NUM)  # DocFacts' lexical flags
 T = TypeVar("T")
 
@@ -175,9 +175,13 @@ class DocFacts:
         """Per token, whether its text holds a digit (`re.search(r"\\d", t.text)`): the digits of the doc's text,
         each mapped to the token it falls in (a digit is never whitespace, so never between tokens)."""
         flags = numpy.zeros(len(self.doc), dtype=bool)
-        positions = [match.start() for match in _DIGIT.finditer(self.text)]
-        if positions:
-            flags[numpy.searchsorted(numpy.asarray(self.idx), positions, side="right") - 1] = True
+        # one match per run of digits: its first and last digit fall in tokens that hold a digit, and so does
+        # every token between them (a run has no whitespace, so those tokens lie inside it)
+        ends = [position for match in _DIGITS.finditer(self.text) for position in (match.start(), match.end() - 1)]
+        if ends:
+            tokens = numpy.searchsorted(numpy.asarray(self.idx), ends, side="right") - 1
+            for first, last in zip(tokens[0::2].tolist(), tokens[1::2].tolist(), strict=True):
+                flags[first:last + 1] = True
         return flags
 
     @cached_property
