@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+import numpy
+import pytest
 import spacy
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from worker.tagging import entity_doc, limits
 from worker.tagging.entities import load_pipeline
@@ -45,6 +47,12 @@ def test_doc_facts_agree_with_the_doc_api():
         assert facts.words == [t.text for t in doc]
         assert facts.text == doc.text == text
         assert facts.digits.tolist() == [re.search(r"\d", t.text) is not None for t in doc]
+
+
+def test_doc_facts_digits_of_a_run_split_over_tokens():
+    vocab = spacy.blank("en").vocab
+    doc = Doc(vocab, words=["12", "34", "x", "5", "a6b", "7"], spaces=[False, False, True, False, True, False])
+    assert entity_doc.DocFacts(doc).digits.tolist() == [True, True, False, True, True, True]
 
 
 def test_doc_facts_token_attributes_agree_with_the_doc_api():
@@ -117,3 +125,30 @@ def test_set_entities_sets_what_the_ents_setter_sets():
     assert [(e.start, e.end, e.label_, e.kb_id_, e.id_) for e in first.ents] \
         == [(e.start, e.end, e.label_, e.kb_id_, e.id_) for e in second.ents]
     assert any(e.kb_id_ == "Q6279" for e in second.ents)
+
+
+def test_entity_spans_are_the_docs_entities():
+    nlp = load_pipeline("en")
+    docs = [nlp(TEXT), nlp(""), nlp("no names here"), spacy.blank("en")("Jan de Vries woont in Utrecht .")]
+    blank = docs[-1]
+    blank.set_ents([Span(blank, 0, 3, label="PER", span_id="Q1"), Span(blank, 5, 6, label="LOC", kb_id="Q803")])
+    parsed = Doc(blank.vocab, words=["Ajax", "won", "in", "Leeds"], heads=[1, 1, 1, 2],
+                 deps=["nsubj", "ROOT", "prep", "pobj"])
+    parsed.set_ents([Span(parsed, 0, 1, label="ORG", span_id="x"), Span(parsed, 2, 4, label="LOC", span_id="y")])
+    for doc in [*docs, parsed]:
+        assert entity_doc.entity_spans(doc) == [(e.start, e.end, e.label_, e.ent_id_) for e in doc.ents]
+    assert entity_doc.entity_spans(blank) == [(0, 3, "PER", "Q1"), (5, 6, "LOC", "")]
+    bad = spacy.blank("en")("Ajax won")
+    bad.from_array(["ENT_IOB", "ENT_TYPE"], numpy.array([[2, 0], [1, bad.vocab.strings.add("ORG")]], dtype="uint64"))
+    with pytest.raises(ValueError):  # an I token outside an entity: Doc.ents raises, so does this
+        entity_doc.entity_spans(bad)
+
+
+def test_isin_is_numpys_for_sorted_ids():
+    rng = numpy.random.default_rng(7)
+    for size in (0, 1, 5, 300):
+        ids = numpy.unique(rng.integers(0, 2**63, size=size, dtype="uint64") * 2)  # sorted, like string_ids
+        values = numpy.concatenate([ids[: size // 2], rng.integers(0, 2**64 - 1, size=200, dtype="uint64"),
+                                    numpy.array([0, 2**64 - 1], dtype="uint64")])
+        assert entity_doc.isin(values, ids).tolist() == numpy.isin(values, ids).tolist()
+    assert entity_doc.isin(numpy.zeros(0, dtype="uint64"), ids).tolist() == []

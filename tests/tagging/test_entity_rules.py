@@ -113,3 +113,21 @@ def test_gazetteer_matcher_maps_match_ids_to_the_labels_of_their_patterns():
     assert len(matches) >= 4
     for key, _, _ in matches:
         assert matcher.by_match_id[key] == matcher.labels[int(doc.vocab.strings[key])]
+
+
+def test_gazetteer_matches_filtered_as_filter_spans_filters_spans():
+    import random
+
+    from spacy.util import filter_spans
+
+    from worker.tagging.entity_rules import _filter_matches
+
+    doc = spacy.blank("en")(" ".join(f"w{i}" for i in range(40)))
+    rng = random.Random(3)
+    for _ in range(200):
+        matches = []
+        for _ in range(rng.randint(0, 12)):
+            start = rng.randint(0, 38)
+            matches.append((rng.choice([1, 2, 3]), start, rng.randint(start + 1, min(start + 4, 40))))
+        spans = filter_spans([Span(doc, s, e, label=str(k)) for k, s, e in matches])
+        assert [(int(s.label_), s.start, s.end) for s in spans] == _filter_matches(matches)

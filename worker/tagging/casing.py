@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
 from collections.abc import Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy
 import wordfreq
-from spacy.attrs import IS_ALPHA, IS_SPACE, IS_UPPER, LENGTH, SENT_START
+from spacy.attrs import IS_ALPHA, IS_SPACE, IS_UPPER, LENGTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -168,9 +167,9 @@ def _shouted_token_ranges(doc: Doc) -> list[tuple[int, int]]:
     if not ((upper == 1) & (length >= 3)).any():
         return []  # the common case: not one all-caps word
     if (sent_start[1:] != 0).any():  # given sentences (evaluation files)
-        bounds = [i for i in range(1, len(doc)) if sent_start[i] == 1]
+        bounds = (numpy.flatnonzero(sent_start[1:] == 1) + 1).tolist()
     else:  # lines: spaCy makes newlines (and runs of spaces) tokens of their own
-        bounds = [i for i in range(len(doc)) if space[i] == 1]
+        bounds = numpy.flatnonzero(space == 1).tolist()
     words = (alpha == 1) & (length >= 2)
     shouted = words & (upper == 1)
     ranges, start = [], 0
@@ -256,21 +255,31 @@ def doc_spellings(doc: Doc, ranges: Sequence[tuple[int, int]]) -> dict[str, str]
     """How the article writes each word outside its all-caps lines, not counting words in capitals nor
     sentence-initial words (unless they open a run of capitalised words): lower-cased word -> its most
     frequent spelling."""
-    inside = numpy.zeros(len(doc), dtype=bool)
+    inside = [False] * len(doc)
     for start, end in ranges:
-        inside[start:end] = True
+        inside[start:end] = [True] * (end - start)
     starts = sentence_starts(doc)
     words = facts(doc).words
-    counts: dict[str, Counter[str]] = {}
+    # whether a word can tell a spelling at all (two characters or more, a letter, no digit, not in capitals),
+    # decided once per distinct word
+    usable: dict[str, bool] = {}
+    counts: dict[str, dict[str, int]] = {}
     for i, text in enumerate(words):
-        if inside[i] or len(text) < 2 or _is_shouted(text) or not any(c.isalpha() for c in text) \
-                or any(c.isdigit() for c in text):
+        if inside[i]:
+            continue
+        ok = usable.get(text)
+        if ok is None:
+            ok = usable[text] = not (len(text) < 2 or _is_shouted(text) or not any(c.isalpha() for c in text)
+                                     or any(c.isdigit() for c in text))
+        if not ok:
             continue
         if starts[i] and not (i + 1 < len(words) and not starts[i + 1] and words[i + 1][:1].isupper()
                               and words[i + 1].isalpha() and zipf(text.lower(), doc.lang_) < FUNCTION_WORD_ZIPF):
             continue
-        counts.setdefault(text.lower(), Counter())[text] += 1
-    return {word: spellings.most_common(1)[0][0] for word, spellings in counts.items()}
+        spellings = counts.setdefault(text.lower(), {})
+        spellings[text] = spellings.get(text, 0) + 1
+    # Counter.most_common(1): the highest count, the first seen among equals
+    return {word: max(spellings, key=spellings.__getitem__) for word, spellings in counts.items()}
 
 
 def _spelled_as_in_doc(word: str, spellings: dict[str, str], first: bool) -> str | None:
@@ -294,7 +303,7 @@ def truecase_doc(doc: Doc) -> Doc:
     if not ranges and not datelines:
         return doc
     language = doc.lang_
-    words = [t.text for t in doc]
+    words = facts(doc).words  # read only; the doc's arrays, without a Token per word
     new_words = list(words)
     for i, cased in datelines:
         new_words[i] = cased
@@ -313,9 +322,10 @@ def truecase_doc(doc: Doc) -> Doc:
     if new_words == words:
         return doc
     sent_starts: list[bool | int | None] | None = None
-    if has_sentences(doc):
-        sent_starts = [bool(t.is_sent_start) for t in doc]
-    return Doc(doc.vocab, words=new_words, spaces=[bool(t.whitespace_) for t in doc], sent_starts=sent_starts)
+    if has_sentences(doc):  # bool(Token.is_sent_start): a start is 1, not one -1, unknown 0
+        sent_starts = [start > 0 for start in doc.to_array(SENT_START).astype("int64").tolist()]
+    spaces = doc.to_array(SPACY).astype(bool).tolist()  # bool(Token.whitespace_)
+    return Doc(doc.vocab, words=new_words, spaces=spaces, sent_starts=sent_starts)
 
 
 @Language.factory(COMPONENT)

@@ -350,12 +350,12 @@ class _Cluster:
 def _mentions(doc: Doc, language: str) -> list[_Mention]:
     mentions = []
     facts = entity_doc.facts(doc)
-    words = facts.words
+    words, idx = facts.words, facts.idx
     decided_types = doc.user_data.get(entity_rules.CONTEXT_TYPES_KEY, {})
-    for ent in doc.ents:
-        start, end, start_char = ent.start, ent.end, ent.start_char
+    for start, end, label_, ent_id_ in entity_doc.entity_spans(doc):  # doc.ents, without a Span per entity
+        start_char = idx[start]
         ent_text = facts.span_text(start, end)
-        label, entry = _resolve(ent.label_, ent_text, start, end, words[start - 1] if start > 0 else None,
+        label, entry = _resolve(label_, ent_text, start, end, words[start - 1] if start > 0 else None,
                                 decided_types, language)
         if label is None:
             continue
@@ -374,7 +374,7 @@ def _mentions(doc: Doc, language: str) -> list[_Mention]:
                 if rest[:1].islower() and not any(w[:1].isupper() for w in rest.split()):
                     continue
         start_char += len(ent_text) - len(text) if text != ent_text.strip() else 0
-        wikidata = (entry.wikidata if entry else None) or (ent.ent_id_ or None)
+        wikidata = (entry.wikidata if entry else None) or (ent_id_ or None)
         mentions.append(_Mention(text, label, start_char, wikidata))
     return mentions
 

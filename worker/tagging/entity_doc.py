@@ -20,6 +20,10 @@ from typing import Any, Generic, TypeVar, cast
 
 import numpy
 from spacy.attrs import (
+    ENT_ID,
+    ENT_IOB,
+    ENT_TYPE,
+    HEAD,
     IDX,
     IS_ALPHA,
     IS_DIGIT,
@@ -35,7 +39,8 @@ from spacy.attrs import (
 )
 from spacy.tokens import Doc, Span
 
-_DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
+_FLAGS = (IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, IS_STOP, IS_UPPER, LIKE_NUM)  # DocFacts' lexical flags
 T = TypeVar("T")
 
 
@@ -51,15 +56,12 @@ def join_docs(parts: Sequence[Doc]) -> Doc:
     attrs = list(Doc._get_array_attrs())
     if SPACY not in attrs:
         attrs.append(SPACY)
-    strings = vocab.strings
-    words: list[str] = []
-    spaces: list[bool] = []
-    for part in parts:
-        orth_space = part.to_array([ORTH, SPACY])
-        words += [strings[orth] for orth in orth_space[:, 0].tolist()]
-        spaces += [bool(space) for space in orth_space[:, 1].tolist()]
+    # one array per part; the new Doc is made from the ORTH hashes (no string per word) and the SPACY flags
+    array = numpy.concatenate([part.to_array(attrs) for part in parts])
+    words = array[:, attrs.index(ORTH)].tolist()
+    spaces = array[:, attrs.index(SPACY)].astype(bool).tolist()
     joined = Doc(vocab, words=words, spaces=spaces, user_data={})
-    joined.from_array(attrs, cast(Any, numpy.concatenate([part.to_array(attrs) for part in parts])))
+    joined.from_array(attrs, cast(Any, array))
     if any(len(part) for part in parts):
         from thinc.api import get_current_ops
 
@@ -74,6 +76,43 @@ def set_entities(doc: Doc, spans: Sequence[Span]) -> None:
     doc.set_ents(list(spans), default="outside")
 
 
+def entity_spans(doc: Doc) -> list[tuple[int, int, str, str]]:
+    """`[(e.start, e.end, e.label_, e.ent_id_) for e in doc.ents]`, read from the token arrays without a Span (and
+    its Token objects) per entity. An entity is a B token with a label and the I tokens after it, as `Doc.ents`
+    reads them; `Span.ent_id_` is its root token's, the first token in a doc without a parse. A doc with a parse,
+    span hooks or an I token outside an entity (`Doc.ents` raises) goes through `Doc.ents` itself."""
+    if not len(doc):
+        return []
+    array = doc.to_array([ENT_IOB, ENT_TYPE, ENT_ID, HEAD]).astype("int64")
+    iob, types, ids, heads = array.T
+    begins = (iob == 3) & (types != 0)
+    inside = iob == 1
+    run_starts = numpy.flatnonzero(inside & ~numpy.concatenate(([False], inside[:-1])))
+    if heads.any() or doc.user_span_hooks or (
+            len(run_starts) and not begins[numpy.maximum(run_starts - 1, 0)][run_starts > 0].all()) \
+            or (len(run_starts) and run_starts[0] == 0):
+        return [(e.start, e.end, e.label_, e.ent_id_) for e in doc.ents]
+    starts = numpy.flatnonzero(begins)
+    if not len(starts):
+        return []
+    # an entity ends at the first token after its B that is not an I token (or at the doc's end)
+    stops = numpy.append(numpy.flatnonzero(~inside), len(doc))
+    ends = stops[numpy.searchsorted(stops, starts, side="right")]
+    strings = doc.vocab.strings
+    names: dict[int, str] = {}
+    result = []
+    for start, end, label, ent_id in zip(starts.tolist(), ends.tolist(), types[starts].tolist(), ids[starts].tolist(),
+                                         strict=True):
+        label_ = names.get(label)
+        if label_ is None:
+            label_ = names[label] = strings[label]
+        ent_id_ = names.get(ent_id)
+        if ent_id_ is None:
+            ent_id_ = names[ent_id] = strings[ent_id] if ent_id else ""
+        result.append((start, end, label_, ent_id_))
+    return result
+
+
 @lru_cache(maxsize=16)
 def string_ids(words: frozenset[str]) -> numpy.ndarray:
     """The hashes spaCy stores for these strings (the same in every vocab)."""
@@ -82,16 +121,20 @@ def string_ids(words: frozenset[str]) -> numpy.ndarray:
     return numpy.array(sorted(get_string_id(word) for word in words), dtype="uint64")
 
 
+def isin(values: numpy.ndarray, ids: numpy.ndarray) -> numpy.ndarray:
+    """`numpy.isin(values, ids)` for `ids` sorted ascending (as `string_ids` gives them): one binary search per
+    value. numpy.isin sorts both arrays first, several times the cost on a doc's few hundred tokens."""
+    if not len(ids):
+        return numpy.zeros(values.shape, dtype=bool)
+    found = numpy.minimum(numpy.searchsorted(ids, values), len(ids) - 1)
+    return cast(numpy.ndarray, ids[found] == values)
+
+
 def in_words(doc: Doc, words: frozenset[str]) -> numpy.ndarray:
     """Per token, whether its text is one of these words (`[t.text in words for t in doc]`), on the ORTH array."""
     if not len(doc):
         return numpy.zeros(0, dtype=bool)
-    ids = string_ids(words)  # sorted: a binary search per token, where numpy.isin sorts both arrays every call
-    if not len(ids):
-        return numpy.zeros(len(doc), dtype=bool)
-    orth = facts(doc).orth
-    found = numpy.minimum(numpy.searchsorted(ids, orth), len(ids) - 1)
-    return cast(numpy.ndarray, ids[found] == orth)
+    return isin(facts(doc).orth, string_ids(words))
 
 
 class DocFacts:
@@ -132,9 +175,13 @@ class DocFacts:
         """Per token, whether its text holds a digit (`re.search(r"\\d", t.text)`): the digits of the doc's text,
         each mapped to the token it falls in (a digit is never whitespace, so never between tokens)."""
         flags = numpy.zeros(len(self.doc), dtype=bool)
-        positions = [match.start() for match in _DIGIT.finditer(self.text)]
-        if positions:
-            flags[numpy.searchsorted(numpy.asarray(self.idx), positions, side="right") - 1] = True
+        # one match per run of digits: its first and last digit fall in tokens that hold a digit, and so does
+        # every token between them (a run has no whitespace, so those tokens lie inside it)
+        ends = [position for match in _DIGITS.finditer(self.text) for position in (match.start(), match.end() - 1)]
+        if ends:
+            tokens = numpy.searchsorted(numpy.asarray(self.idx), ends, side="right") - 1
+            for first, last in zip(tokens[0::2].tolist(), tokens[1::2].tolist(), strict=True):
+                flags[first:last + 1] = True
         return flags
 
     @cached_property
@@ -143,11 +190,18 @@ class DocFacts:
         strings = self.doc.vocab.strings
         return [strings[orth] for orth in self.lower_ids.tolist()]
 
+    @cached_property
+    def _flag_array(self) -> numpy.ndarray:
+        """Every lexical flag of _FLAGS per token, read in one to_array call (one each cost eight)."""
+        if not len(self.doc):
+            return numpy.zeros((0, len(_FLAGS)), dtype=bool)
+        return cast(numpy.ndarray, self.doc.to_array(list(_FLAGS)).astype(bool))
+
     def _flag(self, attr: int) -> list[bool]:
-        """A lexical flag per token, read from the token array on first use."""
+        """A lexical flag per token, made a list on first use."""
         flags = self._flags.get(attr)
         if flags is None:
-            flags = self._flags[attr] = self.doc.to_array(attr).astype(bool).tolist() if len(self.doc) else []
+            flags = self._flags[attr] = self._flag_array[:, _FLAGS.index(attr)].tolist()
         return flags
 
     @property

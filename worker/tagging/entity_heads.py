@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from worker.tagging import gazetteer
-from worker.tagging.entity_doc import facts, string_ids
+from worker.tagging.entity_doc import facts, isin, string_ids
 
 LEGAL_FORMS = frozenset({"Inc", "Inc.", "Corp", "Corp.", "Co", "Co.", "Ltd", "Ltd.", "plc", "PLC", "BV", "B.V.",
                          "NV", "N.V.", "AG", "GmbH", "SA", "S.A.", "SpA", "LLC", "LLP", "ASA", "Oyj"})
@@ -78,7 +78,7 @@ def _positions(doc: Doc, words: frozenset[str]) -> list[int]:
     """Token positions of these words, found on the ORTH array (no Python work per token)."""
     if not len(doc):
         return []
-    return [int(i) for i in numpy.flatnonzero(numpy.isin(facts(doc).orth, string_ids(words)))]
+    return [int(i) for i in numpy.flatnonzero(isin(facts(doc).orth, string_ids(words)))]
 
 
 @lru_cache(maxsize=65536)

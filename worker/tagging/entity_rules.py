@@ -41,7 +41,7 @@ from worker.tagging.casing import (
     is_known_name,
     zipf,
 )
-from worker.tagging.entity_doc import LastDoc, facts, in_words, set_entities
+from worker.tagging.entity_doc import LastDoc, facts, in_words, isin, set_entities
 
 # A capitalised word this common (wordfreq Zipf) at the head of a three-word person name is a role word.
 ROLE_WORD_ZIPF = 3.5
@@ -368,10 +368,16 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     # candidate positions found on the ORTH array, without making a Token object per word
     orths = doc_facts.orth
     first_ids = {doc.vocab.strings.add(word): word for word in by_first}
-    for i in numpy.flatnonzero(numpy.isin(orths, list(first_ids))).tolist():
+    longest_first: dict[str, list[tuple[list[str], str]]] = {}  # a first word's names, longest first, sorted once
+    positions = numpy.flatnonzero(isin(orths, numpy.array(sorted(first_ids), dtype="uint64")))
+    for i, orth in zip(positions.tolist(), orths[positions].tolist(), strict=True):
         if i in taken:
             continue
-        for words, text in sorted(by_first[first_ids[int(orths[i])]], key=lambda pair: len(pair[0]), reverse=True):
+        first = first_ids[orth]
+        candidates = longest_first.get(first)
+        if candidates is None:
+            candidates = longest_first[first] = sorted(by_first[first], key=lambda pair: len(pair[0]), reverse=True)
+        for words, text in candidates:
             end = i + len(words)
             if end <= len(doc) and doc_words[i:end] == words \
                     and not any(j in taken for j in range(i, end)):
@@ -647,8 +653,9 @@ def _digit_sentences(doc: Doc, starts: list[bool]) -> list[tuple[int, int, int, 
     doc_facts = facts(doc)
     digits = doc_facts.digits
     words, is_digit = doc_facts.words, doc_facts.is_digit
-    bounds = [i for i, start in enumerate(starts) if start] + [len(doc)]
-    sentence_of = numpy.cumsum(starts) - 1  # token -> index of its sentence
+    starts_array = numpy.asarray(starts, dtype=bool)
+    bounds = [*numpy.flatnonzero(starts_array).tolist(), len(doc)]
+    sentence_of = numpy.cumsum(starts_array) - 1  # token -> index of its sentence
     scores = [i for i in numpy.flatnonzero(digits).tolist() if _SCORE.match(words[i])]
     dashes = [i for i in numpy.flatnonzero(in_words(doc, _DASHES)).tolist()
               if 0 < i < len(doc) - 1 and is_digit[i - 1] and is_digit[i + 1]]
@@ -662,7 +669,8 @@ def _digit_sentences(doc: Doc, starts: list[bool]) -> list[tuple[int, int, int, 
 
 
 # The sentences of the doc last tagged, per evidence object (the rules and the gazetteer matcher both ask).
-_digit_sentences_of: LastDoc[dict[int, tuple[SentenceStartEvidence, list[Any]]]] = LastDoc(lambda doc: {})
+# (the evidence, its digit sentences, the sentence index of each token)
+_digit_sentences_of: LastDoc[dict[int, tuple[SentenceStartEvidence, list[Any], list[int]]]] = LastDoc(lambda doc: {})
 
 
 def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) -> list[Span]:
@@ -674,13 +682,13 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
         return ents
     cache = _digit_sentences_of(doc)
     if id(evidence) not in cache:
-        cache[id(evidence)] = (evidence, _digit_sentences(doc, evidence.starts))
-    sentences = cache[id(evidence)][1]
+        cache[id(evidence)] = (evidence, _digit_sentences(doc, evidence.starts),
+                               (numpy.cumsum(evidence.starts) - 1).tolist())
+    _, sentences, sentence_of = cache[id(evidence)]
     decided: dict[tuple[int, int], str] = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
-    sentence_of = numpy.cumsum(evidence.starts) - 1
     by_sentence: dict[int, list[Span]] = defaultdict(list)
     for ent in ents:
-        by_sentence[int(sentence_of[ent.start])].append(ent)
+        by_sentence[sentence_of[ent.start]].append(ent)
     words, lower = doc_facts.words, doc_facts.lower
     replaced: dict[Span, list[Span]] = {}
     for n, start, end, line, scored in sentences:  # only sentences with a number: linear in the doc's length
@@ -714,6 +722,19 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
     return filter_spans(sorted(result, key=lambda e: e.start))
 
 
+def _filter_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """`spacy.util.filter_spans` on (match id, start, end) triples, so that only the matches kept become Spans:
+    the longest first (the earliest among equals, then the matcher's order), none overlapping one kept, by start."""
+    ordered = sorted(matches, key=lambda match: (match[2] - match[1], -match[1]), reverse=True)
+    kept = []
+    seen: set[int] = set()
+    for match in ordered:
+        if match[1] not in seen and match[2] - 1 not in seen:
+            kept.append(match)
+            seen.update(range(match[1], match[2]))
+    return sorted(kept, key=lambda match: match[1])
+
+
 GAZETTEER_COMPONENT = "newsworker_gazetteer"
 _NOT_NAME_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 
@@ -744,8 +765,8 @@ class GazetteerMatcher:
         matches = self.matcher(doc)
         if not matches:
             return doc
-        found = filter_spans([Span(doc, start, end, label=self.by_match_id[key][0], kb_id=self.by_match_id[key][1])
-                              for key, start, end in matches])
+        found = [Span(doc, start, end, label=self.by_match_id[key][0], kb_id=self.by_match_id[key][1])
+                 for key, start, end in _filter_matches(matches)]
         current = doc.ents  # a new Span per entity at every read: read once
         owner = {i: ent for ent in current for i in range(ent.start, ent.end)}
         ents = set(current)

@@ -25,6 +25,7 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import cast
 
 import numpy
 from spacy.tokens import Doc, Span, Token
@@ -136,7 +137,7 @@ def is_sports_document(doc: Doc, starts: Callable[[], Sequence[bool]]) -> bool:
     if any(lower[i] in SPORT_HEADS and i + 2 < len(doc) and "-" in (tokens[i + 1], tokens[i + 2])
            for i in range(min(12, len(doc)))):  # the headline: doc[:12]
         return True
-    words = int(numpy.isin(string_ids(SPORT_WORDS), doc_facts.lower_ids).sum())
+    words = int(entity_doc.isin(string_ids(SPORT_WORDS), numpy.sort(doc_facts.lower_ids)).sum())
     text = doc_facts.text
     has_score = bool(_SCORE_IN_TEXT.search(text))
     if words >= SPORT_WORDS_MIN + (0 if has_score else 2):
@@ -149,7 +150,7 @@ def is_sports_document(doc: Doc, starts: Callable[[], Sequence[bool]]) -> bool:
 
 def _contains_any(doc: Doc, words: frozenset[str]) -> bool:
     """Whether one of these words occurs, found on the ORTH array (no Python work per token)."""
-    return bool(numpy.isin(entity_doc.facts(doc).orth, string_ids(words)).any())
+    return bool(entity_doc.isin(entity_doc.facts(doc).orth, string_ids(words)).any())
 
 
 _NAME_PARTICLES = ("van", "der", "de", "la", "le", "di", "da", "von", "&")
@@ -224,6 +225,9 @@ def _results_line(doc: Doc, start: int, end: int) -> tuple[list[tuple[int, int]]
 def _roster_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """"15 - Hugo Keenan , 14 - Mack Hansen , ...": names after "number -" (three or more in the line)."""
     words = entity_doc.facts(doc).words
+    dashes = words[start + 1:end - 1]
+    if dashes.count("-") + dashes.count("–") < 3:
+        return []  # each player follows its own dash: fewer than three, fewer than three players
     found = []
     for i in range(start, end - 2):
         if words[i].isdigit() and words[i + 1] in ("-", "–"):
@@ -233,12 +237,30 @@ def _roster_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     return found if len(found) >= 3 else []
 
 
+# Every word _INITIAL matches ("J.", and "J.\n": `$` allows a final newline).
+_INITIALS = frozenset(f"{letter}.{end}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for end in ("", "\n"))
+
+
+def _marks_of(doc: Doc) -> numpy.ndarray:
+    """Per token: an initial, or a lower-case player mark ("c", "b", "lbw")."""
+    if not len(doc):
+        return numpy.zeros(0, dtype=bool)
+    doc_facts = entity_doc.facts(doc)
+    marks = entity_doc.isin(doc_facts.lower_ids, string_ids(_PLAYER_MARKS)) & numpy.asarray(doc_facts.is_lower,
+                                                                                           dtype=bool)
+    return entity_doc.in_words(doc, _INITIALS) | marks
+
+
+_scoreboard_marks = entity_doc.LastDoc(_marks_of)  # computed once per doc, read per line
+
+
 def _scoreboard_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """Cricket scoreboards: "J. Root", "c Smith b Archer", "lbw b Carse"."""
     doc_facts = entity_doc.facts(doc)
     words, lower, is_lower = doc_facts.words, doc_facts.lower, doc_facts.is_lower
     found = []
-    for i in range(start, end):
+    # only an initial or a player mark can open a player: their positions come from the doc's arrays
+    for i in (numpy.flatnonzero(_scoreboard_marks(doc)[start:end]) + start).tolist():
         if _INITIAL.match(words[i]) and i + 1 < end and _capitalised_at(doc, i + 1) and not _INITIAL.match(
                 words[i + 1]):
             found.append((i, _name_run(doc, i + 1, end)))
@@ -251,9 +273,10 @@ def _score_line_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]
     """Golf leaderboards: "136 Peter Senior 68 68 , Craig Parry 70 66" - a total, then players (a bracketed
     country may follow the name) whose round scores add up to that total. The sum is the evidence, so a
     table line ("Barcelona 14 11 2 1 38 12 35") never matches."""
-    if end - start < 4 or not doc[start].text.isdigit():
+    words = entity_doc.facts(doc).words
+    if end - start < 4 or not words[start].isdigit():
         return []
-    total = int(doc[start].text)
+    total = int(words[start])
     found: list[tuple[int, int]] = []
     i = start + 1
     while i < end:
@@ -261,19 +284,19 @@ def _score_line_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]
         if j == i:
             return []
         name = (i, j)
-        if j < end and doc[j].text == "(":
-            close = next((k for k in range(j + 1, min(j + 5, end)) if doc[k].text == ")"), None)
+        if j < end and words[j] == "(":
+            close = next((k for k in range(j + 1, min(j + 5, end)) if words[k] == ")"), None)
             if close is None:
                 return []
             j = close + 1
         scores = []
-        while j < end and doc[j].text.isdigit():
-            scores.append(int(doc[j].text))
+        while j < end and words[j].isdigit():
+            scores.append(int(words[j]))
             j += 1
         if len(scores) < 2 or sum(scores) != total:
             return []
         found.append(name)
-        if j < end and doc[j].text != ",":
+        if j < end and words[j] != ",":
             return []
         i = j + 1
     return found
@@ -283,6 +306,8 @@ def _country_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """"Arthur Fils ( France )": a name of two to four words followed by a bracketed country is a player."""
     doc_facts = entity_doc.facts(doc)
     words = doc_facts.words
+    if "(" not in words[start + 2:end - 2]:
+        return []
     found = []
     for i in range(start + 2, end - 2):
         if words[i] != "(":
@@ -305,7 +330,7 @@ def _club_texts() -> frozenset[str]:
 
 def _is_dateline(doc: Doc, ent: Span, line: tuple[int, int]) -> bool:
     return ent.start == line[0] and line[1] - line[0] <= 8 and ent.end < line[1] \
-        and bool(_DATELINE_NEXT.match(doc[ent.end].text))
+        and bool(_DATELINE_NEXT.match(entity_doc.facts(doc).words[ent.end]))
 
 
 @lru_cache(maxsize=1)
@@ -318,12 +343,14 @@ def _listed_clubs(doc: Doc, use_list: bool = True) -> list[tuple[int, int]]:
     if not use_list:
         return []
     names = club_names()
+    doc_facts = entity_doc.facts(doc)
+    words = doc_facts.words
     found, after = [], 0
-    for i in numpy.flatnonzero(numpy.isin(entity_doc.facts(doc).orth, string_ids(_club_first_words()))).tolist():
+    for i in numpy.flatnonzero(entity_doc.isin(doc_facts.orth, string_ids(_club_first_words()))).tolist():
         if i < after:
             continue
         for n in _club_lengths():
-            if i + n <= len(doc) and tuple(t.text for t in doc[i:i + n]) in names:
+            if i + n <= len(doc) and tuple(words[i:i + n]) in names:
                 found.append((i, i + n))
                 after = i + n
                 break
@@ -377,7 +404,11 @@ def strip_sport_heads(doc: Doc, ents: list[Span]) -> list[Span]:
         start, end = ent.start, ent.end
         if end < len(doc) and words[end] in ("-", "–") and all(lower[k] in _HEAD_WORDS for k in range(start, end)):
             continue  # "ATHLETICS - BERLIN ..." ("Athletics" ORG): the headline's sport alone
-        dash = next((k for k in range(start, min(start + 4, end)) if words[k] in ("-", "–")), None)
+        dash = None  # the first dash among the entity's first four tokens
+        for k in range(start, min(start + 4, end)):
+            if words[k] in ("-", "–"):
+                dash = k
+                break
         if dash is not None and dash > start and lower[dash - 1] in _HEAD_WORDS and all(
                 lower[k] in _HEAD_WORDS or space[k] or words[k] == words[dash - 1] for k in range(start, dash)):
             start = dash + 1
@@ -402,17 +433,19 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     if not is_sports_document(doc, starts):
         return ents
     lines = _line_bounds(doc, starts())
+    doc_facts = entity_doc.facts(doc)
+    lower = doc_facts.lower
     new: list[tuple[int, int, str]] = []  # spans found by layout; they win over the model's
     clubs: set[str] = set()
     for start, end in lines:
         table = _table_line(doc, start, end)
         if table is not None:
-            new.append((*table, "LOC" if _is_country(doc[table[0]:table[1]].text) else "ORG"))
+            new.append((*table, "LOC" if _is_country(doc_facts.span_text(*table)) else "ORG"))
             continue
         results = _results_line(doc, start, end)
         if results is not None:
             teams, scorers = results
-            new += [(a, b, "LOC" if _is_country(doc[a:b].text) else "ORG") for a, b in teams]
+            new += [(a, b, "LOC" if _is_country(doc_facts.span_text(a, b)) else "ORG") for a, b in teams]
             new += [(a, b, "PER") for a, b in scorers]
             continue
         players = _roster_players(doc, start, end) + _scoreboard_players(doc, start, end) \
@@ -420,13 +453,12 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         new += [(a, b, "PER") for a, b in players]
     for a, b, label in new:
         if label == "ORG":
-            clubs.add(doc[a:b].text)
-    line_of = {}
+            clubs.add(doc_facts.span_text(a, b))
+    line_of = [-1] * len(doc)  # token -> index of its line, -1 for a space token between lines
     for n, (start, end) in enumerate(lines):
-        for i in range(start, end):
-            line_of[i] = n
-    listed = [(a, b) for a, b in _listed_clubs(doc, use_clubs) if a in line_of and line_of.get(b - 1) == line_of[a]]
-    clubs.update(doc[a:b].text for a, b in listed)
+        line_of[start:end] = [n] * (end - start)
+    listed = [(a, b) for a, b in _listed_clubs(doc, use_clubs) if line_of[a] >= 0 and line_of[b - 1] == line_of[a]]
+    clubs.update(doc_facts.span_text(a, b) for a, b in listed)
     result: list[Span] = []
     taken: set[int] = set()
     for a, b, label in new:
@@ -434,15 +466,15 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         decided[(a, b)] = label
         taken.update(range(a, b))
     for ent in ents:
-        if any(i in taken for i in range(ent.start, ent.end)):
+        if not taken.isdisjoint(range(ent.start, ent.end)):
             continue
-        line = lines[line_of[ent.start]] if ent.start in line_of else (ent.start, ent.end)
+        line = lines[line_of[ent.start]] if line_of[ent.start] >= 0 else (ent.start, ent.end)
         # the model's club whose name the name list knows as a place ("Lancashire beat"): keep it a club
         as_club = ent.label_ == "ORG" and len(ent) == 1 and casing.name_types("en").get(ent.text) == "LOC"
         if (_model_place(ent) or as_club) and not _is_country(ent.text) and not _is_dateline(doc, ent, line) \
                 and not gazetteer.is_venue("en", ent.text):
-            before = doc[ent.start - 1].lower_ if ent.start > line[0] else ""
-            after = doc[ent.end].lower_ if ent.end < line[1] else ""
+            before = lower[ent.start - 1] if ent.start > line[0] else ""
+            after = lower[ent.end] if ent.end < line[1] else ""
             near = {before, after} & CLUB_NEIGHBOURS
             if before not in PLACE_BEFORE and (ent.text in clubs or near):
                 decided[(ent.start, ent.end)] = "ORG"
@@ -451,20 +483,27 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         taken.update(range(ent.start, ent.end))
     result = [ent for ent in result if ent.label_ not in _NOT_NAMES or not any(
         a < ent.end and ent.start < b for a, b in listed)]
+    # token -> index of the last span covering it; a listed club replaces the spans it covers (all inside it):
+    # they are blanked where they stand and the club appended, so the other indexes stay as they were and
+    # only the club's own tokens change owner
     owner = {i: k for k, ent in enumerate(result) for i in range(ent.start, ent.end)}
+    kept: list[Span | None] = list(result)
     for a, b in listed:
         covered = {owner[i] for i in range(a, b) if i in owner}
-        inside = all(result[k].start >= a and result[k].end <= b for k in covered)
+        inside = all(cast(Span, kept[k]).start >= a and cast(Span, kept[k]).end <= b for k in covered)
         line = lines[line_of[a]]
-        if not inside or any(decided.get((result[k].start, result[k].end)) == "PER" for k in covered):
+        if not inside or any(decided.get((cast(Span, kept[k]).start, cast(Span, kept[k]).end)) == "PER"
+                             for k in covered):
             continue
         probe = Span(doc, a, b, label="ORG")
-        before = doc[a - 1].lower_ if a > line[0] else ""
+        before = lower[a - 1] if a > line[0] else ""
         if _is_dateline(doc, probe, line) or before in PLACE_BEFORE:
             continue
         for k in covered:
-            decided.pop((result[k].start, result[k].end), None)
-        result = [ent for k, ent in enumerate(result) if k not in covered] + [probe]
-        owner = {i: k for k, ent in enumerate(result) for i in range(ent.start, ent.end)}
+            decided.pop((cast(Span, kept[k]).start, cast(Span, kept[k]).end), None)
+            kept[k] = None
+        kept.append(probe)
+        owner.update(dict.fromkeys(range(a, b), len(kept) - 1))
         decided[(a, b)] = "ORG"
+    result = [ent for ent in kept if ent is not None]
     return filter_spans(sorted(result, key=lambda e: e.start))

@@ -39,11 +39,12 @@ def _place_word(text: str) -> bool:
 def _date_end(doc: Doc, i: int) -> tuple[int, int] | None:
     """(first token, last token + 1) of an ISO date at token i: one token as given ("1996-12-06", CoNLL files)
     or five as spaCy splits it in raw text ("1996 - 12 - 06")."""
-    text = doc[i].text
+    words = facts(doc).words  # the doc's words, without a Token object each
+    text = words[i]
     if _ISO_DATE.match(text):
         return i, i + 1
-    if len(text) == 4 and text.isdigit() and i + 4 < len(doc) and doc[i + 1].text == doc[i + 3].text == "-" \
-            and _ISO_DATE.match("".join(t.text for t in doc[i:i + 5])):
+    if len(text) == 4 and text.isdigit() and i + 4 < len(doc) and words[i + 1] == words[i + 3] == "-" \
+            and _ISO_DATE.match("".join(words[i:i + 5])):
         return i, i + 5
     return None
 
@@ -52,19 +53,21 @@ def dateline_place_spans(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, in
     """Token spans of the places of the doc's dateline lines."""
     found: list[tuple[int, int]] = []
     n = len(doc)
-    for first in numpy.flatnonzero(facts(doc).digits).tolist():
+    doc_facts = facts(doc)
+    tokens, space = doc_facts.words, doc_facts.is_space
+    for first in numpy.flatnonzero(doc_facts.digits).tolist():
         date = _date_end(doc, first)
         if date is None or first == 0:
             continue
         i, after = date
-        if after < n and not (starts[after] or doc[after].is_space):
+        if after < n and not (starts[after] or space[after]):
             continue  # the date must end its line
         start = i
         while start > 0 and not starts[start]:
             start -= 1
-        while start < i and doc[start].is_space:
+        while start < i and space[start]:
             start += 1
-        words = [doc[k].text for k in range(start, i)]
+        words = tokens[start:i]
         if not words or len(words) > DATELINE_MAX_TOKENS or not _place_word(words[0]) or not _place_word(words[-1]) \
                 or not all(w == "," or _place_word(w) or w in _PLACE_JOINERS
                            or (w == "-" and 0 < pos < len(words) - 1 and not doc[start + pos - 1].whitespace_)
@@ -72,7 +75,7 @@ def dateline_place_spans(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, in
             continue
         part = start
         for k in range(start, i + 1):
-            if k == i or doc[k].text == ",":
+            if k == i or tokens[k] == ",":
                 if k > part:
                     found.append((part, k))
                 part = k + 1

@@ -127,19 +127,37 @@ def _display(token: str) -> str:
 
 
 def _count_grams(scan: _Scan) -> None:
-    """Count the 1- to 3-grams of every run of words (runs longer than MAX_RUN_WORDS are cut into pieces)."""
+    """Count the 1- to 3-grams of every run of words (runs longer than MAX_RUN_WORDS are cut into pieces), in
+    the order of their first word, shortest first."""
     grams, normalised = scan.grams, scan.normalised
+    get = grams.get
     for run_start, run_end in scan.runs:
         for piece in range(run_start, run_end, MAX_RUN_WORDS):
             piece_end = min(piece + MAX_RUN_WORDS, run_end)
             for i in range(piece, piece_end):
-                for j in range(i + 1, min(i + MAX_PHRASE_WORDS, piece_end) + 1):
-                    key = tuple(normalised[i:j])
-                    starts = grams.get(key)
+                # the keys written out (MAX_PHRASE_WORDS is 3): a slice made into a tuple costs two objects
+                first = normalised[i]
+                key: tuple[str, ...] = (first,)
+                starts = get(key)
+                if starts is None:
+                    grams[key] = [i]
+                else:
+                    starts.append(i)
+                if i + 1 < piece_end:
+                    second = normalised[i + 1]
+                    key = (first, second)
+                    starts = get(key)
                     if starts is None:
                         grams[key] = [i]
                     else:
                         starts.append(i)
+                    if i + 2 < piece_end:
+                        key = (first, second, normalised[i + 2])
+                        starts = get(key)
+                        if starts is None:
+                            grams[key] = [i]
+                        else:
+                            starts.append(i)
 
 
 def _scan(text: str, stop_words: frozenset[str], scan: _Scan) -> None:
@@ -222,73 +240,89 @@ def extract_keywords(
     word_counts, name_counts = Counter(scan.normalised), Counter(scan.names)
 
     stats = _document_frequencies().get(language)
+    # rarity() and the word tests written out: this runs once per distinct word of every article
+    documents_plus_one, df = (stats[0] + 1, stats[1]) if stats is not None else (0, {})
+    dutch = language == "nl"
+    names_get = name_counts.get
     word_score: dict[str, float] = {}
     for word, count in word_counts.items():
-        is_name = name_counts[word] * 2 >= count and not _nationality_adjective(word, language)
-        score = (1.0 + math.log(count)) * rarity(word, stats)
+        is_name = names_get(word, 0) * 2 >= count and not (dutch and _nationality_adjective(word, language))
+        score = (1.0 + math.log(count)) * (
+            1.0 + math.log(documents_plus_one / (df.get(word, 0) + 1)) if stats is not None else 1.0)
         if is_name:
             score *= 1.5
         elif _verb_like(word, language):
             score *= 0.5
         word_score[word] = score
 
-    scored: list[tuple[float, int, _Candidate]] = []
+    # (-score, first offset, n, words, starts): sorted as such, the same order as a stable sort by (-score,
+    # first offset) of the candidates in the order of `grams` (n numbers them in that order)
+    scored: list[tuple[float, int, int, tuple[str, ...], list[int]]] = []
     offsets, title_words = scan.offsets, scan.title_words
     for words, starts in scan.grams.items():
         count = len(starts)
-        if count < 2 and len(words) > 1 and words not in names:
-            # A multi-word phrase must recur or be a name the entity stage found ("Osama Bin Laden"): once-off
-            # runs are sentence fragments ("VK trekken troepen"), and capitalisation alone would also admit
-            # "Zaken Antony" from "Buitenlandse Zaken Antony Blinken".
-            continue
-        if words[-1] in stop_words:  # a name's leading stopword ("Den Haag") only, never alone or last
-            continue
-        if words[0] in stop_words and count < 2 and words not in names:
-            continue
-        if len(words) > 1:
+        length = len(words)
+        if length > 1:
+            if count < 2 and words not in names:
+                # A multi-word phrase must recur or be a name the entity stage found ("Osama Bin Laden"): once-off
+                # runs are sentence fragments ("VK trekken troepen"), and capitalisation alone would also admit
+                # "Zaken Antony" from "Buitenlandse Zaken Antony Blinken".
+                continue
+            if words[-1] in stop_words:  # a name's leading stopword ("Den Haag") only, never alone or last
+                continue
+            # (a leading stopword with one occurrence is a name here: `names` let it through above)
             # Cohesion: how often its rarest word occurs in this phrase ("New Zealand": always).
-            cohesion = count / min(word_counts[w] for w in words)
-            score = max(word_score[w] for w in words) * (1.0 + 0.25 * (len(words) - 1))
+            if length == 2:
+                first_word, last_word = words
+                cohesion = count / min(word_counts[first_word], word_counts[last_word])
+                best = max(word_score[first_word], word_score[last_word])
+            else:
+                cohesion = count / min(word_counts[w] for w in words)
+                best = max(word_score[w] for w in words)
+            score = best * (1.0 + 0.25 * (length - 1))
             score *= 0.5 + cohesion
         else:
-            score = word_score[words[0]] * 1.5
+            word = words[0]
+            if word in stop_words:
+                continue
+            score = word_score[word] * 1.5
         first = offsets[starts[0]]
         score *= 1.0 + 0.5 * (1.0 - first / total)  # early mentions matter more
         if starts[0] < title_words:
             score *= 1.3
-        scored.append((score, first, _Candidate(words, starts)))
-    scored.sort(key=lambda item: (-item[0], item[1]))
+        scored.append((-score, first, len(scored), words, starts))
+    scored.sort()
 
     # A word mostly written inside one phrase is better shown as that phrase ("Zealand" -> "New Zealand").
-    phrase_of: dict[str, _Candidate] = {}
-    for _, _, candidate in scored:
-        if len(candidate.words) > 1:
-            for word in candidate.words:
-                best = phrase_of.get(word)
-                if best is None or candidate.count > best.count:
-                    phrase_of[word] = candidate
+    phrase_of: dict[str, tuple[tuple[str, ...], list[int]]] = {}
+    for _, _, _, words, starts in scored:
+        if len(words) > 1:
+            for word in words:
+                best_phrase = phrase_of.get(word)
+                if best_phrase is None or len(starts) > len(best_phrase[1]):
+                    phrase_of[word] = (words, starts)
 
     chosen: list[str] = []
     taken: list[set[str]] = []
     entities_taken: set[int] = set()
-    for _, _, candidate in scored:
+    for _, _, _, words, starts in scored:
         if len(chosen) >= limit:
             break
-        if len(candidate.words) == 1:
-            phrase = phrase_of.get(candidate.words[0])
-            if phrase is not None and phrase.count * 2 > word_counts[candidate.words[0]]:
-                candidate = phrase
-        word_set = set(candidate.words)
+        if len(words) == 1:
+            phrase = phrase_of.get(words[0])
+            if phrase is not None and len(phrase[1]) * 2 > word_counts[words[0]]:
+                words, starts = phrase
+        word_set = set(words)
         # Skip phrases that repeat a chosen one ("Staten" after "Verenigde Staten", or the other way).
         if any(word_set <= other or other <= word_set for other in taken):
             continue
-        entity = aliases.get(candidate.words) if aliases else None
+        entity = aliases.get(words) if aliases else None
         if entity is not None:
             if entity in entities_taken:
                 continue
             entities_taken.add(entity)
         taken.append(word_set)
-        chosen.append(scan.shown(candidate))
+        chosen.append(scan.shown(_Candidate(words, starts)))
     return chosen
 
 
@@ -299,8 +333,10 @@ def tag_keywords(articles: Sequence[Article]) -> list[Article]:
     for article in articles:
         aliases: dict[tuple[str, ...], int] = {}
         for number, entity in enumerate(article.entities):
-            for form in (entity.text, *entity.forms):
-                key = tuple(_normalise(t) for t in TOKEN_RE.findall(form) if t[0].isalpha())
+            text = entity.text
+            # the entity's text is usually its first form too: the same key, so looked at once
+            for form in (text, *[form for form in entity.forms if form != text]):
+                key = tuple([_normalise(t) for t in TOKEN_RE.findall(form) if t[0].isalpha()])
                 if key:
                     aliases.setdefault(key, number)
         names = frozenset(key for key in aliases if len(key) > 1)

@@ -72,7 +72,7 @@ class Lexicon:
 
     def counts(self, tokens: list[str]) -> np.ndarray:
         """Hits per topic in a token sequence: each word or phrase counts once per topic it cues."""
-        result = np.zeros(self.size, dtype=np.float32)
+        hits = [0] * self.size  # whole numbers: the float32 counts that adding 1.0 to an array gave, no numpy per hit
         cache = self._cache
         if len(cache) > 200_000:  # news vocabulary is Zipfian: a bounded memo keeps look-ups cheap
             cache.clear()
@@ -83,7 +83,7 @@ class Lexicon:
             if hit is None:
                 hit = cache[word] = self.word_topics(word)
             for i in hit:
-                result[i] += 1.0
+                hits[i] += 1
         phrases = self.phrases
         starts = self._phrase_starts
         if not starts and phrases:
@@ -97,8 +97,8 @@ class Lexicon:
                 found = phrases.get(" ".join(tokens[j : j + n]))
                 if found:
                     for i in found:
-                        result[i] += 1.0
-        return result
+                        hits[i] += 1
+        return np.asarray(hits, dtype=np.float32)
 
 
 def _add(table: dict[str, set[int]], key: str, index: int) -> None:
@@ -187,23 +187,30 @@ def sparse_features(title: str, body: str) -> tuple[Counter[str], list[str]]:
     """Feature counts of a text, and its full token sequence (for the lexicon)."""
     title_tokens = words(title)
     body_tokens = words(body)
-    counts: Counter[str] = Counter()
+    # a plain dict counted with get (a Counter's missing key is a Python call), made a Counter at the end:
+    # the same counts in the same order
+    counts: dict[str, int] = {}
+    get = counts.get
     for tokens, weight in ((title_tokens, TITLE_WEIGHT), (body_tokens, 1)):
         previous = ""
         for word in tokens:
             if word in STOP_WORDS or len(word) < 2:
                 previous = ""
                 continue
-            counts["w|" + word] += weight
+            key = "w|" + word
+            counts[key] = get(key, 0) + weight
             n = len(word)
             if n >= AFFIX_LEN + 2:
-                counts["p|" + word[:AFFIX_LEN]] += weight
+                key = "p|" + word[:AFFIX_LEN]
+                counts[key] = get(key, 0) + weight
                 if n >= AFFIX_LEN + 3:
-                    counts["s|" + word[-AFFIX_LEN:]] += weight
+                    key = "s|" + word[-AFFIX_LEN:]
+                    counts[key] = get(key, 0) + weight
             if previous:
-                counts["b|" + previous + " " + word] += weight
+                key = "b|" + previous + " " + word
+                counts[key] = get(key, 0) + weight
             previous = word
-    return counts, title_tokens + title_tokens + body_tokens
+    return Counter(counts), title_tokens + title_tokens + body_tokens
 
 
 def dense_features(lexicon_counts: np.ndarray) -> np.ndarray:
@@ -217,11 +224,12 @@ def weighted(counts: Counter[str], vocabulary: dict[str, int]) -> tuple[list[int
     """Known features as (indices, sublinear tf values), L2-normalised."""
     indices: list[int] = []
     values: list[float] = []
+    get, log = vocabulary.get, math.log  # held once: this runs for every feature of every article
     for feature, count in counts.items():
-        index = vocabulary.get(feature)
+        index = get(feature)
         if index is not None:
             indices.append(index)
-            values.append(1.0 + math.log(count))
+            values.append(1.0 + log(count))
     array = np.asarray(values, dtype=np.float32)
     norm = float(np.sqrt((array * array).sum())) if values else 0.0
     if norm > 0:
