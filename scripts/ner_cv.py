@@ -60,7 +60,7 @@ def use_name_types(types: dict[str, str]) -> None:
 
     casing.name_types = patched  # type: ignore[assignment]
     casing.first_names.cache_clear()
-    entities._entity_pipeline.cache_clear()
+    entities._load_entity_pipeline.cache_clear()
 
 
 @lru_cache(maxsize=1)

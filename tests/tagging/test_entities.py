@@ -299,3 +299,12 @@ def test_an_entity_mentioned_once_is_built_as_the_general_case_builds_it():
                 == _cluster_entity(cluster, body, body_start, max_count, len(body))
     assert _single_mention_entity(_Cluster([_Mention("NATO", "ORG", 3, None)], None), body, body_start, 1,
                                   len(body)).first_offset == body.index("NATO")
+
+
+def test_each_language_loads_its_model_once_per_process():
+    from worker.tagging import entities
+
+    pipeline = entities._entity_pipeline("en")
+    assert pipeline is entities._entity_pipeline("en", None)
+    assert entities.load_pipeline("en") is pipeline.nlp
+    assert entities.load_bare_model("en").nlp is pipeline.nlp
