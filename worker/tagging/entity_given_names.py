@@ -5,13 +5,16 @@ A run of capitalised words that opens with a given name (`data/given_names.txt`,
 surname words is a person's name:
 - where no entity covers any of its words, it is added as a person ("Dudi Sela beat ...", "Voiced by Hideo
   Ishikawa");
-- where the model read it as one organisation or place ("Walter Elmer Ekblaw" ORG) or cut it into parts
-  inside the run ("Maria Enrica" + "Spacca"), it becomes one person, unless the gazetteer or the name lists
-  know the whole name as something else ("Philip Morris", "Alice Springs").
-A run is left alone when a capitalised word stands right before it ("Fort William Henry", "President" is
-left to the title rule that runs first), when it ends in a kind-word ("Jan Pieterszoon Coen Museum", "John
-Lewis Partnership"), when a name the rules already decided overlaps it, or when it runs on past four words.
-A given name that is also a common word ("Mark") counts only inside a sentence.
+- where the model read exactly that run as one organisation or place ("Walter Elmer Ekblaw" ORG), or found
+  only a part of it as a person ("Maria Enrica" of "Maria Enrica Spacca"), it becomes one person;
+unless the gazetteer or the name lists know the whole name as something else ("Philip Morris", "Alice Springs").
+A run is left alone when a capitalised word other than a title or a nationality stands right before it ("Fort
+William Henry"), when a word of it is a kind-word ("Clay County", "John Lewis Partnership", "Vanda Insights") or a
+stop word, when it holds two entities or one that is no person ("de Brit John Watson"), when a name the rules
+already decided overlaps it, or when it runs on into more capitalised words. Particles and initials stand only
+before the surname, a sentence start ends the run, and a given name with a surname after a surname starts the
+next person ("Todd Woodbridge Mark Woodforde"). A given name that is also a common word ("Mark") counts only
+inside a sentence.
 """
 
 from __future__ import annotations
