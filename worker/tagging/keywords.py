@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -98,7 +98,7 @@ class _Scan:
     offsets: list[int] = field(default_factory=list)  # their token offsets in title + body
     runs: list[tuple[int, int]] = field(default_factory=list)  # runs of kept words: [start, end) in the lists
     names: list[str] = field(default_factory=list)  # normalised words written as names (capitalised mid-sentence)
-    grams: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
+    grams: defaultdict[tuple[str, ...], list[int]] = field(default_factory=lambda: defaultdict(list))
     tokens: int = 0
     title_words: int = 0
 
@@ -130,34 +130,18 @@ def _count_grams(scan: _Scan) -> None:
     """Count the 1- to 3-grams of every run of words (runs longer than MAX_RUN_WORDS are cut into pieces), in
     the order of their first word, shortest first."""
     grams, normalised = scan.grams, scan.normalised
-    get = grams.get
     for run_start, run_end in scan.runs:
         for piece in range(run_start, run_end, MAX_RUN_WORDS):
             piece_end = min(piece + MAX_RUN_WORDS, run_end)
             for i in range(piece, piece_end):
                 # the keys written out (MAX_PHRASE_WORDS is 3): a slice made into a tuple costs two objects
                 first = normalised[i]
-                key: tuple[str, ...] = (first,)
-                starts = get(key)
-                if starts is None:
-                    grams[key] = [i]
-                else:
-                    starts.append(i)
+                grams[(first,)].append(i)
                 if i + 1 < piece_end:
                     second = normalised[i + 1]
-                    key = (first, second)
-                    starts = get(key)
-                    if starts is None:
-                        grams[key] = [i]
-                    else:
-                        starts.append(i)
+                    grams[(first, second)].append(i)
                     if i + 2 < piece_end:
-                        key = (first, second, normalised[i + 2])
-                        starts = get(key)
-                        if starts is None:
-                            grams[key] = [i]
-                        else:
-                            starts.append(i)
+                        grams[(first, second, normalised[i + 2])].append(i)
 
 
 def _scan(text: str, stop_words: frozenset[str], scan: _Scan) -> None:
