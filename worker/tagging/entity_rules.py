@@ -148,10 +148,6 @@ def _leading_dutch_article(doc: Doc, ent: Span, start: int, end: int) -> bool:
             and doc[start + 1].text[:1].isupper() and not is_known_name(doc[start:end].text, "nl"))
 
 
-_NAME_PARTICLES = frozenset({"de", "van", "von", "der", "den", "ter", "bin", "ibn", "al", "el", "da", "di", "du",
-                             "le", "la", "dos", "das", "del"})
-
-
 # Lower-case function words never end an English name ("the PDC World Championship at" EVENT); titles may.
 _TRAILING_FUNCTION_WORDS = frozenset({"at", "in", "on", "of", "for", "and", "to", "with", "by", "from", "as"})
 
@@ -171,7 +167,7 @@ def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
             start += 1
         if not dutch and ent.label_ in _NAME_LABELS:  # "later Inter Milan": a lower-case word opens no name
             while start < end - 1 and words[start].isalpha() and words[start].islower() \
-                    and lower[start] not in _NAME_PARTICLES and words[start + 1][:1].isupper():
+                    and lower[start] not in entity_given_names.PARTICLES and words[start + 1][:1].isupper():
                 start += 1
         name = ent.label_ in _NAME_LABELS
         while end > start and (lower[end - 1] in edge or (punct[end - 1] and words[end - 1] not in {".", ")"})
@@ -613,14 +609,6 @@ _RESULT_WORDS = frozenset({"beat", "beats", "drew", "draw", "draws", "lost", "lo
                            "vs.", "against", "with", "to", "over", "at"})
 
 
-@lru_cache(maxsize=1)
-def _country_ids() -> frozenset[str]:
-    return gazetteer.national_team_ids()
-
-
-def _is_country(text: str, language: str) -> bool:
-    entry = gazetteer.lookup(language, text)
-    return entry is not None and entry.wikidata in _country_ids()
 
 
 def _results_line(doc: Doc, start: int, end: int) -> list[tuple[int, int]] | None:
@@ -694,7 +682,7 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
     for n, start, end, line, scored in sentences:  # only sentences with a number: linear in the doc's length
         inside = by_sentence.get(n, [])
         if line is not None:
-            if any(_is_country(doc_facts.span_text(a, b), "en") for a, b in line):
+            if any(gazetteer.is_national_team("en", doc_facts.span_text(a, b)) for a, b in line):
                 continue
             decided.update({(a, b): "ORG" for a, b in line})
             clubs = [Span(doc, a, b, label="ORG") for a, b in line]
@@ -708,8 +696,9 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
         if not scored:
             continue  # no score: "2-1" (one token in wire files, three in spaCy's tokenisation of text)
         for ent in inside:
-            if ent.label_ not in ("LOC", "GPE") or _is_country(doc_facts.span_text(ent.start, ent.end), "en") \
-                    or gazetteer.is_venue("en", doc_facts.span_text(ent.start, ent.end)):
+            text = doc_facts.span_text(ent.start, ent.end)
+            if ent.label_ not in ("LOC", "GPE") or gazetteer.is_national_team("en", text) \
+                    or gazetteer.is_venue("en", text):
                 continue
             near = {lower[i] for i in (ent.start - 1, ent.end) if start <= i < end}
             if near & _RESULT_WORDS and entity_heads.head_type(tuple(words[ent.start:ent.end]), "en") != "LOC":

@@ -94,17 +94,6 @@ def _club_lengths() -> tuple[int, ...]:
     return tuple(sorted({len(k) for k in club_names()}, reverse=True))
 
 
-@lru_cache(maxsize=65536)
-def _is_country(text: str) -> bool:
-    entry = gazetteer.lookup("en", text)
-    return entry is not None and entry.wikidata in _country_ids()
-
-
-@lru_cache(maxsize=1)
-def _country_ids() -> frozenset[str]:
-    return gazetteer.national_team_ids()
-
-
 def _is_place(text: str) -> bool:
     entry = gazetteer.lookup("en", text)
     return entry is not None and entry.type == "LOC"
@@ -313,7 +302,7 @@ def _country_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
         if words[i] != "(":
             continue
         close = next((k for k in range(i + 2, min(i + 5, end)) if words[k] == ")"), None)
-        if close is None or not _is_country(doc_facts.span_text(i + 1, close)):
+        if close is None or not gazetteer.is_national_team("en", doc_facts.span_text(i + 1, close)):
             continue
         k = i
         while k > start and _capitalised_at(doc, k - 1):
@@ -440,12 +429,13 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     for start, end in lines:
         table = _table_line(doc, start, end)
         if table is not None:
-            new.append((*table, "LOC" if _is_country(doc_facts.span_text(*table)) else "ORG"))
+            new.append((*table, "LOC" if gazetteer.is_national_team("en", doc_facts.span_text(*table)) else "ORG"))
             continue
         results = _results_line(doc, start, end)
         if results is not None:
             teams, scorers = results
-            new += [(a, b, "LOC" if _is_country(doc_facts.span_text(a, b)) else "ORG") for a, b in teams]
+            new += [(a, b, "LOC" if gazetteer.is_national_team("en", doc_facts.span_text(a, b)) else "ORG")
+                    for a, b in teams]
             new += [(a, b, "PER") for a, b in scorers]
             continue
         players = _roster_players(doc, start, end) + _scoreboard_players(doc, start, end) \
@@ -471,8 +461,8 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         line = lines[line_of[ent.start]] if line_of[ent.start] >= 0 else (ent.start, ent.end)
         # the model's club whose name the name list knows as a place ("Lancashire beat"): keep it a club
         as_club = ent.label_ == "ORG" and len(ent) == 1 and casing.name_types("en").get(ent.text) == "LOC"
-        if (_model_place(ent) or as_club) and not _is_country(ent.text) and not _is_dateline(doc, ent, line) \
-                and not gazetteer.is_venue("en", ent.text):
+        if (_model_place(ent) or as_club) and not gazetteer.is_national_team("en", ent.text) \
+                and not _is_dateline(doc, ent, line) and not gazetteer.is_venue("en", ent.text):
             before = lower[ent.start - 1] if ent.start > line[0] else ""
             after = lower[ent.end] if ent.end < line[1] else ""
             near = {before, after} & CLUB_NEIGHBOURS

@@ -122,9 +122,17 @@ def country_wikidata_ids() -> set[str]:
 HOME_NATIONS = frozenset({"Q21", "Q22", "Q25", "Q26", "Q15180", "Q33946", "Q16957", "Q713750", "Q83286", "Q1246"})
 
 
+@lru_cache(maxsize=1)
 def national_team_ids() -> frozenset[str]:
     """Wikidata ids of the places whose name in a sports result is a national team (LOC in CoNLL-2003)."""
     return frozenset(country_wikidata_ids()) | HOME_NATIONS
+
+
+@lru_cache(maxsize=65536)
+def is_national_team(language: str, name: str) -> bool:
+    """A country or home nation: in sports copy a national team, a place (both club rules ask this)."""
+    entry = lookup(language, name)
+    return entry is not None and entry.wikidata in national_team_ids()
 
 
 def _city_entries() -> list[dict[str, Any]]:
