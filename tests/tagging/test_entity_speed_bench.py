@@ -18,3 +18,13 @@ def test_entity_speed_prints_a_ratio_per_round_and_over_all(capsys: pytest.Captu
     assert len(re.findall(r"round \d: bare [\d.]+ stage [\d.]+ ratio [\d.]+", out)) == 2
     ratio = re.search(r"bare / stage: ([\d.]+) over all rounds", out)
     assert ratio is not None and 0 < float(ratio.group(1)) < 5
+
+
+def test_tagging_stages_prints_each_stage_and_the_ratios(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import tagging_stages
+
+    assert tagging_stages.main(["en", str(WIRE), "--rounds", "2"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"bare [\d.]+  language [\d.]+  entities [\d.]+  topics [\d.]+  keywords [\d.]+  all [\d.]+", out)
+    ratio = re.search(r"bare / all four ([\d.]+)", out)
+    assert ratio is not None and 0 < float(ratio.group(1)) < 5
