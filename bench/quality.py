@@ -76,7 +76,7 @@ def _run_bare(bare: Any, texts: list[str]) -> None:
 
 def stage_throughput(articles: Sequence[Article], repeats: int = 3) -> None:
     """Print articles/s and words/s of each tagging stage on these articles (languages already set)."""
-    from worker.tagging import tag_articles
+    from worker.tagging import WARM_UP_SAMPLES, tag_articles, warm_up
     from worker.tagging.entities import entity_text, load_bare_model, tag_entities
     from worker.tagging.keywords import tag_keywords
     from worker.tagging.language import tag_language
@@ -84,7 +84,7 @@ def stage_throughput(articles: Sequence[Article], repeats: int = 3) -> None:
 
     articles = list(articles)
     words = sum(len(a.body.split()) + len(a.title.split()) for a in articles)
-    tag_articles(articles[:10])  # load every model once, outside the timings
+    warm_up([*articles[:10], *WARM_UP_SAMPLES])  # every model loaded and frozen, outside the timings, as in the worker
     undeclared = [a.model_copy(update={"metadata": {}}) for a in articles]
     stages: dict[str, Callable[[], object]] = {
         "language": lambda: tag_language(undeclared),

@@ -395,7 +395,7 @@ class Bench:
         from worker.dedup import DedupIndex
         from worker.index.store import index_articles
         from worker.pipeline import decode, group_duplicates, normalise_items
-        from worker.tagging import tag_articles
+        from worker.tagging import WARM_UP_SAMPLES, tag_articles, warm_up
         from worker.tagging.entities import load_bare_model, tag_entities
         from worker.tagging.keywords import tag_keywords
         from worker.tagging.language import tag_language
@@ -404,7 +404,7 @@ class Bench:
         items = raw_items(self.docs, f"stages-{RUN}")
         payloads = [i.model_dump(mode="json") for i in items]
         articles = normalise_items(items, self.settings).articles
-        tag_articles(articles[:10])
+        warm_up([*articles[:10], *WARM_UP_SAMPLES])  # models loaded and frozen, as the worker does before forking
         with_language = tag_language(articles)
         with_entities = tag_entities(with_language)
         with_topics = tag_topics(with_entities)

@@ -30,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
     from bench import quality
-    from worker.tagging import tag_articles
+    from worker.tagging import WARM_UP_SAMPLES, tag_articles, warm_up
     from worker.tagging.entities import entity_text, load_bare_model, tag_entities
     from worker.tagging.keywords import tag_keywords
     from worker.tagging.language import tag_language
@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     articles = [a for path in args.files for a in quality.ner_articles(path, args.language)]
     texts = [entity_text(a) for a in articles]
-    tag_articles(articles[:5])  # every model loaded, outside the timings
+    warm_up([*articles[:5], *WARM_UP_SAMPLES])  # every model loaded and frozen, outside the timings, as in the worker
     bare = load_bare_model(args.language)
     with_entities = tag_entities(articles)
     with_topics = tag_topics(with_entities)

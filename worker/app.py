@@ -8,7 +8,6 @@ imports them, and importing them changes no configuration.
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import threading
 import time
@@ -220,23 +219,14 @@ def _preload_models(sender: Any = None, **_: Any) -> None:
     if consumed and QUEUE_INGEST not in consumed:
         log.info("no tagging models loaded: this worker consumes %s", ", ".join(sorted(consumed)))
         return
-    from worker.article import Article
-    from worker.tagging import tag_articles
+    from worker.tagging import warm_up
 
     started = time.monotonic()
-    samples = [
-        Article(id="warm-nl", source="warm-up", title="Kabinet", body="Het kabinet in Den Haag besprak de begroting.",
-                content_hash="nl"),
-        Article(id="warm-en", source="warm-up", title="Cabinet", body="The government in London discussed the budget.",
-                content_hash="en"),
-    ]  # fmt: skip
-    tag_articles(samples)
     # Everything loaded so far lives as long as the process: out of the garbage collector's sight, so that a
     # collection in a child does not write to the shared pages of these objects (and copy them).
-    gc.collect()
-    gc.freeze()
+    frozen = warm_up()
     log.info("tagging models loaded in %.1f s, before forking (%d objects frozen)", time.monotonic() - started,
-             gc.get_freeze_count())  # fmt: skip
+             frozen)  # fmt: skip
 
 
 # --- latency and stage-time metrics (worker/timings.py): the enqueue stamp, and one write per task
