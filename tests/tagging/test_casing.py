@@ -164,6 +164,33 @@ def test_a_sentence_opening_name_spells_the_headline_but_a_function_word_does_no
     assert truecase_doc(nlp(text)).text.splitlines()[0] == "Brief - Southwest Airlines traffic up in the North ."
 
 
+
+def test_a_listed_name_that_is_a_very_common_word_is_the_word_in_a_headline():
+    # "Touch" is in the WikiANN name list (a band), but "touch" is one of English's common words
+    assert truecase_word("TOUCH", "en", first=False) == "touch"
+    assert truecase_word("JAPAN", "en", first=False) == "Japan"  # the gazetteer's names keep their capital
+    assert truecase_word("BARCELONA", "en", first=False) == "Barcelona"
+
+
+def test_inflected_and_british_forms_of_common_words_are_common_in_a_headline():
+    # the common-word table stops at Zipf 3, below "nears" and "stabilisation"; their plain forms are in it
+    assert truecase_word("NEARS", "en", first=False) == "nears"
+    assert truecase_word("STABILISATION", "en", first=False) == "stabilisation"
+    assert truecase_word("RALLIES", "en", first=False) == "rallies"
+    assert truecase_word("KABOEL", "nl", first=False) == "Kaboel"  # only English forms are undone
+
+
+def test_a_word_the_article_writes_both_ways_is_lower_case_alone_in_a_headline():
+    nlp = spacy.blank("en")
+    text = ("JAPAN - NIKKEI ENDS LOWER ON BANK WORRIES .\nWorries about bad loans weighed on bank shares .\n"
+            "Sumitomo Bank fell and the Bank of Japan said nothing .")
+    assert truecase_doc(nlp(text)).text.splitlines()[0] == "Japan - Nikkei ends lower on bank worries ."
+    # next to another name of the line it stays a name; written only capitalised, it keeps the capital
+    both = "STOCKS - SUMITOMO BANK FALLS .\nSumitomo Bank fell , and bank shares fell ."
+    assert truecase_doc(nlp(both)).text.splitlines()[0] == "Stocks - Sumitomo Bank falls ."
+    only = "JAPAN - NIKKEI ENDS LOWER ON BANK WORRIES .\nThe Bank of Japan said nothing ."
+    assert truecase_doc(nlp(only)).text.splitlines()[0] == "Japan - Nikkei ends lower on Bank worries ."
+
 # --- word frequencies: wordfreq's, from the common-word tables (not wordfreq's 71 MB of full lists)
 
 

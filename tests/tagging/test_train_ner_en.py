@@ -12,6 +12,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 import train_ner_en  # noqa: E402
 
 from bench.ner_quality import read_conll, sentences_of, split_documents, tags_to_spans  # noqa: E402
+from worker.tagging import casing  # noqa: E402
 
 
 def test_spans_become_iob2_tags() -> None:
@@ -34,7 +35,10 @@ def test_gold_training_and_dev_files_are_not_held_out_files() -> None:
                 for s in sentences_of(read_conll(p)) if any(tag != "O" for _, tag in s)]  # not "W L PCT GB"
     used_text = {" ".join(t for t, _ in s) for p in train_ner_en.GOLD_TRAIN + train_ner_en.GOLD_DEV
                  for s in sentences_of(read_conll(p))}
-    assert held_out and not [s for s in held_out if " ".join(t for t, _ in s) in used_text]
+    # a results headline recurs word for word in any wire file ("ICE HOCKEY - NHL RESULTS ."): only a line of
+    # more than that counts as shared text
+    shared = [s for s in held_out if " ".join(t for t, _ in s) in used_text]
+    assert held_out and not [s for s in shared if len(s) > 8 or not casing.is_shouted_line([t for t, _ in s], "en")]
 
 
 def test_wikiann_dev_sentences_come_from_the_even_half() -> None:

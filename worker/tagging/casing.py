@@ -122,6 +122,28 @@ def _is_shouted(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+# A name of the name lists (not the gazetteer) that is also at least this common a word is read as the word in
+# an all-caps line: "TOUCH" (a band in WikiANN) in "KEEPS BARCELONA IN TOUCH". The article's own spelling comes
+# first, so a headline name the body repeats keeps its capital.
+LISTED_NAME_COMMON_ZIPF = 4.5
+
+# English inflections and British spellings of common words, which the common-word table (cut at Zipf 3) lacks:
+# headline verbs ("NEARS", "EYES") and nouns ("STABILISATION"). Ending -> what replaces it to find the common form.
+_ENGLISH_FORMS = (("isation", "ization"), ("ises", "izes"), ("ised", "ized"), ("ising", "izing"), ("ies", "y"),
+                  ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"))
+
+
+def _common_form_zipf(lower: str, language: str) -> float:
+    """How common a word is, or for English the commonest of its plain forms ("nears" -> "near")."""
+    frequency = zipf(lower, language)
+    if frequency or language != "en" or len(lower) < 5:
+        return frequency
+    for ending, replacement in _ENGLISH_FORMS:
+        if lower.endswith(ending):
+            frequency = max(frequency, zipf(lower[:-len(ending)] + replacement, language))
+    return frequency
+
+
 def truecase_word(word: str, language: str, first: bool) -> str:
     """The ordinary-case spelling of one all-caps word (same length)."""
     if word == "V":
@@ -131,10 +153,11 @@ def truecase_word(word: str, language: str, first: bool) -> str:
     if is_known_name(word, language):
         return word  # an acronym known as such: "NATO", "OPEC"
     title = "-".join(part[:1] + part[1:].lower() for part in word.split("-"))
-    if is_known_name(title, language):
-        return title
     lower = word.lower()
-    frequency = zipf(lower, language)
+    if is_known_name(title, language) and (gazetteer.exact_lookup(language, title) is not None
+                                           or zipf(lower, language) < LISTED_NAME_COMMON_ZIPF):
+        return title
+    frequency = _common_form_zipf(lower, language)
     vowels = sum(c in "aeiouy" for c in lower)
     if len(word) <= 4 and (frequency < ACRONYM_ZIPF or vowels == 0):
         return word
@@ -251,7 +274,7 @@ DOC_SPELLINGS = {"en": True}
 FUNCTION_WORD_ZIPF = 5.0
 
 
-def doc_spellings(doc: Doc, ranges: Sequence[tuple[int, int]]) -> dict[str, str]:
+def doc_spellings(doc: Doc, ranges: Sequence[tuple[int, int]]) -> DocSpellings:
     """How the article writes each word outside its all-caps lines, not counting words in capitals nor
     sentence-initial words (unless they open a run of capitalised words): lower-cased word -> its most
     frequent spelling."""
@@ -279,7 +302,39 @@ def doc_spellings(doc: Doc, ranges: Sequence[tuple[int, int]]) -> dict[str, str]
         spellings = counts.setdefault(text.lower(), {})
         spellings[text] = spellings.get(text, 0) + 1
     # Counter.most_common(1): the highest count, the first seen among equals
-    return {word: max(spellings, key=spellings.__getitem__) for word, spellings in counts.items()}
+    return DocSpellings({word: max(spellings, key=spellings.__getitem__) for word, spellings in counts.items()},
+                        frozenset(word for word, spellings in counts.items() if word in spellings))
+
+
+class DocSpellings(dict[str, str]):
+    """Lower-cased word -> the article's most frequent spelling of it; `lower` holds the words the article
+    also writes in lower case."""
+
+    def __init__(self, best: dict[str, str], lower: frozenset[str]) -> None:
+        super().__init__(best)
+        self.lower = lower
+
+
+# A word the article writes both ways, capitalised only inside names ("Sumitomo Bank", "Bank of Japan") and
+# lower case elsewhere ("bank shares"), is a common word in an all-caps line unless a neighbour there is a name
+# too: "ON BANK WORRIES" -> "bank", "SOUTHWEST AIRLINES" -> "Southwest Airlines". At least this common.
+BOTH_WAYS_COMMON_ZIPF = 4.0
+
+
+def _lower_where_alone(words: Sequence[str], cased: dict[int, str], start: int, end: int,
+                       spellings: DocSpellings, language: str) -> None:
+    """Lower-case (in `cased`) the words of one all-caps line that took a capitalised spelling from the article
+    although the article also writes them in lower case, when neither neighbour in the line is capitalised."""
+    for i in range(start, end):
+        word = cased.get(i)
+        lower = words[i].lower()
+        if word is None or not word[:1].isupper() or lower not in spellings.lower or i == start:
+            continue
+        if spellings.get(lower) != word or zipf(lower, language) < BOTH_WAYS_COMMON_ZIPF:
+            continue
+        if any(start < j < end and cased.get(j, "")[:1].isupper() for j in (i - 1, i + 1)):
+            continue
+        cased[i] = lower
 
 
 def _spelled_as_in_doc(word: str, spellings: dict[str, str], first: bool) -> str | None:
@@ -307,18 +362,23 @@ def truecase_doc(doc: Doc) -> Doc:
     new_words = list(words)
     for i, cased in datelines:
         new_words[i] = cased
-    spellings = doc_spellings(doc, ranges) if ranges and DOC_SPELLINGS.get(language) else {}
+    spellings = doc_spellings(doc, ranges) if ranges and DOC_SPELLINGS.get(language) else DocSpellings({}, frozenset())
     for start, end in ranges:
         first = True
         known = _known_phrases(words, start, end, language)
+        line: dict[int, str] = {}
         for i in range(start, end):
             if not any(c.isalpha() for c in words[i]):
                 continue
             cased = known.get(i) or _spelled_as_in_doc(words[i], spellings, first) \
                 or truecase_word(words[i], language, first)
             if len(cased) == len(words[i]):
-                new_words[i] = cased
+                line[i] = cased
             first = False
+        if spellings.lower:
+            _lower_where_alone(words, line, start, end, spellings, language)
+        for i, cased in line.items():
+            new_words[i] = cased
     if new_words == words:
         return doc
     sent_starts: list[bool | int | None] | None = None
