@@ -91,6 +91,31 @@ def test_role_words_and_nationalities_in_front_of_a_person_are_split_off():
     assert [(e.text, e.label_) for e in strip_titles(doc)] == [("Fatma Yilmaz", "PER")]
 
 
+def test_a_dutch_sentences_opening_word_glued_to_a_given_name_is_cut_off():
+    def starts_at(*indexes: int):  # noqa: ANN202
+        return lambda: [i in indexes for i in range(10)]
+
+    doc = _doc_with_ent(["Teambaas", "Laurent", "Mekies", "zei", "het", "."], 0, 3, "PER")
+    assert [(e.text, e.label_) for e in strip_titles(doc, starts_at(0))] == [("Laurent Mekies", "PER")]
+    doc = _doc_with_ent(["Hoofdrolspeelster", "Priya", "Ramdin", "won", "."], 0, 3, "ORG")  # the model's ORG
+    assert [(e.text, e.label_) for e in strip_titles(doc, starts_at(0))] == [("Priya Ramdin", "PER")]
+    # not at a sentence start, a given name first, a place, a kind word after the name, or English: kept
+    doc = _doc_with_ent(["zei", "Teambaas", "Laurent", "Mekies", "."], 1, 4, "PER")
+    assert [e.text for e in strip_titles(doc, starts_at(0))] == ["Teambaas Laurent Mekies"]
+    doc = _doc_with_ent(["Jan", "Peter", "Balkenende", "zei", "."], 0, 3, "PER")
+    assert [e.text for e in strip_titles(doc, starts_at(0))] == ["Jan Peter Balkenende"]
+    doc = _doc_with_ent(["Landcommanderij", "Alden", "Bilzen", "ligt", "."], 0, 3, "LOC")
+    assert [e.text for e in strip_titles(doc, starts_at(0))] == ["Landcommanderij Alden Bilzen"]
+    doc = _doc_with_ent(["Zorgcentrum", "Anna", "Stichting", "zei", "."], 0, 3, "ORG")
+    assert [e.text for e in strip_titles(doc, starts_at(0))] == ["Zorgcentrum Anna Stichting"]
+    doc = _doc_with_ent(["Saint", "Paul", "Kent", "is", "."], 0, 3, "PERSON", lang="en")
+    assert [e.text for e in strip_titles(doc, starts_at(0))] == ["Saint Paul Kent"]
+
+
+def test_a_dutch_demonym_noun_before_a_given_name_is_misc_and_the_rest_a_person():
+    doc = _doc_with_ent(["de", "Pool", "Hubert", "Hurkacz", "verloor", "."], 1, 4, "MISC")
+    assert [(e.text, e.label_) for e in strip_titles(doc)] == [("Pool", "NORP"), ("Hubert Hurkacz", "PER")]
+
 def test_a_role_word_tagged_on_its_own_before_a_person_is_no_name():
     doc = Doc(spacy.blank("nl").vocab, words=["Trainer", "Paul", "Simonis", "zei", "het", "."])
     doc.ents = [Span(doc, 0, 1, label="MISC"), Span(doc, 1, 3, label="PER")]

@@ -33,7 +33,7 @@ PATH = gazetteer.DATA_DIR / "given_names.txt"
 MAX_SURNAME_WORDS = 3
 PARTICLES = frozenset({"van", "de", "der", "den", "ter", "ten", "von", "da", "di", "do", "dos", "das", "del", "della",
                        "du", "le", "la", "bin", "ibn", "al", "el", "'t"})
-_PERSON_LABEL = {"en": "PERSON", "nl": "PER"}
+PERSON_LABEL = {"en": "PERSON", "nl": "PER"}  # the models' own label for a person
 _PERSON_LABELS = frozenset({"PER", "PERSON"})
 _STOP_HEADS = frozenset({"Day", "Award", "Awards", "Prize", "Street", "Hotel", "School", "College", "Hospital",
                          "Church", "Bridge", "Station", "Island", "Islands", "River", "Lake", "Mountain", "Valley",
@@ -78,7 +78,8 @@ def _initial(word: str) -> bool:
     return len(word) == 2 and word[0].isupper() and word[1] == "."
 
 
-def _kind_word(word: str, language: str) -> bool:
+def is_kind_word(word: str, language: str) -> bool:
+    """A word that heads names of places, organisations, events or works ("Street", "Stichting", "Prijs")."""
     return (word in _STOP_HEADS or word in entity_heads.LEGAL_FORMS or word in entity_heads.ORG_HEADS.get(language, ())
             or word in entity_heads.EVENT_HEADS.get(language, ()) or word in entity_heads.PLACE_HEADS.get(language, ()))
 
@@ -114,7 +115,7 @@ def _run_end(words: list[str], starts: list[bool], i: int, language: str, names:
                 and _surname_word(words[j + 1]):
             return j
         if _surname_word(word):
-            if _kind_word(word, language) or word.lower() in stop_words:
+            if is_kind_word(word, language) or word.lower() in stop_words:
                 return None
             surnames, j = surnames + 1, j + 1
         elif surnames == 0 and j + 1 < n and not starts[j + 1] and _surname_word(words[j + 1]) and (
@@ -134,7 +135,7 @@ def given_name_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int]
     """Entities with the persons found by their given name added or retyped (see the module docstring);
     `is_title` says which capitalised words may stand before the name ("President", "Minister")."""
     language = doc.lang_
-    if language not in _PERSON_LABEL or not len(doc):
+    if language not in PERSON_LABEL or not len(doc):
         return ents
     names, caution = given_names()
     hits = numpy.flatnonzero(in_words(doc, names))
@@ -144,7 +145,7 @@ def given_name_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int]
     starts = sentence_starts(doc)
     owner = {k: ent for ent in ents for k in range(ent.start, ent.end)}
     result = list(ents)
-    label = _PERSON_LABEL[language]
+    label = PERSON_LABEL[language]
     last_end = -1
     for i in hits.tolist():
         if i > 0 and i != last_end and words[i - 1][:1].isupper() and any(c.islower() for c in words[i - 1]) and \

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -99,11 +100,13 @@ def _role_word(word: str, label: str, length: int, language: str) -> bool:
             and word not in first_names(language))
 
 
-def strip_titles(doc: Doc) -> list[Span]:
+def strip_titles(doc: Doc, starts: Callable[[], list[bool]] | None = None) -> list[Span]:
     """Entities with leading role words removed (only when a capitalised name remains); a nationality in
-    front of a person becomes its own MISC entity ("American Scottie Scheffler")."""
+    front of a person becomes its own MISC entity ("American Scottie Scheffler"); a sentence's first word glued
+    to a given name and surname is cut off (`starts`: the doc's sentence starts, computed when first needed)."""
     fixed = []
     words, language = facts(doc).words, doc.lang_
+    given = entity_given_names.given_names()[0]
     for ent in doc.ents:
         start, end, label = ent.start, ent.end, ent.label_
         while start < end - 1 and words[start + 1][:1].isupper() and (
@@ -111,10 +114,16 @@ def strip_titles(doc: Doc) -> list[Span]:
                 or (start == ent.start and _role_word(words[start], label, end - start, language))):
             start += 1
         if start == ent.start and end - start >= 3 and _is_demonym(words[start], language) and (
-                label in _PERSON_LABELS or words[start + 1] in entity_given_names.given_names()[0]):
+                label in _PERSON_LABELS or words[start + 1] in given):
             fixed.append(Span(doc, start, start + 1, label="MISC" if label == "PER" else "NORP"))
             start += 1
-        fixed.append(ent if start == ent.start else Span(doc, start, ent.end, label=ent.label_,
+            if words[start] in given and label not in _PERSON_LABELS:
+                label = entity_given_names.PERSON_LABEL.get(language, label)  # "de Pool Hubert Hurkacz"
+        elif start == ent.start and starts is not None \
+                and _opener_before_given_name(words, start, end, label, language) and starts()[start]:
+            start += 1  # "Teambaas Laurent Mekies", "Door Rachelle Wijngaarde": the person starts at the given name
+            label = entity_given_names.PERSON_LABEL.get(language, label)
+        fixed.append(ent if start == ent.start else Span(doc, start, ent.end, label=label,
                                                          kb_id=ent.kb_id_, span_id=ent.id_))
     # a role word tagged on its own right before a person ("Trainer" MISC + "Paul Simonis"): no name (ned.train:
     # 28 of 29 capitalised role words before a person are outside every name)
@@ -122,6 +131,27 @@ def strip_titles(doc: Doc) -> list[Span]:
     return [ent for n, ent in enumerate(fixed)
             if not (len(ent) == 1 and n + 1 < len(fixed) and fixed[n + 1].start == ent.end
                     and fixed[n + 1].label_ in _PERSON_LABELS and words[ent.start].lower() in titles)]
+
+
+_PLACE_LABELS = frozenset({"LOC", "GPE", "FAC"})
+
+
+def _opener_before_given_name(words: list[str], start: int, end: int, label: str, language: str) -> bool:
+    """Dutch: a name of 3-5 words whose first word is no name ("Teambaas", "Door", "Hoofdrolspeelster": not a given
+    name, not known, not a particle, not all capitals) and whose second is a given name followed by surname words:
+    ned.train has 77 sentences opening with such a word before a person, and 3 names of this shape ("DJ Carl
+    Cox", "Landcommanderij Alden Bilzen", a wine), so places and all-caps first words are left alone."""
+    if language != "nl" or not 3 <= end - start <= 5 or label in _PLACE_LABELS:
+        return False  # English names open with more kinds of words ("Saint Paul", "Northern Mariana Islands")
+    first, second = words[start], words[start + 1]
+    names, caution = entity_given_names.given_names()
+    if second not in names or second in caution or first in names or first.isupper() or not first[:1].isupper():
+        return False
+    if first.lower() in entity_given_names.PARTICLES or is_known_name(first, language) \
+            or entity_given_names.is_kind_word(first, language):
+        return False
+    return all(w.lower() in entity_given_names.PARTICLES
+               or (w[:1].isupper() and not entity_given_names.is_kind_word(w, language)) for w in words[start + 2:end])
 
 
 def _is_demonym(word: str, language: str) -> bool:
@@ -424,7 +454,7 @@ class EntityFixes:
 
     def __call__(self, doc: Doc) -> Doc:
         evidence = evidence_of(doc)  # once per doc (shared with the gazetteer matcher)
-        ents = strip_titles(doc) if self.titles else list(doc.ents)
+        ents = strip_titles(doc, lambda: evidence.starts) if self.titles else list(doc.ents)
         if self.titles:
             ents = sports_clubs(doc, context_types(doc, ents), evidence)
             if doc.lang_ == "en" and "joined" in PARTS:
