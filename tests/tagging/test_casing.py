@@ -91,6 +91,12 @@ def test_role_words_and_nationalities_in_front_of_a_person_are_split_off():
     assert [(e.text, e.label_) for e in strip_titles(doc)] == [("Fatma Yilmaz", "PER")]
 
 
+def test_what_is_left_after_a_role_word_is_a_person_unless_it_names_something_else():
+    doc = _doc_with_ent(["Spits", "Ayase", "Ueda", "scoorde", "."], 0, 3, "ORG")
+    assert [(e.text, e.label_) for e in strip_titles(doc)] == [("Ayase Ueda", "PER")]
+    doc = _doc_with_ent(["Directeur", "Stichting", "Pieter", "Baan", "zei", "."], 0, 4, "ORG")  # a kind word
+    assert [(e.text, e.label_) for e in strip_titles(doc)] == [("Stichting Pieter Baan", "ORG")]
+
 def test_a_dutch_sentences_opening_word_glued_to_a_given_name_is_cut_off():
     def starts_at(*indexes: int):  # noqa: ANN202
         return lambda: [i in indexes for i in range(10)]

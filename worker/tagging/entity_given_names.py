@@ -84,7 +84,7 @@ def is_kind_word(word: str, language: str) -> bool:
             or word in entity_heads.EVENT_HEADS.get(language, ()) or word in entity_heads.PLACE_HEADS.get(language, ()))
 
 
-def _known_otherwise(text: str, language: str) -> bool:
+def known_otherwise(text: str, language: str) -> bool:
     """The gazetteer or the name lists know this exact name as an organisation, place or other name."""
     entry = gazetteer.exact_lookup(language, text)
     if entry is not None:
@@ -164,7 +164,7 @@ def given_name_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int]
             continue  # the model has it
         if not whole and (len(covered) > 1 or any(c.label_ not in _PERSON_LABELS for c in covered)):
             continue  # "de Brit John Watson": a nationality and a person, not one name; two persons
-        if _known_otherwise(doc[i:end].text, language):
+        if known_otherwise(doc[i:end].text, language):
             continue
         span = Span(doc, i, end, label=label)
         result = [e for e in result if e not in covered] + [span]
