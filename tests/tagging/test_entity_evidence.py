@@ -73,6 +73,15 @@ def test_a_portfolio_after_minister_van_is_one_organisation() -> None:
     assert _run("de minister van Infrastructuur en Waterstaat", [], entity_evidence.PARTS - {"ministries"})[0] == []
 
 
+def test_a_portfolio_after_the_ministers_name_and_van_is_one_organisation() -> None:
+    spans, _ = _run("Minister Sanne Verhoeven van Volkshuisvesting en Ruimtelijke Ordening zei",
+                    [(1, 3, "PER"), (4, 5, "ORG"), (6, 8, "ORG")])
+    assert spans == [("Sanne Verhoeven", "PER"), ("Volkshuisvesting en Ruimtelijke Ordening", "ORG")]
+    spans, _ = _run("minister Robin van Persie van Financiën", [(1, 4, "PER"), (5, 6, "LOC")])  # a name's "van"
+    assert spans == [("Robin van Persie", "PER"), ("Financiën", "ORG")]
+    spans, _ = _run("de minister zei dat van Financiën niets kwam", [(5, 6, "LOC")])  # no name between
+    assert spans == [("Financiën", "LOC")]
+
 def test_a_decided_name_with_en_is_not_split_in_two() -> None:
     from worker.tagging.entity_rules import CONTEXT_TYPES_KEY, split_coordinated
 

@@ -157,8 +157,28 @@ def split_at_article(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], 
     return result
 
 
+# The minister's name may stand between the noun and "van": "minister Sanne Verhoeven van Volkshuisvesting en
+# Ruimtelijke Ordening"; at most this many words (capitalised, or particles of the name).
+MINISTER_NAME_MAX_WORDS = 5
+
+
+def _portfolio_after(words: list[str], lower: list[str], i: int) -> tuple[int, tuple[str, ...]] | None:
+    """(start, portfolio) of a portfolio after "van" at i, or after a name and "van" ("minister Jan de Vries van
+    Financiën"); None when there is none."""
+    for k in range(i, min(i + MINISTER_NAME_MAX_WORDS + 1, len(words) - 1)):
+        if lower[k] == "van":
+            start = k + 1
+            match = next((p for p in PORTFOLIOS if tuple(words[start:start + len(p)]) == p), None)
+            if match is not None:
+                return start, match
+        if not (words[k][:1].isupper() or lower[k] in ("van", "de", "der", "den", "ter", "ten")):
+            return None
+    return None
+
+
 def ministries(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
-    """A portfolio after "minister van" as one ORG span over the entities the model cut it into."""
+    """A portfolio after "minister van" (or "minister <name> van") as one ORG span over the entities the model cut
+    it into."""
     doc_facts = facts(doc)
     lower = doc_facts.lower
     if _MINISTRY_NOUNS.isdisjoint(lower):
@@ -166,12 +186,12 @@ def ministries(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
     words = doc_facts.words
     result = list(ents)
     for i, word in enumerate(lower):
-        if word not in _MINISTRY_NOUNS or i + 2 >= len(doc) or lower[i + 1] != "van":
+        if word not in _MINISTRY_NOUNS:
             continue
-        start = i + 2
-        match = next((p for p in PORTFOLIOS if tuple(words[start:start + len(p)]) == p), None)
-        if match is None:
+        found = _portfolio_after(words, lower, i + 1)
+        if found is None:
             continue
+        start, match = found
         end = start + len(match)
         if any(e.start < start < e.end or e.start < end < e.end for e in result):
             continue  # a longer name runs over the portfolio's edges
