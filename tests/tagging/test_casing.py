@@ -98,7 +98,7 @@ def test_what_is_left_after_a_role_word_is_a_person_unless_it_names_something_el
     assert [(e.text, e.label_) for e in strip_titles(doc)] == [("Stichting Pieter Baan", "ORG")]
 
 def test_a_dutch_sentences_opening_word_glued_to_a_given_name_is_cut_off():
-    def starts_at(*indexes: int):  # noqa: ANN202
+    def starts_at(*indexes: int):
         return lambda: [i in indexes for i in range(10)]
 
     doc = _doc_with_ent(["Teambaas", "Laurent", "Mekies", "zei", "het", "."], 0, 3, "PER")

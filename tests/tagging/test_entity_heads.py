@@ -59,6 +59,13 @@ def test_a_grand_prix_is_an_event_and_a_circuit_a_place() -> None:
     assert entity_heads.head_type(("Johan", "Cruijff", "ArenA"), "nl") == "LOC"
 
 
+def test_a_grand_prix_runs_on_over_van_and_the_place_the_model_cut_off() -> None:
+    spans, decided = _run("nl", "Verstappen werd tweede in de Grand Prix van Abu Dhabi .",
+                          [(0, 1, "PER"), (5, 7, "MISC"), (8, 10, "PER")])
+    assert spans == [("Verstappen", "PER"), ("Grand Prix van Abu Dhabi", "MISC")] and decided[(5, 10)] == "MISC"
+    spans, _ = _run("nl", "de Grand Prix van vorig jaar", [(1, 3, "MISC")])  # no name after "van"
+    assert spans == [("Grand Prix", "MISC")]
+
 def test_club_words_make_a_club_of_a_name_and_complete_it() -> None:
     assert entity_heads.head_type(("Valencia", "CF"), "en") == "ORG"
     assert entity_heads.head_type(("Dynamo", "Kiev"), "en") == "ORG"

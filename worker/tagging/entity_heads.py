@@ -161,6 +161,32 @@ def _label(kind: str, language: str, current: str) -> str:
     return (_ORG if kind == "ORG" else _MISC)[language]
 
 
+# Words after an event opening that the name runs on with: "Grand Prix van Abu Dhabi", "Grote Prijs van Vlaanderen".
+EVENT_JOINERS = frozenset({"van", "of"})
+EVENT_PLACE_MAX_WORDS = 3
+
+
+def _extend_event_openings(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """"Grand Prix" + "van" + a name of 1-3 capitalised words is one event (MISC), over whatever the model made of
+    the name ("Abu Dhabi" PER)."""
+    words = facts(doc).words
+    result = ents
+    for ent in ents:
+        if ent.end - ent.start != 2 or tuple(words[ent.start:ent.end]) not in EVENT_OPENINGS \
+                or ent.end + 1 >= len(words) or words[ent.end] not in EVENT_JOINERS:
+            continue
+        end = ent.end + 1
+        while end < len(words) and end - ent.end - 1 < EVENT_PLACE_MAX_WORDS and words[end][:1].isupper() \
+                and words[end].replace("-", "").isalpha():
+            end += 1
+        if end == ent.end + 1 or any(e.start < end < e.end for e in result):
+            continue  # no name after "van", or a name that runs on past it
+        result = [e for e in result if not (ent.start <= e.start and e.end <= end)]
+        result.append(Span(doc, ent.start, end, label=_label("MISC", doc.lang_, ent.label_)))
+        decided[(ent.start, end)] = "MISC"
+    return sorted(result, key=lambda e: e.start) if result is not ents else ents
+
+
 def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
     """Entities typed, extended and joined by their kind-words (see the module docstring)."""
     language = doc.lang_
@@ -209,6 +235,7 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         owner.update({i: span for i in range(k, ent.end)})
         decided[(k, ent.end)] = "ORG"
     result = [_extend_org_name(doc, ent, owner) if ent.label_ == "ORG" else ent for ent in result]
+    result = _extend_event_openings(doc, result, decided)
     # the kind-word of a name the model found
     words = facts(doc).words
     typed = []
