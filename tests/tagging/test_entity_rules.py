@@ -26,6 +26,21 @@ def test_dutch_names_lose_trailing_lower_case_words() -> None:
         ("Milosevic", "PER"), ("Joegoslavië", "LOC"), ("Palestijnen", "LOC")]
 
 
+def test_english_names_lose_trailing_lower_case_words_too() -> None:
+    doc = _doc("en", "the Interfax news agency said", [(1, 4, "ORG")])
+    assert _spans(entity_rules.trim_lowercase_tail(doc, list(doc.ents))) == [("Interfax", "ORG")]
+    doc = _doc("fr", "le Interfax news agency", [(1, 4, "ORG")])  # other languages are left alone
+    assert _spans(entity_rules.trim_lowercase_tail(doc, list(doc.ents))) == [("Interfax news agency", "ORG")]
+
+
+def test_a_hyphenated_given_name_after_a_surname_joins_the_person() -> None:
+    doc = _doc("en", "former president Chun Doo-hwan and Roh Tae-woo met Kim Jong-un", [(2, 3, "PERSON"),
+                                                                                    (5, 6, "PERSON")])
+    assert _spans(entity_rules.extend_hyphenated_given_names(doc, list(doc.ents))) == [
+        ("Chun Doo-hwan", "PERSON"), ("Roh Tae-woo", "PERSON")]  # "Kim" was no entity: nothing to extend
+    doc = _doc("en", "Seoul Doo-hwan", [(0, 1, "GPE")])  # only persons
+    assert _spans(entity_rules.extend_hyphenated_given_names(doc, list(doc.ents))) == [("Seoul", "GPE")]
+
 def test_titles_of_works_keep_their_lower_case_words() -> None:
     doc = _doc("nl", "de film Dansen op mijn graf draait", [(2, 6, "MISC")])
     assert _spans(entity_rules.trim_lowercase_tail(doc, list(doc.ents))) == [("Dansen op mijn graf", "MISC")]
