@@ -38,6 +38,18 @@ def test_city_next_to_a_result_word_is_the_club_but_not_the_dateline_or_venue() 
     assert spans == [("LEEDS", "GPE"), ("Leeds", "ORG"), ("Middlesbrough", "ORG"), ("Leeds", "GPE")]
 
 
+def test_a_clubs_city_and_nickname_alone_are_the_club() -> None:
+    doc = _doc(["BASKETBALL - BULLS BEAT 76ERS .", "CHICAGO 1996-12-04",
+                "The Chicago Bulls beat the Philadelphia 76ers 103-92 . Iverson led Philadelphia with 26 points ."],
+               [(4, 5, "CARDINAL"), (6, 7, "GPE"), (8, 11, "ORG"), (12, 15, "ORG"), (17, 18, "PERSON"),
+                (19, 20, "GPE")])
+    spans, decided = _run(doc)
+    assert ("BULLS", "ORG") in spans and ("76ERS", "ORG") in spans and ("CHICAGO", "GPE") in spans
+    assert spans[-1] == ("Philadelphia", "ORG") and decided[(19, 20)] == "ORG"
+    # a city after "in" stays a place
+    doc = _doc(["BASKETBALL - RESULT .", "The Chicago Bulls won 103-92 in Chicago ."], [(4, 7, "ORG"), (10, 11, "GPE")])
+    assert _run(doc)[0][-1] == ("Chicago", "GPE")
+
 def test_listed_club_joins_a_club_split_from_its_city() -> None:
     doc = _doc(["SOCCER - RESULT .", "PSV Eindhoven drew 1-1 with Ajax on Sunday in the league ."],
                [(4, 5, "ORG"), (5, 6, "GPE")])

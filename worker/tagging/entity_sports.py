@@ -444,6 +444,7 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     for a, b, label in new:
         if label == "ORG":
             clubs.add(doc_facts.span_text(a, b))
+    nicknames = _club_parts(doc, ents, clubs)
     line_of = [-1] * len(doc)  # token -> index of its line, -1 for a space token between lines
     for n, (start, end) in enumerate(lines):
         line_of[start:end] = [n] * (end - start)
@@ -496,4 +497,39 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         owner.update(dict.fromkeys(range(a, b), len(kept) - 1))
         decided[(a, b)] = "ORG"
     result = [ent for ent in kept if ent is not None]
+    if nicknames:
+        found = _nickname_clubs(doc, result, nicknames, decided)
+        if found:  # a number the model read in a nickname ("76ERS" CARDINAL) gives way
+            result = [e for e in result if not any(f.start == e.start and f.end == e.end for f in found)] + found
     return filter_spans(sorted(result, key=lambda e: e.start))
+
+
+def _club_parts(doc: Doc, ents: list[Span], clubs: set[str]) -> set[str]:
+    """The city of each club the model found as "<city> <nickname>" ("Chicago Bulls", "Philadelphia 76ers") is
+    added to `clubs`, so that the city alone is the club where the text does not place it ("led Philadelphia with
+    26 points"); returns the lower-cased nicknames ("bulls", "76ers")."""
+    doc_facts = entity_doc.facts(doc)
+    nicknames: set[str] = set()
+    for ent in ents:
+        start = ent.start + (doc_facts.lower[ent.start] == "the")
+        if ent.label_ != "ORG" or ent.end - start < 2 or not doc_facts.words[ent.end - 1][:1].isalnum():
+            continue
+        place = doc_facts.span_text(start, ent.end - 1)
+        entry = gazetteer.exact_lookup("en", place)
+        if entry is not None and entry.type == "LOC" and not gazetteer.is_national_team("en", place):
+            clubs.add(place)
+            nicknames.add(doc_facts.lower[ent.end - 1])
+    return nicknames
+
+
+def _nickname_clubs(doc: Doc, ents: list[Span], nicknames: set[str],
+                    decided: dict[tuple[int, int], str]) -> list[Span]:
+    """A club's nickname alone, capitalised or in capitals, where no entity stands: "as Bulls beat 76ERS"."""
+    doc_facts = entity_doc.facts(doc)
+    taken = {i for ent in ents if ent.label_ not in _NOT_NAMES or len(ent) > 1 for i in range(ent.start, ent.end)}
+    found = []
+    for i, word in enumerate(doc_facts.lower):
+        if word in nicknames and i not in taken and not doc_facts.words[i][:1].islower():
+            found.append(Span(doc, i, i + 1, label="ORG"))
+            decided[(i, i + 1)] = "ORG"
+    return found
