@@ -58,6 +58,10 @@ def test_the_noun_before_van_types_the_name() -> None:
     assert spans == [("Buitenlandse Zaken", "ORG"), ("Michel", "PER"), ("Magritte", "PER")]
 
 
+def test_inhabitants_and_mayors_of_a_name_make_it_a_place() -> None:
+    spans, _ = _run("Bewoners van Carnisse en de burgemeester van Deurne", [(2, 3, "PER"), (7, 8, "ORG")])
+    assert spans == [("Carnisse", "LOC"), ("Deurne", "LOC")]
+
 def test_a_name_of_several_words_alone_between_quotes_is_a_title() -> None:
     spans, _ = _run("Santana speelde ' Black Magic Woman ' en ' Europa '", [(3, 6, "PER"), (9, 10, "LOC")])
     assert spans == [("Black Magic Woman", "MISC"), ("Europa", "LOC")]

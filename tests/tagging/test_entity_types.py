@@ -124,3 +124,21 @@ def test_a_place_noun_before_a_name_makes_it_a_place_and_joins_its_parts():
     doc = Doc(spacy.blank("nl").vocab, words=["het", "dorp", "Nieuwkoop", "en", "de", "Provincie", "Utrecht"])
     found = context_types(doc, [Span(doc, 2, 3, label="PER"), Span(doc, 5, 7, label="ORG")])
     assert [(e.text, e.label_) for e in found] == [("Nieuwkoop", "LOC"), ("Provincie Utrecht", "ORG")]
+
+
+def test_dutch_nouns_of_neighbourhoods_stations_and_housing_corporations_type_the_name():
+    words = ["winkelcentrum", "Zuidplein", "in", "de", "wijk", "Carnisse", "bij", "station", "Antwerpen-Berchem", "van",
+             "woningcorporatie", "Havensteder", "en", "vergelijkingssite", "Pricewise"]
+    doc = Doc(spacy.blank("nl").vocab, words=words)
+    ents = [Span(doc, 1, 2, label="ORG"), Span(doc, 5, 6, label="PER"), Span(doc, 8, 9, label="ORG"),
+            Span(doc, 11, 12, label="LOC"), Span(doc, 14, 15, label="PER")]
+    assert [e.label_ for e in context_types(doc, ents)] == ["LOC", "LOC", "LOC", "ORG", "ORG"]
+
+
+def test_dutch_one_word_names_of_tunnels_bridges_and_streets_are_places():
+    from worker.tagging.entity_heads import head_type
+
+    assert head_type(("Westerscheldetunnel",), "nl") == "LOC"
+    assert head_type(("Erasmusbrug",), "nl") == "LOC"
+    assert head_type(("Straat",), "nl") is None  # the noun itself, or a short word, is no such name
+    assert head_type(("Westerscheldetunnel",), "en") is None

@@ -551,7 +551,9 @@ CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
                 "holding", "rockband", "popband", "technoband", "metalband", "beurshuis", "vakcentrale",
                 "uitgeverij", "brouwerij", "rederij", "keten", "producent", "leverancier", "provider",
                 "platenlabel", "filmstudio", "fonds", "bureau", "organisatie", "beweging", "weekblad",
-                "tijdschrift", "magazine"),
+                "tijdschrift", "magazine",
+                # session 12 (nl-news/dev_s12.txt "woningcorporatie Havensteder", "vergelijkingssite Pricewise")
+                "corporatie", "netbeheerder", "toezichthouder", "vergelijkingssite", "nieuwssite"),
     },
     "en": {
         "MISC": ("mission", "operation", "film", "movie", "documentary", "book", "novel", "album", "song",
@@ -570,7 +572,10 @@ CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
 # cut off a name they open ("Provincie Utrecht" is the provincial government).
 PLACE_NOUNS: dict[str, frozenset[str]] = {
     "nl": frozenset({"dorp", "stad", "stadje", "provincie", "eiland", "regio", "deelstaat", "hoofdstad", "havenstad",
-                     "grensstad", "badplaats", "streek", "rivier", "republiek", "vallei"}),
+                     "grensstad", "badplaats", "streek", "rivier", "republiek", "vallei",
+                     # session 12 (nl-news/dev_s12.txt "winkelcentrum Zuidplein" ORG, "station Antwerpen-Berchem")
+                     "wijk", "woonwijk", "stadsdeel", "deelgemeente", "dorpje", "gehucht", "winkelcentrum",
+                     "station"}),
     "en": frozenset({"village", "town", "city", "province", "region", "island", "capital", "district", "port",
                      "state", "valley", "river"}),
 }
