@@ -146,3 +146,18 @@ def test_gazetteer_matches_filtered_as_filter_spans_filters_spans():
             matches.append((rng.choice([1, 2, 3]), start, rng.randint(start + 1, min(start + 4, 40))))
         spans = filter_spans([Span(doc, s, e, label=str(k)) for k, s, e in matches])
         assert [(int(s.label_), s.start, s.end) for s in spans] == _filter_matches(matches)
+
+
+def test_a_dutch_title_after_a_noun_of_works_runs_on_over_lower_case_words() -> None:
+    doc = _doc("nl", "de film Zout op de Huid van regisseur Sarah Benali", [(2, 3, "MISC"), (5, 8, "MISC"),
+                                                                         (8, 10, "PER")])
+    assert _spans(entity_rules.extend_work_titles(doc, list(doc.ents))) == [
+        ("Zout op de Huid", "MISC"), ("Sarah Benali", "PER")]  # "van regisseur" left over: no name
+    doc = _doc("nl", "haar roman Het Huis aan de Dnipro de Libris Literatuur Prijs", [(2, 6, "MISC"), (6, 11, "ORG")])
+    assert _spans(entity_rules.extend_work_titles(doc, list(doc.ents))) == [
+        ("Het Huis aan de Dnipro", "MISC"), ("Libris Literatuur Prijs", "ORG")]
+    # "van" + the writer, and a name after no noun of works, are left alone
+    doc = _doc("nl", "het boek Tirza van Arnon Grunberg en Zout op de Huid", [(2, 3, "MISC"), (4, 6, "PER"),
+                                                                          (7, 8, "MISC")])
+    assert _spans(entity_rules.extend_work_titles(doc, list(doc.ents))) == [
+        ("Tirza", "MISC"), ("Arnon Grunberg", "PER"), ("Zout", "MISC")]

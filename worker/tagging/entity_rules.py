@@ -491,7 +491,7 @@ class EntityFixes:
         evidence = evidence_of(doc)  # once per doc (shared with the gazetteer matcher)
         ents = strip_titles(doc, lambda: evidence.starts) if self.titles else list(doc.ents)
         if self.titles:
-            ents = sports_clubs(doc, context_types(doc, ents), evidence)
+            ents = sports_clubs(doc, extend_work_titles(doc, context_types(doc, ents)), evidence)
             if doc.lang_ == "en" and "joined" in PARTS:
                 ents = entity_wire.split_joined_names(doc, ents)
             if doc.lang_ == "en" and "sports" in PARTS:
@@ -634,6 +634,60 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
         decided[(start, ent.end)] = label
         fixed.append(Span(doc, start, ent.end, label=model_label, kb_id=ent.kb_id_, span_id=ent.id_))
     return _join_places(doc, fixed, decided) if "place_nouns" in PARTS else fixed
+
+
+# Nouns of works whose titles run on over lower-case words: "de film Zout op de Huid", "haar roman Het Huis aan de
+# Dnipro" (the model cut both at the lower-case words). Dutch only.
+WORK_NOUNS = {"nl": ("film", "speelfilm", "documentaire", "boek", "roman", "debuutroman", "album", "single", "serie",
+                     "tv-serie", "televisieserie", "voorstelling", "musical", "opera", "toneelstuk", "podcast",
+                     "bundel", "dichtbundel", "novelle", "thriller")}
+# Words a title may run on over before its next capitalised word; never an article alone ("Dnipro de Libris": two
+# names) nor "van"/"door"/"met" ("het boek X van Arnon Grunberg": the writer).
+TITLE_JOINERS = frozenset({"op", "aan", "in", "uit", "voor", "over", "onder", "zonder", "tegen", "na", "en", "of"})
+TITLE_ARTICLES = frozenset({"de", "het", "een", "der", "den"})
+
+
+def extend_work_titles(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A title right after a noun of works (WORK_NOUNS) extended over joiners (and an article) to the next
+    capitalised word, as often as the pattern repeats; spans it overlaps are cut to what follows it."""
+    nouns = WORK_NOUNS.get(doc.lang_)
+    if not nouns or not ents:
+        return ents
+    words, lower = facts(doc).words, facts(doc).lower
+    result = list(ents)
+    for ent in ents:
+        if ent.start == 0 or ent not in result or lower[ent.start - 1] not in nouns \
+                or not words[ent.start][:1].isupper():
+            continue
+        end = ent.start + 1
+        while True:
+            if end < ent.end and words[end][:1].isupper() and words[end].isalpha():
+                end += 1  # a capitalised word of the model's span
+                continue
+            k = end
+            if k < len(words) and lower[k] in TITLE_JOINERS:
+                k += 1
+                if k < len(words) and lower[k] in TITLE_ARTICLES:
+                    k += 1
+                if k < len(words) and words[k][:1].isupper() and words[k].isalpha():
+                    end = k + 1
+                    continue
+            break
+        if end <= ent.end:
+            continue
+        title = Span(doc, ent.start, end, label=ent.label_, kb_id=ent.kb_id_)
+        rest = []
+        for other in result:
+            if other is ent:
+                continue  # the title replaces it
+            if other.end <= ent.start or other.start >= end:
+                rest.append(other)
+            elif other.start > ent.start and other.end > end:  # cut to the name that follows the title, if any
+                start = end + (lower[end] in TITLE_ARTICLES and end + 1 < other.end)
+                if words[start][:1].isupper():
+                    rest.append(Span(doc, start, other.end, label=other.label_, kb_id=other.kb_id_))
+        result = sorted([*rest, title], key=lambda e: e.start)
+    return result
 
 
 def _place_noun_type(words: list[str], lower: list[str], is_lower: list[bool], start: int,
