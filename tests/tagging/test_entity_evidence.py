@@ -86,6 +86,15 @@ def test_a_portfolio_after_the_ministers_name_and_van_is_one_organisation() -> N
     spans, _ = _run("de minister zei dat van Financiën niets kwam", [(5, 6, "LOC")])  # no name between
     assert spans == [("Financiën", "LOC")]
 
+def test_a_person_run_on_over_van_and_a_portfolio_is_a_person_and_a_ministry() -> None:
+    spans, _ = _run("Minister Storm de Graaf van Onderwijs , Cultuur en Wetenschap wil dat", [(1, 6, "PER"),
+                                                                                       (7, 10, "ORG")])
+    assert spans == [("Storm de Graaf", "PER"), ("Onderwijs , Cultuur en Wetenschap", "ORG")]
+    spans, _ = _run("zegt woordvoerder Femke Hoogerheide van Buitenlandse Zaken .", [(2, 7, "PER")])
+    assert spans == [("Femke Hoogerheide", "PER"), ("Buitenlandse Zaken", "ORG")]
+    spans, _ = _run("zegt Jan van Dijk van de bond .", [(1, 4, "PER")])  # no portfolio: left alone
+    assert spans == [("Jan van Dijk", "PER")]
+
 def test_a_decided_name_with_en_is_not_split_in_two() -> None:
     from worker.tagging.entity_rules import CONTEXT_TYPES_KEY, split_coordinated
 

@@ -142,3 +142,13 @@ def test_dutch_one_word_names_of_tunnels_bridges_and_streets_are_places():
     assert head_type(("Erasmusbrug",), "nl") == "LOC"
     assert head_type(("Straat",), "nl") is None  # the noun itself, or a short word, is no such name
     assert head_type(("Westerscheldetunnel",), "en") is None
+
+
+def test_dutch_copy_bands_telescopes_regional_demonyms_and_english_event_words():
+    from worker.tagging import gazetteer
+    from worker.tagging.entity_heads import head_type
+
+    assert context_type("band", "nl") == "ORG" and context_type("ruimtetelescoop", "nl") == "MISC"
+    assert gazetteer.exact_lookup("nl", "Brabander").type == "MISC"  # type: ignore[union-attr]
+    assert gazetteer.exact_lookup("nl", "Fries") is None  # a word too
+    assert head_type(("Players", "Championship", "Finals"), "nl") == "MISC"

@@ -179,6 +179,37 @@ def _portfolio_after(words: list[str], lower: list[str], i: int) -> tuple[int, t
     return None
 
 
+def _cut_before_van(doc: Doc, ent: Span, portfolio_start: int) -> Span:
+    """A person run on over "van" into the portfolio ("Storm de Graaf van Onderwijs") ends before "van"."""
+    van = portfolio_start - 1
+    if ent.label_ == "PER" and ent.start < van < ent.end <= portfolio_start + 8 and doc[van].lower_ == "van":
+        return Span(doc, ent.start, van, label="PER", kb_id=ent.kb_id_)
+    return ent
+
+
+def _portfolio_inside_person(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """A person span that runs on over "van" + a portfolio is a person and a ministry, with or without a minister
+    noun before it: "woordvoerder Femke Hoogerheide van Buitenlandse Zaken"."""
+    words = facts(doc).words
+    result = []
+    for ent in ents:
+        found = None
+        if ent.label_ == "PER" and len(ent) >= 3:
+            for k in range(ent.start + 1, ent.end - 1):
+                if words[k] == "van":
+                    match = next((p for p in PORTFOLIOS if tuple(words[k + 1:k + 1 + len(p)]) == p), None)
+                    if match is not None and k + 1 + len(match) >= ent.end:
+                        found = (k, k + 1 + len(match))
+                        break
+        if found is None:
+            result.append(ent)
+            continue
+        van, end = found
+        result += [Span(doc, ent.start, van, label="PER", kb_id=ent.kb_id_), Span(doc, van + 1, end, label="ORG")]
+        decided[(van + 1, end)] = "ORG"
+    return result
+
+
 def ministries(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
     """A portfolio after "minister van" (or "minister <name> van") as one ORG span over the entities the model cut
     it into."""
@@ -196,6 +227,7 @@ def ministries(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
             continue
         start, match = found
         end = start + len(match)
+        result = [_cut_before_van(doc, e, start) for e in result]
         if any(e.start < start < e.end or e.start < end < e.end for e in result):
             continue  # a longer name runs over the portfolio's edges
         result = [e for e in result if not (start <= e.start and e.end <= end)]
@@ -210,7 +242,7 @@ def dutch_evidence(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], st
     if doc.lang_ != "nl":
         return ents
     if "ministries" in parts:
-        ents = ministries(doc, ents, decided)
+        ents = _portfolio_inside_person(doc, ministries(doc, ents, decided), decided)
     if "compounds" in parts:
         ents = missed_compounds(doc, ents, decided)
     if "articles" in parts:

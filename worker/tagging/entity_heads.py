@@ -51,7 +51,9 @@ EVENT_HEADS = {
                      "Prix",
                      # session 12 (nl-news/dev_s12.txt "Libris Literatuur Prijs" ORG; ned.train: names ending in
                      # Prijs/Award(s) are MISC 8 of 9 times)
-                     "Prijs", "Award", "Awards"}),
+                     "Prijs", "Award", "Awards",
+                     # English event words in Dutch copy ("Players Championship Finals" ORG, dev_s12b)
+                     "Championship", "Championships", "Finals"}),
 }
 # Last words of English venue and street names: "Villa Park", "Wembley Stadium", "Elland Road" are places (CoNLL-2003
 # and our files tag stadiums LOC; the model said ORG for "Old Trafford"-like names, session 6). A club or company

@@ -541,7 +541,9 @@ CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
                  "storm", "orkaan", "tyfoon", "toernooi", "musical", "opera", "voorstelling", "game", "videogame",
                  # session 11 (ned.testa dev half: "het monitoringsysteem Consum", "het kaartspel Magic")
                  "systeem", "kaartspel", "computerspel", "bordspel", "debuut", "plaat", "talkshow", "verdrag",
-                 "klassieker"),
+                 "klassieker",
+                 # nl-news/dev_s12b.txt ("ruimtetelescoop James Webb" PER)
+                 "telescoop"),
         "ORG": ("bedrijf", "concern", "fabrikant", "chipmaker", "bank", "verzekeraar", "voetbalclub", "club",
                 "partij", "omroep", "krant", "dagblad", "zender", "supermarktketen", "winkelketen", "webwinkel",
                 "luchtvaartmaatschappij", "telecombedrijf", "techbedrijf", "start-up", "startup", "vakbond",
@@ -553,7 +555,9 @@ CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
                 "platenlabel", "filmstudio", "fonds", "bureau", "organisatie", "beweging", "weekblad",
                 "tijdschrift", "magazine",
                 # session 12 (nl-news/dev_s12.txt "woningcorporatie Havensteder", "vergelijkingssite Pricewise")
-                "corporatie", "netbeheerder", "toezichthouder", "vergelijkingssite", "nieuwssite"),
+                "corporatie", "netbeheerder", "toezichthouder", "vergelijkingssite", "nieuwssite",
+                # nl-news/dev_s12b.txt ("de band Coldplay" LOC)
+                "band"),
     },
     "en": {
         "MISC": ("mission", "operation", "film", "movie", "documentary", "book", "novel", "album", "song",
