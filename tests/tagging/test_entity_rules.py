@@ -161,3 +161,12 @@ def test_a_dutch_title_after_a_noun_of_works_runs_on_over_lower_case_words() -> 
                                                                           (7, 8, "MISC")])
     assert _spans(entity_rules.extend_work_titles(doc, list(doc.ents))) == [
         ("Tirza", "MISC"), ("Arnon Grunberg", "PER"), ("Zout", "MISC")]
+
+
+def test_a_capitalised_word_after_a_noun_of_works_opens_a_title_even_if_the_model_missed_it() -> None:
+    doc = _doc("nl", "De film Zomer op de Dijk draait op het Nederlands Film Festival in Utrecht", [(11, 12, "MISC"),
+                                                                                          (13, 14, "LOC")])
+    assert _spans(entity_rules.extend_work_titles(doc, list(doc.ents))) == [
+        ("Zomer op de Dijk", "MISC"), ("Festival", "MISC"), ("Utrecht", "LOC")]  # "Film": part of a name
+    doc = _doc("nl", "de film Zwartboek in Utrecht", [(4, 5, "LOC")])  # a joiner without an article stops it
+    assert _spans(entity_rules.extend_work_titles(doc, list(doc.ents))) == [("Zwartboek", "MISC"), ("Utrecht", "LOC")]

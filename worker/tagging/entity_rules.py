@@ -503,6 +503,8 @@ class EntityFixes:
                                                    doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "en" and "portfolios" in PARTS:
                 ents = entity_wire.drop_portfolios(doc, ents)
+            if doc.lang_ == "nl" and "articles" in PARTS:  # before the kind-words: "Festival het Gouden Kalf"
+                ents = entity_evidence.split_at_article(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if "heads" in PARTS:
                 ents = entity_heads.name_heads(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "nl":
@@ -645,40 +647,45 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
 WORK_NOUNS = {"nl": ("film", "speelfilm", "documentaire", "boek", "roman", "debuutroman", "album", "single", "serie",
                      "tv-serie", "televisieserie", "voorstelling", "musical", "opera", "toneelstuk", "podcast",
                      "bundel", "dichtbundel", "novelle", "thriller")}
-# Words a title may run on over before its next capitalised word; never an article alone ("Dnipro de Libris": two
-# names) nor "van"/"door"/"met" ("het boek X van Arnon Grunberg": the writer).
+# Words a title may run on over, each with an article, before its next capitalised word ("op de Huid"); never an
+# article alone ("Dnipro de Libris": two names), a joiner alone ("Zwartboek in Utrecht": a place) nor
+# "van"/"door"/"met" ("het boek X van Arnon Grunberg": the writer).
 TITLE_JOINERS = frozenset({"op", "aan", "in", "uit", "voor", "over", "onder", "zonder", "tegen", "na", "en", "of"})
 TITLE_ARTICLES = frozenset({"de", "het", "een", "der", "den"})
 
 
 def extend_work_titles(doc: Doc, ents: list[Span]) -> list[Span]:
-    """A title right after a noun of works (WORK_NOUNS) extended over joiners (and an article) to the next
+    """A title right after a noun of works (WORK_NOUNS) extended over a joiner and an article to the next
     capitalised word, as often as the pattern repeats; spans it overlaps are cut to what follows it."""
     nouns = WORK_NOUNS.get(doc.lang_)
-    if not nouns or not ents:
+    if not nouns:
         return ents
     words, lower = facts(doc).words, facts(doc).lower
-    result = list(ents)
-    for ent in ents:
+    taken = {i for ent in ents for i in range(ent.start, ent.end)}
+    # a capitalised word right after the noun that the model left out opens a title too ("De film Zomer op de Dijk")
+    missed = [Span(doc, i, i + 1, label="MISC") for i in range(1, len(words))
+              if lower[i - 1] in nouns and words[i - 1].islower() and i not in taken and words[i][:1].isupper()
+              and words[i].isalpha()]
+    if not ents and not missed:
+        return ents
+    result = sorted([*ents, *missed], key=lambda e: e.start)
+    for ent in list(result):
         if ent.start == 0 or ent not in result or lower[ent.start - 1] not in nouns \
-                or not words[ent.start][:1].isupper():
-            continue
+                or not words[ent.start - 1].islower() or not words[ent.start][:1].isupper():
+            continue  # the noun in lower case: "Film" of "Nederlands Film Festival" is part of a name
         end = ent.start + 1
         while True:
             if end < ent.end and words[end][:1].isupper() and words[end].isalpha():
                 end += 1  # a capitalised word of the model's span
                 continue
             k = end
-            if k < len(words) and lower[k] in TITLE_JOINERS:
-                k += 1
-                if k < len(words) and lower[k] in TITLE_ARTICLES:
-                    k += 1
-                if k < len(words) and words[k][:1].isupper() and words[k].isalpha():
-                    end = k + 1
-                    continue
+            if k + 2 < len(words) and lower[k] in TITLE_JOINERS and lower[k + 1] in TITLE_ARTICLES \
+                    and words[k + 2][:1].isupper() and words[k + 2].isalpha():
+                end = k + 3  # a joiner and an article: "op de Huid", "in de Meierij" (not "Zwartboek in Utrecht")
+                continue
             break
         if end <= ent.end:
-            continue
+            continue  # (a missed word alone stays a title too: "de film Zwartboek")
         title = Span(doc, ent.start, end, label=ent.label_, kb_id=ent.kb_id_)
         rest = []
         for other in result:
