@@ -138,3 +138,34 @@ def test_a_headline_sport_alone_and_a_common_lower_case_word_are_no_names() -> N
               "on Sunday ( home team in CAPS ) :\nChicago 98 PHILADELPHIA 92\n\nATHLETICS - BERLIN RESULTS .")
     texts = [doc[a:b].text for a, b, _ in entities.mapped_spans(doc, "en")]
     assert "results" not in texts and "Athletics" not in texts and "NBA" in texts
+
+
+def test_a_line_of_a_name_and_prices_in_market_copy_names_a_company() -> None:
+    from tests.tagging.line_docs import line_doc
+    from worker.tagging import casing
+
+    doc = line_doc(["Prices of leading shares on the Paris Bourse ( in francs ) :", "Alcatel Alsthom 445.10",
+                    "Elf Aquitaine 401.50 +2.5", "L'Oreal 1,862", "The index rose 8.21 points ."],
+                   [(6, 8, "ORG"), (16, 17, "GPE"), (20, 21, "PERSON")])
+    decided: dict[tuple[int, int], str] = {}
+    found = entity_wire.price_table_companies(doc, list(doc.ents), lambda: casing.sentence_starts(doc), decided)
+    assert [(e.text, e.label_) for e in found] == [("Paris Bourse", "ORG"), ("Alcatel Alsthom", "ORG"),
+                                                   ("Elf Aquitaine", "ORG"), ("L'Oreal", "ORG")]
+    # without market words, or in sports copy (a league table), such lines are left to other rules
+    doc = line_doc(["SOCCER - SPANISH FIRST DIVISION STANDINGS .", "Barcelona 14 11 2 1 38 12 35"], [(7, 8, "GPE")])
+    assert [e.label_ for e in entity_wire.price_table_companies(doc, list(doc.ents),
+                                                                 lambda: casing.sentence_starts(doc), {})] == ["GPE"]
+
+
+def test_price_tables_in_raw_wire_text_give_companies() -> None:
+    import hashlib
+
+    from worker.article import Article
+    from worker.tagging.entities import tag_entities
+
+    body = ("Prices of leading shares on the Paris Bourse at midsession on Thursday ( in francs ) :\n"
+            "Alcatel Alsthom 445.10\nElf Aquitaine 401.50\nL'Oreal 1,862\nSociete Generale 565.00")
+    article = Article(id="x", source="t", title="FRANCE - CAC-40 SHARES AT MIDSESSION .", body=body,
+                      content_hash=hashlib.sha1(body.encode()).hexdigest(), language="en")
+    found = {(e.text, e.type) for e in tag_entities([article])[0].entities}
+    assert {("Elf Aquitaine", "ORG"), ("L'Oreal", "ORG"), ("Societe Generale", "ORG")} <= found

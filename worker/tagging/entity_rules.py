@@ -501,6 +501,9 @@ class EntityFixes:
             if doc.lang_ == "en" and "datelines" in PARTS:
                 ents = entity_wire.dateline_places(doc, ents, lambda: evidence.starts,
                                                    doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+            if doc.lang_ == "en" and "datelines" in PARTS:
+                ents = entity_wire.price_table_companies(doc, ents, lambda: evidence.starts,
+                                                         doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "en" and "portfolios" in PARTS:
                 ents = entity_wire.drop_portfolios(doc, ents)
             if doc.lang_ == "nl" and "articles" in PARTS:  # before the kind-words: "Festival het Gouden Kalf"

@@ -103,7 +103,7 @@ def _capitalised(token: Token) -> bool:
     return token.text[:1].isupper() and not token.like_num
 
 
-def _line_bounds(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, int]]:
+def line_bounds(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, int]]:
     """(start, end) of each sentence or line, without space tokens at the edges."""
     bounds = [i for i, start in enumerate(starts) if start] + [len(doc)]
     space = entity_doc.facts(doc).is_space
@@ -134,7 +134,7 @@ def is_sports_document(doc: Doc, starts: Callable[[], Sequence[bool]]) -> bool:
     if not (_RESULTS_IN_TEXT.search(text) or _TABLE_IN_TEXT.search(text)):
         return False  # no line can be a results or table line: skip the per-line work
     return any(_table_line(doc, start, end) or _results_line(doc, start, end)
-               for start, end in _line_bounds(doc, starts()))
+               for start, end in line_bounds(doc, starts()))
 
 
 def _contains_any(doc: Doc, words: frozenset[str]) -> bool:
@@ -421,7 +421,7 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     ents = strip_sport_heads(doc, ents)
     if not is_sports_document(doc, starts):
         return ents
-    lines = _line_bounds(doc, starts())
+    lines = line_bounds(doc, starts())
     doc_facts = entity_doc.facts(doc)
     lower = doc_facts.lower
     new: list[tuple[int, int, str]] = []  # spans found by layout; they win over the model's

@@ -98,6 +98,53 @@ def dateline_places(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     return sorted(kept + [Span(doc, a, b, label="LOC") for a, b in places], key=lambda e: e.start)
 
 
+# Words of market copy: a document with one of them may carry a price table ("Alcatel Alsthom 445.10").
+MARKET_WORDS = frozenset({"shares", "share", "stocks", "stock", "prices", "bourse", "index", "francs", "marks",
+                          "pence", "yen", "guilders", "lire", "pesetas", "midsession", "closing", "traded"})
+_PRICE = re.compile(r"^[+-]?\d[\d.,/]*%?$|^unch$|^n/?a$")
+PRICE_LINE_MAX_NAME_WORDS = 5
+
+
+def _company_word(text: str) -> bool:
+    """A word of a company name in a price table: capitalised ("L'Oreal", "AT&T", "Rhone-Poulenc"), no digit."""
+    return text[:1].isupper() and any(c.isalpha() for c in text) and not any(c.isdigit() for c in text) \
+        and all(c.isalpha() or c in "'’&.-" for c in text)
+
+
+def price_table_companies(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bool]],
+                          decided: dict[tuple[int, int], str]) -> list[Span]:
+    """English market copy: a line of a company's name and its prices only ("Elf Aquitaine 401.50", "Bayer 45.30
+    45.50") names a company (ORG), over what the model made of it (it tagged 1 of 4 such lines of en dev_s12).
+    Not in sports copy, whose tables name clubs and national teams (entity_sports); not a name the gazetteer gives
+    another type."""
+    if doc.lang_ != "en":
+        return ents
+    doc_facts = facts(doc)
+    if MARKET_WORDS.isdisjoint(doc_facts.lower) or not doc_facts.digits.any():
+        return ents
+    from worker.tagging import entity_sports, gazetteer
+
+    words = doc_facts.words
+    found: list[tuple[int, int]] = []
+    for start, end in entity_sports.line_bounds(doc, starts()):
+        i = start
+        while i < end and i - start < PRICE_LINE_MAX_NAME_WORDS and _company_word(words[i]):
+            i += 1
+        if i in (start, end) or not all(_PRICE.match(words[k].lower()) for k in range(i, end)):
+            continue  # no name, no price, or more than a name and prices
+        entry = gazetteer.exact_lookup("en", doc_facts.span_text(start, i))
+        if entry is not None and entry.curated and entry.type != "ORG":
+            continue  # an index or a place: "DAX 2,801.55"
+        found.append((start, i))
+    if not found or entity_sports.is_sports_document(doc, starts):
+        return ents
+    covered = {i for a, b in found for i in range(a, b)}
+    kept = [ent for ent in ents if covered.isdisjoint(range(ent.start, ent.end))]
+    for a, b in found:
+        decided[(a, b)] = "ORG"
+    return sorted(kept + [Span(doc, a, b, label="ORG") for a, b in found], key=lambda e: e.start)
+
+
 # Portfolios of government roles: "Secretary of State Warren Christopher" gave "State" ORG, "Defence Secretary
 # Michael Portillo" gave "Defence" ORG (en_core_web_sm); CoNLL-2003 and OntoNotes tag the person alone. Not
 # "Labour" (also the party: "Labour spokesman") nor "Treasury" (an organisation in its own right).
