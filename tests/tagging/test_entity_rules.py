@@ -170,3 +170,18 @@ def test_a_capitalised_word_after_a_noun_of_works_opens_a_title_even_if_the_mode
         ("Zomer op de Dijk", "MISC"), ("Festival", "MISC"), ("Utrecht", "LOC")]  # "Film": part of a name
     doc = _doc("nl", "de film Zwartboek in Utrecht", [(4, 5, "LOC")])  # a joiner without an article stops it
     assert _spans(entity_rules.extend_work_titles(doc, list(doc.ents))) == [("Zwartboek", "MISC"), ("Utrecht", "LOC")]
+
+
+def test_a_company_named_in_full_is_an_organisation_where_its_short_name_stands_alone() -> None:
+    doc = _doc("nl", "Krämer Gruppe biedt op Brinkhorst Technologies . Krämer wil Brinkhorst en Jan Brinkhorst",
+               [(0, 2, "ORG"), (4, 6, "ORG"), (7, 8, "PER"), (9, 10, "LOC"), (11, 13, "PER")])
+    assert _spans(entity_rules.short_company_names(doc, list(doc.ents))) == [
+        ("Krämer Gruppe", "ORG"), ("Brinkhorst Technologies", "ORG"), ("Krämer", "ORG"), ("Brinkhorst", "ORG"),
+        ("Jan Brinkhorst", "PER")]  # a longer name with the word keeps its type
+    doc = _doc("nl", "Utrecht Group en Utrecht", [(0, 2, "ORG"), (3, 4, "LOC")])  # a known place is no short name
+    assert _spans(entity_rules.short_company_names(doc, list(doc.ents)))[-1] == ("Utrecht", "LOC")
+
+
+def test_a_lower_case_noun_heading_a_dutch_name_is_cut_off() -> None:
+    doc = _doc("nl", "de gemeente Utrecht en van Gogh", [(1, 3, "ORG"), (4, 6, "PER")])
+    assert _spans(entity_rules.strip_titles(doc)) == [("Utrecht", "ORG"), ("van Gogh", "PER")]

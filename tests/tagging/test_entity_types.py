@@ -152,3 +152,9 @@ def test_dutch_copy_bands_telescopes_regional_demonyms_and_english_event_words()
     assert gazetteer.exact_lookup("nl", "Brabander").type == "MISC"  # type: ignore[union-attr]
     assert gazetteer.exact_lookup("nl", "Fries") is None  # a word too
     assert head_type(("Players", "Championship", "Finals"), "nl") == "MISC"
+
+
+def test_an_app_compound_types_a_company_and_gemeente_a_place():
+    assert context_type("huiswerkapp", "nl") == "ORG" and context_type("app", "nl") == "ORG"
+    doc = Doc(spacy.blank("nl").vocab, words=["de", "gemeente", "Utrecht", "zegt"])
+    assert [e.label_ for e in context_types(doc, [Span(doc, 2, 3, label="ORG")])] == ["LOC"]

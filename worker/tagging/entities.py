@@ -201,7 +201,7 @@ def entity_model_versions(language: str) -> dict[str, str]:
     versions = {"entities": f"{pipeline.name}-{pipeline.version}"}
     versions["entities_gazetteer"] = gazetteer.gazetteer_version() + ("" if GAZETTEER_RULER.get(language) else "-link")
     if ENTITY_RULES.get(language):
-        versions["entities_rules"] = "8"
+        versions["entities_rules"] = "9"
     if pipeline.name_types:
         versions["entities_name_types"] = _file_version(gazetteer.DATA_DIR / f"name_types_{language}.json")
     return versions
