@@ -185,3 +185,14 @@ def test_a_company_named_in_full_is_an_organisation_where_its_short_name_stands_
 def test_a_lower_case_noun_heading_a_dutch_name_is_cut_off() -> None:
     doc = _doc("nl", "de gemeente Utrecht en van Gogh", [(1, 3, "ORG"), (4, 6, "PER")])
     assert _spans(entity_rules.strip_titles(doc)) == [("Utrecht", "ORG"), ("van Gogh", "PER")]
+
+
+def test_a_dutch_person_run_on_over_van_into_an_organisation_is_cut_there() -> None:
+    doc = _doc("nl", "zei Jörg Albrecht van Krämer en Sanjay Kanhai van de TU Delft over Krämer",
+               [(1, 5, "PER"), (6, 12, "PER"), (13, 14, "ORG")])
+    assert _spans(entity_rules.split_person_of_organisation(doc, list(doc.ents))) == [
+        ("Jörg Albrecht", "PER"), ("Krämer", "ORG"), ("Sanjay Kanhai", "PER"), ("TU Delft", "ORG"),
+        ("Krämer", "ORG")]
+    doc = _doc("nl", "zei Botic van de Zandschulp", [(1, 5, "PER")])  # a name's own "van de"
+    assert _spans(entity_rules.split_person_of_organisation(doc, list(doc.ents))) == [("Botic van de Zandschulp",
+                                                                                       "PER")]
