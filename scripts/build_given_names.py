@@ -5,7 +5,9 @@
 
 Sources: the first-name lists of Faker's person providers for every locale written in the Latin script (MIT,
 © Daniele Faraglia and contributors), plus the first words of the multi-word person names in our name lists
-(`name_types_{en,nl}.json`, from WikiANN and CoNLL-2002 train). A name is left out when the words say it is
+(`name_types_{en,nl}.json`, from WikiANN and CoNLL-2002 train), plus our own list of given names common in the
+Netherlands and Flanders that Faker lacks (`data/ner/given_names_curated.txt`). A name is left out when the words
+say it is
 more often something else:
 - it is a place, organisation or other non-person name in the gazetteer or the name lists ("Paris",
   "Georgia", "Chelsea", "Mercedes");
@@ -41,6 +43,7 @@ CAUTION_BAR = 2  # lower-case occurrences from which a name is marked "*" (not a
 TEXTS = [REPO / "data" / "ner" / "conll2002-nl" / "ned.train", REPO / "data" / "ner" / "wikiann-en" / "train",
          REPO / "data" / "ner" / "wikiann-nl" / "train"]
 TOPICS = REPO / "data" / "topics" / "news.jsonl"
+CURATED = REPO / "data" / "ner" / "given_names_curated.txt"
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 CALENDAR = frozenset({
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -71,6 +74,12 @@ def faker_first_names() -> set[str]:
             if isinstance(value, (list, tuple)):
                 names.update(v for v in value if isinstance(v, str) and v[:1].isupper() and _latin(v))
     return names
+
+
+def curated_names() -> set[str]:
+    """Our own list of given names common in the Netherlands and Flanders that Faker lacks (CURATED)."""
+    return {word for line in CURATED.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+            for word in line.split()}
 
 
 def case_counts() -> tuple[Counter[str], Counter[str]]:
@@ -115,6 +124,7 @@ def main() -> int:
                 opens[words[0]][kind] += 1
     candidates.update(word for word, counts in opens.items()
                       if counts["PER"] >= 2 and word[:1].isupper() and _latin(word) and len(word) > 2)
+    candidates.update(curated_names())
     lower, inner = case_counts()
     kept: list[str] = []
     for name in sorted(candidates):
@@ -134,7 +144,8 @@ def main() -> int:
     header = [
         "# Given names that open a person's name (scripts/build_given_names.py; read by entity_given_names.py).",
         "# Sources: Faker 40.54.0 person providers, Latin-script locales (MIT, (c) Daniele Faraglia and",
-        "# contributors); first words of person names in name_types_en/nl.json (WikiANN CC BY-SA, CoNLL-2002).",
+        "# contributors); first words of person names in name_types_en/nl.json (WikiANN CC BY-SA, CoNLL-2002);",
+        "# data/ner/given_names_curated.txt (written for newsworker, MIT).",
         "# '*': also a common word; accepted only inside a sentence.",
     ]
     OUT.write_text("\n".join(header + kept) + "\n", encoding="utf-8")

@@ -104,3 +104,11 @@ def test_a_known_place_wins_over_a_time_read_across_it() -> None:
     words = ["Russia", "launched", "drone", "attacks", "on", "Kyiv", "overnight", ",", "officials", "said", "."]
     doc = nlp(Doc(nlp.vocab, words=words))
     assert (5, 6, "LOC") in entities.mapped_spans(doc, "en")
+
+
+def test_dutch_given_names_faker_lacks_come_from_our_list_through_the_same_filters() -> None:
+    from worker.tagging.entity_given_names import given_names
+
+    names, _ = given_names()
+    assert {"Marloes", "Wieke", "Sjaak", "Hanneke", "Tjeerd"} <= names  # data/ner/given_names_curated.txt
+    assert "Said" not in names and "Kobe" not in names  # an English word, a place: filtered out like any source
