@@ -136,3 +136,10 @@ def test_home_nations_are_national_teams_like_countries() -> None:
                [(6, 7, "GPE"), (14, 15, "GPE")])
     spans, _ = _run(doc)
     assert spans == [("England", "LOC"), ("Leinster", "ORG")]
+
+
+def test_north_american_franchises_are_clubs_in_sports_copy() -> None:
+    doc = _doc(["BASKETBALL - NBA RESULT .", "Jokic scored 34 as Denver beat the Oklahoma City Thunder 112-105 .",
+                "The Thunder lost for the third time ."], [(9, 11, "GPE"), (11, 12, "PERSON"), (18, 19, "PERSON")])
+    spans, _ = _run(doc)
+    assert ("Oklahoma City Thunder", "ORG") in spans and ("Thunder", "ORG") in spans
