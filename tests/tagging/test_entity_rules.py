@@ -196,3 +196,16 @@ def test_a_dutch_person_run_on_over_van_into_an_organisation_is_cut_there() -> N
     doc = _doc("nl", "zei Botic van de Zandschulp", [(1, 5, "PER")])  # a name's own "van de"
     assert _spans(entity_rules.split_person_of_organisation(doc, list(doc.ents))) == [("Botic van de Zandschulp",
                                                                                        "PER")]
+
+
+def test_english_names_joined_by_and_are_two_unless_known_as_one() -> None:
+    doc = _doc("en", "strikes on Kharkiv and Odesa and Bosnia and Herzegovina , goals by Eze and Leandro Trossard",
+               [(2, 5, "ORG"), (6, 9, "GPE"), (12, 16, "ORG")])
+    assert _spans(entity_rules.split_coordinated(doc, list(doc.ents))) == [
+        ("Kharkiv", "ORG"), ("Odesa", "ORG"), ("Bosnia and Herzegovina", "GPE"), ("Eze and Leandro Trossard", "ORG")]
+    # "Eze" is neither known nor a given name: left whole (the model's call)
+
+
+def test_a_resources_company_is_an_organisation_by_its_short_name() -> None:
+    doc = _doc("en", "Teck Resources agreed . Teck shares rose", [(0, 2, "ORG"), (4, 5, "PERSON")])
+    assert _spans(entity_rules.short_company_names(doc, list(doc.ents)))[-1] == ("Teck", "ORG")

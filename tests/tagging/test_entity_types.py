@@ -158,3 +158,9 @@ def test_an_app_compound_types_a_company_and_gemeente_a_place():
     assert context_type("huiswerkapp", "nl") == "ORG" and context_type("app", "nl") == "ORG"
     doc = Doc(spacy.blank("nl").vocab, words=["de", "gemeente", "Utrecht", "zegt"])
     assert [e.label_ for e in context_types(doc, [Span(doc, 2, 3, label="ORG")])] == ["LOC"]
+
+
+def test_a_capitalised_storm_noun_makes_the_name_after_it_an_event():
+    doc = Doc(spacy.blank("en").vocab, words=["Hurricane", "Melissa", "hit", "Jamaica"])
+    found = context_types(doc, [Span(doc, 1, 2, label="PERSON"), Span(doc, 3, 4, label="GPE")])
+    assert [(e.text, e.label_) for e in found] == [("Melissa", "EVENT"), ("Jamaica", "GPE")]

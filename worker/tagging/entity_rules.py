@@ -345,6 +345,8 @@ def split_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
     """"Oss en Heemskerk", "Palestina en Jeruzalem": two single-word names joined by a coordinator are two
     names, each with the span's label (the name list and the gazetteer correct each type later); not a name a
     rule decided as one ("Infrastructuur en Waterstaat", a ministry)."""
+    if doc.lang_ == "en":
+        return _split_english_coordinated(doc, ents)
     coordinators = _COORDINATORS.get(doc.lang_)
     if not coordinators:
         return ents
@@ -358,6 +360,31 @@ def split_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
             fixed.append(Span(doc, ent.end - 1, ent.end, label=ent.label_))
         else:
             fixed.append(ent)
+    return fixed
+
+
+def _english_side(words: list[str], start: int, end: int) -> bool:
+    """One side of "X and Y": 1-3 capitalised words that are a known name or open with a given name."""
+    if not 1 <= end - start <= 3 or not all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words[start:end]):
+        return False
+    return is_known_name(" ".join(words[start:end]), "en") or words[start] in entity_given_names.given_names()[0]
+
+
+def _split_english_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
+    """English: "Kharkiv and Odesa", "Eze and Leandro Trossard" read as one name (ORG) are two, each with the
+    span's label (the name lists and the gazetteer type each later), when each side is a known name or opens with
+    a given name and the whole is no known name ("Bosnia and Herzegovina", "Trinidad and Tobago" stay whole)."""
+    decided = doc.user_data.get(CONTEXT_TYPES_KEY, {})
+    words = facts(doc).words
+    fixed = []
+    for ent in ents:
+        k = next((i for i in range(ent.start + 1, ent.end - 1) if words[i] == "and"), None)
+        if k is None or (ent.start, ent.end) in decided or is_known_name(facts(doc).span_text(ent.start, ent.end),
+                                                                          "en") \
+                or not (_english_side(words, ent.start, k) and _english_side(words, k + 1, ent.end)):
+            fixed.append(ent)
+            continue
+        fixed += [Span(doc, ent.start, k, label=ent.label_), Span(doc, k + 1, ent.end, label=ent.label_)]
     return fixed
 
 
@@ -554,7 +581,10 @@ class EntityFixes:
 COMPANY_SUFFIXES = frozenset({"Technologies", "Technology", "Group", "Gruppe", "Groep", "Holding", "Holdings",
                               "Films", "Media", "Systems", "Pharma", "Motors", "Airlines", "Airways", "Industries",
                               "Electronics", "Software", "Solutions", "Labs", "Ventures", "Capital", "Partners",
-                              "Energy", "Foods", "Brands", "Logistics", "Semiconductors", "Therapeutics"})
+                              "Energy", "Foods", "Brands", "Logistics", "Semiconductors", "Therapeutics",
+                              # en dev_s12_long ("Teck Resources" ... "Teck" PER)
+                              "Resources", "Mining", "Minerals", "Petroleum", "Pharmaceuticals", "Bancorp",
+                              "Financial", "Insurance", "Telecom", "Communications", "Steel", "Chemicals"})
 
 
 def split_person_of_organisation(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -676,6 +706,9 @@ _ANY_NAME_LABELS = _NAME_LABELS | {"MISC", "NORP", "EVENT", "PRODUCT", "WORK_OF_
 CONTEXT_TYPES_KEY = "newsworker_context_types"  # Doc.user_data: {(start, end): type} decided by context
 
 
+# Storm nouns, which stand before the name capitalised too ("Hurricane Melissa": the model said PER for Melissa).
+STORM_NOUNS = frozenset({"storm", "hurricane", "typhoon", "cyclone", "orkaan", "tyfoon", "cycloon"})
+
 # Short Dutch heads that still type a compound ("huiswerkapp Mentora", "betaalapp Tikkie"): no Dutch word ends so.
 _SHORT_HEADS = frozenset({"app"})
 
@@ -717,6 +750,8 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
             if (alpha[ent.start - 1] and is_lower[ent.start - 1]) \
                     or ("-" in before and before.split("-")[-1].islower()):
                 label = context_type(before, language)
+            elif lower[ent.start - 1] in STORM_NOUNS:  # capitalised: "Hurricane Melissa", "Storm Floris"
+                label = "MISC"
         if label is None and "place_nouns" in PARTS and ent.start > 0:
             label = _place_noun_type(words, lower, is_lower, ent.start, language)
         if label is None:
