@@ -143,3 +143,10 @@ def test_north_american_franchises_are_clubs_in_sports_copy() -> None:
                 "The Thunder lost for the third time ."], [(9, 11, "GPE"), (11, 12, "PERSON"), (18, 19, "PERSON")])
     spans, _ = _run(doc)
     assert ("Oklahoma City Thunder", "ORG") in spans and ("Thunder", "ORG") in spans
+
+
+def test_an_agency_dateline_keeps_its_place_in_sports_copy() -> None:
+    doc = _doc(["DENVER ( AP ) - Jokic scored 34 as the Denver Nuggets beat Utah 121-115 . Denver won again ."],
+               [(0, 1, "GPE"), (2, 3, "ORG"), (10, 12, "ORG"), (13, 14, "GPE"), (16, 17, "GPE")])
+    spans, _ = _run(doc)
+    assert spans[0] == ("DENVER", "GPE") and ("Denver", "ORG") in spans  # the later "Denver" is the club

@@ -317,9 +317,17 @@ def _club_texts() -> frozenset[str]:
     return frozenset(club_names().values())
 
 
+# News agencies of an agency dateline, "DENVER ( AP ) -", which opens a story's first sentence.
+AGENCIES = frozenset({"AP", "Reuters", "AFP", "ANP", "Belga", "dpa", "DPA", "Bloomberg", "UPI", "PA", "EFE", "ANSA"})
+
+
 def _is_dateline(doc: Doc, ent: Span, line: tuple[int, int]) -> bool:
+    words = entity_doc.facts(doc).words
+    if ent.start == line[0] and ent.end + 2 < line[1] and words[ent.end] == "(" and words[ent.end + 1] in AGENCIES \
+            and words[ent.end + 2] == ")":
+        return True  # "DENVER ( AP ) - Nikola Jokic had 34 points": the place the story was filed from
     return ent.start == line[0] and line[1] - line[0] <= 8 and ent.end < line[1] \
-        and bool(_DATELINE_NEXT.match(entity_doc.facts(doc).words[ent.end]))
+        and bool(_DATELINE_NEXT.match(words[ent.end]))
 
 
 @lru_cache(maxsize=1)
