@@ -146,7 +146,9 @@ def test_north_american_franchises_are_clubs_in_sports_copy() -> None:
 
 
 def test_an_agency_dateline_keeps_its_place_in_sports_copy() -> None:
-    doc = _doc(["DENVER ( AP ) - Jokic scored 34 as the Denver Nuggets beat Utah 121-115 . Denver won again ."],
-               [(0, 1, "GPE"), (2, 3, "ORG"), (10, 12, "ORG"), (13, 14, "GPE"), (16, 17, "GPE")])
+    # "Denver", as the truecaser leaves the all-caps dateline for the rules
+    doc = _doc(["BASKETBALL - NBA .", "Denver ( AP ) - Jokic scored 34 as the Denver Nuggets beat Utah 121-115 .",
+                "Denver won again ."],
+               [(4, 5, "GPE"), (6, 7, "ORG"), (14, 16, "ORG"), (17, 18, "GPE"), (20, 21, "GPE")])
     spans, _ = _run(doc)
-    assert spans[0] == ("DENVER", "GPE") and ("Denver", "ORG") in spans  # the later "Denver" is the club
+    assert spans[0] == ("Denver", "GPE") and spans[-1] == ("Denver", "ORG")  # the later "Denver" is the club
