@@ -164,3 +164,10 @@ def test_a_capitalised_storm_noun_makes_the_name_after_it_an_event():
     doc = Doc(spacy.blank("en").vocab, words=["Hurricane", "Melissa", "hit", "Jamaica"])
     found = context_types(doc, [Span(doc, 1, 2, label="PERSON"), Span(doc, 3, 4, label="GPE")])
     assert [(e.text, e.label_) for e in found] == [("Melissa", "EVENT"), ("Jamaica", "GPE")]
+
+
+def test_party_members_in_the_plural_are_misc_and_parties_organisations():
+    from worker.tagging import gazetteer
+
+    assert gazetteer.exact_lookup("en", "Republicans").type == "MISC"  # type: ignore[union-attr]
+    assert gazetteer.exact_lookup("en", "Republican Party").type == "ORG"  # type: ignore[union-attr]
