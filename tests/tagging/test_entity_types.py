@@ -171,3 +171,10 @@ def test_party_members_in_the_plural_are_misc_and_parties_organisations():
 
     assert gazetteer.exact_lookup("en", "Republicans").type == "MISC"  # type: ignore[union-attr]
     assert gazetteer.exact_lookup("en", "Republican Party").type == "ORG"  # type: ignore[union-attr]
+
+
+def test_dutch_names_of_inhabitants_are_misc():
+    from worker.tagging.entity_heads import head_type
+
+    assert head_type(("Eindhovenaren",), "nl") == "MISC" and head_type(("Amerikanen",), "nl") == "MISC"
+    assert head_type(("Chinezen",), "nl") == "MISC" and head_type(("Deventer",), "nl") is None

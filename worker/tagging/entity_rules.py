@@ -604,8 +604,8 @@ def split_person_of_organisation(doc: Doc, ents: list[Span]) -> list[Span]:
                     continue
                 j = k + 1 + (words[k + 1] in ("de", "het", "der") and k + 2 < ent.end)
                 rest = " ".join(words[j:ent.end])
-                entry = gazetteer.exact_lookup("nl", rest)
-                if (entry is not None and entry.type == "ORG") or rest in orgs \
+                entry = gazetteer.exact_lookup("nl", rest) or gazetteer.lookup("nl", rest)  # also type-only names
+                if (entry is not None and entry.type == "ORG" and entry.curated) or rest in orgs \
                         or (len(words[j]) >= 2 and words[j].isupper() and words[j].isalpha()):
                     cut = (k, j)
                     break
