@@ -21,6 +21,7 @@ the gazetteer do not undo it.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Callable, Sequence
@@ -240,7 +241,11 @@ def _marks_of(doc: Doc) -> numpy.ndarray:
     return entity_doc.in_words(doc, _INITIALS) | marks
 
 
-_scoreboard_marks = entity_doc.LastDoc(_marks_of)  # computed once per doc, read per line
+def _mark_positions(doc: Doc) -> list[int]:
+    return cast(list[int], numpy.flatnonzero(_marks_of(doc)).tolist())
+
+
+_scoreboard_marks = entity_doc.LastDoc(_mark_positions)  # token positions, found once per doc, read per line
 
 
 def _scoreboard_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
@@ -249,7 +254,8 @@ def _scoreboard_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]
     words, lower, is_lower = doc_facts.words, doc_facts.lower, doc_facts.is_lower
     found = []
     # only an initial or a player mark can open a player: their positions come from the doc's arrays
-    for i in (numpy.flatnonzero(_scoreboard_marks(doc)[start:end]) + start).tolist():
+    positions = _scoreboard_marks(doc)
+    for i in positions[bisect.bisect_left(positions, start):bisect.bisect_left(positions, end)]:
         if _INITIAL.match(words[i]) and i + 1 < end and _capitalised_at(doc, i + 1) and not _INITIAL.match(
                 words[i + 1]):
             found.append((i, _name_run(doc, i + 1, end)))
