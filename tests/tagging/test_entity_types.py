@@ -178,3 +178,15 @@ def test_dutch_names_of_inhabitants_are_misc():
 
     assert head_type(("Eindhovenaren",), "nl") == "MISC" and head_type(("Amerikanen",), "nl") == "MISC"
     assert head_type(("Chinezen",), "nl") == "MISC" and head_type(("Deventer",), "nl") is None
+
+
+def test_dutch_hospitals_water_boards_and_role_words_of_session_12():
+    from worker.tagging import gazetteer
+    from worker.tagging.entity_heads import head_type
+    from worker.tagging.entity_rules import is_title
+
+    assert head_type(("Deventer", "Ziekenhuis"), "nl") == "ORG"
+    assert head_type(("Meander", "Medisch", "Centrum"), "nl") == "ORG"
+    assert head_type(("Ziekenhuis",), "nl") is None
+    assert gazetteer.exact_lookup("nl", "Waterschap Rijn en IJssel").type == "ORG"  # type: ignore[union-attr]
+    assert is_title("Rector", "nl") and is_title("Organist", "nl")

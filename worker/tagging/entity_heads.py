@@ -44,6 +44,9 @@ ORG_ENDINGS = {"nl": ("museum",)}
 # Dutch endings of one-word place names: "Westerscheldetunnel" was ORG. ned.train: capitalised words ending so are
 # LOC 25 of 33 times (straat), 7 of 8 (plein), 8 of 11 (laan), and every time for brug, kerk, gracht.
 PLACE_ENDINGS = {"nl": ("tunnel", "brug", "plein", "straat", "laan", "kerk", "gracht")}
+# Last words of Dutch hospital names, organisations as our annotators (and the issue) count them: "Deventer
+# Ziekenhuis", "Jessa Ziekenhuis", "Meander Medisch Centrum" came out LOC (nl dev_s12d).
+HOSPITAL_HEADS = frozenset({"Ziekenhuis", "Ziekenhuizen", "Kliniek", "Gasthuis"})
 # Dutch endings of inhabitants' names: "Eindhovenaren", "Deventenaren", "Amerikanen", "Chinezen" came out LOC.
 # ned.train: capitalised words ending in -anen are MISC 48 of 48 times, -ezen 18 of 19, -enaar 3 of 3, -naren 1 of 1.
 INHABITANT_ENDINGS = ("enaren", "enaar", "anen", "ezen")
@@ -113,7 +116,9 @@ def head_type(words: tuple[str, ...], language: str) -> str | None:
     if language == "en" and len(words) >= 2 and words[-1] in heads:
         return "ORG"
     if language == "nl" and ((words[0] in heads and len(words) >= 2)
-                             or words[-1].lower().endswith(ORG_ENDINGS["nl"]) or "Museum" in words):
+                             or words[-1].lower().endswith(ORG_ENDINGS["nl"]) or "Museum" in words
+                             or (len(words) >= 2 and (words[-1] in HOSPITAL_HEADS
+                                                      or tuple(words[-2:]) == ("Medisch", "Centrum")))):
         return "ORG"
     return None
 

@@ -68,6 +68,9 @@ TITLE_ENDINGS = {
         "lector", "officier", "inspecteur", "directrice", "historicus", "criticus", "auteur", "presentator",
         "presentatrice", "schrijfster", "rapper", "drummer", "gitarist", "bassist", "renner", "doelman",
         "aanvoerder", "scheidsrechter",
+        # session 12 (nl-news/dev_s12d.txt "Rector Ann Peeters", "Organist Hub Schreurs")
+        "rector", "organist", "dijkgraaf", "heemraad", "topscorer", "aanvaller", "coureur", "schaatser",
+        "schaatsster", "wielrenner", "atleet", "voetballer", "voetbalster", "lijsttrekker",
     ),
     "en": (
         "president", "minister", "secretary", "senator", "governor", "chancellor", "mr.", "mrs.", "ms.", "dr.",
