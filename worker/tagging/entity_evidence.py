@@ -165,18 +165,42 @@ def split_at_article(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], 
 MINISTER_NAME_MAX_WORDS = 5
 
 
+def _portfolio_at(words: list[str], start: int) -> tuple[str, ...] | None:
+    """The longest portfolio that starts at this token, if any."""
+    return next((p for p in PORTFOLIOS if tuple(words[start:start + len(p)]) == p), None)
+
+
 def _portfolio_after(words: list[str], lower: list[str], i: int) -> tuple[int, tuple[str, ...]] | None:
     """(start, portfolio) of a portfolio after "van" at i, or after a name and "van" ("minister Jan de Vries van
     Financiën"); None when there is none."""
     for k in range(i, min(i + MINISTER_NAME_MAX_WORDS + 1, len(words) - 1)):
         if lower[k] == "van":
-            start = k + 1
-            match = next((p for p in PORTFOLIOS if tuple(words[start:start + len(p)]) == p), None)
+            match = _portfolio_at(words, k + 1)
             if match is not None:
-                return start, match
+                return k + 1, match
         if not (words[k][:1].isupper() or lower[k] in ("van", "de", "der", "den", "ter", "ten")):
             return None
     return None
+
+
+def _portfolios(words: list[str], lower: list[str], ents: list[Span]) -> dict[int, tuple[str, ...]]:
+    """Start -> portfolio of every portfolio a ministry is named by: after "minister (<name>) van", and after a
+    "van" inside a person span that runs on into it, with or without a minister noun before ("woordvoerder Femke
+    Hoogerheide van Buitenlandse Zaken")."""
+    found: dict[int, tuple[str, ...]] = {}
+    if not _MINISTRY_NOUNS.isdisjoint(lower):
+        for i, word in enumerate(lower):
+            if word in _MINISTRY_NOUNS and (hit := _portfolio_after(words, lower, i + 1)) is not None:
+                found.setdefault(*hit)
+    for ent in ents:
+        if ent.label_ != "PER" or len(ent) < 3:
+            continue
+        for k in range(ent.start + 1, ent.end - 1):
+            match = _portfolio_at(words, k + 1) if words[k] == "van" else None
+            if match is not None and k + 1 + len(match) >= ent.end:
+                found.setdefault(k + 1, match)
+                break
+    return found
 
 
 def _cut_before_van(doc: Doc, ent: Span, portfolio_start: int) -> Span:
@@ -187,45 +211,16 @@ def _cut_before_van(doc: Doc, ent: Span, portfolio_start: int) -> Span:
     return ent
 
 
-def _portfolio_inside_person(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
-    """A person span that runs on over "van" + a portfolio is a person and a ministry, with or without a minister
-    noun before it: "woordvoerder Femke Hoogerheide van Buitenlandse Zaken"."""
-    words = facts(doc).words
-    result = []
-    for ent in ents:
-        found = None
-        if ent.label_ == "PER" and len(ent) >= 3:
-            for k in range(ent.start + 1, ent.end - 1):
-                if words[k] == "van":
-                    match = next((p for p in PORTFOLIOS if tuple(words[k + 1:k + 1 + len(p)]) == p), None)
-                    if match is not None and k + 1 + len(match) >= ent.end:
-                        found = (k, k + 1 + len(match))
-                        break
-        if found is None:
-            result.append(ent)
-            continue
-        van, end = found
-        result += [Span(doc, ent.start, van, label="PER", kb_id=ent.kb_id_), Span(doc, van + 1, end, label="ORG")]
-        decided[(van + 1, end)] = "ORG"
-    return result
-
-
 def ministries(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
-    """A portfolio after "minister van" (or "minister <name> van") as one ORG span over the entities the model cut
-    it into."""
+    """A portfolio after "minister (<name>) van", or after a person run on over "van" into it, as one ORG span over
+    the entities the model cut it into; the person ends before "van"."""
     doc_facts = facts(doc)
-    lower = doc_facts.lower
-    if _MINISTRY_NOUNS.isdisjoint(lower):
+    words, lower = doc_facts.words, doc_facts.lower
+    portfolios = _portfolios(words, lower, ents)
+    if not portfolios:
         return ents
-    words = doc_facts.words
     result = list(ents)
-    for i, word in enumerate(lower):
-        if word not in _MINISTRY_NOUNS:
-            continue
-        found = _portfolio_after(words, lower, i + 1)
-        if found is None:
-            continue
-        start, match = found
+    for start, match in sorted(portfolios.items()):
         end = start + len(match)
         result = [_cut_before_van(doc, e, start) for e in result]
         if any(e.start < start < e.end or e.start < end < e.end for e in result):
@@ -242,7 +237,7 @@ def dutch_evidence(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], st
     if doc.lang_ != "nl":
         return ents
     if "ministries" in parts:
-        ents = _portfolio_inside_person(doc, ministries(doc, ents, decided), decided)
+        ents = ministries(doc, ents, decided)
     if "compounds" in parts:
         ents = missed_compounds(doc, ents, decided)
     if "articles" in parts:
