@@ -93,7 +93,7 @@ def _relabel(doc: Doc, ent: Span, label: str, decided: dict[tuple[int, int], str
                                                 span_id=ent.id_)
 
 
-PARTS = frozenset({"compounds", "speakers", "places", "of", "quotes", "ministries", "articles"})
+PARTS = frozenset({"compounds", "speakers", "places", "of", "quotes", "ministries"})
 
 # Portfolios of Dutch ministries (2010-2026 cabinets; Belgian federal ones are FOD names in the gazetteer), as
 # tokens; the longest that follows "minister van" is taken.
@@ -141,7 +141,8 @@ def _known_name(name: str) -> bool:
 def split_at_article(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
     """A name run on over "de"/"het" into a nationality or event is two names: "in Kyiv de Nederlandse
     defensieminister" (LOC "Kyiv de Nederlandse"), "start in Compiègne de Parijs-Roubaix". Only where the part
-    after the article is a curated MISC name and the whole is no known name ("Tour de France" stays whole)."""
+    after the article is a curated MISC name and the whole is no known name ("Tour de France" stays whole).
+    Called by the entity rules before the kind-words join names (part "articles"), once per doc."""
     words = facts(doc).words
     result = []
     for ent in ents:
@@ -240,8 +241,6 @@ def dutch_evidence(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], st
         ents = ministries(doc, ents, decided)
     if "compounds" in parts:
         ents = missed_compounds(doc, ents, decided)
-    if "articles" in parts:
-        ents = split_at_article(doc, ents, decided)
     if not ents:
         return ents
     fixed = []
