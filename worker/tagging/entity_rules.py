@@ -541,12 +541,10 @@ class EntityFixes:
                 ents = entity_sports.sports_entities(doc, ents, lambda: evidence.starts,
                                                      doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                      use_clubs="clubs" in PARTS)
-            if doc.lang_ == "en" and "datelines" in PARTS:
-                ents = entity_wire.dateline_places(doc, ents, lambda: evidence.starts,
-                                                   doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
-            if doc.lang_ == "en" and "datelines" in PARTS:
-                ents = entity_wire.price_table_companies(doc, ents, lambda: evidence.starts,
-                                                         doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+            if doc.lang_ == "en" and "datelines" in PARTS:  # the wire layout: datelines, then price tables
+                decided = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
+                ents = entity_wire.dateline_places(doc, ents, lambda: evidence.starts, decided)
+                ents = entity_wire.price_table_companies(doc, ents, lambda: evidence.starts, decided)
             if doc.lang_ == "en" and "portfolios" in PARTS:
                 ents = entity_wire.drop_portfolios(doc, ents)
             if doc.lang_ == "nl" and "articles" in PARTS:  # before the kind-words: "Festival het Gouden Kalf"
@@ -867,8 +865,6 @@ _SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")
 _RESULT_WORDS = frozenset({"beat", "beats", "drew", "draw", "draws", "lost", "lose", "loses", "won", "win", "wins",
                            "defeated", "defeat", "edged", "thrashed", "held", "hammered", "routed", "v", "vs",
                            "vs.", "against", "with", "to", "over", "at"})
-
-
 
 
 def _results_line(doc: Doc, start: int, end: int) -> list[tuple[int, int]] | None:
