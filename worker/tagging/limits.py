@@ -10,13 +10,17 @@ README's benchmark section), so one pathological document cannot eat a batch's t
 is still indexed and searchable; only tagging stops there. The setting `tag_max_chars`
 (NEWSWORKER_TAG_MAX_CHARS) overrides the default.
 
-`NER_CHUNK_CHARS`, `NER_BATCH_CHARS`: the NER model reads texts in pieces of at most 2,500 characters, cut
+`NER_CHUNK_CHARS`, `NER_BATCH_CHARS`: the NER model reads texts in pieces of at most 5,000 characters, cut
 at paragraph breaks (else line breaks, sentence ends, spaces), in batches of at most 20,000 characters (and
 32 pieces: short articles still go 32 at a time, which the model needs for its speed), and the pieces are
 joined back into one document before the rules that need the whole article (one type per name,
 propagation). The model is a convolutional network with a context of a few words, so the cut changes
 nothing but memory: read whole (batches of 32 texts), a 200,000-character text raised the worker's peak
 RSS from ≈ 350 MB to ≈ 940 MB and a 100,000-character one to ≈ 680 MB; in pieces, ≈ 420 MB for either.
+Why 5,000 and not the 2,500 of before (session 13): an article of up to ≈ 800 words is read whole, and every
+cut costs a join and the model's per-document work. Measured on four ≈ 500-word sports-heavy wire articles
+(`bench.tagging_stages`, alternated with the 2,500 version three times): whole stage / bare model 0.77-0.80
+-> 0.82; the peak RSS that tagging one 200,000-character text adds went from +49 MB to +68 MB (10,000: +98 MB).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from worker.config import get_settings
 
 MAX_TAGGED_CHARS = 100_000
-NER_CHUNK_CHARS = 2_500
+NER_CHUNK_CHARS = 5_000
 NER_BATCH_CHARS = 20_000
 
 
