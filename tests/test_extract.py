@@ -15,9 +15,12 @@ from worker.extract import (
     drop_credit_lines,
     extract_page,
     layout_tables,
+    paragraphs_text,
     reference_text,
+    unwrap_layout_tables,
     url_date,
 )
+from worker.extract_clean import boilerplate_elements, cut_comments, drop_noise_lines, headlines, repeated_quotes
 from worker.normalise import article_id
 
 NOW = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
@@ -248,3 +251,131 @@ def test_captions_of_a_photo_gallery_are_its_article_and_stay() -> None:
 def test_credit_lines_are_dropped_but_sentences_about_photos_are_not() -> None:
     text = "Photograph: Tom Hale/Valley Post\nFoto's: ANP, Gemeente\n© ANP\nThe photo shows the bridge: it held."
     assert drop_credit_lines(text) == "The photo shows the bridge: it held."
+
+
+# Boilerplate inside the article region (worker/extract_clean.py): inline pages in the shape of tests/data/extract/
+# dev_s13_* templates, hashed classes with data-testid names, Dutch names, old table layouts.
+STORY = [
+    "The water board will start strengthening twelve kilometres of the river dike in May, at a cost of 310 million.",
+    "Research in 2021 showed that the dike no longer meets the new safety standards for extreme high water levels.",
+    "On most stretches the dike is widened on the land side, and where houses stand too close steel walls are used.",
+    "Thirty-four homes have no room left; the board bought them in recent years and most residents have moved out.",
+]
+
+
+def story_page(inserts: dict[int, str], wrapper: str = '<div class="sc-body-8i1" data-testid="article-body">') -> str:
+    paragraphs = "".join(
+        f'<div class="sc-text-1f2" data-testid="article-paragraph"><p>{text}</p></div>{inserts.get(i, "")}'
+        for i, text in enumerate(STORY)
+    )
+    return (
+        "<html><head><title>Dike to be strengthened | Regio Nieuws</title></head><body><article>"
+        f"<h1>Dike to be strengthened</h1>{wrapper}{paragraphs}</div></article></body></html>"
+    )
+
+
+def test_boilerplate_blocks_named_in_data_attributes_and_dutch_classes_stay_out() -> None:
+    html = story_page(
+        {
+            0: '<div class="sc-vid-7h1" data-testid="video-hero"><p data-testid="video-caption">Drone footage of the '
+            "dike section between the two towns</p></div>",
+            1: '<div class="sc-emb-4d0" data-testid="embed-instagram"><blockquote><p>First test drillings today, the '
+            "real work starts in a few weeks #dike</p></blockquote></div>"
+            '<div class="bet-promo"><p><strong>BET OF THE DAY:</strong> Okoro to score anytime, 11/4, T&amp;Cs '
+            "apply.</p></div>",
+            2: '<div class="sc-nl-8f0" data-testid="newsletter"><p><strong>Stay informed</strong></p><p>Receive the '
+            "most important regional news in your mailbox every morning.</p></div>",
+            3: '<div class="auteurinfo"><p><b>Floor van Leeuwen</b> is a reporter covering water, farming and life '
+            "in the villages of the region.</p></div>",
+        }
+    )
+    text = extract_page(html, PAGE_URL).text
+    for leak in ("Drone footage", "drillings", "BET OF THE DAY", "mailbox", "reporter covering"):
+        assert leak not in text, leak
+    assert all(sentence in text for sentence in STORY)
+
+
+def test_a_boilerplate_name_on_the_article_wrapper_never_drops_the_article() -> None:
+    # "has-video" names a video, but the block holds the article's prose (and most of the page): it stays.
+    doc = lxml.html.document_fromstring(story_page({}, wrapper='<div class="article-body has-video">'))
+    assert boilerplate_elements(doc) == []
+    text = extract_page(lxml.html.tostring(doc, encoding="unicode"), PAGE_URL).text
+    assert all(sentence in text for sentence in STORY)
+
+
+def test_a_pull_quote_repeating_the_text_is_dropped_and_a_quote_of_its_own_stays() -> None:
+    repeated = '<blockquote class="pullquote">"Most residents have moved out."</blockquote>'
+    own = "<blockquote><p>The dike is not acutely unsafe, but the standards have become stricter.</p></blockquote>"
+    doc = lxml.html.document_fromstring(story_page({1: repeated.replace("Most", "most") + own}))
+    quotes = repeated_quotes(doc)
+    assert [q.get("class") for q in quotes] == ["pullquote"]
+    text = extract_page(lxml.html.tostring(doc, encoding="unicode"), PAGE_URL).text
+    assert text.count("most residents have moved out") == 1
+
+
+def test_table_captions_are_captions() -> None:
+    doc = lxml.html.document_fromstring(
+        "<html><body>" + "".join(f"<p>{s}</p>" for s in STORY * 2) + "<table><caption>Spot rates, US$ per container. "
+        "Source: Freight Index</caption><tr><td>Shanghai</td><td>2,140</td></tr></table></body></html>"
+    )
+    assert [e.tag for e in caption_elements(doc)] == ["caption"]
+
+
+def test_a_data_table_nested_in_a_layout_table_stays_a_table() -> None:
+    prose = " ".join(STORY)
+    doc = lxml.html.document_fromstring(
+        f"<html><body><table><tr><td>{prose}</td></tr><tr><td><table class='results'>"
+        "<tr><td>Oosterend</td><td>Harkema</td><td>3-1</td></tr></table></td></tr></table></body></html>"
+    )
+    unwrapped = unwrap_layout_tables(doc)
+    assert [t.get("class") for t in unwrapped.iter("table")] == ["results"]
+    assert len(unwrapped.findall(".//table[@class='results']//td")) == 3  # read as one row, not three blocks
+
+
+def test_ad_labels_run_in_captions_and_posted_on_lines_are_dropped() -> None:
+    text = "\n".join(
+        [
+            "Geplaatst op 13-04-2024 door Redactie | 412x gelezen",
+            "Feest na het laatste fluitsignaal. (foto: Douwe Visser) Oosterend won zaterdag de periodetitel.",
+            "ADVERTENTIE",
+            "Advertisement",
+            "A flood on the quay (photo: AP)",
+            "Door de periodetitel is Oosterend verzekerd van de nacompetitie.",
+            "Updated rules take effect on 1 May, the council said in a statement to residents of the town on Monday.",
+        ]
+    )
+    assert drop_noise_lines(text).splitlines() == [
+        "Oosterend won zaterdag de periodetitel.",
+        "Door de periodetitel is Oosterend verzekerd van de nacompetitie.",
+        "Updated rules take effect on 1 May, the council said in a statement to residents of the town on Monday.",
+    ]
+
+
+def test_a_comment_heading_after_the_article_ends_it() -> None:
+    article = "\n".join(STORY)
+    assert cut_comments(article + "\nReacties (2)\nSjoerd: Gefeliciteerd mannen!") == article
+    assert cut_comments(article + "\n3 comments\nA reader: nonsense.") == article
+    # A "Reacties" subheading (what politicians said) and a heading in the first half are the article's.
+    subheading = article + "\nReacties\nThe mayor welcomed it."
+    assert cut_comments(subheading) == subheading
+    early = "Intro line.\nComments (4)\n" + article
+    assert cut_comments(early) == early
+
+
+def test_the_headline_line_is_dropped_when_the_title_does_not_say_it_alone() -> None:
+    doc = lxml.html.document_fromstring(
+        "<html><head><title>Sportnieuws Noordoost :: VV Oosterend pakt periodetitel</title></head><body>"
+        "<h1>Solvane picks Harwick for plant, bringing 900 jobs</h1></body></html>"
+    )
+    heads = headlines(doc, "Solvane picks Harwick for plant", None)
+    for first in (
+        "VV Oosterend pakt periodetitel",  # the <title> without the site's name
+        "Solvane picks Harwick for plant, bringing 900 jobs",  # the <h1>, longer than og:title
+        "VV Oosterend pakt periodetitel ingezonden door de redactie",  # the headline with its byline
+    ):
+        assert paragraphs_text(first + "\nThe story.", None, heads) == "The story."
+    long_line = "VV Oosterend pakt periodetitel en dat vierde de hele club zaterdag tot diep in de nacht."
+    assert paragraphs_text(long_line, None, heads) == long_line
+    # A one-word <h1> (a section, the site's name) opening a short first sentence is not a headline with a byline.
+    sentence = "Sport is good for you, says report."
+    assert paragraphs_text(sentence, None, {"sport"}) == sentence

@@ -15,6 +15,13 @@ precision-only run, `bench/extraction.py`). Otherwise the step whose text best m
 wins, the earlier step on a tie; the step kept is recorded in `metadata["extraction"]`. On our 24 pages
 (`tests/data/extract/`) word F1 goes from 0.857 (old call) to 0.984 (0.815 -> 0.962 on the 6 held-out pages);
 trafilatura's defaults score 0.969 (0.947).
+
+What sits in the article region but is not the article is taken out around the chain (`worker/extract_clean.py`):
+before it, from a copy of the page (`noise_elements`): figure and table captions, blocks named as boilerplate in
+their class, id or data-testid (newsletter, ad, promo, embed, video, author bio, most read...) and pull quotes
+repeating a sentence of the text; after it, from the text: ad labels, run-in photo captions, "posted on" lines, a
+comment section without markup, and the headline however the <title> wraps it. On the 34 dev pages
+(`dev_*`) the chain's word precision goes 0.976 -> 0.997, F1 0.985 -> 0.997, at the same CPU cost.
 """
 
 from __future__ import annotations
@@ -34,6 +41,13 @@ from lxml import etree
 
 from worker.article import Article, RawItem, TextSource
 from worker.dates import DateCandidate, DateParseError, DateSource, parse_date
+from worker.extract_clean import (
+    boilerplate_elements,
+    cut_comments,
+    drop_noise_lines,
+    headlines,
+    repeated_quotes,
+)
 from worker.normalise import build_article, count_words
 from worker.sources.urls import InvalidURLError, canonical_url, same_site
 
@@ -119,6 +133,10 @@ _CREDIT_LINE = re.compile(
     re.IGNORECASE,
 )
 _MAX_CREDIT_WORDS = 10
+# A first line that is the headline and this many words more is the headline with its byline, not a paragraph.
+_MAX_HEADLINE_TAIL_WORDS = 8
+# ... when the headline has this many words: a one-word <h1> ("Sport", the site's name) may open a sentence.
+_MIN_HEADLINE_WORDS = 3
 
 @dataclass
 class PageExtract:
@@ -241,13 +259,29 @@ def _authors_from_json_ld(objects: list[dict[str, Any]]) -> list[str]:
     return []
 
 
-def paragraphs_text(text: str, title: str | None) -> str:
-    """trafilatura's one-line-per-block text as blank-line separated paragraphs, the title line dropped."""
+def paragraphs_text(text: str, title: str | None, headline: set[str] | frozenset[str] = frozenset()) -> str:
+    """trafilatura's one-line-per-block text as blank-line separated paragraphs, the title line dropped: a first
+    line equal to `title` or to one of `headline` (lower-cased forms of the headline, `extract_clean.headlines`)."""
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
-    if lines and title and lines[0].strip().lower() == title.strip().lower():
+    heads = {title.strip().lower()} | headline if title else headline
+    if lines and _is_headline_line(lines[0].lower(), heads):
         lines = lines[1:]
     return "\n\n".join(lines)
+
+
+def _is_headline_line(line: str, headline: set[str] | frozenset[str]) -> bool:
+    """The line is a headline, or one followed by a byline in the same block ("Record aantal zwaluwnesten ingezonden
+    door de vogelwerkgroep": old pages put both in one table cell): at most _MAX_HEADLINE_TAIL_WORDS words after it."""
+    return any(
+        line == head
+        or (
+            line.startswith(head + " ")
+            and len(_TOKEN.findall(head)) >= _MIN_HEADLINE_WORDS
+            and len(_TOKEN.findall(line[len(head) :])) <= _MAX_HEADLINE_TAIL_WORDS
+        )
+        for head in headline
+    )
 
 
 def _tokens(text: str) -> Counter[str]:
@@ -346,7 +380,7 @@ def match_reference(text: str, reference: Counter[str]) -> tuple[float, float]:
 
 
 def _is_caption(element: lxml.html.HtmlElement) -> bool:
-    if element.tag == "figcaption":
+    if element.tag in ("figcaption", "caption"):  # a table's <caption> is its title, as a figure's
         return True
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
     return bool(names.strip()) and _CAPTION_NAMES.search(names) is not None
@@ -378,11 +412,31 @@ def caption_elements(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
 
 def without_captions(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """The page without its figure captions and photo credits (`caption_elements`); the page itself if it has none."""
-    if not caption_elements(doc):
+    return _without(doc, caption_elements(doc))
+
+
+def noise_elements(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """What is in an article page's text region but not the article: figure captions and credits, blocks named as
+    boilerplate (`extract_clean.boilerplate_elements`: share bars, newsletter boxes, ads, promos, embeds, video
+    players, tags, author bios, most-read lists) and pull quotes repeating a sentence of the text."""
+    return caption_elements(doc) + boilerplate_elements(doc) + repeated_quotes(doc)
+
+
+def without_noise(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The page without `noise_elements`; the page itself if it has none."""
+    return _without(doc, noise_elements(doc))
+
+
+def _without(doc: lxml.html.HtmlElement, elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    """A copy of the page without `elements` (found on the page itself: one copy, found once, dropped by position)."""
+    if not elements:
         return doc
+    wanted = set(elements)  # held, so lxml yields these same proxies below
+    positions = [index for index, element in enumerate(doc.iter()) if element in wanted]
     cleaned = copy.deepcopy(doc)
-    for element in caption_elements(cleaned):
-        element.drop_tree()
+    nodes = list(cleaned.iter())
+    for index in positions:
+        nodes[index].drop_tree()
     return cleaned
 
 
@@ -417,12 +471,28 @@ def layout_tables(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return found
 
 
+def _in_data_table(
+    element: lxml.html.HtmlElement, layout_table: lxml.html.HtmlElement, layout: list[lxml.html.HtmlElement]
+) -> bool:
+    """Whether a table part inside a layout table belongs to a data table nested in it (a results table in the
+    article column of an old site): that one stays a table, one line per row."""
+    for ancestor in (element, *element.iterancestors("table")):
+        if ancestor is layout_table:
+            return False
+        if ancestor.tag == "table" and ancestor not in layout:
+            return True
+    return False
+
+
 def unwrap_layout_tables(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """A copy of the page whose layout tables are plain blocks: each row and cell a <div>, so their prose reads as
     paragraphs (trafilatura keeps or drops a table whole, and drops one that is mostly links)."""
     unwrapped = copy.deepcopy(doc)
-    for table in layout_tables(unwrapped):
+    layout = layout_tables(unwrapped)
+    for table in layout:
         for element in table.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
+            if _in_data_table(element, table, layout):
+                continue
             element.tag = "div"
             for attribute in ("width", "align", "valign", "colspan", "rowspan", "bgcolor", "border"):
                 element.attrib.pop(attribute, None)
@@ -499,7 +569,7 @@ def extract_page(html: str, url: str, steps: tuple[ExtractionStep, ...] = EXTRAC
         doc = lxml.html.document_fromstring(_PROLOG.sub("<!DOCTYPE html>", html, count=1))
     except (etree.ParserError, ValueError):
         return PageExtract()
-    text_doc = without_captions(doc)  # figure captions and photo credits are not paragraphs of the article
+    text_doc = without_noise(doc)  # captions, credits, boxes and teasers are not paragraphs of the article
     extracted = _run_step(text_doc, url, "precision", with_metadata=True)
     text, step, run = extract_main_text(text_doc, url, extracted, steps)
     json_ld = json_ld_articles(doc)
@@ -509,8 +579,9 @@ def extract_page(html: str, url: str, steps: tuple[ExtractionStep, ...] = EXTRAC
     if not authors and extracted.get("author"):
         authors = [a.strip() for a in str(extracted["author"]).split(";") if a.strip()]
     language = (doc.get("lang") or meta.get("og:locale") or meta.get("content-language") or "").strip() or None
+    text = cut_comments(drop_noise_lines(drop_credit_lines(text)))
     return PageExtract(
-        text=paragraphs_text(drop_credit_lines(text), title),
+        text=paragraphs_text(text, title, headlines(doc, title, meta.get("og:title"))),
         title=title,
         authors=authors,
         site_name=extracted.get("sitename") or meta.get("og:site_name") or None,

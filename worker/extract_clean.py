@@ -1,0 +1,201 @@
+"""Boilerplate that trafilatura keeps in an article page, found before extraction (in the lxml tree) and after it (in
+the text); `worker.extract` drops it.
+
+trafilatura names boilerplate by English class and id tokens. Modern templates hash their classes ("sc-9f3e1a-0")
+and name blocks in `data-testid`/`data-component` instead, Dutch templates say "nieuwsbrief", "adv-blok",
+"auteurinfo", and old table layouts name nothing at all. On the dev pages (`tests/data/extract/dev_s13_*`) that
+leaked: newsletter boxes, author bios, video players with their captions, social embeds, betting promos, pull quotes
+repeating a sentence of the text, ad labels, a comment section and a "posted on" line.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+_TOKEN = re.compile(r"\w+")
+# The attributes a template names its blocks in: class and id, and the identifiers of component frameworks (React,
+# Vue, Nuxt) whose classes are hashed. Not aria-label: it is free text, an article's headline can say "ad" or "video".
+_NAME_ATTRIBUTES = ("class", "id", "data-testid", "data-test", "data-component", "data-module", "data-type")
+# Blocks that are never the article, by a whole name token or a -/_ delimited part of one ("sc-ad-33e",
+# "artikel-tussenblok--nieuwsbrief", "embed-instagram", "video-hero", "bet-promo", "auteurinfo", "author-bio").
+# Comments are left to trafilatura and the chain's reference: a comment section is long prose, which the guard
+# below would keep anyway.
+_BOILERPLATE_NAMES = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|sharebar|social|socials|related|gerelateerd|newsletters?|nieuwsbrief\w*|signup|"
+    r"ads?|adv|adslot|advert\w*|advertenties?|sponsor\w*|promo\w*|outbrain|taboola|embed\w*|instagram-media|"
+    r"twitter-tweet|tiktok-embed|video\w*|player|tags|tag-list|trefwoorden|bio|(?:author|auteur)s?-?(?:bio|info|"
+    r"card|box|profile)|about-the-author|most-read|most-viewed|most-popular|meest-gelezen|meest-bekeken|trending)"
+    r"(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+# ARIA landmarks that are not the article: sidebars, dialogs (cookie walls), the site footer, menus, search.
+_BOILERPLATE_ROLES = frozenset({"complementary", "dialog", "alertdialog", "contentinfo", "navigation", "search"})
+# A named block is kept when it holds this share of the page's words (a template's "article has-video" wrapper)...
+MAX_BOILERPLATE_SHARE = 0.5
+# ... or this many paragraphs of prose (>= _PROSE_WORDS words, mostly not links): boilerplate boxes hold one or two
+# short ones (a newsletter pitch, a bio, a promo), the article wrapper of a short story already holds three.
+_MAX_PROSE_PARAGRAPHS = 2
+_PROSE_WORDS = 20
+# ... or the headline or the marked-up article itself.
+_ARTICLE_MARKS = './/h1|.//main|.//*[@role="main"]|.//*[@itemprop="articleBody"]'
+
+# Pull quotes: a short quote block whose words are a passage of the article's paragraphs. A quote that is not repeated
+# (a quoted statement, an embedded post) stays.
+_QUOTE_NAMES = re.compile(r"(?:^|[\s_-])(?:\w*quotes?|citaat\w*|citation)(?:$|[\s_-])", re.IGNORECASE)
+_QUOTE_WORDS = (5, 60)
+
+
+def element_names(element: lxml.html.HtmlElement) -> str:
+    """The names a template gave a block: its class, id and component identifiers, space separated."""
+    return " ".join(value for key in _NAME_ATTRIBUTES if (value := element.get(key)))
+
+
+def _words(element: lxml.html.HtmlElement) -> int:
+    return len(_TOKEN.findall(element.text_content()))
+
+
+def _prose_paragraphs(element: lxml.html.HtmlElement) -> int:
+    """Paragraphs of prose inside a block: >= _PROSE_WORDS words, at most a fifth of them in links."""
+    count = 0
+    for paragraph in element.iter("p"):
+        words = _words(paragraph)
+        linked = sum(_words(a) for a in paragraph.iter("a"))
+        count += words >= _PROSE_WORDS and linked <= words / 5
+    return count
+
+
+def _is_boilerplate(element: lxml.html.HtmlElement) -> bool:
+    if (element.get("role") or "").strip().lower() in _BOILERPLATE_ROLES:
+        return True
+    names = element_names(element)
+    return bool(names) and _BOILERPLATE_NAMES.search(names) is not None
+
+
+def boilerplate_elements(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The outermost blocks of a page named as boilerplate (`_BOILERPLATE_NAMES`, `_BOILERPLATE_ROLES`) that do not
+    look like the article: not holding MAX_BOILERPLATE_SHARE of the page's words, more than _MAX_PROSE_PARAGRAPHS
+    paragraphs of prose, the headline or the marked-up article. A kept block is searched further inside."""
+    body = doc.find("body")
+    if body is None:
+        return []
+    total = _words(body)
+    found = []
+    stack = list(body)
+    while stack:
+        element = stack.pop()
+        if not isinstance(element.tag, str):
+            continue
+        if (
+            _is_boilerplate(element)
+            and _words(element) < MAX_BOILERPLATE_SHARE * total
+            and _prose_paragraphs(element) <= _MAX_PROSE_PARAGRAPHS
+            and not element.xpath(_ARTICLE_MARKS)
+        ):
+            found.append(element)
+        else:
+            stack.extend(element)
+    return found
+
+
+def _token_string(text: str) -> str:
+    return " " + " ".join(word.lower() for word in _TOKEN.findall(text)) + " "
+
+
+def repeated_quotes(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Pull quotes: <blockquote>, <aside> or blocks named "quote"/"citaat" of 5-60 words whose words appear, in
+    order, in the page's paragraphs outside them. They repeat a sentence of the article for the eye."""
+    candidates = []
+    for element in doc.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in ("blockquote", "aside") or _QUOTE_NAMES.search(element_names(element)):
+            low, high = _QUOTE_WORDS
+            if low <= _words(element) <= high and not any(c in candidates for c in element.iterancestors()):
+                candidates.append(element)
+    if not candidates:
+        return []
+    inside = {p for candidate in candidates for p in candidate.iter("p")}  # held, so lxml keeps the same proxies
+    paragraphs = _token_string(" ".join(p.text_content() for p in doc.iter("p") if p not in inside))
+    return [c for c in candidates if _token_string(c.text_content()) in paragraphs]
+
+
+# A line that is only an ad slot's label.
+_AD_LABEL_LINE = re.compile(
+    r"^\W*(?:advertentie|advertisement|advertising|advert|ad|anzeige|reclame|sponsored|gesponsord)\W*$", re.IGNORECASE
+)
+# A photo caption whose markup did not say so: a short passage opening a line and ending in a credit in brackets
+# ("Feest na het fluitsignaal. (foto: Douwe Visser)", "... (Photo: AP)"). Prose does not credit a photographer. On
+# an unwrapped table layout the caption's cell runs into the next paragraph (trafilatura joins them), so what
+# follows the credit on the line stays.
+_CAPTION_PREFIX = re.compile(
+    r"^(?P<caption>[^()\[\]]*[(\[]\s*(?:foto|foto's|photo|photograph|picture|beeld|image|afbeelding|video)\s*"
+    r"(?::|©)[^)\]]*[)\]])\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_MAX_CAPTION_WORDS = 30
+# A "posted on <date>" line of a CMS template ("Geplaatst op 13-04-2024 door Redactie | 412x gelezen").
+_POSTED_LINE = re.compile(
+    r"^\W*(?:geplaatst|gepubliceerd|bijgewerkt|laatst bijgewerkt|published|posted|updated|last updated)(?: op| on)?"
+    r"\b.*\d",
+    re.IGNORECASE,
+)
+_MAX_POSTED_LINE_WORDS = 15
+# The heading a comment section opens with: "Reacties (2)", "3 comments", "Comments", "Reageer", "Leave a reply". Not
+# a bare "Reacties" or "Reactions": news stories have subheadings of that name (what politicians said).
+_COMMENTS_HEADING = re.compile(
+    r"^\W*(?:\d+\s+(?:comments?|reacties|reactions)|(?:comments?|reacties|reactions)\s*\(\d+\)|comments|reageer|"
+    r"leave a (?:comment|reply)|post a comment|plaats een reactie|schrijf een reactie)\W*$",
+    re.IGNORECASE,
+)
+# A comment heading only ends the article past this share of its words: a heading near the top is a section of it.
+MIN_WORDS_BEFORE_COMMENTS = 0.5
+
+
+def _line_words(line: str) -> int:
+    return len(_TOKEN.findall(line))
+
+
+def drop_noise_lines(text: str) -> str:
+    """Lines that are an ad label or a "posted on <date>" line removed, and a photo caption ending in its credit
+    that opens a line (`_CAPTION_PREFIX`)."""
+    kept = []
+    for line in text.splitlines():
+        caption = _CAPTION_PREFIX.match(line)
+        if caption and _line_words(caption["caption"]) <= _MAX_CAPTION_WORDS:
+            line = caption["rest"]
+        if not line.strip() or _AD_LABEL_LINE.match(line):
+            continue
+        if _line_words(line) <= _MAX_POSTED_LINE_WORDS and _POSTED_LINE.match(line):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def cut_comments(text: str) -> str:
+    """The text up to a comment section's heading (`_COMMENTS_HEADING`), when at least MIN_WORDS_BEFORE_COMMENTS of
+    the words come before it: a comment section without telling markup (old CMSs) ends the article."""
+    lines = text.splitlines()
+    total = _line_words(text)
+    before = 0
+    for index, line in enumerate(lines):
+        if _COMMENTS_HEADING.match(line) and before >= MIN_WORDS_BEFORE_COMMENTS * total:
+            return "\n".join(lines[:index])
+        before += _line_words(line)
+    return text
+
+
+# What separates a headline from the site's name in a <title>: "Site :: Headline", "Headline | Site", "Headline - Site".
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||::|-|–|—|»|·)\s+")
+
+
+def headlines(doc: lxml.html.HtmlElement, *titles: str | None) -> set[str]:
+    """The page's headline as it may open the text, lower-cased: the given titles (the extractor's, og:title),
+    the <title> and each part of it between separators, and the <h1> elements' text."""
+    found = {title for title in titles if title}
+    page_title = doc.findtext(".//title")
+    if page_title:
+        found |= {page_title, *_TITLE_SEPARATORS.split(page_title)}
+    found |= {h1.text_content() for h1 in doc.iter("h1")}
+    return {" ".join(title.split()).lower() for title in found if title.strip()}
