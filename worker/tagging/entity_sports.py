@@ -440,20 +440,23 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     lower = doc_facts.lower
     new: list[tuple[int, int, str]] = []  # spans found by layout; they win over the model's
     clubs: set[str] = set()
+    # digit tokens before each token: a table or results line needs two, a roster three (skips prose lines)
+    digits_before = [0, *itertools.accumulate(doc_facts.is_digit)]
     for start, end in lines:
-        table = _table_line(doc, start, end)
+        numbers = digits_before[end] - digits_before[start]
+        table = _table_line(doc, start, end) if numbers >= 2 else None
         if table is not None:
             new.append((*table, "LOC" if gazetteer.is_national_team("en", doc_facts.span_text(*table)) else "ORG"))
             continue
-        results = _results_line(doc, start, end)
+        results = _results_line(doc, start, end) if numbers >= 2 else None
         if results is not None:
             teams, scorers = results
             new += [(a, b, "LOC" if gazetteer.is_national_team("en", doc_facts.span_text(a, b)) else "ORG")
                     for a, b in teams]
             new += [(a, b, "PER") for a, b in scorers]
             continue
-        players = _roster_players(doc, start, end) + _scoreboard_players(doc, start, end) \
-            + _country_players(doc, start, end) + _score_line_players(doc, start, end)
+        players = (_roster_players(doc, start, end) if numbers >= 3 else []) + _scoreboard_players(doc, start, end) \
+            + _country_players(doc, start, end) + (_score_line_players(doc, start, end) if numbers else [])
         new += [(a, b, "PER") for a, b in players]
     for a, b, label in new:
         if label == "ORG":
