@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,11 +129,15 @@ def augment(sentences: list[Sentence], names: dict[str, list[list[str]]], copies
 
 
 def prepare(use_wikiann: bool, build: Path, copies: int = 0, train_on_dev: bool = False,
-            train_file: Path = TRAIN_FILE) -> dict[str, Path]:
+            train_file: Path = TRAIN_FILE, extra_files: Sequence[Path] = (), extra_copies: int = 1) -> dict[str, Path]:
     """Write train/dev/test .spacy files. With `train_on_dev` the dev half of ned.testa is added to the
-    training data (for a final run whose step count was fixed on dev); the held-out half never is."""
+    training data (for a final run whose step count was fixed on dev); the held-out half never is. `extra_files`
+    files (CoNLL or `[PER ...]` markup, e.g. our own 2020s news) are added `extra_copies` times each, before the
+    name-swapped copies are made."""
     testa: list[ConllDocument] = read_conll(DATA / "conll2002-nl" / "ned.testa")
     train: list[Sentence] = sentences_of(read_conll(train_file))
+    for path in extra_files:
+        train += sentences_of(read_conll(path)) * extra_copies
     if train_on_dev:
         train += sentences_of(split_documents(testa, "dev"))
     silver: list[Sentence] = []
@@ -390,6 +395,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vectors", action=argparse.BooleanOptionalAction, default=USE_VECTORS,
                         help="embed the static word vectors of worker/models/vectors/<lang>.npz too (not copied into "
                         f"the model: attached when it is loaded); default {USE_VECTORS}")
+    parser.add_argument("--extra-train", type=Path, action="append", default=[], metavar="FILE",
+                        help="also train on this CoNLL or markup file (repeatable), e.g. data/ner/nl-news/*.txt")
+    parser.add_argument("--extra-copies", type=int, default=1, metavar="N",
+                        help="how many times each --extra-train file goes into the training data (default 1)")
     parser.add_argument("--train-file", type=Path, default=TRAIN_FILE,
                         help="CoNLL file to train on instead of ned.train (scripts/ner_cv.py: folds of it)")
     args = parser.parse_args(argv)
@@ -398,7 +407,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.language == "en":
         return 0
 
-    paths = prepare(args.wikiann, args.build, args.augment, args.train_dev, args.train_file)
+    paths = prepare(args.wikiann, args.build, args.augment, args.train_dev, args.train_file, args.extra_train,
+                    args.extra_copies)
     started = time.perf_counter()
     config, weights = args.config, None
     if args.pretrain_epochs:
@@ -438,6 +448,7 @@ def main(argv: list[str] | None = None) -> int:
         "description": "Dutch NER (PER/ORG/LOC/MISC) trained by newsworker's scripts/train_ner.py on CoNLL-2002"
         + (" (ned.train + dev half of ned.testa)" if args.train_dev else "")
         + (" + WikiANN-nl" if args.wikiann else "")
+        + (f" + {len(args.extra_train)} files of our own news (x{args.extra_copies})" if args.extra_train else "")
         + (f" (+ {args.augment} copies with entity names swapped, names also from WikiANN-nl)" if args.augment else "")
         + (", with static word vectors distilled from multilingual-e5-small" if args.vectors else ""),
         "sources": [{"name": "CoNLL-2002 Dutch (ned.train)", "url": "https://www.clips.uantwerpen.be/conll2002/ner/"}]
@@ -447,6 +458,7 @@ def main(argv: list[str] | None = None) -> int:
             "training_minutes": round(minutes, 1),
             "training_command": " ".join(["scripts/train_ner.py", *(argv or sys.argv[1:])]),
             "setup": {"wikiann": args.wikiann, "augment": args.augment, "train_on_dev": args.train_dev,
+                      "extra_train": [str(p) for p in args.extra_train], "extra_copies": args.extra_copies,
                       "pretrain_epochs": args.pretrain_epochs, "vectors": args.vectors,
                       "steps": args.steps or config_steps(args.config), "overrides": args.override},
             "dev": {k: dev_scores[k] for k in ("ents_p", "ents_r", "ents_f", "ents_per_type")},
