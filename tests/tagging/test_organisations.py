@@ -77,3 +77,11 @@ def test_a_venue_where_clubs_play_stays_a_place() -> None:
     nlp = entities.load_pipeline("en")
     doc = nlp("England beat India by 22 runs at Lord's to take a 2-1 lead in the series.")
     assert ("Lord's", "LOC") in [(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")]
+
+
+def test_the_broadcasters_of_the_2000s_are_organisations_and_a_given_name_among_them_is_never_matched() -> None:
+    assert gazetteer.lookup("nl", "Tros") is gazetteer.lookup("nl", "TROS")
+    assert gazetteer.lookup("nl", "Radio Donna").type == "ORG" and gazetteer.lookup("nl", "Kanaal Twee").type == "ORG"
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
+    assert "Kanaal 2" in patterns and "Veronica" not in patterns
+    assert gazetteer.lookup("nl", "Veronica").type == "ORG"
