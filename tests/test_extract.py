@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import lxml.html
+import pytest
 
 from worker.article import RawItem
 from worker.extract import (
@@ -20,7 +21,14 @@ from worker.extract import (
     unwrap_layout_tables,
     url_date,
 )
-from worker.extract_clean import boilerplate_elements, cut_comments, drop_noise_lines, headlines, repeated_quotes
+from worker.extract_clean import (
+    boilerplate_elements,
+    cut_comments,
+    drop_noise_lines,
+    full_headlines,
+    headlines,
+    repeated_quotes,
+)
 from worker.normalise import article_id
 
 NOW = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
@@ -371,11 +379,135 @@ def test_the_headline_line_is_dropped_when_the_title_does_not_say_it_alone() -> 
     for first in (
         "VV Oosterend pakt periodetitel",  # the <title> without the site's name
         "Solvane picks Harwick for plant, bringing 900 jobs",  # the <h1>, longer than og:title
-        "VV Oosterend pakt periodetitel ingezonden door de redactie",  # the headline with its byline
+        "Solvane picks Harwick for plant, bringing 900 jobs door de redactie",  # the <h1> with its byline
     ):
-        assert paragraphs_text(first + "\nThe story.", None, heads) == "The story."
+        assert paragraphs_text(first + "\nThe story.", None, heads, full_headlines(doc, None)) == "The story."
     long_line = "VV Oosterend pakt periodetitel en dat vierde de hele club zaterdag tot diep in de nacht."
     assert paragraphs_text(long_line, None, heads) == long_line
     # A one-word <h1> (a section, the site's name) opening a short first sentence is not a headline with a byline.
     sentence = "Sport is good for you, says report."
     assert paragraphs_text(sentence, None, {"sport"}) == sentence
+
+
+# Session 13 review: article text that the boilerplate and text-line rules removed.
+LEDE = (
+    "The city council approved a new budget on Tuesday after a long debate about road repairs, school funding and "
+    "the cost of public transport in the northern districts of the city."
+)
+MIDDLE = (
+    "Mayor Jan de Vries said the plan would be reviewed next spring, and that residents could comment on it at "
+    "three public meetings to be held in the town hall during March and April."
+)
+LAST = (
+    "Opposition members voted against the plan, saying it raised local taxes too sharply for families on low "
+    "incomes and that the council had ignored advice from its own auditors about the long term costs."
+)
+MENU = "<nav><ul>" + "".join(f'<li><a href="/s{i}">Section link {i} here</a></li>' for i in range(60)) + "</ul></nav>"
+
+
+def council_page(body: str, title: str = "Council approves budget - News Site") -> str:
+    return f"<html><head><title>{title}</title></head><body>{MENU}{body}</body></html>"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        '<article class="post-12 post type-post format-video hentry category-news">',
+        '<article class="post type-post hentry category-news tag-social-media">',
+        '<article class="post type-post hentry tag-advertising">',
+        '<article class="article-body has-ads">',
+        '<article class="article video-article">',
+        '<article class="story tags-3">',
+        '<div class="article__body article__body--video">',
+        '<div data-type="video" class="article">',
+        '<div class="section-social-affairs story">',
+        '<div itemprop="articleBody" class="article-body has-video">',
+        '<main class="content video-page">',
+    ],
+)
+def test_a_boilerplate_token_on_a_short_storys_own_container_keeps_the_story(opening: str) -> None:
+    # The container itself is the article (self::article, main, articleBody), holds most of the page's prose (the
+    # menu's words do not count), or its token is a value ("format-video", "has-ads") or a BEM modifier. Two prose
+    # paragraphs and a short one: a story the guard's paragraph count alone does not keep.
+    short = "Opposition members voted against the plan."
+    closing = "</" + opening[1:].split()[0].rstrip(">") + ">"
+    html = council_page(
+        '<header class="entry-header"><h1>Council approves budget</h1></header>'
+        f"{opening}<div>{''.join(f'<p>{s}</p>' for s in (LEDE, MIDDLE, short))}</div>{closing}"
+    )
+    text = extract_page(html, PAGE_URL).text
+    assert all(sentence in text for sentence in (LEDE, MIDDLE, short)), text
+
+
+def test_a_story_split_into_named_containers_keeps_every_part() -> None:
+    pitch = (
+        "Sign up for our free morning newsletter and receive the most important news of the region in your mailbox "
+        "before breakfast every single day."
+    )
+    html = council_page(
+        f"<article><h1>Council approves budget</h1><p>{LEDE}</p>"
+        f'<div id="story-body player"><p>{MIDDLE}</p></div><div class="video-wrap"><p>{LAST}</p></div>'
+        f'<div class="newsletter"><p>{pitch}</p></div></article>'
+    )
+    text = extract_page(html, PAGE_URL).text
+    assert all(sentence in text for sentence in (LEDE, MIDDLE, LAST)), text
+    assert "morning newsletter" not in text
+    html = council_page(
+        f'<article><h1>Council approves budget</h1><p>{LEDE}</p><div id="story-body player"><p>{MIDDLE}</p>'
+        f"<p>{LAST}</p></div></article>"
+    )
+    assert all(sentence in extract_page(html, PAGE_URL).text for sentence in (LEDE, MIDDLE, LAST))
+
+
+def test_a_first_paragraph_opening_with_the_headline_or_the_sites_name_stays() -> None:
+    for first, h1, title in (
+        ("Storm hits coast of Florida on Monday night.", "Storm hits coast", "Storm hits coast - News Site"),
+        ("The Washington Post endorsed no candidate this year.", "Budget row", "Budget row - The Washington Post"),
+        (
+            "Brand in Rotterdam verwoest drie woningen aan de Maasboulevard.",
+            "Brand in Rotterdam",
+            "Brand in Rotterdam | RTV Rijnmond",
+        ),
+    ):
+        html = (
+            f"<html><head><title>{title}</title></head><body>{MENU}<header class='page-header'><h1>{h1}</h1></header>"
+            f"<article><p>{first}</p><p>{LEDE}</p><p>{MIDDLE}</p><p>{LAST}</p></article></body></html>"
+        )
+        assert extract_page(html, PAGE_URL).text.startswith(first), first
+    heads = {"storm hits coast"}
+    assert paragraphs_text("Storm hits coast By Jan Smit.\nThe story.", None, set(), heads) == "The story."
+    assert paragraphs_text("Storm hits coast of Florida.\nThe story.", None, set(), heads).startswith("Storm")
+    # A part of the <title> is the headline only when the line says it alone.
+    site = {"the washington post"}
+    assert paragraphs_text("The Washington Post said so.\nThe story.", None, site).startswith("The W")
+
+
+def test_a_quote_also_told_in_a_related_teaser_outside_the_article_stays() -> None:
+    quote = "We will not give up on the northern districts, said the mayor."
+    html = council_page(
+        f"<article><h1>Council approves budget</h1><p>{LEDE}</p><blockquote><p>{quote}</p></blockquote>"
+        f'<p>{MIDDLE}</p><p>{LAST}</p></article><div class="related"><h3>Read also</h3><p>{quote}</p></div>'
+    )
+    doc = lxml.html.document_fromstring(html)
+    assert repeated_quotes(doc, boilerplate_elements(doc)) == []
+    assert quote in extract_page(html, PAGE_URL).text
+
+
+def test_sentences_opening_with_published_or_updated_and_a_video_credit_in_a_sentence_stay() -> None:
+    lines = [
+        "Published in 1962, the novel has sold 30 million copies.",
+        "Updated figures show 12 people died in the storm.",
+        "Police released footage of the robbery (video: Utrecht Police). Anyone who recognises them is asked to call.",
+        "A flood on the quay (photo: AP). It rose fast.",
+    ]
+    assert drop_noise_lines("\n".join(lines)).splitlines() == lines
+    dated = ["Published on 3 May 2024", "Updated: 14:02", "Gepubliceerd op 4 maart 2024", "Posted March 4, 2024"]
+    assert drop_noise_lines("\n".join([*dated, "Story."])) == "Story."
+
+
+def test_a_bare_comments_or_reageer_subheading_does_not_end_the_article() -> None:
+    article = "\n".join(STORY)
+    for heading in ("Comments", "Reageer"):
+        text = article + f"\n{heading}\nThe mayor welcomed it in a statement on Monday."
+        assert cut_comments(text) == text
+    assert cut_comments(article + "\nLeave a reply\nYour email address will not be published.") == article

@@ -45,6 +45,7 @@ from worker.extract_clean import (
     boilerplate_elements,
     cut_comments,
     drop_noise_lines,
+    full_headlines,
     headlines,
     repeated_quotes,
 )
@@ -137,6 +138,8 @@ _MAX_CREDIT_WORDS = 10
 _MAX_HEADLINE_TAIL_WORDS = 8
 # ... when the headline has this many words: a one-word <h1> ("Sport", the site's name) may open a sentence.
 _MIN_HEADLINE_WORDS = 3
+# ... and the words after it are a byline: opening with "by"/"door"/"van", or without a sentence's end (. ! ?).
+_BYLINE_TAIL = re.compile(r"^(?:(?:by|door|van|von|par)\b.*|[^.!?]*)$", re.IGNORECASE)
 
 @dataclass
 class PageExtract:
@@ -259,28 +262,33 @@ def _authors_from_json_ld(objects: list[dict[str, Any]]) -> list[str]:
     return []
 
 
-def paragraphs_text(text: str, title: str | None, headline: set[str] | frozenset[str] = frozenset()) -> str:
+def paragraphs_text(
+    text: str,
+    title: str | None,
+    headline: set[str] | frozenset[str] = frozenset(),
+    full_headline: set[str] | frozenset[str] = frozenset(),
+) -> str:
     """trafilatura's one-line-per-block text as blank-line separated paragraphs, the title line dropped: a first
-    line equal to `title` or to one of `headline` (lower-cased forms of the headline, `extract_clean.headlines`)."""
+    line equal to `title` or to one of `headline` (lower-cased forms of the headline, `extract_clean.headlines`), or
+    one of `full_headline` (the <h1>, og:title: `extract_clean.full_headlines`) followed by a byline."""
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
     heads = {title.strip().lower()} | headline if title else headline
-    if lines and _is_headline_line(lines[0].lower(), heads):
+    if lines and _is_headline_line(lines[0].lower(), heads, full_headline):
         lines = lines[1:]
     return "\n\n".join(lines)
 
 
-def _is_headline_line(line: str, headline: set[str] | frozenset[str]) -> bool:
-    """The line is a headline, or one followed by a byline in the same block ("Record aantal zwaluwnesten ingezonden
-    door de vogelwerkgroep": old pages put both in one table cell): at most _MAX_HEADLINE_TAIL_WORDS words after it."""
-    return any(
-        line == head
-        or (
-            line.startswith(head + " ")
-            and len(_TOKEN.findall(head)) >= _MIN_HEADLINE_WORDS
-            and len(_TOKEN.findall(line[len(head) :])) <= _MAX_HEADLINE_TAIL_WORDS
-        )
-        for head in headline
+def _is_headline_line(line: str, headline: set[str] | frozenset[str], full_headline: set[str] | frozenset[str]) -> bool:
+    """The line is a headline, or a full headline followed by a byline in the same block ("Record aantal
+    zwaluwnesten ingezonden door de vogelwerkgroep": old pages put both in one table cell): at most
+    _MAX_HEADLINE_TAIL_WORDS words after it that open with "by"/"door"/"van" or end no sentence (`_BYLINE_TAIL`)."""
+    return line in headline or any(
+        line.startswith(head + " ")
+        and len(_TOKEN.findall(head)) >= _MIN_HEADLINE_WORDS
+        and len(_TOKEN.findall(line[len(head) :])) <= _MAX_HEADLINE_TAIL_WORDS
+        and _BYLINE_TAIL.match(line[len(head) :].strip()) is not None
+        for head in full_headline
     )
 
 
@@ -419,7 +427,8 @@ def noise_elements(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """What is in an article page's text region but not the article: figure captions and credits, blocks named as
     boilerplate (`extract_clean.boilerplate_elements`: share bars, newsletter boxes, ads, promos, embeds, video
     players, tags, author bios, most-read lists) and pull quotes repeating a sentence of the text."""
-    return caption_elements(doc) + boilerplate_elements(doc) + repeated_quotes(doc)
+    boilerplate = boilerplate_elements(doc)
+    return caption_elements(doc) + boilerplate + repeated_quotes(doc, boilerplate)
 
 
 def without_noise(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
@@ -581,7 +590,9 @@ def extract_page(html: str, url: str, steps: tuple[ExtractionStep, ...] = EXTRAC
     language = (doc.get("lang") or meta.get("og:locale") or meta.get("content-language") or "").strip() or None
     text = cut_comments(drop_noise_lines(drop_credit_lines(text)))
     return PageExtract(
-        text=paragraphs_text(text, title, headlines(doc, title, meta.get("og:title"))),
+        text=paragraphs_text(
+            text, title, headlines(doc, title, meta.get("og:title")), full_headlines(doc, meta.get("og:title"))
+        ),
         title=title,
         authors=authors,
         site_name=extracted.get("sitename") or meta.get("og:site_name") or None,

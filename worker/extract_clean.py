@@ -30,16 +30,39 @@ _BOILERPLATE_NAMES = re.compile(
     r"(?:$|[\s_-])",
     re.IGNORECASE,
 )
+# Names that say what a block holds, not what it is: a block with one paragraph of prose in the article is removed
+# only when its name is none of these (a "video" or "tags" block may carry a paragraph of the story, a newsletter box
+# or a bio does not).
+_AMBIGUOUS_NAMES = re.compile(
+    r"(?:^|[\s_-])(?:social|socials|video\w*|player|tags|tag-list|trefwoorden)(?:$|[\s_-])", re.IGNORECASE
+)
+# How a name token is read: a BEM modifier ("article__body--video") is dropped, and so is everything from a part that
+# says the rest is a value, not the block's name ("format-video", "tag-social-media", "category-ads", "has-ads",
+# "no-ads", "section-social-affairs": WordPress and other templates put these on the article itself). What is left is
+# tested against the name patterns as a whole and by its -/_ delimited parts.
+_VALUE_PREFIXES = frozenset(
+    {"format", "tag", "category", "cat", "has", "no", "is", "with", "section", "type", "term", "topic", "rubriek"}
+)
+_NAME_PART_SEPARATOR = re.compile(r"[-_]")
 # ARIA landmarks that are not the article: sidebars, dialogs (cookie walls), the site footer, menus, search.
 _BOILERPLATE_ROLES = frozenset({"complementary", "dialog", "alertdialog", "contentinfo", "navigation", "search"})
-# A named block is kept when it holds this share of the page's words (a template's "article has-video" wrapper)...
+# A named block is kept when it holds this share of the page's prose-paragraph words (a template's "article
+# has-video" wrapper; measured in prose so that a long menu does not make the article a small part of the page)...
 MAX_BOILERPLATE_SHARE = 0.5
-# ... or this many paragraphs of prose (>= _PROSE_WORDS words, mostly not links): boilerplate boxes hold one or two
-# short ones (a newsletter pitch, a bio, a promo), the article wrapper of a short story already holds three.
+# ... or more than this many paragraphs of prose (>= _PROSE_WORDS words, mostly not links): boilerplate boxes hold
+# one or two short ones (a newsletter pitch, a bio, a promo), the article wrapper of a short story already holds three.
 _MAX_PROSE_PARAGRAPHS = 2
 _PROSE_WORDS = 20
-# ... or the headline or the marked-up article itself.
-_ARTICLE_MARKS = './/h1|.//main|.//*[@role="main"]|.//*[@itemprop="articleBody"]'
+# ... or, inside the article (`_ARTICLE_REGION`), any two paragraphs of prose, or one under an ambiguous name (an
+# article split into containers: "<div id="story-body player">" holding the second half of the story)...
+_MAX_PROSE_PARAGRAPHS_IN_ARTICLE = 1
+# ... or the headline or the marked-up article itself (the block or one inside it).
+_ARTICLE_MARKS = (
+    'descendant-or-self::h1|descendant-or-self::main|descendant-or-self::*[@role="main"]|'
+    'descendant-or-self::*[@itemprop="articleBody"]|self::article'
+)
+# The article region a block may sit in: the marked-up article.
+_ARTICLE_REGION = 'ancestor::article|ancestor::main|ancestor::*[@role="main"]|ancestor::*[@itemprop="articleBody"]'
 
 # Pull quotes: a short quote block whose words are a passage of the article's paragraphs. A quote that is not repeated
 # (a quoted statement, an embedded post) stays.
@@ -56,46 +79,85 @@ def _words(element: lxml.html.HtmlElement) -> int:
     return len(_TOKEN.findall(element.text_content()))
 
 
-def _prose_paragraphs(element: lxml.html.HtmlElement) -> int:
-    """Paragraphs of prose inside a block: >= _PROSE_WORDS words, at most a fifth of them in links."""
-    count = 0
+def _prose(
+    element: lxml.html.HtmlElement, verdicts: dict[lxml.html.HtmlElement, bool] | None = None
+) -> list[lxml.html.HtmlElement]:
+    """Paragraphs of prose inside a block (or the block itself): >= _PROSE_WORDS words, at most a fifth of them in
+    links. `verdicts` keeps each paragraph's verdict for nested blocks (and, held, lxml's proxies)."""
+    verdicts = {} if verdicts is None else verdicts
+    found = []
     for paragraph in element.iter("p"):
-        words = _words(paragraph)
-        linked = sum(_words(a) for a in paragraph.iter("a"))
-        count += words >= _PROSE_WORDS and linked <= words / 5
-    return count
+        if paragraph not in verdicts:
+            words = _words(paragraph)
+            linked = sum(_words(a) for a in paragraph.iter("a"))
+            verdicts[paragraph] = words >= _PROSE_WORDS and linked <= words / 5
+        if verdicts[paragraph]:
+            found.append(paragraph)
+    return found
+
+
+def _block_name(names: str) -> str:
+    """The part of a block's names that names it (`_VALUE_PREFIXES`): each whitespace token without its BEM
+    modifier and cut at its first value prefix, space separated."""
+    kept = []
+    for token in names.split():
+        parts = _NAME_PART_SEPARATOR.split(token.split("--", 1)[0])
+        for index, part in enumerate(parts):
+            if part.lower() in _VALUE_PREFIXES:
+                parts = parts[:index]
+                break
+        kept.append("-".join(part for part in parts if part))
+    return " ".join(name for name in kept if name)
 
 
 def _is_boilerplate(element: lxml.html.HtmlElement) -> bool:
     if (element.get("role") or "").strip().lower() in _BOILERPLATE_ROLES:
         return True
-    names = element_names(element)
+    names = _block_name(element_names(element))
     return bool(names) and _BOILERPLATE_NAMES.search(names) is not None
 
 
+def _holds_article_prose(element: lxml.html.HtmlElement, prose: int) -> bool:
+    """A block inside the article with prose of the story: two paragraphs of it, or one when the block is not named
+    as boilerplate but by what it holds (`_AMBIGUOUS_NAMES`: "video", "player", "tags")."""
+    if not prose or not element.xpath(_ARTICLE_REGION):
+        return False
+    if prose > _MAX_PROSE_PARAGRAPHS_IN_ARTICLE:
+        return True
+    if (element.get("role") or "").strip().lower() in _BOILERPLATE_ROLES:
+        return False
+    unambiguous = _AMBIGUOUS_NAMES.sub(" ", _block_name(element_names(element)))
+    return _BOILERPLATE_NAMES.search(unambiguous) is None
+
+
 def boilerplate_elements(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """The outermost blocks of a page named as boilerplate (`_BOILERPLATE_NAMES`, `_BOILERPLATE_ROLES`) that do not
-    look like the article: not holding MAX_BOILERPLATE_SHARE of the page's words, more than _MAX_PROSE_PARAGRAPHS
-    paragraphs of prose, the headline or the marked-up article. A kept block is searched further inside."""
+    """The outermost blocks of a page named as boilerplate (`_BOILERPLATE_NAMES` in `_block_name`,
+    `_BOILERPLATE_ROLES`) that do not look like the article: not holding MAX_BOILERPLATE_SHARE of the page's prose
+    words, more than _MAX_PROSE_PARAGRAPHS paragraphs of prose (inside the article: the story's prose,
+    `_holds_article_prose`), the headline or the marked-up article. A kept block is searched further inside."""
     body = doc.find("body")
     if body is None:
         return []
-    total = _words(body)
+    verdicts: dict[lxml.html.HtmlElement, bool] = {}
+    total = sum(_words(p) for p in _prose(body, verdicts))
     found = []
     stack = list(body)
     while stack:
         element = stack.pop()
         if not isinstance(element.tag, str):
             continue
-        if (
-            _is_boilerplate(element)
-            and _words(element) < MAX_BOILERPLATE_SHARE * total
-            and _prose_paragraphs(element) <= _MAX_PROSE_PARAGRAPHS
-            and not element.xpath(_ARTICLE_MARKS)
-        ):
-            found.append(element)
-        else:
-            stack.extend(element)
+        if _is_boilerplate(element):
+            prose = _prose(element, verdicts)
+            words = sum(_words(p) for p in prose)
+            if (
+                not (total and words >= MAX_BOILERPLATE_SHARE * total)
+                and len(prose) <= _MAX_PROSE_PARAGRAPHS
+                and not _holds_article_prose(element, len(prose))
+                and not element.xpath(_ARTICLE_MARKS)
+            ):
+                found.append(element)
+                continue
+        stack.extend(element)
     return found
 
 
@@ -103,22 +165,37 @@ def _token_string(text: str) -> str:
     return " " + " ".join(word.lower() for word in _TOKEN.findall(text)) + " "
 
 
-def repeated_quotes(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+def repeated_quotes(
+    doc: lxml.html.HtmlElement, boilerplate: list[lxml.html.HtmlElement] | tuple[()] = ()
+) -> list[lxml.html.HtmlElement]:
     """Pull quotes: <blockquote>, <aside> or blocks named "quote"/"citaat" of 5-60 words whose words appear, in
-    order, in the page's paragraphs outside them. They repeat a sentence of the article for the eye."""
+    order, in the article's paragraphs outside them. They repeat a sentence of the article for the eye. The
+    article's paragraphs: those in the quote's marked-up article (`_ARTICLE_REGION`; the page if none), not in
+    another quote nor in a `boilerplate` block (a related-story teaser may say the quote as well)."""
     candidates = []
+    chosen: set[lxml.html.HtmlElement] = set()
     for element in doc.iter():
         if not isinstance(element.tag, str):
             continue
         if element.tag in ("blockquote", "aside") or _QUOTE_NAMES.search(element_names(element)):
             low, high = _QUOTE_WORDS
-            if low <= _words(element) <= high and not any(c in candidates for c in element.iterancestors()):
+            if low <= _words(element) <= high and not any(a in chosen for a in element.iterancestors()):
                 candidates.append(element)
+                chosen.add(element)
     if not candidates:
         return []
-    inside = {p for candidate in candidates for p in candidate.iter("p")}  # held, so lxml keeps the same proxies
-    paragraphs = _token_string(" ".join(p.text_content() for p in doc.iter("p") if p not in inside))
-    return [c for c in candidates if _token_string(c.text_content()) in paragraphs]
+    # Held, so lxml keeps the same proxies.
+    excluded = {p for block in (*candidates, *boilerplate) for p in block.iter("p")}
+    scopes: dict[lxml.html.HtmlElement, str] = {}
+    found = []
+    for candidate in candidates:
+        regions = candidate.xpath(_ARTICLE_REGION)
+        scope = regions[-1] if regions else doc
+        if scope not in scopes:
+            scopes[scope] = _token_string(" ".join(p.text_content() for p in scope.iter("p") if p not in excluded))
+        if _token_string(candidate.text_content()) in scopes[scope]:
+            found.append(candidate)
+    return found
 
 
 # A line that is only an ad slot's label.
@@ -130,22 +207,29 @@ _AD_LABEL_LINE = re.compile(
 # an unwrapped table layout the caption's cell runs into the next paragraph (trafilatura joins them), so what
 # follows the credit on the line stays.
 _CAPTION_PREFIX = re.compile(
-    r"^(?P<caption>[^()\[\]]*[(\[]\s*(?:foto|foto's|photo|photograph|picture|beeld|image|afbeelding|video)\s*"
-    r"(?::|©)[^)\]]*[)\]])\s*(?P<rest>.*)$",
+    r"^(?P<caption>[^()\[\]]*[(\[]\s*(?:foto|foto's|photo|photograph|picture|beeld|image|afbeelding)\s*"
+    r"(?::|©)[^)\]]*[)\]])\s*(?P<rest>(?![.,;:!?)\]]).*)$",
     re.IGNORECASE,
 )
 _MAX_CAPTION_WORDS = 30
-# A "posted on <date>" line of a CMS template ("Geplaatst op 13-04-2024 door Redactie | 412x gelezen").
+# A "posted on <date>" line of a CMS template ("Geplaatst op 13-04-2024 door Redactie | 412x gelezen"): the keyword,
+# then a date (digits or a month's name) right after it, not a sentence opening with the word ("Published in 1962,
+# the novel ...", "Updated figures show ...").
+_MONTHS = (
+    r"jan(?:uary|uari)?|feb(?:ruary|ruari)?|mar(?:ch)?|maart|apr(?:il)?|may|mei|june?|juni|july?|juli|aug(?:ust|ustus)?|"
+    r"sep(?:t|tember)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
 _POSTED_LINE = re.compile(
-    r"^\W*(?:geplaatst|gepubliceerd|bijgewerkt|laatst bijgewerkt|published|posted|updated|last updated)(?: op| on)?"
-    r"\b.*\d",
+    r"^\W*(?:geplaatst|gepubliceerd|bijgewerkt|laatst bijgewerkt|published|posted|updated|last updated)"
+    r"(?:\s+(?:on|op|at))?\s*:?\s*(?:\d|(?:" + _MONTHS + r")\b)",
     re.IGNORECASE,
 )
 _MAX_POSTED_LINE_WORDS = 15
-# The heading a comment section opens with: "Reacties (2)", "3 comments", "Comments", "Reageer", "Leave a reply". Not
-# a bare "Reacties" or "Reactions": news stories have subheadings of that name (what politicians said).
+# The heading a comment section opens with: a count ("Reacties (2)", "3 comments") or a reply form ("Leave a reply",
+# "Plaats een reactie"). Not a bare "Reacties", "Reactions", "Comments" or "Reageer": news stories have subheadings
+# of that name (what politicians said).
 _COMMENTS_HEADING = re.compile(
-    r"^\W*(?:\d+\s+(?:comments?|reacties|reactions)|(?:comments?|reacties|reactions)\s*\(\d+\)|comments|reageer|"
+    r"^\W*(?:\d+\s+(?:comments?|reacties|reactions)|(?:comments?|reacties|reactions)\s*\(\d+\)|"
     r"leave a (?:comment|reply)|post a comment|plaats een reactie|schrijf een reactie)\W*$",
     re.IGNORECASE,
 )
@@ -191,11 +275,18 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:\||::|-|–|—|»|·)\s+")
 
 
 def headlines(doc: lxml.html.HtmlElement, *titles: str | None) -> set[str]:
-    """The page's headline as it may open the text, lower-cased: the given titles (the extractor's, og:title),
-    the <title> and each part of it between separators, and the <h1> elements' text."""
+    """The page's headline as a first line may say it alone, lower-cased: the given titles (the extractor's,
+    og:title), the <title> and each part of it between separators, and the <h1> elements' text."""
     found = {title for title in titles if title}
     page_title = doc.findtext(".//title")
     if page_title:
         found |= {page_title, *_TITLE_SEPARATORS.split(page_title)}
     found |= {h1.text_content() for h1 in doc.iter("h1")}
+    return {" ".join(title.split()).lower() for title in found if title.strip()}
+
+
+def full_headlines(doc: lxml.html.HtmlElement, og_title: str | None) -> set[str]:
+    """The page's headline as a first line may open with it and go on with a byline, lower-cased: the <h1> elements'
+    text and og:title, whole. Not a part of the <title>: a site's name ("The Washington Post") opens sentences."""
+    found = {h1.text_content() for h1 in doc.iter("h1")} | ({og_title} if og_title else set())
     return {" ".join(title.split()).lower() for title in found if title.strip()}
