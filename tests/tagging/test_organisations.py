@@ -85,3 +85,9 @@ def test_the_broadcasters_of_the_2000s_are_organisations_and_a_given_name_among_
     patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
     assert "Kanaal 2" in patterns and "Veronica" not in patterns
     assert gazetteer.lookup("nl", "Veronica").type == "ORG"
+
+
+def test_names_opening_with_a_digit_are_kept_when_they_hold_a_capital_and_numbers_never_are() -> None:
+    assert gazetteer.lookup("nl", "3FM") is gazetteer.lookup("nl", "NPO 3FM")
+    assert gazetteer.lookup("nl", "4FM").type == "ORG" and gazetteer.lookup("nl", "50PLUS").type == "ORG"
+    assert gazetteer._usable("1860 München") and not gazetteer._usable("2024") and not gazetteer._usable("3m")

@@ -67,7 +67,11 @@ def normalise(name: str) -> str:
 
 
 def _usable(name: str) -> bool:
-    return bool(name) and "," not in name and "(" not in name and len(name) > 1 and name[0].isupper()
+    """A name the gazetteer can match: capitalised, or opening with a digit and holding a capital ("3FM", "50PLUS",
+    "1860 München"; a plain number never is one); no comma or bracket."""
+    if not name or "," in name or "(" in name or len(name) < 2:
+        return False
+    return name[0].isupper() or (name[0].isdigit() and len(name) >= 3 and any(c.isupper() for c in name))
 
 
 def _country_entries() -> list[dict[str, Any]]:
