@@ -91,3 +91,10 @@ def test_names_opening_with_a_digit_are_kept_when_they_hold_a_capital_and_number
     assert gazetteer.lookup("nl", "3FM") is gazetteer.lookup("nl", "NPO 3FM")
     assert gazetteer.lookup("nl", "4FM").type == "ORG" and gazetteer.lookup("nl", "50PLUS").type == "ORG"
     assert gazetteer._usable("1860 München") and not gazetteer._usable("2024") and not gazetteer._usable("3m")
+
+
+def test_a_title_whose_article_is_written_lower_case_keeps_it() -> None:
+    assert gazetteer.lookup("nl", "de Volkskrant").type == gazetteer.lookup("nl", "Volkskrant").type == "ORG"
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
+    assert "de Volkskrant" in patterns
+    assert not gazetteer._usable("de man") and not gazetteer._usable("het")
