@@ -418,11 +418,6 @@ def caption_elements(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return captions
 
 
-def without_captions(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """The page without its figure captions and photo credits (`caption_elements`); the page itself if it has none."""
-    return _without(doc, caption_elements(doc))
-
-
 def noise_elements(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """What is in an article page's text region but not the article: figure captions and credits, blocks named as
     boilerplate (`extract_clean.boilerplate_elements`: share bars, newsletter boxes, ads, promos, embeds, video

@@ -79,20 +79,19 @@ def _words(element: lxml.html.HtmlElement) -> int:
     return len(_TOKEN.findall(element.text_content()))
 
 
-def _prose(
-    element: lxml.html.HtmlElement, verdicts: dict[lxml.html.HtmlElement, bool] | None = None
-) -> list[lxml.html.HtmlElement]:
-    """Paragraphs of prose inside a block (or the block itself): >= _PROSE_WORDS words, at most a fifth of them in
-    links. `verdicts` keeps each paragraph's verdict for nested blocks (and, held, lxml's proxies)."""
-    verdicts = {} if verdicts is None else verdicts
+def _prose(element: lxml.html.HtmlElement, words_of: dict[lxml.html.HtmlElement, int]) -> list[int]:
+    """The word counts of the paragraphs of prose inside a block (or the block itself): >= _PROSE_WORDS words, at
+    most a fifth of them in links. `words_of` keeps each paragraph's count (0: no prose) for the nested blocks asked
+    about after it (and, held, lxml's proxies): every paragraph is counted once per page."""
     found = []
     for paragraph in element.iter("p"):
-        if paragraph not in verdicts:
+        words = words_of.get(paragraph)
+        if words is None:
             words = _words(paragraph)
             linked = sum(_words(a) for a in paragraph.iter("a"))
-            verdicts[paragraph] = words >= _PROSE_WORDS and linked <= words / 5
-        if verdicts[paragraph]:
-            found.append(paragraph)
+            words = words_of[paragraph] = words if words >= _PROSE_WORDS and linked <= words / 5 else 0
+        if words:
+            found.append(words)
     return found
 
 
@@ -138,8 +137,8 @@ def boilerplate_elements(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlEleme
     body = doc.find("body")
     if body is None:
         return []
-    verdicts: dict[lxml.html.HtmlElement, bool] = {}
-    total = sum(_words(p) for p in _prose(body, verdicts))
+    words_of: dict[lxml.html.HtmlElement, int] = {}
+    total = sum(_prose(body, words_of))
     found = []
     stack = list(body)
     while stack:
@@ -147,8 +146,8 @@ def boilerplate_elements(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlEleme
         if not isinstance(element.tag, str):
             continue
         if _is_boilerplate(element):
-            prose = _prose(element, verdicts)
-            words = sum(_words(p) for p in prose)
+            prose = _prose(element, words_of)
+            words = sum(prose)
             if (
                 not (total and words >= MAX_BOILERPLATE_SHARE * total)
                 and len(prose) <= _MAX_PROSE_PARAGRAPHS
@@ -281,12 +280,14 @@ def headlines(doc: lxml.html.HtmlElement, *titles: str | None) -> set[str]:
     page_title = doc.findtext(".//title")
     if page_title:
         found |= {page_title, *_TITLE_SEPARATORS.split(page_title)}
-    found |= {h1.text_content() for h1 in doc.iter("h1")}
-    return {" ".join(title.split()).lower() for title in found if title.strip()}
+    return _lowered(found) | full_headlines(doc, None)
 
 
 def full_headlines(doc: lxml.html.HtmlElement, og_title: str | None) -> set[str]:
     """The page's headline as a first line may open with it and go on with a byline, lower-cased: the <h1> elements'
     text and og:title, whole. Not a part of the <title>: a site's name ("The Washington Post") opens sentences."""
-    found = {h1.text_content() for h1 in doc.iter("h1")} | ({og_title} if og_title else set())
-    return {" ".join(title.split()).lower() for title in found if title.strip()}
+    return _lowered({h1.text_content() for h1 in doc.iter("h1")} | ({og_title} if og_title else set()))
+
+
+def _lowered(titles: set[str]) -> set[str]:
+    return {" ".join(title.split()).lower() for title in titles if title.strip()}
