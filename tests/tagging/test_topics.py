@@ -299,3 +299,39 @@ def test_topic_version_changes_with_the_conventions_after_the_model(monkeypatch:
     topics._conventions_digest.cache_clear()
     monkeypatch.setattr(topics, "no_topic_floor", lambda: 0.5)
     assert topic_model_version() != before
+
+
+def test_precedence_files_cyber_incidents_under_tech_also_with_an_arrest() -> None:
+    scores = {"02000000": 0.99, "13000000": 0.6}
+    codes = ["02000000", "13000000"]
+    text = "Teenager arrested for writing the Sasser worm; the virus infected millions of computers"
+    assert topics_module.apply_precedence(codes, scores, text, 0.4)[0] == "13000000"
+    text = "Gemeente gehackt: cybercriminelen eisen losgeld na datalek"
+    assert topics_module.apply_precedence(codes, scores, text, 0.4)[0] == "13000000"
+    # A hacked company is a cyber story, not company misconduct.
+    both = {"02000000": 0.99, "13000000": 0.6, "04000000": 0.5}
+    text = "Hackers stole customer data from the bank; the company said the hacking began in May"
+    assert topics_module.apply_precedence(["02000000", "13000000", "04000000"], both, text, 0.4)[0] == "13000000"
+    # One cue is not enough, and the tech score must reach the threshold itself.
+    text = "The man who stabbed a neighbour had hacked at a hedge"
+    assert topics_module.apply_precedence(codes, scores, text, 0.4) == codes
+    weak = {"02000000": 0.99, "13000000": 0.3}
+    assert topics_module.apply_precedence(codes, weak, "Hackers and a virus", 0.4) == codes
+
+
+def test_precedence_counts_the_parts_of_hyphenated_words() -> None:
+    scores = {"02000000": 0.99, "13000000": 0.6}
+    codes = ["02000000", "13000000"]
+    text = "Ransomware-aanval op ziekenhuis: hackers eisen losgeld"
+    assert topics_module.apply_precedence(codes, scores, text, 0.4)[0] == "13000000"
+
+
+def test_precedence_files_the_games_industrys_sales_under_tech_but_not_a_sports_business_story() -> None:
+    scores = {"04000000": 0.9, "13000000": 0.7}
+    codes = ["04000000", "13000000"]
+    text = ("Games sales hit a record as gamers bought consoles: the best-selling game of the year led the chart, "
+            "and console makers expect gaming to grow")
+    assert topics_module.apply_precedence(codes, scores, text, 0.4)[0] == "13000000"
+    # Three games words are not enough: a club's takeover says "game" too.
+    text = "The tycoon bought the club after the game; fans hope the games ahead bring a new gaming sponsor"
+    assert topics_module.apply_precedence(codes, scores, text, 0.4) == codes

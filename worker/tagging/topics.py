@@ -76,6 +76,22 @@ def _cue_words(text: str) -> frozenset[str]:
 
 
 PRECEDENCES = (
+    # Cyber incidents (viruses and their writers, hacks, spam and phishing, ransomware, data leaks): science and
+    # technology first, crime second, also when someone is arrested or jailed for them (the mapping table in
+    # data/topics/README.md; outside 5-class sets file them under "tech"). Before the company-misconduct rule: a
+    # hacked company is a cyber story.
+    Precedence(
+        first=TECH,
+        over=CRIME,
+        words=_cue_words(
+            "virus viruses worm worms malware spyware adware trojan trojans ransomware phishing spam spammer spammers "
+            "hacker hackers hacking hacked botnet botnets cyberattack cyberattacks cybercrime cybercriminals "
+            "virussen hack hacks gehackt hackte hackten datalek datalekken phishingmail phishingmails "
+            "cyberaanval cyberaanvallen cybercriminelen cybercriminaliteit"
+        ),
+        suffixes=("datalek", "cyberaanval", "hackers"),
+        min_cues=2,
+    ),
     # A company's misconduct (fines, fraud, cartels, settlements, charges against its executives): economy first,
     # crime second. Crimes against people and criminal cases of individuals stay crime first: a prison sentence
     # makes the story a person's criminal case (a fraudster jailed for swindling investors is crime).
@@ -125,6 +141,20 @@ PRECEDENCES = (
         min_cues=2,
         blockers=_cue_words("board boardgame boardgames bordspel bordspellen esports esportsteam gamebeurs"),
     ),
+    # The games industry's sales and launches: science and technology first, economy second (the mapping table:
+    # "04000000 for a studio's business" is the second code). Only where the games words carry the story: sport
+    # reports say "game" too, and "developers" and "publishers" build houses and print papers.
+    Precedence(
+        first=TECH,
+        over=ECONOMY,
+        words=_cue_words(
+            "console consoles gamer gamers gaming game games videogame videogames nintendo playstation xbox sega "
+            "spelcomputer spelcomputers gamestudio gamestudios gameontwikkelaar gameontwikkelaars"
+        ),
+        suffixes=("console", "consoles", "spelcomputer", "spelcomputers"),
+        min_cues=4,
+        blockers=_cue_words("board boardgame boardgames bordspel bordspellen esports esportsteam gamebeurs"),
+    ),
 )
 
 
@@ -136,7 +166,9 @@ def apply_precedence(codes: list[str], scores: dict[str, float], text: str, thre
     for rule in PRECEDENCES:
         if codes[0] != rule.over or scores.get(rule.first, 0.0) < threshold or rule.first not in codes:
             continue
-        tokens = words(text) if tokens is None else tokens
+        if tokens is None:  # hyphenated words count as their parts too: "ransomware-aanval", "game-industrie"
+            tokens = words(text)
+            tokens += [part for token in tokens if "-" in token for part in token.split("-")]
         if rule.cues(tokens) >= rule.min_cues:
             return [rule.first, *(c for c in codes if c != rule.first)]
     return codes
