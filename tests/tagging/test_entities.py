@@ -183,6 +183,16 @@ def test_title_words_and_english_determiners_are_not_part_of_names():
     assert [e.text for e in trim_edges(doc, list(doc.ents))] == ["United States"]
 
 
+def test_the_curated_list_holds_royals_and_popes_without_their_title():
+    from worker.tagging import gazetteer
+
+    # CoNLL-2002 leaves the title out ("koning Albert", "prins Filip", "paus Johannes Paulus" in ned.train): a listed
+    # "Koning Willem-Alexander" made the matcher put the title back after the rules had cut it off.
+    for name in ("Koning Willem-Alexander", "Koning Charles", "Prins William", "Paus Franciscus", "Paus Leo"):
+        assert gazetteer.exact_lookup("nl", name) is None
+    assert gazetteer.exact_lookup("nl", "Willem-Alexander").type == "PER"
+
+
 def test_a_name_keeps_one_type_within_an_article_and_missed_mentions_are_tagged():
     import spacy
     from spacy.tokens import Doc, Span
