@@ -40,6 +40,7 @@ from worker.tagging.casing import (
     evidence_of,
     first_names,
     is_known_name,
+    name_compound,
     zipf,
 )
 from worker.tagging.entity_doc import LastDoc, facts, in_words, isin, set_entities
@@ -117,6 +118,8 @@ def strip_titles(doc: Doc, starts: Callable[[], list[bool]] | None = None) -> li
                 or (start == ent.start and _role_word(words[start], label, end - start, language))
                 or (language == "nl" and _leading_lower_noun(words[start]))):
             start += 1
+        if start == ent.start + 1 and name_compound(words[ent.start], language):
+            fixed.append(Span(doc, ent.start, start, label="MISC"))  # "CDA-leider Henri Bontenbal"
         if start > ent.start and label not in _PERSON_LABELS and _person_after_title(words, start, end, language):
             label = entity_given_names.PERSON_LABEL.get(language, label)  # "Spits Ayase Ueda" ORG
         if start == ent.start and end - start >= 3 and _is_demonym(words[start], language) and (
@@ -127,6 +130,8 @@ def strip_titles(doc: Doc, starts: Callable[[], list[bool]] | None = None) -> li
                 label = entity_given_names.PERSON_LABEL.get(language, label)  # "de Pool Hubert Hurkacz"
         elif start == ent.start and starts is not None \
                 and _opener_before_given_name(words, start, end, label, language) and starts()[start]:
+            if name_compound(words[start], language):
+                fixed.append(Span(doc, start, start + 1, label="MISC"))  # "PSV-trainer Peter Bosz"
             start += 1  # "Teambaas Laurent Mekies", "Door Rachelle Wijngaarde": the person starts at the given name
             label = entity_given_names.PERSON_LABEL.get(language, label)
         fixed.append(ent if start == ent.start else Span(doc, start, ent.end, label=label,
