@@ -193,6 +193,13 @@ def test_the_curated_list_holds_royals_and_popes_without_their_title():
     assert gazetteer.exact_lookup("nl", "Willem-Alexander").type == "PER"
 
 
+def test_festivals_and_race_series_of_the_low_countries_are_misc():
+    from worker.tagging import gazetteer
+
+    for name in ("Pukkelpop", "Lowlands", "Eurosonic Noorderslag", "Superprestige", "Korfbal League"):
+        assert gazetteer.exact_lookup("nl", name).type == "MISC"
+
+
 def test_a_name_keeps_one_type_within_an_article_and_missed_mentions_are_tagged():
     import spacy
     from spacy.tokens import Doc, Span
