@@ -325,3 +325,22 @@ def test_each_language_loads_its_model_once_per_process():
     assert pipeline is entities._entity_pipeline("en", None)
     assert entities.load_pipeline("en") is pipeline.nlp
     assert entities.load_bare_model("en").nlp is pipeline.nlp
+
+
+def test_a_surname_keeps_the_particles_the_story_gives_it():
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    from worker.tagging.entity_rules import surname_particles
+
+    nlp = spacy.blank("nl")
+    words = ["Premier", "Bart", "De", "Wever", "sprak", ".", "De", "Wever", "wil", "praten", ".",
+             "De", "regering", "zweeg", "."]
+    doc = Doc(nlp.vocab, words=words)
+    ents = [Span(doc, 1, 4, label="PER"), Span(doc, 7, 8, label="ORG")]
+    fixed = surname_particles(doc, ents)
+    assert [(e.text, e.label_) for e in fixed] == [("Bart De Wever", "PER"), ("De Wever", "PER")]
+    # without the full name in the story, "De" before a name stays the article
+    doc = Doc(nlp.vocab, words=["De", "Wever", "wil", "praten", "."])
+    ents = [Span(doc, 1, 2, label="PER")]
+    assert [e.text for e in surname_particles(doc, ents)] == ["Wever"]

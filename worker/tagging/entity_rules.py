@@ -425,6 +425,34 @@ def _head_noun_labels(doc: Doc, ents: list[Span], majority: dict[str, str]) -> N
             majority[text] = heads[text].most_common(1)[0][0]
 
 
+def surname_particles(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A surname that the story gives with its particles ("Bart De Wever", "Mathieu van der Poel") keeps them where
+    it stands alone: a sentence opening "De Wever wil ..." was read as the article and "Wever" (nl-news/dev_s14)."""
+    words = facts(doc).words
+    surnames: set[tuple[str, ...]] = set()
+    for ent in ents:
+        if ent.label_ in _PERSON_LABELS:
+            for k in range(ent.start + 1, ent.end - 1):
+                if words[k].lower() in entity_given_names.PARTICLES and words[k - 1].lower() not in \
+                        entity_given_names.PARTICLES:
+                    surnames.add(tuple(w.lower() for w in words[k:ent.end]))
+    if not surnames:
+        return ents
+    taken = {i for ent in ents for i in range(ent.start, ent.end)}
+    fixed = []
+    for ent in ents:
+        start = ent.start
+        while start > 0 and start - 1 not in taken and words[start - 1].lower() in entity_given_names.PARTICLES \
+                and ent.start - start < 3:
+            start -= 1
+            if tuple(w.lower() for w in words[start:ent.end]) in surnames:
+                label = entity_given_names.PERSON_LABEL.get(doc.lang_, ent.label_)
+                ent = Span(doc, start, ent.end, label=label)
+                break
+        fixed.append(ent)
+    return fixed
+
+
 def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     """One label per name in a document (the majority), and missed occurrences of a name tagged too."""
     doc_facts = facts(doc)
@@ -577,7 +605,7 @@ class EntityFixes:
         if self.titles and "short_names" in PARTS and ents:
             ents = split_person_of_organisation(doc, short_company_names(doc, ents))
         if self.consistency:
-            ents = consistent_labels(doc, ents)
+            ents = surname_particles(doc, consistent_labels(doc, ents))
         set_entities(doc, ents)
         return doc
 
