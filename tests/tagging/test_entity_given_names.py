@@ -50,6 +50,12 @@ def test_a_capitalised_word_before_the_given_name_leaves_the_run_alone_unless_it
     assert _run("en", "He met President Moshe Katzav there")[0] == [("Moshe Katzav", "PERSON")]
 
 
+def test_a_role_word_that_is_also_a_given_name_does_not_open_the_person() -> None:
+    # "Rector" is in the given-name list; the model's "Silvia Lenaerts" was widened over it
+    spans, _ = _run("nl", "Rector Silvia Lenaerts zegt dat", ents=[(1, 3, "PER")])
+    assert spans == [("Silvia Lenaerts", "PER")]
+
+
 def test_a_sentence_start_ends_the_name_a_byline_before_the_story() -> None:
     spans, _ = _run("nl", "Cathy Galle De maatregelen zullen volgen", starts=[2])
     assert spans == [("Cathy Galle", "PER")]

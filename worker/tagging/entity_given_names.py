@@ -153,6 +153,8 @@ def given_name_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int]
             continue  # "Fort William", "Santa Maria": the name starts earlier
         if words[i] in caution and starts[i]:
             continue
+        if is_title(words[i]) and i + 1 < len(words) and words[i + 1][:1].isupper():
+            continue  # "Rector Silvia Lenaerts", "Mayor Sadiq Khan": a role word that is also a given name
         end = _run_end(words, starts, i, language, names)
         if end is None:
             continue
