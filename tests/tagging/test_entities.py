@@ -344,3 +344,18 @@ def test_a_surname_keeps_the_particles_the_story_gives_it():
     doc = Doc(nlp.vocab, words=["De", "Wever", "wil", "praten", "."])
     ents = [Span(doc, 1, 2, label="PER")]
     assert [e.text for e in surname_particles(doc, ents)] == ["Wever"]
+
+
+def test_a_dutch_name_does_not_run_across_bij_or_in():
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    from worker.tagging.entity_rules import split_coordinated
+
+    nlp = spacy.blank("nl")
+    doc = Doc(nlp.vocab, words=["Een", "ongeluk", "op", "de", "A2", "bij", "Leende", "."])
+    fixed = split_coordinated(doc, [Span(doc, 4, 7, label="ORG")])
+    assert [(e.text, e.label_) for e in fixed] == [("A2", "ORG"), ("Leende", "LOC")]
+    # a title of a work may hold them
+    doc = Doc(nlp.vocab, words=["de", "film", "Liefde", "in", "Parijs", "draait"])
+    assert [e.text for e in split_coordinated(doc, [Span(doc, 2, 5, label="MISC")])] == ["Liefde in Parijs"]

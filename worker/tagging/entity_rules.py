@@ -359,6 +359,7 @@ def split_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
     if not coordinators:
         return ents
     decided = doc.user_data.get(CONTEXT_TYPES_KEY, {})
+    words = facts(doc).words
     fixed = []
     for ent in ents:
         if (len(ent) == 3 and (ent.start, ent.end) not in decided and ent[1].lower_ in coordinators
@@ -366,9 +367,23 @@ def split_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
                 and ent[0].text[:1].isupper() and ent[2].text[:1].isupper()):
             fixed.append(Span(doc, ent.start, ent.start + 1, label=ent.label_))
             fixed.append(Span(doc, ent.end - 1, ent.end, label=ent.label_))
+            continue
+        # "A2 bij Leende", "Rabobank in Utrecht": no name but a title runs across these (ned.train: "bij" is inside
+        # no name of 510, "in" only inside titles of works, MISC)
+        k = next((i for i in range(ent.start + 1, ent.end - 1) if words[i] in _NOT_INSIDE_NAMES_NL), None)
+        if doc.lang_ == "nl" and k is not None and ent.label_ not in ("MISC", "WORK_OF_ART", "EVENT") \
+                and (ent.start, ent.end) not in decided \
+                and words[k - 1][:1].isalnum() and words[k + 1][:1].isupper():
+            # what follows the preposition is where: a place unless the lists know the name as something else
+            entry = gazetteer.exact_lookup("nl", facts(doc).span_text(k + 1, ent.end))
+            fixed += [Span(doc, ent.start, k, label=ent.label_),
+                      Span(doc, k + 1, ent.end, label=entry.type if entry is not None else "LOC")]
         else:
             fixed.append(ent)
     return fixed
+
+
+_NOT_INSIDE_NAMES_NL = frozenset({"bij", "in"})
 
 
 def _english_side(words: list[str], start: int, end: int) -> bool:
