@@ -359,3 +359,12 @@ def test_a_dutch_name_does_not_run_across_bij_or_in():
     # a title of a work may hold them
     doc = Doc(nlp.vocab, words=["de", "film", "Liefde", "in", "Parijs", "draait"])
     assert [e.text for e in split_coordinated(doc, [Span(doc, 2, 5, label="MISC")])] == ["Liefde in Parijs"]
+
+
+def test_a_dutch_road_number_after_the_article_is_a_place():
+    body = "Op de A2 bij Leende stond maandag een lange file. Ook op de N348 en de E40 ging het mis."
+    [tagged] = tag_entities([make_article(body)])
+    types = {e.text: e.type for e in tagged.entities}
+    # "A2" is a company in the name list: the road reading comes from "de" in front
+    assert types["A2"] == "LOC" and types["N348"] == "LOC" and types["E40"] == "LOC"
+    assert types.get("Leende") == "LOC"
