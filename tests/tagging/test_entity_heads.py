@@ -83,3 +83,10 @@ def test_a_lower_case_word_opening_an_english_name_is_cut_but_particles_stay() -
     assert [e.text for e in trim_edges(doc, ents)] == ["Inter Milan", "Charles de Gaulle"]
     doc = Doc(spacy.blank("en").vocab, words=["win", "the", "PDC", "World", "Championship", "at", "Ally", "Pally"])
     assert [e.text for e in trim_edges(doc, [Span(doc, 1, 6, label="EVENT")])] == ["PDC World Championship"]
+
+
+def test_dutch_company_names_end_in_their_kind_of_business() -> None:
+    spans, decided = _run("nl", "Kessler Automotive en Kuijpers Precisietechniek leveren aan Jan Bouw",
+                          [(0, 2, "PER"), (3, 5, "PER"), (7, 9, "PER")])
+    assert spans == [("Kessler Automotive", "ORG"), ("Kuijpers Precisietechniek", "ORG"), ("Jan Bouw", "PER")]
+    assert decided[(0, 2)] == "ORG"

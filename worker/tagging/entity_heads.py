@@ -39,6 +39,15 @@ ORG_HEADS = {
                      "Partij", "Instituut", "Universiteit", "Hogeschool", "Dienst", "Fonds", "Autoriteit",
                      "Bank", "Maatschappij", "Genootschap", "Inspectie", "Rekenkamer", "Rechtbank"}),
 }
+# Last words of Dutch company names: "Kessler Automotive", "Brinkman Industries", "Wassink Infra" came out PER
+# (nl-news/dev_s12c, dev_s12d). ned.train: names ending in Holding, Group, Systems, Solutions, Consultancy,
+# Media, Foods, Technologies, Software, Verzekeringen, Engineering are ORG 21 of 22 times. Not "Bouw" (a surname).
+COMPANY_TAILS_NL = frozenset({"Holding", "Holdings", "Groep", "Group", "Systems", "Solutions", "Services",
+                              "Consultancy", "Media", "Foods", "Technologies", "Technology", "Software",
+                              "Verzekeringen", "Engineering", "Automotive", "Industries", "Projects", "Infra",
+                              "Logistics", "Logistiek", "Transport", "Vastgoed", "Motors", "Recycling", "Plastics",
+                              "Electronics", "Pharma", "Investments", "Makelaars", "Installatietechniek",
+                              "Vleeswaren"})
 # Dutch endings of one-word organisation names (compounds): "Rijksmuseum", "Rabobank" is left to the model.
 ORG_ENDINGS = {"nl": ("museum",)}
 # Dutch endings of one-word place names: "Westerscheldetunnel" was ORG. ned.train: capitalised words ending so are
@@ -115,6 +124,9 @@ def head_type(words: tuple[str, ...], language: str) -> str | None:
     heads = ORG_HEADS.get(language, frozenset())
     if language == "en" and len(words) >= 2 and words[-1] in heads:
         return "ORG"
+    if language == "nl" and len(words) >= 2 and (words[-1] in COMPANY_TAILS_NL or (
+            len(words[-1]) > 9 and words[-1].endswith("techniek") and words[-1][:1].isupper())):
+        return "ORG"  # "Kuijpers Precisietechniek"
     if language == "nl" and ((words[0] in heads and len(words) >= 2)
                              or words[-1].lower().endswith(ORG_ENDINGS["nl"]) or "Museum" in words
                              or (len(words) >= 2 and (words[-1] in HOSPITAL_HEADS
