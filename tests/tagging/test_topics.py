@@ -224,6 +224,9 @@ def test_precedence_puts_economy_first_only_with_the_convention_cues() -> None:
     # A prison sentence makes it a person's criminal case, even with a company in the story.
     text = "Fraudster who swindled a bank jailed for three years"
     assert topics_module.apply_precedence(codes, scores, text, 0.4) == codes
+    # a trial that may end in prison is not yet a sentence: the company's executives on trial stay an economy story
+    text = "Former executives of the telecoms firm go on trial for fraud; they could face ten years in prison"
+    assert topics_module.apply_precedence(codes, scores, text, 0.4)[0] == "04000000"
     # The economy score must reach the threshold itself: a faint business angle does not overrule crime.
     weak = {"02000000": 0.99, "04000000": 0.3}
     assert topics_module.apply_precedence(codes, weak, "The airline was fined", 0.4) == codes

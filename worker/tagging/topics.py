@@ -109,7 +109,7 @@ PRECEDENCES = (
         suffixes=("bedrijf", "bedrijven", "concern", "verzekeraar", "fabrikant", "keten", "maatschappij"),
         min_cues=1,
         blockers=_cue_words(
-            "jailed jail prison imprisoned imprisonment "
+            "jailed imprisoned imprisonment sentenced "
             "cel celstraf gevangenisstraf gevangenis taakstraf"
         ),
     ),
