@@ -91,6 +91,10 @@ def test_a_name_and_a_noun_in_one_word_is_a_name_also_at_sentence_start():
     # cut off a person as a role word, it stays a name of its own
     doc = _doc_with_ent(["CDA-leider", "Henri", "Bontenbal", "zegt", "."], 0, 3, "PER")
     assert [(e.text, e.label_) for e in strip_titles(doc)] == [("CDA-leider", "MISC"), ("Henri Bontenbal", "PER")]
+    # also where it opens a sentence before a given name without being a title word ("-icoon")
+    doc = _doc_with_ent(["PSV-icoon", "Willy", "van", "der", "Kuijlen", "kwam", "."], 0, 5, "PER")
+    assert [(e.text, e.label_) for e in strip_titles(doc, lambda: [True] + [False] * 6)] == [
+        ("PSV-icoon", "MISC"), ("Willy van der Kuijlen", "PER")]
 
 
 def test_role_words_and_nationalities_in_front_of_a_person_are_split_off():

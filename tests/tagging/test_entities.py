@@ -344,6 +344,18 @@ def test_a_surname_keeps_the_particles_the_story_gives_it():
     doc = Doc(nlp.vocab, words=["De", "Wever", "wil", "praten", "."])
     ents = [Span(doc, 1, 2, label="PER")]
     assert [e.text for e in surname_particles(doc, ents)] == ["Wever"]
+    # a lower-case "van" is the preposition: "de koning van Zweden" after "Jaap van Zweden"
+    words = ["Jaap", "van", "Zweden", "dirigeerde", ".", "De", "koning", "van", "Zweden", "kwam", "."]
+    doc = Doc(nlp.vocab, words=words)
+    ents = [Span(doc, 0, 3, label="PER"), Span(doc, 8, 9, label="LOC")]
+    assert [e.text for e in surname_particles(doc, ents)] == ["Jaap van Zweden", "Zweden"]
+
+
+def test_the_stage_gives_a_surname_its_particles():
+    body = "Premier Bart De Wever sprak dinsdag in Brussel. De Wever wil volgende week praten met de vakbonden."
+    [tagged] = tag_entities([make_article(body)])
+    wever = [e for e in tagged.entities if "Wever" in e.text]
+    assert len(wever) == 1 and set(wever[0].forms) == {"Bart De Wever", "De Wever"} and wever[0].type == "PER"
 
 
 def test_a_dutch_name_does_not_run_across_bij_or_in():
@@ -359,12 +371,20 @@ def test_a_dutch_name_does_not_run_across_bij_or_in():
     # a title of a work may hold them
     doc = Doc(nlp.vocab, words=["de", "film", "Liefde", "in", "Parijs", "draait"])
     assert [e.text for e in split_coordinated(doc, [Span(doc, 2, 5, label="MISC")])] == ["Liefde in Parijs"]
+    # a place whose name holds the word
+    doc = Doc(nlp.vocab, words=["het", "college", "van", "Wijk", "bij", "Duurstede", "besloot"])
+    assert [e.text for e in split_coordinated(doc, [Span(doc, 3, 6, label="ORG")])] == ["Wijk bij Duurstede"]
 
 
 def test_a_dutch_road_number_after_the_article_is_a_place():
-    body = "Op de A2 bij Leende stond maandag een lange file. Ook op de N348 en de E40 ging het mis."
+    body = ("Op de A2 bij Leende stond maandag een lange file. Ook op de N348 en de E40 ging het mis. "
+            "De A12 was dicht.")
     [tagged] = tag_entities([make_article(body)])
     types = {e.text: e.type for e in tagged.entities}
     # "A2" is a company in the name list: the road reading comes from "de" in front
-    assert types["A2"] == "LOC" and types["N348"] == "LOC" and types["E40"] == "LOC"
+    assert types["A2"] == "LOC" and types["N348"] == "LOC" and types["E40"] == "LOC" and types["A12"] == "LOC"
     assert types.get("Leende") == "LOC"
+    # a plane and the games fair are no roads
+    [tagged] = tag_entities([make_article("Emirates kocht de A380 van Airbus. Op de E3 in Los Angeles was het druk.")])
+    types = {e.text: e.type for e in tagged.entities}
+    assert types.get("A380") != "LOC" and types.get("E3") != "LOC"

@@ -224,9 +224,6 @@ def test_precedence_puts_economy_first_only_with_the_convention_cues() -> None:
     # A prison sentence makes it a person's criminal case, even with a company in the story.
     text = "Fraudster who swindled a bank jailed for three years"
     assert topics_module.apply_precedence(codes, scores, text, 0.4) == codes
-    # a trial that may end in prison is not yet a sentence: the company's executives on trial stay an economy story
-    text = "Former executives of the telecoms firm go on trial for fraud; they could face ten years in prison"
-    assert topics_module.apply_precedence(codes, scores, text, 0.4)[0] == "04000000"
     # The economy score must reach the threshold itself: a faint business angle does not overrule crime.
     weak = {"02000000": 0.99, "04000000": 0.3}
     assert topics_module.apply_precedence(codes, weak, "The airline was fined", 0.4) == codes
@@ -320,6 +317,9 @@ def test_precedence_files_cyber_incidents_under_tech_also_with_an_arrest() -> No
     assert topics_module.apply_precedence(codes, scores, text, 0.4) == codes
     weak = {"02000000": 0.99, "13000000": 0.3}
     assert topics_module.apply_precedence(codes, weak, "Hackers and a virus", 0.4) == codes
+    # a virus or a worm counts only in a story about computers: swindlers selling masks against a virus are crime
+    text = "Swindlers sold fake masks against the virus; the virus is spreading"
+    assert topics_module.apply_precedence(codes, scores, text, 0.4) == codes
 
 
 def test_precedence_counts_the_parts_of_hyphenated_words() -> None:
@@ -327,6 +327,8 @@ def test_precedence_counts_the_parts_of_hyphenated_words() -> None:
     codes = ["02000000", "13000000"]
     text = "Ransomware-aanval op ziekenhuis: hackers eisen losgeld"
     assert topics_module.apply_precedence(codes, scores, text, 0.4)[0] == "13000000"
+    # once: a hyphenated word whose whole and part are both cues is one cue
+    assert topics_module.apply_precedence(codes, scores, "Man aangehouden na klanten-datalek", 0.4) == codes
 
 
 def test_precedence_files_the_games_industrys_sales_under_tech_but_not_a_sports_business_story() -> None:

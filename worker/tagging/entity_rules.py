@@ -131,7 +131,7 @@ def strip_titles(doc: Doc, starts: Callable[[], list[bool]] | None = None) -> li
         elif start == ent.start and starts is not None \
                 and _opener_before_given_name(words, start, end, label, language) and starts()[start]:
             if name_compound(words[start], language):
-                fixed.append(Span(doc, start, start + 1, label="MISC"))  # "PSV-trainer Peter Bosz"
+                fixed.append(Span(doc, start, start + 1, label="MISC"))  # "PSV-icoon Willy van der Kuijlen"
             start += 1  # "Teambaas Laurent Mekies", "Door Rachelle Wijngaarde": the person starts at the given name
             label = entity_given_names.PERSON_LABEL.get(language, label)
         fixed.append(ent if start == ent.start else Span(doc, start, ent.end, label=label,
@@ -373,7 +373,8 @@ def split_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
         k = next((i for i in range(ent.start + 1, ent.end - 1) if words[i] in _NOT_INSIDE_NAMES_NL), None)
         if doc.lang_ == "nl" and k is not None and ent.label_ not in ("MISC", "WORK_OF_ART", "EVENT") \
                 and (ent.start, ent.end) not in decided \
-                and words[k - 1][:1].isalnum() and words[k + 1][:1].isupper():
+                and words[k - 1][:1].isalnum() and words[k + 1][:1].isupper() \
+                and not is_known_name(facts(doc).span_text(ent.start, ent.end), "nl"):  # "Wijk bij Duurstede"
             # what follows the preposition is where: a place unless the lists know the name as something else
             entry = gazetteer.exact_lookup("nl", facts(doc).span_text(k + 1, ent.end))
             fixed += [Span(doc, ent.start, k, label=ent.label_),
@@ -440,14 +441,16 @@ def _head_noun_labels(doc: Doc, ents: list[Span], majority: dict[str, str]) -> N
             majority[text] = heads[text].most_common(1)[0][0]
 
 
-_ROAD = re.compile(r"[ANE][1-9][0-9]{0,2}")
+# Dutch motorways A1-A99, provincial roads N1-N999, European roads E10-E999 ("E3" is a games fair, "A380" a plane)
+_ROAD = re.compile(r"A[1-9][0-9]?|N[1-9][0-9]{0,2}|E[1-9][0-9]{1,2}")
 
 
 def dutch_roads(doc: Doc, ents: list[Span]) -> list[Span]:
     """"de A12", "de N348", "de E40": a motorway or road number after the article is a place (the model said ORG or
-    MISC or nothing; our 2020s Dutch files tag roads LOC 16 of 17 times, the other is the games fair E3)."""
+    MISC or nothing; our 2020s Dutch files tag roads LOC 16 of 17 times, the other is the games fair E3, which the
+    pattern leaves out)."""
     words = facts(doc).words
-    roads = [i for i in range(1, len(words)) if words[i - 1] == "de" and _ROAD.fullmatch(words[i])]
+    roads = [i for i in range(1, len(words)) if words[i - 1] in ("de", "De") and _ROAD.fullmatch(words[i])]
     if not roads:
         return ents
     by_start = {ent.start: ent for ent in ents}
@@ -477,14 +480,19 @@ def surname_particles(doc: Doc, ents: list[Span]) -> list[Span]:
         return ents
     taken = {i for ent in ents for i in range(ent.start, ent.end)}
     fixed = []
+    decided = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
     for ent in ents:
         start = ent.start
         while start > 0 and start - 1 not in taken and words[start - 1].lower() in entity_given_names.PARTICLES \
                 and ent.start - start < 3:
             start -= 1
-            if tuple(w.lower() for w in words[start:ent.end]) in surnames:
+            # written with a capital, as a surname without its given name is ("De Wever", "Van der Poel"); a
+            # lower-case "van" is the preposition ("de koning van Zweden" after "Jaap van Zweden")
+            if words[start][:1].isupper() and tuple(w.lower() for w in words[start:ent.end]) in surnames:
                 label = entity_given_names.PERSON_LABEL.get(doc.lang_, ent.label_)
+                decided.pop((ent.start, ent.end), None)
                 ent = Span(doc, start, ent.end, label=label)
+                decided[(ent.start, ent.end)] = "PER"
                 break
         fixed.append(ent)
     return fixed

@@ -64,11 +64,21 @@ class Precedence:
     suffixes: tuple[str, ...]  # Dutch compounds: "telecombedrijf", "supermarktketen"
     min_cues: int
     blockers: frozenset[str] = frozenset()  # any of these keeps the model's order
+    # Cue words that count only in a story that also has one of `companions` ("virus" with "computer")
+    weak_words: frozenset[str] = frozenset()
+    companions: frozenset[str] = frozenset()
 
     def cues(self, tokens: Sequence[str]) -> int:
+        """Cue words among the tokens; a hyphenated word counts once when it or one of its parts is a cue
+        ("ransomware-aanval")."""
         if self.blockers and not self.blockers.isdisjoint(tokens):
             return 0
-        return sum(1 for t in tokens if t in self.words or (len(t) > 6 and t.endswith(self.suffixes)))
+        weak = self.weak_words if self.weak_words and not self.companions.isdisjoint(tokens) else frozenset()
+        return sum(1 for t in tokens if self._cue(t, weak) or ("-" in t and any(self._cue(p, weak)
+                                                                                 for p in t.split("-"))))
+
+    def _cue(self, token: str, weak: frozenset[str]) -> bool:
+        return token in self.words or token in weak or (len(token) > 6 and token.endswith(self.suffixes))
 
 
 def _cue_words(text: str) -> frozenset[str]:
@@ -84,13 +94,17 @@ PRECEDENCES = (
         first=TECH,
         over=CRIME,
         words=_cue_words(
-            "virus viruses worm worms malware spyware adware trojan trojans ransomware phishing spam spammer spammers "
+            "malware spyware adware trojan trojans ransomware phishing spam spammer spammers "
             "hacker hackers hacking hacked botnet botnets cyberattack cyberattacks cybercrime cybercriminals "
-            "virussen hack hacks gehackt hackte hackten datalek datalekken phishingmail phishingmails "
-            "cyberaanval cyberaanvallen cybercriminelen cybercriminaliteit"
+            "computervirus computervirussen hack hacks gehackt hackte hackten datalek datalekken phishingmail "
+            "phishingmails cyberaanval cyberaanvallen cybercriminelen cybercriminaliteit"
         ),
         suffixes=("datalek", "cyberaanval", "hackers"),
         min_cues=2,
+        # a virus or a worm is a computer's only where the story says so ("an epidemic virus" is health)
+        weak_words=_cue_words("virus viruses worm worms virussen"),
+        companions=_cue_words("computer computers pc pcs e-mail e-mails email emails software internet online "
+                              "windows"),
     ),
     # A company's misconduct (fines, fraud, cartels, settlements, charges against its executives): economy first,
     # crime second. Crimes against people and criminal cases of individuals stay crime first: a prison sentence
@@ -109,7 +123,7 @@ PRECEDENCES = (
         suffixes=("bedrijf", "bedrijven", "concern", "verzekeraar", "fabrikant", "keten", "maatschappij"),
         min_cues=1,
         blockers=_cue_words(
-            "jailed imprisoned imprisonment sentenced "
+            "jailed jail prison imprisoned imprisonment "
             "cel celstraf gevangenisstraf gevangenis taakstraf"
         ),
     ),
@@ -166,9 +180,7 @@ def apply_precedence(codes: list[str], scores: dict[str, float], text: str, thre
     for rule in PRECEDENCES:
         if codes[0] != rule.over or scores.get(rule.first, 0.0) < threshold or rule.first not in codes:
             continue
-        if tokens is None:  # hyphenated words count as their parts too: "ransomware-aanval", "game-industrie"
-            tokens = words(text)
-            tokens += [part for token in tokens if "-" in token for part in token.split("-")]
+        tokens = words(text) if tokens is None else tokens
         if rule.cues(tokens) >= rule.min_cues:
             return [rule.first, *(c for c in codes if c != rule.first)]
     return codes
@@ -287,7 +299,8 @@ def topic_model_version() -> str:
 def _conventions_digest(floor: float) -> str:
     from worker.tagging.topic_features import LEXICON_PATH, TECH_NARROWER
 
-    rules = [[p.first, p.over, sorted(p.words), list(p.suffixes), p.min_cues, sorted(p.blockers)] for p in PRECEDENCES]
+    rules = [[p.first, p.over, sorted(p.words), list(p.suffixes), p.min_cues, sorted(p.blockers),
+              sorted(p.weak_words), sorted(p.companions)] for p in PRECEDENCES]
     digest = hashlib.sha256(repr((rules, sorted(TECH_NARROWER), round(floor, 6))).encode())
     digest.update(LEXICON_PATH.read_bytes())
     return digest.hexdigest()[:8]
