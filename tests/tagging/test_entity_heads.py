@@ -90,3 +90,8 @@ def test_dutch_company_names_end_in_their_kind_of_business() -> None:
                           [(0, 2, "PER"), (3, 5, "PER"), (7, 9, "PER")])
     assert spans == [("Kessler Automotive", "ORG"), ("Kuijpers Precisietechniek", "ORG"), ("Jan Bouw", "PER")]
     assert decided[(0, 2)] == "ORG"
+
+
+def test_a_dutch_railway_station_is_a_place_but_the_planning_bureau_is_not() -> None:
+    spans, _ = _run("nl", "Bij Utrecht Centraal zei het Centraal Planbureau iets", [(1, 3, "ORG"), (5, 7, "ORG")])
+    assert spans == [("Utrecht Centraal", "LOC"), ("Centraal Planbureau", "ORG")]

@@ -76,7 +76,10 @@ EVENT_HEADS = {
 PLACE_HEADS = {"en": frozenset({"Stadium", "Stadion", "Arena", "ArenA", "Park", "Oval", "Airport", "Square", "Street",
                                 "Road", "Lane", "Avenue"}),
                # Dutch (session 11, nl-news/gold.txt: "Centraal Station" ORG, "Johan Cruijff ArenA" PER)
-               "nl": frozenset({"Station", "Stadion", "Arena", "ArenA", "Plein", "Luchthaven", "Airport"})}
+               "nl": frozenset({"Station", "Stadion", "Arena", "ArenA", "Plein", "Luchthaven", "Airport",
+                                # railway stations, "Utrecht Centraal", "Eindhoven Centraal" (ORG, nl-news/dev_s14);
+                                # "Centraal Planbureau" opens with it and stays an organisation
+                                "Centraal"})}
 # First two words of event names: "Grand Prix van Japan", "Grote Prijs van Vlaanderen" (MISC whatever follows).
 EVENT_OPENINGS = frozenset({("Grand", "Prix"), ("Grote", "Prijs")})
 # Words that end or open the name of a sports club (an organisation with a name of its own in both CoNLL
