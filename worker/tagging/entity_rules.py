@@ -359,7 +359,8 @@ def split_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
     if not coordinators:
         return ents
     decided = doc.user_data.get(CONTEXT_TYPES_KEY, {})
-    words = facts(doc).words
+    doc_facts = facts(doc)
+    words = doc_facts.words
     fixed = []
     for ent in ents:
         if (len(ent) == 3 and (ent.start, ent.end) not in decided and ent[1].lower_ in coordinators
@@ -374,9 +375,9 @@ def split_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
         if doc.lang_ == "nl" and k is not None and ent.label_ not in ("MISC", "WORK_OF_ART", "EVENT") \
                 and (ent.start, ent.end) not in decided \
                 and words[k - 1][:1].isalnum() and words[k + 1][:1].isupper() \
-                and not is_known_name(facts(doc).span_text(ent.start, ent.end), "nl"):  # "Wijk bij Duurstede"
+                and not is_known_name(doc_facts.span_text(ent.start, ent.end), "nl"):  # "Wijk bij Duurstede"
             # what follows the preposition is where: a place unless the lists know the name as something else
-            entry = gazetteer.exact_lookup("nl", facts(doc).span_text(k + 1, ent.end))
+            entry = gazetteer.exact_lookup("nl", doc_facts.span_text(k + 1, ent.end))
             fixed += [Span(doc, ent.start, k, label=ent.label_),
                       Span(doc, k + 1, ent.end, label=entry.type if entry is not None else "LOC")]
         else:
@@ -399,7 +400,8 @@ def _split_english_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
     span's label (the name lists and the gazetteer type each later), when each side is a known name or opens with
     a given name and the whole is no known name ("Bosnia and Herzegovina", "Trinidad and Tobago" stay whole)."""
     decided = doc.user_data.get(CONTEXT_TYPES_KEY, {})
-    words = facts(doc).words
+    doc_facts = facts(doc)
+    words = doc_facts.words
     fixed = []
     for ent in ents:
         k = next((i for i in range(ent.start + 1, ent.end - 1) if words[i] == "and"), None)
@@ -443,6 +445,7 @@ def _head_noun_labels(doc: Doc, ents: list[Span], majority: dict[str, str]) -> N
 
 # Dutch motorways A1-A99, provincial roads N1-N999, European roads E10-E999 ("E3" is a games fair, "A380" a plane)
 _ROAD = re.compile(r"A[1-9][0-9]?|N[1-9][0-9]{0,2}|E[1-9][0-9]{1,2}")
+_ROAD_ARTICLES = frozenset({"de", "De"})
 
 
 def dutch_roads(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -450,7 +453,8 @@ def dutch_roads(doc: Doc, ents: list[Span]) -> list[Span]:
     MISC or nothing; our 2020s Dutch files tag roads LOC 16 of 17 times, the other is the games fair E3, which the
     pattern leaves out)."""
     words = facts(doc).words
-    roads = [i for i in range(1, len(words)) if words[i - 1] in ("de", "De") and _ROAD.fullmatch(words[i])]
+    after_article = numpy.flatnonzero(in_words(doc, _ROAD_ARTICLES)[:-1]) + 1  # on the token array: every Dutch doc
+    roads = [i for i in after_article.tolist() if _ROAD.fullmatch(words[i])]
     if not roads:
         return ents
     by_start = {ent.start: ent for ent in ents}

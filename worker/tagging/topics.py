@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -85,6 +85,10 @@ def _cue_words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# Gaming as a pastime (board games, esports, fairs) keeps the model's order in both games rules.
+_PASTIME_GAMES = _cue_words("board boardgame boardgames bordspel bordspellen esports esportsteam gamebeurs")
+
+
 PRECEDENCES = (
     # Cyber incidents (viruses and their writers, hacks, spam and phishing, ransomware, data leaks): science and
     # technology first, crime second, also when someone is arrested or jailed for them (the mapping table in
@@ -153,7 +157,7 @@ PRECEDENCES = (
         ),
         suffixes=("console", "consoles", "spelcomputer", "spelcomputers"),
         min_cues=2,
-        blockers=_cue_words("board boardgame boardgames bordspel bordspellen esports esportsteam gamebeurs"),
+        blockers=_PASTIME_GAMES,
     ),
     # The games industry's sales and launches: science and technology first, economy second (the mapping table:
     # "04000000 for a studio's business" is the second code). Only where the games words carry the story: sport
@@ -167,7 +171,7 @@ PRECEDENCES = (
         ),
         suffixes=("console", "consoles", "spelcomputer", "spelcomputers"),
         min_cues=4,
-        blockers=_cue_words("board boardgame boardgames bordspel bordspellen esports esportsteam gamebeurs"),
+        blockers=_PASTIME_GAMES,
     ),
 )
 
@@ -299,8 +303,9 @@ def topic_model_version() -> str:
 def _conventions_digest(floor: float) -> str:
     from worker.tagging.topic_features import LEXICON_PATH, TECH_NARROWER
 
-    rules = [[p.first, p.over, sorted(p.words), list(p.suffixes), p.min_cues, sorted(p.blockers),
-              sorted(p.weak_words), sorted(p.companions)] for p in PRECEDENCES]
+    # every field of every rule, word sets sorted (their order changes with each process's string hashing)
+    rules = [[sorted(v) if isinstance(v, frozenset) else list(v) if isinstance(v, tuple) else v for v in astuple(p)]
+             for p in PRECEDENCES]
     digest = hashlib.sha256(repr((rules, sorted(TECH_NARROWER), round(floor, 6))).encode())
     digest.update(LEXICON_PATH.read_bytes())
     return digest.hexdigest()[:8]
