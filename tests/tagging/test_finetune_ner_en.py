@@ -1,0 +1,54 @@
+"""English fine-tuning references: our names in the teacher's labels, its numbers kept, nothing held out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts"))
+
+import finetune_ner_en  # noqa: E402
+import pytest  # noqa: E402
+
+from bench.ner_quality import ConllDocument, read_markup  # noqa: E402
+
+
+def test_gold_names_take_the_teachers_label_set() -> None:
+    gold = [(0, 2, "PER"), (3, 4, "ORG"), (5, 6, "LOC"), (7, 8, "LOC"), (9, 10, "MISC"), (11, 13, "MISC")]
+    teacher = [(0, 2, "ORG"), (5, 6, "FAC"), (7, 8, "PERSON"), (11, 13, "WORK_OF_ART")]
+    assert finetune_ner_en.reference_spans(gold, teacher) == [
+        (0, 2, "PERSON"), (3, 4, "ORG"),
+        (5, 6, "FAC"),  # the teacher's kind of place is kept
+        (7, 8, "GPE"),  # a place the teacher missed
+        (9, 10, "NORP"), (11, 13, "WORK_OF_ART"),
+    ]
+
+
+def test_teacher_numbers_stay_unless_they_touch_a_name() -> None:
+    gold = [(0, 1, "ORG"), (3, 4, "ORG")]
+    teacher = [(0, 2, "CARDINAL"), (2, 3, "CARDINAL"), (4, 5, "DATE"), (5, 6, "PERSON")]
+    # "Leeds 2 Chelsea 1 Total": the teacher's glued number goes, its lone numbers stay, its "person" goes
+    assert finetune_ner_en.reference_spans(gold, teacher) == [
+        (0, 1, "ORG"), (2, 3, "CARDINAL"), (3, 4, "ORG"), (4, 5, "DATE")]
+
+
+def test_the_decision_split_keeps_every_third_article_out() -> None:
+    documents = [ConllDocument([[(f"w{i}", "O")]]) for i in range(7)]
+    train, decide = finetune_ner_en.split_decision(documents, 3)
+    assert [d.sentences[0][0][0] for d in decide] == ["w2", "w5"]
+    assert len(train) == 5 and not {id(d) for d in train} & {id(d) for d in decide}
+
+
+def test_markup_written_reads_back_the_same(tmp_path: Path) -> None:
+    documents = [ConllDocument([[("[", "O"), ("Ajax", "B-ORG"), ("Amsterdam", "I-ORG"), ("2", "O")],
+                                [("Paris", "B-LOC")]])]
+    path = tmp_path / "x.txt"
+    finetune_ner_en.write_markup(documents, path, "a header\nof two lines")
+    assert [d.sentences for d in read_markup(path)] == [d.sentences for d in documents]
+
+
+def test_held_out_files_are_refused_as_training_data(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match="held out"):
+        finetune_ner_en.main(["--train", str(finetune_ner_en.DATA / "heldout3.txt"), "--output", str(tmp_path)])
+    assert not [p for p in finetune_ner_en.TRAIN_FILES if p.name.startswith("heldout")]
