@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 
 from worker.article import Article
 from worker.tagging.casing import truecase_doc
-from worker.tagging.entities import tag_entities
+from worker.tagging.entities import map_label, tag_entities
 from worker.tagging.entity_rules import CONTEXT_TYPES_KEY, context_type, context_types
 
 SEED = next((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
@@ -70,6 +70,19 @@ def test_context_types_relabel_and_cut_the_noun_opening_a_name():
     assert (ent.text, ent.label_) == ("Operation Sea Guardian", "MISC")
     doc = _doc(["zei", "Jan", "Peters"], 1, 3, "PER", "nl")
     assert context_types(doc, list(doc.ents)) == list(doc.ents)  # no noun in front: untouched
+
+
+def test_an_english_noun_opening_a_name_is_cut_only_at_a_sentence_start():
+    doc = _doc(["Analysts", "at", "Union", "Bank", "of", "Switzerland", "said"], 2, 6, "ORG", "en")
+    [ent] = context_types(doc, list(doc.ents))  # capitalised inside a sentence: part of the name
+    assert (ent.text, ent.label_) == ("Union Bank of Switzerland", "ORG")
+    assert CONTEXT_TYPES_KEY not in doc.user_data or not doc.user_data[CONTEXT_TYPES_KEY]
+    doc = _doc(["Chipmaker", "Arm", "Holdings", "said"], 0, 3, "PERSON", "en")
+    [ent] = context_types(doc, list(doc.ents))  # a sentence start: the kind of thing it names
+    assert (ent.text, ent.label_) == ("Arm Holdings", "ORG")
+    doc = _doc(["It", "hit", "as", "Storm", "Darragh", "came"], 3, 5, "PERSON", "en")
+    [ent] = context_types(doc, list(doc.ents))  # storm nouns are cut anywhere
+    assert (ent.text, map_label(ent.label_)) == ("Darragh", "MISC")
 
 
 def test_context_decides_over_the_name_lists():

@@ -41,6 +41,7 @@ from worker.tagging.casing import (
     first_names,
     is_known_name,
     name_compound,
+    sentence_starts,
     zipf,
 )
 from worker.tagging.entity_doc import LastDoc, facts, in_words, isin, set_entities
@@ -784,6 +785,10 @@ PLACE_NOUNS: dict[str, frozenset[str]] = {
 _PLACE_OF = {"en": "of"}
 # Nouns kept inside the name when they open it (CoNLL-2003: "Operation Desert Storm" is one MISC).
 _KEPT_HEADS = {"en": frozenset({"operation", "mission"})}
+# Languages where a capitalised noun opening a name is cut off only at a sentence start ("Chipmaker Arm said"),
+# not inside a sentence, where English capitals it only as part of the name ("Union Bank of Switzerland", "the
+# Museum of London"); storm nouns are cut anywhere ("Storm Eowyn"). Session 15, en-news/dev_s15.txt.
+_OPENER_AT_SENTENCE_START = frozenset({"en"})
 # Only whole words match in English ("show" must not match "Roadshow"); Dutch compounds by their ending, for
 # nouns of five letters or more (so "bank" matches only itself: "zandbank X" is not a bank).
 _MIN_ENDING = 5
@@ -819,6 +824,7 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
     decided: dict[tuple[int, int], str] = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
     doc_facts = facts(doc)
     words, lower, alpha, is_lower = doc_facts.words, doc_facts.lower, doc_facts.is_alpha, doc_facts.is_lower
+    starts: list[bool] | None = None  # sentence starts, computed when first needed
     fixed = []
     for ent in ents:
         if ent.label_ not in _ANY_NAME_LABELS or not words[ent.start][:1].isupper():  # ent.text[:1]
@@ -827,6 +833,12 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
         start, label = ent.start, None
         if len(ent) > 1 and words[start][:1].isupper() and words[start + 1][:1].isupper():
             label = context_type(words[start], language)
+            if label is not None and language in _OPENER_AT_SENTENCE_START and lower[start] not in STORM_NOUNS \
+                    and lower[start] not in _KEPT_HEADS.get(language, ()):
+                if starts is None:
+                    starts = sentence_starts(doc)
+                if not starts[start]:
+                    label = None  # "analysts at Union Bank of Switzerland": mid-sentence, the noun is the name's
             if label is not None and lower[start] not in _KEPT_HEADS.get(language, ()):
                 start += 1
         if label is None and ent.start > 0:
