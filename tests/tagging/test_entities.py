@@ -200,6 +200,20 @@ def test_festivals_and_race_series_of_the_low_countries_are_misc():
         assert gazetteer.exact_lookup("nl", name).type == "MISC"
 
 
+def test_stock_indices_are_misc_but_an_exchange_or_a_company_is_not_listed():
+    from worker.tagging import gazetteer
+
+    for name in ("S&P 500", "Dow Jones Industrial Average", "Nasdaq Composite", "STOXX 600", "Nikkei", "AEX"):
+        assert gazetteer.exact_lookup("en", name).type == "MISC"
+    for name in ("Nasdaq", "Dow", "TSX"):  # also an exchange or a company
+        entry = gazetteer.exact_lookup("en", name)
+        assert entry is None or entry.type != "MISC"
+    [tagged] = tag_entities([make_article("The S&P 500 fell 0.4 percent and the Dow Jones Industrial Average lost "
+                                          "120 points , while the STOXX 600 rose .", language="en")])
+    assert {(e.text, e.type) for e in tagged.entities} >= {
+        ("S&P 500", "MISC"), ("Dow Jones Industrial Average", "MISC"), ("STOXX 600", "MISC")}
+
+
 def test_a_name_keeps_one_type_within_an_article_and_missed_mentions_are_tagged():
     import spacy
     from spacy.tokens import Doc, Span
