@@ -214,6 +214,15 @@ def test_stock_indices_are_misc_but_an_exchange_or_a_company_is_not_listed():
         ("S&P 500", "MISC"), ("Dow Jones Industrial Average", "MISC"), ("STOXX 600", "MISC")}
 
 
+def test_long_names_of_international_bodies_stay_whole():
+    [tagged] = tag_entities([make_article(
+        "The deal needs approval from the Australian Competition and Consumer Commission . The United Nations High "
+        "Commissioner for Refugees said aid reached the Democratic Republic of Congo .", language="en")])
+    assert {(e.text, e.type) for e in tagged.entities} >= {
+        ("Australian Competition and Consumer Commission", "ORG"),
+        ("United Nations High Commissioner for Refugees", "ORG"), ("Democratic Republic of Congo", "LOC")}
+
+
 def test_a_name_keeps_one_type_within_an_article_and_missed_mentions_are_tagged():
     import spacy
     from spacy.tokens import Doc, Span
