@@ -50,6 +50,21 @@ def test_a_clubs_city_and_nickname_alone_are_the_club() -> None:
     doc = _doc(["BASKETBALL - RESULT .", "The Chicago Bulls won 103-92 in Chicago ."], [(4, 7, "ORG"), (10, 11, "GPE")])
     assert _run(doc)[0][-1] == ("Chicago", "GPE")
 
+def test_overtime_is_no_scorer_and_a_results_club_stays_a_club_in_prose() -> None:
+    lines = ["Results of ice hockey games on Saturday ( home team in CAPS ) :", "PITTSBURGH 5 Ottawa 2",
+             "NY RANGERS 3 Hartford 3 ( OT )", "SAN JOSE 2 Anaheim 5",
+             "Lemieux scored twice for Pittsburgh , while Kariya had a hat-trick for Anaheim ."]
+    words = " ".join(lines).split(" ")
+    pittsburgh, anaheim = words.index("Pittsburgh"), len(words) - 2
+    assert words[anaheim] == "Anaheim"
+    # the model: the prose city a place, the other a club (which the city list would make a place again)
+    doc = _doc(lines, [(pittsburgh, pittsburgh + 1, "GPE"), (anaheim, anaheim + 1, "ORG")])
+    spans, decided = _run(doc)
+    assert ("OT", "PER") not in spans and ("Hartford", "ORG") in spans
+    assert spans[-2:] == [("Pittsburgh", "ORG"), ("Anaheim", "ORG")]
+    assert decided[(pittsburgh, pittsburgh + 1)] == "ORG" and decided[(anaheim, anaheim + 1)] == "ORG"
+
+
 def test_listed_club_joins_a_club_split_from_its_city() -> None:
     doc = _doc(["SOCCER - RESULT .", "PSV Eindhoven drew 1-1 with Ajax on Sunday in the league ."],
                [(4, 5, "ORG"), (5, 6, "GPE")])

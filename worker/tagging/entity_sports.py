@@ -58,6 +58,8 @@ TABLE_WORDS = frozenset({
     "Drawn", "Points", "Scorers", "Standings", "Results", "Result", "Fall", "Wkts", "Overs", "Bowling",
     "Batting", "Home", "Away", "Goals", "Average", "Strk", "Streak", "Div",
 })
+# Marks in a results line's brackets that are no scorer: overtime, shoot-out, extra time ("Hartford 3 ( OT )").
+RESULT_MARKS = TABLE_WORDS | {"SO", "ET", "AET"}
 # Next to a city, these make it the club: "Leeds beat", "lost to Leeds", "Porto coach", "Porto 's striker".
 CLUB_NEIGHBOURS = frozenset({
     "beat", "beats", "drew", "draw", "lost", "lose", "won", "win", "wins", "defeated", "edged", "thrashed",
@@ -188,7 +190,8 @@ def _scorers(doc: Doc, i: int, end: int) -> tuple[int, list[tuple[int, int]]]:
     while j < end and words[j] != ")":
         k = _name_run(doc, j, end)
         if k > j:
-            names.append((j, k))
+            if not all(words[m] in RESULT_MARKS for m in range(j, k)):  # "( OT )": overtime, no scorer
+                names.append((j, k))
             j = k
         else:
             j += 1
@@ -467,6 +470,7 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         line_of[start:end] = [n] * (end - start)
     listed = [(a, b) for a, b in _listed_clubs(doc, use_clubs) if line_of[a] >= 0 and line_of[b - 1] == line_of[a]]
     clubs.update(doc_facts.span_text(a, b) for a, b in listed)
+    clubs = {club.lower() for club in clubs}  # "PITTSBURGH 5 Ottawa 2" ... "two goals for Pittsburgh"
     result: list[Span] = []
     taken: set[int] = set()
     for a, b, label in new:
@@ -484,9 +488,12 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
             before = lower[ent.start - 1] if ent.start > line[0] else ""
             after = lower[ent.end] if ent.end < line[1] else ""
             near = {before, after} & CLUB_NEIGHBOURS
-            if before not in PLACE_BEFORE and (ent.text in clubs or near):
+            if before not in PLACE_BEFORE and (ent.text.lower() in clubs or near):
                 decided[(ent.start, ent.end)] = "ORG"
                 ent = Span(doc, ent.start, ent.end, label="ORG", kb_id=ent.kb_id_)
+        elif ent.label_ == "ORG" and ent.text.lower() in clubs and (ent.start == 0 or lower[ent.start - 1]
+                                                                      not in PLACE_BEFORE):
+            decided[(ent.start, ent.end)] = "ORG"  # a club of the results lines: the city list must not undo it
         result.append(ent)
         taken.update(range(ent.start, ent.end))
     result = [ent for ent in result if ent.label_ not in _NOT_NAMES or not any(
