@@ -214,6 +214,16 @@ def test_stock_indices_are_misc_but_an_exchange_or_a_company_is_not_listed():
         ("S&P 500", "MISC"), ("Dow Jones Industrial Average", "MISC"), ("STOXX 600", "MISC")}
 
 
+def test_seas_and_mountains_are_places_and_the_balkans_no_people():
+    from worker.tagging import gazetteer
+
+    for language, name in (("en", "South China Sea"), ("en", "Pyrenees"), ("en", "Balkans"), ("nl", "Zwarte Zee"),
+                           ("nl", "Alpen")):
+        assert gazetteer.exact_lookup(language, name).type == "LOC"
+    assert gazetteer.exact_lookup("en", "Balkan").type == "MISC"  # the adjective ("Balkan states")
+    assert gazetteer.exact_lookup("en", "Syrians").type == "MISC"  # other plurals still derived
+
+
 def test_long_names_of_international_bodies_stay_whole():
     [tagged] = tag_entities([make_article(
         "The deal needs approval from the Australian Competition and Consumer Commission . The United Nations High "

@@ -212,13 +212,18 @@ def build_entries() -> list[dict[str, Any]]:
     return [e for e in entries if any(e["names"].values())]
 
 
+# English adjectives whose plural in -s is a place, not a people: "the Balkans" (LOC in CoNLL-2003).
+_NO_PLURAL = frozenset({"Balkan"})
+
+
 def _demonym_entries(demonyms: dict[str, list[str]]) -> list[dict[str, Any]]:
     """One MISC entity per nationality word and language; English plurals in -s derived ("Syrians")."""
     entries = []
     for lang, words in demonyms.items():
         forms = list(words)
         if lang == "en":
-            forms += [w + "s" for w in words if " " not in w and w.endswith(("an", "i")) and not w.endswith("ani")]
+            forms += [w + "s" for w in words if " " not in w and w.endswith(("an", "i")) and not w.endswith("ani")
+                      and w not in _NO_PLURAL]
         for word in dict.fromkeys(forms):
             entries.append({"type": "MISC", "wikidata": None, "curated": True, "names": {lang: [word]}})
     return entries
