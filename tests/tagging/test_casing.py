@@ -32,6 +32,12 @@ def test_shouted_words_get_the_case_an_editor_would_give_them():
     assert truecase_word("Japan", "en", first=False) == "Japan"  # not shouted: untouched
 
 
+def test_a_known_place_opening_with_the_keeps_its_capital():
+    nlp = spacy.blank("en")
+    cased = truecase_doc(nlp("WAR CRIMES COURT JAILS SOLDIER .\nTHE HAGUE 1996-11-29\nThe court ruled ."))
+    assert "\nThe Hague 1996-11-29\n" in cased.text  # "the Hague" is no name in the gazetteer
+
+
 def test_only_all_caps_lines_are_rewritten_and_offsets_stay_valid():
     nlp = spacy.blank("en")
     text = "SOCCER - JAPAN BEAT SYRIA IN ASIAN CUP OPENER .\nDOHA 2026-01-12\nThe NATO summit in Japan went well ."
