@@ -5,7 +5,7 @@ from __future__ import annotations
 import spacy
 from spacy.tokens import Doc, Span
 
-from worker.tagging import entity_rules
+from worker.tagging import entities, entity_rules
 
 
 def _doc(language: str, text: str, ents: list[tuple[int, int, str]]) -> Doc:
@@ -209,3 +209,14 @@ def test_english_names_joined_by_and_are_two_unless_known_as_one() -> None:
 def test_a_resources_company_is_an_organisation_by_its_short_name() -> None:
     doc = _doc("en", "Teck Resources agreed . Teck shares rose", [(0, 2, "ORG"), (4, 5, "PERSON")])
     assert _spans(entity_rules.short_company_names(doc, list(doc.ents)))[-1] == ("Teck", "ORG")
+
+
+def test_a_lower_case_word_with_a_digit_is_no_name() -> None:
+    from worker.tagging.entity_rules import _lowercase_code
+
+    assert _lowercase_code("lb-6") and _lowercase_code("nb-5")
+    assert not _lowercase_code("A380") and not _lowercase_code("G7") and not _lowercase_code("extras")
+    nlp = entities.load_pipeline("en")
+    words = ["Extras", "(", "b-4", "lb-6", "w-1", "nb-8", ")", "19"]
+    doc = nlp(Doc(nlp.vocab, words=words))
+    assert not [s for s in entities.mapped_spans(doc, "en") if any(c.isdigit() for c in words[s[0]])]

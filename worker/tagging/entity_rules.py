@@ -601,6 +601,11 @@ def _common_lowercase(word: str, language: str) -> bool:
     return word.isalpha() and word.islower() and zipf(word, language) >= LOWERCASE_NAME_ZIPF
 
 
+def _lowercase_code(word: str) -> bool:
+    """A lower-case word with a digit, never a name: a cricket scoreboard's extras "lb-6", "nb-5" (session 15)."""
+    return word.islower() and any(c.isdigit() for c in word)
+
+
 @Language.factory(COMPONENT, default_config={"titles": True, "edges": True, "sentence_starts": True,
                                              "consistency": True})
 def make_entity_fixes(nlp: Language, name: str, titles: bool, edges: bool, sentence_starts: bool,
@@ -651,7 +656,9 @@ class EntityFixes:
                     or not common_word_at_sentence_start(doc, e.start, e.end, e.label_, evidence)]
         if "lowercase" in PARTS and ents:
             words = facts(doc).words
-            ents = [e for e in ents if e.end - e.start != 1 or not _common_lowercase(words[e.start], doc.lang_)]
+            ents = [e for e in ents if e.end - e.start != 1 or not (
+                _common_lowercase(words[e.start], doc.lang_)
+                or (e.label_ in _ANY_NAME_LABELS and _lowercase_code(words[e.start])))]
         if self.titles and "short_names" in PARTS and ents:
             ents = split_person_of_organisation(doc, short_company_names(doc, ents))
         if self.consistency:

@@ -57,6 +57,8 @@ TABLE_WORDS = frozenset({
     "Att", "Pct", "PCT", "GB", "W", "L", "D", "P", "F", "A", "T", "GP", "OT", "OTL", "Played", "Won", "Lost",
     "Drawn", "Points", "Scorers", "Standings", "Results", "Result", "Fall", "Wkts", "Overs", "Bowling",
     "Batting", "Home", "Away", "Goals", "Average", "Strk", "Streak", "Div",
+    # session 15 (en-news/dev_s15b.txt): athletics sections ("Women :") and election tables ("Turnout 48.2")
+    "Men", "Women", "Turnout",
 })
 # Marks in a results line's brackets that are no scorer: overtime, shoot-out, extra time ("Hartford 3 ( OT )").
 RESULT_MARKS = TABLE_WORDS | {"SO", "ET", "AET"}
@@ -470,6 +472,7 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         line_of[start:end] = [n] * (end - start)
     listed = [(a, b) for a, b in _listed_clubs(doc, use_clubs) if line_of[a] >= 0 and line_of[b - 1] == line_of[a]]
     clubs.update(doc_facts.span_text(a, b) for a, b in listed)
+    clubs.update(_short_forms(clubs))
     clubs = {club.lower() for club in clubs}  # "PITTSBURGH 5 Ottawa 2" ... "two goals for Pittsburgh"
     result: list[Span] = []
     taken: set[int] = set()
@@ -526,6 +529,19 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         if found:  # a number the model read in a nickname ("76ERS" CARDINAL) gives way
             result = [e for e in result if not any(f.start == e.start and f.end == e.end for f in found)] + found
     return filter_spans(sorted(result, key=lambda e: e.start))
+
+
+def _short_forms(clubs: set[str]) -> set[str]:
+    """"Steaua" of "Steaua Bucharest", "Twente" of "Twente Enschede": a club named "<name> <its city>" in a
+    results line or table goes by its name alone in the report (en-news/dev_s15b.txt, session 15)."""
+    found = set()
+    for club in clubs:
+        head, _, last = club.rpartition(" ")
+        if len(head) >= 3 and not head.isdigit():
+            entry = gazetteer.exact_lookup("en", last)
+            if entry is not None and entry.type == "LOC" and not gazetteer.is_national_team("en", last):
+                found.add(head)
+    return found
 
 
 def _club_parts(doc: Doc, ents: list[Span], clubs: set[str]) -> set[str]:
