@@ -205,6 +205,8 @@ def test_stock_indices_are_misc_but_an_exchange_or_a_company_is_not_listed():
 
     for name in ("S&P 500", "Dow Jones Industrial Average", "Nasdaq Composite", "STOXX 600", "Nikkei", "AEX"):
         assert gazetteer.exact_lookup("en", name).type == "MISC"
+    for name in ("Formula 3000", "Formula One", "Formula E"):  # motor-racing series
+        assert gazetteer.exact_lookup("en", name).type == "MISC"
     for name in ("Nasdaq", "Dow", "TSX"):  # also an exchange or a company
         entry = gazetteer.exact_lookup("en", name)
         assert entry is None or entry.type != "MISC"

@@ -22,6 +22,16 @@ def test_a_capitalised_run_ending_in_a_legal_form_is_an_organisation() -> None:
     assert decided[(2, 5)] == "ORG"
 
 
+def test_a_word_and_an_organisation_ending_in_its_kind_word_are_one_name() -> None:
+    spans, decided = _run("en", "The Westmorland and Furness Council shut roads", [(1, 2, "ORG"), (3, 5, "ORG")])
+    assert spans == [("Westmorland and Furness Council", "ORG")] and decided[(1, 5)] == "ORG"
+    # two companies stay two; so do a person and an organisation
+    spans, _ = _run("en", "Toyota Motor and Sony Group fell", [(0, 2, "ORG"), (3, 5, "ORG")])
+    assert spans == [("Toyota Motor", "ORG"), ("Sony Group", "ORG")]
+    spans, _ = _run("en", "Smith and Hartley Trust sued", [(0, 1, "PERSON"), (2, 4, "ORG")])
+    assert spans == [("Smith", "PERSON"), ("Hartley Trust", "ORG")]
+
+
 def test_event_words_make_a_place_an_event() -> None:
     spans, _ = _run("en", "Sinner won the Paris Masters in November", [(3, 4, "GPE")])
     assert spans == [("Paris Masters", "EVENT")]

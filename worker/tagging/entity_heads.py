@@ -224,6 +224,41 @@ def _extend_event_openings(doc: Doc, ents: list[Span], decided: dict[tuple[int, 
     return sorted(result, key=lambda e: e.start) if result is not ents else ents
 
 
+def _known_organisation(word: str) -> bool:
+    entry = gazetteer.exact_lookup("en", word)
+    return entry is not None and entry.type == "ORG"
+
+
+def _join_at_and(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """English: "Westmorland" + "and" + "Furness Council" is one organisation when the second name ends in an
+    organisation's kind-word and the first is one capitalised word that names no organisation of its own (en-news/
+    dev_s15b.txt, session 15). Two companies stay two ("Toyota Motor and Sony Group", "Menlo Ventures and
+    Lightspeed Venture Partners" in dev_s11 and wire.txt); persons never join."""
+    words = facts(doc).words
+    heads = ORG_HEADS["en"]
+    ordered = sorted(ents, key=lambda e: e.start)
+    result: list[Span] = []
+    i = 0
+    while i < len(ordered):
+        first = ordered[i]
+        second = ordered[i + 1] if i + 1 < len(ordered) else None
+        if second is not None and second.start == first.end + 1 and words[first.end] == "and" \
+                and second.label_ == "ORG" and second.end - second.start >= 2 and words[second.end - 1] in heads \
+                and first.label_ not in ("PER", "PERSON") and first.end - first.start == 1 \
+                and words[first.start][:1].isupper() and words[first.start].isalpha() \
+                and words[first.start] not in heads and not _known_organisation(words[first.start]):
+            joined = Span(doc, first.start, second.end, label="ORG", kb_id=second.kb_id_)
+            decided.pop((first.start, first.end), None)
+            decided.pop((second.start, second.end), None)
+            decided[(first.start, second.end)] = "ORG"
+            result.append(joined)
+            i += 2
+            continue
+        result.append(first)
+        i += 1
+    return result
+
+
 def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
     """Entities typed, extended and joined by their kind-words (see the module docstring)."""
     language = doc.lang_
@@ -273,6 +308,8 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         decided[(k, ent.end)] = "ORG"
     result = [_extend_org_name(doc, ent, owner) if ent.label_ == "ORG" else ent for ent in result]
     result = _extend_event_openings(doc, result, decided)
+    if language == "en":
+        result = _join_at_and(doc, result, decided)
     # the kind-word of a name the model found
     words = facts(doc).words
     typed = []
