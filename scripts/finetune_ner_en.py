@@ -121,6 +121,18 @@ def rehearsal_examples(nlp: Any, teacher: Any, limit: int, seed: int) -> list[An
     return [Example(nlp.make_doc(text), doc) for text, doc in zip(texts, teacher.pipe(texts), strict=True)]
 
 
+# Never read for training: our held-out files, WikiANN-en dev (its odd half is held out) and any CoNLL file.
+_REFUSED_PARTS = ("wikiann-en/dev", "conll")
+
+
+def refuse_held_out(path: Path, doing: str) -> None:
+    """SystemExit when `path` (followed through links, any case) is held out."""
+    real = path.resolve()
+    if real.name.lower().startswith(HELD_OUT_PREFIX) or path.name.lower().startswith(HELD_OUT_PREFIX) \
+            or any(part in real.as_posix().lower() for part in _REFUSED_PARTS):
+        raise SystemExit(f"refusing to {doing} {path}: held out")
+
+
 def split_decision(documents: list[ConllDocument], every: int) -> tuple[list[ConllDocument], list[ConllDocument]]:
     """(train, decide): every `every`-th article (the last of each group) is kept for deciding."""
     train = [d for i, d in enumerate(documents) if i % every != every - 1]
@@ -158,8 +170,9 @@ def train(args: argparse.Namespace) -> int:
     spacy.util.fix_random_seed(args.seed)
     files = [Path(p) for p in (args.train or [str(p) for p in TRAIN_FILES])]
     for path in files:
-        if path.name.startswith(HELD_OUT_PREFIX) or (args.decide and path.resolve() == Path(args.decide).resolve()):
-            raise SystemExit(f"refusing to train on {path}: held out or the decision file")
+        refuse_held_out(path, "train on")
+        if path.resolve() in {Path(args.decide).resolve(), DECIDE.resolve()}:
+            raise SystemExit(f"refusing to train on {path}: the decision file")
     teacher = load_teacher()
     nlp = load_teacher()
     documents = [d for path in files for d in read_markup(path)]
@@ -182,23 +195,27 @@ def train(args: argparse.Namespace) -> int:
         print(f"epoch {epoch}: loss {losses.get('ner', 0.0):.1f} ({time.time() - started:.0f} s)", flush=True)
         if epoch % args.save_every == 0 or epoch == args.epochs:
             with nlp.use_params(optimizer.averages or {}):
-                save(nlp, output / f"epoch_{epoch}", args, files)
+                save(nlp, output / f"epoch_{epoch}", args, files, epoch)
     return 0
 
 
-def save(nlp: Any, path: Path, args: argparse.Namespace, files: Sequence[Path]) -> None:
+def save(nlp: Any, path: Path, args: argparse.Namespace, files: Sequence[Path], epoch: int) -> None:
     from train_ner import fingerprint
 
     nlp.meta["name"] = "newsworker_ner_ft"
-    nlp.meta["description"] = ("en_core_web_sm 3.8.0's NER (MIT) fine-tuned on newsworker's hand-annotated "
-                               "English news: scripts/finetune_ner_en.py")
+    nlp.meta["description"] = ("en_core_web_sm 3.8.0's NER (MIT, by Explosion) fine-tuned on newsworker's "
+                               "hand-annotated English news: scripts/finetune_ner_en.py")
     nlp.meta["license"] = "MIT"
+    nlp.meta["author"] = "newsworker (base model: Explosion)"
+    nlp.meta["email"] = nlp.meta["url"] = ""
+    nlp.meta.pop("performance", None)  # the base model's OntoNotes scores, of components this model lacks
     nlp.to_disk(path)
     meta = json.loads((path / "meta.json").read_text())
     meta["newsworker"] = {
         "fingerprint": fingerprint(path),
+        "epoch": epoch,
         "teacher": TEACHER,
-        "train": [_relative(p) for p in files],
+        "train": {_relative(p): _digest(p) for p in [*files, NEWS]},
         "decide": _relative(Path(args.decide)),
         "settings": {k: v for k, v in vars(args).items()
                      if k not in {"output", "install", "train", "decide", "split_decision"}},
@@ -207,15 +224,24 @@ def save(nlp: Any, path: Path, args: argparse.Namespace, files: Sequence[Path]) 
     print(f"saved {path} ({meta['newsworker']['fingerprint']})", flush=True)
 
 
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
 def _relative(path: Path) -> str:
     path = path.resolve()
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def install(source: Path) -> int:
+    readme = (TARGET / "README.md").read_text(encoding="utf-8") if (TARGET / "README.md").exists() else None
     if TARGET.exists():
         shutil.rmtree(TARGET)
     shutil.copytree(source, TARGET)
+    if readme is not None:
+        (TARGET / "README.md").write_text(readme, encoding="utf-8")  # kept: it says how the model was chosen
     print(f"installed {source} in {TARGET}")
     return 0
 
@@ -234,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dropout", type=float, default=0.2)
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--install", type=Path, help="copy this checkpoint to worker/models/en_ner and stop")
+    parser.add_argument("--install", type=Path, help="copy this checkpoint to worker/models/en_ner_ft and stop")
     parser.add_argument("--split-decision", nargs=3, metavar=("SOURCE", "TRAIN_OUT", "DECIDE_OUT"),
                         help="write every third article of SOURCE to DECIDE_OUT and the rest to TRAIN_OUT")
     args = parser.parse_args(argv)
@@ -242,6 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return install(args.install)
     if args.split_decision:
         source, train_out, decide_out = (Path(p) for p in args.split_decision)
+        refuse_held_out(source, "split")
         kept, decide = split_decision(read_markup(source), 3)
         write_markup(kept, train_out, f"TRAINING articles of {source.name} (all but every third)")
         write_markup(decide, decide_out, f"DECISION articles of {source.name} (every third): never trained on")

@@ -36,6 +36,8 @@ def test_a_known_place_opening_with_the_keeps_its_capital():
     nlp = spacy.blank("en")
     cased = truecase_doc(nlp("WAR CRIMES COURT JAILS SOLDIER .\nTHE HAGUE 1996-11-29\nThe court ruled ."))
     assert "\nThe Hague 1996-11-29\n" in cased.text  # "the Hague" is no name in the gazetteer
+    cased = truecase_doc(nlp("NASA PROBE FLIES CLOSER TO THE SUN .\nWASHINGTON 1996-08-02\nThe probe flew ."))
+    assert "The Sun" not in cased.text  # a newspaper, not a place: the article stays lower case
 
 
 def test_only_all_caps_lines_are_rewritten_and_offsets_stay_valid():

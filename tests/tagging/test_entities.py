@@ -223,6 +223,8 @@ def test_seas_and_mountains_are_places_and_the_balkans_no_people():
                            ("nl", "Alpen")):
         assert gazetteer.exact_lookup(language, name).type == "LOC"
     assert gazetteer.exact_lookup("en", "Balkan").type == "MISC"  # the adjective ("Balkan states")
+    built = [e for e in gazetteer.build_entries() if "Balkans" in e["names"].get("en", [])]
+    assert [e["type"] for e in built] == ["LOC"]  # no plural of the adjective beside the place
     assert gazetteer.exact_lookup("en", "Syrians").type == "MISC"  # other plurals still derived
 
 

@@ -30,6 +30,8 @@ def test_a_word_and_an_organisation_ending_in_its_kind_word_are_one_name() -> No
     assert spans == [("Toyota Motor", "ORG"), ("Sony Group", "ORG")]
     spans, _ = _run("en", "Smith and Hartley Trust sued", [(0, 1, "PERSON"), (2, 4, "ORG")])
     assert spans == [("Smith", "PERSON"), ("Hartley Trust", "ORG")]
+    spans, _ = _run("en", "between Ukraine and World Bank officials", [(1, 2, "GPE"), (3, 5, "ORG")])
+    assert spans == [("Ukraine", "GPE"), ("World Bank", "ORG")]
 
 
 def test_event_words_make_a_place_an_event() -> None:

@@ -77,6 +77,9 @@ def test_an_english_noun_opening_a_name_is_cut_only_at_a_sentence_start():
     [ent] = context_types(doc, list(doc.ents))  # capitalised inside a sentence: part of the name
     assert (ent.text, ent.label_) == ("Union Bank of Switzerland", "ORG")
     assert CONTEXT_TYPES_KEY not in doc.user_data or not doc.user_data[CONTEXT_TYPES_KEY]
+    doc = _doc(["He", "joined", "Carmaker", "Tesla", "in", "2019"], 2, 4, "PERSON", "en")
+    [ent] = context_types(doc, list(doc.ents))  # a descriptor, not part of a name: cut anywhere
+    assert (ent.text, ent.label_) == ("Tesla", "ORG")
     doc = _doc(["Chipmaker", "Arm", "Holdings", "said"], 0, 3, "PERSON", "en")
     [ent] = context_types(doc, list(doc.ents))  # a sentence start: the kind of thing it names
     assert (ent.text, ent.label_) == ("Arm Holdings", "ORG")

@@ -52,3 +52,17 @@ def test_held_out_files_are_refused_as_training_data(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="held out"):
         finetune_ner_en.main(["--train", str(finetune_ner_en.DATA / "heldout3.txt"), "--output", str(tmp_path)])
     assert not [p for p in finetune_ner_en.TRAIN_FILES if p.name.startswith("heldout")]
+
+
+def test_held_out_files_are_refused_under_any_name(tmp_path: Path) -> None:
+    link = tmp_path / "innocent.txt"
+    link.symlink_to(finetune_ner_en.DATA / "heldout3.txt")
+    for path in (link, tmp_path / "HELDOUT_x.txt", REPO / "data" / "ner" / "wikiann-en" / "dev"):
+        with pytest.raises(SystemExit, match="held out"):
+            finetune_ner_en.refuse_held_out(path, "train on")
+    with pytest.raises(SystemExit, match="held out"):
+        finetune_ner_en.main(["--split-decision", str(link), str(tmp_path / "a"), str(tmp_path / "b")])
+    with pytest.raises(SystemExit, match="decision file"):  # the decision file even when another is named
+        finetune_ner_en.main(["--train", str(finetune_ner_en.DECIDE), "--decide", str(link),
+                              "--output", str(tmp_path)])
+    finetune_ner_en.refuse_held_out(finetune_ner_en.DATA / "train_s15.txt", "train on")  # a training file passes

@@ -261,10 +261,18 @@ def _known_phrases(words: Sequence[str], start: int, end: int, language: str) ->
             if not all(_is_shouted(w) or w.lower() in _PHRASE_JOINERS for w in phrase) \
                     or not _is_shouted(phrase[0]) or not _is_shouted(phrase[-1]):
                 continue
-            cased = [w.lower() if w.lower() in _PHRASE_JOINERS and k > 0 else
-                     "-".join(p[:1] + p[1:].lower() for p in w.split("-")) for k, w in enumerate(phrase)]
-            # a joiner opening the phrase is capitalised ("THE HAGUE" -> "The Hague")
-            if gazetteer.exact_lookup(language, " ".join(cased)) is not None:  # not the name lists: "French League"
+            cased = [w.lower() if w.lower() in _PHRASE_JOINERS else
+                     "-".join(p[:1] + p[1:].lower() for p in w.split("-")) for w in phrase]
+            entry = gazetteer.exact_lookup(language, " ".join(cased))  # not the name lists: "French League"
+            if entry is None and cased[0] in _PHRASE_JOINERS:
+                # a place opening with an article ("THE HAGUE" -> "The Hague"); not "TO THE SUN" -> "The Sun"
+                capitalised = [cased[0].capitalize(), *cased[1:]]
+                entry = gazetteer.exact_lookup(language, " ".join(capitalised))
+                if entry is not None and entry.type == "LOC":
+                    cased = capitalised
+                else:
+                    entry = None
+            if entry is not None:
                 found.update(zip(range(i, i + n), cased, strict=True))
                 i += n
                 break

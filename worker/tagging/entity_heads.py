@@ -231,9 +231,10 @@ def _known_organisation(word: str) -> bool:
 
 def _join_at_and(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
     """English: "Westmorland" + "and" + "Furness Council" is one organisation when the second name ends in an
-    organisation's kind-word and the first is one capitalised word that names no organisation of its own (en-news/
-    dev_s15b.txt, session 15). Two companies stay two ("Toyota Motor and Sony Group", "Menlo Ventures and
-    Lightspeed Venture Partners" in dev_s11 and wire.txt); persons never join."""
+    organisation's kind-word and the first is one capitalised word the model read as an organisation that names no
+    organisation of its own (en-news/dev_s15b.txt, session 15). Two companies stay two ("Toyota Motor and Sony
+    Group", "Menlo Ventures and Lightspeed Venture Partners" in dev_s11 and wire.txt); places, dates and persons
+    never join ("between Ukraine and World Bank officials")."""
     words = facts(doc).words
     heads = ORG_HEADS["en"]
     ordered = sorted(ents, key=lambda e: e.start)
@@ -244,7 +245,7 @@ def _join_at_and(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]
         second = ordered[i + 1] if i + 1 < len(ordered) else None
         if second is not None and second.start == first.end + 1 and words[first.end] == "and" \
                 and second.label_ == "ORG" and second.end - second.start >= 2 and words[second.end - 1] in heads \
-                and first.label_ not in ("PER", "PERSON") and first.end - first.start == 1 \
+                and first.label_ == "ORG" and first.end - first.start == 1 \
                 and words[first.start][:1].isupper() and words[first.start].isalpha() \
                 and words[first.start] not in heads and not _known_organisation(words[first.start]):
             joined = Span(doc, first.start, second.end, label="ORG", kb_id=second.kb_id_)

@@ -69,7 +69,9 @@ CLUB_NEIGHBOURS = frozenset({
     "defender", "goalkeeper", "captain", "'s", "fans", "side", "squad", "were", "have",
 })
 # Before a city, these make it the place (the venue, a dateline's country follows a comma).
-PLACE_BEFORE = frozenset({"in", "at", "near", "from", "outside", "around", "of"})
+PLACE_BEFORE = frozenset({"in", "at", "near", "from", "outside", "around", "of",
+                          # session 15 (a review's probe: "snow fell across Pittsburgh" in a results story)
+                          "across", "throughout", "into", "towards", "toward"})
 _SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")
 _TABLE_NUMBER = re.compile(r"^(\d+(\.\d+)?|\.\d+|\d+/\d+|-|\d{1,3}(,\d{3})+)$")
 # Necessary (not sufficient) signs of a results line and a table line anywhere in a text.
@@ -531,16 +533,23 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     return filter_spans(sorted(result, key=lambda e: e.start))
 
 
+# A one-word head this common as a word is no club's short form ("Real", "Inter", "New"; "Ajax" 3.5 is).
+SHORT_FORM_ZIPF = 4.0
+
+
 def _short_forms(clubs: set[str]) -> set[str]:
     """"Steaua" of "Steaua Bucharest", "Twente" of "Twente Enschede": a club named "<name> <its city>" in a
     results line or table goes by its name alone in the report (en-news/dev_s15b.txt, session 15)."""
     found = set()
     for club in clubs:
         head, _, last = club.rpartition(" ")
-        if len(head) >= 3 and not head.isdigit():
-            entry = gazetteer.exact_lookup("en", last)
-            if entry is not None and entry.type == "LOC" and not gazetteer.is_national_team("en", last):
-                found.add(head)
+        if len(head) < 3 or head.isdigit() or gazetteer.exact_lookup("en", head) is not None \
+                or gazetteer.is_national_team("en", head) \
+                or (" " not in head and casing.zipf(head.lower(), "en") >= SHORT_FORM_ZIPF):
+            continue  # not "New" (New York), "Austria" (Austria Vienna), "Real" (Real Madrid)
+        entry = gazetteer.exact_lookup("en", last)
+        if entry is not None and entry.type == "LOC" and not gazetteer.is_national_team("en", last):
+            found.add(head)
     return found
 
 
