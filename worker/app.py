@@ -50,8 +50,9 @@ DELIVER_ALERT = "newsworker.alerts.deliver"  # worker/alerts/tasks.py (I/O: sour
 DISPATCH_ALERTS = "newsworker.alerts.dispatch"
 CHECK_BASELINES = "newsworker.alerts.check_baselines"
 EXPORT_RUN = "newsworker.exports.run"  # worker/export_tasks.py (I/O: sources queue, see make_app)
-# The batches of the article path, kept in the ledger from publish to finish (worker/ledger.py).
-LEDGERED_TASKS = frozenset({INGEST_ITEMS, INDEX_ARTICLES, RETAG, FETCH_PAGES})
+# Kept in the ledger from publish to finish (worker/ledger.py): the batches of the article path, and the slices
+# of background exports (a continuation lost in Kombu's window would leave its job "running" for good).
+LEDGERED_TASKS = frozenset({INGEST_ITEMS, INDEX_ARTICLES, RETAG, FETCH_PAGES, EXPORT_RUN})
 
 # Errors that mean "not now": the cluster or Redis is down, overloaded or slow. Retried with backoff;
 # anything else is a bug or bad data, handled by splitting the batch (see BatchTask.on_failure).
@@ -255,6 +256,17 @@ def _record_in_ledger(sender: str | None = None, body: Any = None, routing_key: 
     batch_ledger().record(str(headers["id"]), sender, args, kwargs, routing_key or QUEUE_INGEST, time.time())
 
 
+def strike_off(task_id: str | None) -> None:
+    """A ledgered task ended: off the ledger. If Redis refuses, the ledger will send it once more later, which
+    writes nothing new (a batch is indexed idempotently; an export slice finds its job finished or moved on)."""
+    if not task_id:
+        return
+    try:
+        batch_ledger().finish(task_id)
+    except redis.RedisError as exc:
+        log.warning("ledger: task %s not struck off: %s", task_id, exc)
+
+
 def resend(entry: Entry) -> Any:
     """A lost batch, sent again under its own id (a producer waiting on that id sees it finish)."""
     return app.send_task(entry.task, args=entry.args, kwargs=entry.kwargs, task_id=entry.task_id,
@@ -377,13 +389,9 @@ class BatchTask(Task):
             self.finished(task_id)
 
     def finished(self, task_id: str | None) -> None:
-        """Strike the batch off the ledger: it ended (indexed, dead-lettered or split into new batches). If
-        Redis refuses, the ledger will send it once more later, which writes nothing new."""
-        if task_id and self.name in LEDGERED_TASKS:
-            try:
-                batch_ledger().finish(task_id)
-            except redis.RedisError as exc:
-                log.warning("ledger: batch %s not struck off: %s", task_id, exc)
+        """Strike the batch off the ledger: it ended (indexed, dead-lettered or split into new batches)."""
+        if self.name in LEDGERED_TASKS:
+            strike_off(task_id)
 
     def keep_in_broker(self, why: str) -> Reject:
         """The batch could neither run nor be handed on (re-published, dead-lettered): the broker or Redis is

@@ -1,5 +1,9 @@
 """The background export's Celery task, thin: one slice of a job (worker/export_jobs.py), then the hand-over
-to a continuation task while the job has pages left."""
+to a continuation task while the job has pages left.
+
+Every slice is in the task ledger (worker/ledger.py) from the moment it is sent until it ends: a continuation
+taken by a worker that died before Kombu recorded it as unacknowledged is sent again under its own id (the job
+names that id as its successor, so the re-sent task resumes it from the checkpoint)."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from typing import Any
 
 from celery import Task
 
-from worker.app import EXPORT_RUN, TRANSIENT_ERRORS, app, es_client, redis_client
+from worker.app import EXPORT_RUN, TRANSIENT_ERRORS, app, es_client, redis_client, strike_off
 from worker.config import get_settings
 from worker.export_jobs import ExportJobs, run_slice
 
@@ -42,6 +46,7 @@ class ExportTask(Task):
             if isinstance(exc, TRANSIENT_ERRORS):
                 reason = f"gave up after {self.request.retries} retries: {reason}"
             export_jobs().fail(str(args[0]), reason)
+        strike_off(task_id)
 
 
 ExportTask.max_retries = get_settings().task_max_retries
@@ -55,14 +60,22 @@ def run_export(self: Task, job_id: str) -> dict[str, Any]:
     deliveries = jobs.delivered(job_id, task_id, self.request.retries)
     if deliveries > get_settings().task_max_deliveries:
         jobs.fail(job_id, f"worker process died {deliveries - 1} times on this export (killed or out of memory)")
-        return {"state": "failed", "written": 0, "more": False}
+        return ended(self, {"state": "failed", "written": 0, "more": False})
     outcome = run_slice(es_client(), jobs, job_id, task_id)
     if outcome.state in ("busy", "lost"):
         # busy: another delivery of this message still writes; lost: this run's lease ran out mid-slice.
         # Either way look again after a lease: the job is then finished, or free to resume from its checkpoint.
+        # The retry is sent under the same id, which keeps the slice in the ledger.
         raise self.retry(countdown=jobs.lease_ms / 1000, max_retries=None)
     if outcome.more:
         successor = str(uuid.uuid4())
         if jobs.hand_over(job_id, task_id, outcome.token, successor) == "ok":
-            send_export(job_id, successor)
-    return outcome.summary()
+            send_export(job_id, successor)  # in the ledger before this slice leaves it
+    return ended(self, outcome.summary())
+
+
+def ended(task: Task, result: dict[str, Any]) -> dict[str, Any]:
+    """This slice is over (finished, handed on, or found nothing to do): off the ledger."""
+    if not task.request.called_directly:
+        strike_off(task.request.id)
+    return result

@@ -6,10 +6,11 @@ unacknowledged. A worker that dies in between (SIGKILL, power loss, a warm shutd
 already in its socket) loses the message: it is in no queue, in no `unacked` hash, and no task code ever saw
 it. The ledger closes that window from outside:
 
-- publishing a batch task records it (`record`, from Celery's `before_task_publish`): id, task, arguments,
-  queue, time sent; a retry or a re-send of the same id refreshes it;
-- a batch that ends (indexed, dead-lettered, split into new batches) is struck off (`finish`) before its
-  message is acknowledged;
+- publishing a batch task (or a background export's slice: worker/export_tasks.py) records it (`record`,
+  from Celery's `before_task_publish`): id, task, arguments, queue, time sent; a retry or a re-send of the
+  same id refreshes it;
+- a batch that ends (indexed, dead-lettered, split into new batches; a slice finished or handed on) is struck
+  off (`finish`) before its message is acknowledged;
 - `reap` re-sends, under the same id, a batch that is neither finished, nor held by a worker (`unacked`),
   nor possibly still queued. Queues are first in, first out: a batch sent well before the message now at
   the head of its queue (its enqueue stamp) has left the queue, so if no worker holds it, it is lost.

@@ -1,5 +1,6 @@
-"""A background export whose worker is SIGKILLed mid-file resumes on another worker from its checkpoint: the
-finished file holds every match exactly once (real Redis, Elasticsearch, Celery workers and the CLI)."""
+"""A background export whose worker is SIGKILLed mid-file resumes on another worker from its checkpoint, and one
+whose task was taken by a consumer that died before recording it is sent again by the ledger: the finished file
+holds every match exactly once (real Redis, Elasticsearch, Celery workers and the CLI)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 
 from tests.faults.stack import REPO, Stack, stack_fixture
 from worker.article import Article
@@ -22,6 +24,20 @@ from worker.index.store import index_articles, setup_index
 pytestmark = pytest.mark.integration
 SOURCE = "export-fault"
 N = 3000
+
+
+def index_corpus(stack: Stack) -> list[Article]:
+    settings = Settings(index_prefix=stack.prefix, es_url=["http://127.0.0.1:9200"])
+    setup_index(stack.es, settings)
+    articles = []
+    for i in range(N):
+        digest = hashlib.sha256(f"{SOURCE}-{i}".encode()).hexdigest()
+        articles.append(Article(id=digest, source=SOURCE, title=f"Bericht {i}", body=f"Bericht {i}.",
+                                content_hash=digest, language="nl", published_at=f"2025-01-01T00:{i % 60:02d}:00Z",
+                                published_precision="second"))  # fmt: skip
+    index_articles(stack.es, settings, articles)
+    stack.es.indices.refresh(index=settings.read_alias)
+    return articles
 
 
 @pytest.fixture
@@ -59,17 +75,7 @@ def job_fields(stack: Stack, job_id: str) -> dict[str, str]:
 
 
 def test_a_worker_killed_mid_export_resumes_and_writes_every_id_once(stack: Stack) -> None:
-    settings = Settings(index_prefix=stack.prefix, es_url=["http://127.0.0.1:9200"])
-    setup_index(stack.es, settings)
-    articles = []
-    for i in range(N):
-        digest = hashlib.sha256(f"{SOURCE}-{i}".encode()).hexdigest()
-        articles.append(Article(id=digest, source=SOURCE, title=f"Bericht {i}", body=f"Bericht {i}.",
-                                content_hash=digest, language="nl", published_at=f"2025-01-01T00:{i % 60:02d}:00Z",
-                                published_precision="second"))  # fmt: skip
-    index_articles(stack.es, settings, articles)
-    stack.es.indices.refresh(index=settings.read_alias)
-
+    articles = index_corpus(stack)
     slow = slow_worker(stack)
     started = stack.cli("export", "--source", SOURCE, "--fields", "id,title", "--background")
     assert started.returncode == 0, started.stderr
@@ -95,3 +101,32 @@ def test_a_worker_killed_mid_export_resumes_and_writes_every_id_once(stack: Stac
     assert set(ids) == {a.id for a in articles}
     assert not Path(job["path"] + ".part").exists()
     assert "starting again" not in stack.worker_log()  # resumed from the checkpoint, not from the top
+
+
+@pytest.fixture
+def ledger_stack(tmp_path: Path) -> Iterator[Stack]:
+    """The ledger looks for lost tasks every second and calls one lost 3 s after it was sent."""
+    yield from stack_fixture(tmp_path, NEWSWORKER_LEDGER_GRACE="3", NEWSWORKER_LEDGER_REAP_EVERY="1",
+                             NEWSWORKER_EXPORT_DIR=str(tmp_path / "exports"))  # fmt: skip
+
+
+def test_an_export_task_taken_by_a_consumer_that_died_before_recording_it_is_sent_again(ledger_stack: Stack) -> None:
+    # Kombu's window (worker/ledger.py): a consumer takes the message with BRPOP and dies before recording it as
+    # unacknowledged; the job would stay "queued" (or, for a continuation, "running") for good. Reproduced
+    # exactly: no worker runs, the test takes the message itself (RPOP) and drops it; then a worker starts.
+    stack = ledger_stack
+    articles = index_corpus(stack)
+    started = stack.cli("export", "--source", SOURCE, "--fields", "id", "--background")
+    assert started.returncode == 0, started.stderr
+    job_id = started.stdout.strip()
+    taken = redis.Redis(port=stack.redis_port, db=1).rpop("sources")
+    assert taken is not None and job_id.encode() in taken
+    stack.start_worker("w")
+    deadline = time.monotonic() + 180
+    while (job := job_fields(stack, job_id))["state"] not in ("done", "failed", "cancelled"):
+        assert time.monotonic() < deadline, f"export never ran: {job}; log:\n{stack.worker_log()[-3000:]}"
+        time.sleep(0.5)
+    assert job["state"] == "done", job
+    ids = [json.loads(line)["id"] for line in gzip.decompress(Path(job["path"]).read_bytes()).decode().splitlines()]
+    assert sorted(ids) == sorted(a.id for a in articles)
+    assert "sent again" in stack.worker_log()

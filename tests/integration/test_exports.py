@@ -361,3 +361,41 @@ def test_ids_that_are_not_ours_are_404_not_500(keys: dict[str, str], redis_clien
         assert client.get(f"/exports/{bad}", headers=keys).status_code == 404
     with pytest.raises(Exception, match="no export"):
         ExportJobs(redis_client, local).cancel("x:y")
+
+
+def test_every_slice_is_in_the_ledger_from_its_send_until_it_ends(
+    corpus: list[Article], redis_client: redis.Redis, local: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A continuation is recorded when it is sent, before the slice that sent it is struck off; a slice that ends
+    (finished, or finding nothing to do) is struck off: the ledger re-sends only a slice that was lost."""
+    from worker import export_tasks
+    from worker.app import EXPORT_RUN, app, batch_ledger
+
+    small = local.model_copy(update={"export_page_size": 100, "export_slice_seconds": 0})
+    monkeypatch.setattr(export_tasks, "export_jobs", lambda: ExportJobs(redis_client, small))
+    queue = "exports-ledger-test"  # no worker consumes it: what is sent stays there
+    monkeypatch.setattr(export_tasks, "send_export",
+                        lambda job_id, task_id: app.send_task(EXPORT_RUN, args=[job_id], task_id=task_id, queue=queue))
+    jobs = ExportJobs(redis_client, small)
+    try:
+        job = jobs.create(SearchQuery(sources=Values((SOURCE,))), "jsonl", "id", export_tasks.send_export)
+        first = jobs.get(job.id)
+        sent = str(redis_client.hget(jobs.key(job.id), "next").decode())  # type: ignore[union-attr]
+        entry = batch_ledger().entry(sent)
+        assert entry is not None and entry.task == EXPORT_RUN and entry.args == [first.id] and entry.queue == queue
+        result = export_tasks.run_export.apply(args=[job.id], task_id=sent).get()
+        assert result["more"] is True
+        successor = str(redis_client.hget(jobs.key(job.id), "next").decode())  # type: ignore[union-attr]
+        assert batch_ledger().entry(sent) is None  # this slice ended
+        assert (following := batch_ledger().entry(successor)) is not None and following.args == [job.id]
+        assert export_tasks.run_export.apply(args=[job.id], task_id=successor).get()["more"] is True
+        third = str(redis_client.hget(jobs.key(job.id), "next").decode())  # type: ignore[union-attr]
+        assert batch_ledger().entry(successor) is None and batch_ledger().entry(third) is not None
+        batch_ledger().record(sent, EXPORT_RUN, [job.id], {}, queue, time.time())  # sent again by the ledger
+        stale = export_tasks.run_export.apply(args=[job.id], task_id=sent).get()  # the job moved on: nothing to do
+        assert stale["state"] == "stale" and batch_ledger().entry(sent) is None
+        jobs.cancel(job.id)
+        assert export_tasks.run_export.apply(args=[job.id], task_id=third).get()["state"] == "cancelled"
+        assert batch_ledger().entry(third) is None
+    finally:
+        batch_ledger().broker.delete(queue)
