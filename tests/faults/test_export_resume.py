@@ -50,6 +50,9 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
         NEWSWORKER_TASK_TIME_LIMIT="12", NEWSWORKER_TASK_RETRY_BACKOFF_MAX="2", NEWSWORKER_ES_TIMEOUT="5",
         NEWSWORKER_EXPORT_PAGE_SIZE="100", NEWSWORKER_EXPORT_SLICE_SECONDS="2",
         NEWSWORKER_EXPORT_DIR=str(tmp_path / "exports"),
+        # A continuation the killed worker had taken but not yet recorded (Kombu's window) is re-sent by the
+        # ledger: look every 5 s, call it lost 20 s after it was sent.
+        NEWSWORKER_LEDGER_GRACE="20", NEWSWORKER_LEDGER_REAP_EVERY="5",
     )  # fmt: skip
 
 
