@@ -104,6 +104,14 @@ def test_dutch_company_names_end_in_their_kind_of_business() -> None:
     assert decided[(0, 2)] == "ORG"
 
 
+def test_dutch_trades_before_or_after_a_family_name_make_a_company() -> None:
+    spans, decided = _run("nl", "Dekker Grondwerken , Juwelier Verbunt en Jong PSV bellen Jan de Jong",
+                          [(0, 2, "PER"), (3, 5, "PER"), (6, 8, "PER"), (9, 12, "PER")])
+    assert spans == [("Dekker Grondwerken", "ORG"), ("Juwelier Verbunt", "ORG"), ("Jong PSV", "ORG"),
+                     ("Jan de Jong", "PER")]
+    assert decided[(3, 5)] == "ORG"
+
+
 def test_a_dutch_railway_station_is_a_place_but_the_planning_bureau_is_not() -> None:
     spans, _ = _run("nl", "Bij Utrecht Centraal zei het Centraal Planbureau iets", [(1, 3, "ORG"), (5, 7, "ORG")])
     assert spans == [("Utrecht Centraal", "LOC"), ("Centraal Planbureau", "ORG")]
