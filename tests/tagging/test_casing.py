@@ -145,7 +145,12 @@ def test_a_dutch_sentences_opening_word_glued_to_a_given_name_is_cut_off():
 
 def test_a_dutch_demonym_noun_before_a_given_name_is_misc_and_the_rest_a_person():
     doc = _doc_with_ent(["de", "Pool", "Hubert", "Hurkacz", "verloor", "."], 1, 4, "MISC")
-    assert [(e.text, e.label_) for e in strip_titles(doc)] == [("Pool", "NORP"), ("Hubert Hurkacz", "PER")]
+    assert [(e.text, e.label_) for e in strip_titles(doc)] == [("Pool", "MISC"), ("Hubert Hurkacz", "PER")]
+    # a given name the list lacks: the rest is a person when it is capitalised words known as nothing else
+    doc = _doc_with_ent(["de", "Joegoslaaf", "Dragan", "Petrovic", "scoorde", "."], 1, 4, "ORG")
+    assert [(e.text, e.label_) for e in strip_titles(doc)] == [("Joegoslaaf", "MISC"), ("Dragan Petrovic", "PER")]
+    doc = _doc_with_ent(["de", "Belgische", "Rode", "Kruis", "hielp", "."], 1, 4, "ORG")  # a known organisation
+    assert [(e.text, e.label_) for e in strip_titles(doc)] == [("Belgische Rode Kruis", "ORG")]
 
 def test_a_role_word_tagged_on_its_own_before_a_person_is_no_name():
     doc = Doc(spacy.blank("nl").vocab, words=["Trainer", "Paul", "Simonis", "zei", "het", "."])
