@@ -95,6 +95,13 @@ def test_a_person_run_on_over_van_and_a_portfolio_is_a_person_and_a_ministry() -
     spans, _ = _run("zegt Jan van Dijk van de bond .", [(1, 4, "PER")])  # no portfolio: left alone
     assert spans == [("Jan van Dijk", "PER")]
 
+def test_portfolios_of_earlier_dutch_cabinets_and_of_belgian_ones_are_ministries() -> None:
+    spans, _ = _run("Minister Netelenbos van Verkeer en Waterstaat zei", [(1, 4, "PER"), (5, 6, "LOC")])
+    assert spans == [("Netelenbos", "PER"), ("Verkeer en Waterstaat", "ORG")]
+    spans, _ = _run("minister Vande Lanotte van Begroting zei", [(1, 3, "PER"), (4, 5, "PER")])
+    assert spans == [("Vande Lanotte", "PER"), ("Begroting", "ORG")]
+
+
 def test_a_decided_name_with_en_is_not_split_in_two() -> None:
     from worker.tagging.entity_rules import CONTEXT_TYPES_KEY, split_coordinated
 

@@ -109,6 +109,19 @@ PORTFOLIOS = tuple(sorted((tuple(name.replace(",", " ,").split()) for name in (
     "Primair en Voortgezet Onderwijs", "Armoedebeleid, Participatie en Pensioenen", "Rechtsbescherming",
     "Toeslagen en Douane", "Fiscaliteit en Belastingdienst", "Digitalisering en Koninkrijksrelaties",
     "Jeugd, Preventie en Sport", "Herstel Groningen", "Natuur en Stikstof", "Langdurige en Maatschappelijke Zorg",
+    # Dutch portfolios of 1990-2010 ("minister Netelenbos van Verkeer en Waterstaat": PER "Netelenbos van
+    # Verkeer", nl dev_s16, train_s16)
+    "Verkeer en Waterstaat", "Volkshuisvesting, Ruimtelijke Ordening en Milieubeheer",
+    "Landbouw, Natuurbeheer en Visserij", "Landbouw, Natuur en Voedselkwaliteit", "Onderwijs, Cultuur en Wetenschappen",
+    "Welzijn, Volksgezondheid en Cultuur", "Grote Steden- en Integratiebeleid", "Vreemdelingenzaken en Integratie",
+    "Jeugd en Gezin", "Wonen, Wijken en Integratie", "Wonen en Rijksdienst", "Europese Zaken",
+    "Economische Zaken, Landbouw en Innovatie",
+    # Belgian federal and Flemish portfolios (ned.train: "minister van Leefmilieu", "Toerisme", "Pensioenen",
+    # "Telecommunicatie", "Cultuur" are ORG, as every portfolio after "minister van" there, 28 of 29)
+    "Leefmilieu", "Toerisme", "Pensioenen", "Telecommunicatie", "Cultuur", "Landsverdediging", "Mobiliteit",
+    "Werk", "Begroting", "Middenstand", "Economie", "Energie", "Ambtenarenzaken", "Overheidsbedrijven", "Welzijn",
+    "Binnenlands Bestuur", "Media", "Gelijke Kansen", "Wetenschapsbeleid", "Werkgelegenheid", "Tewerkstelling",
+    "Omgeving", "Wonen", "Armoedebestrijding", "Asiel", "Migratie", "Landbouw en Visserij",
 )), key=len, reverse=True))
 _MINISTRY_NOUNS = frozenset({"minister", "ministers", "ministerie", "staatssecretaris", "staatssecretarissen"})
 
