@@ -112,6 +112,13 @@ def test_dutch_trades_before_or_after_a_family_name_make_a_company() -> None:
     assert decided[(3, 5)] == "ORG"
 
 
+def test_a_dutch_street_or_stadium_named_after_a_person_is_a_place() -> None:
+    spans, decided = _run("nl", "Aan de Ferdinand Bolstraat en in het Jan Breydelstadion zag Frank Ouwerkerk het",
+                          [(2, 4, "PER"), (7, 9, "PER"), (10, 12, "PER")])
+    assert spans == [("Ferdinand Bolstraat", "LOC"), ("Jan Breydelstadion", "LOC"), ("Frank Ouwerkerk", "PER")]
+    assert decided[(2, 4)] == "LOC"
+
+
 def test_a_dutch_railway_station_is_a_place_but_the_planning_bureau_is_not() -> None:
     spans, _ = _run("nl", "Bij Utrecht Centraal zei het Centraal Planbureau iets", [(1, 3, "ORG"), (5, 7, "ORG")])
     assert spans == [("Utrecht Centraal", "LOC"), ("Centraal Planbureau", "ORG")]

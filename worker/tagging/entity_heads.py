@@ -67,6 +67,11 @@ ORG_ENDINGS = {"nl": ("museum",)}
 # Dutch endings of one-word place names: "Westerscheldetunnel" was ORG. ned.train: capitalised words ending so are
 # LOC 25 of 33 times (straat), 7 of 8 (plein), 8 of 11 (laan), and every time for brug, kerk, gracht.
 PLACE_ENDINGS = {"nl": ("tunnel", "brug", "plein", "straat", "laan", "kerk", "gracht")}
+# Endings of the last word of Dutch street and stadium names after a person's name: "Ferdinand Bolstraat", "Piet
+# Heinkade", "Jan Breydelstadion" came out PER (nl dev_s16, train_s16). ned.train and our files: LOC 21 of 21 names
+# of two words or more whose last word (8 letters or more) ends so; not -kerk ("Frank Ouwerkerk") nor -weg ("De
+# Vlaamse Waterweg", ORG).
+STREET_ENDINGS_NL = ("straat", "laan", "plein", "kade", "gracht", "stadion", "singel")
 # Last words of Dutch hospital names, organisations as our annotators (and the issue) count them: "Deventer
 # Ziekenhuis", "Jessa Ziekenhuis", "Meander Medisch Centrum" came out LOC (nl dev_s12d).
 HOSPITAL_HEADS = frozenset({"Ziekenhuis", "Ziekenhuizen", "Kliniek", "Gasthuis"})
@@ -135,6 +140,9 @@ def head_type(words: tuple[str, ...], language: str) -> str | None:
     if language == "nl" and len(words) == 1 and len(words[0]) > 8 and words[0][:1].isupper() \
             and words[0].lower().endswith(PLACE_ENDINGS["nl"]):
         return "LOC"
+    if language == "nl" and len(words) >= 2 and len(words[-1]) >= 8 and words[-1][:1].isupper() \
+            and words[-1].lower().endswith(STREET_ENDINGS_NL):
+        return "LOC"  # "Ferdinand Bolstraat", "Piet Heinkade", "Jan Breydelstadion"
     if language == "nl" and len(words) == 1 and len(words[0]) > 6 and words[0][:1].isupper() \
             and words[0].endswith(INHABITANT_ENDINGS):
         return "MISC"
