@@ -298,6 +298,21 @@ def test_a_surname_alone_is_the_person_named_in_full_in_the_same_article():
     ]
 
 
+def test_the_word_after_a_lower_case_particle_is_no_surname_of_its_own():
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    from worker.tagging.entity_rules import consistent_labels
+
+    # "Jaap van Zweden" does not make the country a person, nor a run-on "... van Maldegem" the town
+    words = ["Jaap", "van", "Zweden", "dirigeert", ".", "Zweden", "won", ".", "In", "Zweden", "."]
+    doc = Doc(spacy.blank("nl").vocab, words=words)
+    fixed = consistent_labels(doc, [Span(doc, 0, 3, label="PER"), Span(doc, 5, 6, label="LOC")])
+    assert [(e.text, e.start, e.label_) for e in fixed] == [
+        ("Jaap van Zweden", 0, "PER"), ("Zweden", 5, "LOC"), ("Zweden", 9, "LOC")
+    ]
+
+
 def test_cluster_longest_and_type_are_the_majority_over_the_fullest_name_and_follow_merges():
     from collections import Counter
 

@@ -102,6 +102,16 @@ def test_portfolios_of_earlier_dutch_cabinets_and_of_belgian_ones_are_ministries
     assert spans == [("Vande Lanotte", "PER"), ("Begroting", "ORG")]
 
 
+def test_a_person_run_on_over_van_into_a_known_place_is_a_person_and_the_place() -> None:
+    spans, decided = _run("burgemeester Marleen Van Hulle van Maldegem is tevreden", [(1, 6, "PER")])
+    assert spans == [("Marleen Van Hulle", "PER"), ("Maldegem", "LOC")] and decided[(5, 6)] == "LOC"
+    # "van" after the given name is the name's own; an unknown word after "van" is left to the model
+    spans, _ = _run("dirigent Jaap van Zweden kwam", [(1, 4, "PER")])
+    assert spans == [("Jaap van Zweden", "PER")]
+    spans, _ = _run("Marleen Van Hulle van Qwertyzand kwam", [(0, 5, "PER")])
+    assert spans == [("Marleen Van Hulle van Qwertyzand", "PER")]
+
+
 def test_a_decided_name_with_en_is_not_split_in_two() -> None:
     from worker.tagging.entity_rules import CONTEXT_TYPES_KEY, split_coordinated
 

@@ -506,6 +506,10 @@ def surname_particles(doc: Doc, ents: list[Span]) -> list[Span]:
     return fixed
 
 
+# Lower-case particles before a surname ("van Zweden", "de Vries"): the word after one is no surname on its own.
+_SURNAME_PARTICLES = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "von", "du", "le", "la", "da", "di"})
+
+
 def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     """One label per name in a document (the majority), and missed occurrences of a name tagged too."""
     doc_facts = facts(doc)
@@ -532,7 +536,10 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     # a surname alone is the person named in full elsewhere in the article ("Barak" after "Ehud Barak")
     person_label = next((ent.label_ for ent in ents if ent.label_ in ("PER", "PERSON")), None)
     if person_label is not None:
-        surnames = Counter(doc_words[ent.end - 1] for ent in ents if ent.label_ == person_label and len(ent) > 1)
+        # not a last word after a lower-case particle: "Zweden" of "Jaap van Zweden" is a country on its own, and
+        # "Maldegem" of a run-on "Marleen Van Hulle van Maldegem" (nl train_s16) a town
+        surnames = Counter(doc_words[ent.end - 1] for ent in ents if ent.label_ == person_label and len(ent) > 1
+                           and doc_words[ent.end - 2] not in _SURNAME_PARTICLES)
         for text in majority:
             if " " not in text and surnames[text] > 0:
                 majority[text] = person_label
