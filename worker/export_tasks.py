@@ -69,7 +69,12 @@ def run_export(self: Task, job_id: str) -> dict[str, Any]:
         raise self.retry(countdown=jobs.lease_ms / 1000, max_retries=None)
     if outcome.more:
         successor = str(uuid.uuid4())
-        if jobs.hand_over(job_id, task_id, outcome.token, successor) == "ok":
+        handed = jobs.hand_over(job_id, task_id, outcome.token, successor)
+        if handed == "lost":
+            # the lease ran out between the last checkpoint and the hand-over: nobody is named to go on, so this
+            # slice looks again after a lease (it resumes from the checkpoint, or finds the job taken or finished)
+            raise self.retry(countdown=jobs.lease_ms / 1000, max_retries=None)
+        if handed == "ok":
             send_export(job_id, successor)  # in the ledger before this slice leaves it
     return ended(self, outcome.summary())
 

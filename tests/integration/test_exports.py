@@ -399,3 +399,35 @@ def test_every_slice_is_in_the_ledger_from_its_send_until_it_ends(
         assert batch_ledger().entry(third) is None
     finally:
         batch_ledger().broker.delete(queue)
+
+
+def test_a_slice_that_fails_for_good_or_loses_its_lease_before_the_hand_over_stays_accounted_for(
+    corpus: list[Article], redis_client: redis.Redis, local: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slice whose lease ran out before the hand-over retries (nobody else is named to go on); a slice that
+    fails for good (retries spent, a bug) marks the job failed and leaves the ledger."""
+    from celery.exceptions import Retry
+
+    from worker import export_tasks
+    from worker.app import EXPORT_RUN, batch_ledger
+
+    small = local.model_copy(update={"export_page_size": 100, "export_slice_seconds": 0})
+    monkeypatch.setattr(export_tasks, "export_jobs", lambda: ExportJobs(redis_client, small))
+    jobs = ExportJobs(redis_client, small)
+    sent: list[str] = []
+    job = jobs.create(SearchQuery(sources=Values((SOURCE,))), "jsonl", "id", lambda _j, t: sent.append(t))
+    monkeypatch.setattr(ExportJobs, "hand_over", lambda *_args: "lost")
+    retries: list[float] = []
+
+    def retry(*_args: object, countdown: float = 0, **_kwargs: object) -> Retry:
+        retries.append(countdown)
+        return Retry("again")
+
+    monkeypatch.setattr(export_tasks.run_export, "retry", retry)
+    with pytest.raises(Retry):
+        export_tasks.run_export.apply(args=[job.id], task_id=sent[-1], throw=True)
+    assert retries == [small.export_slice_seconds * 2 + small.es_timeout]
+    batch_ledger().record(sent[-1], EXPORT_RUN, [job.id], {}, "exports-ledger-test", time.time())
+    export_tasks.run_export.on_failure(RuntimeError("boom"), sent[-1], (job.id,), {}, None)
+    assert jobs.get(job.id).state == "failed" and "boom" in (jobs.get(job.id).error or "")
+    assert batch_ledger().entry(sent[-1]) is None

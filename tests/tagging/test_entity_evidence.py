@@ -110,6 +110,8 @@ def test_a_person_run_on_over_van_into_a_known_place_is_a_person_and_the_place()
     assert spans == [("Jaap van Zweden", "PER")]
     spans, _ = _run("Marleen Van Hulle van Qwertyzand kwam", [(0, 5, "PER")])
     assert spans == [("Marleen Van Hulle van Qwertyzand", "PER")]
+    spans, _ = _run("toen Willem III van Oranje kwam", [(1, 5, "PER")])  # a ruler's number is no surname
+    assert spans == [("Willem III van Oranje", "PER")]
 
 
 def test_a_decided_name_with_en_is_not_split_in_two() -> None:

@@ -110,6 +110,9 @@ def test_dutch_trades_before_or_after_a_family_name_make_a_company() -> None:
     assert spans == [("Dekker Grondwerken", "ORG"), ("Juwelier Verbunt", "ORG"), ("Jong PSV", "ORG"),
                      ("Jan de Jong", "PER")]
     assert decided[(3, 5)] == "ORG"
+    # a person after the trade word, or after "Jong" a name that is no club: left to the model
+    spans, _ = _run("nl", "Juwelier Peter Jansen en Jong Tae-se kwamen", [(0, 3, "PER"), (4, 6, "PER")])
+    assert spans == [("Juwelier Peter Jansen", "PER"), ("Jong Tae-se", "PER")]
 
 
 def test_a_dutch_street_or_stadium_named_after_a_person_is_a_place() -> None:
@@ -117,6 +120,9 @@ def test_a_dutch_street_or_stadium_named_after_a_person_is_a_place() -> None:
                           [(2, 4, "PER"), (7, 9, "PER"), (10, 12, "PER")])
     assert spans == [("Ferdinand Bolstraat", "LOC"), ("Jan Breydelstadion", "LOC"), ("Frank Ouwerkerk", "PER")]
     assert decided[(2, 4)] == "LOC"
+    spans, _ = _run("nl", "de Stichting Behoud Herengracht en Nicolaes de Helt Stockade",
+                    [(1, 4, "ORG"), (5, 9, "PER")])
+    assert spans == [("Stichting Behoud Herengracht", "ORG"), ("Nicolaes de Helt Stockade", "PER")]
 
 
 def test_a_dutch_railway_station_is_a_place_but_the_planning_bureau_is_not() -> None:

@@ -245,6 +245,12 @@ def ministries(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
     return sorted(result, key=lambda e: e.start)
 
 
+def _surname_like(word: str) -> bool:
+    """Capitalised with lower-case letters after: "Hulle", not a ruler's number ("Karel V van Spanje", "Willem III
+    van Oranje") nor an acronym."""
+    return word[:1].isupper() and any(c.islower() for c in word[1:])
+
+
 def persons_of_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
     """A person run on over a lower-case "van" into a known name ("burgemeester Marleen Van Hulle van Maldegem",
     "Ginola van Newcastle" after "David"): cut before "van" when a given name opens the span and a surname (a
@@ -261,7 +267,7 @@ def persons_of_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
         cut = None
         if ent.label_ == "PER" and len(ent) >= 4 and words[ent.start] in given:
             cut = next((k for k in range(ent.start + 2, ent.end - 1) if words[k] == "van"
-                        and words[k - 1][:1].isupper() and words[k - 1] not in given), None)
+                        and _surname_like(words[k - 1]) and words[k - 1] not in given), None)
         if cut is None:
             result.append(ent)
             continue

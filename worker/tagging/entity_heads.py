@@ -67,11 +67,11 @@ ORG_ENDINGS = {"nl": ("museum",)}
 # Dutch endings of one-word place names: "Westerscheldetunnel" was ORG. ned.train: capitalised words ending so are
 # LOC 25 of 33 times (straat), 7 of 8 (plein), 8 of 11 (laan), and every time for brug, kerk, gracht.
 PLACE_ENDINGS = {"nl": ("tunnel", "brug", "plein", "straat", "laan", "kerk", "gracht")}
-# Endings of the last word of Dutch street and stadium names after a person's name: "Ferdinand Bolstraat", "Piet
-# Heinkade", "Jan Breydelstadion" came out PER (nl dev_s16, train_s16). ned.train and our files: LOC 21 of 21 names
-# of two words or more whose last word (8 letters or more) ends so; not -kerk ("Frank Ouwerkerk") nor -weg ("De
-# Vlaamse Waterweg", ORG).
-STREET_ENDINGS_NL = ("straat", "laan", "plein", "kade", "gracht", "stadion", "singel")
+# Endings of the last word of Dutch street and stadium names after a person's name: "Ferdinand Bolstraat", "Jan
+# Breydelstadion" came out PER (nl dev_s16, train_s16). ned.train and our files: LOC 21 of 21 names of two words or
+# more whose last word (8 letters or more) ends so; not -kerk ("Frank Ouwerkerk"), -weg ("De Vlaamse Waterweg",
+# ORG) nor -kade (the painter "Nicolaes de Helt Stockade").
+STREET_ENDINGS_NL = ("straat", "laan", "plein", "gracht", "stadion", "singel")
 # Last words of Dutch hospital names, organisations as our annotators (and the issue) count them: "Deventer
 # Ziekenhuis", "Jessa Ziekenhuis", "Meander Medisch Centrum" came out LOC (nl dev_s12d).
 HOSPITAL_HEADS = frozenset({"Ziekenhuis", "Ziekenhuizen", "Kliniek", "Gasthuis"})
@@ -127,6 +127,17 @@ def _positions(doc: Doc, words: frozenset[str]) -> list[int]:
 
 
 @lru_cache(maxsize=65536)
+def _company_opening(words: tuple[str, ...]) -> bool:
+    """A trade or kind of club before a name that is no person's ("Juwelier Peter Jansen" is the jeweller); "Jong"
+    only before a club or party written in capitals or known ("Jong PSV", "Jong Genk"; not "Jong Tae-se")."""
+    from worker.tagging.casing import is_known_name
+    from worker.tagging.entity_given_names import given_names
+
+    if words[0] not in COMPANY_OPENERS_NL or words[1] in given_names()[0]:
+        return False
+    return words[0] != "Jong" or words[1].isupper() or is_known_name(words[1], "nl")
+
+
 def head_type(words: tuple[str, ...], language: str) -> str | None:
     """ORG, MISC or (English venues) LOC when the name's kind-word says so, else None."""
     if len(words) >= 2 and (words[-1] in EVENT_HEADS.get(language, ()) or tuple(words[:2]) in EVENT_OPENINGS):
@@ -141,8 +152,9 @@ def head_type(words: tuple[str, ...], language: str) -> str | None:
             and words[0].lower().endswith(PLACE_ENDINGS["nl"]):
         return "LOC"
     if language == "nl" and len(words) >= 2 and len(words[-1]) >= 8 and words[-1][:1].isupper() \
-            and words[-1].lower().endswith(STREET_ENDINGS_NL):
-        return "LOC"  # "Ferdinand Bolstraat", "Piet Heinkade", "Jan Breydelstadion"
+            and words[-1].lower().endswith(STREET_ENDINGS_NL) \
+            and words[0] not in ORG_HEADS["nl"] and words[0] not in COMPANY_OPENERS_NL:
+        return "LOC"  # "Ferdinand Bolstraat", "Jan Breydelstadion"; not "Stichting Behoud Herengracht"
     if language == "nl" and len(words) == 1 and len(words[0]) > 6 and words[0][:1].isupper() \
             and words[0].endswith(INHABITANT_ENDINGS):
         return "MISC"
@@ -152,7 +164,7 @@ def head_type(words: tuple[str, ...], language: str) -> str | None:
     if language == "nl" and len(words) >= 2 and (words[-1] in COMPANY_TAILS_NL or (
             len(words[-1]) > 9 and words[-1].endswith("techniek") and words[-1][:1].isupper())):
         return "ORG"  # "Kuijpers Precisietechniek"
-    if language == "nl" and ((len(words) >= 2 and (words[0] in heads or words[0] in COMPANY_OPENERS_NL))
+    if language == "nl" and ((len(words) >= 2 and (words[0] in heads or _company_opening(words)))
                              or words[-1].lower().endswith(ORG_ENDINGS["nl"]) or "Museum" in words
                              or (len(words) >= 2 and (words[-1] in HOSPITAL_HEADS
                                                       or tuple(words[-2:]) == ("Medisch", "Centrum")))):

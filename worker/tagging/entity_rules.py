@@ -125,12 +125,14 @@ def strip_titles(doc: Doc, starts: Callable[[], list[bool]] | None = None) -> li
             label = entity_given_names.PERSON_LABEL.get(language, label)  # "Spits Ayase Ueda" ORG
         if start == ent.start and end - start >= 3 and _is_demonym(words[start], language) and (
                 label in _PERSON_LABELS or words[start + 1] in given
-                or (language == "nl" and _person_after_title(words, start + 1, end, language))):
+                or (language == "nl" and _person_after_title(words, start + 1, end, language)
+                    and all(zipf(w.lower(), language) < ROLE_WORD_ZIPF for w in words[start + 1:end]))):
             fixed.append(Span(doc, start, start + 1, label="MISC" if language == "nl" else "NORP"))
             start += 1
             if label not in _PERSON_LABELS:
-                # "de Pool Hubert Hurkacz"; "de Noor Eirik Haugland" MISC, "de Joegoslaaf Dragan Petrovic" ORG
-                # (nl dev_s16, train_s16): two to four capitalised words known as nothing else are the person
+                # "de Pool Hubert Hurkacz"; "de Joegoslaaf Dragan Petrovic" ORG (nl dev_s16): two to four
+                # capitalised rare words known as nothing else are the person, not "Europese Economische
+                # Gemeenschap" (words of the language)
                 label = entity_given_names.PERSON_LABEL.get(language, label)
         elif start == ent.start and starts is not None \
                 and _opener_before_given_name(words, start, end, label, language) and starts()[start]:
