@@ -130,10 +130,9 @@ def _positions(doc: Doc, words: frozenset[str]) -> list[int]:
 def _company_opening(words: tuple[str, ...]) -> bool:
     """A trade or kind of club before a name that is no person's ("Juwelier Peter Jansen" is the jeweller); "Jong"
     only before a club or party written in capitals or known ("Jong PSV", "Jong Genk"; not "Jong Tae-se")."""
-    from worker.tagging.casing import is_known_name
-    from worker.tagging.entity_given_names import given_names
+    from worker.tagging.casing import first_names, is_known_name
 
-    if words[0] not in COMPANY_OPENERS_NL or words[1] in given_names()[0]:
+    if words[0] not in COMPANY_OPENERS_NL or words[1] in first_names("nl"):
         return False
     return words[0] != "Jong" or words[1].isupper() or is_known_name(words[1], "nl")
 
