@@ -64,19 +64,22 @@ def run_export(self: Task, job_id: str) -> dict[str, Any]:
     outcome = run_slice(es_client(), jobs, job_id, task_id)
     if outcome.state in ("busy", "lost"):
         # busy: another delivery of this message still writes; lost: this run's lease ran out mid-slice.
-        # Either way look again after a lease: the job is then finished, or free to resume from its checkpoint.
-        # The retry is sent under the same id, which keeps the slice in the ledger.
-        raise self.retry(countdown=jobs.lease_ms / 1000, max_retries=None)
+        raise look_again(self, jobs)
     if outcome.more:
         successor = str(uuid.uuid4())
         handed = jobs.hand_over(job_id, task_id, outcome.token, successor)
         if handed == "lost":
-            # the lease ran out between the last checkpoint and the hand-over: nobody is named to go on, so this
-            # slice looks again after a lease (it resumes from the checkpoint, or finds the job taken or finished)
-            raise self.retry(countdown=jobs.lease_ms / 1000, max_retries=None)
+            # the lease ran out between the last checkpoint and the hand-over: nobody is named to go on
+            raise look_again(self, jobs)
         if handed == "ok":
             send_export(job_id, successor)  # in the ledger before this slice leaves it
     return ended(self, outcome.summary())
+
+
+def look_again(task: Task, jobs: ExportJobs) -> Exception:
+    """The retry of a slice that could not go on now: after a lease the job is finished, taken by another run, or
+    free to resume from its checkpoint. It is sent under the same id, which keeps the slice in the ledger."""
+    return task.retry(countdown=jobs.lease_ms / 1000, max_retries=None)
 
 
 def ended(task: Task, result: dict[str, Any]) -> dict[str, Any]:

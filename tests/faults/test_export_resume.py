@@ -77,6 +77,20 @@ def job_fields(stack: Stack, job_id: str) -> dict[str, str]:
     return {k.decode(): v.decode() for k, v in raw.items()}  # type: ignore[union-attr]
 
 
+def finished_job(stack: Stack, job_id: str, timeout: float, what: str) -> dict[str, str]:
+    """The job's fields once it is done, failed or cancelled; fails the test with the log after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while (job := job_fields(stack, job_id))["state"] not in ("done", "failed", "cancelled"):
+        assert time.monotonic() < deadline, f"{what}: {job}; log:\n{stack.worker_log()[-3000:]}"
+        time.sleep(0.5)
+    return job
+
+
+def file_ids(job: dict[str, str]) -> list[str]:
+    """The ids in the finished export file, in file order."""
+    return [json.loads(line)["id"] for line in gzip.decompress(Path(job["path"]).read_bytes()).decode().splitlines()]
+
+
 def test_a_worker_killed_mid_export_resumes_and_writes_every_id_once(stack: Stack) -> None:
     articles = index_corpus(stack)
     slow = slow_worker(stack)
@@ -92,12 +106,9 @@ def test_a_worker_killed_mid_export_resumes_and_writes_every_id_once(stack: Stac
     assert killed_at["state"] == "running" and 800 <= int(killed_at["written"]) < N
 
     stack.start_worker("w2")  # the dead worker's task is handed out again after the visibility timeout
-    deadline = time.monotonic() + 240
-    while (job := job_fields(stack, job_id))["state"] not in ("done", "failed", "cancelled"):
-        assert time.monotonic() < deadline, f"export did not resume: {job}; log:\n{stack.worker_log()[-3000:]}"
-        time.sleep(0.5)
+    job = finished_job(stack, job_id, 240, "export did not resume")
     assert job["state"] == "done", job
-    ids = [json.loads(line)["id"] for line in gzip.decompress(Path(job["path"]).read_bytes()).decode().splitlines()]
+    ids = file_ids(job)
     print(f"[export resume] killed at written={killed_at['written']} bytes={killed_at['bytes']}; "
           f"file rows={len(ids)} distinct={len(set(ids))} expected={N}")
     assert len(ids) == len(set(ids)) == N == int(job["written"]) == int(job["total"])
@@ -125,11 +136,7 @@ def test_an_export_task_taken_by_a_consumer_that_died_before_recording_it_is_sen
     taken = redis.Redis(port=stack.redis_port, db=1).rpop("sources")
     assert taken is not None and job_id.encode() in taken
     stack.start_worker("w")
-    deadline = time.monotonic() + 180
-    while (job := job_fields(stack, job_id))["state"] not in ("done", "failed", "cancelled"):
-        assert time.monotonic() < deadline, f"export never ran: {job}; log:\n{stack.worker_log()[-3000:]}"
-        time.sleep(0.5)
+    job = finished_job(stack, job_id, 180, "export never ran")
     assert job["state"] == "done", job
-    ids = [json.loads(line)["id"] for line in gzip.decompress(Path(job["path"]).read_bytes()).decode().splitlines()]
-    assert sorted(ids) == sorted(a.id for a in articles)
+    assert sorted(file_ids(job)) == sorted(a.id for a in articles)
     assert "sent again" in stack.worker_log()

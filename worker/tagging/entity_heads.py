@@ -126,7 +126,6 @@ def _positions(doc: Doc, words: frozenset[str]) -> list[int]:
     return [int(i) for i in numpy.flatnonzero(isin(facts(doc).orth, string_ids(words)))]
 
 
-@lru_cache(maxsize=65536)
 def _company_opening(words: tuple[str, ...]) -> bool:
     """A trade or kind of club before a name that is no person's ("Juwelier Peter Jansen" is the jeweller); "Jong"
     only before a club or party written in capitals or known ("Jong PSV", "Jong Genk"; not "Jong Tae-se")."""
@@ -137,6 +136,7 @@ def _company_opening(words: tuple[str, ...]) -> bool:
     return words[0] != "Jong" or words[1].isupper() or is_known_name(words[1], "nl")
 
 
+@lru_cache(maxsize=65536)
 def head_type(words: tuple[str, ...], language: str) -> str | None:
     """ORG, MISC or (English venues) LOC when the name's kind-word says so, else None."""
     if len(words) >= 2 and (words[-1] in EVENT_HEADS.get(language, ()) or tuple(words[:2]) in EVENT_OPENINGS):
