@@ -128,6 +128,13 @@ class Settings(BaseSettings):
         default=0.5,
         description="Share of enabled feeds (0-1) failing at once above which /health reports degraded.",
     )
+    ner_tier: Literal["fast", "accurate"] = Field(
+        default="fast",
+        description="fast: the models of ner_models_<lang> (spaCy CNNs, about 20 articles/s of 500 words per core). "
+        "accurate: multilingual-e5-small fine-tuned for NER (worker/tagging/ner_accurate.py; needs "
+        "pip install 'newsworker[accurate]'), first where its adapter is shipped, the fast models otherwise; "
+        "slower, by the figure in the README.",
+    )
     ner_models_nl: CommaList = Field(
         default=["nl_core_news_lg", "nl_core_news_md", "nl_core_news_sm", "newsworker:nl_ner"],
         description="Dutch NER models to use, first installed wins: spaCy package names, directories, or "

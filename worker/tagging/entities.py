@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING, Any, cast
 
 from worker.article import Article, Entity, EntityType
 from worker.config import get_settings
-from worker.tagging import casing, entity_doc, entity_given_names, entity_rules, gazetteer, limits, model_vectors
+from worker.tagging import (
+    casing,
+    entity_doc,
+    entity_given_names,
+    entity_rules,
+    gazetteer,
+    limits,
+    model_vectors,
+    ner_accurate,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -60,8 +69,13 @@ def map_label(label: str) -> EntityType | None:
 
 
 def model_preference(language: str) -> list[str]:
-    """Model names (spaCy packages, paths, or newsworker:<dir>) to try in order, from Settings."""
-    return list(getattr(get_settings(), f"ner_models_{language}", None) or [])
+    """Model names (spaCy packages, paths, newsworker:<dir> or newsworker-accurate:<lang>) to try in order,
+    from Settings; with ``ner_tier`` "accurate" the accurate tier of the language comes first."""
+    settings = get_settings()
+    names = list(getattr(settings, f"ner_models_{language}", None) or [])
+    if settings.ner_tier == "accurate":
+        names = [f"{ner_accurate.PREFIX}{language}", *(n for n in names if not n.startswith(ner_accurate.PREFIX))]
+    return names
 
 
 def _load_spacy_model(name: str) -> Language | None:
@@ -69,6 +83,9 @@ def _load_spacy_model(name: str) -> Language | None:
     (model_vectors.py: raises MissingVectorsError rather than run without it)."""
     import spacy
 
+    if name.startswith(ner_accurate.PREFIX):
+        ner_accurate.register()
+        return ner_accurate.load(name[len(ner_accurate.PREFIX):])
     if name.startswith(BUNDLED_PREFIX):
         path = MODELS_DIR / name[len(BUNDLED_PREFIX):]
         if not (path / "config.cfg").exists():

