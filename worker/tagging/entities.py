@@ -124,12 +124,13 @@ class EntityPipeline:
 def _entity_pipeline(language: str, model: str | None = None) -> EntityPipeline | None:
     """The entity pipeline of a language, loaded once per process: one cache key whether `model` is given as
     None or left out (two keys had loaded every model twice, +36 MB RSS for English, +29 MB for Dutch)."""
-    return _load_entity_pipeline(language, model)
+    # the preference is part of the key: a changed setting (the tier) loads the other pipeline
+    return _load_entity_pipeline(language, model, () if model else tuple(model_preference(language)))
 
 
 @lru_cache(maxsize=8)
-def _load_entity_pipeline(language: str, model: str | None) -> EntityPipeline | None:
-    names = [model] if model else model_preference(language)
+def _load_entity_pipeline(language: str, model: str | None, preference: tuple[str, ...]) -> EntityPipeline | None:
+    names = [model] if model else list(preference)
     for name in names:
         nlp = _load_spacy_model(name)
         if nlp is None:
