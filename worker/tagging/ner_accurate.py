@@ -9,14 +9,15 @@ weights once at load; then every word's first piece is tagged (BIO), and the bes
 allows is decoded. The component sits where the fast tier's ``ner`` sits, so the truecasing before it and
 the rules and gazetteer after it run unchanged.
 
-Slower than the fast tier by about an order of magnitude (``bench.tagging_stages``); the README's table
-says by how much, measured.
+Slower than the fast tier by an order of magnitude (``bench.ner_tiers``); the README's table says by how much,
+measured. A broken model or adapter file is logged and the language keeps its fast model.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,12 +25,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from worker.tagging.encoder import Encoder, default_model_path
+from worker.tagging.encoder import Encoder, EncoderFileError, default_model_path
 from worker.tagging.ner_tags import TAGS
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
 
 ADAPTER_DIR = Path(__file__).resolve().parent.parent / "models" / "accurate"
 PREFIX = "newsworker-accurate:"
@@ -65,7 +68,10 @@ class AccurateTagger:
         if list(self.meta.get("tags", [])) != TAGS:
             raise ValueError(f"{adapter}: tags {self.meta.get('tags')} are not {TAGS}")
         self.fingerprint = hashlib.sha1(adapter.read_bytes()).hexdigest()[:10]
-        _merge(self.encoder, arrays)
+        try:
+            _merge(self.encoder, arrays)
+        except (KeyError, ValueError) as error:
+            raise ValueError(f"{adapter}: not an adapter of this encoder ({error})") from error
         self.tag_w = arrays["tagger.w"].astype(np.float32)
         self.tag_b = arrays["tagger.b"].astype(np.float32)
         self.allowed, self.start = _bio_constraints()
@@ -142,9 +148,13 @@ def load(spec: str) -> Language | None:
 
     if not available(spec):
         return None
+    try:
+        engine = tagger(spec)
+    except (OSError, ValueError, KeyError, EncoderFileError) as error:
+        log.warning("accurate NER tier unavailable for %s, the fast model is used: %s", spec, error)
+        return None
     nlp = spacy.blank(spec.partition("=")[0])
     nlp.add_pipe(COMPONENT, name="ner", config={"language": spec})
-    engine = tagger(spec)
     nlp.meta["name"] = "accurate_e5"
     nlp.meta["version"] = "1"
     nlp.meta["newsworker"] = {"fingerprint": engine.fingerprint}
@@ -160,12 +170,13 @@ class AccurateNer:
 
     def __init__(self, language: str) -> None:
         self.language = language
+        self.engine = tagger(language)  # held here: the tagger cache may drop it, this pipeline keeps it
 
     def __call__(self, doc: Doc) -> Doc:
         from spacy.tokens import Span
 
         positions = [token.i for token in doc if not token.is_space]
-        tags = tagger(self.language).tags([doc[i].text for i in positions])
+        tags = self.engine.tags([doc[i].text for i in positions])
         spans: list[Span] = []
         start: int | None = None
         label = ""
