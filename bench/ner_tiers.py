@@ -16,6 +16,10 @@ import statistics
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,11 +34,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     articles = [a for path in args.files for a in quality.ner_articles(path, args.language)]
     texts = [entities.entity_text(a) for a in articles]
-    fast_name = next(n for n in entities.model_preference(args.language) if not n.startswith(ner_accurate.PREFIX)
-                     and entities._load_spacy_model(n) is not None)
+    tiers: dict[str, Language] = {}
+    fast_name = ""
+    for fast_name in (n for n in entities.model_preference(args.language) if not n.startswith(ner_accurate.PREFIX)):
+        try:  # the first installed fast model, loaded once (the pipeline cache)
+            tiers["fast"] = entities.load_pipeline(args.language, model=fast_name)
+            break
+        except LookupError:
+            continue
     accurate_name = args.accurate or f"{ner_accurate.PREFIX}{args.language}"
-    tiers = {"fast": entities.load_pipeline(args.language, model=fast_name),
-             "accurate": entities.load_pipeline(args.language, model=accurate_name)}
+    tiers["accurate"] = entities.load_pipeline(args.language, model=accurate_name)
     for nlp in tiers.values():  # warm: models loaded, caches filled once, outside the timings
         list(nlp.pipe(texts[:3]))
     times: dict[str, list[float]] = {name: [] for name in tiers}

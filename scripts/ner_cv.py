@@ -119,8 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.report or not args.name:
         report()
         return 0
+    parts = folds(read_conll(train_ner.TRAIN_FILE), args.folds)
     for i in args.fold or range(args.folds):
-        parts = folds(read_conll(train_ner.TRAIN_FILE), args.folds)
         if args.write_train:
             write_conll([d for j, part in enumerate(parts) if j != i for d in part], args.write_train)
             continue

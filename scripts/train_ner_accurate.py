@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ner_quality import read_conll, tags_to_spans  # noqa: E402
 from worker.tagging.encoder import Encoder, default_model_path  # noqa: E402
-from worker.tagging.ner_tags import TAGS  # noqa: E402
+from worker.tagging.ner_tags import MAX_WORD_PIECES, TAGS  # noqa: E402
 
 DATA = ROOT / "data" / "ner"
 TRAIN = {
@@ -61,7 +61,7 @@ def sequences(encoder: Encoder, path: Path, max_pieces: int) -> list[tuple[list[
             s_ids: list[int] = []
             s_labels: list[int] = []
             for (word, _), tag in zip(sentence, tags, strict=True):
-                pieces = list(encoder.pieces(word))[:16]
+                pieces = list(encoder.pieces(word))[:MAX_WORD_PIECES]
                 s_ids += pieces
                 s_labels += [TAGS.index(tag)] + [-100] * (len(pieces) - 1)
             if ids and len(ids) + len(s_ids) > max_pieces:

@@ -308,27 +308,27 @@ def _windows(lengths: list[int], limit: int) -> list[tuple[int, int, int, int]]:
     if total <= limit:
         return [(0, len(lengths), 0, len(lengths))]
     windows: list[tuple[int, int, int, int]] = []
-    step_pieces = limit // 2
     first = 0
     keep_from = 0
     while True:
-        used, last = 0, first
-        while last < len(lengths) and used + lengths[last] <= limit:
-            used += lengths[last]
-            last += 1
-        last = max(last, first + 1)
+        last = _words_within(lengths, first, len(lengths), limit)
         if last >= len(lengths):
             windows.append((first, len(lengths), keep_from, len(lengths)))
             return windows
         # the next window starts half-way into this one; the two split their overlap in the middle
-        used, nxt = 0, first
-        while nxt < last and used + lengths[nxt] <= step_pieces:
-            used += lengths[nxt]
-            nxt += 1
-        nxt = max(nxt, first + 1)
+        nxt = _words_within(lengths, first, last, limit // 2)
         keep_to = max(keep_from + 1, (nxt + last) // 2)
         windows.append((first, last, keep_from, keep_to))
         first, keep_from = nxt, keep_to
+
+
+def _words_within(lengths: list[int], first: int, stop: int, budget: int) -> int:
+    """The end of the run of words from ``first`` (before ``stop``) whose pieces fit ``budget``; at least one."""
+    used, end = 0, first
+    while end < stop and used + lengths[end] <= budget:
+        used += lengths[end]
+        end += 1
+    return max(end, first + 1)
 
 
 def _layer_norm(

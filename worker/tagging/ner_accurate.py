@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from worker.tagging.encoder import Encoder, EncoderFileError, default_model_path
-from worker.tagging.ner_tags import TAGS
+from worker.tagging.ner_tags import MAX_WORD_PIECES, TAGS
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -38,7 +38,6 @@ ADAPTER_DIR = Path(__file__).resolve().parent.parent / "models" / "accurate"
 PREFIX = "newsworker-accurate:"
 COMPONENT = "newsworker_accurate_ner"
 WINDOW_PIECES = 256  # training saw runs of sentences up to 160 pieces; windows overlap by half
-MAX_WORD_PIECES = 16  # as in training
 
 
 def adapter_path(language: str) -> Path:
@@ -81,10 +80,10 @@ class AccurateTagger:
             return []
         states = self.encoder.hidden_states(
             words, layers=1, window=WINDOW_PIECES, max_word_pieces=MAX_WORD_PIECES)
+        # the best path over the logits is the best over the log-probabilities: normalising shifts each
+        # position's scores by one constant
         logits = states @ self.tag_w + self.tag_b
-        logits -= logits.max(axis=1, keepdims=True)
-        log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
-        return [TAGS[i] for i in _viterbi(log_probs, self.allowed, self.start)]
+        return [TAGS[i] for i in _viterbi(logits, self.allowed, self.start)]
 
 
 def _merge(encoder: Encoder, arrays: dict[str, NDArray[np.generic]]) -> None:
@@ -116,14 +115,14 @@ def _bio_constraints() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     return allowed, start
 
 
-def _viterbi(log_probs: NDArray[np.float32], allowed: NDArray[np.float64], start: NDArray[np.float64]) -> list[int]:
-    n, size = log_probs.shape
-    score = log_probs[0] + start
+def _viterbi(scores: NDArray[np.float32], allowed: NDArray[np.float64], start: NDArray[np.float64]) -> list[int]:
+    n, size = scores.shape
+    score = scores[0] + start
     back = np.zeros((n, size), dtype=np.int64)
     for i in range(1, n):
         candidates = score[:, None] + allowed
         back[i] = candidates.argmax(axis=0)
-        score = candidates.max(axis=0) + log_probs[i]
+        score = candidates.max(axis=0) + scores[i]
     path = [int(score.argmax())]
     for i in range(n - 1, 0, -1):
         path.append(int(back[i, path[-1]]))
