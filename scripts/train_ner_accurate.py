@@ -66,9 +66,7 @@ def sentence_pieces(encoder: Encoder, sentence: list[tuple[str, str]], partial: 
     ids: list[int] = []
     labels: list[int] = []
     for (word, _), tag in zip(sentence, tags, strict=True):
-        pieces = list(encoder.pieces(word))[:MAX_WORD_PIECES]
-        if not pieces:
-            continue
+        pieces = list(encoder.pieces(word))[:MAX_WORD_PIECES]  # never empty: at least the "▁" piece
         ids += pieces
         first = O_OR_MISC if partial and tag == "O" else TAGS.index(tag)
         labels += [first] + [-100] * (len(pieces) - 1)
