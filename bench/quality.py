@@ -2,6 +2,7 @@
 
     python -m bench.quality data/ner/conll2002-nl/ned.testa data/topics/news.jsonl
     python -m bench.quality eng.testb ned.testb my_topics.csv --lang-of eng.testb=en
+    python -m bench.quality ned.testb --tier accurate      # the accurate NER tier (scores and timings)
 
 For each file:
 - CoNLL-format NER files (CoNLL-2002/2003, WikiANN, IOB1/IOB2/IOBES, UTF-8 or Latin-1, or `[PER ...]` markup):
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -36,6 +38,7 @@ from typing import Any
 
 from bench import ner_quality, topic_quality
 from worker.article import Article
+from worker.config import get_settings
 
 TOPIC_SUFFIXES = {".jsonl", ".json", ".csv", ".tsv", ".ndjson"}
 
@@ -176,6 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="language of a NER file (default: detected from its text)")
     parser.add_argument("--split", default="all", choices=["all", "dev", "test"],
                         help="for NER files: the whole file (default) or a half of the project's fixed split")
+    parser.add_argument("--tier", choices=["fast", "accurate"],
+                        help="NER tier for the scores and timings (sets NEWSWORKER_NER_TIER; default as configured)")
     parser.add_argument("--repeats", type=int, default=3, help="timing runs per stage (median)")
     parser.add_argument("--no-speed", action="store_true", help="quality only")
     parser.add_argument("--long-docs", metavar="SIZES", default="",
@@ -188,6 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if not args.files and not args.long_docs:
         parser.error("give labelled files, --long-docs, or both")
+    if args.tier:
+        os.environ["NEWSWORKER_NER_TIER"] = args.tier
+        get_settings.cache_clear()
     languages = dict(item.split("=", 1) for item in args.lang_of)
     speed_articles: list[Article] = []
     for path in args.files:
@@ -199,7 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             speed_articles += topic_articles(path)
         else:
             language = languages.get(str(path)) or ner_quality.detect_file_language(ner_quality.read_conll(path))
-            ner_quality.main([str(path), "--lang", language, "--split", args.split])
+            ner_quality.main([str(path), "--lang", language, "--split", args.split,
+                              *(["--tier", args.tier] if args.tier else [])])
             speed_articles += ner_articles(path, language)
     if not args.no_speed and speed_articles:
         stage_throughput(speed_articles, args.repeats)

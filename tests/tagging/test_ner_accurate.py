@@ -204,3 +204,19 @@ def test_the_bench_scores_the_tier_it_is_asked_for_and_names_the_model(
         get_settings.cache_clear()
     assert "NER tier fast; model: nl_" in fast and "accurate_e5" not in fast
     assert "NER tier accurate; model: nl_accurate_e5 1" in accurate
+
+
+def test_the_one_quality_command_scores_the_tier_it_is_asked_for(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import quality
+
+    gold = tmp_path / "gold.txt"
+    gold.write_text("[PER Mark Rutte] sprak in [LOC Den Haag] met [ORG ASML] .\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSWORKER_NER_TIER", "fast")
+    get_settings.cache_clear()
+    try:
+        quality.main([str(gold), "--lang-of", f"{gold}=nl", "--no-speed", "--tier", "accurate"])
+        out = capsys.readouterr().out
+    finally:
+        get_settings.cache_clear()
+    assert "NER tier accurate; model: nl_accurate_e5 1" in out
