@@ -60,10 +60,10 @@ def load_teacher() -> Any:
     return spacy.load(TEACHER, exclude=OTHER_COMPONENTS)
 
 
-def reference_spans(gold: Sequence[tuple[int, int, str]], teacher: Sequence[tuple[int, int, str]]
-                    ) -> list[tuple[int, int, str]]:
+def reference_spans(gold: Sequence[tuple[int, int, str]], teacher: Sequence[tuple[int, int, str]],
+                    kept: Sequence[str] = KEPT_LABELS) -> list[tuple[int, int, str]]:
     """The training reference of one article: gold names in the teacher's label set, plus the teacher's
-    non-name spans that touch no gold name (token offsets, end exclusive)."""
+    spans of the `kept` labels (non-names by default) that touch no gold name (token offsets, end exclusive)."""
     by_span = {(start, end): label for start, end, label in teacher}
     spans: list[tuple[int, int, str]] = []
     for start, end, label in gold:
@@ -81,12 +81,40 @@ def reference_spans(gold: Sequence[tuple[int, int, str]], teacher: Sequence[tupl
         for i in range(start, end):
             taken[i] = True
     for start, end, label in teacher:
-        if label in KEPT_LABELS and not any(taken[start:end]):
+        if label in kept and not any(taken[start:end]):
             spans.append((start, end, label))
     return sorted(spans)
 
 
-def gold_examples(nlp: Any, teacher: Any, documents: Iterable[ConllDocument]) -> list[Any]:
+NAME_LABELS = ("PERSON", "ORG", *LOC_LABELS)
+
+
+def wikiann_reference(words: Sequence[str], sentence_starts: Sequence[bool], gold: Sequence[tuple[int, int, str]],
+                      teacher: Sequence[tuple[int, int, str]]) -> tuple[list[tuple[int, int, str]], list[int]]:
+    """(spans, missing tokens) of WikiANN sentences, whose labels are partial: PER, ORG and LOC only, silver.
+
+    Gold names as in `reference_spans`; the teacher's MISC-type and number spans where they touch no gold name
+    (WikiANN has no MISC, so its O there means "not PER/ORG/LOC", not "no name"). A capitalised token left
+    outside every span is missing (no loss either way) when it is not the first of its sentence, or when the
+    teacher reads a name there: WikiANN leaves some names unlabelled, and a MISC name may be any of them.
+    Every other token is outside."""
+    spans = reference_spans(gold, teacher, kept=(*KEPT_LABELS, *MISC_LABELS))
+    covered = [False] * len(words)
+    for start, end, _ in spans:
+        for i in range(start, end):
+            covered[i] = True
+    teacher_name = [False] * len(words)
+    for start, end, label in teacher:
+        if label in NAME_LABELS:
+            for i in range(start, end):
+                teacher_name[i] = True
+    missing = [i for i, word in enumerate(words)
+               if not covered[i] and any(c.isupper() for c in word) and (not sentence_starts[i] or teacher_name[i])]
+    return spans, missing
+
+
+def gold_examples(nlp: Any, teacher: Any, documents: Iterable[ConllDocument], partial: bool = False) -> list[Any]:
+    """One example an article, truecased; `partial` for WikiANN's sentences (`wikiann_reference`)."""
     from spacy.tokens import Doc, Span
     from spacy.training import Example
 
@@ -104,10 +132,24 @@ def gold_examples(nlp: Any, teacher: Any, documents: Iterable[ConllDocument]) ->
         teacher_spans = [(ent.start, ent.end, ent.label_) for ent in seen.ents]
         gold = [(start, end, label) for start, end, label in tags_to_spans(tags)]
         reference = Doc(nlp.vocab, words=cased_words, sent_starts=starts)
-        reference.set_ents([Span(reference, start, end, label=label)
-                            for start, end, label in reference_spans(gold, teacher_spans)], default="outside")
+        if partial:
+            spans, missing = wikiann_reference(cased_words, [bool(s) for s in starts], gold, teacher_spans)
+        else:
+            spans, missing = reference_spans(gold, teacher_spans), []
+        reference.set_ents([Span(reference, start, end, label=label) for start, end, label in spans],
+                           missing=[Span(reference, i, i + 1) for i in missing], default="outside")
         examples.append(Example(Doc(nlp.vocab, words=cased_words, sent_starts=starts), reference))
     return examples
+
+
+def wikiann_documents(path: Path, limit: int, seed: int, per_document: int = 8) -> list[ConllDocument]:
+    """`limit` sentences of a WikiANN file drawn with `seed`, `per_document` to an article."""
+    from bench.ner_quality import read_conll
+
+    sentences = [s for d in read_conll(path) for s in d.sentences]
+    random.Random(seed).shuffle(sentences)
+    chosen = sentences[:limit]
+    return [ConllDocument(chosen[i:i + per_document]) for i in range(0, len(chosen), per_document)]
 
 
 def rehearsal_examples(nlp: Any, teacher: Any, limit: int, seed: int) -> list[Any]:
@@ -177,16 +219,23 @@ def train(args: argparse.Namespace) -> int:
     documents = [d for path in files for d in read_markup(path)]
     gold = gold_examples(nlp, teacher, documents)
     rehearsal = rehearsal_examples(nlp, teacher, args.rehearsal_docs, args.seed)
+    wiki: list[Any] = []
+    if args.wikiann:
+        wiki_path, _, count = args.wikiann.rpartition(":")
+        refuse_held_out(Path(wiki_path), "train on")
+        wiki = gold_examples(nlp, teacher, wikiann_documents(Path(wiki_path), int(count), args.seed), partial=True)
+        files = [*files, Path(wiki_path)]
     words = sum(len(e.reference) for e in gold)
     print(f"{len(gold)} gold articles ({words} tokens, x{args.copies}), {len(rehearsal)} rehearsal articles "
-          f"({sum(len(e.reference) for e in rehearsal)} tokens)", flush=True)
+          f"({sum(len(e.reference) for e in rehearsal)} tokens), {len(wiki)} WikiANN articles "
+          f"({sum(len(e.reference) for e in wiki)} tokens)", flush=True)
     optimizer = nlp.resume_training()
     optimizer.learn_rate = args.learn_rate
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     for epoch in range(1, args.epochs + 1):
         started = time.time()
-        examples = gold * args.copies + rehearsal
+        examples = gold * args.copies + rehearsal + wiki
         random.shuffle(examples)
         losses: dict[str, float] = {}
         for batch in minibatch(examples, size=args.batch_size):
@@ -259,6 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dropout", type=float, default=0.2)
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--wikiann", metavar="FILE:N",
+                        help="add N sentences of a WikiANN file, partly labelled (wikiann_reference), 8 an article")
     parser.add_argument("--install", type=Path, help="copy this checkpoint to worker/models/en_ner_ft and stop")
     parser.add_argument("--split-decision", nargs=3, metavar=("SOURCE", "TRAIN_OUT", "DECIDE_OUT"),
                         help="write every third article of SOURCE to DECIDE_OUT and the rest to TRAIN_OUT")

@@ -66,3 +66,34 @@ def test_held_out_files_are_refused_under_any_name(tmp_path: Path) -> None:
         finetune_ner_en.main(["--train", str(finetune_ner_en.DECIDE), "--decide", str(link),
                               "--output", str(tmp_path)])
     finetune_ner_en.refuse_held_out(finetune_ner_en.DATA / "train_s15.txt", "train on")  # a training file passes
+
+
+def test_wikiann_keeps_the_teachers_misc_and_leaves_unsure_capitals_missing() -> None:
+    #        0        1      2     3       4          5       6   7     8
+    words = ["The", "Treaty", "of", "Rome", "signed", "Jones", "in", "The", "Hague"]
+    starts = [True, False, False, False, False, False, False, False, False]
+    gold = [(7, 9, "LOC")]
+    teacher = [(1, 4, "LAW"), (5, 6, "PERSON"), (7, 9, "GPE")]
+    spans, missing = finetune_ner_en.wikiann_reference(words, starts, gold, teacher)
+    assert spans == [(1, 4, "LAW"), (7, 9, "GPE")]  # the teacher's MISC-type span, the gold place
+    assert missing == [5]  # a name WikiANN left unlabelled: no loss either way
+
+
+def test_wikiann_sentence_openers_are_outside_unless_the_teacher_reads_a_name() -> None:
+    words = ["Born", "in", "Leeds", "."]
+    spans, missing = finetune_ner_en.wikiann_reference(words, [True, False, False, False], [(2, 3, "LOC")], [])
+    assert (spans, missing) == ([(2, 3, "GPE")], [])
+    _, missing = finetune_ner_en.wikiann_reference(words, [True, False, False, False], [(2, 3, "LOC")],
+                                                   [(0, 1, "PERSON")])
+    assert missing == [0]
+
+
+def test_wikiann_sentences_are_drawn_with_the_seed_and_packed(tmp_path: Path) -> None:
+    path = tmp_path / "train"
+    path.write_text("".join(f"en:Word{i}\tO\nen:.\tO\n\n" for i in range(20)), encoding="utf-8")
+    first = finetune_ner_en.wikiann_documents(path, 10, seed=3, per_document=4)
+    again = finetune_ner_en.wikiann_documents(path, 10, seed=3, per_document=4)
+    assert [len(d.sentences) for d in first] == [4, 4, 2]
+    assert first == again
+    assert first != finetune_ner_en.wikiann_documents(path, 10, seed=4, per_document=4)
+    assert all(token.startswith("Word") or token == "." for d in first for s in d.sentences for token, _ in s)
