@@ -89,6 +89,22 @@ def reference_spans(gold: Sequence[tuple[int, int, str]], teacher: Sequence[tupl
 NAME_LABELS = ("PERSON", "ORG", *LOC_LABELS)
 
 
+def unsure_capitals(words: Sequence[str], sentence_starts: Sequence[bool], spans: Sequence[tuple[int, int, str]],
+                    teacher_names: Sequence[tuple[int, int, str]]) -> list[int]:
+    """Tokens of partly labelled sentences to leave missing: capitalised, outside every reference span, and not
+    the first of their sentence unless a name of the teacher's covers them."""
+    covered = [False] * len(words)
+    for start, end, _ in spans:
+        for i in range(start, end):
+            covered[i] = True
+    teacher_name = [False] * len(words)
+    for start, end, _ in teacher_names:
+        for i in range(start, end):
+            teacher_name[i] = True
+    return [i for i, word in enumerate(words)
+            if not covered[i] and any(c.isupper() for c in word) and (not sentence_starts[i] or teacher_name[i])]
+
+
 def wikiann_reference(words: Sequence[str], sentence_starts: Sequence[bool], gold: Sequence[tuple[int, int, str]],
                       teacher: Sequence[tuple[int, int, str]]) -> tuple[list[tuple[int, int, str]], list[int]]:
     """(spans, missing tokens) of WikiANN sentences, whose labels are partial: PER, ORG and LOC only, silver.
@@ -99,18 +115,7 @@ def wikiann_reference(words: Sequence[str], sentence_starts: Sequence[bool], gol
     teacher reads a name there: WikiANN leaves some names unlabelled, and a MISC name may be any of them.
     Every other token is outside."""
     spans = reference_spans(gold, teacher, kept=(*KEPT_LABELS, *MISC_LABELS))
-    covered = [False] * len(words)
-    for start, end, _ in spans:
-        for i in range(start, end):
-            covered[i] = True
-    teacher_name = [False] * len(words)
-    for start, end, label in teacher:
-        if label in NAME_LABELS:
-            for i in range(start, end):
-                teacher_name[i] = True
-    missing = [i for i, word in enumerate(words)
-               if not covered[i] and any(c.isupper() for c in word) and (not sentence_starts[i] or teacher_name[i])]
-    return spans, missing
+    return spans, unsure_capitals(words, sentence_starts, spans, [t for t in teacher if t[2] in NAME_LABELS])
 
 
 def gold_examples(nlp: Any, teacher: Any, documents: Iterable[ConllDocument], partial: bool = False) -> list[Any]:

@@ -1,0 +1,188 @@
+"""Fine-tune the shipped Dutch NER model (worker/models/nl_ner) on its own training data plus WikiANN-nl.
+
+    .venv/bin/python scripts/finetune_ner_nl.py --wikiann data/ner/wikiann-nl/train:3000   # build/ner_nl_ft/run
+    .venv/bin/python scripts/finetune_ner_nl.py --install build/ner_nl_ft/run/epoch_2      # ship: nl_ner
+
+The model keeps its CoNLL-2002 labels (PER, ORG, LOC, MISC) and its architecture; the shared static vectors
+are attached for training and left out of the saved checkpoint, as `scripts/train_ner.py` does. Every epoch
+sees:
+- the gold data of the shipped setup: CoNLL-2002 `ned.train` and our Dutch news files (`--train`);
+- N seeded WikiANN-nl train sentences (`--wikiann FILE:N`), 8 to an article, partly labelled: WikiANN's
+  PER/ORG/LOC; the shipped model's MISC spans where they touch no WikiANN name (WikiANN has no MISC); a
+  capitalised token outside these missing (no loss) unless it opens its sentence and the model reads no name
+  there (`finetune_ner_en.unsure_capitals`); every other token outside.
+Choosing a checkpoint is the experiment's rule (data/ner/README.md, session 19), not this script's. Never read:
+held-out files, ned.testa, WikiANN dev files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from finetune_ner_en import _digest, _relative, unsure_capitals, wikiann_documents  # noqa: E402
+
+from bench.ner_quality import ConllDocument, read_conll, tags_to_spans  # noqa: E402
+
+DATA = ROOT / "data" / "ner"
+TARGET = ROOT / "worker" / "models" / "nl_ner"
+NEWS_FILES = ("dev_s11.txt", "dev_s12.txt", "dev_s12b.txt", "dev_s12_long.txt")  # the shipped setup's extra files
+TRAIN_FILES = [DATA / "conll2002-nl" / "ned.train", *(DATA / "nl-news" / name for name in NEWS_FILES)]
+_REFUSED = ("heldout", "ned.testa", "ned.testb", "wikiann-nl/dev", "wikiann-en/dev")
+
+
+def refuse_held_out(path: Path, doing: str) -> None:
+    """SystemExit when `path` (followed through links, any case) is held out or evaluation data."""
+    names = (path.as_posix().lower(), path.resolve().as_posix().lower())
+    if any(part in name for part in _REFUSED for name in names):
+        raise SystemExit(f"refusing to {doing} {path}: held out or evaluation data")
+
+
+def wikiann_spans(gold: Sequence[tuple[int, int, str]], model: Sequence[tuple[int, int, str]]
+                  ) -> list[tuple[int, int, str]]:
+    """WikiANN's names plus the model's MISC spans that touch none of them."""
+    taken = {i for start, end, _ in gold for i in range(start, end)}
+    extra = [(start, end, label) for start, end, label in model
+             if label == "MISC" and not taken.intersection(range(start, end))]
+    return sorted([*gold, *extra])
+
+
+def load_model() -> Any:
+    import spacy
+
+    from worker.tagging import model_vectors
+
+    return model_vectors.attach(spacy.load(TARGET), str(TARGET))
+
+
+def examples(nlp: Any, documents: Iterable[ConllDocument], partial: bool) -> list[Any]:
+    from spacy.tokens import Doc, Span
+    from spacy.training import Example
+
+    out = []
+    for document in documents:
+        words = [token for sentence in document.sentences for token, _ in sentence]
+        tags = [tag for sentence in document.sentences for _, tag in sentence]
+        starts = [i == 0 for sentence in document.sentences for i in range(len(sentence))]
+        gold = list(tags_to_spans(tags))
+        reference = Doc(nlp.vocab, words=words, sent_starts=list(starts))
+        missing: list[int] = []
+        if partial:
+            seen = nlp(Doc(nlp.vocab, words=words, sent_starts=list(starts)))
+            model = [(ent.start, ent.end, ent.label_) for ent in seen.ents]
+            gold = wikiann_spans(gold, model)
+            missing = unsure_capitals(words, starts, gold, [m for m in model if m[2] != "MISC"])
+        reference.set_ents([Span(reference, start, end, label=label) for start, end, label in gold],
+                           missing=[Span(reference, i, i + 1) for i in missing], default="outside")
+        out.append(Example(Doc(nlp.vocab, words=words, sent_starts=list(starts)), reference))
+    return out
+
+
+def train(args: argparse.Namespace) -> int:
+    import spacy
+    from spacy.util import minibatch
+
+    random.seed(args.seed)
+    spacy.util.fix_random_seed(args.seed)
+    files = [Path(p) for p in (args.train or [str(p) for p in TRAIN_FILES])]
+    for path in files:
+        refuse_held_out(path, "train on")
+    nlp = load_model()
+    gold = examples(nlp, [d for path in files for d in read_conll(path)], partial=False)
+    wiki: list[Any] = []
+    if args.wikiann:
+        wiki_path, _, count = args.wikiann.rpartition(":")
+        refuse_held_out(Path(wiki_path), "train on")
+        wiki = examples(nlp, wikiann_documents(Path(wiki_path), int(count), args.seed), partial=True)
+        files = [*files, Path(wiki_path)]
+    print(f"{len(gold)} gold articles ({sum(len(e.reference) for e in gold)} tokens), {len(wiki)} WikiANN "
+          f"articles ({sum(len(e.reference) for e in wiki)} tokens)", flush=True)
+    from thinc.api import Adam
+
+    # the model's own optimizer config refers to its training section, which a loaded pipeline cannot resolve
+    optimizer = nlp.resume_training(sgd=Adam(args.learn_rate, use_averages=True))
+    output = Path(args.output)
+    output.mkdir(parents=True, exist_ok=True)
+    for epoch in range(1, args.epochs + 1):
+        started = time.time()
+        batch_examples = gold + wiki
+        random.shuffle(batch_examples)
+        losses: dict[str, float] = {}
+        for batch in minibatch(batch_examples, size=args.batch_size):
+            nlp.update(batch, drop=args.dropout, sgd=optimizer, losses=losses)
+        print(f"epoch {epoch}: loss {losses.get('ner', 0.0):.1f} ({time.time() - started:.0f} s)", flush=True)
+        if epoch % args.save_every == 0 or epoch == args.epochs:
+            with nlp.use_params(optimizer.averages or {}):
+                save(nlp, output / f"epoch_{epoch}", args, files, epoch)
+    return 0
+
+
+def save(nlp: Any, path: Path, args: argparse.Namespace, files: Sequence[Path], epoch: int) -> None:
+    from spacy.vectors import Vectors
+    from train_ner import fingerprint
+
+    table = nlp.vocab.vectors
+    nlp.vocab.vectors = Vectors(strings=nlp.vocab.strings)  # the runtime attaches the shared table
+    try:
+        nlp.to_disk(path)
+    finally:
+        nlp.vocab.vectors = table
+    meta = json.loads((path / "meta.json").read_text())
+    meta.setdefault("newsworker", {})
+    meta["newsworker"]["fingerprint"] = fingerprint(path)
+    meta["newsworker"]["fine_tuned"] = {
+        "from": _base_fingerprint(),
+        "epoch": epoch,
+        "train": {_relative(p): _digest(p) for p in files},
+        "settings": {k: v for k, v in vars(args).items() if k not in {"output", "install", "train"}},
+    }
+    (path / "meta.json").write_text(json.dumps(meta, indent=2))
+    print(f"saved {path} ({meta['newsworker']['fingerprint']})", flush=True)
+
+
+def _base_fingerprint() -> str:
+    meta = json.loads((TARGET / "meta.json").read_text())
+    return str(meta.get("newsworker", {}).get("fingerprint", "?"))
+
+
+def install(source: Path) -> int:
+    readme = (TARGET / "README.md").read_text(encoding="utf-8") if (TARGET / "README.md").exists() else None
+    shutil.rmtree(TARGET)
+    shutil.copytree(source, TARGET)
+    if readme is not None:
+        (TARGET / "README.md").write_text(readme, encoding="utf-8")
+    print(f"installed {source} in {TARGET}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--output", default=str(ROOT / "build" / "ner_nl_ft" / "run"))
+    parser.add_argument("--train", nargs="*", help="CoNLL or markup files to train on (default: TRAIN_FILES)")
+    parser.add_argument("--wikiann", metavar="FILE:N", help="add N partly labelled sentences of a WikiANN file")
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--save-every", type=int, default=2)
+    parser.add_argument("--learn-rate", type=float, default=0.0005)
+    parser.add_argument("--dropout", type=float, default=0.2)
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--install", type=Path, help="copy this checkpoint to worker/models/nl_ner and stop")
+    args = parser.parse_args(argv)
+    if args.install:
+        return install(args.install)
+    return train(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
