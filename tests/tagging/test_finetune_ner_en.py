@@ -62,9 +62,9 @@ def test_held_out_files_are_refused_under_any_name(tmp_path: Path) -> None:
             finetune_ner_en.refuse_held_out(path, "train on")
     with pytest.raises(SystemExit, match="held out"):
         finetune_ner_en.main(["--split-decision", str(link), str(tmp_path / "a"), str(tmp_path / "b")])
-    with pytest.raises(SystemExit, match="decision file"):  # the decision file even when another is named
-        finetune_ner_en.main(["--train", str(finetune_ner_en.DECIDE), "--decide", str(link),
-                              "--output", str(tmp_path)])
+    for decision in finetune_ner_en.DECISION_FILES:  # every decision file, even when another is named
+        with pytest.raises(SystemExit, match="decision file"):
+            finetune_ner_en.main(["--train", str(decision), "--decide", str(link), "--output", str(tmp_path)])
     finetune_ner_en.refuse_held_out(finetune_ner_en.DATA / "train_s15.txt", "train on")  # a training file passes
 
 
