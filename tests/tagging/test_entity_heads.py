@@ -128,3 +128,13 @@ def test_a_dutch_street_or_stadium_named_after_a_person_is_a_place() -> None:
 def test_a_dutch_railway_station_is_a_place_but_the_planning_bureau_is_not() -> None:
     spans, _ = _run("nl", "Bij Utrecht Centraal zei het Centraal Planbureau iets", [(1, 3, "ORG"), (5, 7, "ORG")])
     assert spans == [("Utrecht Centraal", "LOC"), ("Centraal Planbureau", "ORG")]
+
+
+def test_rivers_lakes_and_mountains_are_places() -> None:
+    for words in (("River", "Wye"), ("Mahanadi", "River"), ("Lake", "Geneva"), ("Mount", "Kenya")):
+        assert entity_heads.head_type(words, "en") == "LOC", words
+
+
+def test_a_reuters_plc_is_an_organisation() -> None:
+    spans, _ = _run("en", "Halstead Homes Plc said profits rose", [(0, 3, "PERSON")])
+    assert spans == [("Halstead Homes Plc", "ORG")]

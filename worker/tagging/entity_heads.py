@@ -25,7 +25,7 @@ from spacy.util import filter_spans
 from worker.tagging import gazetteer
 from worker.tagging.entity_doc import facts, isin, string_ids
 
-LEGAL_FORMS = frozenset({"Inc", "Inc.", "Corp", "Corp.", "Co", "Co.", "Ltd", "Ltd.", "plc", "PLC", "BV", "B.V.",
+LEGAL_FORMS = frozenset({"Inc", "Inc.", "Corp", "Corp.", "Co", "Co.", "Ltd", "Ltd.", "plc", "Plc", "PLC", "BV", "B.V.",
                          "NV", "N.V.", "AG", "GmbH", "SA", "S.A.", "SpA", "LLC", "LLP", "ASA", "Oyj"})
 # Last words of organisation names (English) / first words or endings of Dutch ones.
 ORG_HEADS = {
@@ -93,7 +93,9 @@ EVENT_HEADS = {
 # and our files tag stadiums LOC; the model said ORG for "Old Trafford"-like names, session 6). A club or company
 # named so is decided by the sports layout or a legal form first.
 PLACE_HEADS = {"en": frozenset({"Stadium", "Stadion", "Arena", "ArenA", "Park", "Oval", "Airport", "Square", "Street",
-                                "Road", "Lane", "Avenue"}),
+                                "Road", "Lane", "Avenue",
+                                # session 19 (en-news/dev_s19.txt: "Mahanadi River" MISC)
+                                "River"}),
                # Dutch (session 11, nl-news/gold.txt: "Centraal Station" ORG, "Johan Cruijff ArenA" PER)
                "nl": frozenset({"Station", "Stadion", "Arena", "ArenA", "Plein", "Luchthaven", "Airport",
                                 # railway stations, "Utrecht Centraal", "Eindhoven Centraal" (ORG, nl-news/dev_s14);
@@ -111,7 +113,8 @@ CLUB_OPENINGS = frozenset({"FC", "AC", "AS", "SS", "SC", "SV", "VfB", "VfL", "Re
                            "Eintracht", "Hertha", "Inter", "KRC", "KAA", "RSC", "KV", "KVC", "ADO", "NAC", "RKC",
                            "PSV", "SBV", "FK", "NK", "HNK", "GNK"})
 # First words of racing circuits in both languages: "Circuit Gilles Villeneuve", "Circuit Zandvoort" (places).
-PLACE_OPENINGS = frozenset({"Circuit"})
+# English rivers, lakes and mountains too: "River Wye" and "River Eden" were MISC (session 19, en-news/dev_s19.txt).
+PLACE_OPENINGS = frozenset({"Circuit", "River", "Lake", "Mount"})
 JOINERS = {"en": frozenset({"of", "for"}), "nl": frozenset({"van", "voor"})}
 # Labels the English model writes for names; the Dutch model writes ours.
 _ORG, _MISC = {"en": "ORG", "nl": "ORG"}, {"en": "EVENT", "nl": "MISC"}
