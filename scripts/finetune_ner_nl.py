@@ -141,8 +141,11 @@ def save(nlp: Any, path: Path, args: argparse.Namespace, files: Sequence[Path], 
     meta = json.loads((path / "meta.json").read_text())
     meta.setdefault("newsworker", {})
     meta["newsworker"]["fingerprint"] = fingerprint(path)
+    # the base model's own bare scores (train_ner.py's) are not this model's: kept apart, under fine_tuned
+    base_scores = {key: meta["newsworker"].pop(key) for key in ("dev", "heldout_test") if key in meta["newsworker"]}
     meta["newsworker"]["fine_tuned"] = {
         "from": _base_fingerprint(),
+        "base_scores": base_scores,
         "epoch": epoch,
         "train": {_relative(p): _digest(p) for p in files},
         "settings": {k: v for k, v in vars(args).items() if k not in {"output", "install", "train"}},

@@ -452,6 +452,7 @@ def _head_noun_labels(doc: Doc, ents: list[Span], majority: dict[str, str]) -> N
 # Dutch motorways A1-A99, provincial roads N1-N999, European roads E10-E999 ("E3" is a games fair, "A380" a plane)
 _ROAD = re.compile(r"A[1-9][0-9]?|N[1-9][0-9]{0,2}|E[1-9][0-9]{1,2}")
 _ROAD_ARTICLES = frozenset({"de", "De"})
+_ROAD_PLACE_WORDS = frozenset({"bij", "richting"})
 
 
 def dutch_roads(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -472,6 +473,12 @@ def dutch_roads(doc: Doc, ents: list[Span]) -> list[Span]:
             old = by_start.get(i)
             fixed.append(Span(doc, i, i + 1, label="LOC", kb_id=old.kb_id_ if old is not None else 0))
             decided[(i, i + 1)] = "LOC"  # the name list knows "A2" as a company
+    # the name after "bij" or "richting" behind a road is a place: "de A2 bij Leende" (PER in session 19's model)
+    after = {i + 2 for i in roads if i + 2 < len(doc) and words[i + 1] in _ROAD_PLACE_WORDS}
+    for n, ent in enumerate(fixed):
+        if ent.start in after and ent.label_ != "LOC":
+            fixed[n] = Span(doc, ent.start, ent.end, label="LOC", kb_id=ent.kb_id_)
+            decided[(ent.start, ent.end)] = "LOC"
     return sorted(fixed, key=lambda e: e.start)
 
 
