@@ -440,3 +440,28 @@ def test_a_dutch_road_number_after_the_article_is_a_place():
     [tagged] = tag_entities([make_article("Emirates kocht de A380 van Airbus. Op de E3 in Los Angeles was het druk.")])
     types = {e.text: e.type for e in tagged.entities}
     assert types.get("A380") != "LOC" and types.get("E3") != "LOC"
+
+
+def test_dutch_results_lines_make_clubs_of_town_names():
+    body = ("Lokeren verliest opnieuw\n\nStandard won zondag ruim van Lokeren, dat nu laatste staat. "
+            "Ook Westerlo verloor.\n\nUitslagen:\n\nStandard - Lokeren 3-0\n\nMoeskroen - Westerlo 0-1\n\n"
+            "Volgende week reist Westerlo naar Moeskroen voor de beker.")
+    [tagged] = tag_entities([make_article(body)])
+    types = {e.text: e.type for e in tagged.entities}
+    assert types == {"Lokeren": "ORG", "Westerlo": "ORG", "Standard": "ORG", "Moeskroen": "ORG"}
+
+
+def test_a_dutch_results_line_keeps_towns_after_naar_and_national_teams():
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    from worker.tagging.entity_rules import dutch_results_lines
+
+    words = ["Moeskroen", "-", "Westerlo", "0-1", "Westerlo", "reist", "naar", "Moeskroen", ".",
+             "België", "-", "Nederland", "2-2"]
+    starts = [True, False, False, False, True, False, False, False, False, True, False, False, False]
+    doc = Doc(spacy.blank("nl").vocab, words=words, sent_starts=starts)
+    ents = [Span(doc, i, i + 1, label="LOC") for i in (0, 2, 4, 7, 9, 11)]
+    fixed = dutch_results_lines(doc, ents, lambda: starts)
+    assert [(e.start, e.label_) for e in fixed] == [(0, "ORG"), (2, "ORG"), (4, "ORG"), (7, "LOC"), (9, "LOC"),
+                                                    (11, "LOC")]
