@@ -138,3 +138,9 @@ def test_rivers_lakes_and_mountains_are_places() -> None:
 def test_a_reuters_plc_is_an_organisation() -> None:
     spans, _ = _run("en", "Halstead Homes Plc said profits rose", [(0, 3, "PERSON")])
     assert spans == [("Halstead Homes Plc", "ORG")]
+
+
+def test_dutch_streets_and_bridges_are_places() -> None:
+    assert entity_heads.head_type(("Doorniksesteenweg",), "nl") == "LOC"
+    assert entity_heads.head_type(("Coolsingel",), "nl") == "LOC"
+    assert entity_heads.head_type(("John", "Frostbrug"), "nl") == "LOC"

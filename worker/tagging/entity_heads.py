@@ -66,12 +66,16 @@ COMPANY_OPENERS_NL = frozenset({"Bouwbedrijf", "Aannemersbedrijf", "Installatieb
 ORG_ENDINGS = {"nl": ("museum",)}
 # Dutch endings of one-word place names: "Westerscheldetunnel" was ORG. ned.train: capitalised words ending so are
 # LOC 25 of 33 times (straat), 7 of 8 (plein), 8 of 11 (laan), and every time for brug, kerk, gracht.
-PLACE_ENDINGS = {"nl": ("tunnel", "brug", "plein", "straat", "laan", "kerk", "gracht")}
+PLACE_ENDINGS = {"nl": ("tunnel", "brug", "plein", "straat", "laan", "kerk", "gracht",
+                         # session 19 (nl-news/dev_s19.txt: "Doorniksesteenweg" MISC, "Coolsingel" ORG)
+                         "steenweg", "singel")}
 # Endings of the last word of Dutch street and stadium names after a person's name: "Ferdinand Bolstraat", "Jan
 # Breydelstadion" came out PER (nl dev_s16, train_s16). ned.train and our files: LOC 21 of 21 names of two words or
 # more whose last word (8 letters or more) ends so; not -kerk ("Frank Ouwerkerk"), -weg ("De Vlaamse Waterweg",
 # ORG) nor -kade (the painter "Nicolaes de Helt Stockade").
-STREET_ENDINGS_NL = ("straat", "laan", "plein", "gracht", "stadion", "singel")
+STREET_ENDINGS_NL = ("straat", "laan", "plein", "gracht", "stadion", "singel",
+                     # session 19 (nl-news/dev_s19.txt: "John Frostbrug" PER)
+                     "brug", "steenweg")
 # Last words of Dutch hospital names, organisations as our annotators (and the issue) count them: "Deventer
 # Ziekenhuis", "Jessa Ziekenhuis", "Meander Medisch Centrum" came out LOC (nl dev_s12d).
 HOSPITAL_HEADS = frozenset({"Ziekenhuis", "Ziekenhuizen", "Kliniek", "Gasthuis"})
