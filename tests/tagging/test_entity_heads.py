@@ -144,3 +144,9 @@ def test_dutch_streets_and_bridges_are_places() -> None:
     assert entity_heads.head_type(("Doorniksesteenweg",), "nl") == "LOC"
     assert entity_heads.head_type(("Coolsingel",), "nl") == "LOC"
     assert entity_heads.head_type(("John", "Frostbrug"), "nl") == "LOC"
+
+
+def test_english_trade_words_end_company_names() -> None:
+    assert entity_heads.head_type(("Lumen", "Labs"), "en") == "ORG"
+    assert entity_heads.head_type(("Bramley", "Estates"), "en") == "ORG"
+    assert entity_heads.head_type(("Labs",), "en") is None  # the word alone is no name
