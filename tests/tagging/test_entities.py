@@ -465,3 +465,14 @@ def test_a_dutch_results_line_keeps_towns_after_naar_and_national_teams():
     fixed = dutch_results_lines(doc, ents, lambda: starts)
     assert [(e.start, e.label_) for e in fixed] == [(0, "ORG"), (2, "ORG"), (4, "ORG"), (7, "LOC"), (9, "LOC"),
                                                     (11, "LOC")]
+
+
+def test_a_scoreboards_venue_line_keeps_the_town_a_place():
+    body = ("CRICKET - ENGLISH COUNTY CHAMPIONSHIP SCORES .\n\nLONDON 1996-08-29\n\n"
+            "Close of play scores on the first day of four-day matches on Thursday :\n\n"
+            "At Chelmsford : Derbyshire 241 ( Richard Tolley 66 ; Simon Pritchard 5-58 ) ; Essex 34-1 .\n\n"
+            "At Worcester : Glamorgan 155 ( Huw Bevan 48 ; Ravi Mistry 6-39 ) ; Worcestershire 82-3 .")
+    [tagged] = tag_entities([make_article(body, language="en")])
+    types = {e.text: e.type for e in tagged.entities}
+    assert types["Chelmsford"] == "LOC" and types["Worcester"] == "LOC"
+    assert types["Derbyshire"] == "ORG" and types["Glamorgan"] == "ORG" and types["Essex"] == "ORG"

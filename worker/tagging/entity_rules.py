@@ -263,14 +263,28 @@ _DASH_SPLIT_LABELS = {"PER", "PERSON", "ORG", "LOC", "GPE", "FAC", "NORP"}
 
 
 def split_at_dashes(doc: Doc, ents: list[Span]) -> list[Span]:
-    """A name running across a spaced dash is cut there. The part before it keeps the span (and its label); a
+    """A name running across a spaced dash is cut there (see `_split_names`)."""
+    return _split_names(doc, ents, lambda i: facts(doc).words[i] in _SPACED_DASHES
+                        and bool(doc[i - 1].whitespace_) and bool(doc[i].whitespace_))
+
+
+def split_at_colons(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A name running across a colon is cut there (see `_split_names`): "At Chelmsford : Derbyshire 241" was one
+    organisation (session 19). Runs before the sports layout, which then sees the venue alone."""
+    if not ents or ":" not in facts(doc).text:
+        return ents
+    return _split_names(doc, ents, lambda i: facts(doc).words[i] == ":")
+
+
+def _split_names(doc: Doc, ents: list[Span], is_cut: Callable[[int], bool]) -> list[Span]:
+    """Names cut at the tokens `is_cut` picks inside them. The part before a cut keeps the span (and its label); a
     part after it stays a name when it has two words or more, or one that is not a common word (the word after
-    a dateline opens a sentence: "Shares", "Police"); lower-case words at a part's edges are dropped."""
+    a dateline opens a sentence: "Shares", "Police"); lower-case words at a part's edges are dropped. Titles of
+    works (MISC) are left whole."""
     words = facts(doc).words
     fixed = []
     for ent in ents:
-        dashes = [i for i in range(ent.start + 1, ent.end - 1) if words[i] in _SPACED_DASHES
-                  and doc[i - 1].whitespace_ and doc[i].whitespace_]  # fmt: skip
+        dashes = [i for i in range(ent.start + 1, ent.end - 1) if is_cut(i)]
         if not dashes or ent.label_ not in _DASH_SPLIT_LABELS:
             fixed.append(ent)
             continue
@@ -684,6 +698,8 @@ class EntityFixes:
     def __call__(self, doc: Doc) -> Doc:
         evidence = evidence_of(doc)  # once per doc (shared with the gazetteer matcher)
         ents = strip_titles(doc, lambda: evidence.starts) if self.titles else list(doc.ents)
+        if self.edges:
+            ents = split_at_colons(doc, ents)
         if self.titles:
             ents = sports_clubs(doc, extend_work_titles(doc, context_types(doc, ents)), evidence)
             if doc.lang_ == "en" and "joined" in PARTS:
@@ -1123,8 +1139,8 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
         for ent in inside:
             text = doc_facts.span_text(ent.start, ent.end)
             if ent.label_ not in ("LOC", "GPE") or gazetteer.is_national_team("en", text) \
-                    or gazetteer.is_venue("en", text):
-                continue
+                    or gazetteer.is_venue("en", text) or decided.get((ent.start, ent.end)) == "LOC":
+                continue  # (a place a context rule chose stays one: "At Chelmsford : Derbyshire 241")
             near = {lower[i] for i in (ent.start - 1, ent.end) if start <= i < end}
             if near & _RESULT_WORDS and entity_heads.head_type(tuple(words[ent.start:ent.end]), "en") != "LOC":
                 decided[(ent.start, ent.end)] = "ORG"

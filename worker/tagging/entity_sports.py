@@ -490,7 +490,12 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         a_club = before not in PLACE_BEFORE and ent.text.lower() in clubs
         # the model's club whose name the name list knows as a place ("Lancashire beat"): keep it a club
         as_club = ent.label_ == "ORG" and len(ent) == 1 and casing.name_types("en").get(ent.text) == "LOC"
-        if (_model_place(ent) or as_club) and not gazetteer.is_national_team("en", ent.text) \
+        if ent.label_ != "LOC" and before == "at" and ent.start - 1 == line[0] and ent.end < line[1] \
+                and lower[ent.end] == ":":
+            # a scoreboard's venue line "At Chelmsford : Derbyshire 241 ..." (session 19, en-news/dev_s19.txt)
+            decided[(ent.start, ent.end)] = "LOC"
+            ent = Span(doc, ent.start, ent.end, label="LOC", kb_id=ent.kb_id_)
+        elif (_model_place(ent) or as_club) and not gazetteer.is_national_team("en", ent.text) \
                 and not _is_dateline(doc, ent, line) and not gazetteer.is_venue("en", ent.text):
             after = lower[ent.end] if ent.end < line[1] else ""
             if a_club or (before not in PLACE_BEFORE and {before, after} & CLUB_NEIGHBOURS):
