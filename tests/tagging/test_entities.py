@@ -476,3 +476,12 @@ def test_a_scoreboards_venue_line_keeps_the_town_a_place():
     types = {e.text: e.type for e in tagged.entities}
     assert types["Chelmsford"] == "LOC" and types["Worcester"] == "LOC"
     assert types["Derbyshire"] == "ORG" and types["Glamorgan"] == "ORG" and types["Essex"] == "ORG"
+
+
+def test_english_market_sources_name_their_firms():
+    body = ("The dollar firmed on Tuesday , said Ulrich Brenner , a trader at Bankhaus Lampe in Duesseldorf . "
+            "Alan Rigby , building analyst at broker Kleinwort Benson , said the bid was too low .")
+    [tagged] = tag_entities([make_article(body, language="en")])
+    types = {e.text: e.type for e in tagged.entities}
+    assert types["Bankhaus Lampe"] == "ORG" and types["Kleinwort Benson"] == "ORG"
+    assert types["Ulrich Brenner"] == "PER" and types["Duesseldorf"] == "LOC"

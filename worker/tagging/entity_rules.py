@@ -855,9 +855,16 @@ CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
                 # business copy (session 6): "mining group Rio Tinto" was PER, "conglomerate Hanson" PER
                 "group", "conglomerate", "brokerage", "giant", "manufacturer", "drugmaker", "miner", "utility",
                 # sports: "former team Williams" was PER, "Italian side Juventus"
-                "team", "side", "outfit"),
+                "team", "side", "outfit",
+                # session 19 (en-news/dev_s19.txt: "broker Kleinwort Benson" PER, "ferry operator CalMac")
+                "broker", "publisher", "housebuilder", "operator", "regulator", "watchdog", "distributor",
+                "supplier", "agency", "charity", "label", "subsidiary"),
     },
 }
+# English jobs done at an organisation: "a trader at Bankhaus Lampe", "an analyst at Kleinwort Benson" (wire copy
+# quotes such people in nearly every market story; the name after "at" was PER or LOC, session 19).
+ROLES_AT_EN = frozenset({"analyst", "analysts", "economist", "economists", "strategist", "strategists", "trader",
+                         "traders", "dealer", "dealers", "banker", "bankers", "broker", "brokers"})
 # Nouns of places right before a name ("het dorp X", "the capital Kabul") or before "of" + a name in English
 # ("the village of Novye Atagi"): the name is a place (ned.train: 24 of 25 names after these nouns are LOC). Never
 # cut off a name they open ("Provincie Utrecht" is the provincial government).
@@ -938,6 +945,9 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
                 label = context_type(before, language)
             elif lower[ent.start - 1] in STORM_NOUNS:  # capitalised: "Hurricane Melissa", "Storm Floris"
                 label = "MISC"
+            if label is None and language == "en" and ent.start > 1 and lower[ent.start - 1] == "at" \
+                    and lower[ent.start - 2] in ROLES_AT_EN:
+                label = "ORG"
         if label is None and "place_nouns" in PARTS and ent.start > 0:
             label = _place_noun_type(words, lower, is_lower, ent.start, language)
         if label is None:
