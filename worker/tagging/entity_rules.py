@@ -264,7 +264,8 @@ _DASH_SPLIT_LABELS = {"PER", "PERSON", "ORG", "LOC", "GPE", "FAC", "NORP"}
 
 def split_at_dashes(doc: Doc, ents: list[Span]) -> list[Span]:
     """A name running across a spaced dash is cut there (see `_split_names`)."""
-    return _split_names(doc, ents, lambda i: facts(doc).words[i] in _SPACED_DASHES
+    words = facts(doc).words
+    return _split_names(doc, ents, lambda i: words[i] in _SPACED_DASHES
                         and bool(doc[i - 1].whitespace_) and bool(doc[i].whitespace_))
 
 
@@ -273,7 +274,8 @@ def split_at_colons(doc: Doc, ents: list[Span]) -> list[Span]:
     organisation (session 19). Runs before the sports layout, which then sees the venue alone."""
     if not ents or ":" not in facts(doc).text:
         return ents
-    return _split_names(doc, ents, lambda i: facts(doc).words[i] == ":")
+    words = facts(doc).words
+    return _split_names(doc, ents, lambda i: words[i] == ":")
 
 
 def _split_names(doc: Doc, ents: list[Span], is_cut: Callable[[int], bool]) -> list[Span]:
