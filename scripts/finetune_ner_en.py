@@ -29,7 +29,7 @@ import random
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -211,7 +211,6 @@ def write_markup(documents: Sequence[ConllDocument], path: Path, header: str) ->
 
 def train(args: argparse.Namespace) -> int:
     import spacy
-    from spacy.util import minibatch
 
     random.seed(args.seed)
     spacy.util.fix_random_seed(args.seed)
@@ -237,20 +236,30 @@ def train(args: argparse.Namespace) -> int:
           f"({sum(len(e.reference) for e in wiki)} tokens)", flush=True)
     optimizer = nlp.resume_training()
     optimizer.learn_rate = args.learn_rate
+    train_epochs(nlp, optimizer, gold * args.copies + rehearsal + wiki, args,
+                 lambda path, epoch: save(nlp, path, args, files, epoch))
+    return 0
+
+
+def train_epochs(nlp: Any, optimizer: Any, examples: Sequence[Any], args: argparse.Namespace,
+                 save_checkpoint: Callable[[Path, int], None]) -> None:
+    """`args.epochs` epochs over a fresh shuffle of `examples` in batches of `args.batch_size`; the averaged
+    weights are saved to `args.output`/epoch_N every `args.save_every` epochs and after the last."""
+    from spacy.util import minibatch
+
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     for epoch in range(1, args.epochs + 1):
         started = time.time()
-        examples = gold * args.copies + rehearsal + wiki
-        random.shuffle(examples)
+        shuffled = list(examples)
+        random.shuffle(shuffled)
         losses: dict[str, float] = {}
-        for batch in minibatch(examples, size=args.batch_size):
+        for batch in minibatch(shuffled, size=args.batch_size):
             nlp.update(batch, drop=args.dropout, sgd=optimizer, losses=losses)
         print(f"epoch {epoch}: loss {losses.get('ner', 0.0):.1f} ({time.time() - started:.0f} s)", flush=True)
         if epoch % args.save_every == 0 or epoch == args.epochs:
             with nlp.use_params(optimizer.averages or {}):
-                save(nlp, output / f"epoch_{epoch}", args, files, epoch)
-    return 0
+                save_checkpoint(output / f"epoch_{epoch}", epoch)
 
 
 def save(nlp: Any, path: Path, args: argparse.Namespace, files: Sequence[Path], epoch: int) -> None:
@@ -289,14 +298,15 @@ def _relative(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
-def install(source: Path) -> int:
-    readme = (TARGET / "README.md").read_text(encoding="utf-8") if (TARGET / "README.md").exists() else None
-    if TARGET.exists():
-        shutil.rmtree(TARGET)
-    shutil.copytree(source, TARGET)
+def install(source: Path, target: Path = TARGET) -> int:
+    """Copy a checkpoint over the shipped model in `target`, keeping its README (it says how it was chosen)."""
+    readme = (target / "README.md").read_text(encoding="utf-8") if (target / "README.md").exists() else None
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target)
     if readme is not None:
-        (TARGET / "README.md").write_text(readme, encoding="utf-8")  # kept: it says how the model was chosen
-    print(f"installed {source} in {TARGET}")
+        (target / "README.md").write_text(readme, encoding="utf-8")
+    print(f"installed {source} in {target}")
     return 0
 
 

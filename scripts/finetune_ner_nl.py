@@ -20,9 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shutil
 import sys
-import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from finetune_ner_en import _digest, _relative, unsure_capitals, wikiann_documents  # noqa: E402
+from finetune_ner_en import _digest, _relative, install, train_epochs, unsure_capitals, wikiann_documents  # noqa: E402
 
 from bench.ner_quality import ConllDocument, read_conll, tags_to_spans  # noqa: E402
 
@@ -91,7 +89,6 @@ def examples(nlp: Any, documents: Iterable[ConllDocument], partial: bool) -> lis
 
 def train(args: argparse.Namespace) -> int:
     import spacy
-    from spacy.util import minibatch
 
     random.seed(args.seed)
     spacy.util.fix_random_seed(args.seed)
@@ -112,19 +109,7 @@ def train(args: argparse.Namespace) -> int:
 
     # the model's own optimizer config refers to its training section, which a loaded pipeline cannot resolve
     optimizer = nlp.resume_training(sgd=Adam(args.learn_rate, use_averages=True))
-    output = Path(args.output)
-    output.mkdir(parents=True, exist_ok=True)
-    for epoch in range(1, args.epochs + 1):
-        started = time.time()
-        batch_examples = gold + wiki
-        random.shuffle(batch_examples)
-        losses: dict[str, float] = {}
-        for batch in minibatch(batch_examples, size=args.batch_size):
-            nlp.update(batch, drop=args.dropout, sgd=optimizer, losses=losses)
-        print(f"epoch {epoch}: loss {losses.get('ner', 0.0):.1f} ({time.time() - started:.0f} s)", flush=True)
-        if epoch % args.save_every == 0 or epoch == args.epochs:
-            with nlp.use_params(optimizer.averages or {}):
-                save(nlp, output / f"epoch_{epoch}", args, files, epoch)
+    train_epochs(nlp, optimizer, gold + wiki, args, lambda path, epoch: save(nlp, path, args, files, epoch))
     return 0
 
 
@@ -159,16 +144,6 @@ def _base_fingerprint() -> str:
     return str(meta.get("newsworker", {}).get("fingerprint", "?"))
 
 
-def install(source: Path) -> int:
-    readme = (TARGET / "README.md").read_text(encoding="utf-8") if (TARGET / "README.md").exists() else None
-    shutil.rmtree(TARGET)
-    shutil.copytree(source, TARGET)
-    if readme is not None:
-        (TARGET / "README.md").write_text(readme, encoding="utf-8")
-    print(f"installed {source} in {TARGET}")
-    return 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--output", default=str(ROOT / "build" / "ner_nl_ft" / "run"))
@@ -183,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--install", type=Path, help="copy this checkpoint to worker/models/nl_ner and stop")
     args = parser.parse_args(argv)
     if args.install:
-        return install(args.install)
+        return install(args.install, TARGET)
     return train(args)
 
 
