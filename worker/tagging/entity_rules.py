@@ -491,11 +491,21 @@ def dutch_roads(doc: Doc, ents: list[Span]) -> list[Span]:
             decided[(i, i + 1)] = "LOC"  # the name list knows "A2" as a company
     # the name after "bij" or "richting" behind a road is a place: "de A2 bij Leende" (PER in session 19's model)
     after = {i + 2 for i in roads if i + 2 < len(doc) and words[i + 1] in _ROAD_PLACE_WORDS}
-    for n, ent in enumerate(fixed):
-        if ent.start in after and ent.label_ != "LOC":
-            fixed[n] = Span(doc, ent.start, ent.end, label="LOC", kb_id=ent.kb_id_)
-            decided[(ent.start, ent.end)] = "LOC"
+    fixed = _retyped(doc, fixed, "LOC", lambda ent: ent.start in after)
     return sorted(fixed, key=lambda e: e.start)
+
+
+def _retyped(doc: Doc, ents: list[Span], label: str, wanted: Callable[[Span], bool]) -> list[Span]:
+    """`ents` with those `wanted` picks (and not already of `label`) retyped to `label`, each recorded as decided
+    (CONTEXT_TYPES_KEY) so that the name lists and the gazetteer keep it."""
+    decided = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
+    result = []
+    for ent in ents:
+        if ent.label_ != label and wanted(ent):
+            ent = Span(doc, ent.start, ent.end, label=label, kb_id=ent.kb_id_)
+            decided[(ent.start, ent.end)] = label
+        result.append(ent)
+    return result
 
 
 # A Dutch or Belgian results line: "Club Brugge - Anderlecht 1-2", "Moeskroen - Westerlo 0-1".
@@ -531,15 +541,8 @@ def dutch_results_lines(doc: Doc, ents: list[Span], starts: Callable[[], list[bo
         clubs.update(names)
     if not clubs:
         return ents
-    decided = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
-    fixed = []
-    for ent in ents:
-        if ent.label_ != "ORG" and facts(doc).span_text(ent.start, ent.end) in clubs \
-                and (ent.start == 0 or words[ent.start - 1] not in _TOWN_WORDS_NL):
-            ent = Span(doc, ent.start, ent.end, label="ORG", kb_id=ent.kb_id_)
-            decided[(ent.start, ent.end)] = "ORG"
-        fixed.append(ent)
-    return fixed
+    return _retyped(doc, ents, "ORG", lambda ent: facts(doc).span_text(ent.start, ent.end) in clubs
+                    and (ent.start == 0 or words[ent.start - 1] not in _TOWN_WORDS_NL))
 
 
 def surname_particles(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -808,14 +811,7 @@ def short_company_names(doc: Doc, ents: list[Span]) -> list[Span]:
                 short.add(first)
     if not short:
         return ents
-    decided = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
-    result = []
-    for ent in ents:
-        if ent.end - ent.start == 1 and words[ent.start] in short and ent.label_ != "ORG":
-            ent = Span(doc, ent.start, ent.end, label="ORG", kb_id=ent.kb_id_)
-            decided[(ent.start, ent.end)] = "ORG"
-        result.append(ent)
-    return result
+    return _retyped(doc, ents, "ORG", lambda ent: ent.end - ent.start == 1 and words[ent.start] in short)
 
 
 # Nouns in front of a name that say what kind of thing it names: "de NAVO-missie Resolute Support", "de film
