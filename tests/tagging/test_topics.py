@@ -179,6 +179,18 @@ def test_lexicon_words_of_one_language_do_not_cue_the_other() -> None:
     assert topic_lexicon("en").counts(["arts"])[health] == 0
 
 
+@pytest.mark.parametrize(("language", "text"), [
+    ("en", "file-sharing"), ("en", "blog"), ("en", "dvd"), ("en", "xbox"), ("en", "webcam"), ("en", "bluetooth"),
+    ("en", "games console"), ("en", "digital television"), ("en", "net telephony"),
+    ("nl", "blog"), ("nl", "spelcomputer"), ("nl", "draadloze"), ("nl", "beltonen"), ("nl", "digitale televisie"),
+])
+def test_consumer_technology_of_the_2000s_cues_science_and_technology(language: str, text: str) -> None:
+    # session 20 (data/topics/README.md): the outside 5-class check is news of 2004-2005, whose tech stories are about
+    # DVDs, consoles, file sharing, blogs and net telephony; each of these words or phrases is one cue of 13000000
+    tech = iptc_codes().index("13000000")
+    assert topic_lexicon(language).counts(text.split())[tech] == 1
+
+
 def test_best_topic_is_kept_below_the_threshold_unless_under_the_floor(monkeypatch: pytest.MonkeyPatch) -> None:
     seed = article("", SEED.read_text(encoding="utf-8"), "nl")
     use_settings(monkeypatch, topic_threshold=0.9999, topic_floor=0.15)  # nothing reaches the threshold
