@@ -11,7 +11,7 @@ from worker.article import Article, Entity
 from worker.config import Settings
 from worker.tagging import topics as topics_module
 from worker.tagging.iptc import iptc_attribution, iptc_codes, topic_label
-from worker.tagging.topic_features import topic_lexicon
+from worker.tagging.topic_features import topic_lexicon, words
 from worker.tagging.topic_rules import TopicRulesError, load_rules, parse_rules
 from worker.tagging.topics import tag_topics, topic_model_version
 
@@ -189,6 +189,15 @@ def test_consumer_technology_of_the_2000s_cues_science_and_technology(language: 
     # DVDs, consoles, file sharing, blogs and net telephony; each of these words or phrases is one cue of 13000000
     tech = iptc_codes().index("13000000")
     assert topic_lexicon(language).counts(text.split())[tech] == 1
+
+
+@pytest.mark.parametrize("text", ["birdie", "under-par", "batsman", "scrum", "lineout", "jockey", "pitcher",
+                                  "injured reserve", "furlong", "100m", "linebacker"])
+def test_match_report_words_cue_sport(text: str) -> None:
+    # session 20, round 3 (data/topics/README.md): the words of golf, cricket, rugby, tennis, racing, athletics and
+    # American-sports reports
+    sport = iptc_codes().index("15000000")
+    assert topic_lexicon("en").counts(words(text))[sport] >= 1
 
 
 def test_best_topic_is_kept_below_the_threshold_unless_under_the_floor(monkeypatch: pytest.MonkeyPatch) -> None:
