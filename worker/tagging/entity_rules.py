@@ -521,9 +521,10 @@ def dutch_results_lines(doc: Doc, ents: list[Span], starts: Callable[[], list[bo
     place or anything else, except after "in", "te", "naar" or "uit" (the town). Countries are left as they are
     (national teams). Session 19: nl-news/dev_s19.txt's Belgian clubs named after their towns ("Anderlecht",
     "Lokeren", "Westerlo") were LOC 13 times."""
-    if not ents or not _RESULTS_LINE_NL.search(facts(doc).text):
+    doc_facts = facts(doc)
+    if not ents or not _RESULTS_LINE_NL.search(doc_facts.text):
         return ents
-    words = facts(doc).words
+    words = doc_facts.words
     spans = {(e.start, e.end) for e in ents}
     countries = gazetteer.national_team_ids()
     clubs: set[str] = set()
@@ -534,14 +535,14 @@ def dutch_results_lines(doc: Doc, ents: list[Span], starts: Callable[[], list[bo
         sides = ((start, dash), (dash + 1, end - 1))
         if not all(side in spans for side in sides):
             continue
-        names = [facts(doc).span_text(a, b) for a, b in sides]
+        names = [doc_facts.span_text(a, b) for a, b in sides]
         entries = [gazetteer.exact_lookup("nl", name) for name in names]
         if any(entry is not None and entry.wikidata in countries for entry in entries):
             continue
         clubs.update(names)
     if not clubs:
         return ents
-    return _retyped(doc, ents, "ORG", lambda ent: facts(doc).span_text(ent.start, ent.end) in clubs
+    return _retyped(doc, ents, "ORG", lambda ent: doc_facts.span_text(ent.start, ent.end) in clubs
                     and (ent.start == 0 or words[ent.start - 1] not in _TOWN_WORDS_NL))
 
 
