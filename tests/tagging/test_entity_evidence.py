@@ -143,3 +143,12 @@ def test_a_name_run_on_over_de_into_a_nationality_or_event_is_two_names() -> Non
     assert spans == [("Kyiv", "LOC"), ("Nederlandse", "MISC")]
     assert decided == {(3, 4): "MISC"}
     assert _split("won de Tour de France gisteren", [(2, 5, "MISC")])[0] == [("Tour de France", "MISC")]
+
+
+def test_a_name_in_wikipedias_bold_markup_is_no_title() -> None:
+    # Wikipedia's bold (three apostrophes, tokenised "' ''" and "'' '") marks the subject of an article, of any type;
+    # its italics (two apostrophes) mark titles
+    spans, decided = _run("' '' Ard Schenk '' ' en '' Black Magic Woman ''", [(2, 4, "PER"), (8, 11, "PER")])
+    assert spans == [("Ard Schenk", "PER"), ("Black Magic Woman", "MISC")]
+    assert (2, 4) not in decided
+    assert _run("'' Ard Schenk '' '", [(1, 3, "PER")])[0] == [("Ard Schenk", "MISC")]  # bold on one side only

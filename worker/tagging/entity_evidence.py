@@ -87,6 +87,13 @@ def _of_noun_type(doc: Doc, ent: Span) -> str | None:
     return label
 
 
+def in_wiki_bold(doc: Doc, start: int, end: int) -> bool:
+    """Tokens start..end inside Wikipedia's bold markup, three apostrophes on each side as tokenised ("' '' Ard
+    Schenk '' '"): the subject of an article, of any type, not a quoted title (italics, "'' X ''", are titles)."""
+    return start >= 2 and end + 1 < len(doc) and doc[start - 2].text == "'" and doc[start - 1].text == "''" \
+        and doc[end].text == "''" and doc[end + 1].text == "'"
+
+
 def _relabel(doc: Doc, ent: Span, label: str, decided: dict[tuple[int, int], str]) -> Span:
     decided[(ent.start, ent.end)] = label
     return ent if ent.label_ == label else Span(doc, ent.start, ent.end, label=label, kb_id=ent.kb_id_,
@@ -315,7 +322,7 @@ def dutch_evidence(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], st
             label = _of_noun_type(doc, ent)
         if label is None and "quotes" in parts and len(ent) > 1 and ent.label_ != "MISC" and ent.start > 0 \
                 and ent.end < len(doc) and doc[ent.start - 1].text in QUOTES and doc[ent.end].text in QUOTES \
-                and _known_type(ent.text) in (None, "MISC"):
+                and not in_wiki_bold(doc, ent.start, ent.end) and _known_type(ent.text) in (None, "MISC"):
             label = "MISC"
         fixed.append(ent if label is None else _relabel(doc, ent, label, decided))
     return fixed
