@@ -152,3 +152,11 @@ def test_a_name_in_wikipedias_bold_markup_is_no_title() -> None:
     assert spans == [("Ard Schenk", "PER"), ("Black Magic Woman", "MISC")]
     assert (2, 4) not in decided
     assert _run("'' Ard Schenk '' '", [(1, 3, "PER")])[0] == [("Ard Schenk", "MISC")]  # bold on one side only
+
+
+def test_a_name_glued_to_ex_or_oud_is_misc() -> None:
+    # CoNLL-2002 tags the former employer of "Jan Caerts ( ex-Radio Contact )" MISC, as ned.train's "ex-Sovjetunie"
+    spans, decided = _run("Caerts ( ex-Radio Contact ) en de oud-VLD-voorzitter en ex-premier Verhofstadt",
+                          [(2, 4, "ORG"), (7, 8, "ORG"), (10, 11, "PER")])
+    assert spans == [("ex-Radio Contact", "MISC"), ("oud-VLD-voorzitter", "MISC"), ("Verhofstadt", "PER")]
+    assert decided[(2, 4)] == "MISC"
