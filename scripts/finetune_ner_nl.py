@@ -11,8 +11,11 @@ sees:
   PER/ORG/LOC; the shipped model's MISC spans where they touch no WikiANN name (WikiANN has no MISC); a
   capitalised token outside these missing (no loss) unless it opens its sentence and the model reads no name
   there (`finetune_ner_en.unsure_capitals`); every other token outside.
-Choosing a checkpoint is the experiment's rule (data/ner/README.md, session 19), not this script's. Never read:
-held-out files, ned.testa, WikiANN dev files.
+- with `--distil FILE:N` and `--distil-news`: N seeded sentences of a WikiANN file (its own tags unused) and the
+  Dutch articles of data/topics/news.jsonl's train split, every token labelled by the accurate tier's model alone
+  (the teacher: PER/ORG/LOC/MISC or outside), so the fast model learns from the slower, better one (session 21).
+Choosing a checkpoint is the experiment's rule (data/ner/README.md, sessions 19 and 21), not this script's. Never
+read: held-out files, ned.testa, WikiANN dev files, the held-out split of news.jsonl.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ TARGET = ROOT / "worker" / "models" / "nl_ner"
 NEWS_FILES = ("dev_s11.txt", "dev_s12.txt", "dev_s12b.txt", "dev_s12_long.txt")  # the shipped setup's extra files
 TRAIN_FILES = [DATA / "conll2002-nl" / "ned.train", *(DATA / "nl-news" / name for name in NEWS_FILES)]
 _REFUSED = ("heldout", "ned.testa", "ned.testb", "wikiann-nl/dev", "wikiann-en/dev")
+NEWS = ROOT / "data" / "topics" / "news.jsonl"
 
 
 def refuse_held_out(path: Path, doing: str) -> None:
@@ -87,6 +91,51 @@ def examples(nlp: Any, documents: Iterable[ConllDocument], partial: bool) -> lis
     return out
 
 
+def load_teacher() -> Any:
+    """The accurate tier's Dutch model alone (no truecasing, rules or gazetteer): the teacher's own labels."""
+    from worker.tagging import ner_accurate
+
+    ner_accurate.register()
+    teacher = ner_accurate.load("nl")
+    if teacher is None:
+        raise SystemExit("the accurate Dutch tier is not available (pip install 'newsworker[accurate]')")
+    return teacher
+
+
+def news_documents(nlp: Any) -> list[ConllDocument]:
+    """The Dutch articles of news.jsonl's train split (never its held-out split), tokenised by the fast model,
+    one sentence a paragraph; their tags are left empty for the teacher."""
+    documents = []
+    for line in NEWS.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row.get("language") != "nl" or row.get("split") != "train":
+            continue
+        paragraphs = [row.get("title", "").strip(), *row.get("text", "").split("\n")]
+        sentences = [[(token.text, "O") for token in nlp.make_doc(p.strip()) if not token.is_space]
+                     for p in paragraphs if p.strip()]
+        documents.append(ConllDocument([s for s in sentences if s]))
+    return [d for d in documents if d.sentences]
+
+
+def teacher_examples(nlp: Any, teacher: Any, documents: Sequence[ConllDocument]) -> list[Any]:
+    """Training examples of the documents' words with the teacher's entities, every other token outside."""
+    from spacy.tokens import Doc, Span
+    from spacy.training import Example
+
+    out = []
+    for document in documents:
+        words = [token for sentence in document.sentences for token, _ in sentence]
+        starts = [i == 0 for sentence in document.sentences for i in range(len(sentence))]
+        labelled = teacher(Doc(teacher.vocab, words=words, sent_starts=list(starts)))
+        reference = Doc(nlp.vocab, words=words, sent_starts=list(starts))
+        # an entity may not run over a sentence start (the teacher reads across them; the fast model cannot)
+        spans = [Span(reference, e.start, e.end, label=e.label_) for e in labelled.ents
+                 if not any(starts[i] for i in range(e.start + 1, e.end))]
+        reference.set_ents(spans, default="outside")
+        out.append(Example(Doc(nlp.vocab, words=words, sent_starts=list(starts)), reference))
+    return out
+
+
 def train(args: argparse.Namespace) -> int:
     import spacy
 
@@ -103,8 +152,21 @@ def train(args: argparse.Namespace) -> int:
         refuse_held_out(Path(wiki_path), "train on")
         wiki = examples(nlp, wikiann_documents(Path(wiki_path), int(count), args.seed), partial=True)
         files = [*files, Path(wiki_path)]
+    distilled: list[Any] = []
+    if args.distil or args.distil_news:
+        teacher = load_teacher()
+        if args.distil:
+            distil_path, _, count = args.distil.rpartition(":")
+            refuse_held_out(Path(distil_path), "train on")
+            distilled += teacher_examples(nlp, teacher, wikiann_documents(Path(distil_path), int(count), args.seed))
+            files = [*files, Path(distil_path)]
+        if args.distil_news:
+            distilled += teacher_examples(nlp, teacher, news_documents(nlp))
+            files = [*files, NEWS]
     print(f"{len(gold)} gold articles ({sum(len(e.reference) for e in gold)} tokens), {len(wiki)} WikiANN "
-          f"articles ({sum(len(e.reference) for e in wiki)} tokens)", flush=True)
+          f"articles ({sum(len(e.reference) for e in wiki)} tokens), {len(distilled)} articles labelled by the "
+          f"teacher ({sum(len(e.reference) for e in distilled)} tokens)", flush=True)
+    wiki += distilled
     from thinc.api import Adam
 
     # the model's own optimizer config refers to its training section, which a loaded pipeline cannot resolve
@@ -149,6 +211,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--output", default=str(ROOT / "build" / "ner_nl_ft" / "run"))
     parser.add_argument("--train", nargs="*", help="CoNLL or markup files to train on (default: TRAIN_FILES)")
     parser.add_argument("--wikiann", metavar="FILE:N", help="add N partly labelled sentences of a WikiANN file")
+    parser.add_argument("--distil", metavar="FILE:N",
+                        help="add N sentences of a WikiANN file labelled by the accurate tier (its tags unused)")
+    parser.add_argument("--distil-news", action="store_true",
+                        help="add news.jsonl's Dutch train articles labelled by the accurate tier")
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--save-every", type=int, default=2)
     parser.add_argument("--learn-rate", type=float, default=0.0005)

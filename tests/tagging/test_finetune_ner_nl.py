@@ -10,6 +10,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 import finetune_ner_nl  # noqa: E402
 import pytest  # noqa: E402
+from spacy.tokens import Doc, Span  # noqa: E402
 
 
 def test_the_models_misc_fills_wikianns_gaps_but_never_over_its_names() -> None:
@@ -31,3 +32,48 @@ def test_training_files_are_allowed() -> None:
     for path in finetune_ner_nl.TRAIN_FILES:
         finetune_ner_nl.refuse_held_out(path, "train on")
     finetune_ner_nl.refuse_held_out(REPO / "data/ner/wikiann-nl/train", "train on")
+
+
+class _Teacher:
+    """A stand-in for the accurate tier: a blank Dutch vocabulary, and these entities set on any doc."""
+
+    def __init__(self, spans: list[tuple[int, int, str]]) -> None:
+        import spacy
+
+        self.vocab = spacy.blank("nl").vocab
+        self.spans = spans
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.set_ents([Span(doc, start, end, label=label) for start, end, label in self.spans], default="outside")
+        return doc
+
+
+def test_the_teachers_entities_label_every_token_but_never_across_a_sentence_start() -> None:
+    import spacy
+
+    from bench.ner_quality import ConllDocument
+
+    student = spacy.blank("nl")
+    document = ConllDocument([[("Marianne", "O"), ("Vos", "O"), ("won", "O"), ("in", "O"), ("Ede", "O")],
+                              [("Sporting", "O"), ("Lissabon", "O"), ("verloor", "O")]])
+    # the teacher reads "Ede Sporting" as one name across the sentence start: left out, not cut
+    teacher = _Teacher([(0, 2, "PER"), (4, 6, "ORG"), (6, 7, "LOC")])
+    (example,) = finetune_ner_nl.teacher_examples(student, teacher, [document])
+    assert [(e.text, e.label_) for e in example.reference.ents] == [("Marianne Vos", "PER"), ("Lissabon", "LOC")]
+    assert all(token.ent_iob_ in ("B", "I", "O") for token in example.reference)  # nothing missing: all labelled
+
+
+def test_news_documents_are_the_dutch_train_split_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import spacy
+
+    rows = [{"language": "nl", "split": "train", "title": "Ajax wint", "text": "Ajax won in Rotterdam.\nDaarna feest."},
+            {"language": "nl", "split": "heldout", "title": "Geheim", "text": "Niet lezen."},
+            {"language": "en", "split": "train", "title": "English", "text": "Not Dutch."}]
+    news = tmp_path / "news.jsonl"
+    news.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
+    monkeypatch.setattr(finetune_ner_nl, "NEWS", news)
+    (document,) = finetune_ner_nl.news_documents(spacy.blank("nl"))
+    assert [[token for token, _ in sentence] for sentence in document.sentences] == [
+        ["Ajax", "wint"], ["Ajax", "won", "in", "Rotterdam", "."], ["Daarna", "feest", "."]]
