@@ -188,10 +188,15 @@ def save(nlp: Any, path: Path, args: argparse.Namespace, files: Sequence[Path], 
     meta = json.loads((path / "meta.json").read_text())
     meta.setdefault("newsworker", {})
     meta["newsworker"]["fingerprint"] = fingerprint(path)
-    # the base model's own bare scores (train_ner.py's) are not this model's: kept apart, under fine_tuned
+    # the base model's own bare scores (train_ner.py's) are not this model's: kept apart, under fine_tuned; a base
+    # that was itself fine-tuned hands on its base's scores and is recorded as `previous`
     base_scores = {key: meta["newsworker"].pop(key) for key in ("dev", "heldout_test") if key in meta["newsworker"]}
+    previous = meta["newsworker"].pop("fine_tuned", None)
+    if previous:
+        base_scores = base_scores or previous.pop("base_scores", {})
     meta["newsworker"]["fine_tuned"] = {
         "from": _base_fingerprint(),
+        "previous": previous,
         "base_scores": base_scores,
         "epoch": epoch,
         "train": {_relative(p): _digest(p) for p in files},
