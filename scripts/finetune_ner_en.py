@@ -16,6 +16,9 @@ The article is truecased first (`casing.truecase_doc`) because the stage's model
 Rehearsal: English articles of data/topics/news.jsonl (train split), tagged by the unchanged teacher, are mixed
 into every epoch (`--rehearsal-docs`), so the model does not drift from what it knew on ordinary prose.
 
+`--distil FILE:N` (session 21) adds N WikiANN sentences, drawn after `--wikiann`'s from the same shuffle, tagged
+by the accurate English tier (its own CoNLL labels, the model alone) and referenced like our gold articles.
+
 A checkpoint is saved every `--save-every` epochs; choosing one is the experiment's rule (data/ner/README.md,
 session 15), not this script's. Never read: en-news/heldout*.txt, the odd half of WikiANN-en dev, any CoNLL-2003
 file, and the decision file given with `--decide` (scored only, never trained on).
@@ -148,13 +151,14 @@ def gold_examples(nlp: Any, teacher: Any, documents: Iterable[ConllDocument], pa
     return examples
 
 
-def wikiann_documents(path: Path, limit: int, seed: int, per_document: int = 8) -> list[ConllDocument]:
-    """`limit` sentences of a WikiANN file drawn with `seed`, `per_document` to an article."""
+def wikiann_documents(path: Path, limit: int, seed: int, per_document: int = 8, skip: int = 0) -> list[ConllDocument]:
+    """`limit` sentences of a WikiANN file drawn with `seed` (after the first `skip` of that draw), `per_document`
+    to an article."""
     from bench.ner_quality import read_conll
 
     sentences = [s for d in read_conll(path) for s in d.sentences]
     random.Random(seed).shuffle(sentences)
-    chosen = sentences[:limit]
+    chosen = sentences[skip:skip + limit]
     return [ConllDocument(chosen[i:i + per_document]) for i in range(0, len(chosen), per_document)]
 
 
@@ -230,10 +234,20 @@ def train(args: argparse.Namespace) -> int:
         refuse_held_out(Path(wiki_path), "train on")
         wiki = gold_examples(nlp, teacher, wikiann_documents(Path(wiki_path), int(count), args.seed), partial=True)
         files = [*files, Path(wiki_path)]
+    distilled: list[Any] = []
+    if args.distil:
+        distil_path, _, count = args.distil.rpartition(":")
+        refuse_held_out(Path(distil_path), "train on")
+        after = int(args.wikiann.rpartition(":")[2]) if args.wikiann else 0  # never a --wikiann sentence again
+        documents = wikiann_documents(Path(distil_path), int(count), args.seed, skip=after)
+        distilled = gold_examples(nlp, teacher, accurate_tags(documents))
+        files = [*files, Path(distil_path)]
     words = sum(len(e.reference) for e in gold)
     print(f"{len(gold)} gold articles ({words} tokens, x{args.copies}), {len(rehearsal)} rehearsal articles "
           f"({sum(len(e.reference) for e in rehearsal)} tokens), {len(wiki)} WikiANN articles "
-          f"({sum(len(e.reference) for e in wiki)} tokens)", flush=True)
+          f"({sum(len(e.reference) for e in wiki)} tokens), {len(distilled)} articles tagged by the accurate tier "
+          f"({sum(len(e.reference) for e in distilled)} tokens)", flush=True)
+    wiki += distilled
     optimizer = nlp.resume_training()
     optimizer.learn_rate = args.learn_rate
     train_epochs(nlp, optimizer, gold * args.copies + rehearsal + wiki, args,
@@ -287,6 +301,34 @@ def save(nlp: Any, path: Path, args: argparse.Namespace, files: Sequence[Path], 
     print(f"saved {path} ({meta['newsworker']['fingerprint']})", flush=True)
 
 
+def accurate_tags(documents: Sequence[ConllDocument]) -> list[ConllDocument]:
+    """The documents' words with the accurate English tier's own tags (CoNLL labels, BIO; the model alone, no
+    rules), replacing theirs: an entity the tier reads across a sentence start is left out."""
+    from spacy.tokens import Doc
+
+    from worker.tagging import ner_accurate
+
+    ner_accurate.register()
+    teacher = ner_accurate.load("en")
+    if teacher is None:
+        raise SystemExit("the accurate English tier is not available (pip install 'newsworker[accurate]')")
+    out = []
+    for document in documents:
+        words = [token for sentence in document.sentences for token, _ in sentence]
+        starts = [i == 0 for sentence in document.sentences for i in range(len(sentence))]
+        tags = ["O"] * len(words)
+        for ent in teacher(Doc(teacher.vocab, words=words, sent_starts=list(starts))).ents:
+            if any(starts[i] for i in range(ent.start + 1, ent.end)):
+                continue
+            tags[ent.start:ent.end] = [f"B-{ent.label_}", *[f"I-{ent.label_}"] * (ent.end - ent.start - 1)]
+        sentences, k = [], 0
+        for sentence in document.sentences:
+            sentences.append([(token, tags[k + i]) for i, (token, _) in enumerate(sentence)])
+            k += len(sentence)
+        out.append(ConllDocument(sentences))
+    return out
+
+
 def _digest(path: Path) -> str:
     import hashlib
 
@@ -326,6 +368,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--wikiann", metavar="FILE:N",
                         help="add N sentences of a WikiANN file, partly labelled (wikiann_reference), 8 an article")
+    parser.add_argument("--distil", metavar="FILE:N",
+                        help="add N sentences of a WikiANN file (after --wikiann's) tagged by the accurate tier")
     parser.add_argument("--install", type=Path, help="copy this checkpoint to worker/models/en_ner_ft and stop")
     parser.add_argument("--split-decision", nargs=3, metavar=("SOURCE", "TRAIN_OUT", "DECIDE_OUT"),
                         help="write every third article of SOURCE to DECIDE_OUT and the rest to TRAIN_OUT")
