@@ -10,6 +10,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 import finetune_ner_en  # noqa: E402
 import pytest  # noqa: E402
+from spacy.tokens import Doc, Span  # noqa: E402
 
 from bench.ner_quality import ConllDocument, read_markup  # noqa: E402
 
@@ -97,3 +98,39 @@ def test_wikiann_sentences_are_drawn_with_the_seed_and_packed(tmp_path: Path) ->
     assert first == again
     assert first != finetune_ner_en.wikiann_documents(path, 10, seed=4, per_document=4)
     assert all(token.startswith("Word") or token == "." for d in first for s in d.sentences for token, _ in s)
+
+
+class _AccurateStandIn:
+    """The accurate tier's place in `accurate_tags`: a blank English vocabulary, these entities on any doc."""
+
+    def __init__(self, spans: list[tuple[int, int, str]]) -> None:
+        import spacy
+
+        self.vocab = spacy.blank("en").vocab
+        self.spans = spans
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.set_ents([Span(doc, a, b, label=label) for a, b, label in self.spans], default="outside")
+        return doc
+
+
+def test_distilled_sentences_carry_the_accurate_tiers_tags_not_their_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    from worker.tagging import ner_accurate
+
+    document = ConllDocument([[("Smith", "B-ORG"), ("joined", "O"), ("Leeds", "O")],
+                              [("United", "B-LOC"), ("won", "O")]])
+    # "Leeds United" read across the sentence start is left out; WikiANN's own tags are not kept
+    stand_in = _AccurateStandIn([(0, 1, "PER"), (2, 4, "ORG"), (4, 5, "MISC")])
+    monkeypatch.setattr(ner_accurate, "load", lambda spec: stand_in)
+    (tagged,) = finetune_ner_en.accurate_tags([document])
+    assert tagged.sentences == [[("Smith", "B-PER"), ("joined", "O"), ("Leeds", "O")],
+                                [("United", "O"), ("won", "B-MISC")]]
+
+
+def test_distilled_sentences_come_after_the_wikiann_ones(tmp_path: Path) -> None:
+    wikiann = tmp_path / "train"
+    wikiann.write_text("".join(f"en:w{i}\tO\n\n" for i in range(40)), encoding="utf-8")
+    first = finetune_ner_en.wikiann_documents(wikiann, 10, seed=3)
+    after = finetune_ner_en.wikiann_documents(wikiann, 10, seed=3, skip=10)
+    words = [{t for d in docs for s in d.sentences for t, _ in s} for docs in (first, after)]
+    assert len(words[0]) == len(words[1]) == 10 and not words[0] & words[1]
