@@ -11,9 +11,10 @@ sees:
   PER/ORG/LOC; the shipped model's MISC spans where they touch no WikiANN name (WikiANN has no MISC); a
   capitalised token outside these missing (no loss) unless it opens its sentence and the model reads no name
   there (`finetune_ner_en.unsure_capitals`); every other token outside.
-- with `--distil FILE:N` and `--distil-news`: N seeded sentences of a WikiANN file (its own tags unused) and the
-  Dutch articles of data/topics/news.jsonl's train split, every token labelled by the accurate tier's model alone
-  (the teacher: PER/ORG/LOC/MISC or outside), so the fast model learns from the slower, better one (session 21).
+- with `--distil FILE:N`, `--distil-news` and `--distil-text FILE...`: N seeded sentences of a WikiANN file (its own
+  tags unused), the Dutch articles of data/topics/news.jsonl's train split and plain text articles, every token
+  labelled by the accurate tier's model alone (the teacher: PER/ORG/LOC/MISC or outside), so the fast model learns
+  from the slower, better one (session 21).
 Choosing a checkpoint is the experiment's rule (data/ner/README.md, sessions 19 and 21), not this script's. Never
 read: held-out files, ned.testa, WikiANN dev files, the held-out split of news.jsonl.
 """
@@ -105,12 +106,31 @@ def load_teacher() -> Any:
 def news_documents(nlp: Any) -> list[ConllDocument]:
     """The Dutch articles of news.jsonl's train split (never its held-out split), tokenised by the fast model,
     one sentence a paragraph; their tags are left empty for the teacher."""
-    documents = []
+    articles = []
     for line in NEWS.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        if row.get("language") != "nl" or row.get("split") != "train":
+        if row.get("language") == "nl" and row.get("split") == "train":
+            articles.append([row.get("title", ""), *row.get("text", "").split("\n")])
+    return _documents(nlp, articles)
+
+
+def text_documents(nlp: Any, path: Path) -> list[ConllDocument]:
+    """Articles of a plain text file (a blank line between articles, '#' comment lines, a paragraph a line),
+    tokenised by the fast model, one sentence a paragraph; their tags are left empty for the teacher."""
+    articles: list[list[str]] = [[]]
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
             continue
-        paragraphs = [row.get("title", "").strip(), *row.get("text", "").split("\n")]
+        if not line.strip():
+            articles.append([])
+        else:
+            articles[-1].append(line)
+    return _documents(nlp, articles)
+
+
+def _documents(nlp: Any, articles: Iterable[Sequence[str]]) -> list[ConllDocument]:
+    documents = []
+    for paragraphs in articles:
         sentences = [[(token.text, "O") for token in nlp.make_doc(p.strip()) if not token.is_space]
                      for p in paragraphs if p.strip()]
         documents.append(ConllDocument([s for s in sentences if s]))
@@ -153,7 +173,7 @@ def train(args: argparse.Namespace) -> int:
         wiki = examples(nlp, wikiann_documents(Path(wiki_path), int(count), args.seed), partial=True)
         files = [*files, Path(wiki_path)]
     distilled: list[Any] = []
-    if args.distil or args.distil_news:
+    if args.distil or args.distil_news or args.distil_text:
         teacher = load_teacher()
         if args.distil:
             distil_path, _, count = args.distil.rpartition(":")
@@ -163,6 +183,10 @@ def train(args: argparse.Namespace) -> int:
         if args.distil_news:
             distilled += teacher_examples(nlp, teacher, news_documents(nlp))
             files = [*files, NEWS]
+        for text in args.distil_text or []:
+            refuse_held_out(Path(text), "train on")
+            distilled += teacher_examples(nlp, teacher, text_documents(nlp, Path(text)))
+            files = [*files, Path(text)]
     print(f"{len(gold)} gold articles ({sum(len(e.reference) for e in gold)} tokens), {len(wiki)} WikiANN "
           f"articles ({sum(len(e.reference) for e in wiki)} tokens), {len(distilled)} articles labelled by the "
           f"teacher ({sum(len(e.reference) for e in distilled)} tokens)", flush=True)
@@ -220,6 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="add N sentences of a WikiANN file labelled by the accurate tier (its tags unused)")
     parser.add_argument("--distil-news", action="store_true",
                         help="add news.jsonl's Dutch train articles labelled by the accurate tier")
+    parser.add_argument("--distil-text", nargs="*", metavar="FILE",
+                        help="add the articles of plain text files labelled by the accurate tier")
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--save-every", type=int, default=2)
     parser.add_argument("--learn-rate", type=float, default=0.0005)

@@ -77,3 +77,14 @@ def test_news_documents_are_the_dutch_train_split_only(tmp_path: Path, monkeypat
     (document,) = finetune_ner_nl.news_documents(spacy.blank("nl"))
     assert [[token for token, _ in sentence] for sentence in document.sentences] == [
         ["Ajax", "wint"], ["Ajax", "won", "in", "Rotterdam", "."], ["Daarna", "feest", "."]]
+
+
+def test_text_documents_are_articles_of_paragraphs(tmp_path: Path) -> None:
+    import spacy
+
+    text = tmp_path / "unlabelled.txt"
+    text.write_text("# written for the project\nAjax wint\nAjax won in Rotterdam.\n\n\nTweede stuk\n", encoding="utf-8")
+    first, second = finetune_ner_nl.text_documents(spacy.blank("nl"), text)
+    assert [[token for token, _ in sentence] for sentence in first.sentences] == [
+        ["Ajax", "wint"], ["Ajax", "won", "in", "Rotterdam", "."]]
+    assert [[token for token, _ in sentence] for sentence in second.sentences] == [["Tweede", "stuk"]]
