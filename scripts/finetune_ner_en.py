@@ -247,10 +247,9 @@ def train(args: argparse.Namespace) -> int:
           f"({sum(len(e.reference) for e in rehearsal)} tokens), {len(wiki)} WikiANN articles "
           f"({sum(len(e.reference) for e in wiki)} tokens), {len(distilled)} articles tagged by the accurate tier "
           f"({sum(len(e.reference) for e in distilled)} tokens)", flush=True)
-    wiki += distilled
     optimizer = nlp.resume_training()
     optimizer.learn_rate = args.learn_rate
-    train_epochs(nlp, optimizer, gold * args.copies + rehearsal + wiki, args,
+    train_epochs(nlp, optimizer, gold * args.copies + rehearsal + wiki + distilled, args,
                  lambda path, epoch: save(nlp, path, args, files, epoch))
     return 0
 
@@ -301,26 +300,37 @@ def save(nlp: Any, path: Path, args: argparse.Namespace, files: Sequence[Path], 
     print(f"saved {path} ({meta['newsworker']['fingerprint']})", flush=True)
 
 
-def accurate_tags(documents: Sequence[ConllDocument]) -> list[ConllDocument]:
-    """The documents' words with the accurate English tier's own tags (CoNLL labels, BIO; the model alone, no
-    rules), replacing theirs: an entity the tier reads across a sentence start is left out."""
-    from spacy.tokens import Doc
-
+def accurate_teacher(language: str) -> Any:
+    """The accurate tier's model of a language alone (no truecasing, rules or gazetteer): the teacher's own labels."""
     from worker.tagging import ner_accurate
 
     ner_accurate.register()
-    teacher = ner_accurate.load("en")
+    teacher = ner_accurate.load(language)
     if teacher is None:
-        raise SystemExit("the accurate English tier is not available (pip install 'newsworker[accurate]')")
+        raise SystemExit(f"the accurate {language!r} tier is not available (pip install 'newsworker[accurate]')")
+    return teacher
+
+
+def teacher_entities(teacher: Any, words: Sequence[str], starts: Sequence[bool]) -> list[tuple[int, int, str]]:
+    """The teacher's entities on these words (token offsets, end exclusive), without one it reads across a sentence
+    start: the teacher reads across them, the fast model cannot build such an entity (spaCy's E024)."""
+    from spacy.tokens import Doc
+
+    doc = teacher(Doc(teacher.vocab, words=list(words), sent_starts=list(starts)))
+    return [(ent.start, ent.end, ent.label_) for ent in doc.ents
+            if not any(starts[i] for i in range(ent.start + 1, ent.end))]
+
+
+def accurate_tags(documents: Sequence[ConllDocument]) -> list[ConllDocument]:
+    """The documents' words with the accurate English tier's own tags (CoNLL labels, BIO), replacing theirs."""
+    teacher = accurate_teacher("en")
     out = []
     for document in documents:
         words = [token for sentence in document.sentences for token, _ in sentence]
         starts = [i == 0 for sentence in document.sentences for i in range(len(sentence))]
         tags = ["O"] * len(words)
-        for ent in teacher(Doc(teacher.vocab, words=words, sent_starts=list(starts))).ents:
-            if any(starts[i] for i in range(ent.start + 1, ent.end)):
-                continue
-            tags[ent.start:ent.end] = [f"B-{ent.label_}", *[f"I-{ent.label_}"] * (ent.end - ent.start - 1)]
+        for start, end, label in teacher_entities(teacher, words, starts):
+            tags[start:end] = [f"B-{label}", *[f"I-{label}"] * (end - start - 1)]
         sentences, k = [], 0
         for sentence in document.sentences:
             sentences.append([(token, tags[k + i]) for i, (token, _) in enumerate(sentence)])

@@ -33,7 +33,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from finetune_ner_en import _digest, _relative, install, train_epochs, unsure_capitals, wikiann_documents  # noqa: E402
+from finetune_ner_en import (  # noqa: E402
+    _digest,
+    _relative,
+    accurate_teacher,
+    install,
+    teacher_entities,
+    train_epochs,
+    unsure_capitals,
+    wikiann_documents,
+)
 
 from bench.ner_quality import ConllDocument, read_conll, tags_to_spans  # noqa: E402
 
@@ -92,17 +101,6 @@ def examples(nlp: Any, documents: Iterable[ConllDocument], partial: bool) -> lis
     return out
 
 
-def load_teacher() -> Any:
-    """The accurate tier's Dutch model alone (no truecasing, rules or gazetteer): the teacher's own labels."""
-    from worker.tagging import ner_accurate
-
-    ner_accurate.register()
-    teacher = ner_accurate.load("nl")
-    if teacher is None:
-        raise SystemExit("the accurate Dutch tier is not available (pip install 'newsworker[accurate]')")
-    return teacher
-
-
 def news_documents(nlp: Any) -> list[ConllDocument]:
     """The Dutch articles of news.jsonl's train split (never its held-out split), tokenised by the fast model,
     one sentence a paragraph; their tags are left empty for the teacher."""
@@ -146,12 +144,9 @@ def teacher_examples(nlp: Any, teacher: Any, documents: Sequence[ConllDocument])
     for document in documents:
         words = [token for sentence in document.sentences for token, _ in sentence]
         starts = [i == 0 for sentence in document.sentences for i in range(len(sentence))]
-        labelled = teacher(Doc(teacher.vocab, words=words, sent_starts=list(starts)))
         reference = Doc(nlp.vocab, words=words, sent_starts=list(starts))
-        # an entity may not run over a sentence start (the teacher reads across them; the fast model cannot)
-        spans = [Span(reference, e.start, e.end, label=e.label_) for e in labelled.ents
-                 if not any(starts[i] for i in range(e.start + 1, e.end))]
-        reference.set_ents(spans, default="outside")
+        reference.set_ents([Span(reference, start, end, label=label)
+                            for start, end, label in teacher_entities(teacher, words, starts)], default="outside")
         out.append(Example(Doc(nlp.vocab, words=words, sent_starts=list(starts)), reference))
     return out
 
@@ -174,7 +169,7 @@ def train(args: argparse.Namespace) -> int:
         files = [*files, Path(wiki_path)]
     distilled: list[Any] = []
     if args.distil or args.distil_news or args.distil_text:
-        teacher = load_teacher()
+        teacher = accurate_teacher("nl")
         if args.distil:
             distil_path, _, count = args.distil.rpartition(":")
             refuse_held_out(Path(distil_path), "train on")
@@ -190,12 +185,11 @@ def train(args: argparse.Namespace) -> int:
     print(f"{len(gold)} gold articles ({sum(len(e.reference) for e in gold)} tokens), {len(wiki)} WikiANN "
           f"articles ({sum(len(e.reference) for e in wiki)} tokens), {len(distilled)} articles labelled by the "
           f"teacher ({sum(len(e.reference) for e in distilled)} tokens)", flush=True)
-    wiki += distilled
     from thinc.api import Adam
 
     # the model's own optimizer config refers to its training section, which a loaded pipeline cannot resolve
     optimizer = nlp.resume_training(sgd=Adam(args.learn_rate, use_averages=True))
-    train_epochs(nlp, optimizer, gold + wiki, args, lambda path, epoch: save(nlp, path, args, files, epoch))
+    train_epochs(nlp, optimizer, gold + wiki + distilled, args, lambda path, epoch: save(nlp, path, args, files, epoch))
     return 0
 
 
