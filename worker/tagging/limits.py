@@ -11,16 +11,24 @@ is still indexed and searchable; only tagging stops there. The setting `tag_max_
 (NEWSWORKER_TAG_MAX_CHARS) overrides the default.
 
 `NER_CHUNK_CHARS`, `NER_BATCH_CHARS`: the NER model reads texts in pieces of at most 5,000 characters, cut
-at paragraph breaks (else line breaks, sentence ends, spaces), in batches of at most 20,000 characters (and
+at paragraph breaks (else line breaks, sentence ends, spaces), in batches of at most 32,000 characters (and
 32 pieces: short articles still go 32 at a time, which the model needs for its speed), and the pieces are
 joined back into one document before the rules that need the whole article (one type per name,
 propagation). The model is a convolutional network with a context of a few words, so the cut changes
 nothing but memory: read whole (batches of 32 texts), a 200,000-character text raised the worker's peak
-RSS from ≈ 350 MB to ≈ 940 MB and a 100,000-character one to ≈ 680 MB; in pieces, ≈ 420 MB for either.
+RSS from ≈ 350 MB to ≈ 940 MB and a 100,000-character one to ≈ 680 MB; in pieces, ≈ 420 MB for either (≈ 460 MB
+with the batches of 32,000 characters below).
 Why 5,000 and not the 2,500 of before (session 13): an article of up to ≈ 800 words is read whole, and every
 cut costs a join and the model's per-document work. Measured on four ≈ 500-word sports-heavy wire articles
 (`bench.tagging_stages`, alternated with the 2,500 version three times): whole stage / bare model 0.77-0.80
 -> 0.82; the peak RSS that tagging one 200,000-character text adds went from +49 MB to +68 MB (10,000: +98 MB).
+Why 32,000 and not the 20,000 of before (session 22): a batch of 20,000 characters holds only six articles of
+500 words, and the model's per-batch work showed. The model alone in pieces (our components off) against the bare
+model's `nlp.pipe` of the same 85 English news texts, CPU, medians of 7 interleaved rounds in one process: 0.980 and
+0.986 of the bare model's speed at 20,000; 1.003 at 32,000; 0.999 and 1.004 at 50,000; 1.000 at 100,000. Peak RSS
+tagging one 200,000-character text with both languages loaded (`bench.quality --long-docs 200000`, news-nl): 424 MB
+at 20,000, 458 MB at 32,000, 528 MB at 50,000. The entities, keywords and topics of 662 articles (English news and
+WikiANN-en dev, Dutch news and ned.train) are identical at 20,000 and 32,000.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from worker.config import get_settings
 
 MAX_TAGGED_CHARS = 100_000
 NER_CHUNK_CHARS = 5_000
-NER_BATCH_CHARS = 20_000
+NER_BATCH_CHARS = 32_000
 
 
 def max_tagged_chars() -> int:
