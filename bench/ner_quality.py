@@ -82,6 +82,21 @@ def read_markup(path: Path) -> list[ConllDocument]:
     return [d for d in documents if d.sentences]
 
 
+def read_plain(path: Path) -> list[list[str]]:
+    """Unannotated text: the lines (headline, then a paragraph a line) of each article, blank lines between
+    articles, '#' comment lines."""
+    articles: list[list[str]] = [[]]
+    for line in read_text(path).splitlines():
+        if line.startswith("#"):
+            continue
+        if not line.strip():
+            if articles[-1]:
+                articles.append([])
+        else:
+            articles[-1].append(line)
+    return [a for a in articles if a]
+
+
 def read_conll(path: Path) -> list[ConllDocument]:
     """Documents (split on -DOCSTART-; each sentence one if there is none) of sentences of (token, tag).
 

@@ -44,7 +44,7 @@ from finetune_ner_en import (  # noqa: E402
     wikiann_documents,
 )
 
-from bench.ner_quality import ConllDocument, read_conll, tags_to_spans  # noqa: E402
+from bench.ner_quality import ConllDocument, read_conll, read_plain, tags_to_spans  # noqa: E402
 
 DATA = ROOT / "data" / "ner"
 TARGET = ROOT / "worker" / "models" / "nl_ner"
@@ -115,15 +115,7 @@ def news_documents(nlp: Any) -> list[ConllDocument]:
 def text_documents(nlp: Any, path: Path) -> list[ConllDocument]:
     """Articles of a plain text file (a blank line between articles, '#' comment lines, a paragraph a line),
     tokenised by the fast model, one sentence a paragraph; their tags are left empty for the teacher."""
-    articles: list[list[str]] = [[]]
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        if not line.strip():
-            articles.append([])
-        else:
-            articles[-1].append(line)
-    return _documents(nlp, articles)
+    return _documents(nlp, read_plain(path))
 
 
 def _documents(nlp: Any, articles: Iterable[Sequence[str]]) -> list[ConllDocument]:

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.ner_quality import read_conll, tags_to_spans  # noqa: E402
+from bench.ner_quality import read_conll, read_plain, tags_to_spans  # noqa: E402
 
 GRAM = 6
 MAX_GRAMS = 8
@@ -86,17 +86,8 @@ def capitalised_runs(tokens: Sequence[str]) -> set[str]:
 
 def plain_articles(path: Path) -> list[Article]:
     """The articles of a plain text file (blank lines between articles, '#' comment lines)."""
-    texts: list[list[str]] = [[]]
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        if not line.strip():
-            if texts[-1]:
-                texts.append([])
-        else:
-            texts[-1].append(line)
     articles = []
-    for number, lines in enumerate(t for t in texts if t):
+    for number, lines in enumerate(read_plain(path)):
         # each line (headline, paragraph) starts a sentence
         tokens = [token for line in lines for token in [".", *re.findall(r"\w+|[^\w\s]", line)]]
         articles.append(Article(f"{path}#{number}", lines[0], _grams(tokens), capitalised_runs(tokens)))
