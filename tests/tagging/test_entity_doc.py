@@ -92,6 +92,20 @@ def test_sentence_starts_on_arrays_agree_with_the_per_token_rule_on_news_text():
     assert sentence_starts(given) == [sentence_start(given, i) for i in range(len(given))]
 
 
+def test_sentence_starts_are_computed_once_for_the_doc_asked_about_last(monkeypatch):
+    from worker.tagging import casing
+
+    nlp = spacy.blank("en")
+    first, second = nlp("One. Two three."), nlp("Four five. Six.")
+    calls = []
+    compute = casing._SENTENCE_STARTS.make
+    monkeypatch.setattr(casing._SENTENCE_STARTS, "make", lambda doc: calls.append(doc) or compute(doc))
+    starts = casing.sentence_starts(first)
+    assert casing.sentence_starts(first) is starts and calls == [first]  # the same doc again: not recomputed
+    assert casing.sentence_starts(second) == [True, False, False, True, False] and calls == [first, second]
+    assert casing.sentence_starts(first) == starts and calls == [first, second, first]  # another doc came between
+
+
 def test_sentence_start_evidence_is_shared_for_the_doc_asked_about_last_only():
     from worker.tagging.casing import evidence_of
 

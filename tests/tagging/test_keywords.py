@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from worker.article import Article, Entity
-from worker.tagging.keywords import STOP_WORDS, extract_keywords, tag_keywords
+from worker.tagging.keywords import STOP_WORDS, TOKEN_RE, _alias_key, _normalise, extract_keywords, tag_keywords
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_915c5c8c3194a4b4.txt"
 
@@ -88,3 +88,12 @@ def test_a_run_together_dump_is_never_a_keyword() -> None:
     text = f"De gemeenteraad besprak de begroting. {dump} De begroting voor de gemeenteraad werd aangenomen."
     keywords = extract_keywords("Begroting", text, "nl")
     assert keywords and all(len(word) <= MAX_WORD_CHARS for k in keywords for word in k.split())
+
+
+def test_alias_keys_are_the_words_the_scan_counts() -> None:
+    forms = ["Antony Blinken", "New  York\n", "Florida's", "U.S.", "O'Neil", "AC/DC", "Ⅻ Legion", "x² y", "Dvořák",
+             "ΣΟΦΙΑ", "Straße", "İstanbul", "3M", "", "  ", "a_b", "Jean-Luc Picard", "Noord-Holland’s"]
+    for form in forms:
+        assert _alias_key(form) == tuple(_normalise(t) for t in TOKEN_RE.findall(form) if t[0].isalpha()), form
+    assert _alias_key("Antony Blinken") == ("antony", "blinken")
+    assert _alias_key("Florida's") == ("florida",)

@@ -436,10 +436,17 @@ def sentence_start(doc: Doc, i: int) -> bool:
 
 
 def sentence_starts(doc: Doc) -> list[bool]:
-    """`sentence_start(doc, i)` for every token, computed on the token arrays (linear, no Python work per
-    token): a token starts a sentence when no word precedes it, or a space token stands between it and the
-    last word (a token neither quote nor space), or that word ends a sentence. (`sentence_start` also asks
-    whether that word's whitespace holds a newline; a token's whitespace is one space or none, so never.)"""
+    """`sentence_start(doc, i)` for every token, computed once for the doc last asked about (the rules, the
+    given-name pass and the sentence-start evidence all ask for the same doc: on 160 entity-dense English texts,
+    computing it for each of them cost 0.4 % of the bare model's time). The list is shared: read it, never change it."""
+    return _SENTENCE_STARTS(doc)
+
+
+def _sentence_starts(doc: Doc) -> list[bool]:
+    """`sentence_starts` computed on the token arrays (linear, no Python work per token): a token starts a
+    sentence when no word precedes it, or a space token stands between it and the last word (a token neither
+    quote nor space), or that word ends a sentence. (`sentence_start` also asks whether that word's whitespace
+    holds a newline; a token's whitespace is one space or none, so never.)"""
     n = len(doc)
     if not n:
         return []
@@ -458,6 +465,9 @@ def sentence_starts(doc: Doc) -> list[bool]:
     starts[0] = True
     result: list[bool] = starts.tolist()
     return result
+
+
+_SENTENCE_STARTS: LastDoc[list[bool]] = LastDoc(_sentence_starts)
 
 
 class SentenceStartEvidence:

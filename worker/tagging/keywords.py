@@ -310,6 +310,16 @@ def extract_keywords(
     return chosen
 
 
+def _alias_key(form: str) -> tuple[str, ...]:
+    """The lower-cased words of an entity's form, as `extract_keywords` counts them (`TOKEN_RE` words, each
+    `_normalise`d). A form of letters and spaces only ("Antony Blinken", most of them) is split on its spaces:
+    the same words without the regular expression, which had cost 0.4 % of the bare NER model's time."""
+    parts = form.split()
+    if all(part.isalpha() for part in parts):  # one TOKEN_RE word each, nothing for _normalise to take off
+        return tuple([part.lower() for part in parts])
+    return tuple([_normalise(t) for t in TOKEN_RE.findall(form) if t[0].isalpha()])
+
+
 def tag_keywords(articles: Sequence[Article]) -> list[Article]:
     """Copies of the articles with `keywords` set."""
     limit, cap = get_settings().keywords_max, max_tagged_chars()
@@ -320,7 +330,7 @@ def tag_keywords(articles: Sequence[Article]) -> list[Article]:
             text = entity.text
             # the entity's text is usually its first form too: the same key, so looked at once
             for form in (text, *[form for form in entity.forms if form != text]):
-                key = tuple([_normalise(t) for t in TOKEN_RE.findall(form) if t[0].isalpha()])
+                key = _alias_key(form)
                 if key:
                     aliases.setdefault(key, number)
         names = frozenset(key for key in aliases if len(key) > 1)
