@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,9 +24,9 @@ from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP_WORDS
 from worker.article import Article
 from worker.config import get_settings
 from worker.tagging.limits import max_tagged_chars
+from worker.tagging.text_tokens import TOKEN_RE, tokens
 
 DF_PATH = Path(__file__).parent / "data" / "keyword_df.json"
-TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d[\d.,:]*|[^\w\s]|\n")
 MAX_RUN_WORDS = 4  # longer runs are cut, so one run-on sentence does not become a "phrase"
 MAX_PHRASE_WORDS = 3
 # A "word" longer than this is a dump (a hash, base64, a run-together line), never a key phrase; it also
@@ -147,12 +146,12 @@ def _count_grams(scan: _Scan) -> None:
 def _scan(text: str, stop_words: frozenset[str], scan: _Scan) -> None:
     """Append the text's words kept (written and normalised forms, token offsets), the runs they form and
     the words written as names to `scan`."""
-    tokens = TOKEN_RE.findall(text)
+    found = tokens(text)  # shared with the topic stage, which read the same text just before
     offset = scan.tokens
     written, normalised, offsets, runs, names = scan.written, scan.normalised, scan.offsets, scan.runs, scan.names
     kept = run_start = len(normalised)
     sentence_start = True
-    for n, token in enumerate(tokens):
+    for n, token in enumerate(found):
         first_char = token[0]
         if not first_char.isalpha():
             if run_start < kept:
@@ -167,7 +166,7 @@ def _scan(text: str, stop_words: frozenset[str], scan: _Scan) -> None:
         sentence_start = False
         if lower in stop_words:
             # "Den Haag", "The Times": a capitalised stopword mid-sentence before a name is part of it.
-            following = tokens[n + 1] if n + 1 < len(tokens) else ""
+            following = found[n + 1] if n + 1 < len(found) else ""
             if not (capitalised and following[:1].isupper() and following.lower() not in stop_words):
                 if run_start < kept:
                     runs.append((run_start, kept))
@@ -186,7 +185,7 @@ def _scan(text: str, stop_words: frozenset[str], scan: _Scan) -> None:
             names.append(lower)
     if run_start < kept:
         runs.append((run_start, kept))
-    scan.tokens += len(tokens)
+    scan.tokens += len(found)
 
 
 def _nationality_adjective(word: str, language: str) -> bool:

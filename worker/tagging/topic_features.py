@@ -23,11 +23,10 @@ from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP_WORDS
 
 from worker.tagging.iptc import iptc_codes, iptc_topics
+from worker.tagging.text_tokens import WORD_RE, lower_words  # words keep inner hyphens: "navo-lidstaten"
 
 LEXICON_PATH = Path(__file__).parent / "data" / "topic_lexicon.yaml"
 
-# Words with internal hyphens/apostrophes stay one token ("navo-lidstaten", "staakt-het-vuren").
-WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 STOP_WORDS = frozenset(w.lower() for w in NL_STOP_WORDS | EN_STOP_WORDS)
 AFFIX_LEN = 5
 TITLE_WEIGHT = 2  # title words count twice: headlines name the subject
@@ -185,32 +184,48 @@ def topic_lexicon(language: str = "any") -> Lexicon:
 
 def sparse_features(title: str, body: str) -> tuple[Counter[str], list[str]]:
     """Feature counts of a text, and its full token sequence (for the lexicon)."""
-    title_tokens = words(title)
-    body_tokens = words(body)
+    title_tokens = lower_words(title)  # words(title), from the tokens the keyword stage reads next
+    body_tokens = lower_words(body)
     # a plain dict counted with get (a Counter's missing key is a Python call), made a Counter at the end:
     # the same counts in the same order
     counts: dict[str, int] = {}
     get = counts.get
+    memo = _WORD_KEYS
+    if len(memo) > 200_000:  # news vocabulary is Zipfian: a bounded memo serves nearly every word
+        memo.clear()
     for tokens, weight in ((title_tokens, TITLE_WEIGHT), (body_tokens, 1)):
         previous = ""
         for word in tokens:
-            if word in STOP_WORDS or len(word) < 2:
+            keys = memo.get(word)
+            if keys is None:
+                keys = memo[word] = _word_keys(word)
+            if not keys:  # a stopword or a one-letter word: no feature, and it breaks a bigram
                 previous = ""
                 continue
-            key = "w|" + word
-            counts[key] = get(key, 0) + weight
-            n = len(word)
-            if n >= AFFIX_LEN + 2:
-                key = "p|" + word[:AFFIX_LEN]
+            for key in keys:
                 counts[key] = get(key, 0) + weight
-                if n >= AFFIX_LEN + 3:
-                    key = "s|" + word[-AFFIX_LEN:]
-                    counts[key] = get(key, 0) + weight
             if previous:
                 key = "b|" + previous + " " + word
                 counts[key] = get(key, 0) + weight
             previous = word
     return Counter(counts), title_tokens + title_tokens + body_tokens
+
+
+# word -> its word, prefix and suffix features (none for a stopword), made once per distinct word
+_WORD_KEYS: dict[str, tuple[str, ...]] = {}
+
+
+def _word_keys(word: str) -> tuple[str, ...]:
+    """The features a word gives on its own, in the order `sparse_features` counts them: "w|word", then for a
+    long word its prefix and (longer still) suffix; () for a stopword or a one-letter word."""
+    if word in STOP_WORDS or len(word) < 2:
+        return ()
+    n = len(word)
+    if n < AFFIX_LEN + 2:
+        return ("w|" + word,)
+    if n < AFFIX_LEN + 3:
+        return ("w|" + word, "p|" + word[:AFFIX_LEN])
+    return ("w|" + word, "p|" + word[:AFFIX_LEN], "s|" + word[-AFFIX_LEN:])
 
 
 def dense_features(lexicon_counts: np.ndarray) -> np.ndarray:
