@@ -97,3 +97,28 @@ def test_alias_keys_are_the_words_the_scan_counts() -> None:
         assert _alias_key(form) == tuple(_normalise(t) for t in TOKEN_RE.findall(form) if t[0].isalpha()), form
     assert _alias_key("Antony Blinken") == ("antony", "blinken")
     assert _alias_key("Florida's") == ("florida",)
+
+
+def test_grams_are_counted_inside_run_pieces_with_their_first_occurrence() -> None:
+    from worker.tagging.keywords import MAX_RUN_WORDS, STOP_WORDS_ANY, _grams, _Scan, _scan
+
+    scan = _Scan()
+    text = ("Rishi Sunak met Joe Biden. Rishi Sunak and Joe Biden talked trade; Joe Biden Rishi Sunak Keir Starmer "
+            "Ed Davey Nigel Farage spoke. Joe Biden left.")
+    _scan(text, STOP_WORDS_ANY, scan)
+    grams = _grams(scan)
+    # the plain reading: every 2- and 3-gram inside a piece of at most MAX_RUN_WORDS words of a run
+    expected: dict[tuple[str, ...], list[int]] = {}
+    for run_start, run_end in scan.runs:
+        for piece in range(run_start, run_end, MAX_RUN_WORDS):
+            end = min(piece + MAX_RUN_WORDS, run_end)
+            for i in range(piece, end):
+                for n in (2, 3):
+                    if i + n <= end:
+                        expected.setdefault(tuple(scan.normalised[i:i + n]), []).append(i)
+    for words, starts in expected.items():
+        n = len(words)
+        assert grams.counts[n][words] == len(starts) and grams.first[n][words] == starts[0], words
+        assert grams.positions(words) == starts
+    assert set(grams.counts[2]) | set(grams.counts[3]) == set(expected)
+    assert grams.counts[2][("joe", "biden")] == 4

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
@@ -75,21 +76,10 @@ def rarity(word: str, stats: tuple[int, dict[str, int]] | None) -> float:
 
 
 @dataclass
-class _Candidate:
-    words: tuple[str, ...]
-    starts: list[int]  # index in _Scan.written of the first word of each occurrence
-
-    @property
-    def count(self) -> int:
-        return len(self.starts)
-
-
-@dataclass
 class _Scan:
     """Everything counted in one pass over title and body.
 
-    Each n-gram keeps only the positions where it occurs: its count, first offset, whether it is in the
-    title and its written forms all follow from those, and forms are only built for the phrases chosen.
+    The n-grams are counted from these lists (`_Grams`); written forms are only built for the phrases chosen.
     """
 
     written: list[str] = field(default_factory=list)  # every word kept in a run, as written
@@ -97,16 +87,13 @@ class _Scan:
     offsets: list[int] = field(default_factory=list)  # their token offsets in title + body
     runs: list[tuple[int, int]] = field(default_factory=list)  # runs of kept words: [start, end) in the lists
     names: list[str] = field(default_factory=list)  # normalised words written as names (capitalised mid-sentence)
-    grams: defaultdict[tuple[str, ...], list[int]] = field(default_factory=lambda: defaultdict(list))
     tokens: int = 0
     title_words: int = 0
 
-    def shown(self, candidate: _Candidate) -> str:
-        """The most common written form, without a possessive at the end ("Florida's" -> "Florida")."""
-        n = len(candidate.words)
-        forms = Counter(
-            " ".join([*self.written[i : i + n - 1], _display(self.written[i + n - 1])]) for i in candidate.starts
-        )
+    def shown(self, n: int, starts: list[int]) -> str:
+        """The most common written form of the n-gram at these starts, without a possessive at the end
+        ("Florida's" -> "Florida")."""
+        forms = Counter(" ".join([*self.written[i : i + n - 1], _display(self.written[i + n - 1])]) for i in starts)
         return forms.most_common(1)[0][0]
 
 
@@ -125,22 +112,39 @@ def _display(token: str) -> str:
     return token
 
 
-def _count_grams(scan: _Scan) -> None:
-    """Count the 1- to 3-grams of every run of words (runs longer than MAX_RUN_WORDS are cut into pieces), in
-    the order of their first word, shortest first."""
-    grams, normalised = scan.grams, scan.normalised
+@dataclass
+class _Grams:
+    """The 2- and 3-grams of the runs of words (runs longer than MAX_RUN_WORDS are cut into pieces): per
+    length, each occurrence's first word (an index in `_Scan.normalised`) and its words, their counts, and the
+    first occurrence of each. Counted with Counter and dict over whole lists, not one Python step per
+    occurrence: most grams occur once and are never candidates, so their positions are only looked up for the
+    phrases chosen."""
+
+    starts: dict[int, list[int]]
+    keys: dict[int, list[tuple[str, ...]]]
+    counts: dict[int, Counter[tuple[str, ...]]]
+    first: dict[int, dict[tuple[str, ...], int]]
+
+    def positions(self, words: tuple[str, ...]) -> list[int]:
+        """Where this gram occurs (first word indexes, in order)."""
+        n = len(words)
+        return [i for i, key in zip(self.starts[n], self.keys[n], strict=True) if key == words]
+
+
+def _grams(scan: _Scan) -> _Grams:
+    normalised = scan.normalised
+    starts: dict[int, list[int]] = {2: [], 3: []}
     for run_start, run_end in scan.runs:
         for piece in range(run_start, run_end, MAX_RUN_WORDS):
             piece_end = min(piece + MAX_RUN_WORDS, run_end)
-            for i in range(piece, piece_end):
-                # the keys written out (MAX_PHRASE_WORDS is 3): a slice made into a tuple costs two objects
-                first = normalised[i]
-                grams[(first,)].append(i)
-                if i + 1 < piece_end:
-                    second = normalised[i + 1]
-                    grams[(first, second)].append(i)
-                    if i + 2 < piece_end:
-                        grams[(first, second, normalised[i + 2])].append(i)
+            starts[2].extend(range(piece, piece_end - 1))
+            starts[3].extend(range(piece, piece_end - 2))
+    pairs = list(pairwise(normalised))  # index i -> the words at i and i + 1
+    triples = list(zip(normalised, normalised[1:], normalised[2:], strict=False))
+    keys: dict[int, list[tuple[str, ...]]] = {2: [pairs[i] for i in starts[2]], 3: [triples[i] for i in starts[3]]}
+    return _Grams(starts, keys, {n: Counter(keys[n]) for n in (2, 3)},
+                  # reversed, so that the first occurrence is written last
+                  {n: dict(zip(reversed(keys[n]), reversed(starts[n]), strict=True)) for n in (2, 3)})
 
 
 def _scan(text: str, stop_words: frozenset[str], scan: _Scan) -> None:
@@ -218,7 +222,7 @@ def extract_keywords(
     _scan(title, stop_words, scan)
     scan.title_words = len(scan.normalised)
     _scan(body, stop_words, scan)
-    _count_grams(scan)
+    grams = _grams(scan)
     total = max(1, scan.tokens)
     word_counts, name_counts = Counter(scan.normalised), Counter(scan.names)
 
@@ -238,20 +242,31 @@ def extract_keywords(
             score *= 0.5
         word_score[word] = score
 
-    # (-score, first offset, n, words, starts): sorted as such, the same order as a stable sort by (-score,
-    # first offset) of the candidates in the order of `grams` (n numbers them in that order)
-    scored: list[tuple[float, int, int, tuple[str, ...], list[int]]] = []
+    # (-score, first offset, first word's index, n, words, count): sorted as such. The index and n (unique per
+    # gram) order ties as the grams were first met, reading the words in order and the shorter gram first.
+    scored: list[tuple[float, int, int, int, tuple[str, ...], int]] = []
     offsets, title_words = scan.offsets, scan.title_words
-    for words, starts in scan.grams.items():
-        count = len(starts)
-        length = len(words)
-        if length > 1:
+    normalised = scan.normalised
+    first_words = dict(zip(reversed(normalised), range(len(normalised) - 1, -1, -1), strict=True))  # -> first index
+    for word, count in word_counts.items():
+        if word in stop_words:  # a name's leading stopword ("Den Haag") only, never alone
+            continue
+        score = word_score[word] * 1.5
+        start = first_words[word]
+        first = offsets[start]
+        score *= 1.0 + 0.5 * (1.0 - first / total)  # early mentions matter more
+        if start < title_words:
+            score *= 1.3
+        scored.append((-score, first, start, 1, (word,), count))
+    for length in (2, 3):
+        first_of = grams.first[length]
+        for words, count in grams.counts[length].items():
             if count < 2 and words not in names:
                 # A multi-word phrase must recur or be a name the entity stage found ("Osama Bin Laden"): once-off
                 # runs are sentence fragments ("VK trekken troepen"), and capitalisation alone would also admit
                 # "Zaken Antony" from "Buitenlandse Zaken Antony Blinken".
                 continue
-            if words[-1] in stop_words:  # a name's leading stopword ("Den Haag") only, never alone or last
+            if words[-1] in stop_words:  # a name's leading stopword ("Den Haag") only, never last
                 continue
             # (a leading stopword with one occurrence is a name here: `names` let it through above)
             # Cohesion: how often its rarest word occurs in this phrase ("New Zealand": always).
@@ -264,37 +279,33 @@ def extract_keywords(
                 best = max(word_score[w] for w in words)
             score = best * (1.0 + 0.25 * (length - 1))
             score *= 0.5 + cohesion
-        else:
-            word = words[0]
-            if word in stop_words:
-                continue
-            score = word_score[word] * 1.5
-        first = offsets[starts[0]]
-        score *= 1.0 + 0.5 * (1.0 - first / total)  # early mentions matter more
-        if starts[0] < title_words:
-            score *= 1.3
-        scored.append((-score, first, len(scored), words, starts))
+            start = first_of[words]
+            first = offsets[start]
+            score *= 1.0 + 0.5 * (1.0 - first / total)  # early mentions matter more
+            if start < title_words:
+                score *= 1.3
+            scored.append((-score, first, start, length, words, count))
     scored.sort()
 
     # A word mostly written inside one phrase is better shown as that phrase ("Zealand" -> "New Zealand").
-    phrase_of: dict[str, tuple[tuple[str, ...], list[int]]] = {}
-    for _, _, _, words, starts in scored:
-        if len(words) > 1:
+    phrase_of: dict[str, tuple[tuple[str, ...], int]] = {}
+    for _, _, _, length, words, count in scored:
+        if length > 1:
             for word in words:
                 best_phrase = phrase_of.get(word)
-                if best_phrase is None or len(starts) > len(best_phrase[1]):
-                    phrase_of[word] = (words, starts)
+                if best_phrase is None or count > best_phrase[1]:
+                    phrase_of[word] = (words, count)
 
     chosen: list[str] = []
     taken: list[set[str]] = []
     entities_taken: set[int] = set()
-    for _, _, _, words, starts in scored:
+    for _, _, _, length, words, _count in scored:
         if len(chosen) >= limit:
             break
-        if len(words) == 1:
+        if length == 1:
             phrase = phrase_of.get(words[0])
-            if phrase is not None and len(phrase[1]) * 2 > word_counts[words[0]]:
-                words, starts = phrase
+            if phrase is not None and phrase[1] * 2 > word_counts[words[0]]:
+                words = phrase[0]
         word_set = set(words)
         # Skip phrases that repeat a chosen one ("Staten" after "Verenigde Staten", or the other way).
         if any(word_set <= other or other <= word_set for other in taken):
@@ -305,7 +316,9 @@ def extract_keywords(
                 continue
             entities_taken.add(entity)
         taken.append(word_set)
-        chosen.append(scan.shown(_Candidate(words, starts)))
+        n = len(words)
+        starts = [i for i, w in enumerate(normalised) if w == words[0]] if n == 1 else grams.positions(words)
+        chosen.append(scan.shown(n, starts))
     return chosen
 
 
