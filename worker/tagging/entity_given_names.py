@@ -22,12 +22,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
-import numpy
 from spacy.tokens import Doc, Span
 
 from worker.tagging import entity_heads, gazetteer
 from worker.tagging.casing import name_types, sentence_starts
-from worker.tagging.entity_doc import facts, in_words
+from worker.tagging.entity_doc import facts
 
 PATH = gazetteer.DATA_DIR / "given_names.txt"
 MAX_SURNAME_WORDS = 3
@@ -138,16 +137,18 @@ def given_name_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int]
     if language not in PERSON_LABEL or not len(doc):
         return ents
     names, caution = given_names()
-    hits = numpy.flatnonzero(in_words(doc, names))
-    if not len(hits):
-        return ents
     words = facts(doc).words
+    # a set look-up per word: the binary search of every token's hash among the 20,000 names (`in_words`) cost
+    # 55-62 us per English news article against 23 us
+    hits = [i for i, word in enumerate(words) if word in names]
+    if not hits:
+        return ents
     starts = sentence_starts(doc)
     owner = {k: ent for ent in ents for k in range(ent.start, ent.end)}
     result = list(ents)
     label = PERSON_LABEL[language]
     last_end = -1
-    for i in hits.tolist():
+    for i in hits:
         if i > 0 and i != last_end and words[i - 1][:1].isupper() and any(c.islower() for c in words[i - 1]) and \
                 not is_title(words[i - 1]) and not starts[i]:
             continue  # "Fort William", "Santa Maria": the name starts earlier
