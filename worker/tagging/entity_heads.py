@@ -364,7 +364,8 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         if ent.label_ in _NAME_LABELS and (ent.start, ent.end) not in decided:
             head = head_type(tuple(words[ent.start:ent.end]), language)
             person = ent.label_ in ("PER", "PERSON") and len(ent) == 1
-            if head is not None and not _known_place(ent.text, language) and not (head == "ORG" and person):
+            if head is not None and not _known_place(facts(doc).span_text(ent.start, ent.end), language) \
+                    and not (head == "ORG" and person):
                 decided[(ent.start, ent.end)] = head
                 ent = Span(doc, ent.start, ent.end, label=_label(head, language, ent.label_), kb_id=ent.kb_id_)
         typed.append(ent)

@@ -373,8 +373,10 @@ def _model_place(ent: Span) -> bool:
     "Lancashire")."""
     if ent.label_ in ("LOC", "GPE"):
         return True
-    return ent.label_ in ("PERSON", "PER") and len(ent) == 1 and (
-        _is_place(ent.text) or casing.name_types("en").get(ent.text) == "LOC")
+    if ent.label_ not in ("PERSON", "PER") or ent.end - ent.start != 1:
+        return False
+    text = entity_doc.facts(ent.doc).words[ent.start]  # ent.text, without a Token
+    return _is_place(text) or casing.name_types("en").get(text) == "LOC"
 
 
 # Table words that may be glued to a name's edge by the model ("Extras 6 Total", "Halftime 1-0 Attendance").
@@ -487,16 +489,17 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
             continue
         line = lines[line_of[ent.start]] if line_of[ent.start] >= 0 else (ent.start, ent.end)
         before = lower[ent.start - 1] if ent.start > line[0] else ""
-        a_club = before not in PLACE_BEFORE and ent.text.lower() in clubs
+        text = doc_facts.span_text(ent.start, ent.end)  # ent.text, without a Token per word
+        a_club = before not in PLACE_BEFORE and text.lower() in clubs
         # the model's club whose name the name list knows as a place ("Lancashire beat"): keep it a club
-        as_club = ent.label_ == "ORG" and len(ent) == 1 and casing.name_types("en").get(ent.text) == "LOC"
+        as_club = ent.label_ == "ORG" and ent.end - ent.start == 1 and casing.name_types("en").get(text) == "LOC"
         if ent.label_ != "LOC" and before == "at" and ent.start - 1 == line[0] and ent.end < line[1] \
                 and lower[ent.end] == ":":
             # a scoreboard's venue line "At Chelmsford : Derbyshire 241 ..." (session 19, en-news/dev_s19.txt)
             decided[(ent.start, ent.end)] = "LOC"
             ent = Span(doc, ent.start, ent.end, label="LOC", kb_id=ent.kb_id_)
-        elif (_model_place(ent) or as_club) and not gazetteer.is_national_team("en", ent.text) \
-                and not _is_dateline(doc, ent, line) and not gazetteer.is_venue("en", ent.text):
+        elif (_model_place(ent) or as_club) and not gazetteer.is_national_team("en", text) \
+                and not _is_dateline(doc, ent, line) and not gazetteer.is_venue("en", text):
             after = lower[ent.end] if ent.end < line[1] else ""
             if a_club or (before not in PLACE_BEFORE and {before, after} & CLUB_NEIGHBOURS):
                 decided[(ent.start, ent.end)] = "ORG"
