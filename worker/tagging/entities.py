@@ -267,9 +267,11 @@ def resolve(span: Span, language: str) -> tuple[EntityType | None, gazetteer.Gaz
 
 
 def _resolve(label_: str, text: str, start: int, end: int, before: str | None, decided_types: dict[Any, str],
-             language: str) -> tuple[EntityType | None, gazetteer.GazetteerEntry | None]:
+             language: str, name_types: dict[str, str] | None = None,
+             ) -> tuple[EntityType | None, gazetteer.GazetteerEntry | None]:
     """`resolve` on the parts of a span (its label, text, token bounds, the word before it, the doc's context
-    types), so that `_mentions` reads them from the doc's arrays instead of making Token objects."""
+    types), so that `_mentions` reads them from the doc's arrays instead of making Token objects; `name_types`, the
+    language's name list when the caller holds it (finding it reads the settings)."""
     label = map_label(label_)
     if label is None:
         return None, None
@@ -280,18 +282,20 @@ def _resolve(label_: str, text: str, start: int, end: int, before: str | None, d
     if label == "PER" and before is not None and entity_rules.is_title(before, language):
         return label, None  # "defensieminister Austin" is a person, whatever else Austin is
     _, entry = _lookup(text, language)
+    if entry is not None and label != "PER":
+        return cast(EntityType, entry.type), entry
+    names = name_types if name_types is not None else _name_types(language)
     if entry is None:
-        known = _name_types(language).get(text)
+        known = names.get(text)
         if known is not None and label != "MISC" and known != label:
             return cast(EntityType, known), None
         if label == "PER" and end - start == 1 and text in gazetteer.small_places() and \
                 text not in entity_given_names.given_names()[0]:
             return "LOC", None  # "Stade Gilbert Brutus , Perpignan": a town the model read as a person
         return label, None
-    if label == "PER" and entry.type != "PER" and not entry.curated and (
-            end - start > 1 or _name_types(language).get(text) == "PER"
-            or text in casing.first_names(language)):
-        return label, None
+    if entry.type != "PER" and not entry.curated and (
+            end - start > 1 or names.get(text) == "PER" or text in casing.first_names(language)):
+        return label, None  # a person the model found, whose name the gazetteer also knows as something else
     return cast(EntityType, entry.type), entry
 
 
@@ -376,11 +380,12 @@ def _mentions(doc: Doc, language: str) -> list[_Mention]:
     facts = entity_doc.facts(doc)
     words, idx = facts.words, facts.idx
     decided_types = doc.user_data.get(entity_rules.CONTEXT_TYPES_KEY, {})
+    name_types = _name_types(language)
     for start, end, label_, ent_id_ in entity_doc.entity_spans(doc):  # doc.ents, without a Span per entity
         start_char = idx[start]
         ent_text = facts.span_text(start, end)
         label, entry = _resolve(label_, ent_text, start, end, words[start - 1] if start > 0 else None,
-                                decided_types, language)
+                                decided_types, language, name_types)
         if label is None:
             continue
         text = ent_text.strip()
