@@ -309,11 +309,10 @@ def rss_with_models() -> float:
 
     from worker.article import Article
     from worker.tagging import tag_articles
+    from worker.tagging.language import detect_language
 
     samples = (("nl", "NAVO-TOP IN DEN HAAG\n\nRuim 8 procent meer. Stef Blok sprak in Den Haag met de NAVO."),
                ("en", "NATO LEADERS MEET IN BRUSSELS\n\nShares rose. Joe Biden met NATO in Brussels."))
-    from worker.tagging.language import detect_language
-
     detect_language("Kort.")  # a text CLD2 is unsure of: py3langid's model is loaded too, as a worker's warm-up does
     for language, text in samples:
         # declared, so that each goes to its language's models whatever the detector makes of so short a text (py3langid

@@ -120,14 +120,17 @@ class _Grams:
     occurrence: most grams occur once and are never candidates, so their positions are only looked up for the
     phrases chosen."""
 
+    normalised: list[str]  # the words themselves (`_Scan.normalised`): the 1-grams
     starts: dict[int, list[int]]
     keys: dict[int, list[tuple[str, ...]]]
     counts: dict[int, Counter[tuple[str, ...]]]
     first: dict[int, dict[tuple[str, ...], int]]
 
     def positions(self, words: tuple[str, ...]) -> list[int]:
-        """Where this gram occurs (first word indexes, in order)."""
+        """Where this gram (of one to three words) occurs: first word indexes, in order."""
         n = len(words)
+        if n == 1:
+            return [i for i, word in enumerate(self.normalised) if word == words[0]]
         return [i for i, key in zip(self.starts[n], self.keys[n], strict=True) if key == words]
 
 
@@ -142,7 +145,7 @@ def _grams(scan: _Scan) -> _Grams:
     pairs = list(pairwise(normalised))  # index i -> the words at i and i + 1
     triples = list(zip(normalised, normalised[1:], normalised[2:], strict=False))
     keys: dict[int, list[tuple[str, ...]]] = {2: [pairs[i] for i in starts[2]], 3: [triples[i] for i in starts[3]]}
-    return _Grams(starts, keys, {n: Counter(keys[n]) for n in (2, 3)},
+    return _Grams(normalised, starts, keys, {n: Counter(keys[n]) for n in (2, 3)},
                   # reversed, so that the first occurrence is written last
                   {n: dict(zip(reversed(keys[n]), reversed(starts[n]), strict=True)) for n in (2, 3)})
 
@@ -316,9 +319,7 @@ def extract_keywords(
                 continue
             entities_taken.add(entity)
         taken.append(word_set)
-        n = len(words)
-        starts = [i for i, w in enumerate(normalised) if w == words[0]] if n == 1 else grams.positions(words)
-        chosen.append(scan.shown(n, starts))
+        chosen.append(scan.shown(len(words), grams.positions(words)))
     return chosen
 
 
