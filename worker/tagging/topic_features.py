@@ -47,10 +47,10 @@ class Lexicon:
     phrases: dict[str, tuple[int, ...]]
     prefix_lengths: tuple[int, ...]
     suffix_lengths: tuple[int, ...]
-    phrase_lengths: tuple[int, ...]
     size: int
     _cache: dict[str, set[int]] = field(default_factory=dict, compare=False, repr=False)
-    _phrase_starts: set[str] = field(default_factory=set, compare=False, repr=False)  # filled on first use
+    # first word of a phrase -> the word counts of the phrases it begins, filled on first use
+    _phrase_starts: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def word_topics(self, word: str) -> set[int]:
         hit: set[int] = set(self.exact.get(word, ()))
@@ -86,13 +86,18 @@ class Lexicon:
         phrases = self.phrases
         starts = self._phrase_starts
         if not starts and phrases:
-            starts.update(phrase.split(" ", 1)[0] for phrase in phrases)
+            lengths: dict[str, set[int]] = {}
+            for phrase in phrases:
+                lengths.setdefault(phrase.split(" ", 1)[0], set()).add(phrase.count(" ") + 1)
+            starts.update((first, tuple(sorted(counts))) for first, counts in lengths.items())
+        size = len(tokens)
         for j, word in enumerate(tokens):
-            if word not in starts:  # no phrase begins here: skip the joins (same counts, a fraction of the time)
+            lengths_here = starts.get(word)
+            if lengths_here is None:  # no phrase begins here: skip the joins (same counts, a fraction of the time)
                 continue
-            for n in self.phrase_lengths:
-                if j + n > len(tokens):
-                    continue
+            for n in lengths_here:  # only the lengths of the phrases that begin with this word
+                if j + n > size:
+                    break
                 found = phrases.get(" ".join(tokens[j : j + n]))
                 if found:
                     for i in found:
@@ -137,7 +142,6 @@ def build_lexicon(terms_by_code: Mapping[str, Iterable[str]], codes: list[str]) 
         phrases=freeze(phrases),
         prefix_lengths=tuple(sorted({len(k) for k in prefixes})),
         suffix_lengths=tuple(sorted({len(k) for k in suffixes})),
-        phrase_lengths=tuple(sorted({k.count(" ") + 1 for k in phrases})),
         size=len(codes),
     )
 
