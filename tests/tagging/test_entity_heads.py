@@ -150,3 +150,11 @@ def test_english_trade_words_end_company_names() -> None:
     assert entity_heads.head_type(("Lumen", "Labs"), "en") == "ORG"
     assert entity_heads.head_type(("Bramley", "Estates"), "en") == "ORG"
     assert entity_heads.head_type(("Labs",), "en") is None  # the word alone is no name
+
+
+def test_gaming_and_studio_names_are_organisations() -> None:
+    # session 24, real news: "JD Gaming", "Weibo Gaming" came out PER
+    assert entity_heads.head_type(("JD", "Gaming"), "en") == "ORG"
+    assert entity_heads.head_type(("ONE", "Esports"), "en") == "ORG"
+    assert entity_heads.head_type(("Reliance", "Entertainment"), "en") == "ORG"
+    assert entity_heads.head_type(("Gaming",), "en") is None  # the kind-word alone names nothing

@@ -209,6 +209,11 @@ class DocFacts:
         return self._column(0)
 
     @cached_property
+    def spaces(self) -> list[bool]:
+        """`[bool(t.whitespace_) for t in doc]`."""
+        return cast(list[bool], self._orth_space[:, 1].astype(bool).tolist())
+
+    @cached_property
     def text(self) -> str:
         """`doc.text`."""
         return "".join([word + " " if space else word

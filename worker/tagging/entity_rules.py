@@ -32,7 +32,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from worker.tagging import entity_evidence, entity_given_names, entity_heads, entity_sports, entity_wire, gazetteer
+from worker.tagging import (
+    entity_evidence,
+    entity_given_names,
+    entity_heads,
+    entity_nicknames,
+    entity_sports,
+    entity_wire,
+    gazetteer,
+)
 from worker.tagging.casing import (
     SENTENCE_START_ZIPF,
     SentenceStartEvidence,
@@ -671,7 +679,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 # and names joined across result words (entity_wire.py).
 PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "quotes", "surnames", "datelines",
          "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns", "lowercase", "articles",
-         "short_names"}
+         "short_names", "nicknames"}
 
 
 # A one-word entity written in lower case that is this common a word (wordfreq Zipf) is no name: "results" GPE in
@@ -746,6 +754,10 @@ class EntityFixes:
                 or (e.label_ in _ANY_NAME_LABELS and _lowercase_code(words[e.start])))]
         if self.titles and "short_names" in PARTS and ents:
             ents = split_person_of_organisation(doc, short_company_names(doc, ents))
+        if self.titles and "nicknames" in PARTS and ents:  # before the votes: "Faker" of Lee “Faker” Sang-hyeok
+            language = doc.lang_
+            ents = entity_nicknames.nickname_persons(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
+                                                     lambda word: is_title(word, language))
         if self.consistency:
             ents = surname_particles(doc, consistent_labels(doc, ents))
         if doc.lang_ == "nl":
