@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from worker.article import Article
+from worker.tagging import entities, gazetteer
 from worker.tagging.entities import entity_model_versions, map_label, tag_entities
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_915c5c8c3194a4b4.txt"
@@ -485,3 +486,24 @@ def test_english_market_sources_name_their_firms():
     types = {e.text: e.type for e in tagged.entities}
     assert types["Bankhaus Lampe"] == "ORG" and types["Kleinwort Benson"] == "ORG"
     assert types["Ulrich Brenner"] == "PER" and types["Duesseldorf"] == "LOC"
+
+
+def test_the_rules_version_covers_every_rule_module_and_follows_the_word_lists(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stored articles are due for re-tagging when a rule or a list it reads changes (the version is a digest)."""
+    here = Path(entities.__file__).resolve().parent
+    assert {path.name for path in here.glob("entity_*.py")} <= set(entities.RULE_SOURCES)
+    assert entities.entity_model_versions("en")["entities_rules"] == entities.rules_version()
+    before = entities.rules_version()
+    for path in gazetteer.DATA_DIR.glob("*.txt"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    with (tmp_path / "given_names.txt").open("a", encoding="utf-8") as names:
+        names.write("Zzyzxandra\n")
+    monkeypatch.setattr(gazetteer, "DATA_DIR", tmp_path)
+    entities.rules_version.cache_clear()
+    try:
+        assert entities.rules_version() != before
+    finally:
+        monkeypatch.undo()
+        entities.rules_version.cache_clear()
+    assert entities.rules_version() == before

@@ -219,10 +219,29 @@ def entity_model_versions(language: str) -> dict[str, str]:
     versions = {"entities": f"{pipeline.name}-{pipeline.version}"}
     versions["entities_gazetteer"] = gazetteer.gazetteer_version() + ("" if GAZETTEER_RULER.get(language) else "-link")
     if ENTITY_RULES.get(language):
-        versions["entities_rules"] = "9"
+        versions["entities_rules"] = rules_version()
     if pipeline.name_types:
         versions["entities_name_types"] = _file_version(gazetteer.DATA_DIR / f"name_types_{language}.json")
     return versions
+
+
+# What decides entity spans and types after the model: the rule modules and the word lists they read. Their
+# content, hashed, is the rules' version, so that any change marks stored articles for re-tagging (a hand-kept
+# number stayed "9" through ten sessions of rule changes).
+RULE_SOURCES = ("entities.py", "entity_doc.py", "entity_rules.py", "entity_heads.py", "entity_sports.py",
+                "entity_wire.py", "entity_evidence.py", "entity_given_names.py", "entity_nicknames.py", "casing.py")
+
+
+@lru_cache(maxsize=1)
+def rules_version() -> str:
+    """A short digest of the rule modules' source and of the word lists in the tagging data directory."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in [*(here / name for name in RULE_SOURCES), *sorted(gazetteer.DATA_DIR.glob("*.txt"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @lru_cache(maxsize=8)
