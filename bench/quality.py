@@ -14,6 +14,9 @@ Then the throughput (articles/s, words/s; median of --repeats runs, one process)
 (language, entities, topics, keywords, all four) on the files' own texts, and the entity stage's speed
 against the bare NER model's own `nlp.pipe` on the same texts.
 
+`--real-news` also scores the entity stage on real English news annotated blind (`bench.real_news`: nine articles
+of newspaper4k's test fixtures, dev and held-out splits; the texts are fetched with pip on first use).
+
 `--long-docs 25000,100000,200000,1000000` also tags one document of each length (in characters) in a fresh
 process per length and prints wall and CPU seconds and peak RSS: our Dutch and English news run together
 ("news-nl", "news-en"), and English sentences that each open with a capitalised common word the model tags
@@ -35,7 +38,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench import ner_quality, topic_quality
+from bench import ner_quality, real_news, topic_quality
 from worker.article import Article
 
 TOPIC_SUFFIXES = {".jsonl", ".json", ".csv", ".tsv", ".ndjson"}
@@ -185,14 +188,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-speed", action="store_true", help="quality only")
     parser.add_argument("--long-docs", metavar="SIZES", default="",
                         help="also time one document of each of these lengths (comma-separated characters)")
+    parser.add_argument("--real-news", action="store_true",
+                        help="also score the entity stage on real English news (bench.real_news)")
     parser.add_argument("--long-one", metavar="KIND:SIZE", help=argparse.SUPPRESS)  # one run, in a child process
     args = parser.parse_args(argv)
     if args.long_one:
         kind, size = args.long_one.split(":")
         print(json.dumps(long_document_run(kind, int(size))))
         return 0
-    if not args.files and not args.long_docs:
-        parser.error("give labelled files, --long-docs, or both")
+    if not args.files and not args.long_docs and not args.real_news:
+        parser.error("give labelled files, --real-news, --long-docs, or any of them together")
     ner_quality.use_tier(args.tier)  # for the timings too
     languages = dict(item.split("=", 1) for item in args.lang_of)
     speed_articles: list[Article] = []
@@ -207,6 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             language = languages.get(str(path)) or ner_quality.detect_file_language(ner_quality.read_conll(path))
             ner_quality.main([str(path), "--lang", language, "--split", args.split])
             speed_articles += ner_articles(path, language)
+    if args.real_news:
+        print("\n=== real English news (bench.real_news)")
+        real_news.main([])
     if not args.no_speed and speed_articles:
         stage_throughput(speed_articles, args.repeats)
     if args.long_docs:
