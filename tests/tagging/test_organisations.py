@@ -98,3 +98,12 @@ def test_a_title_whose_article_is_written_lower_case_keeps_it() -> None:
     patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
     assert "de Volkskrant" in patterns
     assert not gazetteer._usable("de man") and not gazetteer._usable("het")
+
+
+def test_us_federal_bodies_programmes_and_dc_are_known() -> None:
+    # session 24 (real English news: "TSA" MISC, "Medicaid" and "Obamacare" ORG, "DC" MISC)
+    assert gazetteer.lookup("en", "TSA").type == "ORG"
+    assert gazetteer.lookup("en", "Transportation Security Administration") is gazetteer.lookup("en", "TSA")
+    assert gazetteer.lookup("en", "Medicaid").type == "MISC"
+    assert gazetteer.lookup("en", "Obamacare") is gazetteer.lookup("en", "Affordable Care Act")
+    assert gazetteer.lookup("en", "DC") is gazetteer.lookup("en", "Washington")
