@@ -1221,6 +1221,7 @@ class GazetteerMatcher:
         current = doc.ents  # a new Span per entity at every read: read once
         owner = {i: ent for ent in current for i in range(ent.start, ent.end)}
         ents = set(current)
+        changed = False
         for span in found:
             covered = {owner[i] for i in range(span.start, span.end) if i in owner}
             # a date or time read across a known name gives way to it ("Kyiv overnight" TIME)
@@ -1230,6 +1231,10 @@ class GazetteerMatcher:
                     and not any((c.start, c.end) == (span.start, span.end) for c in named):
                 ents -= covered
                 ents.add(span)
+                changed = True
         # names the gazetteer added may play in a results sentence too ("Porto drew 1-1 with Benfica")
-        set_entities(doc, sports_clubs(doc, sorted(ents, key=lambda e: e.start), evidence_of(doc)))
+        ordered = sorted(ents, key=lambda e: e.start)
+        fixed = sports_clubs(doc, ordered, evidence_of(doc))
+        if changed or fixed is not ordered:  # most matches are names the model found already: nothing to set
+            set_entities(doc, fixed)
         return doc
