@@ -329,7 +329,8 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         covered = {owner[k] for k in range(start, i + 1) if k in owner}
         if any(c.start < start or c.end > i + 1 for c in covered):
             continue  # a longer name runs past the run: leave it to the model
-        label = _label(kind, language, next(iter(covered)).label_ if covered else "ORG")
+        # the run's first entity gives the label scheme (a set's order follows the Spans' hashes: not stable)
+        label = _label(kind, language, min(covered, key=lambda c: c.start).label_ if covered else "ORG")
         span = Span(doc, start, i + 1, label=label)
         result = [e for e in result if e not in covered] + [span]
         owner.update({k: span for k in range(start, i + 1)})
