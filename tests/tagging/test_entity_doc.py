@@ -72,6 +72,23 @@ def test_doc_facts_token_attributes_agree_with_the_doc_api():
                 assert facts.span_text(start, end) == doc[start:end].text
 
 
+def test_the_word_table_is_bounded_and_kept_per_vocab(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each distinct word's row is kept per vocab (lexical flags differ by language) and the table is emptied
+    when full; the facts stay those of the Doc API either way."""
+    monkeypatch.setattr(entity_doc, "_WORD_ROWS_MAX", 5)
+    english, dutch = spacy.blank("en"), spacy.blank("nl")
+    first = english("one two three four five six seven")
+    assert entity_doc.DocFacts(first).words == [t.text for t in first]
+    table = entity_doc._word_rows(english.vocab)  # full (7 >= 5): emptied for the next doc
+    second = english("Eight nine 10 De de")
+    facts = entity_doc.DocFacts(second)
+    assert facts.words == [t.text for t in second] and facts.is_stop == [t.is_stop for t in second]
+    assert facts.lower == [t.lower_ for t in second] and facts.digits.tolist() == [False, False, True, False, False]
+    assert len(table) == 5
+    dutch_doc = dutch("De de")  # "de" is a Dutch stop word, not an English one: its own table
+    assert entity_doc.DocFacts(dutch_doc).is_stop == [t.is_stop for t in dutch_doc] != facts.is_stop[-2:]
+
+
 def test_facts_are_kept_for_the_doc_asked_about_last_only():
     nlp = spacy.blank("en")
     doc, other = nlp("Ajax 2 Twente 1"), nlp("Ajax 2 Twente 1")

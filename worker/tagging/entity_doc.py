@@ -140,9 +140,9 @@ def in_words(doc: Doc, words: frozenset[str]) -> numpy.ndarray:
 
 # What DocFacts reads of each distinct word, per vocab (lexical attributes depend on the language's vocab):
 # orth -> (text, lower-case form, holds a digit, the _FLAGS). A word's row is made once, from its Lexeme; a
-# doc's columns are then one dict look-up per token instead of a string-store decode per token and column
-# (words, lower, flags and digits together 460 -> 130 µs on a 540-token news article).
-_WORD_ROWS_MAX = 100_000  # distinct words kept per vocab; the table is emptied when full (about 25 MB then)
+# doc's columns are then one dict look-up per token instead of a string-store decode per token and column (words,
+# lower, three flags, text and digits of a 538-token news article: about 580 -> 270 µs, bench/RESULTS.md session 24).
+_WORD_ROWS_MAX = 50_000  # distinct words kept per vocab, emptied when full: 12 MB then (tracemalloc, 7-letter words)
 _WORD_ROWS: dict[int, tuple[Any, dict[int, tuple[Any, ...]]]] = {}  # id(vocab) -> (vocab, rows); holds the vocab
 _FLAG_NAMES = ("is_alpha", "is_digit", "is_lower", "is_punct", "is_space", "is_stop", "is_upper", "like_num")
 
@@ -162,7 +162,8 @@ def _word_rows(vocab: Any) -> dict[int, tuple[Any, ...]]:
 def _word_row(vocab: Any, orth: int) -> tuple[Any, ...]:
     lexeme = vocab[orth]
     text = lexeme.orth_
-    return (text, lexeme.lower_, _DIGITS.search(text) is not None,
+    lower = lexeme.lower_
+    return (text, text if lower == text else lower, _DIGITS.search(text) is not None,
             *(bool(getattr(lexeme, name)) for name in _FLAG_NAMES))
 
 
