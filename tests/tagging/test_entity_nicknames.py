@@ -51,6 +51,9 @@ def test_titles_stop_words_loose_quotes_and_runs_without_a_name_stay_as_they_wer
     assert _run("Smith “ Yes ” Jones", [("Smith", "PERSON")])[0] == [("Smith", "PERSON")]
     # a lower-case word in quotes is no nickname
     assert _run("Rock “and” Roll Hall", [("Rock", "ORG")])[0] == [("Rock", "ORG")]
+    # a headline in title case quotes words between capitalised words
+    assert _run("Biden “Strongly” Condemns Attack On Synagogue", [("Biden", "PERSON")])[0] == [("Biden", "PERSON")]
+    assert _run('Trump Says "Fake News" Media Lied Again', [("Trump", "PERSON")])[0] == [("Trump", "PERSON")]
     # nothing the model found and no given name in the run
     assert _run("Market “Fear” Index rose; Apple fell.", [("Apple", "ORG")])[0] == [("Apple", "ORG")]
 

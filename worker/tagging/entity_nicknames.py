@@ -5,9 +5,11 @@ pieces of any type, "Lee" LOC, "Faker" ORG, "Seong" LOC).
 A run is: one or two capitalised words, an opening quote, a nickname of one to three words opening with a capital
 or a digit, the matching closing quote, then one or two capitalised words (each may go on with a hyphen and a word:
 "Sang-hyeok", "Yuan-Hao"). It becomes one person when the model found a name somewhere in it (or its first word is
-a given name), and no word before the nickname is a stop word or a title ("the “Big Four” Banks", "Prime Minister
-“Bibi” Netanyahu" keeps the role out: only the name after the title counts). The nickname standing alone elsewhere
-in the document, where the model tagged it as something else, becomes that person's name too ("Faker" ORG).
+a given name), no word before the nickname is a stop word or a title ("the “Big Four” Banks", "Prime Minister
+“Bibi” Netanyahu" keeps the role out: only the name after the title counts), and the sentence is not written in
+title case (no lower-case word but "of", "the" and the like), where any quoted word stands between capitalised words
+("Biden “Strongly” Condemns Attack"). The nickname standing alone elsewhere in the document, where the model tagged
+it as something else, becomes that person's name too ("Faker" ORG).
 """
 
 from __future__ import annotations
@@ -16,11 +18,16 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Span
 
+from worker.tagging.casing import sentence_starts
 from worker.tagging.entity_doc import facts
 from worker.tagging.entity_given_names import PERSON_LABEL, given_names
 
 QUOTES = {"“": "”", '"': '"', "‘": "’", "'": "'", "„": "”"}  # opening -> closing
 MAX_NICKNAME_WORDS = 3
+# Lower-case words a title-case headline keeps: a sentence of three or more words with no other lower-case word
+# is written in title case ("Biden “Strongly” Condemns Attack On Synagogue")
+_SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "by", "as",
+                          "vs", "with", "from", "into", "de", "het", "een", "en", "van", "op", "voor", "met"})
 _WORD_CHARS = frozenset("-.'’")
 
 
@@ -40,6 +47,18 @@ def _part_end(words: list[str], spaces: list[bool], i: int, limit: int) -> int:
                 and words[end + 1].isalpha():
             end += 2
     return end
+
+
+def _title_case(words: list[str], starts: list[bool], i: int) -> bool:
+    """Whether the sentence around token i is written in title case: no lower-case word but small ones."""
+    start = i
+    while start > 0 and not starts[start]:
+        start -= 1
+    end = i + 1
+    while end < len(words) and not starts[end]:
+        end += 1
+    alpha = [w for w in words[start:end] if w.isalpha()]
+    return len(alpha) >= 3 and not any(w.islower() and w not in _SMALL_WORDS for w in alpha)
 
 
 def nickname_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str],
@@ -81,6 +100,8 @@ def nickname_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], 
             continue
         if not (any(k in covered for k in range(start, end)) or words[start] in names):
             continue  # no name in sight: a quoted word between two capitalised words
+        if _title_case(words, sentence_starts(doc), i):
+            continue
         found.append((start, end, " ".join(nickname)))
         taken.update(range(start, end))
     if not found:
