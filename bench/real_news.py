@@ -34,6 +34,7 @@ from bench.ner_quality import Scores
 REPO = Path(__file__).resolve().parent.parent
 ANNOTATIONS = REPO / "data" / "ner" / "en-real" / "annotations.json"
 PACKAGE = "newspaper4k==0.9.6"
+ARCHIVE = "newspaper4k-0.9.6.tar.gz"  # the source distribution pip downloads for PACKAGE
 FIXTURES = "tests/data/txt/"
 DEFAULT_CACHE = Path.home() / ".cache" / "newsworker" / "real-news"
 _MARKUP = re.compile(r"\[(PER|ORG|LOC|MISC) ([^\[\]]+)\]")
@@ -65,17 +66,16 @@ def sha256(text: str) -> str:
 
 def fetch_texts(names: Sequence[str], cache: Path) -> dict[str, str]:
     """The fixture texts of these articles, from the cached source distribution (fetched with pip if absent)."""
-    archives = sorted(cache.glob("newspaper4k-0.9.6.tar.gz"))
-    if not archives:
+    archive_path = cache / ARCHIVE
+    if not archive_path.exists():
         cache.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
                         "--dest", str(cache), PACKAGE], check=True, stdout=subprocess.DEVNULL)
-        archives = sorted(cache.glob("newspaper4k-0.9.6.tar.gz"))
-    if not archives:
-        raise SystemExit(f"pip download {PACKAGE} left no newspaper4k-0.9.6.tar.gz in {cache}")
+    if not archive_path.exists():
+        raise SystemExit(f"pip download {PACKAGE} left no {ARCHIVE} in {cache}")
     wanted = {f"{FIXTURES}{name}.txt": name for name in names}
     texts: dict[str, str] = {}
-    with tarfile.open(archives[0], "r:gz") as archive:
+    with tarfile.open(archive_path, "r:gz") as archive:
         for member in archive.getmembers():
             _, _, inner = member.name.partition("/")  # below the archive's top directory
             if inner in wanted and member.isfile():
@@ -84,7 +84,7 @@ def fetch_texts(names: Sequence[str], cache: Path) -> dict[str, str]:
                     texts[wanted[inner]] = handle.read().decode("utf-8")
     missing = sorted(set(names) - set(texts))
     if missing:
-        raise SystemExit(f"{archives[0]} has no fixture text for {', '.join(missing)}")
+        raise SystemExit(f"{archive_path} has no fixture text for {', '.join(missing)}")
     return texts
 
 

@@ -10,6 +10,7 @@ words at random.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -235,8 +236,6 @@ RULE_SOURCES = ("entities.py", "entity_doc.py", "entity_rules.py", "entity_heads
 @lru_cache(maxsize=1)
 def rules_version() -> str:
     """A short digest of the rule modules' source and of the word lists in the tagging data directory."""
-    import hashlib
-
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
     for path in [*(here / name for name in RULE_SOURCES), *sorted(gazetteer.DATA_DIR.glob("*.txt"))]:
@@ -246,8 +245,6 @@ def rules_version() -> str:
 
 @lru_cache(maxsize=8)
 def _file_version(path: Path) -> str:
-    import hashlib
-
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 

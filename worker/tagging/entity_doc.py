@@ -217,8 +217,7 @@ class DocFacts:
     @cached_property
     def text(self) -> str:
         """`doc.text`."""
-        return "".join([word + " " if space else word
-                        for word, space in zip(self.words, self._orth_space[:, 1].tolist(), strict=True)])
+        return "".join([word + " " if space else word for word, space in zip(self.words, self.spaces, strict=True)])
 
     @cached_property
     def digits(self) -> numpy.ndarray:

@@ -7,9 +7,9 @@ or a digit, the matching closing quote, then one or two capitalised words (each 
 "Sang-hyeok", "Yuan-Hao"). It becomes one person when the model found a name somewhere in it (or its first word is
 a given name), no word before the nickname is a stop word or a title ("the “Big Four” Banks", "Prime Minister
 “Bibi” Netanyahu" keeps the role out: only the name after the title counts), and the sentence is not written in
-title case (no lower-case word but "of", "the" and the like), where any quoted word stands between capitalised words
-("Biden “Strongly” Condemns Attack"). The nickname standing alone elsewhere in the document, where the model tagged
-it as something else, becomes that person's name too ("Faker" ORG).
+title case (no lower-case word but stop words: "of", "the" and the like), where any quoted word stands between
+capitalised words ("Biden “Strongly” Condemns Attack"). The nickname standing alone elsewhere in the document, where
+the model tagged it as something else, becomes that person's name too ("Faker" ORG).
 """
 
 from __future__ import annotations
@@ -24,10 +24,6 @@ from worker.tagging.entity_given_names import PERSON_LABEL, given_names
 
 QUOTES = {"“": "”", '"': '"', "‘": "’", "'": "'", "„": "”"}  # opening -> closing
 MAX_NICKNAME_WORDS = 3
-# Lower-case words a title-case headline keeps: a sentence of three or more words with no other lower-case word
-# is written in title case ("Biden “Strongly” Condemns Attack On Synagogue")
-_SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "by", "as",
-                          "vs", "with", "from", "into", "de", "het", "een", "en", "van", "op", "voor", "met"})
 _WORD_CHARS = frozenset("-.'’")
 
 
@@ -49,16 +45,17 @@ def _part_end(words: list[str], spaces: list[bool], i: int, limit: int) -> int:
     return end
 
 
-def _title_case(words: list[str], starts: list[bool], i: int) -> bool:
-    """Whether the sentence around token i is written in title case: no lower-case word but small ones."""
+def _title_case(words: list[str], stop: list[bool], starts: list[bool], i: int) -> bool:
+    """Whether the sentence around token i is written in title case: three or more words, none in lower case but
+    stop words ("Biden “Strongly” Condemns Attack On Synagogue")."""
     start = i
     while start > 0 and not starts[start]:
         start -= 1
     end = i + 1
     while end < len(words) and not starts[end]:
         end += 1
-    alpha = [w for w in words[start:end] if w.isalpha()]
-    return len(alpha) >= 3 and not any(w.islower() and w not in _SMALL_WORDS for w in alpha)
+    alpha = [k for k in range(start, end) if words[k].isalpha()]
+    return len(alpha) >= 3 and not any(words[k].islower() and not stop[k] for k in alpha)
 
 
 def nickname_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str],
@@ -100,7 +97,7 @@ def nickname_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], 
             continue
         if not (any(k in covered for k in range(start, end)) or words[start] in names):
             continue  # no name in sight: a quoted word between two capitalised words
-        if _title_case(words, sentence_starts(doc), i):
+        if _title_case(words, stop, sentence_starts(doc), i):
             continue
         found.append((start, end, " ".join(nickname)))
         taken.update(range(start, end))
