@@ -15,7 +15,8 @@ Then the throughput (articles/s, words/s; median of --repeats runs, one process)
 against the bare NER model's own `nlp.pipe` on the same texts.
 
 `--real-news` also scores the entity stage on real English news annotated blind (`bench.real_news`: nine articles
-of newspaper4k's test fixtures, dev and held-out splits; the texts are fetched with pip on first use).
+of newspaper4k's test fixtures and 80 Australian news articles of the Lee corpus in gensim's wheel, dev and held-out
+splits; the texts are fetched with pip on first use).
 
 `--long-docs 25000,100000,200000,1000000` also tags one document of each length (in characters) in a fresh
 process per length and prints wall and CPU seconds and peak RSS: our Dutch and English news run together

