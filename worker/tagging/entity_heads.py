@@ -113,7 +113,18 @@ PLACE_HEADS = {"en": frozenset({"Stadium", "Stadion", "Arena", "ArenA", "Park", 
                                 # railway stations, "Utrecht Centraal", "Eindhoven Centraal" (ORG, nl-news/dev_s14);
                                 # "Centraal Planbureau" opens with it and stays an organisation
                                 "Centraal"})}
-# First two words of event names: "Grand Prix van Japan", "Grote Prijs van Vlaanderen" (MISC whatever follows).
+# Last words of the names of laws and treaties (MISC in CoNLL-2003; session 25, the Lee corpus: "Wet Tropics World
+# Heritage Protection and Management Act" was ORG).
+LAW_HEADS = {"en": frozenset({"Act", "Treaty", "Accord", "Accords", "Protocol", "Charter", "Amendment"}),
+             "nl": frozenset()}
+# Last words of English landforms and roads (session 25, the Lee corpus: "Dismal Swamp" ORG; WikiANN-en: "Jarvis
+# Island", "Sheep Creek" PER): places when every word is capitalised and the first is no given name or organisation
+# word ("Allen C. Beach" is a person, "University of Texas Rio Grande Valley" a university).
+LANDFORM_HEADS = frozenset({"Swamp", "Creek", "Highway", "Beach", "Island", "Islands", "Valley", "Peninsula",
+                            "Harbour", "Harbor", "Reef", "Gorge", "Range", "Ranges", "Mountains", "Hills", "Desert",
+                            "Falls", "Canyon", "Strait"})
+# First two words of event names: "Grand Prix van Japan", "Grote Prijs van Vlaanderen" (MISC whatever follows,
+# unless an organisation's last word: "Grand Prix Corporation" was MISC, session 25).
 EVENT_OPENINGS = frozenset({("Grand", "Prix"), ("Grote", "Prijs")})
 # Words that end or open the name of a sports club (an organisation with a name of its own in both CoNLL
 # conventions): "Valencia CF" was PER, "Newcastle United" LOC + nothing, "Dynamo Kiev" PER, "Titan FC" LOC.
@@ -151,16 +162,27 @@ def _company_opening(words: tuple[str, ...]) -> bool:
     return words[0] != "Jong" or words[1].isupper() or is_known_name(words[1], "nl")
 
 
+def _landform(words: tuple[str, ...]) -> bool:
+    from worker.tagging.casing import first_names
+
+    return all(w[:1].isupper() and w.isalpha() for w in words) and words[0] not in first_names("en") \
+        and words[0] not in ORG_HEADS["en"] and words[0] not in OPENING_HEADS["en"]
+
+
 @lru_cache(maxsize=65536)
 def head_type(words: tuple[str, ...], language: str) -> str | None:
     """ORG, MISC or (English venues) LOC when the name's kind-word says so, else None."""
-    if len(words) >= 2 and (words[-1] in EVENT_HEADS.get(language, ()) or tuple(words[:2]) in EVENT_OPENINGS):
+    if len(words) >= 2 and (words[-1] in EVENT_HEADS.get(language, ()) or words[-1] in LAW_HEADS.get(language, ())
+                            or (tuple(words[:2]) in EVENT_OPENINGS and words[-1] not in LEGAL_FORMS
+                                and words[-1] not in ORG_HEADS.get(language, ()))):
         return "MISC"
     if len(words) >= 2 and (words[-1] in LEGAL_FORMS or words[-1] in CLUB_ENDINGS or words[0] in CLUB_OPENINGS):
         return "ORG"
     if len(words) >= 2:
         opening = words[1] if len(words) > 2 and words[0].lower() in ("the", "het", "de") else words[0]
         if words[-1] in PLACE_HEADS.get(language, ()) or opening in PLACE_OPENINGS:
+            return "LOC"
+        if language == "en" and words[-1] in LANDFORM_HEADS and _landform(words):
             return "LOC"
     if language == "nl" and len(words) == 1 and len(words[0]) > 8 and words[0][:1].isupper() \
             and words[0].lower().endswith(PLACE_ENDINGS["nl"]):

@@ -37,6 +37,7 @@ from worker.tagging import (
     entity_given_names,
     entity_heads,
     entity_nicknames,
+    entity_roles,
     entity_sports,
     entity_wire,
     gazetteer,
@@ -89,6 +90,11 @@ TITLE_ENDINGS = {
         "ambassador", "mayor", "correspondent",
     ),
 }
+# Session 25 (the Lee corpus: Australian and British style writes titles without a full stop: "Mr Giuliani",
+# "Coroner Graeme Johnston", "Sheikh Ahmed Yassin"); part "honorifics".
+HONORIFICS_EN = frozenset({"mr", "mrs", "ms", "dr", "sheikh", "maulana", "coroner", "treasurer", "commissioner",
+                           "superintendent", "inspector", "detective", "brigadier", "archbishop", "bishop",
+                           "cardinal", "rabbi", "imam", "ayatollah"})
 _TITLE_WORDS = {language: frozenset(words) for language, words in TITLE_ENDINGS.items()}
 # Single words never worth a title strip even when they end like one ("Prins" is a surname: "De Prins").
 _NOT_TITLES = {"prins"}
@@ -99,6 +105,8 @@ def is_title(word: str, language: str) -> bool:
     lowered = word.lower()
     if lowered in _NOT_TITLES or not any(c.isalpha() for c in lowered):
         return False
+    if language == "en" and lowered in HONORIFICS_EN and "honorifics" in PARTS:
+        return True
     return any(lowered == t or (lowered.endswith(t) and len(t) >= 5) for t in TITLE_ENDINGS.get(language, ()))
 
 
@@ -679,7 +687,8 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 # and names joined across result words (entity_wire.py).
 PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "quotes", "surnames", "datelines",
          "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns", "lowercase", "articles",
-         "short_names", "nicknames"}
+         "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
+         "peoples"}
 
 
 # A one-word entity written in lower case that is this common a word (wordfreq Zipf) is no name: "results" GPE in
@@ -712,6 +721,11 @@ class EntityFixes:
     def __call__(self, doc: Doc) -> Doc:
         evidence = evidence_of(doc)  # once per doc (shared with the gazetteer matcher)
         ents = strip_titles(doc, lambda: evidence.starts) if self.titles else list(doc.ents)
+        if self.titles and doc.lang_ == "en" and "roles" in PARTS:
+            ents = entity_roles.drop_roles(doc, entity_roles.government_names(
+                doc, entity_roles.split_at_roles(doc, entity_roles.place_before_role(doc, ents))))
+        if self.titles and doc.lang_ == "en" and "peoples" in PARTS:
+            ents = entity_roles.peoples_and_time_zones(doc, ents)
         if self.edges:
             ents = split_at_colons(doc, ents)
         if self.titles:
@@ -744,6 +758,8 @@ class EntityFixes:
             ents = split_at_scores(doc, split_at_dashes(doc, ents))
             ents = split_coordinated(doc, trim_lowercase_tail(doc, trim_edges(doc, ents)))
             ents = extend_hyphenated_given_names(doc, ents)
+            if doc.lang_ == "en" and "hyphens" in PARTS:
+                ents = entity_roles.hyphenated_persons(doc, ents)
         if self.sentence_starts and ents:  # only single words can be one (the test's first condition)
             ents = [e for e in ents if e.end - e.start != 1
                     or not common_word_at_sentence_start(doc, e.start, e.end, e.label_, evidence)]
@@ -758,8 +774,12 @@ class EntityFixes:
             language = doc.lang_
             ents = entity_nicknames.nickname_persons(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                      lambda word: is_title(word, language))
+        if self.consistency and doc.lang_ == "en" and "given_mentions" in PARTS:
+            ents = entity_roles.given_name_mentions(doc, ents)
         if self.consistency:
             ents = surname_particles(doc, consistent_labels(doc, ents))
+        if self.titles and doc.lang_ == "en" and "roles" in PARTS:
+            ents = entity_roles.drop_roles(doc, ents)  # again: later rules may have cut a role off a name
         if doc.lang_ == "nl":
             ents = dutch_roads(doc, ents)
             if "sports" in PARTS:

@@ -151,6 +151,8 @@ def price_table_companies(doc: Doc, ents: list[Span], starts: Callable[[], Seque
 PORTFOLIOS = frozenset({
     "state", "defence", "defense", "foreign", "finance", "interior", "home", "health", "justice", "trade",
     "economy", "energy", "education", "transport", "agriculture", "environment", "culture", "commerce", "industry",
+    # session 25 (the Lee corpus: "Immigration Minister Philip Ruddock")
+    "immigration", "employment", "communications", "tourism", "housing", "police",
 })
 _ROLES = frozenset({"secretary", "secretaries", "minister", "ministers"})
 

@@ -1,0 +1,102 @@
+"""English role words, governments and hyphenated surnames around names (entity_roles.py), on hand-made documents
+and through the stage."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import spacy
+from spacy.tokens import Doc, Span
+
+from worker.tagging import entities, entity_roles
+from worker.tagging.entity_rules import is_title
+
+_EN = spacy.blank("en")
+Rule = Callable[[Doc, list[Span]], list[Span]]
+
+
+def _run(rule: Rule, text: str, ents: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The entities after one rule; `ents` are (text, label) of the model, each at the first place its text occurs
+    after the previous one."""
+    doc = _EN(text)
+    spans, at = [], 0
+    for name, label in ents:
+        start = text.index(name, at)
+        span = doc.char_span(start, start + len(name), label=label)
+        assert span is not None, name
+        spans.append(span)
+        at = start + len(name)
+    return [(ent.text, ent.label_) for ent in rule(doc, spans)]
+
+
+def test_roles_alone_are_no_names() -> None:
+    text = "Treasurer Costello and the Prime Minister met the Shadow Treasurer and Brigadier General Ron Kitrey."
+    found = _run(entity_roles.drop_roles, text, [("Treasurer", "PERSON"), ("Costello", "PERSON"),
+                                                 ("Prime Minister", "ORG"), ("Shadow Treasurer", "PERSON"),
+                                                 ("Brigadier General", "ORG"), ("Ron Kitrey", "PERSON")])
+    assert found == [("Costello", "PERSON"), ("Ron Kitrey", "PERSON")]
+
+
+def test_a_role_word_that_is_also_a_name_goes_only_after_the_or_before_a_person() -> None:
+    text = "The Queen spoke. King Juan Carlos listened. Later King said no. Queen played Wembley."
+    found = _run(entity_roles.drop_roles, text, [("Queen", "PERSON"), ("King", "PERSON"), ("Juan Carlos", "PERSON"),
+                                                 ("King", "PERSON"), ("Queen", "ORG")])
+    assert found == [("Juan Carlos", "PERSON"), ("King", "PERSON"), ("Queen", "ORG")]
+
+
+def test_a_government_is_named_by_its_place_or_people() -> None:
+    text = ("The Australian Government, the Federal Government, the Queensland Government and the Victorian State "
+            "Government agreed. The Government said so.")
+    found = _run(entity_roles.government_names, text, [
+        ("Australian Government", "ORG"), ("Federal Government", "ORG"), ("Queensland Government", "ORG"),
+        ("Victorian State Government", "ORG"), ("Government", "ORG")])
+    assert found == [("Australian", "NORP"), ("Queensland", "GPE"), ("Victorian", "NORP")]
+
+
+def test_a_name_run_on_over_a_role_to_a_person_is_split_there() -> None:
+    text = "Federal Labor MP Carmen Lawrence met Ross Ray QC and Victoria's Industrial Relations Minister today."
+    found = _run(lambda d, e: entity_roles.place_before_role(d, entity_roles.split_at_roles(d, e)), text, [
+        ("Federal Labor MP Carmen Lawrence", "ORG"), ("Ross Ray QC", "PERSON"),
+        ("Victoria's Industrial Relations Minister", "ORG")])
+    assert found == [("Labor", "ORG"), ("Carmen Lawrence", "PERSON"), ("Ross Ray", "PERSON"), ("Victoria", "GPE")]
+    # a role word that is also a name, or a person of one word after the role, leaves the name as it was
+    assert _run(entity_roles.split_at_roles, "Queen Mary University London", [
+        ("Queen Mary University London", "ORG")]) == [("Queen Mary University London", "ORG")]
+    assert _run(entity_roles.split_at_roles, "the Foreign Minister Downer said", [
+        ("Foreign Minister Downer", "ORG")]) == [("Foreign Minister Downer", "ORG")]
+
+
+def test_a_double_barrelled_surname_is_one_person_and_the_surname_alone_too() -> None:
+    text = "Arantxa Sanchez-Vicario won. Sanchez-Vicario said the Ford-Suharto talks and Chun Doo-hwan were news."
+    found = _run(entity_roles.hyphenated_persons, text, [
+        ("Arantxa Sanchez", "PERSON"), ("Vicario", "PERSON"), ("Sanchez-Vicario", "GPE"), ("Ford", "PERSON"),
+        ("Suharto", "PERSON"), ("Chun Doo-", "PERSON")])
+    assert found == [("Arantxa Sanchez-Vicario", "PERSON"), ("Sanchez-Vicario", "PERSON"), ("Ford", "PERSON"),
+                     ("Suharto", "PERSON"), ("Chun Doo-hwan", "PERSON")]
+    # a hyphen with spaces is a dash between two names
+    assert _run(entity_roles.hyphenated_persons, "Pat Rafter - Hewitt", [
+        ("Pat Rafter", "PERSON"), ("Hewitt", "PERSON")]) == [("Pat Rafter", "PERSON"), ("Hewitt", "PERSON")]
+
+
+def test_a_given_name_alone_is_the_person_named_in_full() -> None:
+    text = "Kieren Perkins swam. I swam with Kieren today. Michael Jordan met Jordan's king."
+    found = _run(entity_roles.given_name_mentions, text, [
+        ("Kieren Perkins", "PERSON"), ("Kieren", "ORG"), ("Michael Jordan", "PERSON"), ("Jordan", "GPE")])
+    assert found == [("Kieren Perkins", "PERSON"), ("Kieren", "PERSON"), ("Michael Jordan", "PERSON"),
+                     ("Jordan", "GPE")]
+
+
+def test_honorifics_without_a_full_stop_are_titles() -> None:
+    assert all(is_title(word, "en") for word in ("Mr", "Mrs", "Ms", "Dr", "Sheikh", "Coroner", "Treasurer"))
+    assert not is_title("Mr", "nl")
+
+
+def test_the_stage_keeps_titles_and_governments_out_of_names() -> None:
+    nlp = entities.load_pipeline("en")
+    text = ("Mr Giuliani said the Australian Government would help. Treasurer Peter Costello agreed with "
+            "Federal Labor MP Carmen Lawrence.")
+    doc = next(iter(entities.pipe_texts(nlp, [text])))
+    found = {(doc[start:end].text, str(label)) for start, end, label in entities.mapped_spans(doc, "en")}
+    assert ("Giuliani", "PER") in found and ("Australian", "MISC") in found
+    assert ("Peter Costello", "PER") in found and ("Carmen Lawrence", "PER") in found
+    assert not any(name in ("Mr Giuliani", "Australian Government", "Treasurer") for name, _ in found)
