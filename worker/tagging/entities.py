@@ -230,8 +230,8 @@ def entity_model_versions(language: str) -> dict[str, str]:
 # content, hashed, is the rules' version, so that any change marks stored articles for re-tagging (a hand-kept
 # number stayed "9" through ten sessions of rule changes).
 RULE_SOURCES = ("entities.py", "entity_doc.py", "entity_rules.py", "entity_heads.py", "entity_sports.py",
-                "entity_wire.py", "entity_evidence.py", "entity_given_names.py", "entity_nicknames.py", "entity_roles.py",
-                "casing.py")
+                "entity_wire.py", "entity_evidence.py", "entity_given_names.py", "entity_nicknames.py",
+                "entity_roles.py", "casing.py")
 
 
 @lru_cache(maxsize=1)
