@@ -100,3 +100,13 @@ def test_the_stage_keeps_titles_and_governments_out_of_names() -> None:
     assert ("Giuliani", "PER") in found and ("Australian", "MISC") in found
     assert ("Peter Costello", "PER") in found and ("Carmen Lawrence", "PER") in found
     assert not any(name in ("Mr Giuliani", "Australian Government", "Treasurer") for name, _ in found)
+
+
+def test_the_stage_reads_a_secretary_of_state_and_a_state_s_full_name() -> None:
+    nlp = entities.load_pipeline("en")
+    text = ("Suharto briefed president Gerald Ford and his secretary of state Henry Kissinger. A New South Wales "
+            "rule forces Labor members to join a union.")
+    doc = next(iter(entities.pipe_texts(nlp, [text])))
+    found = {(doc[start:end].text, str(label)) for start, end, label in entities.mapped_spans(doc, "en")}
+    assert ("Henry Kissinger", "PER") in found and ("New South Wales", "LOC") in found
+    assert ("Wales", "LOC") not in found

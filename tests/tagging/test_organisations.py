@@ -107,3 +107,13 @@ def test_us_federal_bodies_programmes_and_dc_are_known() -> None:
     assert gazetteer.lookup("en", "Medicaid").type == "MISC"
     assert gazetteer.lookup("en", "Obamacare") is gazetteer.lookup("en", "Affordable Care Act")
     assert gazetteer.lookup("en", "DC") is gazetteer.lookup("en", "Washington")
+
+
+def test_states_provinces_and_regions_are_places_unless_news_means_a_word_or_a_club() -> None:
+    for name in ("New South Wales", "Queensland", "Western Australia", "Nova Scotia", "Sindh", "Helmand"):
+        entry = gazetteer.exact_lookup("en", name)
+        assert entry is not None and entry.type == "LOC" and entry.match, name
+    # a common word ("Rivers", Dutch "Centrale"), a club ("Bayern"), an airline, a given name, direction words
+    for name in ("Rivers", "Centrale", "Bayern", "Delta", "Littoral", "Victoria", "North West"):
+        entry = gazetteer.exact_lookup("en", name)
+        assert entry is None or entry.type != "LOC" or entry.curated, name

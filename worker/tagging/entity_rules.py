@@ -1058,6 +1058,8 @@ def _place_noun_type(words: list[str], lower: list[str], is_lower: list[bool], s
     i = start - 1
     if language in _PLACE_OF and lower[i] == _PLACE_OF[language] and i > 0:
         i -= 1
+    if language == "en" and lower[i] == "state" and i > 0 and lower[i - 1] == "of":
+        return None  # "secretary of state Henry Kissinger", "head of state" (session 25, the Lee corpus)
     return "LOC" if is_lower[i] and lower[i] in nouns else None
 
 

@@ -159,6 +159,57 @@ def _city_entries() -> list[dict[str, Any]]:
     return entries
 
 
+# ISO 3166-2 first-level subdivisions of these kinds are places news names (states, provinces, regions).
+SUBDIVISION_TYPES = frozenset({"State", "Province", "Territory", "Region", "Land", "Autonomous community",
+                               "Republic", "Autonomous region", "Country", "Nation", "Union territory",
+                               "Autonomous province", "Federal district", "Capital territory", "Emirate"})
+# Words that alone make no name of a place ("North West", "Central").
+_GENERIC_PLACE_WORDS = frozenset({"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western",
+                                  "Central", "Upper", "Lower", "Capital", "Region", "Province", "District",
+                                  "Territory", "City", "Coast", "Islands", "Lakes", "Highlands", "Mountains"})
+
+
+# One-word subdivisions the name lists call places that news mostly means otherwise ("Delta", the airline; "Acre",
+# "Est" words; "Granma" a newspaper).
+_NOT_SUBDIVISIONS = frozenset({"Delta", "Est", "Acre", "Cascades", "Littoral", "Leste", "Granma", "Volta"})
+
+
+def _subdivision_entries() -> list[dict[str, Any]]:
+    """States, provinces and regions (pycountry's ISO 3166-2, first level): "New South Wales", "Queensland", "Sindh"
+    (session 25: "a New South Wales rule" came out "Wales"). Only names written in plain ASCII, as English and Dutch
+    news write them, none that is all direction words, a city stop word or an English given name. A one-word name
+    only when the name-type lists (WikiANN) know it as a place, or it is rare as a word in both languages and they
+    know it as nothing else: not "Rivers" (a Nigerian state), "Centrale" (Dutch "central"), "Bayern" (the club)."""
+    import pycountry
+    from wordfreq import zipf_frequency
+
+    from worker.tagging.casing import first_names, name_types
+
+    given = first_names("en")
+    types = {lang: name_types(lang) for lang in LANGUAGES}
+
+    def one_word_place(name: str) -> bool:
+        if name in _NOT_SUBDIVISIONS:
+            return False
+        known = {types[lang].get(name) for lang in LANGUAGES} - {None}
+        if known:
+            return known == {"LOC"}
+        return all(zipf_frequency(name.lower(), lang) < 3.0 for lang in LANGUAGES)
+
+    entries = []
+    for sub in pycountry.subdivisions:
+        name = sub.name
+        if getattr(sub, "parent_code", None) is not None or sub.type not in SUBDIVISION_TYPES \
+                or not name.isascii() or "[" in name or not _usable(name):
+            continue
+        words = name.replace("-", " ").split()
+        if all(w in _GENERIC_PLACE_WORDS for w in words) or name in CITY_STOPLIST \
+                or (len(words) == 1 and (name in given or not one_word_place(name))):
+            continue
+        entries.append({"type": "LOC", "wikidata": None, "names": {lang: [name] for lang in LANGUAGES}})
+    return entries
+
+
 def _organisation_entries() -> list[dict[str, Any]]:
     """One entry per item of data/organisations.yaml: a name, [name, alias, ...] or {nl: [...], en: [...]}."""
     import yaml
@@ -193,7 +244,7 @@ def build_entries() -> list[dict[str, Any]]:
         entry = by_code[qids[code]]
         for lang, names in extra.items():
             entry["names"].setdefault(lang, []).extend(names)
-    entries = countries + _city_entries() + _organisation_entries()
+    entries = countries + _subdivision_entries() + _city_entries() + _organisation_entries()
     for item in curated["entities"]:
         if "each" in item:
             for name in item["each"]:
