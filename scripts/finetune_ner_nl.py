@@ -70,12 +70,12 @@ def wikiann_spans(gold: Sequence[tuple[int, int, str]], model: Sequence[tuple[in
     return sorted([*gold, *extra])
 
 
-def load_model() -> Any:
+def load_model(base: Path = TARGET) -> Any:
     import spacy
 
     from worker.tagging import model_vectors
 
-    return model_vectors.attach(spacy.load(TARGET), str(TARGET))
+    return model_vectors.attach(spacy.load(base), str(base))
 
 
 def examples(nlp: Any, documents: Iterable[ConllDocument], partial: bool) -> list[Any]:
@@ -151,7 +151,7 @@ def train(args: argparse.Namespace) -> int:
     files = [Path(p) for p in (args.train or [str(p) for p in TRAIN_FILES])]
     for path in files:
         refuse_held_out(path, "train on")
-    nlp = load_model()
+    nlp = load_model(args.base)
     gold = examples(nlp, [d for path in files for d in read_conll(path)], partial=False)
     wiki: list[Any] = []
     if args.wikiann:
@@ -205,25 +205,28 @@ def save(nlp: Any, path: Path, args: argparse.Namespace, files: Sequence[Path], 
     if previous:
         base_scores = base_scores or previous.pop("base_scores", {})
     meta["newsworker"]["fine_tuned"] = {
-        "from": _base_fingerprint(),
+        "from": _base_fingerprint(args.base),
         "previous": previous,
         "base_scores": base_scores,
         "epoch": epoch,
         "train": {_relative(p): _digest(p) for p in files},
-        "settings": {k: v for k, v in vars(args).items() if k not in {"output", "install", "train"}},
+        "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()
+                     if k not in {"output", "install", "train"}},
     }
     (path / "meta.json").write_text(json.dumps(meta, indent=2))
     print(f"saved {path} ({meta['newsworker']['fingerprint']})", flush=True)
 
 
-def _base_fingerprint() -> str:
-    meta = json.loads((TARGET / "meta.json").read_text())
+def _base_fingerprint(base: Path = TARGET) -> str:
+    meta = json.loads((base / "meta.json").read_text())
     return str(meta.get("newsworker", {}).get("fingerprint", "?"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--output", default=str(ROOT / "build" / "ner_nl_ft" / "run"))
+    parser.add_argument("--base", type=Path, default=TARGET,
+                        help="the model to fine-tune (default: the shipped worker/models/nl_ner)")
     parser.add_argument("--train", nargs="*", help="CoNLL or markup files to train on (default: TRAIN_FILES)")
     parser.add_argument("--wikiann", metavar="FILE:N", help="add N partly labelled sentences of a WikiANN file")
     parser.add_argument("--distil", metavar="FILE:N",
