@@ -51,6 +51,10 @@ def test_a_government_is_named_by_its_place_or_people() -> None:
         ("Australian Government", "ORG"), ("Federal Government", "ORG"), ("Queensland Government", "ORG"),
         ("Victorian State Government", "ORG"), ("Government", "ORG")])
     assert found == [("Australian", "NORP"), ("Queensland", "GPE"), ("Victorian", "NORP")]
+    text = "Palestinian Authorities said British Defence sources and the Palestinian Authority agreed."
+    found = _run(entity_roles.government_names, text, [
+        ("Palestinian Authorities", "ORG"), ("British Defence", "ORG"), ("Palestinian Authority", "ORG")])
+    assert found == [("Palestinian", "NORP"), ("British", "NORP"), ("Palestinian Authority", "ORG")]
 
 
 def test_a_name_run_on_over_a_role_to_a_person_is_split_there() -> None:

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 
 from worker.tagging import gazetteer
 from worker.tagging.entity_doc import facts
+from worker.tagging.entity_wire import PORTFOLIOS
 
 PERSON = "PERSON"
 
@@ -122,12 +123,18 @@ def _demonym(word: str) -> bool:
 
 def government_names(doc: Doc, ents: list[Span]) -> list[Span]:
     """English: "<place or people> Government" keeps only the place or people ("Australian" NORP, "Queensland"
-    GPE); "Government" or "Federal Government" alone is no name."""
+    GPE); "Government" or "Federal Government" alone is no name; a people before "Authorities" (officials) or a
+    portfolio ("British Defence" sources) is the people alone."""
     if doc.lang_ != "en":
         return ents
-    words = facts(doc).words
+    words, lower = facts(doc).words, facts(doc).lower
     fixed = []
     for ent in ents:
+        if len(ent) == 2 and _demonym(words[ent.start]) and (
+                words[ent.end - 1] == "Authorities" or lower[ent.end - 1] in PORTFOLIOS):
+            # "Palestinian Authorities say" (officials, not the Palestinian Authority), "British Defence sources"
+            fixed.append(Span(doc, ent.start, ent.start + 1, label="NORP"))
+            continue
         if words[ent.end - 1] not in _GOVERNMENT_WORDS:
             fixed.append(ent)
             continue
