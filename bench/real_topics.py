@@ -1,0 +1,118 @@
+"""Topic quality on real news: the Lee corpus's Australian articles, labelled blind (data/topics/README.md, session 25).
+
+    .venv/bin/python -m bench.real_topics                  # scores the dev and held-out splits
+    .venv/bin/python -m bench.real_topics --errors dev     # and lists the dev split's wrong primary topics
+
+The article texts are not in this repository: they are lines of `gensim==4.4.0`'s wheel, fetched and checked by
+SHA-256 exactly as `bench.real_news` does for the entity check. `data/topics/real/lee_topics.json` holds each
+article's IPTC top-level codes (the first the primary topic). The labelled rows are handed to
+`bench.topic_quality.evaluate_file` through a temporary JSONL file, so the figures are the ones that harness prints
+for any labelled file (primary accuracy, micro- and macro-F1, per topic).
+
+    .venv/bin/python -m bench.real_topics --build LABELS.tsv ...  # (re)writes the labels from NAME<TAB>CODES lines
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench import real_news, topic_quality
+
+REPO = Path(__file__).resolve().parent.parent
+LABELS = REPO / "data" / "topics" / "real" / "lee_topics.json"
+CORPUS = real_news.CORPORA["lee"]
+
+
+def load_labels(path: Path = LABELS) -> list[dict[str, Any]]:
+    articles: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["articles"]
+    return articles
+
+
+def rows(articles: Sequence[dict[str, Any]], texts: dict[str, str]) -> list[dict[str, Any]]:
+    """The labelled rows `bench.topic_quality` reads (English, no title: the corpus has none)."""
+    return [{"id": a["name"], "language": "en", "title": "", "text": texts[a["name"]], "topics": list(a["topics"]),
+             "split": a["split"]} for a in articles]
+
+
+def parse_labels(lines: Sequence[str], known: set[str]) -> dict[str, list[str]]:
+    """NAME<TAB>CODE,CODE lines -> {name: codes}; every code must be an IPTC top-level code, none twice."""
+    labels: dict[str, list[str]] = {}
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        name, _, field = line.rstrip("\n").partition("\t")
+        codes = [c.strip() for c in field.split(",") if c.strip()]
+        if not codes or any(c not in known for c in codes) or len(set(codes)) != len(codes):
+            raise SystemExit(f"line {n}: {line.strip()!r} is not NAME<TAB>CODES of distinct top-level codes")
+        if name in labels:
+            raise SystemExit(f"line {n}: {name} labelled twice")
+        labels[name] = codes
+    return labels
+
+
+def build(label_files: Sequence[Path], cache: Path, path: Path = LABELS) -> None:
+    """Write every article's labels (the split and order kept from the current file) with its text's hash."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    articles = document["articles"]
+    from worker.tagging.iptc import iptc_codes
+
+    known = {code for code in iptc_codes() if code.endswith("000000")}
+    lines = [line for f in label_files for line in f.read_text(encoding="utf-8").splitlines()]
+    labels = parse_labels(lines, known)
+    missing = sorted({a["name"] for a in articles} - set(labels))
+    if missing:
+        raise SystemExit(f"no labels for {len(missing)} articles: {', '.join(missing[:5])} ...")
+    texts = real_news.fetch_texts([a["name"] for a in articles], cache, CORPUS)
+    for article in articles:
+        article["sha256"] = real_news.sha256(texts[article["name"]])
+        article["topics"] = labels[article["name"]]
+    path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def primary_errors(articles: Sequence[dict[str, Any]], texts: dict[str, str]) -> list[str]:
+    """One line per article whose first predicted topic is not its primary topic."""
+    from worker.tagging.iptc import topic_label
+    from worker.tagging.topics import tag_topics
+
+    tagged = tag_topics([topic_quality.to_article(r, n) for n, r in enumerate(rows(articles, texts))])
+    lines = []
+    for article, result in zip(articles, tagged, strict=True):
+        predicted = [t.code for t in result.topics]
+        if not predicted or predicted[0] != article["topics"][0]:
+            gold = "+".join(topic_label(c, "en") for c in article["topics"])
+            said = "+".join(topic_label(c, "en") for c in predicted) or "no topic"
+            lines.append(f"  {article['name']}: {gold} -> {said} | {texts[article['name']][:110]}")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cache", type=Path, default=real_news.DEFAULT_CACHE, help="where the wheel is kept")
+    parser.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
+    parser.add_argument("--errors", choices=["dev", "heldout", "all"], help="list this split's wrong primary topics")
+    parser.add_argument("--build", type=Path, nargs="+", metavar="LABELS_TSV", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.build:
+        build(args.build, args.cache)
+        return 0
+    articles = load_labels()
+    texts = real_news.checked_texts(articles, args.cache, CORPUS)
+    splits = ["dev", "heldout"] if args.split == "all" else [args.split]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "lee_topics.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows(articles, texts)), encoding="utf-8")
+        for split in splits:
+            print(f"\n=== Lee corpus, {split} split")
+            topic_quality.evaluate_file(path, split)
+            if args.errors in (split, "all"):
+                print("\n".join(primary_errors([a for a in articles if a["split"] == split], texts)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,53 @@
+"""The real-news topic check's labels and loading (bench/real_topics.py, data/topics/README.md session 25)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bench import real_news, real_topics
+
+TOP_LEVEL = {f"{n:02d}000000" for n in range(1, 18)}
+
+
+def test_label_lines_need_distinct_top_level_codes() -> None:
+    assert real_topics.parse_labels(["lee_001\t16000000,11000000", "", "lee_002\t15000000"], TOP_LEVEL) == {
+        "lee_001": ["16000000", "11000000"], "lee_002": ["15000000"]}
+    for bad in (["lee_001\t"], ["lee_001\t99000000"], ["lee_001\t15000000,15000000"], ["lee_001\t20000000"]):
+        with pytest.raises(SystemExit, match="line 1"):
+            real_topics.parse_labels(bad, TOP_LEVEL)
+    with pytest.raises(SystemExit, match="lee_001 labelled twice"):
+        real_topics.parse_labels(["lee_001\t15000000", "lee_001\t11000000"], TOP_LEVEL)
+
+
+def test_build_writes_labels_and_hashes_from_the_wheel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with zipfile.ZipFile(tmp_path / real_topics.CORPUS.archive, "w") as wheel:
+        wheel.writestr(real_topics.CORPUS.inside, "Fire near Sydney.\nCricket in Perth.")
+    labels = tmp_path / "labels.json"
+    labels.write_text(json.dumps({"articles": [{"name": "lee_000", "split": "dev", "sha256": "", "topics": []},
+                                               {"name": "lee_001", "split": "heldout", "sha256": "", "topics": []}]}))
+    tsv = tmp_path / "a.tsv"
+    tsv.write_text("lee_001\t15000000\nlee_000\t03000000,17000000\n")
+    real_topics.build([tsv], tmp_path, labels)
+    articles = real_topics.load_labels(labels)
+    assert [(a["name"], a["split"], a["topics"]) for a in articles] == [
+        ("lee_000", "dev", ["03000000", "17000000"]), ("lee_001", "heldout", ["15000000"])]
+    assert articles[0]["sha256"] == real_news.sha256("Fire near Sydney.")
+    rows = real_topics.rows(articles, {"lee_000": "Fire near Sydney.", "lee_001": "Cricket in Perth."})
+    assert rows[1] == {"id": "lee_001", "language": "en", "title": "", "text": "Cricket in Perth.",
+                       "topics": ["15000000"], "split": "heldout"}
+    tsv.write_text("lee_001\t15000000\n")
+    with pytest.raises(SystemExit, match="no labels for 1 articles"):
+        real_topics.build([tsv], tmp_path, labels)
+
+
+def test_the_labels_keep_the_split_fixed_before_labelling() -> None:
+    articles = real_topics.load_labels()
+    splits = {a["name"]: a["split"] for a in articles}
+    assert len(articles) == 286 and list(splits.values()).count("dev") == 143
+    entity_splits = {a["name"]: a["split"] for a in real_news.load_annotations(real_news.CORPORA["lee"].annotations)}
+    assert all(splits[name] == split for name, split in entity_splits.items())
+    assert all(len(a["sha256"]) == 64 and a["topics"] and set(a["topics"]) <= TOP_LEVEL for a in articles)
