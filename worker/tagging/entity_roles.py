@@ -122,9 +122,9 @@ def _demonym(word: str) -> bool:
 
 
 def government_names(doc: Doc, ents: list[Span]) -> list[Span]:
-    """English: "<place or people> Government" keeps only the place or people ("Australian" NORP, "Queensland"
-    GPE); "Government" or "Federal Government" alone is no name; a people before "Authorities" (officials) or a
-    portfolio ("British Defence" sources) is the people alone."""
+    """English: "<place, people or leader> Government" keeps only the place, people or leader ("Australian" NORP,
+    "Queensland" GPE, "the Blair Government" PERSON); "Government" or "Federal Government" alone is no name; a
+    people before "Authorities" (officials) or a portfolio ("British Defence" sources) is the people alone."""
     if doc.lang_ != "en":
         return ents
     words, lower = facts(doc).words, facts(doc).lower
@@ -149,8 +149,10 @@ def government_names(doc: Doc, ents: list[Span]) -> list[Span]:
             label = "NORP"
         elif entry is not None:
             label = _TO_MODEL.get(entry.type, ent.label_)
+        elif end - ent.start == 1 and not name.isupper():
+            label = PERSON  # "the Blair Government", "the Bracks Government": named after its leader
         else:
-            label = "GPE"  # "Queensland Government", "Territory Government": a government is of a place
+            label = "GPE"  # "ACT Government", "Capital Territory Government": a government is of a place
         fixed.append(Span(doc, ent.start, end, label=label))
     return fixed
 
