@@ -51,9 +51,10 @@ def test_a_government_is_named_by_its_place_or_people() -> None:
         ("Australian Government", "ORG"), ("Federal Government", "ORG"), ("Queensland Government", "ORG"),
         ("Victorian State Government", "ORG"), ("Government", "ORG")])
     assert found == [("Australian", "NORP"), ("Queensland", "GPE"), ("Victorian", "NORP")]
-    text = "The Blair Government and the ACT Government met."
-    found = _run(entity_roles.government_names, text, [("Blair Government", "ORG"), ("ACT Government", "ORG")])
-    assert found == [("Blair", "PERSON"), ("ACT", "GPE")]
+    text = "The Blair Government, the ACT Government and the Labor Government met."
+    found = _run(entity_roles.government_names, text, [("Blair Government", "ORG"), ("ACT Government", "ORG"),
+                                                       ("Labor Government", "ORG")])
+    assert found == [("Blair", "PERSON"), ("ACT", "GPE"), ("Labor", "ORG")]
     text = "Palestinian Authorities said British Defence sources and the Palestinian Authority agreed."
     found = _run(entity_roles.government_names, text, [
         ("Palestinian Authorities", "ORG"), ("British Defence", "ORG"), ("Palestinian Authority", "ORG")])

@@ -42,7 +42,10 @@ ROLE_MODIFIERS = frozenset({
 _ALSO_NAMES = frozenset({"king", "queen", "prince", "princess", "general", "major", "speaker", "leader", "chief"})
 
 _GOVERNMENT_WORDS = frozenset({"Government", "Govt"})
-_GOVERNMENT_QUALIFIERS = frozenset({"Federal", "State", "Commonwealth", "National", "Coalition", "Labor", "Liberal"})
+_GOVERNMENT_QUALIFIERS = frozenset({"Federal", "State", "Commonwealth"})
+# A government named by its party is the party ("the Labor Government": "Labor" ORG).
+_PARTY_WORDS = frozenset({"Labor", "Labour", "Liberal", "Coalition", "Conservative", "Tory", "National",
+                          "Nationals", "Democratic", "Republican", "Socialist", "Green", "Greens"})
 _DEMONYM_ENDINGS = ("ian", "ean", "ese", "ish")
 _POSSESSIVES = frozenset({"'s", "’s"})
 _TO_MODEL = {"LOC": "GPE", "ORG": "ORG", "PER": PERSON, "MISC": "NORP"}
@@ -118,7 +121,7 @@ def _demonym(word: str) -> bool:
     entry = gazetteer.exact_lookup("en", word)
     if entry is not None:
         return entry.type == "MISC"
-    return word[:1].isupper() and word.isalpha() and word.endswith(_DEMONYM_ENDINGS)
+    return len(word) >= 6 and word[:1].isupper() and word.isalpha() and word.endswith(_DEMONYM_ENDINGS)
 
 
 def government_names(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -145,7 +148,9 @@ def government_names(doc: Doc, ents: list[Span]) -> list[Span]:
             continue  # "the Government", "the Federal Government"
         name = " ".join(words[ent.start:end])
         entry = gazetteer.exact_lookup("en", name)
-        if end - ent.start == 1 and _demonym(name):
+        if name in _PARTY_WORDS:
+            label = "ORG"
+        elif end - ent.start == 1 and _demonym(name):
             label = "NORP"
         elif entry is not None:
             label = _TO_MODEL.get(entry.type, ent.label_)
