@@ -51,7 +51,12 @@ _POSSESSIVES = frozenset({"'s", "’s"})
 _TO_MODEL = {"LOC": "GPE", "ORG": "ORG", "PER": PERSON, "MISC": "NORP"}
 
 
+_ROLE_WORDS = ROLE_NOUNS | ROLE_MODIFIERS
+
+
 def _role_only(words: list[str], lower: list[str], start: int, end: int) -> bool:
+    if lower[start] not in _ROLE_WORDS:  # most names: decided by their first word
+        return False
     parts = lower[start:end]
     return any(w in ROLE_NOUNS for w in parts) and all(
         w in ROLE_NOUNS or w in ROLE_MODIFIERS for w in parts) and all(w[:1].isupper() for w in words[start:end])
@@ -133,8 +138,8 @@ def government_names(doc: Doc, ents: list[Span]) -> list[Span]:
     words, lower = facts(doc).words, facts(doc).lower
     fixed = []
     for ent in ents:
-        if len(ent) == 2 and _demonym(words[ent.start]) and (
-                words[ent.end - 1] == "Authorities" or lower[ent.end - 1] in PORTFOLIOS):
+        if ent.end - ent.start == 2 and (words[ent.end - 1] == "Authorities" or lower[ent.end - 1] in PORTFOLIOS) \
+                and _demonym(words[ent.start]):
             # "Palestinian Authorities say" (officials, not the Palestinian Authority), "British Defence sources"
             fixed.append(Span(doc, ent.start, ent.start + 1, label="NORP"))
             continue
@@ -171,6 +176,9 @@ def place_before_role(doc: Doc, ents: list[Span]) -> list[Span]:
     words, lower = doc_facts.words, doc_facts.lower
     fixed = []
     for ent in ents:
+        if ent.end - ent.start < 3 or lower[ent.end - 1] not in ROLE_NOUNS:
+            fixed.append(ent)
+            continue
         cut = next((i for i in range(ent.start + 1, ent.end - 1) if words[i] in _POSSESSIVES), None)
         if cut is not None and lower[ent.end - 1] in ROLE_NOUNS and not doc_facts.is_stop[ent.start] \
                 and all(w[:1].isupper() for w in words[cut + 1:ent.end]):
@@ -182,9 +190,12 @@ def place_before_role(doc: Doc, ents: list[Span]) -> list[Span]:
     return fixed
 
 
+_HYPHENS = frozenset({"-", "‐"})
+
+
 def _attached(doc: Doc, i: int) -> bool:
     """Token i is a hyphen written between two words without spaces."""
-    return 0 < i < len(doc) - 1 and doc[i].text in ("-", "‐") and not doc[i - 1].whitespace_ \
+    return 0 < i < len(doc) - 1 and doc[i].text in _HYPHENS and not doc[i - 1].whitespace_ \
         and not doc[i].whitespace_
 
 
@@ -195,6 +206,10 @@ def hyphenated_persons(doc: Doc, ents: list[Span]) -> list[Span]:
     if doc.lang_ != "en" or not ents:
         return ents
     words = facts(doc).words
+    n = len(words)
+    if not any(ent.label_ == PERSON and ((ent.end < n and words[ent.end] in _HYPHENS) or words[ent.end - 1] == "-")
+               for ent in ents):
+        return ents  # nearly every article: no person touches a hyphen
     ents = sorted(ents, key=lambda ent: ent.start)  # earlier rules may append out of order
     starts = {ent.start: ent for ent in ents}
     taken = {i for ent in ents for i in range(ent.start, ent.end)}
@@ -270,8 +285,9 @@ def peoples_and_time_zones(doc: Doc, ents: list[Span]) -> list[Span]:
         start, end = ent.start, ent.end
         if end - start == 1 and words[start] in TIME_ZONES:
             continue
-        if end - start >= 2 and ent.label_ != "NORP" and all(w[:1].isupper() for w in words[start:end]):
-            last = words[end - 1]
+        last = words[end - 1]
+        if end - start >= 2 and ent.label_ != "NORP" and last.endswith(_PEOPLE_ENDINGS) \
+                and all(w[:1].isupper() for w in words[start:end]):
             stems = [last[:-len(ending)] for ending in _PEOPLE_ENDINGS
                      if last.endswith(ending) and len(last) > len(ending) + 3]
             head = " ".join(words[start:end - 1])
@@ -280,9 +296,9 @@ def peoples_and_time_zones(doc: Doc, ents: list[Span]) -> list[Span]:
                 continue
         if end - start >= 3 and ent.label_ in ("ORG", PERSON):
             demonym = gazetteer.exact_lookup("en", words[start])
-            rest = gazetteer.exact_lookup("en", " ".join(words[start + 1:end]))
-            if demonym is not None and demonym.type == "MISC" and demonym.curated and rest is not None \
-                    and rest.type == "PER":
+            rest = gazetteer.exact_lookup("en", " ".join(words[start + 1:end])) \
+                if demonym is not None and demonym.type == "MISC" and demonym.curated else None
+            if rest is not None and rest.type == "PER":
                 fixed.append(Span(doc, start, start + 1, label="NORP"))
                 fixed.append(Span(doc, start + 1, end, label=PERSON))
                 continue
