@@ -169,6 +169,13 @@ _GENERIC_PLACE_WORDS = frozenset({"North", "South", "East", "West", "Northern", 
                                   "Territory", "City", "Coast", "Islands", "Lakes", "Highlands", "Mountains"})
 
 
+def _name_types(language: str) -> dict[str, str]:
+    """The WikiANN name-type list (written by scripts/train_ner.py; casing.name_types reads the same file)."""
+    path = DATA_DIR / f"name_types_{language}.json"
+    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return data
+
+
 # One-word subdivisions the name lists call places that news mostly means otherwise ("Delta", the airline; "Acre",
 # "Est" words; "Granma" a newspaper).
 _NOT_SUBDIVISIONS = frozenset({"Delta", "Est", "Acre", "Cascades", "Littoral", "Leste", "Granma", "Volta"})
@@ -177,16 +184,15 @@ _NOT_SUBDIVISIONS = frozenset({"Delta", "Est", "Acre", "Cascades", "Littoral", "
 def _subdivision_entries() -> list[dict[str, Any]]:
     """States, provinces and regions (pycountry's ISO 3166-2, first level): "New South Wales", "Queensland", "Sindh"
     (session 25: "a New South Wales rule" came out "Wales"). Only names written in plain ASCII, as English and Dutch
-    news write them, none that is all direction words, a city stop word or an English given name. A one-word name
-    only when the name-type lists (WikiANN) know it as a place, or it is rare as a word in both languages and they
-    know it as nothing else: not "Rivers" (a Nigerian state), "Centrale" (Dutch "central"), "Bayern" (the club)."""
+    news write them, none that is all direction words, a city stop word or an English given name (a first word of
+    the list's multi-word persons). A one-word name only when the name-type lists (WikiANN) know it as a place, or it
+    is rare as a word in both languages and they know it as nothing else: not "Rivers" (a Nigerian state),
+    "Centrale" (Dutch "central"), "Bayern" (the club). Reads the name lists itself: casing imports this module."""
     import pycountry
     from wordfreq import zipf_frequency
 
-    from worker.tagging.casing import first_names, name_types
-
-    given = first_names("en")
-    types = {lang: name_types(lang) for lang in LANGUAGES}
+    types = {lang: _name_types(lang) for lang in LANGUAGES}
+    given = {text.split()[0] for text, kind in types["en"].items() if kind == "PER" and " " in text}
 
     def one_word_place(name: str) -> bool:
         if name in _NOT_SUBDIVISIONS:
