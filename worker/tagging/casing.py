@@ -14,7 +14,6 @@ common word of the language and nothing else in the article treats it as a name 
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -94,11 +93,7 @@ def zipf(word: str, language: str) -> float:
 
 @lru_cache(maxsize=8)
 def name_types(language: str) -> dict[str, str]:
-    path = gazetteer.DATA_DIR / f"name_types_{language}.json"
-    if not path.exists():
-        return {}
-    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+    return gazetteer.name_types(language)
 
 
 @lru_cache(maxsize=8)

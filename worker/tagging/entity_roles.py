@@ -180,7 +180,7 @@ def place_before_role(doc: Doc, ents: list[Span]) -> list[Span]:
             fixed.append(ent)
             continue
         cut = next((i for i in range(ent.start + 1, ent.end - 1) if words[i] in _POSSESSIVES), None)
-        if cut is not None and lower[ent.end - 1] in ROLE_NOUNS and not doc_facts.is_stop[ent.start] \
+        if cut is not None and not doc_facts.is_stop[ent.start] \
                 and all(w[:1].isupper() for w in words[cut + 1:ent.end]):
             entry = gazetteer.exact_lookup("en", " ".join(words[ent.start:cut]))
             # a minister's or premier's is a country's or state's, unless the gazetteer knows the name otherwise

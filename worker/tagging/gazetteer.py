@@ -169,8 +169,8 @@ _GENERIC_PLACE_WORDS = frozenset({"North", "South", "East", "West", "Northern", 
                                   "Territory", "City", "Coast", "Islands", "Lakes", "Highlands", "Mountains"})
 
 
-def _name_types(language: str) -> dict[str, str]:
-    """The WikiANN name-type list (written by scripts/train_ner.py; casing.name_types reads the same file)."""
+def name_types(language: str) -> dict[str, str]:
+    """The WikiANN name-type list, name -> PER/ORG/LOC (written by scripts/train_ner.py; casing caches it)."""
     path = DATA_DIR / f"name_types_{language}.json"
     data: dict[str, str] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     return data
@@ -191,7 +191,7 @@ def _subdivision_entries() -> list[dict[str, Any]]:
     import pycountry
     from wordfreq import zipf_frequency
 
-    types = {lang: _name_types(lang) for lang in LANGUAGES}
+    types = {lang: name_types(lang) for lang in LANGUAGES}
     given = {text.split()[0] for text, kind in types["en"].items() if kind == "PER" and " " in text}
 
     def one_word_place(name: str) -> bool:
