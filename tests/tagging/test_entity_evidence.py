@@ -160,3 +160,26 @@ def test_a_name_glued_to_ex_or_oud_is_misc() -> None:
                           [(2, 4, "ORG"), (7, 8, "ORG"), (10, 11, "PER")])
     assert spans == [("ex-Radio Contact", "MISC"), ("oud-VLD-voorzitter", "MISC"), ("Verhofstadt", "PER")]
     assert decided[(2, 4)] == "MISC"
+
+
+def test_a_persons_genitive_is_misc_tagged_or_not() -> None:
+    text = "Jasser Arafat zei dat . Arafats compromissen zijn slecht . Rajkamurs vrouw werd ontvoerd , Rajkamur niet"
+    spans, decided = _run(text, [(0, 2, "PER"), (5, 6, "LOC"), (15, 16, "PER")])
+    assert spans == [("Jasser Arafat", "PER"), ("Arafats", "MISC"), ("Rajkamurs", "MISC"), ("Rajkamur", "PER")]
+    assert decided == {(5, 6): "MISC", (10, 11): "MISC"}
+    # The part switched off: nothing changes.
+    spans, _ = _run(text, [(0, 2, "PER"), (5, 6, "LOC"), (15, 16, "PER")], entity_evidence.PARTS - {"genitives"})
+    assert ("Arafats", "LOC") in spans and all(text != "Rajkamurs" for text, _ in spans)
+
+
+def test_no_genitive_for_a_name_of_its_own_a_family_or_inside_a_longer_name() -> None:
+    # "Davids" is a person's own surname here (Edgar Davids), not David's genitive.
+    spans, _ = _run("Edgar Davids scoorde . Davids zei dat David komt", [(0, 2, "PER"), (4, 5, "PER"), (7, 8, "PER")])
+    assert ("Davids", "PER") in spans
+    # "de Vermeirens": the family.
+    assert _run("Jan Vermeiren kwam . de Vermeirens kwamen", [(0, 2, "PER"), (5, 6, "PER")])[0][1] == ("Vermeirens",
+                                                                                                      "PER")
+    # Inside a longer name ned.train is split (4 PER, 3 MISC): left as it is.
+    assert _run("Jan Steen schilderde . Jan Steens werk", [(0, 2, "PER"), (4, 6, "PER")])[0][1] == ("Jan Steens", "PER")
+    # Not followed by a lower-case word: no genitive ("Arafats ." ends a sentence).
+    assert _run("Jasser Arafat zei dat . Het is van Arafats .", [(0, 2, "PER")])[0] == [("Jasser Arafat", "PER")]

@@ -105,7 +105,7 @@ def _relabel(doc: Doc, ent: Span, label: str, decided: dict[tuple[int, int], str
                                                 span_id=ent.id_)
 
 
-PARTS = frozenset({"compounds", "speakers", "places", "of", "quotes", "ministries"})
+PARTS = frozenset({"compounds", "speakers", "places", "of", "quotes", "ministries", "genitives"})
 
 # Portfolios of Dutch ministries (2010-2026 cabinets; Belgian federal ones are FOD names in the gazetteer), as
 # tokens; the longest that follows "minister van" is taken.
@@ -297,6 +297,49 @@ def persons_of_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
     return result
 
 
+GENITIVE_BLOCKERS = frozenset({"de", "het"})  # "de Vermeirens": a family, not a genitive
+
+
+def genitive_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """A person's genitive without an apostrophe ("Arafats compromissen", "Rajkamurs vrouw") is MISC in CoNLL-2002
+    (ned.train: 40 of 40 single tokens): a capitalised token ending in "s", followed by a lower-case word, whose stem
+    is the last word of a PER entity elsewhere in the document while the token itself is not. A single-token
+    entity of that shape is retyped, the same token untagged is added; genitives inside longer names ("Jan Steens
+    werk": 4 PER, 3 MISC in ned.train) are left alone. data/ner/README.md, session 26."""
+    words = facts(doc).words
+    persons = [ent for ent in ents if ent.label_ == "PER"]
+    if not persons:
+        return ents
+    last_words: dict[str, list[int]] = {}
+    for ent in persons:
+        last_words.setdefault(words[ent.end - 1], []).append(ent.start)
+    covered = {i: ent for ent in ents for i in range(ent.start, ent.end)}
+
+    def elsewhere(word: str, i: int) -> bool:
+        return any(not (start <= i < covered[start].end) for start in last_words.get(word, ()) if start in covered)
+
+    retyped: set[int] = set()
+    added: list[Span] = []
+    for i, word in enumerate(words):
+        if len(word) < 3 or not word[0].isupper() or not word.endswith("s") or not word[-2].isalpha() \
+                or i + 1 >= len(words) or not (words[i + 1][:1].islower() and words[i + 1].isalpha()) \
+                or (i > 0 and words[i - 1].lower() in GENITIVE_BLOCKERS) or (i, i + 1) in decided:
+            continue
+        hit = covered.get(i)
+        if hit is not None and len(hit) != 1:
+            continue
+        if not elsewhere(word[:-1], i) or elsewhere(word, i):
+            continue
+        decided[(i, i + 1)] = "MISC"
+        if hit is None:
+            added.append(Span(doc, i, i + 1, label="MISC"))
+        else:
+            retyped.add(i)
+    result = [Span(doc, ent.start, ent.end, label="MISC", kb_id=ent.kb_id_, span_id=ent.id_)
+              if ent.start in retyped else ent for ent in ents]
+    return sorted(result + added, key=lambda e: e.start) if added else result
+
+
 def dutch_evidence(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str],
                    parts: frozenset[str] = PARTS) -> list[Span]:
     """Entities retyped by their context (see the module docstring); Dutch only."""
@@ -332,4 +375,6 @@ def dutch_evidence(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], st
                 and not in_wiki_bold(doc, ent.start, ent.end) and _known_type(ent.text) in (None, "MISC"):
             label = "MISC"
         fixed.append(ent if label is None else _relabel(doc, ent, label, decided))
+    if "genitives" in parts:
+        fixed = genitive_persons(doc, fixed, decided)
     return fixed

@@ -688,7 +688,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "quotes", "surnames", "datelines",
          "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns", "lowercase", "articles",
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
-         "peoples"}
+         "peoples", "genitives"}
 
 
 # A one-word entity written in lower case that is this common a word (wordfreq Zipf) is no name: "results" GPE in
