@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
@@ -183,3 +184,32 @@ def test_no_genitive_for_a_name_of_its_own_a_family_or_inside_a_longer_name() ->
     assert _run("Jan Steen schilderde . Jan Steens werk", [(0, 2, "PER"), (4, 6, "PER")])[0][1] == ("Jan Steens", "PER")
     # Not followed by a lower-case word: no genitive ("Arafats ." ends a sentence).
     assert _run("Jasser Arafat zei dat . Het is van Arafats .", [(0, 2, "PER")])[0] == [("Jasser Arafat", "PER")]
+
+
+def test_the_section_label_is_no_name_except_in_the_page_header() -> None:
+    def run(text: str, ents: list[tuple[int, int, str]]) -> list[tuple[int, str]]:
+        doc = Doc(spacy.blank("nl").vocab, words=text.split(" "))
+        found = entity_evidence.section_label(doc, [Span(doc, a, b, label=label) for a, b, label in ents])
+        return [(ent.start, ent.text) for ent in found]
+
+    assert run("Algemeen ( 1 & 3 ) Algemeen Volgens haar", [(0, 1, "MISC"), (6, 7, "MISC")]) == [(0, "Algemeen")]
+    assert run("Algemeen", [(0, 1, "MISC")]) == []  # the last word of a text
+    # Part of a longer name it stays ("Algemeen Dagblad").
+    assert run("het Algemeen Dagblad meldt", [(1, 3, "ORG")]) == [(1, "Algemeen Dagblad")]
+
+
+def test_the_section_label_is_dropped_after_the_consistency_votes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from worker.tagging import entities, entity_rules
+
+    nlp = entities.load_pipeline("nl")
+    text = "Algemeen ( 1 & 3 ) Algemeen Volgens haar zocht ontvoerder Veerappan een schuilplaats ."
+    words = text.split(" ")
+
+    def tagged() -> list[tuple[int, str]]:
+        doc = nlp(Doc(nlp.vocab, words=words, sent_starts=[i in (0, 6) for i in range(len(words))]))
+        return [(ent.start, ent.text) for ent in doc.ents if ent.text == "Algemeen"]
+
+    assert tagged() == [(0, "Algemeen")]
+    # Without the part the votes tag the lone label like the header's (the test fails without the rule).
+    monkeypatch.setattr(entity_rules, "PARTS", entity_rules.PARTS - {"sections"})
+    assert tagged() == [(0, "Algemeen"), (6, "Algemeen")]

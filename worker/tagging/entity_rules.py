@@ -688,7 +688,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "quotes", "surnames", "datelines",
          "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns", "lowercase", "articles",
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
-         "peoples", "genitives"}
+         "peoples", "genitives", "sections"}
 
 
 # A one-word entity written in lower case that is this common a word (wordfreq Zipf) is no name: "results" GPE in
@@ -784,6 +784,8 @@ class EntityFixes:
             ents = dutch_roads(doc, ents)
             if "sports" in PARTS:
                 ents = dutch_results_lines(doc, ents, lambda: evidence.starts)
+            if "sections" in PARTS:
+                ents = entity_evidence.section_label(doc, ents)
         set_entities(doc, ents)
         return doc
 
