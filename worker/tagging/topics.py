@@ -46,7 +46,8 @@ MODEL_PATH = Path(__file__).parent / "data" / "topic_model.npz"
 MODEL_LANGUAGES = frozenset({"nl", "en", "und"})
 # "No topic" only when nothing fits: a text with nothing the model knows gets none; otherwise, when no topic reaches
 # NEWSWORKER_TOPIC_THRESHOLD, the best one is still kept (alone) if its calibrated score is at least the floor
-# (NEWSWORKER_TOPIC_FLOOR, else the model's cross-validated `no_topic_floor`). Rates measured: data/topics/README.md.
+# (NEWSWORKER_TOPIC_FLOOR, else the model's `no_topic_floor`: 0.000 since session 26, so a text with evidence always
+# gets its best topic). Rates measured: data/topics/README.md.
 
 
 DEFAULT_FLOOR = 0.15  # for a model file written before the floor was calibrated with the model
@@ -200,8 +201,8 @@ class TopicModel:
     calibration_a: np.ndarray
     calibration_b: np.ndarray
     version: str
-    # Calibrated by scripts/train_topics.py: the lowest score from which the best topic is right at least half the
-    # time in cross-validation. (Texts without evidence get no topic whatever the floor.)
+    # Stored by scripts/train_topics.py: 0.000 since session 26 (earlier files: a floor calibrated in cross-validation).
+    # Texts without evidence get no topic whatever the floor.
     no_topic_floor: float = DEFAULT_FLOOR
     # Per language: the document-vector part of the model, folded into per-word topic scores
     # (worker/tagging/topic_vectors.py); empty for a model trained without vectors.
@@ -342,7 +343,7 @@ def _builtin_topics(article: Article, threshold: float, limit: int) -> list[Topi
 
 def no_topic_floor() -> float:
     """An article gets no topic only when even its best one scores below this: NEWSWORKER_TOPIC_FLOOR, or when
-    unset the floor calibrated with the model."""
+    unset the floor stored with the model (0.000 for models trained since session 26)."""
     floor = get_settings().topic_floor
     return topic_model().no_topic_floor if floor is None else floor
 
