@@ -157,7 +157,8 @@ class Settings(BaseSettings):
         ge=0.0,
         le=1.0,
         description="When no topic reaches topic_threshold, the best one is still kept if it scores at least "
-        "this (an article gets no topic only when nothing fits); unset: the floor calibrated with the topic model.",
+        "this (an article gets no topic only when nothing fits); unset: the floor stored with the topic model (0.000: "
+        "with any evidence the best topic is kept).",
     )
     topic_max: int = Field(default=4, description="Most built-in topics per article (user-rule topics come on top).")
     topic_rules_path: Path | None = Field(
