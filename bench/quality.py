@@ -16,7 +16,8 @@ against the bare NER model's own `nlp.pipe` on the same texts.
 
 `--real-news` also scores the entity stage on real English news annotated blind (`bench.real_news`: nine articles
 of newspaper4k's test fixtures and 80 Australian news articles of the Lee corpus in gensim's wheel, dev and held-out
-splits; the texts are fetched with pip on first use).
+splits; the texts are fetched with pip on first use), and the topic stage on the 286 Lee articles labelled blind
+(`bench.real_topics`).
 
 `--long-docs 25000,100000,200000,1000000` also tags one document of each length (in characters) in a fresh
 process per length and prints wall and CPU seconds and peak RSS: our Dutch and English news run together
@@ -39,7 +40,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench import ner_quality, real_news, topic_quality
+from bench import ner_quality, real_news, real_topics, topic_quality
 from worker.article import Article
 
 TOPIC_SUFFIXES = {".jsonl", ".json", ".csv", ".tsv", ".ndjson"}
@@ -190,7 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--long-docs", metavar="SIZES", default="",
                         help="also time one document of each of these lengths (comma-separated characters)")
     parser.add_argument("--real-news", action="store_true",
-                        help="also score the entity stage on real English news (bench.real_news)")
+                        help="also score the entity and topic stages on real English news (bench.real_news, "
+                        "bench.real_topics)")
     parser.add_argument("--long-one", metavar="KIND:SIZE", help=argparse.SUPPRESS)  # one run, in a child process
     args = parser.parse_args(argv)
     if args.long_one:
@@ -216,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.real_news:
         print("\n=== real English news (bench.real_news)")
         real_news.main([])
+        print("\n=== real English news, topics (bench.real_topics)")
+        real_topics.main([])
     if not args.no_speed and speed_articles:
         stage_throughput(speed_articles, args.repeats)
     if args.long_docs:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,21 @@ def test_the_labels_keep_the_split_fixed_before_labelling() -> None:
     entity_splits = {a["name"]: a["split"] for a in real_news.load_annotations(real_news.CORPORA["lee"].annotations)}
     assert all(splits[name] == split for name, split in entity_splits.items())
     assert all(len(a["sha256"]) == 64 and a["topics"] and set(a["topics"]) <= TOP_LEVEL for a in articles)
+
+
+def test_quality_real_news_scores_entities_and_topics(monkeypatch: pytest.MonkeyPatch) -> None:
+    # bench.quality is the one command that prints every quality figure: --real-news runs both real-news checks.
+    from bench import quality
+
+    called: list[str] = []
+
+    def recorder(name: str) -> Callable[[Sequence[str]], int]:
+        def main(argv: Sequence[str]) -> int:
+            called.append(name)
+            return 0
+        return main
+
+    monkeypatch.setattr(real_news, "main", recorder("entities"))
+    monkeypatch.setattr(real_topics, "main", recorder("topics"))
+    assert quality.main(["--real-news"]) == 0
+    assert called == ["entities", "topics"]
