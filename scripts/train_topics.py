@@ -211,17 +211,6 @@ def training_vectors() -> TrainingVectors:
     return TrainingVectors(tables, digests, dims)
 
 
-# Languages with a topic prior of their own (session 26, round 5 of data/topics/README.md): one bias per topic shared
-# by both languages let English training articles move the Dutch priors.
-PRIOR_LANGUAGES = ("en", "nl")
-
-
-def language_columns(languages: list[str]) -> np.ndarray:
-    """One column per PRIOR_LANGUAGES entry, 1.0 where the article is in that language (another language: zeros)."""
-    return np.array([[1.0 if la == code else 0.0 for code in PRIOR_LANGUAGES] for la in languages], dtype=np.float32
-                    ).reshape(len(languages), len(PRIOR_LANGUAGES))
-
-
 def design(
     parsed: list[tuple[Counter[str], list[str]]],
     vocabulary: dict[str, int],
@@ -229,10 +218,9 @@ def design(
     vectors: TrainingVectors | None = None,
     standardisers: dict[str, VectorStandardiser] | None = None,
     projections: dict[str, np.ndarray] | None = None,
-    language_prior: bool = False,
 ) -> Design:
-    """Rows of [sparse text features | lexicon features | document vectors per language | language columns], as
-    the tagger computes them."""
+    """Rows of [sparse text features | lexicon features | document vectors per language], as the tagger
+    computes them."""
     dense = np.stack(
         [
             dense_features(topic_lexicon(language).counts(tokens))
@@ -242,8 +230,6 @@ def design(
     if vectors is not None and standardisers is not None and projections is not None:
         means = vectors.means(parsed, languages)
         dense = np.hstack([dense, vectors.features(means, languages, standardisers, projections)])
-    if language_prior:  # last: one column per language, 1 for the article's own (its topic prior)
-        dense = np.hstack([dense, language_columns(languages)])
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     values: list[np.ndarray] = []
@@ -356,11 +342,10 @@ def train(rows: list[dict], codes: list[str], args: argparse.Namespace, vectors:
                 projections[language] = topic_centroids(standardised[in_language], y[in_language])
             else:
                 projections[language] = np.eye(vectors.dims, dtype=np.float32)
-    x = design(parsed, vocabulary, languages, vectors, standardisers, projections, args.language_prior)
+    x = design(parsed, vocabulary, languages, vectors, standardisers, projections)
     l2 = np.full(x.shape[1], args.l2, dtype=np.float32)
     n_text = len(vocabulary) + 2 * len(codes)
-    n_priors = len(PRIOR_LANGUAGES) if args.language_prior else 0
-    l2[n_text : x.shape[1] - n_priors] = args.vector_l2  # the language columns keep the text's (near-zero) L2
+    l2[n_text:] = args.vector_l2
     w, b = fit(x, y, l2, args.positive_weight, steps=args.steps)
     return Trained(vocabulary, w, b, standardisers, projections)
 
@@ -384,7 +369,6 @@ def cross_validated_scores(
             vectors,
             model.standardisers,
             model.projections,
-            args.language_prior,
         )
         scores[test] = x @ model.weights + model.bias
     return scores
@@ -439,12 +423,6 @@ def main(argv: list[str] | None = None) -> int:
         default="centroids",
         help="the document vector's alignment with each topic's centroid (17 features a language), or all its "
         "dimensions",
-    )
-    parser.add_argument(
-        "--language-prior",
-        action=argparse.BooleanOptionalAction,
-        default=False,
-        help="a topic prior per language (one feature per language); tried in session 26 round 5, not shipped",
     )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threshold", type=float, default=0.4, help="for the per-topic CV report")
@@ -536,9 +514,6 @@ def main(argv: list[str] | None = None) -> int:
         "no_topic_floor": np.float64(floor),
         **vector_arrays,
     }
-    if args.language_prior:
-        arrays["prior_languages"] = np.array(PRIOR_LANGUAGES)
-        arrays["language_bias"] = w[w.shape[0] - len(PRIOR_LANGUAGES) :].astype(np.float32)
     np.savez_compressed(args.out, **arrays)
     size = args.out.stat().st_size
     print(f"wrote {args.out} ({size / 1024:.0f} KiB) in {time.perf_counter() - started:.0f} s")

@@ -207,8 +207,6 @@ class TopicModel:
     # Per language: the document-vector part of the model, folded into per-word topic scores
     # (worker/tagging/topic_vectors.py); empty for a model trained without vectors.
     vectors: Mapping[str, ProjectedVectors] = field(default_factory=dict)
-    # Per language: its own topic prior, added to the shared bias (session 26; a model file without one: none).
-    language_bias: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def scores_and_evidence(self, title: str, body: str, language: str) -> tuple[np.ndarray, bool]:
         """Raw scores per topic, and whether the text has anything the model knows (a feature of its vocabulary, a
@@ -217,9 +215,6 @@ class TopicModel:
         indices, values = weighted(counts, self.vocabulary)
         lexicon_counts = topic_lexicon(language).counts(tokens)
         scores = dense_features(lexicon_counts) @ self.dense_weights + self.bias
-        prior = self.language_bias.get(language)
-        if prior is not None:  # a prior, no evidence: a text of nothing the model knows still gets no topic
-            scores = scores + prior
         evidence = bool(indices) or bool(lexicon_counts.any())
         if indices:
             scores = scores + values @ self.weights[indices]
@@ -261,10 +256,6 @@ def load_model(path: Path = MODEL_PATH) -> TopicModel:
             version=f"iptc-linear-{hashlib.sha256(raw).hexdigest()[:10]}",
             no_topic_floor=float(data["no_topic_floor"]) if "no_topic_floor" in data.files else DEFAULT_FLOOR,
             vectors=_projected_vectors(data, path),
-            language_bias={
-                str(language): data["language_bias"][i].astype(np.float32)
-                for i, language in enumerate(data["prior_languages"])
-            } if "language_bias" in data.files else {},
         )
 
 
