@@ -323,13 +323,14 @@ def genitive_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], 
     persons = [ent for ent in ents if ent.label_ == "PER"]
     if not persons:
         return ents
-    last_words: dict[str, list[int]] = {}
+    last_words: dict[str, list[tuple[int, int]]] = {}  # a PER entity's last word -> the entities' spans
     for ent in persons:
-        last_words.setdefault(words[ent.end - 1], []).append(ent.start)
+        last_words.setdefault(words[ent.end - 1], []).append((ent.start, ent.end))
     covered = {i: ent for ent in ents for i in range(ent.start, ent.end)}
 
     def elsewhere(word: str, i: int) -> bool:
-        return any(not (start <= i < covered[start].end) for start in last_words.get(word, ()) if start in covered)
+        """The last word of a PER entity that does not hold token i."""
+        return any(not start <= i < end for start, end in last_words.get(word, ()))
 
     retyped: set[int] = set()
     added: list[Span] = []
