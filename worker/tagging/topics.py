@@ -30,7 +30,6 @@ from worker.tagging.topic_features import (
     weighted,
     words,
 )
-from worker.tagging.topic_head import TopicHead, document_text, embed, mixed_primary, topic_head
 from worker.tagging.topic_rules import load_rules
 from worker.tagging.topic_vectors import (
     VECTOR_LANGUAGES,
@@ -293,42 +292,12 @@ def topic_model() -> TopicModel:
     return load_model()
 
 
-def topic_model_version(language: str = "und") -> str:
+def topic_model_version() -> str:
     """Name and digest of what decides an article's topics, recorded in `enrichment.models`: the model file,
     and the conventions applied after it (PRECEDENCES, the cue lexicon, the sub-topics counted as tech, the
     no-topic floor in force), so a change to any of them marks every article tagged before it as not current
-    (coverage, `retag --outdated`); and the accurate tier's head where it decides this language's primary topic."""
-    version = f"{topic_model().version}-{_conventions_digest(no_topic_floor())}"
-    head = accurate_head()
-    if head is not None and language in head.mix:
-        version += f"+{head.version}"
-    return version
-
-
-def topic_tier() -> str:
-    """NEWSWORKER_TOPIC_TIER, or when unset the entity stage's tier (NEWSWORKER_NER_TIER)."""
-    settings = get_settings()
-    return settings.topic_tier or settings.ner_tier
-
-
-def accurate_head() -> TopicHead | None:
-    """The e5 head when the accurate topic tier is asked for and can run here, else None (the fast tier)."""
-    return topic_head() if topic_tier() == "accurate" else None
-
-
-def _head_distributions(articles: Sequence[Article]) -> dict[int, tuple[np.ndarray, float]]:
-    """Per article index: the head's distribution and the mix weight, for the articles the accurate tier decides
-    (its languages; embedded in one batch)."""
-    head = accurate_head()
-    if head is None:
-        return {}
-    chosen = [n for n, a in enumerate(articles) if a.language in head.mix]
-    if not chosen:
-        return {}
-    limit = max_tagged_chars()
-    texts = [document_text(articles[n].title, articles[n].body[:limit], head.text_chars) for n in chosen]
-    distributions = head.probabilities(embed(texts))
-    return {n: (distributions[k], head.mix[articles[n].language]) for k, n in enumerate(chosen)}
+    (coverage, `retag --outdated`)."""
+    return f"{topic_model().version}-{_conventions_digest(no_topic_floor())}"
 
 
 @lru_cache(maxsize=4)
@@ -343,12 +312,7 @@ def _conventions_digest(floor: float) -> str:
     return digest.hexdigest()[:8]
 
 
-def _builtin_topics(article: Article, threshold: float, limit: int,
-                    head: tuple[np.ndarray, float] | None = None) -> list[Topic]:
-    """The linear model's topics, primary first. ``head`` (the accurate tier): the e5 head's distribution for this
-    article and the linear model's weight in the mix; the mix then chooses the primary topic
-    (worker/tagging/topic_head.py), which keeps its linear score and goes first. The precedence conventions apply
-    after either."""
+def _builtin_topics(article: Article, threshold: float, limit: int) -> list[Topic]:
     if article.language not in MODEL_LANGUAGES:
         return []
     model = topic_model()
@@ -364,12 +328,6 @@ def _builtin_topics(article: Article, threshold: float, limit: int,
         if score < threshold and (kept or score < no_topic_floor()):
             break  # below the threshold only the best topic is kept, and only above the floor
         kept[model.codes[i]] = score
-    if head is not None:
-        distribution, weight = head
-        best = mixed_primary(probabilities, distribution, weight)
-        primary = model.codes[best]
-        kept = {primary: float(probabilities[best]), **{c: v for c, v in kept.items() if c != primary}}
-        kept = dict(list(kept.items())[:limit])
     codes = apply_precedence(list(kept), kept, f"{article.title}\n{body}", threshold)
     return [Topic(code=c, label=topic_label(c, article.language), score=round(kept[c], 4)) for c in codes]
 
@@ -408,10 +366,9 @@ def tag_topics(articles: Sequence[Article]) -> list[Article]:
     """Copies of the articles with `topics` set: built-in IPTC topics (primary first), then user rules."""
     settings = get_settings()
     threshold, limit = settings.topic_threshold, settings.topic_max
-    heads = _head_distributions(articles)
     result = []
-    for n, article in enumerate(articles):
-        topics = _builtin_topics(article, threshold, limit, heads.get(n))
+    for article in articles:
+        topics = _builtin_topics(article, threshold, limit)
         topics = _with_rule_topics(article, topics, threshold)
         result.append(article.model_copy(update={"topics": topics}))
     return result
