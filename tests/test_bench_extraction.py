@@ -1,0 +1,52 @@
+"""bench.extraction's outside check: newspaper4k's test pages with the texts its tests expect."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from bench import extraction
+
+PAGE = (
+    "<html><head><title>Dam opens</title></head><body><nav>Home | World | Sport</nav><article><h1>Dam opens</h1>"
+    + "".join(f"<p>The new dam on the river opened on Monday after {n} years of building, officials said.</p>"
+              for n in range(2, 9))
+    + "</article><footer>Copyright</footer></body></html>"
+)
+EXPECTED = " ".join(f"The new dam on the river opened on Monday after {n} years of building, officials said."
+                    for n in range(2, 9))
+
+
+def _archive(cache: Path, files: dict[str, str]) -> None:
+    with tarfile.open(cache / "newspaper4k-0.9.6.tar.gz", "w:gz") as archive:
+        for name, content in files.items():
+            data = content.encode("utf-8")
+            info = tarfile.TarInfo(f"newspaper4k-0.9.6/{name}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+
+
+def test_pages_pair_html_with_expected_text(tmp_path: Path) -> None:
+    _archive(tmp_path, {"tests/data/html/dam.html": PAGE, "tests/data/txt/dam.txt": EXPECTED,
+                        "tests/data/html/no_text.html": PAGE, "tests/data/txt/summary_only.txt": "x",
+                        "tests/data/metadata/dam.json": "{}"})
+    htmls, texts = extraction.newspaper4k_pages(tmp_path)
+    assert list(htmls) == ["dam"] and htmls["dam"] == PAGE and texts == {"dam": EXPECTED}
+
+
+def test_latin_script_tells_where_words_split() -> None:
+    assert extraction.latin_script("Riga ir Latvijas galvaspilsēta.")
+    assert not extraction.latin_script("東京は日本の首都です。Tokyo")
+    assert not extraction.latin_script("1234 !!")
+
+
+def test_newspaper4k_run_scores_every_configuration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _archive(tmp_path, {"tests/data/html/dam.html": PAGE, "tests/data/txt/dam.txt": EXPECTED})
+    assert extraction.main(["--newspaper4k", "--cache", str(tmp_path), "--repeats", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Latin script (1)" in out and "all (1)" in out
+    chain = next(line for line in out.splitlines() if line.startswith("chain "))
+    assert "1.000/1.000/1.000" in chain  # the article's seven paragraphs, no navigation or footer
