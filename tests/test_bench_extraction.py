@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
-import tarfile
 from pathlib import Path
 
 import pytest
 
 from bench import extraction
+from tests.sdist import write_newspaper4k_sdist
 
 PAGE = (
     "<html><head><title>Dam opens</title></head><body><nav>Home | World | Sport</nav><article><h1>Dam opens</h1>"
@@ -20,19 +19,10 @@ EXPECTED = " ".join(f"The new dam on the river opened on Monday after {n} years 
                     for n in range(2, 9))
 
 
-def _archive(cache: Path, files: dict[str, str]) -> None:
-    with tarfile.open(cache / "newspaper4k-0.9.6.tar.gz", "w:gz") as archive:
-        for name, content in files.items():
-            data = content.encode("utf-8")
-            info = tarfile.TarInfo(f"newspaper4k-0.9.6/{name}")
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-
-
 def test_pages_pair_html_with_expected_text(tmp_path: Path) -> None:
-    _archive(tmp_path, {"tests/data/html/dam.html": PAGE, "tests/data/txt/dam.txt": EXPECTED,
-                        "tests/data/html/no_text.html": PAGE, "tests/data/txt/summary_only.txt": "x",
-                        "tests/data/metadata/dam.json": "{}"})
+    write_newspaper4k_sdist(tmp_path, {"tests/data/html/dam.html": PAGE, "tests/data/txt/dam.txt": EXPECTED,
+                                       "tests/data/html/no_text.html": PAGE, "tests/data/txt/summary_only.txt": "x",
+                                       "tests/data/metadata/dam.json": "{}"})
     htmls, texts = extraction.newspaper4k_pages(tmp_path)
     assert list(htmls) == ["dam"] and htmls["dam"] == PAGE and texts == {"dam": EXPECTED}
 
@@ -44,7 +34,7 @@ def test_latin_script_tells_where_words_split() -> None:
 
 
 def test_newspaper4k_run_scores_every_configuration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _archive(tmp_path, {"tests/data/html/dam.html": PAGE, "tests/data/txt/dam.txt": EXPECTED})
+    write_newspaper4k_sdist(tmp_path, {"tests/data/html/dam.html": PAGE, "tests/data/txt/dam.txt": EXPECTED})
     assert extraction.main(["--newspaper4k", "--cache", str(tmp_path), "--repeats", "1"]) == 0
     out = capsys.readouterr().out
     assert "Latin script (1)" in out and "all (1)" in out

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import itertools
-import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from bench import real_news
+from tests.sdist import write_newspaper4k_sdist
 
 
 def test_markup_strips_to_the_text_with_character_offsets() -> None:
@@ -41,18 +40,9 @@ def test_errors_name_the_miss_and_what_the_stage_said() -> None:
     assert lines == ["  missed 'Tillerson' PER: stage said 'Tillerson' ORG", "  extra  'Hebron' LOC"]
 
 
-def _archive(cache: Path, files: dict[str, str]) -> None:
-    with tarfile.open(cache / "newspaper4k-0.9.6.tar.gz", "w:gz") as archive:
-        for name, content in files.items():
-            data = content.encode("utf-8")
-            info = tarfile.TarInfo(f"newspaper4k-0.9.6/{name}")
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-
-
 def test_texts_come_from_the_cached_distribution_and_are_checked_by_hash(tmp_path: Path) -> None:
-    _archive(tmp_path, {"tests/data/txt/a.txt": "Alpha text.", "tests/data/txt/b.txt": "Beta text.",
-                        "README.md": "not a fixture"})
+    write_newspaper4k_sdist(tmp_path, {"tests/data/txt/a.txt": "Alpha text.", "tests/data/txt/b.txt": "Beta text.",
+                                       "README.md": "not a fixture"})
     articles = [{"name": "a", "sha256": real_news.sha256("Alpha text.")},
                 {"name": "b", "sha256": real_news.sha256("Beta text.")}]
     assert real_news.checked_texts(articles, tmp_path) == {"a": "Alpha text.", "b": "Beta text."}
