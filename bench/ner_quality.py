@@ -4,6 +4,7 @@
     python -m bench.ner_quality data/ner/wikiann-en/dev --lang en --split test --ignore MISC --compare
     python -m bench.ner_quality data/ner/en-news/gold.txt --lang en --compare --speed
     python -m bench.ner_quality data/ner/en-news/sports_dev.txt --lang en --without sports
+    python -m bench.ner_quality data/ner/en-news/gold.txt --lang en --caps-probe 1   # headlines in capitals
     python -m bench.ner_quality --rss
 
 Accepted formats: CoNLL-2002/2003 (`token [POS ...] TAG`, space- or tab-separated, `-DOCSTART-` lines) and
@@ -228,11 +229,13 @@ def evaluate(
     whole_documents: bool = False,
     lenient: bool = False,
     naive: bool = False,
+    caps_probe: int = 0,
 ) -> Scores:
     """Score the entity stage's span finder (model + rules + gazetteer + label mapping) on gold tokens.
 
     By default each sentence is a text; with `whole_documents` each CoNLL document is one text, as the stage
-    sees an article (document-level rules can then work).
+    sees an article (document-level rules can then work). With `caps_probe` K > 0 the first K sentences of every
+    unit are upper-cased and only the spans inside them are scored (`capitals_probe`).
     """
     from spacy.tokens import Doc
 
@@ -249,13 +252,33 @@ def evaluate(
         starts: list[bool | int | None] = [i == 0 for sent in unit for i in range(len(sent))]
         return Doc(nlp.vocab, words=words, sent_starts=starts)
 
-    for unit, doc in zip(units, nlp.pipe((to_doc(u) for u in units), batch_size=64), strict=True):
+    limits = [len(_tokens(unit)) for unit in units]
+    if caps_probe:
+        units, limits = capitals_probe(units, caps_probe)
+    for unit, limit, doc in zip(units, limits, nlp.pipe((to_doc(u) for u in units), batch_size=64), strict=True):
         tags = [tag for sent in unit for _, tag in sent]
-        gold = [sp for sp in tags_to_spans(tags) if sp[2] not in ignore]
+        gold = [sp for sp in tags_to_spans(tags) if sp[2] not in ignore and sp[1] <= limit]
         pred = [(start, end, label) for start, end, label in entities.mapped_spans(doc, language, naive=naive)
-                if label not in ignore]
+                if label not in ignore and end <= limit]
         scores.add(gold, pred, lenient=lenient)
     return scores
+
+
+def _tokens(unit: Sequence[Sentence]) -> list[str]:
+    return [token for sentence in unit for token, _ in sentence]
+
+
+def capitals_probe(units: Sequence[Sequence[Sentence]], k: int) -> tuple[list[list[Sentence]], list[int]]:
+    """The units with their first k sentences upper-cased (a wire headline in capitals; the rest of the article as
+    written, so the truecaser keeps its evidence), and per unit the token count of those sentences: only spans
+    ending there are scored."""
+    probed, limits = [], []
+    for unit in units:
+        sentences = [[(token.upper(), tag) for token, tag in sentence] if n < k else list(sentence)
+                     for n, sentence in enumerate(unit)]
+        probed.append(sentences)
+        limits.append(sum(len(sentence) for sentence in sentences[:k]))
+    return probed, limits
 
 
 def throughput(language: str, texts: Sequence[str], repeats: int = 5) -> dict[str, float]:
@@ -382,6 +405,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="count a prediction overlapping a gold entity of the same type as correct")
     parser.add_argument("--without", action="append", default=[], choices=sorted(entity_rules.PARTS),
                         help="leave this part of the rules out (sports copy, kind-words in names, the club list)")
+    parser.add_argument("--caps-probe", type=int, default=0, metavar="K",
+                        help="upper-case the first K sentences of every document and score only them (headlines in "
+                             "capitals, the rest as written)")
     parser.add_argument("--speed", action="store_true", help="also measure throughput (bare model vs stage)")
     parser.add_argument("--rss", action="store_true",
                         help="only print the RSS of a fresh process with the nl and en entity pipelines loaded")
@@ -417,7 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         t0 = time.perf_counter()
         scores = evaluate(args.lang, documents, use_gazetteer=gaz, use_rules=rules, model=args.model,
                           ignore=args.ignore, whole_documents=not args.sentences, lenient=args.lenient,
-                          naive=naive)
+                          naive=naive, caps_probe=args.caps_probe)
         print(f"\n{label} ({time.perf_counter() - t0:.1f} s)")
         print(scores.table())
     if args.speed:

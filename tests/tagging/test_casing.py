@@ -319,3 +319,36 @@ print(wordfreq.get_frequency_dict.cache_info().currsize)
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
     assert done.stdout.strip().splitlines()[-1] == "0", done.stdout + done.stderr
+
+
+def test_common_words_the_name_lists_hold_in_capitals_are_no_acronyms():
+    # WikiANN lists "CITY" and "MAN" as organisations; in a headline they are words (session 28)
+    assert gazetteer.name_types("en").get("CITY") == "ORG"
+    assert truecase_word("CITY", "en", first=False) == "city"
+    assert truecase_word("MAN", "en", first=False) == "man"
+    assert truecase_word("NATO", "en", first=False) == "NATO"  # the gazetteer's acronyms stay
+
+
+def test_wire_abbreviations_and_one_letter_words_go_lower_case():
+    assert truecase_word("MLN", "en", first=False) == "mln"
+    assert truecase_word("PCT", "en", first=False) == "pct"
+    assert truecase_word("'S", "en", first=False) == "'s"
+    assert truecase_word("A", "en", first=False) == "a"
+    assert truecase_word("A", "en", first=True) == "A"  # the line's first word keeps its capital
+    nlp = spacy.blank("en")
+    cased = truecase_doc(nlp("HALSTEAD REJECTS 210 MLN STG BID FOR A RIVAL .\nLONDON 1996-08-22\nHalstead said no ."))
+    assert cased.text.startswith("Halstead rejects 210 mln stg bid for a rival .")
+
+
+def test_a_given_name_and_its_surname_keep_their_capitals_in_a_headline():
+    nlp = spacy.blank("en")
+    # word by word, "ben" and "stokes" are common English words
+    assert truecase_word("BEN", "en", first=False) == "ben" and truecase_word("STOKES", "en", first=False) == "stokes"
+    cased = truecase_doc(nlp("ENGLAND WIN AS BEN STOKES TAKES THREE WICKETS .\nLONDON 2026-07-14\nThe match ."))
+    assert cased.text.startswith("England win as Ben Stokes takes three wickets .")
+    # a given name before a common word stays a word
+    cased = truecase_doc(nlp("COUNCIL CUTS GRANT FUNDING FOR LIBRARIES .\nLEEDS 2026-07-14\nThe cuts ."))
+    assert "grant funding" in cased.text
+    # nor when the article writes the word in lower case
+    cased = truecase_doc(nlp("ROW OVER BILL FARAGE BACKED .\nLONDON 2026-07-14\nThe bill was backed by farage fans ."))
+    assert "bill farage" in cased.text

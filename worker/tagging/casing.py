@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -151,13 +151,35 @@ def _common_form_zipf(lower: str, language: str) -> float:
     return frequency
 
 
+# English wire abbreviations, lower case in the body ("210 MLN STG", "UP 12 PCT"), and the article and clitic that
+# have one letter ("A CREEK", "CHINA 'S"): never an acronym (session 28; "MLN STG" was read as an organisation).
+_LOWER_IN_CAPS = {"en": frozenset({"MLN", "BLN", "PCT", "STG", "CTS", "DLRS", "YR", "YRS", "QTR", "MTHS", "SHR",
+                                   "SHRS", "REVS", "'S", "’S"})}
+# Parts of the session-28 truecaser that can be switched off to measure each (`bench.ner_quality` reads them):
+# name-list acronyms that are common words, given name + surname pairs.
+CAPS_PARTS = {"common_acronyms", "given_pairs"}
+
+
+def _acronym(word: str, language: str) -> bool:
+    """An all-caps word known as a name in capitals ("NATO", "OPEC"). For English, the name lists (WikiANN) count
+    only for words that are not common: they list "CITY", "MAN", "TEA", "FOUR" as organisations."""
+    if language != "en" or "common_acronyms" not in CAPS_PARTS:
+        return is_known_name(word, language)
+    if gazetteer.exact_lookup(language, word) is not None:
+        return True
+    return name_types(language).get(word) in ("PER", "ORG", "LOC", "MISC") \
+        and zipf(word.lower(), language) < LISTED_NAME_COMMON_ZIPF
+
+
 def truecase_word(word: str, language: str, first: bool) -> str:
     """The ordinary-case spelling of one all-caps word (same length)."""
     if word == "V":
         return "v"  # "ENGLAND V AUSTRALIA": versus
+    if word in _LOWER_IN_CAPS.get(language, ()) or (language == "en" and word == "A" and not first):
+        return word.lower()
     if not _is_shouted(word) or "." in word or any(c.isdigit() for c in word):
         return word  # "U.S.", "F3", "COVID-19"
-    if is_known_name(word, language):
+    if _acronym(word, language):
         return word  # an acronym known as such: "NATO", "OPEC"
     title = "-".join(part[:1] + part[1:].lower() for part in word.split("-"))
     lower = word.lower()
@@ -354,6 +376,52 @@ def _lower_where_alone(words: Sequence[str], cased: dict[int, str], start: int, 
         cased[i] = lower
 
 
+# A given name in an all-caps line is a name, not the common word it spells ("BEN", "TAYLOR", "MARK"), when the
+# next word is a surname: rarer than this as a word ("FRITZ" 3.4, "PATEL" 3.5), or the last word of a person
+# in the name lists and not common ("RUSSELL"). "GRANT FUNDING", "ROSE SHARPLY" stay words.
+SURNAME_ZIPF = 3.5
+# Given names this common as words are left alone: "WILL", "MAY", "HOPE", "LONG".
+GIVEN_NAME_MAX_ZIPF = 5.2
+
+
+@lru_cache(maxsize=8)
+def _given_name_words(language: str) -> frozenset[str]:
+    from worker.tagging.entity_given_names import given_names
+
+    return first_names(language) | given_names()[0]
+
+
+@lru_cache(maxsize=8)
+def _surname_words(language: str) -> frozenset[str]:
+    """Last words of the multi-word person names in the name lists ("Russell", "Harvey")."""
+    return frozenset(text.split()[-1] for text, kind in name_types(language).items() if kind == "PER" and " " in text)
+
+
+def _title(word: str) -> str:
+    return "-".join(part[:1] + part[1:].lower() for part in word.split("-"))
+
+
+def _given_name_pairs(words: Sequence[str], cased: dict[int, str], start: int, end: int, language: str,
+                      keep: Collection[int], lower: Collection[str]) -> None:
+    """Title-case (in `cased`) a given name and the surname after it in one all-caps line: "BEN STOKES" ->
+    "Ben Stokes", "JOSE RAUL MULINO" -> "Jose Raul Mulino" (word by word they went lower-case: "ben stokes").
+    Not the words of a gazetteer name (`keep`), a word the article also writes in lower case (`lower`) or a title."""
+    from worker.tagging.entity_rules import is_title  # entity_rules imports this module
+
+    given, surnames = _given_name_words(language), _surname_words(language)
+    for i in range(start, end - 1):
+        word, after = words[i], words[i + 1]
+        if not (_is_shouted(word) and _is_shouted(after) and word.isalpha() and after.replace("-", "").isalpha()):
+            continue
+        name, surname = _title(word), _title(after)
+        if name not in given or zipf(word.lower(), language) >= GIVEN_NAME_MAX_ZIPF or i in keep or i + 1 in keep \
+                or word.lower() in lower or after.lower() in lower or is_title(name, language):
+            continue  # "MINISTER REEVES": a title, which the name lists also hold as a first word
+        rare = _common_form_zipf(after.lower(), language)
+        if rare < SURNAME_ZIPF or (surname in surnames and rare < LISTED_NAME_COMMON_ZIPF):
+            cased[i], cased[i + 1] = name, surname
+
+
 def _spelled_as_in_doc(word: str, spellings: dict[str, str], first: bool) -> str | None:
     """The article's own spelling of an all-caps word (same length), capitalised when it opens the line."""
     spelled = spellings.get(word.lower())
@@ -392,6 +460,8 @@ def truecase_doc(doc: Doc) -> Doc:
             if len(cased) == len(words[i]):
                 line[i] = cased
             first = False
+        if language == "en" and "given_pairs" in CAPS_PARTS:
+            _given_name_pairs(words, line, start, end, language, known, spellings.lower)
         if spellings.lower:
             _lower_where_alone(words, line, start, end, spellings, language)
         for i, cased in line.items():
