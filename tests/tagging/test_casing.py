@@ -352,3 +352,29 @@ def test_a_given_name_and_its_surname_keep_their_capitals_in_a_headline():
     # nor when the article writes the word in lower case
     cased = truecase_doc(nlp("ROW OVER BILL FARAGE BACKED .\nLONDON 2026-07-14\nThe bill was backed by farage fans ."))
     assert "bill farage" in cased.text
+
+
+def test_dutch_headline_words_the_lists_hold_as_acronyms_or_names():
+    # "IS" and "OM" are gazetteer acronyms (Islamitische Staat, Openbaar Ministerie) and very common words
+    assert gazetteer.exact_lookup("nl", "IS") is not None
+    assert truecase_word("IS", "nl", first=False) == "is"
+    assert truecase_word("OM", "nl", first=False) == "om"
+    assert truecase_word("NAVO", "nl", first=False) == "NAVO"
+    # a given name that is no common word keeps its capital; one that is ("mark") does not
+    assert truecase_word("HENK", "nl", first=False) == "Henk"
+    assert truecase_word("MARK", "nl", first=False) == "mark"
+
+
+def test_dutch_compounds_of_common_words_are_common_words():
+    # "staatsbezoek" is rarer than the common-word table's floor, "staat" and "bezoek" are not
+    assert truecase_word("STAATSBEZOEK", "nl", first=False) == "staatsbezoek"
+    assert truecase_word("STAATSBEZOEK", "en", first=False) == "Staatsbezoek"  # English has no such rule
+
+
+def test_dutch_headlines_take_the_spelling_of_the_article_and_its_people():
+    nlp = spacy.blank("nl")
+    cased = truecase_doc(nlp("BUSBOUWER VAN HOOL OVERGENOMEN DOOR VDL\nDe busbouwer Van Hool uit Koningshooikt is "
+                             "overgenomen ."))
+    assert cased.text.startswith("Busbouwer Van Hool overgenomen door VDL")
+    cased = truecase_doc(nlp("DOOR SANNE WOLTERS\nHet verhaal gaat verder ."))
+    assert cased.text.startswith("Door Sanne Wolters")

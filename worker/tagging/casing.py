@@ -156,19 +156,60 @@ def _common_form_zipf(lower: str, language: str) -> float:
 _LOWER_IN_CAPS = {"en": frozenset({"MLN", "BLN", "PCT", "STG", "CTS", "DLRS", "YR", "YRS", "QTR", "MTHS", "SHR",
                                    "SHRS", "REVS", "'S", "’S"})}
 # Parts of the session-28 truecaser that can be switched off to measure each (`bench.ner_quality` reads them):
-# name-list acronyms that are common words, given name + surname pairs.
-CAPS_PARTS = {"common_acronyms", "given_pairs"}
+# name-list acronyms that are common words, given name + surname pairs (English); for Dutch the same two, given
+# names alone and compounds of common words (round 2).
+CAPS_PARTS = {"common_acronyms", "given_pairs", "nl_common_acronyms", "nl_given", "nl_compounds", "nl_given_pairs"}
+
+
+# A gazetteer acronym that spells a word this common is the word in a Dutch headline: "IS" (Islamitische Staat) and
+# "OM" (Openbaar Ministerie) are "is" and "om" (session 28, round 2).
+VERY_COMMON_ZIPF = 6.0
 
 
 def _acronym(word: str, language: str) -> bool:
-    """An all-caps word known as a name in capitals ("NATO", "OPEC"). For English, the name lists (WikiANN) count
-    only for words that are not common: they list "CITY", "MAN", "TEA", "FOUR" as organisations."""
-    if language != "en" or "common_acronyms" not in CAPS_PARTS:
+    """An all-caps word known as a name in capitals ("NATO", "OPEC"). For English and Dutch, the name lists (WikiANN)
+    count only for words that are not common: they list "CITY", "MAN", "TEA", "FOUR" as organisations."""
+    english = language == "en" and "common_acronyms" in CAPS_PARTS
+    dutch = language == "nl" and "nl_common_acronyms" in CAPS_PARTS
+    if not (english or dutch):
         return is_known_name(word, language)
     if gazetteer.exact_lookup(language, word) is not None:
-        return True
+        return not dutch or zipf(word.lower(), language) < VERY_COMMON_ZIPF
     return name_types(language).get(word) in ("PER", "ORG", "LOC", "MISC") \
         and zipf(word.lower(), language) < LISTED_NAME_COMMON_ZIPF
+
+
+def _given_name(title: str, language: str) -> bool:
+    """Dutch: a given name of the list that is no common word too ("Henk", "Sanne", "Judith"; not "Roos", "Mark")."""
+    from worker.tagging.entity_given_names import given_names
+
+    names, caution = given_names()
+    return language == "nl" and "nl_given" in CAPS_PARTS and title in names and title not in caution
+
+
+# Shortest part of a Dutch compound ("plof|kraken", "lucht|afweer") and how common each part must be.
+COMPOUND_PART_MIN = 3
+COMPOUND_PART_ZIPF = 3.0
+
+
+@lru_cache(maxsize=65536)
+def _compound_zipf(lower: str, language: str) -> float:
+    """Dutch: a word that is two common words written together ("PLOFKRAKEN", "STAATSBEZOEK" with its linking s) is
+    a common word too, as common as its rarer part (0.0 when no split fits); the tail may be a compound itself
+    ("wereld|bekercross")."""
+    if language != "nl" or "nl_compounds" not in CAPS_PARTS or not lower.isalpha():
+        return 0.0
+    best = 0.0
+    for k in range(COMPOUND_PART_MIN, len(lower) - COMPOUND_PART_MIN + 1):
+        head, tail = lower[:k], lower[k:]
+        head_zipf = max(zipf(head, language), zipf(head[:-1], language) if head.endswith("s") and k > 3 else 0.0)
+        if head_zipf < COMPOUND_PART_ZIPF:
+            continue
+        tail_zipf = zipf(tail, language) or (_compound_zipf(tail, language) if len(tail) >= 2 * COMPOUND_PART_MIN
+                                             else 0.0)
+        if tail_zipf >= COMPOUND_PART_ZIPF:
+            best = max(best, min(head_zipf, tail_zipf))
+    return best
 
 
 def truecase_word(word: str, language: str, first: bool) -> str:
@@ -186,7 +227,9 @@ def truecase_word(word: str, language: str, first: bool) -> str:
     if is_known_name(title, language) and (gazetteer.exact_lookup(language, title) is not None
                                            or zipf(lower, language) < LISTED_NAME_COMMON_ZIPF):
         return title
-    frequency = _common_form_zipf(lower, language)
+    if _given_name(title, language):
+        return title
+    frequency = _common_form_zipf(lower, language) or _compound_zipf(lower, language)
     vowels = sum(c in "aeiouy" for c in lower)
     if len(word) <= 4 and (frequency < ACRONYM_ZIPF or vowels == 0):
         return word
@@ -305,7 +348,7 @@ _PHRASE_JOINERS = frozenset({"and", "of", "the", "en", "van", "de", "der"})
 # Languages whose all-caps lines first take the spelling the article itself uses for a word in its ordinary
 # lines ("REEVES" -> "Reeves" after "Rachel Reeves", "MCILROY" -> "McIlroy", "ASIAN CUP" -> "Asian Cup"):
 # wire headlines repeat the body's names. Measured on the English dev files (data/ner/README.md, session 6).
-DOC_SPELLINGS = {"en": True}
+DOC_SPELLINGS = {"en": True, "nl": True}
 
 
 # A sentence-initial word is capitalised whatever it is; it still tells a name's spelling when a capitalised
@@ -460,7 +503,7 @@ def truecase_doc(doc: Doc) -> Doc:
             if len(cased) == len(words[i]):
                 line[i] = cased
             first = False
-        if language == "en" and "given_pairs" in CAPS_PARTS:
+        if (language == "en" and "given_pairs" in CAPS_PARTS) or (language == "nl" and "nl_given_pairs" in CAPS_PARTS):
             _given_name_pairs(words, line, start, end, language, known, spellings.lower)
         if spellings.lower:
             _lower_where_alone(words, line, start, end, spellings, language)
