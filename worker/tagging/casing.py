@@ -28,6 +28,7 @@ from spacy.tokens import Doc
 
 from worker.tagging import gazetteer
 from worker.tagging.entity_doc import LastDoc, facts, in_words
+from worker.tagging.titles import title_word
 
 COMPONENT = "newsworker_truecase"
 # A word this frequent (Zipf scale: 3 = once per million words) in the language is a common word, unless a
@@ -181,9 +182,7 @@ def _acronym(word: str, language: str) -> bool:
 
 def _given_name(title: str, language: str) -> bool:
     """Dutch: a given name of the list that is no common word too ("Henk", "Sanne", "Judith"; not "Roos", "Mark")."""
-    from worker.tagging.entity_given_names import given_names
-
-    names, caution = given_names()
+    names, caution = gazetteer.given_names()
     return language == "nl" and "nl_given" in CAPS_PARTS and title in names and title not in caution
 
 
@@ -429,9 +428,7 @@ GIVEN_NAME_MAX_ZIPF = 5.2
 
 @lru_cache(maxsize=8)
 def _given_name_words(language: str) -> frozenset[str]:
-    from worker.tagging.entity_given_names import given_names
-
-    return first_names(language) | given_names()[0]
+    return first_names(language) | gazetteer.given_names()[0]
 
 
 @lru_cache(maxsize=8)
@@ -449,8 +446,6 @@ def _given_name_pairs(words: Sequence[str], cased: dict[int, str], start: int, e
     """Title-case (in `cased`) a given name and the surname after it in one all-caps line: "BEN STOKES" ->
     "Ben Stokes", "JOSE RAUL MULINO" -> "Jose Raul Mulino" (word by word they went lower-case: "ben stokes").
     Not the words of a gazetteer name (`keep`), a word the article also writes in lower case (`lower`) or a title."""
-    from worker.tagging.entity_rules import is_title  # entity_rules imports this module
-
     given, surnames = _given_name_words(language), _surname_words(language)
     for i in range(start, end - 1):
         word, after = words[i], words[i + 1]
@@ -458,7 +453,7 @@ def _given_name_pairs(words: Sequence[str], cased: dict[int, str], start: int, e
             continue
         name, surname = _title(word), _title(after)
         if name not in given or zipf(word.lower(), language) >= GIVEN_NAME_MAX_ZIPF or i in keep or i + 1 in keep \
-                or word.lower() in lower or after.lower() in lower or is_title(name, language):
+                or word.lower() in lower or after.lower() in lower or title_word(name, language):
             continue  # "MINISTER REEVES": a title, which the name lists also hold as a first word
         rare = _common_form_zipf(after.lower(), language)
         if rare < SURNAME_ZIPF or (surname in surnames and rare < LISTED_NAME_COMMON_ZIPF):

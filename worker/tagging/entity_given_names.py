@@ -27,8 +27,9 @@ from spacy.tokens import Doc, Span
 from worker.tagging import entity_heads, gazetteer
 from worker.tagging.casing import name_types, sentence_starts
 from worker.tagging.entity_doc import facts
+from worker.tagging.gazetteer import given_names
 
-PATH = gazetteer.DATA_DIR / "given_names.txt"
+PATH = gazetteer.GIVEN_NAMES_PATH
 MAX_SURNAME_WORDS = 3
 PARTICLES = frozenset({"van", "de", "der", "den", "ter", "ten", "von", "da", "di", "do", "dos", "das", "del", "della",
                        "du", "le", "la", "bin", "ibn", "al", "el", "'t"})
@@ -50,20 +51,6 @@ _STOP_HEADS = frozenset({"Day", "Award", "Awards", "Prize", "Street", "Hotel", "
                          "Insights", "Capital", "Partners", "Research", "Consulting", "Analytics", "Media",
                          "Energy", "Solutions", "Technologies", "Labs", "Ventures", "Systems", "Associates",
                          "Advisors", "Advisers", "Investments", "Securities", "Motors", "Pharma", "Foods"})
-
-
-@lru_cache(maxsize=1)
-def given_names() -> tuple[frozenset[str], frozenset[str]]:
-    """(every given name, those that are also common words and count only inside a sentence)."""
-    names, caution = set(), set()
-    for line in PATH.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        if line.endswith("*"):
-            line = line[:-1]
-            caution.add(line)
-        names.add(line)
-    return frozenset(names), frozenset(caution)
 
 
 def _surname_word(word: str) -> bool:

@@ -54,60 +54,16 @@ from worker.tagging.casing import (
     zipf,
 )
 from worker.tagging.entity_doc import LastDoc, facts, in_words, isin, set_entities
+from worker.tagging.titles import TITLE_WORDS, title_word
 
 # A capitalised word this common (wordfreq Zipf) at the head of a three-word person name is a role word.
 ROLE_WORD_ZIPF = 3.5
 
 COMPONENT = "newsworker_entity_fixes"
 
-# Words (or endings of Dutch compounds: "defensieminister", "Midden-Oostendeskundige") that name a role.
-TITLE_ENDINGS = {
-    "nl": (
-        "minister", "premier", "president", "voorzitter", "woordvoerder", "woordvoerster", "correspondent",
-        "burgemeester", "staatssecretaris", "koning", "koningin", "prinses", "paus", "generaal", "kolonel",
-        "commissaris", "directeur", "topman", "topvrouw", "bondscoach", "trainer", "coach", "advocaat",
-        "rechter", "professor", "senator", "gouverneur", "ambassadeur", "kardinaal", "bisschop",
-        "secretaris-generaal", "schepen", "gedeputeerde", "kamerlid", "deskundige", "kenner", "leider",
-        "voorman", "chef", "journalist", "schrijver", "zanger", "zangeres", "regisseur", "kampioen", "ploegleider",
-        "manager", "politicus", "econoom", "analist", "onderzoeker", "collega", "mevrouw", "meneer", "dokter",
-        "sheikh", "sjeik", "ayatollah", "imam", "dominee", "pastoor", "kapitein", "luitenant", "sergeant",
-        "keeper", "spits", "verdediger", "middenvelder", "ceo", "baas", "oprichter", "eigenaar", "acteur",
-        "actrice", "kunstenaar", "fotograaf", "dichter", "componist", "dirigent", "architect", "ontwerper",
-        # session 11 (nl-news/dev_s11.txt "Onderwijskundige Fatma Yilmaz"; in ned.train 29 of 29 such words
-        # before a person stand outside the name)
-        "kundige", "wethouder", "hoogleraar", "wetenschapper", "docent", "raadslid", "ondernemer", "bestuurder",
-        "lector", "officier", "inspecteur", "directrice", "historicus", "criticus", "auteur", "presentator",
-        "presentatrice", "schrijfster", "rapper", "drummer", "gitarist", "bassist", "renner", "doelman",
-        "aanvoerder", "scheidsrechter",
-        # session 12 (nl-news/dev_s12d.txt "Rector Ann Peeters", "Organist Hub Schreurs")
-        "rector", "organist", "dijkgraaf", "heemraad", "topscorer", "aanvaller", "coureur", "schaatser",
-        "schaatsster", "wielrenner", "atleet", "voetballer", "voetbalster", "lijsttrekker",
-    ),
-    "en": (
-        "president", "minister", "secretary", "senator", "governor", "chancellor", "mr.", "mrs.", "ms.", "dr.",
-        "gen.", "general", "king", "queen", "pope", "judge", "sir", "coach", "ceo", "chairman", "spokesman",
-        "spokeswoman", "rep.", "sen.", "gov.", "col.", "capt.", "sgt.", "lt.", "professor", "prof.",
-        "ambassador", "mayor", "correspondent",
-    ),
-}
-# Session 25 (the Lee corpus: Australian and British style writes titles without a full stop: "Mr Giuliani",
-# "Coroner Graeme Johnston", "Sheikh Ahmed Yassin"); part "honorifics".
-HONORIFICS_EN = frozenset({"mr", "mrs", "ms", "dr", "sheikh", "maulana", "coroner", "treasurer", "commissioner",
-                           "superintendent", "inspector", "detective", "brigadier", "archbishop", "bishop",
-                           "cardinal", "rabbi", "imam", "ayatollah"})
-_TITLE_WORDS = {language: frozenset(words) for language, words in TITLE_ENDINGS.items()}
-# Single words never worth a title strip even when they end like one ("Prins" is a surname: "De Prins").
-_NOT_TITLES = {"prins"}
-
-
 @lru_cache(maxsize=65536)
 def is_title(word: str, language: str) -> bool:
-    lowered = word.lower()
-    if lowered in _NOT_TITLES or not any(c.isalpha() for c in lowered):
-        return False
-    if language == "en" and lowered in HONORIFICS_EN and "honorifics" in PARTS:
-        return True
-    return any(lowered == t or (lowered.endswith(t) and len(t) >= 5) for t in TITLE_ENDINGS.get(language, ()))
+    return title_word(word, language, honorifics="honorifics" in PARTS)
 
 
 _PERSON_LABELS = ("PER", "PERSON")
@@ -160,7 +116,7 @@ def strip_titles(doc: Doc, starts: Callable[[], list[bool]] | None = None) -> li
                                                          kb_id=ent.kb_id_, span_id=ent.id_))
     # a role word tagged on its own right before a person ("Trainer" MISC + "Paul Simonis"): no name (ned.train:
     # 28 of 29 capitalised role words before a person are outside every name)
-    titles = _TITLE_WORDS.get(language, frozenset())
+    titles = TITLE_WORDS.get(language, frozenset())
     return [ent for n, ent in enumerate(fixed)
             if not (len(ent) == 1 and n + 1 < len(fixed) and fixed[n + 1].start == ent.end
                     and fixed[n + 1].label_ in _PERSON_LABELS and words[ent.start].lower() in titles)]

@@ -419,3 +419,21 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+GIVEN_NAMES_PATH = DATA_DIR / "given_names.txt"
+
+
+@lru_cache(maxsize=1)
+def given_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(every given name, those that are also common words and count only inside a sentence):
+    `given_names.txt` (scripts/build_given_names.py), read by the entity rules and the truecaser."""
+    names, caution = set(), set()
+    for line in GIVEN_NAMES_PATH.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        if line.endswith("*"):
+            line = line[:-1]
+            caution.add(line)
+        names.add(line)
+    return frozenset(names), frozenset(caution)
