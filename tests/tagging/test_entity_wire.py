@@ -169,3 +169,28 @@ def test_price_tables_in_raw_wire_text_give_companies() -> None:
                       content_hash=hashlib.sha1(body.encode()).hexdigest(), language="en")
     found = {(e.text, e.type) for e in tag_entities([article])[0].entities}
     assert {("Elf Aquitaine", "ORG"), ("L'Oreal", "ORG"), ("Societe Generale", "ORG")} <= found
+
+
+def test_a_dutch_agency_dateline_place_is_a_place() -> None:
+    from spacy.tokens import Span
+
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("nl")
+    words = ["ROTTERDAM", "-", "Het", "Openbaar", "Ministerie", "eist", "vier", "jaar", "cel", "."]
+    doc = nlp(Doc(nlp.vocab, words=words, sent_starts=[i == 0 for i in range(len(words))]))
+    assert [(s.start, s.end) for s in doc.spans[casing.DATELINES_KEY]] == [(0, 1)]
+    assert (0, 1, "LOC") in entities.mapped_spans(doc, "nl")
+    # the rule itself: a model's ORG over the place becomes the place, and the type is decided
+    decided: dict[tuple[int, int], str] = {}
+    fixed = entity_wire.agency_datelines(doc, [Span(doc, 0, 1, label="ORG"), Span(doc, 3, 5, label="ORG")], decided)
+    assert [(e.start, e.end, e.label_) for e in fixed] == [(0, 1, "LOC"), (3, 5, "ORG")]
+    assert decided == {(0, 1): "LOC"}
+
+
+def test_a_headline_in_capitals_keeps_no_dateline() -> None:
+    nlp = spacy.blank("nl")
+    cased = casing.truecase_doc(nlp("AJAX - PSV 2-1 IN DE KLASSIEKER\nDe wedstrijd was spannend ."))
+    assert casing.DATELINES_KEY not in cased.spans or not list(cased.spans[casing.DATELINES_KEY])
+    cased = casing.truecase_doc(nlp("ZWOLLE - De rechtbank heeft een man veroordeeld ."))
+    assert [s.text for s in cased.spans[casing.DATELINES_KEY]] == ["Zwolle"]

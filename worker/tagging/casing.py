@@ -24,7 +24,7 @@ import numpy
 import wordfreq
 from spacy.attrs import IS_ALPHA, IS_SPACE, IS_UPPER, LENGTH, SENT_START, SPACY
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from worker.tagging import gazetteer
 from worker.tagging.entity_doc import LastDoc, facts, in_words
@@ -277,6 +277,10 @@ def _shouted_token_ranges(doc: Doc, upper_length: numpy.ndarray) -> list[tuple[i
     return ranges
 
 
+# Languages whose truecased datelines are kept as a span group (`Doc.spans[DATELINES_KEY]`) for the entity rules to
+# type as places (session 28, round 3: the Dutch model read "ZUTPHEN -", "AMSTERDAM -" as organisations).
+DATELINE_SPANS = frozenset({"nl"})
+DATELINES_KEY = "newsworker_datelines"
 # What follows the place of a dateline: "ASSEN (ANP) -", "LONDON, March 3 -", "NEW YORK - ", "LYON: ".
 _DATELINE_FOLLOWERS = {"(", ",", "-", "–", "—", ":"}
 DATELINE_MAX_WORDS = 3
@@ -510,7 +514,25 @@ def truecase_doc(doc: Doc) -> Doc:
     if has_sentences(doc):  # bool(Token.is_sent_start): a start is 1, not one -1, unknown 0
         sent_starts = [start > 0 for start in doc.to_array(SENT_START).astype("int64").tolist()]
     spaces = doc.to_array(SPACY).astype(bool).tolist()  # bool(Token.whitespace_)
-    return Doc(doc.vocab, words=new_words, spaces=spaces, sent_starts=sent_starts)
+    cased_doc = Doc(doc.vocab, words=new_words, spaces=spaces, sent_starts=sent_starts)
+    if datelines and language in DATELINE_SPANS:
+        cased_doc.spans[DATELINES_KEY] = [Span(cased_doc, a, b) for a, b in _dateline_spans(datelines, ranges)]
+    return cased_doc
+
+
+def _dateline_spans(datelines: Sequence[tuple[int, str]], ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Runs of consecutive dateline words, outside the all-caps lines ("AJAX - PSV 2-1" is a headline, not a place
+    and a story)."""
+    inside = {i for start, end in ranges for i in range(start, end)}
+    spans: list[tuple[int, int]] = []
+    for i, _ in datelines:
+        if i in inside:
+            continue
+        if spans and spans[-1][1] == i:
+            spans[-1] = (spans[-1][0], i + 1)
+        else:
+            spans.append((i, i + 1))
+    return spans
 
 
 @Language.factory(COMPONENT)

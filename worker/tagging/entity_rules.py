@@ -696,6 +696,8 @@ class EntityFixes:
                 decided = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
                 ents = entity_wire.dateline_places(doc, ents, lambda: evidence.starts, decided)
                 ents = entity_wire.price_table_companies(doc, ents, lambda: evidence.starts, decided)
+            if doc.lang_ == "nl" and "datelines" in PARTS:  # "ZUTPHEN - De rechtbank ..." (session 28)
+                ents = entity_wire.agency_datelines(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "en" and "portfolios" in PARTS:
                 ents = entity_wire.drop_portfolios(doc, ents)
             if doc.lang_ == "nl" and "articles" in PARTS:  # before the kind-words: "Festival het Gouden Kalf"

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 import numpy
 from spacy.tokens import Doc, Span
 
+from worker.tagging.casing import DATELINES_KEY
 from worker.tagging.entity_doc import facts
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -89,6 +90,22 @@ def dateline_places(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     if doc.lang_ != "en" or not facts(doc).digits.any():
         return ents
     places = dateline_place_spans(doc, starts())
+    if not places:
+        return ents
+    covered = {i for a, b in places for i in range(a, b)}
+    kept = [ent for ent in ents if not any(i in covered for i in range(ent.start, ent.end))]
+    for a, b in places:
+        decided[(a, b)] = "LOC"
+    return sorted(kept + [Span(doc, a, b, label="LOC") for a, b in places], key=lambda e: e.start)
+
+
+def agency_datelines(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """The places of agency datelines ("ZUTPHEN - De rechtbank ...", "ASSEN (ANP) -"), which the truecaser found and
+    kept in `doc.spans[casing.DATELINES_KEY]`, as LOC: replacing what overlapped them ("Zutphen" ORG); `decided`
+    receives the type."""
+    if DATELINES_KEY not in doc.spans:
+        return ents
+    places = [(span.start, span.end) for span in doc.spans[DATELINES_KEY]]
     if not places:
         return ents
     covered = {i for a, b in places for i in range(a, b)}
