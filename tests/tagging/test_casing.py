@@ -378,3 +378,13 @@ def test_dutch_headlines_take_the_spelling_of_the_article_and_its_people():
     assert cased.text.startswith("Busbouwer Van Hool overgenomen door VDL")
     cased = truecase_doc(nlp("DOOR SANNE WOLTERS\nHet verhaal gaat verder ."))
     assert cased.text.startswith("Door Sanne Wolters")
+
+
+def test_english_compounds_of_common_words_are_words_unless_the_article_spells_them():
+    assert truecase_word("STOPGAP", "en", first=False) == "stopgap"
+    assert truecase_word("RANSOMWARE", "en", first=False) == "ransomware"
+    assert truecase_word("FACEBOOK", "en", first=False) == "Facebook"  # a known name first
+    nlp = spacy.blank("en")
+    # the article's own spelling comes first: "Honeywell" (honey + well) in the body keeps its capital
+    cased = truecase_doc(nlp("HONEYWELL CUTS 500 JOBS\nHoneywell said on Monday it would cut jobs ."))
+    assert cased.text.startswith("Honeywell cuts 500 jobs")

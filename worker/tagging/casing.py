@@ -159,7 +159,8 @@ _LOWER_IN_CAPS = {"en": frozenset({"MLN", "BLN", "PCT", "STG", "CTS", "DLRS", "Y
 # Parts of the session-28 truecaser that can be switched off to measure each (`bench.ner_quality` reads them):
 # name-list acronyms that are common words, given name + surname pairs (English); for Dutch the same two, given
 # names alone and compounds of common words (round 2).
-CAPS_PARTS = {"common_acronyms", "given_pairs", "nl_common_acronyms", "nl_given", "nl_compounds", "nl_given_pairs"}
+CAPS_PARTS = {"common_acronyms", "given_pairs", "nl_common_acronyms", "nl_given", "nl_compounds", "nl_given_pairs",
+              "en_compounds"}
 
 
 # A gazetteer acronym that spells a word this common is the word in a Dutch headline: "IS" (Islamitische Staat) and
@@ -196,7 +197,8 @@ def _compound_zipf(lower: str, language: str) -> float:
     """Dutch: a word that is two common words written together ("PLOFKRAKEN", "STAATSBEZOEK" with its linking s) is
     a common word too, as common as its rarer part (0.0 when no split fits); the tail may be a compound itself
     ("wereld|bekercross")."""
-    if language != "nl" or "nl_compounds" not in CAPS_PARTS or not lower.isalpha():
+    if not lower.isalpha() or not ((language == "nl" and "nl_compounds" in CAPS_PARTS)
+                                   or (language == "en" and "en_compounds" in CAPS_PARTS)):
         return 0.0
     best = 0.0
     for k in range(COMPOUND_PART_MIN, len(lower) - COMPOUND_PART_MIN + 1):
