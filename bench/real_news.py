@@ -206,22 +206,50 @@ def build(markup_dir: Path, cache: Path, corpus: Corpus = NEWSPAPER4K) -> None:
     corpus.annotations.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def report(corpus: Corpus, cache: Path, splits: Sequence[str], show_errors: str | None) -> None:
-    """Print each split's scores (and its errors when asked) for one corpus."""
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s|\n")
+
+
+def capitals_head(text: str) -> tuple[str, int]:
+    """The text with its first sentence (up to the first full stop, question or exclamation mark followed by white
+    space, or the first line break) in capitals and on a line of its own (the white space after it becomes a line
+    break), and that sentence's length: a wire headline in capitals, the rest as written. Characters whose capital
+    is longer ("ß") stay as they are, so every offset stays valid."""
+    match = _SENTENCE_END.search(text)
+    end = match.end() if match else len(text)
+    head = "".join(c.upper() if len(c.upper()) == 1 else c for c in text[:end])
+    if match:
+        head = head[:-1] + "\n"  # a headline is a line: the truecaser reads capitals line by line
+    return head + text[end:], end
+
+
+def report(corpus: Corpus, cache: Path, splits: Sequence[str], show_errors: str | None,
+           caps_probe: bool = False) -> None:
+    """Print each split's scores (and its errors when asked) for one corpus; with `caps_probe`, the first sentence of
+    every article in capitals and only the entities inside it scored."""
     articles = load_annotations(corpus.annotations)
     texts = checked_texts(articles, cache, corpus)
+    limits = dict.fromkeys(texts, -1)
+    if caps_probe:
+        for name, text in texts.items():
+            texts[name], limits[name] = capitals_head(text)
     for split in splits:
         chosen = [a for a in articles if a["split"] == split]
         predicted = predicted_spans([texts[a["name"]] for a in chosen])
-        scores = score([a["entities"] for a in chosen], predicted)
+        gold = [a["entities"] for a in chosen]
+        if caps_probe:
+            gold = [[e for e in spans if e[1] <= limits[a["name"]]] for a, spans in zip(chosen, gold, strict=True)]
+            predicted = [[e for e in spans if e[1] <= limits[a["name"]]]
+                         for a, spans in zip(chosen, predicted, strict=True)]
+        scores = score(gold, predicted)
         words = sum(len(texts[a["name"]].split()) for a in chosen)
         names = ", ".join(a["name"] for a in chosen) if len(chosen) <= 10 else f"{chosen[0]['name']} ..."
-        print(f"\n{corpus.name} {split}: {len(chosen)} articles, {words} words ({names})")
+        probe = " (capitals probe: first sentence in capitals, only its entities)" if caps_probe else ""
+        print(f"\n{corpus.name} {split}{probe}: {len(chosen)} articles, {words} words ({names})")
         print(scores.table())
         if show_errors in (split, "all"):
-            for article, spans in zip(chosen, predicted, strict=True):
+            for article, article_gold, spans in zip(chosen, gold, predicted, strict=True):
                 print(f"-- {article['name']}")
-                print("\n".join(errors(texts[article["name"]], article["entities"], spans)))
+                print("\n".join(errors(texts[article["name"]], article_gold, spans)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -230,6 +258,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpus", choices=[*CORPORA, "all"], default="all")
     parser.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
     parser.add_argument("--errors", choices=["dev", "heldout", "all"], help="list the errors of this split")
+    parser.add_argument("--caps-probe", action="store_true",
+                        help="put each article's first sentence in capitals and score only the entities inside it")
     parser.add_argument("--build", type=Path, metavar="MARKUP_DIR", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     corpora = list(CORPORA.values()) if args.corpus == "all" else [CORPORA[args.corpus]]
@@ -240,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     splits = ["dev", "heldout"] if args.split == "all" else [args.split]
     for corpus in corpora:
-        report(corpus, args.cache, splits, args.errors)
+        report(corpus, args.cache, splits, args.errors, args.caps_probe)
     return 0
 
 

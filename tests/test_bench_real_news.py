@@ -97,3 +97,14 @@ def test_the_newspaper4k_annotations_keep_the_fixed_split() -> None:
         "cnn_001": "dev", "cnn_article": "dev", "fox13now_001": "dev", "video_article_02": "dev",
         "cleveland.com1": "heldout", "cnn_002": "heldout", "cnn_test_nlp": "heldout", "time_001": "heldout",
         "wired_001": "heldout"}
+
+
+def test_the_capitals_probe_upper_cases_the_first_sentence_only() -> None:
+    from bench.real_news import capitals_head
+
+    text = "Ben Stokes took three wickets. England won by 22 runs.\nThe next test is in Leeds."
+    probed, end = capitals_head(text)
+    assert probed == "BEN STOKES TOOK THREE WICKETS.\nEngland won by 22 runs.\nThe next test is in Leeds."
+    assert end == len("Ben Stokes took three wickets. ") and len(probed) == len(text)
+    assert capitals_head("Straße in Köln\nrest")[0] == "STRAßE IN KÖLN\nrest"  # "ß" stays: offsets hold
+    assert capitals_head("no end") == ("NO END", 6)
