@@ -388,3 +388,12 @@ def test_english_compounds_of_common_words_are_words_unless_the_article_spells_t
     # the article's own spelling comes first: "Honeywell" (honey + well) in the body keeps its capital
     cased = truecase_doc(nlp("HONEYWELL CUTS 500 JOBS\nHoneywell said on Monday it would cut jobs ."))
     assert cased.text.startswith("Honeywell cuts 500 jobs")
+
+
+def test_a_very_long_shouted_word_is_not_split_and_costs_little():
+    import time
+
+    word = "PLOFKRAAK" * 600  # 5,400 letters in one all-caps line: bad input must not stall a worker
+    start = time.process_time()
+    assert truecase_word(word, "nl", first=False) == word.capitalize()
+    assert time.process_time() - start < 0.5  # uncapped: seconds, or too deep a recursion

@@ -189,6 +189,8 @@ def _given_name(title: str, language: str) -> bool:
 
 # Shortest part of a Dutch compound ("plof|kraken", "lucht|afweer") and how common each part must be.
 COMPOUND_PART_MIN = 3
+# Longer words are not split (the splits are quadratic in the length; "arbeidsongeschiktheidsverzekering" has 33).
+COMPOUND_MAX_LETTERS = 40
 COMPOUND_PART_ZIPF = 3.0
 
 
@@ -197,8 +199,9 @@ def _compound_zipf(lower: str, language: str) -> float:
     """Dutch: a word that is two common words written together ("PLOFKRAKEN", "STAATSBEZOEK" with its linking s) is
     a common word too, as common as its rarer part (0.0 when no split fits); the tail may be a compound itself
     ("wereld|bekercross")."""
-    if not lower.isalpha() or not ((language == "nl" and "nl_compounds" in CAPS_PARTS)
-                                   or (language == "en" and "en_compounds" in CAPS_PARTS)):
+    if not lower.isalpha() or len(lower) > COMPOUND_MAX_LETTERS \
+            or not ((language == "nl" and "nl_compounds" in CAPS_PARTS)
+                    or (language == "en" and "en_compounds" in CAPS_PARTS)):
         return 0.0
     best = 0.0
     for k in range(COMPOUND_PART_MIN, len(lower) - COMPOUND_PART_MIN + 1):
