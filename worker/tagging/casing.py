@@ -183,8 +183,10 @@ def _acronym(word: str, language: str) -> bool:
 
 def _given_name(title: str, language: str) -> bool:
     """Dutch: a given name of the list that is no common word too ("Henk", "Sanne", "Judith"; not "Roos", "Mark")."""
+    if language != "nl" or "nl_given" not in CAPS_PARTS:
+        return False
     names, caution = gazetteer.given_names()
-    return language == "nl" and "nl_given" in CAPS_PARTS and title in names and title not in caution
+    return title in names and title not in caution
 
 
 # Shortest part of a Dutch compound ("plof|kraken", "lucht|afweer") and how common each part must be.
@@ -216,6 +218,11 @@ def _compound_zipf(lower: str, language: str) -> float:
     return best
 
 
+def _title(word: str) -> str:
+    """"NEW-YORK" -> "New-York": each hyphenated part capitalised."""
+    return "-".join(part[:1] + part[1:].lower() for part in word.split("-"))
+
+
 def truecase_word(word: str, language: str, first: bool) -> str:
     """The ordinary-case spelling of one all-caps word (same length)."""
     if word == "V":
@@ -226,7 +233,7 @@ def truecase_word(word: str, language: str, first: bool) -> str:
         return word  # "U.S.", "F3", "COVID-19"
     if _acronym(word, language):
         return word  # an acronym known as such: "NATO", "OPEC"
-    title = "-".join(part[:1] + part[1:].lower() for part in word.split("-"))
+    title = _title(word)
     lower = word.lower()
     if is_known_name(title, language) and (gazetteer.exact_lookup(language, title) is not None
                                            or zipf(lower, language) < LISTED_NAME_COMMON_ZIPF):
@@ -305,7 +312,7 @@ def _dateline_words(doc: Doc, upper: Sequence[int]) -> list[tuple[int, str]]:
         if end == i or end >= n or doc[end].text not in _DATELINE_FOLLOWERS:
             continue
         words = [doc[j].text for j in range(i, end)]
-        titles = ["-".join(part[:1] + part[1:].lower() for part in w.split("-")) for w in words]
+        titles = [_title(w) for w in words]
         language = doc.lang_
         if is_known_name(" ".join(words), language) and len(words) == 1 and len(words[0]) <= 4:
             continue  # an acronym known as such: "NAVO:", "EU -"
@@ -331,7 +338,7 @@ def _known_phrases(words: Sequence[str], start: int, end: int, language: str) ->
                     or not _is_shouted(phrase[0]) or not _is_shouted(phrase[-1]):
                 continue
             cased = [w.lower() if w.lower() in _PHRASE_JOINERS else
-                     "-".join(p[:1] + p[1:].lower() for p in w.split("-")) for w in phrase]
+                     _title(w) for w in phrase]
             entry = gazetteer.exact_lookup(language, " ".join(cased))  # not the name lists: "French League"
             if entry is None and cased[0] in _PHRASE_JOINERS:
                 # a place opening with an article ("THE HAGUE" -> "The Hague"); not "TO THE SUN" -> "The Sun"
@@ -444,10 +451,6 @@ def _given_name_words(language: str) -> frozenset[str]:
 def _surname_words(language: str) -> frozenset[str]:
     """Last words of the multi-word person names in the name lists ("Russell", "Harvey")."""
     return frozenset(text.split()[-1] for text, kind in name_types(language).items() if kind == "PER" and " " in text)
-
-
-def _title(word: str) -> str:
-    return "-".join(part[:1] + part[1:].lower() for part in word.split("-"))
 
 
 def _given_name_pairs(words: Sequence[str], cased: dict[int, str], start: int, end: int, language: str,

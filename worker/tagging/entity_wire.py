@@ -83,6 +83,16 @@ def dateline_place_spans(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, in
     return found
 
 
+def _as_places(doc: Doc, ents: list[Span], places: Sequence[tuple[int, int]],
+               decided: dict[tuple[int, int], str]) -> list[Span]:
+    """The entities with these token spans as LOC, replacing what overlapped them; `decided` receives the type."""
+    covered = {i for a, b in places for i in range(a, b)}
+    kept = [ent for ent in ents if not any(i in covered for i in range(ent.start, ent.end))]
+    for a, b in places:
+        decided[(a, b)] = "LOC"
+    return sorted(kept + [Span(doc, a, b, label="LOC") for a, b in places], key=lambda e: e.start)
+
+
 def dateline_places(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bool]],
                     decided: dict[tuple[int, int], str]) -> list[Span]:
     """English only: the entities with each dateline's places as LOC (replacing what overlapped them, such as
@@ -92,11 +102,7 @@ def dateline_places(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     places = dateline_place_spans(doc, starts())
     if not places:
         return ents
-    covered = {i for a, b in places for i in range(a, b)}
-    kept = [ent for ent in ents if not any(i in covered for i in range(ent.start, ent.end))]
-    for a, b in places:
-        decided[(a, b)] = "LOC"
-    return sorted(kept + [Span(doc, a, b, label="LOC") for a, b in places], key=lambda e: e.start)
+    return _as_places(doc, ents, places, decided)
 
 
 def agency_datelines(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
@@ -108,11 +114,7 @@ def agency_datelines(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], 
     places = [(span.start, span.end) for span in doc.spans[DATELINES_KEY]]
     if not places:
         return ents
-    covered = {i for a, b in places for i in range(a, b)}
-    kept = [ent for ent in ents if not any(i in covered for i in range(ent.start, ent.end))]
-    for a, b in places:
-        decided[(a, b)] = "LOC"
-    return sorted(kept + [Span(doc, a, b, label="LOC") for a, b in places], key=lambda e: e.start)
+    return _as_places(doc, ents, places, decided)
 
 
 # Words of market copy: a document with one of them may carry a price table ("Alcatel Alsthom 445.10").

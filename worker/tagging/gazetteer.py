@@ -406,21 +406,6 @@ def ruler_patterns(language: str, types: Iterable[str] = ("PER", "ORG", "LOC", "
     return list(patterns.values())
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if args != ["build"]:
-        print("usage: python -m worker.tagging.gazetteer build", file=sys.stderr)
-        return 2
-    count = write_gazetteer()
-    print(f"wrote {count} entries to {GAZETTEER_FILE}")
-    print(f"wrote {write_small_places()} names to {SMALL_PLACES_FILE}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 GIVEN_NAMES_PATH = DATA_DIR / "given_names.txt"
 
 
@@ -437,3 +422,18 @@ def given_names() -> tuple[frozenset[str], frozenset[str]]:
             caution.add(line)
         names.add(line)
     return frozenset(names), frozenset(caution)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args != ["build"]:
+        print("usage: python -m worker.tagging.gazetteer build", file=sys.stderr)
+        return 2
+    count = write_gazetteer()
+    print(f"wrote {count} entries to {GAZETTEER_FILE}")
+    print(f"wrote {write_small_places()} names to {SMALL_PLACES_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
