@@ -10,9 +10,11 @@ For each file:
   the text unless given;
 - labelled topic files (JSONL/JSON/CSV/TSV, optionally gzipped; see `bench.topic_quality`): topic macro-F1,
   micro-F1 and primary-topic accuracy per language, and P/R/F1 per topic.
-Then the throughput (articles/s, words/s; median of --repeats runs, one process) of each tagging stage
-(language, entities, topics, keywords, all four) on the files' own texts, and the entity stage's speed
-against the bare NER model's own `nlp.pipe` on the same texts.
+Then the throughput (articles/s, words/s; median of --repeats interleaved rounds, one process) of each tagging
+stage (language, entities, topics, keywords, all four) on the files' own texts, and the whole stage's speed
+against the bare NER model's own `nlp.pipe` on the same texts. Speeds are per core: CPU time of this process
+(`time.process_time`), so that another program's load on a shared machine is not charged to a stage; the same
+ratio in wall-clock time is printed beside it, with the CPU ratio of every round.
 
 `--real-news` also scores the entity stage on real English news annotated blind (`bench.real_news`: nine articles
 of newspaper4k's test fixtures and 80 Australian news articles of the Lee corpus in gensim's wheel, dev and held-out
@@ -70,10 +72,19 @@ def topic_articles(path: Path) -> list[Article]:
     return [topic_quality.to_article(row, n) for n, row in enumerate(rows)]
 
 
-def _seconds(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+def interleaved_times(stages: dict[str, Callable[[], object]], repeats: int) -> dict[str, list[tuple[float, float]]]:
+    """(CPU seconds, wall seconds) of each stage in each of `repeats` rounds, every stage once per round in turn
+    (a slow phase of a shared machine then hits all stages alike), after one untimed round: a stage's first call
+    in a process is up to 40 % slower."""
+    for fn in stages.values():
+        fn()
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in stages}
+    for _ in range(repeats):
+        for name, fn in stages.items():
+            cpu, wall = time.process_time(), time.perf_counter()
+            fn()
+            runs[name].append((time.process_time() - cpu, time.perf_counter() - wall))
+    return runs
 
 
 def _run_bare(bare: Any, texts: list[str]) -> None:
@@ -109,24 +120,22 @@ def stage_throughput(articles: Sequence[Article], repeats: int = 3) -> None:
             continue
         stages[f"bare NER model ({language})"] = partial(_run_bare, bare, texts)
     print(f"\nthroughput on {len(articles)} articles ({words} words, {words / max(len(articles), 1):.0f} per "
-          f"article), median of {repeats} interleaved rounds after an untimed one, one process:")
+          f"article), per core (CPU time), median of {repeats} interleaved rounds after an untimed one, one process:")
     print(f"  {'stage':<24}{'articles/s':>11}{'words/s':>10}")
-    # interleaved (every stage once per round), so that a slow phase of a shared machine hits all stages alike
-    for fn in stages.values():  # one untimed round: a stage's first call in a process is up to 40 % slower
-        fn()
-    runs: dict[str, list[float]] = {name: [] for name in stages}
-    for _ in range(repeats):
-        for name, fn in stages.items():
-            runs[name].append(_seconds(fn))
-    seconds = {name: statistics.median(times) for name, times in runs.items()}
+    runs = interleaved_times(stages, repeats)
+    cpu = {name: statistics.median(c for c, _ in times) for name, times in runs.items()}
+    wall = {name: statistics.median(w for _, w in times) for name, times in runs.items()}
     for name in stages:
         count = len(articles) if not name.startswith("bare") else len(by_language[name[-3:-1]])
         count_words = words if not name.startswith("bare") else sum(len(t.split()) for t in by_language[name[-3:-1]])
-        print(f"  {name:<24}{count / seconds[name]:>11.1f}{count_words / seconds[name]:>10.0f}")
-    bare_total = sum(v for k, v in seconds.items() if k.startswith("bare"))
-    if bare_total:
-        print(f"  whole tagging stage / bare NER speed: {bare_total / seconds['all four']:.2f} "
-              f"(entities alone: {bare_total / seconds['entities']:.2f})")
+        print(f"  {name:<24}{count / cpu[name]:>11.1f}{count_words / cpu[name]:>10.0f}")
+    bare_names = [name for name in stages if name.startswith("bare")]
+    if bare_names:
+        per_round = [sum(runs[b][k][0] for b in bare_names) / runs["all four"][k][0] for k in range(repeats)]
+        print(f"  whole tagging stage / bare NER speed: {sum(cpu[b] for b in bare_names) / cpu['all four']:.2f} "
+              f"(entities alone: {sum(cpu[b] for b in bare_names) / cpu['entities']:.2f}; wall clock "
+              f"{sum(wall[b] for b in bare_names) / wall['all four']:.2f}; CPU per round "
+              f"{', '.join(f'{r:.2f}' for r in per_round)})")
 
 
 LONG_KINDS = ("news-nl", "news-en", "sentence-starts")
