@@ -190,13 +190,18 @@ def errors(text: str, gold: Sequence[Sequence[Any]], predicted: Sequence[Gold]) 
     return lines
 
 
-def build(markup_dir: Path, cache: Path, corpus: Corpus = NEWSPAPER4K) -> None:
-    """Rewrite the annotations from `NAME.txt` markup files (the split and order kept from the current file)."""
+def build(markup_dir: Path, cache: Path, corpus: Corpus = NEWSPAPER4K, add: dict[str, str] | None = None) -> None:
+    """Rewrite the annotations from `NAME.txt` markup files (the split and order kept from the current file);
+    `add` (name -> split) appends new articles first. An article without a markup file keeps its annotation."""
     articles = load_annotations(corpus.annotations)
+    known = {a["name"] for a in articles}
+    articles += [{"name": name, "split": split} for name, split in (add or {}).items() if name not in known]
     texts = fetch_texts([a["name"] for a in articles], cache, corpus)
     for article in articles:
-        marked = (markup_dir / f"{article['name']}.txt").read_text(encoding="utf-8")
-        plain, entities = strip_markup(marked)
+        path = markup_dir / f"{article['name']}.txt"
+        if not path.exists() and "entities" in article:
+            continue
+        plain, entities = strip_markup(path.read_text(encoding="utf-8"))
         if plain != texts[article["name"]]:
             raise SystemExit(f"{article['name']}: the markup does not strip back to the fixture's text")
         article["sha256"] = sha256(plain)
@@ -204,6 +209,11 @@ def build(markup_dir: Path, cache: Path, corpus: Corpus = NEWSPAPER4K) -> None:
     document = json.loads(corpus.annotations.read_text(encoding="utf-8"))
     document["articles"] = articles
     corpus.annotations.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def splits_of(corpus: Corpus) -> list[str]:
+    """The corpus's splits in the order they were added ("dev", "heldout", then later ones: "dev2", ...)."""
+    return list(dict.fromkeys(a["split"] for a in load_annotations(corpus.annotations)))
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s|\n")
@@ -256,20 +266,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where the distributions are kept")
     parser.add_argument("--corpus", choices=[*CORPORA, "all"], default="all")
-    parser.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
-    parser.add_argument("--errors", choices=["dev", "heldout", "all"], help="list the errors of this split")
+    parser.add_argument("--split", default="all", help="dev, heldout, a later split (the Lee corpus: dev2, heldout2) "
+                                                       "or all (default)")
+    parser.add_argument("--errors", metavar="SPLIT", help="list the errors of this split (or all)")
     parser.add_argument("--caps-probe", action="store_true",
                         help="put each article's first sentence in capitals and score only the entities inside it")
     parser.add_argument("--build", type=Path, metavar="MARKUP_DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--add", action="append", default=[], metavar="SPLIT=NAME,NAME", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     corpora = list(CORPORA.values()) if args.corpus == "all" else [CORPORA[args.corpus]]
     if args.build:
         if len(corpora) != 1:
             parser.error("--build needs one --corpus")
-        build(args.build, args.cache, corpora[0])
+        add = {name: split for item in args.add for split, _, names in [item.partition("=")]
+               for name in names.split(",") if name}
+        build(args.build, args.cache, corpora[0], add)
         return 0
-    splits = ["dev", "heldout"] if args.split == "all" else [args.split]
     for corpus in corpora:
+        splits = splits_of(corpus)
+        if args.split != "all":
+            if args.split not in splits:
+                continue  # a later split only one corpus has
+            splits = [args.split]
         report(corpus, args.cache, splits, args.errors, args.caps_probe)
     return 0
 

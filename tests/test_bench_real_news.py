@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import zipfile
 from pathlib import Path
 
@@ -108,3 +109,25 @@ def test_the_capitals_probe_upper_cases_the_first_sentence_only() -> None:
     assert end == len("Ben Stokes took three wickets. ") and len(probed) == len(text)
     assert capitals_head("Straße in Köln\nrest")[0] == "STRAßE IN KÖLN\nrest"  # "ß" stays: offsets hold
     assert capitals_head("no end") == ("NO END", 6)
+
+
+def test_build_adds_new_articles_and_keeps_those_without_markup(tmp_path: Path) -> None:
+    annotations = tmp_path / "x.json"
+    corpus = real_news.Corpus("lines", annotations, "pkg==1.0", "pkg-1.0-any.whl", "pkg/data/news.cor", wheel=True)
+    with zipfile.ZipFile(tmp_path / "pkg-1.0-any.whl", "w") as wheel:
+        wheel.writestr("pkg/data/news.cor", "Howard spoke.\nQantas flew to Perth.")
+    old = {"name": "lines_000", "split": "dev", "sha256": real_news.sha256("Howard spoke."),
+           "entities": [[0, 6, "PER"]]}
+    annotations.write_text(json.dumps({"about": "test", "articles": [old]}), encoding="utf-8")
+    markup = tmp_path / "markup"
+    markup.mkdir()
+    (markup / "lines_001.txt").write_text("[ORG Qantas] flew to [LOC Perth].", encoding="utf-8")
+    real_news.build(markup, tmp_path, corpus, add={"lines_001": "dev2"})
+    articles = real_news.load_annotations(annotations)
+    assert articles[0] == old
+    assert articles[1] == {"name": "lines_001", "split": "dev2", "sha256": real_news.sha256("Qantas flew to Perth."),
+                           "entities": [[0, 6, "ORG"], [15, 20, "LOC"]]}
+    assert real_news.splits_of(corpus) == ["dev", "dev2"]
+    (markup / "lines_001.txt").write_text("[ORG Qantas] flew to Perth!", encoding="utf-8")
+    with pytest.raises(SystemExit, match="does not strip back"):
+        real_news.build(markup, tmp_path, corpus)
