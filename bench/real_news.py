@@ -1,13 +1,15 @@
-"""Entity quality on real English news, annotated blind (data/ner/README.md, sessions 24 and 25).
+"""Entity quality on real English news, annotated blind (data/ner/README.md, sessions 24, 25 and 29).
 
     .venv/bin/python -m bench.real_news                         # scores every corpus's dev and held-out splits
     .venv/bin/python -m bench.real_news --corpus lee --errors dev  # one corpus, and its dev split's errors
+    .venv/bin/python -m bench.real_news --corpus lee --split dev2  # one split
 
 Two corpora, each an annotation file in `data/ner/en-real/` whose texts are not in this repository:
 - `newspaper4k` (`annotations.json`): nine articles that `newspaper4k==0.9.6`'s source distribution (MIT) carries as
   test fixtures (`tests/data/txt/NAME.txt`; CNN, Time, Wired, ... 2013-2023);
-- `lee` (`lee.json`): 80 of the 300 Australian news articles of 2001-2002 in `gensim==4.4.0`'s wheel (LGPL-2.1),
-  `gensim/test/test_data/lee_background.cor`, one article per line (article `lee_007` is line 7, counting from 0).
+- `lee` (`lee.json`): 160 of the 300 Australian news articles of 2001-2002 in `gensim==4.4.0`'s wheel (LGPL-2.1),
+  `gensim/test/test_data/lee_background.cor`, one article per line (article `lee_007` is line 7, counting from 0),
+  in four splits of 40: `dev` and `heldout` (session 25), `dev2` and `heldout2` (session 29).
 The first run fetches each distribution with `pip download` into the cache directory (`--cache`, default
 `~/.cache/newsworker/real-news`); every text is checked against the SHA-256 kept with its annotation before it is
 used. The annotations hold the gold entities as character offsets (PER, ORG, LOC, MISC, CoNLL-2003 conventions).

@@ -76,9 +76,17 @@ LEE_HELDOUT = [9, 24, 29, 32, 47, 56, 66, 69, 75, 85, 86, 95, 108, 114, 125, 151
                217, 224, 227, 235, 239, 241, 244, 248, 254, 257, 262, 264, 265, 268, 269, 279, 290]
 
 
+# session 29: random.Random(29).sample of the 206 distinct articles not in the two splits above
+LEE_DEV2 = [4, 10, 25, 27, 28, 34, 60, 71, 72, 78, 79, 101, 103, 107, 124, 129, 130, 142, 146, 148, 149, 152, 155, 158,
+            159, 175, 178, 179, 182, 186, 192, 194, 202, 211, 213, 231, 243, 255, 295, 297]
+LEE_HELDOUT2 = [2, 3, 5, 12, 14, 18, 22, 33, 46, 48, 51, 54, 55, 58, 73, 94, 102, 105, 111, 122, 128, 135, 143, 144,
+                147, 153, 166, 167, 180, 195, 204, 208, 210, 216, 222, 228, 234, 237, 253, 285]
+
+
 def test_the_lee_corpus_keeps_the_split_drawn_before_annotation() -> None:
     articles = real_news.load_annotations(real_news.CORPORA["lee"].annotations)
-    expected = {f"lee_{i:03d}": "dev" for i in LEE_DEV} | {f"lee_{i:03d}": "heldout" for i in LEE_HELDOUT}
+    expected = {f"lee_{i:03d}": "dev" for i in LEE_DEV} | {f"lee_{i:03d}": "heldout" for i in LEE_HELDOUT} \
+        | {f"lee_{i:03d}": "dev2" for i in LEE_DEV2} | {f"lee_{i:03d}": "heldout2" for i in LEE_HELDOUT2}
     assert {a["name"]: a["split"] for a in articles} == expected
 
 
