@@ -397,3 +397,18 @@ def test_a_very_long_shouted_word_is_not_split_and_costs_little():
     start = time.process_time()
     assert truecase_word(word, "nl", first=False) == word.capitalize()
     assert time.process_time() - start < 0.5  # uncapped: seconds, or too deep a recursion
+
+
+def test_a_one_word_organisation_that_is_a_smaller_town_becomes_a_place_unless_a_club():
+    from worker.tagging import gazetteer
+    from worker.tagging.entities import resolve
+
+    # session 29, the Lee corpus's dev2: "And at Toowoomba fierce winds ..." gave Toowoomba ORG
+    assert "Toowoomba" in gazetteer.small_places()
+    doc = _doc_with_ent(["And", "at", "Toowoomba", "fierce", "winds", "blew"], 2, 3, "ORG", lang="en")
+    assert resolve(doc.ents[0], "en")[0] == "LOC"
+    assert "Kilmarnock" in gazetteer.small_places()  # a town, and a club of the sports list: left to the model
+    doc = _doc_with_ent(["Kilmarnock", "signed", "a", "striker"], 0, 1, "ORG", lang="en")
+    assert resolve(doc.ents[0], "en")[0] == "ORG"
+    doc = _doc_with_ent(["Toowoomba", "besloot", "dat"], 0, 1, "ORG", lang="nl")  # English only
+    assert resolve(doc.ents[0], "nl")[0] == "ORG"

@@ -169,3 +169,21 @@ def test_a_run_joined_at_its_event_word_takes_its_label_from_its_first_entity() 
         ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 2, 5, label="ORG")]
         assert [(e.text, e.label_) for e in entity_heads.name_heads(doc, ents, {})] == [
             ("Katarzyna Borowicz JB Group Classic", "EVENT")]
+
+
+def test_buildings_and_facilities_are_places_but_institutions_named_so_are_not() -> None:
+    # session 29, the Lee corpus's dev2: these came out ORG
+    for words in (("World", "Trade", "Centre"), ("Kennedy", "Space", "Centre"), ("International", "Space", "Station"),
+                  ("Woomera", "Detention", "Centre"), ("Flinders", "Street", "Station")):
+        assert entity_heads.head_type(words, "en") == "LOC", words
+    # an institution word, a surname or an organisation noun before the head keeps it an organisation
+    for words in (("National", "Hurricane", "Center"), ("Pew", "Research", "Center"), ("Kettering", "Center"),
+                  ("Centre",)):
+        assert entity_heads.head_type(words, "en") != "LOC", words
+    spans, decided = _run("en", "crews flew from the Kennedy Space Centre yesterday", [(4, 7, "ORG")])
+    assert spans == [("Kennedy Space Centre", "LOC")] and decided[(4, 7)] == "LOC"
+
+
+def test_a_hospital_is_an_organisation() -> None:
+    spans, decided = _run("en", "she was taken to Wollongong Hospital on Sunday", [(4, 6, "GPE")])
+    assert spans == [("Wollongong Hospital", "ORG")] and decided[(4, 6)] == "ORG"

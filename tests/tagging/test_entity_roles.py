@@ -118,3 +118,23 @@ def test_the_stage_reads_a_secretary_of_state_and_a_state_s_full_name() -> None:
     found = {(doc[start:end].text, str(label)) for start, end, label in entities.mapped_spans(doc, "en")}
     assert ("Henry Kissinger", "PER") in found and ("New South Wales", "LOC") in found
     assert ("Wales", "LOC") not in found
+
+
+def test_the_opposition_is_no_name_but_the_party_leading_it_is() -> None:
+    # session 29, the Lee corpus's dev2: "The Federal Opposition wants tougher penalties" gave "Federal Opposition" ORG
+    text = "The Federal Opposition wants more. The Opposition agreed, and the Labor Opposition too."
+    found = _run(entity_roles.government_names, text, [("Federal Opposition", "ORG"), ("Opposition", "ORG"),
+                                                       ("Labor Opposition", "ORG")])
+    assert found == [("Labor", "ORG")]
+
+
+def test_a_role_with_its_portfolio_is_no_name() -> None:
+    # session 29, the Lee corpus's dev2: "Shadow Environment Minister" PERSON, "Federal Privacy Commissioner" ORG
+    text = ("Shadow Environment Minister Kelvin Thomson and the Federal Privacy Commissioner, Malcolm Crompton, "
+            "met the Environment Protection Authority.")
+    found = _run(entity_roles.drop_roles, text, [
+        ("Shadow Environment Minister", "PERSON"), ("Kelvin Thomson", "PERSON"),
+        ("Federal Privacy Commissioner", "ORG"), ("Malcolm Crompton", "PERSON"),
+        ("Environment Protection Authority", "ORG")])
+    assert found == [("Kelvin Thomson", "PERSON"), ("Malcolm Crompton", "PERSON"),
+                     ("Environment Protection Authority", "ORG")]

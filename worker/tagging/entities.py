@@ -24,6 +24,7 @@ from worker.tagging import (
     entity_doc,
     entity_given_names,
     entity_rules,
+    entity_sports,
     gazetteer,
     limits,
     model_vectors,
@@ -309,11 +310,24 @@ def _resolve(label_: str, text: str, start: int, end: int, before: str | None, d
         if label == "PER" and end - start == 1 and text in gazetteer.small_places() and \
                 text not in entity_given_names.given_names()[0]:
             return "LOC", None  # "Stade Gilbert Brutus , Perpignan": a town the model read as a person
+        if label == "ORG" and language == "en" and "small_places_org" in RESOLVE_PARTS and end - start == 1 \
+                and text in gazetteer.small_places() and text not in _one_word_clubs():
+            return "LOC", None  # "And at Landsborough fierce winds ...", "Toowoomba" (session 29, Lee dev2)
         return label, None
     if entry.type != "PER" and not entry.curated and (
             end - start > 1 or names.get(text) == "PER" or text in casing.first_names(language)):
         return label, None  # a person the model found, whose name the gazetteer also knows as something else
     return cast(EntityType, entry.type), entry
+
+
+# Parts of the type resolution that can be switched off for measurement (session 29).
+RESOLVE_PARTS = {"small_places_org"}
+
+
+@lru_cache(maxsize=1)
+def _one_word_clubs() -> frozenset[str]:
+    """Clubs of the sports list named by one word ("Burnley"): a town's name that is a club stays one."""
+    return frozenset(name for words, name in entity_sports.club_names().items() if len(words) == 1)
 
 
 def _name_types(language: str) -> dict[str, str]:

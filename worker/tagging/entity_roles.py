@@ -42,6 +42,11 @@ ROLE_MODIFIERS = frozenset({
 _ALSO_NAMES = frozenset({"king", "queen", "prince", "princess", "general", "major", "speaker", "leader", "chief"})
 
 _GOVERNMENT_WORDS = frozenset({"Government", "Govt"})
+# "the (Federal) Opposition" is no name either, as our brief says; "the Labor Opposition" is the party (session 29,
+# the Lee corpus's dev2: "Federal Opposition" ORG twice).
+_OPPOSITION_WORDS = frozenset({"Opposition"})
+# Parts of this module that can be switched off for measurement (session 29).
+ROLE_PARTS = {"opposition", "portfolio_roles"}
 _GOVERNMENT_QUALIFIERS = frozenset({"Federal", "State", "Commonwealth"})
 # A government named by its party is the party ("the Labor Government": "Labor" ORG).
 _PARTY_WORDS = frozenset({"Labor", "Labour", "Liberal", "Coalition", "Conservative", "Tory", "National",
@@ -54,12 +59,19 @@ _TO_MODEL = {"LOC": "GPE", "ORG": "ORG", "PER": PERSON, "MISC": "NORP"}
 _ROLE_WORDS = ROLE_NOUNS | ROLE_MODIFIERS
 
 
+def _modifier(word: str) -> bool:
+    """A word that qualifies a role: "Shadow", "Deputy", and a portfolio inside it ("Shadow Environment Minister",
+    "Federal Privacy Commissioner": session 29, the Lee corpus's dev2)."""
+    return word in ROLE_MODIFIERS or ("portfolio_roles" in ROLE_PARTS and word in PORTFOLIOS)
+
+
 def _role_only(words: list[str], lower: list[str], start: int, end: int) -> bool:
-    if lower[start] not in _ROLE_WORDS:  # most names: decided by their first word
-        return False
+    if lower[start] not in _ROLE_WORDS and not ("portfolio_roles" in ROLE_PARTS and end - start > 1
+                                                and lower[start] in PORTFOLIOS):
+        return False  # most names: decided by their first word
     parts = lower[start:end]
     return any(w in ROLE_NOUNS for w in parts) and all(
-        w in ROLE_NOUNS or w in ROLE_MODIFIERS for w in parts) and all(w[:1].isupper() for w in words[start:end])
+        w in ROLE_NOUNS or _modifier(w) for w in parts) and all(w[:1].isupper() for w in words[start:end])
 
 
 def drop_roles(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -143,7 +155,8 @@ def government_names(doc: Doc, ents: list[Span]) -> list[Span]:
             # "Palestinian Authorities say" (officials, not the Palestinian Authority), "British Defence sources"
             fixed.append(Span(doc, ent.start, ent.start + 1, label="NORP"))
             continue
-        if words[ent.end - 1] not in _GOVERNMENT_WORDS:
+        if words[ent.end - 1] not in _GOVERNMENT_WORDS and not (
+                "opposition" in ROLE_PARTS and words[ent.end - 1] in _OPPOSITION_WORDS):
             fixed.append(ent)
             continue
         end = ent.end - 1

@@ -172,6 +172,8 @@ PORTFOLIOS = frozenset({
     "economy", "energy", "education", "transport", "agriculture", "environment", "culture", "commerce", "industry",
     # session 25 (the Lee corpus: "Immigration Minister Philip Ruddock")
     "immigration", "employment", "communications", "tourism", "housing", "police",
+    # session 29 (the Lee corpus's dev2: "Federal Privacy Commissioner" ORG)
+    "privacy",
 })
 _ROLES = frozenset({"secretary", "secretaries", "minister", "ministers"})
 
