@@ -187,3 +187,22 @@ def test_buildings_and_facilities_are_places_but_institutions_named_so_are_not()
 def test_a_hospital_is_an_organisation() -> None:
     spans, decided = _run("en", "she was taken to Wollongong Hospital on Sunday", [(4, 6, "GPE")])
     assert spans == [("Wollongong Hospital", "ORG")] and decided[(4, 6)] == "ORG"
+
+
+def test_ships_and_named_cricket_tests_are_misc() -> None:
+    # session 29, the Lee corpus's dev2: "USS Peleliu" and "Adelaide Test" were ORG
+    assert entity_heads.head_type(("USS", "Peleliu"), "en") == "MISC"
+    assert entity_heads.head_type(("HMAS", "Sydney"), "en") == "MISC"
+    assert entity_heads.head_type(("Adelaide", "Test"), "en") == "MISC"
+    assert entity_heads.head_type(("Test",), "en") is None
+    # a Test only types a name the model found: a title-case headline does not become one event
+    spans, _ = _run("en", "Australia Win Second Test Easily", [(0, 1, "GPE")])
+    assert spans == [("Australia", "GPE")]
+
+
+def test_a_person_or_organisation_before_region_is_a_place() -> None:
+    # session 29, the Lee corpus's dev2: "the Tora Bora region" PER, "the Hunter region" ORG
+    spans, decided = _run("en", "caves in the Tora Bora region and the Hunter region near the Afghan region",
+                          [(3, 5, "PERSON"), (8, 9, "ORG"), (12, 13, "NORP")])
+    assert spans == [("Tora Bora", "LOC"), ("Hunter", "LOC"), ("Afghan", "NORP")]
+    assert decided[(3, 5)] == "LOC" and (12, 13) not in decided

@@ -95,7 +95,7 @@ def test_a_given_name_alone_is_the_person_named_in_full() -> None:
 
 
 def test_honorifics_without_a_full_stop_are_titles() -> None:
-    assert all(is_title(word, "en") for word in ("Mr", "Mrs", "Ms", "Dr", "Sheikh", "Coroner", "Treasurer"))
+    assert all(is_title(word, "en") for word in ("Mr", "Mrs", "Ms", "Dr", "Sheikh", "Coroner", "Treasurer", "Mullah"))
     assert not is_title("Mr", "nl")
 
 
@@ -138,3 +138,18 @@ def test_a_role_with_its_portfolio_is_no_name() -> None:
         ("Environment Protection Authority", "ORG")])
     assert found == [("Kelvin Thomson", "PERSON"), ("Malcolm Crompton", "PERSON"),
                      ("Environment Protection Authority", "ORG")]
+
+
+def test_role_words_glued_after_a_name_are_cut_off() -> None:
+    # session 29, the Lee corpus's dev2: "US Magistrate" ORG, "US Defence" ORG before "Secretary", "Joint Chiefs
+    # General" ORG before the general's name
+    text = ("US Magistrate Judith Dein and the US Defence Secretary met the chairman of the Joint Chiefs General "
+            "Richard Myers and the Australian Defence Force.")
+    found = _run(entity_roles.role_tails, text, [
+        ("US Magistrate", "ORG"), ("Judith Dein", "PERSON"), ("US Defence", "ORG"), ("Joint Chiefs General", "ORG"),
+        ("Richard Myers", "PERSON"), ("Australian Defence Force", "ORG")])
+    assert found == [("US", "GPE"), ("Judith Dein", "PERSON"), ("US", "GPE"), ("Joint Chiefs", "ORG"),
+                     ("Richard Myers", "PERSON"), ("Australian Defence Force", "ORG")]
+    text = "The British Prime Minister spoke, and so did the Federal Court Judge."
+    found = _run(entity_roles.role_tails, text, [("British Prime Minister", "ORG"), ("Federal Court Judge", "ORG")])
+    assert found == [("British", "NORP"), ("Federal Court Judge", "ORG")]  # no person follows the judge

@@ -117,3 +117,11 @@ def test_states_provinces_and_regions_are_places_unless_news_means_a_word_or_a_c
     for name in ("Rivers", "Centrale", "Bayern", "Delta", "Littoral", "Victoria", "North West"):
         entry = gazetteer.exact_lookup("en", name)
         assert entry is None or entry.type != "LOC" or entry.curated, name
+
+
+def test_awards_are_misc_but_given_names_that_name_them_are_not_listed() -> None:
+    # session 29, the Lee corpus's dev2: "two Golden Globe best actor awards" gave "Golden Globe" ORG
+    for name in ("Golden Globe", "Golden Globes", "Oscars", "Academy Awards", "Nobel Prize"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == "MISC", name
+    assert gazetteer.lookup("en", "Oscar") is None and gazetteer.lookup("en", "Emmy") is None

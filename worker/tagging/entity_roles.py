@@ -46,7 +46,7 @@ _GOVERNMENT_WORDS = frozenset({"Government", "Govt"})
 # the Lee corpus's dev2: "Federal Opposition" ORG twice).
 _OPPOSITION_WORDS = frozenset({"Opposition"})
 # Parts of this module that can be switched off for measurement (session 29).
-ROLE_PARTS = {"opposition", "portfolio_roles"}
+ROLE_PARTS = {"opposition", "portfolio_roles", "role_tails"}
 _GOVERNMENT_QUALIFIERS = frozenset({"Federal", "State", "Commonwealth"})
 # A government named by its party is the party ("the Labor Government": "Labor" ORG).
 _PARTY_WORDS = frozenset({"Labor", "Labour", "Liberal", "Coalition", "Conservative", "Tory", "National",
@@ -177,6 +177,46 @@ def government_names(doc: Doc, ents: list[Span]) -> list[Span]:
         else:
             label = "GPE"  # "ACT Government", "Capital Territory Government": a government is of a place
         fixed.append(Span(doc, ent.start, end, label=label))
+    return fixed
+
+
+def _role_word(word: str, lower: str) -> bool:
+    return word[:1].isupper() and (lower in ROLE_NOUNS or _modifier(lower))
+
+
+def role_tails(doc: Doc, ents: list[Span]) -> list[Span]:
+    """English: role words glued after a name are no part of it (session 29, the Lee corpus's dev2): "US Magistrate"
+    (ORG) and "US Defence" before "Secretary" are the place, "British Prime Minister" the people; "Joint Chiefs
+    General" right before a person ("Richard Myers") is the organisation."""
+    if doc.lang_ != "en" or "role_tails" not in ROLE_PARTS:
+        return ents
+    doc_facts = facts(doc)
+    words, lower = doc_facts.words, doc_facts.lower
+    person_starts = {ent.start for ent in ents if ent.label_ == PERSON}
+    fixed = []
+    for ent in ents:
+        start, end = ent.start, ent.end
+        if end - start < 2 or ent.label_ == PERSON or not _role_word(words[end - 1], lower[end - 1]):
+            fixed.append(ent)
+            continue
+        cut = end
+        while cut > start and _role_word(words[cut - 1], lower[cut - 1]):
+            cut -= 1
+        role_follows = end < len(doc) and words[end][:1].isupper() and lower[end] in ROLE_NOUNS
+        has_role = any(lower[k] in ROLE_NOUNS for k in range(cut, end)) or role_follows
+        if cut == start or not has_role:
+            fixed.append(ent)
+            continue
+        head = " ".join(words[start:cut])
+        entry = gazetteer.exact_lookup("en", head)
+        if entry is not None and entry.type == "LOC":
+            fixed.append(Span(doc, start, cut, label="GPE"))  # "US Magistrate", "US Defence" Secretary
+        elif cut - start == 1 and _demonym(head):
+            fixed.append(Span(doc, start, cut, label="NORP"))  # "British Prime Minister"
+        elif end in person_starts and any(lower[k] in ROLE_NOUNS for k in range(cut, end)):
+            fixed.append(Span(doc, start, cut, label=ent.label_, kb_id=ent.kb_id_))  # "Joint Chiefs" General X
+        else:
+            fixed.append(ent)
     return fixed
 
 

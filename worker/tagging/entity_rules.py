@@ -679,7 +679,8 @@ class EntityFixes:
         ents = strip_titles(doc, lambda: evidence.starts) if self.titles else list(doc.ents)
         if self.titles and doc.lang_ == "en" and "roles" in PARTS:
             ents = entity_roles.drop_roles(doc, entity_roles.government_names(
-                doc, entity_roles.split_at_roles(doc, entity_roles.place_before_role(doc, ents))))
+                doc, entity_roles.split_at_roles(doc, entity_roles.role_tails(doc, entity_roles.place_before_role(
+                    doc, ents)))))
         if self.titles and doc.lang_ == "en" and "peoples" in PARTS:
             ents = entity_roles.peoples_and_time_zones(doc, ents)
         if self.edges:

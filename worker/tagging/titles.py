@@ -39,7 +39,9 @@ TITLE_ENDINGS = {
 # "Coroner Graeme Johnston", "Sheikh Ahmed Yassin"); part "honorifics".
 HONORIFICS_EN = frozenset({"mr", "mrs", "ms", "dr", "sheikh", "maulana", "coroner", "treasurer", "commissioner",
                            "superintendent", "inspector", "detective", "brigadier", "archbishop", "bishop",
-                           "cardinal", "rabbi", "imam", "ayatollah"})
+                           "cardinal", "rabbi", "imam", "ayatollah",
+                           # session 29 (the Lee corpus's dev2: "Mullah Mohammad Omar" one person with the title)
+                           "mullah"})
 TITLE_WORDS = {language: frozenset(words) for language, words in TITLE_ENDINGS.items()}
 # Single words never worth a title strip even when they end like one ("Prins" is a surname: "De Prins").
 _NOT_TITLES = {"prins"}
