@@ -206,3 +206,9 @@ def test_a_person_or_organisation_before_region_is_a_place() -> None:
                           [(3, 5, "PERSON"), (8, 9, "ORG"), (12, 13, "NORP")])
     assert spans == [("Tora Bora", "LOC"), ("Hunter", "LOC"), ("Afghan", "NORP")]
     assert decided[(3, 5)] == "LOC" and (12, 13) not in decided
+
+
+def test_a_place_before_region_is_decided_so_that_the_votes_carry_it() -> None:
+    # "Tora Bora" was GPE before "region" and PERSON elsewhere; the document's votes made both PERSON
+    spans, decided = _run("en", "caves in the Tora Bora region", [(3, 5, "GPE")])
+    assert spans == [("Tora Bora", "LOC")] and decided[(3, 5)] == "LOC"

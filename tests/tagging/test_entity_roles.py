@@ -153,3 +153,28 @@ def test_role_words_glued_after_a_name_are_cut_off() -> None:
     text = "The British Prime Minister spoke, and so did the Federal Court Judge."
     found = _run(entity_roles.role_tails, text, [("British Prime Minister", "ORG"), ("Federal Court Judge", "ORG")])
     assert found == [("British", "NORP"), ("Federal Court Judge", "ORG")]  # no person follows the judge
+
+
+def test_a_church_glued_to_a_place_and_a_bishop_of_a_place_are_split() -> None:
+    # session 29, the Lee corpus's dev2: "Toowoomba Anglican" school and "Anglican Archbishop of Brisbane" were ORG
+    decided: dict[tuple[int, int], str] = {}
+
+    def rule(doc: Doc, ents: list[Span]) -> list[Span]:
+        return entity_roles.religion_and_seat(doc, ents, decided)
+
+    text = "He was the Anglican Archbishop of Brisbane when a teacher at a Toowoomba Anglican school left."
+    found = _run(rule, text, [("Anglican Archbishop of Brisbane", "ORG"), ("Toowoomba Anglican", "ORG")])
+    assert found == [("Anglican", "NORP"), ("Brisbane", "GPE"), ("Toowoomba", "GPE"), ("Anglican", "NORP")]
+    # a royal title is left alone, and so is a portfolio after "of"
+    text = "The Prince of Wales met the Secretary of State."
+    found = _run(rule, text, [("Prince of Wales", "PERSON"), ("Secretary of State", "ORG")])
+    assert found == [("Prince of Wales", "PERSON"), ("Secretary of State", "ORG")]
+
+
+def test_a_person_whose_possessive_holds_company_things_is_a_company() -> None:
+    # session 29, the Lee corpus's dev2: "Ansett's administrators" gave Ansett PERSON
+    decided: dict[tuple[int, int], str] = {}
+    text = "Ansett's administrators paid out. Howard's staff agreed."
+    found = _run(lambda doc, ents: entity_roles.religion_and_seat(doc, ents, decided), text,
+                 [("Ansett", "PERSON"), ("Howard", "PERSON")])
+    assert found == [("Ansett", "ORG"), ("Howard", "PERSON")] and decided == {(0, 1): "ORG"}

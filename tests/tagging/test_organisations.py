@@ -125,3 +125,10 @@ def test_awards_are_misc_but_given_names_that_name_them_are_not_listed() -> None
         entry = gazetteer.lookup("en", name)
         assert entry is not None and entry.type == "MISC", name
     assert gazetteer.lookup("en", "Oscar") is None and gazetteer.lookup("en", "Emmy") is None
+
+
+def test_churches_are_misc_like_religions() -> None:
+    # session 29, the Lee corpus's dev2: "a Toowoomba Anglican school" was one ORG
+    for word in ("Anglican", "Methodist", "Lutheran", "Shiite", "Catholic"):
+        entry = gazetteer.exact_lookup("en", word)
+        assert entry is not None and entry.type == "MISC", word

@@ -27,7 +27,9 @@ from worker.tagging.entity_doc import facts, isin, string_ids
 
 # Parts of this module that can be switched off for measurement (session 29).
 HEAD_PARTS = {"facilities", "hospitals", "ships", "regions"}
-_PERSON_OR_ORG = frozenset({"PER", "PERSON", "ORG"})
+# Labels a noun after the name may retype as a place: a place the model found is recorded as decided too, so that
+# the document's votes carry it to the other mentions ("Tora Bora" GPE before "region", PERSON elsewhere).
+_PLACE_AFTER_LABELS = frozenset({"PER", "PERSON", "ORG", "LOC", "GPE", "FAC"})
 
 LEGAL_FORMS = frozenset({"Inc", "Inc.", "Corp", "Corp.", "Co", "Co.", "Ltd", "Ltd.", "plc", "Plc", "PLC", "BV", "B.V.",
                          "NV", "N.V.", "AG", "GmbH", "SA", "S.A.", "SpA", "LLC", "LLP", "ASA", "Oyj"})
@@ -141,8 +143,7 @@ FACILITY_WORD_ZIPF = 3.0
 # Prefixes of ships' names (MISC in CoNLL-2003; session 29, the Lee corpus's dev2: "USS Peleliu" ORG).
 SHIP_PREFIXES = frozenset({"USS", "HMS", "HMAS", "HMCS", "HMNZS", "RFA"})
 # Lower-case nouns after a name that make it a place: "the Tora Bora region" (PER), "the Hunter region" (ORG)
-# (session 29, the Lee corpus's dev2). Only a name the model read as a person or an organisation; not a people
-# ("the Afghan region" keeps its MISC).
+# (session 29, the Lee corpus's dev2). Not a people ("the Afghan region" keeps its MISC).
 PLACE_AFTER = {"en": frozenset({"region", "regions"})}
 # Event words that only type a name the model found, never start one: a cricket Test named by its ground or day
 # (session 29, the Lee corpus's dev2: "Adelaide Test" ORG; our brief: "Boxing Day Test" MISC). A title-case
@@ -428,7 +429,7 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
     after = PLACE_AFTER.get(language, frozenset()) if "regions" in HEAD_PARTS else frozenset()
     typed = []
     for ent in result:
-        if after and ent.end < len(doc) and lower[ent.end] in after and ent.label_ in _PERSON_OR_ORG \
+        if after and ent.end < len(doc) and lower[ent.end] in after and ent.label_ in _PLACE_AFTER_LABELS \
                 and (ent.start, ent.end) not in decided and all(w[:1].isupper() for w in words[ent.start:ent.end]):
             decided[(ent.start, ent.end)] = "LOC"
             typed.append(Span(doc, ent.start, ent.end, label=_label("LOC", language, ent.label_), kb_id=ent.kb_id_))

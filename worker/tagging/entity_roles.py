@@ -46,7 +46,7 @@ _GOVERNMENT_WORDS = frozenset({"Government", "Govt"})
 # the Lee corpus's dev2: "Federal Opposition" ORG twice).
 _OPPOSITION_WORDS = frozenset({"Opposition"})
 # Parts of this module that can be switched off for measurement (session 29).
-ROLE_PARTS = {"opposition", "portfolio_roles", "role_tails"}
+ROLE_PARTS = {"opposition", "portfolio_roles", "role_tails", "religion_seat"}
 _GOVERNMENT_QUALIFIERS = frozenset({"Federal", "State", "Commonwealth"})
 # A government named by its party is the party ("the Labor Government": "Labor" ORG).
 _PARTY_WORDS = frozenset({"Labor", "Labour", "Liberal", "Coalition", "Conservative", "Tory", "National",
@@ -217,6 +217,57 @@ def role_tails(doc: Doc, ents: list[Span]) -> list[Span]:
             fixed.append(Span(doc, start, cut, label=ent.label_, kb_id=ent.kb_id_))  # "Joint Chiefs" General X
         else:
             fixed.append(ent)
+    return fixed
+
+
+# Roles whose "of" names the place they serve: "Anglican Archbishop of Brisbane" (one ORG) is "Anglican" and
+# "Brisbane" (session 29, the Lee corpus's dev2). Not royal titles ("Prince of Wales").
+_ROLES_OF = (ROLE_NOUNS - _ALSO_NAMES) | frozenset({"archbishop", "bishop", "cardinal", "dean"})
+# What a company has and a person does not, after a possessive: "Ansett's administrators" (session 29, the Lee
+# corpus's dev2: "Ansett" PERSON three times).
+_COMPANY_POSSESSIONS = frozenset({"administrators", "administrator", "liquidators", "liquidator", "shareholders",
+                                  "shares", "board", "headquarters", "subsidiary", "subsidiaries", "creditors",
+                                  "directors", "workforce"})
+
+
+def religion_and_seat(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """English: a people's or religion's word glued into an organisation is a name of its own ("a Toowoomba Anglican
+    school": "Toowoomba" and "Anglican"); "Anglican Archbishop of Brisbane" is "Anglican" and "Brisbane"; a one-word
+    person whose possessive holds what only companies have ("Ansett's administrators") is an organisation."""
+    if doc.lang_ != "en" or "religion_seat" not in ROLE_PARTS:
+        return ents
+    doc_facts = facts(doc)
+    words, lower = doc_facts.words, doc_facts.lower
+    fixed = []
+    for ent in ents:
+        start, end = ent.start, ent.end
+        if ent.label_ == PERSON and end - start == 1 and end + 1 < len(doc) and words[end] in _POSSESSIVES \
+                and lower[end + 1] in _COMPANY_POSSESSIONS:
+            decided[(start, end)] = "ORG"
+            fixed.append(Span(doc, start, end, label="ORG", kb_id=ent.kb_id_))
+            continue
+        if ent.label_ not in ("ORG", "GPE", "LOC", "FAC", PERSON) or end - start < 2:
+            fixed.append(ent)
+            continue
+        if ent.label_ != PERSON and end < len(doc) and lower[end].isalpha() and words[end].islower() \
+                and _demonym(words[end - 1]) and not _demonym(words[start]):
+            head = " ".join(words[start:end - 1])
+            entry = gazetteer.exact_lookup("en", head)
+            place = (entry is not None and entry.type == "LOC") or head in gazetteer.small_places()
+            fixed.append(Span(doc, start, end - 1, label="GPE" if place else ent.label_, kb_id=ent.kb_id_))
+            fixed.append(Span(doc, end - 1, end, label="NORP"))  # "a Toowoomba Anglican school"
+            continue
+        of = next((k for k in range(start + 1, end - 1) if lower[k] == "of"), None)
+        first = start + 1 if _demonym(words[start]) else start
+        if of is not None and of > first and all(lower[k] in _ROLES_OF for k in range(first, of)) \
+                and all(w[:1].isupper() for w in words[of + 1:end]) and lower[of + 1] not in PORTFOLIOS:
+            if first > start:
+                fixed.append(Span(doc, start, first, label="NORP"))  # "Anglican"
+            seat = " ".join(words[of + 1:end])
+            entry = gazetteer.exact_lookup("en", seat)
+            fixed.append(Span(doc, of + 1, end, label=_TO_MODEL.get(entry.type, "GPE") if entry else "GPE"))
+            continue
+        fixed.append(ent)
     return fixed
 
 

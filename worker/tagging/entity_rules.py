@@ -683,6 +683,7 @@ class EntityFixes:
                     doc, ents)))))
         if self.titles and doc.lang_ == "en" and "peoples" in PARTS:
             ents = entity_roles.peoples_and_time_zones(doc, ents)
+            ents = entity_roles.religion_and_seat(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.edges:
             ents = split_at_colons(doc, ents)
         if self.titles:
