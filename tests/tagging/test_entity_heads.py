@@ -212,3 +212,10 @@ def test_a_place_before_region_is_decided_so_that_the_votes_carry_it() -> None:
     # "Tora Bora" was GPE before "region" and PERSON elsewhere; the document's votes made both PERSON
     spans, decided = _run("en", "caves in the Tora Bora region", [(3, 5, "GPE")])
     assert spans == [("Tora Bora", "LOC")] and decided[(3, 5)] == "LOC"
+
+
+def test_place_nouns_after_a_name_make_it_a_place() -> None:
+    # session 29, second cycle (Lee dev3): "the Tora Bora area" and "the Tora Bora mountains" were PER
+    for noun in ("area", "mountains", "province", "valley", "airport"):
+        spans, decided = _run("en", f"fighters in the Tora Bora {noun} were hit", [(3, 5, "PERSON")])
+        assert spans == [("Tora Bora", "LOC")] and decided[(3, 5)] == "LOC", noun

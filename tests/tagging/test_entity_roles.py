@@ -178,3 +178,10 @@ def test_a_person_whose_possessive_holds_company_things_is_a_company() -> None:
     found = _run(lambda doc, ents: entity_roles.religion_and_seat(doc, ents, decided), text,
                  [("Ansett", "PERSON"), ("Howard", "PERSON")])
     assert found == [("Ansett", "ORG"), ("Howard", "PERSON")] and decided == {(0, 1): "ORG"}
+
+
+def test_a_role_of_modifiers_only_before_its_role_noun_is_no_name() -> None:
+    # session 29, second cycle (Lee dev3): "The Federal Education Minister, Brendan Nelson" gave "Federal Education" ORG
+    text = "The Federal Education Minister, Brendan Nelson, says so."
+    found = _run(entity_roles.role_tails, text, [("Federal Education", "ORG"), ("Brendan Nelson", "PERSON")])
+    assert found == [("Brendan Nelson", "PERSON")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import spacy
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from tests.tagging.line_docs import line_doc as _doc
 from worker.tagging import casing, entity_sports
@@ -191,3 +191,17 @@ def test_an_agency_dateline_keeps_its_place_in_sports_copy() -> None:
                [(4, 5, "GPE"), (6, 7, "ORG"), (14, 16, "ORG"), (17, 18, "GPE"), (20, 21, "GPE")])
     spans, _ = _run(doc)
     assert spans[0] == ("Denver", "GPE") and spans[-1] == ("Denver", "ORG")  # the later "Denver" is the club
+
+
+def test_a_sport_before_a_country_is_its_body_and_two_places_before_race_are_a_race() -> None:
+    # session 29, second cycle (Lee dev3): "Soccer Australia" gave "Australia" LOC; "the Sydney to Hobart yacht race"
+    # gave two places
+    text = "Soccer Australia says the Sydney to Hobart yacht race starts and Australia beat India"
+    doc = Doc(spacy.blank("en").vocab, words=text.split(" "))
+    ents = [Span(doc, 1, 2, label="GPE"), Span(doc, 4, 5, label="GPE"), Span(doc, 6, 7, label="GPE"),
+            Span(doc, 11, 12, label="GPE"), Span(doc, 13, 14, label="GPE")]
+    decided: dict[tuple[int, int], str] = {}
+    found = [(e.text, e.label_) for e in entity_sports.sport_bodies_and_races(doc, ents, decided)]
+    assert found == [("Soccer Australia", "ORG"), ("Sydney to Hobart", "EVENT"), ("Australia", "GPE"),
+                     ("India", "GPE")]
+    assert decided == {(0, 2): "ORG", (4, 7): "MISC"}

@@ -144,7 +144,10 @@ FACILITY_WORD_ZIPF = 3.0
 SHIP_PREFIXES = frozenset({"USS", "HMS", "HMAS", "HMCS", "HMNZS", "RFA"})
 # Lower-case nouns after a name that make it a place: "the Tora Bora region" (PER), "the Hunter region" (ORG)
 # (session 29, the Lee corpus's dev2). Not a people ("the Afghan region" keeps its MISC).
-PLACE_AFTER = {"en": frozenset({"region", "regions"})}
+PLACE_AFTER = {"en": frozenset({"region", "regions",
+                                 # session 29, second cycle (Lee dev3: "the Tora Bora area" PER three times)
+                                 "area", "areas", "mountain", "mountains", "province", "district", "valley",
+                                 "airport", "caves", "island", "suburb"})}
 # Event words that only type a name the model found, never start one: a cricket Test named by its ground or day
 # (session 29, the Lee corpus's dev2: "Adelaide Test" ORG; our brief: "Boxing Day Test" MISC). A title-case
 # headline "Australia Win Second Test" must not become one event.

@@ -204,6 +204,8 @@ def role_tails(doc: Doc, ents: list[Span]) -> list[Span]:
             cut -= 1
         role_follows = end < len(doc) and words[end][:1].isupper() and lower[end] in ROLE_NOUNS
         has_role = any(lower[k] in ROLE_NOUNS for k in range(cut, end)) or role_follows
+        if cut == start and role_follows and "role_tails" in ROLE_PARTS:
+            continue  # "The Federal Education" Minister: a role's words only (session 29, Lee dev3)
         if cut == start or not has_role:
             fixed.append(ent)
             continue

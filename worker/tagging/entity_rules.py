@@ -694,6 +694,8 @@ class EntityFixes:
                 ents = entity_sports.sports_entities(doc, ents, lambda: evidence.starts,
                                                      doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                      use_clubs="clubs" in PARTS)
+            if doc.lang_ == "en" and "sports" in PARTS:  # "Soccer Australia", "the Sydney to Hobart yacht race"
+                ents = entity_sports.sport_bodies_and_races(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "en" and "datelines" in PARTS:  # the wire layout: datelines, then price tables
                 decided = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
                 ents = entity_wire.dateline_places(doc, ents, lambda: evidence.starts, decided)

@@ -589,3 +589,40 @@ def _nickname_clubs(doc: Doc, ents: list[Span], nicknames: set[str],
             found.append(Span(doc, i, i + 1, label="ORG"))
             decided[(i, i + 1)] = "ORG"
     return found
+
+
+# Parts of this module that can be switched off for measurement (session 29).
+SPORT_PARTS = {"sport_bodies", "race_names"}
+# Lower-case words after "X to Y" that make the two places a race's name: "the Sydney to Hobart yacht race".
+_RACE_NOUNS = frozenset({"race", "yacht", "ocean", "rally", "classic"})
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
+
+
+def sport_bodies_and_races(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """English, any document (session 29, the Lee corpus's dev3): a sport's word before a country is the sport's
+    governing body ("Soccer Australia", "Cricket Australia": ORG, the model tagged the country alone); two places
+    joined by "to" before a race noun are the race ("the Sydney to Hobart yacht race": MISC)."""
+    if doc.lang_ != "en" or not ents:
+        return ents
+    doc_facts = entity_doc.facts(doc)
+    words, lower = doc_facts.words, doc_facts.lower
+    fixed: list[Span] = []
+    for ent in ents:
+        start, end = ent.start, ent.end
+        if "sport_bodies" in SPORT_PARTS and ent.label_ in _PLACE_LABELS and start > 0 \
+                and lower[start - 1] in SPORT_HEADS and words[start - 1][:1].isupper() \
+                and (not fixed or fixed[-1].end <= start - 1) \
+                and _is_place(doc_facts.span_text(start, end)):
+            decided[(start - 1, end)] = "ORG"
+            fixed.append(Span(doc, start - 1, end, label="ORG"))
+            continue
+        if "race_names" in SPORT_PARTS and ent.label_ in _PLACE_LABELS and fixed \
+                and fixed[-1].label_ in _PLACE_LABELS and fixed[-1].end == start - 1 and lower[start - 1] == "to" \
+                and end < len(doc) and lower[end] in _RACE_NOUNS:
+            first = fixed.pop()
+            decided.pop((first.start, first.end), None)
+            decided[(first.start, end)] = "MISC"
+            fixed.append(Span(doc, first.start, end, label="EVENT"))
+            continue
+        fixed.append(ent)
+    return fixed
