@@ -50,7 +50,10 @@ def test_the_labels_keep_the_split_fixed_before_labelling() -> None:
     splits = {a["name"]: a["split"] for a in articles}
     assert len(articles) == 286 and list(splits.values()).count("dev") == 143
     entity_splits = {a["name"]: a["split"] for a in real_news.load_annotations(real_news.CORPORA["lee"].annotations)}
-    assert all(splits[name] == split for name, split in entity_splits.items())
+    # the entity check's first two splits (session 25) are the topic split's; the later ones (session 29: dev2,
+    # heldout2, dev3, heldout3) were drawn from the rest without it and cross it (data/topics/README.md)
+    first = {name: split for name, split in entity_splits.items() if split in ("dev", "heldout")}
+    assert len(first) == 80 and all(splits[name] == split for name, split in first.items())
     assert all(len(a["sha256"]) == 64 and a["topics"] and set(a["topics"]) <= TOP_LEVEL for a in articles)
 
 
