@@ -41,12 +41,13 @@ ROLE_MODIFIERS = frozenset({
 # Role words that are also surnames or names on their own: only a role after "the" or before a person.
 _ALSO_NAMES = frozenset({"king", "queen", "prince", "princess", "general", "major", "speaker", "leader", "chief"})
 
+# Parts of this module that can be switched off for measurement (session 29).
+ROLE_PARTS = {"opposition", "portfolio_roles", "role_tails", "religion_seat"}
+
 _GOVERNMENT_WORDS = frozenset({"Government", "Govt"})
 # "the (Federal) Opposition" is no name either, as our brief says; "the Labor Opposition" is the party (session 29,
 # the Lee corpus's dev2: "Federal Opposition" ORG twice).
 _OPPOSITION_WORDS = frozenset({"Opposition"})
-# Parts of this module that can be switched off for measurement (session 29).
-ROLE_PARTS = {"opposition", "portfolio_roles", "role_tails", "religion_seat"}
 _GOVERNMENT_QUALIFIERS = frozenset({"Federal", "State", "Commonwealth"})
 # A government named by its party is the party ("the Labor Government": "Labor" ORG).
 _PARTY_WORDS = frozenset({"Labor", "Labour", "Liberal", "Coalition", "Conservative", "Tory", "National",
@@ -203,10 +204,10 @@ def role_tails(doc: Doc, ents: list[Span]) -> list[Span]:
         while cut > start and _role_word(words[cut - 1], lower[cut - 1]):
             cut -= 1
         role_follows = end < len(doc) and words[end][:1].isupper() and lower[end] in ROLE_NOUNS
-        has_role = any(lower[k] in ROLE_NOUNS for k in range(cut, end)) or role_follows
-        if cut == start and role_follows and "role_tails" in ROLE_PARTS:
+        role_inside = any(lower[k] in ROLE_NOUNS for k in range(cut, end))
+        if cut == start and role_follows:
             continue  # "The Federal Education" Minister: a role's words only (session 29, Lee dev3)
-        if cut == start or not has_role:
+        if cut == start or not (role_inside or role_follows):
             fixed.append(ent)
             continue
         head = " ".join(words[start:cut])
@@ -215,7 +216,7 @@ def role_tails(doc: Doc, ents: list[Span]) -> list[Span]:
             fixed.append(Span(doc, start, cut, label="GPE"))  # "US Magistrate", "US Defence" Secretary
         elif cut - start == 1 and _demonym(head):
             fixed.append(Span(doc, start, cut, label="NORP"))  # "British Prime Minister"
-        elif end in person_starts and any(lower[k] in ROLE_NOUNS for k in range(cut, end)):
+        elif end in person_starts and role_inside:
             fixed.append(Span(doc, start, cut, label=ent.label_, kb_id=ent.kb_id_))  # "Joint Chiefs" General X
         else:
             fixed.append(ent)
