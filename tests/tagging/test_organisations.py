@@ -132,3 +132,18 @@ def test_churches_are_misc_like_religions() -> None:
     for word in ("Anglican", "Methodist", "Lutheran", "Shiite", "Catholic"):
         entry = gazetteer.exact_lookup("en", word)
         assert entry is not None and entry.type == "MISC", word
+
+
+def test_australasian_bodies_team_names_and_grounds_are_typed() -> None:
+    from worker.tagging import entities
+
+    ansett = gazetteer.lookup("en", "Ansett")
+    assert ansett is not None and ansett.type == "ORG" and ansett is gazetteer.lookup("en", "Ansett Australia")
+    assert gazetteer.lookup("en", "Centrelink").type == "ORG"
+    assert gazetteer.lookup("en", "Proteas").type == "ORG"  # a national team's own name
+    assert gazetteer.is_venue("en", "MCG")
+    assert "Kangaroos" not in {p["pattern"] for p in gazetteer.ruler_patterns("en")}  # also the animals
+    nlp = entities.load_pipeline("en")
+    doc = nlp("Ansett's collapse left Centrelink to pay workers, and the Proteas batted at the MCG.")
+    found = {(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")}
+    assert {("Ansett", "ORG"), ("Centrelink", "ORG"), ("Proteas", "ORG"), ("MCG", "LOC")} <= found
