@@ -18,6 +18,8 @@ into every epoch (`--rehearsal-docs`), so the model does not drift from what it 
 
 `--distil FILE:N` (session 21) adds N WikiANN sentences, drawn after `--wikiann`'s from the same shuffle, tagged
 by the accurate English tier (its own CoNLL labels, the model alone) and referenced like our gold articles.
+`--distil-news N` (session 30) adds N English training articles of data/topics/news.jsonl, the N after the
+rehearsal's in the same shuffle (no article twice), tagged the same way.
 
 A checkpoint is saved every `--save-every` epochs; choosing one is the experiment's rule (data/ner/README.md,
 session 15), not this script's. Never read: en-news/heldout*.txt, the odd half of WikiANN-en dev, any CoNLL-2003
@@ -162,14 +164,34 @@ def wikiann_documents(path: Path, limit: int, seed: int, per_document: int = 8, 
     return [ConllDocument(chosen[i:i + per_document]) for i in range(0, len(chosen), per_document)]
 
 
-def rehearsal_examples(nlp: Any, teacher: Any, limit: int, seed: int) -> list[Any]:
-    from spacy.training import Example
+def shuffled_news(seed: int) -> list[str]:
+    """The English training articles of NEWS in the seeded order the rehearsal and `--distil-news` draw from."""
     from train_ner_en import news_texts  # the English train split of NEWS, never its held-out one
 
     texts = news_texts()
     random.Random(seed).shuffle(texts)
-    texts = texts[:limit]
+    return texts
+
+
+def rehearsal_examples(nlp: Any, teacher: Any, limit: int, seed: int) -> list[Any]:
+    from spacy.training import Example
+
+    texts = shuffled_news(seed)[:limit]
     return [Example(nlp.make_doc(text), doc) for text, doc in zip(texts, teacher.pipe(texts), strict=True)]
+
+
+def news_documents(texts: Sequence[str]) -> list[ConllDocument]:
+    """Articles as documents of tokenised sentences (spaCy's English tokenizer, sentences by punctuation and line
+    breaks), each token tagged O: `accurate_tags` puts the teacher's tags on them."""
+    from spacy.lang.en import English
+
+    splitter = English()
+    splitter.add_pipe("sentencizer")
+    documents = []
+    for doc in splitter.pipe(texts):
+        sentences = [[(token.text, "O") for token in sent if not token.is_space] for sent in doc.sents]
+        documents.append(ConllDocument([s for s in sentences if s]))
+    return documents
 
 
 # Never read for training: our held-out files, WikiANN-en dev (its odd half is held out) and any CoNLL file.
@@ -242,6 +264,9 @@ def train(args: argparse.Namespace) -> int:
         documents = wikiann_documents(Path(distil_path), int(count), args.seed, skip=after)
         distilled = gold_examples(nlp, teacher, accurate_tags(documents))
         files = [*files, Path(distil_path)]
+    if args.distil_news:
+        texts = shuffled_news(args.seed)[args.rehearsal_docs:args.rehearsal_docs + args.distil_news]
+        distilled += gold_examples(nlp, teacher, accurate_tags(news_documents(texts)))
     words = sum(len(e.reference) for e in gold)
     print(f"{len(gold)} gold articles ({words} tokens, x{args.copies}), {len(rehearsal)} rehearsal articles "
           f"({sum(len(e.reference) for e in rehearsal)} tokens), {len(wiki)} WikiANN articles "
@@ -380,6 +405,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="add N sentences of a WikiANN file, partly labelled (wikiann_reference), 8 an article")
     parser.add_argument("--distil", metavar="FILE:N",
                         help="add N sentences of a WikiANN file (after --wikiann's) tagged by the accurate tier")
+    parser.add_argument("--distil-news", type=int, default=0, metavar="N",
+                        help="N English news.jsonl train articles after the rehearsal's, tagged by the accurate tier")
     parser.add_argument("--install", type=Path, help="copy this checkpoint to worker/models/en_ner_ft and stop")
     parser.add_argument("--split-decision", nargs=3, metavar=("SOURCE", "TRAIN_OUT", "DECIDE_OUT"),
                         help="write every third article of SOURCE to DECIDE_OUT and the rest to TRAIN_OUT")

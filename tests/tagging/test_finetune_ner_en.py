@@ -134,3 +134,19 @@ def test_distilled_sentences_come_after_the_wikiann_ones(tmp_path: Path) -> None
     after = finetune_ner_en.wikiann_documents(wikiann, 10, seed=3, skip=10)
     words = [{t for d in docs for s in d.sentences for t, _ in s} for docs in (first, after)]
     assert len(words[0]) == len(words[1]) == 10 and not words[0] & words[1]
+
+
+def test_news_articles_become_sentences_of_untagged_tokens() -> None:
+    documents = finetune_ner_en.news_documents(["Tim Cook spoke.  Apple said on Monday it would buy Beats.\n\nEnd."])
+    assert [[token for token, _ in sentence] for sentence in documents[0].sentences] == [
+        ["Tim", "Cook", "spoke", "."], ["Apple", "said", "on", "Monday", "it", "would", "buy", "Beats", "."],
+        ["End", "."]]
+    assert {tag for sentence in documents[0].sentences for _, tag in sentence} == {"O"}
+
+
+def test_news_for_distillation_follows_the_rehearsal_in_one_shuffle(monkeypatch: pytest.MonkeyPatch) -> None:
+    import train_ner_en
+
+    monkeypatch.setattr(train_ner_en, "news_texts", lambda: [f"story {n}" for n in range(10)])
+    order = finetune_ner_en.shuffled_news(seed=3)
+    assert sorted(order) == [f"story {n}" for n in range(10)] and order == finetune_ner_en.shuffled_news(seed=3)
