@@ -147,3 +147,10 @@ def test_australasian_bodies_team_names_and_grounds_are_typed() -> None:
     doc = nlp("Ansett's collapse left Centrelink to pay workers, and the Proteas batted at the MCG.")
     found = {(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")}
     assert {("Ansett", "ORG"), ("Centrelink", "ORG"), ("Proteas", "ORG"), ("MCG", "LOC")} <= found
+
+
+def test_recent_belgian_party_names_but_not_the_ones_that_were_something_else_in_2000() -> None:
+    assert gazetteer.lookup("nl", "PVDA-PTB").type == "ORG"
+    assert gazetteer.lookup("nl", "Mouvement Réformateur").type == "ORG"
+    # ned.testa (De Morgen, 2000): "de Gentse Vooruit" is the arts centre, "( MR )" a reporter's initials
+    assert gazetteer.lookup("nl", "Vooruit") is None and gazetteer.lookup("nl", "MR") is None
