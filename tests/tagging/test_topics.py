@@ -167,8 +167,10 @@ def test_labelled_set_covers_all_topics_in_both_languages_with_fixed_split() -> 
     for row in rows:
         assert row["language"] in {"nl", "en"} and row["split"] in {"train", "heldout"}
         assert row["topics"] and set(row["topics"]) <= codes and row["text"]
-        # Wire copy without a headline (the real-style rounds of sessions 25-26): an empty title, never a missing one.
-        assert isinstance(row["title"], str) and (row["title"] or row["id"].startswith(("en-s25-", "en-s26-")))
+        # Wire copy without a headline (the real-style rounds of sessions 25, 26 and 30): an empty title, never a
+        # missing one.
+        untitled_rounds = ("en-s25-", "en-s26-", "en-s30-")
+        assert isinstance(row["title"], str) and (row["title"] or row["id"].startswith(untitled_rounds))
     for language in ("nl", "en"):
         heldout = {r["topics"][0] for r in rows if r["language"] == language and r["split"] == "heldout"}
         assert heldout == codes
