@@ -86,16 +86,15 @@ class Corpus:
         return texts
 
 
+_GENSIM = ("gensim==4.4.0", "gensim-4.4.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl")
 CORPORA = {
     "newspaper4k": Corpus("newspaper4k", ANNOTATION_DIR / "annotations.json", "newspaper4k==0.9.6",
                           "newspaper4k-0.9.6.tar.gz", "tests/data/txt/"),
-    "lee": Corpus("lee", ANNOTATION_DIR / "lee.json", "gensim==4.4.0",
-                  "gensim-4.4.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
-                  "gensim/test/test_data/lee_background.cor", wheel=True),
+    "lee": Corpus("lee", ANNOTATION_DIR / "lee.json", *_GENSIM, "gensim/test/test_data/lee_background.cor",
+                  wheel=True),
     # the 50 documents of the Lee-Pincombe-Welsh similarity study, none a line of lee_background.cor (session 30)
-    "leecor": Corpus("leecor", ANNOTATION_DIR / "leecor.json", "gensim==4.4.0",
-                     "gensim-4.4.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
-                     "gensim/test/test_data/lee.cor", wheel=True, encoding="latin-1"),
+    "leecor": Corpus("leecor", ANNOTATION_DIR / "leecor.json", *_GENSIM, "gensim/test/test_data/lee.cor", wheel=True,
+                     encoding="latin-1"),
 }
 NEWSPAPER4K = CORPORA["newspaper4k"]
 ANNOTATIONS = NEWSPAPER4K.annotations

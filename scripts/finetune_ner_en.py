@@ -173,10 +173,9 @@ def shuffled_news(seed: int) -> list[str]:
     return texts
 
 
-def rehearsal_examples(nlp: Any, teacher: Any, limit: int, seed: int) -> list[Any]:
+def rehearsal_examples(nlp: Any, teacher: Any, texts: Sequence[str]) -> list[Any]:
     from spacy.training import Example
 
-    texts = shuffled_news(seed)[:limit]
     return [Example(nlp.make_doc(text), doc) for text, doc in zip(texts, teacher.pipe(texts), strict=True)]
 
 
@@ -249,7 +248,8 @@ def train(args: argparse.Namespace) -> int:
     nlp = load_teacher()
     documents = [d for path in files for d in read_markup(path)]
     gold = gold_examples(nlp, teacher, documents)
-    rehearsal = rehearsal_examples(nlp, teacher, args.rehearsal_docs, args.seed)
+    news = shuffled_news(args.seed)  # the rehearsal's articles, then `--distil-news`'s after them
+    rehearsal = rehearsal_examples(nlp, teacher, news[:args.rehearsal_docs])
     wiki: list[Any] = []
     if args.wikiann:
         wiki_path, _, count = args.wikiann.rpartition(":")
@@ -265,7 +265,7 @@ def train(args: argparse.Namespace) -> int:
         distilled = gold_examples(nlp, teacher, accurate_tags(documents))
         files = [*files, Path(distil_path)]
     if args.distil_news:
-        texts = shuffled_news(args.seed)[args.rehearsal_docs:args.rehearsal_docs + args.distil_news]
+        texts = news[args.rehearsal_docs:args.rehearsal_docs + args.distil_news]
         distilled += gold_examples(nlp, teacher, accurate_tags(news_documents(texts)))
     words = sum(len(e.reference) for e in gold)
     print(f"{len(gold)} gold articles ({words} tokens, x{args.copies}), {len(rehearsal)} rehearsal articles "
