@@ -205,3 +205,11 @@ def test_a_sport_before_a_country_is_its_body_and_two_places_before_race_are_a_r
     assert found == [("Soccer Australia", "ORG"), ("Sydney to Hobart", "EVENT"), ("Australia", "GPE"),
                      ("India", "GPE")]
     assert decided == {(0, 2): "ORG", (4, 7): "MISC"}
+
+
+def test_a_lower_division_club_named_by_its_town_in_a_report_is_the_club() -> None:
+    # session 31: "Barnsley" and "Tranmere" were not on the club list, and prose has no layout to type them by
+    doc = _doc(["SOCCER - BARNSLEY GO SECOND .", "Neil Redfearn scored twice for Barnsley , while Tranmere lost ."],
+               [(2, 3, "GPE"), (6, 8, "PERSON"), (11, 12, "GPE"), (14, 15, "GPE")])
+    spans, _ = _run(doc)
+    assert spans == [("BARNSLEY", "ORG"), ("Neil Redfearn", "PERSON"), ("Barnsley", "ORG"), ("Tranmere", "ORG")]
