@@ -219,3 +219,9 @@ def test_place_nouns_after_a_name_make_it_a_place() -> None:
     for noun in ("area", "mountains", "province", "valley", "airport"):
         spans, decided = _run("en", f"fighters in the Tora Bora {noun} were hit", [(3, 5, "PERSON")])
         assert spans == [("Tora Bora", "LOC")] and decided[(3, 5)] == "LOC", noun
+
+
+def test_a_palace_is_a_building() -> None:
+    # session 31 (en-news/dev_s31b.txt): "Government Palace" and "National Palace" were ORG
+    for words in (("Government", "Palace"), ("National", "Palace")):
+        assert entity_heads.head_type(words, "en") == "LOC", words

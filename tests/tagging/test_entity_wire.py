@@ -194,3 +194,27 @@ def test_a_headline_in_capitals_keeps_no_dateline() -> None:
     assert casing.DATELINES_KEY not in cased.spans or not list(cased.spans[casing.DATELINES_KEY])
     cased = casing.truecase_doc(nlp("ZWOLLE - De rechtbank heeft een man veroordeeld ."))
     assert [s.text for s in cased.spans[casing.DATELINES_KEY]] == ["Zwolle"]
+
+
+def test_currency_symbols_acronyms_and_treaties_of_wire_copy() -> None:
+    # session 31 (en-news/dev_s31b.txt, 1996 world and business copy)
+    doc = _doc(["HSBC rose HK$ 2 .", "The Guatemalan National Revolutionary Unity ( URNG ) will disarm .",
+                "Germany will meet the Maastricht treaty and Israel the Oslo peace accords ."],
+               [(0, 1, "ORG"), (2, 3, "ORG"), (6, 12, "ORG"), (16, 17, "GPE"), (20, 21, "GPE"), (23, 24, "GPE"),
+                (25, 26, "GPE")])
+    decided: dict[tuple[int, int], str] = {}
+    spans = [(e.text, e.label_) for e in entity_wire.wire_terms(doc, list(doc.ents), decided)]
+    assert spans == [("HSBC", "ORG"), ("Guatemalan National Revolutionary Unity", "ORG"), ("URNG", "ORG"),
+                     ("Germany", "GPE"), ("Maastricht", "MISC"), ("Israel", "GPE"), ("Oslo", "MISC")]
+    assert decided == {(20, 21): "MISC", (25, 26): "MISC"}
+
+
+def test_emperors_dailies_indices_and_agencies() -> None:
+    from worker.tagging import entity_rules, gazetteer, titles
+
+    assert "emperor" in titles.TITLE_WORDS["en"]
+    assert entity_rules.context_type("daily", "en") == "ORG"  # "the daily Sme" was LOC
+    for name, kind in (("WIG", "MISC"), ("Mibtel", "MISC"), ("Xinhua", "ORG"), ("Interfax", "ORG")):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == kind, name
+    assert gazetteer.lookup("en", "Christmas") is None  # a date (data/ner/en-real/GUIDELINES.md)

@@ -136,7 +136,9 @@ LANDFORM_HEADS = frozenset({"Swamp", "Creek", "Highway", "Beach", "Island", "Isl
 # dev2 split: "World Trade Centre", "Kennedy Space Centre", "International Space Station", "Woomera Detention Centre"
 # were ORG). Only when the word before the head is a common word ("Space", "Trade", "Detention") that names no
 # institution: "Carter Center", "National Hurricane Center" and "Pew Research Center" are organisations.
-FACILITY_HEADS = frozenset({"Centre", "Center", "Station", "Theatre", "Theater", "Cathedral", "Prison"})
+FACILITY_HEADS = frozenset({"Centre", "Center", "Station", "Theatre", "Theater", "Cathedral", "Prison",
+                            # session 31 (en-news/dev_s31b.txt: "Government Palace", "National Palace" ORG)
+                            "Palace"})
 INSTITUTION_WORDS = frozenset({"research", "policy", "studies", "information", "hurricane", "medical", "health",
                                "cancer", "resource", "resources", "legal", "law", "crisis", "data", "operations",
                                "command", "training", "press", "media", "rights", "justice", "science", "sciences"})

@@ -644,7 +644,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "quotes", "surnames", "datelines",
          "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns", "lowercase", "articles",
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
-         "peoples", "genitives", "sections"}
+         "peoples", "genitives", "sections", "wire_terms"}
 
 
 # A one-word entity written in lower case that is this common a word (wordfreq Zipf) is no name: "results" GPE in
@@ -700,6 +700,8 @@ class EntityFixes:
                 decided = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
                 ents = entity_wire.dateline_places(doc, ents, lambda: evidence.starts, decided)
                 ents = entity_wire.price_table_companies(doc, ents, lambda: evidence.starts, decided)
+            if doc.lang_ == "en" and "wire_terms" in PARTS:  # currency symbols, acronyms, treaties, shares
+                ents = entity_wire.wire_terms(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "nl" and "datelines" in PARTS:  # "ZUTPHEN - De rechtbank ..." (session 28)
                 ents = entity_wire.agency_datelines(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "en" and "portfolios" in PARTS:
@@ -853,7 +855,9 @@ CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
                 "team", "side", "outfit",
                 # session 19 (en-news/dev_s19.txt: "broker Kleinwort Benson" PER, "ferry operator CalMac")
                 "broker", "publisher", "housebuilder", "operator", "regulator", "watchdog", "distributor",
-                "supplier", "agency", "charity", "label", "subsidiary"),
+                "supplier", "agency", "charity", "label", "subsidiary",
+                # session 31 (en-news/dev_s31b.txt: "the daily Sme" LOC)
+                "daily", "weekly"),
     },
 }
 # English jobs done at an organisation: "a trader at Bankhaus Lampe", "an analyst at Kleinwort Benson" (wire copy
