@@ -261,3 +261,24 @@ def test_the_west_indies_are_a_national_side_and_cups_are_competitions() -> None
     for name in ("Sheffield Shield", "Five Nations", "NFC East", "Stanley Cup"):
         entry = gazetteer.lookup("en", name)
         assert entry is not None and entry.type == "MISC", name
+
+
+def test_the_gazetteer_does_not_tag_a_headline_sport_as_a_nationality() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    lines = ["AMERICAN FOOTBALL - BRONCOS MAY REST ELWAY .", "Denver coach Mike Shanahan said the American side was fit ."]
+    words = [w for line in lines for w in line.split(" ")]
+    starts = [i == 0 for line in lines for i in range(len(line.split(" ")))]
+    doc = nlp(Doc(nlp.vocab, words=words, sent_starts=starts))
+    spans = entities.mapped_spans(doc, "en")
+    assert not any(start == 0 for start, _, _ in spans)  # "AMERICAN" of the headline's sport
+    assert (words.index("American"), words.index("American") + 1, "MISC") in spans  # the prose demonym stays
+
+
+def test_a_hyphenated_demonym_is_no_headline_sport() -> None:
+    nlp = spacy.blank("en")
+    doc = nlp("an Australian-Israeli team")
+    assert [t.text for t in doc][1:4] == ["Australian", "-", "Israeli"]
+    assert not entity_sports.is_sport_head(doc, 1, 2)
+    assert entity_sports.is_sport_head(nlp("AUSTRALIAN RULES - AFL DRAFT"), 0, 1)

@@ -621,7 +621,8 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
         for words, text in candidates:
             end = i + len(words)
             if end <= len(doc) and doc_words[i:end] == words \
-                    and not any(j in taken for j in range(i, end)):
+                    and not any(j in taken for j in range(i, end)) \
+                    and not (doc.lang_ == "en" and entity_sports.is_sport_head(doc, i, end)):  # "AMERICAN FOOTBALL -"
                 # keyed by the entity's own text: it may hold a newline or double space that split() drops
                 added.append(Span(doc, i, end, label=majority[text]))
                 taken.update(range(i, end))
@@ -1207,7 +1208,9 @@ class GazetteerMatcher:
         if not matches:
             return doc
         found = [Span(doc, start, end, label=self.by_match_id[key][0], kb_id=self.by_match_id[key][1])
-                 for key, start, end in _filter_matches(matches)]
+                 for key, start, end in _filter_matches(matches)
+                 # "AMERICAN FOOTBALL - ...": the headline's sport, not a demonym (session 31)
+                 if doc.lang_ != "en" or not entity_sports.is_sport_head(doc, start, end)]
         current = doc.ents  # a new Span per entity at every read: read once
         owner = {i: ent for ent in current for i in range(ent.start, ent.end)}
         ents = set(current)

@@ -416,6 +416,19 @@ _HEAD_WORDS = SPORT_HEADS | {"ice", "union", "league",
 _VERSUS = frozenset({"v", "vs", "vs."})
 
 
+def is_sport_head(doc: Doc, start: int, end: int) -> bool:
+    """Whether tokens start..end are only words of a headline's sport before its spaced dash, with the sport's other
+    words between them and the dash: "ATHLETICS" of "ATHLETICS -", "AUSTRALIAN" of "AUSTRALIAN RULES -"; not
+    "Australian" of "Australian-made"."""
+    doc_facts = entity_doc.facts(doc)
+    words, lower = doc_facts.words, doc_facts.lower
+    after = end
+    while after < min(end + 2, len(doc)) and lower[after] in _HEAD_WORDS:
+        after += 1
+    return after < len(doc) and words[after] in ("-", "–") and bool(doc[after - 1].whitespace_) \
+        and all(lower[k] in _HEAD_WORDS for k in range(start, end))
+
+
 def strip_sport_heads(doc: Doc, ents: list[Span]) -> list[Span]:
     """"Cricket - India v" -> "India": a headline's sport and dash, and a trailing "v", are not part of a name."""
     doc_facts = entity_doc.facts(doc)
@@ -423,10 +436,7 @@ def strip_sport_heads(doc: Doc, ents: list[Span]) -> list[Span]:
     fixed = []
     for ent in ents:
         start, end = ent.start, ent.end
-        after = end  # the sport's other words up to the headline's dash: "AUSTRALIAN" of "AUSTRALIAN RULES -"
-        while after < min(end + 2, len(doc)) and lower[after] in _HEAD_WORDS:
-            after += 1
-        if after < len(doc) and words[after] in ("-", "–") and all(lower[k] in _HEAD_WORDS for k in range(start, end)):
+        if is_sport_head(doc, start, end):
             continue  # "ATHLETICS - BERLIN ..." ("Athletics" ORG): the headline's sport alone
         dash = None  # the first dash among the entity's first four tokens
         for k in range(start, min(start + 4, end)):
