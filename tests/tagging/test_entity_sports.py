@@ -267,7 +267,8 @@ def test_the_gazetteer_does_not_tag_a_headline_sport_as_a_nationality() -> None:
     from worker.tagging import entities
 
     nlp = entities.load_pipeline("en")
-    lines = ["AMERICAN FOOTBALL - BRONCOS MAY REST ELWAY .", "Denver coach Mike Shanahan said the American side was fit ."]
+    lines = ["AMERICAN FOOTBALL - BRONCOS MAY REST ELWAY .",
+             "Denver coach Mike Shanahan said the American side was fit ."]
     words = [w for line in lines for w in line.split(" ")]
     starts = [i == 0 for line in lines for i in range(len(line.split(" ")))]
     doc = nlp(Doc(nlp.vocab, words=words, sent_starts=starts))
