@@ -283,3 +283,20 @@ def test_a_hyphenated_demonym_is_no_headline_sport() -> None:
     assert [t.text for t in doc][1:4] == ["Australian", "-", "Israeli"]
     assert not entity_sports.is_sport_head(doc, 1, 2)
     assert entity_sports.is_sport_head(nlp("AUSTRALIAN RULES - AFL DRAFT"), 0, 1)
+
+
+def test_the_names_of_a_rugby_scorer_list_are_people() -> None:
+    line = "South Africa - Tries : van der Westhuizen 2 , Joubert , Small , Kruger . Conversions : Honiball 3 ."
+    doc = _doc(["RUGBY UNION - SOUTH AFRICA BEAT WALES 37-20 .", line],
+               [(9, 11, "GPE"), (15, 17, "PERSON"), (19, 22, "GPE"), (23, 24, "ORG")])  # as the model read it
+    spans, decided = _run(doc)
+    people = [text for text, label in spans if label == "PER"]
+    assert people == ["van der Westhuizen", "Joubert", "Small", "Kruger", "Honiball"]
+    assert decided[(19, 20)] == "PER"
+
+
+def test_a_city_beaten_in_a_final_is_the_club() -> None:
+    doc = _doc(["RUGBY UNION - TRANSVAAL WIN CUP .", "Transvaal won the cup in May , beating Natal in the final ."],
+               [(7, 8, "GPE"), (15, 16, "GPE")])
+    spans, _ = _run(doc)
+    assert ("Natal", "ORG") in spans

@@ -73,7 +73,12 @@ CLUB_NEIGHBOURS = frozenset({
     # "a win over Buffalo", "leaders Detroit", "Florida quarterback", "Queensland fast bowler"
     "led", "visit", "visits", "visited", "face", "faces", "faced", "host", "hosts", "hosted", "over", "leaders",
     "quarterback", "pitcher", "goaltender", "bowler", "batsman", "paceman", "spinner", "winger", "owner",
+    # session 31, round 5 ("beating Natal in the final", "Denver running back Terrell Davis")
+    "beating", "beaten", "defeating", "losing", "running",
 })
+# Heads of a rugby (or football) scorer list: "Tries : Proctor , Evans . Conversions : Thomas 2 ." (session 31)
+SCORER_LIST_HEADS = frozenset({"tries", "try", "conversions", "conversion", "penalties", "penalty", "goal", "goals",
+                               "scorers", "scorer"})
 # Before a city, these make it the place (the venue, a dateline's country follows a comma).
 PLACE_BEFORE = frozenset({"in", "at", "near", "from", "outside", "around", "of",
                           # session 15 (a review's probe: "snow fell across Pittsburgh" in a results story)
@@ -311,6 +316,36 @@ def _score_line_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]
     return found
 
 
+def _scorer_list_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """The names of a scorer list, one per comma up to the full stop: "Tries : van der Westhuizen 2 , Joubert ,
+    Small . Conversions : Honiball 3 ." -> three names, then one."""
+    doc_facts = entity_doc.facts(doc)
+    words, lower = doc_facts.words, doc_facts.lower
+    if ":" not in words[start:end]:
+        return []
+    found: list[tuple[int, int]] = []
+    i = start
+    while i < end - 2:
+        if not (lower[i] in SCORER_LIST_HEADS and words[i + 1] == ":"):
+            i += 1
+            continue
+        j = i + 2
+        while j < end and words[j] not in (".", ";"):
+            k = j
+            while k < end - 1 and lower[k] in _NAME_PARTICLES and not words[k][:1].isupper():
+                k += 1  # "van der Westhuizen"
+            if _capitalised_at(doc, k) and lower[k] not in SCORER_LIST_HEADS:
+                name_end = _name_run(doc, k, end)
+                found.append((j, name_end))
+                j = name_end
+            while j < end and words[j] not in (",", ".", ";"):
+                j += 1  # the item's count: "2", "( 3 )"
+            if j < end and words[j] == ",":
+                j += 1
+        i = j
+    return found
+
+
 def _country_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """"Arthur Fils ( France )": a name of two to four words followed by a bracketed country is a player."""
     doc_facts = entity_doc.facts(doc)
@@ -487,7 +522,8 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
             new += [(a, b, "PER") for a, b in scorers]
             continue
         players = (_roster_players(doc, start, end) if numbers >= 3 else []) + _scoreboard_players(doc, start, end) \
-            + _country_players(doc, start, end) + (_score_line_players(doc, start, end) if numbers else [])
+            + _country_players(doc, start, end) + (_score_line_players(doc, start, end) if numbers else []) \
+            + _scorer_list_players(doc, start, end)
         new += [(a, b, "PER") for a, b in players]
     for a, b, label in new:
         if label == "ORG":
