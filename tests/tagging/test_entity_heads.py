@@ -225,3 +225,11 @@ def test_a_palace_is_a_building() -> None:
     # session 31 (en-news/dev_s31b.txt): "Government Palace" and "National Palace" were ORG
     for words in (("Government", "Palace"), ("National", "Palace")):
         assert entity_heads.head_type(words, "en") == "LOC", words
+
+
+def test_a_name_before_daily_is_a_newspaper_but_a_known_place_stays_one() -> None:
+    # session 31 (en-news/dev_s31b.txt): "an interview with the Handelsblatt daily" gave LOC
+    spans, decided = _run("en", "he told the Handelsblatt daily that rates would hold", [(3, 4, "GPE")])
+    assert spans == [("Handelsblatt", "ORG")] and decided[(3, 4)] == "ORG"
+    spans, decided = _run("en", "the Moscow daily Kommersant said", [(1, 2, "GPE"), (3, 4, "ORG")])
+    assert spans[0] == ("Moscow", "GPE") and (1, 2) not in decided

@@ -220,3 +220,15 @@ def test_a_lower_case_word_with_a_digit_is_no_name() -> None:
     words = ["Extras", "(", "b-4", "lb-6", "w-1", "nb-8", ")", "19"]
     doc = nlp(Doc(nlp.vocab, words=words))
     assert not [s for s in entities.mapped_spans(doc, "en") if any(c.isdigit() for c in words[s[0]])]
+
+
+def test_a_tropical_storm_is_cut_to_its_name_as_misc() -> None:
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    from worker.tagging import entity_rules
+
+    doc = Doc(spacy.blank("en").vocab, words=["the", "toll", "from", "Tropical", "Storm", "Greg", "rose"])
+    doc.ents = [Span(doc, 3, 6, label="ORG")]
+    found = entity_rules.context_types(doc, list(doc.ents))
+    assert [(e.text, e.label_) for e in found] == [("Greg", "MISC")]

@@ -27,7 +27,7 @@ from worker.tagging.entity_doc import facts, isin, string_ids
 
 # Parts of this module that can be switched off for measurement (session 29); head_type is cached, so a measurement
 # that switches one calls head_type.cache_clear().
-HEAD_PARTS = {"facilities", "ships", "regions"}
+HEAD_PARTS = {"facilities", "ships", "regions", "dailies"}
 # Labels a noun after the name may retype as a place: a place the model found is recorded as decided too, so that
 # the document's votes carry it to the other mentions ("Tora Bora" GPE before "region", PERSON elsewhere).
 _PLACE_AFTER_LABELS = frozenset({"PER", "PERSON", "ORG", "LOC", "GPE", "FAC"})
@@ -147,6 +147,9 @@ FACILITY_WORD_ZIPF = 3.0
 SHIP_PREFIXES = frozenset({"USS", "HMS", "HMAS", "HMCS", "HMNZS", "RFA"})
 # Lower-case nouns after a name that make it a place: "the Tora Bora region" (PER), "the Hunter region" (ORG)
 # (session 29, the Lee corpus's dev2). Not a people ("the Afghan region" keeps its MISC).
+# Lower-case nouns after a name that make it a newspaper: "an interview with the Handelsblatt daily" (LOC; session 31,
+# en-news/dev_s31b.txt); not after a place the lists know ("the Moscow daily Kommersant").
+ORG_AFTER = {"en": frozenset({"daily", "newspaper", "weekly", "tabloid"})}
 PLACE_AFTER = {"en": frozenset({"region", "regions",
                                  # session 29, second cycle (Lee dev3: "the Tora Bora area" PER three times)
                                  "area", "areas", "mountain", "mountains", "province", "district", "valley",
@@ -432,8 +435,15 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
     # the kind-word of a name the model found
     words, lower = facts(doc).words, facts(doc).lower
     after = PLACE_AFTER.get(language, frozenset()) if "regions" in HEAD_PARTS else frozenset()
+    org_after = ORG_AFTER.get(language, frozenset()) if "dailies" in HEAD_PARTS else frozenset()
     typed = []
     for ent in result:
+        if org_after and ent.end < len(doc) and lower[ent.end] in org_after and ent.label_ in _PLACE_AFTER_LABELS \
+                and (ent.start, ent.end) not in decided and all(w[:1].isupper() for w in words[ent.start:ent.end]) \
+                and not _known_place(facts(doc).span_text(ent.start, ent.end), language):
+            decided[(ent.start, ent.end)] = "ORG"
+            typed.append(Span(doc, ent.start, ent.end, label=_label("ORG", language, ent.label_), kb_id=ent.kb_id_))
+            continue
         if after and ent.end < len(doc) and lower[ent.end] in after and ent.label_ in _PLACE_AFTER_LABELS \
                 and (ent.start, ent.end) not in decided and all(w[:1].isupper() for w in words[ent.start:ent.end]):
             decided[(ent.start, ent.end)] = "LOC"

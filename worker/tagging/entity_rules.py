@@ -895,6 +895,8 @@ CONTEXT_TYPES_KEY = "newsworker_context_types"  # Doc.user_data: {(start, end): 
 
 # Storm nouns, which stand before the name capitalised too ("Hurricane Melissa": the model said PER for Melissa).
 STORM_NOUNS = frozenset({"storm", "hurricane", "typhoon", "cyclone", "orkaan", "tyfoon", "cycloon"})
+# Words that open a storm's class before its noun: "Tropical Storm Greg", "Super Typhoon Paka".
+STORM_OPENERS = frozenset({"Tropical", "Super"})
 
 # Short Dutch heads that still type a compound ("huiswerkapp Mentora", "betaalapp Tikkie"): no Dutch word ends so.
 _SHORT_HEADS = frozenset({"app"})
@@ -928,7 +930,9 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
             fixed.append(ent)  # a number or date ("a 1-1 game") is not a name
             continue
         start, label = ent.start, None
-        if len(ent) > 1 and words[start][:1].isupper() and words[start + 1][:1].isupper():
+        if len(ent) > 2 and words[start] in STORM_OPENERS and lower[start + 1] in STORM_NOUNS:
+            start, label = start + 2, "MISC"  # "Tropical Storm Greg" ORG (session 31, en-news/dev_s31b.txt)
+        elif len(ent) > 1 and words[start][:1].isupper() and words[start + 1][:1].isupper():
             label = context_type(words[start], language)
             if label is not None and lower[start] in _NAME_OPENERS.get(language, ()):
                 if starts is None:
