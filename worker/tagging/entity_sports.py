@@ -449,6 +449,7 @@ _HEAD_WORDS = SPORT_HEADS | {"ice", "union", "league",
                               # session 31: "AMERICAN FOOTBALL -" ORG, "AUSTRALIAN RULES -" ("AUSTRALIAN" MISC)
                               "american", "australian", "rules", "college", "alpine", "horse", "figure", "skating"}
 _VERSUS = frozenset({"v", "vs", "vs."})
+_LEAGUES = frozenset({"nba", "nfl", "nhl"})
 
 
 def is_sport_head(doc: Doc, start: int, end: int) -> bool:
@@ -460,6 +461,8 @@ def is_sport_head(doc: Doc, start: int, end: int) -> bool:
     after = end
     while after < min(end + 2, len(doc)) and lower[after] in _HEAD_WORDS:
         after += 1
+    if after > end and any(lower[k] in _LEAGUES for k in range(start, end)):
+        return False  # "NBA BASKETBALL -": the league before its sport is a name
     return after < len(doc) and words[after] in ("-", "–") and bool(doc[after - 1].whitespace_) \
         and all(lower[k] in _HEAD_WORDS for k in range(start, end))
 
