@@ -71,7 +71,7 @@ CLUB_NEIGHBOURS = frozenset({
     "defender", "goalkeeper", "captain", "'s", "fans", "side", "squad", "were", "have",
     # session 31 (en-news/dev_s31.txt): "Olajuwon led Houston", "Chicago visit Miami", "return home to face Utah",
     # "a win over Buffalo", "leaders Detroit", "Florida quarterback", "Queensland fast bowler"
-    "led", "visit", "visits", "visited", "face", "faces", "faced", "over", "leaders",
+    "led", "visit", "visits", "visited", "face", "faces", "faced", "host", "hosts", "hosted", "over", "leaders",
     "quarterback", "pitcher", "goaltender", "bowler", "batsman", "paceman", "spinner", "winger", "owner",
     # session 31, round 5 ("beating Natal in the final", "Denver running back Terrell Davis")
     "beating", "beaten", "defeating", "losing", "running",
