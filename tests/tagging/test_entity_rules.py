@@ -232,3 +232,17 @@ def test_a_tropical_storm_is_cut_to_its_name_as_misc() -> None:
     doc.ents = [Span(doc, 3, 6, label="ORG")]
     found = entity_rules.context_types(doc, list(doc.ents))
     assert [(e.text, e.label_) for e in found] == [("Greg", "MISC")]
+
+
+def test_a_nationality_glued_to_a_person_or_a_known_name_is_split() -> None:
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    from worker.tagging import entity_rules
+
+    doc = Doc(spacy.blank("en").vocab, words=["the", "American", "John", "Smith", "and", "Arab", "Al", "Qaeda",
+                                              "fighters", "flew", "American", "Airlines"])
+    doc.ents = [Span(doc, 1, 4, label="ORG"), Span(doc, 5, 8, label="ORG"), Span(doc, 10, 12, label="ORG")]
+    found = [(e.text, e.label_) for e in entity_rules.split_nationality(doc, list(doc.ents))]
+    assert found == [("American", "NORP"), ("John Smith", "PERSON"), ("Arab", "NORP"), ("Al Qaeda", "ORG"),
+                     ("American Airlines", "ORG")]

@@ -645,7 +645,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "quotes", "surnames", "datelines",
          "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns", "lowercase", "articles",
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
-         "peoples", "genitives", "sections", "wire_terms"}
+         "peoples", "genitives", "sections", "wire_terms", "nationalities"}
 
 
 # A one-word entity written in lower case that is this common a word (wordfreq Zipf) is no name: "results" GPE in
@@ -735,6 +735,8 @@ class EntityFixes:
                 or (e.label_ in _ANY_NAME_LABELS and _lowercase_code(words[e.start])))]
         if self.titles and "short_names" in PARTS and ents:
             ents = split_person_of_organisation(doc, short_company_names(doc, ents))
+        if self.titles and doc.lang_ == "en" and "nationalities" in PARTS and ents:
+            ents = split_nationality(doc, ents)
         if self.titles and "nicknames" in PARTS and ents:  # before the votes: "Faker" of Lee “Faker” Sang-hyeok
             language = doc.lang_
             ents = entity_nicknames.nickname_persons(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
@@ -764,6 +766,35 @@ COMPANY_SUFFIXES = frozenset({"Technologies", "Technology", "Group", "Gruppe", "
                               # en dev_s12_long ("Teck Resources" ... "Teck" PER)
                               "Resources", "Mining", "Minerals", "Petroleum", "Pharmaceuticals", "Bancorp",
                               "Financial", "Insurance", "Telecom", "Communications", "Steel", "Chemicals"})
+
+
+def split_nationality(doc: Doc, ents: list[Span]) -> list[Span]:
+    """English: "American Ed Moses", "Arab Al Qaeda" (one ORG each, the Lee corpus, session 31) are a nationality
+    (MISC) and a name: the rest starts with a given name (PER) or is a name the gazetteer knows (its type); not when
+    the whole is a known name ("American Airlines") or the rest is a lone word."""
+    if doc.lang_ != "en":
+        return ents
+    doc_facts = facts(doc)
+    words = doc_facts.words
+    fixed: list[Span] = []
+    for ent in ents:
+        start, end = ent.start, ent.end
+        if end - start < 3 or ent.label_ not in _ANY_NAME_LABELS or not _is_demonym(words[start], "en") \
+                or gazetteer.exact_lookup("en", doc_facts.span_text(start, end)) is not None \
+                or not words[start + 1][:1].isupper():
+            fixed.append(ent)
+            continue
+        rest = gazetteer.exact_lookup("en", doc_facts.span_text(start + 1, end))
+        if words[start + 1] in entity_given_names.given_names()[0]:
+            label = "PERSON"
+        elif rest is not None and rest.type in ("PER", "ORG", "LOC"):
+            label = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}[rest.type]
+        else:
+            fixed.append(ent)
+            continue
+        fixed.append(Span(doc, start, start + 1, label="NORP"))
+        fixed.append(Span(doc, start + 1, end, label=label, kb_id=ent.kb_id_))
+    return fixed
 
 
 def split_person_of_organisation(doc: Doc, ents: list[Span]) -> list[Span]:
