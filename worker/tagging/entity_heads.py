@@ -145,11 +145,11 @@ INSTITUTION_WORDS = frozenset({"research", "policy", "studies", "information", "
 FACILITY_WORD_ZIPF = 3.0
 # Prefixes of ships' names (MISC in CoNLL-2003; session 29, the Lee corpus's dev2: "USS Peleliu" ORG).
 SHIP_PREFIXES = frozenset({"USS", "HMS", "HMAS", "HMCS", "HMNZS", "RFA"})
-# Lower-case nouns after a name that make it a place: "the Tora Bora region" (PER), "the Hunter region" (ORG)
-# (session 29, the Lee corpus's dev2). Not a people ("the Afghan region" keeps its MISC).
 # Lower-case nouns after a name that make it a newspaper: "an interview with the Handelsblatt daily" (LOC; session 31,
 # en-news/dev_s31b.txt); not after a place the lists know ("the Moscow daily Kommersant").
 ORG_AFTER = {"en": frozenset({"daily", "newspaper", "weekly", "tabloid"})}
+# Lower-case nouns after a name that make it a place: "the Tora Bora region" (PER), "the Hunter region" (ORG)
+# (session 29, the Lee corpus's dev2). Not a people ("the Afghan region" keeps its MISC).
 PLACE_AFTER = {"en": frozenset({"region", "regions",
                                  # session 29, second cycle (Lee dev3: "the Tora Bora area" PER three times)
                                  "area", "areas", "mountain", "mountains", "province", "district", "valley",
@@ -434,20 +434,17 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         result = _join_at_and(doc, result, decided)
     # the kind-word of a name the model found
     words, lower = facts(doc).words, facts(doc).lower
-    after = PLACE_AFTER.get(language, frozenset()) if "regions" in HEAD_PARTS else frozenset()
-    org_after = ORG_AFTER.get(language, frozenset()) if "dailies" in HEAD_PARTS else frozenset()
+    kind_after = {**dict.fromkeys(PLACE_AFTER.get(language, ()) if "regions" in HEAD_PARTS else (), "LOC"),
+                  **dict.fromkeys(ORG_AFTER.get(language, ()) if "dailies" in HEAD_PARTS else (), "ORG")}
     typed = []
     for ent in result:
-        if org_after and ent.end < len(doc) and lower[ent.end] in org_after and ent.label_ in _PLACE_AFTER_LABELS \
-                and (ent.start, ent.end) not in decided and all(w[:1].isupper() for w in words[ent.start:ent.end]) \
-                and not _known_place(facts(doc).span_text(ent.start, ent.end), language):
-            decided[(ent.start, ent.end)] = "ORG"
-            typed.append(Span(doc, ent.start, ent.end, label=_label("ORG", language, ent.label_), kb_id=ent.kb_id_))
-            continue
-        if after and ent.end < len(doc) and lower[ent.end] in after and ent.label_ in _PLACE_AFTER_LABELS \
-                and (ent.start, ent.end) not in decided and all(w[:1].isupper() for w in words[ent.start:ent.end]):
-            decided[(ent.start, ent.end)] = "LOC"
-            typed.append(Span(doc, ent.start, ent.end, label=_label("LOC", language, ent.label_), kb_id=ent.kb_id_))
+        after_kind = kind_after.get(lower[ent.end]) if kind_after and ent.end < len(doc) else None
+        if after_kind is not None and ent.label_ in _PLACE_AFTER_LABELS and (ent.start, ent.end) not in decided \
+                and all(w[:1].isupper() for w in words[ent.start:ent.end]) \
+                and not (after_kind == "ORG" and _known_place(facts(doc).span_text(ent.start, ent.end), language)):
+            decided[(ent.start, ent.end)] = after_kind
+            label = _label(after_kind, language, ent.label_)
+            typed.append(Span(doc, ent.start, ent.end, label=label, kb_id=ent.kb_id_))
             continue
         if ent.label_ in _NAME_LABELS and (ent.start, ent.end) not in decided:
             head = head_type(tuple(words[ent.start:ent.end]), language)

@@ -701,7 +701,7 @@ class EntityFixes:
                 decided = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
                 ents = entity_wire.dateline_places(doc, ents, lambda: evidence.starts, decided)
                 ents = entity_wire.price_table_companies(doc, ents, lambda: evidence.starts, decided)
-            if doc.lang_ == "en" and "wire_terms" in PARTS:  # currency symbols, acronyms, treaties, shares
+            if doc.lang_ == "en" and "wire_terms" in PARTS:  # currency symbols, acronyms, treaties
                 ents = entity_wire.wire_terms(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "nl" and "datelines" in PARTS:  # "ZUTPHEN - De rechtbank ..." (session 28)
                 ents = entity_wire.agency_datelines(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))

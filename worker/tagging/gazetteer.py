@@ -130,7 +130,7 @@ def country_wikidata_ids() -> set[str]:
 # England, Scotland, Wales and Northern Ireland field national teams of their own ("England beat India"), as did
 # the Soviet Union, Czechoslovakia, the two Germanies and Yugoslavia (sports copy of the 1990s, CoNLL-2003).
 # National sides that are no country: "West Indies" in cricket (session 31, en-news/dev_s31.txt).
-NATIONAL_SIDES = frozenset({"West Indies", "WEST INDIES"})
+NATIONAL_SIDES = frozenset({"west indies"})  # normalised (lookup keys)
 HOME_NATIONS = frozenset({"Q21", "Q22", "Q25", "Q26", "Q15180", "Q33946", "Q16957", "Q713750", "Q83286", "Q1246"})
 
 
@@ -143,7 +143,7 @@ def national_team_ids() -> frozenset[str]:
 @lru_cache(maxsize=65536)
 def is_national_team(language: str, name: str) -> bool:
     """A country or home nation: in sports copy a national team, a place (both club rules ask this)."""
-    if name in NATIONAL_SIDES:
+    if normalise(name) in NATIONAL_SIDES:
         return True
     entry = lookup(language, name)
     return entry is not None and entry.wikidata in national_team_ids()
