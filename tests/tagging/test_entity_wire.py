@@ -218,3 +218,73 @@ def test_emperors_dailies_indices_and_agencies() -> None:
         entry = gazetteer.lookup("en", name)
         assert entry is not None and entry.type == kind, name
     assert gazetteer.lookup("en", "Christmas") is None  # a date (data/ner/en-real/GUIDELINES.md)
+
+
+def test_price_lines_with_moves_name_companies_but_not_commodities_or_contract_months() -> None:
+    from tests.tagging.line_docs import line_doc
+    from worker.tagging import casing
+
+    doc = line_doc(["Most active shares ( in rupiah ) :", "Telkom 3,525 down 50", "San Miguel B 79.50 up 1.00",
+                    "Copper 2,217/2,219", "December 1,262 1,265", "Gold AM 370.30"],
+                   [(8, 9, "PERSON"), (12, 14, "GPE"), (18, 19, "ORG"), (20, 21, "DATE"), (23, 25, "ORG")])
+    decided: dict[tuple[int, int], str] = {}
+    found = entity_wire.price_table_companies(doc, list(doc.ents), lambda: casing.sentence_starts(doc), decided)
+    assert [(e.text, e.label_) for e in found] == [("Telkom", "ORG"), ("San Miguel", "ORG"), ("Copper", "ORG"),
+                                                   ("December", "DATE"), ("Gold AM", "ORG")]
+    assert set(decided) == {(8, 9), (12, 14)}  # the model's Copper and Gold AM are left to market_companies
+
+
+def _market(lines: list[str], ents: list[tuple[int, int, str]]) -> tuple[list[tuple[str, str]], dict]:
+    from tests.tagging.line_docs import line_doc
+    from worker.tagging import casing
+
+    doc = line_doc(lines, ents)
+    decided: dict[tuple[int, int], str] = {}
+    found = entity_wire.market_companies(doc, list(doc.ents), lambda: casing.sentence_starts(doc), decided)
+    return [(e.text, e.label_) for e in found], decided
+
+
+def test_a_name_whose_price_moves_or_that_has_shares_is_a_company_in_market_copy() -> None:
+    spans, decided = _market(
+        ["Shares in Madrid closed firmer on Wednesday .",
+         "Banco Santander gained 45 to 8,120 and Vaal Reefs shed three rand .",
+         "Manila Electric was flat at 215 .", "Kanthal shares jumped 27 crowns .",
+         "Brokers bought shares in Kreditbanka ."],
+        [(2, 3, "GPE"), (8, 10, "PERSON"), (15, 17, "PERSON"), (21, 23, "PERSON"), (28, 29, "PRODUCT"),
+         (38, 39, "GPE")])
+    assert spans == [("Madrid", "GPE"), ("Banco Santander", "ORG"), ("Vaal Reefs", "ORG"), ("Manila Electric", "ORG"),
+                     ("Kanthal", "ORG"), ("Kreditbanka", "ORG")]
+    assert decided == {(8, 10): "ORG", (15, 17): "ORG", (21, 23): "ORG", (28, 29): "ORG", (38, 39): "ORG"}
+
+
+def test_market_words_indices_places_and_people_keep_their_type_and_commodities_go() -> None:
+    spans, decided = _market(
+        ["The Merval index of leading shares rose 1.2 percent .", "Merval rose 12 points to 650 .",
+         "Tokyo shares fell and Tokyo fell 1.2 percent .", "Aluminium eased 12 dollars a tonne and M3 grew .",
+         "John Smith rose 5 percent in the stock ."],
+        [(1, 2, "ORG"), (10, 11, "PRODUCT"), (17, 18, "GPE"), (21, 22, "GPE"), (26, 27, "ORG"), (33, 34, "GPE"),
+         (36, 38, "PERSON")])
+    assert spans == [("Merval", "ORG"), ("Merval", "PRODUCT"), ("Tokyo", "GPE"), ("Tokyo", "GPE"),
+                     ("John Smith", "PERSON")]
+    assert decided == {}
+
+
+def test_sports_copy_and_copy_without_market_words_are_left_alone() -> None:
+    sports = _market(["SOCCER - ENGLISH LEAGUE RESULTS .", "Barnsley shares the lead after beating Port Vale 3-0 ."],
+                     [(6, 7, "GPE")])
+    assert sports == ([("Barnsley", "GPE")], {})
+    prose = _market(["Smith gained 45 yards ."], [(0, 1, "PERSON")])
+    assert prose == ([("Smith", "PERSON")], {})
+
+
+def test_an_index_in_capitals_and_a_place_after_a_preposition_are_no_companies() -> None:
+    from tests.tagging.line_docs import line_doc
+    from worker.tagging import casing
+
+    doc = line_doc(["Closing shares and indices :", "TOPIX 1,502.83 down 24.10"], [(5, 6, "PRODUCT")])
+    table: dict[tuple[int, int], str] = {}
+    found = entity_wire.price_table_companies(doc, list(doc.ents), lambda: casing.sentence_starts(doc), table)
+    assert [(e.text, e.label_) for e in found] == [("TOPIX", "PRODUCT")] and table == {}
+    spans, decided = _market(["Figures showed consumer prices in Sao Paulo rose 0.29 percent in the stock market ."],
+                             [(5, 7, "GPE")])
+    assert spans == [("Sao Paulo", "GPE")] and decided == {}

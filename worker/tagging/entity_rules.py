@@ -645,7 +645,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "quotes", "surnames", "datelines",
          "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns", "lowercase", "articles",
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
-         "peoples", "genitives", "sections", "wire_terms", "nationalities"}
+         "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets"}
 
 
 # A one-word entity written in lower case that is this common a word (wordfreq Zipf) is no name: "results" GPE in
@@ -701,6 +701,8 @@ class EntityFixes:
                 decided = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
                 ents = entity_wire.dateline_places(doc, ents, lambda: evidence.starts, decided)
                 ents = entity_wire.price_table_companies(doc, ents, lambda: evidence.starts, decided)
+                if "markets" in PARTS:  # market prose: "Banco Santander gained 45", "Aluminium eased"
+                    ents = entity_wire.market_companies(doc, ents, lambda: evidence.starts, decided)
             if doc.lang_ == "en" and "wire_terms" in PARTS:  # currency symbols, acronyms, treaties
                 ents = entity_wire.wire_terms(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "nl" and "datelines" in PARTS:  # "ZUTPHEN - De rechtbank ..." (session 28)

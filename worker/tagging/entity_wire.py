@@ -119,15 +119,56 @@ def agency_datelines(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], 
 
 # Words of market copy: a document with one of them may carry a price table ("Alcatel Alsthom 445.10").
 MARKET_WORDS = frozenset({"shares", "share", "stocks", "stock", "prices", "bourse", "index", "francs", "marks",
-                          "pence", "yen", "guilders", "lire", "pesetas", "midsession", "closing", "traded"})
+                          "pence", "yen", "guilders", "lire", "pesetas", "midsession", "closing", "traded",
+                          # session 32 (en-news/dev_s32.txt: commodity and money market reports)
+                          "futures", "tonne", "tonnes", "ounce", "bushel", "bushels"})
 _PRICE = re.compile(r"^[+-]?\d[\d.,/]*%?$|^unch$|^n/?a$")
 PRICE_LINE_MAX_NAME_WORDS = 5
+# Words of a price line's move between its prices: "Telkom 3,525 down 50", "San Miguel B 79.50 up 1.00".
+_MOVE_WORDS = frozenset({"up", "down", "unchanged", "off", "unch"})
+# Single words that head the lines of commodity and money tables, or stand capitalised in market prose, and
+# are no names: "Copper 2,217/2,219", "December 1,262 1,265" (a contract month), "Gold AM 370.30", "M3 grew"
+# (session 32, en-news/dev_s32.txt: each came out ORG, PER or LOC).
+MARKET_NON_NAMES = frozenset({
+    "aluminium", "aluminum", "copper", "nickel", "zinc", "lead", "tin", "gold", "silver", "platinum", "palladium",
+    "corn", "wheat", "soybean", "soybeans", "soyoil", "soymeal", "oats", "barley", "rice", "cotton", "sugar", "cocoa",
+    "coffee", "arabica", "arabicas", "robusta", "robustas", "rubber", "crude", "gasoil", "gasoline", "heating",
+    "cattle", "hogs", "wool", "oil", "palm", "olein",
+    "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
+    "december", "may", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "am", "pm", "fob", "cif", "eps", "m0", "m1", "m2", "m3", "m4", "note", "notes", "net",
+    "sterling", "treasuries", "bunds", "gilts", "jgbs"})
+# Verbs of a price's move in market prose: "Banco Santander gained 45 to 8,120", "Vaal Reefs shed three rand".
+_MOVE_VERBS = frozenset({"fell", "rose", "gained", "lost", "shed", "eased", "slipped", "climbed", "added", "jumped",
+                         "dropped", "firmed", "edged", "advanced", "declined", "slumped", "surged", "soared",
+                         "tumbled", "plunged", "dipped", "rallied", "weakened", "strengthened", "improved", "finished",
+                         "closed", "ended", "gaining", "losing", "falling", "rising", "was", "were"})
+_NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "half"})
+# Words between a company's name and its shares: "San Miguel B shares", "Telebras preferred shares".
+_SHARE_CLASSES = frozenset({"A", "B", "C", "preferred", "ordinary", "common", "registered", "bearer", "voting"})
+_SHARE_NOUNS = frozenset({"shares", "share", "stock"})
+# Index words after a name: a name once followed by one of them is an index, never a company ("the Merval index").
+_INDEX_WORDS = frozenset({"index", "indices", "indexes", "average", "averages"})
 
 
 def _company_word(text: str) -> bool:
     """A word of a company name in a price table: capitalised ("L'Oreal", "AT&T", "Rhone-Poulenc"), no digit."""
     return text[:1].isupper() and any(c.isalpha() for c in text) and not any(c.isdigit() for c in text) \
         and all(c.isalpha() or c in "'’&.-" for c in text)
+
+
+def _prices(words: Sequence[str]) -> bool:
+    """Prices and moves only, with a price: "3,525 down 50", "445.10", "79.50 up 1.00"."""
+    lowered = [w.lower() for w in words]
+    return any(_PRICE.match(w) for w in lowered) and all(_PRICE.match(w) or w in _MOVE_WORDS for w in lowered)
+
+
+def _market_term(words: Sequence[str]) -> bool:
+    """A commodity, contract month or table word, alone or heading a line's name ("Copper", "Gold AM", "Corn Mar")."""
+    lowered = [w.lower() for w in words]
+    if len(lowered) == 1:
+        return lowered[0] in MARKET_NON_NAMES
+    return lowered[0] in MARKET_NON_NAMES and all(w in MARKET_NON_NAMES for w in lowered[1:])
 
 
 def price_table_companies(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bool]],
@@ -149,11 +190,13 @@ def price_table_companies(doc: Doc, ents: list[Span], starts: Callable[[], Seque
         i = start
         while i < end and i - start < PRICE_LINE_MAX_NAME_WORDS and _company_word(words[i]):
             i += 1
-        if i in (start, end) or not all(_PRICE.match(words[k].lower()) for k in range(i, end)):
-            continue  # no name, no price, or more than a name and prices
-        entry = gazetteer.exact_lookup("en", doc_facts.span_text(start, i))
+        if i in (start, end) or not _prices(words[i:end]) or _market_term(words[start:i]):
+            continue  # no name, no price, more than a name and prices, or a commodity or month
+        if i - start > 1 and words[i - 1] in _SHARE_CLASSES:
+            i -= 1  # "San Miguel B 79.50": the name without its share class
+        entry = gazetteer.lookup("en", doc_facts.span_text(start, i))
         if entry is not None and entry.curated and entry.type != "ORG":
-            continue  # an index or a place: "DAX 2,801.55"
+            continue  # an index or a place, in any case: "DAX 2,801.55", "TOPIX 1,502.83 down 24.10"
         found.append((start, i))
     if not found or entity_sports.is_sports_document(doc, starts):
         return ents
@@ -162,6 +205,83 @@ def price_table_companies(doc: Doc, ents: list[Span], starts: Callable[[], Seque
     for a, b in found:
         decided[(a, b)] = "ORG"
     return sorted(kept + [Span(doc, a, b, label="ORG") for a, b in found], key=lambda e: e.start)
+
+
+# Labels of names a market rule may retype as a company: not nationalities (NORP: "Indonesian shares"), numbers
+# or dates.
+_NAME_LABELS = frozenset({"PERSON", "PER", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+                          "MISC"})
+_PREPOSITIONS = frozenset({"in", "at", "from", "of", "for", "on", "to", "across", "throughout", "by", "with"})
+MOVE_WINDOW = 4  # words from the verb to the number: "fell 1.25 rand to", "was flat at 215"
+
+
+def _moved_price(words: Sequence[str], lower: Sequence[str], digits: numpy.ndarray, end: int) -> bool:
+    """A price's move right after a name: "gained 45 to 8,120", "shed three rand", "was flat at 215"."""
+    n = len(lower)
+    if end >= n or lower[end] not in _MOVE_VERBS:
+        return False
+    for k in range(end + 1, min(n, end + 1 + MOVE_WINDOW)):
+        if digits[k] or lower[k] in _NUMBER_WORDS:
+            return True
+        if words[k] in (".", ";", ",", '"') or words[k][:1].isupper():
+            return False
+    return False
+
+
+def market_companies(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bool]],
+                     decided: dict[tuple[int, int], str]) -> list[Span]:
+    """English market copy (not sports): a commodity, contract month or table word the model took for a name is
+    dropped ("Aluminium eased", "M3 grew"); a name whose price moves ("Banco Santander gained 45 to 8,120",
+    "Manila Electric was flat at 215"), that has shares ("Kanthal shares jumped", "San Miguel B shares") or that
+    shares are held in ("shares in Fiat") is a company (ORG, recorded in `decided`). Not a name the text calls an
+    index ("the Merval index"), nor one the gazetteer is sure is no company ("Nikkei", "Japan"), nor a place for the
+    weaker signs ("Tokyo shares fell", "Jakarta was 1.2 percent lower")."""
+    if doc.lang_ != "en" or not ents:
+        return ents
+    doc_facts = facts(doc)
+    if MARKET_WORDS.isdisjoint(doc_facts.lower) or not doc_facts.digits.any():
+        return ents
+    from worker.tagging import entity_given_names, entity_sports, gazetteer
+
+    if entity_sports.is_sports_document(doc, starts):
+        return ents
+    words, lower, digits = doc_facts.words, doc_facts.lower, doc_facts.digits
+    n = len(doc)
+    index_names = {doc_facts.span_text(ent.start, ent.end).lower() for ent in ents
+                   if ent.end < n and lower[ent.end] in _INDEX_WORDS}
+    given = entity_given_names.given_names()[0]
+    fixed: list[Span] = []
+    for ent in ents:
+        start, end = ent.start, ent.end
+        if (start, end) in decided or ent.label_ not in _NAME_LABELS:
+            fixed.append(ent)
+            continue
+        if _market_term(words[start:end]):
+            continue  # "Aluminium", "Gold AM", "March", "M3"
+        text = doc_facts.span_text(start, end)
+        if ent.label_ == "ORG" or text.lower() in index_names \
+                or (ent.label_ in ("PERSON", "PER") and words[start] in given):
+            fixed.append(ent)
+            continue
+        entry = gazetteer.lookup("en", text)  # any case and accents: "TOPIX", "Sao Paulo"
+        if entry is not None and entry.curated and entry.type != "ORG":
+            fixed.append(ent)
+            continue  # an index, a country, a people
+        place = entry is not None and entry.type == "LOC"
+        k = end
+        while k < n and k - end < 2 and words[k] in _SHARE_CLASSES:
+            k += 1
+        has_shares = k < n and lower[k] in _SHARE_NOUNS and (k > end or not place)
+        held = start >= 2 and lower[start - 1] == "in" and lower[start - 2] in ("shares", "stake", "stock") \
+            and not place
+        moved = not place and not (start > 0 and lower[start - 1] in _PREPOSITIONS) \
+            and _moved_price(words, lower, digits, end)  # not "prices in Sao Paulo rose 0.29 percent"
+        if not (has_shares or held or moved):
+            fixed.append(ent)
+            continue
+        decided[(start, end)] = "ORG"
+        fixed.append(Span(doc, start, end, label="ORG", kb_id=ent.kb_id_))
+    return fixed
 
 
 # Portfolios of government roles: "Secretary of State Warren Christopher" gave "State" ORG, "Defence Secretary
