@@ -288,3 +288,36 @@ def test_an_index_in_capitals_and_a_place_after_a_preposition_are_no_companies()
     spans, decided = _market(["Figures showed consumer prices in Sao Paulo rose 0.29 percent in the stock market ."],
                              [(5, 7, "GPE")])
     assert spans == [("Sao Paulo", "GPE")] and decided == {}
+
+
+def test_the_papers_of_a_press_digest_are_organisations_through_the_stage() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    text = ("PRESS DIGEST - KENYA - DEC 5 .\nNAIROBI 1996-12-05\nThese are the leading stories in the Kenyan press "
+            "on Thursday .\nReuters has not verified these stories and does not vouch for their accuracy .\n"
+            "DAILY NATION\n- President Daniel arap Moi said the economy would grow .\nDAWN\n- The ruling party met "
+            "on Wednesday .\nKENYA TIMES\n- Tea exports rose in November .")
+    doc = nlp(text)  # the truecased doc: its words keep their lengths, so the text's offsets hold
+    spans = {(text[doc[a].idx:doc[b - 1].idx + len(doc[b - 1])], label)
+             for a, b, label in entities.mapped_spans(doc, "en")}
+    assert {("DAILY NATION", "ORG"), ("DAWN", "ORG"), ("KENYA TIMES", "ORG"), ("KENYA", "LOC"),
+            ("NAIROBI", "LOC")} <= spans
+
+
+def test_words_in_capitals_open_a_digest_story_only_as_a_paper_and_only_in_a_digest() -> None:
+    from tests.tagging.line_docs import line_doc
+    from worker.tagging import casing
+
+    lines = ["PRESS DIGEST - EGYPT - DEC 16 .", "CAIRO 1996-12-16",
+             "Reuters has not verified these stories and does not vouch for their accuracy .",
+             "AL-AHRAM President Hosni Mubarak urged calm .", "IMF officials arrived on Monday .", "Al-Wafd"]
+    doc = line_doc(lines, [(3, 4, "GPE"), (8, 9, "GPE"), (26, 28, "PERSON"), (31, 32, "ORG")])
+    decided: dict[tuple[int, int], str] = {}
+    found = entity_wire.press_digest_papers(doc, list(doc.ents), lambda: casing.sentence_starts(doc), decided)
+    assert [(e.text, e.label_) for e in found] == [("EGYPT", "GPE"), ("CAIRO", "GPE"), ("AL-AHRAM", "ORG"),
+                                                   ("Hosni Mubarak", "PERSON"), ("IMF", "ORG"), ("Al-Wafd", "ORG")]
+    assert decided == {(24, 25): "ORG", (37, 38): "ORG"}
+    plain = line_doc(["EGYPT - CAIRO .", "AL-AHRAM President Hosni Mubarak urged calm ."], [(6, 8, "PERSON")])
+    assert entity_wire.press_digest_papers(plain, list(plain.ents), lambda: casing.sentence_starts(plain), {}) \
+        == list(plain.ents)

@@ -313,10 +313,11 @@ def trim_lowercase_tail(doc: Doc, ents: list[Span]) -> list[Span]:
     Titles of works (MISC) may."""
     if doc.lang_ not in ("nl", "en"):
         return ents
+    typed = doc.user_data.get(CONTEXT_TYPES_KEY, {})  # a name the layout decided keeps its words ("Daily nation")
     fixed = []
     for ent in ents:
         end = ent.end
-        if ent.label_ in _NAME_LABELS:
+        if ent.label_ in _NAME_LABELS and (ent.start, ent.end) not in typed:
             while end > ent.start + 1 and doc[end - 1].is_alpha and doc[end - 1].is_lower:
                 end -= 1
         fixed.append(ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_, kb_id=ent.kb_id_,
@@ -645,7 +646,8 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
 PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "quotes", "surnames", "datelines",
          "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns", "lowercase", "articles",
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
-         "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets"}
+         "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
+         "digests"}
 
 
 # A one-word entity written in lower case that is this common a word (wordfreq Zipf) is no name: "results" GPE in
@@ -703,6 +705,8 @@ class EntityFixes:
                 ents = entity_wire.price_table_companies(doc, ents, lambda: evidence.starts, decided)
                 if "markets" in PARTS:  # market prose: "Banco Santander gained 45", "Aluminium eased"
                     ents = entity_wire.market_companies(doc, ents, lambda: evidence.starts, decided)
+                if "digests" in PARTS:  # press digests: "NEPSZABADSAG" heading its paper's stories
+                    ents = entity_wire.press_digest_papers(doc, ents, lambda: evidence.starts, decided)
             if doc.lang_ == "en" and "wire_terms" in PARTS:  # currency symbols, acronyms, treaties
                 ents = entity_wire.wire_terms(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "nl" and "datelines" in PARTS:  # "ZUTPHEN - De rechtbank ..." (session 28)
@@ -728,7 +732,8 @@ class EntityFixes:
             if doc.lang_ == "en" and "hyphens" in PARTS:
                 ents = entity_roles.hyphenated_persons(doc, ents)
         if self.sentence_starts and ents:  # only single words can be one (the test's first condition)
-            ents = [e for e in ents if e.end - e.start != 1
+            typed = doc.user_data.get(CONTEXT_TYPES_KEY, {})  # a type decided by the layout stands ("Dawn", a paper)
+            ents = [e for e in ents if e.end - e.start != 1 or (e.start, e.end) in typed
                     or not common_word_at_sentence_start(doc, e.start, e.end, e.label_, evidence)]
         if "lowercase" in PARTS and ents:
             words = facts(doc).words

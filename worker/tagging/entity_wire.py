@@ -284,6 +284,72 @@ def market_companies(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[b
     return fixed
 
 
+# Press digests (Reuters' "PRESS DIGEST - Hungary - Dec 9": a country's papers, each heading its stories in
+# capitals, "NEPSZABADSAG" alone on a line, or "AL-AHRAM President Hosni Mubarak urged ..."): the paper's name is
+# an organisation; the model missed it or read a person or place (26 of dev_s32's 563 entities, session 32).
+DIGEST_SIGNS = (("press", "digest"), ("vouch", "for"))
+PAPER_MAX_WORDS = 5
+
+
+def _capitals_word(text: str) -> bool:
+    """A word in capitals of a paper's name: "NEPSZAVA", "AL-AHRAM", "TA"; not "U.S." nor a lone letter."""
+    return len(text) > 1 and text.isupper() and all(c.isalpha() or c in "-'&" for c in text)
+
+
+def _paper_word(text: str) -> bool:
+    """A word of a paper's name alone on its line, in capitals or as the truecaser spelled it ("Hirlap", "Al-Ahram")."""
+    return text[:1].isupper() and all(c.isalpha() or c in "-'&" for c in text)
+
+
+def _is_digest(lower: Sequence[str]) -> bool:
+    return any(lower[i] == first and lower[i + 1] == second for i in range(len(lower) - 1)
+               for first, second in DIGEST_SIGNS)
+
+
+def press_digest_papers(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bool]],
+                        decided: dict[tuple[int, int], str]) -> list[Span]:
+    """English press digests: the words in capitals that open a line, alone on it, before " - " or before the
+    story's first capitalised word, name a paper (ORG, recorded in `decided`, replacing what overlapped them).
+    Not the headline ("PRESS DIGEST - HUNGARY") nor a dateline ("BUDAPEST 1996-12-09")."""
+    if doc.lang_ != "en":
+        return ents
+    doc_facts = facts(doc)
+    words, lower = doc_facts.words, doc_facts.lower
+    if "vouch" not in lower and "digest" not in lower:
+        return ents
+    if not _is_digest(lower):
+        return ents
+    from worker.tagging import entity_sports
+
+    papers: list[tuple[int, int]] = []
+    for start, end in entity_sports.line_bounds(doc, starts()):
+        if "digest" in lower[start:end]:
+            continue  # the headline
+        first = start + 1 if words[start].isdigit() and end - start > 1 else start  # "24 Chasa"
+        if end - start <= PAPER_MAX_WORDS and _paper_word(words[first]) and all(
+                _paper_word(w) or w.isdigit() or (w.isalpha() and w.islower()) for w in words[first + 1:end]):
+            papers.append((start, end))  # the name alone on its line, as the truecaser spelled it ("Magyar
+            continue  # Hirlap", "Daily nation", "Pagina 12"): a story's line ends in a full stop
+        i = start
+        while i < end and i - start < PAPER_MAX_WORDS and (
+                _capitals_word(words[i]) or (i > start and words[i].isdigit())):
+            i += 1
+        if i == start or not any(_capitals_word(w) for w in words[start:i]):
+            continue
+        if i < end and not (words[i] in ("-", ":") or (words[i][:1].isupper() and not words[i].isupper())):
+            continue  # a sentence that opens with an acronym ("IMF officials said"), or a dateline's date
+        if i < end and _date_end(doc, i) is not None:
+            continue
+        papers.append((start, i))
+    if not papers:
+        return ents
+    covered = {i for a, b in papers for i in range(a, b)}
+    kept = [ent for ent in ents if covered.isdisjoint(range(ent.start, ent.end))]
+    for a, b in papers:
+        decided[(a, b)] = "ORG"
+    return sorted(kept + [Span(doc, a, b, label="ORG") for a, b in papers], key=lambda e: e.start)
+
+
 # Portfolios of government roles: "Secretary of State Warren Christopher" gave "State" ORG, "Defence Secretary
 # Michael Portillo" gave "Defence" ORG (en_core_web_sm); CoNLL-2003 and OntoNotes tag the person alone. Not
 # "Labour" (also the party: "Labour spokesman") nor "Treasury" (an organisation in its own right).
