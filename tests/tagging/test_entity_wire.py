@@ -321,3 +321,19 @@ def test_words_in_capitals_open_a_digest_story_only_as_a_paper_and_only_in_a_dig
     plain = line_doc(["EGYPT - CAIRO .", "AL-AHRAM President Hosni Mubarak urged calm ."], [(6, 8, "PERSON")])
     assert entity_wire.press_digest_papers(plain, list(plain.ents), lambda: casing.sentence_starts(plain), {}) \
         == list(plain.ents)
+
+
+def test_kind_nouns_of_firms_around_a_name_and_foreign_company_openings_make_companies() -> None:
+    from worker.tagging import entity_heads, entity_rules
+
+    doc = _doc(["Cigarette maker Gudang Garam rose .", "Brewer Plzensky Prazdroj expects more .",
+                "Film producer Jerry Bruckheimer spoke ."],
+               [(2, 4, "PERSON"), (7, 9, "PERSON"), (14, 16, "PERSON")])
+    typed = [(e.text, e.label_) for e in entity_rules.context_types(doc, list(doc.ents))]
+    assert typed == [("Gudang Garam", "ORG"), ("Plzensky Prazdroj", "ORG"), ("Jerry Bruckheimer", "PERSON")]
+    assert entity_heads.head_type(("Banco", "de", "Galicia"), "en") == "ORG"
+    assert entity_heads.head_type(("Banco", "de", "Galicia"), "nl") is None
+    doc = _doc(["its Magneti Marelli unit lost 1.9 percent and the Tokyo unit gained ."],
+               [(1, 3, "PERSON"), (9, 10, "GPE")])
+    found = [(e.text, e.label_) for e in entity_heads.name_heads(doc, list(doc.ents), {})]
+    assert found == [("Magneti Marelli", "ORG"), ("Tokyo", "GPE")]

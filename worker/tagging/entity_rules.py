@@ -896,9 +896,14 @@ CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
                 "broker", "publisher", "housebuilder", "operator", "regulator", "watchdog", "distributor",
                 "supplier", "agency", "charity", "label", "subsidiary",
                 # session 31 (en-news/dev_s31b.txt: "the daily Sme" LOC)
-                "daily", "weekly"),
+                "daily", "weekly",
+                # session 32 (en-news/dev_s32.txt: "Cigarette maker Gudang Garam", "pharmaceuticals unit Asta
+                # Medica" PER)
+                "maker", "brewer", "unit", "producer", "refiner", "carrier", "exporter", "importer"),
     },
 }
+# Kind-nouns of firms that also make people's trades: "film producer Jerry Bruckheimer" is a person.
+_PEOPLE_MAKERS = frozenset({"maker", "producer"})
 # English jobs done at an organisation: "a trader at Bankhaus Lampe", "an analyst at Kleinwort Benson" (wire copy
 # quotes such people in nearly every market story; the name after "at" was PER or LOC, session 19).
 ROLES_AT_EN = frozenset({"analyst", "analysts", "economist", "economists", "strategist", "strategists", "trader",
@@ -985,6 +990,16 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
             if (alpha[ent.start - 1] and is_lower[ent.start - 1]) \
                     or ("-" in before and before.split("-")[-1].islower()):
                 label = context_type(before, language)
+                if label == "ORG" and lower[ent.start - 1] in _PEOPLE_MAKERS \
+                        and words[ent.start] in entity_given_names.given_names()[0]:
+                    label = None  # "film producer Jerry Bruckheimer"
+            elif language == "en" and alpha[ent.start - 1] and before[1:].islower() \
+                    and lower[ent.start - 1] not in _NAME_OPENERS["en"] \
+                    and context_type(before, language) == "ORG":
+                if starts is None:
+                    starts = sentence_starts(doc)
+                if starts[ent.start - 1]:
+                    label = "ORG"  # a kind-noun opening the sentence: "Brewer Plzensky Prazdroj expects ..."
             elif lower[ent.start - 1] in STORM_NOUNS:  # capitalised: "Hurricane Melissa", "Storm Floris"
                 label = "MISC"
             if label is None and language == "en" and ent.start > 1 and lower[ent.start - 1] == "at" \
