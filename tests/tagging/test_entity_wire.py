@@ -337,3 +337,22 @@ def test_kind_nouns_of_firms_around_a_name_and_foreign_company_openings_make_com
                [(1, 3, "PERSON"), (9, 10, "GPE")])
     found = [(e.text, e.label_) for e in entity_heads.name_heads(doc, list(doc.ents), {})]
     assert found == [("Magneti Marelli", "ORG"), ("Tokyo", "GPE")]
+
+
+def test_a_name_or_a_code_in_capitals_before_index_is_the_index_but_an_exchange_is_not() -> None:
+    doc = _doc(["The IBV index rose and the blue-chip MIB30 index fell .",
+                "The Jakarta Stock Exchange composite index and the Madrid index eased ."],
+               [(1, 2, "ORG"), (12, 15, "ORG"), (19, 20, "GPE")])
+    decided: dict[tuple[int, int], str] = {}
+    found = [(e.text, e.label_) for e in entity_wire.market_indices(doc, list(doc.ents), decided)]
+    assert found == [("IBV", "MISC"), ("MIB30", "MISC"), ("Jakarta Stock Exchange", "ORG"), ("Madrid", "GPE")]
+    assert decided == {(1, 2): "MISC", (7, 8): "MISC"}
+
+
+def test_a_firm_whose_name_ends_in_a_possessive_keeps_it() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    doc = nlp("The rating agency Moody 's said on Monday that Standard & Poor 's agreed .")
+    assert [(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")] == [
+        ("Moody 's", "ORG"), ("Standard & Poor 's", "ORG")]

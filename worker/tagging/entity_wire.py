@@ -284,6 +284,62 @@ def market_companies(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[b
     return fixed
 
 
+# Words between an index's name and "index": "the Jakarta Stock Exchange composite index" (an exchange's index is
+# not named by the exchange), "the blue-chip MIB30 index", "the all-share Mibtel index".
+_INDEX_QUALIFIERS = frozenset({"composite", "general", "all-share", "share", "stock", "price", "blue-chip"})
+# Last words of an exchange or market, which are organisations before "index" too ("the Amman Financial Market 's
+# general index").
+_EXCHANGE_HEADS = frozenset({"exchange", "bourse", "market", "board"})
+_INDEX_CODE = re.compile(r"^[A-Z][A-Za-z]*(-?\d+)?$")
+
+
+def market_indices(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """English market copy: a name right before "index" names the index (MISC: "The IBV index" ORG, "the WIG index"),
+    and a code in capitals there that the model left is one ("the blue-chip MIB30 index"); not an exchange ("the
+    Jakarta Stock Exchange composite index") nor a name the gazetteer knows as an organisation or place; recorded
+    in `decided`."""
+    if doc.lang_ != "en":
+        return ents
+    doc_facts = facts(doc)
+    lower = doc_facts.lower
+    if "index" not in lower:
+        return ents
+    from worker.tagging import gazetteer
+
+    words = doc_facts.words
+    n = len(doc)
+    taken = {i for ent in ents for i in range(ent.start, ent.end)}
+    fixed: list[Span] = []
+    for k in range(n):
+        if lower[k] != "index" or k == 0:
+            continue
+        before = k - 1
+        if lower[before] in _INDEX_QUALIFIERS and before > 0:
+            before -= 1
+        if before in taken or not _INDEX_CODE.match(words[before]) or len(words[before]) < 3 \
+                or not (words[before].isupper() or any(c.isdigit() for c in words[before])):
+            continue
+        if gazetteer.lookup("en", words[before]) is not None:
+            continue
+        fixed.append(Span(doc, before, before + 1, label="MISC"))
+        decided[(before, before + 1)] = "MISC"
+    for ent in ents:
+        after = ent.end
+        if after < n and lower[after] in _INDEX_QUALIFIERS:
+            after += 1
+        if after >= n or lower[after] != "index" or (ent.start, ent.end) in decided \
+                or lower[ent.end - 1] in _EXCHANGE_HEADS or ent.label_ not in _NAME_LABELS:
+            fixed.append(ent)
+            continue
+        entry = gazetteer.lookup("en", doc_facts.span_text(ent.start, ent.end))
+        if entry is not None and entry.type in ("ORG", "LOC"):
+            fixed.append(ent)
+            continue
+        decided[(ent.start, ent.end)] = "MISC"
+        fixed.append(Span(doc, ent.start, ent.end, label="MISC", kb_id=ent.kb_id_))
+    return sorted(fixed, key=lambda e: e.start)
+
+
 # Press digests (Reuters' "PRESS DIGEST - Hungary - Dec 9": a country's papers, each heading its stories in
 # capitals, "NEPSZABADSAG" alone on a line, or "AL-AHRAM President Hosni Mubarak urged ..."): the paper's name is
 # an organisation; the model missed it or read a person or place (26 of dev_s32's 563 entities, session 32).
