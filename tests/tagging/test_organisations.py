@@ -154,3 +154,18 @@ def test_recent_belgian_party_names_but_not_the_ones_that_were_something_else_in
     assert gazetteer.lookup("nl", "Mouvement Réformateur").type == "ORG"
     # ned.testa (De Morgen, 2000): "de Gentse Vooruit" is the arts centre, "( MR )" a reporter's initials
     assert gazetteer.lookup("nl", "Vooruit") is None and gazetteer.lookup("nl", "MR") is None
+
+
+def test_companies_of_the_1990s_markets_are_organisations_and_common_words_among_them_only_type() -> None:
+    assert gazetteer.lookup("en", "Barrick Gold").type == "ORG"
+    assert gazetteer.lookup("en", "Gudang Garam").type == "ORG"
+    assert gazetteer.lookup("en", "Pohang Iron and Steel").type == "ORG"
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
+    assert "Noranda" in patterns and "Telebras" in patterns
+    assert gazetteer.lookup("en", "Exxon").type == "ORG" and "Exxon" not in patterns  # a common word too
+    assert "Henkel" not in patterns and "Matsushita" not in patterns  # also people's names
+
+
+def test_a_firm_whose_name_is_a_possessive_keeps_it_and_people_s_are_not_listed() -> None:
+    assert gazetteer.exact_lookup("en", "Moody's").type == "ORG"
+    assert gazetteer.exact_lookup("en", "Lloyd's") is None
