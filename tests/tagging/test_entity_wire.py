@@ -356,3 +356,19 @@ def test_a_firm_whose_name_ends_in_a_possessive_keeps_it() -> None:
     doc = nlp("The rating agency Moody 's said on Monday that Standard & Poor 's agreed .")
     assert [(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")] == [
         ("Moody 's", "ORG"), ("Standard & Poor 's", "ORG")]
+
+
+def test_money_aggregates_are_no_names_where_money_is_spoken_of_but_a_motorway_is() -> None:
+    doc = _doc(["The M3 money supply grew and M3 growth slowed .", "Traffic on the M3 was slow ."],
+               [(1, 2, "GPE"), (6, 7, "GPE"), (13, 14, "FAC")])
+    assert [e.text for e in entity_wire.money_aggregates(doc, list(doc.ents))] == ["M3"]
+    road = _doc(["Traffic on the M3 was slow ."], [(3, 4, "FAC")])
+    assert [e.text for e in entity_wire.money_aggregates(road, list(road.ents))] == ["M3"]
+
+
+def test_commodities_with_a_price_glued_or_read_as_a_people_are_dropped_in_market_copy() -> None:
+    spans, decided = _market(["Soybean futures rose and Silver 4.84 eased while Corn May 267 firmed in the index ."],
+                             [(0, 1, "NORP"), (4, 6, "PRODUCT"), (8, 11, "PRODUCT")])
+    assert spans == [] and decided == {}
+    nationality = _market(["Indonesian shares rose 1.2 percent ."], [(0, 1, "NORP")])
+    assert nationality == ([("Indonesian", "NORP")], {})

@@ -706,6 +706,7 @@ class EntityFixes:
                 if "markets" in PARTS:  # market prose: "Banco Santander gained 45", "Aluminium eased"
                     ents = entity_wire.market_indices(doc, entity_wire.market_companies(
                         doc, ents, lambda: evidence.starts, decided), decided)
+                    ents = entity_wire.money_aggregates(doc, ents)
                 if "digests" in PARTS:  # press digests: "NEPSZABADSAG" heading its paper's stories
                     ents = entity_wire.press_digest_papers(doc, ents, lambda: evidence.starts, decided)
             if doc.lang_ == "en" and "wire_terms" in PARTS:  # currency symbols, acronyms, treaties

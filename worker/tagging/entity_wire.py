@@ -164,8 +164,11 @@ def _prices(words: Sequence[str]) -> bool:
 
 
 def _market_term(words: Sequence[str]) -> bool:
-    """A commodity, contract month or table word, alone or heading a line's name ("Copper", "Gold AM", "Corn Mar")."""
-    lowered = [w.lower() for w in words]
+    """A commodity, contract month or table word, alone or heading a line's name ("Copper", "Gold AM", "Corn Mar"),
+    prices glued to it or not ("Silver 4.84", "Corn May 267")."""
+    lowered = [w.lower() for w in words if not _PRICE.match(w.lower())]
+    if not lowered:
+        return False
     if len(lowered) == 1:
         return lowered[0] in MARKET_NON_NAMES
     return lowered[0] in MARKET_NON_NAMES and all(w in MARKET_NON_NAMES for w in lowered[1:])
@@ -228,6 +231,32 @@ def _moved_price(words: Sequence[str], lower: Sequence[str], digits: numpy.ndarr
     return False
 
 
+# Money-supply aggregates ("M3 grew", "the M3 target"): no names, also outside market copy (a central bank's
+# statement has no price); the motorway "M3" is left alone unless money words stand beside it.
+_AGGREGATES = frozenset({"M0", "M1", "M2", "M3", "M4"})
+_MONEY_WORDS = frozenset({"money", "supply", "growth", "target", "grew", "aggregate", "corridor"})
+
+
+def money_aggregates(doc: Doc, ents: list[Span]) -> list[Span]:
+    """English: a money-supply aggregate the model took for a name (M3 LOC, dev_s32) is dropped when the text speaks
+    of money supply."""
+    if doc.lang_ != "en" or not ents:
+        return ents
+    lower = facts(doc).lower
+    if "money" not in lower and "supply" not in lower:
+        return ents
+    words = facts(doc).words
+    n = len(doc)
+    kept = []
+    for ent in ents:
+        if ent.end - ent.start == 1 and words[ent.start].upper() in _AGGREGATES and (
+                (ent.end < n and lower[ent.end] in _MONEY_WORDS) or (ent.start > 0 and lower[ent.start - 1] in
+                                                                    ("for", "of", "in") and "money" in lower)):
+            continue
+        kept.append(ent)
+    return kept
+
+
 def market_companies(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bool]],
                      decided: dict[tuple[int, int], str]) -> list[Span]:
     """English market copy (not sports): a commodity, contract month or table word the model took for a name is
@@ -253,11 +282,14 @@ def market_companies(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[b
     fixed: list[Span] = []
     for ent in ents:
         start, end = ent.start, ent.end
-        if (start, end) in decided or ent.label_ not in _NAME_LABELS:
+        if (start, end) in decided or ent.label_ not in _NAME_LABELS | {"NORP"}:
             fixed.append(ent)
             continue
         if _market_term(words[start:end]):
-            continue  # "Aluminium", "Gold AM", "March", "M3"
+            continue  # "Aluminium", "Gold AM", "March", "M3", "Arabica" (NORP), "Silver 4.84"
+        if ent.label_ == "NORP":
+            fixed.append(ent)
+            continue
         text = doc_facts.span_text(start, end)
         if ent.label_ == "ORG" or text.lower() in index_names \
                 or (ent.label_ in ("PERSON", "PER") and words[start] in given):
