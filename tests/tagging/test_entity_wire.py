@@ -372,3 +372,41 @@ def test_commodities_with_a_price_glued_or_read_as_a_people_are_dropped_in_marke
     assert spans == [] and decided == {}
     nationality = _market(["Indonesian shares rose 1.2 percent ."], [(0, 1, "NORP")])
     assert nationality == ([("Indonesian", "NORP")], {})
+
+
+def test_units_titles_before_of_and_roads_in_wire_terms() -> None:
+    doc = _doc(["It was 70 below zero Fahrenheit .", "The Archbishop of Canterbury spoke .",
+                "Police closed Interstate 94 near Fargo .", "Bishop took three wickets ."],
+               [(5, 6, "ORG"), (8, 9, "ORG"), (10, 11, "GPE"), (15, 16, "ORG"), (18, 19, "GPE"), (20, 21, "PERSON")])
+    decided: dict[tuple[int, int], str] = {}
+    found = [(e.text, e.label_) for e in entity_wire.wire_terms(doc, list(doc.ents), decided)]
+    assert found == [("Canterbury", "GPE"), ("Interstate 94", "LOC"), ("Fargo", "GPE"), ("Bishop", "PERSON")]
+    assert decided == {(15, 17): "LOC"}
+
+
+def test_the_stage_keeps_a_road_s_number_and_drops_a_count_before_a_name() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    doc = nlp("State officials closed Interstate 94 from Bismarck to Fargo on Tuesday .")
+    assert ("Interstate 94", "LOC") in {(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")}
+    doc = nlp("The party hopes to win a majority in the 217-seat National Assembly .")
+    assert ("National Assembly", "ORG") in {(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")}
+
+
+def test_a_work_in_quotes_after_its_noun_and_a_firm_after_bookmakers() -> None:
+    from worker.tagging import entity_rules
+
+    doc = _doc(['their debut single " Wannabe " topped the charts .', "Bookmakers William Hill said so ."],
+               [(4, 5, "ORG"), (11, 13, "PERSON")])
+    typed = [(e.text, e.label_) for e in entity_rules.context_types(doc, list(doc.ents))]
+    assert typed == [("Wannabe", "MISC"), ("William Hill", "ORG")]
+
+
+def test_peoples_and_movements_of_1990s_news_are_known() -> None:
+    from worker.tagging import gazetteer
+
+    assert gazetteer.lookup("en", "Tamil").type == "MISC" and gazetteer.lookup("en", "Hutus").type == "MISC"
+    assert gazetteer.lookup("en", "Mercosur").type == "ORG" and gazetteer.lookup("en", "LTTE").type == "ORG"
+    assert gazetteer.lookup("en", "Channel Tunnel").type == "LOC"
+    assert "Solidarity" not in {p["pattern"] for p in gazetteer.ruler_patterns("en")}  # a word too

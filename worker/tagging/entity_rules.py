@@ -195,10 +195,15 @@ def _leading_dutch_article(doc: Doc, ent: Span, start: int, end: int) -> bool:
 _TRAILING_FUNCTION_WORDS = frozenset({"at", "in", "on", "of", "for", "and", "to", "with", "by", "from", "as"})
 
 
+# A number joined to a lower-case noun: "217-seat", "15-nation", "three-day" is not (no digit); "7-Eleven" is a name.
+_COUNT_COMPOUND = re.compile(r"^\d[\d,.]*-[a-z]+$")
+
+
 def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
     """Entities without leading/trailing determiners, possessives and punctuation."""
     edge = _EDGE_WORDS.get(doc.lang_, set())
     dutch = doc.lang_ == "nl"  # the only language with a leading article to trim
+    typed = doc.user_data.get(CONTEXT_TYPES_KEY, {})
     doc_facts = facts(doc)
     words, lower, punct = doc_facts.words, doc_facts.lower, doc_facts.is_punct
     fixed = []
@@ -208,11 +213,13 @@ def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
             start += 1
         if dutch and _leading_dutch_article(doc, ent, start, end):
             start += 1
+        while start < end - 1 and _COUNT_COMPOUND.match(words[start]):
+            start += 1  # "the 217-seat National Assembly" (session 32): the count is no part of the name
         if not dutch and ent.label_ in _NAME_LABELS:  # "later Inter Milan": a lower-case word opens no name
             while start < end - 1 and words[start].isalpha() and words[start].islower() \
                     and lower[start] not in entity_given_names.PARTICLES and words[start + 1][:1].isupper():
                 start += 1
-        name = ent.label_ in _NAME_LABELS
+        name = ent.label_ in _NAME_LABELS and (ent.start, ent.end) not in typed  # a decided road keeps its number
         while end > start and (lower[end - 1] in edge or (punct[end - 1] and words[end - 1] not in {".", ")"})
                                or (name and _numeric(words[end - 1]))
                                or (not dutch and ent.label_ != "WORK_OF_ART" and end - start > 1
@@ -901,9 +908,12 @@ CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
                 "daily", "weekly",
                 # session 32 (en-news/dev_s32.txt: "Cigarette maker Gudang Garam", "pharmaceuticals unit Asta
                 # Medica" PER)
-                "maker", "brewer", "unit", "producer", "refiner", "carrier", "exporter", "importer"),
+                "maker", "brewer", "unit", "producer", "refiner", "carrier", "exporter", "importer",
+                # session 32, second cycle (en-news/dev_s32b.txt: "Bookmakers William Hill" PER)
+                "bookmaker", "bookmakers"),
     },
 }
+_OPENING_QUOTES = frozenset({'"', "“", "‘", "'"})
 # Kind-nouns of firms that also make people's trades: "film producer Jerry Bruckheimer" is a person.
 _PEOPLE_MAKERS = frozenset({"maker", "producer"})
 # English jobs done at an organisation: "a trader at Bankhaus Lampe", "an analyst at Kleinwort Benson" (wire copy
@@ -986,6 +996,10 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
                     label = None  # "analysts at Union Bank of Switzerland": mid-sentence, the noun is the name's
             if label is not None and lower[start] not in _KEPT_HEADS.get(language, ()):
                 start += 1
+        if label is None and language == "en" and ent.start > 1 and words[ent.start - 1] in _OPENING_QUOTES \
+                and alpha[ent.start - 2] and is_lower[ent.start - 2] \
+                and context_type(words[ent.start - 2], language) == "MISC":
+            label = "MISC"  # a work's title in quotes after its noun: the series " Cosmos " (PER)
         if label is None and ent.start > 0:
             before = words[ent.start - 1]
             # a lower-case noun, or a compound on a name ("NAVO-missie"); not a capitalised name of its own

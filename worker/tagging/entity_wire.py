@@ -522,10 +522,24 @@ def _is_place(text: str) -> bool:
 TREATY_NOUNS = frozenset({"treaty", "treaties", "accord", "accords", "pact", "protocol"})
 
 
+# Units that stand capitalised and are no names ("70 degrees below zero Fahrenheit" ORG, session 32).
+_UNITS = frozenset({"Fahrenheit", "Celsius", "Centigrade", "Kelvin"})
+# Religious and noble titles before "of" and a place: "The Archbishop of Canterbury" gave "Archbishop" ORG; the
+# place is the name ("Bishop" alone is also a surname: only before "of").
+_TITLES_OF = frozenset({"archbishop", "bishop", "cardinal", "patriarch", "duke", "duchess", "earl", "prince",
+                        "princess", "mayor", "governor", "chancellor", "dean", "abbot"})
+# Titles that are no one's name, dropped alone anywhere (a headline's "ARCHBISHOP SAYS ..." carried its ORG to
+# the story's "Archbishop of Canterbury" through the votes).
+_LONE_TITLES = frozenset({"archbishop", "patriarch", "abbot"})
+# Road words before a number: "Interstate 94" (the model had "Interstate" ORG), "Highway 1", "Route 66".
+_ROAD_WORDS = frozenset({"Interstate", "Highway", "Route"})
+
+
 def wire_terms(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
-    """English only: a currency symbol is no name ("HK$ 168.50" ORG); a parenthesised acronym is a name of its own
-    ("Guatemalan National Revolutionary Unity ( URNG" one ORG); a place before "treaty" or "(peace) accords" names
-    the treaty (MISC, recorded in `decided`)."""
+    """English only: a currency symbol or a unit is no name ("HK$ 168.50" ORG, "Fahrenheit"); a title before "of"
+    and a capitalised word is no name ("The Archbishop of Canterbury"); a road word and its number are a road (LOC,
+    "Interstate 94"); a parenthesised acronym is a name of its own ("Guatemalan National Revolutionary Unity ( URNG"
+    one ORG); a place before "treaty" or "(peace) accords" names the treaty (MISC, recorded in `decided`)."""
     if doc.lang_ != "en" or not ents:
         return ents
     doc_facts = facts(doc)
@@ -534,8 +548,18 @@ def wire_terms(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
     fixed: list[Span] = []
     for ent in ents:
         start, end = ent.start, ent.end
-        if end - start == 1 and words[start].endswith("$"):
-            continue  # "HK$", "A$", "US$"
+        if end - start == 1 and (words[start].endswith("$") or words[start] in _UNITS):
+            continue  # "HK$", "A$", "US$", "Fahrenheit"
+        if end - start == 1 and (lower[start] in _LONE_TITLES or (
+                lower[start] in _TITLES_OF and end + 1 < n and lower[end] == "of" and words[end + 1][:1].isupper())):
+            continue  # "Archbishop" of Canterbury, "ARCHBISHOP SAYS ..."
+        if words[start] in _ROAD_WORDS and end - start <= 2 and (end - start == 2 or (
+                end < n and words[end].isdigit())):
+            road_end = start + 2 if end - start == 2 else end + 1
+            if words[road_end - 1].isdigit():
+                decided[(start, road_end)] = "LOC"
+                fixed.append(Span(doc, start, road_end, label="LOC"))
+                continue
         opening = next((k for k in range(start + 1, end - 1) if words[k] == "("), None)
         if opening is not None:
             closing = next((k for k in range(opening + 1, end) if words[k] == ")"), end)
