@@ -410,3 +410,23 @@ def test_peoples_and_movements_of_1990s_news_are_known() -> None:
     assert gazetteer.lookup("en", "Mercosur").type == "ORG" and gazetteer.lookup("en", "LTTE").type == "ORG"
     assert gazetteer.lookup("en", "Channel Tunnel").type == "LOC"
     assert "Solidarity" not in {p["pattern"] for p in gazetteer.ruler_patterns("en")}  # a word too
+
+
+def test_a_place_before_a_court_is_part_of_its_name_but_a_country_is_not() -> None:
+    doc = _doc(["the Seoul District Court and Dublin District Court and the Israel High Court ruled ."],
+               [(1, 2, "GPE"), (2, 4, "ORG"), (6, 8, "ORG"), (10, 11, "GPE"), (11, 13, "ORG")])
+    decided: dict[tuple[int, int], str] = {}
+    found = [(e.text, e.label_) for e in entity_wire.courts_of_places(doc, list(doc.ents), decided)]
+    assert found == [("Seoul District Court", "ORG"), ("Dublin District Court", "ORG"), ("Israel", "GPE"),
+                     ("High Court", "ORG")]
+    assert decided == {(1, 4): "ORG", (5, 8): "ORG"}  # Dublin untagged: the gazetteer knows the place
+
+
+def test_the_portfolio_labour_minister_and_city_halls_and_auditoriums() -> None:
+    from worker.tagging import entity_heads
+
+    doc = _doc(["Labour Minister Jin Nyum met Labour leaders ."], [(0, 1, "ORG"), (2, 4, "PERSON"), (5, 6, "ORG")])
+    assert [e.text for e in entity_wire.drop_portfolios(doc, list(doc.ents))] == ["Jin Nyum", "Labour"]
+    assert entity_heads.head_type(("Oslo", "City", "Hall"), "en") == "LOC"
+    assert entity_heads.head_type(("Shrine", "Auditorium"), "en") == "LOC"
+    assert entity_heads.head_type(("Jerry", "Hall"), "en") is None

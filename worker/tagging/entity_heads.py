@@ -138,7 +138,11 @@ LANDFORM_HEADS = frozenset({"Swamp", "Creek", "Highway", "Beach", "Island", "Isl
 # institution: "Carter Center", "National Hurricane Center" and "Pew Research Center" are organisations.
 FACILITY_HEADS = frozenset({"Centre", "Center", "Station", "Theatre", "Theater", "Cathedral", "Prison",
                             # session 31 (en-news/dev_s31b.txt: "Government Palace", "National Palace" ORG)
-                            "Palace"})
+                            "Palace",
+                            # session 32 (en-news/dev_s32b.txt: "Shrine Auditorium", "Oslo City Hall" ORG)
+                            "Auditorium"})
+# "Hall" is a surname too: a facility only after these words ("Oslo City Hall", "Town Hall", "Carnegie Hall").
+HALL_WORDS = frozenset({"City", "Town", "Guild", "Concert", "Music", "Festival", "Albert", "Carnegie", "Royal"})
 INSTITUTION_WORDS = frozenset({"research", "policy", "studies", "information", "hurricane", "medical", "health",
                                "cancer", "resource", "resources", "legal", "law", "crisis", "data", "operations",
                                "command", "training", "press", "media", "rights", "justice", "science", "sciences"})
@@ -240,6 +244,8 @@ def head_type(words: tuple[str, ...], language: str) -> str | None:
         if language == "en" and words[-1] in LANDFORM_HEADS and _landform(words):
             return "LOC"
         if language == "en" and "facilities" in HEAD_PARTS and words[-1] in FACILITY_HEADS and _facility(words):
+            return "LOC"
+        if language == "en" and "facilities" in HEAD_PARTS and words[-1] == "Hall" and words[-2] in HALL_WORDS:
             return "LOC"
     if language == "nl" and len(words) == 1 and len(words[0]) > 8 and words[0][:1].isupper() \
             and words[0].lower().endswith(PLACE_ENDINGS["nl"]):

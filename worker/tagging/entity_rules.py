@@ -716,8 +716,9 @@ class EntityFixes:
                     ents = entity_wire.money_aggregates(doc, ents)
                 if "digests" in PARTS:  # press digests: "NEPSZABADSAG" heading its paper's stories
                     ents = entity_wire.press_digest_papers(doc, ents, lambda: evidence.starts, decided)
-            if doc.lang_ == "en" and "wire_terms" in PARTS:  # currency symbols, acronyms, treaties
+            if doc.lang_ == "en" and "wire_terms" in PARTS:  # currency symbols, acronyms, treaties, courts
                 ents = entity_wire.wire_terms(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+                ents = entity_wire.courts_of_places(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "nl" and "datelines" in PARTS:  # "ZUTPHEN - De rechtbank ..." (session 28)
                 ents = entity_wire.agency_datelines(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "en" and "portfolios" in PARTS:
