@@ -207,8 +207,8 @@ def test_english_names_joined_by_and_are_two_unless_known_as_one() -> None:
 
 
 def test_a_resources_company_is_an_organisation_by_its_short_name() -> None:
-    doc = _doc("en", "Teck Resources agreed . Teck shares rose", [(0, 2, "ORG"), (4, 5, "PERSON")])
-    assert _spans(entity_rules.short_company_names(doc, list(doc.ents)))[-1] == ("Teck", "ORG")
+    doc = _doc("en", "Kestrel Resources agreed . Kestrel shares rose", [(0, 2, "ORG"), (4, 5, "PERSON")])
+    assert _spans(entity_rules.short_company_names(doc, list(doc.ents)))[-1] == ("Kestrel", "ORG")
 
 
 def test_a_lower_case_word_with_a_digit_is_no_name() -> None:

@@ -320,7 +320,9 @@ def trim_lowercase_tail(doc: Doc, ents: list[Span]) -> list[Span]:
     Titles of works (MISC) may."""
     if doc.lang_ not in ("nl", "en"):
         return ents
-    typed = doc.user_data.get(CONTEXT_TYPES_KEY, {})  # a name the layout decided keeps its words ("Daily nation")
+    # an English name the layout decided keeps its words ("Daily nation", a press digest's paper; Dutch decided
+    # spans may run on over "voor het" and are trimmed as before)
+    typed = doc.user_data.get(CONTEXT_TYPES_KEY, {}) if doc.lang_ == "en" else {}
     fixed = []
     for ent in ents:
         end = ent.end
@@ -742,7 +744,8 @@ class EntityFixes:
             if doc.lang_ == "en" and "hyphens" in PARTS:
                 ents = entity_roles.hyphenated_persons(doc, ents)
         if self.sentence_starts and ents:  # only single words can be one (the test's first condition)
-            typed = doc.user_data.get(CONTEXT_TYPES_KEY, {})  # a type decided by the layout stands ("Dawn", a paper)
+            # an English type decided by the layout stands ("Dawn", a press digest's paper)
+            typed = doc.user_data.get(CONTEXT_TYPES_KEY, {}) if doc.lang_ == "en" else {}
             ents = [e for e in ents if e.end - e.start != 1 or (e.start, e.end) in typed
                     or not common_word_at_sentence_start(doc, e.start, e.end, e.label_, evidence)]
         if "lowercase" in PARTS and ents:
