@@ -169,3 +169,11 @@ def test_companies_of_the_1990s_markets_are_organisations_and_common_words_among
 def test_a_firm_whose_name_is_a_possessive_keeps_it_and_people_s_are_not_listed() -> None:
     assert gazetteer.exact_lookup("en", "Moody's").type == "ORG"
     assert gazetteer.exact_lookup("en", "Lloyd's") is None
+
+
+def test_organisations_of_flemish_and_dutch_dailies_of_2000_are_known() -> None:
+    assert gazetteer.lookup("nl", "Cofinimmo").type == "ORG"
+    assert gazetteer.lookup("nl", "Vlaamse Gemeenschapscommissie").type == "ORG"
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
+    assert "Telindus" in patterns
+    assert gazetteer.lookup("nl", "Chiro").type == "ORG" and "Chiro" not in patterns  # a common word too
