@@ -122,9 +122,10 @@ def _read_qids() -> dict[str, str]:
     return qids
 
 
-def country_wikidata_ids() -> set[str]:
-    """Wikidata ids of the countries (a place named by one of them is a country, not a city)."""
-    return set(_read_qids().values())
+@lru_cache(maxsize=1)
+def country_wikidata_ids() -> frozenset[str]:
+    """Wikidata ids of the countries (a place named by one of them is a country, not a city); read once."""
+    return frozenset(_read_qids().values())
 
 
 # England, Scotland, Wales and Northern Ireland field national teams of their own ("England beat India"), as did
@@ -137,7 +138,7 @@ HOME_NATIONS = frozenset({"Q21", "Q22", "Q25", "Q26", "Q15180", "Q33946", "Q1695
 @lru_cache(maxsize=1)
 def national_team_ids() -> frozenset[str]:
     """Wikidata ids of the places whose name in a sports result is a national team (LOC in CoNLL-2003)."""
-    return frozenset(country_wikidata_ids()) | HOME_NATIONS
+    return country_wikidata_ids() | HOME_NATIONS
 
 
 @lru_cache(maxsize=65536)
