@@ -83,14 +83,15 @@ def dateline_place_spans(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, in
     return found
 
 
-def _as_places(doc: Doc, ents: list[Span], places: Sequence[tuple[int, int]],
-               decided: dict[tuple[int, int], str]) -> list[Span]:
-    """The entities with these token spans as LOC, replacing what overlapped them; `decided` receives the type."""
-    covered = {i for a, b in places for i in range(a, b)}
-    kept = [ent for ent in ents if not any(i in covered for i in range(ent.start, ent.end))]
-    for a, b in places:
-        decided[(a, b)] = "LOC"
-    return sorted(kept + [Span(doc, a, b, label="LOC") for a, b in places], key=lambda e: e.start)
+def _as_decided(doc: Doc, ents: list[Span], spans: Sequence[tuple[int, int]], label: str,
+                decided: dict[tuple[int, int], str]) -> list[Span]:
+    """The entities with these token spans as `label`, replacing what overlapped them; `decided` receives the type
+    (the layout rules' common last step: dateline places, price-table companies, press digests' papers)."""
+    covered = {i for a, b in spans for i in range(a, b)}
+    kept = [ent for ent in ents if covered.isdisjoint(range(ent.start, ent.end))]
+    for a, b in spans:
+        decided[(a, b)] = label
+    return sorted(kept + [Span(doc, a, b, label=label) for a, b in spans], key=lambda e: e.start)
 
 
 def dateline_places(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bool]],
@@ -102,7 +103,7 @@ def dateline_places(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     places = dateline_place_spans(doc, starts())
     if not places:
         return ents
-    return _as_places(doc, ents, places, decided)
+    return _as_decided(doc, ents, places, "LOC", decided)
 
 
 def agency_datelines(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
@@ -114,7 +115,7 @@ def agency_datelines(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], 
     places = [(span.start, span.end) for span in doc.spans[DATELINES_KEY]]
     if not places:
         return ents
-    return _as_places(doc, ents, places, decided)
+    return _as_decided(doc, ents, places, "LOC", decided)
 
 
 # Words of market copy: a document with one of them may carry a price table ("Alcatel Alsthom 445.10").
@@ -167,11 +168,7 @@ def _market_term(words: Sequence[str]) -> bool:
     """A commodity, contract month or table word, alone or heading a line's name ("Copper", "Gold AM", "Corn Mar"),
     prices glued to it or not ("Silver 4.84", "Corn May 267")."""
     lowered = [w.lower() for w in words if not _PRICE.match(w.lower())]
-    if not lowered:
-        return False
-    if len(lowered) == 1:
-        return lowered[0] in MARKET_NON_NAMES
-    return lowered[0] in MARKET_NON_NAMES and all(w in MARKET_NON_NAMES for w in lowered[1:])
+    return bool(lowered) and all(w in MARKET_NON_NAMES for w in lowered)
 
 
 def price_table_companies(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bool]],
@@ -203,11 +200,7 @@ def price_table_companies(doc: Doc, ents: list[Span], starts: Callable[[], Seque
         found.append((start, i))
     if not found or entity_sports.is_sports_document(doc, starts):
         return ents
-    covered = {i for a, b in found for i in range(a, b)}
-    kept = [ent for ent in ents if covered.isdisjoint(range(ent.start, ent.end))]
-    for a, b in found:
-        decided[(a, b)] = "ORG"
-    return sorted(kept + [Span(doc, a, b, label="ORG") for a, b in found], key=lambda e: e.start)
+    return _as_decided(doc, ents, found, "ORG", decided)
 
 
 # Labels of names a market rule may retype as a company: not nationalities (NORP: "Indonesian shares"), numbers
@@ -431,11 +424,7 @@ def press_digest_papers(doc: Doc, ents: list[Span], starts: Callable[[], Sequenc
         papers.append((start, i))
     if not papers:
         return ents
-    covered = {i for a, b in papers for i in range(a, b)}
-    kept = [ent for ent in ents if covered.isdisjoint(range(ent.start, ent.end))]
-    for a, b in papers:
-        decided[(a, b)] = "ORG"
-    return sorted(kept + [Span(doc, a, b, label="ORG") for a, b in papers], key=lambda e: e.start)
+    return _as_decided(doc, ents, papers, "ORG", decided)
 
 
 # Portfolios of government roles: "Secretary of State Warren Christopher" gave "State" ORG, "Defence Secretary
