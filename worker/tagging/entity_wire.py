@@ -207,6 +207,7 @@ def price_table_companies(doc: Doc, ents: list[Span], starts: Callable[[], Seque
 # or dates.
 _NAME_LABELS = frozenset({"PERSON", "PER", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
                           "MISC"})
+_TERM_LABELS = _NAME_LABELS | {"NORP"}  # a commodity read as a people is dropped too ("Arabica" NORP)
 _PREPOSITIONS = frozenset({"in", "at", "from", "of", "for", "on", "to", "across", "throughout", "by", "with"})
 MOVE_WINDOW = 4  # words from the verb to the number: "fell 1.25 rand to", "was flat at 215"
 
@@ -235,10 +236,11 @@ def money_aggregates(doc: Doc, ents: list[Span]) -> list[Span]:
     of money supply."""
     if doc.lang_ != "en" or not ents:
         return ents
-    lower = facts(doc).lower
+    doc_facts = facts(doc)
+    lower = doc_facts.lower
     if "money" not in lower and "supply" not in lower:
         return ents
-    words = facts(doc).words
+    words = doc_facts.words
     n = len(doc)
     kept = []
     for ent in ents:
@@ -275,7 +277,7 @@ def market_companies(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[b
     fixed: list[Span] = []
     for ent in ents:
         start, end = ent.start, ent.end
-        if (start, end) in decided or ent.label_ not in _NAME_LABELS | {"NORP"}:
+        if (start, end) in decided or ent.label_ not in _TERM_LABELS:
             fixed.append(ent)
             continue
         if _market_term(words[start:end]):
