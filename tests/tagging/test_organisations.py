@@ -177,3 +177,15 @@ def test_organisations_of_flemish_and_dutch_dailies_of_2000_are_known() -> None:
     patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
     assert "Telindus" in patterns
     assert gazetteer.lookup("nl", "Chiro").type == "ORG" and "Chiro" not in patterns  # a common word too
+
+
+def test_venues_are_places_and_exchanges_misc_in_dutch_but_organisations_in_english() -> None:
+    # ned.train types museums, theatres and halls LOC and both exchanges it names MISC; our English files type
+    # exchanges ORG (session 33, round 1)
+    assert gazetteer.lookup("nl", "Kaaitheater").type == "LOC"
+    assert gazetteer.lookup("nl", "Van Gogh Museum").type == "LOC"
+    assert gazetteer.lookup("nl", "Easdaq").type == "MISC" and gazetteer.lookup("nl", "Nasdaq").type == "MISC"
+    assert gazetteer.lookup("en", "Easdaq").type == "ORG" and gazetteer.lookup("en", "Nasdaq").type == "ORG"
+    assert gazetteer.lookup("en", "New York Stock Exchange").type == "ORG"
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
+    assert "Easdaq" in patterns and "Nasdaq" not in patterns  # a common word too: type evidence only
