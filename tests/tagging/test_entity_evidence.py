@@ -213,3 +213,19 @@ def test_the_section_label_is_dropped_after_the_consistency_votes(monkeypatch: p
     # Without the part the votes tag the lone label like the header's (the test fails without the rule).
     monkeypatch.setattr(entity_rules, "PARTS", entity_rules.PARTS - {"sections"})
     assert tagged() == [(0, "Algemeen"), (6, "Algemeen")]
+
+
+def test_a_name_after_a_lower_case_role_word_is_a_person() -> None:
+    spans, decided = _run("zocht ontvoerder Veerappan met zijn vrouw Silvana en ex-legerleider Mladic",
+                          [(2, 3, "LOC"), (6, 7, "LOC"), (9, 10, "LOC")])
+    assert spans == [("Veerappan", "PER"), ("Silvana", "PER"), ("Mladic", "PER")]
+    assert decided == {(2, 3): "PER", (6, 7): "PER", (9, 10): "PER"}  # decided: the votes carry it
+
+
+def test_no_person_after_a_byline_rivals_or_before_a_known_or_kind_named_name() -> None:
+    spans, decided = _run("auteur Belga , rivaal Lokeren , woordvoerder Sabena , voorzitter Vlaamse Opera",
+                          [(1, 2, "ORG"), (4, 5, "ORG"), (7, 8, "ORG"), (10, 12, "ORG")])
+    assert spans == [("Belga", "ORG"), ("Lokeren", "ORG"), ("Sabena", "ORG"), ("Vlaamse Opera", "ORG")]
+    assert decided == {}
+    spans, _ = _run("zocht ontvoerder Veerappan", [(2, 3, "LOC")], entity_evidence.PARTS - {"role_words"})
+    assert spans == [("Veerappan", "LOC")]

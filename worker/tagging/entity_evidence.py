@@ -14,7 +14,11 @@ says what it names.
 - after "minister van (de/het)" comes a ministry (ORG: 26 of 27 in ned.train), after "het werk van" an author
   (PER, 11 of 12), after "de finale van" a competition (MISC, 11 of 11);
 - a Dutch portfolio after "minister/staatssecretaris/ministerie van" is one organisation over its "en" and
-  commas ("minister van Infrastructuur en Waterstaat Barry Madlener": the model had "Waterstaat" LOC).
+  commas ("minister van Infrastructuur en Waterstaat Barry Madlener": the model had "Waterstaat" LOC);
+- a name of one to three capitalised words right after a lower-case role word ("ontvoerder Veerappan", "zijn vrouw
+  Silvana", "ex-legerleider Mladic") is a person (ned.train: after a title word 213 PER of 216; after a word of
+  kinship or standing 34 of 36, the other two after "rivaal" and "dochter", which are left out), unless a list knows
+  it as something else or a kind-word names its kind.
 
 Each decision is recorded in the doc's user data (entity_rules.CONTEXT_TYPES_KEY) so that the name lists and the
 gazetteer do not undo it.
@@ -27,8 +31,9 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
-from worker.tagging import gazetteer
+from worker.tagging import entity_given_names, gazetteer
 from worker.tagging.entity_doc import facts
+from worker.tagging.titles import title_word
 
 # One token: a capitalised name part (maybe several joined by hyphens), then a lower-case noun: "VLD-voorzitter",
 # "Alken Maes-topman" (the last token), "EU-landen"; not "Mexico-Stad", "Noord-Korea", "T-shirt" or "39-jarige".
@@ -92,6 +97,22 @@ def _of_noun_type(doc: Doc, ent: Span) -> str | None:
     return label
 
 
+def _person_after_role(doc: Doc, ent: Span) -> bool:
+    """A name of one to three capitalised words (or particles) right after a lower-case role word, known to no list
+    as another type and with no kind-word: "ontvoerder Veerappan", "zijn vrouw Silvana"."""
+    if not 1 <= len(ent) <= 3 or ent.start == 0:
+        return False
+    before = doc[ent.start - 1].text
+    if not before.islower() or before in _NOT_ROLES or not (before in PERSON_NOUNS or title_word(before, "nl")):
+        return False
+    words = [token.text for token in ent]
+    if not words[0][:1].isupper() or not all(
+            w.lower() in entity_given_names.PARTICLES
+            or (w[:1].isupper() and w.isalpha() and not entity_given_names.is_kind_word(w, "nl")) for w in words):
+        return False
+    return not entity_given_names.known_otherwise(ent.text, "nl")
+
+
 def in_wiki_bold(doc: Doc, start: int, end: int) -> bool:
     """Tokens start..end inside Wikipedia's bold markup, three apostrophes on each side as tokenised ("' '' Ard
     Schenk '' '"): the subject of an article, of any type, not a quoted title (italics, "'' X ''", are titles)."""
@@ -105,7 +126,18 @@ def _relabel(doc: Doc, ent: Span, label: str, decided: dict[tuple[int, int], str
                                                 span_id=ent.id_)
 
 
-PARTS = frozenset({"compounds", "speakers", "places", "of", "quotes", "ministries", "genitives"})
+PARTS = frozenset({"compounds", "speakers", "places", "of", "quotes", "ministries", "genitives", "role_words"})
+
+# Lower-case words of kinship or standing before a person's name ("zijn vrouw Silvana", "filmster Rajkamur"), beside
+# the title list; not "rivaal" (a club's) or "dochter" (a company's subsidiary), which ned.train has before an ORG.
+PERSON_NOUNS = frozenset({
+    "vrouw", "man", "zoon", "broer", "zus", "zuster", "vader", "moeder", "echtgenote", "echtgenoot", "vriend",
+    "vriendin", "verdachte", "dader", "ontvoerder", "filmster", "popster", "moordenaar", "crimineel", "tegenstander",
+    "opvolger", "voorganger", "landgenoot", "ploegmaat", "teamgenoot", "weduwe", "kleinzoon", "neef", "nicht", "oom",
+    "tante", "schoonzoon", "grootvader", "grootmoeder",
+})
+# De Morgen's byline field ("auteur Belga", "auteur Brussel"): no role
+_NOT_ROLES = frozenset({"auteur"})
 
 # Portfolios of Dutch ministries (2010-2026 cabinets; Belgian federal ones are FOD names in the gazetteer), as
 # tokens; the longest that follows "minister van" is taken.
@@ -384,6 +416,8 @@ def dutch_evidence(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], st
             label = "LOC"
         if label is None and "of" in parts:
             label = _of_noun_type(doc, ent)
+        if label is None and "role_words" in parts and ent.label_ != "PER" and _person_after_role(doc, ent):
+            label = "PER"
         if label is None and "quotes" in parts and len(ent) > 1 and ent.label_ != "MISC" and ent.start > 0 \
                 and ent.end < len(doc) and doc[ent.start - 1].text in QUOTES and doc[ent.end].text in QUOTES \
                 and not in_wiki_bold(doc, ent.start, ent.end) and _known_type(ent.text) in (None, "MISC"):
