@@ -246,3 +246,21 @@ def test_a_nationality_glued_to_a_person_or_a_known_name_is_split() -> None:
     found = [(e.text, e.label_) for e in entity_rules.split_nationality(doc, list(doc.ents))]
     assert found == [("American", "NORP"), ("John Smith", "PERSON"), ("Arab", "NORP"), ("Al Qaeda", "ORG"),
                      ("American Airlines", "ORG")]
+
+
+def test_a_dutch_nationality_opening_a_name_is_split_unless_the_rest_is_dutch_words_or_the_whole_known() -> None:
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    from worker.tagging import entity_rules
+
+    text = ("het Amerikaanse National Security Agency , de Deense Maersk , de Nederlandse Vereniging van Banken , "
+            "de Vlaamse Tennisvereniging , de Europese Commissie , de Schotse Highlands")
+    doc = Doc(spacy.blank("nl").vocab, words=text.split(" "))
+    doc.ents = [Span(doc, 1, 5, label="ORG"), Span(doc, 7, 9, label="ORG"), Span(doc, 11, 15, label="ORG"),
+                Span(doc, 17, 19, label="ORG"), Span(doc, 21, 23, label="ORG"), Span(doc, 25, 27, label="LOC")]
+    found = [(e.text, e.label_) for e in entity_rules.split_nationality(doc, list(doc.ents))]
+    assert found == [("Amerikaanse", "MISC"), ("National Security Agency", "ORG"), ("Deense", "MISC"),
+                     ("Maersk", "ORG"), ("Nederlandse Vereniging van Banken", "ORG"),
+                     ("Vlaamse Tennisvereniging", "ORG"), ("Europese Commissie", "ORG"),
+                     ("Schotse Highlands", "LOC")]
