@@ -229,3 +229,18 @@ def test_no_person_after_a_byline_rivals_or_before_a_known_or_kind_named_name() 
     assert decided == {}
     spans, _ = _run("zocht ontvoerder Veerappan", [(2, 3, "LOC")], entity_evidence.PARTS - {"role_words"})
     assert spans == [("Veerappan", "LOC")]
+
+
+def test_a_name_after_a_lower_case_kind_noun_takes_its_type() -> None:
+    spans, decided = _run("in het Chinese restaurant Ruby met zigeunercircus Romanès en de film Underground",
+                          [(4, 5, "ORG"), (7, 8, "PER"), (11, 12, "LOC")])
+    assert spans == [("Ruby", "LOC"), ("Romanès", "ORG"), ("Underground", "MISC")]
+    assert decided == {(4, 5): "LOC", (7, 8): "ORG", (11, 12): "MISC"}
+
+
+def test_no_kind_type_for_a_known_name_of_another_type_or_with_the_part_off() -> None:
+    spans, decided = _run("de stad Sabena en de krant Ruby", [(2, 3, "ORG"), (6, 7, "PER")],
+                          entity_evidence.PARTS - {"kind_before"})
+    assert spans == [("Sabena", "ORG"), ("Ruby", "PER")] and decided == {}
+    spans, _ = _run("de stad Sabena", [(2, 3, "ORG")])
+    assert spans == [("Sabena", "ORG")]  # the gazetteer knows Sabena as an organisation

@@ -15,6 +15,8 @@ says what it names.
   (PER, 11 of 12), after "de finale van" a competition (MISC, 11 of 11);
 - a Dutch portfolio after "minister/staatssecretaris/ministerie van" is one organisation over its "en" and
   commas ("minister van Infrastructuur en Waterstaat Barry Madlener": the model had "Waterstaat" LOC);
+- a name right after a lower-case kind-noun takes its type ("restaurant Ruby" LOC, "amateurclub Smilde G4" ORG,
+  "de film Underground" MISC; ned.train 75 of 77);
 - a name of one to three capitalised words right after a lower-case role word ("ontvoerder Veerappan", "zijn vrouw
   Silvana", "ex-legerleider Mladic") is a person (ned.train: after a title word 213 PER of 216; after a word of
   kinship or standing 34 of 36, the other two after "rivaal" and "dochter", which are left out), unless a list knows
@@ -113,6 +115,32 @@ def _person_after_role(doc: Doc, ent: Span) -> bool:
     return not entity_given_names.known_otherwise(ent.text, "nl")
 
 
+@lru_cache(maxsize=4096)
+def _kind_noun(word: str) -> str | None:
+    kind = KIND_NOUNS.get(word)
+    if kind is None:
+        ending = next((noun for noun in _LONG_KIND_NOUNS if word.endswith(noun) and len(word) > len(noun)), None)
+        kind = KIND_NOUNS[ending] if ending else None
+    return kind
+
+
+def _kind_before(doc: Doc, ent: Span) -> str | None:
+    """The type a lower-case kind-noun right before the name gives it ("restaurant Ruby" LOC, "amateurclub Smilde
+    G4" ORG, "de film Underground" MISC), for a name of one to four capitalised words or particles that no list knows
+    as another type; None otherwise (or when the model already says so)."""
+    if not 1 <= len(ent) <= 4 or ent.start == 0 or not doc[ent.start - 1].text.islower():
+        return None
+    kind = _kind_noun(doc[ent.start - 1].text)
+    if kind is None or kind == ent.label_:
+        return None
+    words = [token.text for token in ent]
+    if not words[0][:1].isupper() or not all(w.lower() in entity_given_names.PARTICLES or w[:1].isupper()
+                                             for w in words):
+        return None
+    known = _known_type(ent.text)
+    return kind if known in (None, kind) else None
+
+
 def in_wiki_bold(doc: Doc, start: int, end: int) -> bool:
     """Tokens start..end inside Wikipedia's bold markup, three apostrophes on each side as tokenised ("' '' Ard
     Schenk '' '"): the subject of an article, of any type, not a quoted title (italics, "'' X ''", are titles)."""
@@ -126,7 +154,21 @@ def _relabel(doc: Doc, ent: Span, label: str, decided: dict[tuple[int, int], str
                                                 span_id=ent.id_)
 
 
-PARTS = frozenset({"compounds", "speakers", "places", "of", "quotes", "ministries", "genitives", "role_words"})
+PARTS = frozenset({"compounds", "speakers", "places", "of", "quotes", "ministries", "genitives", "role_words",
+                   "kind_before"})
+
+# Lower-case kind-nouns right before a name, and the type they give it (ned.train: 75 of 77; data/ner/README.md,
+# session 33 round 5); a compound ending in one of six letters or more counts too ("zigeunercircus").
+KIND_NOUNS = {
+    **dict.fromkeys(("stichting", "partij", "club", "circus", "band", "omroep", "zender", "krant", "dagblad",
+                     "weekblad", "tijdschrift", "bedrijf", "firma", "holding", "uitgeverij", "beweging", "vereniging",
+                     "concern", "maatschappij"), "ORG"),
+    **dict.fromkeys(("restaurant", "café", "hotel", "stad", "dorp", "gemeente", "provincie", "rivier", "eiland",
+                     "galerie", "regio"), "LOC"),
+    **dict.fromkeys(("film", "boek", "album", "cd", "roman", "toneelstuk", "tentoonstelling", "reeks", "single",
+                     "festival", "operatie", "project", "rally"), "MISC"),
+}
+_LONG_KIND_NOUNS = tuple(noun for noun in KIND_NOUNS if len(noun) >= 6)
 
 # Lower-case words of kinship or standing before a person's name ("zijn vrouw Silvana", "filmster Rajkamur"), beside
 # the title list; not "rivaal" (a club's) or "dochter" (a company's subsidiary), which ned.train has before an ORG.
@@ -418,6 +460,8 @@ def dutch_evidence(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], st
             label = _of_noun_type(doc, ent)
         if label is None and "role_words" in parts and ent.label_ != "PER" and _person_after_role(doc, ent):
             label = "PER"
+        if label is None and "kind_before" in parts:
+            label = _kind_before(doc, ent)
         if label is None and "quotes" in parts and len(ent) > 1 and ent.label_ != "MISC" and ent.start > 0 \
                 and ent.end < len(doc) and doc[ent.start - 1].text in QUOTES and doc[ent.end].text in QUOTES \
                 and not in_wiki_bold(doc, ent.start, ent.end) and _known_type(ent.text) in (None, "MISC"):

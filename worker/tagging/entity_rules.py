@@ -656,7 +656,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns", "lowercase", "articles",
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
-         "digests", "role_words", "nl_nationalities"}
+         "digests", "role_words", "nl_nationalities", "kind_before"}
 
 
 # A one-word entity written in lower case that is this common a word (wordfreq Zipf) is no name: "results" GPE in
