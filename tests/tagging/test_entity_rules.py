@@ -264,3 +264,16 @@ def test_a_dutch_nationality_opening_a_name_is_split_unless_the_rest_is_dutch_wo
                      ("Maersk", "ORG"), ("Nederlandse Vereniging van Banken", "ORG"),
                      ("Vlaamse Tennisvereniging", "ORG"), ("Europese Commissie", "ORG"),
                      ("Schotse Highlands", "LOC")]
+
+
+def test_a_sentence_opening_preposition_is_cut_from_a_known_place_only() -> None:
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    from worker.tagging import entity_rules
+
+    doc = Doc(spacy.blank("en").vocab, words=["Outside", "Sydney", ",", "storms", "hit", ".", "Under", "Armour",
+                                              "and", "Inside", "Out", "won", "."])
+    doc.ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 6, 8, label="ORG"), Span(doc, 9, 11, label="WORK_OF_ART")]
+    found = [(e.text, e.label_) for e in entity_rules.trim_edges(doc, list(doc.ents))]
+    assert found == [("Sydney", "PERSON"), ("Under Armour", "ORG"), ("Inside Out", "WORK_OF_ART")]
