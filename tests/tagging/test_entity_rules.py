@@ -277,3 +277,11 @@ def test_a_sentence_opening_preposition_is_cut_from_a_known_place_only() -> None
     doc.ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 6, 8, label="ORG"), Span(doc, 9, 11, label="WORK_OF_ART")]
     found = [(e.text, e.label_) for e in entity_rules.trim_edges(doc, list(doc.ents))]
     assert found == [("Sydney", "PERSON"), ("Under Armour", "ORG"), ("Inside Out", "WORK_OF_ART")]
+
+
+def test_test_alone_is_no_name_in_any_english_copy() -> None:
+    doc = Doc(spacy.blank("en").vocab, words=["The", "Test", "went", "to", "the", "Test", "and", "County", "Cricket",
+                                              "Board", "."])
+    doc.ents = [Span(doc, 1, 2, label="ORG"), Span(doc, 5, 10, label="ORG")]
+    found = [e.text for e in entity_rules.drop_test_matches(doc, list(doc.ents))]
+    assert found == ["Test and County Cricket Board"]

@@ -189,3 +189,9 @@ def test_venues_are_places_and_exchanges_misc_in_dutch_but_organisations_in_engl
     assert gazetteer.lookup("en", "New York Stock Exchange").type == "ORG"
     patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
     assert "Easdaq" in patterns and "Nasdaq" not in patterns  # a common word too: type evidence only
+
+
+def test_the_commonwealth_is_an_organisation_not_a_geonames_district() -> None:
+    entry = gazetteer.lookup("en", "Commonwealth")
+    assert entry is not None and entry.type == "ORG"  # a Quezon City district in GeoNames; session 33
+    assert "Commonwealth" not in {p["pattern"] for p in gazetteer.ruler_patterns("en")}  # type evidence only

@@ -673,7 +673,15 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns", "lowercase", "articles",
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
-         "digests", "role_words", "nl_nationalities", "kind_before"}
+         "digests", "role_words", "nl_nationalities", "kind_before", "cricket_tests"}
+_TEST_MATCHES = frozenset({"Test", "Tests"})
+
+
+def drop_test_matches(doc: Doc, ents: list[Span]) -> list[Span]:
+    """English: "the third Test" is a cricket or rugby match, no name, in any copy (session 33, the Lee corpus; in
+    sports copy a table word since session 31); a longer name with it ("Test and County Cricket Board") stays."""
+    words = facts(doc).words
+    return [e for e in ents if e.end - e.start != 1 or words[e.start] not in _TEST_MATCHES]
 
 
 # A one-word entity written in lower case that is this common a word (wordfreq Zipf) is no name: "results" GPE in
@@ -770,6 +778,8 @@ class EntityFixes:
             ents = [e for e in ents if e.end - e.start != 1 or not (
                 _common_lowercase(words[e.start], doc.lang_)
                 or (e.label_ in _ANY_NAME_LABELS and _lowercase_code(words[e.start])))]
+        if doc.lang_ == "en" and "cricket_tests" in PARTS and ents:
+            ents = drop_test_matches(doc, ents)
         if self.titles and "short_names" in PARTS and ents:
             ents = split_person_of_organisation(doc, short_company_names(doc, ents))
         if self.titles and ents and ((doc.lang_ == "en" and "nationalities" in PARTS)

@@ -44,6 +44,7 @@ Aurora Victoria Florence Hamilton Jackson Lincoln Madison Columbus Charlotte Aus
 Orange Independence Providence Buffalo Surprise Temple Bergen Mons Lille Leeds Wells Enfield Ely Diamond
 Wolf Rio Man Mesa Norman Irving Garland Pasadena Anderson Santa Ma Mar Bo Cork Derby Worcester
 Sparta Ciudad Sylhet Pune Kota Batam Mainz Ho Hue Bac Li Luan Jun An Wa Boa Ita Ilan Kent Ray Halle Hamm Gera Neuss
+Commonwealth
 """
 CITY_STOPLIST = frozenset(_CITY_STOPWORDS.split())
 
