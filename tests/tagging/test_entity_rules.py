@@ -285,3 +285,11 @@ def test_test_alone_is_no_name_in_any_english_copy() -> None:
     doc.ents = [Span(doc, 1, 2, label="ORG"), Span(doc, 5, 10, label="ORG")]
     found = [e.text for e in entity_rules.drop_test_matches(doc, list(doc.ents))]
     assert found == ["Test and County Cricket Board"]
+
+
+def test_two_places_joined_inside_a_list_are_split_but_a_town_and_its_state_alone_stay() -> None:
+    words = ["in", "Hornsby", ",", "Warringah", "and", "Kurringai", ";", "in", "Glendale", ",", "California", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    doc.ents = [Span(doc, 1, 4, label="GPE"), Span(doc, 5, 6, label="GPE"), Span(doc, 8, 11, label="GPE")]
+    found = [e.text for e in entity_rules.split_coordinated(doc, list(doc.ents))]
+    assert found == ["Hornsby", "Warringah", "Kurringai", "Glendale , California"]

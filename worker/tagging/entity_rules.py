@@ -416,6 +416,27 @@ def _english_side(words: list[str], start: int, end: int) -> bool:
     return is_known_name(" ".join(words[start:end]), "en") or words[start] in entity_given_names.given_names()[0]
 
 
+def _joined_list_item(ent: Span, words: list[str]) -> int | None:
+    """The comma of a place span "Hornsby , Warringah" that is two items of a list: one comma, each side one to three
+    capitalised words no list knows as another type, and after it another item ("," or "and"/"or", then a capital).
+    A town and its state alone ("Glendale , California") stay whole: WikiANN keeps them so (session 33, round 7)."""
+    if ent.label_ not in ("GPE", "LOC") or words[ent.start:ent.end].count(",") != 1:
+        return None
+    comma = words.index(",", ent.start, ent.end)
+    sides = ((ent.start, comma), (comma + 1, ent.end))
+    if any(not 1 <= end - start <= 3 or not all(w[:1].isupper() and w.replace("-", "").isalpha()
+                                                 for w in words[start:end]) for start, end in sides):
+        return None
+    for start, end in sides:
+        entry = gazetteer.exact_lookup("en", " ".join(words[start:end]))
+        if entry is not None and entry.type != "LOC":
+            return None
+    after = ent.end
+    if after + 1 < len(words) and words[after] in (",", "and", "or") and words[after + 1][:1].isupper():
+        return comma
+    return None
+
+
 def _split_english_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
     """English: "Kharkiv and Odesa", "Eze and Leandro Trossard" read as one name (ORG) are two, each with the
     span's label (the name lists and the gazetteer type each later), when each side is a known name or opens with
@@ -425,6 +446,10 @@ def _split_english_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
     words = doc_facts.words
     fixed = []
     for ent in ents:
+        comma = _joined_list_item(ent, words) if (ent.start, ent.end) not in decided else None
+        if comma is not None:
+            fixed += [Span(doc, ent.start, comma, label=ent.label_), Span(doc, comma + 1, ent.end, label=ent.label_)]
+            continue
         k = next((i for i in range(ent.start + 1, ent.end - 1) if words[i] == "and"), None)
         if k is None or (ent.start, ent.end) in decided or is_known_name(facts(doc).span_text(ent.start, ent.end),
                                                                           "en") \
