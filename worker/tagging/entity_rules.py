@@ -199,8 +199,8 @@ _TRAILING_FUNCTION_WORDS = frozenset({"at", "in", "on", "of", "for", "and", "to"
 _COUNT_COMPOUND = re.compile(r"^\d[\d,.]*-[a-z]+$")
 
 
-# English prepositions that open a sentence and that the model reads as a given name before a place ("Outside
-# Sydney" PERSON): cut when the rest is a known place, so "Under Armour" and "Inside Out" keep theirs.
+# English prepositions that the model reads as a given name before a place, mostly where they open a sentence
+# ("Outside Sydney" PERSON): cut wherever the rest is a known place, so "Under Armour" and "Inside Out" keep theirs.
 _OPENING_PREPOSITIONS = frozenset({
     "Outside", "Across", "Throughout", "Near", "Inside", "Beyond", "Around", "Within", "Along", "Despite", "Unlike",
     "Amid", "Among", "Behind", "Beneath", "Between", "Towards", "Toward", "Against", "Without", "During", "Until",
@@ -231,7 +231,7 @@ def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
             start += 1  # "the 217-seat National Assembly" (session 32): the count is no part of the name
         if not dutch and end - start > 1 and words[start] in _OPENING_PREPOSITIONS \
                 and _known_place(doc_facts.span_text(start + 1, end)):
-            start += 1  # "Outside Sydney" at a sentence's start (the Lee corpus, session 33): the place alone
+            start += 1  # "Outside Sydney" (the Lee corpus, session 33): the place alone
         if not dutch and ent.label_ in _NAME_LABELS:  # "later Inter Milan": a lower-case word opens no name
             while start < end - 1 and words[start].isalpha() and words[start].islower() \
                     and lower[start] not in entity_given_names.PARTICLES and words[start + 1][:1].isupper():
