@@ -319,12 +319,6 @@ def _extend_org_name(doc: Doc, ent: Span, owner: dict[int, Span]) -> Span:
     return Span(doc, ent.start, end, label=ent.label_, kb_id=ent.kb_id_)
 
 
-def _known_place(text: str, language: str) -> bool:
-    """"West Bank", "Soviet Union": a gazetteer place keeps its type whatever its last word."""
-    entry = gazetteer.lookup(language, text)
-    return entry is not None and entry.type == "LOC"
-
-
 def _label(kind: str, language: str, current: str) -> str:
     if current in ("PER", "ORG", "LOC", "MISC") or kind == "LOC":
         return kind
@@ -454,7 +448,8 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         after_kind = kind_after.get(lower[ent.end]) if kind_after and ent.end < len(doc) else None
         if after_kind is not None and ent.label_ in _PLACE_AFTER_LABELS and (ent.start, ent.end) not in decided \
                 and all(w[:1].isupper() for w in words[ent.start:ent.end]) \
-                and not (after_kind == "ORG" and _known_place(facts(doc).span_text(ent.start, ent.end), language)):
+                and not (after_kind == "ORG"
+                         and gazetteer.is_place(language, facts(doc).span_text(ent.start, ent.end))):
             decided[(ent.start, ent.end)] = after_kind
             label = _label(after_kind, language, ent.label_)
             typed.append(Span(doc, ent.start, ent.end, label=label, kb_id=ent.kb_id_))
@@ -462,7 +457,7 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         if ent.label_ in _NAME_LABELS and (ent.start, ent.end) not in decided:
             head = head_type(tuple(words[ent.start:ent.end]), language)
             person = ent.label_ in ("PER", "PERSON") and len(ent) == 1
-            if head is not None and not _known_place(facts(doc).span_text(ent.start, ent.end), language) \
+            if head is not None and not gazetteer.is_place(language, facts(doc).span_text(ent.start, ent.end)) \
                     and not (head == "ORG" and person):
                 decided[(ent.start, ent.end)] = head
                 ent = Span(doc, ent.start, ent.end, label=_label(head, language, ent.label_), kb_id=ent.kb_id_)

@@ -374,11 +374,6 @@ TIME_ZONES = frozenset({"GMT", "UTC", "BST", "CET", "CEST", "EET", "EEST", "WET"
 _PEOPLE_ENDINGS = ("ns", "n", "ese", "ers", "er", "is", "i")
 
 
-def _place(name: str) -> bool:
-    entry = gazetteer.exact_lookup("en", name)
-    return entry is not None and entry.type == "LOC"
-
-
 def peoples_and_time_zones(doc: Doc, ents: list[Span]) -> list[Span]:
     """English: time zones are no names; a place's name of two words or more with a people's ending is the people
     (NORP): "South Africans", "East Timorese" (the model read them as places); a known people or nationality in
@@ -398,7 +393,8 @@ def peoples_and_time_zones(doc: Doc, ents: list[Span]) -> list[Span]:
             stems = [last[:-len(ending)] for ending in _PEOPLE_ENDINGS
                      if last.endswith(ending) and len(last) > len(ending) + 3]
             head = " ".join(words[start:end - 1])
-            if any(_place(f"{head} {stem}") for stem in stems) and not _place(" ".join(words[start:end])):
+            if any(gazetteer.is_place("en", f"{head} {stem}", exact=True) for stem in stems) \
+                    and not gazetteer.is_place("en", " ".join(words[start:end]), exact=True):
                 fixed.append(Span(doc, start, end, label="NORP"))
                 continue
         if end - start >= 3 and ent.label_ in ("ORG", PERSON):

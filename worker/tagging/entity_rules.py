@@ -208,11 +208,6 @@ _OPENING_PREPOSITIONS = frozenset({
 })
 
 
-def _known_place(text: str) -> bool:
-    entry = gazetteer.exact_lookup("en", text)
-    return entry is not None and entry.type == "LOC"
-
-
 def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
     """Entities without leading/trailing determiners, possessives and punctuation."""
     edge = _EDGE_WORDS.get(doc.lang_, set())
@@ -230,7 +225,7 @@ def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
         while start < end - 1 and _COUNT_COMPOUND.match(words[start]):
             start += 1  # "the 217-seat National Assembly" (session 32): the count is no part of the name
         if not dutch and end - start > 1 and words[start] in _OPENING_PREPOSITIONS \
-                and _known_place(doc_facts.span_text(start + 1, end)):
+                and gazetteer.is_place("en", doc_facts.span_text(start + 1, end), exact=True):
             start += 1  # "Outside Sydney" (the Lee corpus, session 33): the place alone
         if not dutch and ent.label_ in _NAME_LABELS:  # "later Inter Milan": a lower-case word opens no name
             while start < end - 1 and words[start].isalpha() and words[start].islower() \

@@ -112,11 +112,6 @@ def _club_lengths() -> tuple[int, ...]:
     return tuple(sorted({len(k) for k in club_names()}, reverse=True))
 
 
-def _is_place(text: str) -> bool:
-    entry = gazetteer.lookup("en", text)
-    return entry is not None and entry.type == "LOC"
-
-
 def _capitalised(token: Token) -> bool:
     return token.text[:1].isupper() and not token.like_num
 
@@ -418,7 +413,7 @@ def _model_place(ent: Span) -> bool:
     if ent.label_ not in ("PERSON", "PER") or ent.end - ent.start != 1:
         return False
     text = entity_doc.facts(ent.doc).words[ent.start]  # ent.text, without a Token
-    return _is_place(text) or casing.name_types("en").get(text) == "LOC"
+    return gazetteer.is_place("en", text) or casing.name_types("en").get(text) == "LOC"
 
 
 # Table words that may be glued to a name's edge by the model ("Extras 6 Total", "Halftime 1-0 Attendance").
@@ -675,7 +670,7 @@ def sport_bodies_and_races(doc: Doc, ents: list[Span], decided: dict[tuple[int, 
         if "sport_bodies" in SPORT_PARTS and ent.label_ in _PLACE_LABELS and start > 0 \
                 and lower[start - 1] in SPORT_HEADS and words[start - 1][:1].isupper() \
                 and (not fixed or fixed[-1].end <= start - 1) \
-                and _is_place(doc_facts.span_text(start, end)):
+                and gazetteer.is_place("en", doc_facts.span_text(start, end)):
             decided[(start - 1, end)] = "ORG"
             fixed.append(Span(doc, start - 1, end, label="ORG"))
             continue

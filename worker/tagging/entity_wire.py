@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 import numpy
 from spacy.tokens import Doc, Span
 
+from worker.tagging import gazetteer
 from worker.tagging.casing import DATELINES_KEY
 from worker.tagging.entity_doc import facts
 
@@ -331,8 +332,6 @@ def market_indices(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], st
     lower = doc_facts.lower
     if "index" not in lower:
         return ents
-    from worker.tagging import gazetteer
-
     words = doc_facts.words
     n = len(doc)
     taken = {i for ent in ents for i in range(ent.start, ent.end)}
@@ -489,7 +488,7 @@ def split_joined_names(doc: Doc, ents: list[Span]) -> list[Span]:
         if (start, end) != (ent.start, ent.end):
             label = ent.label_
             if label not in ("PER", "PERSON", "ORG", "LOC", "GPE", "FAC"):  # "Bath 28-20" LAW: a team, not a law
-                label = "GPE" if _is_place(doc[start:end].text) else "ORG"
+                label = "GPE" if gazetteer.is_place("en", doc[start:end].text) else "ORG"
             ent = Span(doc, start, end, label=label, kb_id=ent.kb_id_)
         inner = [k for k in range(start + 1, end - 1) if is_lower[k] and lower[k] in _JOINERS
                  and words[k - 1][:1].isupper() and words[k + 1][:1].isupper()]
@@ -501,13 +500,6 @@ def split_joined_names(doc: Doc, ents: list[Span]) -> list[Span]:
         after = "LOC" if lower[k] in _VENUE_JOINERS else ent.label_
         fixed.append(Span(doc, k + 1, end, label=after))
     return fixed
-
-
-def _is_place(text: str) -> bool:
-    from worker.tagging import gazetteer
-
-    entry = gazetteer.lookup("en", text)
-    return entry is not None and entry.type == "LOC"
 
 
 # Session 31 (en-news/dev_s31b.txt, 1996 world and business copy): three small facts of wire copy.
@@ -562,7 +554,7 @@ def wire_terms(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
                 fixed.append(Span(doc, opening + 1, opening + 2, label=ent.label_))
                 continue
         after = end + 1 if end < n and lower[end] == "peace" else end
-        if end - start == 1 and after < n and lower[after] in TREATY_NOUNS and _is_place(words[start]):
+        if end - start == 1 and after < n and lower[after] in TREATY_NOUNS and gazetteer.is_place("en", words[start]):
             decided[(start, end)] = "MISC"
             fixed.append(Span(doc, start, end, label="MISC", kb_id=ent.kb_id_))
             continue
@@ -584,8 +576,6 @@ def courts_of_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], 
     knows: "Santa Monica"); not a country ("the U.S. Supreme Court", "Israel 's High Court" keep the country apart)."""
     if doc.lang_ != "en" or not ents:
         return ents
-    from worker.tagging import gazetteer
-
     doc_facts = facts(doc)
     words = doc_facts.words
     courts = [ent for ent in ents if ent.label_ == "ORG" and words[ent.end - 1] in _COURT_HEADS

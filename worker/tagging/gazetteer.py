@@ -390,6 +390,12 @@ def exact_lookup(language: str, name: str) -> GazetteerEntry | None:
     return entry if entry is not None and name in entry.names.get(language, ()) else None
 
 
+def is_place(language: str, name: str, *, exact: bool = False) -> bool:
+    """Whether the gazetteer knows this name as a place (LOC); `exact`: only as this exact spelling."""
+    entry = exact_lookup(language, name) if exact else lookup(language, name)
+    return entry is not None and entry.type == "LOC"
+
+
 def ruler_patterns(language: str, types: Iterable[str] = ("PER", "ORG", "LOC", "MISC")) -> list[dict[str, str]]:
     """Phrase patterns (case-sensitive; EntityRuler format) for the entries of the given types, ids = Wikidata ids."""
     wanted = set(types)
