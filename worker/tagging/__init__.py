@@ -20,7 +20,7 @@ from worker.tagging.topics import tag_topics, topic_model_version
 
 def model_versions(language: str) -> dict[str, str]:
     """Every model that tags an article of this language, by stage."""
-    versions = {"language": LANGUAGE_MODEL, "topics": topic_model_version(language)}
+    versions = {"language": LANGUAGE_MODEL, "topics": topic_model_version()}
     versions.update(entity_model_versions(language))
     return versions
 

@@ -50,16 +50,8 @@ class SifTable:
     def weighted_mean(self, tokens: Sequence[str]) -> np.ndarray | None:
         """The SIF-weighted mean row of the known content words (each occurrence counts), or None when the text
         has none."""
-        return self.mean_of(self.ids(tokens))
-
-    def ids(self, tokens: Sequence[str]) -> list[int]:
-        """The rows of the known content words (each occurrence counts): the same for every table of one vectors
-        file, so tables built from it can share them."""
         index = self.index
-        return [i for t in tokens if t not in STOP_WORDS and (i := index.get(t)) is not None]
-
-    def mean_of(self, ids: Sequence[int]) -> np.ndarray | None:
-        """The SIF-weighted mean of these rows, or None when there are none."""
+        ids = [i for t in tokens if t not in STOP_WORDS and (i := index.get(t)) is not None]
         if not ids:
             return None
         w = self.weights[ids]
@@ -101,11 +93,7 @@ class ProjectedVectors:
     def scores(self, tokens: Sequence[str]) -> np.ndarray | None:
         """The vector part of the raw topic scores, or None for a text with no known word (it then adds 0, as
         the zero feature vector does in training)."""
-        return self.scores_of(self.table.ids(tokens))
-
-    def scores_of(self, ids: Sequence[int]) -> np.ndarray | None:
-        """`scores` from the rows `SifTable.ids` found."""
-        projected = self.table.mean_of(ids)
+        projected = self.table.weighted_mean(tokens)
         return None if projected is None else projected + self.offset
 
 

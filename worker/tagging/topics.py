@@ -30,7 +30,6 @@ from worker.tagging.topic_features import (
     weighted,
     words,
 )
-from worker.tagging.topic_head import mixed_primary, topic_head
 from worker.tagging.topic_rules import load_rules
 from worker.tagging.topic_vectors import (
     VECTOR_LANGUAGES,
@@ -212,12 +211,6 @@ class TopicModel:
     def scores_and_evidence(self, title: str, body: str, language: str) -> tuple[np.ndarray, bool]:
         """Raw scores per topic, and whether the text has anything the model knows (a feature of its vocabulary, a
         cue-lexicon hit, a word with a vector): without any, the scores are the bias alone and nothing fits."""
-        scores, evidence, _, _ = self.read(title, body, language)
-        return scores, evidence
-
-    def read(self, title: str, body: str, language: str) -> tuple[np.ndarray, bool, list[str], list[int] | None]:
-        """`scores_and_evidence`, the text's tokens and the rows of its words in the language's vectors table (None
-        without one), which the topic head reads too."""
         counts, tokens = sparse_features(title, body)
         indices, values = weighted(counts, self.vocabulary)
         lexicon_counts = topic_lexicon(language).counts(tokens)
@@ -226,14 +219,12 @@ class TopicModel:
         if indices:
             scores = scores + values @ self.weights[indices]
         projected = self.vectors.get(language)
-        ids = None
         if projected is not None:
-            ids = projected.table.ids(tokens)
-            vector_scores = projected.scores_of(ids)
+            vector_scores = projected.scores(tokens)
             if vector_scores is not None:
                 scores = scores + vector_scores
                 evidence = True
-        return np.asarray(scores, dtype=np.float64), evidence, tokens, ids
+        return np.asarray(scores, dtype=np.float64), evidence
 
     def raw_scores(self, title: str, body: str, language: str) -> np.ndarray:
         return self.scores_and_evidence(title, body, language)[0]
@@ -301,14 +292,12 @@ def topic_model() -> TopicModel:
     return load_model()
 
 
-def topic_model_version(language: str = "und") -> str:
+def topic_model_version() -> str:
     """Name and digest of what decides an article's topics, recorded in `enrichment.models`: the model file,
     and the conventions applied after it (PRECEDENCES, the cue lexicon, the sub-topics counted as tech, the
-    no-topic floor in force) and, for the languages it decides, the topic head (worker/tagging/topic_head.py), so
-    a change to any of them marks every article tagged before it as not current (coverage, `retag --outdated`)."""
-    head = topic_head()
-    version = f"{topic_model().version}-{_conventions_digest(no_topic_floor())}"
-    return f"{version}+{head.version}" if head is not None and language in head.mix else version
+    no-topic floor in force), so a change to any of them marks every article tagged before it as not current
+    (coverage, `retag --outdated`)."""
+    return f"{topic_model().version}-{_conventions_digest(no_topic_floor())}"
 
 
 @lru_cache(maxsize=4)
@@ -328,7 +317,7 @@ def _builtin_topics(article: Article, threshold: float, limit: int) -> list[Topi
         return []
     model = topic_model()
     body = article.body[:max_tagged_chars()]
-    raw, evidence, tokens, ids = model.read(article.title, body, article.language)
+    raw, evidence = model.scores_and_evidence(article.title, body, article.language)
     if not evidence:
         return []  # nothing the model knows: no topic fits
     probabilities = model.calibrated(raw)
@@ -339,16 +328,6 @@ def _builtin_topics(article: Article, threshold: float, limit: int) -> list[Topi
         if score < threshold and (kept or score < no_topic_floor()):
             break  # below the threshold only the best topic is kept, and only above the floor
         kept[model.codes[i]] = score
-    head = topic_head()
-    gated_in = head is not None and bool(kept) and head.decides(article.language, float(probabilities.max()))
-    logits = head.logits(article.language, tokens, ids) if head is not None and gated_in else None
-    if logits is not None and head is not None:
-        # The mix of the linear model and the head chooses the primary topic (it keeps its linear score); the others
-        # are the linear model's that reach the threshold (one kept below it was kept only as the best).
-        best = mixed_primary(probabilities, logits, head.mix[article.language])
-        primary = model.codes[best]
-        others = [(c, v) for c, v in kept.items() if c != primary and v >= threshold]
-        kept = dict([(primary, float(probabilities[best])), *others][:limit])
     codes = apply_precedence(list(kept), kept, f"{article.title}\n{body}", threshold)
     return [Topic(code=c, label=topic_label(c, article.language), score=round(kept[c], 4)) for c in codes]
 
