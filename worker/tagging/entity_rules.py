@@ -37,6 +37,7 @@ from worker.tagging import (
     entity_given_names,
     entity_heads,
     entity_nicknames,
+    entity_page_titles,
     entity_roles,
     entity_sports,
     entity_wire,
@@ -693,7 +694,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns", "lowercase", "articles",
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
-         "digests", "role_words", "nl_nationalities", "kind_before", "cricket_tests"}
+         "digests", "role_words", "nl_nationalities", "kind_before", "cricket_tests", "place_titles"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -815,6 +816,9 @@ class EntityFixes:
             ents = surname_particles(doc, consistent_labels(doc, ents))
         if self.titles and doc.lang_ == "en" and "roles" in PARTS:
             ents = entity_roles.drop_roles(doc, ents)  # again: later rules may have cut a role off a name
+        if self.titles and doc.lang_ == "en" and "place_titles" in PARTS:  # "Conch Key , Florida" alone
+            ents = entity_page_titles.town_region_titles(doc, ents, evidence.starts,
+                                                         doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if doc.lang_ == "nl":
             ents = dutch_roads(doc, ents)
             if "sports" in PARTS:

@@ -1,0 +1,60 @@
+"""A sentence that is only "Town , Region" (a page title) names one place; prose keeps the news convention."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from tests.tagging.line_docs import line_doc
+from worker.tagging import casing, entity_page_titles
+
+
+def _run(doc: Doc) -> tuple[list[tuple[str, str]], dict[tuple[int, int], str]]:
+    decided: dict[tuple[int, int], str] = {}
+    ents = entity_page_titles.town_region_titles(doc, list(doc.ents), casing.sentence_starts(doc), decided)
+    return [(ent.text, ent.label_) for ent in ents], decided
+
+
+def test_a_title_of_town_and_region_becomes_one_place() -> None:
+    doc = line_doc(["Conch Key , Florida", "Nam District , Daegu ."], [(0, 2, "PERSON"), (3, 4, "GPE"),
+                                                                     (4, 6, "LOC"), (7, 8, "GPE")])
+    spans, decided = _run(doc)
+    assert spans == [("Conch Key , Florida", "LOC"), ("Nam District , Daegu", "LOC")]
+    assert decided == {(0, 4): "LOC", (4, 8): "LOC"}
+
+
+def test_a_title_the_model_found_nothing_in_is_tagged_too() -> None:
+    spans, _ = _run(line_doc(["Tri-City , Oregon"]))
+    assert spans == [("Tri-City , Oregon", "LOC")]
+
+
+def test_prose_countries_venues_and_people_are_left_alone() -> None:
+    prose = line_doc(["He was born in Trenton , New Jersey"], [(4, 5, "GPE"), (6, 8, "GPE")])
+    assert _run(prose)[0] == [("Trenton", "GPE"), ("New Jersey", "GPE")]
+    country = line_doc(["Bandar Seri Begawan , Brunei"], [(0, 3, "GPE"), (4, 5, "GPE")])
+    assert _run(country)[0] == [("Bandar Seri Begawan", "GPE"), ("Brunei", "GPE")]
+    venue = line_doc(["National Indoor Arena , Birmingham"], [(0, 3, "FAC"), (4, 5, "GPE")])
+    assert _run(venue)[0] == [("National Indoor Arena", "FAC"), ("Birmingham", "GPE")]
+    person = line_doc(["Steven Adams , Pittsburgh"], [(0, 2, "PERSON"), (3, 4, "GPE")])
+    assert _run(person)[0] == [("Steven Adams", "PERSON"), ("Pittsburgh", "GPE")]
+    unknown_region = line_doc(["Acme Widgets , Zzyzxqv"], [(0, 2, "ORG")])
+    assert _run(unknown_region)[0] == [("Acme Widgets", "ORG")]
+
+
+def test_the_title_shape() -> None:
+    words = ["Santa", "Cruz", "de", "la", "Sierra", ",", "Santa", "Cruz"]
+    assert entity_page_titles.title_place(words, 0, len(words)) == 5
+    for text in ("Glendale , California , USA", "Route 66 , Arizona", "Glendale ( CA ) , California",
+                 "the town , California", "Glendale ,"):
+        words = text.split()
+        assert entity_page_titles.title_place(words, 0, len(words)) is None, text
+
+
+def test_the_stage_tags_a_lone_title_as_one_place_and_splits_it_in_prose() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    title = nlp(Doc(nlp.vocab, words=["Watkins", "Glen", ",", "New", "York"], sent_starts=[True] + [False] * 4))
+    assert entities.mapped_spans(title, "en") == [(0, 5, "LOC")]
+    words = ["The", "race", "moved", "to", "Watkins", "Glen", ",", "New", "York", ",", "in", "1961", "."]
+    prose = nlp(Doc(nlp.vocab, words=words, sent_starts=[i == 0 for i in range(len(words))]))
+    assert (4, 9, "LOC") not in entities.mapped_spans(prose, "en")

@@ -1,0 +1,87 @@
+"""A sentence that is only "Town , Region" is a page title naming one place (English; session 34, round 1).
+
+News prose splits a town from its region (CoNLL-2003: "Trenton" LOC, "New Jersey" LOC), and so does the stage in a
+sentence of prose. A sentence that is nothing but the pair, "Conch Key , Florida" or "Nam District , Daegu", is not
+prose: it is the title of a page or a list entry, and such a title names one place (WikiANN-en, built from Wikipedia
+titles, tags it so). The model read many of them as two names or half a person ("Conch Key" PER).
+
+Left alone: a region that is a country (WikiANN keeps "Bandar Seri Begawan , Brunei" two places), a first part that
+ends in an organisation's or a facility's head word ("National Indoor Arena , Birmingham") and a person the stage
+found by a given name ("Rolf Vestre , Norway"). Dutch WikiANN splits these titles, so Dutch is left alone too.
+Measured: data/ner/README.md, session 34.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from spacy.tokens import Doc, Span
+
+from worker.tagging import gazetteer
+from worker.tagging.entity_doc import facts
+from worker.tagging.entity_heads import FACILITY_HEADS, ORG_HEADS
+
+# Lower-case words that may stand inside a place's name ("Isle of Man", "Santa Cruz de la Sierra").
+CONNECTORS = frozenset({"of", "de", "la", "del", "du", "des", "le", "y", "and", "on", "upon", "the", "-", "am", "sur",
+                        "en", "da", "do", "dos", "das"})
+# Last words of a venue or an institution named before its town ("Bloomfield Stadium , Tel Aviv").
+VENUE_HEADS = frozenset({"Stadium", "Arena", "School", "College", "Academy", "Zoo", "Airport", "Church", "Temple",
+                         "Mosque", "Hotel", "Mall", "Library", "Gallery", "Park", "Parks", "Square", "House"})
+_MARKS = frozenset("()[]{}\"'`“”‘’")
+MAX_TITLE_WORDS = 12
+
+
+def _name_run(words: list[str], start: int, end: int) -> bool:
+    return (end > start and words[start][:1].isupper() and words[end - 1][:1].isupper()
+            and all(w[:1].isupper() or w in CONNECTORS for w in words[start:end]))
+
+
+def _is_country(name: str) -> bool:
+    entry = gazetteer.lookup("en", name)
+    return entry is not None and entry.wikidata in gazetteer.country_wikidata_ids()
+
+
+def title_place(words: list[str], start: int, end: int) -> int | None:
+    """The comma's index when words[start:end] (a sentence without its final full stop) is "Town , Region" as the
+    module says (the person test aside), else None."""
+    if end - start > MAX_TITLE_WORDS or words[start:end].count(",") != 1:
+        return None
+    comma = words.index(",", start, end)
+    if not (_name_run(words, start, comma) and _name_run(words, comma + 1, end)):
+        return None
+    if any(c.isdigit() or c in _MARKS for w in words[start:end] for c in w):
+        return None
+    last = words[comma - 1]
+    if last in ORG_HEADS["en"] or last in FACILITY_HEADS or last in VENUE_HEADS:
+        return None
+    region = " ".join(words[comma + 1:end])
+    if not gazetteer.is_place("en", region) or _is_country(region):
+        return None
+    return comma
+
+
+def town_region_titles(doc: Doc, ents: list[Span], starts: list[bool],
+                       decided: dict[tuple[int, int], str]) -> list[Span]:
+    """Each sentence that is only "Town , Region" becomes one LOC; the names found inside it go."""
+    words = facts(doc).words
+    bounds = [i for i, start in enumerate(starts) if start] + [len(words)]
+    if not bounds or bounds[0] != 0:
+        bounds.insert(0, 0)
+    given = gazetteer.given_names()[0]
+    titles: list[tuple[int, int]] = []
+    for start, stop in pairwise(bounds):
+        end = stop - 1 if stop - start > 1 and words[stop - 1] == "." else stop
+        comma = title_place(words, start, end)
+        if comma is None:
+            continue
+        if any(e.start == start and e.end == comma and e.label_ in ("PER", "PERSON") and words[start] in given
+               for e in ents):
+            continue
+        titles.append((start, end))
+    if not titles:
+        return ents
+    kept = [e for e in ents if not any(e.start < end and start < e.end for start, end in titles)]
+    for start, end in titles:
+        decided[(start, end)] = "LOC"
+        kept.append(Span(doc, start, end, label="LOC"))
+    return sorted(kept, key=lambda e: e.start)
