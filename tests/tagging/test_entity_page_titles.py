@@ -58,3 +58,31 @@ def test_the_stage_tags_a_lone_title_as_one_place_and_splits_it_in_prose() -> No
     words = ["The", "race", "moved", "to", "Watkins", "Glen", ",", "New", "York", ",", "in", "1961", "."]
     prose = nlp(Doc(nlp.vocab, words=words, sent_starts=[i == 0 for i in range(len(words))]))
     assert (4, 9, "LOC") not in entities.mapped_spans(prose, "en")
+
+
+def test_a_peers_style_after_the_name_joins_the_person() -> None:
+    doc = line_doc(["Laurence Parsons , 1st Earl of Rosse", "Henry Howard , Earl of Surrey was beheaded ."],
+                   [(0, 2, "PERSON"), (4, 5, "PERSON"), (6, 7, "GPE"), (7, 9, "PERSON"), (10, 13, "ORG")])
+    decided: dict[tuple[int, int], str] = {}
+    ents = entity_page_titles.noble_styles(doc, list(doc.ents), casing.sentence_starts(doc), decided)
+    assert [(e.text, e.label_) for e in ents] == [("Laurence Parsons , 1st Earl of Rosse", "PERSON"),
+                                                  ("Henry Howard , Earl of Surrey", "PERSON")]
+    assert decided == {(0, 7): "PER", (7, 13): "PER"}
+
+
+def test_no_style_no_person_no_join() -> None:
+    words = ["Tony", "Blair", ",", "the", "Prime", "Minister"]
+    assert entity_page_titles.style_end(words, 2) is None
+    assert entity_page_titles.style_end(["X", ",", "1st", "Baronet"], 1) == 4
+    company = line_doc(["Acme , Duke of York"], [(0, 1, "ORG"), (4, 5, "GPE")])
+    kept = entity_page_titles.noble_styles(company, list(company.ents), casing.sentence_starts(company), {})
+    assert [e.text for e in kept] == ["Acme", "York"]
+
+
+def test_the_stage_keeps_a_peer_and_his_style_together() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    words = ["Frederick", "Cornwallis", ",", "1st", "Baron", "Cornwallis"]
+    doc = nlp(Doc(nlp.vocab, words=words, sent_starts=[True] + [False] * 5))
+    assert entities.mapped_spans(doc, "en") == [(0, 6, "PER")]

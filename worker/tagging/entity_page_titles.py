@@ -1,4 +1,6 @@
-"""A sentence that is only "Town , Region" is a page title naming one place (English; session 34, round 1).
+"""Names written as Wikipedia titles write them (English; session 34).
+
+Round 1: a sentence that is only "Town , Region" is a page title naming one place.
 
 News prose splits a town from its region (CoNLL-2003: "Trenton" LOC, "New Jersey" LOC), and so does the stage in a
 sentence of prose. A sentence that is nothing but the pair, "Conch Key , Florida" or "Nam District , Daegu", is not
@@ -8,11 +10,16 @@ titles, tags it so). The model read many of them as two names or half a person (
 Left alone: a region that is a country (WikiANN keeps "Bandar Seri Begawan , Brunei" two places), a first part that
 ends in an organisation's or a facility's head word ("National Indoor Arena , Birmingham") and a person the stage
 found by a given name ("Rolf Vestre , Norway"). Dutch WikiANN splits these titles, so Dutch is left alone too.
+
+Round 2: a peer's style after the name is part of the person: "Laurence Parsons , 1st Earl of Rosse" is one person,
+not a person, a title read as another person and a place.
+
 Measured: data/ner/README.md, session 34.
 """
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 from spacy.tokens import Doc, Span
@@ -84,4 +91,51 @@ def town_region_titles(doc: Doc, ents: list[Span], starts: list[bool],
     for start, end in titles:
         decided[(start, end)] = "LOC"
         kept.append(Span(doc, start, end, label="LOC"))
+    return sorted(kept, key=lambda e: e.start)
+
+
+# The styles of peers and royals that follow a name after a comma ("Henry Howard , Earl of Surrey").
+STYLES = frozenset({"Duke", "Duchess", "Earl", "Countess", "Baron", "Baroness", "Baronet", "Marquess", "Marquis",
+                    "Count", "Viscount", "Lord", "Lady", "Prince", "Princess", "King", "Queen"})
+_ORDINAL = re.compile(r"^\d{1,2}(?:st|nd|rd|th)$")
+_STYLE_CONNECTORS = frozenset({"of", "de", "von", "van", "the", "and"})
+
+
+def style_end(words: list[str], comma: int, starts: list[bool] | None = None) -> int | None:
+    """The end of a style that starts after the comma at `comma` ("1st Earl of Rosse"), or None: an optional
+    ordinal, a style word, then capitalised words and connectors, ending in a capitalised word, all in the comma's
+    sentence (`starts`: where sentences start)."""
+    i = comma + 1
+    if i < len(words) and _ORDINAL.match(words[i]):
+        i += 1
+    if i >= len(words) or words[i] not in STYLES:
+        return None
+    end = i + 1
+    j = end
+    while j < len(words) and (words[j][:1].isupper() or words[j] in _STYLE_CONNECTORS) \
+            and not (starts is not None and starts[j]):
+        j += 1
+        if words[j - 1][:1].isupper():
+            end = j
+    return end
+
+
+def noble_styles(doc: Doc, ents: list[Span], starts: list[bool], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """A person followed by ", [Nth] Style of Place" becomes one person; the names inside the style go."""
+    words = facts(doc).words
+    joined: list[tuple[int, int]] = []
+    for ent in ents:
+        if ent.label_ not in ("PER", "PERSON") or ent.end >= len(words) or words[ent.end] != ",":
+            continue
+        if joined and ent.start < joined[-1][1]:
+            continue
+        end = style_end(words, ent.end, starts)
+        if end is not None:
+            joined.append((ent.start, end))
+    if not joined:
+        return ents
+    kept = [e for e in ents if not any(e.start < end and start < e.end for start, end in joined)]
+    for start, end in joined:
+        decided[(start, end)] = "PER"
+        kept.append(Span(doc, start, end, label="PERSON"))
     return sorted(kept, key=lambda e: e.start)

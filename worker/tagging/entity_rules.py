@@ -694,7 +694,8 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns", "lowercase", "articles",
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
-         "digests", "role_words", "nl_nationalities", "kind_before", "cricket_tests", "place_titles"}
+         "digests", "role_words", "nl_nationalities", "kind_before", "cricket_tests", "place_titles",
+         "noble_styles"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -819,6 +820,9 @@ class EntityFixes:
         if self.titles and doc.lang_ == "en" and "place_titles" in PARTS:  # "Conch Key , Florida" alone
             ents = entity_page_titles.town_region_titles(doc, ents, evidence.starts,
                                                          doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+        if self.titles and doc.lang_ == "en" and "noble_styles" in PARTS and ents:  # ", 1st Earl of Rosse"
+            ents = entity_page_titles.noble_styles(doc, ents, evidence.starts,
+                                                   doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if doc.lang_ == "nl":
             ents = dutch_roads(doc, ents)
             if "sports" in PARTS:
