@@ -86,3 +86,30 @@ def test_the_stage_keeps_a_peer_and_his_style_together() -> None:
     words = ["Frederick", "Cornwallis", ",", "1st", "Baron", "Cornwallis"]
     doc = nlp(Doc(nlp.vocab, words=words, sent_starts=[True] + [False] * 5))
     assert entities.mapped_spans(doc, "en") == [(0, 6, "PER")]
+
+
+def test_a_titles_lower_case_disambiguator_joins_the_name() -> None:
+    doc = line_doc(["Danny Malloy ( boxer )", "Minho ( river ) ."], [(0, 2, "PERSON"), (5, 6, "LOC")])
+    decided = {(5, 6): "LOC"}
+    ents = entity_page_titles.disambiguated_titles(doc, list(doc.ents), casing.sentence_starts(doc), decided)
+    assert [(e.text, e.label_) for e in ents] == [("Danny Malloy ( boxer )", "PERSON"), ("Minho ( river )", "LOC")]
+    assert decided == {(5, 9): "LOC"}
+
+
+def test_brackets_of_codes_years_names_or_in_prose_stay_out() -> None:
+    for line, ents in (("Pete Sampras ( U.S. )", [(0, 2, "PERSON")]),
+                       ("Paul Channon ( 1935–2007 )", [(0, 2, "PERSON")]),
+                       ("Hugh Anderson ( rider for Suzuki )", [(0, 2, "PERSON"), (6, 7, "ORG")]),
+                       ("Pete Sampras ( seeded ) beat Todd Martin", [(0, 2, "PERSON"), (6, 8, "PERSON")])):
+        doc = line_doc([line], ents)
+        kept = entity_page_titles.disambiguated_titles(doc, list(doc.ents), casing.sentence_starts(doc), {})
+        assert [(e.start, e.end) for e in kept] == [(s, e) for s, e, _ in ents], line
+
+
+def test_the_stage_keeps_a_disambiguated_title_whole() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    words = ["Peter", "Campbell", "(", "golfer", ")"]
+    doc = nlp(Doc(nlp.vocab, words=words, sent_starts=[True] + [False] * 4))
+    assert entities.mapped_spans(doc, "en") == [(0, 5, "PER")]

@@ -14,6 +14,10 @@ found by a given name ("Rolf Vestre , Norway"). Dutch WikiANN splits these title
 Round 2: a peer's style after the name is part of the person: "Laurence Parsons , 1st Earl of Rosse" is one person,
 not a person, a title read as another person and a place.
 
+Round 3: a title's lower-case disambiguator is part of the name: a sentence that is only "Danny Malloy ( boxer )" or
+"Minho ( river )" names one thing with its bracket (news writes no such sentence: a results line puts a number or a
+verb beside "Pete Sampras ( U.S. )", and a country code is no lower-case word).
+
 Measured: data/ner/README.md, session 34.
 """
 
@@ -139,3 +143,34 @@ def noble_styles(doc: Doc, ents: list[Span], starts: list[bool], decided: dict[t
         decided[(start, end)] = "PER"
         kept.append(Span(doc, start, end, label="PERSON"))
     return sorted(kept, key=lambda e: e.start)
+
+
+MAX_DISAMBIGUATOR_WORDS = 8
+
+
+def disambiguated_titles(doc: Doc, ents: list[Span], starts: list[bool],
+                         decided: dict[tuple[int, int], str]) -> list[Span]:
+    """A sentence that is only a name the stage found, then "(" lower-case words ")" (no digit, bracket or name
+    inside; a final full stop allowed): the name takes the bracket in, its label kept."""
+    words = facts(doc).words
+    bounds = [i for i, start in enumerate(starts) if start] + [len(words)]
+    if not bounds or bounds[0] != 0:
+        bounds.insert(0, 0)
+    by_start = {e.start: e for e in ents}
+    fixed: dict[int, Span] = {}
+    for start, stop in pairwise(bounds):
+        end = stop - 1 if stop - start > 1 and words[stop - 1] == "." else stop
+        ent = by_start.get(start)
+        if ent is None or ent.end >= end - 2 or words[ent.end] != "(" or words[end - 1] != ")":
+            continue
+        inside = words[ent.end + 1:end - 1]
+        if not inside or len(inside) > MAX_DISAMBIGUATOR_WORDS or not inside[0][:1].islower():
+            continue
+        if any(c.isdigit() or c in "()[]" for w in inside for c in w):
+            continue
+        if any(e.start > ent.start and e.start < end for e in ents):
+            continue  # a name inside the bracket: a list's entry, not a disambiguator
+        fixed[ent.start] = Span(doc, ent.start, end, label=ent.label_, kb_id=ent.kb_id_)
+        if (ent.start, ent.end) in decided:
+            decided[(ent.start, end)] = decided.pop((ent.start, ent.end))
+    return [fixed.get(e.start, e) for e in ents] if fixed else ents

@@ -695,7 +695,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
          "digests", "role_words", "nl_nationalities", "kind_before", "cricket_tests", "place_titles",
-         "noble_styles"}
+         "noble_styles", "disambiguators"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -823,6 +823,9 @@ class EntityFixes:
         if self.titles and doc.lang_ == "en" and "noble_styles" in PARTS and ents:  # ", 1st Earl of Rosse"
             ents = entity_page_titles.noble_styles(doc, ents, evidence.starts,
                                                    doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+        if self.titles and doc.lang_ == "en" and "disambiguators" in PARTS and ents:  # "Danny Malloy ( boxer )"
+            ents = entity_page_titles.disambiguated_titles(doc, ents, evidence.starts,
+                                                           doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if doc.lang_ == "nl":
             ents = dutch_roads(doc, ents)
             if "sports" in PARTS:
