@@ -430,3 +430,28 @@ def test_the_portfolio_labour_minister_and_city_halls_and_auditoriums() -> None:
     assert entity_heads.head_type(("Oslo", "City", "Hall"), "en") == "LOC"
     assert entity_heads.head_type(("Shrine", "Auditorium"), "en") == "LOC"
     assert entity_heads.head_type(("Jerry", "Hall"), "en") is None
+
+
+def test_a_dateline_town_the_gazetteer_lacks_is_a_place_in_both_languages() -> None:
+    """Session 34: GeoNames towns of 15,000 people ("Volendam", "Augusta") open datelines too, and English keeps its
+    dateline spans as Dutch does ("AUGUSTA , Georgia , April 13 ( Reuters ) -" was ORG)."""
+    from worker.tagging import entities, gazetteer
+
+    assert {"Volendam", "Roubaix", "Augusta"} <= gazetteer.geonames_towns()
+    for language, lines, place in (
+            ("nl", ["Tiener wint darttoernooi", "VOLENDAM - De vijftienjarige Niels Kramer heeft gewonnen ."], (3, 4)),
+            ("en", ["McIlroy wins in playoff", "AUGUSTA , Georgia , April 13 ( Reuters ) - Rory McIlroy won ."],
+             (4, 5))):
+        nlp = entities.load_pipeline(language)
+        words = [w for line in lines for w in line.split(" ")]
+        starts = [i == 0 for line in lines for i in range(len(line.split(" ")))]
+        doc = nlp(Doc(nlp.vocab, words=words, sent_starts=starts))
+        assert (*place, "LOC") in entities.mapped_spans(doc, language), language
+
+
+def test_an_all_caps_word_that_is_no_town_opens_no_dateline() -> None:
+    from worker.tagging import casing, gazetteer
+
+    assert "Update" not in gazetteer.geonames_towns() and "Live" not in gazetteer.geonames_towns()
+    doc = Doc(spacy.blank("en").vocab, words=["UPDATE", "-", "Talks", "resume", "."], sent_starts=[True] + [False] * 4)
+    assert casing.DATELINES_KEY not in casing.truecase_doc(doc).spans

@@ -160,7 +160,7 @@ _LOWER_IN_CAPS = {"en": frozenset({"MLN", "BLN", "PCT", "STG", "CTS", "DLRS", "Y
 # name-list acronyms that are common words, given name + surname pairs (English); for Dutch the same two, given
 # names alone and compounds of common words (round 2).
 CAPS_PARTS = {"common_acronyms", "given_pairs", "nl_common_acronyms", "nl_given", "nl_compounds", "nl_given_pairs",
-              "en_compounds"}
+              "en_compounds", "dateline_towns"}
 
 
 # A gazetteer acronym that spells a word this common is the word in a Dutch headline: "IS" (Islamitische Staat) and
@@ -290,8 +290,9 @@ def _shouted_token_ranges(doc: Doc, upper_length: numpy.ndarray) -> list[tuple[i
 
 
 # Languages whose truecased datelines are kept as a span group (`Doc.spans[DATELINES_KEY]`) for the entity rules to
-# type as places (session 28, round 3: the Dutch model read "ZUTPHEN -", "AMSTERDAM -" as organisations).
-DATELINE_SPANS = frozenset({"nl"})
+# type as places (session 28, round 3: the Dutch model read "ZUTPHEN -", "AMSTERDAM -" as organisations; session 34:
+# English too, "AUGUSTA , Georgia , April 13 ( Reuters ) -" ORG).
+DATELINE_SPANS = frozenset({"nl", "en"})
 DATELINES_KEY = "newsworker_datelines"
 # What follows the place of a dateline: "ASSEN (ANP) -", "LONDON, March 3 -", "NEW YORK - ", "LYON: ".
 _DATELINE_FOLLOWERS = {"(", ",", "-", "–", "—", ":"}
@@ -317,7 +318,8 @@ def _dateline_words(doc: Doc, upper: Sequence[int]) -> list[tuple[int, str]]:
         if is_known_name(" ".join(words), language) and len(words) == 1 and len(words[0]) <= 4:
             continue  # an acronym known as such: "NAVO:", "EU -"
         if is_known_name(" ".join(titles), language) or all(
-                is_known_name(t, language) or zipf(t.lower(), language) < COMMON_ZIPF for t in titles):
+                is_known_name(t, language) or zipf(t.lower(), language) < COMMON_ZIPF for t in titles) \
+                or (" ".join(titles) in gazetteer.geonames_towns() and "dateline_towns" in CAPS_PARTS):
             found += list(zip(range(i, end), titles, strict=True))
     return found
 

@@ -768,7 +768,7 @@ class EntityFixes:
             if doc.lang_ == "en" and "wire_terms" in PARTS:  # currency symbols, acronyms, treaties, courts
                 ents = entity_wire.wire_terms(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
                 ents = entity_wire.courts_of_places(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
-            if doc.lang_ == "nl" and "datelines" in PARTS:  # "ZUTPHEN - De rechtbank ..." (session 28)
+            if "datelines" in PARTS:  # "ZUTPHEN - De rechtbank ..." (session 28), "AUGUSTA , Georgia ," (34)
                 ents = entity_wire.agency_datelines(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "en" and "portfolios" in PARTS:
                 ents = entity_wire.drop_portfolios(doc, ents)

