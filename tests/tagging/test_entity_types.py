@@ -207,3 +207,14 @@ def test_dutch_hospitals_water_boards_and_role_words_of_session_12():
     assert head_type(("Ziekenhuis",), "nl") is None
     assert gazetteer.exact_lookup("nl", "Waterschap Rijn en IJssel").type == "ORG"  # type: ignore[union-attr]
     assert is_title("Rector", "nl") and is_title("Organist", "nl")
+
+
+def test_languages_are_misc_not_the_places_they_share_a_name_with() -> None:
+    """Session 34: "in het Engels" was LOC (GeoNames has a Russian city Engels), "written in Kannada" LOC."""
+    from worker.tagging import entities
+
+    for language, words, index in (("nl", ["Het", "lied", "is", "deels", "in", "het", "Engels", "."], 6),
+                                   ("en", ["The", "book", "was", "written", "in", "Kannada", "."], 5)):
+        nlp = entities.load_pipeline(language)
+        doc = nlp(Doc(nlp.vocab, words=words, sent_starts=[True] + [False] * (len(words) - 1)))
+        assert (index, index + 1, "MISC") in entities.mapped_spans(doc, language), language
