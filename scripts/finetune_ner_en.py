@@ -19,7 +19,9 @@ into every epoch (`--rehearsal-docs`), so the model does not drift from what it 
 `--distil FILE:N` (session 21) adds N WikiANN sentences, drawn after `--wikiann`'s from the same shuffle, tagged
 by the accurate English tier (its own CoNLL labels, the model alone) and referenced like our gold articles.
 `--distil-news N` (session 30) adds N English training articles of data/topics/news.jsonl, the N after the
-rehearsal's in the same shuffle (no article twice), tagged the same way.
+rehearsal's in the same shuffle (no article twice), tagged the same way. `--distil-text FILE...` (session 34) adds
+the articles of unlabelled text files (a headline, then a paragraph a line; blank lines between articles; '#' comment
+lines), tagged the same way.
 
 A checkpoint is saved every `--save-every` epochs; choosing one is the experiment's rule (data/ner/README.md,
 session 15), not this script's. Never read: en-news/heldout*.txt, the odd half of WikiANN-en dev, any CoNLL-2003
@@ -42,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench.ner_quality import ConllDocument, read_markup, tags_to_spans  # noqa: E402
+from bench.ner_quality import ConllDocument, read_markup, read_plain, tags_to_spans  # noqa: E402
 
 DATA = ROOT / "data" / "ner" / "en-news"
 NEWS = ROOT / "data" / "topics" / "news.jsonl"  # read by train_ner_en.news_texts; hashed into meta.json
@@ -193,6 +195,11 @@ def news_documents(texts: Sequence[str]) -> list[ConllDocument]:
     return documents
 
 
+def plain_articles(path: Path) -> list[str]:
+    """The articles of an unlabelled text file (`bench.ner_quality.read_plain`), each its lines joined by newlines."""
+    return ["\n".join(lines) for lines in read_plain(path)]
+
+
 # Never read for training: our held-out files, WikiANN-en dev (its odd half is held out) and any CoNLL file.
 _REFUSED_PARTS = ("wikiann-en/dev", "conll")
 
@@ -244,6 +251,8 @@ def train(args: argparse.Namespace) -> int:
         refuse_held_out(path, "train on")
         if path.resolve() in {Path(args.decide).resolve(), *(d.resolve() for d in DECISION_FILES)}:
             raise SystemExit(f"refusing to train on {path}: the decision file")
+    for text_file in args.distil_text or []:
+        refuse_held_out(Path(text_file), "train on")  # before any model is loaded
     teacher = load_teacher()
     nlp = load_teacher()
     documents = [d for path in files for d in read_markup(path)]
@@ -267,6 +276,10 @@ def train(args: argparse.Namespace) -> int:
     if args.distil_news:
         texts = news[args.rehearsal_docs:args.rehearsal_docs + args.distil_news]
         distilled += gold_examples(nlp, teacher, accurate_tags(news_documents(texts)))
+    for text_file in args.distil_text or []:
+        path = Path(text_file)
+        distilled += gold_examples(nlp, teacher, accurate_tags(news_documents(plain_articles(path))))
+        files = [*files, path]
     words = sum(len(e.reference) for e in gold)
     print(f"{len(gold)} gold articles ({words} tokens, x{args.copies}), {len(rehearsal)} rehearsal articles "
           f"({sum(len(e.reference) for e in rehearsal)} tokens), {len(wiki)} WikiANN articles "
@@ -407,6 +420,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="add N sentences of a WikiANN file (after --wikiann's) tagged by the accurate tier")
     parser.add_argument("--distil-news", type=int, default=0, metavar="N",
                         help="N English news.jsonl train articles after the rehearsal's, tagged by the accurate tier")
+    parser.add_argument("--distil-text", nargs="*", metavar="FILE",
+                        help="unlabelled articles (paragraph a line, blank line between), tagged by the accurate tier")
     parser.add_argument("--install", type=Path, help="copy this checkpoint to worker/models/en_ner_ft and stop")
     parser.add_argument("--split-decision", nargs=3, metavar=("SOURCE", "TRAIN_OUT", "DECIDE_OUT"),
                         help="write every third article of SOURCE to DECIDE_OUT and the rest to TRAIN_OUT")

@@ -150,3 +150,15 @@ def test_news_for_distillation_follows_the_rehearsal_in_one_shuffle(monkeypatch:
     monkeypatch.setattr(train_ner_en, "news_texts", lambda: [f"story {n}" for n in range(10)])
     order = finetune_ner_en.shuffled_news(seed=3)
     assert sorted(order) == [f"story {n}" for n in range(10)] and order == finetune_ner_en.shuffled_news(seed=3)
+
+
+def test_unlabelled_text_files_give_one_article_each_and_held_out_ones_are_refused(tmp_path: Path) -> None:
+    text = tmp_path / "unlabelled.txt"
+    text.write_text("# recent news\nCourt blocks sale\nA judge in Quebec blocked the sale.\n\nStorm hits coast\n"
+                    "Thousands lost power.\nRoads closed.\n", encoding="utf-8")
+    assert finetune_ner_en.plain_articles(text) == ["Court blocks sale\nA judge in Quebec blocked the sale.",
+                                                    "Storm hits coast\nThousands lost power.\nRoads closed."]
+    held = tmp_path / "heldout_s99.txt"
+    held.write_text("Headline\nText.\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="held out"):
+        finetune_ner_en.main(["--distil-text", str(held), "--output", str(tmp_path / "out")])
