@@ -71,17 +71,22 @@ def title_place(words: list[str], start: int, end: int) -> int | None:
     return comma
 
 
+def _sentences(words: list[str], starts: list[bool]) -> list[tuple[int, int]]:
+    """(start, end) of each sentence without its final full stop."""
+    bounds = [i for i, start in enumerate(starts) if start] + [len(words)]
+    if bounds[0] != 0:
+        bounds.insert(0, 0)
+    return [(start, stop - 1 if stop - start > 1 and words[stop - 1] == "." else stop)
+            for start, stop in pairwise(bounds) if stop > start]
+
+
 def town_region_titles(doc: Doc, ents: list[Span], starts: list[bool],
                        decided: dict[tuple[int, int], str]) -> list[Span]:
     """Each sentence that is only "Town , Region" becomes one LOC; the names found inside it go."""
     words = facts(doc).words
-    bounds = [i for i, start in enumerate(starts) if start] + [len(words)]
-    if not bounds or bounds[0] != 0:
-        bounds.insert(0, 0)
     given = gazetteer.given_names()[0]
     titles: list[tuple[int, int]] = []
-    for start, stop in pairwise(bounds):
-        end = stop - 1 if stop - start > 1 and words[stop - 1] == "." else stop
+    for start, end in _sentences(words, starts):
         comma = title_place(words, start, end)
         if comma is None:
             continue
@@ -153,13 +158,9 @@ def disambiguated_titles(doc: Doc, ents: list[Span], starts: list[bool],
     """A sentence that is only a name the stage found, then "(" lower-case words ")" (no digit, bracket or name
     inside; a final full stop allowed): the name takes the bracket in, its label kept."""
     words = facts(doc).words
-    bounds = [i for i, start in enumerate(starts) if start] + [len(words)]
-    if not bounds or bounds[0] != 0:
-        bounds.insert(0, 0)
     by_start = {e.start: e for e in ents}
     fixed: dict[int, Span] = {}
-    for start, stop in pairwise(bounds):
-        end = stop - 1 if stop - start > 1 and words[stop - 1] == "." else stop
+    for start, end in _sentences(words, starts):
         ent = by_start.get(start)
         if ent is None or ent.end >= end - 2 or words[ent.end] != "(" or words[end - 1] != ")":
             continue
