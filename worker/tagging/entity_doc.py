@@ -77,6 +77,20 @@ def set_entities(doc: Doc, spans: Sequence[Span]) -> None:
     doc.set_ents(list(spans), default="outside")
 
 
+def as_decided(doc: Doc, ents: list[Span], spans: Sequence[tuple[int, int]], label: str,
+               decided: dict[tuple[int, int], str], span_label: str | None = None) -> list[Span]:
+    """The entities with these token spans as `label` (the spans labelled `span_label` when the model's label set
+    names the type otherwise, "PERSON"), replacing what overlapped them, in order; `decided` receives the type. The
+    common last step of the layout and title rules: dateline places, price-table companies, press digests' papers,
+    page titles."""
+    covered = {i for a, b in spans for i in range(a, b)}
+    kept = [ent for ent in ents if covered.isdisjoint(range(ent.start, ent.end))]
+    for a, b in spans:
+        decided[(a, b)] = label
+    new = [Span(doc, a, b, label=span_label or label) for a, b in spans]
+    return sorted(kept + new, key=lambda e: e.start)
+
+
 def entity_spans(doc: Doc) -> list[tuple[int, int, str, str]]:
     """`[(e.start, e.end, e.label_, e.ent_id_) for e in doc.ents]`, read from the token arrays without a Span (and
     its Token objects) per entity. An entity is a B token with a label and the I tokens after it, as `Doc.ents`

@@ -29,7 +29,7 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span
 
 from worker.tagging import gazetteer
-from worker.tagging.entity_doc import facts
+from worker.tagging.entity_doc import as_decided, facts
 from worker.tagging.entity_heads import FACILITY_HEADS, ORG_HEADS
 
 # Lower-case words that may stand inside a place's name ("Isle of Man", "Santa Cruz de la Sierra").
@@ -94,13 +94,7 @@ def town_region_titles(doc: Doc, ents: list[Span], starts: list[bool],
                for e in ents):
             continue
         titles.append((start, end))
-    if not titles:
-        return ents
-    kept = [e for e in ents if not any(e.start < end and start < e.end for start, end in titles)]
-    for start, end in titles:
-        decided[(start, end)] = "LOC"
-        kept.append(Span(doc, start, end, label="LOC"))
-    return sorted(kept, key=lambda e: e.start)
+    return as_decided(doc, ents, titles, "LOC", decided) if titles else ents
 
 
 # The styles of peers and royals that follow a name after a comma ("Henry Howard , Earl of Surrey").
@@ -141,13 +135,7 @@ def noble_styles(doc: Doc, ents: list[Span], starts: list[bool], decided: dict[t
         end = style_end(words, ent.end, starts)
         if end is not None:
             joined.append((ent.start, end))
-    if not joined:
-        return ents
-    kept = [e for e in ents if not any(e.start < end and start < e.end for start, end in joined)]
-    for start, end in joined:
-        decided[(start, end)] = "PER"
-        kept.append(Span(doc, start, end, label="PERSON"))
-    return sorted(kept, key=lambda e: e.start)
+    return as_decided(doc, ents, joined, "PER", decided, span_label="PERSON") if joined else ents
 
 
 MAX_DISAMBIGUATOR_WORDS = 8

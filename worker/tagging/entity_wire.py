@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from worker.tagging import gazetteer
 from worker.tagging.casing import DATELINES_KEY
-from worker.tagging.entity_doc import facts
+from worker.tagging.entity_doc import as_decided, facts
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Words before the date at most ("ST. PETERSBURG , Russia" is four; a sentence ending in a date is longer).
@@ -84,17 +84,6 @@ def dateline_place_spans(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, in
     return found
 
 
-def _as_decided(doc: Doc, ents: list[Span], spans: Sequence[tuple[int, int]], label: str,
-                decided: dict[tuple[int, int], str]) -> list[Span]:
-    """The entities with these token spans as `label`, replacing what overlapped them; `decided` receives the type
-    (the layout rules' common last step: dateline places, price-table companies, press digests' papers)."""
-    covered = {i for a, b in spans for i in range(a, b)}
-    kept = [ent for ent in ents if covered.isdisjoint(range(ent.start, ent.end))]
-    for a, b in spans:
-        decided[(a, b)] = label
-    return sorted(kept + [Span(doc, a, b, label=label) for a, b in spans], key=lambda e: e.start)
-
-
 def dateline_places(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bool]],
                     decided: dict[tuple[int, int], str]) -> list[Span]:
     """English only: the entities with each dateline's places as LOC (replacing what overlapped them, such as
@@ -104,7 +93,7 @@ def dateline_places(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     places = dateline_place_spans(doc, starts())
     if not places:
         return ents
-    return _as_decided(doc, ents, places, "LOC", decided)
+    return as_decided(doc, ents, places, "LOC", decided)
 
 
 def agency_datelines(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
@@ -116,7 +105,7 @@ def agency_datelines(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], 
     places = [(span.start, span.end) for span in doc.spans[DATELINES_KEY]]
     if not places:
         return ents
-    return _as_decided(doc, ents, places, "LOC", decided)
+    return as_decided(doc, ents, places, "LOC", decided)
 
 
 # Words of market copy: a document with one of them may carry a price table ("Alcatel Alsthom 445.10").
@@ -201,7 +190,7 @@ def price_table_companies(doc: Doc, ents: list[Span], starts: Callable[[], Seque
         found.append((start, i))
     if not found or entity_sports.is_sports_document(doc, starts):
         return ents
-    return _as_decided(doc, ents, found, "ORG", decided)
+    return as_decided(doc, ents, found, "ORG", decided)
 
 
 # Labels of names a market rule may retype as a company: not nationalities (NORP: "Indonesian shares"), numbers
@@ -425,7 +414,7 @@ def press_digest_papers(doc: Doc, ents: list[Span], starts: Callable[[], Sequenc
         papers.append((start, i))
     if not papers:
         return ents
-    return _as_decided(doc, ents, papers, "ORG", decided)
+    return as_decided(doc, ents, papers, "ORG", decided)
 
 
 # Portfolios of government roles: "Secretary of State Warren Christopher" gave "State" ORG, "Defence Secretary
