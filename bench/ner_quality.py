@@ -264,6 +264,53 @@ def evaluate(
     return scores
 
 
+# Tokens written without a space before them ("said ,", "Trump 's") or after them ("( Reuters", "$ 5").
+_NO_SPACE_BEFORE = frozenset({",", ".", ";", ":", "!", "?", ")", "]", "%", "'s", "'", "n't", "'re", "'ve", "'ll", "'d",
+                              "'m", "’s"})
+_NO_SPACE_AFTER = frozenset({"(", "[", "$", "£", "€"})
+
+
+def detokenize(sentence: Sentence) -> tuple[str, list[int]]:
+    """A tokenised sentence as running text ("said , " -> "said, "), with each token's character offset."""
+    text, offsets = "", []
+    for i, (token, _) in enumerate(sentence):
+        if i and token not in _NO_SPACE_BEFORE and sentence[i - 1][0] not in _NO_SPACE_AFTER:
+            text += " "
+        offsets.append(len(text))
+        text += token
+    return text, offsets
+
+
+def evaluate_raw(language: str, documents: Sequence[ConllDocument], *, model: str | None = None,
+                 ignore: Sequence[str] = ()) -> Scores:
+    """Score the entity stage as the worker runs it on text: each document written out as running text (a
+    sentence a line, `detokenize`), read by the pipeline's own tokenizer (`pipe_texts`), and the predicted
+    spans compared with the gold ones by their characters. What `newsworker process` does with an article,
+    where the token-based `evaluate` hands the model CoNLL's tokens."""
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline(language, model=model)
+    texts, golds = [], []
+    for document in documents:
+        text, gold = "", set()
+        for sentence in document.sentences:
+            line, offsets = detokenize(sentence)
+            base = len(text)
+            for start, end, label in tags_to_spans([tag for _, tag in sentence]):
+                if label not in ignore:
+                    last = sentence[end - 1][0]
+                    gold.add((base + offsets[start], base + offsets[end - 1] + len(last), label))
+            text += line + "\n"
+        texts.append(text)
+        golds.append(gold)
+    scores = Scores()
+    for doc, gold in zip(entities.pipe_texts(nlp, texts), golds, strict=True):
+        pred = {(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), label)
+                for start, end, label in entities.mapped_spans(doc, language) if label not in ignore}
+        scores.add(gold, pred)
+    return scores
+
+
 def _tokens(unit: Sequence[Sentence]) -> list[str]:
     return [token for sentence in unit for token, _ in sentence]
 
@@ -408,6 +455,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--caps-probe", type=int, default=0, metavar="K",
                         help="upper-case the first K sentences of every document and score only them (headlines in "
                              "capitals, the rest as written)")
+    parser.add_argument("--raw", action="store_true",
+                        help="also score the stage on the documents written out as text and tokenized by the "
+                             "pipeline, as the worker reads an article (spans compared by characters)")
     parser.add_argument("--speed", action="store_true", help="also measure throughput (bare model vs stage)")
     parser.add_argument("--rss", action="store_true",
                         help="only print the RSS of a fresh process with the nl and en entity pipelines loaded")
@@ -445,6 +495,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                           ignore=args.ignore, whole_documents=not args.sentences, lenient=args.lenient,
                           naive=naive, caps_probe=args.caps_probe)
         print(f"\n{label} ({time.perf_counter() - t0:.1f} s)")
+        print(scores.table())
+    if args.raw:
+        t0 = time.perf_counter()
+        scores = evaluate_raw(args.lang, documents, model=args.model, ignore=args.ignore)
+        print(f"\nas configured, on running text ({time.perf_counter() - t0:.1f} s)")
         print(scores.table())
     if args.speed:
         texts = articles_from_conll(documents)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from bench.ner_quality import detect_file_language, read_conll, tags_to_spans
+from bench.ner_quality import detect_file_language, detokenize, evaluate_raw, read_conll, tags_to_spans
 from bench.quality import is_topic_file
 
 CONLL_2003 = """-DOCSTART- -X- -X- O
@@ -63,6 +63,20 @@ def test_markup_file_and_language_detection(tmp_path: Path) -> None:
     [document] = read_conll(path)
     assert tags_to_spans([tag for _, tag in document.sentences[0]]) == [(0, 2, "PER"), (3, 4, "LOC"), (7, 8, "ORG")]
     assert detect_file_language([document]) == "en"
+
+
+def test_running_text_is_written_out_with_each_token_offset() -> None:
+    sentence = [(w, "O") for w in ["Mr", "Rees-Mogg", "'s", "aide", "(", "Reuters", ")", "said", ",", "$", "5", "."]]
+    text, offsets = detokenize(sentence)
+    assert text == "Mr Rees-Mogg's aide (Reuters) said, $5."
+    assert [text[o:o + len(w)] for o, (w, _) in zip(offsets, sentence, strict=True)] == [w for w, _ in sentence]
+
+
+def test_the_stage_is_scored_on_running_text_by_characters(tmp_path: Path) -> None:
+    path = tmp_path / "gold.txt"
+    path.write_text("[PER Jacob Rees-Mogg] visited [LOC Kabul] on Monday , officials said .\n", encoding="utf-8")
+    scores = evaluate_raw("en", read_conll(path))
+    assert scores.prf() == (1.0, 1.0, 1.0)  # the hyphenated name is one token of running text, as in the file
 
 
 def test_topic_files_are_told_from_ner_files() -> None:

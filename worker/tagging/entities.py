@@ -28,6 +28,7 @@ from worker.tagging import (
     gazetteer,
     limits,
     model_vectors,
+    name_tokens,
     ner_accurate,
 )
 
@@ -139,7 +140,7 @@ def _load_entity_pipeline(language: str, model: str | None, preference: tuple[st
             continue
         if nlp.lang != language:
             raise ValueError(f"model {name!r} is for language {nlp.lang!r}, configured for {language!r}")
-        nlp = _keep_only_ner(nlp)
+        nlp = name_tokens.keep_names_whole(_keep_only_ner(nlp))
         meta = nlp.meta
         version = str(meta.get("version", "0"))
         if isinstance(meta.get("newsworker"), dict) and meta["newsworker"].get("fingerprint"):
@@ -232,7 +233,7 @@ def entity_model_versions(language: str) -> dict[str, str]:
 # number stayed "9" through ten sessions of rule changes).
 RULE_SOURCES = ("entities.py", "entity_doc.py", "entity_rules.py", "entity_heads.py", "entity_sports.py",
                 "entity_wire.py", "entity_evidence.py", "entity_given_names.py", "entity_nicknames.py",
-                "entity_roles.py", "entity_page_titles.py", "casing.py")
+                "entity_roles.py", "entity_page_titles.py", "casing.py", "name_tokens.py")
 
 
 @lru_cache(maxsize=1)
@@ -343,7 +344,13 @@ def mapped_spans(doc: Doc, language: str | None = None, *, naive: bool = False) 
     for ent in doc.ents:
         label = map_label(ent.label_) if naive else resolve(ent, lang)[0]
         if label is not None:
-            spans.append((ent.start, ent.end, label))
+            start, end = ent.start, ent.end
+            while end > start and doc[end - 1].is_space:
+                end -= 1  # a headline's name took the line's newline ("LEO XIV\n")
+            while start < end and doc[start].is_space:
+                start += 1
+            if start < end:
+                spans.append((start, end, label))
     return spans
 
 

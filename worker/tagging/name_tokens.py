@@ -1,0 +1,143 @@
+"""Running text tokenized the way CoNLL tokenized its news, for the names the models learnt from it (session 35).
+
+The NER models learnt from CoNLL-2002/2003 tokens, where a hyphenated word is one token ("Rees-Mogg",
+"Mazar-e-Sharif"). spaCy's English tokenizer splits every hyphen between letters, so on running text the model
+read the parts of a hyphenated name as names of their own ("Jaish-e-Mohammed" -> 'Jaish' MISC + 'Mohammed' PER).
+Here:
+- English: a word of letters joined by hyphens, its first and last parts capitalised and its middle parts
+  capitalised or short lower-case joiners, stays one token (`hyphenated_name`). A word whose last part is lower
+  case ("Paris-based", "Labour-led") is still split: the annotation brief tags the name part alone
+  (`[LOC Sydney]-based`), and a name glued to a lower-case word is what the model sees split in training too.
+- English: two names paired by a hyphen as a modifier ("the Alito-Prelogar exchange", "Israeli-Palestinian talks",
+  "the Ford-Suharto meeting") are two names, which the brief tags apart: the word is split again before the model
+  when each of its parts is a name the gazetteer knows or a word the document also writes on its own, unless the
+  gazetteer knows the whole ("Guinea-Bissau") (`split_name_pairs`).
+- Prefixes are no names: "Anti-Taliban" stays split ("Anti", "-", "Taliban").
+- Dutch: the tokenizer keeps hyphenated words whole already, but splits the apostrophe off the place names
+  written with "'s-" ("'s-Hertogenbosch" -> "'" + "s-Hertogenbosch"): those are special cases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.symbols import ORTH
+from spacy.tokens import Doc
+
+from worker.tagging import gazetteer
+
+# Lower-case words inside hyphenated names: "Mazar-e-Sharif", "Hizb-ut-Tahrir", "Stratford-upon-Avon",
+# "Chester-le-Street", "Port-au-Prince", "Saint-Jean-de-Luz", "Walton-on-the-Naze", "Appleby-in-Westmorland".
+JOINERS = frozenset({
+    "e", "i", "o", "u", "y", "a", "al", "el", "ul", "ud", "ur", "ut", "ad", "an", "as", "ash", "at", "bin", "ibn",
+    "de", "di", "du", "des", "da", "do", "dos", "das", "del", "della", "la", "le", "les", "lès", "lez", "au", "aux",
+    "sur", "sous", "en", "et", "von", "van", "der", "den", "ter", "upon", "on", "in", "by", "under", "the", "of",
+})
+
+# Capitalised prefixes that open a hyphenated word without being a name: "Anti-Taliban", "Pro-Kremlin", "Ex-Minister".
+PREFIXES = frozenset({"anti", "pro", "non", "ex", "post", "pre", "neo", "mid", "pan", "counter", "semi", "quasi",
+                      "ultra", "multi", "inter", "intra", "self", "co", "re", "de", "un", "all"})
+
+# Dutch place names written with "'s-" (and the apostrophe as typeset).
+DUTCH_APOSTROPHE_PLACES = ("'s-Hertogenbosch", "'s-Gravenhage", "'s-Gravenzande", "'s-Heerenberg", "'s-Gravendeel",
+                           "'s-Gravenpolder", "'s-Heerenhoek", "'s-Gravenmoer", "'s-Gravenwezel", "'s-Herenelderen",
+                           "'s-Gravenvoeren")
+
+
+def _name_part(part: str) -> bool:
+    """A capitalised word of letters; an apostrophe only before a capital ("O'Neill-Smith"), never a possessive
+    ("Rees-Mogg's": the tokenizer splits the "'s" off first, and the name is matched again without it)."""
+    if not part[:1].isupper():
+        return False
+    if part.isalpha():
+        return True
+    pieces = part.replace("’", "'").split("'")
+    return all(piece.isalpha() for piece in pieces) and all(piece[:1].isupper() for piece in pieces[1:])
+
+
+@lru_cache(maxsize=65536)
+def hyphenated_name(text: str) -> bool:
+    """Whether a string is one hyphenated name that stays a single token ("Rees-Mogg", "Mazar-e-Sharif",
+    "Anglo-Dutch", "NINE-MONTH"); not "Paris-based", "F-16", "U.S.-led" or "pro-Russian"."""
+    if "-" not in text:
+        return False
+    parts = text.split("-")
+    if not _name_part(parts[0]) or not _name_part(parts[-1]) or parts[0].lower() in PREFIXES:
+        return False
+    return all(_name_part(part) or part in JOINERS for part in parts[1:-1])
+
+
+# A hyphenated word of capitalised parts in running text, not glued to another word or hyphen on either side.
+_CANDIDATE = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’]*(?:-[\w'’]+)+(?![\w-])")
+
+
+def _written_alone(text: str, part: str) -> bool:
+    """Whether the document writes a word on its own, not as part of a hyphenated word."""
+    return re.search(rf"(?<![\w-]){re.escape(part)}(?![\w-])", text) is not None
+
+
+def _pair(text: str, word: str, language: str) -> bool:
+    """Whether a hyphenated name is names paired by a hyphen (see the module's docstring)."""
+    if gazetteer.lookup(language, word) is not None:
+        return False
+    names = [part for part in word.split("-") if part not in JOINERS]
+    return len(names) > 1 and all(gazetteer.lookup(language, part) is not None or _written_alone(text, part)
+                                  for part in names)
+
+
+def split_name_pairs(doc: Doc, text: str | None = None) -> Doc:
+    """Split the tokens that pair names by a hyphen into their parts and hyphens (English running text only: a
+    Doc built from CoNLL's tokens keeps them, as the models learnt them)."""
+    if text is None:
+        text = doc.text
+    if "-" not in text:
+        return doc
+    found = [m for m in _CANDIDATE.finditer(text) if hyphenated_name(m.group()) and _pair(text, m.group(), doc.lang_)]
+    if not found:
+        return doc
+    tokens = [span[0] for m in found if (span := doc.char_span(m.start(), m.end())) is not None and len(span) == 1]
+    with doc.retokenize() as retokenizer:
+        for token in tokens:
+            parts = token.text.split("-")
+            orths = [piece for part in parts for piece in (part, "-")][:-1]
+            retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
+    return doc
+
+
+class PairSplittingTokenizer:
+    """The English tokenizer followed by `split_name_pairs`; everything else is the wrapped tokenizer's."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        return split_name_pairs(self.tokenizer(text), text)
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.tokenizer, name)
+
+
+def keep_names_whole(nlp: Language) -> Language:
+    """Set the pipeline's tokenizer to keep the names above whole (English and Dutch; others unchanged)."""
+    tokenizer: Any = nlp.tokenizer  # spaCy's Tokenizer (typed as a callable)
+    if nlp.lang == "en":
+        previous = tokenizer.token_match
+
+        def token_match(text: str) -> bool:
+            return hyphenated_name(text) or bool(previous and previous(text))
+
+        tokenizer.token_match = token_match
+        nlp.tokenizer = PairSplittingTokenizer(tokenizer)
+    elif nlp.lang == "nl":
+        for place in DUTCH_APOSTROPHE_PLACES:
+            for form in (place, place.replace("'", "’")):
+                tokenizer.add_special_case(form, [{ORTH: form}])
+    return nlp
