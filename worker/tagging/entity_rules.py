@@ -36,6 +36,7 @@ from worker.tagging import (
     entity_evidence,
     entity_given_names,
     entity_heads,
+    entity_hygiene,
     entity_nicknames,
     entity_page_titles,
     entity_roles,
@@ -695,7 +696,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
          "digests", "role_words", "nl_nationalities", "kind_before", "cricket_tests", "place_titles",
-         "noble_styles", "disambiguators"}
+         "noble_styles", "disambiguators", "span_hygiene"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -736,6 +737,8 @@ class EntityFixes:
     def __call__(self, doc: Doc) -> Doc:
         evidence = evidence_of(doc)  # once per doc (shared with the gazetteer matcher)
         ents = strip_titles(doc, lambda: evidence.starts) if self.titles else list(doc.ents)
+        if self.edges and "span_hygiene" in PARTS:  # "Haaland put City", "X.\nKejriwal", "2014 PGA Championship"
+            ents = entity_hygiene.span_hygiene(doc, ents)
         if self.titles and doc.lang_ == "en" and "roles" in PARTS:
             ents = entity_roles.drop_roles(doc, entity_roles.government_names(
                 doc, entity_roles.split_at_roles(doc, entity_roles.role_tails(doc, entity_roles.place_before_role(

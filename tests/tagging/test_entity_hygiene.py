@@ -1,0 +1,42 @@
+"""Spans that run over a word no name holds, across a line break, or open with a year are cut back to the names."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Doc, Span
+
+from tests.tagging.line_docs import line_doc
+from worker.tagging.entity_hygiene import span_hygiene
+
+
+def _cut(doc: Doc) -> list[tuple[str, str]]:
+    return [(ent.text, ent.label_) for ent in span_hygiene(doc, list(doc.ents))]
+
+
+def test_a_common_word_inside_a_name_span_cuts_it() -> None:
+    doc = line_doc(["Erling Haaland put City ahead .", "They banned Facebook after Parliament voted ."],
+                   [(1, 4, "GPE"), (8, 11, "ORG")])
+    assert _cut(doc) == [("Haaland", "GPE"), ("City", "GPE"), ("Facebook", "ORG"), ("Parliament", "ORG")]
+
+
+def test_words_that_names_hold_foreign_words_brackets_and_titles_of_works_stay() -> None:
+    doc = line_doc(["Bank of America and Partij van de Arbeid met in Jablonec nad Nisou .",
+                    "Mo ( wrestler ) starred in Somewhere with You ."],
+                   [(0, 3, "ORG"), (4, 8, "ORG"), (10, 13, "GPE"), (14, 18, "PERSON"), (20, 23, "WORK_OF_ART")])
+    assert _cut(doc) == [("Bank of America", "ORG"), ("Partij van de Arbeid", "ORG"), ("Jablonec nad Nisou", "GPE"),
+                         ("Mo ( wrestler )", "PERSON"), ("Somewhere with You", "WORK_OF_ART")]
+
+
+def test_a_span_is_cut_at_a_line_break_in_any_language() -> None:
+    for language in ("en", "nl"):
+        nlp = spacy.blank(language)
+        doc = Doc(nlp.vocab, words=["Modi", "posted", "on", "X.", "\n", "Kejriwal", "spoke"],
+                  spaces=[True, True, True, False, False, True, False])
+        doc.ents = [Span(doc, 3, 6, label="PERSON")]
+        assert _cut(doc) == [("X.", "PERSON"), ("Kejriwal", "PERSON")]
+
+
+def test_an_event_or_prize_loses_its_year_in_english() -> None:
+    doc = line_doc(["She won the 2024 Booker Prize , he the 2014 PGA Championship in 2014 - 15 ."],
+                   [(3, 6, "WORK_OF_ART"), (9, 12, "EVENT"), (13, 16, "DATE")])
+    assert _cut(doc) == [("Booker Prize", "WORK_OF_ART"), ("PGA Championship", "EVENT"), ("2014 - 15", "DATE")]

@@ -1,0 +1,78 @@
+"""Spans that are no names, cut back to the names in them (session 35, round 2).
+
+On running text the model sometimes returns a span that runs over a word no name holds or across a line break:
+"Erling Haaland put City" LOC, "Facebook after Parliament" ORG, "on X.\\nKejriwal" PER; and it keeps an event's or a
+prize's year inside the name ("2014 PGA Championship"), where our annotated files (CoNLL-2003 conventions) leave the
+year out ("the 2024 [MISC Booker Prize]"). Here a span is cut:
+1. at a line break inside it (any language);
+2. English: a PER, ORG or LOC span, at an inner lower-case word that is a common English word and that names do not
+   hold (`NAME_WORDS`: the lower-case words inside the gold PER/ORG/LOC spans of our English files, and the particles
+   of names in other languages);
+   titles of works (MISC) hold any word and are left alone, and so does a word in brackets ("Mo ( wrestler )", a
+   Wikipedia title's disambiguator);
+3. English: a span that opens with a year (1900-2099) and goes on loses the year.
+Each piece that opens with a capital keeps the span's type; the type layer checks it as any other span.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from spacy.tokens import Doc, Span
+
+from worker.tagging.casing import zipf
+from worker.tagging.entity_doc import facts
+
+# Lower-case words inside names: English joiners and the particles of names in other languages ("Partij van de
+# Arbeid", "Daniel arap Moi", "Frankfurt am Main", "Abdulaziz bin Salman", "St James 's Hospital").
+NAME_WORDS = frozenset({
+    "of", "and", "for", "the", "in", "on", "upon", "at", "'s", "’s", "a", "an", "to", "&",
+    "de", "du", "des", "la", "le", "les", "et", "sur", "sous", "aux", "au", "d'", "l'",
+    "van", "von", "der", "den", "dem", "het", "ter", "te", "aan", "op", "zu", "zum", "zur", "am", "im", "und", "für",
+    "y", "e", "i", "o", "da", "do", "dos", "das", "del", "della", "delle", "degli", "dei", "di", "las", "los", "lo",
+    "il", "sul", "sulla", "dal", "dalla", "nel", "nella", "en", "ob", "auf", "bei", "unter", "über", "sobre",
+    "al", "el", "bin", "ibn", "ben", "bint", "abu", "wa", "arap", "af", "av", "og",
+})
+# Only a common English word cuts ("put", "after", "with"), not a foreign word inside a foreign name ("Cimetière
+# parisien de Pantin", "Jablonec nad Nisou"): wordfreq Zipf.
+COMMON_ZIPF = 4.5
+_TYPES_CUT = frozenset({"PERSON", "PER", "ORG", "GPE", "LOC", "FAC", "NORP"})
+_NUMBER_TYPES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _breaks(words: list[str], start: int, end: int, inner_words: bool) -> list[int]:
+    """The tokens of a span that end a name: a line break anywhere, a foreign lower-case word inside."""
+    return [i for i in range(start, end) if "\n" in words[i] or (
+        inner_words and start < i < end - 1 and words[i].islower() and words[i].isalpha()
+        and words[i] not in NAME_WORDS and words[i - 1] != "("  # "Mo ( wrestler )": a title's disambiguator
+        and zipf(words[i], "en") >= COMMON_ZIPF)]
+
+
+def span_hygiene(doc: Doc, ents: list[Span]) -> list[Span]:
+    """The spans cut as the module's docstring says; the others unchanged."""
+    if not ents:
+        return ents
+    words = facts(doc).words
+    english = doc.lang_ == "en"
+    result: list[Span] = []
+    for ent in ents:
+        start, end = ent.start, ent.end
+        if end - start == 1 and not english:
+            result.append(ent)
+            continue
+        cuts = _breaks(words, start, end, english and ent.label_ in _TYPES_CUT) if end - start > 1 else []
+        opens_with_year = english and end - start > 1 and ent.label_ not in _NUMBER_TYPES \
+            and _YEAR.fullmatch(words[start]) is not None
+        if not cuts and not opens_with_year:
+            result.append(ent)
+            continue
+        bounds = [start - 1, *cuts, end]
+        for a, b in itertools.pairwise(bounds):
+            a += 1
+            if english and b - a > 1 and ent.label_ not in _NUMBER_TYPES and _YEAR.fullmatch(words[a]):
+                a += 1
+            if a < b and words[a][:1].isupper():
+                result.append(Span(doc, a, b, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_))
+    return result
