@@ -42,6 +42,7 @@ from worker.tagging import (
     entity_roles,
     entity_sports,
     entity_wire,
+    entity_works,
     gazetteer,
 )
 from worker.tagging.casing import (
@@ -696,7 +697,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
          "digests", "role_words", "nl_nationalities", "kind_before", "cricket_tests", "place_titles",
-         "noble_styles", "disambiguators", "span_hygiene"}
+         "noble_styles", "disambiguators", "span_hygiene", "works"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -814,6 +815,9 @@ class EntityFixes:
             language = doc.lang_
             ents = entity_nicknames.nickname_persons(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                      lambda word: is_title(word, language))
+        if self.titles and doc.lang_ == "en" and "works" in PARTS and ents:  # "for Young Mothers", ", a drama"
+            ents = entity_works.works_by_prize_or_kind(doc, ents, evidence.starts,
+                                                       doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.consistency and doc.lang_ == "en" and "given_mentions" in PARTS:
             ents = entity_roles.given_name_mentions(doc, ents)
         if self.consistency:

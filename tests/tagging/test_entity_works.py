@@ -1,0 +1,66 @@
+"""English: a title of a work is told by the prize it won ("for Young Mothers") or its kind (", a family drama")."""
+
+from __future__ import annotations
+
+from tests.tagging.line_docs import line_doc
+from worker.tagging import casing
+from worker.tagging.entity_works import works_by_prize_or_kind
+
+
+def _run(lines: list[str], names: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Tag the lines with each (name, label) at its first place after the one before, then run the rule."""
+    words = " ".join(lines).split(" ")
+    ents, at = [], 0
+    for name, label in names:
+        parts = name.split(" ")
+        at = next(i for i in range(at, len(words)) if words[i:i + len(parts)] == parts)
+        ents.append((at, at + len(parts), label))
+        at += len(parts)
+    doc = line_doc(lines, ents)
+    decided: dict[tuple[int, int], str] = {}
+    result = works_by_prize_or_kind(doc, list(doc.ents), casing.sentence_starts(doc), decided)
+    assert set(decided.values()) <= {"MISC"}  # what the rule decided is recorded as MISC
+    assert set(decided) <= {(e.start, e.end) for e in result if e.label_ == "WORK_OF_ART"}
+    return [(ent.text, ent.label_) for ent in result]
+
+
+def test_a_name_after_for_in_a_sentence_about_a_prize_is_a_work() -> None:
+    found = _run(["The Dardennes won best screenplay for Young Mothers .",
+                  "He took the Golden Bear in Berlin for Taxi in 2015 .",
+                  "Filho was named best director for The Secret Agent ."],
+                 [("Dardennes", "PERSON"), ("Young Mothers", "ORG"), ("Golden Bear", "WORK_OF_ART"),
+                  ("Berlin", "GPE"), ("Taxi", "ORG"), ("Filho", "PERSON"), ("Secret Agent", "ORG")])
+    assert found == [("Dardennes", "PERSON"), ("Young Mothers", "WORK_OF_ART"), ("Golden Bear", "WORK_OF_ART"),
+                     ("Berlin", "GPE"), ("Taxi", "WORK_OF_ART"), ("Filho", "PERSON"),
+                     ("The Secret Agent", "WORK_OF_ART")]
+
+
+def test_clubs_people_and_categories_after_for_stay() -> None:
+    names = [("Liverpool", "ORG"), ("Arsenal", "ORG"), ("Emma Stone", "PERSON"), ("Best Actress", "WORK_OF_ART"),
+             ("Leeds", "GPE"), ("Hamas", "ORG")]
+    found = _run(["He scored twice for Liverpool and was the best player for Arsenal .",
+                  "The award for Emma Stone was her second .",
+                  "She was nominated for Best Actress and the prize went to Leeds .",
+                  "They bear responsibility for Hamas ."], names)
+    assert found == names
+
+
+def test_a_name_followed_by_its_kind_is_a_work() -> None:
+    found = _run(["The prize went to Sentimental Value , a family drama by Joachim Trier .",
+                  "Apple , a company from Cupertino , and Heart Lamp , a collection of stories ."],
+                 [("Sentimental Value", "ORG"), ("Joachim Trier", "PERSON"), ("Apple", "ORG"), ("Cupertino", "GPE"),
+                  ("Heart Lamp", "ORG")])
+    assert found == [("Sentimental Value", "WORK_OF_ART"), ("Joachim Trier", "PERSON"), ("Apple", "ORG"),
+                     ("Cupertino", "GPE"), ("Heart Lamp", "ORG")]
+
+
+def test_prizes_and_competitions_are_misc_in_the_whole_stage() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    doc = next(entities.pipe_texts(nlp, [
+        "Panahi won the Palme d'Or. Hassabis won the Nobel Prize in Chemistry. England retained the Ashes, "
+        "Scheffler won the Masters and Pogacar won the Giro d'Italia."]))
+    found = {doc[a:b].text: label for a, b, label in entities.mapped_spans(doc, "en")}
+    for name in ("Palme d'Or", "Nobel Prize in Chemistry", "Ashes", "Masters", "Giro d'Italia"):
+        assert found.get(name) == "MISC", (name, found)

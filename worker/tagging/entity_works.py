@@ -1,0 +1,84 @@
+"""English: titles of works told by their prize or their kind (session 35, round 3).
+
+News names a film, book or song it does not explain as a work in two ways the model misses (it types them ORG, LOC
+or PER, as any capitalised run): with the prize it won or is up for ("won best screenplay for Young Mothers", "the
+Golden Bear in Berlin for Taxi", "best director for The Secret Agent"), and with its kind after a comma
+("Sentimental Value , a family drama by Joachim Trier"). Both are titles of works, MISC in CoNLL-2003:
+- a name right after "for" in a sentence with a prize word (`PRIZE_WORDS`, or "best" before a category) is a
+  title; an article right after "for" opens it ("for The Secret Agent"); not a person whose first word is a known
+  given name ("an award for Emma Stone" is about her), nor a category ("nominated for Best Actor");
+- a name followed by ", a|an", at most three lower-case words, then a noun of works (`WORK_NOUNS`) is a title.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from worker.tagging import entity_given_names
+from worker.tagging.entity_doc import as_decided, facts
+
+# Words of a sentence about a prize: lower-case ones, and names of prizes as written ("Lion", not the verb "bear").
+PRIZE_WORDS = frozenset({"prize", "prizes", "award", "awards", "nominated", "nomination", "nominations", "shortlisted",
+                         "Palme", "Lion", "Bear", "Globe", "Globes", "Oscar", "Oscars", "Booker", "BAFTA", "Bafta",
+                         "BAFTAs", "Emmy", "Emmys", "Grammy", "Grammys"})
+# "best" is a prize word only before a category: "best director for The Secret Agent", not "the best season for Leeds"
+BEST_OF = frozenset({"actor", "actress", "director", "screenplay", "film", "picture", "album", "song", "novel",
+                     "documentary", "score", "cinematography", "play", "musical", "series", "drama", "comedy"})
+WORK_NOUNS = frozenset({"film", "movie", "drama", "comedy", "thriller", "documentary", "novel", "memoir", "album",
+                        "song", "single", "series", "sitcom", "play", "musical", "opera", "biopic", "ballad", "book",
+                        "novella", "podcast", "miniseries", "anthem"})
+_ARTICLES = frozenset({"The", "A", "An"})
+_PERSON_LABELS = frozenset({"PERSON", "PER"})
+_MAX_KIND_WORDS = 3
+
+
+def _sentence_bounds(starts: list[bool], i: int) -> tuple[int, int]:
+    begin = i
+    while begin > 0 and not starts[begin]:
+        begin -= 1
+    end = i + 1
+    while end < len(starts) and not starts[end]:
+        end += 1
+    return begin, end
+
+
+def _kind_follows(words: list[str], lower: list[str], end: int) -> bool:
+    """", a family drama", ", an animated film": a comma, an article, up to three lower-case words, a work noun."""
+    if end + 2 >= len(words) or words[end] != "," or lower[end + 1] not in ("a", "an"):
+        return False
+    for k in range(end + 2, min(len(words), end + 3 + _MAX_KIND_WORDS)):
+        if lower[k] in WORK_NOUNS:
+            return True
+        if not words[k].islower():
+            return False
+    return False
+
+
+def works_by_prize_or_kind(doc: Doc, ents: list[Span], starts: list[bool],
+                           decided: dict[tuple[int, int], str]) -> list[Span]:
+    """The entities that are titles of works by the module's two rules, as MISC (WORK_OF_ART)."""
+    doc_facts = facts(doc)
+    words, lower = doc_facts.words, doc_facts.lower
+    given = entity_given_names.given_names()[0]
+    titles: list[tuple[int, int]] = []
+    for ent in ents:
+        if ent.label_ in ("WORK_OF_ART", "MISC", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY",
+                          "ORDINAL") or not words[ent.start][:1].isupper():
+            continue
+        start = ent.start
+        if start > 1 and words[start - 1] in _ARTICLES and lower[start - 2] == "for":
+            start -= 1  # "for The Secret Agent": the model left the article out
+        if start > 0 and lower[start - 1] == "for":
+            if ent.label_ in _PERSON_LABELS and words[ent.start] in given:
+                continue
+            begin, end = _sentence_bounds(starts, start)
+            if words[start] != "Best" and any(
+                    words[k] in PRIZE_WORDS or (lower[k] == "best" and k + 1 < end and lower[k + 1] in BEST_OF)
+                    for k in range(begin, end)):
+                titles.append((start, ent.end))
+                continue
+        if _kind_follows(words, lower, ent.end):
+            titles.append((ent.start, ent.end))
+    if not titles:
+        return ents
+    return as_decided(doc, ents, titles, "MISC", decided, span_label="WORK_OF_ART")
