@@ -49,6 +49,11 @@ SPORT_WORDS = frozenset({
     "standings", "league", "innings", "wickets", "penalty", "equalised", "equaliser", "attendance", "scorers",
     "semi-final", "quarter-final", "tournament", "seeded", "champions", "division", "squad", "captain",
     "batting", "bowling", "tries", "match", "matches", "season", "stoppage", "kickoff", "kick-off", "defeat",
+    # session 35 (en-news/dev_s34.txt, dev_s35.txt: a rugby final, a Super Bowl, golf, tennis and Formula One
+    # reports of news sites were not taken for sports copy)
+    "rugby", "fly-half", "scrum-half", "touchdown", "touchdowns", "quarterback", "interception", "playoff",
+    "play-off", "playoffs", "birdie", "birdies", "bogey", "putt", "tiebreak", "tie-break", "lap", "laps", "peloton",
+    "wicket", "footballer", "cricketer", "golfer", "referee", "relegation", "relegated", "hat-trick",
 })
 SPORT_WORDS_MIN = 3
 # Words that are table headers or match facts, never names.
@@ -75,6 +80,8 @@ CLUB_NEIGHBOURS = frozenset({
     "quarterback", "pitcher", "goaltender", "bowler", "batsman", "paceman", "spinner", "winger", "owner",
     # session 31, round 5 ("beating Natal in the final", "Denver running back Terrell Davis")
     "beating", "beaten", "defeating", "losing", "running",
+    # session 35 ("Bath edge Leicester", "a relentless Philadelphia defense")
+    "edge", "edges", "defense", "defence", "offense", "attack",
 })
 # Heads of a rugby (or football) scorer list: "Tries : Proctor , Evans . Conversions : Thomas 2 ." (session 31)
 SCORER_LIST_HEADS = frozenset({"tries", "try", "conversions", "conversion", "penalties", "penalty", "goal", "goals",
@@ -533,7 +540,9 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     listed = [(a, b) for a, b in _listed_clubs(doc, use_clubs) if line_of[a] >= 0 and line_of[b - 1] == line_of[a]]
     clubs.update(doc_facts.span_text(a, b) for a, b in listed)
     clubs.update(_short_forms(clubs))
+    clubs.update(_tail_forms(clubs))
     clubs = {club.lower() for club in clubs}  # "PITTSBURGH 5 Ottawa 2" ... "two goals for Pittsburgh"
+    clubs.update(_neighbour_clubs(doc, ents, lines, line_of))
     # the last words of people named in full: "Lewis 's manager" after "Lennox Lewis" is the boxer, not a club
     surnames = {doc_facts.words[e.end - 1] for e in ents if e.label_ in ("PERSON", "PER") and e.end - e.start > 1}
     result: list[Span] = []
@@ -615,6 +624,38 @@ def _short_forms(clubs: set[str]) -> set[str]:
         entry = gazetteer.exact_lookup("en", last)
         if entry is not None and entry.type == "LOC" and not gazetteer.is_national_team("en", last):
             found.add(head)
+    return found
+
+
+def _tail_forms(clubs: set[str]) -> set[str]:
+    """"City" of "Manchester City", "Villa" of "Aston Villa": the last word of a club the document names in full,
+    when no other club of the document ends in it ("keep City at bay"; session 35)."""
+    tails: dict[str, int] = {}
+    for club in clubs:
+        head, _, last = club.rpartition(" ")
+        if head and len(last) >= 3 and last[:1].isupper() and last[1:].islower():
+            tails[last] = tails.get(last, 0) + 1
+    return {last for last, count in tails.items() if count == 1 and not gazetteer.is_national_team("en", last)}
+
+
+def _neighbour_clubs(doc: Doc, ents: list[Span], lines: list[tuple[int, int]], line_of: list[int]) -> set[str]:
+    """The towns that a club's neighbours make a club somewhere in the document ("Bath edge Leicester"), lower-cased,
+    so that their other mentions are the club too ("as Bath held on"), except after a place word (session 35)."""
+    doc_facts = entity_doc.facts(doc)
+    lower = doc_facts.lower
+    found: set[str] = set()
+    for ent in ents:
+        if not _model_place(ent) or line_of[ent.start] < 0:
+            continue
+        line = lines[line_of[ent.start]]
+        before = lower[ent.start - 1] if ent.start > line[0] else ""
+        after = lower[ent.end] if ent.end < line[1] else ""
+        if before in PLACE_BEFORE or not {before, after} & CLUB_NEIGHBOURS:
+            continue
+        text = doc_facts.span_text(ent.start, ent.end)
+        if not gazetteer.is_national_team("en", text) and not gazetteer.is_venue("en", text) \
+                and not _is_dateline(doc, ent, line):
+            found.add(text.lower())
     return found
 
 
