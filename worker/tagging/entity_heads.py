@@ -116,7 +116,12 @@ EVENT_HEADS = {
 PLACE_HEADS = {"en": frozenset({"Stadium", "Stadion", "Arena", "ArenA", "Park", "Oval", "Airport", "Square", "Street",
                                 "Road", "Lane", "Avenue",
                                 # session 19 (en-news/dev_s19.txt: "Mahanadi River" MISC)
-                                "River"}),
+                                "River",
+                                # session 35 (en-news/dev_s34.txt, dev_s35.txt: "Sistine Chapel", "Umayyad Mosque",
+                                # "Caesars Superdome" ORG); not "Dome" ("Iron Dome" is a weapon)
+                                "Mosque", "Chapel", "Basilica", "Abbey", "Synagogue", "Minster", "Superdome", "Castle",
+                                "Tower", "Bridge", "Coliseum", "Colosseum", "Velodrome", "Racecourse", "Speedway",
+                                "Boulevard"}),
                # Dutch (session 11, nl-news/gold.txt: "Centraal Station" ORG, "Johan Cruijff ArenA" PER)
                "nl": frozenset({"Station", "Stadion", "Arena", "ArenA", "Plein", "Luchthaven", "Airport",
                                 # railway stations, "Utrecht Centraal", "Eindhoven Centraal" (ORG, nl-news/dev_s14);

@@ -41,6 +41,7 @@ from worker.tagging import (
     entity_page_titles,
     entity_roles,
     entity_sports,
+    entity_trade_words,
     entity_wire,
     entity_works,
     gazetteer,
@@ -697,7 +698,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
          "digests", "role_words", "nl_nationalities", "kind_before", "cricket_tests", "place_titles",
-         "noble_styles", "disambiguators", "span_hygiene", "works"}
+         "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -815,6 +816,8 @@ class EntityFixes:
             language = doc.lang_
             ents = entity_nicknames.nickname_persons(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                      lambda word: is_title(word, language))
+        if self.titles and doc.lang_ == "en" and "trade_words" in PARTS and ents:  # "Heathrow chief executive"
+            ents = entity_trade_words.trade_word_companies(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.titles and doc.lang_ == "en" and "works" in PARTS and ents:  # "for Young Mothers", ", a drama"
             ents = entity_works.works_by_prize_or_kind(doc, ents, evidence.starts,
                                                        doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))

@@ -1,0 +1,47 @@
+"""English: a company told by the words of its trade around it (session 35, round 5).
+
+The model types a company it does not know as a person or a place, where the sentence says what it is: "Heathrow
+chief executive Thomas Woldbye", "co-founded DeepMind", "a stake in Northvolt". A name typed PER or LOC is an
+organisation
+- right before "chief executive", "CEO", "chairman", "chairwoman", "co-founder", "founder" or "shareholders"
+  (`AFTER_WORDS`): people and towns have none of these;
+- right after "co-founded", "founded" (not "founded by": its founder follows), "acquired", "acquire", "acquiring",
+  "takeover of", "stake in", "shares of", "shares in" (`BEFORE_WORDS`, `BEFORE_PAIRS`);
+unless it is a person whose first word is a known given name ("acquired Elon Musk's ..." does not arise, but "Steve
+Jobs co-founder" would be a person's).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from worker.tagging import entity_given_names
+from worker.tagging.entity_doc import facts
+
+AFTER_WORDS = frozenset({"ceo", "chairman", "chairwoman", "co-founder", "founder", "shareholders"})
+AFTER_PAIRS = frozenset({("chief", "executive")})
+BEFORE_WORDS = frozenset({"co-founded", "founded", "acquired", "acquire", "acquiring"})
+BEFORE_PAIRS = frozenset({("takeover", "of"), ("stake", "in"), ("shares", "of"), ("shares", "in")})
+_RETYPED = frozenset({"PERSON", "PER", "GPE", "LOC"})
+
+
+def trade_word_companies(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """The entities the module's words make organisations, as ORG; `decided` receives the type."""
+    doc_facts = facts(doc)
+    words, lower = doc_facts.words, doc_facts.lower
+    n = len(words)
+    given = None
+    result = []
+    for ent in ents:
+        start, end = ent.start, ent.end
+        after = (end < n and lower[end] in AFTER_WORDS) or (end + 1 < n and (lower[end], lower[end + 1]) in AFTER_PAIRS)
+        before = (start > 0 and lower[start - 1] in BEFORE_WORDS) \
+            or (start > 1 and (lower[start - 2], lower[start - 1]) in BEFORE_PAIRS)
+        if ent.label_ in _RETYPED and (after or before):
+            if given is None:
+                given = entity_given_names.given_names()[0]
+            if words[start] not in given:
+                decided[(start, end)] = "ORG"
+                ent = Span(doc, start, end, label="ORG", kb_id=ent.kb_id_, span_id=ent.id_)
+        result.append(ent)
+    return result
