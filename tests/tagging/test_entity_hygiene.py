@@ -40,3 +40,31 @@ def test_an_event_or_prize_loses_its_year_in_english() -> None:
     doc = line_doc(["She won the 2024 Booker Prize , he the 2014 PGA Championship in 2014 - 15 ."],
                    [(3, 6, "WORK_OF_ART"), (9, 12, "EVENT"), (13, 16, "DATE")])
     assert _cut(doc) == [("Booker Prize", "WORK_OF_ART"), ("PGA Championship", "EVENT"), ("2014 - 15", "DATE")]
+
+
+def test_words_of_2020s_news_that_are_no_names_go() -> None:
+    from worker.tagging.entity_hygiene import drop_no_names
+
+    doc = line_doc(["Billions went on AI , he was named Super Bowl MVP and won Game 7 at OpenAI ."],
+                   [(3, 4, "ORG"), (8, 11, "EVENT"), (13, 15, "EVENT"), (16, 17, "ORG")])
+    assert [(e.text, e.label_) for e in drop_no_names(doc, list(doc.ents))] == [("Super Bowl", "EVENT"),
+                                                                                  ("OpenAI", "ORG")]
+
+
+def test_a_span_never_ends_on_a_hyphen() -> None:
+    from worker.tagging.entity_hygiene import trim_hyphen_ends
+
+    doc = line_doc(["Fly - half Sam Prendergast kicked for Leinster - Munster"], [(0, 2, "GPE"), (3, 5, "PERSON")])
+    assert [(e.text, e.label_) for e in trim_hyphen_ends(doc, list(doc.ents))] == [("Fly", "GPE"),
+                                                                                   ("Sam Prendergast", "PERSON")]
+
+
+def test_a_party_named_with_an_adjective_stays_one_organisation() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    doc = next(entities.pipe_texts(nlp, ["Polls put Scholz's Social Democrats third, with the Free Democrats out "
+                                         "and Senate Democrats angry."]))
+    found = [(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")]
+    assert ("Social Democrats", "ORG") in found and ("Free Democrats", "ORG") in found
+    assert ("Senate", "ORG") in found and ("Democrats", "MISC") in found

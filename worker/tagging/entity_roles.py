@@ -233,6 +233,12 @@ _COMPANY_POSSESSIONS = frozenset({"administrators", "administrator", "liquidator
                                   "directors", "workforce"})
 
 
+# Party members, which the curated list types as a people (MISC): after a word that names nothing ("Social
+# Democrats", "Free Democrats") they are the party's own name, one ORG (session 35, round 6); after a name ("Senate
+# Democrats") a name of their own.
+PARTY_MEMBERS = frozenset({"Democrats", "Republicans"})
+
+
 def religion_and_seat(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
     """English: a people's or religion's word glued into an organisation is a name of its own ("a Toowoomba Anglican
     school": "Toowoomba" and "Anglican"); "Anglican Archbishop of Brisbane" is "Anglican" and "Brisbane"; a one-word
@@ -253,7 +259,9 @@ def religion_and_seat(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
             fixed.append(ent)
             continue
         if ent.label_ != PERSON and end < len(doc) and lower[end].isalpha() and words[end].islower() \
-                and _demonym(words[end - 1]) and not _demonym(words[start]):
+                and _demonym(words[end - 1]) and not _demonym(words[start]) \
+                and not (words[end - 1] in PARTY_MEMBERS
+                         and gazetteer.exact_lookup("en", " ".join(words[start:end - 1])) is None):
             head = " ".join(words[start:end - 1])
             entry = gazetteer.exact_lookup("en", head)
             place = (entry is not None and entry.type == "LOC") or head in gazetteer.small_places()

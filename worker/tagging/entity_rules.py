@@ -698,7 +698,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
          "digests", "role_words", "nl_nationalities", "kind_before", "cricket_tests", "place_titles",
-         "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words"}
+         "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -807,6 +807,8 @@ class EntityFixes:
                 or (e.label_ in _ANY_NAME_LABELS and _lowercase_code(words[e.start])))]
         if doc.lang_ == "en" and "cricket_tests" in PARTS and ents:
             ents = drop_test_matches(doc, ents)
+        if doc.lang_ == "en" and "no_names" in PARTS and ents:  # "AI", "MVP", "Game 7"
+            ents = entity_hygiene.drop_no_names(doc, ents)
         if self.titles and "short_names" in PARTS and ents:
             ents = split_person_of_organisation(doc, short_company_names(doc, ents))
         if self.titles and ents and ((doc.lang_ == "en" and "nationalities" in PARTS)
@@ -842,6 +844,8 @@ class EntityFixes:
                 ents = dutch_results_lines(doc, ents, lambda: evidence.starts)
             if "sections" in PARTS:
                 ents = entity_evidence.section_label(doc, ents)
+        if self.edges and "span_hygiene" in PARTS and ents:
+            ents = entity_hygiene.trim_hyphen_ends(doc, ents)
         set_entities(doc, ents)
         return doc
 
