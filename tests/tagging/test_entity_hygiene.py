@@ -68,3 +68,18 @@ def test_a_party_named_with_an_adjective_stays_one_organisation() -> None:
     found = [(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")]
     assert ("Social Democrats", "ORG") in found and ("Free Democrats", "ORG") in found
     assert ("Senate", "ORG") in found and ("Democrats", "MISC") in found
+
+
+def test_a_plural_noun_and_of_before_a_name_are_cut_off() -> None:
+    doc = line_doc(["Shares of Nvidia fell as Members of the Unite union and Friends of the Earth marched ."],
+                   [(0, 3, "ORG"), (5, 9, "ORG"), (11, 15, "ORG")])
+    assert _cut(doc) == [("Nvidia", "ORG"), ("Unite", "ORG"), ("Friends of the Earth", "ORG")]
+
+
+def test_a_title_opening_a_place_or_institution_stays_in_its_name() -> None:
+    from worker.tagging.entity_rules import strip_titles
+
+    doc = line_doc(["They flew from King Abdulaziz International Airport to see Queen Elizabeth and King Charles ."],
+                   [(3, 7, "FAC"), (9, 11, "PERSON"), (12, 14, "PERSON")])
+    assert [(e.text, e.label_) for e in strip_titles(doc)] == [("King Abdulaziz International Airport", "FAC"),
+                                                               ("Elizabeth", "PERSON"), ("Charles", "PERSON")]

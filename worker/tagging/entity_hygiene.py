@@ -11,6 +11,8 @@ year out ("the 2024 [MISC Booker Prize]"). Here a span is cut:
    titles of works (MISC) hold any word and are left alone, and so does a word in brackets ("Mo ( wrestler )", a
    Wikipedia title's disambiguator);
 3. English: a span that opens with a year (1900-2099) and goes on loses the year;
+5. English: a span that opens with a plural noun of people, shares or amounts and "of" ("Shares of Nvidia",
+   "Members of the Unite") is cut to what follows (round 7);
 4. a span never ends on a hyphen ("Fly-" of "Fly-half", round 6; `trim_hyphen_ends`, the rules' last step).
 Each piece that opens with a capital keeps the span's type; the type layer checks it as any other span.
 """
@@ -40,6 +42,10 @@ NAME_WORDS = frozenset({
 COMMON_ZIPF = 4.5
 _TYPES_CUT = frozenset({"PERSON", "PER", "ORG", "GPE", "LOC", "FAC", "NORP"})
 _NUMBER_TYPES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+COLLECTIVE_PLURALS = frozenset({"Shares", "Members", "Residents", "Supporters", "Fans", "Officials", "Employees",
+                                "Workers", "Thousands", "Hundreds", "Dozens", "Millions", "Citizens", "Leaders",
+                                "Soldiers", "Troops", "Students", "Customers", "Passengers", "Investors",
+                                "Shareholders"})
 _HYPHENS = frozenset({"-", "–", "‐"})
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
@@ -61,6 +67,9 @@ def span_hygiene(doc: Doc, ents: list[Span]) -> list[Span]:
     result: list[Span] = []
     for ent in ents:
         start, end = ent.start, ent.end
+        if english and end - start > 2 and words[start] in COLLECTIVE_PLURALS and words[start + 1] == "of":
+            start += 2 + (end - start > 3 and words[start + 2] == "the")  # "Members of the Unite"
+            ent = Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
         if end - start == 1:
             result.append(ent)
             continue

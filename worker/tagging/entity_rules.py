@@ -81,6 +81,13 @@ def _role_word(word: str, label: str, length: int, language: str) -> bool:
             and word not in first_names(language))
 
 
+# Heads of places, facilities and institutions whose names may open with a title (session 35, round 7): the title is
+# part of the name there ("Queen Elizabeth Olympic Park", "King's College Hospital", "Prince Albert Award").
+_TITLED_HEADS = entity_heads.PLACE_HEADS["en"] | entity_heads.FACILITY_HEADS | entity_heads.LANDFORM_HEADS | frozenset({
+    "Hospital", "University", "College", "School", "Academy", "Institute", "Foundation", "Trust", "Prize", "Award",
+    "Cup"})
+
+
 def strip_titles(doc: Doc, starts: Callable[[], list[bool]] | None = None) -> list[Span]:
     """Entities with leading role words removed (only when a capitalised name remains); a nationality in
     front of a person becomes its own MISC entity ("American Scottie Scheffler"); a sentence's first word glued
@@ -90,6 +97,9 @@ def strip_titles(doc: Doc, starts: Callable[[], list[bool]] | None = None) -> li
     given = entity_given_names.given_names()[0]
     for ent in doc.ents:
         start, end, label = ent.start, ent.end, ent.label_
+        if language == "en" and end - start >= 3 and label not in _PERSON_LABELS and words[end - 1] in _TITLED_HEADS:
+            fixed.append(ent)  # "Queen Elizabeth Olympic Park", "King Abdulaziz International Airport"
+            continue
         while start < end - 1 and words[start + 1][:1].isupper() and (
                 is_title(words[start], language)
                 or (start == ent.start and _role_word(words[start], label, end - start, language))
