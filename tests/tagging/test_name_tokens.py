@@ -74,3 +74,12 @@ def test_no_entity_span_ends_on_a_newline() -> None:
     found = _entities("en", "CARDINALS ELECT POPE, WHO TAKES THE NAME LEO XIV\n"
                             "VATICAN CITY, May 8 (Reuters) - The new pope spoke.")
     assert found and all(not text.endswith("\n") and not text.startswith("\n") for text, _ in found)
+
+
+def test_the_gazetteer_keeps_dutch_towns_written_with_apostrophe_s() -> None:
+    from worker.tagging import gazetteer
+
+    for name in ("'s-Hertogenbosch", "Den Bosch", "'s-Gravenhage"):
+        entry = gazetteer.lookup("nl", name)
+        assert entry is not None and entry.type == "LOC", name
+    assert gazetteer._usable("'s-Hertogenbosch") and not gazetteer._usable("'s avonds")

@@ -68,6 +68,7 @@ def normalise(name: str) -> str:
 
 
 _LOWER_ARTICLES = ("de ", "het ")
+_GENITIVE_ARTICLES = ("'s-", "’s-", "'t ", "’t ")
 
 
 def _usable(name: str) -> bool:
@@ -78,6 +79,8 @@ def _usable(name: str) -> bool:
         return False
     if name.startswith(_LOWER_ARTICLES) and name.split(" ", 1)[1][:1].isupper():
         return True  # "de Volkskrant": the article is part of the title (ned.train: ORG 2 of 2 with it)
+    if name.startswith(_GENITIVE_ARTICLES) and name[3:4].isupper():
+        return True  # "'s-Hertogenbosch" (GeoNames' spelling), "'t Zandt": the Dutch genitive article of town names
     return name[0].isupper() or (name[0].isdigit() and len(name) >= 3 and any(c.isupper() for c in name))
 
 
