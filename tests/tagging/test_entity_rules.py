@@ -293,3 +293,12 @@ def test_two_places_joined_inside_a_list_are_split_but_a_town_and_its_state_alon
     doc.ents = [Span(doc, 1, 4, label="GPE"), Span(doc, 5, 6, label="GPE"), Span(doc, 8, 11, label="GPE")]
     found = [e.text for e in entity_rules.split_coordinated(doc, list(doc.ents))]
     assert found == ["Hornsby", "Warringah", "Kurringai", "Glendale , California"]
+
+
+def test_a_capitalised_dutch_article_inside_a_sentence_stays_with_its_organisation() -> None:
+    doc = Doc(spacy.blank("nl").vocab,
+              words="Woningcorporatie De Eemgaard koopt . De Commissie besloot en de Raad ook .".split(" "),
+              sent_starts=[True, False, False, False, False, True, False, False, False, False, False, False, False])
+    doc.ents = [Span(doc, 1, 3, label="ORG"), Span(doc, 5, 7, label="ORG"), Span(doc, 9, 11, label="ORG")]
+    assert _spans(entity_rules.trim_edges(doc, list(doc.ents))) == [("De Eemgaard", "ORG"), ("Commissie", "ORG"),
+                                                                    ("Raad", "ORG")]
