@@ -297,7 +297,8 @@ def test_two_places_joined_inside_a_list_are_split_but_a_town_and_its_state_alon
 
 def test_a_capitalised_dutch_article_inside_a_sentence_stays_with_its_organisation() -> None:
     doc = Doc(spacy.blank("nl").vocab,
-              words="Woningcorporatie De Eemgaard koopt . De Commissie besloot en de Raad ook .".split(" "),
+              words=["Woningcorporatie", "De", "Eemgaard", "koopt", ".", "De", "Commissie", "besloot", "en", "de",
+                     "Raad", "ook", "."],
               sent_starts=[True, False, False, False, False, True, False, False, False, False, False, False, False])
     doc.ents = [Span(doc, 1, 3, label="ORG"), Span(doc, 5, 7, label="ORG"), Span(doc, 9, 11, label="ORG")]
     assert _spans(entity_rules.trim_edges(doc, list(doc.ents))) == [("De Eemgaard", "ORG"), ("Commissie", "ORG"),

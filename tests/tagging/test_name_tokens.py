@@ -83,3 +83,14 @@ def test_the_gazetteer_keeps_dutch_towns_written_with_apostrophe_s() -> None:
         entry = gazetteer.lookup("nl", name)
         assert entry is not None and entry.type == "LOC", name
     assert gazetteer._usable("'s-Hertogenbosch") and not gazetteer._usable("'s avonds")
+
+
+def test_a_sentences_full_stop_is_split_off_a_name_in_capitals() -> None:
+    assert _tokens("en", "Modi posted on X.")[-2:] == ["X", "."]
+    assert _tokens("en", "He wrote on X.\nThen he left.")[3:5] == ["X", "."]
+    # initials, abbreviations with inner stops and words in lower case keep theirs
+    tokens = _tokens("en", "George W. Bush flew to the U.S. on Monday.")
+    assert "W." in tokens and "U.S." in tokens
+    assert _tokens("nl", "De coalitie bestaat uit Vooruit en CD&V.")[-2:] == ["CD&V", "."]
+    assert _tokens("nl", "Ook te zien via VRT MAX. Daarna niet.")[5:7] == ["MAX", "."]
+    assert ("X", "ORG") in _entities("en", "Modi posted on X.") or ("X", "MISC") in _entities("en", "Modi posted on X.")

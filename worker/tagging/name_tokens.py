@@ -13,6 +13,8 @@ Here:
   when each of its parts is a name the gazetteer knows or a word the document also writes on its own, unless the
   gazetteer knows the whole ("Guinea-Bissau") (`split_name_pairs`).
 - Prefixes are no names: "Anti-Taliban" stays split ("Anti", "-", "Taliban").
+- Both: a sentence's full stop is split off a name in capitals or one letter before it ("posted on X.", "CD&V.":
+  `split_final_stops`, round 10).
 - Dutch: the tokenizer keeps hyphenated words whole already, but splits the apostrophe off the place names
   written with "'s-" ("'s-Hertogenbosch" -> "'" + "s-Hertogenbosch"): those are special cases.
 """
@@ -108,14 +110,48 @@ def split_name_pairs(doc: Doc, text: str | None = None) -> Doc:
     return doc
 
 
-class PairSplittingTokenizer:
-    """The English tokenizer followed by `split_name_pairs`; everything else is the wrapped tokenizer's."""
+# A word in capitals (or one capital letter) with a full stop glued to it, no other stop in it: "X.", "CD&V.", "MAX."
+_STOPPED = re.compile(r"(?<![\w.&'’-])([A-Z0-9][A-Z0-9&-]*)\.(?=(\s*)(\S?))")
 
-    def __init__(self, tokenizer: Any) -> None:
+
+def split_final_stops(doc: Doc, text: str | None = None) -> Doc:
+    """Split a sentence's full stop off the name written in capitals before it (round 10 of session 35): one capital
+    letter ("posted on X.") when the token ends its line or the text (an initial, "George W. Bush", goes on with the
+    name); two or more characters in capitals ("Vooruit en CD&V.", "via VRT MAX.") also before a capitalised word."""
+    if text is None:
+        text = doc.text
+    found = []
+    for m in _STOPPED.finditer(text):
+        word, space, following = m.group(1), m.group(2), m.group(3)
+        if not any(c.isalpha() for c in word):
+            continue
+        ends_line = not following or "\n" in space
+        if ends_line or (len(word) > 1 and space and following.isupper()):
+            found.append(m)
+    if not found:
+        return doc
+    tokens = [span[0] for m in found
+              if (span := doc.char_span(m.start(1), m.end(1) + 1)) is not None and len(span) == 1]
+    if tokens:
+        with doc.retokenize() as retokenizer:
+            for token in tokens:
+                retokenizer.split(token, [token.text[:-1], "."], heads=[(token, 0), (token, 0)])
+    return doc
+
+
+class PairSplittingTokenizer:
+    """The language's tokenizer followed by `split_name_pairs` (English) and `split_final_stops`; everything else is
+    the wrapped tokenizer's."""
+
+    def __init__(self, tokenizer: Any, language: str = "en") -> None:
         self.tokenizer = tokenizer
+        self.language = language
 
     def __call__(self, text: str) -> Doc:
-        return split_name_pairs(self.tokenizer(text), text)
+        doc = self.tokenizer(text)
+        if self.language == "en":
+            doc = split_name_pairs(doc, text)
+        return split_final_stops(doc, text)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
         for text in texts:
@@ -140,4 +176,5 @@ def keep_names_whole(nlp: Language) -> Language:
         for place in DUTCH_APOSTROPHE_PLACES:
             for form in (place, place.replace("'", "’")):
                 tokenizer.add_special_case(form, [{ORTH: form}])
+        nlp.tokenizer = PairSplittingTokenizer(tokenizer, "nl")
     return nlp
