@@ -282,25 +282,27 @@ def detokenize(sentence: Sentence) -> tuple[str, list[int]]:
 
 
 def evaluate_raw(language: str, documents: Sequence[ConllDocument], *, model: str | None = None,
-                 ignore: Sequence[str] = ()) -> Scores:
+                 ignore: Sequence[str] = (), paragraphs: bool = False) -> Scores:
     """Score the entity stage as the worker runs it on text: each document written out as running text (a
-    sentence a line, `detokenize`), read by the pipeline's own tokenizer (`pipe_texts`), and the predicted
-    spans compared with the gold ones by their characters. What `newsworker process` does with an article,
-    where the token-based `evaluate` hands the model CoNLL's tokens."""
+    sentence a line, `detokenize`; with `paragraphs`, the first line alone as the headline and the other sentences
+    run on in one paragraph, as an article's body is written), read by the pipeline's own tokenizer (`pipe_texts`),
+    and the predicted spans compared with the gold ones by their characters. What `newsworker process` does with an
+    article, where the token-based `evaluate` hands the model CoNLL's tokens."""
     from worker.tagging import entities
 
     nlp = entities.load_pipeline(language, model=model)
     texts, golds = [], []
     for document in documents:
         text, gold = "", set()
-        for sentence in document.sentences:
+        for n, sentence in enumerate(document.sentences):
             line, offsets = detokenize(sentence)
             base = len(text)
             for start, end, label in tags_to_spans([tag for _, tag in sentence]):
                 if label not in ignore:
                     last = sentence[end - 1][0]
                     gold.add((base + offsets[start], base + offsets[end - 1] + len(last), label))
-            text += line + "\n"
+            last_line = n == 0 or n == len(document.sentences) - 1
+            text += line + ("\n" if not paragraphs or last_line else " ")
         texts.append(text)
         golds.append(gold)
     scores = Scores()
@@ -457,7 +459,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "capitals, the rest as written)")
     parser.add_argument("--raw", action="store_true",
                         help="also score the stage on the documents written out as text and tokenized by the "
-                             "pipeline, as the worker reads an article (spans compared by characters)")
+                             "pipeline, as the worker reads an article (spans compared by characters): a sentence "
+                             "a line, and the headline then the body in one paragraph")
     parser.add_argument("--speed", action="store_true", help="also measure throughput (bare model vs stage)")
     parser.add_argument("--rss", action="store_true",
                         help="only print the RSS of a fresh process with the nl and en entity pipelines loaded")
@@ -497,10 +500,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\n{label} ({time.perf_counter() - t0:.1f} s)")
         print(scores.table())
     if args.raw:
-        t0 = time.perf_counter()
-        scores = evaluate_raw(args.lang, documents, model=args.model, ignore=args.ignore)
-        print(f"\nas configured, on running text ({time.perf_counter() - t0:.1f} s)")
-        print(scores.table())
+        for paragraphs in (False, True):
+            t0 = time.perf_counter()
+            scores = evaluate_raw(args.lang, documents, model=args.model, ignore=args.ignore, paragraphs=paragraphs)
+            layout = "the headline, then the body in one paragraph" if paragraphs else "a sentence a line"
+            print(f"\nas configured, on running text, {layout} ({time.perf_counter() - t0:.1f} s)")
+            print(scores.table())
     if args.speed:
         texts = articles_from_conll(documents)
         speed = throughput(args.lang, texts)

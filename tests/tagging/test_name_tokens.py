@@ -94,3 +94,9 @@ def test_a_sentences_full_stop_is_split_off_a_name_in_capitals() -> None:
     assert _tokens("nl", "De coalitie bestaat uit Vooruit en CD&V.")[-2:] == ["CD&V", "."]
     assert _tokens("nl", "Ook te zien via VRT MAX. Daarna niet.")[5:7] == ["MAX", "."]
     assert ("X", "ORG") in _entities("en", "Modi posted on X.") or ("X", "MISC") in _entities("en", "Modi posted on X.")
+
+
+def test_x_before_the_next_sentence_loses_its_stop_but_initials_keep_theirs() -> None:
+    tokens = _tokens("en", "Modi posted on X. Kejriwal left with George W. Bush after goals by A. Shearer.")
+    assert tokens[3:6] == ["X", ".", "Kejriwal"]
+    assert "W." in tokens and "A." in tokens

@@ -114,10 +114,26 @@ def split_name_pairs(doc: Doc, text: str | None = None) -> Doc:
 _STOPPED = re.compile(r"(?<![\w.&'’-])([A-Z0-9][A-Z0-9&-]*)\.(?=(\s*)(\S?))")
 
 
+# One-letter names of 2020s news that end sentences mid-paragraph ("posted on X. Kejriwal ..."); any other capital
+# letter with a stop before a capitalised word is an initial, also after a lower-case word ("goals by A. Shearer").
+ONE_LETTER_NAMES = frozenset({"X"})
+
+
+def _after_no_name(text: str, at: int) -> bool:
+    """Whether the word before position `at` is no name: it opens with a lower-case letter, or is a mark ("on X.
+    Kejriwal"); "George W. Bush" has a name before its initial."""
+    before = text[:at].rstrip()
+    if not before:
+        return False
+    word = before.split()[-1]
+    return not word[:1].isupper()
+
+
 def split_final_stops(doc: Doc, text: str | None = None) -> Doc:
-    """Split a sentence's full stop off the name written in capitals before it (round 10 of session 35): one capital
-    letter ("posted on X.") when the token ends its line or the text (an initial, "George W. Bush", goes on with the
-    name); two or more characters in capitals ("Vooruit en CD&V.", "via VRT MAX.") also before a capitalised word."""
+    """Split a sentence's full stop off the name written in capitals before it (rounds 10 and 11 of session 35): one
+    capital letter when the token ends its line or the text ("posted on X."), and "X" (`ONE_LETTER_NAMES`) before a
+    capitalised word after a word that is no name ("on X. Kejriwal"; "Malcolm X. He" keeps it); two or more
+    characters in capitals ("Vooruit en CD&V.", "via VRT MAX.") also before a capitalised word."""
     if text is None:
         text = doc.text
     found = []
@@ -126,7 +142,8 @@ def split_final_stops(doc: Doc, text: str | None = None) -> Doc:
         if not any(c.isalpha() for c in word):
             continue
         ends_line = not following or "\n" in space
-        if ends_line or (len(word) > 1 and space and following.isupper()):
+        if ends_line or (space and following.isupper() and (
+                len(word) > 1 or (word in ONE_LETTER_NAMES and _after_no_name(text, m.start(1))))):
             found.append(m)
     if not found:
         return doc
