@@ -45,7 +45,8 @@ def test_only_all_caps_lines_are_rewritten_and_offsets_stay_valid():
     text = "SOCCER - JAPAN BEAT SYRIA IN ASIAN CUP OPENER .\nDOHA 2026-01-12\nThe NATO summit in Japan went well ."
     doc = nlp(text)
     cased = truecase_doc(doc)
-    assert cased.text == "Soccer - Japan beat Syria in Asian cup opener .\nDoha 2026-01-12\n" \
+    # "Asian Cup" is a competition the gazetteer knows (session 35), so it keeps both capitals
+    assert cased.text == "Soccer - Japan beat Syria in Asian Cup opener .\nDoha 2026-01-12\n" \
                          "The NATO summit in Japan went well ."
     assert len(cased.text) == len(text)
     assert [t.idx for t in cased] == [t.idx for t in doc]

@@ -32,3 +32,13 @@ def test_buildings_of_worship_castles_and_bridges_are_places() -> None:
                  ("London", "Bridge"), ("St", "Peter's", "Basilica")):
         assert head_type(name, "en") == "LOC", name
     assert head_type(("Iron", "Dome"), "en") is None
+
+
+def test_a_person_written_in_camel_case_is_an_organisation_but_not_a_surname_or_a_handle() -> None:
+    doc = line_doc(["Google DeepMind and OpenAI hired LeBron James , Rory McIlroy and Kang “ TheShy ” Seung-lok ;",
+                    "TheShy won ."],
+                   [(0, 2, "PERSON"), (3, 4, "PERSON"), (5, 7, "PERSON"), (8, 10, "PERSON"), (11, 16, "PERSON"),
+                    (17, 18, "PERSON")])
+    found = [(e.text, e.label_) for e in trade_word_companies(doc, list(doc.ents), {})]
+    assert found == [("Google DeepMind", "ORG"), ("OpenAI", "ORG"), ("LeBron James", "PERSON"),
+                     ("Rory McIlroy", "PERSON"), ("Kang “ TheShy ” Seung-lok", "PERSON"), ("TheShy", "PERSON")]
