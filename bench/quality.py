@@ -7,7 +7,9 @@
 For each file:
 - CoNLL-format NER files (CoNLL-2002/2003, WikiANN, IOB1/IOB2/IOBES, UTF-8 or Latin-1, or `[PER ...]` markup):
   P/R/F1 per entity type and overall for the whole entity stage (`bench.ner_quality`), language detected from
-  the text unless given;
+  the text unless given; on CoNLL's tokens, then on the documents written out as running text and read by the
+  pipeline's own tokenizer as the worker reads an article, a sentence a line and as headline and paragraph
+  (`--no-raw`: tokens only);
 - labelled topic files (JSONL/JSON/CSV/TSV, optionally gzipped; see `bench.topic_quality`): topic macro-F1,
   micro-F1 and primary-topic accuracy per language, and P/R/F1 per topic.
 Then the throughput (articles/s, words/s; median of --repeats interleaved rounds, one process) of each tagging
@@ -197,6 +199,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="NER tier for the scores and timings (sets NEWSWORKER_NER_TIER; default as configured)")
     parser.add_argument("--repeats", type=int, default=3, help="timing runs per stage (median)")
     parser.add_argument("--no-speed", action="store_true", help="quality only")
+    parser.add_argument("--no-raw", action="store_true",
+                        help="for NER files: score CoNLL's tokens only, not also the documents as running text "
+                             "(`bench.ner_quality --raw`: as the worker and `newsworker process` read an article)")
     parser.add_argument("--long-docs", metavar="SIZES", default="",
                         help="also time one document of each of these lengths (comma-separated characters)")
     parser.add_argument("--real-news", action="store_true",
@@ -222,7 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             speed_articles += topic_articles(path)
         else:
             language = languages.get(str(path)) or ner_quality.detect_file_language(ner_quality.read_conll(path))
-            ner_quality.main([str(path), "--lang", language, "--split", args.split])
+            raw = [] if args.no_raw else ["--raw"]
+            ner_quality.main([str(path), "--lang", language, "--split", args.split, *raw])
             speed_articles += ner_articles(path, language)
     if args.real_news:
         print("\n=== real English news (bench.real_news)")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import pytest
+
 from bench.ner_quality import detect_file_language, detokenize, evaluate_raw, read_conll, tags_to_spans
 from bench.quality import is_topic_file
 
@@ -82,3 +84,15 @@ def test_the_stage_is_scored_on_running_text_by_characters(tmp_path: Path) -> No
 def test_topic_files_are_told_from_ner_files() -> None:
     assert is_topic_file(Path("labels.jsonl")) and is_topic_file(Path("labels.csv.gz"))
     assert not is_topic_file(Path("ned.testb")) and not is_topic_file(Path("eng.testb.txt"))
+
+
+def test_the_one_quality_command_scores_running_text_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import quality
+
+    path = tmp_path / "gold.txt"
+    path.write_text("[PER Jacob Rees-Mogg] visited [LOC Kabul] on Monday , officials said .\n", encoding="utf-8")
+    quality.main([str(path), "--lang-of", f"{path}=en", "--no-speed"])
+    out = capsys.readouterr().out
+    assert "on running text, a sentence a line" in out and "the headline, then the body in one paragraph" in out
+    quality.main([str(path), "--lang-of", f"{path}=en", "--no-speed", "--no-raw"])
+    assert "on running text" not in capsys.readouterr().out
