@@ -64,3 +64,14 @@ def test_prizes_and_competitions_are_misc_in_the_whole_stage() -> None:
     found = {doc[a:b].text: label for a, b, label in entities.mapped_spans(doc, "en")}
     for name in ("Palme d'Or", "Nobel Prize in Chemistry", "Ashes", "Masters", "Giro d'Italia"):
         assert found.get(name) == "MISC", (name, found)
+
+
+def test_dutch_races_cups_and_prizes_are_misc_in_the_whole_stage() -> None:
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("nl")
+    doc = next(entities.pipe_texts(nlp, ["Van der Poel won Milaan-Sanremo. PSV won de Johan Cruijff Schaal en Club "
+                                         "Brugge de Beker van België."]))
+    found = {doc[a:b].text: label for a, b, label in entities.mapped_spans(doc, "nl")}
+    for name in ("Milaan-Sanremo", "Johan Cruijff Schaal", "Beker van België"):
+        assert found.get(name) == "MISC", (name, found)
