@@ -71,6 +71,21 @@ def join_docs(parts: Sequence[Doc]) -> Doc:
     return joined
 
 
+# The model's labels of numbers, dates and amounts: spans that are no names.
+NUMBER_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+
+
+def sentence_bounds(starts: Sequence[bool], i: int) -> tuple[int, int]:
+    """(start, end) of the sentence holding token i, from the doc's sentence starts."""
+    begin = i
+    while begin > 0 and not starts[begin]:
+        begin -= 1
+    end = i + 1
+    while end < len(starts) and not starts[end]:
+        end += 1
+    return begin, end
+
+
 def set_entities(doc: Doc, spans: Sequence[Span]) -> None:
     """`doc.ents = spans` for spans of this doc: the setter makes a new Span of each (two Token objects per
     span) and hands them to `Doc.set_ents`; ours go there directly."""

@@ -25,7 +25,7 @@ import re
 from spacy.tokens import Doc, Span
 
 from worker.tagging.casing import zipf
-from worker.tagging.entity_doc import facts
+from worker.tagging.entity_doc import NUMBER_LABELS, facts
 
 # Lower-case words inside names: English joiners and the particles of names in other languages ("Partij van de
 # Arbeid", "Daniel arap Moi", "Frankfurt am Main", "Abdulaziz bin Salman", "St James 's Hospital").
@@ -41,7 +41,6 @@ NAME_WORDS = frozenset({
 # parisien de Pantin", "Jablonec nad Nisou"): wordfreq Zipf.
 COMMON_ZIPF = 4.5
 _TYPES_CUT = frozenset({"PERSON", "PER", "ORG", "GPE", "LOC", "FAC", "NORP"})
-_NUMBER_TYPES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 COLLECTIVE_PLURALS = frozenset({"Shares", "Members", "Residents", "Supporters", "Fans", "Officials", "Employees",
                                 "Workers", "Thousands", "Hundreds", "Dozens", "Millions", "Citizens", "Leaders",
                                 "Soldiers", "Troops", "Students", "Customers", "Passengers", "Investors",
@@ -74,7 +73,7 @@ def span_hygiene(doc: Doc, ents: list[Span]) -> list[Span]:
             result.append(ent)
             continue
         cuts = _breaks(words, start, end, english and ent.label_ in _TYPES_CUT) if end - start > 1 else []
-        opens_with_year = english and end - start > 1 and ent.label_ not in _NUMBER_TYPES \
+        opens_with_year = english and end - start > 1 and ent.label_ not in NUMBER_LABELS \
             and _YEAR.fullmatch(words[start]) is not None
         if not cuts and not opens_with_year:
             result.append(ent)
@@ -82,7 +81,7 @@ def span_hygiene(doc: Doc, ents: list[Span]) -> list[Span]:
         bounds = [start - 1, *cuts, end]
         for a, b in itertools.pairwise(bounds):
             a += 1
-            if english and b - a > 1 and ent.label_ not in _NUMBER_TYPES and _YEAR.fullmatch(words[a]):
+            if english and b - a > 1 and ent.label_ not in NUMBER_LABELS and _YEAR.fullmatch(words[a]):
                 a += 1
             if a < b and words[a][:1].isupper():
                 result.append(Span(doc, a, b, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_))

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from spacy.tokens import Doc, Span
 
 from worker.tagging.casing import sentence_starts
-from worker.tagging.entity_doc import facts
+from worker.tagging.entity_doc import facts, sentence_bounds
 from worker.tagging.entity_given_names import PERSON_LABEL, given_names
 
 QUOTES = {"“": "”", '"': '"', "‘": "’", "'": "'", "„": "”"}  # opening -> closing
@@ -48,12 +48,7 @@ def _part_end(words: list[str], spaces: list[bool], i: int, limit: int) -> int:
 def _title_case(words: list[str], stop: list[bool], starts: list[bool], i: int) -> bool:
     """Whether the sentence around token i is written in title case: three or more words, none in lower case but
     stop words ("Biden “Strongly” Condemns Attack On Synagogue")."""
-    start = i
-    while start > 0 and not starts[start]:
-        start -= 1
-    end = i + 1
-    while end < len(words) and not starts[end]:
-        end += 1
+    start, end = sentence_bounds(starts, i)
     alpha = [k for k in range(start, end) if words[k].isalpha()]
     return len(alpha) >= 3 and not any(words[k].islower() and not stop[k] for k in alpha)
 

@@ -57,7 +57,7 @@ from worker.tagging.casing import (
     sentence_starts,
     zipf,
 )
-from worker.tagging.entity_doc import LastDoc, facts, in_words, isin, set_entities
+from worker.tagging.entity_doc import NUMBER_LABELS, LastDoc, facts, in_words, isin, set_entities
 from worker.tagging.titles import TITLE_WORDS, title_word
 
 # A capitalised word this common (wordfreq Zipf) at the head of a three-word person name is a role word.
@@ -1378,7 +1378,6 @@ def _filter_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int,
 
 
 GAZETTEER_COMPONENT = "newsworker_gazetteer"
-_NOT_NAME_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 
 
 @Language.factory(GAZETTEER_COMPONENT)
@@ -1418,7 +1417,7 @@ class GazetteerMatcher:
         for span in found:
             covered = {owner[i] for i in range(span.start, span.end) if i in owner}
             # a date or time read across a known name gives way to it ("Kyiv overnight" TIME)
-            timed = {c for c in covered if c.label_ in _NOT_NAME_LABELS}
+            timed = {c for c in covered if c.label_ in NUMBER_LABELS}
             named = covered - timed
             if all(c.start >= span.start and c.end <= span.end for c in named) \
                     and not any((c.start, c.end) == (span.start, span.end) for c in named):

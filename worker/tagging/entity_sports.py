@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from worker.tagging import casing, entity_doc, gazetteer
-from worker.tagging.entity_doc import string_ids
+from worker.tagging.entity_doc import NUMBER_LABELS, string_ids
 
 CLUBS_FILE = gazetteer.DATA_DIR / "sports_clubs_en.txt"
 
@@ -99,7 +99,6 @@ _SCORE_IN_TEXT = re.compile(r"\b\d{1,3}-\d{1,3}\b")
 _DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _PLAYER_MARKS = frozenset({"c", "b", "st", "lbw", "c&b"})
-_NOT_NAMES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 _DATELINE_NEXT = re.compile(r"^(\d{4}-\d\d-\d\d|\d{4}|,|\(|-)$")
 
 
@@ -575,7 +574,7 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
             decided[(ent.start, ent.end)] = "ORG"  # a club of the results lines: the city list must not undo it
         result.append(ent)
         taken.update(range(ent.start, ent.end))
-    result = [ent for ent in result if ent.label_ not in _NOT_NAMES or not any(
+    result = [ent for ent in result if ent.label_ not in NUMBER_LABELS or not any(
         a < ent.end and ent.start < b for a, b in listed)]
     # token -> index of the last span covering it; a listed club replaces the spans it covers (all inside it):
     # they are blanked where they stand and the club appended, so the other indexes stay as they were and
@@ -681,7 +680,7 @@ def _nickname_clubs(doc: Doc, ents: list[Span], nicknames: set[str],
                     decided: dict[tuple[int, int], str]) -> list[Span]:
     """A club's nickname alone, capitalised or in capitals, where no entity stands: "as Bulls beat 76ERS"."""
     doc_facts = entity_doc.facts(doc)
-    taken = {i for ent in ents if ent.label_ not in _NOT_NAMES or len(ent) > 1 for i in range(ent.start, ent.end)}
+    taken = {i for ent in ents if ent.label_ not in NUMBER_LABELS or len(ent) > 1 for i in range(ent.start, ent.end)}
     found = []
     for i, word in enumerate(doc_facts.lower):
         if word in nicknames and i not in taken and not doc_facts.words[i][:1].islower():

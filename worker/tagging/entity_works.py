@@ -15,7 +15,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from worker.tagging import entity_given_names
-from worker.tagging.entity_doc import as_decided, facts
+from worker.tagging.entity_doc import NUMBER_LABELS, as_decided, facts, sentence_bounds
 
 # Words of a sentence about a prize: lower-case ones, and names of prizes as written ("Lion", not the verb "bear").
 PRIZE_WORDS = frozenset({"prize", "prizes", "award", "awards", "nominated", "nomination", "nominations", "shortlisted",
@@ -30,16 +30,7 @@ WORK_NOUNS = frozenset({"film", "movie", "drama", "comedy", "thriller", "documen
 _ARTICLES = frozenset({"The", "A", "An"})
 _PERSON_LABELS = frozenset({"PERSON", "PER"})
 _MAX_KIND_WORDS = 3
-
-
-def _sentence_bounds(starts: list[bool], i: int) -> tuple[int, int]:
-    begin = i
-    while begin > 0 and not starts[begin]:
-        begin -= 1
-    end = i + 1
-    while end < len(starts) and not starts[end]:
-        end += 1
-    return begin, end
+_NOT_RETYPED = NUMBER_LABELS | {"WORK_OF_ART", "MISC"}  # titles already, or no names
 
 
 def _kind_follows(words: list[str], lower: list[str], end: int) -> bool:
@@ -62,8 +53,7 @@ def works_by_prize_or_kind(doc: Doc, ents: list[Span], starts: list[bool],
     given = entity_given_names.given_names()[0]
     titles: list[tuple[int, int]] = []
     for ent in ents:
-        if ent.label_ in ("WORK_OF_ART", "MISC", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY",
-                          "ORDINAL") or not words[ent.start][:1].isupper():
+        if ent.label_ in _NOT_RETYPED or not words[ent.start][:1].isupper():
             continue
         start = ent.start
         if start > 1 and words[start - 1] in _ARTICLES and lower[start - 2] == "for":
@@ -71,7 +61,7 @@ def works_by_prize_or_kind(doc: Doc, ents: list[Span], starts: list[bool],
         if start > 0 and lower[start - 1] == "for":
             if ent.label_ in _PERSON_LABELS and words[ent.start] in given:
                 continue
-            begin, end = _sentence_bounds(starts, start)
+            begin, end = sentence_bounds(starts, start)
             if words[start] != "Best" and any(
                     words[k] in PRIZE_WORDS or (lower[k] == "best" and k + 1 < end and lower[k + 1] in BEST_OF)
                     for k in range(begin, end)):
