@@ -52,10 +52,10 @@ def test_words_of_2020s_news_that_are_no_names_go() -> None:
 
 
 def test_a_span_never_ends_on_a_hyphen() -> None:
-    from worker.tagging.entity_hygiene import trim_hyphen_ends
+    from worker.tagging.entity_hygiene import trim_span_ends
 
     doc = line_doc(["Fly - half Sam Prendergast kicked for Leinster - Munster"], [(0, 2, "GPE"), (3, 5, "PERSON")])
-    assert [(e.text, e.label_) for e in trim_hyphen_ends(doc, list(doc.ents))] == [("Fly", "GPE"),
+    assert [(e.text, e.label_) for e in trim_span_ends(doc, list(doc.ents))] == [("Fly", "GPE"),
                                                                                    ("Sam Prendergast", "PERSON")]
 
 

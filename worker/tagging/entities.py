@@ -346,13 +346,7 @@ def mapped_spans(doc: Doc, language: str | None = None, *, naive: bool = False) 
     for ent in doc.ents:
         label = map_label(ent.label_) if naive else resolve(ent, lang)[0]
         if label is not None:
-            start, end = ent.start, ent.end
-            while end > start and doc[end - 1].is_space:
-                end -= 1  # a headline's name took the line's newline ("LEO XIV\n")
-            while start < end and doc[start].is_space:
-                start += 1
-            if start < end:
-                spans.append((start, end, label))
+            spans.append((ent.start, ent.end, label))
     return spans
 
 

@@ -7,14 +7,13 @@ year out ("the 2024 [MISC Booker Prize]"). Here a span is cut:
 1. at a line break inside it (any language);
 2. English: a PER, ORG or LOC span, at an inner lower-case word that is a common English word and that names do not
    hold (`NAME_WORDS`: the lower-case words inside the gold PER/ORG/LOC spans of our English files, and the particles
-   of names in other languages);
-   titles of works (MISC) hold any word and are left alone, and so does a word in brackets ("Mo ( wrestler )", a
-   Wikipedia title's disambiguator);
+   of names in other languages); titles of works (MISC) hold any word and are left alone, and so does a word in
+   brackets ("Mo ( wrestler )", a Wikipedia title's disambiguator);
 3. English: a span that opens with a year (1900-2099) and goes on loses the year;
-5. English: a span that opens with a plural noun of people, shares or amounts and "of" ("Shares of Nvidia",
-   "Members of the Unite") is cut to what follows (round 7);
-4. a span never ends on a hyphen ("Fly-" of "Fly-half", round 6; `trim_hyphen_ends`, the rules' last step).
-Each piece that opens with a capital keeps the span's type; the type layer checks it as any other span.
+4. English: a span that opens with a plural noun of people, shares or amounts and "of" ("Shares of Nvidia",
+   "Members of the Unite") is cut to what follows (round 7).
+Each piece that opens with a capital keeps the span's type; the type layer checks it as any other span. As the rules'
+last step, a span never begins or ends on a hyphen or a space ("Fly-" of "Fly-half", "LEO XIV\n"; `trim_span_ends`).
 """
 
 from __future__ import annotations
@@ -57,8 +56,15 @@ def _breaks(words: list[str], start: int, end: int, inner_words: bool) -> list[i
         and zipf(words[i], "en") >= COMMON_ZIPF)]
 
 
+def _narrowed(doc: Doc, ent: Span, start: int, end: int) -> Span:
+    """The entity itself, or the same entity over tokens start..end."""
+    if (start, end) == (ent.start, ent.end):
+        return ent
+    return Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
+
+
 def span_hygiene(doc: Doc, ents: list[Span]) -> list[Span]:
-    """The spans cut as the module's docstring says; the others unchanged."""
+    """The spans cut as the module's docstring says (1-4); the others unchanged."""
     if not ents:
         return ents
     words = facts(doc).words
@@ -68,23 +74,21 @@ def span_hygiene(doc: Doc, ents: list[Span]) -> list[Span]:
         start, end = ent.start, ent.end
         if english and end - start > 2 and words[start] in COLLECTIVE_PLURALS and words[start + 1] == "of":
             start += 2 + (end - start > 3 and words[start + 2] == "the")  # "Members of the Unite"
-            ent = Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
+            ent = _narrowed(doc, ent, start, end)
         if end - start == 1:
             result.append(ent)
             continue
-        cuts = _breaks(words, start, end, english and ent.label_ in _TYPES_CUT) if end - start > 1 else []
-        opens_with_year = english and end - start > 1 and ent.label_ not in NUMBER_LABELS \
-            and _YEAR.fullmatch(words[start]) is not None
-        if not cuts and not opens_with_year:
+        dated = english and ent.label_ not in NUMBER_LABELS  # a name may lose a leading year, a date keeps it
+        cuts = _breaks(words, start, end, english and ent.label_ in _TYPES_CUT)
+        if not cuts and not (dated and _YEAR.fullmatch(words[start])):
             result.append(ent)
             continue
-        bounds = [start - 1, *cuts, end]
-        for a, b in itertools.pairwise(bounds):
+        for a, b in itertools.pairwise([start - 1, *cuts, end]):
             a += 1
-            if english and b - a > 1 and ent.label_ not in NUMBER_LABELS and _YEAR.fullmatch(words[a]):
+            if dated and b - a > 1 and _YEAR.fullmatch(words[a]):
                 a += 1
             if a < b and words[a][:1].isupper():
-                result.append(Span(doc, a, b, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_))
+                result.append(_narrowed(doc, ent, a, b))
     return result
 
 
@@ -105,19 +109,22 @@ def drop_no_names(doc: Doc, ents: list[Span]) -> list[Span]:
         if end == start or (end - start == 1 and words[start] in NO_NAMES_EN) \
                 or (end - start == 2 and words[start] == "Game" and words[start + 1].isdigit()):
             continue
-        result.append(ent if end == ent.end else Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_,
-                                                      span_id=ent.id_))
+        result.append(_narrowed(doc, ent, start, end))
     return result
 
 
-def trim_hyphen_ends(doc: Doc, ents: list[Span]) -> list[Span]:
-    """A span that ends on a hyphen token loses it ("Fly -" of "Fly-half" split by the tokenizer)."""
-    words = facts(doc).words
+def trim_span_ends(doc: Doc, ents: list[Span]) -> list[Span]:
+    """The rules' last step: a span loses the hyphens and spaces at its ends ("Fly -" of "Fly-half" split by the
+    tokenizer; "LEO XIV" and the headline's newline after it); a span that was only these goes."""
+    doc_facts = facts(doc)
+    words, space = doc_facts.words, doc_facts.is_space
     result = []
     for ent in ents:
-        end = ent.end
-        while end - ent.start > 1 and words[end - 1] in _HYPHENS:
+        start, end = ent.start, ent.end
+        while end > start and (space[end - 1] or (end - start > 1 and words[end - 1] in _HYPHENS)):
             end -= 1
-        result.append(ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_, kb_id=ent.kb_id_,
-                                                      span_id=ent.id_))
+        while start < end and space[start]:
+            start += 1
+        if start < end:
+            result.append(_narrowed(doc, ent, start, end))
     return result

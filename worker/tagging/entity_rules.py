@@ -865,7 +865,7 @@ class EntityFixes:
             if "sections" in PARTS:
                 ents = entity_evidence.section_label(doc, ents)
         if self.edges and "span_hygiene" in PARTS and ents:
-            ents = entity_hygiene.trim_hyphen_ends(doc, ents)
+            ents = entity_hygiene.trim_span_ends(doc, ents)
         set_entities(doc, ents)
         return doc
 
