@@ -22,7 +22,7 @@ Here:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -99,14 +99,18 @@ def split_name_pairs(doc: Doc, text: str | None = None) -> Doc:
     if "-" not in text:
         return doc
     found = [m for m in _CANDIDATE.finditer(text) if hyphenated_name(m.group()) and _pair(text, m.group(), doc.lang_)]
-    if not found:
-        return doc
-    tokens = [span[0] for m in found if (span := doc.char_span(m.start(), m.end())) is not None and len(span) == 1]
-    with doc.retokenize() as retokenizer:
-        for token in tokens:
-            parts = token.text.split("-")
-            orths = [piece for part in parts for piece in (part, "-")][:-1]
-            retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
+    return _split_tokens(doc, [(m.start(), m.end()) for m in found],
+                         lambda word: [piece for part in word.split("-") for piece in (part, "-")][:-1])
+
+
+def _split_tokens(doc: Doc, spans: list[tuple[int, int]], pieces: Callable[[str], list[str]]) -> Doc:
+    """Split each token that covers exactly one of these character spans into `pieces(its text)`."""
+    tokens = [span[0] for a, b in spans if (span := doc.char_span(a, b)) is not None and len(span) == 1]
+    if tokens:
+        with doc.retokenize() as retokenizer:
+            for token in tokens:
+                orths = pieces(token.text)
+                retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
     return doc
 
 
@@ -122,11 +126,13 @@ ONE_LETTER_NAMES = frozenset({"X"})
 def _after_no_name(text: str, at: int) -> bool:
     """Whether the word before position `at` is no name: it opens with a lower-case letter, or is a mark ("on X.
     Kejriwal"); "George W. Bush" has a name before its initial."""
-    before = text[:at].rstrip()
-    if not before:
-        return False
-    word = before.split()[-1]
-    return not word[:1].isupper()
+    end = at
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return start < end and not text[start].isupper()
 
 
 def split_final_stops(doc: Doc, text: str | None = None) -> Doc:
@@ -145,18 +151,10 @@ def split_final_stops(doc: Doc, text: str | None = None) -> Doc:
         if ends_line or (space and following.isupper() and (
                 len(word) > 1 or (word in ONE_LETTER_NAMES and _after_no_name(text, m.start(1))))):
             found.append(m)
-    if not found:
-        return doc
-    tokens = [span[0] for m in found
-              if (span := doc.char_span(m.start(1), m.end(1) + 1)) is not None and len(span) == 1]
-    if tokens:
-        with doc.retokenize() as retokenizer:
-            for token in tokens:
-                retokenizer.split(token, [token.text[:-1], "."], heads=[(token, 0), (token, 0)])
-    return doc
+    return _split_tokens(doc, [(m.start(1), m.end(1) + 1) for m in found], lambda word: [word[:-1], "."])
 
 
-class PairSplittingTokenizer:
+class NameTokenizer:
     """The language's tokenizer followed by `split_name_pairs` (English) and `split_final_stops`; everything else is
     the wrapped tokenizer's."""
 
@@ -188,10 +186,10 @@ def keep_names_whole(nlp: Language) -> Language:
             return hyphenated_name(text) or bool(previous and previous(text))
 
         tokenizer.token_match = token_match
-        nlp.tokenizer = PairSplittingTokenizer(tokenizer)
+        nlp.tokenizer = NameTokenizer(tokenizer)
     elif nlp.lang == "nl":
         for place in DUTCH_APOSTROPHE_PLACES:
             for form in (place, place.replace("'", "’")):
                 tokenizer.add_special_case(form, [{ORTH: form}])
-        nlp.tokenizer = PairSplittingTokenizer(tokenizer, "nl")
+        nlp.tokenizer = NameTokenizer(tokenizer, "nl")
     return nlp
