@@ -554,7 +554,7 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         if not taken.isdisjoint(range(ent.start, ent.end)):
             continue
         line = lines[line_of[ent.start]] if line_of[ent.start] >= 0 else (ent.start, ent.end)
-        before = lower[ent.start - 1] if ent.start > line[0] else ""
+        before, after = _neighbours(lower, ent, line)
         text = doc_facts.span_text(ent.start, ent.end)  # ent.text, without a Token per word
         a_club = before not in PLACE_BEFORE and text.lower() in clubs
         # the model's club whose name the name list knows as a place ("Lancashire beat"): keep it a club
@@ -564,10 +564,8 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
             # a scoreboard's venue line "At Chelmsford : Derbyshire 241 ..." (session 19, en-news/dev_s19.txt)
             decided[(ent.start, ent.end)] = "LOC"
             ent = Span(doc, ent.start, ent.end, label="LOC", kb_id=ent.kb_id_)
-        elif (_model_place(ent) or as_club) and not gazetteer.is_national_team("en", text) \
-                and not _is_dateline(doc, ent, line) and not gazetteer.is_venue("en", text) and text not in surnames:
-            after = lower[ent.end] if ent.end < line[1] else ""
-            if a_club or (before not in PLACE_BEFORE and {before, after} & CLUB_NEIGHBOURS):
+        elif (_model_place(ent) or as_club) and _may_be_club(doc, ent, text, line) and text not in surnames:
+            if a_club or _club_words_beside(before, after):
                 decided[(ent.start, ent.end)] = "ORG"
                 ent = Span(doc, ent.start, ent.end, label="ORG", kb_id=ent.kb_id_)
         elif ent.label_ == "ORG" and a_club:
@@ -647,15 +645,28 @@ def _neighbour_clubs(doc: Doc, ents: list[Span], lines: list[tuple[int, int]], l
         if not _model_place(ent) or line_of[ent.start] < 0:
             continue
         line = lines[line_of[ent.start]]
-        before = lower[ent.start - 1] if ent.start > line[0] else ""
-        after = lower[ent.end] if ent.end < line[1] else ""
-        if before in PLACE_BEFORE or not {before, after} & CLUB_NEIGHBOURS:
+        if not _club_words_beside(*_neighbours(lower, ent, line)):
             continue
         text = doc_facts.span_text(ent.start, ent.end)
-        if not gazetteer.is_national_team("en", text) and not gazetteer.is_venue("en", text) \
-                and not _is_dateline(doc, ent, line):
+        if _may_be_club(doc, ent, text, line):
             found.add(text.lower())
     return found
+
+
+def _neighbours(lower: list[str], ent: Span, line: tuple[int, int]) -> tuple[str, str]:
+    """The lower-case words right before and after an entity on its line ("" at the line's edges)."""
+    return lower[ent.start - 1] if ent.start > line[0] else "", lower[ent.end] if ent.end < line[1] else ""
+
+
+def _club_words_beside(before: str, after: str) -> bool:
+    """"Leeds beat", "lost to Leeds", "Porto coach": a club's word beside the name, no place word before it."""
+    return before not in PLACE_BEFORE and bool({before, after} & CLUB_NEIGHBOURS)
+
+
+def _may_be_club(doc: Doc, ent: Span, text: str, line: tuple[int, int]) -> bool:
+    """A place's name that can stand for a club: no national team, venue or dateline."""
+    return not gazetteer.is_national_team("en", text) and not _is_dateline(doc, ent, line) \
+        and not gazetteer.is_venue("en", text)
 
 
 def _club_parts(doc: Doc, ents: list[Span], clubs: set[str]) -> set[str]:
