@@ -40,24 +40,25 @@ def trade_word_companies(doc: Doc, ents: list[Span], decided: dict[tuple[int, in
     doc_facts = facts(doc)
     words, lower = doc_facts.words, doc_facts.lower
     n = len(words)
-    given = None
+    given = entity_given_names.given_names()[0]
     nicknames: set[str] | None = None
     result = []
     for ent in ents:
         start, end = ent.start, ent.end
+        if ent.label_ not in _RETYPED:
+            result.append(ent)
+            continue
         after = (end < n and lower[end] in AFTER_WORDS) or (end + 1 < n and (lower[end], lower[end + 1]) in AFTER_PAIRS)
         before = (start > 0 and lower[start - 1] in BEFORE_WORDS) \
             or (start > 1 and (lower[start - 2], lower[start - 1]) in BEFORE_PAIRS)
-        camel = ent.label_ in _PERSON_LABELS and any(_CAMEL.match(w) for w in words[start:end])
+        camel_words = [w for w in words[start:end] if _CAMEL.match(w)]
+        camel = bool(camel_words) and ent.label_ in _PERSON_LABELS
         if camel:
             if nicknames is None:  # a player's handle in quotes: Kang “TheShy” Seung-lok, then "TheShy" alone
                 nicknames = {words[i] for i in range(1, n) if words[i - 1] in _OPENING_QUOTES}
             camel = not any(w in nicknames for w in words[start:end])
-        if ent.label_ in _RETYPED and (after or before or camel):
-            if given is None:
-                given = entity_given_names.given_names()[0]
-            if all(w not in given for w in words[start:end] if _CAMEL.match(w)) and words[start] not in given:
-                decided[(start, end)] = "ORG"
-                ent = Span(doc, start, end, label="ORG", kb_id=ent.kb_id_, span_id=ent.id_)
+        if (after or before or camel) and words[start] not in given and not any(w in given for w in camel_words):
+            decided[(start, end)] = "ORG"
+            ent = Span(doc, start, end, label="ORG", kb_id=ent.kb_id_, span_id=ent.id_)
         result.append(ent)
     return result
