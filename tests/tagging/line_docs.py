@@ -15,3 +15,23 @@ def line_doc(lines: list[str], ents: Sequence[tuple[int, int, str]] = ()) -> Doc
     doc = Doc(spacy.blank("en").vocab, words=words, sent_starts=starts)
     doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
     return doc
+
+
+def named_doc(lines: list[str], names: Sequence[tuple[str, str]]) -> Doc:
+    """A document of the lines with each (name, label) tagged at its next place after the one before, in order."""
+    words = " ".join(lines).split(" ")
+    ents, at = [], 0
+    for name, label in names:
+        parts = name.split(" ")
+        at = next(i for i in range(at, len(words)) if words[i:i + len(parts)] == parts)
+        ents.append((at, at + len(parts), label))
+        at += len(parts)
+    return line_doc(lines, ents)
+
+
+def stage_entities(language: str, text: str) -> list[tuple[str, str]]:
+    """The whole entity stage on running text, as the worker reads it: (text, type) of each span it scores."""
+    from worker.tagging import entities
+
+    doc = next(entities.pipe_texts(entities.load_pipeline(language), [text]))
+    return [(doc[start:end].text, str(label)) for start, end, label in entities.mapped_spans(doc, language)]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import spacy
 from spacy.tokens import Doc, Span
 
-from tests.tagging.line_docs import line_doc
-from worker.tagging.entity_hygiene import span_hygiene
+from tests.tagging.line_docs import line_doc, stage_entities
+from worker.tagging.entity_hygiene import drop_no_names, span_hygiene, trim_span_ends
+from worker.tagging.entity_rules import strip_titles
 
 
 def _cut(doc: Doc) -> list[tuple[str, str]]:
@@ -43,8 +44,6 @@ def test_an_event_or_prize_loses_its_year_in_english() -> None:
 
 
 def test_words_of_2020s_news_that_are_no_names_go() -> None:
-    from worker.tagging.entity_hygiene import drop_no_names
-
     doc = line_doc(["Billions went on AI , he was named Super Bowl MVP and won Game 7 at OpenAI ."],
                    [(3, 4, "ORG"), (8, 11, "EVENT"), (13, 15, "EVENT"), (16, 17, "ORG")])
     assert [(e.text, e.label_) for e in drop_no_names(doc, list(doc.ents))] == [("Super Bowl", "EVENT"),
@@ -52,20 +51,14 @@ def test_words_of_2020s_news_that_are_no_names_go() -> None:
 
 
 def test_a_span_never_ends_on_a_hyphen() -> None:
-    from worker.tagging.entity_hygiene import trim_span_ends
-
     doc = line_doc(["Fly - half Sam Prendergast kicked for Leinster - Munster"], [(0, 2, "GPE"), (3, 5, "PERSON")])
     assert [(e.text, e.label_) for e in trim_span_ends(doc, list(doc.ents))] == [("Fly", "GPE"),
                                                                                    ("Sam Prendergast", "PERSON")]
 
 
 def test_a_party_named_with_an_adjective_stays_one_organisation() -> None:
-    from worker.tagging import entities
-
-    nlp = entities.load_pipeline("en")
-    doc = next(entities.pipe_texts(nlp, ["Polls put Scholz's Social Democrats third, with the Free Democrats out "
-                                         "and Senate Democrats angry."]))
-    found = [(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")]
+    found = stage_entities("en", "Polls put Scholz's Social Democrats third, with the Free Democrats out and Senate "
+                                 "Democrats angry.")
     assert ("Social Democrats", "ORG") in found and ("Free Democrats", "ORG") in found
     assert ("Senate", "ORG") in found and ("Democrats", "MISC") in found
 
@@ -77,8 +70,6 @@ def test_a_plural_noun_and_of_before_a_name_are_cut_off() -> None:
 
 
 def test_a_title_opening_a_place_or_institution_stays_in_its_name() -> None:
-    from worker.tagging.entity_rules import strip_titles
-
     doc = line_doc(["They flew from King Abdulaziz International Airport to see Queen Elizabeth and King Charles ."],
                    [(3, 7, "FAC"), (9, 11, "PERSON"), (12, 14, "PERSON")])
     assert [(e.text, e.label_) for e in strip_titles(doc)] == [("King Abdulaziz International Airport", "FAC"),

@@ -6,6 +6,7 @@ import spacy
 from spacy.tokens import Doc, Span
 
 from tests.tagging.line_docs import line_doc as _doc
+from tests.tagging.line_docs import named_doc as _named
 from worker.tagging import casing, entity_sports
 
 
@@ -300,18 +301,6 @@ def test_a_city_beaten_in_a_final_is_the_club() -> None:
                [(7, 8, "GPE"), (15, 16, "GPE")])
     spans, _ = _run(doc)
     assert ("Natal", "ORG") in spans
-
-
-def _named(lines: list[str], names: list[tuple[str, str]]) -> Doc:
-    """A document of the lines with each (name, label) tagged at its next place, in order."""
-    words = " ".join(lines).split(" ")
-    ents, at = [], 0
-    for name, label in names:
-        parts = name.split(" ")
-        at = next(i for i in range(at, len(words)) if words[i:i + len(parts)] == parts)
-        ents.append((at, at + len(parts), label))
-        at += len(parts)
-    return _doc(lines, ents)
 
 
 def test_a_news_site_rugby_report_is_sports_copy_and_its_towns_clubs_throughout() -> None:

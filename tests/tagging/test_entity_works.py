@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from tests.tagging.line_docs import line_doc
+from tests.tagging.line_docs import named_doc, stage_entities
 from worker.tagging import casing
 from worker.tagging.entity_works import works_by_prize_or_kind
 
 
 def _run(lines: list[str], names: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Tag the lines with each (name, label) at its first place after the one before, then run the rule."""
-    words = " ".join(lines).split(" ")
-    ents, at = [], 0
-    for name, label in names:
-        parts = name.split(" ")
-        at = next(i for i in range(at, len(words)) if words[i:i + len(parts)] == parts)
-        ents.append((at, at + len(parts), label))
-        at += len(parts)
-    doc = line_doc(lines, ents)
+    """Tag the lines with each (name, label) at its next place, then run the rule."""
+    doc = named_doc(lines, names)
     decided: dict[tuple[int, int], str] = {}
     result = works_by_prize_or_kind(doc, list(doc.ents), casing.sentence_starts(doc), decided)
     assert set(decided.values()) <= {"MISC"}  # what the rule decided is recorded as MISC
@@ -55,23 +48,15 @@ def test_a_name_followed_by_its_kind_is_a_work() -> None:
 
 
 def test_prizes_and_competitions_are_misc_in_the_whole_stage() -> None:
-    from worker.tagging import entities
-
-    nlp = entities.load_pipeline("en")
-    doc = next(entities.pipe_texts(nlp, [
-        "Panahi won the Palme d'Or. Hassabis won the Nobel Prize in Chemistry. England retained the Ashes, "
-        "Scheffler won the Masters and Pogacar won the Giro d'Italia."]))
-    found = {doc[a:b].text: label for a, b, label in entities.mapped_spans(doc, "en")}
+    found = dict(stage_entities("en", "Panahi won the Palme d'Or. Hassabis won the Nobel Prize in Chemistry. "
+                                      "England retained the Ashes, Scheffler won the Masters and Pogacar won the "
+                                      "Giro d'Italia."))
     for name in ("Palme d'Or", "Nobel Prize in Chemistry", "Ashes", "Masters", "Giro d'Italia"):
         assert found.get(name) == "MISC", (name, found)
 
 
 def test_dutch_races_cups_and_prizes_are_misc_in_the_whole_stage() -> None:
-    from worker.tagging import entities
-
-    nlp = entities.load_pipeline("nl")
-    doc = next(entities.pipe_texts(nlp, ["Van der Poel won Milaan-Sanremo. PSV won de Johan Cruijff Schaal en Club "
-                                         "Brugge de Beker van België."]))
-    found = {doc[a:b].text: label for a, b, label in entities.mapped_spans(doc, "nl")}
+    found = dict(stage_entities("nl", "Van der Poel won Milaan-Sanremo. PSV won de Johan Cruijff Schaal en Club Brugge "
+                                      "de Beker van België."))
     for name in ("Milaan-Sanremo", "Johan Cruijff Schaal", "Beker van België"):
         assert found.get(name) == "MISC", (name, found)
