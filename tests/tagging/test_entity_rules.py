@@ -172,6 +172,17 @@ def test_a_capitalised_word_after_a_noun_of_works_opens_a_title_even_if_the_mode
     assert _spans(entity_rules.extend_work_titles(doc, list(doc.ents))) == [("Zwartboek", "MISC"), ("Utrecht", "LOC")]
 
 
+def test_a_compound_noun_of_works_opens_a_title_that_runs_on_over_capitalised_words_no_name_holds() -> None:
+    doc = _doc("nl", "de nieuwe misdaadreeks Laatste Tram op VRT 1", [(3, 4, "MISC"), (6, 8, "ORG")])
+    assert _spans(entity_rules.extend_work_titles(doc, list(doc.ents))) == [("Laatste Tram", "MISC"),
+                                                                           ("VRT 1", "ORG")]
+    doc = _doc("nl", "de sciencefictionfilm Dune met Kyle MacLachlan", [(4, 6, "PER")])  # the model missed the title
+    assert _spans(entity_rules.extend_work_titles(doc, list(doc.ents))) == [("Dune", "MISC"),
+                                                                           ("Kyle MacLachlan", "PER")]
+    assert entity_rules.context_type("sciencefictionfilm", "nl") == "MISC"
+    assert entity_rules.context_type("misdaadreeks", "nl") == "MISC"
+
+
 def test_a_company_named_in_full_is_an_organisation_where_its_short_name_stands_alone() -> None:
     doc = _doc("nl", "Krämer Gruppe biedt op Brinkhorst Technologies . Krämer wil Brinkhorst en Jan Brinkhorst",
                [(0, 2, "ORG"), (4, 6, "ORG"), (7, 8, "PER"), (9, 10, "LOC"), (11, 13, "PER")])

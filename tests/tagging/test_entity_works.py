@@ -1,10 +1,13 @@
-"""English: a title of a work is told by the prize it won ("for Young Mothers") or its kind (", a family drama")."""
+"""A title of a work is told by the prize it won ("for Young Mothers"), its kind (", a family drama") or its year."""
 
 from __future__ import annotations
 
+import spacy
+from spacy.tokens import Doc, Span
+
 from tests.tagging.line_docs import named_doc, stage_entities
 from worker.tagging import casing
-from worker.tagging.entity_works import works_by_prize_or_kind
+from worker.tagging.entity_works import works_by_prize_or_kind, works_by_year
 
 
 def _run(lines: list[str], names: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -60,3 +63,37 @@ def test_dutch_races_cups_and_prizes_are_misc_in_the_whole_stage() -> None:
                                       "de Beker van België."))
     for name in ("Milaan-Sanremo", "Johan Cruijff Schaal", "Beker van België"):
         assert found.get(name) == "MISC", (name, found)
+
+
+def _by_year(language: str, text: str, names: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`works_by_year` on the words of the text, with each (name, label) tagged at its next place."""
+    words = text.split(" ")
+    doc = Doc(spacy.blank(language).vocab, words=words)
+    ents, at = [], 0
+    for name, label in names:
+        parts = name.split(" ")
+        at = next(i for i in range(at, len(words)) if words[i:i + len(parts)] == parts)
+        ents.append(Span(doc, at, at + len(parts), label=label))
+        at += len(parts)
+    doc.ents = ents
+    decided: dict[tuple[int, int], str] = {}
+    result = works_by_year(doc, list(doc.ents), decided)
+    assert set(decided.values()) <= {"MISC"}
+    return [(ent.text, ent.label_) for ent in result]
+
+
+def test_a_name_dated_by_a_year_in_brackets_is_a_work_where_the_document_names_kinds_of_work() -> None:
+    text = ("Met The Elephant Man ( 1980 ) brak hij door . De sciencefictionfilm Dune ( 1984 ) flopte . "
+            "Robert Redford ( 1936-2025 ) en David Lynch ( 78 ) bleven .")
+    names = [("The Elephant Man", "ORG"), ("Dune", "LOC"), ("Robert Redford", "PER"), ("David Lynch", "PER")]
+    assert _by_year("nl", text, names) == [("The Elephant Man", "MISC"), ("Dune", "MISC"),
+                                           ("Robert Redford", "PER"), ("David Lynch", "PER")]  # a range, an age
+    english = "Twin Peaks ( 1990 ) and Jackie Brown ( 1997 ) were his favourite films ."
+    assert _by_year("en", english, [("Twin Peaks", "PERSON"), ("Jackie Brown", "PERSON")]) == [
+        ("Twin Peaks", "WORK_OF_ART"), ("Jackie Brown", "PERSON")]  # a given name first: a person stays one
+
+
+def test_a_year_in_brackets_dates_anything_in_a_document_about_no_work() -> None:
+    names = [("Cesar Acevedo", "PERSON"), ("University of Notre Dame", "ORG"), ("Armenia", "GPE")]
+    assert _by_year("en", "Cesar Acevedo ( 1999 ) , University of Notre Dame ( 2009 ) , Armenia ( 1995 )",
+                    names) == names

@@ -840,9 +840,11 @@ class EntityFixes:
                                                      lambda word: is_title(word, language))
         if self.titles and doc.lang_ == "en" and "trade_words" in PARTS and ents:  # "Heathrow chief executive"
             ents = entity_trade_words.trade_word_companies(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
-        if self.titles and doc.lang_ == "en" and "works" in PARTS and ents:  # "for Young Mothers", ", a drama"
-            ents = entity_works.works_by_prize_or_kind(doc, ents, evidence.starts,
-                                                       doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+        if self.titles and "works" in PARTS and ents:  # "for Young Mothers", ", a drama", "Dune (1984)"
+            if doc.lang_ == "en":
+                ents = entity_works.works_by_prize_or_kind(doc, ents, evidence.starts,
+                                                           doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+            ents = entity_works.works_by_year(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.consistency and doc.lang_ == "en" and "given_mentions" in PARTS:
             ents = entity_roles.given_name_mentions(doc, ents)
         if self.consistency:
@@ -996,7 +998,8 @@ def short_company_names(doc: Doc, ents: list[Span]) -> list[Span]:
 CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
     "nl": {
         "MISC": ("missie", "operatie", "film", "speelfilm", "documentaire", "boek", "roman", "album", "single",
-                 "serie", "tv-serie", "televisieserie", "programma", "festival", "tentoonstelling", "expositie",
+                 "serie", "tv-serie", "televisieserie", "reeks",
+                 "programma", "festival", "tentoonstelling", "expositie",
                  "storm", "orkaan", "tyfoon", "toernooi", "musical", "opera", "voorstelling", "game", "videogame",
                  # session 11 (ned.testa dev half: "het monitoringsysteem Consum", "het kaartspel Magic")
                  "systeem", "kaartspel", "computerspel", "bordspel", "debuut", "plaat", "talkshow", "verdrag",
@@ -1081,7 +1084,7 @@ STORM_NOUNS = frozenset({"storm", "hurricane", "typhoon", "cyclone", "orkaan", "
 STORM_OPENERS = frozenset({"Tropical", "Super"})
 
 # Short Dutch heads that still type a compound ("huiswerkapp Mentora", "betaalapp Tikkie"): no Dutch word ends so.
-_SHORT_HEADS = frozenset({"app"})
+_SHORT_HEADS = frozenset({"app", "film", "boek"})  # "sciencefictionfilm Dune", "kinderboek X" (session 36)
 
 
 @lru_cache(maxsize=65536)
@@ -1163,7 +1166,16 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
 # Dnipro" (the model cut both at the lower-case words). Dutch only.
 WORK_NOUNS = {"nl": ("film", "speelfilm", "documentaire", "boek", "roman", "debuutroman", "album", "single", "serie",
                      "tv-serie", "televisieserie", "voorstelling", "musical", "opera", "toneelstuk", "podcast",
-                     "bundel", "dichtbundel", "novelle", "thriller")}
+                     "bundel", "dichtbundel", "novelle", "thriller", "reeks")}
+# Compounds ending in one of these are nouns of works too: "misdaadreeks", "sciencefictionfilm" (session 36).
+WORK_NOUN_ENDINGS = {"nl": ("film", "serie", "reeks", "roman", "boek", "album", "documentaire")}
+
+
+@lru_cache(maxsize=4096)
+def is_work_noun(word: str, language: str) -> bool:
+    """A lower-case noun of works (WORK_NOUNS), or a Dutch compound ending in one (WORK_NOUN_ENDINGS)."""
+    return word in WORK_NOUNS.get(language, ()) or any(
+        word.endswith(ending) and len(word) > len(ending) + 2 for ending in WORK_NOUN_ENDINGS.get(language, ()))
 # Words a title may run on over, each with an article, before its next capitalised word ("op de Huid"); never an
 # article alone ("Dnipro de Libris": two names), a joiner alone ("Zwartboek in Utrecht": a place) nor
 # "van"/"door"/"met" ("het boek X van Arnon Grunberg": the writer).
@@ -1172,28 +1184,31 @@ TITLE_ARTICLES = frozenset({"de", "het", "een", "der", "den"})
 
 
 def extend_work_titles(doc: Doc, ents: list[Span]) -> list[Span]:
-    """A title right after a noun of works (WORK_NOUNS) extended over a joiner and an article to the next
-    capitalised word, as often as the pattern repeats; spans it overlaps are cut to what follows it."""
-    nouns = WORK_NOUNS.get(doc.lang_)
-    if not nouns:
+    """A title right after a noun of works (`is_work_noun`) extended over the capitalised words right after it that
+    are no other name ("misdaadreeks Laatste Tram") and over a joiner and an article to the next capitalised word,
+    as often as the pattern repeats; spans it overlaps are cut to what follows it."""
+    language = doc.lang_
+    if language not in WORK_NOUNS:
         return ents
     words, lower = facts(doc).words, facts(doc).lower
     taken = {i for ent in ents for i in range(ent.start, ent.end)}
     # a capitalised word right after the noun that the model left out opens a title too ("De film Zomer op de Dijk")
     missed = [Span(doc, i, i + 1, label="MISC") for i in range(1, len(words))
-              if lower[i - 1] in nouns and words[i - 1].islower() and i not in taken and words[i][:1].isupper()
-              and words[i].isalpha()]
+              if words[i - 1].islower() and is_work_noun(lower[i - 1], language) and i not in taken
+              and words[i][:1].isupper() and words[i].isalpha()]
     if not ents and not missed:
         return ents
+    taken.update(ent.start for ent in missed)
     result = sorted([*ents, *missed], key=lambda e: e.start)
     for ent in list(result):
-        if ent.start == 0 or ent not in result or lower[ent.start - 1] not in nouns \
-                or not words[ent.start - 1].islower() or not words[ent.start][:1].isupper():
+        if ent.start == 0 or ent not in result or not words[ent.start - 1].islower() \
+                or not is_work_noun(lower[ent.start - 1], language) or not words[ent.start][:1].isupper():
             continue  # the noun in lower case: "Film" of "Nederlands Film Festival" is part of a name
         end = ent.start + 1
         while True:
-            if end < ent.end and words[end][:1].isupper() and words[end].isalpha():
-                end += 1  # a capitalised word of the model's span
+            if end < len(words) and (end < ent.end or end not in taken) and words[end][:1].isupper() \
+                    and words[end].isalpha():
+                end += 1  # a capitalised word of the model's span, or one right after it that is no name
                 continue
             k = end
             if k + 2 < len(words) and lower[k] in TITLE_JOINERS and lower[k + 1] in TITLE_ARTICLES \
