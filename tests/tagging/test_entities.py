@@ -468,6 +468,24 @@ def test_a_dutch_results_line_keeps_towns_after_naar_and_national_teams():
                                                     (11, "LOC")]
 
 
+def test_a_dutch_results_line_between_two_players_is_no_club_match():
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    from worker.tagging.entity_rules import dutch_results_lines
+
+    lines = [["Luke", "Littler", "-", "Michael", "van", "Gerwen", "7-3"], ["Willem", "II", "-", "Lokeren", "1-0"]]
+    words = [w for line in lines for w in line]
+    starts = [i == 0 for line in lines for i in range(len(line))]
+    doc = Doc(spacy.blank("nl").vocab, words=words, sent_starts=starts)
+    ents = [Span(doc, 0, 2, label="PER"), Span(doc, 3, 6, label="PER"), Span(doc, 7, 9, label="PER"),
+            Span(doc, 10, 11, label="LOC")]
+    fixed = dutch_results_lines(doc, ents, lambda: starts)
+    # the players stay people; "Willem II" opens with a given name but is a club the gazetteer knows
+    assert [(e.text, e.label_) for e in fixed] == [("Luke Littler", "PER"), ("Michael van Gerwen", "PER"),
+                                                   ("Willem II", "ORG"), ("Lokeren", "ORG")]
+
+
 def test_a_scoreboards_venue_line_keeps_the_town_a_place():
     body = ("CRICKET - ENGLISH COUNTY CHAMPIONSHIP SCORES .\n\nLONDON 1996-08-29\n\n"
             "Close of play scores on the first day of four-day matches on Thursday :\n\n"

@@ -569,6 +569,7 @@ def dutch_results_lines(doc: Doc, ents: list[Span], starts: Callable[[], list[bo
         return ents
     words = doc_facts.words
     spans = {(e.start, e.end) for e in ents}
+    labels = {(e.start, e.end): e.label_ for e in ents}
     countries = gazetteer.national_team_ids()
     clubs: set[str] = set()
     for start, end in entity_sports.line_bounds(doc, starts()):
@@ -582,11 +583,23 @@ def dutch_results_lines(doc: Doc, ents: list[Span], starts: Callable[[], list[bo
         entries = [gazetteer.exact_lookup("nl", name) for name in names]
         if any(entry is not None and entry.wikidata in countries for entry in entries):
             continue
+        if any(_player(words, labels.get(side), side, entry) for side, entry in zip(sides, entries, strict=True)):
+            continue  # darts, tennis: "Luke Littler - Michael van Gerwen 7-3" (session 36)
         clubs.update(names)
     if not clubs:
         return ents
     return _retyped(doc, ents, "ORG", lambda ent: doc_facts.span_text(ent.start, ent.end) in clubs
                     and (ent.start == 0 or words[ent.start - 1] not in _TOWN_WORDS_NL))
+
+
+def _player(words: list[str], label: str | None, side: tuple[int, int], entry: gazetteer.GazetteerEntry | None) -> bool:
+    """A side of a results line that is a person: typed PER, two words or more, no organisation the gazetteer knows,
+    opening with a known given name or holding a lower-case surname particle ("Michael van Gerwen")."""
+    start, end = side
+    if label not in _PERSON_LABELS or end - start < 2 or (entry is not None and entry.type == "ORG"):
+        return False
+    return words[start] in entity_given_names.given_names()[0] or any(
+        words[k] in entity_given_names.PARTICLES for k in range(start + 1, end - 1))
 
 
 def surname_particles(doc: Doc, ents: list[Span]) -> list[Span]:
