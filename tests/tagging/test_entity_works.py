@@ -7,7 +7,7 @@ from spacy.tokens import Doc, Span
 
 from tests.tagging.line_docs import named_doc, stage_entities
 from worker.tagging import casing
-from worker.tagging.entity_works import works_by_prize_or_kind, works_by_year
+from worker.tagging.entity_works import quoted_titles, works_by_prize_or_kind, works_by_year
 
 
 def _run(lines: list[str], names: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -97,3 +97,32 @@ def test_a_year_in_brackets_dates_anything_in_a_document_about_no_work() -> None
     names = [("Cesar Acevedo", "PERSON"), ("University of Notre Dame", "ORG"), ("Armenia", "GPE")]
     assert _by_year("en", "Cesar Acevedo ( 1999 ) , University of Notre Dame ( 2009 ) , Armenia ( 1995 )",
                     names) == names
+
+
+def _quoted(lines: list[str], names: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    doc = named_doc(lines, names)
+    decided: dict[tuple[int, int], str] = {}
+    result = quoted_titles(doc, list(doc.ents), casing.sentence_starts(doc), decided)
+    assert set(decided.values()) <= {"MISC"}
+    return [(ent.text, ent.label_) for ent in result]
+
+
+def test_a_name_filling_a_pair_of_quotes_is_a_title_in_a_story_about_works() -> None:
+    found = _quoted(['She starred in " Downton Abbey " and in the " Harry Potter " films .',
+                     'His songs include " Me and Bobby McGee " and " For the Good Times " .',
+                     'Smith won for " The Prime of Miss Jean Brodie " and " The Bear " won too .'],
+                    [("Downton Abbey", "GPE"), ("Harry Potter", "PERSON"), ("Bobby McGee", "PERSON"),
+                     ("Prime of Miss", "WORK_OF_ART"), ("Jean Brodie", "PERSON"), ("Bear", "WORK_OF_ART")])
+    assert found == [("Downton Abbey", "WORK_OF_ART"), ("Harry Potter", "WORK_OF_ART"),
+                     ("Me and Bobby McGee", "WORK_OF_ART"), ("For the Good Times", "WORK_OF_ART"),
+                     ("The Prime of Miss Jean Brodie", "WORK_OF_ART"), ("The Bear", "WORK_OF_ART")]
+
+
+def test_quotes_around_a_nickname_a_known_body_a_phrase_or_in_a_story_without_works_stay() -> None:
+    names = [("Dwayne", "PERSON"), ("The Rock", "ORG"), ("Johnson", "PERSON"), ("Hamas", "ORG")]
+    lines = ['Dwayne " The Rock " Johnson joined the film .', 'He called " Hamas " a threat to peace .',
+             'Fans chanted " we want more " all night .']
+    assert _quoted(lines, names) == names
+    assert _quoted(['The song " Some Die Young " .'], [("Some Die Young", "ORG")]) == [
+        ("Some Die Young", "WORK_OF_ART")]
+    assert _quoted(['" Some Die Young " .'], [("Some Die Young", "ORG")]) == [("Some Die Young", "ORG")]

@@ -857,6 +857,8 @@ class EntityFixes:
             if doc.lang_ == "en":
                 ents = entity_works.works_by_prize_or_kind(doc, ents, evidence.starts,
                                                            doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+                ents = entity_works.quoted_titles(doc, ents, evidence.starts,
+                                                  doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             ents = entity_works.works_by_year(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.consistency and doc.lang_ == "en" and "given_mentions" in PARTS:
             ents = entity_roles.given_name_mentions(doc, ents)

@@ -117,3 +117,68 @@ def works_by_year(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str
     if not titles:
         return ents
     return as_decided(doc, ents, titles, "MISC", decided, span_label="WORK_OF_ART" if doc.lang_ == "en" else "MISC")
+
+
+# Quotes that open and close a title in running text and in CoNLL tokens.
+_OPEN = frozenset({'"', "“", "``"})
+_CLOSE = frozenset({'"', "”", "''"})
+_MAX_TITLE_WORDS = 8
+# Words a title keeps in lower case ("Help Me Make It Through the Night", "Me and Bobby McGee").
+TITLE_SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "with",
+                               "from", "by", "as", "into", "over", "vs", "vs."})
+_TITLE_MARKS = frozenset({"'s", "’s", "&", "-", "–", ":", "!", "?", "'"})
+
+
+def _title_end(words: list[str], lower: list[str], i: int) -> int | None:
+    """The closing quote of a title opened by the quote at i, or None: one to eight words, the first capitalised,
+    every word capitalised, a short function word or a title mark; no comma or full stop."""
+    for j in range(i + 1, min(len(words), i + _MAX_TITLE_WORDS + 2)):
+        word = words[j]
+        if word in _CLOSE:
+            return j if j > i + 1 else None
+        if j == i + 1 and not (word[:1].isupper() and word[:1].isalpha()):
+            return None
+        if not (word[:1].isupper() or word[:1].isdigit() or lower[j] in TITLE_SMALL_WORDS or word in _TITLE_MARKS):
+            return None
+    return None
+
+
+def quoted_titles(doc: Doc, ents: list[Span], starts: list[bool], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """English: a name that fills a pair of double quotes is a title of a work, MISC (see TITLE_SMALL_WORDS and
+    `_title_end` for what a title looks like; all 42 such gold entities of our English files are MISC): when the
+    model found a name inside it or it has two capitalised words or more, the gazetteer does not know the whole as a
+    person, organisation or place, and no person stands right before or after the quotes (a nickname)."""
+    from worker.tagging import gazetteer
+
+    words = facts(doc).words
+    if not any(word in _OPEN for word in words):
+        return ents
+    lower = facts(doc).lower
+    if not any(_names_kind_of_work(word, "en") for word in set(lower)):
+        return ents  # WikiANN's lone lines: " Some Die Young " (ORG there), " Federal Hill " (LOC)
+    owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
+    titles: list[tuple[int, int]] = []
+    for i, word in enumerate(words):
+        if word not in _OPEN:
+            continue
+        end = _title_end(words, lower, i)
+        if end is None or any(starts[k] for k in range(i + 1, end)):
+            continue
+        inside = {owner[k] for k in range(i + 1, end) if k in owner}
+        if any(ent.start <= i or ent.end > end for ent in inside) or any(ent.label_ in NUMBER_LABELS for ent in inside):
+            continue  # a name that runs past the quotes, or a number
+        if len(inside) == 1 and (first := next(iter(inside))).label_ in _NOT_RETYPED \
+                and (first.start, first.end) == (i + 1, end):
+            continue  # a title filling the quotes already
+        if not inside and sum(1 for k in range(i + 1, end) if words[k][:1].isupper()) < 2:
+            continue
+        beside = (owner.get(i - 1), owner.get(end + 1))
+        if any(ent is not None and ent.label_ in _PERSON_LABELS for ent in beside):
+            continue  # Dwayne " The Rock " Johnson
+        entry = gazetteer.lookup("en", " ".join(words[i + 1:end]))
+        if entry is not None and entry.type != "MISC":
+            continue
+        titles.append((i + 1, end))
+    if not titles:
+        return ents
+    return as_decided(doc, ents, titles, "MISC", decided, span_label="WORK_OF_ART")
