@@ -74,3 +74,16 @@ def test_a_title_opening_a_place_or_institution_stays_in_its_name() -> None:
                    [(3, 7, "FAC"), (9, 11, "PERSON"), (12, 14, "PERSON")])
     assert [(e.text, e.label_) for e in strip_titles(doc)] == [("King Abdulaziz International Airport", "FAC"),
                                                                ("Elizabeth", "PERSON"), ("Charles", "PERSON")]
+
+
+def test_four_small_english_classes_of_2024_news() -> None:
+    """Session 36, round 4: a party named before "party", "No." before a number, "St." for "Saint", and a
+    hyphenated role after an organisation."""
+    found = stage_entities("en", "Sheinbaum, the candidate of the ruling Morena party, won. The Hungarian party and "
+                                 "the Congress party lost.")
+    assert found == [("Sheinbaum", "PER"), ("Morena", "ORG"), ("Hungarian", "MISC"), ("Congress", "ORG")]
+    found = stage_entities("en", "It became a posthumous No. 1 hit for Janis Joplin in St. Vincent and the Grenadines.")
+    assert found == [("Janis Joplin", "PER"), ("St. Vincent and the Grenadines", "LOC")]
+    found = stage_entities("en", '"The numbers are very worrying," WHO Director-General Tedros Adhanom Ghebreyesus '
+                                 "told reporters.")
+    assert found == [("WHO", "ORG"), ("Tedros Adhanom Ghebreyesus", "PER")]

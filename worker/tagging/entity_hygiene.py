@@ -98,8 +98,17 @@ def span_hygiene(doc: Doc, ents: list[Span]) -> list[Span]:
 NO_NAMES_EN = frozenset({"AI", "A.I.", "MVP"})
 
 
+def _number_sign(words: list[str], i: int) -> bool:
+    """"No." or "No" (its stop a token of its own) before a number: "a posthumous No. 1 hit" (session 36)."""
+    if words[i] not in ("No", "No."):
+        return False
+    k = i + 1 + (words[i] == "No" and i + 1 < len(words) and words[i + 1] == ".")
+    return k < len(words) and words[k][:1].isdigit()
+
+
 def drop_no_names(doc: Doc, ents: list[Span]) -> list[Span]:
-    """English: the entities that are `NO_NAMES_EN` alone or "Game" + a number go; a span ending in "MVP" loses it."""
+    """English: the entities that are `NO_NAMES_EN` alone, "Game" + a number or "No." before a number go; a span
+    ending in "MVP" loses it."""
     words = facts(doc).words
     result = []
     for ent in ents:
@@ -107,7 +116,8 @@ def drop_no_names(doc: Doc, ents: list[Span]) -> list[Span]:
         if words[end - 1] == "MVP":
             end -= 1
         if end == start or (end - start == 1 and words[start] in NO_NAMES_EN) \
-                or (end - start == 2 and words[start] == "Game" and words[start + 1].isdigit()):
+                or (end - start == 2 and words[start] == "Game" and words[start + 1].isdigit()) \
+                or (end - start == 1 and _number_sign(words, start)):
             continue
         result.append(_narrowed(doc, ent, start, end))
     return result

@@ -30,6 +30,9 @@ ROLE_NOUNS = frozenset({
     "commander", "admiral", "marshal", "ambassador", "envoy", "spokesman", "spokeswoman", "spokesperson",
     "chairman", "chairwoman", "coroner", "magistrate", "judge", "commissioner", "superintendent",
     "inspector", "detective", "mp", "senators", "ministers", "premiers", "chief", "leader", "speaker",
+    # session 36 (en-news/dev_s36.txt: "WHO Director-General" ORG)
+    "director-general", "secretary-general", "governor-general", "attorney-general", "solicitor-general",
+    "auditor-general", "inspector-general", "surgeon-general", "postmaster-general",
 })
 # Words that only qualify a role ("Prime Minister", "Shadow Treasurer", "Lord Mayor", "Attorney General").
 ROLE_MODIFIERS = frozenset({

@@ -273,6 +273,10 @@ def build_entries() -> list[dict[str, Any]]:
                         "names": {lang: n for lang, n in names.items() if n}})
     entries += _demonym_entries(curated.get("demonyms", {}))
     for entry in entries:
+        english = entry["names"].get("en")
+        if english:  # "St. Vincent and the Grenadines", "St Kitts and Nevis" as news writes them (session 36)
+            english.extend(form + name[len("Saint "):] for name in list(english) if name.startswith("Saint ")
+                           for form in ("St. ", "St "))
         for lang in list(entry["names"]):
             entry["names"][lang] = list(dict.fromkeys(n for n in entry["names"][lang] if _usable(n)))
     return [e for e in entries if any(e["names"].values())]
