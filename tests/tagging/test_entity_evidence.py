@@ -244,3 +244,16 @@ def test_no_kind_type_for_a_known_name_of_another_type_or_with_the_part_off() ->
     assert spans == [("Sabena", "ORG"), ("Ruby", "PER")] and decided == {}
     spans, _ = _run("de stad Sabena", [(2, 3, "ORG")])
     assert spans == [("Sabena", "ORG")]  # the gazetteer knows Sabena as an organisation
+
+
+def test_an_appositive_kind_noun_types_the_name_before_it() -> None:
+    spans, decided = _run("cijfers van Westtoer , het toeristische agentschap . Lynch maakte Twin Peaks , de serie "
+                          "over de moord . Vlisco uit Helmond , een familiebedrijf . Jan Smit , een bedrijf",
+                          [(2, 3, "PER"), (8, 9, "PER"), (10, 12, "PER"), (19, 20, "ORG"), (21, 22, "LOC"),
+                           (26, 28, "PER")])
+    # a place after "uit" is no company; a person named by a known given name stays one
+    assert spans == [("Westtoer", "ORG"), ("Lynch", "PER"), ("Twin Peaks", "MISC"), ("Vlisco", "ORG"),
+                     ("Helmond", "LOC"), ("Jan Smit", "PER")]
+    assert decided[(2, 3)] == "ORG" and decided[(10, 12)] == "MISC"
+    spans, _ = _run("Lynch maakte Twin Peaks , de serie", [(2, 4, "PER")], entity_evidence.PARTS - {"kind_after"})
+    assert spans == [("Twin Peaks", "PER")]

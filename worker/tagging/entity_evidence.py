@@ -141,6 +141,41 @@ def _kind_before(doc: Doc, ent: Span) -> str | None:
     return kind if known in (None, kind) else None
 
 
+_APPOSITIVE_ARTICLES = frozenset({"de", "het", "een"})
+# Kind-nouns of organisations that also open their names ("Stichting KijkOnderzoek", "Hersenstichting Nederland"), so
+# no context noun before a name, but the kind in an appositive: "Westtoer, het toeristische agentschap" (and compounds).
+_APPOSITIVE_ORG_NOUNS = ("agentschap", "vereniging", "stichting", "instelling")
+_APPOSITIVE_WORDS = 3
+
+
+def _kind_after(doc: Doc, ent: Span) -> str | None:
+    """The type an appositive gives the name before it: a comma, an article, up to three lower-case words ending in a
+    kind-noun of ORG or MISC ("Twin Peaks, de serie over ...", "Westtoer, het toeristische agentschap"); not after a
+    place preposition ("uit Helmond, een familiebedrijf": the company before), nor for a person whose first word is a
+    known given name, nor when a list knows the name as another type (session 36)."""
+    from worker.tagging.entity_rules import context_type  # (entity_rules imports this module)
+
+    end = ent.end
+    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in _APPOSITIVE_ARTICLES:
+        return None
+    kind = None
+    for k in range(end + 2, min(len(doc), end + 2 + _APPOSITIVE_WORDS)):
+        word = doc[k].text
+        if not (word.islower() and word.isalpha()):
+            return None
+        kind = context_type(word, "nl") or ("ORG" if word.endswith(_APPOSITIVE_ORG_NOUNS) else None)
+        if kind is not None:
+            break
+    if kind not in ("ORG", "MISC") or kind == ent.label_:
+        return None
+    if ent.start > 0 and doc[ent.start - 1].lower_ in PLACE_PREPOSITIONS:
+        return None
+    if ent.label_ == "PER" and ent[0].text in gazetteer.given_names()[0]:
+        return None
+    known = _known_type(ent.text)
+    return kind if known in (None, kind) else None
+
+
 def in_wiki_bold(doc: Doc, start: int, end: int) -> bool:
     """Tokens start..end inside Wikipedia's bold markup, three apostrophes on each side as tokenised ("' '' Ard
     Schenk '' '"): the subject of an article, of any type, not a quoted title (italics, "'' X ''", are titles)."""
@@ -155,7 +190,7 @@ def _relabel(doc: Doc, ent: Span, label: str, decided: dict[tuple[int, int], str
 
 
 PARTS = frozenset({"compounds", "speakers", "places", "of", "quotes", "ministries", "genitives", "role_words",
-                   "kind_before"})
+                   "kind_before", "kind_after"})
 
 # Lower-case kind-nouns right before a name, and the type they give it (ned.train: 75 of 77; data/ner/README.md,
 # session 33 round 5); a compound ending in one of six letters or more counts too ("zigeunercircus").
@@ -462,6 +497,8 @@ def dutch_evidence(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], st
             label = "PER"
         if label is None and "kind_before" in parts:
             label = _kind_before(doc, ent)
+        if label is None and "kind_after" in parts:
+            label = _kind_after(doc, ent)
         if label is None and "quotes" in parts and len(ent) > 1 and ent.label_ != "MISC" and ent.start > 0 \
                 and ent.end < len(doc) and doc[ent.start - 1].text in QUOTES and doc[ent.end].text in QUOTES \
                 and not in_wiki_bold(doc, ent.start, ent.end) and _known_type(ent.text) in (None, "MISC"):

@@ -730,7 +730,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "portfolios", "joined", "given", "evidence_votes", "ministries", "place_nouns", "lowercase", "articles",
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
-         "digests", "role_words", "nl_nationalities", "kind_before", "cricket_tests", "place_titles",
+         "digests", "role_words", "nl_nationalities", "kind_before", "kind_after", "cricket_tests", "place_titles",
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
