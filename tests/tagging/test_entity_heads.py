@@ -233,3 +233,21 @@ def test_a_name_before_daily_is_a_newspaper_but_a_known_place_stays_one() -> Non
     assert spans == [("Handelsblatt", "ORG")] and decided[(3, 4)] == "ORG"
     spans, decided = _run("en", "the Moscow daily Kommersant said", [(1, 2, "GPE"), (3, 4, "ORG")])
     assert spans[0] == ("Moscow", "GPE") and (1, 2) not in decided
+
+
+def test_a_dutch_law_or_treaty_is_misc_by_its_first_word() -> None:
+    from worker.tagging.entity_heads import head_type
+
+    for name in ("Klimaatakkoord van Parijs", "Verdrag van Lissabon", "Handvest van de Verenigde Naties",
+                 "Wet op de Inlichtingendiensten", "Omgevingswet"):
+        assert head_type(tuple(name.split(" ")), "nl") == "MISC", name
+    assert head_type(("Wet", "Leg"), "nl") is None  # a band: the bare noun needs a joiner after it
+    assert head_type(("Impact",), "nl") is None
+
+
+def test_the_dutch_names_of_the_games_are_known_events() -> None:
+    from worker.tagging import gazetteer
+
+    for name in ("Spelen", "Olympische Winterspelen", "Paralympische Spelen"):
+        entry = gazetteer.lookup("nl", name)
+        assert entry is not None and entry.type == "MISC", name
