@@ -314,3 +314,8 @@ def test_a_capitalised_dutch_article_inside_a_sentence_stays_with_its_organisati
     doc.ents = [Span(doc, 1, 3, label="ORG"), Span(doc, 5, 7, label="ORG"), Span(doc, 9, 11, label="ORG")]
     assert _spans(entity_rules.trim_edges(doc, list(doc.ents))) == [("De Eemgaard", "ORG"), ("Commissie", "ORG"),
                                                                     ("Raad", "ORG")]
+
+
+def test_english_kind_nouns_of_films_and_shows_type_the_title_after_them() -> None:
+    for noun in ("drama", "comedy", "thriller", "biopic", "sitcom", "docuseries"):
+        assert entity_rules.context_type(noun, "en") == "MISC", noun

@@ -7,7 +7,7 @@ from spacy.tokens import Doc, Span
 
 from tests.tagging.line_docs import named_doc, stage_entities
 from worker.tagging import casing
-from worker.tagging.entity_works import quoted_titles, works_by_prize_or_kind, works_by_year
+from worker.tagging.entity_works import possessive_titles, quoted_titles, works_by_prize_or_kind, works_by_year
 
 
 def _run(lines: list[str], names: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -126,3 +126,26 @@ def test_quotes_around_a_nickname_a_known_body_a_phrase_or_in_a_story_without_wo
     assert _quoted(['The song " Some Die Young " .'], [("Some Die Young", "ORG")]) == [
         ("Some Die Young", "WORK_OF_ART")]
     assert _quoted(['" Some Die Young " .'], [("Some Die Young", "ORG")]) == [("Some Die Young", "ORG")]
+
+
+def test_a_name_after_a_persons_possessive_is_their_work_in_a_story_about_films() -> None:
+    names = [("Christopher Nolan", "PERSON"), ("Oppenheimer", "PERSON"), ("Yasser Arafat", "PERSON"),
+             ("Palestinian Authority", "ORG"), ("Greta Gerwig", "PERSON"), ("London", "GPE"),
+             ("Holdovers", "WORK_OF_ART")]
+    doc = named_doc(["The film Christopher Nolan 's Oppenheimer won .", "Yasser Arafat 's Palestinian Authority and "
+                     "Greta Gerwig 's London home .", "She starred in The Holdovers ."], names)
+    decided: dict[tuple[int, int], str] = {}
+    found = [(e.text, e.label_) for e in possessive_titles(doc, list(doc.ents), casing.sentence_starts(doc), decided)]
+    # an organisation by its head word and a place the lists know stay; a title takes its capitalised article
+    assert found == [("Christopher Nolan", "PERSON"), ("Oppenheimer", "WORK_OF_ART"), ("Yasser Arafat", "PERSON"),
+                     ("Palestinian Authority", "ORG"), ("Greta Gerwig", "PERSON"), ("London", "GPE"),
+                     ("The Holdovers", "WORK_OF_ART")]
+    plain = named_doc(["Christopher Nolan 's Oppenheimer won ."], names[:2])  # no kind of work named: left alone
+    assert [e.label_ for e in possessive_titles(plain, list(plain.ents), casing.sentence_starts(plain), {})] == [
+        "PERSON", "PERSON"]
+
+
+def test_best_may_stand_a_word_or_two_before_the_category() -> None:
+    found = _run(["Cord Jefferson won best adapted screenplay for American Fiction ."],
+                 [("Cord Jefferson", "PERSON"), ("American Fiction", "ORG")])
+    assert found == [("Cord Jefferson", "PERSON"), ("American Fiction", "WORK_OF_ART")]

@@ -859,6 +859,8 @@ class EntityFixes:
                                                            doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
                 ents = entity_works.quoted_titles(doc, ents, evidence.starts,
                                                   doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+                ents = entity_works.possessive_titles(doc, ents, evidence.starts,
+                                                      doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             ents = entity_works.works_by_year(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.consistency and doc.lang_ == "en" and "given_mentions" in PARTS:
             ents = entity_roles.given_name_mentions(doc, ents)
@@ -1039,7 +1041,10 @@ CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         "MISC": ("mission", "operation", "film", "movie", "documentary", "book", "novel", "album", "song",
                  "single", "series", "show", "festival", "exhibition", "storm", "hurricane", "typhoon", "cyclone",
-                 "tournament", "musical", "opera", "game"),
+                 "tournament", "musical", "opera", "game",
+                 # session 36 (en-news/dev_s36b.txt: "the French courtroom drama Anatomy of a Fall" ORG)
+                 "drama", "comedy", "thriller", "biopic", "sitcom", "memoir", "miniseries", "docuseries", "podcast",
+                 "novella"),
         "ORG": ("company", "firm", "carmaker", "automaker", "chipmaker", "bank", "lender", "insurer", "club",
                 "party", "broadcaster", "newspaper", "retailer", "airline", "union", "startup", "museum",
                 # business copy (session 6): "mining group Rio Tinto" was PER, "conglomerate Hanson" PER

@@ -41,6 +41,17 @@ _NOT_RETYPED = NUMBER_LABELS | {"WORK_OF_ART", "MISC"}  # titles already, or no 
 _RELEASE_YEAR = re.compile(r"^(18[89]\d|19\d\d|20[0-3]\d)$")
 
 
+def _best_category(words: list[str], lower: list[str], k: int, end: int) -> bool:
+    """A prize category after "best": "director", or one or two lower-case words before it ("adapted screenplay",
+    "supporting actress"; session 36)."""
+    for j in range(k, min(end, k + 3)):
+        if lower[j] in BEST_OF:
+            return True
+        if not words[j].islower():
+            return False
+    return False
+
+
 def _kind_follows(words: list[str], lower: list[str], end: int) -> bool:
     """", a family drama", ", an animated film": a comma, an article, up to three lower-case words, a work noun."""
     if end + 2 >= len(words) or words[end] != "," or lower[end + 1] not in ("a", "an"):
@@ -71,7 +82,7 @@ def works_by_prize_or_kind(doc: Doc, ents: list[Span], starts: list[bool],
                 continue
             begin, end = sentence_bounds(starts, start)
             if words[start] != "Best" and any(
-                    words[k] in PRIZE_WORDS or (lower[k] == "best" and k + 1 < end and lower[k + 1] in BEST_OF)
+                    words[k] in PRIZE_WORDS or (lower[k] == "best" and _best_category(words, lower, k + 1, end))
                     for k in range(begin, end)):
                 titles.append((start, ent.end))
                 continue
@@ -179,6 +190,42 @@ def quoted_titles(doc: Doc, ents: list[Span], starts: list[bool], decided: dict[
         if entry is not None and entry.type != "MISC":
             continue
         titles.append((i + 1, end))
+    if not titles:
+        return ents
+    return as_decided(doc, ents, titles, "MISC", decided, span_label="WORK_OF_ART")
+
+
+_POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+
+
+def possessive_titles(doc: Doc, ents: list[Span], starts: list[bool], decided: dict[tuple[int, int], str]
+                      ) -> list[Span]:
+    """English, in a document that names a kind of work: a name right after a person's possessive is the person's
+    work ("Christopher Nolan 's Oppenheimer", "Dolly Parton 's Jolene"), MISC, unless the lists know it as a person,
+    organisation or place; and a title preceded by a capitalised "The" inside a sentence takes it ("in The
+    Holdovers"). Session 36."""
+    from worker.tagging import gazetteer
+    from worker.tagging.entity_heads import head_type
+
+    words = facts(doc).words
+    lower = facts(doc).lower
+    if not any(_names_kind_of_work(word, "en") for word in set(lower)):
+        return ents
+    owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
+    titles: list[tuple[int, int]] = []
+    for ent in ents:
+        start = ent.start
+        if start >= 2 and words[start - 1] in _POSSESSIVES and ent.label_ not in _NOT_RETYPED \
+                and words[start][:1].isupper() and not starts[start]:
+            person = owner.get(start - 2)
+            entry = gazetteer.lookup("en", " ".join(words[start:ent.end]))
+            if person is not None and person.label_ in _PERSON_LABELS and (entry is None or entry.type == "MISC") \
+                    and head_type(tuple(words[start:ent.end]), "en") is None:  # "Arafat 's Palestinian Authority"
+                titles.append((start, ent.end))
+                continue
+        if ent.label_ == "WORK_OF_ART" and start >= 1 and words[start - 1] == "The" and not starts[start - 1] \
+                and start - 1 not in owner:
+            titles.append((start - 1, ent.end))
     if not titles:
         return ents
     return as_decided(doc, ents, titles, "MISC", decided, span_label="WORK_OF_ART")
