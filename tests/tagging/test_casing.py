@@ -413,3 +413,13 @@ def test_a_one_word_organisation_that_is_a_smaller_town_becomes_a_place_unless_a
     assert resolve(doc.ents[0], "en")[0] == "ORG"
     doc = _doc_with_ent(["Toowoomba", "besloot", "dat"], 0, 1, "ORG", lang="nl")  # English only
     assert resolve(doc.ents[0], "nl")[0] == "ORG"
+
+
+def test_a_word_opening_a_sentence_that_the_article_writes_in_lower_case_is_no_name() -> None:
+    from tests.tagging.line_docs import stage_entities
+
+    found = stage_entities("en", "Wildfire tears through Jasper. The wildfire destroyed homes.")
+    assert found == [("Jasper", "LOC")]
+    found = stage_entities("nl", "Noorderlicht in heel Nederland te zien\n\nHet noorderlicht was zondag te zien in "
+                                 "Groningen.")
+    assert ("Noorderlicht", "LOC") not in found and ("Groningen", "LOC") in found

@@ -624,6 +624,11 @@ class SentenceStartEvidence:
         return frozenset(text for text, start in zip(facts(self.doc).words, self.starts, strict=True)
                          if not start and text[:1].isupper())
 
+    @cached_property
+    def lower_case(self) -> frozenset[str]:
+        """The words the doc writes in lower case somewhere."""
+        return frozenset(word for word in facts(self.doc).words if word.islower())
+
 
 # Shared by the entity rules and the gazetteer matcher, which tag the same doc one after the other.
 evidence_of = LastDoc(SentenceStartEvidence)
@@ -648,3 +653,16 @@ def common_word_at_sentence_start(doc: Doc, start: int, end: int, label: str,
     if evidence is None:
         evidence = SentenceStartEvidence(doc)
     return word not in evidence.mid_sentence
+
+
+def lower_case_elsewhere(doc: Doc, start: int, evidence: SentenceStartEvidence) -> bool:
+    """A word opening a sentence that the article also writes in lower case and never capitalised inside a sentence,
+    and that no list knows as a name: "Kinkhoest rukt op" beside "gevallen van kinkhoest", "Wildfire tears through"
+    beside "the wildfire" (session 36)."""
+    word = facts(doc).words[start]
+    if not evidence.starts[start] or not word[:1].isupper() or word.isupper() or not word.isalpha():
+        return False
+    lower = word.lower()
+    if lower not in evidence.lower_case or word in evidence.mid_sentence:
+        return False
+    return not is_known_name(word, doc.lang_) and word not in gazetteer.given_names()[0]

@@ -53,6 +53,7 @@ from worker.tagging.casing import (
     evidence_of,
     first_names,
     is_known_name,
+    lower_case_elsewhere,
     name_compound,
     sentence_starts,
     zipf,
@@ -837,7 +838,8 @@ class EntityFixes:
             words = facts(doc).words
             ents = [e for e in ents if e.end - e.start != 1 or not (
                 _common_lowercase(words[e.start], doc.lang_)
-                or (e.label_ in _ANY_NAME_LABELS and _lowercase_code(words[e.start])))]
+                or (e.label_ in _ANY_NAME_LABELS and _lowercase_code(words[e.start]))
+                or (e.label_ in _ANY_NAME_LABELS and lower_case_elsewhere(doc, e.start, evidence)))]
         if doc.lang_ == "en" and "cricket_tests" in PARTS and ents:
             ents = drop_test_matches(doc, ents)
         if doc.lang_ == "en" and "no_names" in PARTS and ents:  # "AI", "MVP", "Game 7"
