@@ -486,6 +486,17 @@ def test_a_dutch_results_line_between_two_players_is_no_club_match():
                                                    ("Willem II", "ORG"), ("Lokeren", "ORG")]
 
 
+def test_a_town_club_of_a_results_table_stays_a_club_where_the_model_said_so_already():
+    from tests.tagging.line_docs import stage_entities
+
+    text = ("Club Brugge pakt landstitel na gelijkspel tegen Antwerp\n\nClub Brugge speelde zondag 1-1 gelijk "
+            "tegen Antwerp.\n\nUitslagen:\nClub Brugge - Antwerp 1-1\nDen Bosch - Klein Zwitserland 1-3\n")
+    found = stage_entities("nl", text)
+    # "Club Brugge", which the rules had cut to "Brugge" by then, still makes a results line
+    assert [t for n, t in found if n == "Antwerp"] == ["ORG", "ORG", "ORG"]  # not the gazetteer's town
+    assert ("Klein Zwitserland", "ORG") in found and ("Den Bosch", "ORG") in found
+
+
 def test_a_scoreboards_venue_line_keeps_the_town_a_place():
     body = ("CRICKET - ENGLISH COUNTY CHAMPIONSHIP SCORES .\n\nLONDON 1996-08-29\n\n"
             "Close of play scores on the first day of four-day matches on Thursday :\n\n"

@@ -545,8 +545,11 @@ def _retyped(doc: Doc, ents: list[Span], label: str, wanted: Callable[[Span], bo
     decided = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
     result = []
     for ent in ents:
-        if ent.label_ != label and wanted(ent):
-            ent = Span(doc, ent.start, ent.end, label=label, kb_id=ent.kb_id_)
+        if wanted(ent):
+            if ent.label_ != label:
+                ent = Span(doc, ent.start, ent.end, label=label, kb_id=ent.kb_id_)
+            # recorded also where the model said so already: the resolver keeps a decided type over the gazetteer's
+            # (a town's club, "Bloemendaal - HGC 2-2", came out LOC; session 36)
             decided[(ent.start, ent.end)] = label
         result.append(ent)
     return result
@@ -578,6 +581,13 @@ def dutch_results_lines(doc: Doc, ents: list[Span], starts: Callable[[], list[bo
             continue
         dash = words.index("-", start, end)
         sides = ((start, dash), (dash + 1, end - 1))
+        for side in sides:
+            if side not in spans and _split_side(words, side, ents):  # "Klein" + "Zwitserland" (session 36)
+                merged = Span(doc, side[0], side[1], label="ORG")
+                ents = sorted([e for e in ents if not (side[0] <= e.start and e.end <= side[1])] + [merged],
+                              key=lambda e: e.start)
+                spans.add(side)
+                labels[side] = "ORG"
         if not all(side in spans for side in sides):
             continue
         names = [doc_facts.span_text(a, b) for a, b in sides]
@@ -591,6 +601,15 @@ def dutch_results_lines(doc: Doc, ents: list[Span], starts: Callable[[], list[bo
         return ents
     return _retyped(doc, ents, "ORG", lambda ent: doc_facts.span_text(ent.start, ent.end) in clubs
                     and (ent.start == 0 or words[ent.start - 1] not in _TOWN_WORDS_NL))
+
+
+def _split_side(words: list[str], side: tuple[int, int], ents: list[Span]) -> bool:
+    """A results line's side of capitalised words that the entities cover only in part ("Klein" + "Zwitserland",
+    "Brugge" of "Club Brugge"), none running past it."""
+    a, b = side
+    inside = [e for e in ents if e.start < b and a < e.end]
+    return len(inside) >= 1 and all(a <= e.start and e.end <= b for e in inside) \
+        and all(w[:1].isupper() for w in words[a:b])
 
 
 def _player(words: list[str], label: str | None, side: tuple[int, int], entry: gazetteer.GazetteerEntry | None) -> bool:
