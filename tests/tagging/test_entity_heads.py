@@ -251,3 +251,15 @@ def test_the_dutch_names_of_the_games_are_known_events() -> None:
     for name in ("Spelen", "Olympische Winterspelen", "Paralympische Spelen"):
         entry = gazetteer.lookup("nl", name)
         assert entry is not None and entry.type == "MISC", name
+
+
+def test_dutch_inhabitants_named_after_their_town_and_a_grand_prix_with_its_van() -> None:
+    from tests.tagging.line_docs import stage_entities
+    from worker.tagging.entity_heads import head_type
+
+    for word in ("Utrechters", "Deurnenaars", "Amsterdammers", "Groningers", "Gentenaars"):
+        assert head_type((word,), "nl") == "MISC", word
+    for word in ("Rangers", "Lakers", "Jansen"):  # no town before the ending
+        assert head_type((word,), "nl") is None, word
+    found = stage_entities("nl", "Lando Norris heeft zondag de Grote Prijs van Miami gewonnen.")
+    assert ("Grote Prijs van Miami", "MISC") in found

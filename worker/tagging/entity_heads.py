@@ -27,7 +27,7 @@ from worker.tagging.entity_doc import facts, isin, string_ids
 
 # Parts of this module that can be switched off for measurement (session 29); head_type is cached, so a measurement
 # that switches one calls head_type.cache_clear().
-HEAD_PARTS = {"facilities", "ships", "regions", "dailies", "laws"}
+HEAD_PARTS = {"facilities", "ships", "regions", "dailies", "laws", "inhabitants"}
 # Labels a noun after the name may retype as a place: a place the model found is recorded as decided too, so that
 # the document's votes carry it to the other mentions ("Tora Bora" GPE before "region", PERSON elsewhere).
 _PLACE_AFTER_LABELS = frozenset({"PER", "PERSON", "ORG", "LOC", "GPE", "FAC"})
@@ -241,6 +241,22 @@ def _landform(words: tuple[str, ...]) -> bool:
         and words[0] not in ORG_HEADS["en"] and words[0] not in OPENING_HEADS["en"]
 
 
+# Dutch inhabitants' endings after a town's or region's name: "Utrechters", "Deurnenaars", "Amsterdammers",
+# "Groningers" (MISC in CoNLL-2002; session 36).
+_INHABITANT_SUFFIXES = ("enaars", "enaar", "naars", "naar", "aars", "aar", "mers", "mer", "ers", "er")
+
+
+def _town_inhabitants(word: str) -> bool:
+    if not word[:1].isupper() or not word.isalpha() or len(word) < 6:
+        return False
+    for suffix in _INHABITANT_SUFFIXES:
+        if word.endswith(suffix):
+            stem = word[:-len(suffix)]
+            if len(stem) >= 3 and any(gazetteer.is_place("nl", form) for form in (stem, stem + "en")):
+                return True
+    return False
+
+
 # Dutch law and treaty nouns that open a name or end its first word: "Verdrag van Lissabon", "Klimaatakkoord van
 # Parijs", "Omgevingswet" (MISC in ned.train and our files 12 times of 13; session 36).
 LAW_OPENINGS_NL = ("wet", "verdrag", "akkoord", "handvest", "pact", "protocol", "conventie", "richtlijn")
@@ -290,6 +306,8 @@ def head_type(words: tuple[str, ...], language: str) -> str | None:
         return "LOC"  # "Ferdinand Bolstraat", "Jan Breydelstadion"; not "Stichting Behoud Herengracht"
     if language == "nl" and len(words) == 1 and len(words[0]) > 6 and words[0][:1].isupper() \
             and words[0].endswith(INHABITANT_ENDINGS):
+        return "MISC"
+    if language == "nl" and len(words) == 1 and "inhabitants" in HEAD_PARTS and _town_inhabitants(words[0]):
         return "MISC"
     heads = ORG_HEADS.get(language, frozenset())
     if language == "en" and len(words) >= 2 and words[-1] in heads:
@@ -370,14 +388,19 @@ def _extend_event_openings(doc: Doc, ents: list[Span], decided: dict[tuple[int, 
     words = facts(doc).words
     result = ents
     for ent in ents:
-        if ent.end - ent.start != 2 or tuple(words[ent.start:ent.end]) not in EVENT_OPENINGS \
-                or ent.end + 1 >= len(words) or words[ent.end] not in EVENT_JOINERS:
+        if ent.end - ent.start == 3 and words[ent.end - 1] in EVENT_JOINERS:  # the model kept "van": "Grote Prijs van"
+            joiner = ent.end - 1
+        elif ent.end - ent.start == 2 and ent.end < len(words) and words[ent.end] in EVENT_JOINERS:
+            joiner = ent.end
+        else:
             continue
-        end = ent.end + 1
-        while end < len(words) and end - ent.end - 1 < EVENT_PLACE_MAX_WORDS and words[end][:1].isupper() \
+        if tuple(words[ent.start:ent.start + 2]) not in EVENT_OPENINGS or joiner + 1 >= len(words):
+            continue
+        end = joiner + 1
+        while end < len(words) and end - joiner - 1 < EVENT_PLACE_MAX_WORDS and words[end][:1].isupper() \
                 and words[end].replace("-", "").isalpha():
             end += 1
-        if end == ent.end + 1 or any(e.start < end < e.end for e in result):
+        if end == joiner + 1 or any(e.start < end < e.end for e in result):
             continue  # no name after "van", or a name that runs on past it
         result = [e for e in result if not (ent.start <= e.start and e.end <= end)]
         result.append(Span(doc, ent.start, end, label=_label("MISC", doc.lang_, ent.label_)))
