@@ -185,3 +185,13 @@ def test_a_role_of_modifiers_only_before_its_role_noun_is_no_name() -> None:
     text = "The Federal Education Minister, Brendan Nelson, says so."
     found = _run(entity_roles.role_tails, text, [("Federal Education", "ORG"), ("Brendan Nelson", "PERSON")])
     assert found == [("Brendan Nelson", "PERSON")]
+
+
+def test_a_role_word_that_is_the_surname_of_a_person_named_in_full_stays_and_titles_alone_go() -> None:
+    from tests.tagging.line_docs import stage_entities
+
+    found = stage_entities("en", "England won in Hyderabad thanks to Ollie Pope. Pope and Hartley starred. NHS "
+                                 "England's national medical director, Prof Sir Stephen Powis, warned. The Pope "
+                                 "visited Rome.")
+    assert found == [("England", "LOC"), ("Hyderabad", "LOC"), ("Ollie Pope", "PER"), ("Pope", "PER"),
+                     ("Hartley", "PER"), ("NHS England", "ORG"), ("Stephen Powis", "PER"), ("Rome", "LOC")]

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from worker.tagging import gazetteer
 from worker.tagging.entity_doc import facts
 from worker.tagging.entity_wire import PORTFOLIOS
+from worker.tagging.titles import title_word
 
 PERSON = "PERSON"
 
@@ -45,7 +46,7 @@ ROLE_MODIFIERS = frozenset({
 _ALSO_NAMES = frozenset({"king", "queen", "prince", "princess", "general", "major", "speaker", "leader", "chief"})
 
 # Parts of this module that can be switched off for measurement (session 29).
-ROLE_PARTS = {"opposition", "portfolio_roles", "role_tails", "religion_seat"}
+ROLE_PARTS = {"opposition", "portfolio_roles", "role_tails", "religion_seat", "role_surnames"}
 
 _GOVERNMENT_WORDS = frozenset({"Government", "Govt"})
 # "the (Federal) Opposition" is no name either, as our brief says; "the Labor Opposition" is the party (session 29,
@@ -86,8 +87,19 @@ def drop_roles(doc: Doc, ents: list[Span]) -> list[Span]:
     doc_facts = facts(doc)
     words, lower = doc_facts.words, doc_facts.lower
     person_starts = {ent.start for ent in ents if ent.label_ == PERSON}
+    # surnames of persons named in full: "Ollie Pope", then "Pope" alone (session 36)
+    given = gazetteer.given_names()[0]
+    surnames = {words[ent.end - 1] for ent in ents if ent.label_ == PERSON and len(ent) >= 2
+                and words[ent.start] in given and not any(w in _ROLE_WORDS for w in lower[ent.start:ent.end - 1])}
     kept = []
     for ent in ents:
+        if len(ent) == 1 and words[ent.start] in surnames and "role_surnames" in ROLE_PARTS \
+                and not (ent.start > 0 and lower[ent.start - 1] == "the") \
+                and (_role_only(words, lower, ent.start, ent.end) or title_word(words[ent.start], "en")):
+            kept.append(ent if ent.label_ == PERSON else Span(doc, ent.start, ent.end, label=PERSON))
+            continue
+        if ent.label_ == PERSON and len(ent) > 1 and all(title_word(w, "en") for w in words[ent.start:ent.end]):
+            continue  # "Prof Sir" before "Stephen Powis" (session 36)
         if _role_only(words, lower, ent.start, ent.end):
             if len(ent) > 1 or lower[ent.start] not in _ALSO_NAMES:
                 continue

@@ -43,7 +43,9 @@ HONORIFICS_EN = frozenset({"mr", "mrs", "ms", "dr", "sheikh", "maulana", "corone
                            "superintendent", "inspector", "detective", "brigadier", "archbishop", "bishop",
                            "cardinal", "rabbi", "imam", "ayatollah",
                            # session 29 (the Lee corpus's dev2: "Mullah Mohammad Omar" one person with the title)
-                           "mullah"})
+                           "mullah",
+                           # session 36 (en-news/dev_s36b.txt: "Prof Sir Stephen Powis"), British style without a stop
+                           "prof"})
 TITLE_WORDS = {language: frozenset(words) for language, words in TITLE_ENDINGS.items()}
 # Single words never worth a title strip even when they end like one ("Prins" is a surname: "De Prins").
 _NOT_TITLES = {"prins"}
