@@ -319,3 +319,14 @@ def test_a_capitalised_dutch_article_inside_a_sentence_stays_with_its_organisati
 def test_english_kind_nouns_of_films_and_shows_type_the_title_after_them() -> None:
     for noun in ("drama", "comedy", "thriller", "biopic", "sitcom", "docuseries"):
         assert entity_rules.context_type(noun, "en") == "MISC", noun
+
+
+def test_a_name_joined_to_a_place_by_and_is_a_place_but_not_after_a_country_or_a_clause_comma() -> None:
+    from tests.tagging.line_docs import stage_entities
+
+    found = stage_entities("en", "Patients were sent to the injury units in Ennis and Nenagh instead. Rebels seized "
+                                 "Damascus, Assad fled.")
+    assert found == [("Ennis", "LOC"), ("Nenagh", "LOC"), ("Damascus", "LOC"), ("Assad", "PER")]
+    found = stage_entities("nl", "De burgemeesters van de gemeenten Boom, Rumst en Schelle waren tevreden. Beleggers "
+                                 "kochten Wereldhave in Nederland en Unibail in Frankrijk.")
+    assert ("Schelle", "LOC") in found and ("Unibail", "ORG") in found

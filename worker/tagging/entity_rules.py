@@ -767,6 +767,53 @@ def drop_test_matches(doc: Doc, ents: list[Span]) -> list[Span]:
 LOWERCASE_NAME_ZIPF = 4.0
 
 
+_AND = {"en": frozenset({"and", ","}), "nl": frozenset({"en", ","})}
+_PLACE_LABELS = frozenset({"LOC", "GPE"})
+
+
+def coordinated_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """A one-word name typed ORG or PER right after "and"/"en" (or a list's comma) whose neighbour before it is a
+    place is a place too ("in Ennis and Nenagh", "Boom, Rumst en Schelle"), unless a list knows the word as another
+    type or it is a given name (session 36)."""
+    language = doc.lang_
+    joiners = _AND.get(language)
+    if not joiners or len(ents) < 2:
+        return ents
+    words = facts(doc).words
+    given = entity_given_names.given_names()[0]
+    ending_at = {ent.end: ent for ent in ents}
+    result = []
+    for ent in ents:
+        start = ent.start
+        left = ending_at.get(start - 1) if start >= 2 and words[start - 1] in joiners else None
+        if left is not None and words[start - 1] == "," and not (ent.end < len(words) and words[ent.end] in joiners):
+            left = None  # a comma only inside a list that goes on: "Boom, Rumst en Schelle", not "Damascus, Assad"
+        if left is not None and len(ent) == 1 and (ent.label_ in _PERSON_LABELS or ent.label_ == "ORG") \
+                and (start, ent.end) not in decided and words[start][:1].isupper() and words[start].isalpha() \
+                and (left.label_ in _PLACE_LABELS or decided.get((left.start, left.end)) == "LOC") \
+                and words[start] not in given and not _known_otherwise(words[start], language) \
+                and not (ent.end < len(words) and words[ent.end][:1].isupper()) \
+                and not _country(facts(doc).span_text(left.start, left.end), language):  # "in Nederland en Unibail"
+            decided[(start, ent.end)] = "LOC"
+            ent = Span(doc, start, ent.end, label=left.label_ if left.label_ in _PLACE_LABELS else "LOC",
+                       kb_id=ent.kb_id_)
+        result.append(ent)
+    return result
+
+
+def _country(text: str, language: str) -> bool:
+    entry = gazetteer.exact_lookup(language, text)
+    return entry is not None and entry.wikidata in gazetteer.national_team_ids()
+
+
+def _known_otherwise(word: str, language: str) -> bool:
+    """A list knows the word as a name of another type than a place."""
+    entry = gazetteer.exact_lookup(language, word)
+    if entry is not None:
+        return entry.type != "LOC"
+    return is_known_name(word, language)
+
+
 @lru_cache(maxsize=65536)
 def _common_lowercase(word: str, language: str) -> bool:
     return word.isalpha() and word.islower() and zipf(word, language) >= LOWERCASE_NAME_ZIPF
@@ -898,6 +945,8 @@ class EntityFixes:
         if self.titles and doc.lang_ == "en" and "disambiguators" in PARTS and ents:  # "Danny Malloy ( boxer )"
             ents = entity_page_titles.disambiguated_titles(doc, ents, evidence.starts,
                                                            doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+        if self.titles and "places" in PARTS and ents:  # "in Ennis and Nenagh", "Boom, Rumst en Schelle"
+            ents = coordinated_places(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if doc.lang_ == "nl":
             ents = dutch_roads(doc, ents)
             if "sports" in PARTS:
