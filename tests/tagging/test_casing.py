@@ -423,3 +423,17 @@ def test_a_word_opening_a_sentence_that_the_article_writes_in_lower_case_is_no_n
     found = stage_entities("nl", "Noorderlicht in heel Nederland te zien\n\nHet noorderlicht was zondag te zien in "
                                  "Groningen.")
     assert ("Noorderlicht", "LOC") not in found and ("Groningen", "LOC") in found
+
+
+def test_lower_case_elsewhere_reads_the_articles_own_spellings() -> None:
+    from worker.tagging.casing import SentenceStartEvidence, lower_case_elsewhere
+
+    lines = [["Wildfire", "tears", "through", "Jasper", "."], ["The", "wildfire", "spread", "."],
+             ["Mark", "said", "the", "mark", "fell", "."], ["Storm", "warnings", "rose", "as", "Storm", "Darragh", "hit"]]
+    words = [w for line in lines for w in line]
+    doc = Doc(spacy.blank("en").vocab, words=words, sent_starts=[i == 0 for line in lines for i in range(len(line))])
+    evidence = SentenceStartEvidence(doc)
+    assert lower_case_elsewhere(doc, 0, evidence)  # "wildfire" in lower case further on
+    assert not lower_case_elsewhere(doc, 3, evidence)  # "Jasper": not at a sentence start
+    assert not lower_case_elsewhere(doc, 9, evidence)  # "Mark": a given name of the lists
+    assert not lower_case_elsewhere(doc, 15, evidence)  # "Storm" is capitalised inside a sentence too

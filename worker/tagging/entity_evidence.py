@@ -142,9 +142,10 @@ def _kind_before(doc: Doc, ent: Span) -> str | None:
 
 
 _APPOSITIVE_ARTICLES = frozenset({"de", "het", "een"})
-# Kind-nouns of organisations that also open their names ("Stichting KijkOnderzoek", "Hersenstichting Nederland"), so
-# no context noun before a name, but the kind in an appositive: "Westtoer, het toeristische agentschap" (and compounds).
-_APPOSITIVE_ORG_NOUNS = ("agentschap", "vereniging", "stichting", "instelling")
+# Kind-nouns of organisations that also open their names ("Agentschap Wegen en Verkeer"), so no context noun of
+# `entity_rules.CONTEXT_NOUNS`, read here in an appositive beside `KIND_NOUNS` ("vereniging", "stichting"):
+# "Westtoer, het toeristische agentschap".
+_APPOSITIVE_ORG_NOUNS = ("agentschap", "instelling")
 _APPOSITIVE_WORDS = 3
 
 
@@ -163,7 +164,7 @@ def _kind_after(doc: Doc, ent: Span) -> str | None:
         word = doc[k].text
         if not (word.islower() and word.isalpha()):
             return None
-        kind = context_type(word, "nl") or ("ORG" if word.endswith(_APPOSITIVE_ORG_NOUNS) else None)
+        kind = context_type(word, "nl") or _kind_noun(word) or ("ORG" if word.endswith(_APPOSITIVE_ORG_NOUNS) else None)
         if kind is not None:
             break
     if kind not in ("ORG", "MISC") or kind == ent.label_:

@@ -27,7 +27,7 @@ from worker.tagging.entity_doc import facts, isin, string_ids
 
 # Parts of this module that can be switched off for measurement (session 29); head_type is cached, so a measurement
 # that switches one calls head_type.cache_clear().
-HEAD_PARTS = {"facilities", "ships", "regions", "dailies", "laws", "inhabitants"}
+HEAD_PARTS = {"facilities", "ships", "regions", "dailies", "laws", "inhabitants", "parties"}
 # Labels a noun after the name may retype as a place: a place the model found is recorded as decided too, so that
 # the document's votes carry it to the other mentions ("Tora Bora" GPE before "region", PERSON elsewhere).
 _PLACE_AFTER_LABELS = frozenset({"PER", "PERSON", "ORG", "LOC", "GPE", "FAC"})
@@ -503,6 +503,8 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
     typed = []
     for ent in result:
         after_kind = kind_after.get(lower[ent.end]) if kind_after and ent.end < len(doc) else None
+        if after_kind is not None and lower[ent.end] in PARTY_NOUNS and "parties" not in HEAD_PARTS:
+            after_kind = None
         if after_kind is not None and (ent.label_ in _PLACE_AFTER_LABELS or _party_group(doc, ent, lower[ent.end])) \
                 and (ent.start, ent.end) not in decided \
                 and all(w[:1].isupper() for w in words[ent.start:ent.end]) \

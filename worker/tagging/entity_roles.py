@@ -46,7 +46,7 @@ ROLE_MODIFIERS = frozenset({
 _ALSO_NAMES = frozenset({"king", "queen", "prince", "princess", "general", "major", "speaker", "leader", "chief"})
 
 # Parts of this module that can be switched off for measurement (session 29).
-ROLE_PARTS = {"opposition", "portfolio_roles", "role_tails", "religion_seat", "role_surnames"}
+ROLE_PARTS = {"opposition", "portfolio_roles", "role_tails", "religion_seat", "role_surnames", "title_only"}
 
 _GOVERNMENT_WORDS = frozenset({"Government", "Govt"})
 # "the (Federal) Opposition" is no name either, as our brief says; "the Labor Opposition" is the party (session 29,
@@ -80,8 +80,10 @@ def _role_only(words: list[str], lower: list[str], start: int, end: int) -> bool
 
 
 def drop_roles(doc: Doc, ents: list[Span]) -> list[Span]:
-    """English: without entities made of role words only ("Treasurer" PERSON, "Prime Minister" ORG); a role word
-    that is also a name ("Queen", "King") only after "the" or right before a person."""
+    """English: without entities made of role words only ("Treasurer" PERSON, "Prime Minister" ORG) or, for persons of
+    two words or more, of title words only ("Prof Sir"); a role word that is also a name ("Queen", "King") only after
+    "the" or right before a person. A one-word role that is the surname of a person named in full in the article
+    ("Ollie Pope", then "Pope") stays, a person."""
     if doc.lang_ != "en":
         return ents
     doc_facts = facts(doc)
@@ -98,7 +100,8 @@ def drop_roles(doc: Doc, ents: list[Span]) -> list[Span]:
                 and (_role_only(words, lower, ent.start, ent.end) or title_word(words[ent.start], "en")):
             kept.append(ent if ent.label_ == PERSON else Span(doc, ent.start, ent.end, label=PERSON))
             continue
-        if ent.label_ == PERSON and len(ent) > 1 and all(title_word(w, "en") for w in words[ent.start:ent.end]):
+        if ent.label_ == PERSON and len(ent) > 1 and "title_only" in ROLE_PARTS \
+                and all(title_word(w, "en") for w in words[ent.start:ent.end]):
             continue  # "Prof Sir" before "Stephen Powis" (session 36)
         if _role_only(words, lower, ent.start, ent.end):
             if len(ent) > 1 or lower[ent.start] not in _ALSO_NAMES:

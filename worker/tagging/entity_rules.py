@@ -55,6 +55,7 @@ from worker.tagging.casing import (
     is_known_name,
     lower_case_elsewhere,
     name_compound,
+    name_types,
     sentence_starts,
     zipf,
 )
@@ -540,8 +541,8 @@ def dutch_roads(doc: Doc, ents: list[Span]) -> list[Span]:
 
 
 def _retyped(doc: Doc, ents: list[Span], label: str, wanted: Callable[[Span], bool]) -> list[Span]:
-    """`ents` with those `wanted` picks (and not already of `label`) retyped to `label`, each recorded as decided
-    (CONTEXT_TYPES_KEY) so that the name lists and the gazetteer keep it."""
+    """`ents` with those `wanted` picks retyped to `label`, each recorded as decided (CONTEXT_TYPES_KEY), those of
+    `label` already too, so that the name lists and the gazetteer keep it."""
     decided = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
     result = []
     for ent in ents:
@@ -581,21 +582,21 @@ def dutch_results_lines(doc: Doc, ents: list[Span], starts: Callable[[], list[bo
             continue
         dash = words.index("-", start, end)
         sides = ((start, dash), (dash + 1, end - 1))
-        for side in sides:
-            if side not in spans and _split_side(words, side, ents):  # "Klein" + "Zwitserland" (session 36)
-                merged = Span(doc, side[0], side[1], label="ORG")
-                ents = sorted([e for e in ents if not (side[0] <= e.start and e.end <= side[1])] + [merged],
-                              key=lambda e: e.start)
-                spans.add(side)
-                labels[side] = "ORG"
-        if not all(side in spans for side in sides):
+        # a side the entities cover only in part ("Klein" + "Zwitserland", "Brugge" of "Club Brugge"; session 36) is
+        # read with the label of its first entity, and becomes one club only when the line is a club match
+        split = {side: _split_side(words, side, ents) for side in sides if side not in spans}
+        if not all(side in spans or split[side] for side in sides):
             continue
         names = [doc_facts.span_text(a, b) for a, b in sides]
         entries = [gazetteer.exact_lookup("nl", name) for name in names]
         if any(entry is not None and entry.wikidata in countries for entry in entries):
             continue
-        if any(_player(words, labels.get(side), side, entry) for side, entry in zip(sides, entries, strict=True)):
+        if any(_player(words, labels[side] if side in labels else split[side], side, entry)
+               for side, entry in zip(sides, entries, strict=True)):
             continue  # darts, tennis: "Luke Littler - Michael van Gerwen 7-3" (session 36)
+        for side in split:
+            ents = sorted([e for e in ents if not (side[0] <= e.start and e.end <= side[1])]
+                          + [Span(doc, side[0], side[1], label="ORG")], key=lambda e: e.start)
         clubs.update(names)
     if not clubs:
         return ents
@@ -603,13 +604,14 @@ def dutch_results_lines(doc: Doc, ents: list[Span], starts: Callable[[], list[bo
                     and (ent.start == 0 or words[ent.start - 1] not in _TOWN_WORDS_NL))
 
 
-def _split_side(words: list[str], side: tuple[int, int], ents: list[Span]) -> bool:
-    """A results line's side of capitalised words that the entities cover only in part ("Klein" + "Zwitserland",
-    "Brugge" of "Club Brugge"), none running past it."""
+def _split_side(words: list[str], side: tuple[int, int], ents: list[Span]) -> str | None:
+    """The label of the first entity inside a results line's side of capitalised words that the entities cover only
+    in part ("Klein" + "Zwitserland", "Brugge" of "Club Brugge"), none running past it; None for any other side."""
     a, b = side
-    inside = [e for e in ents if e.start < b and a < e.end]
-    return len(inside) >= 1 and all(a <= e.start and e.end <= b for e in inside) \
-        and all(w[:1].isupper() for w in words[a:b])
+    inside = sorted((e for e in ents if e.start < b and a < e.end), key=lambda e: e.start)
+    if inside and all(a <= e.start and e.end <= b for e in inside) and all(w[:1].isupper() for w in words[a:b]):
+        return inside[0].label_
+    return None
 
 
 def _player(words: list[str], label: str | None, side: tuple[int, int], entry: gazetteer.GazetteerEntry | None) -> bool:
@@ -751,7 +753,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
          "digests", "role_words", "nl_nationalities", "kind_before", "kind_after", "cricket_tests", "place_titles",
-         "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names"}
+         "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -772,9 +774,10 @@ _PLACE_LABELS = frozenset({"LOC", "GPE"})
 
 
 def coordinated_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
-    """A one-word name typed ORG or PER right after "and"/"en" (or a list's comma) whose neighbour before it is a
-    place is a place too ("in Ennis and Nenagh", "Boom, Rumst en Schelle"), unless a list knows the word as another
-    type or it is a given name (session 36)."""
+    """A one-word name typed ORG or PER right after "and"/"en" (or a comma inside a list that goes on) whose neighbour
+    before it is a place is a place too ("in Ennis and Nenagh", "Boom, Rumst en Schelle"), unless a list knows the
+    word as another type, it is a given name, a capitalised word follows it, or the place before is a country ("in
+    Nederland en Unibail": the companies are the list) (session 36)."""
     language = doc.lang_
     joiners = _AND.get(language)
     if not joiners or len(ents) < 2:
@@ -793,7 +796,7 @@ def coordinated_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int]
                 and (left.label_ in _PLACE_LABELS or decided.get((left.start, left.end)) == "LOC") \
                 and words[start] not in given and not _known_otherwise(words[start], language) \
                 and not (ent.end < len(words) and words[ent.end][:1].isupper()) \
-                and not _country(facts(doc).span_text(left.start, left.end), language):  # "in Nederland en Unibail"
+                and not gazetteer.is_national_team(language, facts(doc).span_text(left.start, left.end)):
             decided[(start, ent.end)] = "LOC"
             ent = Span(doc, start, ent.end, label=left.label_ if left.label_ in _PLACE_LABELS else "LOC",
                        kb_id=ent.kb_id_)
@@ -801,17 +804,12 @@ def coordinated_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int]
     return result
 
 
-def _country(text: str, language: str) -> bool:
-    entry = gazetteer.exact_lookup(language, text)
-    return entry is not None and entry.wikidata in gazetteer.national_team_ids()
-
-
 def _known_otherwise(word: str, language: str) -> bool:
     """A list knows the word as a name of another type than a place."""
     entry = gazetteer.exact_lookup(language, word)
     if entry is not None:
         return entry.type != "LOC"
-    return is_known_name(word, language)
+    return name_types(language).get(word) not in (None, "LOC")
 
 
 @lru_cache(maxsize=65536)
@@ -945,7 +943,7 @@ class EntityFixes:
         if self.titles and doc.lang_ == "en" and "disambiguators" in PARTS and ents:  # "Danny Malloy ( boxer )"
             ents = entity_page_titles.disambiguated_titles(doc, ents, evidence.starts,
                                                            doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
-        if self.titles and "places" in PARTS and ents:  # "in Ennis and Nenagh", "Boom, Rumst en Schelle"
+        if self.titles and "coordinated" in PARTS and ents:  # "in Ennis and Nenagh", "Boom, Rumst en Schelle"
             ents = coordinated_places(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if doc.lang_ == "nl":
             ents = dutch_roads(doc, ents)
@@ -1266,6 +1264,8 @@ def is_work_noun(word: str, language: str) -> bool:
     """A lower-case noun of works (WORK_NOUNS), or a Dutch compound ending in one (WORK_NOUN_ENDINGS)."""
     return word in WORK_NOUNS.get(language, ()) or any(
         word.endswith(ending) and len(word) > len(ending) + 2 for ending in WORK_NOUN_ENDINGS.get(language, ()))
+
+
 # Words a title may run on over, each with an article, before its next capitalised word ("op de Huid"); never an
 # article alone ("Dnipro de Libris": two names), a joiner alone ("Zwartboek in Utrecht": a place) nor
 # "van"/"door"/"met" ("het boek X van Arnon Grunberg": the writer).

@@ -22,7 +22,7 @@ import re
 from spacy.tokens import Doc, Span
 
 from worker.tagging import entity_given_names
-from worker.tagging.entity_doc import NUMBER_LABELS, as_decided, facts, sentence_bounds
+from worker.tagging.entity_doc import NUMBER_LABELS, LastDoc, as_decided, facts, sentence_bounds
 
 # Words of a sentence about a prize: lower-case ones, and names of prizes as written ("Lion", not the verb "bear").
 PRIZE_WORDS = frozenset({"prize", "prizes", "award", "awards", "nominated", "nomination", "nominations", "shortlisted",
@@ -102,6 +102,16 @@ def _names_kind_of_work(word: str, language: str) -> bool:
     return is_work_noun(word, language) or (word.endswith(("s", "'s")) and is_work_noun(word.rstrip("s'"), language))
 
 
+def _culture_of(doc: Doc) -> bool:
+    language = doc.lang_
+    return any(_names_kind_of_work(word, language) for word in set(facts(doc).lower))
+
+
+# Whether a document names a kind of work anywhere (a film, series, album, novel ...): the condition of the year,
+# quote and possessive rules, read once per doc.
+names_kinds_of_work = LastDoc(_culture_of)
+
+
 def works_by_year(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
     """The entities followed by "(", a year, ")" as MISC titles of works (see the module), except persons whose
     first word is a known given name ("Jackie Brown (1997)" stays as the model has it)."""
@@ -116,7 +126,7 @@ def works_by_year(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str
                 or not _RELEASE_YEAR.match(words[end + 1]) or not words[ent.start][:1].isupper():
             continue
         if culture is None:
-            culture = any(_names_kind_of_work(word, doc.lang_) for word in set(doc_facts.lower))
+            culture = names_kinds_of_work(doc)
         if not culture:
             return ents
         if ent.label_ in _PERSON_LABELS:
@@ -165,12 +175,19 @@ def quoted_titles(doc: Doc, ents: list[Span], starts: list[bool], decided: dict[
     if not any(word in _OPEN for word in words):
         return ents
     lower = facts(doc).lower
-    if not any(_names_kind_of_work(word, "en") for word in set(lower)):
+    if not names_kinds_of_work(doc):
         return ents  # WikiANN's lone lines: " Some Die Young " (ORG there), " Federal Hill " (LOC)
     owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
     titles: list[tuple[int, int]] = []
+    inside_quotes = False  # '"' both opens and closes: only one that opens a pair, counted within the sentence
     for i, word in enumerate(words):
-        if word not in _OPEN:
+        if starts[i]:
+            inside_quotes = False
+        if word == '"':
+            inside_quotes = not inside_quotes
+            if not inside_quotes:
+                continue  # this one closes a pair
+        elif word not in _OPEN:
             continue
         end = _title_end(words, lower, i)
         if end is None or any(starts[k] for k in range(i + 1, end)):
@@ -208,8 +225,7 @@ def possessive_titles(doc: Doc, ents: list[Span], starts: list[bool], decided: d
     from worker.tagging.entity_heads import head_type
 
     words = facts(doc).words
-    lower = facts(doc).lower
-    if not any(_names_kind_of_work(word, "en") for word in set(lower)):
+    if not names_kinds_of_work(doc):
         return ents
     owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
     titles: list[tuple[int, int]] = []
