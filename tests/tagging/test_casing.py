@@ -429,7 +429,8 @@ def test_lower_case_elsewhere_reads_the_articles_own_spellings() -> None:
     from worker.tagging.casing import SentenceStartEvidence, lower_case_elsewhere
 
     lines = [["Wildfire", "tears", "through", "Jasper", "."], ["The", "wildfire", "spread", "."],
-             ["Mark", "said", "the", "mark", "fell", "."], ["Storm", "warnings", "rose", "as", "Storm", "Darragh", "hit"]]
+             ["Mark", "said", "the", "mark", "fell", "."],
+             ["Storm", "warnings", "rose", "as", "Storm", "Darragh", "hit"]]
     words = [w for line in lines for w in line]
     doc = Doc(spacy.blank("en").vocab, words=words, sent_starts=[i == 0 for line in lines for i in range(len(line))])
     evidence = SentenceStartEvidence(doc)
