@@ -263,3 +263,11 @@ def test_dutch_inhabitants_named_after_their_town_and_a_grand_prix_with_its_van(
         assert head_type((word,), "nl") is None, word
     found = stage_entities("nl", "Lando Norris heeft zondag de Grote Prijs van Miami gewonnen.")
     assert ("Grote Prijs van Miami", "MISC") in found
+
+
+def test_finals_and_week_end_an_events_name() -> None:
+    from tests.tagging.line_docs import stage_entities
+
+    found = stage_entities("en", "Jannik Sinner retained his ATP Finals title in Turin. Armani missed Milan Fashion "
+                                 "Week in June.")
+    assert ("ATP Finals", "MISC") in found and ("Milan Fashion Week", "MISC") in found
