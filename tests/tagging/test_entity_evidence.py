@@ -6,7 +6,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from worker.tagging import entity_evidence
+from worker.tagging import entity_evidence, entity_rules
 
 
 def _run(text: str, ents: list[tuple[int, int, str]], parts: frozenset[str] = entity_evidence.PARTS
@@ -14,7 +14,7 @@ def _run(text: str, ents: list[tuple[int, int, str]], parts: frozenset[str] = en
     doc = Doc(spacy.blank("nl").vocab, words=text.split(" "))
     doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
     decided: dict[tuple[int, int], str] = {}
-    found = entity_evidence.dutch_evidence(doc, list(doc.ents), decided, parts)
+    found = entity_evidence.dutch_evidence(doc, list(doc.ents), decided, parts, entity_rules.context_type)
     return [(ent.text, ent.label_) for ent in found], decided
 
 

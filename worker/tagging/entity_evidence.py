@@ -29,6 +29,7 @@ gazetteer do not undo it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span
@@ -149,13 +150,11 @@ _APPOSITIVE_ORG_NOUNS = ("agentschap", "instelling")
 _APPOSITIVE_WORDS = 3
 
 
-def _kind_after(doc: Doc, ent: Span) -> str | None:
+def _kind_after(doc: Doc, ent: Span, context_type: Callable[[str, str], str | None] | None) -> str | None:
     """The type an appositive gives the name before it: a comma, an article, up to three lower-case words ending in a
     kind-noun of ORG or MISC ("Twin Peaks, de serie over ...", "Westtoer, het toeristische agentschap"); not after a
     place preposition ("uit Helmond, een familiebedrijf": the company before), nor for a person whose first word is a
     known given name, nor when a list knows the name as another type (session 36)."""
-    from worker.tagging.entity_rules import context_type  # (entity_rules imports this module)
-
     end = ent.end
     if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in _APPOSITIVE_ARTICLES:
         return None
@@ -164,7 +163,8 @@ def _kind_after(doc: Doc, ent: Span) -> str | None:
         word = doc[k].text
         if not (word.islower() and word.isalpha()):
             return None
-        kind = context_type(word, "nl") or _kind_noun(word) or ("ORG" if word.endswith(_APPOSITIVE_ORG_NOUNS) else None)
+        kind = (context_type(word, "nl") if context_type is not None else None) or _kind_noun(word) \
+            or ("ORG" if word.endswith(_APPOSITIVE_ORG_NOUNS) else None)
         if kind is not None:
             break
     if kind not in ("ORG", "MISC") or kind == ent.label_:
@@ -465,8 +465,11 @@ def genitive_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], 
 
 
 def dutch_evidence(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str],
-                   parts: frozenset[str] = PARTS) -> list[Span]:
-    """Entities retyped by their context (see the module docstring); Dutch only."""
+                   parts: frozenset[str] = PARTS,
+                   context_type: Callable[[str, str], str | None] | None = None) -> list[Span]:
+    """Entities retyped by their context (see the module docstring); Dutch only. `context_type`: the kind a noun
+    gives a name (`entity_rules.context_type`, passed in by the rules, which import this module), read by the
+    appositive beside `KIND_NOUNS`."""
     if doc.lang_ != "nl":
         return ents
     if "ministries" in parts:
@@ -499,7 +502,7 @@ def dutch_evidence(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], st
         if label is None and "kind_before" in parts:
             label = _kind_before(doc, ent)
         if label is None and "kind_after" in parts:
-            label = _kind_after(doc, ent)
+            label = _kind_after(doc, ent, context_type)
         if label is None and "quotes" in parts and len(ent) > 1 and ent.label_ != "MISC" and ent.start > 0 \
                 and ent.end < len(doc) and doc[ent.start - 1].text in QUOTES and doc[ent.end].text in QUOTES \
                 and not in_wiki_bold(doc, ent.start, ent.end) and _known_type(ent.text) in (None, "MISC"):

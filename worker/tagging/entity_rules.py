@@ -881,7 +881,7 @@ class EntityFixes:
                 ents = entity_heads.name_heads(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "nl":
                 ents = entity_evidence.dutch_evidence(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
-                                                      frozenset(PARTS))
+                                                      frozenset(PARTS), context_type)
             if "given" in PARTS:
                 language = doc.lang_
                 ents = entity_given_names.given_name_persons(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
@@ -1250,20 +1250,10 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
     return _join_places(doc, fixed, decided) if "place_nouns" in PARTS else fixed
 
 
-# Nouns of works whose titles run on over lower-case words: "de film Zout op de Huid", "haar roman Het Huis aan de
-# Dnipro" (the model cut both at the lower-case words). Dutch only.
-WORK_NOUNS = {"nl": ("film", "speelfilm", "documentaire", "boek", "roman", "debuutroman", "album", "single", "serie",
-                     "tv-serie", "televisieserie", "voorstelling", "musical", "opera", "toneelstuk", "podcast",
-                     "bundel", "dichtbundel", "novelle", "thriller", "reeks")}
-# Compounds ending in one of these are nouns of works too: "misdaadreeks", "sciencefictionfilm" (session 36).
-WORK_NOUN_ENDINGS = {"nl": ("film", "serie", "reeks", "roman", "boek", "album", "documentaire")}
-
-
-@lru_cache(maxsize=4096)
-def is_work_noun(word: str, language: str) -> bool:
-    """A lower-case noun of works (WORK_NOUNS), or a Dutch compound ending in one (WORK_NOUN_ENDINGS)."""
-    return word in WORK_NOUNS.get(language, ()) or any(
-        word.endswith(ending) and len(word) > len(ending) + 2 for ending in WORK_NOUN_ENDINGS.get(language, ()))
+# Nouns of works whose titles run on over lower-case words (entity_works, which reads them too): "de film Zout op de
+# Huid", "haar roman Het Huis aan de Dnipro" (the model cut both at the lower-case words). Dutch only.
+WORK_NOUNS = entity_works.TITLE_NOUNS
+is_work_noun = entity_works.is_work_noun
 
 
 # Words a title may run on over, each with an article, before its next capitalised word ("op de Huid"); never an

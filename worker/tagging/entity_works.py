@@ -18,6 +18,7 @@ entities of our annotated news files are MISC). A person's dates are a range or 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -93,12 +94,26 @@ def works_by_prize_or_kind(doc: Doc, ents: list[Span], starts: list[bool],
     return as_decided(doc, ents, titles, "MISC", decided, span_label="WORK_OF_ART")
 
 
+# Dutch nouns of works whose titles run on over lower-case words ("de film Zout op de Huid", "haar roman Het Huis
+# aan de Dnipro"; `entity_rules.extend_work_titles`), and the endings that make a compound one of them too
+# ("misdaadreeks", "sciencefictionfilm"; session 36).
+TITLE_NOUNS = {"nl": ("film", "speelfilm", "documentaire", "boek", "roman", "debuutroman", "album", "single", "serie",
+                      "tv-serie", "televisieserie", "voorstelling", "musical", "opera", "toneelstuk", "podcast",
+                      "bundel", "dichtbundel", "novelle", "thriller", "reeks")}
+WORK_NOUN_ENDINGS = {"nl": ("film", "serie", "reeks", "roman", "boek", "album", "documentaire")}
+
+
+@lru_cache(maxsize=4096)
+def is_work_noun(word: str, language: str) -> bool:
+    """A lower-case noun of works (TITLE_NOUNS), or a Dutch compound ending in one (WORK_NOUN_ENDINGS)."""
+    return word in TITLE_NOUNS.get(language, ()) or any(
+        word.endswith(ending) and len(word) > len(ending) + 2 for ending in WORK_NOUN_ENDINGS.get(language, ()))
+
+
 def _names_kind_of_work(word: str, language: str) -> bool:
     """A noun of works, singular or plural ("films", "albums"; Dutch "misdaadreeks", "romans")."""
     if language == "en":
         return word in WORK_NOUNS or (word.endswith("s") and word[:-1] in WORK_NOUNS)
-    from worker.tagging.entity_rules import is_work_noun  # (entity_rules imports this module)
-
     return is_work_noun(word, language) or (word.endswith(("s", "'s")) and is_work_noun(word.rstrip("s'"), language))
 
 
