@@ -240,8 +240,6 @@ def possessive_titles(doc: Doc, ents: list[Span], starts: list[bool], decided: d
     from worker.tagging.entity_heads import head_type
 
     words = facts(doc).words
-    if not names_kinds_of_work(doc):
-        return ents
     owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
     titles: list[tuple[int, int]] = []
     for ent in ents:
@@ -249,14 +247,15 @@ def possessive_titles(doc: Doc, ents: list[Span], starts: list[bool], decided: d
         if start >= 2 and words[start - 1] in _POSSESSIVES and ent.label_ not in _NOT_RETYPED \
                 and words[start][:1].isupper() and not starts[start]:
             person = owner.get(start - 2)
-            entry = gazetteer.lookup("en", " ".join(words[start:ent.end]))
-            if person is not None and person.label_ in _PERSON_LABELS and (entry is None or entry.type == "MISC") \
-                    and head_type(tuple(words[start:ent.end]), "en") is None:  # "Arafat 's Palestinian Authority"
-                titles.append((start, ent.end))
-                continue
+            if person is not None and person.label_ in _PERSON_LABELS:
+                entry = gazetteer.lookup("en", " ".join(words[start:ent.end]))
+                if (entry is None or entry.type == "MISC") \
+                        and head_type(tuple(words[start:ent.end]), "en") is None:  # "Arafat 's Palestinian Authority"
+                    titles.append((start, ent.end))
+                    continue
         if ent.label_ == "WORK_OF_ART" and start >= 1 and words[start - 1] == "The" and not starts[start - 1] \
                 and start - 1 not in owner:
             titles.append((start - 1, ent.end))
-    if not titles:
+    if not titles or not names_kinds_of_work(doc):  # the document's condition, read only for a candidate
         return ents
     return as_decided(doc, ents, titles, "MISC", decided, span_label="WORK_OF_ART")
