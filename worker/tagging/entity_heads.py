@@ -160,11 +160,10 @@ SHIP_PREFIXES = frozenset({"USS", "HMS", "HMAS", "HMCS", "HMNZS", "RFA"})
 # en-news/dev_s31b.txt); not after a place the lists know ("the Moscow daily Kommersant").
 ORG_AFTER = {"en": frozenset({"daily", "newspaper", "weekly", "tabloid",
                                # session 32 (en-news/dev_s32.txt: "its Magneti Marelli unit" PER)
-                               "unit", "subsidiary", "affiliate",
-                               # session 36 (en-news/dev_s36.txt: "the ruling Morena party" LOC)
-                               "party"})}
-# A party is named by its name also where a place shares it: "the ruling Morena party" (a town in India too).
-PARTY_NOUNS = frozenset({"party"})
+                               "unit", "subsidiary", "affiliate"})}
+# Lower-case nouns after a name that make it a party, ORG (session 36, en-news/dev_s36.txt: "the ruling Morena party"
+# LOC), also where a place shares the name (Morena is a town in India too) and for a group the model typed NORP.
+PARTY_NOUNS = {"en": frozenset({"party"})}
 # Lower-case nouns after a name that make it a place: "the Tora Bora region" (PER), "the Hunter region" (ORG)
 # (session 29, the Lee corpus's dev2). Not a people ("the Afghan region" keeps its MISC).
 PLACE_AFTER = {"en": frozenset({"region", "regions",
@@ -201,9 +200,9 @@ _NAME_LABELS = frozenset({"PER", "PERSON", "ORG", "LOC", "GPE", "FAC", "MISC", "
                           "WORK_OF_ART", "LAW"})
 
 
-def _party_group(doc: Doc, ent: Span, noun: str) -> bool:
-    """A group name before "party" that no people's word of the lists is: "Morena" NORP, not "Hungarian"."""
-    if noun not in PARTY_NOUNS or ent.label_ not in ("NORP", "MISC"):
+def _party_group(doc: Doc, ent: Span) -> bool:
+    """A group name (before "party") that no people's word of the lists is: "Morena" NORP, not "Hungarian"."""
+    if ent.label_ not in ("NORP", "MISC"):
         return False
     entry = gazetteer.lookup(doc.lang_, facts(doc).span_text(ent.start, ent.end))
     return entry is None or entry.type != "MISC"
@@ -500,17 +499,19 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         result = _join_at_and(doc, result, decided)
     # the kind-word of a name the model found
     words, lower = facts(doc).words, facts(doc).lower
+    parties = PARTY_NOUNS.get(language, frozenset()) if "parties" in HEAD_PARTS else frozenset()
     kind_after = {**dict.fromkeys(PLACE_AFTER.get(language, ()) if "regions" in HEAD_PARTS else (), "LOC"),
-                  **dict.fromkeys(ORG_AFTER.get(language, ()) if "dailies" in HEAD_PARTS else (), "ORG")}
+                  **dict.fromkeys(ORG_AFTER.get(language, ()) if "dailies" in HEAD_PARTS else (), "ORG"),
+                  **dict.fromkeys(parties, "ORG")}
     typed = []
     for ent in result:
-        after_kind = kind_after.get(lower[ent.end]) if kind_after and ent.end < len(doc) else None
-        if after_kind is not None and lower[ent.end] in PARTY_NOUNS and "parties" not in HEAD_PARTS:
-            after_kind = None
-        if after_kind is not None and (ent.label_ in _PLACE_AFTER_LABELS or _party_group(doc, ent, lower[ent.end])) \
+        noun = lower[ent.end] if kind_after and ent.end < len(doc) else None
+        after_kind = kind_after.get(noun) if noun is not None else None
+        party = noun in parties
+        if after_kind is not None and (ent.label_ in _PLACE_AFTER_LABELS or (party and _party_group(doc, ent))) \
                 and (ent.start, ent.end) not in decided \
                 and all(w[:1].isupper() for w in words[ent.start:ent.end]) \
-                and not (after_kind == "ORG" and lower[ent.end] not in PARTY_NOUNS
+                and not (after_kind == "ORG" and not party
                          and gazetteer.is_place(language, facts(doc).span_text(ent.start, ent.end))):
             decided[(ent.start, ent.end)] = after_kind
             label = _label(after_kind, language, ent.label_)
