@@ -1250,12 +1250,6 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
     return _join_places(doc, fixed, decided) if "place_nouns" in PARTS else fixed
 
 
-# Nouns of works whose titles run on over lower-case words (entity_works, which reads them too): "de film Zout op de
-# Huid", "haar roman Het Huis aan de Dnipro" (the model cut both at the lower-case words). Dutch only.
-WORK_NOUNS = entity_works.TITLE_NOUNS
-is_work_noun = entity_works.is_work_noun
-
-
 # Words a title may run on over, each with an article, before its next capitalised word ("op de Huid"); never an
 # article alone ("Dnipro de Libris": two names), a joiner alone ("Zwartboek in Utrecht": a place) nor
 # "van"/"door"/"met" ("het boek X van Arnon Grunberg": the writer).
@@ -1264,17 +1258,18 @@ TITLE_ARTICLES = frozenset({"de", "het", "een", "der", "den"})
 
 
 def extend_work_titles(doc: Doc, ents: list[Span]) -> list[Span]:
-    """A title right after a noun of works (`is_work_noun`) extended over the capitalised words right after it that
-    are no other name ("misdaadreeks Laatste Tram") and over a joiner and an article to the next capitalised word,
-    as often as the pattern repeats; spans it overlaps are cut to what follows it."""
+    """Dutch: a title right after a noun of works (`entity_works.is_work_noun`: "de film Zout op de Huid", "haar
+    roman Het Huis aan de Dnipro", which the model cut at the lower-case words) extended over the capitalised words
+    right after it that are no other name ("misdaadreeks Laatste Tram") and over a joiner and an article to the next
+    capitalised word, as often as the pattern repeats; spans it overlaps are cut to what follows it."""
     language = doc.lang_
-    if language not in WORK_NOUNS:
+    if language not in entity_works.TITLE_NOUNS:
         return ents
     words, lower = facts(doc).words, facts(doc).lower
     taken = {i for ent in ents for i in range(ent.start, ent.end)}
     # a capitalised word right after the noun that the model left out opens a title too ("De film Zomer op de Dijk")
     missed = [Span(doc, i, i + 1, label="MISC") for i in range(1, len(words))
-              if words[i - 1].islower() and is_work_noun(lower[i - 1], language) and i not in taken
+              if words[i - 1].islower() and entity_works.is_work_noun(lower[i - 1], language) and i not in taken
               and words[i][:1].isupper() and words[i].isalpha()]
     if not ents and not missed:
         return ents
@@ -1282,7 +1277,8 @@ def extend_work_titles(doc: Doc, ents: list[Span]) -> list[Span]:
     result = sorted([*ents, *missed], key=lambda e: e.start)
     for ent in list(result):
         if ent.start == 0 or ent not in result or not words[ent.start - 1].islower() \
-                or not is_work_noun(lower[ent.start - 1], language) or not words[ent.start][:1].isupper():
+                or not entity_works.is_work_noun(lower[ent.start - 1], language) \
+                or not words[ent.start][:1].isupper():
             continue  # the noun in lower case: "Film" of "Nederlands Film Festival" is part of a name
         end = ent.start + 1
         while True:
