@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import spacy
-from spacy.tokens import Doc, Span
-
 from tests.tagging.line_docs import named_doc, stage_entities
 from worker.tagging import casing
 from worker.tagging.entity_works import possessive_titles, quoted_titles, works_by_prize_or_kind, works_by_year
@@ -67,15 +64,7 @@ def test_dutch_races_cups_and_prizes_are_misc_in_the_whole_stage() -> None:
 
 def _by_year(language: str, text: str, names: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """`works_by_year` on the words of the text, with each (name, label) tagged at its next place."""
-    words = text.split(" ")
-    doc = Doc(spacy.blank(language).vocab, words=words)
-    ents, at = [], 0
-    for name, label in names:
-        parts = name.split(" ")
-        at = next(i for i in range(at, len(words)) if words[i:i + len(parts)] == parts)
-        ents.append(Span(doc, at, at + len(parts), label=label))
-        at += len(parts)
-    doc.ents = ents
+    doc = named_doc([text], names, language)
     decided: dict[tuple[int, int], str] = {}
     result = works_by_year(doc, list(doc.ents), decided)
     assert set(decided.values()) <= {"MISC"}
