@@ -234,7 +234,7 @@ def entity_model_versions(language: str) -> dict[str, str]:
 RULE_SOURCES = ("entities.py", "entity_doc.py", "entity_rules.py", "entity_heads.py", "entity_sports.py",
                 "entity_wire.py", "entity_evidence.py", "entity_given_names.py", "entity_nicknames.py",
                 "entity_roles.py", "entity_page_titles.py", "casing.py", "name_tokens.py",
-                "entity_hygiene.py", "entity_works.py",
+                "entity_hygiene.py", "entity_works.py", "entity_countries.py",
                 "entity_trade_words.py")
 
 

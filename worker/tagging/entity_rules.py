@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from worker.tagging import (
+    entity_countries,
     entity_evidence,
     entity_given_names,
     entity_heads,
@@ -753,7 +754,8 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "short_names", "nicknames", "roles", "hyphens", "given_mentions", "honorifics",
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
          "digests", "role_words", "nl_nationalities", "kind_before", "kind_after", "cricket_tests", "place_titles",
-         "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated"}
+         "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
+         "country_codes"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -882,6 +884,8 @@ class EntityFixes:
             if doc.lang_ == "nl":
                 ents = entity_evidence.dutch_evidence(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                       frozenset(PARTS), context_type)
+            if doc.lang_ == "nl" and "country_codes" in PARTS:  # "Zabel ( Dui )" in a results list (session 37)
+                ents = entity_countries.country_code_rows(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if "given" in PARTS:
                 language = doc.lang_
                 ents = entity_given_names.given_name_persons(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),

@@ -1,0 +1,37 @@
+"""Results lists of the sports pages: a bracketed country code after a name is a place, the name a person."""
+
+from __future__ import annotations
+
+from tests.tagging.line_docs import named_doc
+from worker.tagging.entity_countries import _codes_of, country_code_rows, country_codes
+
+
+def _rows(lines: list[str], names: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], dict[tuple[int, int], str]]:
+    doc = named_doc(lines, names, language="nl")
+    decided: dict[tuple[int, int], str] = {}
+    return [(e.text, e.label_) for e in country_code_rows(doc, list(doc.ents), decided)], decided
+
+
+def test_codes_come_from_the_countries_names_and_iso_codes() -> None:
+    assert _codes_of("Duitsland") == {"Dui", "DUI"}
+    assert {"ZA", "ZAf"} <= _codes_of("Zuid-Afrika")
+    assert {"VS", "VSt"} <= _codes_of("Verenigde Staten")
+    codes = country_codes()
+    assert {"Dui", "Ita", "Spa", "Joe", "WRu", "Svk", "SVK", "GER", "Eng"} <= codes
+    # a party's letters in brackets after a politician are no country ("De Gucht ( VLD )", "( SP )")
+    assert not {"VLD", "SP", "CVP", "VU", "PS", "PRL"} & codes
+
+
+def test_a_results_list_types_the_riders_and_their_countries() -> None:
+    found, decided = _rows(["1 . Zabel ( Dui ) 3u15:58", "2 . Di Biase ( Ita ) z.t.", "3 . Plaza ( Spa / Festina )"],
+                           [("Zabel", "LOC"), ("Dui", "ORG"), ("Di Biase ( Ita", "ORG"), ("Festina", "ORG")])
+    assert found == [("Zabel", "PER"), ("Dui", "LOC"), ("Di Biase", "PER"), ("Ita", "LOC"), ("Plaza", "PER"),
+                     ("Spa", "LOC"), ("Festina", "ORG")]
+    assert decided[(2, 3)] == "PER"
+
+
+def test_one_bracketed_code_is_no_list_and_a_known_town_stays_a_place() -> None:
+    found, _ = _rows(["De rit eindigt in Roubaix ( Fra ) ."], [("Roubaix", "LOC"), ("Fra", "ORG")])
+    assert found == [("Roubaix", "LOC"), ("Fra", "ORG")]  # one row: no results list
+    found, _ = _rows(["Roubaix ( Fra ) en Zabel ( Dui ) ."], [("Roubaix", "LOC"), ("Zabel", "LOC")])
+    assert found == [("Roubaix", "LOC"), ("Fra", "LOC"), ("Zabel", "PER"), ("Dui", "LOC")]
