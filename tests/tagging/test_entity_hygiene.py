@@ -87,3 +87,15 @@ def test_four_small_english_classes_of_2024_news() -> None:
     found = stage_entities("en", '"The numbers are very worrying," WHO Director-General Tedros Adhanom Ghebreyesus '
                                  "told reporters.")
     assert found == [("WHO", "ORG"), ("Tedros Adhanom Ghebreyesus", "PER")]
+
+
+def test_a_chess_columns_moves_are_no_names() -> None:
+    from worker.tagging.entity_hygiene import drop_chess_moves
+
+    doc = line_doc(["12 . Pf3 Pfd7 13 . Dh6 + Kg8 14 . Lb5 Lc5", "Wit : Anand , zwart : Kramnik ."],
+                   [(2, 3, "PER"), (6, 9, "ORG"), (15, 16, "PER"), (19, 20, "PER")], language="nl")
+    assert [(e.text, e.label_) for e in drop_chess_moves(doc, list(doc.ents))] == [("Anand", "PER"),
+                                                                                   ("Kramnik", "PER")]
+    # without a game in the document (fewer than three piece moves) nothing goes
+    doc = line_doc(["De Pf3 kwam uit ."], [(1, 2, "ORG")], language="nl")
+    assert [e.text for e in drop_chess_moves(doc, list(doc.ents))] == ["Pf3"]

@@ -138,3 +138,22 @@ def trim_span_ends(doc: Doc, ents: list[Span]) -> list[Span]:
         if start < end:
             result.append(_narrowed(doc, ent, start, end))
     return result
+
+
+# A move in algebraic notation with its piece (Dutch K D T L P, English K Q R B N): "Pf6", "Kxf7", "Tad1", "Nf3".
+_PIECE_MOVE = re.compile(r"[KDTLPQRBN][a-h]?[1-8]?x?[a-h][1-8][+#!?]*")
+# What else a game's notation holds: pawn moves and captures ("d4", "exf7"), castling, and the marks.
+_CHESS_TOKEN = re.compile(r"(?:[KDTLPQRBN][a-h]?[1-8]?x?|[a-h]x?)?[a-h][1-8][+#!?]*|0-0(?:-0)?|O-O(?:-O)?|[+#!?]+")
+CHESS_MOVES_MIN = 3
+
+
+def drop_chess_moves(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A newspaper's chess column prints its games ("12. Pf3 Pfd7 13. Dh6 + Kg8"), which a model reads as names ("Pf6"
+    PER, "Dh6 + Kg8" ORG: 116 false entities in a third of CoNLL-2002's ned.train, session 37): in a document with at
+    least `CHESS_MOVES_MIN` piece moves, an entity made only of chess notation goes."""
+    words = facts(doc).words
+    notation = [e for e in ents if all(_CHESS_TOKEN.fullmatch(words[k]) for k in range(e.start, e.end))]
+    if not notation or sum(1 for word in words if _PIECE_MOVE.fullmatch(word)) < CHESS_MOVES_MIN:
+        return ents
+    dropped = {(e.start, e.end) for e in notation}
+    return [e for e in ents if (e.start, e.end) not in dropped]

@@ -755,7 +755,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
          "digests", "role_words", "nl_nationalities", "kind_before", "kind_after", "cricket_tests", "place_titles",
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
-         "country_codes"}
+         "country_codes", "chess"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -957,6 +957,8 @@ class EntityFixes:
                 ents = entity_evidence.section_label(doc, ents)
         if self.edges and "span_hygiene" in PARTS and ents:
             ents = entity_hygiene.trim_span_ends(doc, ents)
+        if "chess" in PARTS and ents:  # a chess column's games: "Pf6", "Dh6 + Kg8" (session 37)
+            ents = entity_hygiene.drop_chess_moves(doc, ents)
         set_entities(doc, ents)
         return doc
 
