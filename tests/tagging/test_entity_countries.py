@@ -35,3 +35,17 @@ def test_one_bracketed_code_is_no_list_and_a_known_town_stays_a_place() -> None:
     assert found == [("Roubaix", "LOC"), ("Fra", "ORG")]  # one row: no results list
     found, _ = _rows(["Roubaix ( Fra ) en Zabel ( Dui ) ."], [("Roubaix", "LOC"), ("Zabel", "LOC")])
     assert found == [("Roubaix", "LOC"), ("Fra", "LOC"), ("Zabel", "PER"), ("Dui", "LOC")]
+
+
+def test_english_results_read_the_countrys_name_in_the_bracket() -> None:
+    doc = named_doc(["Ivanisevic ( Croatia ) beat Rafter ( Australia ) 6-3 6-4",
+                     "Stich ( Germany ) beat Ferreira ( South Africa ) 6-4 3-6 6-1"],
+                    [("Ivanisevic", "GPE"), ("Croatia", "GPE"), ("Rafter ( Australia", "ORG"),
+                     ("Stich ( Germany", "GPE"), ("Ferreira", "ORG")])
+    found = [(e.text, e.label_) for e in country_code_rows(doc, list(doc.ents), {})]
+    assert found == [("Ivanisevic", "PER"), ("Croatia", "LOC"), ("Rafter", "PER"), ("Australia", "LOC"),
+                     ("Stich", "PER"), ("Germany", "LOC"), ("Ferreira", "PER"), ("South Africa", "LOC")]
+    # Dutch lists print codes: a bracketed name is left to the other rules there
+    doc = named_doc(["Zabel ( Duitsland ) en Belli ( Italië ) ."], [("Zabel", "LOC"), ("Belli", "LOC")], language="nl")
+    assert [(e.text, e.label_) for e in country_code_rows(doc, list(doc.ents), {})] == [("Zabel", "LOC"),
+                                                                                          ("Belli", "LOC")]

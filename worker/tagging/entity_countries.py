@@ -4,7 +4,8 @@
 country. A statistical model reads the bracket as a place-name context and types the rider LOC or ORG, and the
 code, an abbreviation it rarely sees, ORG or PER. In CoNLL-2002's ned.train 834 of 962 bracketed two-to-four letter
 words after a name are such a code after a person (session 37; ned.testa, which chose the earlier Dutch rules, has
-none). Where a document has at least two such rows, the code is a place and the name before it a person.
+none). Where a document has at least two such rows, the code is a place and the name before it a person. English
+results print the country's name instead ("Ivanisevic ( Croatia ) beat Rafter ( Australia ) 6-3 6-4"), read alike.
 
 A country's codes are derived from its names, not listed by hand (`country_codes`).
 """
@@ -60,11 +61,26 @@ def country_codes() -> frozenset[str]:
     return frozenset(codes)
 
 
-def _bracketed_codes(words: list[str]) -> list[int]:
-    """Positions of codes right after "(" and before ")" or "/" ("( Dui )", "( Spa / Festina )")."""
+def _bracketed_countries(doc: Doc) -> list[tuple[int, int]]:
+    """Spans of countries right after "(" and before ")" or "/": a code ("( Dui )", "( Spa / Festina )") or, in
+    English, a name the gazetteer knows as a national team ("( Croatia )", "( South Africa )")."""
+    doc_facts = entity_doc.facts(doc)
+    words = doc_facts.words
     codes = country_codes()
-    return [k for k in range(1, len(words) - 1)
-            if words[k - 1] == "(" and words[k] in codes and words[k + 1] in (")", "/")]
+    found = []
+    for k in range(1, len(words) - 1):
+        if words[k - 1] != "(":
+            continue
+        if words[k] in codes and words[k + 1] in (")", "/"):
+            found.append((k, k + 1))
+            continue
+        if doc.lang_ != "en":
+            continue  # Dutch lists print codes; names changed nothing there (session 37, round 5)
+        end = next((e for e in range(k + 1, min(k + 4, len(words))) if words[e] in (")", "/")), None)
+        if end is not None and words[k][:1].isupper() \
+                and gazetteer.is_national_team(doc.lang_, doc_facts.span_text(k, end)):
+            found.append((k, end))
+    return found
 
 
 def _name_before(doc: Doc, bracket: int) -> int | None:
@@ -87,24 +103,24 @@ def _name_before(doc: Doc, bracket: int) -> int | None:
 
 
 def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
-    """Dutch results lists: in a document with at least `MIN_ROWS` rows "Name ( CODE )", each code is LOC and the name
-    before it PER, unless the gazetteer knows the name as a place or organisation, or the model read a town of
-    GeoNames' list as a place ("Roubaix ( Fra )")."""
+    """Results lists: in a document with at least `MIN_ROWS` rows "Name ( CODE )" or "Name ( Country )", each country
+    is LOC and the name before it PER, unless the gazetteer knows the name as a place or organisation, or the model
+    read a town of GeoNames' list as a place ("Roubaix ( Fra )")."""
     doc_facts = entity_doc.facts(doc)
     words = doc_facts.words
     if "(" not in words:
         return ents
     rows = []
-    for code in _bracketed_codes(words):
+    for code, code_end in _bracketed_countries(doc):
         start = _name_before(doc, code - 1)
         if start is not None:
-            rows.append((start, code - 1, code))
+            rows.append((start, code - 1, code, code_end))
     if len(rows) < MIN_ROWS:
         return ents
     model_places = {(e.start, e.end) for e in ents if e.label_ in _PLACE_LABELS}
     new: list[Span] = []
-    for start, end, code in rows:
-        new.append(Span(doc, code, code + 1, label="LOC"))
+    for start, end, code, code_end in rows:
+        new.append(Span(doc, code, code_end, label="LOC"))
         name = doc_facts.span_text(start, end)
         entry = gazetteer.exact_lookup(doc.lang_, name)
         if entry is not None and entry.type in ("LOC", "ORG"):
