@@ -259,6 +259,18 @@ def test_a_nationality_glued_to_a_person_or_a_known_name_is_split() -> None:
                      ("American Airlines", "ORG")]
 
 
+def test_a_nationality_before_the_surname_of_a_person_named_in_full_is_split() -> None:
+    from tests.tagging.line_docs import named_doc
+    from worker.tagging import entity_rules
+
+    doc = named_doc(["137 Greg Norman ( Australia ) 68 69", "Australian Norman and American Lehman missed the cut ."],
+                    [("Greg Norman", "PERSON"), ("Australian Norman", "PERSON"), ("American Lehman", "PERSON")])
+    found = [(e.text, e.label_) for e in entity_rules.split_nationality(doc, list(doc.ents))]
+    # "Lehman" is named nowhere in full: the span stays as the model read it
+    assert found == [("Greg Norman", "PERSON"), ("Australian", "NORP"), ("Norman", "PERSON"),
+                     ("American Lehman", "PERSON")]
+
+
 def test_a_dutch_nationality_opening_a_name_is_split_unless_the_rest_is_dutch_words_or_the_whole_known() -> None:
     import spacy
     from spacy.tokens import Doc, Span

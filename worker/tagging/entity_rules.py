@@ -990,6 +990,8 @@ def split_nationality(doc: Doc, ents: list[Span]) -> list[Span]:
         return ents
     doc_facts = facts(doc)
     words = doc_facts.words
+    if language == "en":
+        ents = _nationality_before_surname(doc, ents)
     fixed: list[Span] = []
     for ent in ents:
         start, end = ent.start, ent.end
@@ -1019,6 +1021,26 @@ def split_nationality(doc: Doc, ents: list[Span]) -> list[Span]:
             continue
         fixed.append(Span(doc, start, start + 1, label="NORP"))
         fixed.append(Span(doc, start + 1, end, label=label, kb_id=ent.kb_id_))
+    return fixed
+
+
+def _nationality_before_surname(doc: Doc, ents: list[Span]) -> list[Span]:
+    """English: a two-word person "Australian Norman" is a nationality (MISC) and the person, when the second word is
+    the last word of a person the document names in full ("Greg Norman"; golf and tennis copy, session 37)."""
+    words = facts(doc).words
+    candidates = [e for e in ents if e.end - e.start == 2 and e.label_ in _PERSON_LABELS
+                  and _is_demonym(words[e.start], "en")]
+    if not candidates:
+        return ents
+    surnames = {words[e.end - 1] for e in ents if e.label_ in _PERSON_LABELS and e.end - e.start >= 2
+                and not _is_demonym(words[e.start], "en")}
+    fixed: list[Span] = []
+    for ent in ents:
+        if ent in candidates and words[ent.start + 1] in surnames:
+            fixed.append(Span(doc, ent.start, ent.start + 1, label="NORP"))
+            fixed.append(Span(doc, ent.start + 1, ent.end, label=ent.label_, kb_id=ent.kb_id_))
+        else:
+            fixed.append(ent)
     return fixed
 
 
