@@ -271,3 +271,11 @@ def test_finals_and_week_end_an_events_name() -> None:
     found = stage_entities("en", "Jannik Sinner retained his ATP Finals title in Turin. Armani missed Milan Fashion "
                                  "Week in June.")
     assert ("ATP Finals", "MISC") in found and ("Milan Fashion Week", "MISC") in found
+
+
+def test_an_athletics_memorial_meeting_is_one_event() -> None:
+    from tests.tagging.line_docs import stage_entities
+
+    found = stage_entities("en", "ATHLETICS - RESULTS OF VAN DAMME MEMORIAL MEETING.\nBRUSSELS 1996-08-23\n"
+                                 "Leading results at the Van Damme Memorial athletics meeting on Friday:")
+    assert found.count(("Van Damme Memorial", "MISC")) == 2
