@@ -49,3 +49,10 @@ def test_english_results_read_the_countrys_name_in_the_bracket() -> None:
     doc = named_doc(["Zabel ( Duitsland ) en Belli ( Italië ) ."], [("Zabel", "LOC"), ("Belli", "LOC")], language="nl")
     assert [(e.text, e.label_) for e in country_code_rows(doc, list(doc.ents), {})] == [("Zabel", "LOC"),
                                                                                           ("Belli", "LOC")]
+
+
+def test_a_rows_name_does_not_reach_back_over_a_line() -> None:
+    doc = named_doc(["Quarterfinals", "Ivanisevic ( Croatia ) beat Rafter ( Australia ) 6-3 6-4"],
+                    [("Quarterfinals Ivanisevic", "PERSON")])
+    found = [(e.text, e.label_) for e in country_code_rows(doc, list(doc.ents), {})]
+    assert found[:2] == [("Ivanisevic", "PER"), ("Croatia", "LOC")]

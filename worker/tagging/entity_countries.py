@@ -88,7 +88,9 @@ def _name_before(doc: Doc, bracket: int) -> int | None:
     doc_facts = entity_doc.facts(doc)
     words, space = doc_facts.words, doc_facts.is_space
     start, capitals = bracket, 0
-    while start > 0 and not space[start - 1] and bracket - start < 6:
+    # not over a line break: a space token in running text, a sentence start in a document built from lines
+    while start > 0 and not space[start - 1] and bracket - start < 6 \
+            and not (start < bracket and doc[start].is_sent_start):
         word = words[start - 1]
         if word[:1].isupper() and any(c.isalpha() for c in word):
             capitals += 1
