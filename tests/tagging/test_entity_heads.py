@@ -273,9 +273,11 @@ def test_finals_and_week_end_an_events_name() -> None:
     assert ("ATP Finals", "MISC") in found and ("Milan Fashion Week", "MISC") in found
 
 
-def test_an_athletics_memorial_meeting_is_one_event() -> None:
+def test_a_memorial_meeting_and_an_indoors_tournament_are_events() -> None:
     from tests.tagging.line_docs import stage_entities
 
     found = stage_entities("en", "ATHLETICS - RESULTS OF VAN DAMME MEMORIAL MEETING.\nBRUSSELS 1996-08-23\n"
                                  "Leading results at the Van Damme Memorial athletics meeting on Friday:")
     assert found.count(("Van Damme Memorial", "MISC")) == 2
+    found = stage_entities("en", "Results from the European Indoors women's tennis tournament on Friday.")
+    assert ("European Indoors", "MISC") in found

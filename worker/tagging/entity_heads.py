@@ -104,8 +104,9 @@ EVENT_HEADS = {
                      "Trophy", "Olympics", "Marathon", "Rally", "Festival", "Awards", "Biennale", "Prize", "Award",
                      # session 36 (en-news/dev_s36c.txt: "ATP Finals" cut to "ATP", "Milan Fashion Week" ORG)
                      "Finals", "Week",
-                     # session 37 (en-news/dev_s37.txt, dev_s37b.txt: "Ivo Van Damme Memorial" cut, ORG)
-                     "Memorial"}),
+                     # session 37 (en-news/dev_s37.txt, dev_s37b.txt: "Ivo Van Damme Memorial" cut, ORG; "Queen
+                     # Elizabeth II Stakes", "European Indoors", "World Series")
+                     "Memorial", "Stakes", "Indoors", "Series"}),
     "nl": frozenset({"Open", "Masters", "Cup", "Classic", "Spelen", "Marathon", "Rally", "Festival", "Trofee",
                      "Prix",
                      # session 12 (nl-news/dev_s12.txt "Libris Literatuur Prijs" ORG; ned.train: names ending in
