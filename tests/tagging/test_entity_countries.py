@@ -56,3 +56,10 @@ def test_a_rows_name_does_not_reach_back_over_a_line() -> None:
                     [("Quarterfinals Ivanisevic", "PERSON")])
     found = [(e.text, e.label_) for e in country_code_rows(doc, list(doc.ents), {})]
     assert found[:2] == [("Ivanisevic", "PER"), ("Croatia", "LOC")]
+
+
+def test_english_title_case_brackets_are_parties_not_countries() -> None:
+    doc = named_doc(["John Smith ( Con ) 23,456", "Mary Jones ( Lab ) 20,112", "Ann Brown ( Ind ) 1,204"],
+                    [("John Smith", "PERSON"), ("Mary Jones", "PERSON"), ("Ann Brown", "PERSON")])
+    found = [(e.text, e.label_) for e in country_code_rows(doc, list(doc.ents), {})]
+    assert found == [("John Smith", "PERSON"), ("Mary Jones", "PERSON"), ("Ann Brown", "PERSON")]

@@ -71,7 +71,9 @@ def _bracketed_countries(doc: Doc) -> list[tuple[int, int]]:
     for k in range(1, len(words) - 1):
         if words[k - 1] != "(":
             continue
-        if words[k] in codes and words[k + 1] in (")", "/"):
+        # English copy prints a code in capitals ("( GER )"); its title-case words in brackets are mostly parties
+        # ("Smith ( Con )", "( Ind )": Congo's and India's codes in a Dutch paper)
+        if words[k] in codes and words[k + 1] in (")", "/") and (doc.lang_ != "en" or words[k].isupper()):
             found.append((k, k + 1))
             continue
         if doc.lang_ != "en":
