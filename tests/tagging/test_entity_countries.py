@@ -63,3 +63,11 @@ def test_english_title_case_brackets_are_parties_not_countries() -> None:
                     [("John Smith", "PERSON"), ("Mary Jones", "PERSON"), ("Ann Brown", "PERSON")])
     found = [(e.text, e.label_) for e in country_code_rows(doc, list(doc.ents), {})]
     assert found == [("John Smith", "PERSON"), ("Mary Jones", "PERSON"), ("Ann Brown", "PERSON")]
+
+
+def test_a_club_in_a_cup_results_row_stays_a_club() -> None:
+    doc = named_doc(["Schalke ( Germany ) 1 Valencia ( Spain ) 1", "Ajax ( Netherlands ) 2 Juventus ( Italy ) 1"],
+                    [("Schalke", "PERSON"), ("Valencia", "ORG"), ("Ajax", "ORG"), ("Juventus", "ORG")])
+    found = [(e.text, e.label_) for e in country_code_rows(doc, list(doc.ents), {})]
+    assert [f for f in found if f[1] != "LOC"] == [("Schalke", "PERSON"), ("Valencia", "ORG"), ("Ajax", "ORG"),
+                                                    ("Juventus", "ORG")]

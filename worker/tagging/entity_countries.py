@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
-from worker.tagging import entity_doc, gazetteer
+from worker.tagging import entity_doc, entity_sports, gazetteer
 
 # Rows a document needs before its bracketed codes are read as a results list.
 MIN_ROWS = 2
@@ -59,6 +59,12 @@ def country_codes() -> frozenset[str]:
     for country in pycountry.countries:
         codes |= {country.alpha_3, country.alpha_3.title()}
     return frozenset(codes)
+
+
+@lru_cache(maxsize=1)
+def _club_names() -> frozenset[str]:
+    """The English club list's names (data/sports_clubs_en.txt): a club in brackets is no person."""
+    return frozenset(entity_sports.club_names().values())
 
 
 def _bracketed_countries(doc: Doc) -> list[tuple[int, int]]:
@@ -131,6 +137,8 @@ def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
             continue
         if (start, end) in model_places and name in gazetteer.geonames_towns():
             continue  # a town the model read as one: a stage's finish, "Roubaix ( Fra )"
+        if name in _club_names():
+            continue  # a club of a European cup's results: "Schalke ( Germany ) 1 Valencia ( Spain ) 1"
         new.append(Span(doc, start, end, label="PER"))
     taken = {i for span in new for i in range(span.start, span.end)}
     # an entity running out of a row's name or code (across the bracket) is the model's misreading: it goes too
