@@ -71,3 +71,10 @@ def test_a_club_in_a_cup_results_row_stays_a_club() -> None:
     found = [(e.text, e.label_) for e in country_code_rows(doc, list(doc.ents), {})]
     assert [f for f in found if f[1] != "LOC"] == [("Schalke", "PERSON"), ("Valencia", "ORG"), ("Ajax", "ORG"),
                                                     ("Juventus", "ORG")]
+
+
+def test_english_rows_outside_sports_copy_are_left_alone() -> None:
+    doc = named_doc(["The group includes Royal Dutch Shell ( Netherlands ) , Eni ( Italy ) and Repsol ( Spain ) ."],
+                    [("Royal Dutch Shell", "ORG"), ("Eni", "ORG"), ("Repsol", "ORG")])
+    found = country_code_rows(doc, list(doc.ents), {}, sports=lambda: False)
+    assert [(e.text, e.label_) for e in found] == [("Royal Dutch Shell", "ORG"), ("Eni", "ORG"), ("Repsol", "ORG")]

@@ -13,6 +13,7 @@ A country's codes are derived from its names, not listed by hand (`country_codes
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span
@@ -112,10 +113,12 @@ def _name_before(doc: Doc, bracket: int) -> int | None:
     return start
 
 
-def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str],
+                      sports: Callable[[], bool] | None = None) -> list[Span]:
     """Results lists: in a document with at least `MIN_ROWS` rows "Name ( CODE )" or "Name ( Country )", each country
     is LOC and the name before it PER, unless the gazetteer knows the name as a place or organisation, or the model
-    read a town of GeoNames' list as a place ("Roubaix ( Fra )")."""
+    read a town of GeoNames' list as a place ("Roubaix ( Fra )"), or the club list knows it; `sports`, when given,
+    says whether the document is sports copy (English rows are read only there)."""
     doc_facts = entity_doc.facts(doc)
     words = doc_facts.words
     if "(" not in words:
@@ -125,8 +128,8 @@ def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
         start = _name_before(doc, code - 1)
         if start is not None:
             rows.append((start, code - 1, code, code_end))
-    if len(rows) < MIN_ROWS:
-        return ents
+    if len(rows) < MIN_ROWS or (sports is not None and not sports()):
+        return ents  # English: only sports copy ("Royal Dutch Shell ( Netherlands ), Eni ( Italy )" are companies)
     model_places = {(e.start, e.end) for e in ents if e.label_ in _PLACE_LABELS}
     new: list[Span] = []
     for start, end, code, code_end in rows:

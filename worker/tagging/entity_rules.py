@@ -861,7 +861,9 @@ class EntityFixes:
             if doc.lang_ == "en" and "sports" in PARTS:  # "Soccer Australia", "the Sydney to Hobart yacht race"
                 ents = entity_sports.sport_bodies_and_races(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "en" and "country_codes" in PARTS:  # "Rafter ( Australia ) 6-3" (session 37)
-                ents = entity_countries.country_code_rows(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+                ents = entity_countries.country_code_rows(
+                    doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
+                    lambda: entity_sports.is_sports_document(doc, lambda: evidence.starts))
             if doc.lang_ == "en" and "datelines" in PARTS:  # the wire layout: datelines, then price tables
                 decided = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
                 ents = entity_wire.dateline_places(doc, ents, lambda: evidence.starts, decided)
