@@ -66,7 +66,7 @@ def test_english_title_case_brackets_are_parties_not_countries() -> None:
 
 
 def test_a_club_in_a_cup_results_row_stays_a_club() -> None:
-    doc = named_doc(["Schalke ( Germany ) 1 Valencia ( Spain ) 1", "Ajax ( Netherlands ) 2 Juventus ( Italy ) 1"],
+    doc = named_doc(["Schalke ( Germany ) v Valencia ( Spain )", "Ajax ( Netherlands ) beat Juventus ( Italy )"],
                     [("Schalke", "PERSON"), ("Valencia", "ORG"), ("Ajax", "ORG"), ("Juventus", "ORG")])
     found = [(e.text, e.label_) for e in country_code_rows(doc, list(doc.ents), {})]
     assert [f for f in found if f[1] != "LOC"] == [("Schalke", "PERSON"), ("Valencia", "ORG"), ("Ajax", "ORG"),
@@ -78,3 +78,13 @@ def test_english_rows_outside_sports_copy_are_left_alone() -> None:
                     [("Royal Dutch Shell", "ORG"), ("Eni", "ORG"), ("Repsol", "ORG")])
     found = country_code_rows(doc, list(doc.ents), {}, sports=lambda: False)
     assert [(e.text, e.label_) for e in found] == [("Royal Dutch Shell", "ORG"), ("Eni", "ORG"), ("Repsol", "ORG")]
+
+
+def test_two_rows_joined_by_a_score_are_clubs() -> None:
+    doc = named_doc(["Vorskla ( Ukraine ) 2 Brondby ( Denmark ) 1", "Kosice ( Slovakia ) 1 Aarau ( Switzerland ) 1",
+                     "Olazabal ( Spain ) 70 Els ( South Africa ) 71"],
+                    [("Vorskla", "GPE"), ("Brondby", "GPE"), ("Kosice", "PERSON"), ("Olazabal", "ORG"), ("Els", "ORG")])
+    found = [(e.text, e.label_) for e in country_code_rows(doc, list(doc.ents), {}) if e.label_ != "LOC"]
+    # a golf round's two digits join no clubs: those rows stay persons
+    assert found == [("Vorskla", "ORG"), ("Brondby", "ORG"), ("Kosice", "ORG"), ("Aarau", "ORG"),
+                     ("Olazabal", "PER"), ("Els", "PER")]

@@ -12,6 +12,7 @@ A country's codes are derived from its names, not listed by hand (`country_codes
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -113,6 +114,19 @@ def _name_before(doc: Doc, bracket: int) -> int | None:
     return start
 
 
+def _club_rows(doc: Doc, words: list[str], rows: list[tuple[int, int, int, int]]) -> set[tuple[int, int]]:
+    """Names of rows that a score joins to the next row: "Vorskla ( Ukraine ) 2 Brondby ( Denmark ) 1", two clubs of a
+    European cup's results, the score one digit (a person's row is followed by a time, "beat", or a golf round's two
+    digits: "Olazabal ( Spain ) 70 Ernie Els ( South Africa )")."""
+    clubs: set[tuple[int, int]] = set()
+    for (start, end, _, code_end), (next_start, next_end, _, _) in itertools.pairwise(rows):
+        score = code_end + 1  # the token after ")"
+        if next_start == score + 1 and words[code_end] == ")" and words[score].isdigit() and len(words[score]) == 1 \
+                and not doc[next_start].is_sent_start:  # the next row on the same line
+            clubs.update({(start, end), (next_start, next_end)})
+    return clubs
+
+
 def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str],
                       sports: Callable[[], bool] | None = None) -> list[Span]:
     """Results lists: in a document with at least `MIN_ROWS` rows "Name ( CODE )" or "Name ( Country )", each country
@@ -131,9 +145,13 @@ def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
     if len(rows) < MIN_ROWS or (sports is not None and not sports()):
         return ents  # English: only sports copy ("Royal Dutch Shell ( Netherlands ), Eni ( Italy )" are companies)
     model_places = {(e.start, e.end) for e in ents if e.label_ in _PLACE_LABELS}
+    clubs = _club_rows(doc, words, rows) if doc.lang_ == "en" else set()
     new: list[Span] = []
     for start, end, code, code_end in rows:
         new.append(Span(doc, code, code_end, label="LOC"))
+        if (start, end) in clubs:
+            new.append(Span(doc, start, end, label="ORG"))
+            continue
         name = doc_facts.span_text(start, end)
         entry = gazetteer.exact_lookup(doc.lang_, name)
         if entry is not None and entry.type in ("LOC", "ORG"):
