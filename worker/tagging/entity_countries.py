@@ -76,9 +76,7 @@ def _bracketed_countries(doc: Doc) -> list[tuple[int, int]]:
     words = doc_facts.words
     codes = country_codes()
     found = []
-    for k in range(1, len(words) - 1):
-        if words[k - 1] != "(":
-            continue
+    for k in [k + 1 for k, word in enumerate(words[:-2]) if word == "("]:
         # English copy prints a code in capitals ("( GER )"); its title-case words in brackets are mostly parties
         # ("Smith ( Con )", "( Ind )": Congo's and India's codes in a Dutch paper)
         if words[k] in codes and words[k + 1] in (")", "/") and (doc.lang_ != "en" or words[k].isupper()):

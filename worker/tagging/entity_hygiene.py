@@ -147,12 +147,18 @@ _CHESS_TOKEN = re.compile(r"(?:[KDTLPQRBN][a-h]?[1-8]?x?|[a-h]x?)?[a-h][1-8][+#!
 CHESS_MOVES_MIN = 3
 
 
+def _maybe_chess(word: str) -> bool:
+    return len(word) <= 8 and (any(c.isdigit() for c in word) or word[:1] in "+#!?O")
+
+
 def drop_chess_moves(doc: Doc, ents: list[Span]) -> list[Span]:
     """A newspaper's chess column prints its games ("12. Pf3 Pfd7 13. Dh6 + Kg8"), which a model reads as names ("Pf6"
     PER, "Dh6 + Kg8" ORG: 116 false entities in a third of CoNLL-2002's ned.train, session 37): in a document with at
     least `CHESS_MOVES_MIN` piece moves, an entity made only of chess notation goes."""
     words = facts(doc).words
-    notation = [e for e in ents if all(_CHESS_TOKEN.fullmatch(words[k]) for k in range(e.start, e.end))]
+    # every token of the notation holds a digit but the marks and castling: the first word tells most names apart
+    notation = [e for e in ents if _maybe_chess(words[e.start])
+                and all(_CHESS_TOKEN.fullmatch(words[k]) for k in range(e.start, e.end))]
     if not notation or sum(1 for word in words if _PIECE_MOVE.fullmatch(word)) < CHESS_MOVES_MIN:
         return ents
     dropped = {(e.start, e.end) for e in notation}
