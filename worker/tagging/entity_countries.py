@@ -63,12 +63,6 @@ def country_codes() -> frozenset[str]:
     return frozenset(codes)
 
 
-@lru_cache(maxsize=1)
-def _club_names() -> frozenset[str]:
-    """The English club list's names (data/sports_clubs_en.txt): a club in brackets is no person."""
-    return frozenset(entity_sports.club_names().values())
-
-
 def _bracketed_countries(doc: Doc) -> list[tuple[int, int]]:
     """Spans of countries right after "(" and before ")" or "/": a code ("( Dui )", "( Spa / Festina )") or, in
     English, a name the gazetteer knows as a national team ("( Croatia )", "( South Africa )")."""
@@ -156,7 +150,7 @@ def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
             continue
         if (start, end) in model_places and name in gazetteer.geonames_towns():
             continue  # a town the model read as one: a stage's finish, "Roubaix ( Fra )"
-        if name in _club_names():
+        if name in entity_sports.club_texts():
             continue  # a club of a European cup's results: "Schalke ( Germany ) 1 Valencia ( Spain ) 1"
         new.append(Span(doc, start, end, label="PER"))
     taken = {i for span in new for i in range(span.start, span.end)}

@@ -1030,15 +1030,15 @@ def _nationality_before_surname(doc: Doc, ents: list[Span]) -> list[Span]:
     """English: a two-word person "Australian Norman" is a nationality (MISC) and the person, when the second word is
     the last word of a person the document names in full ("Greg Norman"; golf and tennis copy, session 37)."""
     words = facts(doc).words
-    candidates = [e for e in ents if e.end - e.start == 2 and e.label_ in _PERSON_LABELS
-                  and _is_demonym(words[e.start], "en")]
+    candidates = {(e.start, e.end) for e in ents if e.end - e.start == 2 and e.label_ in _PERSON_LABELS
+                  and _is_demonym(words[e.start], "en")}
     if not candidates:
         return ents
     surnames = {words[e.end - 1] for e in ents if e.label_ in _PERSON_LABELS and e.end - e.start >= 2
                 and not _is_demonym(words[e.start], "en")}
     fixed: list[Span] = []
     for ent in ents:
-        if ent in candidates and words[ent.start + 1] in surnames:
+        if (ent.start, ent.end) in candidates and words[ent.start + 1] in surnames:
             fixed.append(Span(doc, ent.start, ent.start + 1, label="NORP"))
             fixed.append(Span(doc, ent.start + 1, ent.end, label=ent.label_, kb_id=ent.kb_id_))
         else:

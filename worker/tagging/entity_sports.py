@@ -363,13 +363,14 @@ def _country_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
         k = i
         while k > start and _capitalised_at(doc, k - 1):
             k -= 1
-        if 2 <= i - k <= 4 and doc_facts.span_text(k, i) not in _club_texts():
+        if 2 <= i - k <= 4 and doc_facts.span_text(k, i) not in club_texts():
             found.append((k, i))
     return found
 
 
 @lru_cache(maxsize=1)
-def _club_texts() -> frozenset[str]:
+def club_texts() -> frozenset[str]:
+    """The club list's names as written (data/sports_clubs_en.txt), read once."""
     return frozenset(club_names().values())
 
 
