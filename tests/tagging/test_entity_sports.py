@@ -323,3 +323,33 @@ def test_a_clubs_last_word_alone_is_the_club() -> None:
                   ("City", "GPE")])
     spans, _ = _run(doc)
     assert ("Palace", "ORG") in spans and ("City", "ORG") in spans
+
+
+def test_standings_column_heads_hold_no_name_and_a_name_run_into_them_keeps_its_part() -> None:
+    doc = _doc(["BASKETBALL - NBA STANDINGS .", "Atlantic Division", "W L pct GB", "MIAMI 14 5 .737 -"],
+               [(5, 11, "ORG"), (11, 12, "GPE")])
+    spans, _ = _run(doc)
+    assert spans == [("Atlantic Division", "ORG"), ("MIAMI", "ORG")]
+    # without the part the heads stay in the model's name (the table words' rule cuts only "GB")
+    decided: dict[tuple[int, int], str] = {}
+    ents = entity_sports.sports_entities(doc, list(doc.ents), lambda: casing.sentence_starts(doc), decided,
+                                         standings=False)
+    assert ("Atlantic Division W L pct", "ORG") in [(e.text, e.label_) for e in ents]
+
+
+def test_a_schedule_line_names_two_clubs() -> None:
+    doc = _doc(["ICE HOCKEY - NHL STANDINGS .", "SATURDAY , DECEMBER 7 SCHEDULE", "Dallas at Philadelphia",
+                "New Jersey at Orlando", "Scotland at Wembley on Saturday ."],
+               [(11, 12, "GPE"), (13, 14, "GPE"), (20, 21, "GPE")])
+    spans, decided = _run(doc)
+    assert spans == [("Dallas", "ORG"), ("Philadelphia", "ORG"), ("New Jersey", "ORG"), ("Orlando", "ORG"),
+                     ("Wembley", "GPE")]  # a sentence with more than the fixture is no schedule line
+    assert decided[(14, 16)] == "ORG"
+
+
+def test_conferences_are_competitions_like_divisions() -> None:
+    from worker.tagging import gazetteer
+
+    for name in ("Eastern Conference", "Western Conference", "National Football Conference"):
+        entry = gazetteer.exact_lookup("en", name)
+        assert entry is not None and entry.type == "MISC"

@@ -755,7 +755,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
          "digests", "role_words", "nl_nationalities", "kind_before", "kind_after", "cricket_tests", "place_titles",
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
-         "country_codes", "chess"}
+         "country_codes", "chess", "standings"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -857,7 +857,7 @@ class EntityFixes:
             if doc.lang_ == "en" and "sports" in PARTS:
                 ents = entity_sports.sports_entities(doc, ents, lambda: evidence.starts,
                                                      doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
-                                                     use_clubs="clubs" in PARTS)
+                                                     use_clubs="clubs" in PARTS, standings="standings" in PARTS)
             if doc.lang_ == "en" and "sports" in PARTS:  # "Soccer Australia", "the Sydney to Hobart yacht race"
                 ents = entity_sports.sport_bodies_and_races(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "en" and "country_codes" in PARTS:  # "Rafter ( Australia ) 6-3" (session 37)

@@ -496,9 +496,11 @@ def strip_sport_heads(doc: Doc, ents: list[Span]) -> list[Span]:
 
 
 def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bool]],
-                    decided: dict[tuple[int, int], str], use_clubs: bool = True) -> list[Span]:
+                    decided: dict[tuple[int, int], str], use_clubs: bool = True, standings: bool = True,
+                    ) -> list[Span]:
     """English only: the entities of a sports document retyped and completed (see the module docstring);
-    `decided` receives the types chosen here. Other documents only lose table words."""
+    `decided` receives the types chosen here. Other documents only lose table words. `standings`: the column
+    headers and schedule lines of North American standings (session 38)."""
     if doc.lang_ != "en":
         return ents
     if ents and _contains_any(doc, TABLE_WORDS):
@@ -510,11 +512,21 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     doc_facts = entity_doc.facts(doc)
     lower = doc_facts.lower
     new: list[tuple[int, int, str]] = []  # spans found by layout; they win over the model's
+    headers: list[tuple[int, int]] = []  # column-header lines: no entity in them
     clubs: set[str] = set()
     # digit tokens before each token: a table or results line needs two, a roster three (skips prose lines)
     digits_before = [0, *itertools.accumulate(doc_facts.is_digit)]
     for start, end in lines:
         numbers = digits_before[end] - digits_before[start]
+        if standings and not numbers and end - start <= 12:
+            if _column_header_line(doc_facts.words, start, end):
+                headers.append((start, end))
+                continue
+            fixture = _schedule_line(doc, start, end)
+            if fixture is not None:
+                new += [(a, b, "LOC" if gazetteer.is_national_team("en", doc_facts.span_text(a, b)) else "ORG")
+                        for a, b in fixture]
+                continue
         table = _table_line(doc, start, end) if numbers >= 2 else None
         if table is not None:
             new.append((*table, "LOC" if gazetteer.is_national_team("en", doc_facts.span_text(*table)) else "ORG"))
@@ -533,6 +545,8 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     for a, b, label in new:
         if label == "ORG":
             clubs.add(doc_facts.span_text(a, b))
+    if headers:
+        ents = _outside_lines(doc, ents, headers)
     nicknames = _club_parts(doc, ents, clubs)
     line_of = [-1] * len(doc)  # token -> index of its line, -1 for a space token between lines
     for n, (start, end) in enumerate(lines):
@@ -603,6 +617,66 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         if found:  # a number the model read in a nickname ("76ERS" CARDINAL) gives way
             result = [e for e in result if not any(f.start == e.start and f.end == e.end for f in found)] + found
     return filter_spans(sorted(result, key=lambda e: e.start))
+
+
+# Column heads of North American standings ("W L PCT GB", "W L T GF GA PTS", "W L T PF PA"), compared in capitals:
+# the truecaser writes "PCT" as "pct" (session 38).
+COLUMN_HEADS = frozenset({"W", "L", "T", "D", "P", "F", "A", "PCT", "GB", "GF", "GA", "PTS", "PF", "PA", "OT", "OTL",
+                          "SOL", "GP", "STRK", "DIV", "CONF"})
+_AT = frozenset({"at", "AT"})
+def _column_header_line(words: Sequence[str], start: int, end: int) -> bool:
+    """"W L PCT GB": a line of two or more standings column heads and nothing else."""
+    return end - start >= 2 and all(words[i].upper() in COLUMN_HEADS for i in range(start, end))
+
+
+def _schedule_line(doc: Doc, start: int, end: int) -> list[tuple[int, int]] | None:
+    """"NEW JERSEY AT ORLANDO", "ST LOUIS AT CHICAGO": a schedule's fixture, the whole line, each side one to three
+    words of letters, the first capitalised (the truecaser may have lower-cased the others: "ST louis", "Golden
+    state"); the two teams."""
+    if not 3 <= end - start <= 7:
+        return None
+    words = entity_doc.facts(doc).words
+    middle = _schedule_side(words, start, end)
+    if middle == start or middle >= end or words[middle] not in _AT:
+        return None
+    if _schedule_side(words, middle + 1, end) != end:
+        return None
+    return [(start, middle), (middle + 1, end)]
+
+
+def _schedule_side(words: Sequence[str], i: int, end: int) -> int:
+    """The end of a schedule line's team starting at i (i itself when none starts there)."""
+    if not words[i][:1].isupper():
+        return i
+    j = i
+    while j < end and j - i < 3 and words[j] not in _AT and words[j].replace(".", "").isalpha():
+        j += 1
+    return j
+
+
+def _outside_lines(doc: Doc, ents: list[Span], lines: list[tuple[int, int]]) -> list[Span]:
+    """The entities without their tokens on these lines: a name run into a header line by the model ("Atlantic
+    Division\n\nW L pct GB") keeps its part before the line (or after it); a name inside one is dropped."""
+    space = entity_doc.facts(doc).is_space
+    fixed = []
+    for ent in ents:
+        inside = [(a, b) for a, b in lines if a < ent.end and ent.start < b]
+        if not inside:
+            fixed.append(ent)
+            continue
+        parts, start = [], ent.start
+        for a, b in inside:
+            parts.append((start, a))
+            start = b
+        parts.append((start, ent.end))
+        for a, b in parts:
+            while a < b and space[a]:
+                a += 1
+            while b > a and space[b - 1]:
+                b -= 1
+            if a < b:
+                fixed.append(Span(doc, a, b, label=ent.label_, kb_id=ent.kb_id_))
+    return fixed
 
 
 # A one-word head this common as a word is no club's short form ("Real", "Inter", "New"; "Ajax" 3.5 is).
