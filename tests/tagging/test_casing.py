@@ -438,3 +438,19 @@ def test_lower_case_elsewhere_reads_the_articles_own_spellings() -> None:
     assert not lower_case_elsewhere(doc, 3, evidence)  # "Jasper": not at a sentence start
     assert not lower_case_elsewhere(doc, 9, evidence)  # "Mark": a given name of the lists
     assert not lower_case_elsewhere(doc, 15, evidence)  # "Storm" is capitalised inside a sentence too
+
+
+def test_words_the_truecaser_lower_cased_are_no_evidence_of_lower_case():
+    from worker.tagging.casing import SHOUTED_KEY, SentenceStartEvidence, shouted_tokens
+
+    nlp = spacy.blank("en")
+    cased = truecase_doc(nlp("OTTAWA AT BUFFALO\nThe buffalo herd grew ."))
+    assert cased.text.startswith("Ottawa at buffalo\n")
+    assert [(s.start, s.end) for s in cased.spans[SHOUTED_KEY]] == [(0, 3)]
+    assert shouted_tokens(cased)[:4] == [True, True, True, False]
+    # "herd" and "buffalo" of the second line are the writer's; "at" and "buffalo" of the first are the truecaser's
+    evidence = SentenceStartEvidence(cased)
+    assert {"herd", "buffalo"} <= evidence.lower_case
+    only_shouted = truecase_doc(nlp("OTTAWA AT BUFFALO\nThe herd grew ."))
+    assert "buffalo" not in SentenceStartEvidence(only_shouted).lower_case
+    assert "at" not in SentenceStartEvidence(only_shouted).lower_case

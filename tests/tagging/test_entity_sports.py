@@ -353,3 +353,15 @@ def test_conferences_are_competitions_like_divisions() -> None:
     for name in ("Eastern Conference", "Western Conference", "National Football Conference"):
         entry = gazetteer.exact_lookup("en", name)
         assert entry is not None and entry.type == "MISC"
+
+
+def test_a_table_row_or_fixture_written_in_capitals_keeps_every_word_of_its_team() -> None:
+    from worker.tagging.casing import SHOUTED_KEY
+
+    lines = ["ICE HOCKEY - NHL STANDINGS .", "Tampa bay 10 14 3 74 84 23", "NY islanders 7 14 6 68 82 20",
+             "Ottawa at buffalo", "Tampa bay 10 14 3 74 84 23"]
+    doc = _doc(lines, [(6, 7, "GPE"), (14, 15, "ORG"), (22, 23, "GPE"), (25, 26, "GPE")])
+    doc.spans[SHOUTED_KEY] = [Span(doc, 6, 14), Span(doc, 14, 22), Span(doc, 22, 25)]  # not the last row
+    spans, _ = _run(doc)
+    assert spans[:4] == [("Tampa bay", "ORG"), ("NY islanders", "ORG"), ("Ottawa", "ORG"), ("buffalo", "ORG")]
+    assert spans[4][0] == "Tampa"  # a row not in capitals: its name is its capitalised words

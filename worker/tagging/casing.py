@@ -294,6 +294,9 @@ def _shouted_token_ranges(doc: Doc, upper_length: numpy.ndarray) -> list[tuple[i
 # English too, "AUGUSTA , Georgia , April 13 ( Reuters ) -" ORG).
 DATELINE_SPANS = frozenset({"nl", "en"})
 DATELINES_KEY = "newsworker_datelines"
+# The token ranges `truecase_doc` read as all-caps lines, kept as a span group: the case it gave their words is its
+# guess, not the writer's spelling ("OTTAWA AT BUFFALO" -> "Ottawa at buffalo"; session 38).
+SHOUTED_KEY = "newsworker_shouted"
 # What follows the place of a dateline: "ASSEN (ANP) -", "LONDON, March 3 -", "NEW YORK - ", "LYON: ".
 _DATELINE_FOLLOWERS = {"(", ",", "-", "–", "—", ":"}
 DATELINE_MAX_WORDS = 3
@@ -525,6 +528,8 @@ def truecase_doc(doc: Doc) -> Doc:
         sent_starts = [start > 0 for start in doc.to_array(SENT_START).astype("int64").tolist()]
     spaces = doc.to_array(SPACY).astype(bool).tolist()  # bool(Token.whitespace_)
     cased_doc = Doc(doc.vocab, words=new_words, spaces=spaces, sent_starts=sent_starts)
+    if ranges:
+        cased_doc.spans[SHOUTED_KEY] = [Span(cased_doc, a, b) for a, b in ranges]
     if datelines and language in DATELINE_SPANS:
         cased_doc.spans[DATELINES_KEY] = [Span(cased_doc, a, b) for a, b in _dateline_spans(datelines, ranges)]
     return cased_doc
@@ -626,8 +631,21 @@ class SentenceStartEvidence:
 
     @cached_property
     def lower_case(self) -> frozenset[str]:
-        """The words the doc writes in lower case somewhere."""
-        return frozenset(word for word in facts(self.doc).words if word.islower())
+        """The words the doc writes in lower case somewhere (not those the truecaser lower-cased in an all-caps
+        line: "buffalo" of "OTTAWA AT BUFFALO" is no evidence that the article writes it so)."""
+        words = facts(self.doc).words
+        if SHOUTED_KEY not in self.doc.spans:
+            return frozenset(word for word in words if word.islower())
+        shouted = shouted_tokens(self.doc)
+        return frozenset(word for word, caps in zip(words, shouted, strict=True) if word.islower() and not caps)
+
+
+def shouted_tokens(doc: Doc) -> list[bool]:
+    """Per token: whether it stands in a line the truecaser read as all capitals (`SHOUTED_KEY`)."""
+    mask = [False] * len(doc)
+    for span in doc.spans.get(SHOUTED_KEY, ()):
+        mask[span.start:span.end] = [True] * (span.end - span.start)
+    return mask
 
 
 # Shared by the entity rules and the gazetteer matcher, which tag the same doc one after the other.

@@ -183,9 +183,11 @@ def _name_run(doc: Doc, i: int, end: int) -> int:
     return j
 
 
-def _table_line(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
-    """"Barcelona 14 11 2 1 38 12 35", "CLEVELAND 14 3 .824 -": a name, then only numbers (three or more)."""
-    j = _name_run(doc, start, end)
+def _table_line(doc: Doc, start: int, end: int, caps: bool = False) -> tuple[int, int] | None:
+    """"Barcelona 14 11 2 1 38 12 35", "CLEVELAND 14 3 .824 -": a name, then only numbers (three or more).
+    `caps`: the line was written in capitals, so the name is every word of letters before the numbers, whatever
+    case the truecaser gave them ("TAMPA BAY 10 14 3" -> "Tampa bay")."""
+    j = _letters_run(entity_doc.facts(doc).words, start, end) if caps else _name_run(doc, start, end)
     if j == start or end - j < 3:
         return None
     doc_facts = entity_doc.facts(doc)
@@ -195,6 +197,14 @@ def _table_line(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     if _DATE.match("".join(words[j:end])):
         return None  # a dateline "LONDON 2026-02-20", tokenised "2026 - 02 - 20" in running text
     return start, j
+
+
+def _letters_run(words: Sequence[str], i: int, end: int) -> int:
+    """The end of the run of words of letters (dots and apostrophes allowed: "ST.", "O'HARE") starting at i."""
+    j = i
+    while j < end and words[j].replace(".", "").replace("'", "").isalpha():
+        j += 1
+    return j
 
 
 def _scorers(doc: Doc, i: int, end: int) -> tuple[int, list[tuple[int, int]]]:
@@ -511,6 +521,7 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     lines = line_bounds(doc, starts())
     doc_facts = entity_doc.facts(doc)
     lower = doc_facts.lower
+    shouted = casing.shouted_tokens(doc)
     new: list[tuple[int, int, str]] = []  # spans found by layout; they win over the model's
     headers: list[tuple[int, int]] = []  # column-header lines: no entity in them
     clubs: set[str] = set()
@@ -518,16 +529,17 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     digits_before = [0, *itertools.accumulate(doc_facts.is_digit)]
     for start, end in lines:
         numbers = digits_before[end] - digits_before[start]
+        caps = standings and shouted[start]
         if standings and not numbers and end - start <= 12:
             if _column_header_line(doc_facts.words, start, end):
                 headers.append((start, end))
                 continue
-            fixture = _schedule_line(doc, start, end)
+            fixture = _schedule_line(doc, start, end, caps)
             if fixture is not None:
                 new += [(a, b, "LOC" if gazetteer.is_national_team("en", doc_facts.span_text(a, b)) else "ORG")
                         for a, b in fixture]
                 continue
-        table = _table_line(doc, start, end) if numbers >= 2 else None
+        table = _table_line(doc, start, end, caps) if numbers >= 2 else None
         if table is not None:
             new.append((*table, "LOC" if gazetteer.is_national_team("en", doc_facts.span_text(*table)) else "ORG"))
             continue
@@ -629,24 +641,24 @@ def _column_header_line(words: Sequence[str], start: int, end: int) -> bool:
     return end - start >= 2 and all(words[i].upper() in COLUMN_HEADS for i in range(start, end))
 
 
-def _schedule_line(doc: Doc, start: int, end: int) -> list[tuple[int, int]] | None:
+def _schedule_line(doc: Doc, start: int, end: int, caps: bool = False) -> list[tuple[int, int]] | None:
     """"NEW JERSEY AT ORLANDO", "ST LOUIS AT CHICAGO": a schedule's fixture, the whole line, each side one to three
     words of letters, the first capitalised (the truecaser may have lower-cased the others: "ST louis", "Golden
-    state"); the two teams."""
+    state"), or any when the line was written in capitals (`caps`: "Ottawa at buffalo"); the two teams."""
     if not 3 <= end - start <= 7:
         return None
     words = entity_doc.facts(doc).words
-    middle = _schedule_side(words, start, end)
+    middle = _schedule_side(words, start, end, caps)
     if middle == start or middle >= end or words[middle] not in _AT:
         return None
-    if _schedule_side(words, middle + 1, end) != end:
+    if _schedule_side(words, middle + 1, end, caps) != end:
         return None
     return [(start, middle), (middle + 1, end)]
 
 
-def _schedule_side(words: Sequence[str], i: int, end: int) -> int:
+def _schedule_side(words: Sequence[str], i: int, end: int, caps: bool) -> int:
     """The end of a schedule line's team starting at i (i itself when none starts there)."""
-    if not words[i][:1].isupper():
+    if not caps and not words[i][:1].isupper():
         return i
     j = i
     while j < end and j - i < 3 and words[j] not in _AT and words[j].replace(".", "").isalpha():
