@@ -365,3 +365,21 @@ def test_a_table_row_or_fixture_written_in_capitals_keeps_every_word_of_its_team
     spans, _ = _run(doc)
     assert spans[:4] == [("Tampa bay", "ORG"), ("NY islanders", "ORG"), ("Ottawa", "ORG"), ("buffalo", "ORG")]
     assert spans[4][0] == "Tampa"  # a row not in capitals: its name is its capitalised words
+
+
+def test_a_fixture_may_follow_a_label_and_its_colon() -> None:
+    doc = _doc(["AMERICAN FOOTBALL - NFL RESULTS .", "Denver 21 OAKLAND 17",
+                "Playing Monday : San Francisco at ATLANTA"], [(13, 14, "GPE")])
+    spans, _ = _run(doc)
+    assert ("San Francisco", "ORG") in spans and ("ATLANTA", "ORG") in spans
+    doc = _doc(["AMERICAN FOOTBALL - NFL RESULTS .", "Denver 21 OAKLAND 17", "Note : 12 at home"])
+    assert ("home", "ORG") not in _run(doc)[0]  # a number in the label: no fixture
+
+
+def test_a_fixture_team_the_truecaser_lower_cased_stays_a_club_in_the_whole_stage() -> None:
+    from tests.tagging.line_docs import stage_entities
+
+    text = ("ICE HOCKEY - NHL SCHEDULE .\nNEW YORK 1996-12-06\nFixtures on Saturday :\nOTTAWA AT BUFFALO\n"
+            "TORONTO AT PHOENIX\n")
+    found = {(name.lower(), label) for name, label in stage_entities("en", text)}
+    assert {("ottawa", "ORG"), ("buffalo", "ORG"), ("toronto", "ORG"), ("phoenix", "ORG")} <= found

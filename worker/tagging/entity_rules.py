@@ -908,7 +908,9 @@ class EntityFixes:
                     or not common_word_at_sentence_start(doc, e.start, e.end, e.label_, evidence)]
         if "lowercase" in PARTS and ents:
             words = facts(doc).words
-            ents = [e for e in ents if e.end - e.start != 1 or not (
+            # a type decided by the layout stands: "buffalo" of a fixture the truecaser wrote "Ottawa at buffalo"
+            layout = doc.user_data.get(CONTEXT_TYPES_KEY, {}) if doc.lang_ == "en" else {}
+            ents = [e for e in ents if e.end - e.start != 1 or (e.start, e.end) in layout or not (
                 _common_lowercase(words[e.start], doc.lang_)
                 or (e.label_ in _ANY_NAME_LABELS and _lowercase_code(words[e.start]))
                 or (e.label_ in _ANY_NAME_LABELS and lower_case_elsewhere(doc, e.start, evidence)))]

@@ -644,10 +644,14 @@ def _column_header_line(words: Sequence[str], start: int, end: int) -> bool:
 def _schedule_line(doc: Doc, start: int, end: int, caps: bool = False) -> list[tuple[int, int]] | None:
     """"NEW JERSEY AT ORLANDO", "ST LOUIS AT CHICAGO": a schedule's fixture, the whole line, each side one to three
     words of letters, the first capitalised (the truecaser may have lower-cased the others: "ST louis", "Golden
-    state"), or any when the line was written in capitals (`caps`: "Ottawa at buffalo"); the two teams."""
+    state"), or any when the line was written in capitals (`caps`: "Ottawa at buffalo"); after a label and a colon
+    ("Playing Monday : San Francisco at ATLANTA"); the two teams."""
+    words = entity_doc.facts(doc).words
+    colon = words.index(":", start, end) if ":" in words[start:end - 3] else -1
+    if colon >= 0 and all(words[k].isalpha() for k in range(start, colon)):
+        start = colon + 1  # "Playing Monday : San Francisco at ATLANTA": a label before the fixture
     if not 3 <= end - start <= 7:
         return None
-    words = entity_doc.facts(doc).words
     middle = _schedule_side(words, start, end, caps)
     if middle == start or middle >= end or words[middle] not in _AT:
         return None
