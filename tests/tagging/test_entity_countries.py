@@ -88,3 +88,37 @@ def test_two_rows_joined_by_a_score_are_clubs() -> None:
     # a golf round's two digits join no clubs: those rows stay persons
     assert found == [("Vorskla", "ORG"), ("Brondby", "ORG"), ("Kosice", "ORG"), ("Aarau", "ORG"),
                      ("Olazabal", "PER"), ("Els", "PER")]
+
+
+def test_a_players_bracketed_team_is_a_club_and_a_country_stays_a_place() -> None:
+    lines = ["Leading scorers in the National Basketball Association :", "Michael Jordan ( Chicago ) 18 532 29.6",
+             "Shaquille O'Neal ( LA Lakers ) 19 490 25.8", "Hakeem Olajuwon ( Nigeria ) 17 400 23.5"]
+    doc = named_doc(lines, [("Michael Jordan", "PERSON"), ("Chicago", "GPE"), ("LA Lakers", "ORG"),
+                            ("Nigeria", "GPE")], language="en")
+
+    def run(teams: bool) -> list[tuple[str, str]]:
+        decided: dict[tuple[int, int], str] = {}
+        return [(e.text, e.label_) for e in country_code_rows(doc, list(doc.ents), decided, lambda: True, teams)]
+
+    assert run(True) == [("Michael Jordan", "PER"), ("Chicago", "ORG"), ("Shaquille O'Neal", "PER"),
+                         ("LA Lakers", "ORG"), ("Hakeem Olajuwon", "PER"), ("Nigeria", "LOC")]
+    assert ("Chicago", "GPE") in run(False)  # without the part only the country's row is read (and one is no list)
+    # a surname alone before the bracket is no row of this kind; nor a result mark ("( OT )")
+    doc = named_doc(["Jordan ( Chicago ) 18", "Pippen ( Chicago ) 12", "Hartford 3 Boston 2 ( OT )"],
+                    [("Chicago", "GPE"), ("Chicago", "GPE")], language="en")
+    decided: dict[tuple[int, int], str] = {}
+    assert [e.label_ for e in country_code_rows(doc, list(doc.ents), decided, lambda: True, True)] == ["GPE", "GPE"]
+
+
+def test_a_jockey_is_no_team_and_one_club_among_countries_is_no_team_list() -> None:
+    lines = ["1. Mark Of Esteem ( Frankie Dettori ) 10-3", "2. Bosra Sham ( Pat Eddery ) 10-11",
+             "3. Ashkalani ( Gerald Mosse ) 5-1"]
+    doc = named_doc(lines, [("Frankie Dettori", "PERSON"), ("Pat Eddery", "PERSON")], language="en")
+    decided: dict[tuple[int, int], str] = {}
+    assert [(e.text, e.label_) for e in country_code_rows(doc, list(doc.ents), decided, lambda: True, True)] == [
+        ("Frankie Dettori", "PERSON"), ("Pat Eddery", "PERSON")]
+    lines = ["1. Frankie Fredericks ( Namibia ) 19.98", "2. Michael Johnson ( U.S. ) 20.01",
+             "3. Ato Boldon ( Trinidad ) 20.21"]
+    doc = named_doc(lines, [("Trinidad", "GPE")], language="en")
+    found = [(e.text, e.label_) for e in country_code_rows(doc, list(doc.ents), decided, lambda: True, True)]
+    assert ("Trinidad", "GPE") in found and ("Namibia", "LOC") in found

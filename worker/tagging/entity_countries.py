@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
-from worker.tagging import entity_doc, entity_sports, gazetteer
+from worker.tagging import entity_doc, entity_given_names, entity_sports, gazetteer
 
 # Rows a document needs before its bracketed codes are read as a results list.
 MIN_ROWS = 2
@@ -85,6 +85,22 @@ def _bracketed_countries(doc: Doc) -> list[tuple[int, int]]:
     return found
 
 
+def _bracketed_teams(doc: Doc, countries: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """English: spans of one to three capitalised words of letters between "(" and ")" that are no country: a player's
+    club or franchise ("( Newcastle )", "( LA Lakers )"); not a result mark ("( OT )")."""
+    words = entity_doc.facts(doc).words
+    taken = {start for start, _ in countries}
+    found = []
+    for k in [k + 1 for k, word in enumerate(words[:-2]) if word == "("]:
+        end = next((e for e in range(k + 1, min(k + 4, len(words))) if words[e] == ")"), None)
+        if k in taken or end is None:
+            continue
+        if all(words[i][:1].isupper() and words[i].replace(".", "").replace("'", "").isalpha()
+               and words[i] not in entity_sports.RESULT_MARKS for i in range(k, end)):
+            found.append((k, end))
+    return found
+
+
 def _name_before(doc: Doc, bracket: int) -> int | None:
     """Start of the capitalised name of one to four words (particles between them) right before the bracket."""
     doc_facts = entity_doc.facts(doc)
@@ -106,12 +122,12 @@ def _name_before(doc: Doc, bracket: int) -> int | None:
     return start
 
 
-def _club_rows(doc: Doc, words: list[str], rows: list[tuple[int, int, int, int]]) -> set[tuple[int, int]]:
+def _club_rows(doc: Doc, words: list[str], rows: list[tuple[int, int, int, int, str]]) -> set[tuple[int, int]]:
     """Names of rows that a score joins to the next row: "Vorskla ( Ukraine ) 2 Brondby ( Denmark ) 1", two clubs of a
     European cup's results, the score one digit (a person's row is followed by a time, "beat", or a golf round's two
     digits: "Olazabal ( Spain ) 70 Ernie Els ( South Africa )")."""
     clubs: set[tuple[int, int]] = set()
-    for (start, end, _, code_end), (next_start, next_end, _, _) in itertools.pairwise(rows):
+    for (start, end, _, code_end, _), (next_start, next_end, _, _, _) in itertools.pairwise(rows):
         score = code_end + 1  # the token after ")"
         if next_start == score + 1 and words[code_end] == ")" and words[score].isdigit() and len(words[score]) == 1 \
                 and not doc[next_start].is_sent_start:  # the next row on the same line
@@ -120,27 +136,40 @@ def _club_rows(doc: Doc, words: list[str], rows: list[tuple[int, int, int, int]]
 
 
 def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str],
-                      sports: Callable[[], bool] | None = None) -> list[Span]:
+                      sports: Callable[[], bool] | None = None, teams: bool = False) -> list[Span]:
     """Results lists: in a document with at least `MIN_ROWS` rows "Name ( CODE )" or "Name ( Country )", each country
     is LOC and the name before it PER, unless the gazetteer knows the name as a place or organisation, or the model
     read a town of GeoNames' list as a place ("Roubaix ( Fra )"), or the club list knows it; `sports`, when given,
-    says whether the document is sports copy (English rows are read only there)."""
+    says whether the document is sports copy (English rows are read only there). `teams` (English, session 38): rows
+    "First Last ( Team )" count too, the bracketed team a club (ORG): "Michael Jordan ( Chicago ) 18 532 29.6", where
+    they are at least as many as the country rows and the bracket does not open with a given name (a jockey)."""
     doc_facts = entity_doc.facts(doc)
     words = doc_facts.words
     if "(" not in words:
         return ents
     rows = []
-    for code, code_end in _bracketed_countries(doc):
+    countries = _bracketed_countries(doc)
+    for code, code_end in countries:
         start = _name_before(doc, code - 1)
         if start is not None:
-            rows.append((start, code - 1, code, code_end))
+            rows.append((start, code - 1, code, code_end, "LOC"))
+    if teams:
+        team_rows = []
+        given = entity_given_names.given_names()[0]
+        for code, code_end in _bracketed_teams(doc, countries):
+            start = _name_before(doc, code - 1)
+            if start is not None and sum(words[i][:1].isupper() for i in range(start, code - 1)) >= 2 \
+                    and not (code_end - code > 1 and words[code] in given):  # "( Frankie Dettori )": a jockey
+                team_rows.append((start, code - 1, code, code_end, "ORG"))
+        if len(team_rows) >= len(rows):  # a list is of one kind: "Ato Boldon ( Trinidad )" among countries is one
+            rows = sorted(rows + team_rows)
     if len(rows) < MIN_ROWS or (sports is not None and not sports()):
         return ents  # English: only sports copy ("Royal Dutch Shell ( Netherlands ), Eni ( Italy )" are companies)
     model_places = {(e.start, e.end) for e in ents if e.label_ in _PLACE_LABELS}
     clubs = _club_rows(doc, words, rows) if doc.lang_ == "en" else set()
     new: list[Span] = []
-    for start, end, code, code_end in rows:
-        new.append(Span(doc, code, code_end, label="LOC"))
+    for start, end, code, code_end, label in rows:
+        new.append(Span(doc, code, code_end, label=label))
         if (start, end) in clubs:
             new.append(Span(doc, start, end, label="ORG"))
             continue

@@ -755,7 +755,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
          "digests", "role_words", "nl_nationalities", "kind_before", "kind_after", "cricket_tests", "place_titles",
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
-         "country_codes", "chess", "standings"}
+         "country_codes", "chess", "standings", "bracketed_teams"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -863,7 +863,8 @@ class EntityFixes:
             if doc.lang_ == "en" and "country_codes" in PARTS:  # "Rafter ( Australia ) 6-3" (session 37)
                 ents = entity_countries.country_code_rows(
                     doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
-                    lambda: entity_sports.is_sports_document(doc, lambda: evidence.starts))
+                    lambda: entity_sports.is_sports_document(doc, lambda: evidence.starts),
+                    teams="bracketed_teams" in PARTS)
             if doc.lang_ == "en" and "datelines" in PARTS:  # the wire layout: datelines, then price tables
                 decided = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
                 ents = entity_wire.dateline_places(doc, ents, lambda: evidence.starts, decided)
