@@ -42,6 +42,7 @@ from worker.tagging import (
     entity_page_titles,
     entity_roles,
     entity_sports,
+    entity_term_sheets,
     entity_trade_words,
     entity_wire,
     entity_works,
@@ -755,7 +756,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
          "digests", "role_words", "nl_nationalities", "kind_before", "kind_after", "cricket_tests", "place_titles",
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
-         "country_codes", "chess", "standings", "bracketed_teams"}
+         "country_codes", "chess", "standings", "bracketed_teams", "term_sheets"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -896,6 +897,10 @@ class EntityFixes:
                 ents = entity_given_names.given_name_persons(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                              lambda word: is_title(word, language)
                                                              or _is_demonym(word, language))
+            if doc.lang_ == "en" and "term_sheets" in PARTS:  # "Borrower Toyota Motor Credit Corp" (session 38)
+                ents = entity_term_sheets.term_sheet_entities(doc, ents, lambda: evidence.starts,
+                                                              doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
+                                                              entity_sports.line_bounds)
         if self.edges:
             ents = split_at_scores(doc, split_at_dashes(doc, ents))
             ents = split_coordinated(doc, trim_lowercase_tail(doc, trim_edges(doc, ents)))
