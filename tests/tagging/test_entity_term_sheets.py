@@ -34,3 +34,15 @@ def test_prose_with_a_few_label_words_is_no_term_sheet() -> None:
     doc = named_doc(["Type Ltd said the Coupon Group would follow .", "Borrower Smith said so ."],
                     [("Type Ltd", "ORG"), ("Coupon Group", "ORG"), ("Borrower Smith", "PERSON")])
     assert _run(doc)[0] == [("Type Ltd", "ORG"), ("Coupon Group", "ORG"), ("Borrower Smith", "PERSON")]
+
+
+def test_yes_no_values_currencies_and_units_are_no_names_and_a_results_company_is_one() -> None:
+    doc = named_doc(SHEET + ["Neg plg Yes Crs deflt No", "Amt SFR 200 mln"],
+                    [("Yes", "ORG"), ("No", "ORG"), ("SFR", "ORG")])
+    assert _run(doc)[0][-3:] == [("US", "LOC"), ("UK", "LOC"), ("JP", "LOC")]  # the three went
+    table = ["Half-year results to September 30 ( in millions unless stated ) :", "Telco",
+             "Net sales 36,521 vs 29,411", "Net profit 3,120 vs 2,410", "Shr ( rupees ) 12.20 vs 9.45",
+             "NOTE - Full name of company is Tata Engineering and Locomotive Co Ltd ."]
+    doc = named_doc(table, [("rupees", "GPE"), ("NOTE", "ORG"), ("Tata Engineering", "ORG"),
+                            ("Locomotive Co Ltd", "ORG")])
+    assert _run(doc)[0] == [("Telco", "ORG"), ("Tata Engineering and Locomotive Co Ltd", "ORG")]

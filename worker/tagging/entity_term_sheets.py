@@ -13,7 +13,9 @@ sale limit's country code a company ("JP"). In a document where at least `MIN_FI
 - a label is no part of a name: an entity opening with one loses it, one made only of labels goes;
 - the rest of a Borrower, Issuer or Guarantor line, and a name after "lead manager(s)", "arranger(s)" or "bookrunner",
   is an organisation;
-- the two-letter country codes of a Sale limits line are places.
+- the two-letter country codes of a Sale limits line are places;
+- yes/no values, notes, currency codes are no names; a results table's company alone on the line before its figures,
+  and the name after "Full name of company is" are organisations (round 6).
 """
 
 from __future__ import annotations
@@ -33,7 +35,17 @@ FIELD_LABELS: frozenset[tuple[str, ...]] = frozenset(tuple(label.split()) for la
     "Crs deflt", "Force maj", "Governing law", "Notes", "Arrangers", "Arranger", "Margin", "Facility fee", "Tenor",
     "Net sales", "Net profit", "Net loss", "Net income", "Pretax profit", "Shr", "Revs", "Sales", "Yield", "Price",
     "Lead manager", "Lead managers", "Bookrunner", "Launch date", "Signing", "Purpose", "Commitment fee", "Redemption",
+    # round 6 (dev_s38c)
+    "Turnover", "Current profit", "Operating profit", "Pretax", "Co-leads", "Co-lead", "Co-managers",
 ))
+# Labels that open a results table's lines: the capitalised line alone before one is the company (round 6).
+RESULTS_LABELS: frozenset[tuple[str, ...]] = frozenset(tuple(label.split()) for label in (
+    "Net sales", "Net profit", "Net loss", "Net income", "Pretax profit", "Pretax", "Turnover", "Sales", "Revs",
+    "Shr", "Current profit", "Operating profit"))
+# Values of a term sheet or results table that are never names: yes/no fields, notes, the wire's currency codes.
+NO_NAMES = frozenset({"Yes", "No", "NOTE", "Note", "SFR", "DM", "FFR", "BFR", "DFL", "STG", "LIT", "ECU", "YEN", "C$",
+                      "A$", "NZ$", "HK$", "USD", "DEM", "JPY", "GBP", "CHF", "FRF", "ITL", "NLG", "BEF", "ESP", "CAD",
+                      "AUD", "XEU", "SEK", "DKK", "NOK", "FIM", "ATS", "HKD", "NZD", "ZAR"})
 # Labels whose line names an organisation after them.
 ORGANISATION_FIELDS: frozenset[tuple[str, ...]] = frozenset({("Borrower",), ("Issuer",), ("Guarantor",)})
 # Words before a manager's name in prose: "lead manager Nomura International", "arrangers Citibank and ...".
@@ -42,6 +54,8 @@ _MANAGER_WORDS = frozenset({"manager", "managers", "arranger", "arrangers", "boo
 MIN_FIELD_LINES = 3
 _LONGEST = max(len(label) for label in FIELD_LABELS)
 _FIRST_WORDS = frozenset(label[0] for label in FIELD_LABELS)
+# Lower-case words inside a company's name alone on its line ("Bank of Baroda", "Larsen and Toubro").
+_NAME_JOINS = frozenset({"of", "and", "&", "de", "-"})
 
 
 @lru_cache(maxsize=1)
@@ -102,6 +116,19 @@ def term_sheet_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequenc
                 i = j
             else:
                 i += 1
+    for n, (start, end) in enumerate(lines[:-1]):  # a results table's company, alone on its line
+        following = lines[n + 1]
+        if _label_at(words, following[0], following[1]) > following[0] \
+                and tuple(words[following[0]:_label_at(words, following[0], following[1])]) in RESULTS_LABELS \
+                and _label_at(words, start, end) == start \
+                and all(words[k][:1].isupper() or words[k] in _NAME_JOINS for k in range(start, end)) \
+                and words[start][:1].isupper() and words[end - 1][:1].isupper():
+            new.append(Span(doc, start, end, label="ORG"))
+    for k in range(len(words) - 2):  # "NOTE - Full name of company is Tata Engineering and Locomotive Co Ltd ."
+        if words[k] == "Full" and words[k:k + 5] == ["Full", "name", "of", "company", "is"] and k + 5 < len(words):
+            end = next((e for e in range(k + 5, len(words)) if words[e] == "." or doc_facts.is_space[e]), len(words))
+            if end > k + 5 and words[k + 5][:1].isupper():
+                new.append(Span(doc, k + 5, end, label="ORG"))
     for k in range(len(words) - 1):
         if words[k].lower() in _MANAGER_WORDS and words[k + 1][:1].isupper() and k + 1 not in labels:
             line_end = next((b for a, b in lines if a <= k < b), len(words))
@@ -117,8 +144,9 @@ def term_sheet_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequenc
         end = cut
         while end > start and not any(c.isalnum() for c in words[end - 1]):
             end -= 1
-        if end - start == 1 and len(words[start]) == 1:
-            continue  # "K" of "Denoms ( K )"
+        if end - start == 1 and (len(words[start]) == 1 or words[start] in NO_NAMES or (
+                words[start].islower() and start > 1 and words[start - 1] == "(" and words[start - 2] == "Shr")):
+            continue  # "K" of "Denoms ( K )", "Neg plg Yes", "Amt SFR 200 mln", "Shr ( rupees )"
         if start < end:
             fixed.append(ent if (start, end) == (ent.start, ent.end)
                          else Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_))
