@@ -37,7 +37,7 @@ def test_prose_with_a_few_label_words_is_no_term_sheet() -> None:
 
 
 def test_yes_no_values_currencies_and_units_are_no_names_and_a_results_company_is_one() -> None:
-    doc = named_doc(SHEET + ["Neg plg Yes Crs deflt No", "Amt SFR 200 mln"],
+    doc = named_doc([*SHEET, "Neg plg Yes Crs deflt No", "Amt SFR 200 mln"],
                     [("Yes", "ORG"), ("No", "ORG"), ("SFR", "ORG")])
     assert _run(doc)[0][-3:] == [("US", "LOC"), ("UK", "LOC"), ("JP", "LOC")]  # the three went
     table = ["Half-year results to September 30 ( in millions unless stated ) :", "Telco",
