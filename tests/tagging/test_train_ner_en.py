@@ -35,9 +35,10 @@ def test_gold_training_and_dev_files_are_not_held_out_files() -> None:
                 for s in sentences_of(read_conll(p)) if any(tag != "O" for _, tag in s)]  # not "W L PCT GB"
     used_text = {" ".join(t for t, _ in s) for p in train_ner_en.GOLD_TRAIN + train_ner_en.GOLD_DEV
                  for s in sentences_of(read_conll(p))}
-    # a results headline recurs word for word in any wire file ("ICE HOCKEY - NHL RESULTS ."): only a line of
-    # more than that counts as shared text
-    shared = [s for s in held_out if " ".join(t for t, _ in s) in used_text]
+    # a results headline recurs word for word in any wire file ("ICE HOCKEY - NHL RESULTS ."), and so does a table's
+    # intro ending in a colon ("Results of National Hockey League games on Wednesday ( home team in CAPS ) :",
+    # heldout_s38 and sports_dev): only a line of more than that counts as shared text
+    shared = [s for s in held_out if " ".join(t for t, _ in s) in used_text and s[-1][0] != ":"]
     assert held_out and not [s for s in shared if len(s) > 8 or not casing.is_shouted_line([t for t, _ in s], "en")]
 
 
