@@ -45,6 +45,7 @@ from worker.tagging import (
     entity_term_sheets,
     entity_trade_words,
     entity_wire,
+    entity_wire_lists,
     entity_works,
     gazetteer,
 )
@@ -756,7 +757,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
          "digests", "role_words", "nl_nationalities", "kind_before", "kind_after", "cricket_tests", "place_titles",
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
-         "country_codes", "chess", "standings", "bracketed_teams", "term_sheets"}
+         "country_codes", "chess", "standings", "bracketed_teams", "term_sheets", "wire_lists"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -901,6 +902,11 @@ class EntityFixes:
                 ents = entity_term_sheets.term_sheet_entities(doc, ents, lambda: evidence.starts,
                                                               doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                               entity_sports.line_bounds)
+            if doc.lang_ == "en" and "wire_lists" in PARTS:  # "DIARY - ... TUESDAY -", "Party ... ( PDSR ) 91" (38)
+                ents = entity_wire_lists.party_rows(doc, entity_wire_lists.drop_dates(doc, ents),
+                                                    entity_sports.line_bounds(doc, evidence.starts),
+                                                    entity_countries.country_codes(),
+                                                    doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.edges:
             ents = split_at_scores(doc, split_at_dashes(doc, ents))
             ents = split_coordinated(doc, trim_lowercase_tail(doc, trim_edges(doc, ents)))
