@@ -20,12 +20,12 @@ def test_an_election_tables_parties_and_abbreviations_are_organisations() -> Non
     doc = named_doc(lines, [("Party of Social Democracy", "ORG"), ("Romania", "GPE"), ("PDSR", "GPE"),
                             ("Emil Constantinescu", "PERSON")])
     decided: dict[tuple[int, int], str] = {}
-    ents = party_rows(doc, list(doc.ents), entity_sports.line_bounds(doc, casing.sentence_starts(doc)),
-                      country_codes(), decided)
+    ents = party_rows(doc, list(doc.ents), lambda: entity_sports.line_bounds(doc, casing.sentence_starts(doc)),
+                      country_codes, decided)
     assert [(e.text, e.label_) for e in ents] == [
         ("Party of Social Democracy in Romania", "ORG"), ("PDSR", "ORG"), ("Democratic Convention of Romania", "ORG"),
         ("CDR", "ORG"), ("Emil Constantinescu", "PERSON"), ("CDR", "ORG")]
     # one row is no table; a country's code in brackets is no party
     doc = named_doc(["Jan Ullrich ( GER ) 4:31:12", "Bjarne Riis ( DEN ) 4:31:15"], [("GER", "ORG")])
-    assert [(e.text, e.label_) for e in party_rows(doc, list(doc.ents), entity_sports.line_bounds(
-        doc, casing.sentence_starts(doc)), country_codes(), decided)] == [("GER", "ORG")]
+    assert [(e.text, e.label_) for e in party_rows(doc, list(doc.ents), lambda: entity_sports.line_bounds(
+        doc, casing.sentence_starts(doc)), country_codes, decided)] == [("GER", "ORG")]

@@ -904,8 +904,8 @@ class EntityFixes:
                                                               entity_sports.line_bounds)
             if doc.lang_ == "en" and "wire_lists" in PARTS:  # "DIARY - ... TUESDAY -", "Party ... ( PDSR ) 91" (38)
                 ents = entity_wire_lists.party_rows(doc, entity_wire_lists.drop_dates(doc, ents),
-                                                    entity_sports.line_bounds(doc, evidence.starts),
-                                                    entity_countries.country_codes(),
+                                                    lambda: entity_sports.line_bounds(doc, evidence.starts),
+                                                    entity_countries.country_codes,
                                                     doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.edges:
             ents = split_at_scores(doc, split_at_dashes(doc, ents))

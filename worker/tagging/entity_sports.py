@@ -636,6 +636,8 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
 COLUMN_HEADS = frozenset({"W", "L", "T", "D", "P", "F", "A", "PCT", "GB", "GF", "GA", "PTS", "PF", "PA", "OT", "OTL",
                           "SOL", "GP", "STRK", "DIV", "CONF"})
 _AT = frozenset({"at", "AT"})
+
+
 def _column_header_line(words: Sequence[str], start: int, end: int) -> bool:
     """"W L PCT GB": a line of two or more standings column heads and nothing else."""
     return end - start >= 2 and all(words[i].upper() in COLUMN_HEADS for i in range(start, end))

@@ -17,6 +17,8 @@ party's long name at "in" or "of" before a place. Here:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Doc, Span
 
 from worker.tagging import entity_doc
@@ -43,20 +45,21 @@ def _abbreviation(word: str) -> bool:
     return 2 <= len(word) <= 6 and word.isalpha() and word.isupper()
 
 
-def party_rows(doc: Doc, ents: list[Span], lines: list[tuple[int, int]], country_codes: frozenset[str],
-               decided: dict[tuple[int, int], str]) -> list[Span]:
-    """Election tables: see the module docstring. `country_codes`: codes that are countries in a results list
-    ("( GER )"), never a party's."""
+def party_rows(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[int, int]]],
+               country_codes: Callable[[], frozenset[str]], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """Election tables: see the module docstring. `lines` gives the doc's lines, `country_codes` the codes that are
+    countries in a results list ("( GER )"), never a party's (both asked only when the doc has a bracket)."""
     doc_facts = entity_doc.facts(doc)
     words = doc_facts.words
     if "(" not in words:
         return ents
+    codes = country_codes()
     rows = []
-    for start, end in lines:
+    for start, end in lines():
         # "<name> ( ABBR ) <number> [pct]": the bracket's close is followed by a number
         for k in range(start + 1, end - 3):
             if words[k] == "(" and _abbreviation(words[k + 1]) and words[k + 2] == ")" \
-                    and words[k + 1] not in country_codes and any(c.isdigit() for c in words[k + 3]):
+                    and words[k + 1] not in codes and any(c.isdigit() for c in words[k + 3]):
                 rows.append((start, k))
                 break
     if len(rows) < MIN_PARTY_ROWS:
