@@ -122,3 +122,18 @@ def test_a_jockey_is_no_team_and_one_club_among_countries_is_no_team_list() -> N
     doc = named_doc(lines, [("Trinidad", "GPE")], language="en")
     found = [(e.text, e.label_) for e in country_code_rows(doc, list(doc.ents), decided, lambda: True, True)]
     assert ("Trinidad", "GPE") in found and ("Namibia", "LOC") in found
+
+
+def test_a_dutch_results_lists_home_riders_without_a_code_are_persons() -> None:
+    lines = ["1 . Steels 4u49:13 -- 2 . Zabel ( Dui ) -- 3 . Vainsteins ( Let ) -- 4 . Wauters op 22\" --",
+             "5 . Verbrugghe z.t. -- 6 . Vandenbroucke op 1:02 ."]
+    doc = named_doc(lines, [("Steels", "LOC"), ("Wauters", "ORG"), ("Vandenbroucke", "LOC")], language="nl")
+
+    def run(home: bool) -> list[tuple[str, str]]:
+        decided: dict[tuple[int, int], str] = {}
+        return [(e.text, e.label_) for e in country_code_rows(doc, list(doc.ents), decided, home_riders=home)]
+
+    found = run(True)
+    assert {("Steels", "PER"), ("Wauters", "PER"), ("Verbrugghe", "PER"), ("Vandenbroucke", "PER"),
+            ("Zabel", "PER"), ("Dui", "LOC")} <= set(found)
+    assert ("Steels", "LOC") in run(False)

@@ -135,8 +135,34 @@ def _club_rows(doc: Doc, words: list[str], rows: list[tuple[int, int, int, int, 
     return clubs
 
 
+# What follows a home rider's name in a results list: a time ("3u15:58", "1:58", "12\""), a dash or "z.t." (session 37's
+# round 15, shipped in session 38's round 8).
+_AFTER_RIDER = re.compile(r'^(\d+u\d{2}(:\d{2})?|\d+:\d{2}|\d+"|--|z\.t\.?)$')
+
+
+def _home_riders(doc: Doc, rows: list[tuple[int, int, int, int, str]]) -> list[tuple[int, int]]:
+    """Dutch results lists print home riders without a code: "17 . Farazijn 1:58", "1 . Vermeersch 2:02" - a name
+    of one to four capitalised words after a rank ("17 .") and before a time, "--", "z.t." or "op" and a gap."""
+    words = entity_doc.facts(doc).words
+    taken = {i for start, _, _, code_end, _ in rows for i in range(start, code_end)}
+    found = []
+    for k in range(len(words) - 3):
+        if not (words[k].isdigit() and words[k + 1] == "."):
+            continue
+        j = k + 2
+        while j < len(words) and j - k - 2 < 6 and (words[j][:1].isupper() or (j > k + 2 and words[j] in _PARTICLES)):
+            j += 1
+        capitals = sum(words[i][:1].isupper() for i in range(k + 2, j))
+        gap = j + 1 < len(words) and words[j] == "op" and _AFTER_RIDER.match(words[j + 1])  # "op 22\"", "op 1:02"
+        if 1 <= capitals <= 4 and j < len(words) and (_AFTER_RIDER.match(words[j]) or gap) \
+                and words[j - 1] not in _PARTICLES and taken.isdisjoint(range(k + 2, j)):
+            found.append((k + 2, j))
+    return found
+
+
 def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str],
-                      sports: Callable[[], bool] | None = None, teams: bool = False) -> list[Span]:
+                      sports: Callable[[], bool] | None = None, teams: bool = False,
+                      home_riders: bool = False) -> list[Span]:
     """Results lists: in a document with at least `MIN_ROWS` rows "Name ( CODE )" or "Name ( Country )", each country
     is LOC and the name before it PER, unless the gazetteer knows the name as a place or organisation, or the model
     read a town of GeoNames' list as a place ("Roubaix ( Fra )"), or the club list knows it; `sports`, when given,
@@ -165,11 +191,14 @@ def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
             rows = sorted(rows + team_rows)
     if len(rows) < MIN_ROWS or (sports is not None and not sports()):
         return ents  # English: only sports copy ("Royal Dutch Shell ( Netherlands ), Eni ( Italy )" are companies)
+    if home_riders:  # Dutch: rows of the home riders, with no code (their own "code" span is empty)
+        rows = sorted(rows + [(start, end, end, end, "") for start, end in _home_riders(doc, rows)])
     model_places = {(e.start, e.end) for e in ents if e.label_ in _PLACE_LABELS}
     clubs = _club_rows(doc, words, rows) if doc.lang_ == "en" else set()
     new: list[Span] = []
     for start, end, code, code_end, label in rows:
-        new.append(Span(doc, code, code_end, label=label))
+        if code_end > code:
+            new.append(Span(doc, code, code_end, label=label))
         if (start, end) in clubs:
             new.append(Span(doc, start, end, label="ORG"))
             continue

@@ -38,6 +38,7 @@ from worker.tagging import (
     entity_given_names,
     entity_heads,
     entity_hygiene,
+    entity_lineups,
     entity_nicknames,
     entity_page_titles,
     entity_roles,
@@ -757,7 +758,8 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "peoples", "genitives", "sections", "wire_terms", "nationalities", "markets",
          "digests", "role_words", "nl_nationalities", "kind_before", "kind_after", "cricket_tests", "place_titles",
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
-         "country_codes", "chess", "standings", "bracketed_teams", "term_sheets", "wire_lists"}
+         "country_codes", "chess", "standings", "bracketed_teams", "term_sheets", "wire_lists",
+         "lineups", "home_riders"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -892,7 +894,8 @@ class EntityFixes:
                 ents = entity_evidence.dutch_evidence(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                       frozenset(PARTS), context_type)
             if doc.lang_ == "nl" and "country_codes" in PARTS:  # "Zabel ( Dui )" in a results list (session 37)
-                ents = entity_countries.country_code_rows(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+                ents = entity_countries.country_code_rows(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
+                                                          home_riders="home_riders" in PARTS)
             if "given" in PARTS:
                 language = doc.lang_
                 ents = entity_given_names.given_name_persons(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
@@ -971,6 +974,9 @@ class EntityFixes:
             ents = dutch_roads(doc, ents)
             if "sports" in PARTS:
                 ents = dutch_results_lines(doc, ents, lambda: evidence.starts)
+            if "lineups" in PARTS:  # "Frankrijk : Barthez , Lizarazu , ..." (session 38, round 8)
+                ents = entity_lineups.lineup_persons(doc, ents, lambda: entity_sports.line_bounds(doc, evidence.starts),
+                                                     doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if "sections" in PARTS:
                 ents = entity_evidence.section_label(doc, ents)
         if self.edges and "span_hygiene" in PARTS and ents:

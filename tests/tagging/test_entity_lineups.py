@@ -1,0 +1,31 @@
+"""A team's line-up in Dutch sports copy (entity_lineups.py), on hand-made documents."""
+
+from __future__ import annotations
+
+from tests.tagging.line_docs import named_doc
+from worker.tagging import casing, entity_sports
+from worker.tagging.entity_lineups import lineup_persons
+
+
+def _run(lines: list[str], names: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    doc = named_doc(lines, names, language="nl")
+    decided: dict[tuple[int, int], str] = {}
+    ents = lineup_persons(doc, list(doc.ents), lambda: entity_sports.line_bounds(doc, casing.sentence_starts(doc)),
+                          decided)
+    return [(e.text, e.label_) for e in ents]
+
+
+def test_the_players_of_a_line_up_and_their_substitutes_are_persons() -> None:
+    line = ("Frankrijk : Barthez , Thuram , Blanc , Desailly , Lizarazu , Vieira , Deschamps , Zidane , "
+            "Dugarry ( 76' Anelka ) en Henry .")
+    found = _run([line], [("Frankrijk", "LOC"), ("Blanc", "LOC"), ("Vieira", "LOC"), ("Anelka", "ORG")])
+    assert found[0] == ("Frankrijk", "LOC")
+    assert ("Blanc", "PER") in found and ("Vieira", "PER") in found and ("Anelka", "PER") in found
+    assert len(found) == 12  # the team and eleven players
+
+
+def test_a_short_list_or_one_broken_by_other_words_is_no_line_up() -> None:
+    assert _run(["Doelpunten : 23' Henry ( 1-0 ) , 56' Totti ( 1-1 ) ."], [("Henry", "LOC")]) == [("Henry", "LOC")]
+    assert _run(["Scheidsrechter : Collina ( Ita ) ."], [("Collina", "LOC")]) == [("Collina", "LOC")]
+    line = "Ze bezochten : Parijs , Lyon , Nice , Marseille , Rijsel om negen uur ."
+    assert _run([line], [("Lyon", "LOC")]) == [("Lyon", "LOC")]

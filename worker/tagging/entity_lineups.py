@@ -1,0 +1,90 @@
+"""A team's line-up in Dutch sports copy: "Frankrijk : Barthez , Lizarazu , Desailly , Blanc , Thuram , Vieira ,
+Petit , Zidane , Deschamps , Djorkaeff en Henry ."
+
+A model trained on prose reads many of the surnames of such a list as places (in fold 0 of ned.train a third of
+them; session 37). After a name and a colon, a run of at least `MIN_ITEMS` items joined by commas (and "en" before
+the last), each one to three capitalised words (particles between them) and maybe a substitution in brackets ("( 76'
+Anelka )"), up to the sentence's end: each item is a person, unless the gazetteer knows it as a place or an
+organisation (session 37's round 14, revised and decided in session 38's round 8 on its own decision data).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from spacy.tokens import Doc, Span
+
+from worker.tagging import entity_doc, gazetteer
+
+MIN_ITEMS = 5
+# Lower-case words inside a Dutch person's name ("Van der Sar", "F. de Boer").
+PARTICLES = frozenset({"van", "der", "den", "de", "te", "ter", "ten", "het", "'t", "la", "le", "di", "da", "du", "von",
+                       "dos"})
+_ENDS = frozenset({".", "!", "?"})
+_MINUTE = re.compile(r"^\d{1,3}'$")
+
+
+def _item_end(words: list[str], i: int, end: int) -> int:
+    """The end of one item (one to three capitalised words, particles between them) starting at i; i when none."""
+    j, capitals = i, 0
+    while j < end and (words[j][:1].isupper() or (j > i and words[j] in PARTICLES)):
+        capitals += words[j][:1].isupper()
+        j += 1
+    while j > i and words[j - 1] in PARTICLES:
+        j -= 1
+    return j if words[i][:1].isupper() and 1 <= capitals <= 3 else i
+
+
+def _lineup(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
+    """The items of a line-up in the line start..end, or none."""
+    colon = next((k for k in range(start + 1, end) if words[k] == ":"), None)
+    if colon is None or not words[start][:1].isupper():
+        return []
+    while end > colon + 1 and words[end - 1] in _ENDS:
+        end -= 1
+    items, i = [], colon + 1
+    while i < end:
+        j = _item_end(words, i, end)
+        if j == i:
+            return []
+        items.append((i, j))
+        j = _substitution(words, j, end, items)
+        if j == end:
+            break
+        if words[j] not in (",", "en"):
+            return []
+        i = j + 1
+    return items if len(items) >= MIN_ITEMS and i < end else []
+
+
+def _substitution(words: list[str], j: int, end: int, items: list[tuple[int, int]]) -> int:
+    """After an item, a substitution in brackets, "( 76' Anelka )": its player joins `items`; the index after it (j
+    itself when there is none)."""
+    if j + 3 < end and words[j] == "(" and _MINUTE.match(words[j + 1]):
+        k = _item_end(words, j + 2, end)
+        if k > j + 2 and k < end and words[k] == ")":
+            items.append((j + 2, k))
+            return k + 1
+    return j
+
+
+def lineup_persons(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[int, int]]],
+                   decided: dict[tuple[int, int], str]) -> list[Span]:
+    """Dutch: the players of a line-up are persons (see the module docstring); `decided` receives their type."""
+    words = entity_doc.facts(doc).words
+    if ":" not in words:
+        return ents
+    players: list[tuple[int, int]] = []
+    for start, end in lines():
+        for a, b in _lineup(words, start, end):
+            entry = gazetteer.exact_lookup("nl", " ".join(words[a:b]))
+            if entry is None or entry.type not in ("LOC", "ORG"):
+                players.append((a, b))
+    if not players:
+        return ents
+    taken = {i for a, b in players for i in range(a, b)}
+    kept = [e for e in ents if taken.isdisjoint(range(e.start, e.end))]
+    for a, b in players:
+        decided[(a, b)] = "PER"
+    return sorted(kept + [Span(doc, a, b, label="PER") for a, b in players], key=lambda e: e.start)
