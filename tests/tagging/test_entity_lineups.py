@@ -29,3 +29,12 @@ def test_a_short_list_or_one_broken_by_other_words_is_no_line_up() -> None:
     assert _run(["Scheidsrechter : Collina ( Ita ) ."], [("Collina", "LOC")]) == [("Collina", "LOC")]
     line = "Ze bezochten : Parijs , Lyon , Nice , Marseille , Rijsel om negen uur ."
     assert _run([line], [("Lyon", "LOC")]) == [("Lyon", "LOC")]
+
+
+def test_a_line_up_in_running_text_is_read_across_the_colons_sentence_break() -> None:
+    from tests.tagging.line_docs import stage_entities
+
+    text = ("Frankrijk klopt Spanje\n\nFrankrijk: Barthez, Thuram, Blanc, Desailly, Lizarazu, Vieira, Deschamps, "
+            "Zidane, Djorkaeff, Dugarry (76' Anelka), Henry.\n")
+    found = stage_entities("nl", text)
+    assert ("Anelka", "PER") in found and ("Blanc", "PER") in found

@@ -62,10 +62,15 @@ def _substitution(words: list[str], j: int, end: int, items: list[tuple[int, int
     """After an item, a substitution in brackets, "( 76' Anelka )": its player joins `items`; the index after it (j
     itself when there is none)."""
     if j + 3 < end and words[j] == "(" and _MINUTE.match(words[j + 1]):
-        k = _item_end(words, j + 2, end)
-        if k > j + 2 and k < end and words[k] == ")":
-            items.append((j + 2, k))
-            return k + 1
+        first = j + 2
+    elif j + 4 < end and words[j] == "(" and words[j + 1].isdigit() and words[j + 2] == "'":
+        first = j + 3  # running text: the tokenizer splits "76'" into "76" and "'"
+    else:
+        return j
+    k = _item_end(words, first, end)
+    if k > first and k < end and words[k] == ")":
+        items.append((first, k))
+        return k + 1
     return j
 
 
@@ -76,7 +81,11 @@ def lineup_persons(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[in
     if ":" not in words:
         return ents
     players: list[tuple[int, int]] = []
-    for start, end in lines():
+    bounds = lines()
+    # running text: the sentence splitter ends a sentence at the team's colon ("Frankrijk:" / "Barthez, Thuram, ...")
+    joined = [(start, bounds[n + 1][1]) if words[end - 1] == ":" and n + 1 < len(bounds) else (start, end)
+              for n, (start, end) in enumerate(bounds)]
+    for start, end in joined:
         for a, b in _lineup(words, start, end):
             entry = gazetteer.exact_lookup("nl", " ".join(words[a:b]))
             if entry is None or entry.type not in ("LOC", "ORG"):
