@@ -759,7 +759,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "digests", "role_words", "nl_nationalities", "kind_before", "kind_after", "cricket_tests", "place_titles",
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
          "country_codes", "chess", "standings", "bracketed_teams", "term_sheets", "wire_lists",
-         "lineups", "home_riders"}
+         "lineups", "home_riders", "charts"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -909,6 +909,9 @@ class EntityFixes:
                 ents = entity_wire_lists.party_rows(doc, entity_wire_lists.drop_dates(doc, ents),
                                                     lambda: entity_sports.line_bounds(doc, evidence.starts),
                                                     entity_countries.country_codes,
+                                                    doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+            if doc.lang_ == "en" and "charts" in PARTS:  # "1. ( 1 ) Jerry Maguire ( TriStar )" (session 38)
+                ents = entity_wire_lists.chart_rows(doc, ents, lambda: entity_sports.line_bounds(doc, evidence.starts),
                                                     doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.edges:
             ents = split_at_scores(doc, split_at_dashes(doc, ents))
