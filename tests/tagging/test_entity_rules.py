@@ -342,3 +342,16 @@ def test_a_name_joined_to_a_place_by_and_is_a_place_but_not_after_a_country_or_a
     found = stage_entities("nl", "De burgemeesters van de gemeenten Boom, Rumst en Schelle waren tevreden. Beleggers "
                                  "kochten Wereldhave in Nederland en Unibail in Frankrijk.")
     assert ("Schelle", "LOC") in found and ("Unibail", "ORG") in found
+
+
+def test_a_dutch_demonym_before_a_common_noun_is_the_adjective_alone() -> None:
+    from tests.tagging.line_docs import named_doc
+
+    doc = named_doc(["De Vlaamse regering en het Vlaams Parlement en de Europese Commissie ."],
+                    [("Vlaamse regering", "ORG"), ("Vlaams Parlement", "ORG"), ("Europese Commissie", "ORG")],
+                    language="nl")
+    decided: dict[tuple[int, int], str] = {}
+    found = [(e.text, e.label_) for e in entity_rules.adjective_before_noun(doc, list(doc.ents), decided)]
+    # "Parlement" and "Commissie" are capitalised: names of their own
+    assert found == [("Vlaamse", "MISC"), ("Vlaams Parlement", "ORG"), ("Europese Commissie", "ORG")]
+    assert decided == {(1, 2): "MISC"}

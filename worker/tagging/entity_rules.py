@@ -759,7 +759,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "digests", "role_words", "nl_nationalities", "kind_before", "kind_after", "cricket_tests", "place_titles",
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
          "country_codes", "chess", "standings", "bracketed_teams", "term_sheets", "wire_lists",
-         "lineups", "home_riders", "charts"}
+         "lineups", "home_riders", "charts", "nl_adjective_nouns"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -821,6 +821,20 @@ def _known_otherwise(word: str, language: str) -> bool:
 @lru_cache(maxsize=65536)
 def _common_lowercase(word: str, language: str) -> bool:
     return word.isalpha() and word.islower() and zipf(word, language) >= LOWERCASE_NAME_ZIPF
+
+
+def adjective_before_noun(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """Dutch: "de Vlaamse regering" is a nationality adjective (MISC) and a common noun, as CoNLL-2002 and our Dutch
+    files tag it: an entity of a demonym adjective and one lower-case word is the adjective alone (session 38)."""
+    words = facts(doc).words
+    fixed = []
+    for ent in ents:
+        if ent.end - ent.start == 2 and words[ent.start + 1].isalpha() and words[ent.start + 1].islower() \
+                and _is_demonym(words[ent.start], "nl"):
+            ent = Span(doc, ent.start, ent.start + 1, label="MISC")
+            decided[(ent.start, ent.end)] = "MISC"
+        fixed.append(ent)
+    return fixed
 
 
 def _lowercase_code(word: str) -> bool:
@@ -977,6 +991,8 @@ class EntityFixes:
             ents = dutch_roads(doc, ents)
             if "sports" in PARTS:
                 ents = dutch_results_lines(doc, ents, lambda: evidence.starts)
+            if "nl_adjective_nouns" in PARTS:  # "[MISC Vlaamse] regering" (session 38, round 11)
+                ents = adjective_before_noun(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if "lineups" in PARTS:  # "Frankrijk : Barthez , Lizarazu , ..." (session 38, round 8)
                 ents = entity_lineups.lineup_persons(doc, ents, lambda: entity_sports.line_bounds(doc, evidence.starts),
                                                      doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
