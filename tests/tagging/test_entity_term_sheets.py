@@ -15,8 +15,8 @@ SHEET = ["The following bond was announced by lead manager Nomura International 
 
 def _run(doc: Doc) -> tuple[list[tuple[str, str]], dict[tuple[int, int], str]]:
     decided: dict[tuple[int, int], str] = {}
-    ents = term_sheet_entities(doc, list(doc.ents), lambda: casing.sentence_starts(doc), decided,
-                               entity_sports.line_bounds)
+    ents = term_sheet_entities(doc, list(doc.ents), lambda: entity_sports.line_bounds(doc, casing.sentence_starts(doc)),
+                               decided)
     return [(e.text, e.label_) for e in ents], decided
 
 

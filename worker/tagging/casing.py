@@ -640,12 +640,15 @@ class SentenceStartEvidence:
         return frozenset(word for word, caps in zip(words, shouted, strict=True) if word.islower() and not caps)
 
 
-def shouted_tokens(doc: Doc) -> list[bool]:
+def _shouted_mask(doc: Doc) -> list[bool]:
     """Per token: whether it stands in a line the truecaser read as all capitals (`SHOUTED_KEY`)."""
     mask = [False] * len(doc)
     for span in doc.spans.get(SHOUTED_KEY, ()):
         mask[span.start:span.end] = [True] * (span.end - span.start)
     return mask
+
+
+shouted_tokens = LastDoc(_shouted_mask)  # read by the sentence-start evidence and the sports rules of one doc
 
 
 # Shared by the entity rules and the gazetteer matcher, which tag the same doc one after the other.

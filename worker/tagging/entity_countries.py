@@ -211,9 +211,5 @@ def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
         if name in entity_sports.club_texts():
             continue  # a club of a European cup's results: "Schalke ( Germany ) 1 Valencia ( Spain ) 1"
         new.append(Span(doc, start, end, label="PER"))
-    taken = {i for span in new for i in range(span.start, span.end)}
     # an entity running out of a row's name or code (across the bracket) is the model's misreading: it goes too
-    kept = [e for e in ents if taken.isdisjoint(range(e.start, e.end))]
-    for span in new:
-        decided[(span.start, span.end)] = span.label_
-    return sorted(kept + new, key=lambda e: e.start)
+    return entity_doc.layout_wins(ents, new, decided)

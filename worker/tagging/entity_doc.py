@@ -331,3 +331,14 @@ class LastDoc(Generic[T]):
 
 
 facts = LastDoc(DocFacts)  # a doc's words, text and digits, shared by the rules that read them
+
+
+def layout_wins(ents: list[Span], found: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """The spans a layout rule found (a results row, a term sheet's field, a line-up's player) replace every entity
+    they overlap, and their types go into `decided` (entity_rules.CONTEXT_TYPES_KEY), so that the name lists and the
+    gazetteer do not undo them; sorted by start."""
+    taken = {i for span in found for i in range(span.start, span.end)}
+    kept = [e for e in ents if taken.isdisjoint(range(e.start, e.end))]
+    for span in found:
+        decided[(span.start, span.end)] = span.label_
+    return sorted(kept + found, key=lambda e: e.start)

@@ -92,8 +92,4 @@ def lineup_persons(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[in
                 players.append((a, b))
     if not players:
         return ents
-    taken = {i for a, b in players for i in range(a, b)}
-    kept = [e for e in ents if taken.isdisjoint(range(e.start, e.end))]
-    for a, b in players:
-        decided[(a, b)] = "PER"
-    return sorted(kept + [Span(doc, a, b, label="PER") for a, b in players], key=lambda e: e.start)
+    return entity_doc.layout_wins(ents, [Span(doc, a, b, label="PER") for a, b in players], decided)

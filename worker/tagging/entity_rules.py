@@ -916,16 +916,15 @@ class EntityFixes:
                                                              lambda word: is_title(word, language)
                                                              or _is_demonym(word, language))
             if doc.lang_ == "en" and "term_sheets" in PARTS:  # "Borrower Toyota Motor Credit Corp" (session 38)
-                ents = entity_term_sheets.term_sheet_entities(doc, ents, lambda: evidence.starts,
-                                                              doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
-                                                              entity_sports.line_bounds)
+                ents = entity_term_sheets.term_sheet_entities(doc, ents, lambda: entity_sports.doc_lines(doc),
+                                                              doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "en" and "wire_lists" in PARTS:  # "DIARY - ... TUESDAY -", "Party ... ( PDSR ) 91" (38)
                 ents = entity_wire_lists.party_rows(doc, entity_wire_lists.drop_dates(doc, ents),
-                                                    lambda: entity_sports.line_bounds(doc, evidence.starts),
+                                                    lambda: entity_sports.doc_lines(doc),
                                                     entity_countries.country_codes,
                                                     doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if doc.lang_ == "en" and "charts" in PARTS:  # "1. ( 1 ) Jerry Maguire ( TriStar )" (session 38)
-                ents = entity_wire_lists.chart_rows(doc, ents, lambda: entity_sports.line_bounds(doc, evidence.starts),
+                ents = entity_wire_lists.chart_rows(doc, ents, lambda: entity_sports.doc_lines(doc),
                                                     doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.edges:
             ents = split_at_scores(doc, split_at_dashes(doc, ents))
@@ -994,7 +993,7 @@ class EntityFixes:
             if "nl_adjective_nouns" in PARTS:  # "[MISC Vlaamse] regering" (session 38, round 11)
                 ents = adjective_before_noun(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if "lineups" in PARTS:  # "Frankrijk : Barthez , Lizarazu , ..." (session 38, round 8)
-                ents = entity_lineups.lineup_persons(doc, ents, lambda: entity_sports.line_bounds(doc, evidence.starts),
+                ents = entity_lineups.lineup_persons(doc, ents, lambda: entity_sports.doc_lines(doc),
                                                      doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if "sections" in PARTS:
                 ents = entity_evidence.section_label(doc, ents)

@@ -137,6 +137,11 @@ def line_bounds(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, int]]:
     return lines
 
 
+# The lines of the doc the entity rules are tagging, from its sentence-start evidence, found once for the rules that
+# read a document line by line (term sheets, party and chart rows, line-ups).
+doc_lines = entity_doc.LastDoc(lambda doc: line_bounds(doc, casing.evidence_of(doc).starts))
+
+
 def is_sports_document(doc: Doc, starts: Callable[[], Sequence[bool]]) -> bool:
     """A sports headline ("SOCCER - ..."), a score and match-report words, or a results or table line.
     `starts` gives the sentence starts (computed only when the cheaper signs are not enough)."""

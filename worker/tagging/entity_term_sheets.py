@@ -86,17 +86,16 @@ def _name_after(words: Sequence[str], i: int, end: int) -> int:
     return j
 
 
-def term_sheet_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bool]],
-                        decided: dict[tuple[int, int], str], lines_of: Callable[[Doc, Sequence[bool]],
-                                                                                 list[tuple[int, int]]]) -> list[Span]:
-    """The entities of a term sheet or results table retyped (see the module docstring); `decided` receives the types
-    chosen here; `lines_of` gives a doc's lines from its sentence starts (entity_sports.line_bounds)."""
+def term_sheet_entities(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[int, int]]],
+                        decided: dict[tuple[int, int], str]) -> list[Span]:
+    """The entities of a term sheet or results table retyped (see the module docstring); `lines` gives the doc's
+    lines (asked only when a label occurs); `decided` receives the types chosen here."""
     doc_facts = entity_doc.facts(doc)
     words = doc_facts.words
     if not _FIRST_WORDS.intersection(words):
         return ents  # no label anywhere: the common case, no per-line work
-    lines = lines_of(doc, starts())
-    field_lines = [(start, end) for start, end in lines if _label_at(words, start, end) > start]
+    bounds = lines()
+    field_lines = [(start, end) for start, end in bounds if _label_at(words, start, end) > start]
     if len(field_lines) < MIN_FIELD_LINES:
         return ents
     labels: set[int] = set()  # token positions of labels on field lines
@@ -116,8 +115,8 @@ def term_sheet_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequenc
                 i = j
             else:
                 i += 1
-    for n, (start, end) in enumerate(lines[:-1]):  # a results table's company, alone on its line
-        following = lines[n + 1]
+    for n, (start, end) in enumerate(bounds[:-1]):  # a results table's company, alone on its line
+        following = bounds[n + 1]
         if _label_at(words, following[0], following[1]) > following[0] \
                 and tuple(words[following[0]:_label_at(words, following[0], following[1])]) in RESULTS_LABELS \
                 and _label_at(words, start, end) == start \
@@ -131,7 +130,7 @@ def term_sheet_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequenc
                 new.append(Span(doc, k + 5, end, label="ORG"))
     for k in range(len(words) - 1):
         if words[k].lower() in _MANAGER_WORDS and words[k + 1][:1].isupper() and k + 1 not in labels:
-            line_end = next((b for a, b in lines if a <= k < b), len(words))
+            line_end = next((b for a, b in bounds if a <= k < b), len(words))
             name_end = _name_after(words, k + 1, line_end)
             if name_end > k + 1:
                 new.append(Span(doc, k + 1, name_end, label="ORG"))
@@ -150,9 +149,4 @@ def term_sheet_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequenc
         if start < end:
             fixed.append(ent if (start, end) == (ent.start, ent.end)
                          else Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_))
-    new = filter_spans(new)
-    taken = {i for span in new for i in range(span.start, span.end)}
-    kept = [e for e in fixed if taken.isdisjoint(range(e.start, e.end))]
-    for span in new:
-        decided[(span.start, span.end)] = span.label_
-    return sorted(kept + new, key=lambda e: e.start)
+    return entity_doc.layout_wins(fixed, filter_spans(new), decided)

@@ -77,11 +77,7 @@ def party_rows(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[int, i
         if words[start][:1].isupper() and any(words[i] in PARTY_WORDS for i in name) \
                 and words[bracket - 1][:1].isupper():
             new.append(Span(doc, start, bracket, label="ORG"))
-    taken = {i for span in new for i in range(span.start, span.end)}
-    kept = [e for e in ents if taken.isdisjoint(range(e.start, e.end))]
-    for span in new:
-        decided[(span.start, span.end)] = "ORG"
-    return sorted(kept + new, key=lambda e: e.start)
+    return entity_doc.layout_wins(ents, new, decided)
 
 
 # Chart rows a document needs before its ranked lines are read as a chart (round 10).
@@ -156,23 +152,19 @@ def _physical_lines(doc: Doc, lines: Callable[[], list[tuple[int, int]]]) -> lis
 def chart_rows(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[int, int]]],
                decided: dict[tuple[int, int], str]) -> list[Span]:
     """Entertainment charts: see the module docstring."""
-    words = entity_doc.facts(doc).words
+    doc_facts = entity_doc.facts(doc)
+    words = doc_facts.words
     if "(" not in words:
         return ents
-    lower = entity_doc.facts(doc).lower
-    if not CHART_WORDS.intersection(lower) and not _BOX_OFFICE.search(entity_doc.facts(doc).text.lower()):
+    if not CHART_WORDS.intersection(doc_facts.lower) and not _BOX_OFFICE.search(doc_facts.text.lower()):
         return ents  # no chart's matter named: a ranked list is a results list ("1. Fredericks ( Namibia ) 19.98")
     rows = [row for start, end in _physical_lines(doc, lines) if end - start >= 4
             for row in [_chart_row(words, lambda k: bool(doc[k - 1].whitespace_), start, end)]
-            if row and not any(_team_or_country(entity_doc.facts(doc).span_text(a, b)) for a, b in row[1])]
+            if row and not any(_team_or_country(doc_facts.span_text(a, b)) for a, b in row[1])]
     if len(rows) < MIN_CHART_ROWS:
         return ents
-    new: list[tuple[int, int, str]] = []
+    found: list[Span] = []
     for (title_start, title_end), companies in rows:
-        new.append((title_start, title_end, "MISC"))
-        new += [(a, b, "ORG") for a, b in companies]
-    taken = {i for a, b, _ in new for i in range(a, b)}
-    kept = [e for e in ents if taken.isdisjoint(range(e.start, e.end))]
-    for a, b, label in new:
-        decided[(a, b)] = label
-    return sorted(kept + [Span(doc, a, b, label=label) for a, b, label in new], key=lambda e: e.start)
+        found.append(Span(doc, title_start, title_end, label="MISC"))
+        found += [Span(doc, a, b, label="ORG") for a, b in companies]
+    return entity_doc.layout_wins(ents, found, decided)
