@@ -383,3 +383,11 @@ def test_a_fixture_team_the_truecaser_lower_cased_stays_a_club_in_the_whole_stag
             "TORONTO AT PHOENIX\n")
     found = {(name.lower(), label) for name, label in stage_entities("en", text)}
     assert {("ottawa", "ORG"), ("buffalo", "ORG"), ("toronto", "ORG"), ("phoenix", "ORG")} <= found
+
+
+def test_a_short_first_line_before_a_colon_elsewhere_is_read_without_error() -> None:
+    # "NHL" alone on the first line: the colon search once sliced from the end of the doc and raised ValueError
+    doc = _doc(["NHL", "ICE HOCKEY - NHL RESULTS .", "OTTAWA 3 Buffalo 2", "Playing Thursday : Tampa Bay at TORONTO"],
+               [(0, 1, "ORG")])
+    spans, _ = _run(doc)
+    assert ("Tampa Bay", "ORG") in spans and ("TORONTO", "ORG") in spans

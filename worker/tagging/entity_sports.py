@@ -654,7 +654,8 @@ def _schedule_line(doc: Doc, start: int, end: int, caps: bool = False) -> list[t
     state"), or any when the line was written in capitals (`caps`: "Ottawa at buffalo"); after a label and a colon
     ("Playing Monday : San Francisco at ATLANTA"); the two teams."""
     words = entity_doc.facts(doc).words
-    colon = words.index(":", start, end) if ":" in words[start:end - 3] else -1
+    # max(): a line of one or two tokens at the doc's start would slice from the end of the doc ("NHL")
+    colon = words.index(":", start, end) if ":" in words[start:max(start, end - 3)] else -1
     if colon >= 0 and all(words[k].isalpha() for k in range(start, colon)):
         start = colon + 1  # "Playing Monday : San Francisco at ATLANTA": a label before the fixture
     if not 3 <= end - start <= 7:
