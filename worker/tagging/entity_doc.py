@@ -14,7 +14,7 @@ over the bare model (bench/RESULTS.md, 2026-12-01 English entity speed).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property, lru_cache
 from operator import itemgetter
 from typing import Any, Generic, TypeVar, cast
@@ -342,3 +342,18 @@ def layout_wins(ents: list[Span], found: list[Span], decided: dict[tuple[int, in
     for span in found:
         decided[(span.start, span.end)] = span.label_
     return sorted(kept + found, key=lambda e: e.start)
+
+
+def filter_spans(spans: Iterable[Span]) -> list[Span]:
+    """`spacy.util.filter_spans` with each span's bounds read once (it reads them at every comparison): the
+    longest first, the earliest among equals, then in the order given; none overlapping one kept; by start."""
+    bounded = [(span.start, span.end, span) for span in spans]
+    bounded.sort(key=lambda item: (item[1] - item[0], -item[0]), reverse=True)  # stable, as sorted() is
+    kept: list[tuple[int, Span]] = []
+    seen: set[int] = set()
+    for start, end, span in bounded:
+        if start not in seen and end - 1 not in seen:
+            kept.append((start, span))
+            seen.update(range(start, end))
+    kept.sort(key=lambda item: item[0])
+    return [span for _, span in kept]

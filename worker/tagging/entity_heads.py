@@ -20,9 +20,8 @@ from functools import lru_cache
 
 import numpy
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
-from worker.tagging import gazetteer
+from worker.tagging import entity_doc, gazetteer
 from worker.tagging.entity_doc import facts, isin, string_ids
 
 # Parts of this module that can be switched off for measurement (session 29); head_type is cached, so a measurement
@@ -528,4 +527,4 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
                 decided[(ent.start, ent.end)] = head
                 ent = Span(doc, ent.start, ent.end, label=_label(head, language, ent.label_), kb_id=ent.kb_id_)
         typed.append(ent)
-    return filter_spans(sorted(typed, key=lambda e: e.start))
+    return entity_doc.filter_spans(sorted(typed, key=lambda e: e.start))

@@ -30,10 +30,10 @@ from typing import Any
 import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from worker.tagging import (
     entity_countries,
+    entity_doc,
     entity_evidence,
     entity_given_names,
     entity_heads,
@@ -737,7 +737,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
                 added.append(Span(doc, i, end, label=majority[text]))
                 taken.update(range(i, end))
                 break
-    result = filter_spans(relabelled + added) if added else relabelled
+    result = entity_doc.filter_spans(relabelled + added) if added else relabelled
     if person_label is not None and "surnames" in PARTS:
         # the surname stays a person when a place list knows the word ("Barak" after "Ehud Barak": a GeoNames town)
         decided: dict[tuple[int, int], str] = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
@@ -1522,7 +1522,7 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
         return ents
     result = [new for ent in ents for new in replaced.get(ent, [ent])]
     result += [new for ent, news in replaced.items() if ent.start == ent.end for new in news]
-    return filter_spans(sorted(result, key=lambda e: e.start))
+    return entity_doc.filter_spans(sorted(result, key=lambda e: e.start))
 
 
 def _filter_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -1567,24 +1567,24 @@ class GazetteerMatcher:
         matches = self.matcher(doc)
         if not matches:
             return doc
-        found = [Span(doc, start, end, label=self.by_match_id[key][0], kb_id=self.by_match_id[key][1])
-                 for key, start, end in _filter_matches(matches)
-                 # "AMERICAN FOOTBALL - ...": the headline's sport, not a demonym (session 31)
-                 if doc.lang_ != "en" or not entity_sports.is_sport_head(doc, start, end)]
+        english = doc.lang_ == "en"
         current = doc.ents  # a new Span per entity at every read: read once
         owner = {i: ent for ent in current for i in range(ent.start, ent.end)}
         ents = set(current)
         changed = False
-        for span in found:
-            covered = {owner[i] for i in range(span.start, span.end) if i in owner}
-            # a date or time read across a known name gives way to it ("Kyiv overnight" TIME)
-            timed = {c for c in covered if c.label_ in NUMBER_LABELS}
-            named = covered - timed
-            if all(c.start >= span.start and c.end <= span.end for c in named) \
-                    and not any((c.start, c.end) == (span.start, span.end) for c in named):
-                ents -= covered
-                ents.add(span)
-                changed = True
+        for key, start, end in _filter_matches(matches):  # a Span only for a match that is kept
+            covered = {owner[i] for i in range(start, end) if i in owner}
+            # a date or time read across a known name gives way to it ("Kyiv overnight" TIME); a name the model
+            # read the same or wider stands
+            named = [c for c in covered if c.label_ not in NUMBER_LABELS]
+            if any(c.start < start or c.end > end or (c.start, c.end) == (start, end) for c in named):
+                continue
+            if english and entity_sports.is_sport_head(doc, start, end):
+                continue  # "AMERICAN FOOTBALL - ...": the headline's sport, not a demonym (session 31)
+            label, wikidata = self.by_match_id[key]
+            ents -= covered
+            ents.add(Span(doc, start, end, label=label, kb_id=wikidata))
+            changed = True
         # names the gazetteer added may play in a results sentence too ("Porto drew 1-1 with Benfica")
         ordered = sorted(ents, key=lambda e: e.start)
         fixed = sports_clubs(doc, ordered, evidence_of(doc))

@@ -30,7 +30,6 @@ from typing import cast
 
 import numpy
 from spacy.tokens import Doc, Span, Token
-from spacy.util import filter_spans
 
 from worker.tagging import casing, entity_doc, gazetteer
 from worker.tagging.entity_doc import NUMBER_LABELS, string_ids
@@ -450,9 +449,15 @@ def strip_table_words(doc: Doc, ents: list[Span]) -> list[Span]:
     words, like_num, punct = doc_facts.words, doc_facts.like_num, doc_facts.is_punct
     fixed = []
     for ent in ents:
-        if all(words[i] in TABLE_WORDS or like_num[i] or punct[i] for i in range(ent.start, ent.end)):
-            continue
         start, end = ent.start, ent.end
+        first = words[start]
+        if (first in TABLE_WORDS or like_num[start] or punct[start]) and all(
+                words[i] in TABLE_WORDS or like_num[i] or punct[i] for i in range(start, end)):
+            continue
+        if first not in EDGE_TABLE_WORDS and not like_num[start] and words[end - 1] not in EDGE_TABLE_WORDS \
+                and not like_num[end - 1]:
+            fixed.append(ent)  # nothing to strip at either edge (most names)
+            continue
         while start < end and (words[start] in EDGE_TABLE_WORDS or like_num[start]):
             start += 1
         while end > start and (words[end - 1] in EDGE_TABLE_WORDS or like_num[end - 1]):
@@ -475,6 +480,8 @@ def is_sport_head(doc: Doc, start: int, end: int) -> bool:
     "Australian" of "Australian-made"."""
     doc_facts = entity_doc.facts(doc)
     words, lower = doc_facts.words, doc_facts.lower
+    if start < end and lower[start] not in _HEAD_WORDS:
+        return False  # the last condition below, checked first: most names start with no sport's word
     after = end
     while after < min(end + 2, len(doc)) and lower[after] in _HEAD_WORDS:
         after += 1
@@ -633,7 +640,7 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         found = _nickname_clubs(doc, result, nicknames, decided)
         if found:  # a number the model read in a nickname ("76ERS" CARDINAL) gives way
             result = [e for e in result if not any(f.start == e.start and f.end == e.end for f in found)] + found
-    return filter_spans(sorted(result, key=lambda e: e.start))
+    return entity_doc.filter_spans(sorted(result, key=lambda e: e.start))
 
 
 # Column heads of North American standings ("W L PCT GB", "W L T GF GA PTS", "W L T PF PA"), compared in capitals:

@@ -24,7 +24,6 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from worker.tagging import entity_doc
 
@@ -149,4 +148,4 @@ def term_sheet_entities(doc: Doc, ents: list[Span], lines: Callable[[], list[tup
         if start < end:
             fixed.append(ent if (start, end) == (ent.start, ent.end)
                          else Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_))
-    return entity_doc.layout_wins(fixed, filter_spans(new), decided)
+    return entity_doc.layout_wins(fixed, entity_doc.filter_spans(new), decided)
