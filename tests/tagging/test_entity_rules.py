@@ -148,6 +148,26 @@ def test_gazetteer_matches_filtered_as_filter_spans_filters_spans():
         assert [(int(s.label_), s.start, s.end) for s in spans] == _filter_matches(matches)
 
 
+def test_filter_spans_keeps_what_spacys_keeps_in_the_same_order() -> None:
+    import random
+
+    from spacy.util import filter_spans
+
+    from worker.tagging import entity_doc
+
+    doc = spacy.blank("en")(" ".join(f"w{i}" for i in range(40)))
+    rng = random.Random(5)
+    for trial in range(400):
+        spans = []
+        for _ in range(rng.randint(0, 12)):
+            start = rng.randint(0, 39)
+            spans.append(Span(doc, start, rng.randint(start, min(start + 4, 40)), label=str(rng.randint(0, 9))))
+        if trial % 2:  # half the trials in order and apart, the fast path's case
+            spans = filter_spans([s for s in spans if len(s)])
+        ours = entity_doc.filter_spans(spans)
+        assert [(s.start, s.end, s.label_) for s in ours] == [(s.start, s.end, s.label_) for s in filter_spans(spans)]
+
+
 def test_a_dutch_title_after_a_noun_of_works_runs_on_over_lower_case_words() -> None:
     doc = _doc("nl", "de film Zout op de Huid van regisseur Sarah Benali", [(2, 3, "MISC"), (5, 8, "MISC"),
                                                                          (8, 10, "PER")])
