@@ -195,3 +195,22 @@ def test_a_role_word_that_is_the_surname_of_a_person_named_in_full_stays_and_tit
                                  "visited Rome.")
     assert found == [("England", "LOC"), ("Hyderabad", "LOC"), ("Ollie Pope", "PER"), ("Pope", "PER"),
                      ("Hartley", "PER"), ("NHS England", "ORG"), ("Stephen Powis", "PER"), ("Rome", "LOC")]
+
+
+def test_an_electoral_seat_is_a_place_and_so_are_the_seats_of_its_list() -> None:
+    decided: dict[tuple[int, int], str] = {}
+
+    def rule(doc: Doc, ents: list[Span]) -> list[Span]:
+        return entity_roles.electorates(doc, ents, decided)
+
+    text = ("Dutton lost his seat of Dickson, Labor took the seats of Menzies, Deakin and Banks, and Singh, "
+            "MP for Aljunied GRC, spoke.")
+    assert _run(rule, text, [("Dutton", "PERSON"), ("Dickson", "PERSON"), ("Labor", "ORG"), ("Menzies", "PERSON"),
+                             ("Deakin", "ORG"), ("Banks", "ORG"), ("Singh", "PERSON"), ("Aljunied GRC", "ORG")]) == [
+        ("Dutton", "PERSON"), ("Dickson", "GPE"), ("Labor", "ORG"), ("Menzies", "GPE"), ("Deakin", "GPE"),
+        ("Banks", "GPE"), ("Singh", "PERSON"), ("Aljunied GRC", "GPE")]
+    assert set(decided.values()) == {"LOC"}
+    # a list that never ends with "and" is no list of seats; a person named in full stays a person
+    assert _run(rule, "the seat of Kooyong, Monique Ryan said", [("Kooyong", "ORG"), ("Monique Ryan", "PERSON")]) == [
+        ("Kooyong", "GPE"), ("Monique Ryan", "PERSON")]
+    assert _run(rule, "a member for John Smith", [("John Smith", "PERSON")]) == [("John Smith", "PERSON")]

@@ -433,3 +433,52 @@ def peoples_and_time_zones(doc: Doc, ents: list[Span]) -> list[Span]:
                 continue
         fixed.append(ent)
     return fixed
+
+
+# Openers of an electoral seat's name (session 39): "the seat of Dickson", "MP for Aljunied GRC".
+_SEAT_NOUNS = frozenset({"seat", "seats", "electorate", "electorates", "riding", "ridings", "constituency",
+                         "constituencies"})
+_SEAT_HOLDERS = frozenset({"MP", "MPs", "MLA", "MLAs", "MPP", "MPPs", "TD", "TDs", "member", "members"})
+_LIST_ENDS = frozenset({"and", "or"})
+
+
+def _seat_opener(words: list[str], start: int) -> bool:
+    """Whether the two words before `start` open an electoral seat's name ("seat of", "MP for")."""
+    return start >= 2 and ((words[start - 1] == "of" and words[start - 2] in _SEAT_NOUNS)
+                           or (words[start - 1] == "for" and words[start - 2] in _SEAT_HOLDERS))
+
+
+def electorates(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """English: a name of one to four capitalised words after "seat of", "electorate of", "riding of",
+    "constituency of" or "MP for" (and the like) is a place, the constituency, as CoNLL-2003 types it ("his Brisbane
+    seat of Dickson" PER, "electorate of Grayndler" ORG), and so is every other item of a list it opens that ends with
+    "and"/"or" and an item ("seats of Menzies , Deakin and Banks"); recorded in `decided` (session 39). A name whose
+    first word is a given name with more words after it is a person and stays one."""
+    if doc.lang_ != "en" or not ents:
+        return ents
+    words = facts(doc).words
+    given = gazetteer.given_names()[0]
+    places: set[int] = set()  # indexes of the entities that are seats
+    for k, ent in enumerate(ents):
+        if not _seat_opener(words, ent.start):
+            continue
+        items, ended, j = [k], False, k
+        while j + 1 < len(ents) and not ended:  # "Menzies , Deakin and Banks": the items joined by "," or "and"
+            gap = words[ents[j].end:ents[j + 1].start]
+            if gap != [","] and not (len(gap) == 1 and gap[0] in _LIST_ENDS):
+                break
+            ended = gap[0] in _LIST_ENDS
+            items.append(j + 1)
+            j += 1
+        places.update(items if ended else items[:1])  # a list that never ends with "and" is no list of seats
+    if not places:
+        return ents
+    result = []
+    for k, ent in enumerate(ents):
+        name = words[ent.start:ent.end]
+        if k in places and ent.label_ not in ("GPE", "LOC") and len(name) <= 4 \
+                and all(word[:1].isupper() for word in name) and not (len(name) > 1 and name[0] in given):
+            decided[(ent.start, ent.end)] = "LOC"
+            ent = Span(doc, ent.start, ent.end, label=_TO_MODEL["LOC"], kb_id=ent.kb_id_)
+        result.append(ent)
+    return result

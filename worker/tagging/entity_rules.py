@@ -759,7 +759,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "digests", "role_words", "nl_nationalities", "kind_before", "kind_after", "cricket_tests", "place_titles",
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
          "country_codes", "chess", "standings", "bracketed_teams", "term_sheets", "wire_lists",
-         "lineups", "home_riders", "charts", "nl_adjective_nouns"}
+         "lineups", "home_riders", "charts", "nl_adjective_nouns", "electorates"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -969,6 +969,8 @@ class EntityFixes:
                 ents = entity_works.possessive_titles(doc, ents, evidence.starts,
                                                       doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             ents = entity_works.works_by_year(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+        if self.titles and doc.lang_ == "en" and "electorates" in PARTS and ents:  # "seat of Dickson" (session 39)
+            ents = entity_roles.electorates(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.consistency and doc.lang_ == "en" and "given_mentions" in PARTS:
             ents = entity_roles.given_name_mentions(doc, ents)
         if self.consistency:
