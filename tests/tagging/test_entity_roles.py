@@ -214,3 +214,14 @@ def test_an_electoral_seat_is_a_place_and_so_are_the_seats_of_its_list() -> None
     assert _run(rule, "the seat of Kooyong, Monique Ryan said", [("Kooyong", "ORG"), ("Monique Ryan", "PERSON")]) == [
         ("Kooyong", "GPE"), ("Monique Ryan", "PERSON")]
     assert _run(rule, "a member for John Smith", [("John Smith", "PERSON")]) == [("John Smith", "PERSON")]
+
+
+def test_a_korean_given_name_cut_at_its_hyphen_by_the_tokenizer_is_whole_again() -> None:
+    assert _run(entity_roles.hyphenated_persons, "Acting President Han Duck-soo said", [("Han Duck", "PERSON")]) == [
+        ("Han Duck-soo", "PERSON")]
+    assert _run(entity_roles.hyphenated_persons, "Tsai Ing-wen spoke", [("Tsai Ing", "PERSON")]) == [
+        ("Tsai Ing-wen", "PERSON")]
+    # an English word made after a name is no part of it
+    for text in ("a Donald Trump-backed plan", "the Joe Biden-era rule", "a Boris Johnson-style speech"):
+        name = " ".join(text.split()[1:3]).split("-")[0]
+        assert _run(entity_roles.hyphenated_persons, text, [(name, "PERSON")]) == [(name, "PERSON")]

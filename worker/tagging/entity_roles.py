@@ -332,6 +332,21 @@ def _attached(doc: Doc, i: int) -> bool:
         and not doc[i].whitespace_
 
 
+# Words written after a name and a hyphen that make an English adjective, not the rest of a given name.
+_NAME_SUFFIX_WORDS = frozenset({"era", "born", "style", "like", "type", "run", "made", "free", "wide", "linked",
+                                "owned", "based", "esque", "ism", "ite", "ites"})
+
+
+def _given_name_tail(doc: Doc, words: list[str], end: int) -> bool:
+    """Whether the person ending at `end` goes on over a hyphen to the second part of a Korean or Taiwanese given
+    name, cut there by the tokenizer: "Han Duck" + "-soo", "Tsai Ing" + "-wen"; not "Trump-backed", "Biden-era"."""
+    if end + 1 >= len(words) or words[end] not in _HYPHENS or not _attached(doc, end):
+        return False
+    last, tail = words[end - 1], words[end + 1]
+    return last[:1].isupper() and last.isalpha() and len(last) <= 5 and tail.isalpha() and tail.islower() \
+        and 2 <= len(tail) <= 5 and not tail.endswith("ed") and tail not in _NAME_SUFFIX_WORDS
+
+
 def hyphenated_persons(doc: Doc, ents: list[Span]) -> list[Span]:
     """English: a person of two words or more runs on over a hyphen written without spaces to a capitalised word
     ("Arantxa Sanchez" + "Vicario" -> "Arantxa Sanchez-Vicario"), and the hyphenated surname alone is that person
@@ -364,6 +379,8 @@ def hyphenated_persons(doc: Doc, ents: list[Span]) -> list[Span]:
                 and not doc[end - 1].whitespace_ and words[end].isalpha() and words[end].islower() \
                 and end not in taken:
             end += 1  # "Chun Doo-" + "hwan"
+        elif ent.label_ == PERSON and len(ent) >= 2 and _given_name_tail(doc, words, end) and end + 1 not in taken:
+            end += 2  # "Han Duck" + "-soo" (session 39)
         fixed.append(ent if end == ent.end else Span(doc, ent.start, end, label=PERSON, kb_id=ent.kb_id_))
     if surnames:
         fixed = [Span(doc, e.start, e.end, label=PERSON) if e.label_ != PERSON and e.text in surnames else e
