@@ -118,3 +118,11 @@ def test_dutch_given_names_faker_lacks_come_from_our_list_through_the_same_filte
     names, _ = given_names()
     assert {"Marloes", "Wieke", "Sjaak", "Hanneke", "Tjeerd"} <= names  # data/ner/given_names_curated.txt
     assert "Said" not in names and "Kobe" not in names  # an English word, a place: filtered out like any source
+
+
+def test_a_given_name_before_a_title_starts_no_person_across_it() -> None:
+    words = ["and", "Wing", "Commander", "Vyomika", "Singh", "of", "the", "air", "force"]
+    doc = Doc(spacy.blank("en").vocab, words=words, sent_starts=[True] + [False] * 8)
+    doc.ents = [Span(doc, 3, 5, label="PERSON")]
+    found = entity_given_names.given_name_persons(doc, list(doc.ents), {}, lambda word: is_title(word, "en"))
+    assert [(e.text, e.label_) for e in found] == [("Vyomika Singh", "PERSON")]  # not "Wing Commander Vyomika Singh"

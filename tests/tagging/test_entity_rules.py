@@ -375,3 +375,13 @@ def test_a_dutch_demonym_before_a_common_noun_is_the_adjective_alone() -> None:
     # "Parlement" and "Commissie" are capitalised: names of their own
     assert found == [("Vlaamse", "MISC"), ("Vlaams Parlement", "ORG"), ("Europese Commissie", "ORG")]
     assert decided == {(1, 2): "MISC"}
+
+
+def test_a_military_rank_is_a_title_and_a_name_after_a_title_keeps_its_first_word() -> None:
+    from worker.tagging.titles import title_word
+
+    assert all(title_word(word, "en") for word in ("Commander", "Colonel", "Lieutenant", "Marshal", "Lt", "Sgt"))
+    doc = _doc("en", "Wing Commander Vyomika Singh and Senior General Min Aung Hlaing spoke",
+               [(0, 4, "PERSON"), (7, 10, "PERSON")])
+    # the common word opening a name goes only when no title stands before the name ("Min" is a common word)
+    assert _spans(entity_rules.strip_titles(doc)) == [("Vyomika Singh", "PERSON"), ("Min Aung Hlaing", "PERSON")]

@@ -108,7 +108,8 @@ def strip_titles(doc: Doc, starts: Callable[[], list[bool]] | None = None) -> li
             continue
         while start < end - 1 and words[start + 1][:1].isupper() and (
                 is_title(words[start], language)
-                or (start == ent.start and _role_word(words[start], label, end - start, language))
+                or (start == ent.start and _role_word(words[start], label, end - start, language)
+                    and not (start > 0 and is_title(words[start - 1], language)))  # "General Min Aung Hlaing"
                 or (language == "nl" and _leading_lower_noun(words[start]))):
             start += 1
         if start == ent.start + 1 and name_compound(words[ent.start], language):
