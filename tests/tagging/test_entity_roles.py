@@ -216,12 +216,49 @@ def test_an_electoral_seat_is_a_place_and_so_are_the_seats_of_its_list() -> None
     assert _run(rule, "a member for John Smith", [("John Smith", "PERSON")]) == [("John Smith", "PERSON")]
 
 
+def test_seat_openers_lists_and_what_stays_as_it_was() -> None:
+    decided: dict[tuple[int, int], str] = {}
+
+    def rule(doc: Doc, ents: list[Span]) -> list[Span]:
+        return entity_roles.electorates(doc, ents, decided)
+
+    cases = [
+        ("the constituency of Islington North", [("Islington North", "ORG")], "GPE"),
+        ("the riding of Carleton", [("Carleton", "PERSON")], "GPE"),
+        ("an MLA for Kalkaji", [("Kalkaji", "PERSON")], "GPE"),
+        ("a TD for Dublin Bay South", [("Dublin Bay South", "ORG")], "GPE"),
+        ("the seat of Saanich-Gulf Islands", [("Saanich-Gulf Islands", "ORG")], "GPE"),
+        ("the seat of Indian", [("Indian", "NORP")], "NORP"),  # a nationality is no seat
+        ("a board member for Google", [("Google", "ORG")], "ORG"),  # "member for" opens no seat
+    ]
+    for text, ents, label in cases:
+        assert [found for _, found in _run(rule, text, ents)] == [label], text
+    # an Oxford comma or "or" ends a list too; a person named in the list stays a person
+    assert _run(rule, "the seats of Menzies, Deakin, and Banks", [("Menzies", "ORG"), ("Deakin", "ORG"),
+                                                                 ("Banks", "ORG")]) == [
+        ("Menzies", "GPE"), ("Deakin", "GPE"), ("Banks", "GPE")]
+    assert _run(rule, "the seats of Bass or Lyons", [("Bass", "ORG"), ("Lyons", "ORG")]) == [
+        ("Bass", "GPE"), ("Lyons", "GPE")]
+    assert _run(rule, "the seat of Kooyong and Frydenberg conceded", [("Kooyong", "ORG"), ("Frydenberg", "PERSON")]) \
+        == [("Kooyong", "GPE"), ("Frydenberg", "PERSON")]
+    # entities out of order (a rule before appended one): the list is still read in the text's order
+    doc = _EN("the seats of Menzies, Deakin and Banks")
+    spans = []
+    for start, end in ((13, 20), (22, 28), (33, 38)):
+        span = doc.char_span(start, end, label="ORG")
+        assert span is not None
+        spans.append(span)
+    found = entity_roles.electorates(doc, [spans[2], spans[0], spans[1]], {})
+    assert sorted((e.text, e.label_) for e in found) == [("Banks", "GPE"), ("Deakin", "GPE"), ("Menzies", "GPE")]
+
+
 def test_a_korean_given_name_cut_at_its_hyphen_by_the_tokenizer_is_whole_again() -> None:
     assert _run(entity_roles.hyphenated_persons, "Acting President Han Duck-soo said", [("Han Duck", "PERSON")]) == [
         ("Han Duck-soo", "PERSON")]
     assert _run(entity_roles.hyphenated_persons, "Tsai Ing-wen spoke", [("Tsai Ing", "PERSON")]) == [
         ("Tsai Ing-wen", "PERSON")]
     # an English word made after a name is no part of it
-    for text in ("a Donald Trump-backed plan", "the Joe Biden-era rule", "a Boris Johnson-style speech"):
+    for text in ("a Donald Trump-backed plan", "the Joe Biden-era rule", "a Boris Johnson-style speech",
+                 "a Donald Trump-lite policy", "a Boris Johnson-ish answer", "a Vladimir Putin-proof grid"):
         name = " ".join(text.split()[1:3]).split("-")[0]
         assert _run(entity_roles.hyphenated_persons, text, [(name, "PERSON")]) == [(name, "PERSON")]

@@ -378,10 +378,14 @@ def test_a_dutch_demonym_before_a_common_noun_is_the_adjective_alone() -> None:
 
 
 def test_a_military_rank_is_a_title_and_a_name_after_a_title_keeps_its_first_word() -> None:
-    from worker.tagging.titles import title_word
-
-    assert all(title_word(word, "en") for word in ("Commander", "Colonel", "Lieutenant", "Marshal", "Lt", "Sgt"))
     doc = _doc("en", "Wing Commander Vyomika Singh and Senior General Min Aung Hlaing spoke",
                [(0, 4, "PERSON"), (7, 10, "PERSON")])
     # the common word opening a name goes only when no title stands before the name ("Min" is a common word)
     assert _spans(entity_rules.strip_titles(doc)) == [("Vyomika Singh", "PERSON"), ("Min Aung Hlaing", "PERSON")]
+    doc = _doc("en", "Lt Gen Ahmed Sharif Chaudhry and Captain Tom Moore", [(0, 5, "PERSON"), (6, 9, "PERSON")])
+    assert _spans(entity_rules.strip_titles(doc)) == [("Ahmed Sharif Chaudhry", "PERSON"), ("Tom Moore", "PERSON")]
+    # a rank opens no other name: "Captain America", "Admiral Group", "Commodore International"
+    doc = _doc("en", "Captain America , Admiral Group and Commodore International",
+               [(0, 2, "WORK_OF_ART"), (3, 5, "ORG"), (6, 8, "ORG")])
+    assert _spans(entity_rules.strip_titles(doc)) == [("Captain America", "WORK_OF_ART"), ("Admiral Group", "ORG"),
+                                                      ("Commodore International", "ORG")]

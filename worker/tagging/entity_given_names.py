@@ -144,8 +144,11 @@ def given_name_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int]
         if is_title(words[i]) and i + 1 < len(words) and words[i + 1][:1].isupper():
             continue  # "Rector Silvia Lenaerts", "Mayor Sadiq Khan": a role word that is also a given name
         end = _run_end(words, starts, i, language, names)
-        if end is None or any(is_title(words[k]) for k in range(i + 1, end - 1)):
-            continue  # "Wing Commander Vyomika Singh": a title inside the run, so the name starts after it
+        if end is None or any(is_title(words[k]) for k in range(i + 1, end - 1)) or (
+                end - 1 > i and is_title(words[end - 1]) and end < len(words) and words[end][:1].isupper()):
+            # "Wing Commander Vyomika Singh", "Wing Commander | John Smith": a title (or demonym) after the given
+            # name starts the name; a last word may be a surname ("Billie Jean King") unless a name follows it
+            continue
         covered = {owner[k] for k in range(i, end) if k in owner}
         if any(c.start < i or c.end > end or (c.start, c.end) in decided for c in covered):
             continue

@@ -15,6 +15,8 @@ Labels here are the English model's (OntoNotes: PERSON, NORP, GPE, ...); bench.n
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span
 
 from worker.tagging import gazetteer
@@ -332,25 +334,30 @@ def _attached(doc: Doc, i: int) -> bool:
         and not doc[i].whitespace_
 
 
-# Words written after a name and a hyphen that make an English adjective, not the rest of a given name.
+# Words written after a name and a hyphen that make an English adjective, not the rest of a given name; the shape
+# test below already leaves out most ("Trump-lite", "-ish", "-proof", "-world", "-backed", "-style").
 _NAME_SUFFIX_WORDS = frozenset({"era", "born", "style", "like", "type", "run", "made", "free", "wide", "linked",
-                                "owned", "based", "esque", "ism", "ite", "ites"})
+                                "owned", "based", "esque", "ism", "ite", "ites", "fan", "fans", "man", "men"})
+# One romanised Korean or Chinese syllable: consonants, one to three vowels, a final consonant at most ("soo",
+# "hyuk", "myung", "yeol", "hwan", "wen", "te", "ih").
+_SYLLABLE = re.compile(r"[bcdfghjklmnpqrstvwxyz]{0,3}[aeiouy]{1,3}(?:ng|[nklmpth])?")
 
 
 def _given_name_tail(doc: Doc, words: list[str], end: int) -> bool:
-    """Whether the person ending at `end` goes on over a hyphen to the second part of a Korean or Taiwanese given
-    name, cut there by the tokenizer: "Han Duck" + "-soo", "Tsai Ing" + "-wen"; not "Trump-backed", "Biden-era"."""
+    """Whether the person ending at `end` goes on over a hyphen to the second syllable of an East Asian given name,
+    cut there by the tokenizer: "Han Duck" + "-soo", "Tsai Ing" + "-wen"; not "Trump-backed", "Trump-lite"."""
     if end + 1 >= len(words) or words[end] not in _HYPHENS or not _attached(doc, end):
         return False
     last, tail = words[end - 1], words[end + 1]
     return last[:1].isupper() and last.isalpha() and len(last) <= 5 and tail.isalpha() and tail.islower() \
-        and 2 <= len(tail) <= 5 and not tail.endswith("ed") and tail not in _NAME_SUFFIX_WORDS
+        and 2 <= len(tail) <= 5 and _SYLLABLE.fullmatch(tail) is not None and tail not in _NAME_SUFFIX_WORDS
 
 
 def hyphenated_persons(doc: Doc, ents: list[Span]) -> list[Span]:
     """English: a person of two words or more runs on over a hyphen written without spaces to a capitalised word
     ("Arantxa Sanchez" + "Vicario" -> "Arantxa Sanchez-Vicario"), and the hyphenated surname alone is that person
-    elsewhere in the story; a person cut after "Doo-" of "Chun Doo-hwan" ends after "hwan"."""
+    elsewhere in the story; a person cut after "Doo-" of "Chun Doo-hwan" ends after "hwan", and one cut before the
+    hyphen of an East Asian given name ends after its second syllable ("Han Duck" + "-soo", session 39)."""
     if doc.lang_ != "en" or not ents:
         return ents
     words = facts(doc).words
@@ -452,11 +459,15 @@ def peoples_and_time_zones(doc: Doc, ents: list[Span]) -> list[Span]:
     return fixed
 
 
-# Openers of an electoral seat's name (session 39): "the seat of Dickson", "MP for Aljunied GRC".
+# Openers of an electoral seat's name (session 39): "the seat of Dickson", "MP for Aljunied GRC". Not "member for"
+# ("a board member for Google").
 _SEAT_NOUNS = frozenset({"seat", "seats", "electorate", "electorates", "riding", "ridings", "constituency",
                          "constituencies"})
-_SEAT_HOLDERS = frozenset({"MP", "MPs", "MLA", "MLAs", "MPP", "MPPs", "TD", "TDs", "member", "members"})
+_SEAT_HOLDERS = frozenset({"MP", "MPs", "MLA", "MLAs", "MPP", "MPPs", "TD", "TDs"})
 _LIST_ENDS = frozenset({"and", "or"})
+# Labels a seat's name may have been given and lose: a person, an organisation, another name (not a facility or a
+# nationality, nor a place already).
+_SEAT_RETYPED = frozenset({PERSON, "ORG", "MISC", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})
 
 
 def _seat_opener(words: list[str], start: int) -> bool:
@@ -465,35 +476,47 @@ def _seat_opener(words: list[str], start: int) -> bool:
                            or (words[start - 1] == "for" and words[start - 2] in _SEAT_HOLDERS))
 
 
+def _list_gap(gap: list[str]) -> str | None:
+    """How two items of a list are joined: "," or "and" (also ", and"), else None."""
+    if gap == [","]:
+        return ","
+    if (len(gap) == 1 and gap[0] in _LIST_ENDS) or (len(gap) == 2 and gap[0] == "," and gap[1] in _LIST_ENDS):
+        return "and"
+    return None
+
+
 def electorates(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
-    """English: a name of one to four capitalised words after "seat of", "electorate of", "riding of",
-    "constituency of" or "MP for" (and the like) is a place, the constituency, as CoNLL-2003 types it ("his Brisbane
-    seat of Dickson" PER, "electorate of Grayndler" ORG), and so is every other item of a list it opens that ends with
-    "and"/"or" and an item ("seats of Menzies , Deakin and Banks"); recorded in `decided` (session 39). A name whose
-    first word is a given name with more words after it is a person and stays one."""
+    """English: a name of one to four capitalised words (hyphens between them allowed: "Eden-Monaro") after "seat
+    of", "electorate of", "riding of", "constituency of" (and their plurals) or "MP for", "MLA for", "MPP for", "TD
+    for" is a place, the constituency, as CoNLL-2003 types it ("his Brisbane seat of Dickson" PER, "electorate of
+    Grayndler" ORG), and so is every other item of a list it opens that ends with "and"/"or" and an item ("seats of
+    Menzies , Deakin and Banks"), unless that item is typed a person. Each name retyped is recorded in `decided`
+    (session 39). A name whose first word is a given name with more words after it is a person and stays one."""
     if doc.lang_ != "en" or not ents:
         return ents
     words = facts(doc).words
     given = gazetteer.given_names()[0]
-    places: set[int] = set()  # indexes of the entities that are seats
-    for k, ent in enumerate(ents):
-        if not _seat_opener(words, ent.start):
+    ordered = sorted(range(len(ents)), key=lambda k: ents[k].start)  # earlier rules may append out of order
+    places: set[int] = set()  # indexes (into `ents`) of the entities that are seats
+    for n, k in enumerate(ordered):
+        if not _seat_opener(words, ents[k].start):
             continue
-        items, ended, j = [k], False, k
-        while j + 1 < len(ents) and not ended:  # "Menzies , Deakin and Banks": the items joined by "," or "and"
-            gap = words[ents[j].end:ents[j + 1].start]
-            if gap != [","] and not (len(gap) == 1 and gap[0] in _LIST_ENDS):
+        items, ended, m = [k], False, n
+        while m + 1 < len(ordered) and not ended:  # "Menzies , Deakin and Banks": items joined by "," or "and"
+            join = _list_gap(words[ents[ordered[m]].end:ents[ordered[m + 1]].start])
+            if join is None:
                 break
-            ended = gap[0] in _LIST_ENDS
-            items.append(j + 1)
-            j += 1
-        places.update(items if ended else items[:1])  # a list that never ends with "and" is no list of seats
+            ended = join == "and"
+            items.append(ordered[m + 1])
+            m += 1
+        # a list that never ends with "and" is no list of seats; a person in the list is one ("and Frydenberg")
+        places.update([k] + ([i for i in items[1:] if ents[i].label_ != PERSON] if ended else []))
     if not places:
         return ents
     result = []
     for k, ent in enumerate(ents):
-        name = words[ent.start:ent.end]
-        if k in places and ent.label_ not in ("GPE", "LOC") and len(name) <= 4 \
+        name = [word for word in words[ent.start:ent.end] if word not in _HYPHENS]
+        if k in places and ent.label_ in _SEAT_RETYPED and len(name) <= 4 \
                 and all(word[:1].isupper() for word in name) and not (len(name) > 1 and name[0] in given):
             decided[(ent.start, ent.end)] = "LOC"
             ent = Span(doc, ent.start, ent.end, label=_TO_MODEL["LOC"], kb_id=ent.kb_id_)

@@ -64,7 +64,7 @@ from worker.tagging.casing import (
     zipf,
 )
 from worker.tagging.entity_doc import NUMBER_LABELS, LastDoc, facts, in_words, isin, set_entities
-from worker.tagging.titles import TITLE_WORDS, title_word
+from worker.tagging.titles import RANKS_EN, TITLE_WORDS, title_word
 
 # A capitalised word this common (wordfreq Zipf) at the head of a three-word person name is a role word.
 ROLE_WORD_ZIPF = 3.5
@@ -77,6 +77,11 @@ def is_title(word: str, language: str) -> bool:
 
 
 _PERSON_LABELS = ("PER", "PERSON")
+
+
+def _rank(word: str, language: str) -> bool:
+    """A military rank, a title before a person only ("Wing Commander", "Lt Gen"; not "Captain America")."""
+    return language == "en" and word.lower() in RANKS_EN
 
 
 def _role_word(word: str, label: str, length: int, language: str) -> bool:
@@ -107,9 +112,10 @@ def strip_titles(doc: Doc, starts: Callable[[], list[bool]] | None = None) -> li
             fixed.append(ent)  # "Queen Elizabeth Olympic Park", "King Abdulaziz International Airport"
             continue
         while start < end - 1 and words[start + 1][:1].isupper() and (
-                is_title(words[start], language)
+                is_title(words[start], language) or (label in _PERSON_LABELS and _rank(words[start], language))
                 or (start == ent.start and _role_word(words[start], label, end - start, language)
-                    and not (start > 0 and is_title(words[start - 1], language)))  # "General Min Aung Hlaing"
+                    and not (start > 0 and (is_title(words[start - 1], language)
+                                            or _rank(words[start - 1], language))))  # "General Min Aung Hlaing"
                 or (language == "nl" and _leading_lower_noun(words[start]))):
             start += 1
         if start == ent.start + 1 and name_compound(words[ent.start], language):
@@ -915,7 +921,7 @@ class EntityFixes:
                 language = doc.lang_
                 ents = entity_given_names.given_name_persons(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                              lambda word: is_title(word, language)
-                                                             or _is_demonym(word, language))
+                                                             or _is_demonym(word, language) or _rank(word, language))
             if doc.lang_ == "en" and "term_sheets" in PARTS:  # "Borrower Toyota Motor Credit Corp" (session 38)
                 ents = entity_term_sheets.term_sheet_entities(doc, ents, lambda: entity_sports.doc_lines(doc),
                                                               doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
@@ -1578,7 +1584,7 @@ class GazetteerMatcher:
         for key, start, end in _filter_matches(matches):  # a Span only for a match that is kept
             covered = {owner[i] for i in range(start, end) if i in owner}
             # a date or time read across a known name gives way to it ("Kyiv overnight" TIME); a name the model
-            # read the same or wider stands
+            # read the same, wider or across the match's edge stands: only names inside the match give way
             named = [c for c in covered if c.label_ not in NUMBER_LABELS]
             if any(c.start < start or c.end > end or (c.start, c.end) == (start, end) for c in named):
                 continue

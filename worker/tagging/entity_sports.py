@@ -450,6 +450,8 @@ def strip_table_words(doc: Doc, ents: list[Span]) -> list[Span]:
     fixed = []
     for ent in ents:
         start, end = ent.start, ent.end
+        if start >= end:
+            continue  # nothing but table words, as the check below says of an empty span
         first = words[start]
         if (first in TABLE_WORDS or like_num[start] or punct[start]) and all(
                 words[i] in TABLE_WORDS or like_num[i] or punct[i] for i in range(start, end)):

@@ -35,8 +35,6 @@ TITLE_ENDINGS = {
         "ambassador", "mayor", "correspondent",
         # session 31 (en-news/dev_s31b.txt "Emperor Akihito" one person with the title)
         "emperor", "empress",
-        # session 39 (en-news/dev_s39.txt "Wing Commander Vyomika Singh" one person with the rank)
-        "colonel", "commander", "captain", "lieutenant", "admiral", "marshal", "commodore", "sergeant", "corporal",
     ),
 }
 # Session 25 (the Lee corpus: Australian and British style writes titles without a full stop: "Mr Giuliani",
@@ -47,9 +45,12 @@ HONORIFICS_EN = frozenset({"mr", "mrs", "ms", "dr", "sheikh", "maulana", "corone
                            # session 29 (the Lee corpus's dev2: "Mullah Mohammad Omar" one person with the title)
                            "mullah",
                            # session 36 (en-news/dev_s36b.txt: "Prof Sir Stephen Powis"), British style without a stop
-                           "prof",
-                           # session 39: ranks written without a stop ("Lt Gen", "Sgt")
-                           "lt", "capt", "sgt"})
+                           "prof"})
+# Military ranks, also written short without a stop ("Lt Gen", "Sgt"): titles before a person only (session 39,
+# en-news/dev_s39.txt "Wing Commander Vyomika Singh" one person with the rank), never cut off another name
+# ("Captain America", "Admiral Group", "Commodore International").
+RANKS_EN = frozenset({"colonel", "commander", "captain", "lieutenant", "admiral", "marshal", "commodore", "sergeant",
+                      "corporal", "lt", "capt", "sgt", "gen", "col", "maj", "cpl", "adm", "cdr", "brig"})
 TITLE_WORDS = {language: frozenset(words) for language, words in TITLE_ENDINGS.items()}
 # Single words never worth a title strip even when they end like one ("Prins" is a surname: "De Prins").
 _NOT_TITLES = {"prins"}
