@@ -389,3 +389,13 @@ def test_a_military_rank_is_a_title_and_a_name_after_a_title_keeps_its_first_wor
                [(0, 2, "WORK_OF_ART"), (3, 5, "ORG"), (6, 8, "ORG")])
     assert _spans(entity_rules.strip_titles(doc)) == [("Captain America", "WORK_OF_ART"), ("Admiral Group", "ORG"),
                                                       ("Commodore International", "ORG")]
+
+
+def test_a_dutch_compound_of_a_place_noun_makes_the_name_after_it_a_place() -> None:
+    text = "aan het metrostation Clemenceau op de luchtmachtbasis Kleine-Brogel in de universiteitsstad Leuven"
+    doc = _doc("nl", text, [(3, 4, "ORG"), (7, 8, "PER"), (11, 12, "ORG")])
+    found = entity_rules.context_types(doc, list(doc.ents))
+    assert _spans(found) == [("Clemenceau", "LOC"), ("Kleine-Brogel", "LOC"), ("Leuven", "LOC")]
+    # a compound that only starts with a place noun ("stationschef") types nothing
+    doc = _doc("nl", "de stationschef Clemenceau", [(2, 3, "PER")])
+    assert _spans(entity_rules.context_types(doc, list(doc.ents))) == [("Clemenceau", "PER")]

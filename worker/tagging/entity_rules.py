@@ -1229,6 +1229,11 @@ PLACE_NOUNS: dict[str, frozenset[str]] = {
     "en": frozenset({"village", "town", "city", "province", "region", "island", "capital", "district", "port",
                      "state", "valley", "river"}),
 }
+# Dutch compounds of a place noun before a name ("metrostation Clemenceau", "de luchtmachtbases Kleine-Brogel",
+# "universiteitsstad Leuven"): words ending in one of the first nouns, or being or ending in one of the others
+# (session 39, round 4).
+_PLACE_COMPOUND_ENDINGS = {"nl": (("station", "stad", "dorp", "wijk", "eiland", "gemeente"),
+                                  ("basis", "bases", "haven", "vliegveld"))}
 _PLACE_OF = {"en": "of"}
 # Nouns kept inside the name when they open it (CoNLL-2003: "Operation Desert Storm" is one MISC).
 _KEPT_HEADS = {"en": frozenset({"operation", "mission"})}
@@ -1399,7 +1404,15 @@ def _place_noun_type(words: list[str], lower: list[str], is_lower: list[bool], s
         i -= 1
     if language == "en" and lower[i] == "state" and i > 0 and lower[i - 1] == "of":
         return None  # "secretary of state Henry Kissinger", "head of state" (session 25, the Lee corpus)
-    return "LOC" if is_lower[i] and lower[i] in nouns else None
+    if not is_lower[i]:
+        return None
+    if lower[i] in nouns:
+        return "LOC"
+    endings = _PLACE_COMPOUND_ENDINGS.get(language)
+    if endings is not None and (any(lower[i].endswith(end) and len(lower[i]) > len(end) for end in endings[0])
+                                or any(lower[i].endswith(end) for end in endings[1])):
+        return "LOC"
+    return None
 
 
 def _join_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
