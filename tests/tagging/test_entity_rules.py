@@ -399,3 +399,11 @@ def test_a_dutch_compound_of_a_place_noun_makes_the_name_after_it_a_place() -> N
     # a compound that only starts with a place noun ("stationschef") types nothing
     doc = _doc("nl", "de stationschef Clemenceau", [(2, 3, "PER")])
     assert _spans(entity_rules.context_types(doc, list(doc.ents))) == [("Clemenceau", "PER")]
+
+
+def test_a_dutch_street_or_square_is_a_place_but_not_a_surname_or_a_city_ending_so() -> None:
+    doc = _doc("nl", "aan de Leopold De Waelplaats , het Wilrijkse Plein , Bas van der Laan en Inter Milaan",
+               [(2, 5, "PER"), (7, 9, "ORG"), (10, 14, "PER"), (15, 17, "ORG")])
+    assert _spans(entity_rules.dutch_streets(doc, list(doc.ents))) == [
+        ("Leopold De Waelplaats", "LOC"), ("Wilrijkse Plein", "LOC"), ("Bas van der Laan", "PER"),
+        ("Inter Milaan", "ORG")]
