@@ -396,9 +396,13 @@ def test_a_dutch_compound_of_a_place_noun_makes_the_name_after_it_a_place() -> N
     doc = _doc("nl", text, [(3, 4, "ORG"), (7, 8, "PER"), (11, 12, "ORG")])
     found = entity_rules.context_types(doc, list(doc.ents))
     assert _spans(found) == [("Clemenceau", "LOC"), ("Kleine-Brogel", "LOC"), ("Leuven", "LOC")]
-    # a compound that only starts with a place noun ("stationschef") types nothing
-    doc = _doc("nl", "de stationschef Clemenceau", [(2, 3, "PER")])
-    assert _spans(entity_rules.context_types(doc, list(doc.ents))) == [("Clemenceau", "PER")]
+    # a compound that only starts with a place noun types nothing, nor do the compounds that name organisations or
+    # a line-up ("radiostation", "tankstation", "vakantiedorp", "in de basis")
+    for text, label in (("de stationschef Clemenceau", "PER"), ("het radiostation Qmusic", "ORG"),
+                        ("het tankstation Total", "ORG"), ("het vakantiedorp Parcs", "ORG"),
+                        ("in de basis Vanaken", "PER"), ("de kerkgemeente Elim", "ORG")):
+        doc = _doc("nl", text, [(2 if text.count(" ") == 2 else 3, text.count(" ") + 1, label)])
+        assert [e.label_ for e in entity_rules.context_types(doc, list(doc.ents))] == [label], text
 
 
 def test_a_dutch_street_or_square_is_a_place_but_not_a_surname_or_a_city_ending_so() -> None:
@@ -407,3 +411,13 @@ def test_a_dutch_street_or_square_is_a_place_but_not_a_surname_or_a_city_ending_
     assert _spans(entity_rules.dutch_streets(doc, list(doc.ents))) == [
         ("Leopold De Waelplaats", "LOC"), ("Wilrijkse Plein", "LOC"), ("Bas van der Laan", "PER"),
         ("Inter Milaan", "ORG")]
+    # surnames, a given name before a street kind, an organisation's kind, a one-word name, a capitalised particle
+    text = ("Willem Verkade , Erik Terplaats , Dick Laan , Jan Vande Laan , Stichting Museumplein , Marktplaats , "
+            "Van Der Laan")
+    doc = _doc("nl", text, [(0, 2, "PER"), (3, 5, "PER"), (6, 8, "PER"), (9, 12, "PER"), (13, 15, "ORG"),
+                            (16, 17, "ORG"), (18, 21, "PER")])
+    assert [e.label_ for e in entity_rules.dutch_streets(doc, list(doc.ents))] == ["PER"] * 4 + ["ORG"] * 2 + ["PER"]
+    # a type a context rule decided stands ("het bedrijf X-straat")
+    doc = _doc("nl", "het bedrijf Groene Kerkstraat", [(2, 4, "ORG")])
+    doc.user_data[entity_rules.CONTEXT_TYPES_KEY] = {(2, 4): "ORG"}
+    assert _spans(entity_rules.dutch_streets(doc, list(doc.ents))) == [("Groene Kerkstraat", "ORG")]

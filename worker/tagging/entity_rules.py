@@ -552,31 +552,41 @@ def dutch_roads(doc: Doc, ents: list[Span]) -> list[Span]:
 
 
 # Dutch street kinds written into the name (session 39, round 5): of the names ending so in ned.train and our Dutch
-# dev and training files, 146 are LOC, 3 ORG and 1 MISC.
-_STREET_ENDINGS = ("straat", "laan", "plein", "plaats", "kade", "gracht", "dreef", "steenweg", "singel")
-_NAME_PARTICLES_NL = frozenset({"van", "der", "de", "den", "ter", "ten", "het", "'t", "vander", "vanden"})
+# dev and training files, 146 are LOC, 3 ORG and 1 MISC. Not "kade" ("Verkade", "Blokkade"); a one-word compound is
+# left to the model ("Marktplaats", "Sesamstraat" are a company and a show), as is a name a context rule typed, one
+# opening with an organisation's kind ("Stichting Museumplein") or a given name ("Dick Laan").
+_STREET_ENDINGS = ("straat", "laan", "plein", "plaats", "gracht", "dreef", "steenweg", "singel")
+_NAME_PARTICLES_NL = frozenset({"van", "der", "de", "den", "ter", "ten", "te", "het", "'t", "vander", "vanden", "vande",
+                                "van't", "op", "in"})
 
 
-def _street_name(words: list[str], start: int, end: int) -> bool:
-    """Whether a name ends as a Dutch street: a compound with a street kind and three letters or more before it
-    ("Leopold De Waelplaats", not "Milaan"), or the kind itself after a capitalised word that is no name particle
-    ("Wilrijkse Plein", not "Van der Laan")."""
+def _street_name(words: list[str], start: int, end: int, given: frozenset[str]) -> bool:
+    """Whether a name of two words or more ends as a Dutch street: a compound with a street kind and four letters or
+    more before it ("Leopold De Waelplaats", not "Erik Terplaats"), or the kind itself after a capitalised word that
+    is no name particle, in a name that opens with no given name ("Wilrijkse Plein", not "Van der Laan", "Dick
+    Laan")."""
+    if end - start < 2:
+        return False
     last = words[end - 1].lower()
     for ending in _STREET_ENDINGS:
-        if last.endswith(ending) and len(last) >= len(ending) + 3:
+        if last.endswith(ending) and len(last) >= len(ending) + 4:
             return True
-        if last == ending and end - start > 1 and words[end - 2][:1].isupper() \
-                and words[end - 2].lower() not in _NAME_PARTICLES_NL:
+        if last == ending and words[end - 2][:1].isupper() and words[end - 2].lower() not in _NAME_PARTICLES_NL \
+                and words[start] not in given:
             return True
     return False
 
 
 def dutch_streets(doc: Doc, ents: list[Span]) -> list[Span]:
-    """Dutch: a name of at most five words that ends as a street or square ("Leopold De Waelplaats" PER) is a place,
-    recorded as decided (session 39)."""
+    """Dutch: a name of two to five words that ends as a street or square ("Leopold De Waelplaats" PER) is a place,
+    recorded as decided (session 39), unless a context rule typed it or it opens with an organisation's kind noun."""
     words = facts(doc).words
+    decided = doc.user_data.get(CONTEXT_TYPES_KEY, {})
+    given = entity_given_names.given_names()[0]
     return _retyped(doc, ents, "LOC", lambda ent: ent.label_ != "LOC" and ent.end - ent.start <= 5
-                    and _street_name(words, ent.start, ent.end))
+                    and (ent.start, ent.end) not in decided
+                    and entity_evidence.KIND_NOUNS.get(words[ent.start].lower()) is None
+                    and _street_name(words, ent.start, ent.end, given))
 
 
 def _retyped(doc: Doc, ents: list[Span], label: str, wanted: Callable[[Span], bool]) -> list[Span]:
@@ -1261,10 +1271,14 @@ PLACE_NOUNS: dict[str, frozenset[str]] = {
                      "state", "valley", "river"}),
 }
 # Dutch compounds of a place noun before a name ("metrostation Clemenceau", "de luchtmachtbases Kleine-Brogel",
-# "universiteitsstad Leuven"): words ending in one of the first nouns, or being or ending in one of the others
-# (session 39, round 4).
-_PLACE_COMPOUND_ENDINGS = {"nl": (("station", "stad", "dorp", "wijk", "eiland", "gemeente"),
-                                  ("basis", "bases", "haven", "vliegveld"))}
+# "universiteitsstad Leuven"; session 39, round 4): words ending in "stad" or "wijk" (after three letters or more),
+# and transport and military sites named one by one: "radiostation", "tankstation", "vakantiedorp", "kerkgemeente"
+# and "in de basis" (a team's line-up) name organisations or nothing (the session's review).
+_PLACE_COMPOUND_ENDINGS = {"nl": ("stad", "wijk")}
+_PLACE_COMPOUNDS = {"nl": frozenset({
+    "metrostation", "premetrostation", "treinstation", "busstation", "tramstation", "spoorwegstation",
+    "luchtmachtbasis", "luchtmachtbases", "vliegbasis", "vliegbases", "marinebasis", "marinebases", "legerbasis",
+    "legerbases", "luchthaven", "zeehaven", "vliegveld", "vliegvelden"})}
 _PLACE_OF = {"en": "of"}
 # Nouns kept inside the name when they open it (CoNLL-2003: "Operation Desert Storm" is one MISC).
 _KEPT_HEADS = {"en": frozenset({"operation", "mission"})}
@@ -1439,9 +1453,9 @@ def _place_noun_type(words: list[str], lower: list[str], is_lower: list[bool], s
         return None
     if lower[i] in nouns:
         return "LOC"
-    endings = _PLACE_COMPOUND_ENDINGS.get(language)
-    if endings is not None and (any(lower[i].endswith(end) and len(lower[i]) > len(end) for end in endings[0])
-                                or any(lower[i].endswith(end) for end in endings[1])):
+    endings = _PLACE_COMPOUND_ENDINGS.get(language, ())
+    if lower[i] in _PLACE_COMPOUNDS.get(language, ()) or any(
+            lower[i].endswith(end) and len(lower[i]) >= len(end) + 3 for end in endings):
         return "LOC"
     return None
 
