@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import spacy
 from spacy.tokens import Doc, Span
 
@@ -130,9 +132,16 @@ def test_gazetteer_matcher_maps_match_ids_to_the_labels_of_their_patterns():
         assert matcher.by_match_id[key] == matcher.labels[int(doc.vocab.strings[key])]
 
 
-def test_gazetteer_matches_filtered_as_filter_spans_filters_spans():
-    import random
+def _random_bounds(rng: random.Random, labels: int, empty: bool) -> list[tuple[int, int, int]]:
+    """Up to 12 (label, start, end) triples over a 40-token doc, each at most four tokens long (or empty)."""
+    found = []
+    for _ in range(rng.randint(0, 12)):
+        start = rng.randint(0, 39 if empty else 38)
+        found.append((rng.randint(1, labels), start, rng.randint(start if empty else start + 1, min(start + 4, 40))))
+    return found
 
+
+def test_gazetteer_matches_filtered_as_filter_spans_filters_spans():
     from spacy.util import filter_spans
 
     from worker.tagging.entity_rules import _filter_matches
@@ -140,17 +149,12 @@ def test_gazetteer_matches_filtered_as_filter_spans_filters_spans():
     doc = spacy.blank("en")(" ".join(f"w{i}" for i in range(40)))
     rng = random.Random(3)
     for _ in range(200):
-        matches = []
-        for _ in range(rng.randint(0, 12)):
-            start = rng.randint(0, 38)
-            matches.append((rng.choice([1, 2, 3]), start, rng.randint(start + 1, min(start + 4, 40))))
+        matches = _random_bounds(rng, 3, empty=False)
         spans = filter_spans([Span(doc, s, e, label=str(k)) for k, s, e in matches])
         assert [(int(s.label_), s.start, s.end) for s in spans] == _filter_matches(matches)
 
 
 def test_filter_spans_keeps_what_spacys_keeps_in_the_same_order() -> None:
-    import random
-
     from spacy.util import filter_spans
 
     from worker.tagging import entity_doc
@@ -158,10 +162,7 @@ def test_filter_spans_keeps_what_spacys_keeps_in_the_same_order() -> None:
     doc = spacy.blank("en")(" ".join(f"w{i}" for i in range(40)))
     rng = random.Random(5)
     for trial in range(400):
-        spans = []
-        for _ in range(rng.randint(0, 12)):
-            start = rng.randint(0, 39)
-            spans.append(Span(doc, start, rng.randint(start, min(start + 4, 40)), label=str(rng.randint(0, 9))))
+        spans = [Span(doc, s, e, label=str(k)) for k, s, e in _random_bounds(rng, 9, empty=True)]
         if trial % 2:  # half the trials in order and apart, the fast path's case
             spans = filter_spans([s for s in spans if len(s)])
         ours = entity_doc.filter_spans(spans)

@@ -344,19 +344,24 @@ def layout_wins(ents: list[Span], found: list[Span], decided: dict[tuple[int, in
     return sorted(kept + found, key=lambda e: e.start)
 
 
+def longest_first(bounded: list[tuple[int, int, T]]) -> list[T]:
+    """`spacy.util.filter_spans` on (start, end, item) triples: the longest first, the earliest among equals, then in
+    the order given; none overlapping one kept; the items kept, by start."""
+    ordered = sorted(bounded, key=lambda item: (item[1] - item[0], -item[0]), reverse=True)  # stable, as spaCy's
+    kept: list[tuple[int, T]] = []
+    seen: set[int] = set()
+    for start, end, item in ordered:
+        if start not in seen and end - 1 not in seen:
+            kept.append((start, item))
+            seen.update(range(start, end))
+    kept.sort(key=lambda pair: pair[0])
+    return [item for _, item in kept]
+
+
 def filter_spans(spans: Iterable[Span]) -> list[Span]:
-    """`spacy.util.filter_spans` with each span's bounds read once (it reads them at every comparison): the
-    longest first, the earliest among equals, then in the order given; none overlapping one kept; by start."""
+    """`spacy.util.filter_spans` with each span's bounds read once (it reads them at every comparison)."""
     bounded = [(span.start, span.end, span) for span in spans]
     if all(start < end for start, end, _ in bounded) and all(
             bounded[k][1] <= bounded[k + 1][0] for k in range(len(bounded) - 1)):
         return [span for _, _, span in bounded]  # in order and apart already (most calls): all kept as they are
-    bounded.sort(key=lambda item: (item[1] - item[0], -item[0]), reverse=True)  # stable, as sorted() is
-    kept: list[tuple[int, Span]] = []
-    seen: set[int] = set()
-    for start, end, span in bounded:
-        if start not in seen and end - 1 not in seen:
-            kept.append((start, span))
-            seen.update(range(start, end))
-    kept.sort(key=lambda item: item[0])
-    return [span for _, span in kept]
+    return longest_first(bounded)

@@ -1593,16 +1593,8 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
 
 
 def _filter_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """`spacy.util.filter_spans` on (match id, start, end) triples, so that only the matches kept become Spans:
-    the longest first (the earliest among equals, then the matcher's order), none overlapping one kept, by start."""
-    ordered = sorted(matches, key=lambda match: (match[2] - match[1], -match[1]), reverse=True)
-    kept = []
-    seen: set[int] = set()
-    for match in ordered:
-        if match[1] not in seen and match[2] - 1 not in seen:
-            kept.append(match)
-            seen.update(range(match[1], match[2]))
-    return sorted(kept, key=lambda match: match[1])
+    """`spacy.util.filter_spans` on (match id, start, end) triples, so that only the matches kept become Spans."""
+    return entity_doc.longest_first([(start, end, (key, start, end)) for key, start, end in matches])
 
 
 GAZETTEER_COMPONENT = "newsworker_gazetteer"
