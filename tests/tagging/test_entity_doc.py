@@ -183,3 +183,15 @@ def test_isin_is_numpys_for_sorted_ids():
                                     numpy.array([0, 2**64 - 1], dtype="uint64")])
         assert entity_doc.isin(values, ids).tolist() == numpy.isin(values, ids).tolist()
     assert entity_doc.isin(numpy.zeros(0, dtype="uint64"), ids).tolist() == []
+
+
+def test_word_presence_is_the_docs_tokens_as_written_and_lower_cased():
+    doc = spacy.blank("en")("The Minister met PSV fans in London.")
+    assert entity_doc.has_word(doc, frozenset({"Minister", "nowhere"}))
+    assert not entity_doc.has_word(doc, frozenset({"minister", "psv"}))  # as written only
+    assert entity_doc.has_lower(doc, frozenset({"minister"})) and entity_doc.has_lower(doc, frozenset({"psv"}))
+    assert not entity_doc.has_lower(doc, frozenset({"Minister", "paris"}))
+    assert not entity_doc.has_word(doc, frozenset()) and not entity_doc.has_lower(spacy.blank("en")(""),
+                                                                                    frozenset({"x"}))
+    assert entity_doc.facts(doc).word_set == frozenset(t.text for t in doc)
+    assert entity_doc.facts(doc).lower_set == frozenset(t.lower_ for t in doc)

@@ -258,6 +258,17 @@ class DocFacts:
         """`[t.lower_ for t in doc]`."""
         return self._column(1)
 
+    @cached_property
+    def word_set(self) -> frozenset[str]:
+        """The doc's distinct words as written: a rule that needs one of a few words can see at once that the doc
+        has none (`has_word`) instead of reading every entity."""
+        return frozenset(self.words)
+
+    @cached_property
+    def lower_set(self) -> frozenset[str]:
+        """The doc's distinct lower-case forms (`has_lower`)."""
+        return frozenset(self.lower)
+
     def _flag(self, attr: int) -> list[bool]:
         """A lexical flag per token, made a list on first use."""
         flags = self._flags.get(attr)
@@ -331,6 +342,17 @@ class LastDoc(Generic[T]):
 
 
 facts = LastDoc(DocFacts)  # a doc's words, text and digits, shared by the rules that read them
+
+
+def has_word(doc: Doc, words: frozenset[str]) -> bool:
+    """Whether one of these words stands in the doc as written (`any(t.text in words for t in doc)`), on the doc's
+    set of words: a rule step without its trigger words in the doc returns its entities as they are."""
+    return not words.isdisjoint(facts(doc).word_set)
+
+
+def has_lower(doc: Doc, words: frozenset[str]) -> bool:
+    """Whether one of these lower-case forms stands in the doc (`any(t.lower_ in words for t in doc)`)."""
+    return not words.isdisjoint(facts(doc).lower_set)
 
 
 def layout_wins(ents: list[Span], found: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
