@@ -391,3 +391,28 @@ def test_a_short_first_line_before_a_colon_elsewhere_is_read_without_error() -> 
                [(0, 1, "ORG")])
     spans, _ = _run(doc)
     assert ("Tampa Bay", "ORG") in spans and ("TORONTO", "ORG") in spans
+
+
+def test_whether_a_doc_is_sports_copy_is_decided_once_per_doc_and_sentence_starts(monkeypatch) -> None:
+    calls: list[int] = []
+    decide = entity_sports._is_sports_document
+    monkeypatch.setattr(entity_sports, "_is_sports_document",
+                        lambda doc, starts: calls.append(len(doc)) or decide(doc, starts))
+    doc = _doc(["SOCCER - LEEDS BEAT EVERTON .", "Leeds 2 Everton 1"], [(2, 3, "ORG")])
+    starts = casing.sentence_starts(doc)
+    assert entity_sports.is_sports_document(doc, lambda: starts)
+    assert entity_sports.is_sports_document(doc, lambda: starts)  # the rules ask up to four times per doc
+    assert len(calls) == 1
+    assert entity_sports.is_sports_document(doc, lambda: list(starts))  # other starts: decided again
+    assert len(calls) == 2
+    other = _doc(["Parliament met on Tuesday ."], [(0, 1, "ORG")])
+    assert not entity_sports.is_sports_document(other, lambda: casing.sentence_starts(other))
+    assert len(calls) == 3
+
+
+def test_a_doc_without_a_sports_word_or_versus_keeps_its_names_as_they_are() -> None:
+    doc = _doc(["Cricket - India v", "Parliament met ."], [(2, 4, "GPE"), (5, 6, "ORG")])
+    assert [(e.start, e.end) for e in entity_sports.strip_sport_heads(doc, list(doc.ents))] == [(2, 3), (5, 6)]
+    plain = _doc(["Parliament met India ."], [(0, 1, "ORG"), (2, 3, "GPE")])
+    ents = list(plain.ents)
+    assert entity_sports.strip_sport_heads(plain, ents) == ents

@@ -63,7 +63,16 @@ from worker.tagging.casing import (
     sentence_starts,
     zipf,
 )
-from worker.tagging.entity_doc import NUMBER_LABELS, LastDoc, facts, in_words, isin, set_entities
+from worker.tagging.entity_doc import (
+    NUMBER_LABELS,
+    LastDoc,
+    facts,
+    has_lower,
+    has_word,
+    in_words,
+    isin,
+    set_entities,
+)
 from worker.tagging.titles import RANKS_EN, TITLE_WORDS, title_word
 
 # A capitalised word this common (wordfreq Zipf) at the head of a three-word person name is a role word.
@@ -292,6 +301,8 @@ _DASH_SPLIT_LABELS = {"PER", "PERSON", "ORG", "LOC", "GPE", "FAC", "NORP"}
 
 def split_at_dashes(doc: Doc, ents: list[Span]) -> list[Span]:
     """A name running across a spaced dash is cut there (see `_split_names`)."""
+    if not has_word(doc, _SPACED_DASHES):
+        return ents
     words = facts(doc).words
     return _split_names(doc, ents, lambda i: words[i] in _SPACED_DASHES
                         and bool(doc[i - 1].whitespace_) and bool(doc[i].whitespace_))
@@ -372,11 +383,13 @@ def trim_lowercase_tail(doc: Doc, ents: list[Span]) -> list[Span]:
     # an English name the layout decided keeps its words ("Daily nation", a press digest's paper; Dutch decided
     # spans may run on over "voor het" and are trimmed as before)
     typed = doc.user_data.get(CONTEXT_TYPES_KEY, {}) if doc.lang_ == "en" else {}
+    doc_facts = facts(doc)
+    alpha, is_lower = doc_facts.is_alpha, doc_facts.is_lower  # doc[i].is_alpha, without a Token per look
     fixed = []
     for ent in ents:
         end = ent.end
         if ent.label_ in _NAME_LABELS and (ent.start, ent.end) not in typed:
-            while end > ent.start + 1 and doc[end - 1].is_alpha and doc[end - 1].is_lower:
+            while end > ent.start + 1 and alpha[end - 1] and is_lower[end - 1]:
                 end -= 1
         fixed.append(ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_, kb_id=ent.kb_id_,
                                                       span_id=ent.id_))
@@ -390,7 +403,10 @@ _HYPHENATED_GIVEN_NAME = re.compile(r"[A-Z][a-z]+-[a-z]+")
 def extend_hyphenated_given_names(doc: Doc, ents: list[Span]) -> list[Span]:
     """A person span of one or two words followed by a hyphenated given name that no entity holds is extended over
     it: the model had "Chun" of "Chun Doo-hwan", "Roh" of "Roh Tae-woo" (en dev_s12, session 12)."""
-    words = facts(doc).words
+    doc_facts = facts(doc)
+    if not any("-" in word and _HYPHENATED_GIVEN_NAME.fullmatch(word) for word in doc_facts.word_set):
+        return ents  # no such given name in the doc (most docs): nothing to extend
+    words = doc_facts.words
     taken = {i for ent in ents for i in range(ent.start, ent.end)}
     fixed = []
     for ent in ents:
@@ -676,6 +692,8 @@ def _player(words: list[str], label: str | None, side: tuple[int, int], entry: g
 def surname_particles(doc: Doc, ents: list[Span]) -> list[Span]:
     """A surname that the story gives with its particles ("Bart De Wever", "Mathieu van der Poel") keeps them where
     it stands alone: a sentence opening "De Wever wil ..." was read as the article and "Wever" (nl-news/dev_s14)."""
+    if not has_lower(doc, entity_given_names.PARTICLES):
+        return ents  # no particle in the doc: no surname with one
     words = facts(doc).words
     surnames: set[tuple[str, ...]] = set()
     for ent in ents:
@@ -812,6 +830,8 @@ _TEST_MATCHES = frozenset({"Test", "Tests"})
 def drop_test_matches(doc: Doc, ents: list[Span]) -> list[Span]:
     """English: "the third Test" is a cricket or rugby match, no name, in any copy (session 33, the Lee corpus; in
     sports copy a table word since session 31); a longer name with it ("Test and County Cricket Board") stays."""
+    if not has_word(doc, _TEST_MATCHES):
+        return ents
     words = facts(doc).words
     return [e for e in ents if e.end - e.start != 1 or words[e.start] not in _TEST_MATCHES]
 

@@ -141,9 +141,26 @@ def line_bounds(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, int]]:
 doc_lines = entity_doc.LastDoc(lambda doc: line_bounds(doc, casing.evidence_of(doc).starts))
 
 
+# The answers for the doc last asked about, per sentence-starts list (held, so that its id is not reused): the
+# rules ask up to four times per doc (sports copy, country rows, market and price-table copy), always with the
+# doc's one sentence-start evidence.
+_sports_answers: entity_doc.LastDoc[dict[int, tuple[Sequence[bool], bool]]] = entity_doc.LastDoc(lambda doc: {})
+
+
 def is_sports_document(doc: Doc, starts: Callable[[], Sequence[bool]]) -> bool:
     """A sports headline ("SOCCER - ..."), a score and match-report words, or a results or table line.
-    `starts` gives the sentence starts (computed only when the cheaper signs are not enough)."""
+    `starts` gives the sentence starts; the answer is kept for the doc last asked about and the same starts."""
+    answers = _sports_answers(doc)
+    sentence_starts = starts()
+    known = answers.get(id(sentence_starts))
+    if known is not None and known[0] is sentence_starts:
+        return known[1]
+    answer = _is_sports_document(doc, sentence_starts)
+    answers[id(sentence_starts)] = (sentence_starts, answer)
+    return answer
+
+
+def _is_sports_document(doc: Doc, starts: Sequence[bool]) -> bool:
     doc_facts = entity_doc.facts(doc)
     tokens, lower = doc_facts.words, doc_facts.lower
     if any((lower[i] in SPORT_HEADS or (lower[i] == "rules" and i > 0 and lower[i - 1] == "australian"))
@@ -158,7 +175,7 @@ def is_sports_document(doc: Doc, starts: Callable[[], Sequence[bool]]) -> bool:
     if not (_RESULTS_IN_TEXT.search(text) or _TABLE_IN_TEXT.search(text)):
         return False  # no line can be a results or table line: skip the per-line work
     return any(_table_line(doc, start, end) or _results_line(doc, start, end)
-               for start, end in line_bounds(doc, starts()))
+               for start, end in line_bounds(doc, starts))
 
 
 def _contains_any(doc: Doc, words: frozenset[str]) -> bool:
@@ -493,14 +510,20 @@ def is_sport_head(doc: Doc, start: int, end: int) -> bool:
         and all(lower[k] in _HEAD_WORDS for k in range(start, end))
 
 
+# Every change below needs one of these words: a sport's word opening the name or before its dash, or a last "v".
+_SPORT_HEAD_TRIGGERS = _HEAD_WORDS | _VERSUS
+
+
 def strip_sport_heads(doc: Doc, ents: list[Span]) -> list[Span]:
     """"Cricket - India v" -> "India": a headline's sport and dash, and a trailing "v", are not part of a name."""
+    if not entity_doc.has_lower(doc, _SPORT_HEAD_TRIGGERS):
+        return ents
     doc_facts = entity_doc.facts(doc)
     words, lower, space = doc_facts.words, doc_facts.lower, doc_facts.is_space
     fixed = []
     for ent in ents:
         start, end = ent.start, ent.end
-        if is_sport_head(doc, start, end):
+        if lower[start] in _HEAD_WORDS and is_sport_head(doc, start, end):  # (its own first test, inline)
             continue  # "ATHLETICS - BERLIN ..." ("Athletics" ORG): the headline's sport alone
         dash = None  # the first dash among the entity's first four tokens
         for k in range(start, min(start + 4, end)):

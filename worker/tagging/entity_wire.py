@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from worker.tagging import gazetteer
 from worker.tagging.casing import DATELINES_KEY
-from worker.tagging.entity_doc import as_decided, facts
+from worker.tagging.entity_doc import as_decided, facts, has_lower
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Words before the date at most ("ST. PETERSBURG , Russia" is four; a sentence ending in a date is longer).
@@ -170,13 +170,15 @@ def price_table_companies(doc: Doc, ents: list[Span], starts: Callable[[], Seque
     if doc.lang_ != "en":
         return ents
     doc_facts = facts(doc)
-    if MARKET_WORDS.isdisjoint(doc_facts.lower) or not doc_facts.digits.any():
+    if not has_lower(doc, MARKET_WORDS) or not doc_facts.digits.any():
         return ents
     from worker.tagging import entity_sports, gazetteer
 
-    words = doc_facts.words
+    words, lower = doc_facts.words, doc_facts.lower
     found: list[tuple[int, int]] = []
     for start, end in entity_sports.line_bounds(doc, starts()):
+        if not (_PRICE.match(lower[end - 1]) or lower[end - 1] in _MOVE_WORDS):
+            continue  # a price line ends on a price or a move (`_prices` below): most lines end on a full stop
         i = start
         while i < end and i - start < PRICE_LINE_MAX_NAME_WORDS and _company_word(words[i]):
             i += 1
@@ -253,7 +255,7 @@ def market_companies(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[b
     if doc.lang_ != "en" or not ents:
         return ents
     doc_facts = facts(doc)
-    if MARKET_WORDS.isdisjoint(doc_facts.lower) or not doc_facts.digits.any():
+    if not has_lower(doc, MARKET_WORDS) or not doc_facts.digits.any():
         return ents
     from worker.tagging import entity_given_names, entity_sports, gazetteer
 
