@@ -396,8 +396,12 @@ def test_a_short_first_line_before_a_colon_elsewhere_is_read_without_error() -> 
 def test_whether_a_doc_is_sports_copy_is_decided_once_per_doc_and_sentence_starts(monkeypatch) -> None:
     calls: list[int] = []
     decide = entity_sports._is_sports_document
-    monkeypatch.setattr(entity_sports, "_is_sports_document",
-                        lambda doc, starts: calls.append(len(doc)) or decide(doc, starts))
+
+    def counted(doc: Doc, starts: list[bool]) -> bool:
+        calls.append(len(doc))
+        return decide(doc, starts)
+
+    monkeypatch.setattr(entity_sports, "_is_sports_document", counted)
     doc = _doc(["SOCCER - LEEDS BEAT EVERTON .", "Leeds 2 Everton 1"], [(2, 3, "ORG")])
     starts = casing.sentence_starts(doc)
     assert entity_sports.is_sports_document(doc, lambda: starts)
