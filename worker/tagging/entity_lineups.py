@@ -74,12 +74,15 @@ def _substitution(words: list[str], j: int, end: int, items: list[tuple[int, int
     return j
 
 
+_COLON = frozenset({":"})
+
+
 def lineup_persons(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[int, int]]],
                    decided: dict[tuple[int, int], str]) -> list[Span]:
     """Dutch: the players of a line-up are persons (see the module docstring); `decided` receives their type."""
-    words = entity_doc.facts(doc).words
-    if ":" not in words:
+    if not entity_doc.has_word(doc, _COLON):
         return ents
+    words = entity_doc.facts(doc).words
     players: list[tuple[int, int]] = []
     bounds = lines()
     # running text: the sentence splitter ends a sentence at the team's colon ("Frankrijk:" / "Barthez, Thuram, ...")

@@ -1001,7 +1001,8 @@ class EntityFixes:
         if self.sentence_starts and ents:  # only single words can be one (the test's first condition)
             # an English type decided by the layout stands ("Dawn", a press digest's paper)
             typed = doc.user_data.get(CONTEXT_TYPES_KEY, {}) if doc.lang_ == "en" else {}
-            ents = [e for e in ents if e.end - e.start != 1 or (e.start, e.end) in typed
+            at_start = evidence.starts  # (the test's own second condition, read here first: most words are not)
+            ents = [e for e in ents if e.end - e.start != 1 or (e.start, e.end) in typed or not at_start[e.start]
                     or not common_word_at_sentence_start(doc, e.start, e.end, e.label_, evidence)]
         if "lowercase" in PARTS and ents:
             words = facts(doc).words
@@ -1010,7 +1011,8 @@ class EntityFixes:
             ents = [e for e in ents if e.end - e.start != 1 or (e.start, e.end) in layout or not (
                 _common_lowercase(words[e.start], doc.lang_)
                 or (e.label_ in _ANY_NAME_LABELS and _lowercase_code(words[e.start]))
-                or (e.label_ in _ANY_NAME_LABELS and lower_case_elsewhere(doc, e.start, evidence)))]
+                or (e.label_ in _ANY_NAME_LABELS and evidence.starts[e.start]
+                    and lower_case_elsewhere(doc, e.start, evidence)))]
         if doc.lang_ == "en" and "cricket_tests" in PARTS and ents:
             ents = drop_test_matches(doc, ents)
         if doc.lang_ == "en" and "no_names" in PARTS and ents:  # "AI", "MVP", "Game 7"

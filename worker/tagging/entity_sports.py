@@ -510,6 +510,8 @@ def is_sport_head(doc: Doc, start: int, end: int) -> bool:
         and all(lower[k] in _HEAD_WORDS for k in range(start, end))
 
 
+_OPEN_BRACKET = frozenset({"("})
+_COLON = frozenset({":"})
 # Every change below needs one of these words: a sport's word opening the name or before its dash, or a last "v".
 _SPORT_HEAD_TRIGGERS = _HEAD_WORDS | _VERSUS
 
@@ -564,6 +566,9 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     clubs: set[str] = set()
     # digit tokens before each token: a table or results line needs two, a roster three (skips prose lines)
     digits_before = [0, *itertools.accumulate(doc_facts.is_digit)]
+    marks = bool(_scoreboard_marks(doc))  # an initial or a player mark ("c", "lbw") opens a scoreboard's player
+    brackets = entity_doc.has_word(doc, _OPEN_BRACKET)  # "Arthur Fils ( France )"
+    scorer_lists = entity_doc.has_word(doc, _COLON) and entity_doc.has_lower(doc, SCORER_LIST_HEADS)  # "Tries :"
     for start, end in lines:
         numbers = digits_before[end] - digits_before[start]
         caps = standings and shouted[start]
@@ -587,9 +592,16 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
                     for a, b in teams]
             new += [(a, b, "PER") for a, b in scorers]
             continue
-        players = (_roster_players(doc, start, end) if numbers >= 3 else []) + _scoreboard_players(doc, start, end) \
-            + _country_players(doc, start, end) + (_score_line_players(doc, start, end) if numbers else []) \
-            + _scorer_list_players(doc, start, end)
+        # each kind of line, where the doc holds what it needs: a number, a player mark, a bracket, a list's head
+        players = _roster_players(doc, start, end) if numbers >= 3 else []
+        if marks:
+            players += _scoreboard_players(doc, start, end)
+        if brackets:
+            players += _country_players(doc, start, end)
+        if numbers:
+            players += _score_line_players(doc, start, end)
+        if scorer_lists:
+            players += _scorer_list_players(doc, start, end)
         new += [(a, b, "PER") for a, b in players]
     for a, b, label in new:
         if label == "ORG":

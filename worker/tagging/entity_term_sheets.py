@@ -89,10 +89,10 @@ def term_sheet_entities(doc: Doc, ents: list[Span], lines: Callable[[], list[tup
                         decided: dict[tuple[int, int], str]) -> list[Span]:
     """The entities of a term sheet or results table retyped (see the module docstring); `lines` gives the doc's
     lines (asked only when a label occurs); `decided` receives the types chosen here."""
+    if not entity_doc.has_word(doc, _FIRST_WORDS):
+        return ents  # no label anywhere: the common case, no per-line work
     doc_facts = entity_doc.facts(doc)
     words = doc_facts.words
-    if not _FIRST_WORDS.intersection(words):
-        return ents  # no label anywhere: the common case, no per-line work
     bounds = lines()
     field_lines = [(start, end) for start, end in bounds if _label_at(words, start, end) > start]
     if len(field_lines) < MIN_FIELD_LINES:

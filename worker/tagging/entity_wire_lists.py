@@ -41,6 +41,9 @@ PARTY_WORDS = frozenset({"Party", "Union", "Front", "Alliance", "Movement", "Con
 MIN_PARTY_ROWS = 2
 
 
+_OPEN_BRACKET = frozenset({"("})
+
+
 def drop_dates(doc: Doc, ents: list[Span]) -> list[Span]:
     """Entities that are a weekday or month name alone go."""
     words = entity_doc.facts(doc).words
@@ -55,10 +58,10 @@ def party_rows(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[int, i
                country_codes: Callable[[], frozenset[str]], decided: dict[tuple[int, int], str]) -> list[Span]:
     """Election tables: see the module docstring. `lines` gives the doc's lines, `country_codes` the codes that are
     countries in a results list ("( GER )"), never a party's (both asked only when the doc has a bracket)."""
+    if not entity_doc.has_word(doc, _OPEN_BRACKET):
+        return ents
     doc_facts = entity_doc.facts(doc)
     words = doc_facts.words
-    if "(" not in words:
-        return ents
     codes = country_codes()
     rows = []
     for start, end in lines():
@@ -152,11 +155,11 @@ def _physical_lines(doc: Doc, lines: Callable[[], list[tuple[int, int]]]) -> lis
 def chart_rows(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[int, int]]],
                decided: dict[tuple[int, int], str]) -> list[Span]:
     """Entertainment charts: see the module docstring."""
+    if not entity_doc.has_word(doc, _OPEN_BRACKET):
+        return ents
     doc_facts = entity_doc.facts(doc)
     words = doc_facts.words
-    if "(" not in words:
-        return ents
-    if not CHART_WORDS.intersection(doc_facts.lower) and not _BOX_OFFICE.search(doc_facts.text.lower()):
+    if not entity_doc.has_lower(doc, CHART_WORDS) and not _BOX_OFFICE.search(doc_facts.text.lower()):
         return ents  # no chart's matter named: a ranked list is a results list ("1. Fredericks ( Namibia ) 19.98")
     rows = [row for start, end in _physical_lines(doc, lines) if end - start >= 4
             for row in [_chart_row(words, lambda k: bool(doc[k - 1].whitespace_), start, end)]
