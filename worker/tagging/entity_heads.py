@@ -454,14 +454,16 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         return ents
     result = list(ents)
     owner = {i: ent for ent in result for i in range(ent.start, ent.end)}
+    doc_facts = facts(doc)  # the doc's words and flags, without a Token per look
+    words, lower, is_stop, like_num = doc_facts.words, doc_facts.lower, doc_facts.is_stop, doc_facts.like_num
     # legal forms and event words end a capitalised run, which becomes one name
     for i in _positions(doc, LEGAL_FORMS | CLUB_ENDINGS | EVENT_HEADS[language]):
-        kind = "ORG" if doc[i].text in LEGAL_FORMS or doc[i].text in CLUB_ENDINGS else "MISC"
+        kind = "ORG" if words[i] in LEGAL_FORMS or words[i] in CLUB_ENDINGS else "MISC"
         if i == 0:
             continue
         start = i
-        while start > 0 and doc[start - 1].text[:1].isupper() and not doc[start - 1].is_stop \
-                and not doc[start - 1].like_num and i - start < 5:
+        while start > 0 and words[start - 1][:1].isupper() and not is_stop[start - 1] \
+                and not like_num[start - 1] and i - start < 5:
             start -= 1
         if start == i:
             continue
@@ -476,15 +478,15 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         decided[(start, i + 1)] = kind
     # organisation names cut at a joiner: "Vereniging van" + "Nederlandse Gemeenten"
     joiners = JOINERS[language]
-    lower = facts(doc).lower
+    alpha = doc_facts.is_alpha
     joined = []
     for ent in sorted(result, key=lambda e: e.start):
         j = ent.start - 1
         if j >= 2 and lower[j] in joiners and ent.label_ in ("ORG", "LOC", "GPE", "MISC", "NORP"):
             k = j
-            while k > 0 and doc[k - 1].text[:1].isupper() and doc[k - 1].is_alpha and j - k < 4:
+            while k > 0 and words[k - 1][:1].isupper() and alpha[k - 1] and j - k < 4:
                 k -= 1
-            k = next((i for i in range(k, j) if doc[i].text in ORG_HEADS[language]), j)  # "De Vereniging van"
+            k = next((i for i in range(k, j) if words[i] in ORG_HEADS[language]), j)  # "De Vereniging van"
             if k < j and not any(i in owner and owner[i] is not ent
                                                                          and owner[i].label_ in ("PER", "PERSON")
                                                                          for i in range(k, j)):
@@ -500,7 +502,6 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
     if language == "en":
         result = _join_at_and(doc, result, decided)
     # the kind-word of a name the model found
-    words, lower = facts(doc).words, facts(doc).lower
     parties = PARTY_NOUNS.get(language, frozenset()) if "parties" in HEAD_PARTS else frozenset()
     kind_after = {**dict.fromkeys(PLACE_AFTER.get(language, ()) if "regions" in HEAD_PARTS else (), "LOC"),
                   **dict.fromkeys(ORG_AFTER.get(language, ()) if "dailies" in HEAD_PARTS else (), "ORG"),
