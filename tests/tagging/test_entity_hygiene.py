@@ -50,6 +50,21 @@ def test_words_of_2020s_news_that_are_no_names_go() -> None:
                                                                                   ("OpenAI", "ORG")]
 
 
+def test_each_word_of_no_names_alone_is_enough_for_the_rule_to_act() -> None:
+    # drop_no_names returns early in a doc without its words (and without an empty span): each alone still acts
+    cases = [(["It became a posthumous No. 1 hit ."], [(4, 5, "ORG"), (6, 7, "ORG")], [("hit", "ORG")]),
+             (["They won Game 7 in Boston ."], [(2, 4, "EVENT"), (5, 6, "GPE")], [("Boston", "GPE")]),
+             (["He was named Finals MVP ."], [(3, 5, "EVENT")], [("Finals", "EVENT")]),
+             (["Billions went on AI ."], [(3, 4, "ORG")], []),
+             (["They won in Boston ."], [(3, 4, "GPE")], [("Boston", "GPE")])]
+    for lines, ents, kept in cases:
+        doc = line_doc(lines, ents)
+        assert [(e.text, e.label_) for e in drop_no_names(doc, list(doc.ents))] == kept, lines
+    doc = line_doc(["They won in Boston ."], [(3, 4, "GPE")])
+    assert [(e.text, e.label_) for e in drop_no_names(doc, [Span(doc, 1, 1, label="ORG"), *doc.ents])] == [
+        ("Boston", "GPE")]  # an empty span goes
+
+
 def test_a_span_never_ends_on_a_hyphen() -> None:
     doc = line_doc(["Fly - half Sam Prendergast kicked for Leinster - Munster"], [(0, 2, "GPE"), (3, 5, "PERSON")])
     assert [(e.text, e.label_) for e in trim_span_ends(doc, list(doc.ents))] == [("Fly", "GPE"),

@@ -64,3 +64,11 @@ def test_the_stage_reads_the_nickname_name_as_one_person() -> None:
     people = [(e.text, label) for e in doc.ents if (label := entities.resolve(e, "en")[0]) == "PER"]
     assert ("Lee “Faker” Sang-hyeok", "PER") in people
     assert ("Faker", "PER") in people
+
+
+def test_each_opening_quote_alone_is_enough_for_the_pass_to_act() -> None:
+    # the pass returns early in a doc without an opening quote; each kind still opens a nickname on its own
+    for text in ('Dwayne "Rocky" Johnson won.', "Dwayne ‘Rocky’ Johnson won.", "Dwayne „Rocky” Johnson won."):
+        found, decided = _run(text, [("Dwayne", "PERSON")])
+        assert found == [(text.removesuffix(" won."), "PERSON")] and list(decided.values()) == ["PER"], text
+    assert _run("Dwayne Johnson won.", [("Dwayne", "PERSON")])[0] == [("Dwayne", "PERSON")]

@@ -61,6 +61,16 @@ def test_a_government_is_named_by_its_place_or_people() -> None:
     assert found == [("Palestinian", "NORP"), ("British", "NORP"), ("Palestinian Authority", "ORG")]
 
 
+def test_governments_officials_and_portfolios_are_each_enough_for_the_rule_to_act() -> None:
+    # government_names returns early without its trigger words: each one alone still lets it act
+    assert _run(entity_roles.government_names, "Palestinian Authorities said so.", [
+        ("Palestinian Authorities", "ORG")]) == [("Palestinian", "NORP")]
+    assert _run(entity_roles.government_names, "British Defence sources said so.", [
+        ("British Defence", "ORG")]) == [("British", "NORP")]
+    assert _run(entity_roles.government_names, "The Queensland Govt said so.", [
+        ("Queensland Govt", "ORG")]) == [("Queensland", "GPE")]
+
+
 def test_a_name_run_on_over_a_role_to_a_person_is_split_there() -> None:
     text = "Federal Labor MP Carmen Lawrence met Ross Ray QC and Victoria's Industrial Relations Minister today."
     found = _run(lambda d, e: entity_roles.place_before_role(d, entity_roles.split_at_roles(d, e)), text, [
@@ -72,6 +82,11 @@ def test_a_name_run_on_over_a_role_to_a_person_is_split_there() -> None:
         ("Queen Mary University London", "ORG")]) == [("Queen Mary University London", "ORG")]
     assert _run(entity_roles.split_at_roles, "the Foreign Minister Downer said", [
         ("Foreign Minister Downer", "ORG")]) == [("Foreign Minister Downer", "ORG")]
+    # split_at_roles returns early without a post-nominal or a role: each alone still lets it act
+    assert _run(entity_roles.split_at_roles, "Ross Ray QC spoke.", [("Ross Ray QC", "PERSON")]) == [
+        ("Ross Ray", "PERSON")]
+    assert _run(entity_roles.split_at_roles, "New York Mayor Rudolph Giuliani spoke.", [
+        ("New York Mayor Rudolph Giuliani", "ORG")]) == [("New York", "GPE"), ("Rudolph Giuliani", "PERSON")]
 
 
 def test_a_double_barrelled_surname_is_one_person_and_the_surname_alone_too() -> None:

@@ -42,3 +42,12 @@ def test_a_person_written_in_camel_case_is_an_organisation_but_not_a_surname_or_
     found = [(e.text, e.label_) for e in trade_word_companies(doc, list(doc.ents), {})]
     assert found == [("Google DeepMind", "ORG"), ("OpenAI", "ORG"), ("LeBron James", "PERSON"),
                      ("Rory McIlroy", "PERSON"), ("Kang “ TheShy ” Seung-lok", "PERSON"), ("TheShy", "PERSON")]
+
+
+def test_a_trades_word_alone_without_camel_case_is_enough_for_the_rule_to_act() -> None:
+    # trade_word_companies returns early in a doc with neither a trade's word nor a word in camel case
+    for line, ents, label in ((["Heathrow chief executive Thomas Woldbye spoke ."], [(0, 1, "PERSON")], "ORG"),
+                              (["They bought a stake in Northvolt ."], [(5, 6, "GPE")], "ORG"),
+                              (["They visited Northvolt ."], [(2, 3, "GPE")], "GPE")):
+        doc = line_doc(line, ents)
+        assert [e.label_ for e in trade_word_companies(doc, list(doc.ents), {})] == [label], line

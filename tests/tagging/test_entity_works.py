@@ -47,6 +47,18 @@ def test_a_name_followed_by_its_kind_is_a_work() -> None:
                      ("Cupertino", "GPE"), ("Heart Lamp", "ORG")]
 
 
+def test_a_prize_word_or_a_noun_of_works_alone_is_enough_for_the_rule_to_act() -> None:
+    # works_by_prize_or_kind returns early without a prize word, "best" and a category or a noun of works
+    assert _run(["He took the Golden Bear in Berlin for Taxi in 2015 ."],
+                [("Berlin", "GPE"), ("Taxi", "ORG")]) == [("Berlin", "GPE"), ("Taxi", "WORK_OF_ART")]
+    assert _run(["Sentimental Value , a family drama by Joachim Trier , opened ."],
+                [("Sentimental Value", "ORG"), ("Joachim Trier", "PERSON")]) == [
+        ("Sentimental Value", "WORK_OF_ART"), ("Joachim Trier", "PERSON")]
+    # without any of them a name after "for" stays as it was
+    assert _run(["He took the cup in Berlin for Taxi in 2015 ."], [("Berlin", "GPE"), ("Taxi", "ORG")]) == [
+        ("Berlin", "GPE"), ("Taxi", "ORG")]
+
+
 def test_prizes_and_competitions_are_misc_in_the_whole_stage() -> None:
     found = dict(stage_entities("en", "Panahi won the Palme d'Or. Hassabis won the Nobel Prize in Chemistry. "
                                       "England retained the Ashes, Scheffler won the Masters and Pogacar won the "

@@ -21,10 +21,11 @@ from __future__ import annotations
 import itertools
 import re
 
+import numpy
 from spacy.tokens import Doc, Span
 
 from worker.tagging.casing import zipf
-from worker.tagging.entity_doc import NUMBER_LABELS, facts
+from worker.tagging.entity_doc import NUMBER_LABELS, facts, has_word
 
 # Lower-case words inside names: English joiners and the particles of names in other languages ("Partij van de
 # Arbeid", "Daniel arap Moi", "Frankfurt am Main", "Abdulaziz bin Salman", "St James 's Hospital").
@@ -96,11 +97,15 @@ def span_hygiene(doc: Doc, ents: list[Span]) -> list[Span]:
 # times in en-news/dev_s35.txt; "AI" stands 31 times in our English files and is never tagged alone), "named Finals
 # MVP"; "Game 7" of a series.
 NO_NAMES_EN = frozenset({"AI", "A.I.", "MVP"})
+_GAME_WORDS = frozenset({"Game"})  # "Game 7"
+_NUMBER_SIGNS = frozenset({"No", "No."})
+# Every entity drop_no_names changes (not empty) holds one of these words: without them it changes nothing.
+_NO_NAMES_TRIGGERS = NO_NAMES_EN | _GAME_WORDS | _NUMBER_SIGNS
 
 
 def _number_sign(words: list[str], i: int) -> bool:
     """"No." or "No" (its stop a token of its own) before a number: "a posthumous No. 1 hit" (session 36)."""
-    if words[i] not in ("No", "No."):
+    if words[i] not in _NUMBER_SIGNS:
         return False
     k = i + 1 + (words[i] == "No" and i + 1 < len(words) and words[i + 1] == ".")
     return k < len(words) and words[k][:1].isdigit()
@@ -109,6 +114,8 @@ def _number_sign(words: list[str], i: int) -> bool:
 def drop_no_names(doc: Doc, ents: list[Span]) -> list[Span]:
     """English: the entities that are `NO_NAMES_EN` alone, "Game" + a number or "No." before a number go; a span
     ending in "MVP" loses it."""
+    if all(ents) and not has_word(doc, _NO_NAMES_TRIGGERS):  # all(ents): no empty span (those go)
+        return ents
     words = facts(doc).words
     result = []
     for ent in ents:
@@ -116,7 +123,7 @@ def drop_no_names(doc: Doc, ents: list[Span]) -> list[Span]:
         if words[end - 1] == "MVP":
             end -= 1
         if end == start or (end - start == 1 and words[start] in NO_NAMES_EN) \
-                or (end - start == 2 and words[start] == "Game" and words[start + 1].isdigit()) \
+                or (end - start == 2 and words[start] in _GAME_WORDS and words[start + 1].isdigit()) \
                 or (end - start == 1 and _number_sign(words, start)):
             continue
         result.append(_narrowed(doc, ent, start, end))
@@ -130,13 +137,13 @@ def trim_span_ends(doc: Doc, ents: list[Span]) -> list[Span]:
     words, space = doc_facts.words, doc_facts.is_space
     result = []
     for ent in ents:
-        start, end = ent.start, ent.end
+        start, end = begin, stop = ent.start, ent.end
         while end > start and (space[end - 1] or (end - start > 1 and words[end - 1] in _HYPHENS)):
             end -= 1
         while start < end and space[start]:
             start += 1
         if start < end:
-            result.append(_narrowed(doc, ent, start, end))
+            result.append(ent if (start, end) == (begin, stop) else _narrowed(doc, ent, start, end))
     return result
 
 
@@ -156,10 +163,14 @@ def drop_chess_moves(doc: Doc, ents: list[Span]) -> list[Span]:
     PER, "Dh6 + Kg8" ORG: 116 false entities in a third of CoNLL-2002's ned.train, session 37): in a document with at
     least `CHESS_MOVES_MIN` piece moves, an entity made only of chess notation goes."""
     words = facts(doc).words
+    # the doc's piece moves first, on the few words that hold a digit (a move does: "Pf6"), before any entity is read
+    if sum(1 for k in numpy.flatnonzero(facts(doc).digits).tolist()
+           if _PIECE_MOVE.fullmatch(words[k])) < CHESS_MOVES_MIN:
+        return ents
     # every token of the notation holds a digit but the marks and castling: the first word tells most names apart
     notation = [e for e in ents if _maybe_chess(words[e.start])
                 and all(_CHESS_TOKEN.fullmatch(words[k]) for k in range(e.start, e.end))]
-    if not notation or sum(1 for word in words if _PIECE_MOVE.fullmatch(word)) < CHESS_MOVES_MIN:
+    if not notation:
         return ents
     dropped = {(e.start, e.end) for e in notation}
     return [e for e in ents if (e.start, e.end) not in dropped]

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy
 from spacy.tokens import Doc, Span
 
 from worker.tagging.casing import sentence_starts
-from worker.tagging.entity_doc import facts, sentence_bounds
+from worker.tagging.entity_doc import facts, has_word, in_words, sentence_bounds
 from worker.tagging.entity_given_names import PERSON_LABEL, given_names
 
 QUOTES = {"“": "”", '"': '"', "‘": "’", "'": "'", "„": "”"}  # opening -> closing
+_OPENING_QUOTES = frozenset(QUOTES)  # without one in the doc, no nickname
 MAX_NICKNAME_WORDS = 3
 _WORD_CHARS = frozenset("-.'’")
 
@@ -57,18 +59,19 @@ def nickname_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], 
                      is_title: Callable[[str], bool] = lambda word: False) -> list[Span]:
     """Entities with names around a quoted nickname made one person (see the module docstring)."""
     language = doc.lang_
-    if language not in PERSON_LABEL or not ents:
+    if language not in PERSON_LABEL or not ents or not has_word(doc, _OPENING_QUOTES):
         return ents
     doc_facts = facts(doc)
     words = doc_facts.words
-    openings = [i for i, word in enumerate(words) if word in QUOTES]
+    # the quotes' places from the ORTH array (`in_words`), each checked on its word
+    openings = [i for i in numpy.flatnonzero(in_words(doc, _OPENING_QUOTES)).tolist() if words[i] in QUOTES]
     if not openings:
         return ents
     spaces = doc_facts.spaces
     stop = doc_facts.is_stop
     names = given_names()[0]
     label = PERSON_LABEL[language]
-    covered = {i: ent for ent in ents for i in range(ent.start, ent.end)}
+    covered: set[int] | None = None  # the tokens inside an entity, made when first needed
     found: list[tuple[int, int, str]] = []
     taken: set[int] = set()
     for i in openings:
@@ -90,6 +93,8 @@ def nickname_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], 
         end = _part_end(words, spaces, close + 1, len(words))
         if end == close + 1 or any(k in taken for k in range(start, end)):
             continue
+        if covered is None:
+            covered = {k for ent in ents for k in range(ent.start, ent.end)}
         if not (any(k in covered for k in range(start, end)) or words[start] in names):
             continue  # no name in sight: a quoted word between two capitalised words
         if _title_case(words, stop, sentence_starts(doc), i):

@@ -24,12 +24,12 @@ Measured: data/ner/README.md, session 34.
 from __future__ import annotations
 
 import re
-from itertools import pairwise
+from itertools import compress, pairwise
 
 from spacy.tokens import Doc, Span
 
 from worker.tagging import gazetteer
-from worker.tagging.entity_doc import as_decided, facts
+from worker.tagging.entity_doc import as_decided, facts, has_word
 from worker.tagging.entity_heads import FACILITY_HEADS, ORG_HEADS
 
 # Lower-case words that may stand inside a place's name ("Isle of Man", "Santa Cruz de la Sierra").
@@ -73,7 +73,7 @@ def title_place(words: list[str], start: int, end: int) -> int | None:
 
 def _sentences(words: list[str], starts: list[bool]) -> list[tuple[int, int]]:
     """(start, end) of each sentence without its final full stop."""
-    bounds = [i for i, start in enumerate(starts) if start] + [len(words)]
+    bounds = [*compress(range(len(starts)), starts), len(words)]
     if bounds[0] != 0:
         bounds.insert(0, 0)
     return [(start, stop - 1 if stop - start > 1 and words[stop - 1] == "." else stop)
@@ -125,6 +125,8 @@ def style_end(words: list[str], comma: int, starts: list[bool] | None = None) ->
 
 def noble_styles(doc: Doc, ents: list[Span], starts: list[bool], decided: dict[tuple[int, int], str]) -> list[Span]:
     """A person followed by ", [Nth] Style of Place" becomes one person; the names inside the style go."""
+    if not has_word(doc, STYLES):
+        return ents  # no style: style_end finds none
     words = facts(doc).words
     joined: list[tuple[int, int]] = []
     for ent in ents:
@@ -139,18 +141,22 @@ def noble_styles(doc: Doc, ents: list[Span], starts: list[bool], decided: dict[t
 
 
 MAX_DISAMBIGUATOR_WORDS = 8
+_OPENING_BRACKET, _CLOSING_BRACKET = frozenset({"("}), frozenset({")"})  # around a disambiguator: both in the doc
 
 
 def disambiguated_titles(doc: Doc, ents: list[Span], starts: list[bool],
                          decided: dict[tuple[int, int], str]) -> list[Span]:
     """A sentence that is only a name the stage found, then "(" lower-case words ")" (no digit, bracket or name
     inside; a final full stop allowed): the name takes the bracket in, its label kept."""
+    if not (has_word(doc, _OPENING_BRACKET) and has_word(doc, _CLOSING_BRACKET)):
+        return ents
     words = facts(doc).words
     by_start = {e.start: e for e in ents}
     fixed: dict[int, Span] = {}
     for start, end in _sentences(words, starts):
         ent = by_start.get(start)
-        if ent is None or ent.end >= end - 2 or words[ent.end] != "(" or words[end - 1] != ")":
+        if ent is None or ent.end >= end - 2 or words[ent.end] not in _OPENING_BRACKET \
+                or words[end - 1] not in _CLOSING_BRACKET:
             continue
         inside = words[ent.end + 1:end - 1]
         if not inside or len(inside) > MAX_DISAMBIGUATOR_WORDS or not inside[0][:1].islower():

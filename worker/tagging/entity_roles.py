@@ -20,7 +20,7 @@ import re
 from spacy.tokens import Doc, Span
 
 from worker.tagging import gazetteer
-from worker.tagging.entity_doc import facts
+from worker.tagging.entity_doc import facts, has_lower, has_word
 from worker.tagging.entity_wire import PORTFOLIOS
 from worker.tagging.titles import title_word
 
@@ -51,6 +51,7 @@ _ALSO_NAMES = frozenset({"king", "queen", "prince", "princess", "general", "majo
 ROLE_PARTS = {"opposition", "portfolio_roles", "role_tails", "religion_seat", "role_surnames", "title_only"}
 
 _GOVERNMENT_WORDS = frozenset({"Government", "Govt"})
+_OFFICIALS = frozenset({"Authorities"})  # "Palestinian Authorities say"
 # "the (Federal) Opposition" is no name either, as our brief says; "the Labor Opposition" is the party (session 29,
 # the Lee corpus's dev2: "Federal Opposition" ORG twice).
 _OPPOSITION_WORDS = frozenset({"Opposition"})
@@ -64,6 +65,8 @@ _TO_MODEL = {"LOC": "GPE", "ORG": "ORG", "PER": PERSON, "MISC": "NORP"}
 
 
 _ROLE_WORDS = ROLE_NOUNS | ROLE_MODIFIERS
+# The first words _role_only can accept: a role word, or a portfolio ("Shadow Environment Minister").
+_ROLE_FIRSTS = _ROLE_WORDS | PORTFOLIOS
 
 
 def _modifier(word: str) -> bool:
@@ -90,25 +93,29 @@ def drop_roles(doc: Doc, ents: list[Span]) -> list[Span]:
         return ents
     doc_facts = facts(doc)
     words, lower = doc_facts.words, doc_facts.lower
-    person_starts = {ent.start for ent in ents if ent.label_ == PERSON}
+    labels = [ent.label_ for ent in ents]  # each read once: Span.label_ is a string-store look-up
+    person_starts = {ent.start for ent, label in zip(ents, labels, strict=True) if label == PERSON}
     # surnames of persons named in full: "Ollie Pope", then "Pope" alone (session 36)
     given = gazetteer.given_names()[0]
-    surnames = {words[ent.end - 1] for ent in ents if ent.label_ == PERSON and len(ent) >= 2
-                and words[ent.start] in given and not any(w in _ROLE_WORDS for w in lower[ent.start:ent.end - 1])}
+    surnames = {words[ent.end - 1] for ent, label in zip(ents, labels, strict=True) if label == PERSON and len(ent) >= 2
+                and words[ent.start] in given and _ROLE_WORDS.isdisjoint(lower[ent.start:ent.end - 1])}
+    role_surnames, title_only = "role_surnames" in ROLE_PARTS, "title_only" in ROLE_PARTS
     kept = []
-    for ent in ents:
-        if len(ent) == 1 and words[ent.start] in surnames and "role_surnames" in ROLE_PARTS \
-                and not (ent.start > 0 and lower[ent.start - 1] == "the") \
-                and (_role_only(words, lower, ent.start, ent.end) or title_word(words[ent.start], "en")):
-            kept.append(ent if ent.label_ == PERSON else Span(doc, ent.start, ent.end, label=PERSON))
+    for ent, label in zip(ents, labels, strict=True):
+        start, end = ent.start, ent.end
+        if end - start == 1 and words[start] in surnames and role_surnames \
+                and not (start > 0 and lower[start - 1] == "the") \
+                and (_role_only(words, lower, start, end) or title_word(words[start], "en")):
+            kept.append(ent if label == PERSON else Span(doc, start, end, label=PERSON))
             continue
-        if ent.label_ == PERSON and len(ent) > 1 and "title_only" in ROLE_PARTS \
-                and all(title_word(w, "en") for w in words[ent.start:ent.end]):
+        if label == PERSON and end - start > 1 and title_only and title_word(words[start], "en") \
+                and all(title_word(w, "en") for w in words[start + 1:end]):
             continue  # "Prof Sir" before "Stephen Powis" (session 36)
-        if _role_only(words, lower, ent.start, ent.end):
-            if len(ent) > 1 or lower[ent.start] not in _ALSO_NAMES:
+        # _role_only is False unless the first word is a role word or a portfolio: most names end here
+        if lower[start] in _ROLE_FIRSTS and _role_only(words, lower, start, end):
+            if end - start > 1 or lower[start] not in _ALSO_NAMES:
                 continue
-            if (ent.start > 0 and lower[ent.start - 1] == "the") or ent.end in person_starts:
+            if (start > 0 and lower[start - 1] == "the") or end in person_starts:
                 continue
         kept.append(ent)
     return kept
@@ -117,13 +124,15 @@ def drop_roles(doc: Doc, ents: list[Span]) -> list[Span]:
 # Letters after a British or Australian name that are no part of it: "Ross Ray QC", "Jane Smith MP".
 POST_NOMINALS = frozenset({"QC", "KC", "SC", "MP", "MLA", "MLC", "OBE", "MBE", "CBE", "KBE", "DBE", "CMG", "KCMG",
                            "GCMG", "AO", "AC", "VC"})
+# The roles split_at_roles cuts a name at (lower-case forms): without them and POST_NOMINALS it changes nothing.
+_SPLIT_ROLES = ROLE_NOUNS - _ALSO_NAMES
 
 
 def split_at_roles(doc: Doc, ents: list[Span]) -> list[Span]:
     """English: a name run on over a role to a person is the name before the role and the person ("Federal Labor
     MP Carmen Lawrence" -> "Labor", "Carmen Lawrence"; "New York Mayor Rudolph Giuliani"); letters after a
     person's name are no part of it ("Ross Ray QC")."""
-    if doc.lang_ != "en":
+    if doc.lang_ != "en" or not (has_word(doc, POST_NOMINALS) or has_lower(doc, _SPLIT_ROLES)):
         return ents
     doc_facts = facts(doc)
     words, lower = doc_facts.words, doc_facts.lower
@@ -135,8 +144,8 @@ def split_at_roles(doc: Doc, ents: list[Span]) -> list[Span]:
                 end -= 1
             fixed.append(Span(doc, start, end, label=PERSON, kb_id=ent.kb_id_))
             continue
-        role = next((k for k in range(end - 3, start, -1) if lower[k] in ROLE_NOUNS and lower[k] not in _ALSO_NAMES
-                     and words[k][:1].isupper()), None) if end - start >= 4 else None
+        role = next((k for k in range(end - 3, start, -1) if lower[k] in _SPLIT_ROLES and words[k][:1].isupper()),
+                    None) if end - start >= 4 else None
         person = words[role + 1:end] if role is not None else []
         if role is None or not 2 <= len(person) <= 3 or not all(w[:1].isupper() and w.isalpha() for w in person):
             fixed.append(ent)
@@ -162,16 +171,21 @@ def _demonym(word: str) -> bool:
     return len(word) >= 6 and word[:1].isupper() and word.isalpha() and word.endswith(_DEMONYM_ENDINGS)
 
 
+# The words government_names acts on, as written: the last word of every entity it changes is one of them or (lower
+# case) a portfolio.
+_GOVERNMENT_TRIGGERS = _GOVERNMENT_WORDS | _OPPOSITION_WORDS | _OFFICIALS
+
+
 def government_names(doc: Doc, ents: list[Span]) -> list[Span]:
     """English: "<place, people or leader> Government" keeps only the place, people or leader ("Australian" NORP,
     "Queensland" GPE, "the Blair Government" PERSON); "Government" or "Federal Government" alone is no name; a
     people before "Authorities" (officials) or a portfolio ("British Defence" sources) is the people alone."""
-    if doc.lang_ != "en":
+    if doc.lang_ != "en" or not (has_word(doc, _GOVERNMENT_TRIGGERS) or has_lower(doc, PORTFOLIOS)):
         return ents
     words, lower = facts(doc).words, facts(doc).lower
     fixed = []
     for ent in ents:
-        if ent.end - ent.start == 2 and (words[ent.end - 1] == "Authorities" or lower[ent.end - 1] in PORTFOLIOS) \
+        if ent.end - ent.start == 2 and (words[ent.end - 1] in _OFFICIALS or lower[ent.end - 1] in PORTFOLIOS) \
                 and _demonym(words[ent.start]):
             # "Palestinian Authorities say" (officials, not the Palestinian Authority), "British Defence sources"
             fixed.append(Span(doc, ent.start, ent.start + 1, label="NORP"))
@@ -209,8 +223,8 @@ def role_tails(doc: Doc, ents: list[Span]) -> list[Span]:
     """English: role words glued after a name are no part of it (session 29, the Lee corpus's dev2): "US Magistrate"
     (ORG) and "US Defence" before "Secretary" are the place, "British Prime Minister" the people; "Joint Chiefs
     General" right before a person ("Richard Myers") is the organisation."""
-    if doc.lang_ != "en" or "role_tails" not in ROLE_PARTS:
-        return ents
+    if doc.lang_ != "en" or "role_tails" not in ROLE_PARTS or not has_lower(doc, ROLE_NOUNS):
+        return ents  # an entity is cut only with a role noun inside it or after it
     doc_facts = facts(doc)
     words, lower = doc_facts.words, doc_facts.lower
     person_starts = {ent.start for ent in ents if ent.label_ == PERSON}
@@ -267,37 +281,41 @@ def religion_and_seat(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
         return ents
     doc_facts = facts(doc)
     words, lower = doc_facts.words, doc_facts.lower
+    n = len(words)
+    roles_of = has_lower(doc, _ROLES_OF)  # "Archbishop of Brisbane": without such a role the third rule never acts
     fixed = []
     for ent in ents:
         start, end = ent.start, ent.end
-        if ent.label_ == PERSON and end - start == 1 and end + 1 < len(doc) and words[end] in _POSSESSIVES \
+        label = ent.label_
+        if label == PERSON and end - start == 1 and end + 1 < n and words[end] in _POSSESSIVES \
                 and lower[end + 1] in _COMPANY_POSSESSIONS:
             decided[(start, end)] = "ORG"
             fixed.append(Span(doc, start, end, label="ORG", kb_id=ent.kb_id_))
             continue
-        if ent.label_ not in ("ORG", "GPE", "LOC", "FAC", PERSON) or end - start < 2:
+        if label not in ("ORG", "GPE", "LOC", "FAC", PERSON) or end - start < 2:
             fixed.append(ent)
             continue
-        if ent.label_ != PERSON and end < len(doc) and lower[end].isalpha() and words[end].islower() \
+        if label != PERSON and end < n and lower[end].isalpha() and words[end].islower() \
                 and _demonym(words[end - 1]) and not _demonym(words[start]) \
                 and not (words[end - 1] in PARTY_MEMBERS
                          and gazetteer.exact_lookup("en", " ".join(words[start:end - 1])) is None):
             head = " ".join(words[start:end - 1])
             entry = gazetteer.exact_lookup("en", head)
             place = (entry is not None and entry.type == "LOC") or head in gazetteer.small_places()
-            fixed.append(Span(doc, start, end - 1, label="GPE" if place else ent.label_, kb_id=ent.kb_id_))
+            fixed.append(Span(doc, start, end - 1, label="GPE" if place else label, kb_id=ent.kb_id_))
             fixed.append(Span(doc, end - 1, end, label="NORP"))  # "a Toowoomba Anglican school"
             continue
-        of = next((k for k in range(start + 1, end - 1) if lower[k] == "of"), None)
-        first = start + 1 if _demonym(words[start]) else start
-        if of is not None and of > first and all(lower[k] in _ROLES_OF for k in range(first, of)) \
-                and all(w[:1].isupper() for w in words[of + 1:end]) and lower[of + 1] not in PORTFOLIOS:
-            if first > start:
-                fixed.append(Span(doc, start, first, label="NORP"))  # "Anglican"
-            seat = " ".join(words[of + 1:end])
-            entry = gazetteer.exact_lookup("en", seat)
-            fixed.append(Span(doc, of + 1, end, label=_TO_MODEL.get(entry.type, "GPE") if entry else "GPE"))
-            continue
+        of = next((k for k in range(start + 1, end - 1) if lower[k] == "of"), None) if roles_of else None
+        if of is not None:
+            first = start + 1 if _demonym(words[start]) else start
+            if of > first and all(lower[k] in _ROLES_OF for k in range(first, of)) \
+                    and all(w[:1].isupper() for w in words[of + 1:end]) and lower[of + 1] not in PORTFOLIOS:
+                if first > start:
+                    fixed.append(Span(doc, start, first, label="NORP"))  # "Anglican"
+                seat = " ".join(words[of + 1:end])
+                entry = gazetteer.exact_lookup("en", seat)
+                fixed.append(Span(doc, of + 1, end, label=_TO_MODEL.get(entry.type, "GPE") if entry else "GPE"))
+                continue
         fixed.append(ent)
     return fixed
 
@@ -305,8 +323,8 @@ def religion_and_seat(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
 def place_before_role(doc: Doc, ents: list[Span]) -> list[Span]:
     """English: "Victoria's Industrial Relations Minister" (one ORG) is the place (GPE); the possessive and the role
     after it are no name."""
-    if doc.lang_ != "en":
-        return ents
+    if doc.lang_ != "en" or not (has_lower(doc, ROLE_NOUNS) and has_word(doc, _POSSESSIVES)):
+        return ents  # an entity is cut only at a possessive and when it ends in a role noun
     doc_facts = facts(doc)
     words, lower = doc_facts.words, doc_facts.lower
     fixed = []
@@ -464,6 +482,7 @@ def peoples_and_time_zones(doc: Doc, ents: list[Span]) -> list[Span]:
 _SEAT_NOUNS = frozenset({"seat", "seats", "electorate", "electorates", "riding", "ridings", "constituency",
                          "constituencies"})
 _SEAT_HOLDERS = frozenset({"MP", "MPs", "MLA", "MLAs", "MPP", "MPPs", "TD", "TDs"})
+_SEAT_OPENERS = _SEAT_NOUNS | _SEAT_HOLDERS  # without one of them in the doc, no seat is opened
 _LIST_ENDS = frozenset({"and", "or"})
 # Labels a seat's name may have been given and lose: a person, an organisation, another name (not a facility or a
 # nationality, nor a place already).
@@ -492,7 +511,7 @@ def electorates(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str])
     Grayndler" ORG), and so is every other item of a list it opens that ends with "and"/"or" and an item ("seats of
     Menzies , Deakin and Banks"), unless that item is typed a person. Each name retyped is recorded in `decided`
     (session 39). A name whose first word is a given name with more words after it is a person and stays one."""
-    if doc.lang_ != "en" or not ents:
+    if doc.lang_ != "en" or not ents or not has_word(doc, _SEAT_OPENERS):
         return ents
     words = facts(doc).words
     given = gazetteer.given_names()[0]

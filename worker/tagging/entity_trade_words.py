@@ -21,7 +21,7 @@ import re
 from spacy.tokens import Doc, Span
 
 from worker.tagging import entity_given_names
-from worker.tagging.entity_doc import facts
+from worker.tagging.entity_doc import facts, has_lower
 
 AFTER_WORDS = frozenset({"ceo", "chairman", "chairwoman", "co-founder", "founder", "shareholders"})
 AFTER_PAIRS = frozenset({("chief", "executive")})
@@ -33,11 +33,18 @@ _OPENING_QUOTES = frozenset({'"', "“", "‘", "'", "«", "„"})
 # A capital after lower-case letters inside a word, unless the first part is a surname's or given name's prefix
 # ("McIlroy", "MacDonald", "DeSantis", "LeBron", "DiCaprio", "JaVale", "FitzGerald", "VanDyke").
 _CAMEL = re.compile(r"^(?!(?:Mc|Mac|De|Di|Da|Du|Le|La|Ja|Van|Von|Fitz)[A-Z])[A-Z][a-z]+[A-Z][A-Za-z]*$")
+# What the rule needs in the doc to act: a trade word (of a pair, its first word) as a lower-case form, or a word in
+# camel case, which holds a lower-case letter right before a capital (found on the doc's text: words are joined by
+# spaces or nothing, so the pair stands there too).
+_TRADE_WORDS = AFTER_WORDS | BEFORE_WORDS | frozenset(first for first, _ in AFTER_PAIRS | BEFORE_PAIRS)
+_LOWER_UPPER = re.compile(r"[a-z][A-Z]")
 
 
 def trade_word_companies(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
     """The entities the module's words make organisations, as ORG; `decided` receives the type."""
     doc_facts = facts(doc)
+    if not has_lower(doc, _TRADE_WORDS) and not _LOWER_UPPER.search(doc_facts.text):
+        return ents
     words, lower = doc_facts.words, doc_facts.lower
     n = len(words)
     given = entity_given_names.given_names()[0]
@@ -45,14 +52,17 @@ def trade_word_companies(doc: Doc, ents: list[Span], decided: dict[tuple[int, in
     result = []
     for ent in ents:
         start, end = ent.start, ent.end
-        if ent.label_ not in _RETYPED:
+        label = ent.label_
+        if label not in _RETYPED:
             result.append(ent)
             continue
         after = (end < n and lower[end] in AFTER_WORDS) or (end + 1 < n and (lower[end], lower[end + 1]) in AFTER_PAIRS)
         before = (start > 0 and lower[start - 1] in BEFORE_WORDS) \
             or (start > 1 and (lower[start - 2], lower[start - 1]) in BEFORE_PAIRS)
-        camel_words = [w for w in words[start:end] if _CAMEL.match(w)]
-        camel = bool(camel_words) and ent.label_ in _PERSON_LABELS
+        person = label in _PERSON_LABELS
+        # camel case only makes a person an organisation: a place's words are read only when a trade word stands by
+        camel_words = [w for w in words[start:end] if _CAMEL.match(w)] if person or after or before else []
+        camel = bool(camel_words) and person
         if camel:
             if nicknames is None:  # a player's handle in quotes: Kang “TheShy” Seung-lok, then "TheShy" alone
                 nicknames = {words[i] for i in range(1, n) if words[i - 1] in _OPENING_QUOTES}

@@ -23,7 +23,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span
 
 from worker.tagging import entity_given_names
-from worker.tagging.entity_doc import NUMBER_LABELS, LastDoc, as_decided, facts, sentence_bounds
+from worker.tagging.entity_doc import NUMBER_LABELS, LastDoc, as_decided, facts, has_lower, has_word, sentence_bounds
 
 # Words of a sentence about a prize: lower-case ones, and names of prizes as written ("Lion", not the verb "bear").
 PRIZE_WORDS = frozenset({"prize", "prizes", "award", "awards", "nominated", "nomination", "nominations", "shortlisted",
@@ -35,6 +35,9 @@ BEST_OF = frozenset({"actor", "actress", "director", "screenplay", "film", "pict
 WORK_NOUNS = frozenset({"film", "movie", "drama", "comedy", "thriller", "documentary", "novel", "memoir", "album",
                         "song", "single", "series", "sitcom", "play", "musical", "opera", "biopic", "ballad", "book",
                         "novella", "podcast", "miniseries", "anthem"})
+_BEST = frozenset({"best"})  # a prize word before a category (BEST_OF)
+# English nouns of works, singular or plural: the words `_names_kind_of_work` accepts in English.
+_WORK_NOUN_FORMS = WORK_NOUNS | frozenset(noun + "s" for noun in WORK_NOUNS)
 _ARTICLES = frozenset({"The", "A", "An"})
 _PERSON_LABELS = frozenset({"PERSON", "PER"})
 _MAX_KIND_WORDS = 3
@@ -68,6 +71,9 @@ def _kind_follows(words: list[str], lower: list[str], end: int) -> bool:
 def works_by_prize_or_kind(doc: Doc, ents: list[Span], starts: list[bool],
                            decided: dict[tuple[int, int], str]) -> list[Span]:
     """The entities that are titles of works by the module's two rules, as MISC (WORK_OF_ART)."""
+    if not (has_word(doc, PRIZE_WORDS) or has_lower(doc, WORK_NOUNS) or (has_lower(doc, _BEST)
+                                                                         and has_lower(doc, BEST_OF))):
+        return ents  # no prize word, no "best" and a category, no noun of works: neither rule finds a title
     doc_facts = facts(doc)
     words, lower = doc_facts.words, doc_facts.lower
     given = entity_given_names.given_names()[0]
@@ -83,7 +89,7 @@ def works_by_prize_or_kind(doc: Doc, ents: list[Span], starts: list[bool],
                 continue
             begin, end = sentence_bounds(starts, start)
             if words[start] != "Best" and any(
-                    words[k] in PRIZE_WORDS or (lower[k] == "best" and _best_category(words, lower, k + 1, end))
+                    words[k] in PRIZE_WORDS or (lower[k] in _BEST and _best_category(words, lower, k + 1, end))
                     for k in range(begin, end)):
                 titles.append((start, ent.end))
                 continue
@@ -119,7 +125,9 @@ def _names_kind_of_work(word: str, language: str) -> bool:
 
 def _culture_of(doc: Doc) -> bool:
     language = doc.lang_
-    return any(_names_kind_of_work(word, language) for word in set(facts(doc).lower))
+    if language == "en":
+        return has_lower(doc, _WORK_NOUN_FORMS)  # the same as the test below, on the doc's set of words
+    return any(_names_kind_of_work(word, language) for word in facts(doc).lower_set)
 
 
 # Whether a document names a kind of work anywhere (a film, series, album, novel ...): the condition of the year,
@@ -186,10 +194,9 @@ def quoted_titles(doc: Doc, ents: list[Span], starts: list[bool], decided: dict[
     person, organisation or place, and no person stands right before or after the quotes (a nickname)."""
     from worker.tagging import gazetteer
 
-    words = facts(doc).words
-    if not any(word in _OPEN for word in words):
+    if not has_word(doc, _OPEN):
         return ents
-    lower = facts(doc).lower
+    words, lower = facts(doc).words, facts(doc).lower
     if not names_kinds_of_work(doc):
         return ents  # WikiANN's lone lines: " Some Die Young " (ORG there), " Federal Hill " (LOC)
     owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
@@ -239,6 +246,8 @@ def possessive_titles(doc: Doc, ents: list[Span], starts: list[bool], decided: d
     from worker.tagging import gazetteer
     from worker.tagging.entity_heads import head_type
 
+    if not names_kinds_of_work(doc):
+        return ents  # the document's condition (read at the end as well): nothing to look for
     words = facts(doc).words
     owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
     titles: list[tuple[int, int]] = []
