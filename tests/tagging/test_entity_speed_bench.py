@@ -46,3 +46,27 @@ def test_tagging_stages_runs_every_stage_once_untimed_first(monkeypatch: pytest.
     assert tagging_stages.main(["en", str(WIRE), "--rounds", "2"]) == 0
     # warm_up's own call, the untimed round and the two timed rounds
     assert len(calls) == 4
+
+
+def test_rule_instructions_hands_the_models_output_to_the_counted_run() -> None:
+    """The counted run (what callgrind sees) tags the serialised model output to the same entities as the stage."""
+    from bench import quality, rule_instructions
+    from worker.tagging.entities import entity_text, load_pipeline
+
+    blobs = rule_instructions.model_output("en", [WIRE])
+    assert len(blobs) == len(quality.ner_articles(WIRE, "en")) == 1
+    nlp, post = rule_instructions.post_model_components("en")
+    assert post and "ner" not in post  # the rules and the gazetteer matcher, after the model
+    docs = rule_instructions.fresh_docs(nlp, blobs)
+    rule_instructions.run_components(nlp, post, docs)
+    expected = load_pipeline("en")(entity_text(quality.ner_articles(WIRE, "en")[0]))
+    assert [(e.start, e.end, e.label_) for e in docs[0].ents] == [(e.start, e.end, e.label_) for e in expected.ents]
+    assert len(expected.ents) > 10
+
+
+def test_rule_instructions_says_when_valgrind_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import rule_instructions
+
+    monkeypatch.setattr(rule_instructions.shutil, "which", lambda name: None)
+    with pytest.raises(SystemExit, match="valgrind is not installed"):
+        rule_instructions.count("en", [WIRE])

@@ -1,0 +1,121 @@
+"""Instructions the entity stage's post-model components execute (the rules, the gazetteer matcher), counted by
+valgrind's callgrind: a figure the shared machine's load does not move, for speed work on the rules.
+
+    .venv/bin/python -m bench.rule_instructions en data/ner/en-news/gold.txt data/ner/en-news/wire.txt
+
+Needs valgrind (`apt-get install valgrind`; not a project dependency). The texts are built as `bench.quality` builds
+them; this process runs the pipeline up to the NER model once and hands the model's output (serialised docs) to a
+child process under callgrind. The child loads the same pipeline, runs the post-model components once over fresh
+copies of the docs, untimed, then once more with callgrind's instrumentation switched on around that run only
+(`callgrind_control -i on/off`), and exits; the count is printed. Compare two trees by running it from each
+(`PYTHONPATH=TREE`): the same texts give the same model output, so the counts differ only by the rules' work. The
+wall-clock figures of `bench.tagging_stages` spread by ±10 ms a run on this machine, more than most single changes
+to the rules; an instruction count is reproducible to a few parts in a million.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+
+def post_model_components(language: str) -> tuple[Language, list[str]]:
+    """The language's entity pipeline and the names of its components after the NER model."""
+    from worker.tagging import entities
+
+    pipeline = entities._entity_pipeline(language)
+    if pipeline is None:
+        raise LookupError(f"no NER model installed for {language!r}")
+    names = [name for name, _ in pipeline.nlp.pipeline]
+    return pipeline.nlp, names[names.index("ner") + 1:]
+
+
+def model_output(language: str, files: Sequence[Path]) -> list[bytes]:
+    """The docs the NER model makes of the files' texts (truecased first, as in the stage), serialised."""
+    from bench import quality
+    from worker.tagging.entities import entity_text
+
+    nlp, post = post_model_components(language)
+    texts = [entity_text(a) for path in files for a in quality.ner_articles(path, language)]
+    with nlp.select_pipes(disable=post):
+        return [doc.to_bytes() for doc in nlp.pipe(texts)]
+
+
+def fresh_docs(nlp: Language, blobs: Sequence[bytes]) -> list[Doc]:
+    """New docs from the serialised model output (each run needs its own: the components change them)."""
+    from spacy.tokens import Doc
+
+    return [Doc(nlp.vocab).from_bytes(blob) for blob in blobs]
+
+
+def run_components(nlp: Language, post: Sequence[str], docs: Sequence[Doc]) -> None:
+    """The post-model components over the docs, in the pipeline's order (what the count covers)."""
+    components = dict(nlp.pipeline)
+    for doc in docs:
+        for name in post:
+            components[name](doc)
+
+
+def _child(language: str, blobs_path: Path) -> int:
+    """Under callgrind: one untimed run of the post-model components, then one counted run."""
+    nlp, post = post_model_components(language)
+    blobs = pickle.loads(blobs_path.read_bytes())
+    run_components(nlp, post, fresh_docs(nlp, blobs))  # every list and cache loaded, outside the count
+    docs = fresh_docs(nlp, blobs)
+    control = ["callgrind_control", "-i"]
+    subprocess.run([*control, "on", str(os.getpid())], check=True, capture_output=True)
+    run_components(nlp, post, docs)
+    subprocess.run([*control, "off", str(os.getpid())], check=True, capture_output=True)
+    return 0
+
+
+def count(language: str, files: Sequence[Path]) -> tuple[int, int]:
+    """(instructions of the counted run, number of texts)."""
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        raise SystemExit("valgrind is not installed (apt-get install valgrind)")
+    blobs = model_output(language, files)
+    with tempfile.TemporaryDirectory() as tmp:
+        blobs_path = Path(tmp) / "docs.pickle"
+        blobs_path.write_bytes(pickle.dumps(blobs))
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp}/callgrind.out",
+             sys.executable, "-m", "bench.rule_instructions", "--child", language, str(blobs_path)],
+            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if done.returncode != 0 or found is None:
+        raise SystemExit(f"callgrind run failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return int(found.group(1)), len(blobs)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--child", nargs=2, metavar=("LANG", "DOCS"), help=argparse.SUPPRESS)
+    parser.add_argument("language", nargs="?", choices=["nl", "en"])
+    parser.add_argument("files", nargs="*", type=Path, help="CoNLL-format NER files")
+    args = parser.parse_args(argv)
+    if args.child:
+        return _child(args.child[0], Path(args.child[1]))
+    if not args.language or not args.files:
+        parser.error("give a language and one or more files")
+    instructions, texts = count(args.language, args.files)
+    print(f"{texts} texts: {instructions:,} instructions in the post-model components "
+          f"({instructions / max(texts, 1):,.0f} a text)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
