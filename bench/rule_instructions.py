@@ -10,7 +10,8 @@ copies of the docs, untimed, then once more with callgrind's instrumentation swi
 (`callgrind_control -i on/off`), and exits; the count is printed. Compare two trees by running it from each
 (`PYTHONPATH=TREE`): the same texts give the same model output, so the counts differ only by the rules' work. The
 wall-clock figures of `bench.tagging_stages` spread by ±10 ms a run on this machine, more than most single changes
-to the rules; an instruction count is reproducible to a few parts in a million.
+to the rules; an instruction count repeats to within about 0.2 % (the child runs with PYTHONHASHSEED=0, so that
+set and dict orders repeat too).
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ def count(language: str, files: Sequence[Path]) -> tuple[int, int]:
         done = subprocess.run(
             ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp}/callgrind.out",
              sys.executable, "-m", "bench.rule_instructions", "--child", language, str(blobs_path)],
-            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+            capture_output=True, text=True,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "PYTHONHASHSEED": "0"},
         )
     found = re.search(r"Collected : (\d+)", done.stderr)
     if done.returncode != 0 or found is None:
