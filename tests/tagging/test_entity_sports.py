@@ -420,3 +420,14 @@ def test_a_doc_without_a_sports_word_or_versus_keeps_its_names_as_they_are() -> 
     plain = _doc(["Parliament met India ."], [(0, 1, "ORG"), (2, 3, "GPE")])
     ents = list(plain.ents)
     assert entity_sports.strip_sport_heads(plain, ents) == ents
+
+
+def test_a_scoreboards_venue_line_names_its_town_where_the_model_found_none() -> None:
+    doc = _named(["CRICKET - COUNTY CHAMPIONSHIP SCORES .", "At Worcester :", "Glamorgan 155 ( Huw Bevan 48 ) ;",
+                  "Worcestershire 82-3 ."], [("Glamorgan", "ORG"), ("Huw Bevan", "PERSON"), ("Worcestershire", "ORG")])
+    spans, decided = _run(doc)
+    assert ("Worcester", "LOC") in spans and decided[(7, 8)] == "LOC"
+    # not a line that opens "At" with no colon after its capitalised words
+    other = _named(["CRICKET - COUNTY CHAMPIONSHIP SCORES .", "At Worcester on Thursday , Glamorgan made 155 ."],
+                   [("Glamorgan", "ORG")])
+    assert ("Worcester", "LOC") not in _run(other)[0]

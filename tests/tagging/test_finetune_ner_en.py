@@ -162,3 +162,10 @@ def test_unlabelled_text_files_give_one_article_each_and_held_out_ones_are_refus
     held.write_text("Headline\nText.\n", encoding="utf-8")
     with pytest.raises(SystemExit, match="held out"):
         finetune_ner_en.main(["--distil-text", str(held), "--output", str(tmp_path / "out")])
+
+
+def test_no_decision_file_is_a_default_training_file() -> None:
+    train = {p.resolve() for p in finetune_ner_en.TRAIN_FILES}
+    assert train.isdisjoint(p.resolve() for p in finetune_ner_en.DECISION_FILES)
+    assert all(p.exists() for p in (*finetune_ner_en.TRAIN_FILES, *finetune_ner_en.DECISION_FILES))
+    assert finetune_ner_en.DATA / "dev_s40.txt" in finetune_ner_en.DECISION_FILES  # session 40's decision

@@ -572,6 +572,9 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     for start, end in lines:
         numbers = digits_before[end] - digits_before[start]
         caps = standings and shouted[start]
+        venue = _venue(doc_facts.words, lower, start, end)
+        if venue is not None:  # "At Worcester : Glamorgan 155 ( ... )": the town, whatever the model made of it
+            new.append((*venue, "LOC"))
         if standings and not numbers and end - start <= 12:
             if _column_header_line(doc_facts.words, start, end):
                 headers.append((start, end))
@@ -685,6 +688,18 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
 COLUMN_HEADS = frozenset({"W", "L", "T", "D", "P", "F", "A", "PCT", "GB", "GF", "GA", "PTS", "PF", "PA", "OT", "OTL",
                           "SOL", "GP", "STRK", "DIV", "CONF"})
 _AT = frozenset({"at", "AT"})
+
+
+def _venue(words: Sequence[str], lower: Sequence[str], start: int, end: int) -> tuple[int, int] | None:
+    """A scoreboard's venue line of a sports document, "At Worcester : Glamorgan 155 ( Huw Bevan 48 ) ..." (the
+    sentences split at the colon): the town between the line's opening "At" and the colon (one to three capitalised
+    words without a digit), as (start, end); None for another line."""
+    if end - start < 3 or lower[start] != "at":
+        return None
+    k = start + 1
+    while k < min(end - 1, start + 4) and words[k][:1].isupper() and not any(c.isdigit() for c in words[k]):
+        k += 1
+    return (start + 1, k) if k > start + 1 and words[k] == ":" else None
 
 
 def _column_header_line(words: Sequence[str], start: int, end: int) -> bool:
