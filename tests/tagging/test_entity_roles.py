@@ -277,3 +277,16 @@ def test_a_korean_given_name_cut_at_its_hyphen_by_the_tokenizer_is_whole_again()
                  "a Donald Trump-lite policy", "a Boris Johnson-ish answer", "a Vladimir Putin-proof grid"):
         name = " ".join(text.split()[1:3]).split("-")[0]
         assert _run(entity_roles.hyphenated_persons, text, [(name, "PERSON")]) == [(name, "PERSON")]
+
+
+def test_a_councillors_title_and_crown_prince_are_no_part_of_a_name() -> None:
+    from tests.tagging.line_docs import stage_entities
+
+    found = stage_entities("en", "Brisbane Lord Mayor Adrian Schrinner defended the plan. \"We will not slow down,\" "
+                                 "Cr Schrinner said on Tuesday.")
+    assert ("Schrinner", "PER") in found and not any(text.startswith("Cr ") for text, _ in found)
+    found = stage_entities("en", "Aramco's dividends help fund Crown Prince Mohammed bin Salman's plans for Riyadh.")
+    assert ("Mohammed bin Salman", "PER") in found and not any("Crown" in text for text, _ in found)
+    from worker.tagging.titles import title_word
+
+    assert title_word("Cllr", "en") and title_word("Councillor", "en") and not title_word("Crown", "en")

@@ -43,6 +43,7 @@ ROLE_MODIFIERS = frozenset({
     "assistant", "opposition", "interim", "former", "defence", "defense", "finance", "health", "trade", "home",
     "interior", "immigration", "education", "justice", "police", "army", "chief", "executive", "general", "major",
     "governor", "district", "high", "supreme", "secretary", "minister",
+    "crown",  # session 40 (en-news/dev_s40.txt: "Crown Prince" before "Mohammed bin Salman" was a person of its own)
 })
 # Role words that are also surnames or names on their own: only a role after "the" or before a person.
 _ALSO_NAMES = frozenset({"king", "queen", "prince", "princess", "general", "major", "speaker", "leader", "chief"})

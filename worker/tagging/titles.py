@@ -45,7 +45,9 @@ HONORIFICS_EN = frozenset({"mr", "mrs", "ms", "dr", "sheikh", "maulana", "corone
                            # session 29 (the Lee corpus's dev2: "Mullah Mohammad Omar" one person with the title)
                            "mullah",
                            # session 36 (en-news/dev_s36b.txt: "Prof Sir Stephen Powis"), British style without a stop
-                           "prof"})
+                           "prof",
+                           # session 40 (en-news/dev_s40.txt: "Cr Schrinner", Australian style for a councillor)
+                           "cr", "cllr", "councillor"})
 # Military ranks, also written short without a stop ("Lt Gen", "Sgt"): titles before a person only (session 39,
 # en-news/dev_s39.txt "Wing Commander Vyomika Singh" one person with the rank), never cut off another name
 # ("Captain America", "Admiral Group", "Commodore International").
