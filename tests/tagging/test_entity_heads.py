@@ -281,3 +281,12 @@ def test_a_memorial_meeting_and_an_indoors_tournament_are_events() -> None:
     assert found.count(("Van Damme Memorial", "MISC")) == 2
     found = stage_entities("en", "Results from the European Indoors women's tennis tournament on Friday.")
     assert ("European Indoors", "MISC") in found
+
+
+def test_a_line_named_by_its_colour_is_a_place_and_a_longer_name_keeps_its_type() -> None:
+    from worker.tagging.entity_heads import head_type
+
+    assert head_type(("Yellow", "Line"), "en") == "LOC" and head_type(("Circle", "Line"), "en") == "LOC"
+    assert head_type(("Holland", "America", "Line"), "en") != "LOC"
+    assert head_type(("New", "Line"), "en") is None  # a film distributor
+    assert head_type(("Yellow", "Line"), "nl") is None

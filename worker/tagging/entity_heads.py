@@ -275,9 +275,17 @@ def _dutch_law(words: tuple[str, ...]) -> bool:
     return len(first) > 6  # a compound: "Klimaatakkoord", "Omgevingswet" (not "Pact" alone)
 
 
+# A metro or railway line named by its colour: "Yellow Line", "Circle Line" (session 40, en-news/dev_s40.txt: PER and
+# MISC for Bengaluru's lines); roads and lines are places in CoNLL-2003 and our files.
+LINE_COLOURS = frozenset({"Red", "Blue", "Green", "Yellow", "Pink", "Purple", "Orange", "Silver", "Brown", "Grey",
+                          "Gray", "Gold", "Circle", "Magenta", "Violet", "Aqua"})
+
+
 @lru_cache(maxsize=65536)
 def head_type(words: tuple[str, ...], language: str) -> str | None:
     """ORG, MISC or (English venues) LOC when the name's kind-word says so, else None."""
+    if language == "en" and len(words) == 2 and words[1] == "Line" and words[0] in LINE_COLOURS:
+        return "LOC"
     if len(words) >= 2 and (words[-1] in EVENT_HEADS.get(language, ()) or words[-1] in LAW_HEADS.get(language, ())
                             or words[-1] in TYPING_EVENT_HEADS.get(language, ())
                             or (tuple(words[:2]) in EVENT_OPENINGS and words[-1] not in LEGAL_FORMS
