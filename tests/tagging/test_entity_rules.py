@@ -422,3 +422,17 @@ def test_a_dutch_street_or_square_is_a_place_but_not_a_surname_or_a_city_ending_
     doc = _doc("nl", "het bedrijf Groene Kerkstraat", [(2, 4, "ORG")])
     doc.user_data[entity_rules.CONTEXT_TYPES_KEY] = {(2, 4): "ORG"}
     assert _spans(entity_rules.dutch_streets(doc, list(doc.ents))) == [("Groene Kerkstraat", "ORG")]
+
+
+def test_a_compass_direction_before_of_makes_the_name_a_place() -> None:
+    from tests.tagging.line_docs import stage_entities
+
+    found = stage_entities("en", "SaskPower says two sites south of Estevan remain on its shortlist.")
+    assert ("Estevan", "LOC") in found
+    words = ["routes", "in", "the", "north", "Brisbane", "City", "Council", "will", "scrap"]
+    lower = [w.lower() for w in words]
+    is_lower = [w.islower() for w in words]
+    assert entity_rules._place_noun_type(words, lower, is_lower, 4, "en") is None  # right before: no evidence
+    words = ["two", "sites", "south", "of", "Estevan", "remain"]
+    assert entity_rules._place_noun_type(words, [w.lower() for w in words], [w.islower() for w in words], 4,
+                                         "en") == "LOC"

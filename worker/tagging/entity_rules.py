@@ -1292,6 +1292,10 @@ PLACE_NOUNS: dict[str, frozenset[str]] = {
     "en": frozenset({"village", "town", "city", "province", "region", "island", "capital", "district", "port",
                      "state", "valley", "river"}),
 }
+# Nouns that type a name as a place only before "of" + the name: "south of Estevan" (PER, session 40,
+# en-news/dev_s40.txt), "the outskirts of Bengaluru"; not right before it ("the city 's north Brisbane City Council").
+_PLACE_NOUNS_OF = {"en": frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast",
+                                    "southwest", "outskirts", "suburbs"})}
 # Dutch compounds of a place noun before a name ("metrostation Clemenceau", "de luchtmachtbases Kleine-Brogel",
 # "universiteitsstad Leuven"; session 39, round 4): words ending in "stad" or "wijk" (after three letters or more),
 # and transport and military sites named one by one: "radiostation", "tankstation", "vakantiedorp", "kerkgemeente"
@@ -1467,13 +1471,14 @@ def _place_noun_type(words: list[str], lower: list[str], is_lower: list[bool], s
     if not nouns:
         return None
     i = start - 1
-    if language in _PLACE_OF and lower[i] == _PLACE_OF[language] and i > 0:
+    of = language in _PLACE_OF and lower[i] == _PLACE_OF[language] and i > 0
+    if of:
         i -= 1
     if language == "en" and lower[i] == "state" and i > 0 and lower[i - 1] == "of":
         return None  # "secretary of state Henry Kissinger", "head of state" (session 25, the Lee corpus)
     if not is_lower[i]:
         return None
-    if lower[i] in nouns:
+    if lower[i] in nouns or (of and lower[i] in _PLACE_NOUNS_OF.get(language, ())):
         return "LOC"
     endings = _PLACE_COMPOUND_ENDINGS.get(language, ())
     if lower[i] in _PLACE_COMPOUNDS.get(language, ()) or any(
