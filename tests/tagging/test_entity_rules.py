@@ -436,3 +436,18 @@ def test_a_compass_direction_before_of_makes_the_name_a_place() -> None:
     words = ["two", "sites", "south", "of", "Estevan", "remain"]
     assert entity_rules._place_noun_type(words, [w.lower() for w in words], [w.islower() for w in words], 4,
                                          "en") == "LOC"
+
+
+def test_two_names_with_the_same_kind_word_joined_by_and_are_two() -> None:
+    words = ["at", "Fairview", "High", "School", "and", "Fairview", "Middle", "School", "will"]
+    assert entity_rules._same_kind_sides(words, 1, 4, 8)
+    words = ["the", "Royal", "Brisbane", "and", "Women", "'s", "Hospital"]
+    assert not entity_rules._same_kind_sides(words, 1, 3, 7)  # different ends: one hospital
+    words = ["Harvard", "University", "and", "University"]
+    assert not entity_rules._same_kind_sides(words, 0, 2, 4)  # one word after "and"
+    vocab = spacy.blank("en").vocab
+    doc = Doc(vocab, words=["Students", "at", "Burlington", "High", "School", "and", "Edmunds", "Middle", "School",
+                            "must", "leave", "phones", "."])
+    doc.ents = [Span(doc, 2, 9, label="ORG")]
+    spans = [(e.start, e.end, e.label_) for e in entity_rules.split_coordinated(doc, list(doc.ents))]
+    assert spans == [(2, 5, "ORG"), (6, 9, "ORG")]

@@ -464,6 +464,18 @@ def _english_side(words: list[str], start: int, end: int) -> bool:
     return is_known_name(" ".join(words[start:end]), "en") or words[start] in entity_given_names.given_names()[0]
 
 
+# Kind-words that end each of two names joined by "and" (session 40, en-news/dev_s40.txt: "Fairview High School and
+# Fairview Middle School" one ORG).
+_SHARED_KINDS = entity_heads.ORG_HEADS["en"] | entity_heads.PLACE_HEADS["en"] | entity_heads.FACILITY_HEADS \
+    | frozenset({"School", "College", "Hospital"})
+
+
+def _same_kind_sides(words: list[str], start: int, k: int, end: int) -> bool:
+    """"A and B" whose sides are two to four capitalised words ending in the same kind-word (the "and" at k)."""
+    return words[k - 1] == words[end - 1] and words[k - 1] in _SHARED_KINDS and 2 <= k - start <= 4 \
+        and 2 <= end - k - 1 <= 4 and all(w[:1].isupper() for w in words[start:k] + words[k + 1:end])
+
+
 def _joined_list_item(ent: Span, words: list[str]) -> int | None:
     """The comma of a place span "Hornsby , Warringah" that is two items of a list: one comma, each side one to three
     capitalised words no list knows as another type, and after it another item ("," or "and"/"or", then a capital).
@@ -501,7 +513,8 @@ def _split_english_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
         k = next((i for i in range(ent.start + 1, ent.end - 1) if words[i] == "and"), None)
         if k is None or (ent.start, ent.end) in decided or is_known_name(facts(doc).span_text(ent.start, ent.end),
                                                                           "en") \
-                or not (_english_side(words, ent.start, k) and _english_side(words, k + 1, ent.end)):
+                or not ((_english_side(words, ent.start, k) and _english_side(words, k + 1, ent.end))
+                        or _same_kind_sides(words, ent.start, k, ent.end)):
             fixed.append(ent)
             continue
         fixed += [Span(doc, ent.start, k, label=ent.label_), Span(doc, k + 1, ent.end, label=ent.label_)]
