@@ -451,3 +451,13 @@ def test_two_names_with_the_same_kind_word_joined_by_and_are_two() -> None:
     doc.ents = [Span(doc, 2, 9, label="ORG")]
     spans = [(e.start, e.end, e.label_) for e in entity_rules.split_coordinated(doc, list(doc.ents))]
     assert spans == [(2, 5, "ORG"), (6, 9, "ORG")]
+
+
+def test_a_name_right_after_near_is_a_place_but_not_a_possessor() -> None:
+    from tests.tagging.line_docs import stage_entities
+
+    assert ("Stanley", "LOC") in stage_entities("en", "The museum's new site near Stanley will show films from the "
+                                                      "1950s.")
+    assert ("Hereford", "LOC") in stage_entities("en", "Police closed the road near Hereford after the crash.")
+    found = stage_entities("en", "The new offices are near Google's campus in Mountain View.")
+    assert ("Google", "LOC") not in found

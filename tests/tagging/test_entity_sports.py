@@ -431,3 +431,11 @@ def test_a_scoreboards_venue_line_names_its_town_where_the_model_found_none() ->
     other = _named(["CRICKET - COUNTY CHAMPIONSHIP SCORES .", "At Worcester on Thursday , Glamorgan made 155 ."],
                    [("Glamorgan", "ORG")])
     assert ("Worcester", "LOC") not in _run(other)[0]
+
+
+def test_an_empty_span_is_dropped_whether_or_not_the_doc_has_a_sports_word() -> None:
+    vocab = spacy.blank("en").vocab
+    for words in (["Paris", "is", "nice", "."], ["Paris", "v", "Lyon", "."]):
+        doc = Doc(vocab, words=words)
+        ents = [Span(doc, 0, 1, label="GPE"), Span(doc, len(words), len(words), label="ORG")]
+        assert [(e.start, e.end) for e in entity_sports.strip_sport_heads(doc, ents)] == [(0, 1)]

@@ -1355,6 +1355,9 @@ def context_type(word: str, language: str) -> str | None:
     return None
 
 
+_POSSESSIVE_S = frozenset({"'s", "’s", "'"})
+
+
 def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
     """Entities typed by the noun in front of them (see CONTEXT_NOUNS), recorded in the doc's user data so
     that the name lists and the gazetteer do not undo it; a noun opening the entity is cut off."""
@@ -1409,6 +1412,9 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
                 label = "ORG"
         if label is None and "place_nouns" in PARTS and ent.start > 0:
             label = _place_noun_type(words, lower, is_lower, ent.start, language)
+        if label is None and language == "en" and ent.start > 0 and words[ent.start - 1] == "near" \
+                and ent.end - ent.start <= 3 and (ent.end == len(doc) or lower[ent.end] not in _POSSESSIVE_S):
+            label = "LOC"  # "two sites near Estevan" (PER), "near Hereford" (ORG): session 40
         if label is None:
             fixed.append(ent)
             continue

@@ -518,14 +518,14 @@ _SPORT_HEAD_TRIGGERS = _HEAD_WORDS | _VERSUS
 
 def strip_sport_heads(doc: Doc, ents: list[Span]) -> list[Span]:
     """"Cricket - India v" -> "India": a headline's sport and dash, and a trailing "v", are not part of a name."""
-    if not entity_doc.has_lower(doc, _SPORT_HEAD_TRIGGERS):
-        return ents
+    if all(ents) and not entity_doc.has_lower(doc, _SPORT_HEAD_TRIGGERS):
+        return ents  # (an empty span is dropped below: all(ents) is False when one is in the list)
     doc_facts = entity_doc.facts(doc)
     words, lower, space = doc_facts.words, doc_facts.lower, doc_facts.is_space
     fixed = []
     for ent in ents:
         start, end = ent.start, ent.end
-        if lower[start] in _HEAD_WORDS and is_sport_head(doc, start, end):  # (its own first test, inline)
+        if (start >= end or lower[start] in _HEAD_WORDS) and is_sport_head(doc, start, end):  # its first test
             continue  # "ATHLETICS - BERLIN ..." ("Athletics" ORG): the headline's sport alone
         dash = None  # the first dash among the entity's first four tokens
         for k in range(start, min(start + 4, end)):
