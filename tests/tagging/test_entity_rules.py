@@ -461,3 +461,18 @@ def test_a_name_right_after_near_is_a_place_but_not_a_possessor() -> None:
     assert ("Hereford", "LOC") in stage_entities("en", "Police closed the road near Hereford after the crash.")
     found = stage_entities("en", "The new offices are near Google's campus in Mountain View.")
     assert ("Google", "LOC") not in found
+
+
+def test_a_name_run_on_over_a_weekday_and_a_route_from_one_place_to_another() -> None:
+    vocab = spacy.blank("en").vocab
+    doc = Doc(vocab, words=["at", "University", "Hospital", "Limerick", "on", "Tuesday", "morning", "."])
+    doc.ents = [Span(doc, 1, 6, label="ORG")]
+    assert [(e.start, e.end) for e in entity_rules.split_at_days_and_routes(doc, list(doc.ents))] == [(1, 4)]
+    doc = Doc(vocab, words=["the", "bus", "from", "Jayanagar", "to", "Electronic", "City", "took", "an", "hour"])
+    doc.ents = [Span(doc, 3, 7, label="GPE")]
+    assert [(e.start, e.end, e.label_) for e in entity_rules.split_at_days_and_routes(doc, list(doc.ents))] == [
+        (3, 4, "GPE"), (5, 7, "GPE")]
+    # not without "from", nor "May" (a name too), nor a name that is no place
+    doc = Doc(vocab, words=["the", "Road", "to", "Damascus", "film", "and", "Theresa", "in", "May", "."])
+    doc.ents = [Span(doc, 1, 4, label="WORK_OF_ART"), Span(doc, 6, 9, label="PERSON")]
+    assert [(e.start, e.end) for e in entity_rules.split_at_days_and_routes(doc, list(doc.ents))] == [(1, 4), (6, 9)]

@@ -418,6 +418,36 @@ def extend_hyphenated_given_names(doc: Doc, ents: list[Span]) -> list[Span]:
     return fixed
 
 
+_DAY_PREPOSITIONS = frozenset({"on", "in"})
+_ROUTE_WORDS = frozenset({"from"})
+_ROUTE_LABELS = frozenset({"LOC", "GPE", "FAC"})
+
+
+def split_at_days_and_routes(doc: Doc, ents: list[Span]) -> list[Span]:
+    """English (session 40, en-news/dev_s40.txt): a name run on over "on Tuesday" or "in March" ends before the
+    preposition ("University Hospital Limerick on Tuesday"); a place span right after "from" that holds one lower-case
+    "to" between capitalised words is two places ("the bus from Jayanagar to Electronic City")."""
+    days = entity_wire_lists.DATE_WORDS
+    if doc.lang_ != "en" or not has_lower(doc, days | _ROUTE_WORDS):
+        return ents
+    doc_facts = facts(doc)
+    words, lower = doc_facts.words, doc_facts.lower
+    fixed: list[Span] = []
+    for ent in ents:
+        start, end, label = ent.start, ent.end, ent.label_
+        if end - start >= 3 and label in _NAME_LABELS and lower[end - 1] in days and words[end - 2] \
+                in _DAY_PREPOSITIONS and words[end - 3][:1].isupper():
+            fixed.append(Span(doc, start, end - 2, label=label, kb_id=ent.kb_id_))
+            continue
+        if label in _ROUTE_LABELS and start > 0 and lower[start - 1] == "from" and words[start:end].count("to") == 1:
+            k = words.index("to", start, end)
+            if k > start and k < end - 1 and all(w[:1].isupper() for w in words[start:k] + words[k + 1:end]):
+                fixed += [Span(doc, start, k, label=label), Span(doc, k + 1, end, label=label)]
+                continue
+        fixed.append(ent)
+    return fixed
+
+
 def split_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
     """"Oss en Heemskerk", "Palestina en Jeruzalem": two single-word names joined by a coordinator are two
     names, each with the span's label (the name list and the gazetteer correct each type later); not a name a
@@ -836,7 +866,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
          "country_codes", "chess", "standings", "bracketed_teams", "term_sheets", "wire_lists",
          "lineups", "home_riders", "charts", "nl_adjective_nouns", "electorates",
-         "streets"}
+         "streets", "days_routes"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -1008,6 +1038,8 @@ class EntityFixes:
         if self.edges:
             ents = split_at_scores(doc, split_at_dashes(doc, ents))
             ents = split_coordinated(doc, trim_lowercase_tail(doc, trim_edges(doc, ents)))
+            if "days_routes" in PARTS:  # "Limerick on Tuesday", "from Jayanagar to Electronic City" (session 40)
+                ents = split_at_days_and_routes(doc, ents)
             ents = extend_hyphenated_given_names(doc, ents)
             if doc.lang_ == "en" and "hyphens" in PARTS:
                 ents = entity_roles.hyphenated_persons(doc, ents)
