@@ -160,9 +160,6 @@ def _home_riders(doc: Doc, rows: list[tuple[int, int, int, int, str]]) -> list[t
     return found
 
 
-_OPEN_BRACKET = frozenset({"("})
-
-
 def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str],
                       sports: Callable[[], bool] | None = None, teams: bool = False,
                       home_riders: bool = False) -> list[Span]:
@@ -172,7 +169,7 @@ def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
     says whether the document is sports copy (English rows are read only there). `teams` (English, session 38): rows
     "First Last ( Team )" count too, the bracketed team a club (ORG): "Michael Jordan ( Chicago ) 18 532 29.6", where
     they are at least as many as the country rows and the bracket does not open with a given name (a jockey)."""
-    if not entity_doc.has_word(doc, _OPEN_BRACKET):
+    if not entity_doc.has_word(doc, entity_doc.OPEN_BRACKET):
         return ents
     doc_facts = entity_doc.facts(doc)
     words = doc_facts.words

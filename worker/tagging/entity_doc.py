@@ -344,6 +344,12 @@ class LastDoc(Generic[T]):
 facts = LastDoc(DocFacts)  # a doc's words, text and digits, shared by the rules that read them
 
 
+# Punctuation a rule step needs in a doc before it reads the entities (its `has_word` trigger).
+OPEN_BRACKET = frozenset({"("})
+CLOSE_BRACKET = frozenset({")"})
+COLON = frozenset({":"})
+
+
 def has_word(doc: Doc, words: frozenset[str]) -> bool:
     """Whether one of these words stands in the doc as written (`any(t.text in words for t in doc)`), on the doc's
     set of words: a rule step without its trigger words in the doc returns its entities as they are."""

@@ -74,13 +74,10 @@ def _substitution(words: list[str], j: int, end: int, items: list[tuple[int, int
     return j
 
 
-_COLON = frozenset({":"})
-
-
 def lineup_persons(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[int, int]]],
                    decided: dict[tuple[int, int], str]) -> list[Span]:
     """Dutch: the players of a line-up are persons (see the module docstring); `decided` receives their type."""
-    if not entity_doc.has_word(doc, _COLON):
+    if not entity_doc.has_word(doc, entity_doc.COLON):
         return ents
     words = entity_doc.facts(doc).words
     players: list[tuple[int, int]] = []

@@ -29,7 +29,7 @@ from itertools import compress, pairwise
 from spacy.tokens import Doc, Span
 
 from worker.tagging import gazetteer
-from worker.tagging.entity_doc import as_decided, facts, has_word
+from worker.tagging.entity_doc import CLOSE_BRACKET, OPEN_BRACKET, as_decided, facts, has_word
 from worker.tagging.entity_heads import FACILITY_HEADS, ORG_HEADS
 
 # Lower-case words that may stand inside a place's name ("Isle of Man", "Santa Cruz de la Sierra").
@@ -141,22 +141,20 @@ def noble_styles(doc: Doc, ents: list[Span], starts: list[bool], decided: dict[t
 
 
 MAX_DISAMBIGUATOR_WORDS = 8
-_OPENING_BRACKET, _CLOSING_BRACKET = frozenset({"("}), frozenset({")"})  # around a disambiguator: both in the doc
 
 
 def disambiguated_titles(doc: Doc, ents: list[Span], starts: list[bool],
                          decided: dict[tuple[int, int], str]) -> list[Span]:
     """A sentence that is only a name the stage found, then "(" lower-case words ")" (no digit, bracket or name
     inside; a final full stop allowed): the name takes the bracket in, its label kept."""
-    if not (has_word(doc, _OPENING_BRACKET) and has_word(doc, _CLOSING_BRACKET)):
+    if not (has_word(doc, OPEN_BRACKET) and has_word(doc, CLOSE_BRACKET)):  # the disambiguator's brackets
         return ents
     words = facts(doc).words
     by_start = {e.start: e for e in ents}
     fixed: dict[int, Span] = {}
     for start, end in _sentences(words, starts):
         ent = by_start.get(start)
-        if ent is None or ent.end >= end - 2 or words[ent.end] not in _OPENING_BRACKET \
-                or words[end - 1] not in _CLOSING_BRACKET:
+        if ent is None or ent.end >= end - 2 or words[ent.end] != "(" or words[end - 1] != ")":
             continue
         inside = words[ent.end + 1:end - 1]
         if not inside or len(inside) > MAX_DISAMBIGUATOR_WORDS or not inside[0][:1].islower():

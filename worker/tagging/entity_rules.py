@@ -419,17 +419,17 @@ def extend_hyphenated_given_names(doc: Doc, ents: list[Span]) -> list[Span]:
 
 
 _DAY_PREPOSITIONS = frozenset({"on", "in"})
-_ROUTE_WORDS = frozenset({"from"})
 _ROUTE_LABELS = frozenset({"LOC", "GPE", "FAC"})
+_DAYS_AND_ROUTES = entity_wire_lists.DATE_WORDS | {"from"}  # what the step needs in the doc
 
 
 def split_at_days_and_routes(doc: Doc, ents: list[Span]) -> list[Span]:
     """English (session 40, en-news/dev_s40.txt): a name run on over "on Tuesday" or "in March" ends before the
     preposition ("University Hospital Limerick on Tuesday"); a place span right after "from" that holds one lower-case
     "to" between capitalised words is two places ("the bus from Jayanagar to Electronic City")."""
-    days = entity_wire_lists.DATE_WORDS
-    if doc.lang_ != "en" or not has_lower(doc, days | _ROUTE_WORDS):
+    if doc.lang_ != "en" or not has_lower(doc, _DAYS_AND_ROUTES):
         return ents
+    days = entity_wire_lists.DATE_WORDS
     doc_facts = facts(doc)
     words, lower = doc_facts.words, doc_facts.lower
     fixed: list[Span] = []

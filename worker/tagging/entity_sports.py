@@ -510,8 +510,6 @@ def is_sport_head(doc: Doc, start: int, end: int) -> bool:
         and all(lower[k] in _HEAD_WORDS for k in range(start, end))
 
 
-_OPEN_BRACKET = frozenset({"("})
-_COLON = frozenset({":"})
 # Every change below needs one of these words: a sport's word opening the name or before its dash, or a last "v".
 _SPORT_HEAD_TRIGGERS = _HEAD_WORDS | _VERSUS
 
@@ -567,8 +565,9 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     # digit tokens before each token: a table or results line needs two, a roster three (skips prose lines)
     digits_before = [0, *itertools.accumulate(doc_facts.is_digit)]
     marks = bool(_scoreboard_marks(doc))  # an initial or a player mark ("c", "lbw") opens a scoreboard's player
-    brackets = entity_doc.has_word(doc, _OPEN_BRACKET)  # "Arthur Fils ( France )"
-    scorer_lists = entity_doc.has_word(doc, _COLON) and entity_doc.has_lower(doc, SCORER_LIST_HEADS)  # "Tries :"
+    brackets = entity_doc.has_word(doc, entity_doc.OPEN_BRACKET)  # "Arthur Fils ( France )"
+    # "Tries : van der Westhuizen 2 , Joubert": a list's head word and its colon
+    scorer_lists = entity_doc.has_word(doc, entity_doc.COLON) and entity_doc.has_lower(doc, SCORER_LIST_HEADS)
     for start, end in lines:
         numbers = digits_before[end] - digits_before[start]
         caps = standings and shouted[start]

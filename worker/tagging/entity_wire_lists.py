@@ -41,9 +41,6 @@ PARTY_WORDS = frozenset({"Party", "Union", "Front", "Alliance", "Movement", "Con
 MIN_PARTY_ROWS = 2
 
 
-_OPEN_BRACKET = frozenset({"("})
-
-
 def drop_dates(doc: Doc, ents: list[Span]) -> list[Span]:
     """Entities that are a weekday or month name alone go."""
     words = entity_doc.facts(doc).words
@@ -58,7 +55,7 @@ def party_rows(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[int, i
                country_codes: Callable[[], frozenset[str]], decided: dict[tuple[int, int], str]) -> list[Span]:
     """Election tables: see the module docstring. `lines` gives the doc's lines, `country_codes` the codes that are
     countries in a results list ("( GER )"), never a party's (both asked only when the doc has a bracket)."""
-    if not entity_doc.has_word(doc, _OPEN_BRACKET):
+    if not entity_doc.has_word(doc, entity_doc.OPEN_BRACKET):
         return ents
     doc_facts = entity_doc.facts(doc)
     words = doc_facts.words
@@ -155,7 +152,7 @@ def _physical_lines(doc: Doc, lines: Callable[[], list[tuple[int, int]]]) -> lis
 def chart_rows(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[int, int]]],
                decided: dict[tuple[int, int], str]) -> list[Span]:
     """Entertainment charts: see the module docstring."""
-    if not entity_doc.has_word(doc, _OPEN_BRACKET):
+    if not entity_doc.has_word(doc, entity_doc.OPEN_BRACKET):
         return ents
     doc_facts = entity_doc.facts(doc)
     words = doc_facts.words
