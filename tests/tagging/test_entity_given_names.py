@@ -136,3 +136,10 @@ def test_a_given_name_before_a_title_starts_no_person_across_it() -> None:
     doc.ents = [Span(doc, 3, 5, label="PERSON")]
     found = entity_given_names.given_name_persons(doc, list(doc.ents), {}, title)
     assert [(e.text, e.label_) for e in found] == [("John Smith", "PERSON")]
+
+
+def test_no_person_ends_in_a_landform_or_facility_head() -> None:
+    assert _run("en", "Police closed the Bruce Highway between Bowen and Ayr", [(3, 5, "GPE")])[0] == [
+        ("Bruce Highway", "GPE")]
+    assert _run("en", "They hiked along Karen Gorge on Sunday")[0] == []
+    assert _run("en", "The final was won by Steffi Graf in three sets .")[0] == [("Steffi Graf", "PERSON")]

@@ -290,3 +290,10 @@ def test_a_line_named_by_its_colour_is_a_place_and_a_longer_name_keeps_its_type(
     assert head_type(("Holland", "America", "Line"), "en") != "LOC"
     assert head_type(("New", "Line"), "en") is None  # a film distributor
     assert head_type(("Yellow", "Line"), "nl") is None
+
+
+def test_an_english_names_last_word_decides_over_a_place_opening() -> None:
+    assert entity_heads.head_type(("Lake", "Macquarie", "City", "Council"), "en") == "ORG"
+    assert entity_heads.head_type(("Mount", "Isa", "Mines"), "en") == "ORG"  # "Mines" ends company names
+    assert entity_heads.head_type(("Lake", "Macquarie"), "en") == "LOC"
+    assert entity_heads.head_type(("Mount", "Kenya", "Safari", "Club"), "en") == "ORG"

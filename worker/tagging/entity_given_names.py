@@ -67,7 +67,9 @@ def _initial(word: str) -> bool:
 def is_kind_word(word: str, language: str) -> bool:
     """A word that heads names of places, organisations, events or works ("Street", "Stichting", "Prijs")."""
     return (word in _STOP_HEADS or word in entity_heads.LEGAL_FORMS or word in entity_heads.ORG_HEADS.get(language, ())
-            or word in entity_heads.EVENT_HEADS.get(language, ()) or word in entity_heads.PLACE_HEADS.get(language, ()))
+            or word in entity_heads.EVENT_HEADS.get(language, ()) or word in entity_heads.PLACE_HEADS.get(language, ())
+            # "Bruce Highway" (session 41): no person ends in a landform's or a facility's head
+            or (language == "en" and (word in entity_heads.LANDFORM_HEADS or word in entity_heads.FACILITY_HEADS)))
 
 
 def known_otherwise(text: str, language: str) -> bool:
