@@ -476,3 +476,30 @@ def test_a_name_run_on_over_a_weekday_and_a_route_from_one_place_to_another() ->
     doc = Doc(vocab, words=["the", "Road", "to", "Damascus", "film", "and", "Theresa", "in", "May", "."])
     doc.ents = [Span(doc, 1, 4, label="WORK_OF_ART"), Span(doc, 6, 9, label="PERSON")]
     assert [(e.start, e.end) for e in entity_rules.split_at_days_and_routes(doc, list(doc.ents))] == [(1, 4), (6, 9)]
+
+
+def test_a_place_right_before_an_organisation_is_part_of_its_name() -> None:
+    vocab = spacy.blank("en").vocab
+    words = ["The", "Zambia", "Chamber", "of", "Mines", "and", "Australian", "SAS", "troops", "."]
+    doc = Doc(vocab, words=words, sent_starts=[i == 0 for i in range(len(words))])
+    doc.ents = [Span(doc, 1, 2, label="GPE"), Span(doc, 2, 5, label="ORG"), Span(doc, 6, 7, label="NORP"),
+                Span(doc, 7, 8, label="ORG")]
+    starts = [i == 0 for i in range(len(words))]
+    joined = entity_rules.join_place_and_organisation(doc, list(doc.ents), starts)
+    # the place joins the organisation; a people's word stays its own name ("Australian SAS troops")
+    assert [(e.text, e.label_) for e in joined] == [("Zambia Chamber of Mines", "ORG"), ("Australian", "NORP"),
+                                                    ("SAS", "ORG")]
+    # not across a sentence start, and not a place a layout rule decided (a dateline)
+    starts[2] = True
+    assert entity_rules.join_place_and_organisation(doc, list(doc.ents), starts) == list(doc.ents)
+    starts[2] = False
+    doc.user_data[entity_rules.CONTEXT_TYPES_KEY] = {(1, 2): "LOC"}
+    assert entity_rules.join_place_and_organisation(doc, list(doc.ents), starts) == list(doc.ents)
+
+
+def test_the_stage_joins_a_known_place_added_before_an_organisation() -> None:
+    from tests.tagging.line_docs import stage_entities
+
+    found = stage_entities("en", "Power cuts tightened the market. The Zambia Chamber of Mines said the sector needed "
+                                 "more power.")
+    assert ("Zambia Chamber of Mines", "ORG") in found

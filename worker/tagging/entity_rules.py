@@ -448,6 +448,33 @@ def split_at_days_and_routes(doc: Doc, ents: list[Span]) -> list[Span]:
     return fixed
 
 
+_PLACE_BEFORE_ORG_LABELS = frozenset({"GPE", "LOC"})
+
+
+def join_place_and_organisation(doc: Doc, ents: list[Span], starts: list[bool]) -> list[Span]:
+    """English (session 41): a place ("Zambia", "Franklin County") ending right where an organisation starts, inside
+    one sentence, is part of its name: "Zambia Chamber of Mines", "Franklin County Common Pleas Court". Not a span a
+    layout rule decided (a dateline's town), nor a people's word: "Australian SAS troops" is two names (the Lee
+    corpus), though "Norwegian Nobel Committee" is one."""
+    if doc.lang_ != "en" or len(ents) < 2 or "place_org" not in PARTS:
+        return ents
+    decided = doc.user_data.get(CONTEXT_TYPES_KEY, {})
+    ordered = sorted(ents, key=lambda e: (e.start, e.end))
+    fixed: list[Span] = []
+    k = 0
+    while k < len(ordered):
+        first = ordered[k]
+        second = ordered[k + 1] if k + 1 < len(ordered) else None
+        if (second is not None and second.start == first.end and second.label_ == "ORG" and not starts[second.start]
+                and (first.start, first.end) not in decided and first.label_ in _PLACE_BEFORE_ORG_LABELS):
+            fixed.append(Span(doc, first.start, second.end, label="ORG", kb_id=second.kb_id_))
+            k += 2
+            continue
+        fixed.append(first)
+        k += 1
+    return fixed if len(fixed) < len(ordered) else ents
+
+
 def split_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
     """"Oss en Heemskerk", "Palestina en Jeruzalem": two single-word names joined by a coordinator are two
     names, each with the span's label (the name list and the gazetteer correct each type later); not a name a
@@ -866,7 +893,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
          "country_codes", "chess", "standings", "bracketed_teams", "term_sheets", "wire_lists",
          "lineups", "home_riders", "charts", "nl_adjective_nouns", "electorates",
-         "streets", "days_routes"}
+         "streets", "days_routes", "place_org"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -1118,6 +1145,8 @@ class EntityFixes:
             ents = entity_hygiene.trim_span_ends(doc, ents)
         if "chess" in PARTS and ents:  # a chess column's games: "Pf6", "Dh6 + Kg8" (session 37)
             ents = entity_hygiene.drop_chess_moves(doc, ents)
+        if self.titles and ents:  # "Zambia Chamber of Mines" (session 41); the gazetteer's additions join it there
+            ents = join_place_and_organisation(doc, ents, evidence.starts)
         set_entities(doc, ents)
         return doc
 
@@ -1725,6 +1754,8 @@ class GazetteerMatcher:
         # names the gazetteer added may play in a results sentence too ("Porto drew 1-1 with Benfica")
         ordered = sorted(ents, key=lambda e: e.start)
         fixed = sports_clubs(doc, ordered, evidence_of(doc))
+        if changed:  # a known place added before an organisation: "Zambia" + "Chamber of Mines" (session 41)
+            fixed = join_place_and_organisation(doc, fixed, evidence_of(doc).starts)
         if changed or fixed is not ordered:  # most matches are names the model found already: nothing to set
             set_entities(doc, fixed)
         return doc
