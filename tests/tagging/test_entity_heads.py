@@ -297,3 +297,15 @@ def test_an_english_names_last_word_decides_over_a_place_opening() -> None:
     assert entity_heads.head_type(("Mount", "Isa", "Mines"), "en") == "ORG"  # "Mines" ends company names
     assert entity_heads.head_type(("Lake", "Macquarie"), "en") == "LOC"
     assert entity_heads.head_type(("Mount", "Kenya", "Safari", "Club"), "en") == "ORG"
+
+
+def test_welsh_and_irish_kind_words_open_names() -> None:
+    assert entity_heads.head_type(("Ysgol", "Gyfun", "y", "Strade"), "en") == "ORG"
+    assert entity_heads.head_type(("Scoil", "Naomh", "Colmán"), "en") == "ORG"
+    assert entity_heads.head_type(("Parc", "y", "Scarlets"), "en") == "LOC"
+    assert entity_heads.head_type(("Ysgol",), "en") is None  # the kind-word alone is no name
+    from tests.tagging.line_docs import stage_entities
+
+    # the model's span after the kind-word ("Gyfun y Strade") takes it in
+    assert ("Ysgol Gyfun y Strade", "ORG") in stage_entities("en", "He taught physics at Ysgol Gyfun y Strade for "
+                                                                   "31 years.")

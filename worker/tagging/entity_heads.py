@@ -197,6 +197,12 @@ COMPANY_OPENINGS_EN = frozenset({"Banco", "Banca", "Banque", "Bankhaus", "Compan
 # First words of racing circuits in both languages: "Circuit Gilles Villeneuve", "Circuit Zandvoort" (places).
 # English rivers, lakes and mountains too: "River Wye" and "River Eden" were MISC (session 19, en-news/dev_s19.txt).
 PLACE_OPENINGS = frozenset({"Circuit", "River", "Lake", "Mount"})
+# Welsh and Irish kind-words open the name (session 41, en-news/dev_s41.txt: "Ysgol Gyfun y Strade", "Ysbyty Gwynedd"
+# and "Parc y Scarlets" PER, "Scoil Naomh Colmán" LOC): schools, colleges, universities, hospitals and clubs, and parks
+# or grounds, in English copy.
+CELTIC_ORG_OPENINGS = frozenset({"Ysgol", "Coleg", "Prifysgol", "Ysbyty", "Clwb", "Scoil", "Gaelscoil", "Coláiste",
+                                 "Colaiste", "Ospidéal", "Cumann"})
+CELTIC_PLACE_OPENINGS = frozenset({"Parc", "Páirc", "Pairc"})
 JOINERS = {"en": frozenset({"of", "for"}), "nl": frozenset({"van", "voor"})}
 # Labels the English model writes for names; the Dutch model writes ours.
 _ORG, _MISC = {"en": "ORG", "nl": "ORG"}, {"en": "EVENT", "nl": "MISC"}
@@ -296,8 +302,11 @@ def head_type(words: tuple[str, ...], language: str) -> str | None:
     if language == "en" and len(words) >= 2 and words[0] in SHIP_PREFIXES and "ships" in HEAD_PARTS:
         return "MISC"
     if len(words) >= 2 and (words[-1] in LEGAL_FORMS or words[-1] in CLUB_ENDINGS or words[0] in CLUB_OPENINGS
-                            or (language == "en" and words[0] in COMPANY_OPENINGS_EN)):
+                            or (language == "en" and (words[0] in COMPANY_OPENINGS_EN
+                                                      or words[0] in CELTIC_ORG_OPENINGS))):
         return "ORG"
+    if language == "en" and len(words) >= 2 and words[0] in CELTIC_PLACE_OPENINGS:
+        return "LOC"
     if len(words) >= 2:
         opening = words[1] if len(words) > 2 and words[0].lower() in ("the", "het", "de") else words[0]
         if words[-1] in PLACE_HEADS.get(language, ()) or (
@@ -533,6 +542,10 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
             label = _label(after_kind, language, ent.label_)
             typed.append(Span(doc, ent.start, ent.end, label=label, kb_id=ent.kb_id_))
             continue
+        if language == "en" and ent.start > 0 and ent.label_ in _NAME_LABELS and (
+                words[ent.start - 1] in CELTIC_ORG_OPENINGS or words[ent.start - 1] in CELTIC_PLACE_OPENINGS) \
+                and not any(e.end == ent.start for e in result):
+            ent = Span(doc, ent.start - 1, ent.end, label=ent.label_, kb_id=ent.kb_id_)  # "Ysgol" + "Gyfun y Strade"
         if ent.label_ in _NAME_LABELS and (ent.start, ent.end) not in decided:
             head = head_type(tuple(words[ent.start:ent.end]), language)
             person = ent.label_ in ("PER", "PERSON") and len(ent) == 1
