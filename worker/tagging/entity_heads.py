@@ -184,7 +184,7 @@ EVENT_OPENINGS = frozenset({("Grand", "Prix"), ("Grote", "Prijs")})
 # Words that end or open the name of a sports club (an organisation with a name of its own in both CoNLL
 # conventions): "Valencia CF" was PER, "Newcastle United" LOC + nothing, "Dynamo Kiev" PER, "Titan FC" LOC.
 # Not "City", "Town", "County" or "Villa" (Mexico City, Cape Town, Clay County are places).
-CLUB_ENDINGS = frozenset({"FC", "CF", "AFC", "United", "Rovers", "Wanderers", "Athletic", "Albion", "Hotspur",
+CLUB_ENDINGS = frozenset({"FC", "CF", "AFC", "RFC", "United", "Rovers", "Wanderers", "Athletic", "Albion", "Hotspur",
                           "Rangers"})
 CLUB_OPENINGS = frozenset({"FC", "AC", "AS", "SS", "SC", "SV", "VfB", "VfL", "Real", "Sporting", "Dynamo", "Dinamo",
                            "Spartak", "Olympique", "CSKA", "Lokomotiv", "Atletico", "Atlético", "Borussia",
