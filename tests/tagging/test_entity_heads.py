@@ -309,3 +309,16 @@ def test_welsh_and_irish_kind_words_open_names() -> None:
     # the model's span after the kind-word ("Gyfun y Strade") takes it in
     assert ("Ysgol Gyfun y Strade", "ORG") in stage_entities("en", "He taught physics at Ysgol Gyfun y Strade for "
                                                                    "31 years.")
+
+
+def test_grounds_facilities_offices_plans_and_institution_centres() -> None:
+    assert entity_heads.head_type(("Melbourne", "Cricket", "Ground"), "en") == "LOC"
+    assert entity_heads.head_type(("Gutterson", "Fieldhouse"), "en") == "LOC"
+    assert entity_heads.head_type(("Bodmin", "Moor"), "en") == "LOC"
+    assert entity_heads.head_type(("Energy", "Secretariat"), "en") == "ORG"
+    assert entity_heads.head_type(("Monarch", "Park", "Collegiate"), "en") == "ORG"
+    assert entity_heads.head_type(("Christchurch", "Central", "Recovery", "Plan"), "en") == "MISC"
+    assert entity_heads.head_type(("Benjamin", "Du", "Plan"), "en") is None  # a person's surname
+    assert entity_heads.head_type(("Malabar", "Cancer", "Centre"), "en") == "ORG"
+    assert entity_heads.head_type(("National", "Hurricane", "Center"), "en") == "ORG"
+    assert entity_heads.head_type(("Kennedy", "Space", "Centre"), "en") == "LOC"  # a facility, as before
