@@ -503,3 +503,19 @@ def test_the_stage_joins_a_known_place_added_before_an_organisation() -> None:
     found = stage_entities("en", "Power cuts tightened the market. The Zambia Chamber of Mines said the sector needed "
                                  "more power.")
     assert ("Zambia Chamber of Mines", "ORG") in found
+
+
+def test_a_name_after_a_kinship_noun_is_a_person() -> None:
+    vocab = spacy.blank("en").vocab
+    words = ["He", "is", "survived", "by", "his", "sons", ",", "Alun", "and", "Rhodri", ",", "and", "the", "club",
+             "Llanelli", "."]
+    doc = Doc(vocab, words=words)
+    doc.ents = [Span(doc, 7, 8, label="GPE"), Span(doc, 9, 10, label="GPE"), Span(doc, 14, 15, label="GPE")]
+    typed = [(e.text, e.label_) for e in entity_rules.context_types(doc, list(doc.ents))]
+    assert typed[:2] == [("Alun", "PERSON"), ("Rhodri", "PERSON")]
+    assert ("Llanelli", "PERSON") not in typed
+    assert doc.user_data[entity_rules.CONTEXT_TYPES_KEY][(7, 8)] == "PER"
+    # a kinship noun without a possessive determiner types nothing ("the sons , Alun ...")
+    doc = Doc(vocab, words=["the", "sons", ",", "Alun", "said"])
+    doc.ents = [Span(doc, 3, 4, label="GPE")]
+    assert [e.label_ for e in entity_rules.context_types(doc, list(doc.ents))] == ["GPE"]
