@@ -212,6 +212,9 @@ def test_a_company_named_in_full_is_an_organisation_where_its_short_name_stands_
         ("Jan Brinkhorst", "PER")]  # a longer name with the word keeps its type
     doc = _doc("nl", "Utrecht Group en Utrecht", [(0, 2, "ORG"), (3, 4, "LOC")])  # a known place is no short name
     assert _spans(entity_rules.short_company_names(doc, list(doc.ents)))[-1] == ("Utrecht", "LOC")
+    # "Mines" ends company names too (session 41: "Mopani" LOC after "Mopani Copper Mines")
+    doc = _doc("en", "Mopani Copper Mines restarted . Mopani said", [(0, 3, "ORG"), (5, 6, "GPE")])
+    assert _spans(entity_rules.short_company_names(doc, list(doc.ents)))[-1] == ("Mopani", "ORG")
 
 
 def test_a_lower_case_noun_heading_a_dutch_name_is_cut_off() -> None:

@@ -1158,7 +1158,7 @@ COMPANY_SUFFIXES = frozenset({"Technologies", "Technology", "Group", "Gruppe", "
                               "Electronics", "Software", "Solutions", "Labs", "Ventures", "Capital", "Partners",
                               "Energy", "Foods", "Brands", "Logistics", "Semiconductors", "Therapeutics",
                               # en dev_s12_long ("Teck Resources" ... "Teck" PER)
-                              "Resources", "Mining", "Minerals", "Petroleum", "Pharmaceuticals", "Bancorp",
+                              "Resources", "Mining", "Minerals", "Mines", "Petroleum", "Pharmaceuticals", "Bancorp",
                               "Financial", "Insurance", "Telecom", "Communications", "Steel", "Chemicals"})
 
 
