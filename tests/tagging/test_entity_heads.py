@@ -322,3 +322,15 @@ def test_grounds_facilities_offices_plans_and_institution_centres() -> None:
     assert entity_heads.head_type(("Malabar", "Cancer", "Centre"), "en") == "ORG"
     assert entity_heads.head_type(("National", "Hurricane", "Center"), "en") == "ORG"
     assert entity_heads.head_type(("Kennedy", "Space", "Centre"), "en") == "LOC"  # a facility, as before
+
+
+def test_a_venue_named_after_a_person_takes_in_its_kind_words() -> None:
+    from tests.tagging.line_docs import stage_entities
+
+    found = stage_entities("en", "Flights to Manila's crowded Ninoy Aquino International Airport were delayed.")
+    assert ("Ninoy Aquino International Airport", "LOC") in found
+    # a role word is not cut off a venue the model read as a person ("Apollo" of "Apollo Projects Stadium")
+    found = stage_entities("en", "The move from the temporary Apollo Projects Stadium in Addington would help.")
+    assert ("Apollo Projects Stadium", "LOC") in found
+    # a person followed by other words stays a person
+    assert ("Ninoy Aquino", "PER") in stage_entities("en", "Ninoy Aquino was shot at the airport in 1983.")

@@ -117,7 +117,7 @@ def strip_titles(doc: Doc, starts: Callable[[], list[bool]] | None = None) -> li
     given = entity_given_names.given_names()[0]
     for ent in doc.ents:
         start, end, label = ent.start, ent.end, ent.label_
-        if language == "en" and end - start >= 3 and label not in _PERSON_LABELS and words[end - 1] in _TITLED_HEADS:
+        if language == "en" and end - start >= 3 and words[end - 1] in _TITLED_HEADS:
             fixed.append(ent)  # "Queen Elizabeth Olympic Park", "King Abdulaziz International Airport"
             continue
         while start < end - 1 and words[start + 1][:1].isupper() and (
