@@ -334,3 +334,13 @@ def test_a_venue_named_after_a_person_takes_in_its_kind_words() -> None:
     assert ("Apollo Projects Stadium", "LOC") in found
     # a person followed by other words stays a person
     assert ("Ninoy Aquino", "PER") in stage_entities("en", "Ninoy Aquino was shot at the airport in 1983.")
+
+
+def test_no_person_opens_with_st_cape_fort_or_port() -> None:
+    vocab = spacy.blank("en").vocab
+    doc = Doc(vocab, words=["places", "like", "St", "Breward", "and", "Cape", "Coast", "and", "Port", "Adelaide"])
+    doc.ents = [Span(doc, 2, 4, label="PERSON"), Span(doc, 5, 7, label="PERSON"), Span(doc, 8, 10, label="ORG")]
+    decided: dict[tuple[int, int], str] = {}
+    typed = [(e.text, e.label_) for e in entity_heads.name_heads(doc, list(doc.ents), decided)]
+    assert typed == [("St Breward", "LOC"), ("Cape Coast", "LOC"), ("Port Adelaide", "ORG")]  # an ORG stays
+    assert decided[(2, 4)] == "LOC"

@@ -248,6 +248,9 @@ def _facility(words: tuple[str, ...]) -> bool:
         and zipf(before, "en") >= FACILITY_WORD_ZIPF
 
 
+# First words of English names of places that open no person's name (session 41, en-news/dev_s41.txt: "St Breward",
+# "Punta Garrao" PER; our gold names opening with them: 60 places and organisations, no person).
+NO_PERSON_OPENINGS_EN = frozenset({"St", "St.", "Saint", "Cape", "Fort", "Port", "Puerto", "Punta"})
 # Last words of venues that are named after people (session 41, en-news/dev_s41.txt: "Ninoy Aquino International
 # Airport" came out "Ninoy Aquino" PER); our English gold names ending in them are places 68 times of 69.
 VENUE_HEADS_EN = frozenset({"Airport", "Stadium", "Arena", "Bridge", "Oval"})
@@ -587,6 +590,11 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
                 words[ent.start - 1] in CELTIC_ORG_OPENINGS or words[ent.start - 1] in CELTIC_PLACE_OPENINGS) \
                 and not any(e.end == ent.start for e in result):
             ent = Span(doc, ent.start - 1, ent.end, label=ent.label_, kb_id=ent.kb_id_)  # "Ysgol" + "Gyfun y Strade"
+        if language == "en" and ent.label_ in ("PER", "PERSON") and ent.end - ent.start >= 2 \
+                and words[ent.start] in NO_PERSON_OPENINGS_EN and (ent.start, ent.end) not in decided:
+            decided[(ent.start, ent.end)] = "LOC"  # "St Breward", "Punta Garrao" (session 41)
+            typed.append(Span(doc, ent.start, ent.end, label=_label("LOC", language, ent.label_), kb_id=ent.kb_id_))
+            continue
         if ent.label_ in _NAME_LABELS and (ent.start, ent.end) not in decided:
             head = head_type(tuple(words[ent.start:ent.end]), language)
             person = ent.label_ in ("PER", "PERSON") and len(ent) == 1
