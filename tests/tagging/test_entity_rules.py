@@ -522,3 +522,16 @@ def test_a_name_after_a_kinship_noun_is_a_person() -> None:
     doc = Doc(vocab, words=["the", "sons", ",", "Alun", "said"])
     doc.ents = [Span(doc, 3, 4, label="GPE")]
     assert [e.label_ for e in entity_rules.context_types(doc, list(doc.ents))] == ["GPE"]
+
+
+def test_the_person_after_a_titles_portfolio() -> None:
+    vocab = spacy.blank("en").vocab
+    words = ["Commissioner", "for", "Health", "Akin", "Abayomi", "and", "Leader", "of", "the", "Opposition", "V.D.",
+             "Satheesan", "met", "Minister", "for", "Health", "Jennifer", "Carroll", "MacNeill", "at", "the", "Bank",
+             "of", "England"]
+    doc = Doc(vocab, words=words)
+    doc.ents = [Span(doc, 2, 5, label="ORG"), Span(doc, 6, 12, label="ORG"), Span(doc, 16, 19, label="PERSON"),
+                Span(doc, 21, 24, label="ORG")]
+    found = [(e.text, e.label_) for e in entity_rules.persons_after_portfolios(doc, list(doc.ents))]
+    assert found == [("Akin Abayomi", "PERSON"), ("V.D. Satheesan", "PERSON"), ("Jennifer Carroll MacNeill", "PERSON"),
+                     ("Bank of England", "ORG")]

@@ -475,6 +475,58 @@ def join_place_and_organisation(doc: Doc, ents: list[Span], starts: list[bool]) 
     return fixed if len(fixed) < len(ordered) else ents
 
 
+_PORTFOLIO_JOINERS = frozenset({"of", "for"})
+_PORTFOLIO_FILLERS = frozenset({"the", "and", "of", "for", "&"})
+_INITIALS = re.compile(r"^(?:[A-Z]\.)+$")
+
+
+def _person_in_portfolio(words: list[str], start: int, end: int) -> int | None:
+    """Where the person starts in words[start:end], a portfolio then a person ("Health Akin Abayomi"), or None."""
+    given = entity_given_names.given_names()[0]
+
+    def portfolio_word(word: str) -> bool:
+        return word in _PORTFOLIO_FILLERS or (word[:1].isupper() and word.isalpha()
+                                              and zipf(word.lower(), "en") >= SENTENCE_START_ZIPF)
+
+    person = next((k for k in range(start + 1, end - 1) if words[k] in given or _INITIALS.match(words[k])), None)
+    if person is None and end - start >= 3:
+        person = end - 2
+    if person is None or not all(portfolio_word(w) for w in words[start:person]) \
+            or not 2 <= end - person <= 4 or not all(w[:1].isupper() for w in words[person:end]):
+        return None
+    return person
+
+
+def persons_after_portfolios(doc: Doc, ents: list[Span]) -> list[Span]:
+    """English (session 41): "Commissioner for Health Akin Abayomi" ("Health Akin Abayomi" ORG), "Leader of the
+    Opposition V.D. Satheesan" (one ORG): a name that opens with a title and "of"/"for", or follows one, and runs on
+    over the portfolio into a person is the person (our gold: 13 of 13 names after a title's portfolio are persons)."""
+    if doc.lang_ != "en" or not has_lower(doc, _PORTFOLIO_JOINERS):
+        return ents
+    words = facts(doc).words
+    given = entity_given_names.given_names()[0]
+    decided = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
+    fixed: list[Span] = []
+    for ent in ents:
+        start, end = ent.start, ent.end
+        if (start, end) in decided or ent.label_ not in _ANY_NAME_LABELS or words[start] in given:
+            fixed.append(ent)  # a person named from the given name on ("Jennifer Carroll MacNeill") is one already
+            continue
+        region = None
+        if end - start >= 5 and (is_title(words[start], "en") or words[start] == "Leader") \
+                and words[start + 1] in _PORTFOLIO_JOINERS:
+            region = start + 2 + (words[start + 2] == "the")
+        elif start >= 2 and words[start - 1] in _PORTFOLIO_JOINERS and is_title(words[start - 2], "en"):
+            region = start
+        person = _person_in_portfolio(words, region, end) if region is not None and end - region >= 3 else None
+        if person is None:
+            fixed.append(ent)
+            continue
+        decided[(person, end)] = "PER"
+        fixed.append(Span(doc, person, end, label=entity_given_names.PERSON_LABEL["en"], kb_id=ent.kb_id_))
+    return fixed
+
+
 def split_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
     """"Oss en Heemskerk", "Palestina en Jeruzalem": two single-word names joined by a coordinator are two
     names, each with the span's label (the name list and the gazetteer correct each type later); not a name a
@@ -1067,6 +1119,8 @@ class EntityFixes:
             ents = split_coordinated(doc, trim_lowercase_tail(doc, trim_edges(doc, ents)))
             if "days_routes" in PARTS:  # "Limerick on Tuesday", "from Jayanagar to Electronic City" (session 40)
                 ents = split_at_days_and_routes(doc, ents)
+            if self.titles and "portfolios" in PARTS:  # "Commissioner for Health Akin Abayomi" (session 41)
+                ents = persons_after_portfolios(doc, ents)
             ents = extend_hyphenated_given_names(doc, ents)
             if doc.lang_ == "en" and "hyphens" in PARTS:
                 ents = entity_roles.hyphenated_persons(doc, ents)
