@@ -195,3 +195,14 @@ def test_the_commonwealth_is_an_organisation_not_a_geonames_district() -> None:
     entry = gazetteer.lookup("en", "Commonwealth")
     assert entry is not None and entry.type == "ORG"  # a Quezon City district in GeoNames; session 33
     assert "Commonwealth" not in {p["pattern"] for p in gazetteer.ruler_patterns("en")}  # type evidence only
+
+
+def test_every_countrys_english_demonym_is_a_nationality() -> None:
+    # session 41: "Emirati developer Masdar" LOC; the list had about 120 nationalities written from the day's errors
+    from worker.tagging import gazetteer
+
+    for word in ("Emirati", "Omani", "Zambian", "Fijian", "Tanzanian", "Guatemalan", "Maltese", "Māori", "Mapuche",
+                 "Emiratis", "Fijians"):
+        entry = gazetteer.exact_lookup("en", word)
+        assert entry is not None and entry.type == "MISC", word
+    assert gazetteer.exact_lookup("en", "Lao") is None or gazetteer.exact_lookup("en", "Lao").type != "MISC"
