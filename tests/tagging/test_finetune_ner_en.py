@@ -168,5 +168,5 @@ def test_no_decision_file_is_a_default_training_file() -> None:
     train = {p.resolve() for p in finetune_ner_en.TRAIN_FILES}
     assert train.isdisjoint(p.resolve() for p in finetune_ner_en.DECISION_FILES)
     assert all(p.exists() for p in (*finetune_ner_en.TRAIN_FILES, *finetune_ner_en.DECISION_FILES))
-    assert finetune_ner_en.DATA / "dev_s41d.txt" in finetune_ner_en.DECISION_FILES  # session 41 decides on it
-    assert finetune_ner_en.DATA / "dev_s41.txt" in finetune_ner_en.TRAIN_FILES
+    assert finetune_ner_en.DATA / "dev_s40.txt" in finetune_ner_en.DECISION_FILES  # session 40's decision
+    assert finetune_ner_en.DATA / "dev_s41d.txt" in finetune_ner_en.DECISION_FILES  # session 41's model round
