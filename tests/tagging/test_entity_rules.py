@@ -535,3 +535,15 @@ def test_the_person_after_a_titles_portfolio() -> None:
     found = [(e.text, e.label_) for e in entity_rules.persons_after_portfolios(doc, list(doc.ents))]
     assert found == [("Akin Abayomi", "PERSON"), ("V.D. Satheesan", "PERSON"), ("Jennifer Carroll MacNeill", "PERSON"),
                      ("Bank of England", "ORG")]
+
+
+def test_an_organisation_named_with_its_country_is_its_national_branch() -> None:
+    vocab = spacy.blank("en").vocab
+    words = ["executives", "of", "Penguin", "Random", "House", "India", "met", "the", "Beamish", "Museum", "Durham"]
+    doc = Doc(vocab, words=words)
+    doc.ents = [Span(doc, 2, 5, label="ORG"), Span(doc, 5, 6, label="GPE"), Span(doc, 8, 10, label="ORG"),
+                Span(doc, 10, 11, label="GPE")]
+    joined = entity_rules.join_place_and_organisation(doc, list(doc.ents), [i == 0 for i in range(len(words))])
+    # a country joins the organisation before it; a town does not ("Durham")
+    assert [(e.text, e.label_) for e in joined] == [("Penguin Random House India", "ORG"), ("Beamish Museum", "ORG"),
+                                                    ("Durham", "GPE")]

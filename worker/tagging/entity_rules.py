@@ -451,9 +451,15 @@ def split_at_days_and_routes(doc: Doc, ents: list[Span]) -> list[Span]:
 _PLACE_BEFORE_ORG_LABELS = frozenset({"GPE", "LOC"})
 
 
+def _is_country(doc: Doc, ent: Span) -> bool:
+    entry = gazetteer.exact_lookup("en", facts(doc).span_text(ent.start, ent.end))
+    return entry is not None and entry.wikidata in gazetteer.country_wikidata_ids()
+
+
 def join_place_and_organisation(doc: Doc, ents: list[Span], starts: list[bool]) -> list[Span]:
     """English (session 41): a place ("Zambia", "Franklin County") ending right where an organisation starts, inside
-    one sentence, is part of its name: "Zambia Chamber of Mines", "Franklin County Common Pleas Court". Not a span a
+    one sentence, is part of its name: "Zambia Chamber of Mines", "Franklin County Common Pleas Court"; so is a
+    country's name right after an organisation, its national branch: "Penguin Random House India". Not a span a
     layout rule decided (a dateline's town), nor a people's word: "Australian SAS troops" is two names (the Lee
     corpus), though "Norwegian Nobel Committee" is one."""
     if doc.lang_ != "en" or len(ents) < 2 or "place_org" not in PARTS:
@@ -468,6 +474,13 @@ def join_place_and_organisation(doc: Doc, ents: list[Span], starts: list[bool]) 
         if (second is not None and second.start == first.end and second.label_ == "ORG" and not starts[second.start]
                 and (first.start, first.end) not in decided and first.label_ in _PLACE_BEFORE_ORG_LABELS):
             fixed.append(Span(doc, first.start, second.end, label="ORG", kb_id=second.kb_id_))
+            k += 2
+            continue
+        if (second is not None and second.start == first.end and first.label_ == "ORG" and not starts[second.start]
+                and second.label_ in _PLACE_BEFORE_ORG_LABELS and (second.start, second.end) not in decided
+                and _is_country(doc, second)):
+            # "Angkasa Pura Indonesia"
+            fixed.append(Span(doc, first.start, second.end, label="ORG", kb_id=first.kb_id_))
             k += 2
             continue
         fixed.append(first)
