@@ -344,3 +344,10 @@ def test_no_person_opens_with_st_cape_fort_or_port() -> None:
     typed = [(e.text, e.label_) for e in entity_heads.name_heads(doc, list(doc.ents), decided)]
     assert typed == [("St Breward", "LOC"), ("Cape Coast", "LOC"), ("Port Adelaide", "ORG")]  # an ORG stays
     assert decided[(2, 4)] == "LOC"
+
+
+def test_st_before_a_name_is_part_of_it() -> None:
+    from tests.tagging.line_docs import stage_entities
+
+    found = stage_entities("en", "Students from Cape Breton University and St. Francis Xavier University came.")
+    assert ("St. Francis Xavier University", "ORG") in found

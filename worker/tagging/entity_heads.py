@@ -251,6 +251,7 @@ def _facility(words: tuple[str, ...]) -> bool:
 # First words of English names of places that open no person's name (session 41, en-news/dev_s41.txt: "St Breward",
 # "Punta Garrao" PER; our gold names opening with them: 60 places and organisations, no person).
 NO_PERSON_OPENINGS_EN = frozenset({"St", "St.", "Saint", "Cape", "Fort", "Port", "Puerto", "Punta"})
+SAINTS = frozenset({"St", "St.", "Saint"})  # part of the name after them: "St. Francis Xavier University"
 # Last words of venues that are named after people (session 41, en-news/dev_s41.txt: "Ninoy Aquino International
 # Airport" came out "Ninoy Aquino" PER); our English gold names ending in them are places 68 times of 69.
 VENUE_HEADS_EN = frozenset({"Airport", "Stadium", "Arena", "Bridge", "Oval"})
@@ -275,6 +276,12 @@ def _venues_after_persons(doc: Doc, ents: list[Span], owner: dict[int, Span],
                 ent = Span(doc, ent.start, end, label=_label("LOC", "en", ent.label_), kb_id=ent.kb_id_)
         fixed.append(ent)
     return fixed
+
+
+def _sentence_start(doc: Doc, i: int) -> bool:
+    from worker.tagging.casing import sentence_starts
+
+    return sentence_starts(doc)[i]
 
 
 def _plan(words: tuple[str, ...]) -> bool:
@@ -587,9 +594,11 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
             typed.append(Span(doc, ent.start, ent.end, label=label, kb_id=ent.kb_id_))
             continue
         if language == "en" and ent.start > 0 and ent.label_ in _NAME_LABELS and (
-                words[ent.start - 1] in CELTIC_ORG_OPENINGS or words[ent.start - 1] in CELTIC_PLACE_OPENINGS) \
+                words[ent.start - 1] in CELTIC_ORG_OPENINGS or words[ent.start - 1] in CELTIC_PLACE_OPENINGS
+                or (words[ent.start - 1] in SAINTS and not _sentence_start(doc, ent.start))) \
                 and not any(e.end == ent.start for e in result):
-            ent = Span(doc, ent.start - 1, ent.end, label=ent.label_, kb_id=ent.kb_id_)  # "Ysgol" + "Gyfun y Strade"
+            # "Ysgol" + "Gyfun y Strade", "St." + "Francis Xavier University" (session 41)
+            ent = Span(doc, ent.start - 1, ent.end, label=ent.label_, kb_id=ent.kb_id_)
         if language == "en" and ent.label_ in ("PER", "PERSON") and ent.end - ent.start >= 2 \
                 and words[ent.start] in NO_PERSON_OPENINGS_EN and (ent.start, ent.end) not in decided:
             decided[(ent.start, ent.end)] = "LOC"  # "St Breward", "Punta Garrao" (session 41)
