@@ -455,3 +455,13 @@ def test_todays_rugby_sides_are_clubs_and_their_competitions_events() -> None:
                [(9, 11, "PERSON"), (13, 14, "GPE")])
     spans, _ = _run(doc)
     assert ("Moana Pasifika", "ORG") in spans
+
+
+def test_league_of_ireland_clubs_are_clubs_in_sports_copy() -> None:
+    # session 41: "Galway" and "Dundalk" LOC, "St Patrick 's Athletic" two names in a League of Ireland report
+    clubs = entity_sports.club_texts()
+    assert {"Shamrock Rovers", "Galway", "Dundalk", "St Patrick 's Athletic", "Derry City"} <= clubs
+    doc = _doc(["SOCCER - LEAGUE OF IRELAND RESULTS .", "Dundalk beat Galway 2-1 on Friday ."],
+               [(6, 7, "GPE"), (8, 9, "GPE")])
+    spans, _ = _run(doc)
+    assert ("Dundalk", "ORG") in spans and ("Galway", "ORG") in spans
