@@ -547,3 +547,11 @@ def test_an_organisation_named_with_its_country_is_its_national_branch() -> None
     # a country joins the organisation before it; a town does not ("Durham")
     assert [(e.text, e.label_) for e in joined] == [("Penguin Random House India", "ORG"), ("Beamish Museum", "ORG"),
                                                     ("Durham", "GPE")]
+
+
+def test_places_of_two_or_three_words_in_a_list_of_places() -> None:
+    from tests.tagging.line_docs import stage_entities
+
+    found = stage_entities("en", "Releases will expand to estates including Tampines, Yishun, Choa Chu Kang and "
+                                 "Bukit Batok.")
+    assert ("Choa Chu Kang", "LOC") in found and ("Bukit Batok", "LOC") in found

@@ -981,10 +981,11 @@ _PLACE_LABELS = frozenset({"LOC", "GPE"})
 
 
 def coordinated_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
-    """A one-word name typed ORG or PER right after "and"/"en" (or a comma inside a list that goes on) whose neighbour
-    before it is a place is a place too ("in Ennis and Nenagh", "Boom, Rumst en Schelle"), unless a list knows the
-    word as another type, it is a given name, a capitalised word follows it, or the place before is a country ("in
-    Nederland en Unibail": the companies are the list) (session 36)."""
+    """A name of one to three words typed ORG or PER right after "and"/"en" (or a comma inside a list that goes on)
+    whose neighbour before it is a place is a place too ("in Ennis and Nenagh", "Boom, Rumst en Schelle"; session
+    41: "Choa Chu Kang and Bukit Batok"), unless a list knows it as another type, its first word is a given name, a
+    capitalised word follows it, or the place before is a country ("in Nederland en Unibail": the companies are the
+    list) (session 36)."""
     language = doc.lang_
     joiners = _AND.get(language)
     if not joiners or len(ents) < 2:
@@ -998,10 +999,12 @@ def coordinated_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int]
         left = ending_at.get(start - 1) if start >= 2 and words[start - 1] in joiners else None
         if left is not None and words[start - 1] == "," and not (ent.end < len(words) and words[ent.end] in joiners):
             left = None  # a comma only inside a list that goes on: "Boom, Rumst en Schelle", not "Damascus, Assad"
-        if left is not None and len(ent) == 1 and (ent.label_ in _PERSON_LABELS or ent.label_ == "ORG") \
-                and (start, ent.end) not in decided and words[start][:1].isupper() and words[start].isalpha() \
+        # one to three capitalised words: "Choa Chu Kang and Bukit Batok" (session 41)
+        if left is not None and len(ent) <= 3 and (ent.label_ in _PERSON_LABELS or ent.label_ == "ORG") \
+                and (start, ent.end) not in decided \
+                and all(w[:1].isupper() and w.isalpha() for w in words[start:ent.end]) \
                 and (left.label_ in _PLACE_LABELS or decided.get((left.start, left.end)) == "LOC") \
-                and words[start] not in given and not _known_otherwise(words[start], language) \
+                and words[start] not in given and not _known_otherwise(facts(doc).span_text(start, ent.end), language) \
                 and not (ent.end < len(words) and words[ent.end][:1].isupper()) \
                 and not gazetteer.is_national_team(language, facts(doc).span_text(left.start, left.end)):
             decided[(start, ent.end)] = "LOC"
