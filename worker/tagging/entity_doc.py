@@ -317,6 +317,8 @@ class DocFacts:
 
     def span_text(self, start: int, end: int) -> str:
         """`doc[start:end].text`, sliced from the doc's text (Span.text makes a Token per word)."""
+        if end - start == 1:
+            return self.words[start]  # a token's text is its slice of the doc's text (most entities: one word)
         if start >= end:
             return ""
         return self.text[self.idx[start]:self.idx[end - 1] + len(self.words[end - 1])]
