@@ -22,7 +22,7 @@ import numpy
 from spacy.tokens import Doc, Span
 
 from worker.tagging import entity_doc, gazetteer
-from worker.tagging.entity_doc import facts, isin, string_ids
+from worker.tagging.entity_doc import SPAN_START, facts, isin, string_ids
 
 # Parts of this module that can be switched off for measurement (session 29); head_type is cached, so a measurement
 # that switches one calls head_type.cache_clear().
@@ -416,7 +416,7 @@ def _extend_event_openings(doc: Doc, ents: list[Span], decided: dict[tuple[int, 
         result = [e for e in result if not (ent.start <= e.start and e.end <= end)]
         result.append(Span(doc, ent.start, end, label=_label("MISC", doc.lang_, ent.label_)))
         decided[(ent.start, end)] = "MISC"
-    return sorted(result, key=lambda e: e.start) if result is not ents else ents
+    return sorted(result, key=SPAN_START) if result is not ents else ents
 
 
 def _known_organisation(word: str) -> bool:
@@ -432,7 +432,7 @@ def _join_at_and(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]
     never join ("between Ukraine and World Bank officials")."""
     words = facts(doc).words
     heads = ORG_HEADS["en"]
-    ordered = sorted(ents, key=lambda e: e.start)
+    ordered = sorted(ents, key=SPAN_START)
     result: list[Span] = []
     i = 0
     while i < len(ordered):
@@ -488,7 +488,7 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
     joiners = JOINERS[language]
     alpha = doc_facts.is_alpha
     joined = []
-    for ent in sorted(result, key=lambda e: e.start):
+    for ent in sorted(result, key=SPAN_START):
         j = ent.start - 1
         if j >= 2 and lower[j] in joiners and ent.label_ in ("ORG", "LOC", "GPE", "MISC", "NORP"):
             k = j
@@ -536,4 +536,4 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
                 decided[(ent.start, ent.end)] = head
                 ent = Span(doc, ent.start, ent.end, label=_label(head, language, ent.label_), kb_id=ent.kb_id_)
         typed.append(ent)
-    return entity_doc.filter_spans(sorted(typed, key=lambda e: e.start))
+    return entity_doc.filter_spans(sorted(typed, key=SPAN_START))

@@ -20,7 +20,7 @@ import re
 from spacy.tokens import Doc, Span
 
 from worker.tagging import gazetteer
-from worker.tagging.entity_doc import facts, has_lower, has_word
+from worker.tagging.entity_doc import SPAN_START, facts, has_lower, has_word
 from worker.tagging.entity_wire import PORTFOLIOS
 from worker.tagging.titles import title_word
 
@@ -384,7 +384,7 @@ def hyphenated_persons(doc: Doc, ents: list[Span]) -> list[Span]:
     if not any(ent.label_ == PERSON and ((ent.end < n and words[ent.end] in _HYPHENS) or words[ent.end - 1] == "-")
                for ent in ents):
         return ents  # nearly every article: no person touches a hyphen
-    ents = sorted(ents, key=lambda ent: ent.start)  # earlier rules may append out of order
+    ents = sorted(ents, key=SPAN_START)  # earlier rules may append out of order
     starts = {ent.start: ent for ent in ents}
     taken = {i for ent in ents for i in range(ent.start, ent.end)}
     merged: set[int] = set()

@@ -65,6 +65,7 @@ from worker.tagging.casing import (
 )
 from worker.tagging.entity_doc import (
     NUMBER_LABELS,
+    SPAN_START,
     LastDoc,
     facts,
     has_lower,
@@ -607,7 +608,7 @@ def dutch_roads(doc: Doc, ents: list[Span]) -> list[Span]:
     # the name after "bij" or "richting" behind a road is a place: "de A2 bij Leende" (PER in session 19's model)
     after = {i + 2 for i in roads if i + 2 < len(doc) and words[i + 1] in _ROAD_PLACE_WORDS}
     fixed = _retyped(doc, fixed, "LOC", lambda ent: ent.start in after)
-    return sorted(fixed, key=lambda e: e.start)
+    return sorted(fixed, key=SPAN_START)
 
 
 # Dutch street kinds written into the name (session 39, round 5): of the names ending so in ned.train and our Dutch
@@ -704,7 +705,7 @@ def dutch_results_lines(doc: Doc, ents: list[Span], starts: Callable[[], list[bo
             continue  # darts, tennis: "Luke Littler - Michael van Gerwen 7-3" (session 36)
         for side in split:
             ents = sorted([e for e in ents if not (side[0] <= e.start and e.end <= side[1])]
-                          + [Span(doc, side[0], side[1], label="ORG")], key=lambda e: e.start)
+                          + [Span(doc, side[0], side[1], label="ORG")], key=SPAN_START)
         clubs.update(names)
     if not clubs:
         return ents
@@ -716,7 +717,7 @@ def _split_side(words: list[str], side: tuple[int, int], ents: list[Span]) -> st
     """The label of the first entity inside a results line's side of capitalised words that the entities cover only
     in part ("Klein" + "Zwitserland", "Brugge" of "Club Brugge"), none running past it; None for any other side."""
     a, b = side
-    inside = sorted((e for e in ents if e.start < b and a < e.end), key=lambda e: e.start)
+    inside = sorted((e for e in ents if e.start < b and a < e.end), key=SPAN_START)
     if inside and all(a <= e.start and e.end <= b for e in inside) and all(w[:1].isupper() for w in words[a:b]):
         return inside[0].label_
     return None
@@ -1480,7 +1481,7 @@ def extend_work_titles(doc: Doc, ents: list[Span]) -> list[Span]:
     if not ents and not missed:
         return ents
     taken.update(ent.start for ent in missed)
-    result = sorted([*ents, *missed], key=lambda e: e.start)
+    result = sorted([*ents, *missed], key=SPAN_START)
     for ent in list(result):
         if ent.start == 0 or ent not in result or not words[ent.start - 1].islower() \
                 or not entity_works.is_work_noun(lower[ent.start - 1], language) \
@@ -1511,7 +1512,7 @@ def extend_work_titles(doc: Doc, ents: list[Span]) -> list[Span]:
                 start = end + (lower[end] in TITLE_ARTICLES and end + 1 < other.end)
                 if words[start][:1].isupper():
                     rest.append(Span(doc, start, other.end, label=other.label_, kb_id=other.kb_id_))
-        result = sorted([*rest, title], key=lambda e: e.start)
+        result = sorted([*rest, title], key=SPAN_START)
     return result
 
 
@@ -1667,7 +1668,7 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
         return ents
     result = [new for ent in ents for new in replaced.get(ent, [ent])]
     result += [new for ent, news in replaced.items() if ent.start == ent.end for new in news]
-    return entity_doc.filter_spans(sorted(result, key=lambda e: e.start))
+    return entity_doc.filter_spans(sorted(result, key=SPAN_START))
 
 
 def _filter_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -1723,7 +1724,7 @@ class GazetteerMatcher:
             ents.add(Span(doc, start, end, label=label, kb_id=wikidata))
             changed = True
         # names the gazetteer added may play in a results sentence too ("Porto drew 1-1 with Benfica")
-        ordered = sorted(ents, key=lambda e: e.start)
+        ordered = sorted(ents, key=SPAN_START)
         fixed = sports_clubs(doc, ordered, evidence_of(doc))
         if changed or fixed is not ordered:  # most matches are names the model found already: nothing to set
             set_entities(doc, fixed)

@@ -32,7 +32,7 @@ import numpy
 from spacy.tokens import Doc, Span, Token
 
 from worker.tagging import casing, entity_doc, gazetteer
-from worker.tagging.entity_doc import NUMBER_LABELS, string_ids
+from worker.tagging.entity_doc import NUMBER_LABELS, SPAN_START, string_ids
 
 CLUBS_FILE = gazetteer.DATA_DIR / "sports_clubs_en.txt"
 
@@ -676,7 +676,7 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         found = _nickname_clubs(doc, result, nicknames, decided)
         if found:  # a number the model read in a nickname ("76ERS" CARDINAL) gives way
             result = [e for e in result if not any(f.start == e.start and f.end == e.end for f in found)] + found
-    return entity_doc.filter_spans(sorted(result, key=lambda e: e.start))
+    return entity_doc.filter_spans(sorted(result, key=SPAN_START))
 
 
 def _with_listed_clubs(doc: Doc, result: list[Span], listed: list[tuple[int, int]], lines: list[tuple[int, int]],

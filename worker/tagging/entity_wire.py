@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from worker.tagging import gazetteer
 from worker.tagging.casing import DATELINES_KEY
-from worker.tagging.entity_doc import as_decided, facts, has_lower
+from worker.tagging.entity_doc import SPAN_START, as_decided, facts, has_lower
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Words before the date at most ("ST. PETERSBURG , Russia" is four; a sentence ending in a date is longer).
@@ -354,7 +354,7 @@ def market_indices(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], st
             continue
         decided[(ent.start, ent.end)] = "MISC"
         fixed.append(Span(doc, ent.start, ent.end, label="MISC", kb_id=ent.kb_id_))
-    return sorted(fixed, key=lambda e: e.start)
+    return sorted(fixed, key=SPAN_START)
 
 
 # Press digests (Reuters' "PRESS DIGEST - Hungary - Dec 9": a country's papers, each heading its stories in
