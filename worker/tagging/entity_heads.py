@@ -351,15 +351,14 @@ EXTENSION_JOINERS = {"nl": frozenset({"en", "van", "voor", "in", "de", "het", "d
 def _extend_org_name(doc: Doc, ent: Span, owner: dict[int, Span]) -> Span:
     """An organisation name opening with OPENING_HEADS, extended over joiners and capitalised words that are
     not names of their own (a gazetteer or name-list entry, an acronym, a person stop it)."""
-    from worker.tagging.casing import is_known_name
-
-    language = doc.lang_
     if ent.label_ != "ORG":
         return ent
     doc_facts = facts(doc)
     first = ent.start + (1 if len(ent) > 1 and doc_facts.is_stop[ent.start] else 0)
+    language = doc.lang_
     if doc_facts.words[first] not in OPENING_HEADS.get(language, ()):
         return ent
+    from worker.tagging.casing import is_known_name
     end, n = ent.end, len(doc)
     while end < n:
         k = end
@@ -481,7 +480,9 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         # the run's first entity gives the label scheme (a set's order follows the Spans' hashes: not stable)
         label = _label(kind, language, min(covered, key=lambda c: c.start).label_ if covered else "ORG")
         span = Span(doc, start, i + 1, label=label)
-        result = [e for e in result if e not in covered] + [span]
+        # (a span equal to a covered one starts where it does: the start, an int, is compared first)
+        covered_starts = {c.start for c in covered}
+        result = [e for e in result if e.start not in covered_starts or e not in covered] + [span]
         owner.update({k: span for k in range(start, i + 1)})
         decided[(start, i + 1)] = kind
     # organisation names cut at a joiner: "Vereniging van" + "Nederlandse Gemeenten"
@@ -515,25 +516,27 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
                   **dict.fromkeys(ORG_AFTER.get(language, ()) if "dailies" in HEAD_PARTS else (), "ORG"),
                   **dict.fromkeys(parties, "ORG")}
     typed = []
+    size = len(doc)
     for ent in result:
-        noun = lower[ent.end] if kind_after and ent.end < len(doc) else None
+        start, end, ent_label = ent.start, ent.end, ent.label_  # read once (label_: a string look-up)
+        noun = lower[end] if kind_after and end < size else None
         after_kind = kind_after.get(noun) if noun is not None else None
         party = noun in parties
-        if after_kind is not None and (ent.label_ in _PLACE_AFTER_LABELS or (party and _party_group(doc, ent))) \
-                and (ent.start, ent.end) not in decided \
-                and all(w[:1].isupper() for w in words[ent.start:ent.end]) \
+        if after_kind is not None and (ent_label in _PLACE_AFTER_LABELS or (party and _party_group(doc, ent))) \
+                and (start, end) not in decided \
+                and all(w[:1].isupper() for w in words[start:end]) \
                 and not (after_kind == "ORG" and not party
-                         and gazetteer.is_place(language, facts(doc).span_text(ent.start, ent.end))):
-            decided[(ent.start, ent.end)] = after_kind
-            label = _label(after_kind, language, ent.label_)
-            typed.append(Span(doc, ent.start, ent.end, label=label, kb_id=ent.kb_id_))
+                         and gazetteer.is_place(language, doc_facts.span_text(start, end))):
+            decided[(start, end)] = after_kind
+            label = _label(after_kind, language, ent_label)
+            typed.append(Span(doc, start, end, label=label, kb_id=ent.kb_id_))
             continue
-        if ent.label_ in _NAME_LABELS and (ent.start, ent.end) not in decided:
-            head = head_type(tuple(words[ent.start:ent.end]), language)
-            person = ent.label_ in ("PER", "PERSON") and len(ent) == 1
-            if head is not None and not gazetteer.is_place(language, facts(doc).span_text(ent.start, ent.end)) \
+        if ent_label in _NAME_LABELS and (start, end) not in decided:
+            head = head_type(tuple(words[start:end]), language)
+            person = ent_label in ("PER", "PERSON") and end - start == 1
+            if head is not None and not gazetteer.is_place(language, doc_facts.span_text(start, end)) \
                     and not (head == "ORG" and person):
-                decided[(ent.start, ent.end)] = head
-                ent = Span(doc, ent.start, ent.end, label=_label(head, language, ent.label_), kb_id=ent.kb_id_)
+                decided[(start, end)] = head
+                ent = Span(doc, start, end, label=_label(head, language, ent_label), kb_id=ent.kb_id_)
         typed.append(ent)
     return entity_doc.filter_spans(sorted(typed, key=SPAN_START))
