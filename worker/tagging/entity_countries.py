@@ -204,7 +204,8 @@ def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
     if home_riders:  # Dutch: rows of the home riders, with no code (their own "code" span is empty)
         rows = sorted(rows + [(start, end, end, end, "") for start, end in _home_riders(doc, rows)])
     model_places = {(e.start, e.end) for e in ents if e.label_ in _PLACE_LABELS}
-    clubs = _club_rows(doc, words, rows) if doc.lang_ == "en" else set()
+    language = doc.lang_
+    clubs = _club_rows(doc, words, rows) if language == "en" else set()
     new: list[Span] = []
     for start, end, code, code_end, label in rows:
         if code_end > code:
@@ -213,7 +214,7 @@ def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
             new.append(Span(doc, start, end, label="ORG"))
             continue
         name = doc_facts.span_text(start, end)
-        entry = gazetteer.exact_lookup(doc.lang_, name)
+        entry = gazetteer.exact_lookup(language, name)
         if entry is not None and entry.type in ("LOC", "ORG"):
             continue
         if (start, end) in model_places and name in gazetteer.geonames_towns():

@@ -348,14 +348,13 @@ EXTENSION_JOINERS = {"nl": frozenset({"en", "van", "voor", "in", "de", "het", "d
                      "en": frozenset({"and", "of", "for", "the", "on", "&"})}
 
 
-def _extend_org_name(doc: Doc, ent: Span, owner: dict[int, Span]) -> Span:
+def _extend_org_name(doc: Doc, ent: Span, owner: dict[int, Span], language: str) -> Span:
     """An organisation name opening with OPENING_HEADS, extended over joiners and capitalised words that are
-    not names of their own (a gazetteer or name-list entry, an acronym, a person stop it)."""
+    not names of their own (a gazetteer or name-list entry, an acronym, a person stop it); `language`: the doc's."""
     if ent.label_ != "ORG":
         return ent
     doc_facts = facts(doc)
     first = ent.start + (1 if len(ent) > 1 and doc_facts.is_stop[ent.start] else 0)
-    language = doc.lang_
     if doc_facts.words[first] not in OPENING_HEADS.get(language, ()):
         return ent
     from worker.tagging.casing import is_known_name
@@ -506,7 +505,7 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         result = [e for e in result if e is not ent and e not in covered] + [span]
         owner.update({i: span for i in range(k, ent.end)})
         decided[(k, ent.end)] = "ORG"
-    result = [_extend_org_name(doc, ent, owner) if ent.label_ == "ORG" else ent for ent in result]
+    result = [_extend_org_name(doc, ent, owner, language) if ent.label_ == "ORG" else ent for ent in result]
     result = _extend_event_openings(doc, result, decided)
     if language == "en":
         result = _join_at_and(doc, result, decided)

@@ -217,7 +217,9 @@ def _leading_lower_noun(word: str) -> bool:
     return word.isalpha() and word.islower() and word not in _NAME_OPENERS_NL
 
 
+@lru_cache(maxsize=65536)
 def _is_demonym(word: str, language: str) -> bool:
+    """A people's word of the curated lists ("American", "Nederlandse"): asked of most given names' neighbours."""
     entry = gazetteer.exact_lookup(language, word)
     return entry is not None and entry.type == "MISC" and entry.curated
 
@@ -555,6 +557,9 @@ def _split_english_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
     words = doc_facts.words
     fixed = []
     for ent in ents:
+        if ent.end - ent.start < 3:
+            fixed.append(ent)  # two sides and what joins them take three words or more
+            continue
         comma = _joined_list_item(ent, words) if (ent.start, ent.end) not in decided else None
         if comma is not None:
             fixed += [Span(doc, ent.start, comma, label=ent.label_), Span(doc, comma + 1, ent.end, label=ent.label_)]
@@ -1737,7 +1742,7 @@ class GazetteerMatcher:
         english = doc.lang_ == "en"
         current = doc.ents  # a new Span per entity at every read: read once
         owner = {i: ent for ent in current for i in range(ent.start, ent.end)}
-        ents = set(current)
+        ents: set[Span] | None = None  # the entities as a set, made at the first change (most docs have none)
         changed = False
         for key, start, end in _filter_matches(matches):  # a Span only for a match that is kept
             covered = {owner[i] for i in range(start, end) if i in owner}
@@ -1749,11 +1754,14 @@ class GazetteerMatcher:
             if english and entity_sports.is_sport_head(doc, start, end):
                 continue  # "AMERICAN FOOTBALL - ...": the headline's sport, not a demonym (session 31)
             label, wikidata = self.by_match_id[key]
+            if ents is None:
+                ents = set(current)
             ents -= covered
             ents.add(Span(doc, start, end, label=label, kb_id=wikidata))
             changed = True
-        # names the gazetteer added may play in a results sentence too ("Porto drew 1-1 with Benfica")
-        ordered = sorted(ents, key=SPAN_START)
+        # names the gazetteer added may play in a results sentence too ("Porto drew 1-1 with Benfica"); without a
+        # change, the entities in order are the doc's (their starts differ, so sorting the set gives that order)
+        ordered = sorted(ents, key=SPAN_START) if ents is not None else list(current)
         fixed = sports_clubs(doc, ordered, evidence_of(doc))
         if changed or fixed is not ordered:  # most matches are names the model found already: nothing to set
             set_entities(doc, fixed)

@@ -541,7 +541,7 @@ def wire_terms(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
                 decided[(start, road_end)] = "LOC"
                 fixed.append(Span(doc, start, road_end, label="LOC"))
                 continue
-        opening = next((k for k in range(start + 1, end - 1) if words[k] == "("), None)
+        opening = next((k for k in range(start + 1, end - 1) if words[k] == "("), None) if end - start > 2 else None
         if opening is not None:
             closing = next((k for k in range(opening + 1, end) if words[k] == ")"), end)
             if closing - opening == 2 and words[opening + 1].isupper() and len(words[opening + 1]) > 1:
