@@ -397,10 +397,11 @@ def _extend_event_openings(doc: Doc, ents: list[Span], decided: dict[tuple[int, 
     words = facts(doc).words
     result = ents
     for ent in ents:
-        if ent.end - ent.start == 3 and words[ent.end - 1] in EVENT_JOINERS:  # the model kept "van": "Grote Prijs van"
-            joiner = ent.end - 1
-        elif ent.end - ent.start == 2 and ent.end < len(words) and words[ent.end] in EVENT_JOINERS:
-            joiner = ent.end
+        start, end = ent.start, ent.end
+        if end - start == 3 and words[end - 1] in EVENT_JOINERS:  # the model kept "van": "Grote Prijs van"
+            joiner = end - 1
+        elif end - start == 2 and end < len(words) and words[end] in EVENT_JOINERS:
+            joiner = end
         else:
             continue
         if tuple(words[ent.start:ent.start + 2]) not in EVENT_OPENINGS or joiner + 1 >= len(words):

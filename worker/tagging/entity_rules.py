@@ -20,6 +20,7 @@ Each correction is switched on per language only where `bench/ner_quality.py` me
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -151,7 +152,7 @@ def strip_titles(doc: Doc, starts: Callable[[], list[bool]] | None = None) -> li
                 # capitalised rare words known as nothing else are the person, not "Europese Economische
                 # Gemeenschap" (words of the language)
                 label = entity_given_names.PERSON_LABEL.get(language, label)
-        elif start == ent.start and starts is not None \
+        elif start == ent.start and starts is not None and language == "nl" \
                 and _opener_before_given_name(words, start, end, label, language) and starts()[start]:
             if name_compound(words[start], language):
                 fixed.append(Span(doc, start, start + 1, label="MISC"))  # "PSV-icoon Willy van der Kuijlen"
@@ -167,9 +168,10 @@ def strip_titles(doc: Doc, starts: Callable[[], list[bool]] | None = None) -> li
     # a role word tagged on its own right before a person ("Trainer" MISC + "Paul Simonis"): no name (ned.train:
     # 28 of 29 capitalised role words before a person are outside every name)
     titles = TITLE_WORDS.get(language, frozenset())
-    return [ent for n, ent in enumerate(fixed)
-            if not (bounds[n][1] - bounds[n][0] == 1 and n + 1 < len(fixed) and bounds[n + 1][0] == bounds[n][1]
-                    and bounds[n + 1][2] in _PERSON_LABELS and words[bounds[n][0]].lower() in titles)]
+    dropped = {n for n, ((start, end, _), (next_start, _, next_label)) in enumerate(itertools.pairwise(bounds))
+               if next_start == end and end - start == 1 and next_label in _PERSON_LABELS
+               and words[start].lower() in titles}
+    return [ent for n, ent in enumerate(fixed) if n not in dropped] if dropped else fixed
 
 
 _PLACE_LABELS = frozenset({"LOC", "GPE", "FAC"})

@@ -41,11 +41,15 @@ def _place_word(text: str) -> bool:
 def _date_end(doc: Doc, i: int) -> tuple[int, int] | None:
     """(first token, last token + 1) of an ISO date at token i: one token as given ("1996-12-06", CoNLL files)
     or five as spaCy splits it in raw text ("1996 - 12 - 06")."""
-    words = facts(doc).words  # the doc's words, without a Token object each
+    return _date_at(facts(doc).words, i)  # the doc's words, without a Token object each
+
+
+def _date_at(words: list[str], i: int) -> tuple[int, int] | None:
+    """`_date_end` on the doc's words."""
     text = words[i]
     if _ISO_DATE.match(text):
         return i, i + 1
-    if len(text) == 4 and text.isdigit() and i + 4 < len(doc) and words[i + 1] == words[i + 3] == "-" \
+    if len(text) == 4 and text.isdigit() and i + 4 < len(words) and words[i + 1] == words[i + 3] == "-" \
             and _ISO_DATE.match("".join(words[i:i + 5])):
         return i, i + 5
     return None
@@ -58,7 +62,7 @@ def dateline_place_spans(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, in
     doc_facts = facts(doc)
     tokens, space = doc_facts.words, doc_facts.is_space
     for first in numpy.flatnonzero(doc_facts.digits).tolist():
-        date = _date_end(doc, first)
+        date = _date_at(tokens, first)
         if date is None or first == 0:
             continue
         i, after = date
