@@ -465,3 +465,31 @@ def test_league_of_ireland_clubs_are_clubs_in_sports_copy() -> None:
                [(6, 7, "GPE"), (8, 9, "GPE")])
     spans, _ = _run(doc)
     assert ("Dundalk", "ORG") in spans and ("Galway", "ORG") in spans
+
+
+def test_listed_clubs_find_what_trying_every_length_of_the_club_list_found() -> None:
+    """`_listed_clubs` tries at a word only the lengths of the club names opening with it; the walk it replaced tried
+    every length of the list, longest first."""
+    import random
+
+    names = entity_sports.club_names()
+    firsts = {key[0] for key in names}
+    lengths = sorted({len(key) for key in names}, reverse=True)
+    keys = sorted(names)
+    rng = random.Random(41)
+    words: list[str] = []
+    for _ in range(300):  # club names, their first words alone and run together, and other words between them
+        key = rng.choice(keys)
+        words += list(key[:rng.randint(1, len(key))]) + rng.choice([[], ["beat"], [key[0]], ["FC"], ["1"]])
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    expected, after = [], 0
+    for i, word in enumerate(words):
+        if i < after or word not in firsts:
+            continue
+        for n in lengths:
+            if i + n <= len(words) and tuple(words[i:i + n]) in names:
+                expected.append((i, i + n))
+                after = i + n
+                break
+    assert entity_sports._listed_clubs(doc) == expected
+    assert any(b - a > 1 for a, b in expected) and len(expected) > 100

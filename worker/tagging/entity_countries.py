@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+import numpy
 from spacy.tokens import Doc, Span
 
 from worker.tagging import entity_doc, entity_given_names, entity_sports, gazetteer
@@ -69,20 +70,29 @@ def _bracketed_countries(doc: Doc) -> list[tuple[int, int]]:
     doc_facts = entity_doc.facts(doc)
     words = doc_facts.words
     codes = country_codes()
+    language = doc.lang_
     found = []
-    for k in [k + 1 for k, word in enumerate(words[:-2]) if word == "("]:
+    for k in _after_brackets(doc):
         # English copy prints a code in capitals ("( GER )"); its title-case words in brackets are mostly parties
         # ("Smith ( Con )", "( Ind )": Congo's and India's codes in a Dutch paper)
-        if words[k] in codes and words[k + 1] in (")", "/") and (doc.lang_ != "en" or words[k].isupper()):
+        if words[k] in codes and words[k + 1] in (")", "/") and (language != "en" or words[k].isupper()):
             found.append((k, k + 1))
             continue
-        if doc.lang_ != "en":
+        if language != "en":
             continue  # Dutch lists print codes; names changed nothing there (session 37, round 5)
         end = next((e for e in range(k + 1, min(k + 4, len(words))) if words[e] in (")", "/")), None)
         if end is not None and words[k][:1].isupper() \
-                and gazetteer.is_national_team(doc.lang_, doc_facts.span_text(k, end)):
+                and gazetteer.is_national_team(language, doc_facts.span_text(k, end)):
             found.append((k, end))
     return found
+
+
+def _after_brackets(doc: Doc) -> list[int]:
+    """The position after each "(" but the doc's last two tokens (`[k + 1 for k, word in enumerate(words[:-2]) if word
+    == "("]`), found on the ORTH array."""
+    size = len(doc)
+    return [k + 1 for k in numpy.flatnonzero(entity_doc.in_words(doc, entity_doc.OPEN_BRACKET)).tolist()
+            if k < size - 2]
 
 
 def _bracketed_teams(doc: Doc, countries: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -91,7 +101,7 @@ def _bracketed_teams(doc: Doc, countries: list[tuple[int, int]]) -> list[tuple[i
     words = entity_doc.facts(doc).words
     taken = {start for start, _ in countries}
     found = []
-    for k in [k + 1 for k, word in enumerate(words[:-2]) if word == "("]:
+    for k in _after_brackets(doc):
         end = next((e for e in range(k + 1, min(k + 4, len(words))) if words[e] == ")"), None)
         if k in taken or end is None:
             continue
@@ -194,7 +204,8 @@ def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
     if home_riders:  # Dutch: rows of the home riders, with no code (their own "code" span is empty)
         rows = sorted(rows + [(start, end, end, end, "") for start, end in _home_riders(doc, rows)])
     model_places = {(e.start, e.end) for e in ents if e.label_ in _PLACE_LABELS}
-    clubs = _club_rows(doc, words, rows) if doc.lang_ == "en" else set()
+    language = doc.lang_
+    clubs = _club_rows(doc, words, rows) if language == "en" else set()
     new: list[Span] = []
     for start, end, code, code_end, label in rows:
         if code_end > code:
@@ -203,7 +214,7 @@ def country_code_rows(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
             new.append(Span(doc, start, end, label="ORG"))
             continue
         name = doc_facts.span_text(start, end)
-        entry = gazetteer.exact_lookup(doc.lang_, name)
+        entry = gazetteer.exact_lookup(language, name)
         if entry is not None and entry.type in ("LOC", "ORG"):
             continue
         if (start, end) in model_places and name in gazetteer.geonames_towns():

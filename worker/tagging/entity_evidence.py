@@ -35,7 +35,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span
 
 from worker.tagging import entity_given_names, gazetteer
-from worker.tagging.entity_doc import facts
+from worker.tagging.entity_doc import SPAN_START, facts
 from worker.tagging.titles import title_word
 
 # One token: a capitalised name part (maybe several joined by hyphens), then a lower-case noun: "VLD-voorzitter",
@@ -263,7 +263,7 @@ def missed_compounds(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], 
             continue
         added.append(Span(doc, i, i + 1, label=label))
         decided[(i, i + 1)] = label
-    return sorted(ents + added, key=lambda e: e.start) if added else ents
+    return sorted(ents + added, key=SPAN_START) if added else ents
 
 
 @lru_cache(maxsize=65536)
@@ -364,7 +364,7 @@ def ministries(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         result = [e for e in result if not (start <= e.start and e.end <= end)]
         result.append(Span(doc, start, end, label="ORG"))
         decided[(start, end)] = "ORG"
-    return sorted(result, key=lambda e: e.start)
+    return sorted(result, key=SPAN_START)
 
 
 def _surname_like(word: str) -> bool:
@@ -461,7 +461,7 @@ def genitive_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], 
             retyped.add(i)
     result = [Span(doc, ent.start, ent.end, label="MISC", kb_id=ent.kb_id_, span_id=ent.id_)
               if ent.start in retyped else ent for ent in ents]
-    return sorted(result + added, key=lambda e: e.start) if added else result
+    return sorted(result + added, key=SPAN_START) if added else result
 
 
 def dutch_evidence(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str],

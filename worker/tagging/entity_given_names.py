@@ -53,6 +53,7 @@ _STOP_HEADS = frozenset({"Day", "Award", "Awards", "Prize", "Street", "Hotel", "
                          "Advisors", "Advisers", "Investments", "Securities", "Motors", "Pharma", "Foods"})
 
 
+@lru_cache(maxsize=65536)
 def _surname_word(word: str) -> bool:
     """Capitalised and written in lower case after its first letter ("Graf", "McGregor", "O'Shea",
     "Newton-John"); not an all-caps word or a number."""
@@ -162,7 +163,9 @@ def given_name_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int]
         if known_otherwise(doc[i:end].text, language):
             continue
         span = Span(doc, i, end, label=label)
-        result = [e for e in result if e not in covered] + [span]
+        # (a span equal to a covered one starts where it does: the start, an int, is compared first)
+        covered_starts = {c.start for c in covered}
+        result = [e for e in result if e.start not in covered_starts or e not in covered] + [span]
         owner.update({k: span for k in range(i, end)})
         decided[(i, end)] = "PER"
         last_end = end

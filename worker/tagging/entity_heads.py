@@ -22,7 +22,7 @@ import numpy
 from spacy.tokens import Doc, Span
 
 from worker.tagging import entity_doc, gazetteer
-from worker.tagging.entity_doc import facts, isin, string_ids
+from worker.tagging.entity_doc import SPAN_START, facts, isin, string_ids
 
 # Parts of this module that can be switched off for measurement (session 29); head_type is cached, so a measurement
 # that switches one calls head_type.cache_clear().
@@ -413,18 +413,16 @@ EXTENSION_JOINERS = {"nl": frozenset({"en", "van", "voor", "in", "de", "het", "d
                      "en": frozenset({"and", "of", "for", "the", "on", "&"})}
 
 
-def _extend_org_name(doc: Doc, ent: Span, owner: dict[int, Span]) -> Span:
+def _extend_org_name(doc: Doc, ent: Span, owner: dict[int, Span], language: str) -> Span:
     """An organisation name opening with OPENING_HEADS, extended over joiners and capitalised words that are
-    not names of their own (a gazetteer or name-list entry, an acronym, a person stop it)."""
-    from worker.tagging.casing import is_known_name
-
-    language = doc.lang_
+    not names of their own (a gazetteer or name-list entry, an acronym, a person stop it); `language`: the doc's."""
     if ent.label_ != "ORG":
         return ent
     doc_facts = facts(doc)
     first = ent.start + (1 if len(ent) > 1 and doc_facts.is_stop[ent.start] else 0)
     if doc_facts.words[first] not in OPENING_HEADS.get(language, ()):
         return ent
+    from worker.tagging.casing import is_known_name
     end, n = ent.end, len(doc)
     while end < n:
         k = end
@@ -464,10 +462,11 @@ def _extend_event_openings(doc: Doc, ents: list[Span], decided: dict[tuple[int, 
     words = facts(doc).words
     result = ents
     for ent in ents:
-        if ent.end - ent.start == 3 and words[ent.end - 1] in EVENT_JOINERS:  # the model kept "van": "Grote Prijs van"
-            joiner = ent.end - 1
-        elif ent.end - ent.start == 2 and ent.end < len(words) and words[ent.end] in EVENT_JOINERS:
-            joiner = ent.end
+        start, end = ent.start, ent.end
+        if end - start == 3 and words[end - 1] in EVENT_JOINERS:  # the model kept "van": "Grote Prijs van"
+            joiner = end - 1
+        elif end - start == 2 and end < len(words) and words[end] in EVENT_JOINERS:
+            joiner = end
         else:
             continue
         if tuple(words[ent.start:ent.start + 2]) not in EVENT_OPENINGS or joiner + 1 >= len(words):
@@ -481,7 +480,7 @@ def _extend_event_openings(doc: Doc, ents: list[Span], decided: dict[tuple[int, 
         result = [e for e in result if not (ent.start <= e.start and e.end <= end)]
         result.append(Span(doc, ent.start, end, label=_label("MISC", doc.lang_, ent.label_)))
         decided[(ent.start, end)] = "MISC"
-    return sorted(result, key=lambda e: e.start) if result is not ents else ents
+    return sorted(result, key=SPAN_START) if result is not ents else ents
 
 
 def _known_organisation(word: str) -> bool:
@@ -497,7 +496,7 @@ def _join_at_and(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]
     never join ("between Ukraine and World Bank officials")."""
     words = facts(doc).words
     heads = ORG_HEADS["en"]
-    ordered = sorted(ents, key=lambda e: e.start)
+    ordered = sorted(ents, key=SPAN_START)
     result: list[Span] = []
     i = 0
     while i < len(ordered):
@@ -546,14 +545,16 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         # the run's first entity gives the label scheme (a set's order follows the Spans' hashes: not stable)
         label = _label(kind, language, min(covered, key=lambda c: c.start).label_ if covered else "ORG")
         span = Span(doc, start, i + 1, label=label)
-        result = [e for e in result if e not in covered] + [span]
+        # (a span equal to a covered one starts where it does: the start, an int, is compared first)
+        covered_starts = {c.start for c in covered}
+        result = [e for e in result if e.start not in covered_starts or e not in covered] + [span]
         owner.update({k: span for k in range(start, i + 1)})
         decided[(start, i + 1)] = kind
     # organisation names cut at a joiner: "Vereniging van" + "Nederlandse Gemeenten"
     joiners = JOINERS[language]
     alpha = doc_facts.is_alpha
     joined = []
-    for ent in sorted(result, key=lambda e: e.start):
+    for ent in sorted(result, key=SPAN_START):
         j = ent.start - 1
         if j >= 2 and lower[j] in joiners and ent.label_ in ("ORG", "LOC", "GPE", "MISC", "NORP"):
             k = j
@@ -570,7 +571,7 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
         result = [e for e in result if e is not ent and e not in covered] + [span]
         owner.update({i: span for i in range(k, ent.end)})
         decided[(k, ent.end)] = "ORG"
-    result = [_extend_org_name(doc, ent, owner) if ent.label_ == "ORG" else ent for ent in result]
+    result = [_extend_org_name(doc, ent, owner, language) if ent.label_ == "ORG" else ent for ent in result]
     result = _extend_event_openings(doc, result, decided)
     if language == "en":
         result = _join_at_and(doc, _venues_after_persons(doc, result, owner, decided), decided)
@@ -580,36 +581,39 @@ def name_heads(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
                   **dict.fromkeys(ORG_AFTER.get(language, ()) if "dailies" in HEAD_PARTS else (), "ORG"),
                   **dict.fromkeys(parties, "ORG")}
     typed = []
+    size = len(doc)
     for ent in result:
-        noun = lower[ent.end] if kind_after and ent.end < len(doc) else None
+        start, end, ent_label = ent.start, ent.end, ent.label_  # read once (label_: a string look-up)
+        noun = lower[end] if kind_after and end < size else None
         after_kind = kind_after.get(noun) if noun is not None else None
         party = noun in parties
-        if after_kind is not None and (ent.label_ in _PLACE_AFTER_LABELS or (party and _party_group(doc, ent))) \
-                and (ent.start, ent.end) not in decided \
-                and all(w[:1].isupper() for w in words[ent.start:ent.end]) \
+        if after_kind is not None and (ent_label in _PLACE_AFTER_LABELS or (party and _party_group(doc, ent))) \
+                and (start, end) not in decided \
+                and all(w[:1].isupper() for w in words[start:end]) \
                 and not (after_kind == "ORG" and not party
-                         and gazetteer.is_place(language, facts(doc).span_text(ent.start, ent.end))):
-            decided[(ent.start, ent.end)] = after_kind
-            label = _label(after_kind, language, ent.label_)
-            typed.append(Span(doc, ent.start, ent.end, label=label, kb_id=ent.kb_id_))
+                         and gazetteer.is_place(language, doc_facts.span_text(start, end))):
+            decided[(start, end)] = after_kind
+            label = _label(after_kind, language, ent_label)
+            typed.append(Span(doc, start, end, label=label, kb_id=ent.kb_id_))
             continue
-        if language == "en" and ent.start > 0 and ent.label_ in _NAME_LABELS and (
-                words[ent.start - 1] in CELTIC_ORG_OPENINGS or words[ent.start - 1] in CELTIC_PLACE_OPENINGS
-                or (words[ent.start - 1] in SAINTS and not _sentence_start(doc, ent.start))) \
-                and not any(e.end == ent.start for e in result):
+        if language == "en" and start > 0 and ent_label in _NAME_LABELS and (
+                words[start - 1] in CELTIC_ORG_OPENINGS or words[start - 1] in CELTIC_PLACE_OPENINGS
+                or (words[start - 1] in SAINTS and not _sentence_start(doc, start))) \
+                and not any(e.end == start for e in result):
             # "Ysgol" + "Gyfun y Strade", "St." + "Francis Xavier University" (session 41)
-            ent = Span(doc, ent.start - 1, ent.end, label=ent.label_, kb_id=ent.kb_id_)
-        if language == "en" and ent.label_ in ("PER", "PERSON") and ent.end - ent.start >= 2 \
-                and words[ent.start] in NO_PERSON_OPENINGS_EN and (ent.start, ent.end) not in decided:
-            decided[(ent.start, ent.end)] = "LOC"  # "St Breward", "Punta Garrao" (session 41)
-            typed.append(Span(doc, ent.start, ent.end, label=_label("LOC", language, ent.label_), kb_id=ent.kb_id_))
+            ent = Span(doc, start - 1, end, label=ent_label, kb_id=ent.kb_id_)
+            start -= 1
+        if language == "en" and ent_label in ("PER", "PERSON") and end - start >= 2 \
+                and words[start] in NO_PERSON_OPENINGS_EN and (start, end) not in decided:
+            decided[(start, end)] = "LOC"  # "St Breward", "Punta Garrao" (session 41)
+            typed.append(Span(doc, start, end, label=_label("LOC", language, ent_label), kb_id=ent.kb_id_))
             continue
-        if ent.label_ in _NAME_LABELS and (ent.start, ent.end) not in decided:
-            head = head_type(tuple(words[ent.start:ent.end]), language)
-            person = ent.label_ in ("PER", "PERSON") and len(ent) == 1
-            if head is not None and not gazetteer.is_place(language, facts(doc).span_text(ent.start, ent.end)) \
+        if ent_label in _NAME_LABELS and (start, end) not in decided:
+            head = head_type(tuple(words[start:end]), language)
+            person = ent_label in ("PER", "PERSON") and end - start == 1
+            if head is not None and not gazetteer.is_place(language, doc_facts.span_text(start, end)) \
                     and not (head == "ORG" and person):
-                decided[(ent.start, ent.end)] = head
-                ent = Span(doc, ent.start, ent.end, label=_label(head, language, ent.label_), kb_id=ent.kb_id_)
+                decided[(start, end)] = head
+                ent = Span(doc, start, end, label=_label(head, language, ent_label), kb_id=ent.kb_id_)
         typed.append(ent)
-    return entity_doc.filter_spans(sorted(typed, key=lambda e: e.start))
+    return entity_doc.filter_spans(sorted(typed, key=SPAN_START))

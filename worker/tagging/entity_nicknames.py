@@ -20,7 +20,7 @@ import numpy
 from spacy.tokens import Doc, Span
 
 from worker.tagging.casing import sentence_starts
-from worker.tagging.entity_doc import facts, has_word, in_words, sentence_bounds
+from worker.tagging.entity_doc import SPAN_START, facts, has_word, in_words, sentence_bounds
 from worker.tagging.entity_given_names import PERSON_LABEL, given_names
 
 QUOTES = {"“": "”", '"': '"', "‘": "’", "'": "'", "„": "”"}  # opening -> closing
@@ -114,4 +114,4 @@ def nickname_persons(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], 
             ent = Span(doc, ent.start, ent.end, label=label)
             decided[(ent.start, ent.end)] = "PER"
         retyped.append(ent)
-    return sorted(retyped, key=lambda e: e.start)
+    return sorted(retyped, key=SPAN_START)

@@ -20,7 +20,7 @@ import re
 from spacy.tokens import Doc, Span
 
 from worker.tagging import gazetteer
-from worker.tagging.entity_doc import facts, has_lower, has_word
+from worker.tagging.entity_doc import SPAN_START, facts, has_lower, has_word
 from worker.tagging.entity_wire import PORTFOLIOS
 from worker.tagging.titles import title_word
 
@@ -306,7 +306,8 @@ def religion_and_seat(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
             fixed.append(Span(doc, start, end - 1, label="GPE" if place else label, kb_id=ent.kb_id_))
             fixed.append(Span(doc, end - 1, end, label="NORP"))  # "a Toowoomba Anglican school"
             continue
-        of = next((k for k in range(start + 1, end - 1) if lower[k] == "of"), None) if roles_of else None
+        of = next((k for k in range(start + 1, end - 1) if lower[k] == "of"), None) \
+            if roles_of and end - start > 2 else None
         if of is not None:
             first = start + 1 if _demonym(words[start]) else start
             if of > first and all(lower[k] in _ROLES_OF for k in range(first, of)) \
@@ -384,7 +385,7 @@ def hyphenated_persons(doc: Doc, ents: list[Span]) -> list[Span]:
     if not any(ent.label_ == PERSON and ((ent.end < n and words[ent.end] in _HYPHENS) or words[ent.end - 1] == "-")
                for ent in ents):
         return ents  # nearly every article: no person touches a hyphen
-    ents = sorted(ents, key=lambda ent: ent.start)  # earlier rules may append out of order
+    ents = sorted(ents, key=SPAN_START)  # earlier rules may append out of order
     starts = {ent.start: ent for ent in ents}
     taken = {i for ent in ents for i in range(ent.start, ent.end)}
     merged: set[int] = set()
@@ -454,7 +455,9 @@ def peoples_and_time_zones(doc: Doc, ents: list[Span]) -> list[Span]:
     fixed = []
     for ent in ents:
         start, end = ent.start, ent.end
-        if end - start == 1 and words[start] in TIME_ZONES:
+        if end - start == 1:  # one word: dropped when a time zone, else kept (the rest needs two words or more)
+            if words[start] not in TIME_ZONES:
+                fixed.append(ent)
             continue
         last = words[end - 1]
         if end - start >= 2 and ent.label_ != "NORP" and last.endswith(_PEOPLE_ENDINGS) \

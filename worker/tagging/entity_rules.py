@@ -20,6 +20,7 @@ Each correction is switched on per language only where `bench/ner_quality.py` me
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -65,6 +66,7 @@ from worker.tagging.casing import (
 )
 from worker.tagging.entity_doc import (
     NUMBER_LABELS,
+    SPAN_START,
     LastDoc,
     facts,
     has_lower,
@@ -115,10 +117,16 @@ def strip_titles(doc: Doc, starts: Callable[[], list[bool]] | None = None) -> li
     fixed = []
     words, language = facts(doc).words, doc.lang_
     given = entity_given_names.given_names()[0]
+    bounds: list[tuple[int, int, str]] = []  # (start, end, label) of each span in `fixed`
     for ent in doc.ents:
         start, end, label = ent.start, ent.end, ent.label_
+        if end - start == 1:  # nothing below changes a one-word name (each rule needs two words or more)
+            fixed.append(ent)
+            bounds.append((start, end, label))
+            continue
         if language == "en" and end - start >= 3 and words[end - 1] in _TITLED_HEADS:
             fixed.append(ent)  # "Queen Elizabeth Olympic Park", "King Abdulaziz International Airport"
+            bounds.append((start, end, label))
             continue
         while start < end - 1 and words[start + 1][:1].isupper() and (
                 is_title(words[start], language) or (label in _PERSON_LABELS and _rank(words[start], language))
@@ -129,6 +137,7 @@ def strip_titles(doc: Doc, starts: Callable[[], list[bool]] | None = None) -> li
             start += 1
         if start == ent.start + 1 and name_compound(words[ent.start], language):
             fixed.append(Span(doc, ent.start, start, label="MISC"))  # "CDA-leider Henri Bontenbal"
+            bounds.append((ent.start, start, "MISC"))
         if start > ent.start and label not in _PERSON_LABELS and _person_after_title(words, start, end, language):
             label = entity_given_names.PERSON_LABEL.get(language, label)  # "Spits Ayase Ueda" ORG
         if start == ent.start and end - start >= 3 and _is_demonym(words[start], language) and (
@@ -136,26 +145,33 @@ def strip_titles(doc: Doc, starts: Callable[[], list[bool]] | None = None) -> li
                 or (language == "nl" and _person_after_title(words, start + 1, end, language)
                     and all(zipf(w.lower(), language) < ROLE_WORD_ZIPF for w in words[start + 1:end]))):
             fixed.append(Span(doc, start, start + 1, label="MISC" if language == "nl" else "NORP"))
+            bounds.append((start, start + 1, "MISC" if language == "nl" else "NORP"))
             start += 1
             if label not in _PERSON_LABELS:
                 # "de Pool Hubert Hurkacz"; "de Joegoslaaf Dragan Petrovic" ORG (nl dev_s16): two to four
                 # capitalised rare words known as nothing else are the person, not "Europese Economische
                 # Gemeenschap" (words of the language)
                 label = entity_given_names.PERSON_LABEL.get(language, label)
-        elif start == ent.start and starts is not None \
+        elif start == ent.start and starts is not None and language == "nl" \
                 and _opener_before_given_name(words, start, end, label, language) and starts()[start]:
             if name_compound(words[start], language):
                 fixed.append(Span(doc, start, start + 1, label="MISC"))  # "PSV-icoon Willy van der Kuijlen"
+                bounds.append((start, start + 1, "MISC"))
             start += 1  # "Teambaas Laurent Mekies", "Door Rachelle Wijngaarde": the person starts at the given name
             label = entity_given_names.PERSON_LABEL.get(language, label)
-        fixed.append(ent if start == ent.start else Span(doc, start, ent.end, label=label,
-                                                         kb_id=ent.kb_id_, span_id=ent.id_))
+        if start == ent.start:  # (the label changes only with the start)
+            fixed.append(ent)
+            bounds.append((start, end, label))
+        else:
+            fixed.append(Span(doc, start, ent.end, label=label, kb_id=ent.kb_id_, span_id=ent.id_))
+            bounds.append((start, ent.end, label))
     # a role word tagged on its own right before a person ("Trainer" MISC + "Paul Simonis"): no name (ned.train:
     # 28 of 29 capitalised role words before a person are outside every name)
     titles = TITLE_WORDS.get(language, frozenset())
-    return [ent for n, ent in enumerate(fixed)
-            if not (len(ent) == 1 and n + 1 < len(fixed) and fixed[n + 1].start == ent.end
-                    and fixed[n + 1].label_ in _PERSON_LABELS and words[ent.start].lower() in titles)]
+    dropped = {n for n, ((start, end, _), (next_start, _, next_label)) in enumerate(itertools.pairwise(bounds))
+               if next_start == end and end - start == 1 and next_label in _PERSON_LABELS
+               and words[start].lower() in titles}
+    return [ent for n, ent in enumerate(fixed) if n not in dropped] if dropped else fixed
 
 
 _PLACE_LABELS = frozenset({"LOC", "GPE", "FAC"})
@@ -203,7 +219,9 @@ def _leading_lower_noun(word: str) -> bool:
     return word.isalpha() and word.islower() and word not in _NAME_OPENERS_NL
 
 
+@lru_cache(maxsize=65536)
 def _is_demonym(word: str, language: str) -> bool:
+    """A people's word of the curated lists ("American", "Nederlandse"): asked of most given names' neighbours."""
     entry = gazetteer.exact_lookup(language, word)
     return entry is not None and entry.type == "MISC" and entry.curated
 
@@ -263,7 +281,9 @@ def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
     words, lower, punct = doc_facts.words, doc_facts.lower, doc_facts.is_punct
     fixed = []
     for ent in ents:
-        start, end = ent.start, ent.end
+        ent_start = start = ent.start
+        ent_end = end = ent.end
+        label = ent.label_  # read once: a string-store look-up
         while start < end and (lower[start] in edge or punct[start]) and lower[start] != "'s":
             start += 1
         if dutch and _leading_dutch_article(doc, ent, start, end):
@@ -273,20 +293,20 @@ def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
         if not dutch and end - start > 1 and words[start] in _OPENING_PREPOSITIONS \
                 and gazetteer.is_place("en", doc_facts.span_text(start + 1, end), exact=True):
             start += 1  # "Outside Sydney" (the Lee corpus, session 33): the place alone
-        if not dutch and ent.label_ in _NAME_LABELS:  # "later Inter Milan": a lower-case word opens no name
+        if not dutch and label in _NAME_LABELS:  # "later Inter Milan": a lower-case word opens no name
             while start < end - 1 and words[start].isalpha() and words[start].islower() \
                     and lower[start] not in entity_given_names.PARTICLES and words[start + 1][:1].isupper():
                 start += 1
-        name = ent.label_ in _NAME_LABELS and (ent.start, ent.end) not in typed  # a decided road keeps its number
+        name = label in _NAME_LABELS and (ent_start, ent_end) not in typed  # a decided road keeps its number
         while end > start and (lower[end - 1] in edge or (punct[end - 1] and words[end - 1] not in {".", ")"})
                                or (name and _numeric(words[end - 1]))
-                               or (not dutch and ent.label_ != "WORK_OF_ART" and end - start > 1
+                               or (not dutch and label != "WORK_OF_ART" and end - start > 1
                                    and words[end - 1] in _TRAILING_FUNCTION_WORDS)):
             end -= 1
         if start == end:
             continue
-        fixed.append(ent if (start, end) == (ent.start, ent.end)
-                     else Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_))
+        fixed.append(ent if start == ent_start and end == ent_end
+                     else Span(doc, start, end, label=label, kb_id=ent.kb_id_, span_id=ent.id_))
     return fixed
 
 
@@ -325,6 +345,9 @@ def _split_names(doc: Doc, ents: list[Span], is_cut: Callable[[int], bool]) -> l
     words = facts(doc).words
     fixed = []
     for ent in ents:
+        if ent.end - ent.start < 3:
+            fixed.append(ent)  # no token inside the name to cut at
+            continue
         dashes = [i for i in range(ent.start + 1, ent.end - 1) if is_cut(i)]
         if not dashes or ent.label_ not in _DASH_SPLIT_LABELS:
             fixed.append(ent)
@@ -628,6 +651,9 @@ def _split_english_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
     words = doc_facts.words
     fixed = []
     for ent in ents:
+        if ent.end - ent.start < 3:
+            fixed.append(ent)  # two sides and what joins them take three words or more
+            continue
         comma = _joined_list_item(ent, words) if (ent.start, ent.end) not in decided else None
         if comma is not None:
             fixed += [Span(doc, ent.start, comma, label=ent.label_), Span(doc, comma + 1, ent.end, label=ent.label_)]
@@ -657,14 +683,15 @@ def most_common(counts: dict[str, int]) -> str:
     return best
 
 
-def _head_noun_labels(doc: Doc, ents: list[Span], majority: dict[str, str]) -> None:
+def _head_noun_labels(doc: Doc, bounded: list[tuple[int, int, str]], majority: dict[str, str]) -> None:
     """"de Commissie" after "de Europese Commissie" (ORG): a capitalised common noun alone takes the type of
-    the longer names of the article it ends, where the model often guesses another type for it."""
+    the longer names of the article it ends, where the model often guesses another type for it. `bounded`: the
+    entities' (start, end, label)."""
     heads: dict[str, Counter[str]] = defaultdict(Counter)
     words = facts(doc).words
-    for ent in ents:
-        if len(ent) > 1 and ent.label_ not in _PERSON_LABELS:
-            heads[words[ent.end - 1]][ent.label_] += 1
+    for start, end, label in bounded:
+        if end - start > 1 and label not in _PERSON_LABELS:
+            heads[words[end - 1]][label] += 1
     for text in majority:
         # wordfreq ignores case, so "brugge" is common too: a known name ("Brugge" after "Club Brugge") is not a noun
         if (text in heads and " " not in text and zipf(text.lower(), doc.lang_) >= HEAD_NOUN_ZIPF
@@ -699,7 +726,7 @@ def dutch_roads(doc: Doc, ents: list[Span]) -> list[Span]:
     # the name after "bij" or "richting" behind a road is a place: "de A2 bij Leende" (PER in session 19's model)
     after = {i + 2 for i in roads if i + 2 < len(doc) and words[i + 1] in _ROAD_PLACE_WORDS}
     fixed = _retyped(doc, fixed, "LOC", lambda ent: ent.start in after)
-    return sorted(fixed, key=lambda e: e.start)
+    return sorted(fixed, key=SPAN_START)
 
 
 # Dutch street kinds written into the name (session 39, round 5): of the names ending so in ned.train and our Dutch
@@ -796,7 +823,7 @@ def dutch_results_lines(doc: Doc, ents: list[Span], starts: Callable[[], list[bo
             continue  # darts, tennis: "Luke Littler - Michael van Gerwen 7-3" (session 36)
         for side in split:
             ents = sorted([e for e in ents if not (side[0] <= e.start and e.end <= side[1])]
-                          + [Span(doc, side[0], side[1], label="ORG")], key=lambda e: e.start)
+                          + [Span(doc, side[0], side[1], label="ORG")], key=SPAN_START)
         clubs.update(names)
     if not clubs:
         return ents
@@ -808,7 +835,7 @@ def _split_side(words: list[str], side: tuple[int, int], ents: list[Span]) -> st
     """The label of the first entity inside a results line's side of capitalised words that the entities cover only
     in part ("Klein" + "Zwitserland", "Brugge" of "Club Brugge"), none running past it; None for any other side."""
     a, b = side
-    inside = sorted((e for e in ents if e.start < b and a < e.end), key=lambda e: e.start)
+    inside = sorted((e for e in ents if e.start < b and a < e.end), key=SPAN_START)
     if inside and all(a <= e.start and e.end <= b for e in inside) and all(w[:1].isupper() for w in words[a:b]):
         return inside[0].label_
     return None
@@ -867,41 +894,44 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     """One label per name in a document (the majority), and missed occurrences of a name tagged too."""
     doc_facts = facts(doc)
     doc_words = doc_facts.words
-    texts = [doc_facts.span_text(ent.start, ent.end) for ent in ents]  # ent.text, without a Token per word
+    bounded = [(ent.start, ent.end, ent.label_) for ent in ents]  # each read once (label_: a string look-up)
+    span_text = doc_facts.span_text
+    texts = [span_text(start, end) for start, end, _ in bounded]  # ent.text, without a Token per word
     votes: dict[str, dict[str, int]] = {}
-    for ent, text in zip(ents, texts, strict=True):
+    for (start, end, label), text in zip(bounded, texts, strict=True):
         counts = votes.setdefault(text, {})
-        label = ent.label_
-        counts[label] = counts.get(label, 0) + ent.end - ent.start
+        counts[label] = counts.get(label, 0) + end - start
     if not votes:
         return ents
-    majority = {text: most_common(counts) for text, counts in votes.items()}
+    # (a name read with one label, as most are: that label)
+    majority = {text: next(iter(counts)) if len(counts) == 1 else most_common(counts)
+                for text, counts in votes.items()}
     # a type decided from evidence (a context noun, a kind-word, a given name) outvotes the model's guesses
     decided_types = doc.user_data.get(CONTEXT_TYPES_KEY, {})
     if decided_types and "evidence_votes" in PARTS:
         evidence: dict[str, dict[str, int]] = {}
-        for ent, text in zip(ents, texts, strict=True):
-            if (ent.start, ent.end) in decided_types:
+        for (start, end, label), text in zip(bounded, texts, strict=True):
+            if (start, end) in decided_types:
                 counts = evidence.setdefault(text, {})
-                counts[ent.label_] = counts.get(ent.label_, 0) + 1
+                counts[label] = counts.get(label, 0) + 1
         majority.update({text: most_common(counts) for text, counts in evidence.items()})
-    _head_noun_labels(doc, ents, majority)
+    _head_noun_labels(doc, bounded, majority)
     # a surname alone is the person named in full elsewhere in the article ("Barak" after "Ehud Barak")
-    person_label = next((ent.label_ for ent in ents if ent.label_ in ("PER", "PERSON")), None)
+    person_label = next((label for _, _, label in bounded if label in ("PER", "PERSON")), None)
     if person_label is not None:
         # not a last word after a lower-case particle: "Zweden" of "Jaap van Zweden" is a country on its own, and
         # "Maldegem" of a run-on "Marleen Van Hulle van Maldegem" (nl train_s16) a town
-        surnames = Counter(doc_words[ent.end - 1] for ent in ents if ent.label_ == person_label and len(ent) > 1
-                           and doc_words[ent.end - 2] not in _SURNAME_PARTICLES)
+        surnames = Counter(doc_words[end - 1] for start, end, label in bounded if label == person_label
+                           and end - start > 1 and doc_words[end - 2] not in _SURNAME_PARTICLES)
         for text in majority:
             if " " not in text and surnames[text] > 0:
                 majority[text] = person_label
     relabelled = [
-        ent if majority[text] == ent.label_
-        else Span(doc, ent.start, ent.end, label=majority[text], kb_id=ent.kb_id_, span_id=ent.id_)
-        for ent, text in zip(ents, texts, strict=True)
+        ent if majority[text] == label
+        else Span(doc, start, end, label=majority[text], kb_id=ent.kb_id_, span_id=ent.id_)
+        for ent, (start, end, label), text in zip(ents, bounded, texts, strict=True)
     ]
-    taken = {i for ent in relabelled for i in range(ent.start, ent.end)}
+    taken = {i for start, end, _ in bounded for i in range(start, end)}
     # propagate names of two letters or more that start with a capital, token-exact, where nothing is tagged
     by_first: dict[str, list[tuple[list[str], str]]] = defaultdict(list)
     for text in majority:
@@ -939,9 +969,12 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     if person_label is not None and "surnames" in PARTS:
         # the surname stays a person when a place list knows the word ("Barak" after "Ehud Barak": a GeoNames town)
         decided: dict[tuple[int, int], str] = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
-        for ent in result:
-            if len(ent) == 1 and ent.label_ == person_label and surnames[doc_words[ent.start]] > 0:
-                decided.setdefault((ent.start, ent.end), "PER")
+        # a relabelled name's label is its text's majority (which only gained new names since)
+        labelled = [(ent.start, ent.end, ent.label_) for ent in result] if added else [
+            (start, end, majority[text]) for (start, end, _), text in zip(bounded, texts, strict=True)]
+        for start, end, label in labelled:
+            if end - start == 1 and label == person_label and surnames[doc_words[start]] > 0:
+                decided.setdefault((start, end), "PER")
     return result
 
 
@@ -1059,35 +1092,36 @@ class EntityFixes:
         self.sentence_starts = sentence_starts
 
     def __call__(self, doc: Doc) -> Doc:
+        language = doc.lang_  # read once: the vocab's language getter is called at each read
         evidence = evidence_of(doc)  # once per doc (shared with the gazetteer matcher)
         ents = strip_titles(doc, lambda: evidence.starts) if self.titles else list(doc.ents)
         if self.edges and "span_hygiene" in PARTS:  # "Haaland put City", "X.\nKejriwal", "2014 PGA Championship"
             ents = entity_hygiene.span_hygiene(doc, ents)
-        if self.titles and doc.lang_ == "en" and "roles" in PARTS:
+        if self.titles and language == "en" and "roles" in PARTS:
             ents = entity_roles.drop_roles(doc, entity_roles.government_names(
                 doc, entity_roles.split_at_roles(doc, entity_roles.role_tails(doc, entity_roles.place_before_role(
                     doc, ents)))))
-        if self.titles and doc.lang_ == "en" and "peoples" in PARTS:
+        if self.titles and language == "en" and "peoples" in PARTS:
             ents = entity_roles.peoples_and_time_zones(doc, ents)
             ents = entity_roles.religion_and_seat(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.edges:
             ents = split_at_colons(doc, ents)
         if self.titles:
             ents = sports_clubs(doc, extend_work_titles(doc, context_types(doc, ents)), evidence)
-            if doc.lang_ == "en" and "joined" in PARTS:
+            if language == "en" and "joined" in PARTS:
                 ents = entity_wire.split_joined_names(doc, ents)
-            if doc.lang_ == "en" and "sports" in PARTS:
+            if language == "en" and "sports" in PARTS:
                 ents = entity_sports.sports_entities(doc, ents, lambda: evidence.starts,
                                                      doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                      use_clubs="clubs" in PARTS, standings="standings" in PARTS)
-            if doc.lang_ == "en" and "sports" in PARTS:  # "Soccer Australia", "the Sydney to Hobart yacht race"
+            if language == "en" and "sports" in PARTS:  # "Soccer Australia", "the Sydney to Hobart yacht race"
                 ents = entity_sports.sport_bodies_and_races(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
-            if doc.lang_ == "en" and "country_codes" in PARTS:  # "Rafter ( Australia ) 6-3" (session 37)
+            if language == "en" and "country_codes" in PARTS:  # "Rafter ( Australia ) 6-3" (session 37)
                 ents = entity_countries.country_code_rows(
                     doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                     lambda: entity_sports.is_sports_document(doc, lambda: evidence.starts),
                     teams="bracketed_teams" in PARTS)
-            if doc.lang_ == "en" and "datelines" in PARTS:  # the wire layout: datelines, then price tables
+            if language == "en" and "datelines" in PARTS:  # the wire layout: datelines, then price tables
                 decided = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
                 ents = entity_wire.dateline_places(doc, ents, lambda: evidence.starts, decided)
                 ents = entity_wire.price_table_companies(doc, ents, lambda: evidence.starts, decided)
@@ -1097,37 +1131,36 @@ class EntityFixes:
                     ents = entity_wire.money_aggregates(doc, ents)
                 if "digests" in PARTS:  # press digests: "NEPSZABADSAG" heading its paper's stories
                     ents = entity_wire.press_digest_papers(doc, ents, lambda: evidence.starts, decided)
-            if doc.lang_ == "en" and "wire_terms" in PARTS:  # currency symbols, acronyms, treaties, courts
+            if language == "en" and "wire_terms" in PARTS:  # currency symbols, acronyms, treaties, courts
                 ents = entity_wire.wire_terms(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
                 ents = entity_wire.courts_of_places(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if "datelines" in PARTS:  # "ZUTPHEN - De rechtbank ..." (session 28), "AUGUSTA , Georgia ," (34)
                 ents = entity_wire.agency_datelines(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
-            if doc.lang_ == "en" and "portfolios" in PARTS:
+            if language == "en" and "portfolios" in PARTS:
                 ents = entity_wire.drop_portfolios(doc, ents)
-            if doc.lang_ == "nl" and "articles" in PARTS:  # before the kind-words: "Festival het Gouden Kalf"
+            if language == "nl" and "articles" in PARTS:  # before the kind-words: "Festival het Gouden Kalf"
                 ents = entity_evidence.split_at_article(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if "heads" in PARTS:
                 ents = entity_heads.name_heads(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
-            if doc.lang_ == "nl":
+            if language == "nl":
                 ents = entity_evidence.dutch_evidence(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                       frozenset(PARTS), context_type)
-            if doc.lang_ == "nl" and "country_codes" in PARTS:  # "Zabel ( Dui )" in a results list (session 37)
+            if language == "nl" and "country_codes" in PARTS:  # "Zabel ( Dui )" in a results list (session 37)
                 ents = entity_countries.country_code_rows(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                           home_riders="home_riders" in PARTS)
             if "given" in PARTS:
-                language = doc.lang_
                 ents = entity_given_names.given_name_persons(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                              lambda word: is_title(word, language)
                                                              or _is_demonym(word, language) or _rank(word, language))
-            if doc.lang_ == "en" and "term_sheets" in PARTS:  # "Borrower Toyota Motor Credit Corp" (session 38)
+            if language == "en" and "term_sheets" in PARTS:  # "Borrower Toyota Motor Credit Corp" (session 38)
                 ents = entity_term_sheets.term_sheet_entities(doc, ents, lambda: entity_sports.doc_lines(doc),
                                                               doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
-            if doc.lang_ == "en" and "wire_lists" in PARTS:  # "DIARY - ... TUESDAY -", "Party ... ( PDSR ) 91" (38)
+            if language == "en" and "wire_lists" in PARTS:  # "DIARY - ... TUESDAY -", "Party ... ( PDSR ) 91" (38)
                 ents = entity_wire_lists.party_rows(doc, entity_wire_lists.drop_dates(doc, ents),
                                                     lambda: entity_sports.doc_lines(doc),
                                                     entity_countries.country_codes,
                                                     doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
-            if doc.lang_ == "en" and "charts" in PARTS:  # "1. ( 1 ) Jerry Maguire ( TriStar )" (session 38)
+            if language == "en" and "charts" in PARTS:  # "1. ( 1 ) Jerry Maguire ( TriStar )" (session 38)
                 ents = entity_wire_lists.chart_rows(doc, ents, lambda: entity_sports.doc_lines(doc),
                                                     doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.edges:
@@ -1138,40 +1171,39 @@ class EntityFixes:
             if self.titles and "portfolios" in PARTS:  # "Commissioner for Health Akin Abayomi" (session 41)
                 ents = persons_after_portfolios(doc, ents)
             ents = extend_hyphenated_given_names(doc, ents)
-            if doc.lang_ == "en" and "hyphens" in PARTS:
+            if language == "en" and "hyphens" in PARTS:
                 ents = entity_roles.hyphenated_persons(doc, ents)
         if self.sentence_starts and ents:  # only single words can be one (the test's first condition)
             # an English type decided by the layout stands ("Dawn", a press digest's paper)
-            typed = doc.user_data.get(CONTEXT_TYPES_KEY, {}) if doc.lang_ == "en" else {}
+            typed = doc.user_data.get(CONTEXT_TYPES_KEY, {}) if language == "en" else {}
             at_start = evidence.starts  # (the test's own second condition, read here first: most words are not)
             ents = [e for e in ents if e.end - e.start != 1 or (e.start, e.end) in typed or not at_start[e.start]
                     or not common_word_at_sentence_start(doc, e.start, e.end, e.label_, evidence)]
         if "lowercase" in PARTS and ents:
             words = facts(doc).words
             # a type decided by the layout stands: "buffalo" of a fixture the truecaser wrote "Ottawa at buffalo"
-            layout = doc.user_data.get(CONTEXT_TYPES_KEY, {}) if doc.lang_ == "en" else {}
+            layout = doc.user_data.get(CONTEXT_TYPES_KEY, {}) if language == "en" else {}
             ents = [e for e in ents if e.end - e.start != 1 or (e.start, e.end) in layout or not (
-                _common_lowercase(words[e.start], doc.lang_)
+                _common_lowercase(words[e.start], language)
                 or (e.label_ in _ANY_NAME_LABELS and _lowercase_code(words[e.start]))
                 or (e.label_ in _ANY_NAME_LABELS and evidence.starts[e.start]
                     and lower_case_elsewhere(doc, e.start, evidence)))]
-        if doc.lang_ == "en" and "cricket_tests" in PARTS and ents:
+        if language == "en" and "cricket_tests" in PARTS and ents:
             ents = drop_test_matches(doc, ents)
-        if doc.lang_ == "en" and "no_names" in PARTS and ents:  # "AI", "MVP", "Game 7"
+        if language == "en" and "no_names" in PARTS and ents:  # "AI", "MVP", "Game 7"
             ents = entity_hygiene.drop_no_names(doc, ents)
         if self.titles and "short_names" in PARTS and ents:
             ents = split_person_of_organisation(doc, short_company_names(doc, ents))
-        if self.titles and ents and ((doc.lang_ == "en" and "nationalities" in PARTS)
-                                     or (doc.lang_ == "nl" and "nl_nationalities" in PARTS)):
+        if self.titles and ents and ((language == "en" and "nationalities" in PARTS)
+                                     or (language == "nl" and "nl_nationalities" in PARTS)):
             ents = split_nationality(doc, ents)
         if self.titles and "nicknames" in PARTS and ents:  # before the votes: "Faker" of Lee “Faker” Sang-hyeok
-            language = doc.lang_
             ents = entity_nicknames.nickname_persons(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                      lambda word: is_title(word, language))
-        if self.titles and doc.lang_ == "en" and "trade_words" in PARTS and ents:  # "Heathrow chief executive"
+        if self.titles and language == "en" and "trade_words" in PARTS and ents:  # "Heathrow chief executive"
             ents = entity_trade_words.trade_word_companies(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.titles and "works" in PARTS and ents:  # "for Young Mothers", ", a drama", "Dune (1984)"
-            if doc.lang_ == "en":
+            if language == "en":
                 ents = entity_works.works_by_prize_or_kind(doc, ents, evidence.starts,
                                                            doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
                 ents = entity_works.quoted_titles(doc, ents, evidence.starts,
@@ -1179,26 +1211,26 @@ class EntityFixes:
                 ents = entity_works.possessive_titles(doc, ents, evidence.starts,
                                                       doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             ents = entity_works.works_by_year(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
-        if self.titles and doc.lang_ == "en" and "electorates" in PARTS and ents:  # "seat of Dickson" (session 39)
+        if self.titles and language == "en" and "electorates" in PARTS and ents:  # "seat of Dickson" (session 39)
             ents = entity_roles.electorates(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
-        if self.consistency and doc.lang_ == "en" and "given_mentions" in PARTS:
+        if self.consistency and language == "en" and "given_mentions" in PARTS:
             ents = entity_roles.given_name_mentions(doc, ents)
         if self.consistency:
             ents = surname_particles(doc, consistent_labels(doc, ents))
-        if self.titles and doc.lang_ == "en" and "roles" in PARTS:
+        if self.titles and language == "en" and "roles" in PARTS:
             ents = entity_roles.drop_roles(doc, ents)  # again: later rules may have cut a role off a name
-        if self.titles and doc.lang_ == "en" and "place_titles" in PARTS:  # "Conch Key , Florida" alone
+        if self.titles and language == "en" and "place_titles" in PARTS:  # "Conch Key , Florida" alone
             ents = entity_page_titles.town_region_titles(doc, ents, evidence.starts,
                                                          doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
-        if self.titles and doc.lang_ == "en" and "noble_styles" in PARTS and ents:  # ", 1st Earl of Rosse"
+        if self.titles and language == "en" and "noble_styles" in PARTS and ents:  # ", 1st Earl of Rosse"
             ents = entity_page_titles.noble_styles(doc, ents, evidence.starts,
                                                    doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
-        if self.titles and doc.lang_ == "en" and "disambiguators" in PARTS and ents:  # "Danny Malloy ( boxer )"
+        if self.titles and language == "en" and "disambiguators" in PARTS and ents:  # "Danny Malloy ( boxer )"
             ents = entity_page_titles.disambiguated_titles(doc, ents, evidence.starts,
                                                            doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.titles and "coordinated" in PARTS and ents:  # "in Ennis and Nenagh", "Boom, Rumst en Schelle"
             ents = coordinated_places(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
-        if doc.lang_ == "nl":
+        if language == "nl":
             ents = dutch_roads(doc, ents)
             if "streets" in PARTS:  # "Leopold De Waelplaats" (session 39)
                 ents = dutch_streets(doc, ents)
@@ -1520,21 +1552,22 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
     kin_end = -1  # the end of the last person typed by a kinship noun ("his sons , Alun and Rhodri")
     fixed = []
     for ent in ents:
-        if ent.label_ not in _ANY_NAME_LABELS or not words[ent.start][:1].isupper():  # ent.text[:1]
+        ent_start, ent_end, ent_label = ent.start, ent.end, ent.label_  # read once (label_: a string look-up)
+        if ent_label not in _ANY_NAME_LABELS or not words[ent_start][:1].isupper():  # ent.text[:1]
             fixed.append(ent)  # a number or date ("a 1-1 game") is not a name
             continue
-        if kin and ent.end - ent.start <= 3 and all(w[:1].isupper() and w.isalpha() for w in words[ent.start:ent.end]) \
-                and (_after_kin_noun(words, lower, ent.start)
-                     or (ent.start == kin_end + 1 and lower[kin_end] == "and")):
-            decided[(ent.start, ent.end)] = "PER"
-            kin_end = ent.end
-            fixed.append(Span(doc, ent.start, ent.end, label=entity_given_names.PERSON_LABEL["en"],
+        if kin and ent_end - ent_start <= 3 and all(w[:1].isupper() and w.isalpha() for w in words[ent_start:ent_end]) \
+                and (_after_kin_noun(words, lower, ent_start)
+                     or (ent_start == kin_end + 1 and lower[kin_end] == "and")):
+            decided[(ent_start, ent_end)] = "PER"
+            kin_end = ent_end
+            fixed.append(Span(doc, ent_start, ent_end, label=entity_given_names.PERSON_LABEL["en"],
                               kb_id=ent.kb_id_, span_id=ent.id_))
             continue
-        start, label = ent.start, None
-        if len(ent) > 2 and words[start] in STORM_OPENERS and lower[start + 1] in STORM_NOUNS:
+        start, label = ent_start, None
+        if ent_end - ent_start > 2 and words[start] in STORM_OPENERS and lower[start + 1] in STORM_NOUNS:
             start, label = start + 2, "MISC"  # "Tropical Storm Greg" ORG (session 31, en-news/dev_s31b.txt)
-        elif len(ent) > 1 and words[start][:1].isupper() and words[start + 1][:1].isupper():
+        elif ent_end - ent_start > 1 and words[start][:1].isupper() and words[start + 1][:1].isupper():
             label = context_type(words[start], language)
             if label is not None and lower[start] in _NAME_OPENERS.get(language, ()):
                 if starts is None:
@@ -1543,42 +1576,42 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
                     label = None  # "analysts at Union Bank of Switzerland": mid-sentence, the noun is the name's
             if label is not None and lower[start] not in _KEPT_HEADS.get(language, ()):
                 start += 1
-        if label is None and language == "en" and ent.start > 1 and words[ent.start - 1] in _OPENING_QUOTES \
-                and alpha[ent.start - 2] and is_lower[ent.start - 2] \
-                and context_type(words[ent.start - 2], language) == "MISC":
+        if label is None and language == "en" and ent_start > 1 and words[ent_start - 1] in _OPENING_QUOTES \
+                and alpha[ent_start - 2] and is_lower[ent_start - 2] \
+                and context_type(words[ent_start - 2], language) == "MISC":
             label = "MISC"  # a work's title in quotes after its noun: the series " Cosmos " (PER)
-        if label is None and ent.start > 0:
-            before = words[ent.start - 1]
+        if label is None and ent_start > 0:
+            before = words[ent_start - 1]
             # a lower-case noun, or a compound on a name ("NAVO-missie"); not a capitalised name of its own
-            if (alpha[ent.start - 1] and is_lower[ent.start - 1]) \
+            if (alpha[ent_start - 1] and is_lower[ent_start - 1]) \
                     or ("-" in before and before.split("-")[-1].islower()):
                 label = context_type(before, language)
-                if label == "ORG" and lower[ent.start - 1] in _PEOPLE_MAKERS \
-                        and words[ent.start] in entity_given_names.given_names()[0]:
+                if label == "ORG" and lower[ent_start - 1] in _PEOPLE_MAKERS \
+                        and words[ent_start] in entity_given_names.given_names()[0]:
                     label = None  # "film producer Jerry Bruckheimer"
-            elif language == "en" and alpha[ent.start - 1] and before[1:].islower() \
-                    and lower[ent.start - 1] not in _NAME_OPENERS["en"] \
+            elif language == "en" and alpha[ent_start - 1] and before[1:].islower() \
+                    and lower[ent_start - 1] not in _NAME_OPENERS["en"] \
                     and context_type(before, language) == "ORG":
                 if starts is None:
                     starts = sentence_starts(doc)
-                if starts[ent.start - 1]:
+                if starts[ent_start - 1]:
                     label = "ORG"  # a kind-noun opening the sentence: "Brewer Plzensky Prazdroj expects ..."
-            elif lower[ent.start - 1] in STORM_NOUNS:  # capitalised: "Hurricane Melissa", "Storm Floris"
+            elif lower[ent_start - 1] in STORM_NOUNS:  # capitalised: "Hurricane Melissa", "Storm Floris"
                 label = "MISC"
-            if label is None and language == "en" and ent.start > 1 and lower[ent.start - 1] == "at" \
-                    and lower[ent.start - 2] in ROLES_AT_EN:
+            if label is None and language == "en" and ent_start > 1 and lower[ent_start - 1] == "at" \
+                    and lower[ent_start - 2] in ROLES_AT_EN:
                 label = "ORG"
-        if label is None and "place_nouns" in PARTS and ent.start > 0:
-            label = _place_noun_type(words, lower, is_lower, ent.start, language)
-        if label is None and language == "en" and ent.start > 0 and words[ent.start - 1] == "near" \
-                and ent.end - ent.start <= 3 and (ent.end == len(doc) or lower[ent.end] not in _POSSESSIVE_S):
+        if label is None and "place_nouns" in PARTS and ent_start > 0:
+            label = _place_noun_type(words, lower, is_lower, ent_start, language)
+        if label is None and language == "en" and ent_start > 0 and words[ent_start - 1] == "near" \
+                and ent_end - ent_start <= 3 and (ent_end == len(doc) or lower[ent_end] not in _POSSESSIVE_S):
             label = "LOC"  # "two sites near Estevan" (PER), "near Hereford" (ORG): session 40
         if label is None:
             fixed.append(ent)
             continue
-        model_label = _to_model_label(label, ent.label_)
-        decided[(start, ent.end)] = label
-        fixed.append(Span(doc, start, ent.end, label=model_label, kb_id=ent.kb_id_, span_id=ent.id_))
+        model_label = _to_model_label(label, ent_label)
+        decided[(start, ent_end)] = label
+        fixed.append(Span(doc, start, ent_end, label=model_label, kb_id=ent.kb_id_, span_id=ent.id_))
     return _join_places(doc, fixed, decided) if "place_nouns" in PARTS else fixed
 
 
@@ -1606,7 +1639,7 @@ def extend_work_titles(doc: Doc, ents: list[Span]) -> list[Span]:
     if not ents and not missed:
         return ents
     taken.update(ent.start for ent in missed)
-    result = sorted([*ents, *missed], key=lambda e: e.start)
+    result = sorted([*ents, *missed], key=SPAN_START)
     for ent in list(result):
         if ent.start == 0 or ent not in result or not words[ent.start - 1].islower() \
                 or not entity_works.is_work_noun(lower[ent.start - 1], language) \
@@ -1637,7 +1670,7 @@ def extend_work_titles(doc: Doc, ents: list[Span]) -> list[Span]:
                 start = end + (lower[end] in TITLE_ARTICLES and end + 1 < other.end)
                 if words[start][:1].isupper():
                     rest.append(Span(doc, start, other.end, label=other.label_, kb_id=other.kb_id_))
-        result = sorted([*rest, title], key=lambda e: e.start)
+        result = sorted([*rest, title], key=SPAN_START)
     return result
 
 
@@ -1704,6 +1737,8 @@ def _results_line(doc: Doc, start: int, end: int) -> list[tuple[int, int]] | Non
         end -= 1
     while start < end and space[start]:
         start += 1
+    if end - start < 4 or not words[end - 1].isdigit() or not words[start][:1].isupper():
+        return None  # (the shortest line: a name, a number, a name, a number; a capital first, a number last)
     runs, i = [], start
     for _ in range(2):
         j = i
@@ -1781,9 +1816,11 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
         if not scored:
             continue  # no score: "2-1" (one token in wire files, three in spaCy's tokenisation of text)
         for ent in inside:
+            if ent.label_ not in ("LOC", "GPE"):
+                continue
             text = doc_facts.span_text(ent.start, ent.end)
-            if ent.label_ not in ("LOC", "GPE") or gazetteer.is_national_team("en", text) \
-                    or gazetteer.is_venue("en", text) or decided.get((ent.start, ent.end)) == "LOC":
+            if gazetteer.is_national_team("en", text) or gazetteer.is_venue("en", text) \
+                    or decided.get((ent.start, ent.end)) == "LOC":
                 continue  # (a place a context rule chose stays one: "At Chelmsford : Derbyshire 241")
             near = {lower[i] for i in (ent.start - 1, ent.end) if start <= i < end}
             if near & _RESULT_WORDS and entity_heads.head_type(tuple(words[ent.start:ent.end]), "en") != "LOC":
@@ -1793,7 +1830,7 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
         return ents
     result = [new for ent in ents for new in replaced.get(ent, [ent])]
     result += [new for ent, news in replaced.items() if ent.start == ent.end for new in news]
-    return entity_doc.filter_spans(sorted(result, key=lambda e: e.start))
+    return entity_doc.filter_spans(sorted(result, key=SPAN_START))
 
 
 def _filter_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -1833,7 +1870,7 @@ class GazetteerMatcher:
         english = doc.lang_ == "en"
         current = doc.ents  # a new Span per entity at every read: read once
         owner = {i: ent for ent in current for i in range(ent.start, ent.end)}
-        ents = set(current)
+        ents: set[Span] | None = None  # the entities as a set, made at the first change (most docs have none)
         changed = False
         for key, start, end in _filter_matches(matches):  # a Span only for a match that is kept
             covered = {owner[i] for i in range(start, end) if i in owner}
@@ -1845,11 +1882,14 @@ class GazetteerMatcher:
             if english and entity_sports.is_sport_head(doc, start, end):
                 continue  # "AMERICAN FOOTBALL - ...": the headline's sport, not a demonym (session 31)
             label, wikidata = self.by_match_id[key]
+            if ents is None:
+                ents = set(current)
             ents -= covered
             ents.add(Span(doc, start, end, label=label, kb_id=wikidata))
             changed = True
-        # names the gazetteer added may play in a results sentence too ("Porto drew 1-1 with Benfica")
-        ordered = sorted(ents, key=lambda e: e.start)
+        # names the gazetteer added may play in a results sentence too ("Porto drew 1-1 with Benfica"); without a
+        # change, the entities in order are the doc's (their starts differ, so sorting the set gives that order)
+        ordered = sorted(ents, key=SPAN_START) if ents is not None else list(current)
         fixed = sports_clubs(doc, ordered, evidence_of(doc))
         if changed:  # a known place added before an organisation: "Zambia" + "Chamber of Mines" (session 41)
             fixed = join_place_and_organisation(doc, fixed, evidence_of(doc).starts)

@@ -32,7 +32,7 @@ import numpy
 from spacy.tokens import Doc, Span, Token
 
 from worker.tagging import casing, entity_doc, gazetteer
-from worker.tagging.entity_doc import NUMBER_LABELS, string_ids
+from worker.tagging.entity_doc import NUMBER_LABELS, SPAN_START, string_ids
 
 CLUBS_FILE = gazetteer.DATA_DIR / "sports_clubs_en.txt"
 
@@ -112,18 +112,13 @@ def club_names() -> dict[tuple[str, ...], str]:
     return names
 
 
-@lru_cache(maxsize=1)
-def _club_lengths() -> tuple[int, ...]:
-    return tuple(sorted({len(k) for k in club_names()}, reverse=True))
-
-
 def _capitalised(token: Token) -> bool:
     return token.text[:1].isupper() and not token.like_num
 
 
 def line_bounds(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, int]]:
     """(start, end) of each sentence or line, without space tokens at the edges."""
-    bounds = [i for i, start in enumerate(starts) if start] + [len(doc)]
+    bounds = [*numpy.flatnonzero(numpy.asarray(starts, dtype=bool)).tolist(), len(doc)]
     space = entity_doc.facts(doc).is_space
     lines = []
     for start, end in itertools.pairwise(bounds):
@@ -423,6 +418,15 @@ def _club_first_words() -> frozenset[str]:
     return frozenset(words[0] for words in club_names())
 
 
+@lru_cache(maxsize=1)
+def _club_lengths_by_first() -> dict[str, tuple[int, ...]]:
+    """Per first word of the club list, the lengths of its names that open with it, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for words in club_names():
+        lengths.setdefault(words[0], set()).add(len(words))
+    return {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
+
+
 def _listed_clubs(doc: Doc, use_list: bool = True) -> list[tuple[int, int]]:
     """Spans of the club list's names (longest first), looked for only where a club's first word stands."""
     if not use_list:
@@ -431,26 +435,28 @@ def _listed_clubs(doc: Doc, use_list: bool = True) -> list[tuple[int, int]]:
     doc_facts = entity_doc.facts(doc)
     words = doc_facts.words
     found, after = [], 0
+    size = len(doc)
+    lengths = _club_lengths_by_first()  # (the names that open with the word: no other can match at i)
     for i in numpy.flatnonzero(entity_doc.isin(doc_facts.orth, string_ids(_club_first_words()))).tolist():
         if i < after:
             continue
-        for n in _club_lengths():
-            if i + n <= len(doc) and tuple(words[i:i + n]) in names:
+        for n in lengths[words[i]]:
+            if i + n <= size and tuple(words[i:i + n]) in names:
                 found.append((i, i + n))
                 after = i + n
                 break
     return found
 
 
-def _model_place(ent: Span) -> bool:
-    """Whether the stage would call this mention a place (the model's place labels, or a one-word "person"
-    that the gazetteer or the name list knows as a place: the English model often says PERSON for "Leeds",
-    "Lancashire")."""
-    if ent.label_ in ("LOC", "GPE"):
+def _place_label(doc: Doc, label: str, start: int, end: int) -> bool:
+    """Whether the stage would call the mention (start, end) of this label a place (the model's place labels, or a
+    one-word "person" that the gazetteer or the name list knows as a place: the English model often says PERSON
+    for "Leeds", "Lancashire")."""
+    if label in ("LOC", "GPE"):
         return True
-    if ent.label_ not in ("PERSON", "PER") or ent.end - ent.start != 1:
+    if label not in ("PERSON", "PER") or end - start != 1:
         return False
-    text = entity_doc.facts(ent.doc).words[ent.start]  # ent.text, without a Token
+    text = entity_doc.facts(doc).words[start]  # ent.text, without a Token
     return gazetteer.is_place("en", text) or casing.name_types("en").get(text) == "LOC"
 
 
@@ -522,22 +528,27 @@ def strip_sport_heads(doc: Doc, ents: list[Span]) -> list[Span]:
     words, lower, space = doc_facts.words, doc_facts.lower, doc_facts.is_space
     fixed = []
     for ent in ents:
-        start, end = ent.start, ent.end
-        if (start >= end or lower[start] in _HEAD_WORDS) and is_sport_head(doc, start, end):  # its first test
+        ent_start = start = ent.start
+        ent_end = end = ent.end
+        head = start < end and lower[start] in _HEAD_WORDS
+        if (start >= end or head) and is_sport_head(doc, start, end):  # its first test
             continue  # "ATHLETICS - BERLIN ..." ("Athletics" ORG): the headline's sport alone
-        dash = None  # the first dash among the entity's first four tokens
-        for k in range(start, min(start + 4, end)):
-            if words[k] in ("-", "–"):
-                dash = k
-                break
-        if dash is not None and dash > start and lower[dash - 1] in _HEAD_WORDS and all(
-                lower[k] in _HEAD_WORDS or space[k] or words[k] == words[dash - 1] for k in range(start, dash)):
-            start = dash + 1
+        # a sport's dash is cut only when the first token is a sport's word or a space (the all() below at k = start:
+        # a word equal to the one before the dash is a sport's word too)
+        if head or (start < end and space[start]):
+            dash = None  # the first dash among the entity's first four tokens
+            for k in range(start, min(start + 4, end)):
+                if words[k] in ("-", "–"):
+                    dash = k
+                    break
+            if dash is not None and dash > start and lower[dash - 1] in _HEAD_WORDS and all(
+                    lower[k] in _HEAD_WORDS or space[k] or words[k] == words[dash - 1] for k in range(start, dash)):
+                start = dash + 1
         while end > start and lower[end - 1] in _VERSUS:
             end -= 1
         if start == end:
             continue
-        fixed.append(ent if (start, end) == (ent.start, ent.end)
+        fixed.append(ent if start == ent_start and end == ent_end
                      else Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_))
     return fixed
 
@@ -565,7 +576,10 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     # digit tokens before each token: a table or results line needs two, a roster three (skips prose lines)
     digits_before = [0, *itertools.accumulate(doc_facts.is_digit)]
     marks = bool(_scoreboard_marks(doc))  # an initial or a player mark ("c", "lbw") opens a scoreboard's player
-    brackets = entity_doc.has_word(doc, entity_doc.OPEN_BRACKET)  # "Arthur Fils ( France )"
+    # "Arthur Fils ( France )": the brackets' positions, so that only a line with one where a player's may stand
+    # is read (_country_players looks at start + 2 .. end - 3)
+    brackets = numpy.flatnonzero(entity_doc.in_words(doc, entity_doc.OPEN_BRACKET)).tolist() \
+        if entity_doc.has_word(doc, entity_doc.OPEN_BRACKET) else []
     # "Tries : van der Westhuizen 2 , Joubert": a list's head word and its colon
     scorer_lists = entity_doc.has_word(doc, entity_doc.COLON) and entity_doc.has_lower(doc, SCORER_LIST_HEADS)
     for start, end in lines:
@@ -599,7 +613,9 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         if marks:
             players += _scoreboard_players(doc, start, end)
         if brackets:
-            players += _country_players(doc, start, end)
+            k = bisect.bisect_left(brackets, start + 2)
+            if k < len(brackets) and brackets[k] < end - 2:
+                players += _country_players(doc, start, end)
         if numbers:
             players += _score_line_players(doc, start, end)
         if scorer_lists:
@@ -610,7 +626,9 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
             clubs.add(doc_facts.span_text(a, b))
     if headers:
         ents = _outside_lines(doc, ents, headers)
-    nicknames = _club_parts(doc, ents, clubs)
+    # each entity with its bounds and label, read once (`Span.label_` looks the label up at every read)
+    bounded = [(ent, ent.start, ent.end, ent.label_) for ent in ents]
+    nicknames = _club_parts(doc, bounded, clubs)
     line_of = [-1] * len(doc)  # token -> index of its line, -1 for a space token between lines
     for n, (start, end) in enumerate(lines):
         line_of[start:end] = [n] * (end - start)
@@ -619,37 +637,53 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     clubs.update(_short_forms(clubs))
     clubs.update(_tail_forms(clubs))
     clubs = {club.lower() for club in clubs}  # "PITTSBURGH 5 Ottawa 2" ... "two goals for Pittsburgh"
-    clubs.update(_neighbour_clubs(doc, ents, lines, line_of))
+    clubs.update(_neighbour_clubs(doc, bounded, lines, line_of))
     # the last words of people named in full: "Lewis 's manager" after "Lennox Lewis" is the boxer, not a club
-    surnames = {doc_facts.words[e.end - 1] for e in ents if e.label_ in ("PERSON", "PER") and e.end - e.start > 1}
+    words = doc_facts.words
+    surnames = {words[end - 1] for _, start, end, label in bounded if label in ("PERSON", "PER") and end - start > 1}
     result: list[Span] = []
     taken: set[int] = set()
     for a, b, label in new:
         result.append(Span(doc, a, b, label=label))
         decided[(a, b)] = label
         taken.update(range(a, b))
-    for ent in ents:
-        if not taken.isdisjoint(range(ent.start, ent.end)):
+    span_text = doc_facts.span_text
+    for ent, start, end, label in bounded:
+        if not taken.isdisjoint(range(start, end)):
             continue
-        line = lines[line_of[ent.start]] if line_of[ent.start] >= 0 else (ent.start, ent.end)
-        before, after = _neighbours(lower, ent, line)
-        text = doc_facts.span_text(ent.start, ent.end)  # ent.text, without a Token per word
+        line = lines[line_of[start]] if line_of[start] >= 0 else (start, end)
+        before, after = _neighbours(lower, start, end, line)
+        text = span_text(start, end)  # ent.text, without a Token per word
         a_club = before not in PLACE_BEFORE and text.lower() in clubs
         # the model's club whose name the name list knows as a place ("Lancashire beat"): keep it a club
-        as_club = ent.label_ == "ORG" and ent.end - ent.start == 1 and casing.name_types("en").get(text) == "LOC"
-        if ent.label_ != "LOC" and before == "at" and ent.start - 1 == line[0] and ent.end < line[1] \
-                and lower[ent.end] == ":":
+        as_club = label == "ORG" and end - start == 1 and casing.name_types("en").get(text) == "LOC"
+        if label != "LOC" and before == "at" and start - 1 == line[0] and end < line[1] and lower[end] == ":":
             # a scoreboard's venue line "At Chelmsford : Derbyshire 241 ..." (session 19, en-news/dev_s19.txt)
-            decided[(ent.start, ent.end)] = "LOC"
-            ent = Span(doc, ent.start, ent.end, label="LOC", kb_id=ent.kb_id_)
-        elif (_model_place(ent) or as_club) and _may_be_club(doc, ent, text, line) and text not in surnames:
+            decided[(start, end)] = "LOC"
+            ent = Span(doc, start, end, label="LOC", kb_id=ent.kb_id_)
+        elif (_place_label(doc, label, start, end) or as_club) and _may_be_club(doc, ent, text, line) \
+                and text not in surnames:
             if a_club or _club_words_beside(before, after):
-                decided[(ent.start, ent.end)] = "ORG"
-                ent = Span(doc, ent.start, ent.end, label="ORG", kb_id=ent.kb_id_)
-        elif ent.label_ == "ORG" and a_club:
-            decided[(ent.start, ent.end)] = "ORG"  # a club of the results lines: the city list must not undo it
+                decided[(start, end)] = "ORG"
+                ent = Span(doc, start, end, label="ORG", kb_id=ent.kb_id_)
+        elif label == "ORG" and a_club:
+            decided[(start, end)] = "ORG"  # a club of the results lines: the city list must not undo it
         result.append(ent)
-        taken.update(range(ent.start, ent.end))
+        taken.update(range(start, end))
+    if listed:  # (without a listed club, what follows keeps every span as it is)
+        result = _with_listed_clubs(doc, result, listed, lines, line_of, decided)
+    if nicknames:
+        found = _nickname_clubs(doc, result, nicknames, decided)
+        if found:  # a number the model read in a nickname ("76ERS" CARDINAL) gives way
+            result = [e for e in result if not any(f.start == e.start and f.end == e.end for f in found)] + found
+    return entity_doc.filter_spans(sorted(result, key=SPAN_START))
+
+
+def _with_listed_clubs(doc: Doc, result: list[Span], listed: list[tuple[int, int]], lines: list[tuple[int, int]],
+                       line_of: list[int], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """The entities with the club list's names found in the doc (`listed`) in place of the spans inside them, and
+    without a number the model read across one."""
+    lower = entity_doc.facts(doc).lower
     result = [ent for ent in result if ent.label_ not in NUMBER_LABELS or not any(
         a < ent.end and ent.start < b for a, b in listed)]
     # token -> index of the last span covering it; a listed club replaces the spans it covers (all inside it):
@@ -674,12 +708,7 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         kept.append(probe)
         owner.update(dict.fromkeys(range(a, b), len(kept) - 1))
         decided[(a, b)] = "ORG"
-    result = [ent for ent in kept if ent is not None]
-    if nicknames:
-        found = _nickname_clubs(doc, result, nicknames, decided)
-        if found:  # a number the model read in a nickname ("76ERS" CARDINAL) gives way
-            result = [e for e in result if not any(f.start == e.start and f.end == e.end for f in found)] + found
-    return entity_doc.filter_spans(sorted(result, key=lambda e: e.start))
+    return [ent for ent in kept if ent is not None]
 
 
 # Column heads of North American standings ("W L PCT GB", "W L T GF GA PTS", "W L T PF PA"), compared in capitals:
@@ -792,27 +821,29 @@ def _tail_forms(clubs: set[str]) -> set[str]:
     return {last for last, count in tails.items() if count == 1 and not gazetteer.is_national_team("en", last)}
 
 
-def _neighbour_clubs(doc: Doc, ents: list[Span], lines: list[tuple[int, int]], line_of: list[int]) -> set[str]:
+def _neighbour_clubs(doc: Doc, bounded: list[tuple[Span, int, int, str]], lines: list[tuple[int, int]],
+                     line_of: list[int]) -> set[str]:
     """The towns that a club's neighbours make a club somewhere in the document ("Bath edge Leicester"), lower-cased,
-    so that their other mentions are the club too ("as Bath held on"), except after a place word (session 35)."""
+    so that their other mentions are the club too ("as Bath held on"), except after a place word (session 35).
+    `bounded`: the entities with their start, end and label."""
     doc_facts = entity_doc.facts(doc)
     lower = doc_facts.lower
     found: set[str] = set()
-    for ent in ents:
-        if not _model_place(ent) or line_of[ent.start] < 0:
+    for ent, start, end, label in bounded:
+        if not _place_label(doc, label, start, end) or line_of[start] < 0:
             continue
-        line = lines[line_of[ent.start]]
-        if not _club_words_beside(*_neighbours(lower, ent, line)):
+        line = lines[line_of[start]]
+        if not _club_words_beside(*_neighbours(lower, start, end, line)):
             continue
-        text = doc_facts.span_text(ent.start, ent.end)
+        text = doc_facts.span_text(start, end)
         if _may_be_club(doc, ent, text, line):
             found.add(text.lower())
     return found
 
 
-def _neighbours(lower: list[str], ent: Span, line: tuple[int, int]) -> tuple[str, str]:
-    """The lower-case words right before and after an entity on its line ("" at the line's edges)."""
-    return lower[ent.start - 1] if ent.start > line[0] else "", lower[ent.end] if ent.end < line[1] else ""
+def _neighbours(lower: list[str], start: int, end: int, line: tuple[int, int]) -> tuple[str, str]:
+    """The lower-case words right before and after an entity (start, end) on its line ("" at the line's edges)."""
+    return lower[start - 1] if start > line[0] else "", lower[end] if end < line[1] else ""
 
 
 def _club_words_beside(before: str, after: str) -> bool:
@@ -826,21 +857,23 @@ def _may_be_club(doc: Doc, ent: Span, text: str, line: tuple[int, int]) -> bool:
         and not gazetteer.is_venue("en", text)
 
 
-def _club_parts(doc: Doc, ents: list[Span], clubs: set[str]) -> set[str]:
+def _club_parts(doc: Doc, bounded: list[tuple[Span, int, int, str]], clubs: set[str]) -> set[str]:
     """The city of each club the model found as "<city> <nickname>" ("Chicago Bulls", "Philadelphia 76ers") is
     added to `clubs`, so that the city alone is the club where the text does not place it ("led Philadelphia with
-    26 points"); returns the lower-cased nicknames ("bulls", "76ers")."""
+    26 points"); returns the lower-cased nicknames ("bulls", "76ers"). `bounded`: the entities with their start, end
+    and label."""
     doc_facts = entity_doc.facts(doc)
+    lower, words = doc_facts.lower, doc_facts.words
     nicknames: set[str] = set()
-    for ent in ents:
-        start = ent.start + (doc_facts.lower[ent.start] == "the")
-        if ent.label_ != "ORG" or ent.end - start < 2 or not doc_facts.words[ent.end - 1][:1].isalnum():
+    for _, ent_start, end, label in bounded:
+        start = ent_start + (lower[ent_start] == "the")
+        if label != "ORG" or end - start < 2 or not words[end - 1][:1].isalnum():
             continue
-        place = doc_facts.span_text(start, ent.end - 1)
+        place = doc_facts.span_text(start, end - 1)
         entry = gazetteer.exact_lookup("en", place)
         if entry is not None and entry.type == "LOC" and not gazetteer.is_national_team("en", place):
             clubs.add(place)
-            nicknames.add(doc_facts.lower[ent.end - 1])
+            nicknames.add(lower[end - 1])
     return nicknames
 
 

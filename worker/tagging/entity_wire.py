@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from worker.tagging import gazetteer
 from worker.tagging.casing import DATELINES_KEY
-from worker.tagging.entity_doc import as_decided, facts, has_lower
+from worker.tagging.entity_doc import SPAN_START, as_decided, facts, has_lower
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Words before the date at most ("ST. PETERSBURG , Russia" is four; a sentence ending in a date is longer).
@@ -41,11 +41,15 @@ def _place_word(text: str) -> bool:
 def _date_end(doc: Doc, i: int) -> tuple[int, int] | None:
     """(first token, last token + 1) of an ISO date at token i: one token as given ("1996-12-06", CoNLL files)
     or five as spaCy splits it in raw text ("1996 - 12 - 06")."""
-    words = facts(doc).words  # the doc's words, without a Token object each
+    return _date_at(facts(doc).words, i)  # the doc's words, without a Token object each
+
+
+def _date_at(words: list[str], i: int) -> tuple[int, int] | None:
+    """`_date_end` on the doc's words."""
     text = words[i]
     if _ISO_DATE.match(text):
         return i, i + 1
-    if len(text) == 4 and text.isdigit() and i + 4 < len(doc) and words[i + 1] == words[i + 3] == "-" \
+    if len(text) == 4 and text.isdigit() and i + 4 < len(words) and words[i + 1] == words[i + 3] == "-" \
             and _ISO_DATE.match("".join(words[i:i + 5])):
         return i, i + 5
     return None
@@ -58,7 +62,7 @@ def dateline_place_spans(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, in
     doc_facts = facts(doc)
     tokens, space = doc_facts.words, doc_facts.is_space
     for first in numpy.flatnonzero(doc_facts.digits).tolist():
-        date = _date_end(doc, first)
+        date = _date_at(tokens, first)
         if date is None or first == 0:
             continue
         i, after = date
@@ -354,7 +358,7 @@ def market_indices(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], st
             continue
         decided[(ent.start, ent.end)] = "MISC"
         fixed.append(Span(doc, ent.start, ent.end, label="MISC", kb_id=ent.kb_id_))
-    return sorted(fixed, key=lambda e: e.start)
+    return sorted(fixed, key=SPAN_START)
 
 
 # Press digests (Reuters' "PRESS DIGEST - Hungary - Dec 9": a country's papers, each heading its stories in
@@ -472,11 +476,15 @@ def split_joined_names(doc: Doc, ents: list[Span]) -> list[Span]:
     words, lower, is_digit, is_lower = doc_facts.words, doc_facts.lower, doc_facts.is_digit, doc_facts.is_lower
     fixed: list[Span] = []
     for ent in ents:
-        start, end = ent.start, ent.end
+        ent_start = start = ent.start
+        ent_end = end = ent.end
+        if end - start == 1:
+            fixed.append(ent)  # one word: no score to cut, no word inside
+            continue
         while end - start > 1 and (_SCORE.match(words[end - 1]) or (
                 end - start > 3 and words[end - 2] == "-" and is_digit[end - 1] and is_digit[end - 3])):
             end -= 1 if _SCORE.match(words[end - 1]) else 3  # "28-20", or "28 - 20" as spaCy splits it
-        if (start, end) != (ent.start, ent.end):
+        if start != ent_start or end != ent_end:
             label = ent.label_
             if label not in ("PER", "PERSON", "ORG", "LOC", "GPE", "FAC"):  # "Bath 28-20" LAW: a team, not a law
                 label = "GPE" if gazetteer.is_place("en", doc[start:end].text) else "ORG"
@@ -537,7 +545,7 @@ def wire_terms(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) 
                 decided[(start, road_end)] = "LOC"
                 fixed.append(Span(doc, start, road_end, label="LOC"))
                 continue
-        opening = next((k for k in range(start + 1, end - 1) if words[k] == "("), None)
+        opening = next((k for k in range(start + 1, end - 1) if words[k] == "("), None) if end - start > 2 else None
         if opening is not None:
             closing = next((k for k in range(opening + 1, end) if words[k] == ")"), end)
             if closing - opening == 2 and words[opening + 1].isupper() and len(words[opening + 1]) > 1:
