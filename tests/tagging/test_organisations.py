@@ -206,3 +206,12 @@ def test_every_countrys_english_demonym_is_a_nationality() -> None:
         entry = gazetteer.exact_lookup("en", word)
         assert entry is not None and entry.type == "MISC", word
     assert gazetteer.exact_lookup("en", "Lao") is None or gazetteer.exact_lookup("en", "Lao").type != "MISC"
+
+
+def test_every_countrys_dutch_adjective_is_a_nationality() -> None:
+    # session 41: the Dutch list lacked about thirty countries' adjectives ("Zambiaanse", "IJslandse", "Lets")
+    from worker.tagging import gazetteer
+
+    for word in ("Zambiaanse", "Zambiaans", "IJslandse", "Lets", "Nieuw-Zeelandse", "Emiraatse"):
+        entry = gazetteer.exact_lookup("nl", word)
+        assert entry is not None and entry.type == "MISC", word
