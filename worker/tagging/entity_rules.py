@@ -479,6 +479,18 @@ def _is_country(doc: Doc, ent: Span) -> bool:
     return entry is not None and entry.wikidata in gazetteer.country_wikidata_ids()
 
 
+def _joined_organisation(doc: Doc, first: Span, second: Span, decided: dict[tuple[int, int], str]) -> Span | None:
+    """`first` and `second` (touching, inside one sentence) as one organisation, or None: a place before an
+    organisation ("Zambia" + "Chamber of Mines"), or an organisation before a country ("Penguin Random House" +
+    "India"); the organisation's Wikidata id is kept."""
+    if second.label_ == "ORG" and first.label_ in _PLACE_BEFORE_ORG_LABELS and (first.start, first.end) not in decided:
+        return Span(doc, first.start, second.end, label="ORG", kb_id=second.kb_id_)
+    if first.label_ == "ORG" and second.label_ in _PLACE_BEFORE_ORG_LABELS \
+            and (second.start, second.end) not in decided and _is_country(doc, second):
+        return Span(doc, first.start, second.end, label="ORG", kb_id=first.kb_id_)
+    return None
+
+
 def join_place_and_organisation(doc: Doc, ents: list[Span], starts: list[bool]) -> list[Span]:
     """English (session 41): a place ("Zambia", "Franklin County") ending right where an organisation starts, inside
     one sentence, is part of its name: "Zambia Chamber of Mines", "Franklin County Common Pleas Court"; so is a
@@ -488,22 +500,16 @@ def join_place_and_organisation(doc: Doc, ents: list[Span], starts: list[bool]) 
     if doc.lang_ != "en" or len(ents) < 2 or "place_org" not in PARTS:
         return ents
     decided = doc.user_data.get(CONTEXT_TYPES_KEY, {})
-    ordered = sorted(ents, key=lambda e: (e.start, e.end))
+    ordered = sorted(ents, key=SPAN_START)
     fixed: list[Span] = []
     k = 0
     while k < len(ordered):
         first = ordered[k]
         second = ordered[k + 1] if k + 1 < len(ordered) else None
-        if (second is not None and second.start == first.end and second.label_ == "ORG" and not starts[second.start]
-                and (first.start, first.end) not in decided and first.label_ in _PLACE_BEFORE_ORG_LABELS):
-            fixed.append(Span(doc, first.start, second.end, label="ORG", kb_id=second.kb_id_))
-            k += 2
-            continue
-        if (second is not None and second.start == first.end and first.label_ == "ORG" and not starts[second.start]
-                and second.label_ in _PLACE_BEFORE_ORG_LABELS and (second.start, second.end) not in decided
-                and _is_country(doc, second)):
-            # "Angkasa Pura Indonesia"
-            fixed.append(Span(doc, first.start, second.end, label="ORG", kb_id=first.kb_id_))
+        joined = _joined_organisation(doc, first, second, decided) \
+            if second is not None and second.start == first.end and not starts[second.start] else None
+        if joined is not None:
+            fixed.append(joined)
             k += 2
             continue
         fixed.append(first)
@@ -516,9 +522,9 @@ _PORTFOLIO_FILLERS = frozenset({"the", "and", "of", "for", "&"})
 _INITIALS = re.compile(r"^(?:[A-Z]\.)+$")
 
 
-def _person_in_portfolio(words: list[str], start: int, end: int) -> int | None:
-    """Where the person starts in words[start:end], a portfolio then a person ("Health Akin Abayomi"), or None."""
-    given = entity_given_names.given_names()[0]
+def _person_in_portfolio(words: list[str], start: int, end: int, given: frozenset[str]) -> int | None:
+    """Where the person starts in words[start:end], a portfolio then a person ("Health Akin Abayomi"), or None;
+    `given`: the given names."""
 
     def portfolio_word(word: str) -> bool:
         return word in _PORTFOLIO_FILLERS or (word[:1].isupper() and word.isalpha()
@@ -554,7 +560,8 @@ def persons_after_portfolios(doc: Doc, ents: list[Span]) -> list[Span]:
             region = start + 2 + (words[start + 2] == "the")
         elif start >= 2 and words[start - 1] in _PORTFOLIO_JOINERS and is_title(words[start - 2], "en"):
             region = start
-        person = _person_in_portfolio(words, region, end) if region is not None and end - region >= 3 else None
+        person = _person_in_portfolio(words, region, end, given) \
+            if region is not None and end - region >= 3 else None
         if person is None:
             fixed.append(ent)
             continue
@@ -1890,9 +1897,10 @@ class GazetteerMatcher:
         # names the gazetteer added may play in a results sentence too ("Porto drew 1-1 with Benfica"); without a
         # change, the entities in order are the doc's (their starts differ, so sorting the set gives that order)
         ordered = sorted(ents, key=SPAN_START) if ents is not None else list(current)
-        fixed = sports_clubs(doc, ordered, evidence_of(doc))
+        evidence = evidence_of(doc)
+        fixed = sports_clubs(doc, ordered, evidence)
         if changed:  # a known place added before an organisation: "Zambia" + "Chamber of Mines" (session 41)
-            fixed = join_place_and_organisation(doc, fixed, evidence_of(doc).starts)
+            fixed = join_place_and_organisation(doc, fixed, evidence.starts)
         if changed or fixed is not ordered:  # most matches are names the model found already: nothing to set
             set_entities(doc, fixed)
         return doc
