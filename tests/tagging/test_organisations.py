@@ -235,3 +235,16 @@ def test_listed_companies_leave_out_words_places_people_and_generic_names() -> N
         entry = gazetteer.lookup("en", name)
         assert entry is None or entry.type != "ORG", name
     assert gazetteer.lookup("en", "Target Corporation") is None
+
+
+def test_states_written_with_accents_are_known_with_and_without_them() -> None:
+    assert gazetteer.subdivision_forms("Tamil Nādu") == ["Tamil Nādu", "Tamil Nadu"]
+    assert gazetteer.subdivision_forms("Queensland") == ["Queensland"]
+    assert gazetteer.subdivision_forms("Ra’s al Khaymah") == []  # a transliteration news does not write
+    for name in ("Tamil Nadu", "Maharashtra", "Neuquen", "Jammu and Kashmir"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == "LOC", name
+    assert "Tamil Nadu" in {p["pattern"] for p in gazetteer.ruler_patterns("en")}
+    # looked up without accents, "Falcón" (a Venezuelan state) would make the common word "Falcon" a place
+    falcon = gazetteer.lookup("en", "Falcon")
+    assert falcon is None or falcon.type != "LOC"

