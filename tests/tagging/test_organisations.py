@@ -248,3 +248,12 @@ def test_states_written_with_accents_are_known_with_and_without_them() -> None:
     # looked up without accents, "Falcón" (a Venezuelan state) would make the common word "Falcon" a place
     falcon = gazetteer.lookup("en", "Falcon")
     assert falcon is None or falcon.type != "LOC"
+
+
+def test_organisations_of_world_news_without_a_kind_word() -> None:
+    for name in ("BJP", "Kuomintang", "M23", "Jetstar", "Anadolu", "NHK", "Rapid Support Forces"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == "ORG" and entry.curated, name
+    assert "Lashkar-e-Taiba" in {p["pattern"] for p in gazetteer.ruler_patterns("en")}
+    tisza = gazetteer.lookup("en", "Tisza")  # a Hungarian party, but a river first
+    assert tisza is None or tisza.type != "ORG"
