@@ -257,3 +257,11 @@ def test_organisations_of_world_news_without_a_kind_word() -> None:
     assert "Lashkar-e-Taiba" in {p["pattern"] for p in gazetteer.ruler_patterns("en")}
     tisza = gazetteer.lookup("en", "Tisza")  # a Hungarian party, but a river first
     assert tisza is None or tisza.type != "ORG"
+
+
+def test_parliaments_by_their_own_names_bookmakers_and_indian_states() -> None:
+    for name, kind in (("Oireachtas", "ORG"), ("Dáil", "ORG"), ("Lok Sabha", "ORG"), ("Ladbrokes", "ORG"),
+                       ("Christie's", "ORG"), ("Punjab", "LOC"), ("Rajasthan", "LOC")):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == kind, name
+    assert gazetteer.lookup("en", "Stormont") is None or gazetteer.lookup("en", "Stormont").type != "ORG"
