@@ -271,3 +271,11 @@ def test_dutch_and_belgian_midcaps_are_companies() -> None:
     for name in ("Aalberts", "SBM Offshore", "Van Lanschot Kempen", "Keolis", "ASR Nederland", "Tessenderlo", "De Lijn"):
         entry = gazetteer.lookup("nl", name)
         assert entry is not None and entry.type == "ORG", name
+
+
+def test_college_conferences_are_bodies_and_honours_and_el_nino_misc() -> None:
+    for name, kind in (("Hockey East", "ORG"), ("Big Ten", "ORG"), ("CONCACAF", "ORG"), ("MBE", "MISC"),
+                       ("El Niño", "MISC"), ("La Nina", "MISC"), ("World Cup", "MISC")):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == kind, name
+    assert gazetteer.lookup("en", "SEC") is None  # a regulator as well as a conference
