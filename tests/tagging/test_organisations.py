@@ -279,3 +279,10 @@ def test_college_conferences_are_bodies_and_honours_and_el_nino_misc() -> None:
         entry = gazetteer.lookup("en", name)
         assert entry is not None and entry.type == kind, name
     assert gazetteer.lookup("en", "SEC") is None  # a regulator as well as a conference
+
+
+def test_products_of_the_news_are_misc_and_wall_street_a_place() -> None:
+    for name, kind in (("iPhone", "MISC"), ("Wegovy", "MISC"), ("Boeing 737 MAX", "MISC"), ("Wall Street", "LOC")):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == kind, name
+    assert gazetteer.lookup("en", "Downing Street") is None  # LOC and ORG in the gold files
