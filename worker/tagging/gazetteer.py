@@ -74,14 +74,16 @@ _GENITIVE_ARTICLES = ("'s-", "’s-", "'t ", "’t ")
 
 def _usable(name: str) -> bool:
     """A name the gazetteer can match: capitalised, or opening with a digit and holding a capital ("3FM", "50PLUS",
-    "1860 München"; a plain number never is one), or a title whose article is written lower-case ("de Volkskrant");
-    no comma or bracket."""
+    "1860 München"; a plain number never is one), a brand with a small first letter ("iPhone", "eBay"), or a title
+    whose article is written lower-case ("de Volkskrant"); no comma or bracket."""
     if not name or "," in name or "(" in name or len(name) < 2:
         return False
     if name.startswith(_LOWER_ARTICLES) and name.split(" ", 1)[1][:1].isupper():
         return True  # "de Volkskrant": the article is part of the title (ned.train: ORG 2 of 2 with it)
     if name.startswith(_GENITIVE_ARTICLES) and name[3:4].isupper():
         return True  # "'s-Hertogenbosch" (GeoNames' spelling), "'t Zandt": the Dutch genitive article of town names
+    if name[0].islower() and name[1].isupper():
+        return True  # "iPhone", "eBay", "iOS": brands written with a small first letter (session 42)
     return name[0].isupper() or (name[0].isdigit() and len(name) >= 3 and any(c.isupper() for c in name))
 
 
