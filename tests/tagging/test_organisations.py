@@ -268,7 +268,8 @@ def test_parliaments_by_their_own_names_bookmakers_and_indian_states() -> None:
 
 
 def test_dutch_and_belgian_midcaps_are_companies() -> None:
-    for name in ("Aalberts", "SBM Offshore", "Van Lanschot Kempen", "Keolis", "ASR Nederland", "Tessenderlo", "De Lijn"):
+    for name in ("Aalberts", "SBM Offshore", "Van Lanschot Kempen", "Keolis", "ASR Nederland", "Tessenderlo",
+                 "De Lijn"):
         entry = gazetteer.lookup("nl", name)
         assert entry is not None and entry.type == "ORG", name
 
