@@ -287,3 +287,10 @@ def test_products_of_the_news_are_misc_and_wall_street_a_place() -> None:
         entry = gazetteer.lookup("en", name)
         assert entry is not None and entry.type == kind, name
     assert gazetteer.lookup("en", "Downing Street") is None  # LOC and ORG in the gold files
+
+
+def test_institutions_known_by_short_names() -> None:
+    for name in ("Fed", "NHS", "Scotland Yard", "Shin Bet", "MI5", "Bundeswehr", "UCLA", "OPEC+"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == "ORG", name
+    assert gazetteer.lookup("en", "ICE") is None  # a word of all-caps headlines
