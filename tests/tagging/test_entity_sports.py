@@ -493,3 +493,14 @@ def test_listed_clubs_find_what_trying_every_length_of_the_club_list_found() -> 
                 break
     assert entity_sports._listed_clubs(doc) == expected
     assert any(b - a > 1 for a, b in expected) and len(expected) > 100
+
+
+def test_clubs_of_todays_leagues_outside_europe_are_clubs_in_sports_copy() -> None:
+    # session 42: MLS, the Saudi Pro League, Liga MX, the IPL, the A-League, J1, the K League, the ISL
+    clubs = entity_sports.club_texts()
+    assert {"Inter Miami", "Al Nassr", "Cruz Azul", "Mumbai Indians", "Sydney FC", "Kawasaki Frontale",
+            "Ulsan HD", "Mohun Bagan"} <= clubs
+    doc = _doc(["SOCCER - JAPANESE LEAGUE RESULTS .", "Kawasaki Frontale beat Sydney FC 2-1 on Friday ."],
+               [(6, 8, "PERSON"), (9, 11, "GPE")])
+    spans, _ = _run(doc)
+    assert ("Kawasaki Frontale", "ORG") in spans and ("Sydney FC", "ORG") in spans
