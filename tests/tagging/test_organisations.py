@@ -294,3 +294,10 @@ def test_institutions_known_by_short_names() -> None:
         entry = gazetteer.lookup("en", name)
         assert entry is not None and entry.type == "ORG", name
     assert gazetteer.lookup("en", "ICE") is None  # a word of all-caps headlines
+
+
+def test_dutch_venues_programmes_and_seats_of_government() -> None:
+    for name, kind in (("Concertgebouw", "LOC"), ("Catshuis", "LOC"), ("NOS Journaal", "MISC"),
+                       ("Wie is de Mol?", "MISC"), ("Miljoenennota", "MISC"), ("Vierdaagse", "MISC")):
+        entry = gazetteer.lookup("nl", name)
+        assert entry is not None and entry.type == kind, name
