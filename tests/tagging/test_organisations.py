@@ -231,7 +231,7 @@ def test_listed_companies_under_the_short_names_news_writes() -> None:
 def test_listed_companies_leave_out_words_places_people_and_generic_names() -> None:
     # common words ("Target"), a city ("Phoenix", Phoenix Group), a surname the name list knows as a person
     # ("Cummins"), and a very common word before a kind-word ("National Bank", which would cut "Czech National Bank")
-    for name in ("Target", "Phoenix", "Cummins", "National Bank"):
+    for name in ("Target", "Phoenix", "Cummins", "National Bank", "Stryker"):
         entry = gazetteer.lookup("en", name)
         assert entry is None or entry.type != "ORG", name
     assert gazetteer.lookup("en", "Target Corporation") is None

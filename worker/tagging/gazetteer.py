@@ -276,6 +276,11 @@ _LEGAL_FORMS = frozenset({
 })
 
 
+# Listed companies' one-word names that are also surnames or words news uses for people and things ("Stryker" the
+# company and a family name; "Griffon" a spelling of griffin): left out (session 42 review of round 1's names).
+_NOT_COMPANIES = frozenset({"Bristow", "Matson", "Stryker", "Moog", "Stepan", "Griffon", "Moelis", "Verve", "Sto"})
+
+
 def company_short_forms(listed: str) -> list[str]:
     """The forms news writes a listed company's name in: as listed, without its legal-form words at the end
     ("Anglo American plc" -> "Anglo American", "Swiss Reinsurance Company Ltd" -> "Swiss Reinsurance"), and without
@@ -307,7 +312,8 @@ def _listed_company_entries(taken: set[str]) -> list[dict[str, Any]]:
         return zipf_frequency(word.lower(), "en") >= zipf or zipf_frequency(word.lower(), "nl") >= zipf
 
     def fits(form: str) -> bool:
-        if not _usable(form) or normalise(form) in taken or form in given or form in CITY_STOPLIST:
+        if not _usable(form) or normalise(form) in taken or form in given or form in CITY_STOPLIST \
+                or form in _NOT_COMPANIES:
             return False
         if {types[lang].get(form) for lang in LANGUAGES} & {"PER", "LOC"}:
             return False
