@@ -301,3 +301,11 @@ def test_dutch_venues_programmes_and_seats_of_government() -> None:
                        ("Wie is de Mol?", "MISC"), ("Miljoenennota", "MISC"), ("Vierdaagse", "MISC")):
         entry = gazetteer.lookup("nl", name)
         assert entry is not None and entry.type == kind, name
+
+
+def test_space_agencies_platforms_treaties_and_cups() -> None:
+    for name, kind in (("ISRO", "ORG"), ("Bluesky", "ORG"), ("Good Friday Agreement", "MISC"), ("COP30", "MISC"),
+                       ("Copa del Rey", "MISC"), ("DFB-Pokal", "MISC")):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == kind, name
+    assert gazetteer.lookup("en", "Davos") is None or gazetteer.lookup("en", "Davos").type == "LOC"
