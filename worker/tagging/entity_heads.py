@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span
 
 from worker.tagging import entity_doc, gazetteer
 from worker.tagging.entity_doc import SPAN_START, facts, isin, string_ids
+from worker.tagging.kind_words import LEGAL_FORMS, ORG_HEADS
 
 # Parts of this module that can be switched off for measurement (session 29); head_type is cached, so a measurement
 # that switches one calls head_type.cache_clear().
@@ -31,32 +32,6 @@ HEAD_PARTS = {"facilities", "ships", "regions", "dailies", "laws", "inhabitants"
 # the document's votes carry it to the other mentions ("Tora Bora" GPE before "region", PERSON elsewhere).
 _PLACE_AFTER_LABELS = frozenset({"PER", "PERSON", "ORG", "LOC", "GPE", "FAC"})
 
-LEGAL_FORMS = frozenset({"Inc", "Inc.", "Corp", "Corp.", "Co", "Co.", "Ltd", "Ltd.", "plc", "Plc", "PLC", "BV", "B.V.",
-                         "NV", "N.V.", "AG", "GmbH", "SA", "S.A.", "SpA", "LLC", "LLP", "ASA", "Oyj"})
-# Last words of organisation names (English) / first words or endings of Dutch ones.
-ORG_HEADS = {
-    "en": frozenset({"Authority", "Administration", "Agency", "Association", "Commission", "Committee", "Council",
-                     "Foundation", "Federation", "Confederation", "Institute", "Institution", "Ministry",
-                     "Department", "Bureau", "Board", "Organisation", "Organization", "Party", "Bank",
-                     "Fund", "Society", "Trust", "University", "Museum", "Group", "Holdings", "Corporation",
-                     "Company", "Securities", "Airlines", "Airways", "Shipping", "Partners", "Office", "Service",
-                     "Police", "Court", "Parliament", "Assembly", "Senate", "Congress", "Club",
-                     # trades that end company names (session 19, en-news/dev_s19.txt: "Lumen Labs", "Bramley
-                     # Estates" were PER)
-                     "Labs", "Laboratories", "Technologies", "Systems", "Industries", "Motors", "Pharmaceuticals",
-                     "Therapeutics", "Electronics", "Semiconductors", "Logistics", "Ventures", "Estates", "Brands",
-                     "Foods", "Chemicals", "Petroleum", "Telecom", "Communications", "Insurance", "Bancorp",
-                     "Mining",
-                     # session 41 (en-news/dev_s41.txt: "Konkola Copper Mines" PER, "Mopani Copper Mines" LOC)
-                     "Mines", "Secretariat", "Collegiate",
-                     # session 24 (real news, bench.real_news dev: "JD Gaming", "Weibo Gaming" were PER)
-                     "Gaming", "Esports", "Studios", "Entertainment",
-                     # session 29 (the Lee corpus's dev2: "Wollongong Hospital" LOC; our brief and en-news: ORG)
-                     "Hospital"}),
-    "nl": frozenset({"Ministerie", "Vereniging", "Stichting", "Raad", "Commissie", "Federatie", "Museum",
-                     "Partij", "Instituut", "Universiteit", "Hogeschool", "Dienst", "Fonds", "Autoriteit",
-                     "Bank", "Maatschappij", "Genootschap", "Inspectie", "Rekenkamer", "Rechtbank"}),
-}
 # Last words of Dutch company names: "Kessler Automotive", "Brinkman Industries", "Wassink Infra" came out PER
 # (nl-news/dev_s12c, dev_s12d). ned.train: names ending in Holding, Group, Systems, Solutions, Consultancy,
 # Media, Foods, Technologies, Software, Verzekeringen, Engineering are ORG 21 of 22 times. Not "Bouw" (a surname).

@@ -30,7 +30,8 @@ from spacy.tokens import Doc, Span
 
 from worker.tagging import gazetteer
 from worker.tagging.entity_doc import CLOSE_BRACKET, OPEN_BRACKET, as_decided, facts, has_word
-from worker.tagging.entity_heads import FACILITY_HEADS, ORG_HEADS
+from worker.tagging.entity_heads import FACILITY_HEADS
+from worker.tagging.kind_words import ORG_HEADS
 
 # Lower-case words that may stand inside a place's name ("Isle of Man", "Santa Cruz de la Sierra").
 CONNECTORS = frozenset({"of", "de", "la", "del", "du", "des", "le", "y", "and", "on", "upon", "the", "-", "am", "sur",

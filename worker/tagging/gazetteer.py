@@ -25,6 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from worker.tagging.kind_words import LEGAL_FORMS, ORG_HEADS
+
 DATA_DIR = Path(__file__).parent / "data"
 GAZETTEER_FILE = DATA_DIR / "gazetteer.jsonl"
 SMALL_PLACES_FILE = DATA_DIR / "small_places.txt"
@@ -267,13 +269,10 @@ def _organisation_entries() -> list[dict[str, Any]]:
     return entries
 
 
-# Legal-form words at the end of a listed company's name that news leaves off ("Anglo American plc", "Siemens
-# Energy AG", "Arm Holdings plc"), and the separators before them.
-_LEGAL_FORMS = frozenset({
-    "Inc", "Inc.", "Incorporated", "Corp", "Corp.", "Corporation", "Co", "Co.", "Company", "Companies", "plc", "PLC",
-    "Plc", "Ltd", "Ltd.", "Limited", "AG", "SE", "N.V.", "NV", "S.A.", "SA", "S.p.A.", "SpA", "ASA", "AB", "Oyj",
-    "KGaA", "A/S", "Holding", "Holdings", "Group", "(The)",
-})
+# Words at the end of a listed company's name that news leaves off ("Anglo American plc", "Siemens Energy AG",
+# "Arm Holdings plc"): the rules' legal forms and a few more.
+_LEGAL_FORMS = LEGAL_FORMS | {"Incorporated", "Corporation", "Company", "Companies", "Limited", "SE", "S.p.A.", "AB",
+                              "KGaA", "A/S", "Holding", "Holdings", "Group", "(The)"}
 
 
 # Listed companies' one-word names that are also surnames or words news uses for people and things ("Stryker" the
@@ -301,8 +300,6 @@ def _listed_company_entries(taken: set[str]) -> list[dict[str, Any]]:
     common in English or Dutch ("Target", "Visa", "City"), or a very common word and a kind-word ("National Bank")."""
     from pytickersymbols import PyTickerSymbols
     from wordfreq import zipf_frequency
-
-    from worker.tagging.entity_heads import ORG_HEADS  # not at import: entity_heads imports this module
 
     types = {lang: name_types(lang) for lang in LANGUAGES}
     given = given_names()[0] | {text.split()[0] for text, kind in types["en"].items() if kind == "PER" and " " in text}
