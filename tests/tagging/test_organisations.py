@@ -309,3 +309,12 @@ def test_space_agencies_platforms_treaties_and_cups() -> None:
         entry = gazetteer.lookup("en", name)
         assert entry is not None and entry.type == kind, name
     assert gazetteer.lookup("en", "Davos") is None or gazetteer.lookup("en", "Davos").type == "LOC"
+
+
+def test_dutch_rivers_and_regions_are_places_but_surnames_are_not() -> None:
+    for name in ("Rijn", "Westoever", "Camp David", "Koerdistan", "Donau"):
+        entry = gazetteer.lookup("nl", name)
+        assert entry is not None and entry.type == "LOC", name
+    for name in ("Maas", "Waal"):  # rivers, but surnames first: a curated place would overrule a person
+        entry = gazetteer.lookup("nl", name)
+        assert entry is None or not entry.curated, name
