@@ -318,3 +318,9 @@ def test_dutch_rivers_and_regions_are_places_but_surnames_are_not() -> None:
     for name in ("Maas", "Waal"):  # rivers, but surnames first: a curated place would overrule a person
         entry = gazetteer.lookup("nl", name)
         assert entry is None or not entry.curated, name
+
+
+def test_places_of_world_news_by_their_news_spellings() -> None:
+    for name in ("Basra", "Mykolaiv", "Chasiv Yar", "Deir al-Balah", "Tigray", "Sentosa"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == "LOC", name
