@@ -324,3 +324,11 @@ def test_places_of_world_news_by_their_news_spellings() -> None:
     for name in ("Basra", "Mykolaiv", "Chasiv Yar", "Deir al-Balah", "Tigray", "Sentosa"):
         entry = gazetteer.lookup("en", name)
         assert entry is not None and entry.type == "LOC", name
+
+
+def test_no_group_of_the_organisation_list_is_named_twice() -> None:
+    # YAML keeps the last of two equal keys without a word: session 42's second "places_news" dropped the first
+    text = (gazetteer.DATA_DIR / "organisations.yaml").read_text(encoding="utf-8")
+    groups = [line.strip()[:-1] for line in text.splitlines() if line.startswith("  ") and not line.startswith("   ")
+              and line.rstrip().endswith(":")]
+    assert len(groups) == len(set(groups)) > 20
