@@ -195,6 +195,21 @@ def name_types(language: str) -> dict[str, str]:
 _NOT_SUBDIVISIONS = frozenset({"Delta", "Est", "Acre", "Cascades", "Littoral", "Leste", "Granma", "Volta"})
 
 
+def _person_first_words(types: dict[str, dict[str, str]]) -> set[str]:
+    """First words of the English name list's persons of two words or more ("William", "Jan"): given names, as far
+    as the list tells (casing.first_names adds the gazetteer's, which a build cannot read)."""
+    return {text.split()[0] for text, kind in types["en"].items() if kind == "PER" and " " in text}
+
+
+def _common_word(word: str, zipf: float = 3.0) -> bool:
+    """A word at least this frequent (wordfreq's Zipf scale) in English or Dutch: more often meant as a word than as
+    a name ("Target", "Rivers", "Centrale")."""
+    from wordfreq import zipf_frequency
+
+    lower = word.lower()
+    return any(zipf_frequency(lower, lang) >= zipf for lang in LANGUAGES)
+
+
 def _subdivision_entries() -> list[dict[str, Any]]:
     """States, provinces and regions (pycountry's ISO 3166-2, first level): "New South Wales", "Queensland", "Sindh"
     (session 25: "a New South Wales rule" came out "Wales"). Names in Latin letters, as written and without
@@ -204,10 +219,9 @@ def _subdivision_entries() -> list[dict[str, Any]]:
     not "Rivers" (a Nigerian state), "Centrale" (Dutch "central"), "Bayern" (the club). Reads the name lists
     itself: casing imports this module."""
     import pycountry
-    from wordfreq import zipf_frequency
 
     types = {lang: name_types(lang) for lang in LANGUAGES}
-    given = {text.split()[0] for text, kind in types["en"].items() if kind == "PER" and " " in text}
+    given = _person_first_words(types)
 
     def one_word_place(name: str) -> bool:
         if name in _NOT_SUBDIVISIONS:
@@ -215,7 +229,7 @@ def _subdivision_entries() -> list[dict[str, Any]]:
         known = {types[lang].get(name) for lang in LANGUAGES} - {None}
         if known:
             return known == {"LOC"}
-        return all(zipf_frequency(name.lower(), lang) < 3.0 for lang in LANGUAGES)
+        return not _common_word(name)
 
     def fits(name: str) -> bool:
         words = name.replace("-", " ").split()
@@ -299,14 +313,10 @@ def _listed_company_entries(taken: set[str]) -> list[dict[str, Any]]:
     lists know it as a person or a place, when it is a given name or a city stop word, when it is one word that is
     common in English or Dutch ("Target", "Visa", "City"), or a very common word and a kind-word ("National Bank")."""
     from pytickersymbols import PyTickerSymbols
-    from wordfreq import zipf_frequency
 
     types = {lang: name_types(lang) for lang in LANGUAGES}
-    given = given_names()[0] | {text.split()[0] for text, kind in types["en"].items() if kind == "PER" and " " in text}
+    given = given_names()[0] | _person_first_words(types)
     heads = ORG_HEADS["en"] | ORG_HEADS["nl"]
-
-    def common(word: str, zipf: float = 3.0) -> bool:
-        return zipf_frequency(word.lower(), "en") >= zipf or zipf_frequency(word.lower(), "nl") >= zipf
 
     def fits(form: str) -> bool:
         if not _usable(form) or normalise(form) in taken or form in given or form in CITY_STOPLIST \
@@ -316,10 +326,10 @@ def _listed_company_entries(taken: set[str]) -> list[dict[str, Any]]:
             return False
         words = form.split()
         if len(words) == 1:
-            return not common(form)
+            return not _common_word(form)
         # "National Bank", "Northern Trust": a very common word before a kind-word names many bodies, and would
         # cut "Czech National Bank" to "Czech" + "National Bank"
-        return not (len(words) == 2 and words[-1] in heads and common(words[0], 4.5))
+        return not (len(words) == 2 and words[-1] in heads and _common_word(words[0], 4.5))
 
     entries: list[dict[str, Any]] = []
     seen: set[str] = set()
