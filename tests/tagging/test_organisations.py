@@ -332,3 +332,18 @@ def test_no_group_of_the_organisation_list_is_named_twice() -> None:
     groups = [line.strip()[:-1] for line in text.splitlines() if line.startswith("  ") and not line.startswith("   ")
               and line.rstrip().endswith(":")]
     assert len(groups) == len(set(groups)) > 20
+
+
+def test_wire_agencies_newspapers_parties_and_exchanges_of_world_copy() -> None:
+    for name in ("MENA", "Press Trust of India", "Izvestia", "Gazeta Wyborcza", "Kathimerini", "Olive Tree",
+                 "Polisario Front", "Golkar", "Janata Dal", "LIFFE", "London Metal Exchange", "Paris Club"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == "ORG", name
+    assert gazetteer.lookup("en", "Izvestiya") is gazetteer.lookup("en", "Izvestia")
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
+    assert "Kommersant" in patterns
+    for word in ("Dawn", "Reforma", "PAN", "BETA"):  # words first: they type a span the model found, never matched
+        assert gazetteer.lookup("en", word).type == "ORG" and word not in patterns, word
+    # "Communist Party" alone would cut "German Communist Party" into a nationality and a party
+    assert gazetteer.lookup("en", "Communist Party") is None
+    assert gazetteer.lookup("en", "Sabah") is None or gazetteer.lookup("en", "Sabah").type == "LOC"
