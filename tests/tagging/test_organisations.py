@@ -347,3 +347,14 @@ def test_wire_agencies_newspapers_parties_and_exchanges_of_world_copy() -> None:
     # "Communist Party" alone would cut "German Communist Party" into a nationality and a party
     assert gazetteer.lookup("en", "Communist Party") is None
     assert gazetteer.lookup("en", "Sabah") is None or gazetteer.lookup("en", "Sabah").type == "LOC"
+
+
+def test_cycling_teams_of_2000_and_of_today_are_organisations_in_both_languages() -> None:
+    for language in ("nl", "en"):
+        for name in ("Visma-Lease a Bike", "Lidl-Trek", "Groupama-FDJ", "Fassa Bortolo", "Domo-Farm Frites", "Fakta"):
+            entry = gazetteer.lookup(language, name)
+            assert entry is not None and entry.type == "ORG", (language, name)
+    assert gazetteer.lookup("nl", "Soudal") is gazetteer.lookup("nl", "Soudal Quick-Step")
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
+    assert "Tudor" not in patterns and gazetteer.lookup("en", "Tudor").type == "ORG"  # a surname and a dynasty first
+    assert gazetteer.lookup("en", "Columbia") is None or gazetteer.lookup("en", "Columbia").type != "ORG"
