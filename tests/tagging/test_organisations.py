@@ -358,3 +358,15 @@ def test_cycling_teams_of_2000_and_of_today_are_organisations_in_both_languages(
     patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
     assert "Tudor" not in patterns and gazetteer.lookup("en", "Tudor").type == "ORG"  # a surname and a dynasty first
     assert gazetteer.lookup("en", "Columbia") is None or gazetteer.lookup("en", "Columbia").type != "ORG"
+
+
+def test_bands_are_organisations_and_bands_named_by_a_word_only_type_a_span() -> None:
+    for language in ("nl", "en"):
+        for name in ("Coldplay", "Rolling Stones", "dEUS", "Doe Maar", "Guns N' Roses", "BTS"):
+            entry = gazetteer.lookup(language, name)
+            assert entry is not None and entry.type == "ORG", (language, name)
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
+    assert "Placebo" not in patterns and gazetteer.lookup("nl", "Placebo").type == "ORG"
+    # a Dutch TV drama and a sports hall share this band's name: not listed
+    assert gazetteer.lookup("nl", "De Dijk") is None or gazetteer.lookup("nl", "De Dijk").type != "ORG"
+    assert gazetteer.lookup("en", "Kensington") is None or gazetteer.lookup("en", "Kensington").type == "LOC"
