@@ -370,3 +370,15 @@ def test_bands_are_organisations_and_bands_named_by_a_word_only_type_a_span() ->
     # a Dutch TV drama and a sports hall share this band's name: not listed
     assert gazetteer.lookup("nl", "De Dijk") is None or gazetteer.lookup("nl", "De Dijk").type != "ORG"
     assert gazetteer.lookup("en", "Kensington") is None or gazetteer.lookup("en", "Kensington").type == "LOC"
+
+
+def test_think_tanks_universities_euroleague_clubs_and_racing_teams_are_organisations() -> None:
+    for name in ("Chatham House", "SIPRI", "Reporters Without Borders", "Penn State", "London School of Economics",
+                 "Olimpia Milano", "Zalgiris Kaunas", "Toro Rosso"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == "ORG", name
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
+    assert "Princeton" not in patterns and gazetteer.lookup("en", "Princeton").type == "ORG"  # a town too
+    for person_or_word in ("Williams", "Stewart", "Haas", "Arrows"):  # teams named after a person or by a word
+        entry = gazetteer.lookup("en", person_or_word)
+        assert entry is None or not entry.curated or entry.type != "ORG", person_or_word
