@@ -382,3 +382,15 @@ def test_think_tanks_universities_euroleague_clubs_and_racing_teams_are_organisa
     for person_or_word in ("Williams", "Stewart", "Haas", "Arrows"):  # teams named after a person or by a word
         entry = gazetteer.lookup("en", person_or_word)
         assert entry is None or not entry.curated or entry.type != "ORG", person_or_word
+
+
+def test_races_cups_and_tournaments_are_misc_and_roland_garros_is_where_english_plays_the_french_open() -> None:
+    for language, name in (("nl", "Omloop Het Volk"), ("nl", "Brabantse Pijl"), ("nl", "UEFA-beker"),
+                           ("en", "UEFA Cup"), ("en", "Cup Winners' Cup"), ("en", "Euro 96"), ("en", "British Open"),
+                           ("nl", "Roland Garros"), ("en", "Tour of Lombardy")):
+        entry = gazetteer.lookup(language, name)
+        assert entry is not None and entry.type == "MISC", (language, name)
+    assert gazetteer.lookup("en", "Tour of Lombardy") is gazetteer.lookup("en", "Il Lombardia")
+    assert gazetteer.lookup("en", "Roland Garros").type == "LOC"  # "the French Open at Roland Garros"
+    for feast in ("Pasen", "Kerstmis"):  # ned.train: O
+        assert gazetteer.lookup("nl", feast) is None, feast
