@@ -394,3 +394,14 @@ def test_races_cups_and_tournaments_are_misc_and_roland_garros_is_where_english_
     assert gazetteer.lookup("en", "Roland Garros").type == "LOC"  # "the French Open at Roland Garros"
     for feast in ("Pasen", "Kerstmis"):  # ned.train: O
         assert gazetteer.lookup("nl", feast) is None, feast
+
+
+def test_english_language_papers_magazines_and_sites_are_organisations() -> None:
+    for name in ("New York Post", "Daily Telegraph", "The New Yorker", "Sydney Morning Herald", "Khaleej Times",
+                 "Axios", "CNBC", "Daily Mirror"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == "ORG", name
+    assert gazetteer.lookup("en", "New Yorker") is gazetteer.lookup("en", "The New Yorker")
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
+    for word in ("Guardian", "Mirror", "Fortune", "The Australian"):  # words, a demonym: never matched alone
+        assert word not in patterns and gazetteer.lookup("en", word).type == "ORG", word
