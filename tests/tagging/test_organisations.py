@@ -405,3 +405,13 @@ def test_english_language_papers_magazines_and_sites_are_organisations() -> None
     patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
     for word in ("Guardian", "Mirror", "Fortune", "The Australian"):  # words, a demonym: never matched alone
         assert word not in patterns and gazetteer.lookup("en", word).type == "ORG", word
+
+
+def test_governing_bodies_of_sport_by_their_letters() -> None:
+    for name in ("RFU", "BCCI", "FIGC", "WBO", "Court of Arbitration for Sport", "Team GB", "IIHF", "Leicester Tigers"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == "ORG", name
+    assert gazetteer.lookup("en", "CAS") is gazetteer.lookup("en", "Court of Arbitration for Sport")
+    # generic heads would cut "Lebanese Football Association" into a nationality and a body
+    assert gazetteer.lookup("en", "Football Association") is None
+    assert gazetteer.lookup("en", "Blues") is None or not gazetteer.lookup("en", "Blues").curated
