@@ -415,3 +415,16 @@ def test_governing_bodies_of_sport_by_their_letters() -> None:
     # generic heads would cut "Lebanese Football Association" into a nationality and a body
     assert gazetteer.lookup("en", "Football Association") is None
     assert gazetteer.lookup("en", "Blues") is None or not gazetteer.lookup("en", "Blues").curated
+
+
+def test_works_are_misc_titles_that_are_words_only_type_and_heroes_are_not_listed() -> None:
+    for language, name in (("nl", "Dancer in the Dark"), ("nl", "Het verdriet van België"), ("nl", "Flikken"),
+                           ("en", "The Brutalist"), ("en", "Call of Duty"), ("en", "Squid Game")):
+        entry = gazetteer.lookup(language, name)
+        assert entry is not None and entry.type == "MISC", (language, name)
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
+    assert "Familie" not in patterns and gazetteer.lookup("nl", "Familie").type == "MISC"  # VTM's soap, and a word
+    assert gazetteer.lookup("en", "Familie") is None  # Dutch programmes only in Dutch
+    for hero in ("Asterix", "Kuifje", "Harry Potter"):  # ned.train: heroes are persons
+        entry = gazetteer.lookup("nl", hero)
+        assert entry is None or entry.type != "MISC", hero
