@@ -428,3 +428,13 @@ def test_works_are_misc_titles_that_are_words_only_type_and_heroes_are_not_liste
     for hero in ("Asterix", "Kuifje", "Harry Potter"):  # ned.train: heroes are persons
         entry = gazetteer.lookup("nl", hero)
         assert entry is None or entry.type != "MISC", hero
+
+
+def test_festivals_fairs_prizes_and_racing_series_are_misc() -> None:
+    for language, name in (("nl", "Filmfestival van Gent"), ("nl", "Berlinale"), ("nl", "Marktrock"),
+                           ("nl", "Gouden Uil"), ("nl", "IndyCar"), ("en", "Cannes Film Festival"), ("en", "MotoGP")):
+        entry = gazetteer.lookup(language, name)
+        assert entry is not None and entry.type == "MISC", (language, name)
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
+    assert "Sfinks" not in patterns and gazetteer.lookup("nl", "Sfinks").type == "MISC"  # the sphinx, too
+    assert gazetteer.lookup("en", "Glastonbury") is None or gazetteer.lookup("en", "Glastonbury").type == "LOC"
