@@ -438,3 +438,13 @@ def test_festivals_fairs_prizes_and_racing_series_are_misc() -> None:
     patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
     assert "Sfinks" not in patterns and gazetteer.lookup("nl", "Sfinks").type == "MISC"  # the sphinx, too
     assert gazetteer.lookup("en", "Glastonbury") is None or gazetteer.lookup("en", "Glastonbury").type == "LOC"
+
+
+def test_publishers_studios_and_bands_of_the_1990s_are_organisations() -> None:
+    for name in ("Picador", "Jonathan Cape", "Paramount Pictures", "Pixar", "A24", "Jamiroquai", "The Prodigy"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == "ORG", name
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
+    for word in ("Penguin", "Neon", "No Doubt", "Macmillan"):  # words and surnames: type a span, never matched
+        assert word not in patterns and gazetteer.lookup("en", word).type == "ORG", word
+    assert gazetteer.lookup("en", "Bush") is None or gazetteer.lookup("en", "Bush").type != "ORG"
