@@ -448,3 +448,14 @@ def test_publishers_studios_and_bands_of_the_1990s_are_organisations() -> None:
     for word in ("Penguin", "Neon", "No Doubt", "Macmillan"):  # words and surnames: type a span, never matched
         assert word not in patterns and gazetteer.lookup("en", word).type == "ORG", word
     assert gazetteer.lookup("en", "Bush") is None or gazetteer.lookup("en", "Bush").type != "ORG"
+
+
+def test_stadiums_arenas_courses_and_seats_of_government_are_places() -> None:
+    for name in ("SkyDome", "Georgia Dome", "Centre Court", "The Oval", "Firestone Country Club", "Guildhall",
+                 "Government House", "Palazzo Chigi", "Tahrir Square", "Camp Nou"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == "LOC", name
+    assert gazetteer.lookup("en", "Nou Camp") is gazetteer.lookup("en", "Camp Nou")
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
+    assert "Valhalla" not in patterns and gazetteer.lookup("en", "Valhalla").type == "LOC"  # a myth's hall too
+    assert gazetteer.lookup("en", "Wanderers") is None or gazetteer.lookup("en", "Wanderers").type != "LOC"
