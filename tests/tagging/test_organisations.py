@@ -468,7 +468,7 @@ SESSION_43_GROUPS = ("wire_agencies", "wire_agencies_words", "newspapers_world",
                      "institutions_teams_world_words", "sports_events", "sports_venues_world", "press_english",
                      "press_english_words", "sports_bodies_world", "works", "works_words", "festivals_prizes_series",
                      "festivals_prizes_series_words", "publishers_studios_bands", "publishers_studios_bands_words",
-                     "venues_world", "venues_world_words")
+                     "venues_world", "venues_world_words", "events_programmes_nl", "events_programmes_nl_words")
 
 
 def _group_names(spec: dict) -> set[tuple[str, str]]:
@@ -489,3 +489,13 @@ def test_the_groups_of_session_43_name_nothing_another_group_names() -> None:
     for name in SESSION_43_GROUPS:
         others = set().union(*(_group_names(spec) for other, spec in groups.items() if other != name))
         assert not _group_names(groups[name]) & others, name
+
+
+def test_dutch_events_programmes_and_policies_are_misc_in_dutch_only() -> None:
+    for name in ("Boekenbeurs", "Watersnoodramp", "NK Afstanden", "Opsporing Verzocht", "Hoofdklasse",
+                 "Gemeenschappelijk Landbouwbeleid"):
+        entry = gazetteer.lookup("nl", name)
+        assert entry is not None and entry.type == "MISC", name
+    assert gazetteer.lookup("en", "Boekenbeurs") is None
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
+    assert "Karakter" not in patterns and gazetteer.lookup("nl", "Karakter").type == "MISC"  # a word too
