@@ -326,6 +326,23 @@ def test_a_sentence_opening_preposition_is_cut_from_a_known_place_only() -> None
     assert found == [("Sydney", "PERSON"), ("Under Armour", "ORG"), ("Inside Out", "WORK_OF_ART")]
 
 
+
+def test_a_titles_own_the_stays_inside_a_sentence_and_goes_at_its_start_or_on_other_names() -> None:
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    from worker.tagging import entity_rules
+
+    words = ["The", "Holdovers", "won", ",", "ahead", "of", "The", "Zone", "of", "Interest", "and", "The", "Times",
+             "and", "the", "Nutty", "Professor", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    doc.ents = [Span(doc, 0, 2, label="WORK_OF_ART"), Span(doc, 6, 10, label="WORK_OF_ART"),
+                Span(doc, 11, 13, label="ORG"), Span(doc, 14, 17, label="EVENT")]
+    found = [e.text for e in entity_rules.trim_edges(doc, list(doc.ents))]
+    # a sentence's opening "The", another label's "The" and a lower-case "the" go; a title's own "The" stays
+    assert found == ["Holdovers", "The Zone of Interest", "Times", "Nutty Professor"]
+
+
 def test_test_alone_is_no_name_in_any_english_copy() -> None:
     doc = Doc(spacy.blank("en").vocab, words=["The", "Test", "went", "to", "the", "Test", "and", "County", "Cricket",
                                               "Board", "."])
