@@ -469,7 +469,7 @@ SESSION_43_GROUPS = ("wire_agencies", "wire_agencies_words", "newspapers_world",
                      "press_english_words", "sports_bodies_world", "works", "works_words", "festivals_prizes_series",
                      "festivals_prizes_series_words", "publishers_studios_bands", "publishers_studios_bands_words",
                      "venues_world", "venues_world_words", "events_programmes_nl", "events_programmes_nl_words",
-                     "places_1990s_world")
+                     "places_1990s_world", "parties_airlines_2020s", "parties_airlines_2020s_words")
 
 
 def _group_names(spec: dict) -> set[tuple[str, str]]:
@@ -510,3 +510,13 @@ def test_places_of_1990s_news_under_their_old_names_and_towns_under_150000_are_p
     # 1996's provincial rugby and cricket teams: a place list would type them LOC in sports copy
     assert gazetteer.lookup("en", "Transvaal") is None or not gazetteer.lookup("en", "Transvaal").curated
     assert gazetteer.lookup("en", "Channel Tunnel").type == "LOC"  # session 32's group of a like name stays
+
+
+def test_parties_of_todays_elections_and_airlines_are_organisations() -> None:
+    for name in ("Bloc Québécois", "Sahra Wagenknecht Alliance", "Virgin Atlantic", "Aam Aadmi Party", "MK Party",
+                 "La Libertad Avanza", "NZ First"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == "ORG", name
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
+    for letters in ("NDC", "NPP", "APC", "LOT"):  # climate pledges, power plants, armoured carriers, a word
+        assert letters not in patterns, letters
