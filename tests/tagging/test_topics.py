@@ -375,3 +375,31 @@ def test_precedence_files_the_games_industrys_sales_under_tech_but_not_a_sports_
     # Three games words are not enough: a club's takeover says "game" too.
     text = "The tycoon bought the club after the game; fans hope the games ahead bring a new gaming sponsor"
     assert topics_module.apply_precedence(codes, scores, text, 0.4) == codes
+
+
+def test_scores_are_those_of_the_training_features_to_the_last_bit() -> None:
+    """`scores_and_evidence` counts everything in one pass with a memo per word; the scores are exactly those of the
+    features training computes (`sparse_features`, `weighted`, the lexicon's `counts`, the vectors' `scores`)."""
+    import numpy as np
+
+    from worker.tagging.topic_features import dense_features, sparse_features, weighted
+
+    model = topics_module.topic_model()
+    texts = [(*SPORTS_EN, "en"), ("", SEED.read_text(encoding="utf-8"), "nl"),
+             ("NAVO-top in Den Haag", "De defensieminister sprak met de NAVO-lidstaten over de oorlog in Oekraïne. "
+              "De minister-president van Nederland zei: \"Wij steunen Kyiv.\" ΣΟΦΙΑ İstanbul", "nl"),
+             ("Tickets", "Tickets go on sale next week.", "und"), ("", "", "en"), ("", "Xqzv blorptan vurk.", "en")]
+    for title, body, language in texts * 2:  # the second time from the memo
+        counts, tokens = sparse_features(title, body)
+        indices, values = weighted(counts, model.vocabulary)
+        lexicon_counts = topic_lexicon(language).counts(tokens)
+        expected = dense_features(lexicon_counts) @ model.dense_weights + model.bias
+        if indices:
+            expected = expected + values @ model.weights[indices]
+        vectors = model.vectors.get(language)
+        vector_scores = vectors.scores(tokens) if vectors is not None else None
+        if vector_scores is not None:
+            expected = expected + vector_scores
+        scores, evidence = model.scores_and_evidence(title, body, language)
+        assert scores.tobytes() == np.asarray(expected, dtype=np.float64).tobytes(), (title, language)
+        assert evidence == (bool(indices) or bool(lexicon_counts.any()) or vector_scores is not None)

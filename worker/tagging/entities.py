@@ -258,6 +258,8 @@ def _file_version(path: Path) -> str:
 
 
 def _strip_article(text: str, language: str) -> str:
+    if " " not in text:  # every article ends with a space (most names are one word)
+        return text
     lowered = text.lower()
     for article in _LEADING_ARTICLES.get(language, ()):
         if lowered.startswith(article) and len(text) > len(article):
@@ -447,28 +449,32 @@ def _cluster(mentions: list[_Mention], language: str) -> list[_Cluster]:
     by_key: dict[str, _Cluster] = {}
     for mention in mentions:
         key = mention.wikidata or gazetteer.normalise(_strip_article(mention.text, language))
-        cluster = by_key.setdefault(key, _Cluster([], mention.wikidata))
+        cluster = by_key.get(key)
+        if cluster is None:
+            cluster = by_key[key] = _Cluster([], mention.wikidata)
         cluster.mentions.append(mention)
     clusters = list(by_key.values())
     # A shorter name that ends a longer person's name is that person ("Blinken", "Bin Laden"), whatever the
     # model called it, as long as exactly one person in the article fits and it is not a known place.
-    words = {id(c): gazetteer.normalise(c.longest).split() for c in clusters}
-    people = [c for c in clusters if len(words[id(c)]) > 1 and c.type == "PER"]
-    by_surname: dict[str, list[_Cluster]] = {}
-    for person in people:
-        by_surname.setdefault(words[id(person)][-1], []).append(person)
+    # (Clusters are referred to by their index: words[k] are the words of clusters[k].)
+    words = [gazetteer.normalise(c.longest).split() for c in clusters]
+    by_surname: dict[str, list[int]] = {}  # the people's clusters by the last word of their names
+    for k, cluster in enumerate(clusters):
+        if len(words[k]) > 1 and cluster.type == "PER":
+            by_surname.setdefault(words[k][-1], []).append(k)
     merged: set[int] = set()
-    for cluster in clusters:
-        tail = words[id(cluster)]
+    for k, cluster in enumerate(clusters):
+        tail = words[k]
         if not tail or len(tail) > 2 or (cluster.wikidata and cluster.type == "LOC"):
             continue
-        candidates = [p for p in by_surname.get(tail[-1], ()) if p is not cluster
-                      and words[id(p)][-len(tail):] == tail and len(words[id(p)]) > len(tail)]
+        candidates = [j for j in by_surname.get(tail[-1], ()) if j != k
+                      and words[j][-len(tail):] == tail and len(words[j]) > len(tail)]
         if len(candidates) == 1:
-            candidates[0].mentions.extend(cluster.mentions)
-            candidates[0]._forget()  # recomputed with the merged mentions
-            merged.add(id(cluster))
-    return [c for c in clusters if id(c) not in merged]
+            person = clusters[candidates[0]]
+            person.mentions.extend(cluster.mentions)
+            person._forget()  # recomputed with the merged mentions
+            merged.add(k)
+    return [c for k, c in enumerate(clusters) if k not in merged] if merged else clusters
 
 
 def _salience(count: int, max_count: int, position: float, in_title: bool) -> float:

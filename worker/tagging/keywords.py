@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP_WORDS
@@ -93,7 +94,11 @@ class _Scan:
     def shown(self, n: int, starts: list[int]) -> str:
         """The most common written form of the n-gram at these starts, without a possessive at the end
         ("Florida's" -> "Florida")."""
-        forms = Counter(" ".join([*self.written[i : i + n - 1], _display(self.written[i + n - 1])]) for i in starts)
+        written = self.written
+        if len(starts) == 1:  # most chosen phrases: the one form, without counting
+            i = starts[0]
+            return " ".join([*written[i : i + n - 1], _display(written[i + n - 1])])
+        forms = Counter(" ".join([*written[i : i + n - 1], _display(written[i + n - 1])]) for i in starts)
         return forms.most_common(1)[0][0]
 
 
@@ -130,21 +135,38 @@ class _Grams:
         """Where this gram (of one to three words) occurs: first word indexes, in order."""
         n = len(words)
         if n == 1:
-            return [i for i, word in enumerate(self.normalised) if word == words[0]]
-        return [i for i, key in zip(self.starts[n], self.keys[n], strict=True) if key == words]
+            return _indexes(self.normalised, words[0])
+        starts = self.starts[n]
+        return [starts[k] for k in _indexes(self.keys[n], words)]
+
+
+def _indexes(items: list[Any], value: object) -> list[int]:
+    """`[i for i, item in enumerate(items) if item == value]`, found with `list.index` (a loop in C)."""
+    found: list[int] = []
+    index = items.index
+    try:
+        i = index(value)
+        while True:
+            found.append(i)
+            i = index(value, i + 1)
+    except ValueError:
+        return found
 
 
 def _grams(scan: _Scan) -> _Grams:
     normalised = scan.normalised
     starts: dict[int, list[int]] = {2: [], 3: []}
     for run_start, run_end in scan.runs:
+        if run_end - run_start < 2:  # most runs: one word, no gram
+            continue
         for piece in range(run_start, run_end, MAX_RUN_WORDS):
             piece_end = min(piece + MAX_RUN_WORDS, run_end)
             starts[2].extend(range(piece, piece_end - 1))
             starts[3].extend(range(piece, piece_end - 2))
     pairs = list(pairwise(normalised))  # index i -> the words at i and i + 1
     triples = list(zip(normalised, normalised[1:], normalised[2:], strict=False))
-    keys: dict[int, list[tuple[str, ...]]] = {2: [pairs[i] for i in starts[2]], 3: [triples[i] for i in starts[3]]}
+    keys: dict[int, list[tuple[str, ...]]] = {2: list(map(pairs.__getitem__, starts[2])),
+                                              3: list(map(triples.__getitem__, starts[3]))}
     return _Grams(normalised, starts, keys, {n: Counter(keys[n]) for n in (2, 3)},
                   # reversed, so that the first occurrence is written last
                   {n: dict(zip(reversed(keys[n]), reversed(starts[n]), strict=True)) for n in (2, 3)})
@@ -158,20 +180,21 @@ def _scan(text: str, stop_words: frozenset[str], scan: _Scan) -> None:
     written, normalised, offsets, runs, names = scan.written, scan.normalised, scan.offsets, scan.runs, scan.names
     kept = run_start = len(normalised)
     sentence_start = True
+    memo = _token_memo(stop_words)
     for n, token in enumerate(found):
-        first_char = token[0]
-        if not first_char.isalpha():
+        facts = memo.get(token)
+        if facts is None:
+            facts = memo[token] = _token_facts(token, stop_words)
+        kind, lower, flag = facts
+        if kind == _MARK:
             if run_start < kept:
                 runs.append((run_start, kept))
                 run_start = kept
-            sentence_start = sentence_start or token in SENTENCE_END
+            sentence_start = sentence_start or flag
             continue
-        lower = token.lower()
-        if "'" in lower or "’" in lower:
-            lower = _normalise(token)
-        capitalised = first_char.isupper() and not sentence_start
+        capitalised = flag and not sentence_start
         sentence_start = False
-        if lower in stop_words:
+        if kind == _STOP:
             # "Den Haag", "The Times": a capitalised stopword mid-sentence before a name is part of it.
             following = found[n + 1] if n + 1 < len(found) else ""
             if not (capitalised and following[:1].isupper() and following.lower() not in stop_words):
@@ -179,7 +202,7 @@ def _scan(text: str, stop_words: frozenset[str], scan: _Scan) -> None:
                     runs.append((run_start, kept))
                     run_start = kept
                 continue
-        elif (len(token) < 3 and not (token.isupper() and len(token) >= 2)) or len(token) > MAX_WORD_CHARS:
+        elif kind == _SKIP:
             if run_start < kept:
                 runs.append((run_start, kept))
                 run_start = kept
@@ -193,6 +216,54 @@ def _scan(text: str, stop_words: frozenset[str], scan: _Scan) -> None:
     if run_start < kept:
         runs.append((run_start, kept))
     scan.tokens += len(found)
+
+
+# What `_scan` makes of a token, by kind: a mark (punctuation, a number, a line break; the flag: it ends a
+# sentence), a stopword, a word too short or too long to keep, a word (the flag: it opens with a capital).
+_MARK, _STOP, _SKIP, _WORD = range(4)
+_TokenFacts = tuple[int, str, bool]
+TOKEN_MEMO_MAX = 100_000  # distinct tokens kept per stopword list, then emptied
+_TOKEN_MEMOS: dict[frozenset[str], dict[str, _TokenFacts]] = {}
+
+
+def _token_memo(stop_words: frozenset[str]) -> dict[str, _TokenFacts]:
+    memo = _TOKEN_MEMOS.get(stop_words)
+    if memo is None or len(memo) > TOKEN_MEMO_MAX:
+        if len(_TOKEN_MEMOS) >= 4:  # the worker has three lists (Dutch, English, both)
+            _TOKEN_MEMOS.clear()
+        memo = _TOKEN_MEMOS[stop_words] = {}
+    return memo
+
+
+def _token_facts(token: str, stop_words: frozenset[str]) -> _TokenFacts:
+    """The kind of a token, its normalised form and its flag (`_MARK` ... `_WORD` above)."""
+    first_char = token[0]
+    if not first_char.isalpha():
+        return _MARK, "", token in SENTENCE_END
+    lower = token.lower()
+    if "'" in lower or "’" in lower:
+        lower = _normalise(token)
+    if lower in stop_words:
+        kind = _STOP
+    elif (len(token) < 3 and not (token.isupper() and len(token) >= 2)) or len(token) > MAX_WORD_CHARS:
+        kind = _SKIP
+    else:
+        kind = _WORD
+    return kind, lower, first_char.isupper()
+
+
+RARITY_MEMO_MAX = 100_000  # distinct words kept per language, then emptied
+_RARITIES: dict[str, tuple[dict[str, int], dict[str, float]]] = {}  # language -> (its df table, word -> rarity)
+
+
+def _rarity_memo(language: str, df: dict[str, int]) -> dict[str, float]:
+    """word -> `rarity(word, stats)` for the language's document frequencies `df`, kept for the words met."""
+    entry = _RARITIES.get(language)
+    if entry is None or entry[0] is not df or len(entry[1]) > RARITY_MEMO_MAX:
+        if len(_RARITIES) >= 8:
+            _RARITIES.clear()
+        entry = _RARITIES[language] = (df, {})
+    return entry[1]
 
 
 def _nationality_adjective(word: str, language: str) -> bool:
@@ -232,13 +303,19 @@ def extract_keywords(
     stats = _document_frequencies().get(language)
     # rarity() and the word tests written out: this runs once per distinct word of every article
     documents_plus_one, df = (stats[0] + 1, stats[1]) if stats is not None else (0, {})
+    rarities = _rarity_memo(language, df) if stats is not None else {}
     dutch = language == "nl"
     names_get = name_counts.get
     word_score: dict[str, float] = {}
     for word, count in word_counts.items():
         is_name = names_get(word, 0) * 2 >= count and not (dutch and _nationality_adjective(word, language))
-        score = (1.0 + math.log(count)) * (
-            1.0 + math.log(documents_plus_one / (df.get(word, 0) + 1)) if stats is not None else 1.0)
+        if stats is not None:
+            rarity = rarities.get(word)
+            if rarity is None:
+                rarity = rarities[word] = 1.0 + math.log(documents_plus_one / (df.get(word, 0) + 1))
+        else:
+            rarity = 1.0
+        score = (1.0 + math.log(count)) * rarity
         if is_name:
             score *= 1.5
         elif _verb_like(word, language):
@@ -323,6 +400,7 @@ def extract_keywords(
     return chosen
 
 
+@lru_cache(maxsize=8192)  # the names of the news recur: most forms are met again
 def _alias_key(form: str) -> tuple[str, ...]:
     """The lower-cased words of an entity's form, as `extract_keywords` counts them (`TOKEN_RE` words, each
     `_normalise`d). A form of letters and spaces only ("Antony Blinken", most of them) is split on its spaces:

@@ -83,6 +83,11 @@ class Lexicon:
                 hit = cache[word] = self.word_topics(word)
             for i in hit:
                 hits[i] += 1
+        self.add_phrase_hits(tokens, hits)
+        return np.asarray(hits, dtype=np.float32)
+
+    def add_phrase_hits(self, tokens: list[str], hits: list[int]) -> None:
+        """Add the phrases' hits in a token sequence to `hits` (per topic): each phrase counts once per topic."""
         phrases = self.phrases
         starts = self._phrase_starts
         if not starts and phrases:
@@ -102,7 +107,6 @@ class Lexicon:
                 if found:
                     for i in found:
                         hits[i] += 1
-        return np.asarray(hits, dtype=np.float32)
 
 
 def _add(table: dict[str, set[int]], key: str, index: int) -> None:
@@ -202,7 +206,7 @@ def sparse_features(title: str, body: str) -> tuple[Counter[str], list[str]]:
         for word in tokens:
             keys = memo.get(word)
             if keys is None:
-                keys = memo[word] = _word_keys(word)
+                keys = memo[word] = word_keys(word)
             if not keys:  # a stopword or a one-letter word: no feature, and it breaks a bigram
                 previous = ""
                 continue
@@ -219,7 +223,7 @@ def sparse_features(title: str, body: str) -> tuple[Counter[str], list[str]]:
 _WORD_KEYS: dict[str, tuple[str, ...]] = {}
 
 
-def _word_keys(word: str) -> tuple[str, ...]:
+def word_keys(word: str) -> tuple[str, ...]:
     """The features a word gives on its own, in the order `sparse_features` counts them: "w|word", then for a
     long word its prefix and (longer still) suffix; () for a stopword or a one-letter word."""
     if word in STOP_WORDS or len(word) < 2:
@@ -242,15 +246,22 @@ def dense_features(lexicon_counts: np.ndarray) -> np.ndarray:
 def weighted(counts: Counter[str], vocabulary: dict[str, int]) -> tuple[list[int], np.ndarray]:
     """Known features as (indices, sublinear tf values), L2-normalised."""
     indices: list[int] = []
-    values: list[float] = []
-    get, log = vocabulary.get, math.log  # held once: this runs for every feature of every article
+    known: list[int] = []
+    get = vocabulary.get  # held once: this runs for every feature of every article
     for feature, count in counts.items():
         index = get(feature)
         if index is not None:
             indices.append(index)
-            values.append(1.0 + log(count))
+            known.append(count)
+    return indices, sublinear(known)
+
+
+def sublinear(counts: Iterable[int]) -> np.ndarray:
+    """Sublinear tf values (1 + log count) of the known features' counts, L2-normalised: `weighted`'s values."""
+    log = math.log
+    values = [1.0 + log(count) for count in counts]
     array = np.asarray(values, dtype=np.float32)
     norm = float(np.sqrt((array * array).sum())) if values else 0.0
     if norm > 0:
         array /= norm
-    return indices, array
+    return array

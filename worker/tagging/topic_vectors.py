@@ -51,7 +51,10 @@ class SifTable:
         """The SIF-weighted mean row of the known content words (each occurrence counts), or None when the text
         has none."""
         index = self.index
-        ids = [i for t in tokens if t not in STOP_WORDS and (i := index.get(t)) is not None]
+        return self.mean_of_rows([i for t in tokens if t not in STOP_WORDS and (i := index.get(t)) is not None])
+
+    def mean_of_rows(self, ids: list[int]) -> np.ndarray | None:
+        """`weighted_mean` of the words with these rows (in the tokens' order: the sum runs in that order)."""
         if not ids:
             return None
         w = self.weights[ids]
@@ -94,6 +97,11 @@ class ProjectedVectors:
         """The vector part of the raw topic scores, or None for a text with no known word (it then adds 0, as
         the zero feature vector does in training)."""
         projected = self.table.weighted_mean(tokens)
+        return None if projected is None else projected + self.offset
+
+    def scores_of_rows(self, ids: list[int]) -> np.ndarray | None:
+        """`scores` of the words with these rows of the table (in the tokens' order: the sum runs in that order)."""
+        projected = self.table.mean_of_rows(ids)
         return None if projected is None else projected + self.offset
 
 

@@ -23,11 +23,14 @@ from worker.article import Article, Topic
 from worker.config import get_settings
 from worker.tagging.iptc import iptc_codes, topic_label
 from worker.tagging.limits import max_tagged_chars
+from worker.tagging.text_tokens import lower_words
 from worker.tagging.topic_features import (
+    STOP_WORDS,
+    TITLE_WEIGHT,
     dense_features,
-    sparse_features,
+    sublinear,
     topic_lexicon,
-    weighted,
+    word_keys,
     words,
 )
 from worker.tagging.topic_rules import load_rules
@@ -191,6 +194,14 @@ def apply_precedence(codes: list[str], scores: dict[str, float], text: str, thre
     return codes
 
 
+# What the model reads of one lower-cased word: the vocabulary indices of its own features (`word_keys`; None for a
+# word that has none, a stopword or a one-letter word), the topics the lexicon's words and affixes cue with it (none
+# for a stopword), its row in the language's vectors table (-1: none, or a stopword), and the vocabulary's bigrams
+# that open with it (next word -> index; None: none).
+_WordFacts = tuple[tuple[int, ...] | None, tuple[int, ...], int, Mapping[str, int] | None]
+WORD_FACTS_MAX = 200_000  # distinct words kept per language, then emptied: ≈ 27 MB when full (135 bytes a word)
+
+
 @dataclass(frozen=True)
 class TopicModel:
     codes: list[str]
@@ -208,23 +219,93 @@ class TopicModel:
     # (worker/tagging/topic_vectors.py); empty for a model trained without vectors.
     vectors: Mapping[str, ProjectedVectors] = field(default_factory=dict)
 
+    # Per language: what the model reads of each distinct word (`_WordFacts`), made on first sight
+    _words: dict[str, dict[str, _WordFacts]] = field(default_factory=dict, compare=False, repr=False)
+    _bigrams: dict[str, dict[str, int]] = field(default_factory=dict, compare=False, repr=False)  # filled on first use
+
     def scores_and_evidence(self, title: str, body: str, language: str) -> tuple[np.ndarray, bool]:
         """Raw scores per topic, and whether the text has anything the model knows (a feature of its vocabulary, a
-        cue-lexicon hit, a word with a vector): without any, the scores are the bias alone and nothing fits."""
-        counts, tokens = sparse_features(title, body)
-        indices, values = weighted(counts, self.vocabulary)
-        lexicon_counts = topic_lexicon(language).counts(tokens)
-        scores = dense_features(lexicon_counts) @ self.dense_weights + self.bias
-        evidence = bool(indices) or bool(lexicon_counts.any())
-        if indices:
-            scores = scores + values @ self.weights[indices]
+        cue-lexicon hit, a word with a vector): without any, the scores are the bias alone and nothing fits.
+
+        The values of `sparse_features`, `weighted`, the lexicon's `counts` and the vectors' `scores` (as
+        training computes them), in one pass over the words that looks each word up once: the vocabulary's
+        counts in the order of their first occurrence (the scores sum in that order), the lexicon's hits, and
+        the vectors' rows of the title twice and of the body (the title's words count twice in all three)."""
+        lexicon = topic_lexicon(language)
         projected = self.vectors.get(language)
+        title_tokens, body_tokens = lower_words(title), lower_words(body)
+        counts: dict[int, int] = {}  # vocabulary index -> count
+        hits = [0] * lexicon.size
+        title_rows: list[int] = []
+        rows: list[int] = []
+        self._count(title_tokens, TITLE_WEIGHT, language, counts, hits, title_rows)
+        self._count(body_tokens, 1, language, counts, hits, rows)
+        lexicon.add_phrase_hits(title_tokens + title_tokens + body_tokens, hits)
+        lexicon_counts = np.asarray(hits, dtype=np.float32)
+        scores = dense_features(lexicon_counts) @ self.dense_weights + self.bias
+        evidence = bool(counts) or bool(lexicon_counts.any())
+        if counts:
+            scores = scores + sublinear(counts.values()) @ self.weights[list(counts)]
         if projected is not None:
-            vector_scores = projected.scores(tokens)
+            vector_scores = projected.scores_of_rows(title_rows + title_rows + rows)
             if vector_scores is not None:
                 scores = scores + vector_scores
                 evidence = True
         return np.asarray(scores, dtype=np.float64), evidence
+
+    def _count(self, tokens: list[str], weight: int, language: str, counts: dict[int, int], hits: list[int],
+               rows: list[int]) -> None:
+        """Add the tokens' features (`weight` times: a content word's own, and the bigram with the content word
+        before it) to `counts`, their lexicon hits to `hits` and their vector rows to `rows`."""
+        facts = self._word_facts(language)
+        get = counts.get
+        previous: Mapping[str, int] | None = None  # the bigrams of the content word before (none: no such word)
+        for word in tokens:
+            known = facts.get(word)
+            if known is None:
+                known = self._facts_of(word, language, facts)
+            indices, topics, row, bigrams = known
+            if indices is None:  # a stopword or a one-letter word: no feature, and it breaks a bigram
+                previous = None
+            else:
+                for index in indices:
+                    counts[index] = get(index, 0) + weight
+                if previous is not None:
+                    bigram = previous.get(word)
+                    if bigram is not None:
+                        counts[bigram] = get(bigram, 0) + weight
+                previous = bigrams
+            for topic in topics:
+                hits[topic] += weight
+            if row >= 0:
+                rows.append(row)
+
+    def _word_facts(self, language: str) -> dict[str, _WordFacts]:
+        facts = self._words.get(language)
+        if facts is None or len(facts) > WORD_FACTS_MAX:  # news vocabulary is Zipfian: a bounded memo serves
+            facts = self._words[language] = {}  # nearly every word
+        return facts
+
+    def _facts_of(self, word: str, language: str, facts: dict[str, _WordFacts]) -> _WordFacts:
+        keys = word_keys(word)
+        vocabulary = self.vocabulary
+        indices = tuple(i for key in keys if (i := vocabulary.get(key)) is not None) if keys else None
+        stopword = word in STOP_WORDS
+        topics = () if stopword else tuple(topic_lexicon(language).word_topics(word))
+        projected = self.vectors.get(language)
+        row = projected.table.index.get(word, -1) if projected is not None and not stopword else -1
+        known = facts[word] = (indices, topics, row, self._bigrams_from().get(word) if keys else None)
+        return known
+
+    def _bigrams_from(self) -> dict[str, dict[str, int]]:
+        """The vocabulary's bigram features ("b|first second") by first word: second word -> index."""
+        bigrams = self._bigrams
+        if not bigrams:
+            for feature, index in self.vocabulary.items():
+                if feature.startswith("b|"):
+                    first, _, second = feature[2:].partition(" ")
+                    bigrams.setdefault(first, {})[second] = index
+        return bigrams
 
     def raw_scores(self, title: str, body: str, language: str) -> np.ndarray:
         return self.scores_and_evidence(title, body, language)[0]
