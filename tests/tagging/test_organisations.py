@@ -469,7 +469,8 @@ SESSION_43_GROUPS = ("wire_agencies", "wire_agencies_words", "newspapers_world",
                      "press_english_words", "sports_bodies_world", "works", "works_words", "festivals_prizes_series",
                      "festivals_prizes_series_words", "publishers_studios_bands", "publishers_studios_bands_words",
                      "venues_world", "venues_world_words", "events_programmes_nl", "events_programmes_nl_words",
-                     "places_1990s_world", "parties_airlines_2020s", "parties_airlines_2020s_words")
+                     "places_1990s_world", "parties_airlines_2020s", "parties_airlines_2020s_words",
+                     "companies_agencies_s43")
 
 
 def _group_names(spec: dict) -> set[tuple[str, str]]:
@@ -520,3 +521,12 @@ def test_parties_of_todays_elections_and_airlines_are_organisations() -> None:
     patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
     for letters in ("NDC", "NPP", "APC", "LOT"):  # climate pledges, power plants, armoured carriers, a word
         assert letters not in patterns, letters
+
+
+def test_companies_and_agencies_of_business_news_but_not_designers_names() -> None:
+    for name in ("Gavi", "Cal Fire", "Cermaq", "Pampa Energia", "Keepmoat", "Ord Minnett", "Emporio Armani"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == "ORG", name
+    for person in ("Armani", "Versace", "Dangote"):  # a designer's or a founder's name is a person first
+        entry = gazetteer.lookup("en", person)
+        assert entry is None or not entry.curated or entry.type != "ORG", person
