@@ -343,6 +343,22 @@ def test_a_titles_own_the_stays_inside_a_sentence_and_goes_at_its_start_or_on_ot
     assert found == ["Holdovers", "The Zone of Interest", "Times", "Nutty Professor"]
 
 
+
+def test_a_title_the_layout_decided_keeps_its_the_and_an_undecided_misc_does_not() -> None:
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    from worker.tagging import entity_rules
+
+    words = ["5.", "(", "3", ")", "The", "Mirror", "Has", "Two", "Faces", "(", "TriStar", ")", "and", "The", "French",
+             "."]
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    doc.ents = [Span(doc, 4, 9, label="MISC"), Span(doc, 13, 15, label="MISC")]
+    doc.user_data[entity_rules.CONTEXT_TYPES_KEY] = {(4, 9): "MISC"}  # as chart_rows records a chart row's title
+    found = [e.text for e in entity_rules.trim_edges(doc, list(doc.ents))]
+    assert found == ["The Mirror Has Two Faces", "French"]
+
+
 def test_test_alone_is_no_name_in_any_english_copy() -> None:
     doc = Doc(spacy.blank("en").vocab, words=["The", "Test", "went", "to", "the", "Test", "and", "County", "Cricket",
                                               "Board", "."])
