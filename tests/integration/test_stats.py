@@ -12,7 +12,8 @@ pytestmark = pytest.mark.integration
 
 def test_counts_add_up_in_totals_and_in_their_hour(redis_client: redis.Redis) -> None:
     stats = IngestStats(redis_client, "statstest")
-    redis_client.delete(stats.total_key)
+    # a run stopped before its teardown leaves its counts in the test DB: start from none, the hours too
+    redis_client.delete(stats.total_key, *redis_client.scan_iter(f"{stats.hour_prefix}*"))
     at = datetime(2026, 3, 1, 10, 30, tzinfo=UTC)
     stats.record({"indexed": 3, "unchanged": 1, "failed": 0}, at=at)
     stats.record({"indexed": 2, "failed": 1}, at=at.replace(hour=11))
