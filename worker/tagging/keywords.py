@@ -252,20 +252,6 @@ def _token_facts(token: str, stop_words: frozenset[str]) -> _TokenFacts:
     return kind, lower, first_char.isupper()
 
 
-RARITY_MEMO_MAX = 100_000  # distinct words kept per language, then emptied
-_RARITIES: dict[str, tuple[dict[str, int], dict[str, float]]] = {}  # language -> (its df table, word -> rarity)
-
-
-def _rarity_memo(language: str, df: dict[str, int]) -> dict[str, float]:
-    """word -> `rarity(word, stats)` for the language's document frequencies `df`, kept for the words met."""
-    entry = _RARITIES.get(language)
-    if entry is None or entry[0] is not df or len(entry[1]) > RARITY_MEMO_MAX:
-        if len(_RARITIES) >= 8:
-            _RARITIES.clear()
-        entry = _RARITIES[language] = (df, {})
-    return entry[1]
-
-
 def _nationality_adjective(word: str, language: str) -> bool:
     """Dutch nationality adjectives ("Amerikaanse", "Britse") are capitalised but make poor keywords."""
     return language == "nl" and word.endswith(("se", "sche")) and len(word) > 4
@@ -303,19 +289,13 @@ def extract_keywords(
     stats = _document_frequencies().get(language)
     # rarity() and the word tests written out: this runs once per distinct word of every article
     documents_plus_one, df = (stats[0] + 1, stats[1]) if stats is not None else (0, {})
-    rarities = _rarity_memo(language, df) if stats is not None else {}
     dutch = language == "nl"
     names_get = name_counts.get
     word_score: dict[str, float] = {}
     for word, count in word_counts.items():
         is_name = names_get(word, 0) * 2 >= count and not (dutch and _nationality_adjective(word, language))
-        if stats is not None:
-            rarity = rarities.get(word)
-            if rarity is None:
-                rarity = rarities[word] = 1.0 + math.log(documents_plus_one / (df.get(word, 0) + 1))
-        else:
-            rarity = 1.0
-        score = (1.0 + math.log(count)) * rarity
+        score = (1.0 + math.log(count)) * (
+            1.0 + math.log(documents_plus_one / (df.get(word, 0) + 1)) if stats is not None else 1.0)
         if is_name:
             score *= 1.5
         elif _verb_like(word, language):
