@@ -471,6 +471,7 @@ SESSION_43_GROUPS = ("wire_agencies", "wire_agencies_words", "newspapers_world",
                      "venues_world", "venues_world_words", "events_programmes_nl", "events_programmes_nl_words",
                      "places_1990s_world", "parties_airlines_2020s", "parties_airlines_2020s_words",
                      "companies_agencies_s43")
+SESSION_44_GROUPS = ("airports_world", "airports_world_words")
 
 
 def _group_names(spec: dict) -> set[tuple[str, str]]:
@@ -484,11 +485,11 @@ def _group_names(spec: dict) -> set[tuple[str, str]]:
     return names
 
 
-def test_the_groups_of_session_43_name_nothing_another_group_names() -> None:
+def test_the_groups_of_sessions_43_and_44_name_nothing_another_group_names() -> None:
     # an alias written into a new group for a name an older group lists makes two entries of one name (round 12 did)
     groups = yaml.safe_load((gazetteer.DATA_DIR / "organisations.yaml").read_text(encoding="utf-8"))["groups"]
-    assert set(SESSION_43_GROUPS) <= set(groups)
-    for name in SESSION_43_GROUPS:
+    assert set(SESSION_43_GROUPS + SESSION_44_GROUPS) <= set(groups)
+    for name in SESSION_43_GROUPS + SESSION_44_GROUPS:
         others = set().union(*(_group_names(spec) for other, spec in groups.items() if other != name))
         assert not _group_names(groups[name]) & others, name
 
@@ -530,3 +531,14 @@ def test_companies_and_agencies_of_business_news_but_not_designers_names() -> No
     for person in ("Armani", "Versace", "Dangote"):  # a designer's or a founder's name is a person first
         entry = gazetteer.lookup("en", person)
         assert entry is None or not entry.curated or entry.type != "ORG", person
+
+
+def test_airports_are_places_by_their_bare_names_and_schiphol_is_no_company() -> None:
+    for language, name in (("en", "Heathrow"), ("en", "Gatwick"), ("en", "Chek Lap Kok"), ("en", "O'Hare"),
+                           ("nl", "Schiphol"), ("nl", "Zaventem"), ("nl", "Bierset")):
+        entry = gazetteer.lookup(language, name)
+        assert entry is not None and entry.type == "LOC", name
+    assert gazetteer.lookup("nl", "Schiphol Group").type == "ORG"
+    assert gazetteer.lookup("nl", "Brussels Airport").type == "ORG"  # the operator, an older group's
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
+    assert "Heathrow" in patterns and "JFK" not in patterns  # the president's letters type, never match
