@@ -471,7 +471,8 @@ SESSION_43_GROUPS = ("wire_agencies", "wire_agencies_words", "newspapers_world",
                      "venues_world", "venues_world_words", "events_programmes_nl", "events_programmes_nl_words",
                      "places_1990s_world", "parties_airlines_2020s", "parties_airlines_2020s_words",
                      "companies_agencies_s43")
-SESSION_44_GROUPS = ("airports_world", "airports_world_words")
+SESSION_44_GROUPS = ("airports_world", "airports_world_words", "places_wars_2000s_2020s",
+                     "places_wars_2000s_2020s_words")
 
 
 def _group_names(spec: dict) -> set[tuple[str, str]]:
@@ -542,3 +543,12 @@ def test_airports_are_places_by_their_bare_names_and_schiphol_is_no_company() ->
     assert gazetteer.lookup("nl", "Brussels Airport").type == "ORG"  # the operator, an older group's
     patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
     assert "Heathrow" in patterns and "JFK" not in patterns  # the president's letters type, never match
+
+
+def test_places_of_the_wars_of_2001_to_2025_and_small_capitals_are_places() -> None:
+    for name in ("Naypyitaw", "Ulaanbaatar", "Suva", "Melitopol", "Sievierodonetsk", "Hama", "Ashkelon",
+                 "North Kivu", "Tora Bora", "Fallujah"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == "LOC", name
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
+    assert "Melitopol" in patterns and not {"Male", "Tyre", "Gao", "Farah"} & patterns  # words and names type only
