@@ -472,7 +472,7 @@ SESSION_43_GROUPS = ("wire_agencies", "wire_agencies_words", "newspapers_world",
                      "places_1990s_world", "parties_airlines_2020s", "parties_airlines_2020s_words",
                      "companies_agencies_s43")
 SESSION_44_GROUPS = ("airports_world", "airports_world_words", "places_wars_2000s_2020s",
-                     "places_wars_2000s_2020s_words")
+                     "places_wars_2000s_2020s_words", "places_be_dutch_names", "places_be_dutch_names_words")
 
 
 def _group_names(spec: dict) -> set[tuple[str, str]]:
@@ -552,3 +552,16 @@ def test_places_of_the_wars_of_2001_to_2025_and_small_capitals_are_places() -> N
         assert entry is not None and entry.type == "LOC", name
     patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
     assert "Melitopol" in patterns and not {"Male", "Tyre", "Gao", "Farah"} & patterns  # words and names type only
+
+
+def test_belgian_places_by_their_dutch_names_are_places_in_dutch_only() -> None:
+    for name in ("Oostende", "Ukkel", "Elsene", "Moeskroen", "Doornik", "Zottegem", "Oost-Vlaanderen", "Haspengouw",
+                 "Albertkanaal", "Bretagne", "Bosnië-Herzegovina"):
+        entry = gazetteer.lookup("nl", name)
+        assert entry is not None and entry.type == "LOC", name
+    assert gazetteer.lookup("en", "Zottegem") is None  # English sports copy: "Lommel", "Westerlo" are clubs
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
+    assert "Zottegem" in patterns and not {"As", "Komen", "Halen", "Lessen"} & patterns  # Dutch words type only
+    for name in ("Waal", "Berkel", "Boom", "Peer"):  # surnames first: no curated place overrules the person
+        entry = gazetteer.lookup("nl", name)
+        assert entry is None or not entry.curated, name
