@@ -472,7 +472,8 @@ SESSION_43_GROUPS = ("wire_agencies", "wire_agencies_words", "newspapers_world",
                      "places_1990s_world", "parties_airlines_2020s", "parties_airlines_2020s_words",
                      "companies_agencies_s43")
 SESSION_44_GROUPS = ("airports_world", "airports_world_words", "places_wars_2000s_2020s",
-                     "places_wars_2000s_2020s_words", "places_be_dutch_names", "places_be_dutch_names_words")
+                     "places_wars_2000s_2020s_words", "places_be_dutch_names", "places_be_dutch_names_words",
+                     "places_nl_small", "places_nl_small_words")
 
 
 def _group_names(spec: dict) -> set[tuple[str, str]]:

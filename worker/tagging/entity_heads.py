@@ -281,6 +281,9 @@ _INHABITANT_SUFFIXES = ("enaars", "enaar", "naars", "naar", "aars", "aar", "mers
 def _town_inhabitants(word: str) -> bool:
     if not word[:1].isupper() or not word.isalpha() or len(word) < 6:
         return False
+    known = gazetteer.lookup("nl", word)
+    if (known is not None and known.type != "MISC") or gazetteer.name_types("nl").get(word) == "PER":
+        return False  # a name of its own: the town "Aalter" (not of "Aalten"), the surname "Berger" (not of "Bergen")
     for suffix in _INHABITANT_SUFFIXES:
         if word.endswith(suffix):
             stem = word[:-len(suffix)]
