@@ -543,7 +543,10 @@ def test_airports_are_places_by_their_bare_names_and_schiphol_is_no_company() ->
     assert gazetteer.lookup("nl", "Schiphol Group").type == "ORG"
     assert gazetteer.lookup("nl", "Brussels Airport").type == "ORG"  # the operator, an older group's
     patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
-    assert "Heathrow" in patterns and "JFK" not in patterns  # the president's letters type, never match
+    assert "Heathrow" in patterns and "JFK" not in patterns
+    for name in ("JFK", "Pearson", "Logan", "Farah", "Gao"):  # persons first: a curated place would overrule them
+        entry = gazetteer.lookup("en", name)
+        assert entry is None or entry.type == "PER" or not entry.curated, name
 
 
 def test_places_of_the_wars_of_2001_to_2025_and_small_capitals_are_places() -> None:
@@ -564,5 +567,18 @@ def test_belgian_places_by_their_dutch_names_are_places_in_dutch_only() -> None:
     patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
     assert "Zottegem" in patterns and not {"As", "Komen", "Halen", "Lessen"} & patterns  # Dutch words type only
     for name in ("Waal", "Berkel", "Boom", "Peer"):  # surnames first: no curated place overrules the person
+        entry = gazetteer.lookup("nl", name)
+        assert entry is None or not entry.curated, name
+
+
+def test_small_places_of_the_netherlands_are_places_and_their_words_type_only() -> None:
+    for name in ("Wassenaar", "Zutphen", "Venray", "Lobith", "Earnewâld", "Zaanse Schans", "Loon op Zand"):
+        entry = gazetteer.lookup("nl", name)
+        assert entry is not None and entry.type == "LOC", name
+    assert gazetteer.lookup("en", "Wassenaar") is None
+    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
+    # Dutch words ("namen", "doel", "landen", "schoten", "duiven", "sluis") type a span the model found, never match
+    assert "Venray" in patterns and not {"Namen", "Doel", "Landen", "Schoten", "Duiven", "Sluis", "Goes"} & patterns
+    for name in ("Nancy", "Bree"):  # given names first: no curated place overrules the person
         entry = gazetteer.lookup("nl", name)
         assert entry is None or not entry.curated, name
