@@ -473,7 +473,7 @@ SESSION_43_GROUPS = ("wire_agencies", "wire_agencies_words", "newspapers_world",
                      "companies_agencies_s43")
 SESSION_44_GROUPS = ("airports_world", "airports_world_words", "places_wars_2000s_2020s",
                      "places_wars_2000s_2020s_words", "places_be_dutch_names", "places_be_dutch_names_words",
-                     "places_nl_small", "places_nl_small_words")
+                     "places_nl_small", "places_nl_small_words", "places_of_sport")
 
 
 def _group_names(spec: dict) -> set[tuple[str, str]]:
@@ -581,4 +581,14 @@ def test_small_places_of_the_netherlands_are_places_and_their_words_type_only() 
     assert "Venray" in patterns and not {"Namen", "Doel", "Landen", "Schoten", "Duiven", "Sluis", "Goes"} & patterns
     for name in ("Nancy", "Bree"):  # given names first: no curated place overrules the person
         entry = gazetteer.lookup("nl", name)
+        assert entry is None or not entry.curated, name
+
+
+def test_places_of_sport_are_places_but_not_club_towns_or_surnames() -> None:
+    for name in ("Val d'Isere", "Alta Badia", "Kitzbuehel", "Innsbruck", "Alpe d'Huez", "Mont Ventoux", "Koppenberg",
+                 "Estoril", "Gleneagles", "Queen's Park Oval"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == "LOC", name
+    for name in ("Whistler", "Madeleine", "Lugano", "Daytona"):  # a surname, a given name, clubs' and races' towns
+        entry = gazetteer.lookup("en", name)
         assert entry is None or not entry.curated, name
