@@ -265,6 +265,10 @@ def test_dutch_inhabitants_named_after_their_town_and_a_grand_prix_with_its_van(
         assert head_type((word,), "nl") == "MISC", word
     for word in ("Aalter", "Berger", "Hammer"):  # a town and a surname of their own, not of Aalten, Bergen or Ham
         assert head_type((word,), "nl") is None, word
+    for word in ("Groningse", "Utrechtse", "Overijsselse", "Wassenaarse", "Brugse", "Gentse"):  # a place's adjective
+        assert head_type((word,), "nl") == "MISC", word
+    for word in ("Groningse", "Utrechtse"):
+        assert head_type((word,), "en") is None, word  # Dutch only
     found = stage_entities("nl", "Lando Norris heeft zondag de Grote Prijs van Miami gewonnen.")
     assert ("Grote Prijs van Miami", "MISC") in found
 

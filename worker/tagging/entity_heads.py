@@ -278,18 +278,30 @@ def _landform(words: tuple[str, ...]) -> bool:
 _INHABITANT_SUFFIXES = ("enaars", "enaar", "naars", "naar", "aars", "aar", "mers", "mer", "ers", "er")
 
 
-def _town_inhabitants(word: str) -> bool:
-    if not word[:1].isupper() or not word.isalpha() or len(word) < 6:
-        return False
+def _own_name(word: str) -> bool:
+    """A word the gazetteer knows as a place, organisation or person, or the name list as a person: the town
+    "Aalter" (not the people of "Aalten"), the surname "Berger" (not those of "Bergen")."""
     known = gazetteer.lookup("nl", word)
-    if (known is not None and known.type != "MISC") or gazetteer.name_types("nl").get(word) == "PER":
-        return False  # a name of its own: the town "Aalter" (not of "Aalten"), the surname "Berger" (not of "Bergen")
+    return (known is not None and known.type != "MISC") or gazetteer.name_types("nl").get(word) == "PER"
+
+
+def _town_inhabitants(word: str) -> bool:
+    if not word[:1].isupper() or not word.isalpha() or len(word) < 6 or _own_name(word):
+        return False
     for suffix in _INHABITANT_SUFFIXES:
         if word.endswith(suffix):
             stem = word[:-len(suffix)]
             if len(stem) >= 3 and any(gazetteer.is_place("nl", form) for form in (stem, stem + "en")):
                 return True
     return False
+
+
+def _place_adjective(word: str) -> bool:
+    """A Dutch place's adjective, "Groningse", "Utrechtse", "Brugse": MISC in ned.train 183 times of 185 (session 44)."""
+    if not word[:1].isupper() or not word.isalpha() or len(word) < 6 or not word.endswith("se") or _own_name(word):
+        return False
+    stem = word[:-2]
+    return any(gazetteer.is_place("nl", form) for form in (stem, stem + "en", stem + "ge"))
 
 
 # Dutch law and treaty nouns that open a name or end its first word: "Verdrag van Lissabon", "Klimaatakkoord van
@@ -361,7 +373,8 @@ def head_type(words: tuple[str, ...], language: str) -> str | None:
     if language == "nl" and len(words) == 1 and len(words[0]) > 6 and words[0][:1].isupper() \
             and words[0].endswith(INHABITANT_ENDINGS):
         return "MISC"
-    if language == "nl" and len(words) == 1 and "inhabitants" in HEAD_PARTS and _town_inhabitants(words[0]):
+    if language == "nl" and len(words) == 1 and "inhabitants" in HEAD_PARTS and (
+            _town_inhabitants(words[0]) or _place_adjective(words[0])):
         return "MISC"
     heads = ORG_HEADS.get(language, frozenset())
     if language == "en" and len(words) >= 2 and words[-1] in heads:
