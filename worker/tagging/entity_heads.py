@@ -297,7 +297,8 @@ def _town_inhabitants(word: str) -> bool:
 
 
 def _place_adjective(word: str) -> bool:
-    """A Dutch place's adjective, "Groningse", "Utrechtse", "Brugse": MISC in ned.train 183 times of 185 (session 44)."""
+    """A Dutch place's adjective, "Groningse", "Utrechtse", "Brugse": MISC in ned.train 183 times of 185
+    (session 44)."""
     if not word[:1].isupper() or not word.isalpha() or len(word) < 6 or not word.endswith("se") or _own_name(word):
         return False
     stem = word[:-2]
