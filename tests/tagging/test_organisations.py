@@ -473,7 +473,8 @@ SESSION_43_GROUPS = ("wire_agencies", "wire_agencies_words", "newspapers_world",
                      "companies_agencies_s43")
 SESSION_44_GROUPS = ("airports_world", "airports_world_words", "places_wars_2000s_2020s",
                      "places_wars_2000s_2020s_words", "places_be_dutch_names", "places_be_dutch_names_words",
-                     "places_nl_small", "places_nl_small_words", "places_of_sport")
+                     "places_nl_small", "places_nl_small_words", "places_of_sport",
+                     "peoples_dialects_nl")
 
 
 def _group_names(spec: dict) -> set[tuple[str, str]]:
@@ -591,4 +592,14 @@ def test_places_of_sport_are_places_but_not_club_towns_or_surnames() -> None:
         assert entry is not None and entry.type == "LOC", name
     for name in ("Whistler", "Madeleine", "Lugano", "Daytona"):  # a surname, a given name, clubs' and races' towns
         entry = gazetteer.lookup("en", name)
+        assert entry is None or not entry.curated, name
+
+
+def test_dutch_regional_peoples_and_dialects_are_misc_in_dutch_only() -> None:
+    for name in ("Kannada", "Limburgs", "West-Vlamingen", "Friezin", "Tukkers", "Zeeuwse"):
+        entry = gazetteer.lookup("nl", name)
+        assert entry is not None and entry.type == "MISC", name
+    assert gazetteer.lookup("en", "Limburgs") is None
+    for name in ("Drent", "Zeeuw", "Fries"):  # surnames too
+        entry = gazetteer.lookup("nl", name)
         assert entry is None or not entry.curated, name
