@@ -648,21 +648,25 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         decided[(a, b)] = label
         taken.update(range(a, b))
     span_text = doc_facts.span_text
+    name_types = casing.name_types("en")
     for ent, start, end, label in bounded:
         if not taken.isdisjoint(range(start, end)):
             continue
         line = lines[line_of[start]] if line_of[start] >= 0 else (start, end)
-        before, after = _neighbours(lower, start, end, line)
-        text = span_text(start, end)  # ent.text, without a Token per word
+        # (_neighbours, _place_label: inline, as each is asked of every entity of every sports document)
+        before, after = lower[start - 1] if start > line[0] else "", lower[end] if end < line[1] else ""
+        one_word = end - start == 1
+        text = words[start] if one_word else span_text(start, end)  # ent.text, without a Token per word
         a_club = before not in PLACE_BEFORE and text.lower() in clubs
         # the model's club whose name the name list knows as a place ("Lancashire beat"): keep it a club
-        as_club = label == "ORG" and end - start == 1 and casing.name_types("en").get(text) == "LOC"
+        as_club = label == "ORG" and one_word and name_types.get(text) == "LOC"
+        place = label in ("LOC", "GPE") or (label in ("PERSON", "PER") and one_word and (
+            gazetteer.is_place("en", text) or name_types.get(text) == "LOC"))
         if label != "LOC" and before == "at" and start - 1 == line[0] and end < line[1] and lower[end] == ":":
             # a scoreboard's venue line "At Chelmsford : Derbyshire 241 ..." (session 19, en-news/dev_s19.txt)
             decided[(start, end)] = "LOC"
             ent = Span(doc, start, end, label="LOC", kb_id=ent.kb_id_)
-        elif (_place_label(doc, label, start, end) or as_club) and _may_be_club(doc, ent, text, line) \
-                and text not in surnames:
+        elif (place or as_club) and _may_be_club(doc, ent, text, line) and text not in surnames:
             if a_club or _club_words_beside(before, after):
                 decided[(start, end)] = "ORG"
                 ent = Span(doc, start, end, label="ORG", kb_id=ent.kb_id_)
