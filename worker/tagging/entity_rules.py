@@ -287,6 +287,13 @@ def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
         ent_start = start = ent.start
         ent_end = end = ent.end
         label = ent.label_  # read once: a string-store look-up
+        if end - start == 1 and not dutch:
+            # one word (most names): what the steps below do to it, in one test. It goes when it is an edge word or
+            # punctuation, or a name's number; otherwise every step below needs two words or more.
+            if not (lower[start] in edge or punct[start]
+                    or (label in _NAME_LABELS and (start, end) not in typed and _numeric(words[start]))):
+                fixed.append(ent)
+            continue
         # "was The Nutty Professor": a title's own article stays (session 43, round 14)
         # (and a title a chart row decided: "5. ( 3 ) The Mirror Has Two Faces", round 19)
         own_article = not dutch and end - start > 1 and words[start] == "The" and (
@@ -1811,7 +1818,7 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
     cache = _digit_sentences_of(doc)
     if id(evidence) not in cache:
         cache[id(evidence)] = (evidence, _digit_sentences(doc, evidence.starts),
-                               (numpy.cumsum(evidence.starts) - 1).tolist())
+                               (numpy.cumsum(numpy.asarray(evidence.starts, dtype=bool)) - 1).tolist())
     _, sentences, sentence_of = cache[id(evidence)]
     decided: dict[tuple[int, int], str] = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
     by_sentence: dict[int, list[Span]] = defaultdict(list)
