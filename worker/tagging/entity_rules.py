@@ -287,13 +287,6 @@ def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
         ent_start = start = ent.start
         ent_end = end = ent.end
         label = ent.label_  # read once: a string-store look-up
-        if end - start == 1 and not dutch:
-            # one word (most names): what the steps below do to it, in one test. It goes when it is an edge word or
-            # punctuation, or a name's number; otherwise every step below needs two words or more.
-            if not (lower[start] in edge or punct[start]
-                    or (label in _NAME_LABELS and (start, end) not in typed and _numeric(words[start]))):
-                fixed.append(ent)
-            continue
         # "was The Nutty Professor": a title's own article stays (session 43, round 14)
         # (and a title a chart row decided: "5. ( 3 ) The Mirror Has Two Faces", round 19)
         own_article = not dutch and end - start > 1 and words[start] == "The" and (
