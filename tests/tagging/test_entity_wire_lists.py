@@ -31,6 +31,18 @@ def test_an_election_tables_parties_and_abbreviations_are_organisations() -> Non
         doc, casing.sentence_starts(doc)), country_codes, decided)] == [("GER", "ORG")]
 
 
+def test_a_line_of_one_word_before_an_election_table_is_no_row() -> None:
+    # (its last three words run past the doc's start: no bracket of the next lines may count as its own)
+    lines = ["ROMANIA", "Party of Social Democracy in Romania ( PDSR ) 91",
+             "Democratic Convention of Romania ( CDR ) 122", "Emil Constantinescu ( CDR ) 54.4 pct"]
+    doc = named_doc(lines, [("Party of Social Democracy", "ORG"), ("PDSR", "GPE"), ("Emil Constantinescu", "PERSON")])
+    ents = party_rows(doc, list(doc.ents), lambda: entity_sports.line_bounds(doc, casing.sentence_starts(doc)),
+                      country_codes, {})
+    assert [(e.text, e.label_) for e in ents] == [
+        ("Party of Social Democracy in Romania", "ORG"), ("PDSR", "ORG"), ("Democratic Convention of Romania", "ORG"),
+        ("CDR", "ORG"), ("Emil Constantinescu", "PERSON"), ("CDR", "ORG")]
+
+
 def test_a_charts_titles_are_one_work_and_its_companies_organisations() -> None:
     from worker.tagging.entity_wire_lists import chart_rows
 

@@ -398,8 +398,13 @@ def longest_first(bounded: list[tuple[int, int, T]]) -> list[T]:
 
 def filter_spans(spans: Iterable[Span]) -> list[Span]:
     """`spacy.util.filter_spans` with each span's bounds read once (it reads them at every comparison)."""
-    bounded = [(span.start, span.end, span) for span in spans]
-    if all(start < end for start, end, _ in bounded) and all(
-            bounded[k][1] <= bounded[k + 1][0] for k in range(len(bounded) - 1)):
-        return [span for _, _, span in bounded]  # in order and apart already (most calls): all kept as they are
-    return longest_first(bounded)
+    spans = list(spans)
+    last_end = 0  # (no span ends before 0)
+    for span in spans:  # in order and apart already (most calls): all kept as they are
+        start, end = span.start, span.end
+        if start >= end or start < last_end:
+            break
+        last_end = end
+    else:
+        return spans
+    return longest_first([(span.start, span.end, span) for span in spans])

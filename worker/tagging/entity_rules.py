@@ -910,7 +910,8 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     doc_words = doc_facts.words
     bounded = [(ent.start, ent.end, ent.label_) for ent in ents]  # each read once (label_: a string look-up)
     span_text = doc_facts.span_text
-    texts = [span_text(start, end) for start, end, _ in bounded]  # ent.text, without a Token per word
+    # ent.text, without a Token per word (a word's own text for a one-word name, most of them)
+    texts = [doc_words[start] if end - start == 1 else span_text(start, end) for start, end, _ in bounded]
     votes: dict[str, dict[str, int]] = {}
     for (start, end, label), text in zip(bounded, texts, strict=True):
         counts = votes.setdefault(text, {})
@@ -938,14 +939,19 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
         surnames = Counter(doc_words[end - 1] for start, end, label in bounded if label == person_label
                            and end - start > 1 and doc_words[end - 2] not in _SURNAME_PARTICLES)
         for text in majority:
-            if " " not in text and surnames[text] > 0:
+            if " " not in text and text in surnames:  # (a Counter's missing key is a Python call: `in` is not)
                 majority[text] = person_label
     relabelled = [
         ent if majority[text] == label
         else Span(doc, start, end, label=majority[text], kb_id=ent.kb_id_, span_id=ent.id_)
         for ent, (start, end, label), text in zip(ents, bounded, texts, strict=True)
     ]
-    taken = {i for start, end, _ in bounded for i in range(start, end)}
+    # the tokens of the entities, as a mask over the doc (most candidate positions below are entities' own words)
+    size = len(doc) + 1
+    opened = numpy.bincount([start for start, _, _ in bounded], minlength=size)
+    closed = numpy.bincount([end for _, end, _ in bounded], minlength=size)
+    in_entity = numpy.cumsum(opened - closed)[:-1] > 0
+    taken: set[int] = set()  # the tokens of names added below
     # propagate names of two letters or more that start with a capital, token-exact, where nothing is tagged
     by_first: dict[str, list[tuple[list[str], str]]] = defaultdict(list)
     for text in majority:
@@ -962,7 +968,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     orths = doc_facts.orth
     first_ids = {doc.vocab.strings.add(word): word for word in by_first}
     longest_first: dict[str, list[tuple[list[str], str]]] = {}  # a first word's names, longest first, sorted once
-    positions = numpy.flatnonzero(isin(orths, numpy.array(sorted(first_ids), dtype="uint64")))
+    positions = numpy.flatnonzero(isin(orths, numpy.array(sorted(first_ids), dtype="uint64")) & ~in_entity)
     for i, orth in zip(positions.tolist(), orths[positions].tolist(), strict=True):
         if i in taken:
             continue
@@ -973,7 +979,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
         for words, text in candidates:
             end = i + len(words)
             if end <= len(doc) and doc_words[i:end] == words \
-                    and not any(j in taken for j in range(i, end)) \
+                    and not in_entity[i:end].any() and taken.isdisjoint(range(i, end)) \
                     and not (doc.lang_ == "en" and entity_sports.is_sport_head(doc, i, end)):  # "AMERICAN FOOTBALL -"
                 # keyed by the entity's own text: it may hold a newline or double space that split() drops
                 added.append(Span(doc, i, end, label=majority[text]))
@@ -987,7 +993,7 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
         labelled = [(ent.start, ent.end, ent.label_) for ent in result] if added else [
             (start, end, majority[text]) for (start, end, _), text in zip(bounded, texts, strict=True)]
         for start, end, label in labelled:
-            if end - start == 1 and label == person_label and surnames[doc_words[start]] > 0:
+            if end - start == 1 and label == person_label and doc_words[start] in surnames:
                 decided.setdefault((start, end), "PER")
     return result
 
@@ -1805,7 +1811,7 @@ def sports_clubs(doc: Doc, ents: list[Span], evidence: SentenceStartEvidence) ->
     cache = _digit_sentences_of(doc)
     if id(evidence) not in cache:
         cache[id(evidence)] = (evidence, _digit_sentences(doc, evidence.starts),
-                               (numpy.cumsum(evidence.starts) - 1).tolist())
+                               (numpy.cumsum(numpy.asarray(evidence.starts, dtype=bool)) - 1).tolist())
     _, sentences, sentence_of = cache[id(evidence)]
     decided: dict[tuple[int, int], str] = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
     by_sentence: dict[int, list[Span]] = defaultdict(list)

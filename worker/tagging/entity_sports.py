@@ -117,7 +117,19 @@ def _capitalised(token: Token) -> bool:
 
 
 def line_bounds(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, int]]:
-    """(start, end) of each sentence or line, without space tokens at the edges."""
+    """(start, end) of each sentence or line, without space tokens at the edges. Kept for the doc last asked about,
+    per sentence-starts list (held, so that its id is not reused): the sports and wire rules ask two or three times
+    per doc, always with the doc's one sentence-start evidence. The list is shared: read it, never change it."""
+    found = _lines_of(doc)
+    known = found.get(id(starts))
+    if known is not None and known[0] is starts:
+        return known[1]
+    lines = _line_bounds(doc, starts)
+    found[id(starts)] = (starts, lines)
+    return lines
+
+
+def _line_bounds(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, int]]:
     bounds = [*numpy.flatnonzero(numpy.asarray(starts, dtype=bool)).tolist(), len(doc)]
     space = entity_doc.facts(doc).is_space
     lines = []
@@ -131,6 +143,8 @@ def line_bounds(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, int]]:
     return lines
 
 
+_lines_of: entity_doc.LastDoc[dict[int, tuple[Sequence[bool], list[tuple[int, int]]]]] = entity_doc.LastDoc(
+    lambda doc: {})
 # The lines of the doc the entity rules are tagging, from its sentence-start evidence, found once for the rules that
 # read a document line by line (term sheets, party and chart rows, line-ups).
 doc_lines = entity_doc.LastDoc(lambda doc: line_bounds(doc, casing.evidence_of(doc).starts))
@@ -171,11 +185,6 @@ def _is_sports_document(doc: Doc, starts: Sequence[bool]) -> bool:
         return False  # no line can be a results or table line: skip the per-line work
     return any(_table_line(doc, start, end) or _results_line(doc, start, end)
                for start, end in line_bounds(doc, starts))
-
-
-def _contains_any(doc: Doc, words: frozenset[str]) -> bool:
-    """Whether one of these words occurs, found on the ORTH array (no Python work per token)."""
-    return bool(entity_doc.isin(entity_doc.facts(doc).orth, string_ids(words)).any())
 
 
 _NAME_PARTICLES = ("van", "der", "de", "la", "le", "di", "da", "von", "&")
@@ -377,12 +386,13 @@ def _country_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """"Arthur Fils ( France )": a name of two to four words followed by a bracketed country is a player."""
     doc_facts = entity_doc.facts(doc)
     words = doc_facts.words
-    if "(" not in words[start + 2:end - 2]:
-        return []
-    found = []
-    for i in range(start + 2, end - 2):
-        if words[i] != "(":
-            continue
+    found: list[tuple[int, int]] = []
+    i = start + 1
+    while True:  # each "(" of start + 2 .. end - 3, found by list.index (no Python work per word)
+        try:
+            i = words.index("(", i + 1, max(end - 2, 0))  # (a negative stop would count from the list's end)
+        except ValueError:
+            return found
         close = next((k for k in range(i + 2, min(i + 5, end)) if words[k] == ")"), None)
         if close is None or not gazetteer.is_national_team("en", doc_facts.span_text(i + 1, close)):
             continue
@@ -391,7 +401,6 @@ def _country_players(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
             k -= 1
         if 2 <= i - k <= 4 and doc_facts.span_text(k, i) not in club_texts():
             found.append((k, i))
-    return found
 
 
 @lru_cache(maxsize=1)
@@ -446,6 +455,9 @@ def _listed_clubs(doc: Doc, use_list: bool = True) -> list[tuple[int, int]]:
                 after = i + n
                 break
     return found
+
+
+_PLACE_LABEL_CANDIDATES = frozenset({"LOC", "GPE", "PERSON", "PER"})  # the only labels _place_label accepts
 
 
 def _place_label(doc: Doc, label: str, start: int, end: int) -> bool:
@@ -561,7 +573,7 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
     headers and schedule lines of North American standings (session 38)."""
     if doc.lang_ != "en":
         return ents
-    if ents and _contains_any(doc, TABLE_WORDS):
+    if ents and entity_doc.has_word(doc, TABLE_WORDS):
         ents = strip_table_words(doc, ents)
     ents = strip_sport_heads(doc, ents)
     if not is_sports_document(doc, starts):
@@ -648,21 +660,25 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         decided[(a, b)] = label
         taken.update(range(a, b))
     span_text = doc_facts.span_text
+    name_types = casing.name_types("en")
     for ent, start, end, label in bounded:
         if not taken.isdisjoint(range(start, end)):
             continue
         line = lines[line_of[start]] if line_of[start] >= 0 else (start, end)
-        before, after = _neighbours(lower, start, end, line)
-        text = span_text(start, end)  # ent.text, without a Token per word
+        # (_neighbours, _place_label: inline, as each is asked of every entity of every sports document)
+        before, after = lower[start - 1] if start > line[0] else "", lower[end] if end < line[1] else ""
+        one_word = end - start == 1
+        text = words[start] if one_word else span_text(start, end)  # ent.text, without a Token per word
         a_club = before not in PLACE_BEFORE and text.lower() in clubs
         # the model's club whose name the name list knows as a place ("Lancashire beat"): keep it a club
-        as_club = label == "ORG" and end - start == 1 and casing.name_types("en").get(text) == "LOC"
+        as_club = label == "ORG" and one_word and name_types.get(text) == "LOC"
+        place = label in ("LOC", "GPE") or (label in ("PERSON", "PER") and one_word and (
+            gazetteer.is_place("en", text) or name_types.get(text) == "LOC"))
         if label != "LOC" and before == "at" and start - 1 == line[0] and end < line[1] and lower[end] == ":":
             # a scoreboard's venue line "At Chelmsford : Derbyshire 241 ..." (session 19, en-news/dev_s19.txt)
             decided[(start, end)] = "LOC"
             ent = Span(doc, start, end, label="LOC", kb_id=ent.kb_id_)
-        elif (_place_label(doc, label, start, end) or as_club) and _may_be_club(doc, ent, text, line) \
-                and text not in surnames:
+        elif (place or as_club) and _may_be_club(doc, ent, text, line) and text not in surnames:
             if a_club or _club_words_beside(before, after):
                 decided[(start, end)] = "ORG"
                 ent = Span(doc, start, end, label="ORG", kb_id=ent.kb_id_)
@@ -830,7 +846,7 @@ def _neighbour_clubs(doc: Doc, bounded: list[tuple[Span, int, int, str]], lines:
     lower = doc_facts.lower
     found: set[str] = set()
     for ent, start, end, label in bounded:
-        if not _place_label(doc, label, start, end) or line_of[start] < 0:
+        if label not in _PLACE_LABEL_CANDIDATES or not _place_label(doc, label, start, end) or line_of[start] < 0:
             continue
         line = lines[line_of[start]]
         if not _club_words_beside(*_neighbours(lower, start, end, line)):

@@ -225,6 +225,7 @@ def _moved_price(words: Sequence[str], lower: Sequence[str], digits: numpy.ndarr
 # statement has no price); the motorway "M3" is left alone unless money words stand beside it.
 _AGGREGATES = frozenset({"M0", "M1", "M2", "M3", "M4"})
 _MONEY_WORDS = frozenset({"money", "supply", "growth", "target", "grew", "aggregate", "corridor"})
+_MONEY_TRIGGERS = frozenset({"money", "supply"})  # a text speaking of money supply has one of them
 
 
 def money_aggregates(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -234,7 +235,7 @@ def money_aggregates(doc: Doc, ents: list[Span]) -> list[Span]:
         return ents
     doc_facts = facts(doc)
     lower = doc_facts.lower
-    if "money" not in lower and "supply" not in lower:
+    if not has_lower(doc, _MONEY_TRIGGERS):  # (on the doc's set of words: a scan of its list cost more)
         return ents
     words = doc_facts.words
     n = len(doc)
@@ -316,6 +317,9 @@ _EXCHANGE_HEADS = frozenset({"exchange", "bourse", "market", "board"})
 _INDEX_CODE = re.compile(r"^[A-Z][A-Za-z]*(-?\d+)?$")
 
 
+_INDEX = frozenset({"index"})
+
+
 def market_indices(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
     """English market copy: a name right before "index" names the index (MISC: "The IBV index" ORG, "the WIG index"),
     and a code in capitals there that the model left is one ("the blue-chip MIB30 index"); not an exchange ("the
@@ -325,7 +329,7 @@ def market_indices(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], st
         return ents
     doc_facts = facts(doc)
     lower = doc_facts.lower
-    if "index" not in lower:
+    if not has_lower(doc, _INDEX):
         return ents
     words = doc_facts.words
     n = len(doc)
@@ -383,6 +387,9 @@ def _is_digest(lower: Sequence[str]) -> bool:
                for first, second in DIGEST_SIGNS)
 
 
+_DIGEST_TRIGGERS = frozenset({"vouch", "digest"})  # a press digest's heading holds one of them
+
+
 def press_digest_papers(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bool]],
                         decided: dict[tuple[int, int], str]) -> list[Span]:
     """English press digests: the words in capitals that open a line, alone on it, before " - " or before the
@@ -392,7 +399,7 @@ def press_digest_papers(doc: Doc, ents: list[Span], starts: Callable[[], Sequenc
         return ents
     doc_facts = facts(doc)
     words, lower = doc_facts.words, doc_facts.lower
-    if "vouch" not in lower and "digest" not in lower:
+    if not has_lower(doc, _DIGEST_TRIGGERS):
         return ents
     if not _is_digest(lower):
         return ents

@@ -62,9 +62,15 @@ def party_rows(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[int, i
     codes = country_codes()
     rows = []
     for start, end in lines():
-        # "<name> ( ABBR ) <number> [pct]": the bracket's close is followed by a number
-        for k in range(start + 1, end - 3):
-            if words[k] == "(" and _abbreviation(words[k + 1]) and words[k + 2] == ")" \
+        # "<name> ( ABBR ) <number> [pct]": the bracket's close is followed by a number; each "(" of start + 1 ..
+        # end - 4 found by list.index (no Python work per word)
+        k = start
+        while True:
+            try:
+                k = words.index("(", k + 1, max(end - 3, 0))  # (a negative stop would count from the list's end)
+            except ValueError:
+                break
+            if _abbreviation(words[k + 1]) and words[k + 2] == ")" \
                     and words[k + 1] not in codes and any(c.isdigit() for c in words[k + 3]):
                 rows.append((start, k))
                 break
