@@ -351,6 +351,25 @@ class LastDoc(Generic[T]):
         return value
 
 
+class PerStarts(Generic[T]):
+    """`make(doc, starts)` for the doc last asked about, kept per sentence-starts list (held, so that its id is not
+    reused): the rules ask two to four times per doc, always with the doc's one sentence-start evidence. A kept value
+    is shared: read it, never change it."""
+
+    def __init__(self, make: Callable[[Doc, Sequence[bool]], T]) -> None:
+        self.make = make
+        self._answers: LastDoc[dict[int, tuple[Sequence[bool], T]]] = LastDoc(lambda doc: {})
+
+    def __call__(self, doc: Doc, starts: Sequence[bool]) -> T:
+        answers = self._answers(doc)
+        known = answers.get(id(starts))
+        if known is not None and known[0] is starts:
+            return known[1]
+        value = self.make(doc, starts)
+        answers[id(starts)] = (starts, value)
+        return value
+
+
 facts = LastDoc(DocFacts)  # a doc's words, text and digits, shared by the rules that read them
 
 

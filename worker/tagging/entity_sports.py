@@ -116,20 +116,8 @@ def _capitalised(token: Token) -> bool:
     return token.text[:1].isupper() and not token.like_num
 
 
-def line_bounds(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, int]]:
-    """(start, end) of each sentence or line, without space tokens at the edges. Kept for the doc last asked about,
-    per sentence-starts list (held, so that its id is not reused): the sports and wire rules ask two or three times
-    per doc, always with the doc's one sentence-start evidence. The list is shared: read it, never change it."""
-    found = _lines_of(doc)
-    known = found.get(id(starts))
-    if known is not None and known[0] is starts:
-        return known[1]
-    lines = _line_bounds(doc, starts)
-    found[id(starts)] = (starts, lines)
-    return lines
-
-
 def _line_bounds(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, int]]:
+    """(start, end) of each sentence or line, without space tokens at the edges."""
     bounds = [*numpy.flatnonzero(numpy.asarray(starts, dtype=bool)).tolist(), len(doc)]
     space = entity_doc.facts(doc).is_space
     lines = []
@@ -143,30 +131,18 @@ def _line_bounds(doc: Doc, starts: Sequence[bool]) -> list[tuple[int, int]]:
     return lines
 
 
-_lines_of: entity_doc.LastDoc[dict[int, tuple[Sequence[bool], list[tuple[int, int]]]]] = entity_doc.LastDoc(
-    lambda doc: {})
+# `_line_bounds`, kept for the doc last asked about (the sports and wire rules ask two or three times per doc)
+line_bounds = entity_doc.PerStarts(_line_bounds)
 # The lines of the doc the entity rules are tagging, from its sentence-start evidence, found once for the rules that
 # read a document line by line (term sheets, party and chart rows, line-ups).
 doc_lines = entity_doc.LastDoc(lambda doc: line_bounds(doc, casing.evidence_of(doc).starts))
 
 
-# The answers for the doc last asked about, per sentence-starts list (held, so that its id is not reused): the
-# rules ask up to four times per doc (sports copy, country rows, market and price-table copy), always with the
-# doc's one sentence-start evidence.
-_sports_answers: entity_doc.LastDoc[dict[int, tuple[Sequence[bool], bool]]] = entity_doc.LastDoc(lambda doc: {})
-
-
 def is_sports_document(doc: Doc, starts: Callable[[], Sequence[bool]]) -> bool:
     """A sports headline ("SOCCER - ..."), a score and match-report words, or a results or table line.
-    `starts` gives the sentence starts; the answer is kept for the doc last asked about and the same starts."""
-    answers = _sports_answers(doc)
-    sentence_starts = starts()
-    known = answers.get(id(sentence_starts))
-    if known is not None and known[0] is sentence_starts:
-        return known[1]
-    answer = _is_sports_document(doc, sentence_starts)
-    answers[id(sentence_starts)] = (sentence_starts, answer)
-    return answer
+    `starts` gives the sentence starts; the answer is kept for the doc last asked about and the same starts (the
+    rules ask up to four times per doc: sports copy, country rows, market and price-table copy)."""
+    return _sports_answer(doc, starts())
 
 
 def _is_sports_document(doc: Doc, starts: Sequence[bool]) -> bool:
@@ -185,6 +161,9 @@ def _is_sports_document(doc: Doc, starts: Sequence[bool]) -> bool:
         return False  # no line can be a results or table line: skip the per-line work
     return any(_table_line(doc, start, end) or _results_line(doc, start, end)
                for start, end in line_bounds(doc, starts))
+
+
+_sports_answer = entity_doc.PerStarts(_is_sports_document)
 
 
 _NAME_PARTICLES = ("van", "der", "de", "la", "le", "di", "da", "von", "&")
