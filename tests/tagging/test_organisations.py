@@ -536,14 +536,29 @@ def test_companies_and_agencies_of_business_news_but_not_designers_names() -> No
         assert entry is None or not entry.curated or entry.type != "ORG", person
 
 
-def test_airports_are_places_by_their_bare_names_and_schiphol_is_no_company() -> None:
-    for language, name in (("en", "Heathrow"), ("en", "Gatwick"), ("en", "Chek Lap Kok"), ("en", "O'Hare"),
-                           ("nl", "Schiphol"), ("nl", "Zaventem"), ("nl", "Bierset")):
+def _assert_typed(language: str, names: tuple[str, ...], kind: str) -> None:
+    for name in names:
         entry = gazetteer.lookup(language, name)
-        assert entry is not None and entry.type == "LOC", name
+        assert entry is not None and entry.type == kind, name
+
+
+def _assert_not_curated(language: str, names: tuple[str, ...]) -> None:
+    # surnames and given names first: a curated place would overrule the model's person
+    for name in names:
+        entry = gazetteer.lookup(language, name)
+        assert entry is None or not entry.curated, name
+
+
+def _patterns(language: str) -> set[str]:
+    return {p["pattern"] for p in gazetteer.ruler_patterns(language)}
+
+
+def test_airports_are_places_by_their_bare_names_and_schiphol_is_no_company() -> None:
+    _assert_typed("en", ("Heathrow", "Gatwick", "Chek Lap Kok", "O'Hare"), "LOC")
+    _assert_typed("nl", ("Schiphol", "Zaventem", "Bierset"), "LOC")
     assert gazetteer.lookup("nl", "Schiphol Group").type == "ORG"
     assert gazetteer.lookup("nl", "Brussels Airport").type == "ORG"  # the operator, an older group's
-    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
+    patterns = _patterns("en")
     assert "Heathrow" in patterns and "JFK" not in patterns
     for name in ("JFK", "Pearson", "Logan", "Farah", "Gao"):  # persons first: a curated place would overrule them
         entry = gazetteer.lookup("en", name)
@@ -551,55 +566,39 @@ def test_airports_are_places_by_their_bare_names_and_schiphol_is_no_company() ->
 
 
 def test_places_of_the_wars_of_2001_to_2025_and_small_capitals_are_places() -> None:
-    for name in ("Naypyitaw", "Ulaanbaatar", "Suva", "Melitopol", "Sievierodonetsk", "Hama", "Ashkelon",
-                 "North Kivu", "Tora Bora", "Fallujah"):
-        entry = gazetteer.lookup("en", name)
-        assert entry is not None and entry.type == "LOC", name
-    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("en")}
+    _assert_typed("en", ("Naypyitaw", "Ulaanbaatar", "Suva", "Melitopol", "Sievierodonetsk", "Hama", "Ashkelon",
+                         "North Kivu", "Tora Bora", "Fallujah"), "LOC")
+    patterns = _patterns("en")
     assert "Melitopol" in patterns and not {"Male", "Tyre", "Gao", "Farah"} & patterns  # words and names type only
 
 
 def test_belgian_places_by_their_dutch_names_are_places_in_dutch_only() -> None:
-    for name in ("Oostende", "Ukkel", "Elsene", "Moeskroen", "Doornik", "Zottegem", "Oost-Vlaanderen", "Haspengouw",
-                 "Albertkanaal", "Bretagne", "Bosnië-Herzegovina"):
-        entry = gazetteer.lookup("nl", name)
-        assert entry is not None and entry.type == "LOC", name
+    _assert_typed("nl", ("Oostende", "Ukkel", "Elsene", "Moeskroen", "Doornik", "Zottegem", "Oost-Vlaanderen",
+                         "Haspengouw", "Albertkanaal", "Bretagne", "Bosnië-Herzegovina"), "LOC")
     assert gazetteer.lookup("en", "Zottegem") is None  # English sports copy: "Lommel", "Westerlo" are clubs
-    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
+    patterns = _patterns("nl")
     assert "Zottegem" in patterns and not {"As", "Komen", "Halen", "Lessen"} & patterns  # Dutch words type only
-    for name in ("Waal", "Berkel", "Boom", "Peer"):  # surnames first: no curated place overrules the person
-        entry = gazetteer.lookup("nl", name)
-        assert entry is None or not entry.curated, name
+    _assert_not_curated("nl", ("Waal", "Berkel", "Boom", "Peer"))
 
 
 def test_small_places_of_the_netherlands_are_places_and_their_words_type_only() -> None:
-    for name in ("Wassenaar", "Zutphen", "Venray", "Lobith", "Earnewâld", "Zaanse Schans", "Loon op Zand"):
-        entry = gazetteer.lookup("nl", name)
-        assert entry is not None and entry.type == "LOC", name
+    _assert_typed("nl", ("Wassenaar", "Zutphen", "Venray", "Lobith", "Earnewâld", "Zaanse Schans", "Loon op Zand"),
+                  "LOC")
     assert gazetteer.lookup("en", "Wassenaar") is None
-    patterns = {p["pattern"] for p in gazetteer.ruler_patterns("nl")}
+    patterns = _patterns("nl")
     # Dutch words ("namen", "doel", "landen", "schoten", "duiven", "sluis") type a span the model found, never match
     assert "Venray" in patterns and not {"Namen", "Doel", "Landen", "Schoten", "Duiven", "Sluis", "Goes"} & patterns
-    for name in ("Nancy", "Bree"):  # given names first: no curated place overrules the person
-        entry = gazetteer.lookup("nl", name)
-        assert entry is None or not entry.curated, name
+    _assert_not_curated("nl", ("Nancy", "Bree"))
 
 
 def test_places_of_sport_are_places_but_not_club_towns_or_surnames() -> None:
-    for name in ("Val d'Isere", "Alta Badia", "Kitzbuehel", "Innsbruck", "Alpe d'Huez", "Mont Ventoux", "Koppenberg",
-                 "Estoril", "Gleneagles", "Queen's Park Oval"):
-        entry = gazetteer.lookup("en", name)
-        assert entry is not None and entry.type == "LOC", name
-    for name in ("Whistler", "Madeleine", "Lugano", "Daytona"):  # a surname, a given name, clubs' and races' towns
-        entry = gazetteer.lookup("en", name)
-        assert entry is None or not entry.curated, name
+    _assert_typed("en", ("Val d'Isere", "Alta Badia", "Kitzbuehel", "Innsbruck", "Alpe d'Huez", "Mont Ventoux",
+                         "Koppenberg", "Estoril", "Gleneagles", "Queen's Park Oval"), "LOC")
+    # a surname, a given name, clubs' and races' towns
+    _assert_not_curated("en", ("Whistler", "Madeleine", "Lugano", "Daytona"))
 
 
 def test_dutch_regional_peoples_and_dialects_are_misc_in_dutch_only() -> None:
-    for name in ("Kannada", "Limburgs", "West-Vlamingen", "Friezin", "Tukkers", "Zeeuwse"):
-        entry = gazetteer.lookup("nl", name)
-        assert entry is not None and entry.type == "MISC", name
+    _assert_typed("nl", ("Kannada", "Limburgs", "West-Vlamingen", "Friezin", "Tukkers", "Zeeuwse"), "MISC")
     assert gazetteer.lookup("en", "Limburgs") is None
-    for name in ("Drent", "Fries"):  # surnames too
-        entry = gazetteer.lookup("nl", name)
-        assert entry is None or not entry.curated, name
+    _assert_not_curated("nl", ("Drent", "Fries"))
