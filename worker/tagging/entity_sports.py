@@ -437,9 +437,6 @@ def _listed_clubs(doc: Doc, use_list: bool = True) -> list[tuple[int, int]]:
     return found
 
 
-_PLACE_LABEL_CANDIDATES = frozenset({"LOC", "GPE", "PERSON", "PER"})  # the only labels _place_label accepts
-
-
 def _place_label(doc: Doc, label: str, start: int, end: int) -> bool:
     """Whether the stage would call the mention (start, end) of this label a place (the model's place labels, or a
     one-word "person" that the gazetteer or the name list knows as a place: the English model often says PERSON
@@ -645,20 +642,18 @@ def sports_entities(doc: Doc, ents: list[Span], starts: Callable[[], Sequence[bo
         if not taken.isdisjoint(range(start, end)):
             continue
         line = lines[line_of[start]] if line_of[start] >= 0 else (start, end)
-        # (_neighbours, _place_label: inline, as each is asked of every entity of every sports document)
-        before, after = lower[start - 1] if start > line[0] else "", lower[end] if end < line[1] else ""
+        before, after = _neighbours(lower, start, end, line)
         one_word = end - start == 1
         text = words[start] if one_word else span_text(start, end)  # ent.text, without a Token per word
         a_club = before not in PLACE_BEFORE and text.lower() in clubs
         # the model's club whose name the name list knows as a place ("Lancashire beat"): keep it a club
         as_club = label == "ORG" and one_word and name_types.get(text) == "LOC"
-        place = label in ("LOC", "GPE") or (label in ("PERSON", "PER") and one_word and (
-            gazetteer.is_place("en", text) or name_types.get(text) == "LOC"))
         if label != "LOC" and before == "at" and start - 1 == line[0] and end < line[1] and lower[end] == ":":
             # a scoreboard's venue line "At Chelmsford : Derbyshire 241 ..." (session 19, en-news/dev_s19.txt)
             decided[(start, end)] = "LOC"
             ent = Span(doc, start, end, label="LOC", kb_id=ent.kb_id_)
-        elif (place or as_club) and _may_be_club(doc, ent, text, line) and text not in surnames:
+        elif (_place_label(doc, label, start, end) or as_club) and _may_be_club(doc, ent, text, line) \
+                and text not in surnames:
             if a_club or _club_words_beside(before, after):
                 decided[(start, end)] = "ORG"
                 ent = Span(doc, start, end, label="ORG", kb_id=ent.kb_id_)
@@ -826,7 +821,7 @@ def _neighbour_clubs(doc: Doc, bounded: list[tuple[Span, int, int, str]], lines:
     lower = doc_facts.lower
     found: set[str] = set()
     for ent, start, end, label in bounded:
-        if label not in _PLACE_LABEL_CANDIDATES or not _place_label(doc, label, start, end) or line_of[start] < 0:
+        if not _place_label(doc, label, start, end) or line_of[start] < 0:
             continue
         line = lines[line_of[start]]
         if not _club_words_beside(*_neighbours(lower, start, end, line)):
