@@ -121,6 +121,19 @@ def test_dutch_given_names_faker_lacks_come_from_our_list_through_the_same_filte
     assert "Said" not in names and "Kobe" not in names  # an English word, a place: filtered out like any source
 
 
+def test_given_names_of_wire_copy_in_english_transliteration_come_from_our_list_too() -> None:
+    names, _ = entity_given_names.given_names()
+    # data/ner/given_names_curated.txt, session 45: Faker's locales lack them
+    assert {"Anatoly", "Gennady", "Vyacheslav", "Nursultan", "Heydar", "Olusegun", "Junichiro"} <= names
+    assert not {"Malle", "Nete", "Duma"} & names  # places the gazetteer gained since the last build
+
+
+def test_a_run_the_model_read_as_an_event_becomes_a_person_by_its_transliterated_given_name() -> None:
+    text = "Kuchma appointed Hrytsenko , replacing Anatoly Tkachenko who resigned last week ."
+    spans, _ = _run("en", text, [(5, 7, "EVENT")])
+    assert spans == [("Anatoly Tkachenko", "PERSON")]
+
+
 def test_a_given_name_before_a_title_starts_no_person_across_it() -> None:
     words = ["and", "Wing", "Commander", "Vyomika", "Singh", "of", "the", "air", "force"]
     doc = Doc(spacy.blank("en").vocab, words=words, sent_starts=[True] + [False] * 8)
