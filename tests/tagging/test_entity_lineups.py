@@ -38,3 +38,21 @@ def test_a_line_up_in_running_text_is_read_across_the_colons_sentence_break() ->
             "Zidane, Djorkaeff, Dugarry (76' Anelka), Henry.\n")
     found = stage_entities("nl", text)
     assert ("Anelka", "PER") in found and ("Blanc", "PER") in found
+
+
+def test_a_flemish_line_up_parts_its_lines_with_semicolons_and_writes_minutes_as_ordinals() -> None:
+    line = ("Westerlo : Van Hout ; Geraerts , Van Gompel , Rogiers , Hannes ; Delen , Vanderbiest ( 60e Mertens ) , "
+            "Janssens , Brogno .")
+    found = _run([line], [("Westerlo", "LOC"), ("Geraerts", "LOC"), ("Rogiers", "LOC"), ("Vanderbiest", "LOC")])
+    assert ("Geraerts", "PER") in found and ("Rogiers", "PER") in found and ("Vanderbiest", "PER") in found
+    assert ("Mertens", "PER") in found  # the substitute, "( 60e Mertens )"
+    assert ("Westerlo", "LOC") in found  # the team is left as it was
+
+
+def test_a_flemish_line_up_in_running_text_is_read_across_its_semicolons() -> None:
+    from tests.tagging.line_docs import stage_entities
+
+    text = ("Brogno redt Westerlo\n\nWesterlo: Van Hout; Geraerts, Van Gompel, Rogiers, Hannes; Delen, Vanderbiest "
+            "(60e Mertens), Janssens, Brogno.\n")
+    found = stage_entities("nl", text)
+    assert ("Geraerts", "PER") in found and ("Rogiers", "PER") in found and ("Mertens", "PER") in found

@@ -2,10 +2,12 @@
 Petit , Zidane , Deschamps , Djorkaeff en Henry ."
 
 A model trained on prose reads many of the surnames of such a list as places (in fold 0 of ned.train a third of
-them; session 37). After a name and a colon, a run of at least `MIN_ITEMS` items joined by commas (and "en" before
-the last), each one to three capitalised words (particles between them) and maybe a substitution in brackets ("( 76'
-Anelka )"), up to the sentence's end: each item is a person, unless the gazetteer knows it as a place or an
-organisation (session 37's round 14, revised and decided in session 38's round 8 on its own decision data).
+them; session 37). After a name and a colon, a run of at least `MIN_ITEMS` items joined by commas or semicolons
+(Flemish papers part a team's lines with them) and "en" before the last, each one to three capitalised words
+(particles between them) and maybe a substitution in brackets ("( 76' Anelka )", "( 60e Mertens )"), up to the
+sentence's end: each item is a person, unless the gazetteer knows it as a place or an organisation (session 37's
+round 14, revised and decided in session 38's round 8 on its own decision data; semicolons and ordinal minutes
+session 45).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ MIN_ITEMS = 5
 PARTICLES = frozenset({"van", "der", "den", "de", "te", "ter", "ten", "het", "'t", "la", "le", "di", "da", "du", "von",
                        "dos"})
 _ENDS = frozenset({".", "!", "?"})
-_MINUTE = re.compile(r"^\d{1,3}'$")
+_MINUTE = re.compile(r"^\d{1,3}(?:'|e|ste)$")  # "76'", and Flemish papers' "60e", "60ste"
 
 
 def _item_end(words: list[str], i: int, end: int) -> int:
@@ -52,7 +54,7 @@ def _lineup(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
         j = _substitution(words, j, end, items)
         if j == end:
             break
-        if words[j] not in (",", "en"):
+        if words[j] not in (",", ";", "en"):  # Flemish papers part the team's lines with ";" (session 45)
             return []
         i = j + 1
     return items if len(items) >= MIN_ITEMS and i < end else []
@@ -83,12 +85,19 @@ def lineup_persons(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[in
     players: list[tuple[int, int]] = []
     bounds = lines()
     # running text: the sentence splitter ends a sentence at the team's colon ("Frankrijk:" / "Barthez, Thuram, ...")
-    joined = [(start, bounds[n + 1][1]) if words[end - 1] == ":" and n + 1 < len(bounds) else (start, end)
-              for n, (start, end) in enumerate(bounds)]
+    # and at each semicolon of a Flemish line-up ("Westerlo:" / "Van Hout;" / "Geraerts, ...;" / "Delen, ...")
+    joined = list(bounds)
+    for n, (start, end) in enumerate(bounds):
+        k = n
+        while words[end - 1] in (":", ";") and k + 1 < len(bounds) and (k > n or words[end - 1] == ":"):
+            k += 1
+            end = bounds[k][1]
+        if k > n:
+            joined.append((start, end))
     for start, end in joined:
         for a, b in _lineup(words, start, end):
             entry = gazetteer.exact_lookup("nl", " ".join(words[a:b]))
-            if entry is None or entry.type not in ("LOC", "ORG"):
+            if (entry is None or entry.type not in ("LOC", "ORG")) and (a, b) not in players:
                 players.append((a, b))
     if not players:
         return ents
