@@ -208,6 +208,23 @@ def test_every_countrys_english_demonym_is_a_nationality() -> None:
     assert gazetteer.exact_lookup("en", "Lao") is None or gazetteer.exact_lookup("en", "Lao").type != "MISC"
 
 
+def test_people_of_regions_and_cities_are_nationalities_but_team_names_are_not() -> None:
+    # session 45, round 3: "Hendry edges Scot John Higgins" came out one person
+    from worker.tagging import gazetteer
+    from worker.tagging.entities import load_pipeline, mapped_spans
+
+    for word in ("Scot", "Texan", "Muscovite", "Londoners", "Yorkshireman", "Kiwi"):
+        entry = gazetteer.exact_lookup("en", word)
+        assert entry is not None and entry.type == "MISC", word
+    for word in ("Texans", "Kiwis", "Geordie"):  # teams, a given name
+        entry = gazetteer.exact_lookup("en", word)
+        assert entry is None or entry.type != "MISC", word
+    nlp = load_pipeline("en")
+    doc = nlp("Stephen Hendry beat Scot John Higgins 10-9 in the final on Sunday .")
+    spans = {(doc[a:b].text, label) for a, b, label in mapped_spans(doc, "en")}
+    assert ("Scot", "MISC") in spans and ("John Higgins", "PER") in spans
+
+
 def test_every_countrys_dutch_adjective_is_a_nationality() -> None:
     # session 41: the Dutch list lacked about thirty countries' adjectives ("Zambiaanse", "IJslandse", "Lets")
     from worker.tagging import gazetteer

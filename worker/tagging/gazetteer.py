@@ -378,8 +378,9 @@ def build_entries() -> list[dict[str, Any]]:
     return [e for e in entries if any(e["names"].values())]
 
 
-# English adjectives whose plural in -s is a place, not a people: "the Balkans" (LOC in CoNLL-2003).
-_NO_PLURAL = frozenset({"Balkan"})
+# English adjectives whose plural in -s is a place, not a people: "the Balkans" (LOC in CoNLL-2003); or a team:
+# "the Texans" (Houston's NFL club), "the Kiwis" (New Zealand's rugby league team; session 45).
+_NO_PLURAL = frozenset({"Balkan", "Texan", "Kiwi"})
 
 
 def _demonym_entries(demonyms: dict[str, list[str]]) -> list[dict[str, Any]]:
