@@ -114,3 +114,16 @@ def test_a_chess_columns_moves_are_no_names() -> None:
     # without a game in the document (fewer than three piece moves) nothing goes
     doc = line_doc(["De Pf3 kwam uit ."], [(1, 2, "ORG")], language="nl")
     assert [e.text for e in drop_chess_moves(doc, list(doc.ents))] == ["Pf3"]
+
+
+def test_an_amount_of_money_is_no_name_but_a_name_beside_one_stays() -> None:
+    from worker.tagging.entity_hygiene import drop_money
+
+    doc = line_doc(["Cheung Kong was off 1.00 at HK$ 68.50 .", "They moved into a new €14 million building .",
+                    "Dollar General paid $ 5 for it ."],
+                   [(0, 2, "ORG"), (6, 8, "EVENT"), (14, 16, "ORG"), (18, 20, "ORG")])
+    assert [(e.text, e.label_) for e in drop_money(doc, list(doc.ents))] == [("Cheung Kong", "ORG"),
+                                                                            ("Dollar General", "ORG")]
+    # in the whole stage, as the worker reads running text
+    found = stage_entities("en", "HONG KONG 1996-12-10\nCheung Kong was off 1.00 at HK$ 68.50 on Tuesday.\n")
+    assert not [text for text, _ in found if "$" in text]

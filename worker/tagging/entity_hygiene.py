@@ -174,3 +174,23 @@ def drop_chess_moves(doc: Doc, ents: list[Span]) -> list[Span]:
         return ents
     dropped = {(e.start, e.end) for e in notation}
     return [e for e in ents if (e.start, e.end) not in dropped]
+
+
+# An amount of money: a currency sign or a code ending in one ("HK$", "US$", "A$", "€", "£"), alone or glued to a
+# number ("€14", "£391m"), numbers and scale words (session 45).
+_CURRENCY = re.compile(r"[A-Z]{0,3}[$£€¥]\d[\d.,]*(?:m|bn|k)?|[A-Z]{0,3}[$£€¥]|\d[\d.,]*(?:m|bn|k)?")
+_SCALE_WORDS = frozenset({"million", "billion", "trillion", "thousand", "mln", "bln", "bn", "m", "miljoen", "miljard",
+                          "duizend"})
+_CURRENCY_SIGNS = frozenset("$£€¥")
+
+
+def drop_money(doc: Doc, ents: list[Span]) -> list[Span]:
+    """An entity that is only an amount of money ("HK$ 68.50", "€14 million", "£25,000") is no name: the English model
+    reads a Hong Kong price as an event (en-news/dev_s45), a euro amount as an organisation (dev_s41)."""
+    words = facts(doc).words
+    money = [e for e in ents if any(c in _CURRENCY_SIGNS for c in words[e.start])
+             and all(_CURRENCY.fullmatch(words[k]) or words[k].lower() in _SCALE_WORDS for k in range(e.start, e.end))]
+    if not money:
+        return ents
+    dropped = {(e.start, e.end) for e in money}
+    return [e for e in ents if (e.start, e.end) not in dropped]

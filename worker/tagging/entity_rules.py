@@ -1011,7 +1011,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
          "country_codes", "chess", "standings", "bracketed_teams", "term_sheets", "wire_lists",
          "lineups", "home_riders", "charts", "nl_adjective_nouns", "electorates",
-         "streets", "days_routes", "place_org"}
+         "streets", "days_routes", "place_org", "money"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -1267,6 +1267,8 @@ class EntityFixes:
             ents = entity_hygiene.trim_span_ends(doc, ents)
         if "chess" in PARTS and ents:  # a chess column's games: "Pf6", "Dh6 + Kg8" (session 37)
             ents = entity_hygiene.drop_chess_moves(doc, ents)
+        if "money" in PARTS and ents:  # "at HK$ 68.50" MISC, "€14 million" ORG (session 45)
+            ents = entity_hygiene.drop_money(doc, ents)
         if self.titles and ents:  # "Zambia Chamber of Mines" (session 41); the gazetteer's additions join it there
             ents = join_place_and_organisation(doc, ents, evidence.starts)
         set_entities(doc, ents)
