@@ -56,3 +56,14 @@ def test_a_flemish_line_up_in_running_text_is_read_across_its_semicolons() -> No
             "(60e Mertens), Janssens, Brogno.\n")
     found = stage_entities("nl", text)
     assert ("Geraerts", "PER") in found and ("Rogiers", "PER") in found and ("Mertens", "PER") in found
+
+
+def test_a_match_reports_scorers_lose_their_ordinal_minute_and_the_referee_is_a_person() -> None:
+    from worker.tagging.entity_lineups import report_lines
+
+    lines = ["Doelpunten : 12e Kristinsson ( 0-1 ) , 44e Brogno ( 1-1 ) .", "Scheidsrechter : Allaerts .",
+             "De 2e Kamer stemde ."]
+    doc = named_doc(lines, [("12e Kristinsson", "PER"), ("44e Brogno", "PER"), ("2e Kamer", "ORG")], language="nl")
+    decided: dict[tuple[int, int], str] = {}
+    found = [(e.text, e.label_) for e in report_lines(doc, list(doc.ents), decided)]
+    assert found == [("Kristinsson", "PER"), ("Brogno", "PER"), ("Allaerts", "PER"), ("2e Kamer", "ORG")]

@@ -102,3 +102,31 @@ def lineup_persons(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[in
     if not players:
         return ents
     return entity_doc.layout_wins(ents, [Span(doc, a, b, label="PER") for a, b in players], decided)
+
+
+_ORDINAL_MINUTE = re.compile(r"^\d{1,3}(?:e|ste|de)$")
+_REFEREE_WORDS = frozenset({"Scheidsrechter", "Ref", "Arbiter", "Scheidsrechters"})
+
+
+def report_lines(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """Dutch: a Flemish match report's lines. A minute written as an ordinal opens no name ("44e Brogno" in
+    "Doelpunten : 12e Kristinsson ( 0-1 ) , 44e Brogno ( 1-1 )"), and the name after "Scheidsrechter :" is a person
+    ("Scheidsrechter : Allaerts ."), unless the gazetteer knows it as a place or an organisation (session 45)."""
+    if not entity_doc.has_word(doc, entity_doc.COLON):
+        return ents
+    words = entity_doc.facts(doc).words
+    result = []
+    for ent in ents:
+        if ent.end - ent.start > 1 and ent.label_ == "PER" and _ORDINAL_MINUTE.match(words[ent.start]):
+            # a person only: "2e Kamer" is the Tweede Kamer
+            ent = Span(doc, ent.start + 1, ent.end, label=ent.label_)
+        result.append(ent)
+    referees = []
+    for k in range(len(words) - 2):
+        if words[k] in _REFEREE_WORDS and words[k + 1] == ":":
+            end = _item_end(words, k + 2, min(len(words), k + 6))
+            if end > k + 2:
+                entry = gazetteer.exact_lookup("nl", " ".join(words[k + 2:end]))
+                if entry is None or entry.type not in ("LOC", "ORG"):
+                    referees.append(Span(doc, k + 2, end, label="PER"))
+    return entity_doc.layout_wins(result, referees, decided) if referees else result

@@ -1261,6 +1261,7 @@ class EntityFixes:
             if "lineups" in PARTS:  # "Frankrijk : Barthez , Lizarazu , ..." (session 38, round 8)
                 ents = entity_lineups.lineup_persons(doc, ents, lambda: entity_sports.doc_lines(doc),
                                                      doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+                ents = entity_lineups.report_lines(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if "sections" in PARTS:
                 ents = entity_evidence.section_label(doc, ents)
         if self.edges and "span_hygiene" in PARTS and ents:
