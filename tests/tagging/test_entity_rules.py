@@ -514,6 +514,20 @@ def test_a_name_run_on_over_a_weekday_and_a_route_from_one_place_to_another() ->
     assert [(e.start, e.end) for e in entity_rules.split_at_days_and_routes(doc, list(doc.ents))] == [(1, 4), (6, 9)]
 
 
+def test_a_place_in_a_known_place_read_as_one_name_is_two_places() -> None:
+    # session 45, en-news/dev_s45.txt: "trained by Gordon Richards at Greystoke in Cumbria" one ORG
+    vocab = spacy.blank("en").vocab
+    words = ["at", "Greystoke", "in", "Cumbria", "and", "the", "Beamish", "Museum", "in", "Durham", "."]
+    doc = Doc(vocab, words=words)
+    doc.ents = [Span(doc, 1, 4, label="ORG"), Span(doc, 6, 10, label="ORG")]
+    assert [(e.text, e.label_) for e in entity_rules.split_at_days_and_routes(doc, list(doc.ents))] == [
+        ("Greystoke", "GPE"), ("Cumbria", "GPE"), ("Beamish Museum", "ORG"), ("Durham", "GPE")]
+    # not when the words after "in" are no known place, nor a title of a work
+    doc = Doc(vocab, words=["Stranger", "in", "Moscow", "and", "Sisters", "in", "Crime", "."])
+    doc.ents = [Span(doc, 0, 3, label="WORK_OF_ART"), Span(doc, 4, 7, label="ORG")]
+    assert [(e.start, e.end) for e in entity_rules.split_at_days_and_routes(doc, list(doc.ents))] == [(0, 3), (4, 7)]
+
+
 def test_a_place_right_before_an_organisation_is_part_of_its_name() -> None:
     vocab = spacy.blank("en").vocab
     words = ["The", "Zambia", "Chamber", "of", "Mines", "and", "Australian", "SAS", "troops", "."]

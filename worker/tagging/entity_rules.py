@@ -450,13 +450,15 @@ def extend_hyphenated_given_names(doc: Doc, ents: list[Span]) -> list[Span]:
 
 _DAY_PREPOSITIONS = frozenset({"on", "in"})
 _ROUTE_LABELS = frozenset({"LOC", "GPE", "FAC"})
-_DAYS_AND_ROUTES = entity_wire_lists.DATE_WORDS | {"from"}  # what the step needs in the doc
+_DAYS_AND_ROUTES = entity_wire_lists.DATE_WORDS | {"from", "in"}  # what the step needs in the doc
+_PLACE_IN_PLACE_LABELS = frozenset({"ORG", "LOC", "GPE", "FAC"})
 
 
 def split_at_days_and_routes(doc: Doc, ents: list[Span]) -> list[Span]:
     """English (session 40, en-news/dev_s40.txt): a name run on over "on Tuesday" or "in March" ends before the
     preposition ("University Hospital Limerick on Tuesday"); a place span right after "from" that holds one lower-case
-    "to" between capitalised words is two places ("the bus from Jayanagar to Electronic City")."""
+    "to" between capitalised words is two places ("the bus from Jayanagar to Electronic City"); a span that holds one
+    lower-case "in" before a known place is two names ("Greystoke in Cumbria", session 45)."""
     if doc.lang_ != "en" or not has_lower(doc, _DAYS_AND_ROUTES):
         return ents
     days = entity_wire_lists.DATE_WORDS
@@ -473,6 +475,14 @@ def split_at_days_and_routes(doc: Doc, ents: list[Span]) -> list[Span]:
             k = words.index("to", start, end)
             if k > start and k < end - 1 and all(w[:1].isupper() for w in words[start:k] + words[k + 1:end]):
                 fixed += [Span(doc, start, k, label=label), Span(doc, k + 1, end, label=label)]
+                continue
+        if label in _PLACE_IN_PLACE_LABELS and end - start >= 3 and words[start:end].count("in") == 1:
+            k = words.index("in", start, end)  # "Greystoke in Cumbria" (session 45)
+            if start < k < end - 1 and all(w[:1].isupper() for w in words[start:k] + words[k + 1:end]) \
+                    and (gazetteer.is_place("en", " ".join(words[k + 1:end]))
+                         or gazetteer.name_types("en").get(" ".join(words[k + 1:end])) == "LOC"):
+                before = "GPE" if k - start == 1 else label
+                fixed += [Span(doc, start, k, label=before), Span(doc, k + 1, end, label="GPE")]
                 continue
         fixed.append(ent)
     return fixed
