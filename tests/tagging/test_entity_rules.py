@@ -80,6 +80,17 @@ def test_a_known_name_alone_keeps_its_own_type() -> None:
     assert _spans(entity_rules.consistent_labels(doc, list(doc.ents))) == [("Club Brugge", "ORG"), ("Brugge", "LOC")]
 
 
+def test_a_curated_organisation_the_model_read_as_a_person_lends_no_surname() -> None:
+    # session 45, nl-news/dev_s45.txt: "Ford Genk" PER made "Genk" of "Ford in Genk" a person too
+    words = "Staking legt Ford Genk stil . De productie bij Ford in Genk ligt stil ."
+    doc = _doc("nl", words, [(2, 4, "PER"), (9, 10, "ORG"), (11, 12, "LOC")])
+    assert ("Genk", "LOC") in _spans(entity_rules.consistent_labels(doc, list(doc.ents)))
+    # a person named in full still lends the surname
+    words = "Premier Ehud Barak sprak . Barak zei niets ."
+    doc = _doc("nl", words, [(1, 3, "PER"), (5, 6, "LOC")])
+    assert ("Barak", "PER") in _spans(entity_rules.consistent_labels(doc, list(doc.ents)))
+
+
 def test_digit_sentences_find_results_lines_and_scores_as_a_walk_over_every_token_does():
     import re
 

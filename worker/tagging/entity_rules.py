@@ -914,6 +914,14 @@ def surname_particles(doc: Doc, ents: list[Span]) -> list[Span]:
 _SURNAME_PARTICLES = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "von", "du", "le", "la", "da", "di"})
 
 
+@lru_cache(maxsize=65536)
+def _curated_non_person(text: str, language: str) -> bool:
+    """A name the curated lists type as no person ("Ford Genk", a car plant the model read as a person): its last
+    word is no surname for the document (session 45)."""
+    entry = gazetteer.exact_lookup(language, text)
+    return entry is not None and entry.curated and entry.type != "PER"
+
+
 def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     """One label per name in a document (the majority), and missed occurrences of a name tagged too."""
     doc_facts = facts(doc)
@@ -946,8 +954,9 @@ def consistent_labels(doc: Doc, ents: list[Span]) -> list[Span]:
     if person_label is not None:
         # not a last word after a lower-case particle: "Zweden" of "Jaap van Zweden" is a country on its own, and
         # "Maldegem" of a run-on "Marleen Van Hulle van Maldegem" (nl train_s16) a town
-        surnames = Counter(doc_words[end - 1] for start, end, label in bounded if label == person_label
-                           and end - start > 1 and doc_words[end - 2] not in _SURNAME_PARTICLES)
+        surnames = Counter(doc_words[end - 1] for (start, end, label), text in zip(bounded, texts, strict=True)
+                           if label == person_label and end - start > 1 and doc_words[end - 2] not in _SURNAME_PARTICLES
+                           and not _curated_non_person(text, doc.lang_))
         for text in majority:
             if " " not in text and text in surnames:  # (a Counter's missing key is a Python call: `in` is not)
                 majority[text] = person_label
