@@ -492,7 +492,15 @@ SESSION_44_GROUPS = ("airports_world", "airports_world_words", "places_wars_2000
                      "places_wars_2000s_2020s_words", "places_be_dutch_names", "places_be_dutch_names_words",
                      "places_nl_small", "places_nl_small_words", "places_of_sport",
                      "peoples_dialects_nl")
-SESSION_45_GROUPS = ("companies_plants_be_2000", "beers_be")
+SESSION_45_GROUPS = ("companies_plants_be_2000", "beers_be", "clubs_be_2000")
+
+
+def test_belgian_clubs_by_sponsors_names_are_organisations_but_bare_towns_are_not() -> None:
+    # session 45, round 11: "Knack Roeselare" and "Noliko Maaseik" came out persons
+    _assert_typed("nl", ("Knack Roeselare", "Noliko Maaseik", "Eendracht Aalst", "Telindus Oostende"), "ORG")
+    for town in ("Roeselare", "Maaseik", "Aalst"):  # ned.train: a bare town name stays a place
+        entry = gazetteer.lookup("nl", town)
+        assert entry is not None and entry.type == "LOC", town
 
 
 def _group_names(spec: dict) -> set[tuple[str, str]]:
