@@ -492,7 +492,7 @@ SESSION_44_GROUPS = ("airports_world", "airports_world_words", "places_wars_2000
                      "places_wars_2000s_2020s_words", "places_be_dutch_names", "places_be_dutch_names_words",
                      "places_nl_small", "places_nl_small_words", "places_of_sport",
                      "peoples_dialects_nl")
-SESSION_45_GROUPS = ("companies_plants_be_2000", "beers_be", "clubs_be_2000")
+SESSION_45_GROUPS = ("companies_plants_be_2000", "beers_be", "clubs_be_2000", "acronyms_things_nl")
 
 
 def test_belgian_clubs_by_sponsors_names_are_organisations_but_bare_towns_are_not() -> None:
@@ -501,6 +501,13 @@ def test_belgian_clubs_by_sponsors_names_are_organisations_but_bare_towns_are_no
     for town in ("Roeselare", "Maaseik", "Aalst"):  # ned.train: a bare town name stays a place
         entry = gazetteer.lookup("nl", town)
         assert entry is not None and entry.type == "LOC", town
+
+
+def test_dutch_acronyms_of_things_are_misc_and_a_banks_letters_stay_english() -> None:
+    # session 45, round 12: CV fold 0 read "BPA" (a zoning plan), "DNA", "GEN" as organisations
+    _assert_typed("nl", ("BTW", "DNA", "BPA", "GEN", "GSM", "UMTS"), "MISC")
+    _assert_typed("en", ("BPA",), "ORG")  # Banco Portugues do Atlantico in 1996 wire copy
+    assert gazetteer.lookup("en", "BTW") is None or gazetteer.lookup("en", "BTW").type != "MISC"
 
 
 def _group_names(spec: dict) -> set[tuple[str, str]]:
