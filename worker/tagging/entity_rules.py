@@ -479,8 +479,7 @@ def split_at_days_and_routes(doc: Doc, ents: list[Span]) -> list[Span]:
         if label in _PLACE_IN_PLACE_LABELS and end - start >= 3 and words[start:end].count("in") == 1:
             k = words.index("in", start, end)  # "Greystoke in Cumbria" (session 45)
             if start < k < end - 1 and all(w[:1].isupper() for w in words[start:k] + words[k + 1:end]) \
-                    and (gazetteer.is_place("en", " ".join(words[k + 1:end]))
-                         or gazetteer.name_types("en").get(" ".join(words[k + 1:end])) == "LOC"):
+                    and gazetteer.known_place("en", " ".join(words[k + 1:end])):
                 before = "GPE" if k - start == 1 else label
                 fixed += [Span(doc, start, k, label=before), Span(doc, k + 1, end, label="GPE")]
                 continue

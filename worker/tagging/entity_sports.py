@@ -446,7 +446,7 @@ def _place_label(doc: Doc, label: str, start: int, end: int) -> bool:
     if label not in ("PERSON", "PER") or end - start != 1:
         return False
     text = entity_doc.facts(doc).words[start]  # ent.text, without a Token
-    return gazetteer.is_place("en", text) or casing.name_types("en").get(text) == "LOC"
+    return gazetteer.known_place("en", text)
 
 
 # Table words that may be glued to a name's edge by the model ("Extras 6 Total", "Halftime 1-0 Attendance").

@@ -183,8 +183,10 @@ _GENERIC_PLACE_WORDS = frozenset({"North", "South", "East", "West", "Northern", 
                                   "Territory", "City", "Coast", "Islands", "Lakes", "Highlands", "Mountains"})
 
 
+@lru_cache(maxsize=8)
 def name_types(language: str) -> dict[str, str]:
-    """The WikiANN name-type list, name -> PER/ORG/LOC (written by scripts/train_ner.py; casing caches it)."""
+    """The WikiANN name-type list, name -> PER/ORG/LOC (written by scripts/train_ner.py), read once per language (a
+    parse of the file costs about 10 ms, and rules ask per word); shared: read it, never change it."""
     path = DATA_DIR / f"name_types_{language}.json"
     data: dict[str, str] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     return data
@@ -509,6 +511,11 @@ def is_place(language: str, name: str, *, exact: bool = False) -> bool:
     """Whether the gazetteer knows this name as a place (LOC); `exact`: only as this exact spelling."""
     entry = exact_lookup(language, name) if exact else lookup(language, name)
     return entry is not None and entry.type == "LOC"
+
+
+def known_place(language: str, name: str) -> bool:
+    """A place by the gazetteer or by the name list of the training data ("Cumbria": LOC there, not in GeoNames)."""
+    return is_place(language, name) or name_types(language).get(name) == "LOC"
 
 
 def ruler_patterns(language: str, types: Iterable[str] = ("PER", "ORG", "LOC", "MISC")) -> list[dict[str, str]]:
