@@ -187,8 +187,11 @@ _CURRENCY_SIGNS = frozenset("$£€¥")
 def drop_money(doc: Doc, ents: list[Span]) -> list[Span]:
     """An entity that is only an amount of money ("HK$ 68.50", "€14 million", "£25,000") is no name: the English model
     reads a Hong Kong price as an event (en-news/dev_s45), a euro amount as an organisation (dev_s41)."""
-    words = facts(doc).words
-    money = [e for e in ents if any(c in _CURRENCY_SIGNS for c in words[e.start])
+    doc_facts = facts(doc)
+    if not any(sign in doc_facts.text for sign in _CURRENCY_SIGNS):  # most docs: no amount at all
+        return ents
+    words = doc_facts.words
+    money = [e for e in ents if not _CURRENCY_SIGNS.isdisjoint(words[e.start])
              and all(_CURRENCY.fullmatch(words[k]) or words[k].lower() in _SCALE_WORDS for k in range(e.start, e.end))]
     if not money:
         return ents

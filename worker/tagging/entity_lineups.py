@@ -82,7 +82,6 @@ def lineup_persons(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[in
     if not entity_doc.has_word(doc, entity_doc.COLON):
         return ents
     words = entity_doc.facts(doc).words
-    players: list[tuple[int, int]] = []
     bounds = lines()
     # running text: the sentence splitter ends a sentence at the team's colon ("Frankrijk:" / "Barthez, Thuram, ...")
     # and at each semicolon of a Flemish line-up ("Westerlo:" / "Van Hout;" / "Geraerts, ...;" / "Delen, ...")
@@ -94,14 +93,18 @@ def lineup_persons(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[in
             end = bounds[k][1]
         if k > n:
             joined.append((start, end))
+    players: dict[tuple[int, int], None] = {}  # (a line read alone and joined to the next finds its players twice)
     for start, end in joined:
-        for a, b in _lineup(words, start, end):
-            entry = gazetteer.exact_lookup("nl", " ".join(words[a:b]))
-            if (entry is None or entry.type not in ("LOC", "ORG")) and (a, b) not in players:
-                players.append((a, b))
+        players.update((item, None) for item in _lineup(words, start, end) if _may_be_person(words, *item))
     if not players:
         return ents
     return entity_doc.layout_wins(ents, [Span(doc, a, b, label="PER") for a, b in players], decided)
+
+
+def _may_be_person(words: list[str], start: int, end: int) -> bool:
+    """Not a name the gazetteer knows as a place or an organisation."""
+    entry = gazetteer.exact_lookup("nl", " ".join(words[start:end]))
+    return entry is None or entry.type not in ("LOC", "ORG")
 
 
 _ORDINAL_MINUTE = re.compile(r"^\d{1,3}(?:e|ste|de)$")
@@ -121,12 +124,12 @@ def report_lines(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]
             # a person only: "2e Kamer" is the Tweede Kamer
             ent = Span(doc, ent.start + 1, ent.end, label=ent.label_)
         result.append(ent)
+    if not entity_doc.has_word(doc, _REFEREE_WORDS):
+        return result
     referees = []
     for k in range(len(words) - 2):
         if words[k] in _REFEREE_WORDS and words[k + 1] == ":":
             end = _item_end(words, k + 2, min(len(words), k + 6))
-            if end > k + 2:
-                entry = gazetteer.exact_lookup("nl", " ".join(words[k + 2:end]))
-                if entry is None or entry.type not in ("LOC", "ORG"):
-                    referees.append(Span(doc, k + 2, end, label="PER"))
+            if end > k + 2 and _may_be_person(words, k + 2, end):
+                referees.append(Span(doc, k + 2, end, label="PER"))
     return entity_doc.layout_wins(result, referees, decided) if referees else result
