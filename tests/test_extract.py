@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+import lxml.etree
 import lxml.html
 import pytest
 
@@ -15,6 +16,7 @@ from worker.extract import (
     caption_elements,
     drop_credit_lines,
     extract_page,
+    join_comment_tails,
     layout_tables,
     paragraphs_text,
     reference_text,
@@ -511,3 +513,25 @@ def test_a_bare_comments_or_reageer_subheading_does_not_end_the_article() -> Non
         text = article + f"\n{heading}\nThe mayor welcomed it in a statement on Monday."
         assert cut_comments(text) == text
     assert cut_comments(article + "\nLeave a reply\nYour email address will not be published.") == article
+
+
+def test_a_comment_inside_a_sentence_never_cuts_it() -> None:
+    # React renders "<!-- -->" between adjacent text expressions; the text after it is the sentence's end.
+    body = "".join(
+        f"<p>Paragraph {i} says the city is replacing older, leak-prone <!-- -->water and sewer mains in district {i}.</p>"
+        for i in range(12)
+    )
+    html = f"<html><head><title>Water mains</title></head><body><article><h1>Water mains</h1>{body}</article></body></html>"
+    text = extract_page(html, PAGE_URL).text
+    for i in range(12):
+        assert f"leak-prone water and sewer mains in district {i}." in text
+
+
+def test_comments_between_blocks_stay_and_comment_text_is_never_text() -> None:
+    doc = lxml.html.fromstring(
+        "<div><p>Before<!-- hidden note --> after.</p><!-- end of story --><p>Next <b>bold</b><!-- x -->tail</p></div>"
+    )
+    join_comment_tails(doc)
+    paragraphs = doc.findall("p")
+    assert paragraphs[0].text_content() == "Before after." and paragraphs[1].text_content() == "Next boldtail"
+    assert [c.text for c in doc.iter(lxml.etree.Comment)] == [" end of story "]

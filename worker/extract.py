@@ -77,6 +77,29 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?:[/-](0[1-9]|[12]
 # page: the HTML parser knows neither, so "]>" became text and the <title> after it was lost. HTML has no
 # DTD to read: the prolog is replaced by a plain doctype, nothing in it is ever expanded.
 _PROLOG = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def join_comment_tails(doc: lxml.html.HtmlElement) -> None:
+    """Comments that split a run of text are taken out, the text after them joined to the text before.
+
+    React renders "older, leak-prone <!-- -->water and sewer mains." between adjacent text expressions. trafilatura,
+    handed a tree with the comment in it, removed the comment with its tail, and the sentence lost its end (session
+    46: a New York Times page of Readability's tests). Comments between blocks (a whitespace tail) stay where they are:
+    dropping them all moved trafilatura's choice of blocks on other pages.
+    """
+    for comment in list(doc.iter(etree.Comment)):
+        tail, parent = comment.tail, comment.getparent()
+        if parent is None or not tail or not tail.strip():
+            continue
+        previous = comment.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+        comment.tail = None
+        parent.remove(comment)
+
+
 _ARTICLE_TYPES = frozenset(
     {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting", "opinionnewsarticle",
      "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting", "webpage", "scholarlyarticle", "report"}
@@ -573,6 +596,7 @@ def extract_page(html: str, url: str, steps: tuple[ExtractionStep, ...] = EXTRAC
         doc = lxml.html.document_fromstring(_PROLOG.sub("<!DOCTYPE html>", html, count=1))
     except (etree.ParserError, ValueError):
         return PageExtract()
+    join_comment_tails(doc)
     text_doc = without_noise(doc)  # captions, credits, boxes and teasers are not paragraphs of the article
     extracted = _run_step(text_doc, url, "precision", with_metadata=True)
     text, step, run = extract_main_text(text_doc, url, extracted, steps)
