@@ -2,6 +2,7 @@
 
     nice .venv/bin/python -m bench.extraction [DIR] [--repeats 5]
     nice .venv/bin/python -m bench.extraction --newspaper4k [--repeats 1]
+    nice .venv/bin/python -m bench.extraction --readability [--repeats 1]
 
 DIR (default `tests/data/extract/`) holds article pages `NAME.html`, each with its expected main text in
 `NAME.txt`. Pages named `heldout_*` were written first and never tuned on; they are scored apart.
@@ -19,6 +20,15 @@ fetches it. The expected texts are what newspaper4k's maintainers accept as the 
 nothing of ours was tuned on them; scored apart: all pages, and the pages in Latin script (where `\\w+` splits words;
 in Chinese, Japanese or Thai it takes whole runs of characters).
 
+`--readability` scores them on Mozilla Readability's test pages instead (session 46,
+tests/data/extract/README_s46.md): `test-pages/NAME/source.html` and `expected.html` of the Go module
+`codeberg.org/readeck/go-readability/v2` v2.1.3 (MIT), fetched with `go mod download` (needs Go) into `--cache` once.
+The expected text is what Readability.js keeps (figure captions, data tables and "Related:" lines among it), not our
+conventions. Pages whose expected text has at least 100 words are scored, the even positions in name order as dev
+and the odd ones as held out, as the session's rule fixed before any page was scored.
+
+`--half dev` scores only the dev half (what work on extraction reads), `--half held-out` only the other.
+
 Configurations:
 - `defaults`: `trafilatura.bare_extraction(page)` as trafilatura ships it (comments included);
 - `old`: the call `extract_page` made before the chain (`favor_precision`, tables off) = the chain's first step;
@@ -34,8 +44,11 @@ alone (`reference_text`), which the chain runs on every page.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
 import statistics
+import subprocess
 import tarfile
 import time
 from collections import Counter
@@ -106,6 +119,31 @@ def newspaper4k_pages(cache: Path) -> tuple[dict[str, str], dict[str, str]]:
     return {n: html[n] for n in both}, {n: text[n] for n in both}
 
 
+READABILITY_MODULE = "codeberg.org/readeck/go-readability/v2@v2.1.3"
+READABILITY_MIN_WORDS = 100
+
+
+def readability_pages(cache: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """(html, expected text) by page name: Readability's test pages in the Go module, downloaded into the cache."""
+    gomod = cache / "gomod"
+    env = {**os.environ, "GOMODCACHE": str(gomod), "GOFLAGS": "-mod=mod", "GO111MODULE": "on"}
+    cache.mkdir(parents=True, exist_ok=True)
+    try:
+        found = subprocess.run(["go", "mod", "download", "-json", READABILITY_MODULE], env=env, cwd=cache,
+                               check=True, capture_output=True, text=True)
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise SystemExit(f"go mod download {READABILITY_MODULE} failed (is Go installed?): {error}") from error
+    pages = Path(json.loads(found.stdout)["Dir"]) / "test-pages"
+    html: dict[str, str] = {}
+    text: dict[str, str] = {}
+    for folder in sorted(pages.iterdir()):
+        if (folder / "source.html").is_file() and (folder / "expected.html").is_file():
+            html[folder.name] = (folder / "source.html").read_text(encoding="utf-8", errors="replace")
+            expected = lxml.html.fromstring((folder / "expected.html").read_text(encoding="utf-8"))
+            text[folder.name] = expected.text_content()
+    return html, text
+
+
 def score(got: Counter[str], expected: Counter[str]) -> tuple[int, int, int]:
     """(overlap, extracted words, expected words)."""
     return (got & expected).total(), got.total(), expected.total()
@@ -123,10 +161,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dir", nargs="?", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per configuration (median)")
     parser.add_argument("--newspaper4k", action="store_true", help="score newspaper4k's test pages instead of DIR")
+    parser.add_argument("--readability", action="store_true", help="score Readability's test pages instead of DIR")
+    parser.add_argument("--half", choices=("dev", "held-out", "all"), default="all",
+                        help="--readability: score the dev half (what work reads), the held-out half or all")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
-                        help="where newspaper4k's source distribution is kept (--newspaper4k)")
+                        help="where newspaper4k's distribution and the Go module are kept")
     args = parser.parse_args(argv)
-    if args.newspaper4k:
+    if args.readability:
+        every_html, every_text = readability_pages(args.cache)
+        names = sorted(every_html)  # the positions of the split count every page, as the rule fixed them
+        position = {name: index for index, name in enumerate(names)}
+        gold = {name: words(text) for name, text in every_text.items()}
+        wanted = {"dev": (0,), "held-out": (1,), "all": (0, 1)}[args.half]
+        htmls = {name: every_html[name] for name in names
+                 if gold[name].total() >= READABILITY_MIN_WORDS and position[name] % 2 in wanted}
+        groups = {
+            "dev (even)": [s for s in htmls if position[s] % 2 == 0],
+            "held-out (odd)": [s for s in htmls if position[s] % 2 == 1],
+        }
+        if args.half == "all":
+            groups["all"] = list(htmls)
+    elif args.newspaper4k:
         htmls, texts = newspaper4k_pages(args.cache)
         gold = {stem: words(text) for stem, text in texts.items()}
         groups = {"Latin script": [s for s in htmls if latin_script(texts[s])], "all": list(htmls)}

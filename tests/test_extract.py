@@ -518,10 +518,11 @@ def test_a_bare_comments_or_reageer_subheading_does_not_end_the_article() -> Non
 def test_a_comment_inside_a_sentence_never_cuts_it() -> None:
     # React renders "<!-- -->" between adjacent text expressions; the text after it is the sentence's end.
     body = "".join(
-        f"<p>Paragraph {i} says the city is replacing older, leak-prone <!-- -->water and sewer mains in district {i}.</p>"
+        f"<p>Paragraph {i} says the city is replacing older, leak-prone <!-- -->water and sewer mains in district {i}."
+        "</p>"
         for i in range(12)
     )
-    html = f"<html><head><title>Water mains</title></head><body><article><h1>Water mains</h1>{body}</article></body></html>"
+    html = f"<html><head><title>Water mains</title></head><body><article><h1>Mains</h1>{body}</article></body></html>"
     text = extract_page(html, PAGE_URL).text
     for i in range(12):
         assert f"leak-prone water and sewer mains in district {i}." in text
