@@ -454,3 +454,22 @@ def test_words_the_truecaser_lower_cased_are_no_evidence_of_lower_case():
     only_shouted = truecase_doc(nlp("OTTAWA AT BUFFALO\nThe herd grew ."))
     assert "buffalo" not in SentenceStartEvidence(only_shouted).lower_case
     assert "at" not in SentenceStartEvidence(only_shouted).lower_case
+
+
+def test_a_title_case_headline_loses_the_capitals_of_its_common_words():
+    nlp = spacy.blank("en")
+    text = "Hearthstone Jumps In Nasdaq Debut As McLaren Eyes iPhone Deal\nShares of Hearthstone rose on Friday ."
+    doc = nlp(text)
+    cased = truecase_doc(doc)
+    assert cased.text.split("\n")[0] == "Hearthstone jumps in Nasdaq debut as McLaren eyes iPhone deal"
+    assert [t.idx for t in cased] == [t.idx for t in doc]
+
+
+def test_title_case_is_read_only_in_a_first_line_that_heads_a_text():
+    nlp = spacy.blank("en")
+    fragment = nlp("Tracks From Watch The Throne Album")  # a WikiANN fragment: heads nothing
+    assert truecase_doc(fragment) is fragment
+    second = nlp("Council approves budget\nMayor Wins Vote On New Bus Lanes For The City\nThe vote was close .")
+    assert truecase_doc(second) is second  # the Title Case line is not the first
+    lineup = nlp("Ayr United : Sneddon ; Quinn , Patterson , Grant , Moffat ; Young , Tait\nSubs not used .")
+    assert truecase_doc(lineup) is lineup  # no capitalised function word: a line-up, not a headline

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy
 import wordfreq
-from spacy.attrs import IS_ALPHA, IS_SPACE, IS_UPPER, LENGTH, SENT_START, SPACY
+from spacy.attrs import IS_ALPHA, IS_SPACE, IS_TITLE, IS_UPPER, LENGTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -160,7 +160,7 @@ _LOWER_IN_CAPS = {"en": frozenset({"MLN", "BLN", "PCT", "STG", "CTS", "DLRS", "Y
 # name-list acronyms that are common words, given name + surname pairs (English); for Dutch the same two, given
 # names alone and compounds of common words (round 2).
 CAPS_PARTS = {"common_acronyms", "given_pairs", "nl_common_acronyms", "nl_given", "nl_compounds", "nl_given_pairs",
-              "en_compounds", "dateline_towns"}
+              "en_compounds", "dateline_towns", "title_lines"}
 
 
 # A gazetteer acronym that spells a word this common is the word in a Dutch headline: "IS" (Islamitische Staat) and
@@ -486,23 +486,27 @@ def _spelled_as_in_doc(word: str, spellings: dict[str, str], first: bool) -> str
 
 
 def truecase_doc(doc: Doc) -> Doc:
-    """The doc itself when it has no all-caps line or dateline, else a new Doc with those words in ordinary
-    case."""
+    """The doc itself when it has no all-caps line, dateline or Title Case headline, else a new Doc with those words
+    in ordinary case."""
     if not len(doc):
         return doc
     upper_length = doc.to_array([IS_UPPER, LENGTH])
-    if not ((upper_length[:, 0] != 0) & (upper_length[:, 1] >= 3)).any():
+    titled = _title_case_ranges(doc) if doc.lang_ == "en" and "title_lines" in CAPS_PARTS else []
+    if not titled and not ((upper_length[:, 0] != 0) & (upper_length[:, 1] >= 3)).any():
         return doc  # the common case: no all-caps word of three letters, so no all-caps line and no dateline
     ranges = _shouted_token_ranges(doc, upper_length)
     datelines = _dateline_words(doc, upper_length[:, 0].tolist())
-    if not ranges and not datelines:
+    if not ranges and not datelines and not titled:
         return doc
     language = doc.lang_
     words = facts(doc).words  # read only; the doc's arrays, without a Token per word
     new_words = list(words)
     for i, cased in datelines:
         new_words[i] = cased
-    spellings = doc_spellings(doc, ranges) if ranges and DOC_SPELLINGS.get(language) else DocSpellings({}, frozenset())
+    spellings = doc_spellings(doc, [*ranges, *titled]) if (ranges or titled) and DOC_SPELLINGS.get(language) \
+        else DocSpellings({}, frozenset())
+    if titled:
+        _lower_title_case_words(words, new_words, titled, spellings, language)
     for start, end in ranges:
         first = True
         known = _known_phrases(words, start, end, language)
@@ -533,6 +537,67 @@ def truecase_doc(doc: Doc) -> Doc:
     if datelines and language in DATELINE_SPANS:
         cased_doc.spans[DATELINES_KEY] = [Span(cased_doc, a, b) for a, b in _dateline_spans(datelines, ranges)]
     return cased_doc
+
+
+# A Title Case headline ("Hearthstone Jumps In Nasdaq Debut", session 46, round 4): 3-25 words of two letters or more,
+# at least 80 % capitalised, with a capitalised function word after the first word (a line-up or a results line has
+# none: "Ayr United : Sneddon ; Quinn , Patterson").
+_TITLE_LINE_WORDS = (3, 25)
+_TITLE_LINE_SHARE = 0.8
+_TITLE_FUNCTION_WORDS = frozenset({"Of", "To", "In", "For", "And", "The", "A", "At", "On", "With", "From", "By", "As",
+                                   "Over", "After", "Into"})
+
+
+def _title_case_ranges(doc: Doc) -> list[tuple[int, int]]:
+    """The token range of the doc's first line (sentence, when given) when it is a Title Case headline, found on the
+    IS_TITLE flags first; WikiANN's track lists and credits are Title Case fragments too, and no headline."""
+    title, alpha, length, space, sent_start = doc.to_array([IS_TITLE, IS_ALPHA, LENGTH, IS_SPACE, SENT_START]) \
+        .astype("int64").T
+    words = (alpha == 1) & (length >= 2)
+    capitalised = words & (title == 1)
+    if int(capitalised.sum()) < _TITLE_LINE_WORDS[0]:
+        return []
+    if (sent_start[1:] != 0).any():
+        bounds = (numpy.flatnonzero(sent_start[1:] == 1) + 1).tolist()
+    else:
+        bounds = numpy.flatnonzero(space == 1).tolist()
+    texts = facts(doc).words
+    start = 0
+    for end in [*bounds, len(doc)]:
+        n_words, n_title = int(words[start:end].sum()), int(capitalised[start:end].sum())
+        if not n_words:  # blank lines before the headline
+            start = end
+            continue
+        if _TITLE_LINE_WORDS[0] <= n_words <= _TITLE_LINE_WORDS[1] and n_title >= _TITLE_LINE_SHARE * n_words \
+                and any(texts[i] in _TITLE_FUNCTION_WORDS for i in range(start + 1, end)) \
+                and words[end:].any():  # a headline heads a text (round 6)
+            return [(start, end)]
+        return []  # only the document's first line is a headline (round 5)
+    return []
+
+
+def _lower_title_case_words(words: Sequence[str], new_words: list[str], ranges: Sequence[tuple[int, int]],
+                            spellings: DocSpellings, language: str) -> None:
+    """Lower-case (in `new_words`) the words of Title Case lines that the all-caps steps write in lower case, reading
+    each line in capitals; every other word keeps the site's spelling ("McLaren", "iPhone")."""
+    shouted = [w.upper() for w in words]
+    for start, end in ranges:
+        known = _known_phrases(shouted, start, end, language)
+        line: dict[int, str] = {}
+        first = True
+        for i in range(start, end):
+            if not any(c.isalpha() for c in words[i]):
+                continue
+            cased = known.get(i) or _spelled_as_in_doc(shouted[i], spellings, first) \
+                or truecase_word(shouted[i], language, first)
+            if len(cased) == len(words[i]):
+                line[i] = cased
+            first = False
+        if "given_pairs" in CAPS_PARTS:
+            _given_name_pairs(shouted, line, start, end, language, known, spellings.lower)
+        for i, cased in line.items():
+            if cased.islower() and not words[i].islower() and words[i][:1].isupper() and words[i][1:].islower():
+                new_words[i] = cased
 
 
 def _dateline_spans(datelines: Sequence[tuple[int, str]], ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
