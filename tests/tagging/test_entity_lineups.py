@@ -67,3 +67,19 @@ def test_a_match_reports_scorers_lose_their_ordinal_minute_and_the_referee_is_a_
     decided: dict[tuple[int, int], str] = {}
     found = [(e.text, e.label_) for e in report_lines(doc, list(doc.ents), decided)]
     assert found == [("Kristinsson", "PER"), ("Brogno", "PER"), ("Allaerts", "PER"), ("2e Kamer", "ORG")]
+
+
+def test_an_english_line_up_with_semicolons_and_british_substitutions_is_read_too() -> None:
+    line = ("Ayr United : Sneddon ; Quinn , Patterson , Devlin , Moffat ; McAllister , Tait , Reidy ( Baird 71 ) ; "
+            "Cowie and Kerr .")
+    doc = named_doc([line], [("Ayr United", "ORG"), ("Quinn", "GPE"), ("Devlin", "GPE"), ("Baird", "ORG"),
+                             ("Cowie and Kerr", "GPE")], language="en")
+    decided: dict[tuple[int, int], str] = {}
+    ents = lineup_persons(doc, list(doc.ents), lambda: entity_sports.line_bounds(doc, casing.sentence_starts(doc)),
+                          decided)
+    found = [(e.text, e.label_) for e in ents]
+    assert ("Quinn", "PERSON") in found and ("Devlin", "PERSON") in found  # the English model's person label
+    assert ("Baird", "PERSON") in found  # the substitute, "( Baird 71 )"
+    assert ("Cowie", "PERSON") in found and ("Kerr", "PERSON") in found  # "and" before the last
+    assert ("Ayr United", "ORG") in found and len(found) == 12
+    assert set(decided.values()) == {"PER"}  # our type, which the type layer reads

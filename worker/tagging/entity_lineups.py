@@ -18,6 +18,7 @@ from collections.abc import Callable
 from spacy.tokens import Doc, Span
 
 from worker.tagging import entity_doc, gazetteer
+from worker.tagging.entity_given_names import PERSON_LABEL
 
 MIN_ITEMS = 5
 # Lower-case words inside a Dutch person's name ("Van der Sar", "F. de Boer").
@@ -38,7 +39,10 @@ def _item_end(words: list[str], i: int, end: int) -> int:
     return j if words[i][:1].isupper() and 1 <= capitals <= 3 else i
 
 
-def _lineup(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
+_JOINERS = {"nl": frozenset({",", ";", "en"}), "en": frozenset({",", ";", "and"})}
+
+
+def _lineup(words: list[str], start: int, end: int, joiners: frozenset[str] = _JOINERS["nl"]) -> list[tuple[int, int]]:
     """The items of a line-up in the line start..end, or none."""
     colon = next((k for k in range(start + 1, end) if words[k] == ":"), None)
     if colon is None or not words[start][:1].isupper():
@@ -54,7 +58,7 @@ def _lineup(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
         j = _substitution(words, j, end, items)
         if j == end:
             break
-        if words[j] not in (",", ";", "en"):  # Flemish papers part the team's lines with ";" (session 45)
+        if words[j] not in joiners:  # Flemish and British papers part the team's lines with ";" (sessions 45, 46)
             return []
         i = j + 1
     return items if len(items) >= MIN_ITEMS and i < end else []
@@ -67,6 +71,12 @@ def _substitution(words: list[str], j: int, end: int, items: list[tuple[int, int
         first = j + 2
     elif j + 4 < end and words[j] == "(" and words[j + 1].isdigit() and words[j + 2] == "'":
         first = j + 3  # running text: the tokenizer splits "76'" into "76" and "'"
+    elif j + 3 < end and words[j] == "(" and words[j + 1][:1].isupper():
+        k = _item_end(words, j + 1, end)  # British papers: the player, then the minute, "( Baird 71 )"
+        if j + 1 < k < end - 1 and words[k].isdigit() and words[k + 1] == ")":
+            items.append((j + 1, k))
+            return k + 2
+        return j
     else:
         return j
     k = _item_end(words, first, end)
@@ -78,7 +88,8 @@ def _substitution(words: list[str], j: int, end: int, items: list[tuple[int, int
 
 def lineup_persons(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[int, int]]],
                    decided: dict[tuple[int, int], str]) -> list[Span]:
-    """Dutch: the players of a line-up are persons (see the module docstring); `decided` receives their type."""
+    """Dutch and English: the players of a line-up are persons (see the module docstring); `decided` receives their
+    type."""
     if not entity_doc.has_word(doc, entity_doc.COLON):
         return ents
     words = entity_doc.facts(doc).words
@@ -93,17 +104,23 @@ def lineup_persons(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[in
             end = bounds[k][1]
         if k > n:
             joined.append((start, end))
+    language = doc.lang_
+    joiners = _JOINERS.get(language, _JOINERS["nl"])
     players: dict[tuple[int, int], None] = {}  # (a line read alone and joined to the next finds its players twice)
     for start, end in joined:
-        players.update((item, None) for item in _lineup(words, start, end) if _may_be_person(words, *item))
+        players.update((item, None) for item in _lineup(words, start, end, joiners)
+                       if _may_be_person(words, *item, language))
     if not players:
         return ents
-    return entity_doc.layout_wins(ents, [Span(doc, a, b, label="PER") for a, b in players], decided)
+    label = PERSON_LABEL.get(language, "PER")
+    ents = entity_doc.layout_wins(ents, [Span(doc, a, b, label=label) for a, b in players], decided)
+    decided.update((player, "PER") for player in players)  # our type, also where the model's label is "PERSON"
+    return ents
 
 
-def _may_be_person(words: list[str], start: int, end: int) -> bool:
+def _may_be_person(words: list[str], start: int, end: int, language: str = "nl") -> bool:
     """Not a name the gazetteer knows as a place or an organisation."""
-    entry = gazetteer.exact_lookup("nl", " ".join(words[start:end]))
+    entry = gazetteer.exact_lookup(language, " ".join(words[start:end]))
     return entry is None or entry.type not in ("LOC", "ORG")
 
 

@@ -1029,7 +1029,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
          "country_codes", "chess", "standings", "bracketed_teams", "term_sheets", "wire_lists",
          "lineups", "home_riders", "charts", "nl_adjective_nouns", "electorates",
-         "streets", "days_routes", "place_org", "money"}
+         "streets", "days_routes", "place_org", "money", "en_lineups"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -1282,6 +1282,9 @@ class EntityFixes:
                 ents = entity_lineups.report_lines(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if "sections" in PARTS:
                 ents = entity_evidence.section_label(doc, ents)
+        if language == "en" and "en_lineups" in PARTS and ents:  # "Ayr United : Sneddon ; Quinn , ..." (session 46)
+            ents = entity_lineups.lineup_persons(doc, ents, lambda: entity_sports.doc_lines(doc),
+                                                 doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.edges and "span_hygiene" in PARTS and ents:
             ents = entity_hygiene.trim_span_ends(doc, ents)
         if "chess" in PARTS and ents:  # a chess column's games: "Pf6", "Dh6 + Kg8" (session 37)
