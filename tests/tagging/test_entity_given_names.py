@@ -156,3 +156,10 @@ def test_no_person_ends_in_a_landform_or_facility_head() -> None:
         ("Bruce Highway", "GPE")]
     assert _run("en", "They hiked along Karen Gorge on Sunday")[0] == []
     assert _run("en", "The final was won by Steffi Graf in three sets .")[0] == [("Steffi Graf", "PERSON")]
+
+
+def test_no_person_ends_in_a_trade_word_of_a_company_name() -> None:
+    # session 46: "Ola Electric", "Brona Marine" were persons by their first word
+    assert _run("en", "Sales at Ola Electric fell again", [(2, 4, "ORG")])[0] == [("Ola Electric", "ORG")]
+    assert _run("en", "The additive was developed by Brona Marine in Galway")[0] == []
+    assert _run("en", "The final was won by Steffi Graf in three sets .")[0] == [("Steffi Graf", "PERSON")]
