@@ -42,6 +42,7 @@ from worker.tagging import (
     entity_lineups,
     entity_nicknames,
     entity_page_titles,
+    entity_products,
     entity_roles,
     entity_sports,
     entity_term_sheets,
@@ -1029,7 +1030,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
          "country_codes", "chess", "standings", "bracketed_teams", "term_sheets", "wire_lists",
          "lineups", "home_riders", "charts", "nl_adjective_nouns", "electorates",
-         "streets", "days_routes", "place_org", "money", "en_lineups"}
+         "streets", "days_routes", "place_org", "money", "en_lineups", "car_models"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -1285,6 +1286,8 @@ class EntityFixes:
         if language == "en" and "en_lineups" in PARTS and ents:  # "Ayr United : Sneddon ; Quinn , ..." (session 46)
             ents = entity_lineups.lineup_persons(doc, ents, lambda: entity_sports.doc_lines(doc),
                                                  doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+        if language == "en" and "car_models" in PARTS and ents:  # "Toyota Supra" (session 46)
+            ents = entity_products.car_models(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.edges and "span_hygiene" in PARTS and ents:
             ents = entity_hygiene.trim_span_ends(doc, ents)
         if "chess" in PARTS and ents:  # a chess column's games: "Pf6", "Dh6 + Kg8" (session 37)
