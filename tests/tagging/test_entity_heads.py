@@ -359,3 +359,12 @@ def test_st_before_a_name_is_part_of_it() -> None:
 
     found = stage_entities("en", "Students from Cape Breton University and St. Francis Xavier University came.")
     assert ("St. Francis Xavier University", "ORG") in found
+
+
+def test_mountains_spaceports_and_loughs_are_places_but_glen_opens_a_given_name() -> None:
+    # session 46, round 16 (en-news/dev_s46.txt: "Caerphilly Mountain", "Lough Neagh" ORG)
+    assert entity_heads.head_type(("Caerphilly", "Mountain"), "en") == "LOC"
+    assert entity_heads.head_type(("SaxaVord", "Spaceport"), "en") == "LOC"
+    assert entity_heads.head_type(("Lough", "Neagh"), "en") == "LOC"
+    assert entity_heads.head_type(("Glen", "Jackson"), "en") is None  # a given name, not a valley
+    assert entity_heads.head_type(("Green", "Bay"), "en") is None  # the NFL club of 1996 wire copy

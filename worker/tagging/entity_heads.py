@@ -120,7 +120,9 @@ LANDFORM_HEADS = frozenset({"Swamp", "Creek", "Highway", "Beach", "Island", "Isl
                             "Falls", "Canyon", "Strait",
                             # grounds and facilities (session 41, en-news/dev_s41.txt: "Gutterson Fieldhouse",
                             # "Cooper Associates County Ground", "Girdwood Barracks" ORG; "Bodmin Moor" ORG)
-                            "Ground", "Fieldhouse", "Moor", "Barracks", "Waterfront", "Terminal"})
+                            "Ground", "Fieldhouse", "Moor", "Barracks", "Waterfront", "Terminal",
+                            # session 46 (en-news/dev_s46.txt: "Caerphilly Mountain", "SaxaVord Spaceport" ORG)
+                            "Mountain", "Spaceport", "Forest", "Lagoon", "Estuary", "Plateau", "Headland"})
 # Last words of English buildings and facilities, places in CoNLL-2003 and in our brief (session 29, the Lee corpus's
 # dev2 split: "World Trade Centre", "Kennedy Space Centre", "International Space Station", "Woomera Detention Centre"
 # were ORG). Only when the word before the head is a common word ("Space", "Trade", "Detention") that names no
@@ -174,7 +176,7 @@ COMPANY_OPENINGS_EN = frozenset({"Banco", "Banca", "Banque", "Bankhaus", "Compan
                                  "Gruppo", "Groupe", "Credito", "Cia"})
 # First words of racing circuits in both languages: "Circuit Gilles Villeneuve", "Circuit Zandvoort" (places).
 # English rivers, lakes and mountains too: "River Wye" and "River Eden" were MISC (session 19, en-news/dev_s19.txt).
-PLACE_OPENINGS = frozenset({"Circuit", "River", "Lake", "Mount"})
+PLACE_OPENINGS = frozenset({"Circuit", "River", "Lake", "Mount", "Lough", "Loch"})  # the last two: session 46
 # Welsh and Irish kind-words open the name (session 41, en-news/dev_s41.txt: "Ysgol Gyfun y Strade", "Ysbyty Gwynedd"
 # and "Parc y Scarlets" PER, "Scoil Naomh Colmán" LOC): schools, colleges, universities, hospitals and clubs, and parks
 # or grounds, in English copy.
