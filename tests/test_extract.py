@@ -528,6 +528,13 @@ def test_a_comment_inside_a_sentence_never_cuts_it() -> None:
         assert f"leak-prone water and sewer mains in district {i}." in text
 
 
+def test_comments_back_to_back_inside_a_sentence_pass_its_end_on() -> None:
+    doc = lxml.html.fromstring("<div><p>leak-prone <!-- --><!-- -->water and <!--$--><!--/$-->sewer mains.</p></div>")
+    join_comment_tails(doc)
+    assert doc.find("p").text_content() == "leak-prone water and sewer mains."
+    assert not list(doc.iter(lxml.etree.Comment))
+
+
 def test_comments_between_blocks_stay_and_comment_text_is_never_text() -> None:
     doc = lxml.html.fromstring(
         "<div><p>Before<!-- hidden note --> after.</p><!-- end of story --><p>Next <b>bold</b><!-- x -->tail</p></div>"

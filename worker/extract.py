@@ -87,7 +87,9 @@ def join_comment_tails(doc: lxml.html.HtmlElement) -> None:
     46: a New York Times page of Readability's tests). Comments between blocks (a whitespace tail) stay where they are:
     dropping them all moved trafilatura's choice of blocks on other pages.
     """
-    for comment in list(doc.iter(etree.Comment)):
+    # Last first: a comment's text may pass to the comment before it ("<!-- --><!-- -->water", React's "<!--$-->"),
+    # which then hands it on in its turn.
+    for comment in reversed(list(doc.iter(etree.Comment))):
         tail, parent = comment.tail, comment.getparent()
         if parent is None or not tail or not tail.strip():
             continue
