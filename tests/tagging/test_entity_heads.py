@@ -368,3 +368,9 @@ def test_mountains_spaceports_and_loughs_are_places_but_glen_opens_a_given_name(
     assert entity_heads.head_type(("Lough", "Neagh"), "en") == "LOC"
     assert entity_heads.head_type(("Glen", "Jackson"), "en") is None  # a given name, not a valley
     assert entity_heads.head_type(("Green", "Bay"), "en") is None  # the NFL club of 1996 wire copy
+
+
+def test_a_club_named_after_a_forest_stays_a_club() -> None:
+    # the session-46 review: "Forest" as a landform head made "Nottingham Forest" and "Wake Forest" places
+    assert entity_heads.head_type(("Nottingham", "Forest"), "en") is None
+    assert entity_heads.head_type(("Wake", "Forest"), "en") is None

@@ -122,7 +122,7 @@ LANDFORM_HEADS = frozenset({"Swamp", "Creek", "Highway", "Beach", "Island", "Isl
                             # "Cooper Associates County Ground", "Girdwood Barracks" ORG; "Bodmin Moor" ORG)
                             "Ground", "Fieldhouse", "Moor", "Barracks", "Waterfront", "Terminal",
                             # session 46 (en-news/dev_s46.txt: "Caerphilly Mountain", "SaxaVord Spaceport" ORG)
-                            "Mountain", "Spaceport", "Forest", "Lagoon", "Estuary", "Plateau", "Headland"})
+                            "Mountain", "Spaceport", "Lagoon", "Estuary", "Plateau", "Headland"})
 # Last words of English buildings and facilities, places in CoNLL-2003 and in our brief (session 29, the Lee corpus's
 # dev2 split: "World Trade Centre", "Kennedy Space Centre", "International Space Station", "Woomera Detention Centre"
 # were ORG). Only when the word before the head is a common word ("Space", "Trade", "Detention") that names no
