@@ -25,3 +25,16 @@ def test_a_make_with_a_company_word_or_a_place_stays_what_it_is() -> None:
     names = [("Toyota Motor", "ORG"), ("Ford Australia", "ORG"), ("Henry Ford", "PERSON"), ("Toyota", "ORG")]
     found, decided = _run("Toyota Motor and Ford Australia , said Henry Ford of Toyota", names)
     assert found == names and not decided
+
+
+def test_venues_companies_of_two_makes_and_two_word_makes_stay_what_they_are() -> None:
+    # the session-46 review: "Kia Oval" LOC, "Ford Field", "Jaguar Land Rover", "Mitsubishi UFJ", "Fiat Chrysler" ORG
+    # and the make "Alfa Romeo" all became MISC
+    names = [("Kia Oval", "LOC"), ("Ford Field", "ORG"), ("Jaguar Land Rover", "ORG"), ("Mitsubishi UFJ", "ORG"),
+             ("Fiat Chrysler", "ORG"), ("Alfa Romeo", "PERSON"), ("Martin Luther", "PERSON")]
+    found, decided = _run("Kia Oval , Ford Field , Jaguar Land Rover , Mitsubishi UFJ , Fiat Chrysler , Alfa Romeo ,"
+                          " Martin Luther", names)
+    assert found == names and not decided
+    found, _ = _run("the Land Rover Defender and the Alfa Romeo Giulia", [("Land Rover Defender", "ORG"),
+                                                                         ("Alfa Romeo Giulia", "PERSON")])
+    assert found == [("Land Rover Defender", "MISC"), ("Alfa Romeo Giulia", "MISC")]
