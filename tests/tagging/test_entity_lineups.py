@@ -83,3 +83,11 @@ def test_an_english_line_up_with_semicolons_and_british_substitutions_is_read_to
     assert ("Cowie", "PERSON") in found and ("Kerr", "PERSON") in found  # "and" before the last
     assert ("Ayr United", "ORG") in found and len(found) == 12
     assert set(decided.values()) == {"PER"}  # our type, which the type layer reads
+
+
+def test_an_english_list_after_a_word_that_is_no_team_is_no_line_up() -> None:
+    # the session-46 review: "Tags : Politics , Economy , ..." gave five persons
+    line = "Tags : Politics , Economy , Brexit , Health and Education ."
+    doc = named_doc([line], [("Politics", "ORG"), ("Brexit", "GPE")], language="en")
+    ents = lineup_persons(doc, list(doc.ents), lambda: entity_sports.line_bounds(doc, casing.sentence_starts(doc)), {})
+    assert [(e.text, e.label_) for e in ents] == [("Politics", "ORG"), ("Brexit", "GPE")]

@@ -42,10 +42,12 @@ def _item_end(words: list[str], i: int, end: int) -> int:
 _JOINERS = {"nl": frozenset({",", ";", "en"}), "en": frozenset({",", ";", "and"})}
 
 
-def _lineup(words: list[str], start: int, end: int, joiners: frozenset[str] = _JOINERS["nl"]) -> list[tuple[int, int]]:
-    """The items of a line-up in the line start..end, or none."""
+def _lineup(words: list[str], start: int, end: int, joiners: frozenset[str] = _JOINERS["nl"],
+            teams: frozenset[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """The items of a line-up in the line start..end, or none. `teams`: when given, the words before the colon must be
+    one of these entities (English: "Ayr United :", not "Tags :" or "Ingredients :")."""
     colon = next((k for k in range(start + 1, end) if words[k] == ":"), None)
-    if colon is None or not words[start][:1].isupper():
+    if colon is None or not words[start][:1].isupper() or (teams is not None and (start, colon) not in teams):
         return []
     while end > colon + 1 and words[end - 1] in _ENDS:
         end -= 1
@@ -106,9 +108,12 @@ def lineup_persons(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[in
             joined.append((start, end))
     language = doc.lang_
     joiners = _JOINERS.get(language, _JOINERS["nl"])
+    # English: the team before the colon is a name the model found ("Tags : Politics , Economy , ..." is no team
+    # sheet; the session-46 review)
+    teams = frozenset((e.start, e.end) for e in ents) if language == "en" else None
     players: dict[tuple[int, int], None] = {}  # (a line read alone and joined to the next finds its players twice)
     for start, end in joined:
-        players.update((item, None) for item in _lineup(words, start, end, joiners)
+        players.update((item, None) for item in _lineup(words, start, end, joiners, teams)
                        if _may_be_person(words, *item, language))
     if not players:
         return ents
