@@ -473,3 +473,20 @@ def test_title_case_is_read_only_in_a_first_line_that_heads_a_text():
     assert truecase_doc(second) is second  # the Title Case line is not the first
     lineup = nlp("Ayr United : Sneddon ; Quinn , Patterson , Grant , Moffat ; Young , Tait\nSubs not used .")
     assert truecase_doc(lineup) is lineup  # no capitalised function word: a line-up, not a headline
+
+
+def test_a_title_case_headline_keeps_the_capitals_of_words_that_can_be_names():
+    # the session-46 review: "By John Smith And Mary Jones" lost both persons, "Deal For Rice" its player
+    nlp = spacy.blank("en")
+    cased = truecase_doc(nlp("Deal For Rice As Arsenal Move Fast\nArsenal agreed a fee on Friday ."))
+    assert cased.text.split("\n")[0] == "Deal for Rice as Arsenal move fast"
+    cased = truecase_doc(nlp("Tributes Paid By John Smith And Mary Jones\nThe tributes were read on Sunday ."))
+    assert "John Smith and Mary Jones" in cased.text
+
+
+def test_a_title_case_headline_is_no_evidence_that_the_article_writes_its_words_lower_case():
+    from worker.tagging.casing import SHOUTED_KEY, SentenceStartEvidence
+
+    doc = truecase_doc(spacy.blank("en")("Warriors Top Celtics To Win The Title\nThe Warriors beat the Celtics ."))
+    assert [(s.start, s.end) for s in doc.spans[SHOUTED_KEY]] == [(0, 7)]
+    assert "celtics" not in SentenceStartEvidence(doc).lower_case

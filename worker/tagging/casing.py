@@ -532,8 +532,8 @@ def truecase_doc(doc: Doc) -> Doc:
         sent_starts = [start > 0 for start in doc.to_array(SENT_START).astype("int64").tolist()]
     spaces = doc.to_array(SPACY).astype(bool).tolist()  # bool(Token.whitespace_)
     cased_doc = Doc(doc.vocab, words=new_words, spaces=spaces, sent_starts=sent_starts)
-    if ranges:
-        cased_doc.spans[SHOUTED_KEY] = [Span(cased_doc, a, b) for a, b in ranges]
+    if ranges or titled:  # the case of a Title Case headline's lowered words is a guess too (the review)
+        cased_doc.spans[SHOUTED_KEY] = [Span(cased_doc, a, b) for a, b in sorted([*ranges, *titled])]
     if datelines and language in DATELINE_SPANS:
         cased_doc.spans[DATELINES_KEY] = [Span(cased_doc, a, b) for a, b in _dateline_spans(datelines, ranges)]
     return cased_doc
@@ -543,6 +543,9 @@ def truecase_doc(doc: Doc) -> Doc:
 # at least 80 % capitalised, with a capitalised function word after the first word (a line-up or a results line has
 # none: "Ayr United : Sneddon ; Quinn , Patterson").
 _TITLE_LINE_WORDS = (3, 25)
+# A surname or listed name this common as a word goes lower case in a Title Case headline all the same ("Eyes", "Will",
+# "Rose"); "Rice", "Jones", "Grant" keep their capital.
+TITLE_NAME_COMMON_ZIPF = 4.8
 _TITLE_LINE_SHARE = 0.8
 _TITLE_FUNCTION_WORDS = frozenset({"Of", "To", "In", "For", "And", "The", "A", "At", "On", "With", "From", "By", "As",
                                    "Over", "After", "Into"})
@@ -561,7 +564,6 @@ def _title_case_ranges(doc: Doc) -> list[tuple[int, int]]:
         bounds = (numpy.flatnonzero(sent_start[1:] == 1) + 1).tolist()
     else:
         bounds = numpy.flatnonzero(space == 1).tolist()
-    texts = facts(doc).words
     start = 0
     for end in [*bounds, len(doc)]:
         n_words, n_title = int(words[start:end].sum()), int(capitalised[start:end].sum())
@@ -569,7 +571,7 @@ def _title_case_ranges(doc: Doc) -> list[tuple[int, int]]:
             start = end
             continue
         if _TITLE_LINE_WORDS[0] <= n_words <= _TITLE_LINE_WORDS[1] and n_title >= _TITLE_LINE_SHARE * n_words \
-                and any(texts[i] in _TITLE_FUNCTION_WORDS for i in range(start + 1, end)) \
+                and any(token.text in _TITLE_FUNCTION_WORDS for token in doc[start + 1:end]) \
                 and words[end:].any():  # a headline heads a text (round 6)
             return [(start, end)]
         return []  # only the document's first line is a headline (round 5)
@@ -595,9 +597,22 @@ def _lower_title_case_words(words: Sequence[str], new_words: list[str], ranges: 
             first = False
         if "given_pairs" in CAPS_PARTS:
             _given_name_pairs(shouted, line, start, end, language, known, spellings.lower)
+        given, surnames = _given_name_words(language), _surname_words(language)
+        kept: set[int] = set()
+        for i in range(start, end - 1):  # a given name and the capitalised word after it: "By John Smith And ..."
+            if words[i] in given and words[i + 1][:1].isupper() and words[i + 1] not in _TITLE_FUNCTION_WORDS:
+                kept.update((i, i + 1))
         for i, cased in line.items():
-            if cased.islower() and not words[i].islower() and words[i][:1].isupper() and words[i][1:].islower():
-                new_words[i] = cased
+            word = words[i]
+            if not (cased.islower() and word[:1].isupper() and (len(word) == 1 or word[1:].islower())):
+                continue
+            # a site's capitals say nothing either way, so a word that can be a name keeps its capital ("By John Smith
+            # And Mary Jones", "Deal For Rice"; the session-46 review); a function word never is one here
+            if word not in _TITLE_FUNCTION_WORDS and (i in kept or (
+                    (word in surnames or is_known_name(word, language))
+                    and zipf(cased, language) < TITLE_NAME_COMMON_ZIPF)):
+                continue
+            new_words[i] = cased
 
 
 def _dateline_spans(datelines: Sequence[tuple[int, str]], ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
