@@ -508,19 +508,7 @@ def truecase_doc(doc: Doc) -> Doc:
     if titled:
         _lower_title_case_words(words, new_words, titled, spellings, language)
     for start, end in ranges:
-        first = True
-        known = _known_phrases(words, start, end, language)
-        line: dict[int, str] = {}
-        for i in range(start, end):
-            if not any(c.isalpha() for c in words[i]):
-                continue
-            cased = known.get(i) or _spelled_as_in_doc(words[i], spellings, first) \
-                or truecase_word(words[i], language, first)
-            if len(cased) == len(words[i]):
-                line[i] = cased
-            first = False
-        if (language == "en" and "given_pairs" in CAPS_PARTS) or (language == "nl" and "nl_given_pairs" in CAPS_PARTS):
-            _given_name_pairs(words, line, start, end, language, known, spellings.lower)
+        line = _read_line(words, start, end, spellings, language)
         if spellings.lower:
             _lower_where_alone(words, line, start, end, spellings, language)
         for i, cased in line.items():
@@ -582,21 +570,10 @@ def _lower_title_case_words(words: Sequence[str], new_words: list[str], ranges: 
                             spellings: DocSpellings, language: str) -> None:
     """Lower-case (in `new_words`) the words of Title Case lines that the all-caps steps write in lower case, reading
     each line in capitals; every other word keeps the site's spelling ("McLaren", "iPhone")."""
-    shouted = [w.upper() for w in words]
     for start, end in ranges:
-        known = _known_phrases(shouted, start, end, language)
-        line: dict[int, str] = {}
-        first = True
-        for i in range(start, end):
-            if not any(c.isalpha() for c in words[i]):
-                continue
-            cased = known.get(i) or _spelled_as_in_doc(shouted[i], spellings, first) \
-                or truecase_word(shouted[i], language, first)
-            if len(cased) == len(words[i]):
-                line[i] = cased
-            first = False
-        if "given_pairs" in CAPS_PARTS:
-            _given_name_pairs(shouted, line, start, end, language, known, spellings.lower)
+        shouted = list(words)  # the line as if in capitals, the rest as written (the steps read by index)
+        shouted[start:end] = [word.upper() for word in words[start:end]]
+        line = _read_line(shouted, start, end, spellings, language)
         given, surnames = _given_name_words(language), _surname_words(language)
         kept: set[int] = set()
         for i in range(start, end - 1):  # a given name and the capitalised word after it: "By John Smith And ..."
@@ -613,6 +590,25 @@ def _lower_title_case_words(words: Sequence[str], new_words: list[str], ranges: 
                     and zipf(cased, language) < TITLE_NAME_COMMON_ZIPF)):
                 continue
             new_words[i] = cased
+
+
+def _read_line(words: Sequence[str], start: int, end: int, spellings: DocSpellings, language: str) -> dict[int, str]:
+    """The ordinary-case spelling (same length) of each word of an all-caps line: the gazetteer's phrases, the
+    article's own spellings, word frequencies, then given name + surname pairs."""
+    known = _known_phrases(words, start, end, language)
+    line: dict[int, str] = {}
+    first = True
+    for i in range(start, end):
+        if not any(c.isalpha() for c in words[i]):
+            continue
+        cased = known.get(i) or _spelled_as_in_doc(words[i], spellings, first) \
+            or truecase_word(words[i], language, first)
+        if len(cased) == len(words[i]):
+            line[i] = cased
+        first = False
+    if (language == "en" and "given_pairs" in CAPS_PARTS) or (language == "nl" and "nl_given_pairs" in CAPS_PARTS):
+        _given_name_pairs(words, line, start, end, language, known, spellings.lower)
+    return line
 
 
 def _dateline_spans(datelines: Sequence[tuple[int, str]], ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
