@@ -12,7 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from worker.tagging import gazetteer
-from worker.tagging.entity_doc import facts
+from worker.tagging.entity_doc import facts, has_word
 from worker.tagging.kind_words import LEGAL_FORMS, ORG_HEADS
 
 CAR_MAKES = frozenset({
@@ -25,6 +25,7 @@ CAR_MAKES = frozenset({
 # Makes of two words: the whole is the make, not a model ("Alfa Romeo", "Land Rover", "Aston Martin").
 _TWO_WORD_MAKES = frozenset({("Alfa", "Romeo"), ("Land", "Rover"), ("Aston", "Martin"), ("Range", "Rover")})
 _SECOND_WORDS_OF_MAKES = frozenset(first for first, _ in _TWO_WORD_MAKES)
+_OPENING_WORDS = CAR_MAKES | _SECOND_WORDS_OF_MAKES
 # The labels a make and a model come out with: a person or an organisation (the English model's, and ours). A place
 # or a building stays one ("Kia Oval", "Ford Field").
 _RETYPED = frozenset({"PERSON", "PER", "ORG", "PRODUCT"})
@@ -58,9 +59,9 @@ def _opens_with_make(words: list[str], start: int, end: int) -> bool:
 
 def car_models(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
     """Spans of a make and a model become MISC, a decided type (`decided`)."""
-    words = facts(doc).words
-    if CAR_MAKES.isdisjoint(words) and _SECOND_WORDS_OF_MAKES.isdisjoint(words):
+    if not has_word(doc, _OPENING_WORDS):  # most docs name no car make: the doc's word set, no pass over its words
         return ents
+    words = facts(doc).words
     fixed = []
     for ent in ents:
         start, end = ent.start, ent.end
