@@ -390,6 +390,9 @@ def has_lower(doc: Doc, words: frozenset[str]) -> bool:
     return not words.isdisjoint(facts(doc).lower_set)
 
 
+_DECIDED_TYPES = {"PERSON": "PER"}
+
+
 def layout_wins(ents: list[Span], found: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
     """The spans a layout rule found (a results row, a term sheet's field, a line-up's player) replace every entity
     they overlap, and their types go into `decided` (entity_rules.CONTEXT_TYPES_KEY), so that the name lists and the
@@ -397,7 +400,8 @@ def layout_wins(ents: list[Span], found: list[Span], decided: dict[tuple[int, in
     taken = {i for span in found for i in range(span.start, span.end)}
     kept = [e for e in ents if taken.isdisjoint(range(e.start, e.end))]
     for span in found:
-        decided[(span.start, span.end)] = span.label_
+        # our type: an English layout's person carries the English model's label ("PERSON")
+        decided[(span.start, span.end)] = _DECIDED_TYPES.get(span.label_, span.label_)
     return sorted(kept + found, key=SPAN_START)
 
 

@@ -118,9 +118,7 @@ def lineup_persons(doc: Doc, ents: list[Span], lines: Callable[[], list[tuple[in
     if not players:
         return ents
     label = PERSON_LABEL.get(language, "PER")
-    ents = entity_doc.layout_wins(ents, [Span(doc, a, b, label=label) for a, b in players], decided)
-    decided.update((player, "PER") for player in players)  # our type, also where the model's label is "PERSON"
-    return ents
+    return entity_doc.layout_wins(ents, [Span(doc, a, b, label=label) for a, b in players], decided)
 
 
 def _may_be_person(words: list[str], start: int, end: int, language: str = "nl") -> bool:
