@@ -3,6 +3,7 @@
     nice .venv/bin/python -m bench.extraction [DIR] [--repeats 5]
     nice .venv/bin/python -m bench.extraction --newspaper4k [--repeats 1]
     nice .venv/bin/python -m bench.extraction --readability [--repeats 1]
+    nice .venv/bin/python -m bench.extraction --trafilatura-eval --half dev
 
 DIR (default `tests/data/extract/`) holds article pages `NAME.html`, each with its expected main text in
 `NAME.txt`. Pages named `heldout_*` were written first and never tuned on; they are scored apart.
@@ -27,6 +28,9 @@ The expected text is what Readability.js keeps (figure captions, data tables and
 conventions. Pages whose expected text has at least 100 words are scored, the even positions in name order as dev
 and the odd ones as held out, as the session's rule fixed before any page was scored.
 
+`--trafilatura-eval` scores trafilatura's own evaluation pages by their "with" and "without" snippets, as
+trafilatura's evaluation does (session 47, `bench.trafilatura_eval`, tests/data/extract/README_s47.md).
+
 `--half dev` scores only the dev half (what work on extraction reads), `--half held-out` only the other.
 
 Configurations:
@@ -44,11 +48,8 @@ alone (`reference_text`), which the chain runs on every page.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import re
 import statistics
-import subprocess
 import tarfile
 import time
 from collections import Counter
@@ -58,7 +59,7 @@ from pathlib import Path
 import lxml.html
 import trafilatura
 
-from bench import real_news
+from bench import real_news, trafilatura_eval
 from bench.real_news import DEFAULT_CACHE
 from worker.extract import ExtractionStep, extract_page, paragraphs_text, reference_text
 
@@ -72,7 +73,7 @@ def words(text: str) -> Counter[str]:
 
 
 def defaults(html: str) -> tuple[str, str]:
-    result = trafilatura.bare_extraction(lxml.html.document_fromstring(html), url=URL, with_metadata=True)
+    result = trafilatura.bare_extraction(html, url=URL, with_metadata=True)  # trafilatura parses the page itself
     found = result.as_dict() if result is not None and not isinstance(result, dict) else result or {}
     return paragraphs_text(str(found.get("text") or ""), found.get("title")), ""
 
@@ -127,15 +128,7 @@ _BLOCK_TAGS = ("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
 
 def readability_pages(cache: Path) -> tuple[dict[str, str], dict[str, str]]:
     """(html, expected text) by page name: Readability's test pages in the Go module, downloaded into the cache."""
-    gomod = cache / "gomod"
-    env = {**os.environ, "GOMODCACHE": str(gomod), "GOFLAGS": "-mod=mod", "GO111MODULE": "on"}
-    cache.mkdir(parents=True, exist_ok=True)
-    try:
-        found = subprocess.run(["go", "mod", "download", "-json", READABILITY_MODULE], env=env, cwd=cache,
-                               check=True, capture_output=True, text=True)
-    except (OSError, subprocess.CalledProcessError) as error:
-        raise SystemExit(f"go mod download {READABILITY_MODULE} failed (is Go installed?): {error}") from error
-    pages = Path(json.loads(found.stdout)["Dir"]) / "test-pages"
+    pages = trafilatura_eval.go_module_dir(READABILITY_MODULE, cache) / "test-pages"
     html: dict[str, str] = {}
     text: dict[str, str] = {}
     for folder in sorted(pages.iterdir()):
@@ -166,13 +159,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per configuration (median)")
     parser.add_argument("--newspaper4k", action="store_true", help="score newspaper4k's test pages instead of DIR")
     parser.add_argument("--readability", action="store_true", help="score Readability's test pages instead of DIR")
+    parser.add_argument("--trafilatura-eval", action="store_true",
+                        help="score trafilatura's evaluation pages by snippets instead of DIR (bench.trafilatura_eval)")
     parser.add_argument("--half", choices=("dev", "held-out", "all"), default="all",
-                        help="--readability: score the dev half (what work reads), the held-out half or all")
+                        help="--readability, --trafilatura-eval: score the dev half (what work reads), the held-out "
+                        "half or all")
+    parser.add_argument("--verbose", action="store_true", help="--trafilatura-eval: print each page's counts")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
                         help="where newspaper4k's distribution and the Go module are kept")
     args = parser.parse_args(argv)
-    if args.half != "all" and not args.readability:
-        parser.error("--half reads Readability's pages: give --readability too")
+    if args.half != "all" and not (args.readability or args.trafilatura_eval):
+        parser.error("--half reads a split set: give --readability or --trafilatura-eval too")
+    if args.trafilatura_eval:
+        return trafilatura_eval.run(CONFIGS, args.cache, args.half, args.verbose)
     if args.readability:
         every_html, every_text = readability_pages(args.cache)
         names = sorted(every_html)  # the positions of the split count every page, as the rule fixed them

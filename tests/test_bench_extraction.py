@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import extraction
+from bench import extraction, trafilatura_eval
 from tests.sdist import write_newspaper4k_sdist
 
 PAGE = (
@@ -40,3 +40,38 @@ def test_newspaper4k_run_scores_every_configuration(tmp_path: Path, capsys: pyte
     assert "Latin script (1)" in out and "all (1)" in out
     chain = next(line for line in out.splitlines() if line.startswith("chain "))
     assert "1.000/1.000/1.000" in chain  # the article's seven paragraphs, no navigation or footer
+
+
+DATA_GO = '''package main
+
+var comparisonData = map[string]ComparisonEntry{
+\t"https://example.org/a": {
+\t\tFile:    "a.html",
+\t\tTitle:   "A \\"quoted\\" title",
+\t\tWith:    []string{"Die Stadt baut", "eine neue Br\\u00fccke"},
+\t\tWithout: []string{"Impressum", "Cookies & Tracking"},
+\t},
+\t"https://example.org/b": {
+\t\tFile:    "b.html",
+\t\tWith:    []string{"only one"},
+\t\tWithout: []string{},
+\t},
+}
+'''
+
+
+def test_trafilatura_eval_reads_each_entry_of_data_go() -> None:
+    entries = trafilatura_eval.parse_entries(DATA_GO)
+    assert entries == [
+        ("https://example.org/a", "a.html", ("Die Stadt baut", "eine neue Brücke"),
+         ("Impressum", "Cookies & Tracking")),
+        ("https://example.org/b", "b.html", ("only one",), ()),
+    ]
+
+
+def test_trafilatura_eval_counts_snippets_as_trafilatura_does() -> None:
+    page = trafilatura_eval.EvalPage("u", "a.html", "", ("Die Stadt baut", "eine neue Brücke"),
+                                     ("Impressum", "Cookies"))
+    counts = trafilatura_eval.snippet_counts("Die  Stadt\nbaut heute.\nImpressum", page)
+    assert counts == (1, 1, 1, 1)  # whitespace collapsed: found; missing; boilerplate found; boilerplate absent
+    assert trafilatura_eval.summary([counts, (2, 0, 0, 2)]) == (0.75, 0.75, 0.75, 0.75)
