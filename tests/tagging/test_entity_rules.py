@@ -257,6 +257,24 @@ def test_a_resources_company_is_an_organisation_by_its_short_name() -> None:
     assert _spans(entity_rules.short_company_names(doc, list(doc.ents)))[-1] == ("Kestrel", "ORG")
 
 
+def test_an_english_trade_or_club_head_or_a_coined_word_makes_the_short_name_of_a_person_an_organisation() -> None:
+    # session 47 (en-news/dev_s46.txt): "Verana Diagnostics" ... "Verana" and "Forge FC" ... "Forge" were PER
+    doc = _doc("en", "Verana Diagnostics and Forge FC . Verana said Forge won", [(0, 2, "ORG"), (3, 5, "ORG"),
+                                                                                 (6, 7, "PERSON"), (8, 9, "PERSON")])
+    assert _spans(entity_rules.short_company_names(doc, list(doc.ents)))[2:] == [("Verana", "ORG"), ("Forge", "ORG")]
+    # a coined first word needs no head: "Hearthstone Bakery Cafe" ... "Hearthstone"
+    doc = _doc("en", "Hearthstone Bakery Cafe listed . Hearthstone rose", [(0, 3, "ORG"), (5, 6, "PERSON")])
+    assert _spans(entity_rules.short_company_names(doc, list(doc.ents)))[-1] == ("Hearthstone", "ORG")
+    # only a person changes, and a word the model reads as a place anywhere stays a place
+    doc = _doc("en", "Yorkshire Building Society grew across Yorkshire . Yorkshire said",
+               [(0, 3, "ORG"), (5, 6, "GPE"), (7, 8, "PERSON")])
+    assert _spans(entity_rules.short_company_names(doc, list(doc.ents)))[1:] == [("Yorkshire", "GPE"),
+                                                                                 ("Yorkshire", "PERSON")]
+    # a public body's head does not count: "Labour" of "Labour Party" is left to the votes
+    doc = _doc("en", "Labour Party won . Labour said", [(0, 2, "ORG"), (4, 5, "PERSON")])
+    assert _spans(entity_rules.short_company_names(doc, list(doc.ents)))[-1] == ("Labour", "PERSON")
+
+
 def test_a_lower_case_word_with_a_digit_is_no_name() -> None:
     from worker.tagging.entity_rules import _lowercase_code
 

@@ -51,6 +51,7 @@ from worker.tagging import (
     entity_wire_lists,
     entity_works,
     gazetteer,
+    kind_words,
 )
 from worker.tagging.casing import (
     SENTENCE_START_ZIPF,
@@ -1422,22 +1423,52 @@ def split_person_of_organisation(doc: Doc, ents: list[Span]) -> list[Span]:
     return result
 
 
+# Last words of an organisation's full name after which its first word alone is that organisation (session 47,
+# en-news/dev_s46.txt: "Verana Diagnostics" ... "Verana", "Forge FC" ... "Forge" were PER): the trades of
+# kind_words.ORG_HEADS and a few more; not a public body's head ("Labour Party" ... "Labour", "Welsh Assembly").
+_PUBLIC_HEADS = frozenset({"Party", "Council", "Court", "Parliament", "Assembly", "Police", "Office", "Board",
+                           "Committee", "Commission", "Ministry", "Department", "Senate", "Congress", "Authority",
+                           "Administration", "Agency", "Secretariat", "Service", "Bureau"})
+SHORT_NAME_HEADS = COMPANY_SUFFIXES | (kind_words.ORG_HEADS["en"] - _PUBLIC_HEADS) | frozenset({
+    "FC", "AFC", "SC", "CF", "Diagnostics", "Biosciences", "Distillery", "Brewery", "Bakery", "Cafe", "AI"})
+# A first word this rare (wordfreq Zipf) is a coined name: "Hearthstone Bakery Cafe", "Kauri Static".
+COINED_ZIPF = 3.0
+
+
 def short_company_names(doc: Doc, ents: list[Span]) -> list[Span]:
     """A company named in full once (a first word and a company suffix or legal form, "Krämer Gruppe",
     "Brinkhorst Technologies BV") is an organisation wherever its first word stands alone in the story, whatever
-    the model made of it there (the first word must be no known place and no given name)."""
+    the model made of it there (the first word must be no known place and no given name). English (session 47): so
+    is the first word of a name of two or three words ending in a trade or club head ("Verana Diagnostics", "Forge
+    FC") or opening with a coined word ("Hearthstone Bakery Cafe"), where the model made it a person, unless the
+    word is a GeoNames town or the model read it as a place anywhere in the story ("Dunedin Hospital" ... "mayor of
+    Dunedin", "Yorkshire Building Society" ... "across Yorkshire")."""
     words = facts(doc).words
+    language = doc.lang_
+    given = entity_given_names.given_names()[0]
     short: set[str] = set()
+    persons_only: set[str] = set()
     for ent in ents:
-        if ent.label_ == "ORG" and ent.end - ent.start >= 2 and (
-                words[ent.end - 1] in COMPANY_SUFFIXES or words[ent.end - 1] in entity_heads.LEGAL_FORMS):
-            first = words[ent.start]
-            if first[:1].isupper() and first.isalpha() and first not in entity_given_names.given_names()[0] \
-                    and gazetteer.lookup(doc.lang_, first) is None:
-                short.add(first)
-    if not short:
+        if ent.label_ == "ORG" and ent.end - ent.start >= 2:
+            first, last = words[ent.start], words[ent.end - 1]
+            if not first[:1].isupper() or not first.isalpha() or first in given:
+                continue
+            if last in COMPANY_SUFFIXES or last in entity_heads.LEGAL_FORMS:
+                found = short
+            elif language == "en" and ent.end - ent.start <= 3 and (
+                    last in SHORT_NAME_HEADS or zipf(first.lower(), language) < COINED_ZIPF):
+                found = persons_only
+            else:
+                continue
+            if gazetteer.lookup(language, first) is None:
+                found.add(first)
+    if persons_only:  # a word the model reads as a place anywhere in the story, or a town, is a place's name
+        persons_only -= {words[ent.start] for ent in ents if ent.end - ent.start == 1 and ent.label_ in ("LOC", "GPE")}
+        persons_only = {word for word in persons_only if word not in gazetteer.geonames_towns()}
+    if not short and not persons_only:
         return ents
-    return _retyped(doc, ents, "ORG", lambda ent: ent.end - ent.start == 1 and words[ent.start] in short)
+    return _retyped(doc, ents, "ORG", lambda ent: ent.end - ent.start == 1 and (
+        words[ent.start] in short or (words[ent.start] in persons_only and ent.label_ in _PERSON_LABELS)))
 
 
 # Nouns in front of a name that say what kind of thing it names: "de NAVO-missie Resolute Support", "de film
