@@ -39,6 +39,9 @@ Configurations:
 - `chain`: `extract_page` (precision, then recall, then layout tables unwrapped), with the steps it ran and the one
   it kept;
 - `no-tables`, `no-recall`: the chain with one step switched off (what each step adds).
+Every set is also scored as the public article-extraction benchmark scores (session 47): 4-word shingles of `\\w+`
+tokens with their case, each page's counts as shares of their sum, precision averaged over the pages with any extracted
+shingle and recall over those with any expected one, and the F1 of the two means.
 Cost: median over --repeats (configurations taking turns) of each configuration's CPU time per page (the process's
 own, so other load on the machine counts less) and its ratio to the old call, on all pages and on the pages where
 the chain ran precision only (the common case: one extraction plus the estimate); and the reference estimate
@@ -146,6 +149,32 @@ def score(got: Counter[str], expected: Counter[str]) -> tuple[int, int, int]:
     return (got & expected).total(), got.total(), expected.total()
 
 
+def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    tokens = _TOKEN.findall(text)
+    return Counter(tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i:i + n])
+
+
+def shingle_counts(got: str, expected: str) -> tuple[float, float, float]:
+    """(true positives, false positives, false negatives) over the 4-word shingles of the two texts (\\w+ tokens,
+    case kept), as shares of their sum so that every page weighs the same: the public article-extraction
+    benchmark's measure, written here from its description."""
+    found, wanted = _shingles(got), _shingles(expected)
+    tp = float((found & wanted).total())
+    fp, fn = float((found - wanted).total()), float((wanted - found).total())
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
+
+
+def shingle_prf(counts: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    """Precision averaged over the pages with any extracted shingle, recall over the pages with any expected one,
+    and the F1 of the two means (an empty extraction counts against recall only, as in the benchmark)."""
+    precisions = [tp / (tp + fp) for tp, fp, _ in counts if tp + fp > 0]
+    recalls = [tp / (tp + fn) for tp, _, fn in counts if tp + fn > 0]
+    precision = statistics.fmean(precisions) if precisions else 0.0
+    recall = statistics.fmean(recalls) if recalls else 0.0
+    return precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
 def prf(overlap: int, got: int, expected: int) -> tuple[float, float, float]:
     precision = overlap / got if got else 0.0
     recall = overlap / expected if expected else 0.0
@@ -177,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         names = sorted(every_html)  # the positions of the split count every page, as the rule fixed them
         position = {name: index for index, name in enumerate(names)}
         gold = {name: words(text) for name, text in every_text.items()}
+        expected_text = every_text
         wanted = {"dev": (0,), "held-out": (1,), "all": (0, 1)}[args.half]
         htmls = {name: every_html[name] for name in names
                  if gold[name].total() >= READABILITY_MIN_WORDS and position[name] % 2 in wanted}
@@ -189,13 +219,15 @@ def main(argv: list[str] | None = None) -> int:
     elif args.newspaper4k:
         htmls, texts = newspaper4k_pages(args.cache)
         gold = {stem: words(text) for stem, text in texts.items()}
+        expected_text = texts
         groups = {"Latin script": [s for s in htmls if latin_script(texts[s])], "all": list(htmls)}
     else:
         pages = sorted(args.dir.glob("*.html"))
         if not pages:
             parser.error(f"no *.html pages in {args.dir}")
         htmls = {p.stem: p.read_text(encoding="utf-8") for p in pages}
-        gold = {p.stem: words(p.with_suffix(".txt").read_text(encoding="utf-8")) for p in pages}
+        expected_text = {p.stem: p.with_suffix(".txt").read_text(encoding="utf-8") for p in pages}
+        gold = {stem: words(text) for stem, text in expected_text.items()}
         groups = {
             "tuning": [s for s in htmls if not s.startswith("heldout_")],
             "held-out": [s for s in htmls if s.startswith("heldout_")],
@@ -203,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         }
 
     results: dict[str, dict[str, tuple[int, int, int]]] = {name: {} for name in CONFIGS}
+    shingled: dict[str, dict[str, tuple[float, float, float]]] = {name: {} for name in CONFIGS}
     steps: Counter[str] = Counter()
     ran: dict[str, str] = {}
     print(f"{'page':32} {'gold':>5}  " + "  ".join(f"{name:>16}" for name in CONFIGS) + "  step")
@@ -211,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, run in CONFIGS.items():
             text, step = run(html)
             results[name][stem] = score(words(text), gold[stem])
+            shingled[name][stem] = shingle_counts(text, expected_text[stem])
             cells.append("{:.2f}/{:.2f}/{:.2f}".format(*prf(*results[name][stem])).rjust(16))
             if name == "chain":
                 steps[step] += 1
@@ -228,6 +262,13 @@ def main(argv: list[str] | None = None) -> int:
             pooled = [sum(results[name][s][i] for s in members) for i in range(3)]
             macro = statistics.fmean(prf(*results[name][s])[2] for s in members)
             cells.append("{:.3f}/{:.3f}/{:.3f}".format(*prf(*pooled)).rjust(19) + f" {macro:8.3f}")
+        print(f"{name:10} " + "  ".join(cells))
+    print("\nas the public article-extraction benchmark scores (4-word shingles, case kept; per page normalised;"
+          " P and R averaged over pages, F1 of the two means):")
+    print(f"{'config':10} " + "  ".join(f"{g + f' ({len(m)})':>22}" for g, m in groups.items() if m))
+    for name in CONFIGS:
+        cells = ["{:.3f}/{:.3f}/{:.3f}".format(*shingle_prf([shingled[name][s] for s in members])).rjust(22)
+                 for members in groups.values() if members]
         print(f"{name:10} " + "  ".join(cells))
     print("chain, steps run -> kept: " + ", ".join(f"{step} {n}" for step, n in steps.most_common()))
 

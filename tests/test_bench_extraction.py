@@ -75,3 +75,17 @@ def test_trafilatura_eval_counts_snippets_as_trafilatura_does() -> None:
     counts = trafilatura_eval.snippet_counts("Die  Stadt\nbaut heute.\nImpressum", page)
     assert counts == (1, 1, 1, 1)  # whitespace collapsed: found; missing; boilerplate found; boilerplate absent
     assert trafilatura_eval.summary([counts, (2, 0, 0, 2)]) == (0.75, 0.75, 0.75, 0.75)
+
+
+def test_shingles_count_word_order_and_case_and_every_page_weighs_the_same() -> None:
+    expected = "The new dam on the river opened on Monday"
+    assert extraction.shingle_counts(expected, expected) == (1.0, 0.0, 0.0)
+    # the same words in another order share no 4-word shingle, where a bag of words would see no difference
+    assert extraction.shingle_counts("on Monday opened the river on the new dam The", expected)[0] == 0.0
+    # case counts: lower-cased, the two shingles holding "The" or "Monday" no longer match (4 of 8 in all)
+    assert extraction.shingle_counts(expected.lower(), expected) == (0.5, 0.25, 0.25)
+    half = extraction.shingle_counts("The new dam on the", expected)  # 2 of the 6 expected shingles
+    assert half == pytest.approx((2 / 6, 0.0, 4 / 6))
+    # an empty extraction counts against recall only; precision is the mean over the pages that gave text
+    precision, recall, f1 = extraction.shingle_prf([(1.0, 0.0, 0.0), (0.0, 0.0, 1.0)])
+    assert (precision, recall) == (1.0, 0.5) and f1 == pytest.approx(2 / 3)
