@@ -1,4 +1,6 @@
-"""trafilatura's evaluation pages, scored by snippets as trafilatura scores them (session 47).
+"""trafilatura's evaluation pages, scored by snippets as trafilatura's evaluation does (session 47), except that
+whitespace is collapsed on both sides (trafilatura matches raw text), so figures are a little more lenient than
+trafilatura's published ones.
 
     nice .venv/bin/python -m bench.extraction --trafilatura-eval [--half dev|held-out|all]
 

@@ -529,8 +529,9 @@ def test_a_comment_inside_a_sentence_never_cuts_it() -> None:
 
 
 def test_a_control_character_in_a_page_is_dropped_not_fatal() -> None:
-    # lxml parses a BEL (U+0007) or group separator (U+001D) into text, then refuses it when the chain sets text.
-    body = "".join(f"<p>Paragraph {i} of the story about the new\x07 bridge over the river\x1d in town.</p>"
+    # lxml parses a BEL (U+0007) or group separator (U+001D), raw or as a character reference, into text, then
+    # refuses it when the chain sets text.
+    body = "".join(f"<p>Paragraph {i} of the story about the new\x07 bridge over&#x1d; the river&#7; in town.</p>"
                    for i in range(12))
     html = f"<html><head><title>Bridge</title></head><body><article><h1>Bridge</h1>{body}</article></body></html>"
     text = extract_page(html, PAGE_URL).text

@@ -79,6 +79,22 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?:[/-](0[1-9]|[12]
 # Characters XML forbids: lxml parses them into text but refuses them in any text it is handed back, so one stray
 # BEL or group separator in a page made every step fail (2 of trafilatura's 983 evaluation pages, session 47).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# ... and the character references that name one ("&#7;", "&#x1d;"): lxml decodes them into the same characters.
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _xml_safe(html: str) -> str:
+    """The page with each XML-forbidden character, raw or as a numeric reference, replaced by a space."""
+    html = _NOT_XML.sub(" ", html)
+    if "&#" not in html:
+        return html
+
+    def reference(match: re.Match[str]) -> str:
+        hexadecimal, decimal = match.groups()
+        code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+        return " " if code < 0x110000 and _NOT_XML.match(chr(code)) else match.group(0)
+
+    return _NUMERIC_REFERENCE.sub(reference, html)
 _PROLOG = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>", re.IGNORECASE | re.DOTALL)
 
 
@@ -598,7 +614,7 @@ def extract_main_text(
 def extract_page(html: str, url: str, steps: tuple[ExtractionStep, ...] = EXTRACTION_STEPS) -> PageExtract:
     """Main text and metadata of an article page; what cannot be found stays empty."""
     try:
-        doc = lxml.html.document_fromstring(_PROLOG.sub("<!DOCTYPE html>", _NOT_XML.sub("", html), count=1))
+        doc = lxml.html.document_fromstring(_PROLOG.sub("<!DOCTYPE html>", _xml_safe(html), count=1))
     except (etree.ParserError, ValueError):
         return PageExtract()
     join_comment_tails(doc)

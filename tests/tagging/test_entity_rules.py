@@ -270,9 +270,16 @@ def test_an_english_trade_or_club_head_or_a_coined_word_makes_the_short_name_of_
                [(0, 3, "ORG"), (5, 6, "GPE"), (7, 8, "PERSON")])
     assert _spans(entity_rules.short_company_names(doc, list(doc.ents)))[1:] == [("Yorkshire", "GPE"),
                                                                                  ("Yorkshire", "PERSON")]
-    # a public body's head does not count: "Labour" of "Labour Party" is left to the votes
+    # a public body's head does not count: "Labour" of "Labour Party" is left to the votes, and a coined first word
+    # before one is a leader's name ("the Tinubu Administration")
     doc = _doc("en", "Labour Party won . Labour said", [(0, 2, "ORG"), (4, 5, "PERSON")])
     assert _spans(entity_rules.short_company_names(doc, list(doc.ents)))[-1] == ("Labour", "PERSON")
+    doc = _doc("en", "Tinubu Administration acted . Tinubu said", [(0, 2, "ORG"), (4, 5, "PERSON")])
+    assert _spans(entity_rules.short_company_names(doc, list(doc.ents)))[-1] == ("Tinubu", "PERSON")
+    # the surname of a person the story names in full is that person: "Penske Racing" ... "Roger Penske" ... "Penske"
+    doc = _doc("en", "Penske Racing won . Roger Penske smiled . Penske said",
+               [(0, 2, "ORG"), (4, 6, "PERSON"), (8, 9, "PERSON")])
+    assert _spans(entity_rules.short_company_names(doc, list(doc.ents)))[-1] == ("Penske", "PERSON")
 
 
 def test_a_lower_case_word_with_a_digit_is_no_name() -> None:

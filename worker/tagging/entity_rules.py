@@ -1428,7 +1428,8 @@ def split_person_of_organisation(doc: Doc, ents: list[Span]) -> list[Span]:
 # kind_words.ORG_HEADS and a few more; not a public body's head ("Labour Party" ... "Labour", "Welsh Assembly").
 _PUBLIC_HEADS = frozenset({"Party", "Council", "Court", "Parliament", "Assembly", "Police", "Office", "Board",
                            "Committee", "Commission", "Ministry", "Department", "Senate", "Congress", "Authority",
-                           "Administration", "Agency", "Secretariat", "Service", "Bureau"})
+                           "Administration", "Agency", "Secretariat", "Service", "Bureau", "Government", "Cabinet",
+                           "Presidency"})
 SHORT_NAME_HEADS = COMPANY_SUFFIXES | (kind_words.ORG_HEADS["en"] - _PUBLIC_HEADS) | frozenset({
     "FC", "AFC", "SC", "CF", "Diagnostics", "Biosciences", "Distillery", "Brewery", "Bakery", "Cafe", "AI"})
 # A first word this rare (wordfreq Zipf) is a coined name: "Hearthstone Bakery Cafe", "Kauri Static".
@@ -1440,9 +1441,10 @@ def short_company_names(doc: Doc, ents: list[Span]) -> list[Span]:
     "Brinkhorst Technologies BV") is an organisation wherever its first word stands alone in the story, whatever
     the model made of it there (the first word must be no known place and no given name). English (session 47): so
     is the first word of a name of two or three words ending in a trade or club head ("Verana Diagnostics", "Forge
-    FC") or opening with a coined word ("Hearthstone Bakery Cafe"), where the model made it a person, unless the
-    word is a GeoNames town or the model read it as a place anywhere in the story ("Dunedin Hospital" ... "mayor of
-    Dunedin", "Yorkshire Building Society" ... "across Yorkshire")."""
+    FC") or opening with a coined word ("Hearthstone Bakery Cafe"; not a public body's, "the Tinubu Administration"),
+    where the model made it a person, unless the word is a GeoNames town, the surname of a person the story names in
+    full ("Penske Racing" ... "Roger Penske"), or the model read it as a place anywhere in the story ("Dunedin
+    Hospital" ... "mayor of Dunedin", "Yorkshire Building Society" ... "across Yorkshire")."""
     words = facts(doc).words
     language = doc.lang_
     given = entity_given_names.given_names()[0]
@@ -1455,15 +1457,17 @@ def short_company_names(doc: Doc, ents: list[Span]) -> list[Span]:
                 continue
             if last in COMPANY_SUFFIXES or last in entity_heads.LEGAL_FORMS:
                 found = short
-            elif language == "en" and ent.end - ent.start <= 3 and (
+            elif language == "en" and ent.end - ent.start <= 3 and last not in _PUBLIC_HEADS and (
                     last in SHORT_NAME_HEADS or zipf(first.lower(), language) < COINED_ZIPF):
                 found = persons_only
             else:
                 continue
             if gazetteer.lookup(language, first) is None:
                 found.add(first)
-    if persons_only:  # a word the model reads as a place anywhere in the story, or a town, is a place's name
+    if persons_only:  # a word the model reads as a place anywhere in the story, or a town, is a place's name;
+        # the surname of a person the story names in full is that person ("Penske Racing" ... "Roger Penske" ...)
         persons_only -= {words[ent.start] for ent in ents if ent.end - ent.start == 1 and ent.label_ in ("LOC", "GPE")}
+        persons_only -= {words[ent.end - 1] for ent in ents if ent.end - ent.start > 1 and ent.label_ in _PERSON_LABELS}
         persons_only = {word for word in persons_only if word not in gazetteer.geonames_towns()}
     if not short and not persons_only:
         return ents
