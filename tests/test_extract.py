@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -554,3 +555,26 @@ def test_comments_between_blocks_stay_and_comment_text_is_never_text() -> None:
     paragraphs = doc.findall("p")
     assert paragraphs[0].text_content() == "Before after." and paragraphs[1].text_content() == "Next boldtail"
     assert [c.text for c in doc.iter(lxml.etree.Comment)] == [" end of story "]
+
+
+def _json_ld_page(visible: str, body: str) -> str:
+    data = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Snow in the Alps",
+                       "articleBody": body})
+    return (f'<html><head><title>Snow in the Alps</title><script type="application/ld+json">{data}</script></head>'
+            f"<body><article><h1>Snow in the Alps</h1>{visible}</article></body></html>")
+
+
+def test_the_publishers_article_body_stands_in_for_text_the_chain_missed() -> None:
+    sentences = [f"Sentence {i} of the report says the passes over the Alps closed after a metre of snow fell."
+                 for i in range(12)]
+    body = "\n".join(sentences)
+    # the page shows a teaser of one sentence: the JSON-LD article body is the article
+    page = extract_page(_json_ld_page(f"<p>{sentences[0]}</p>", body), PAGE_URL)
+    assert page.extraction == "json-ld"
+    assert all(sentence in page.text for sentence in sentences)
+    # a body written as HTML is read as text, block by block
+    page = extract_page(_json_ld_page("<p>Teaser.</p>", "".join(f"<p>{s}</p>" for s in sentences)), PAGE_URL)
+    assert page.extraction == "json-ld" and "<p>" not in page.text and sentences[5] in page.text.splitlines()
+    # where the page's own text holds the body, the chain's text stands
+    page = extract_page(_json_ld_page("".join(f"<p>{s}</p>" for s in sentences), body), PAGE_URL)
+    assert page.extraction == "precision"
