@@ -23,6 +23,10 @@ of newspaper4k's test fixtures and 80 Australian news articles of the Lee corpus
 splits; the texts are fetched with pip on first use), and the topic stage on the 286 Lee articles labelled blind
 (`bench.real_topics`).
 
+`--extraction ours` (repeatable; also `newspaper4k`, `readability`, `trafilatura-eval` or a directory of pages) also
+scores page extraction with `bench.extraction`: trafilatura's defaults, the old call and the fallback chain, by words
+and by the public extraction benchmark's shingles.
+
 `--long-docs 25000,100000,200000,1000000` also tags one document of each length (in characters) in a fresh
 process per length and prints wall and CPU seconds and peak RSS: our Dutch and English news run together
 ("news-nl", "news-en"), and English sentences that each open with a capitalised common word the model tags
@@ -44,7 +48,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench import ner_quality, real_news, real_topics, topic_quality
+from bench import extraction, ner_quality, real_news, real_topics, topic_quality
 from worker.article import Article
 
 TOPIC_SUFFIXES = {".jsonl", ".json", ".csv", ".tsv", ".ndjson"}
@@ -207,14 +211,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--real-news", action="store_true",
                         help="also score the entity and topic stages on real English news (bench.real_news, "
                         "bench.real_topics)")
+    parser.add_argument("--extraction", action="append", default=[], metavar="SET",
+                        help="also score page extraction (bench.extraction) on SET: 'ours' (tests/data/extract/), "
+                        "'newspaper4k', 'readability', 'trafilatura-eval', or a directory of NAME.html pages with "
+                        "their NAME.txt texts; repeatable")
     parser.add_argument("--long-one", metavar="KIND:SIZE", help=argparse.SUPPRESS)  # one run, in a child process
     args = parser.parse_args(argv)
     if args.long_one:
         kind, size = args.long_one.split(":")
         print(json.dumps(long_document_run(kind, int(size))))
         return 0
-    if not args.files and not args.long_docs and not args.real_news:
-        parser.error("give labelled files, --real-news, --long-docs, or any of them together")
+    if not args.files and not args.long_docs and not args.real_news and not args.extraction:
+        parser.error("give labelled files, --real-news, --long-docs, --extraction, or any of them together")
     ner_quality.use_tier(args.tier)  # for the timings too
     languages = dict(item.split("=", 1) for item in args.lang_of)
     speed_articles: list[Article] = []
@@ -235,6 +243,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         real_news.main([])
         print("\n=== real English news, topics (bench.real_topics)")
         real_topics.main([])
+    for name in args.extraction:
+        print(f"\n=== page extraction: {name} (bench.extraction)")
+        options = {"ours": [], "newspaper4k": ["--newspaper4k"], "readability": ["--readability"],
+                   "trafilatura-eval": ["--trafilatura-eval"]}.get(name)
+        if options is None and not Path(name).is_dir():
+            parser.error(f"--extraction {name}: no such set or directory")
+        extraction.main([*(options if options is not None else [name]), "--repeats", "1"])
     if not args.no_speed and speed_articles:
         stage_throughput(speed_articles, args.repeats)
     if args.long_docs:

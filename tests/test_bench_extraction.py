@@ -89,3 +89,19 @@ def test_shingles_count_word_order_and_case_and_every_page_weighs_the_same() -> 
     # an empty extraction counts against recall only; precision is the mean over the pages that gave text
     precision, recall, f1 = extraction.shingle_prf([(1.0, 0.0, 0.0), (0.0, 0.0, 1.0)])
     assert (precision, recall) == (1.0, 0.5) and f1 == pytest.approx(2 / 3)
+
+
+def test_bench_quality_scores_extraction_on_a_directory_of_pages(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import quality
+
+    (tmp_path / "dam.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "dam.txt").write_text(EXPECTED, encoding="utf-8")
+    assert quality.main(["--extraction", str(tmp_path), "--no-speed"]) == 0
+    out = capsys.readouterr().out
+    assert "=== page extraction" in out and "4-word shingles" in out
+    shingle_section = out.split("4-word shingles", 1)[1]
+    chain = next(line for line in shingle_section.splitlines() if line.startswith("chain"))
+    assert chain.split()[1].startswith("1.000/1.000/1.000")
+    with pytest.raises(SystemExit):
+        quality.main(["--extraction", str(tmp_path / "missing")])
