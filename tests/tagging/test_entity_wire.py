@@ -403,6 +403,17 @@ def test_a_work_in_quotes_after_its_noun_and_a_firm_after_bookmakers() -> None:
     assert typed == [("Wannabe", "MISC"), ("William Hill", "ORG")]
 
 
+def test_a_firm_after_start_up_or_fintech_and_a_band_after_its_noun() -> None:
+    # session 47 (en-news/dev_s47.txt): "payments start-up Sendora", "Cork band Ferrybank" were PER
+    from worker.tagging import entity_rules
+
+    doc = _doc(["payments start-up Sendora raised money .", "the fintech Kudipay grew .",
+                "Cork band Ferrybank will play .", "the four-piece Kauri Static topped the charts ."],
+               [(2, 3, "PERSON"), (8, 9, "PERSON"), (13, 14, "PERSON"), (19, 21, "PERSON")])
+    typed = [(e.text, e.label_) for e in entity_rules.context_types(doc, list(doc.ents))]
+    assert typed == [("Sendora", "ORG"), ("Kudipay", "ORG"), ("Ferrybank", "ORG"), ("Kauri Static", "ORG")]
+
+
 def test_peoples_and_movements_of_1990s_news_are_known() -> None:
     from worker.tagging import gazetteer
 

@@ -1528,7 +1528,9 @@ CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
                 # Medica" PER)
                 "maker", "brewer", "unit", "producer", "refiner", "carrier", "exporter", "importer",
                 # session 32, second cycle (en-news/dev_s32b.txt: "Bookmakers William Hill" PER)
-                "bookmaker", "bookmakers"),
+                "bookmaker", "bookmakers",
+                # session 47 (en-news/dev_s47.txt: "payments start-up Sendora", "Cork band Ferrybank" PER)
+                "start-up", "fintech", "band", "four-piece", "five-piece"),
     },
 }
 _OPENING_QUOTES = frozenset({'"', "“", "‘", "'"})
