@@ -504,3 +504,15 @@ def test_clubs_of_todays_leagues_outside_europe_are_clubs_in_sports_copy() -> No
                [(6, 8, "PERSON"), (9, 11, "GPE")])
     spans, _ = _run(doc)
     assert ("Kawasaki Frontale", "ORG") in spans and ("Sydney FC", "ORG") in spans
+
+
+def test_clubs_of_african_canadian_caribbean_and_australian_leagues_are_clubs_in_sports_copy() -> None:
+    # session 47 (en-news/dev_s47.txt): "Orlando Pirates" and "Golden Arrows" PER in a South African Premiership report
+    clubs = entity_sports.club_texts()
+    assert {"Orlando Pirates", "Kaizer Chiefs", "Gor Mahia", "Asante Kotoko", "Enyimba", "Forge FC",
+            "Guyana Amazon Warriors", "Perth Wildcats", "Sydney Sixers"} <= clubs
+    assert "Esperance" not in clubs  # a town in Western Australia too
+    doc = _doc(["SOCCER - SOUTH AFRICAN PREMIERSHIP RESULTS .", "Orlando Pirates beat Golden Arrows 3-0 on Friday ."],
+               [(7, 9, "PERSON"), (10, 12, "PERSON")])
+    spans, _ = _run(doc)
+    assert ("Orlando Pirates", "ORG") in spans and ("Golden Arrows", "ORG") in spans
