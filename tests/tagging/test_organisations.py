@@ -635,3 +635,15 @@ def test_dutch_regional_peoples_and_dialects_are_misc_in_dutch_only() -> None:
     _assert_typed("nl", ("Kannada", "Limburgs", "West-Vlamingen", "Friezin", "Tukkers", "Zeeuwse"), "MISC")
     assert gazetteer.lookup("en", "Limburgs") is None
     _assert_not_curated("nl", ("Drent", "Fries"))
+
+
+def test_bavaria_is_a_dutch_brewery_only_in_dutch() -> None:
+    # session 47: the brewery's entry under both languages made the German state ORG in English news
+    from worker.tagging import entities
+
+    assert gazetteer.lookup("en", "Bavaria") is None
+    entry = gazetteer.lookup("nl", "Bavaria")
+    assert entry is not None and entry.type == "ORG"
+    nlp = entities.load_pipeline("en")
+    doc = nlp("Floods hit Bavaria and Baden-Wurttemberg on Sunday .")
+    assert ("Bavaria", "LOC") in {(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")}
