@@ -131,7 +131,7 @@ _BLOCK_TAGS = ("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
 
 def readability_pages(cache: Path) -> tuple[dict[str, str], dict[str, str]]:
     """(html, expected text) by page name: Readability's test pages in the Go module, downloaded into the cache."""
-    pages = trafilatura_eval.go_module_dir(READABILITY_MODULE, cache) / "test-pages"
+    pages = real_news.go_module_dir(READABILITY_MODULE, cache) / "test-pages"
     html: dict[str, str] = {}
     text: dict[str, str] = {}
     for folder in sorted(pages.iterdir()):

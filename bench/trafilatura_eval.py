@@ -16,14 +16,14 @@ pooled over pages. The entries in file-name order: even positions are dev, odd p
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from trafilatura.utils import decode_file
+
+from bench import real_news
 
 MODULE = "github.com/markusmobius/go-trafilatura@v1.12.2"
 _GO_STRING = r'"(?:[^"\\]|\\.)*"'
@@ -39,18 +39,6 @@ class EvalPage:
     html: str
     with_snippets: tuple[str, ...]
     without_snippets: tuple[str, ...]
-
-
-def go_module_dir(module: str, cache: Path) -> Path:
-    """The unpacked directory of a Go module version, downloaded with `go mod download` into the cache once."""
-    env = {**os.environ, "GOMODCACHE": str(cache / "gomod"), "GOFLAGS": "-mod=mod", "GO111MODULE": "on"}
-    cache.mkdir(parents=True, exist_ok=True)
-    try:
-        found = subprocess.run(["go", "mod", "download", "-json", module], env=env, cwd=cache,
-                               check=True, capture_output=True, text=True)
-    except (OSError, subprocess.CalledProcessError) as error:
-        raise SystemExit(f"go mod download {module} failed (is Go installed?): {error}") from error
-    return Path(json.loads(found.stdout)["Dir"])
 
 
 def _go_strings(literal: str) -> tuple[str, ...]:
@@ -71,7 +59,7 @@ def parse_entries(source: str) -> list[tuple[str, str, tuple[str, ...], tuple[st
 
 def eval_pages(cache: Path) -> list[EvalPage]:
     """Every entry whose page file exists, in file-name order (the order the split counts)."""
-    root = go_module_dir(MODULE, cache)
+    root = real_news.go_module_dir(MODULE, cache)
     entries = parse_entries((root / "scripts" / "comparison" / "data.go").read_text(encoding="utf-8"))
     folders = [root / "test-files" / "comparison", root / "test-files" / "mock"]
     pages = []

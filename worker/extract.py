@@ -76,6 +76,7 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?:[/-](0[1-9]|[12]
 # An XML declaration and a DOCTYPE with an internal subset (an XHTML habit, or an XXE probe) before an HTML
 # page: the HTML parser knows neither, so "]>" became text and the <title> after it was lost. HTML has no
 # DTD to read: the prolog is replaced by a plain doctype, nothing in it is ever expanded.
+_PROLOG = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>", re.IGNORECASE | re.DOTALL)
 # Characters XML forbids: lxml parses them into text but refuses them in any text it is handed back, so one stray
 # BEL or group separator in a page made every step fail (2 of trafilatura's 983 evaluation pages, session 47).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -95,7 +96,6 @@ def _xml_safe(html: str) -> str:
         return " " if code < 0x110000 and _NOT_XML.match(chr(code)) else match.group(0)
 
     return _NUMERIC_REFERENCE.sub(reference, html)
-_PROLOG = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>", re.IGNORECASE | re.DOTALL)
 
 
 def join_comment_tails(doc: lxml.html.HtmlElement) -> None:
@@ -626,7 +626,7 @@ def article_body(json_ld: list[dict[str, Any]]) -> str:
             fragment = lxml.html.fragment_fromstring(_xml_safe(body), create_parent="div")
         except (etree.ParserError, ValueError):
             return body
-        for block in fragment.iter("p", "div", "br", "li", "h2", "h3", "h4", "blockquote"):
+        for block in fragment.iter(*_BLOCK_TAGS):
             block.tail = "\n" + (block.tail or "")
         body = fragment.text_content().strip()
     return body

@@ -1430,7 +1430,7 @@ _PUBLIC_HEADS = frozenset({"Party", "Council", "Court", "Parliament", "Assembly"
                            "Committee", "Commission", "Ministry", "Department", "Senate", "Congress", "Authority",
                            "Administration", "Agency", "Secretariat", "Service", "Bureau", "Government", "Cabinet",
                            "Presidency"})
-SHORT_NAME_HEADS = COMPANY_SUFFIXES | (kind_words.ORG_HEADS["en"] - _PUBLIC_HEADS) | frozenset({
+SHORT_NAME_HEADS = (kind_words.ORG_HEADS["en"] - _PUBLIC_HEADS) | frozenset({
     "FC", "AFC", "SC", "CF", "Diagnostics", "Biosciences", "Distillery", "Brewery", "Bakery", "Cafe", "AI"})
 # A first word this rare (wordfreq Zipf) is a coined name: "Hearthstone Bakery Cafe", "Kauri Static".
 COINED_ZIPF = 3.0
