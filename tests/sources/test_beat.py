@@ -59,9 +59,11 @@ def test_two_beats_one_scheduler(redis_client: redis.Redis, tmp_path: Path) -> N
     sends = [t.count("Sending due task newsworker-dispatch-due-feeds") for t in texts]
     assert all(p.returncode is not None for p in procs)
     assert sorted(sends)[0] == 0 and sorted(sends)[1] >= 6, (sends, [t[-2000:] for t in texts])
-    # One message per second from the one scheduler, not two.
+    # One message per second from the one scheduler, not two. Beat logs "Sending due task" before it
+    # publishes, so a SIGTERM landing between the two leaves the last logged send unpublished (seen in CI:
+    # 9 logged, 8 queued). Two schedulers sending would queue about twice the logged count.
     queued = broker.llen("sources")
-    assert queued == max(sends), (queued, sends)
+    assert max(sends) - 1 <= queued <= max(sends), (queued, sends)
     broker.flushdb()
 
 
