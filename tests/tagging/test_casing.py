@@ -415,6 +415,25 @@ def test_a_one_word_organisation_that_is_a_smaller_town_becomes_a_place_unless_a
     assert resolve(doc.ents[0], "nl")[0] == "ORG"
 
 
+def test_a_person_named_like_a_town_of_several_words_is_the_town() -> None:
+    from worker.tagging.entities import resolve
+
+    # session 48, en-news/dev_s47.txt: "tram link to Hazel Grove", "Bayan Lepas and George Town" came out PER
+    for words, start, end in ((["tram", "link", "to", "Hazel", "Grove", "despite", "fears"], 3, 5),
+                              (["between", "Bayan", "Lepas", "and", "the", "city"], 1, 3),
+                              (["Bayan", "Lepas", "and", "George", "Town", "."], 3, 5)):
+        doc = _doc_with_ent(words, start, end, "PER", lang="en")
+        assert resolve(doc.ents[0], "en")[0] == "LOC", words
+    # a town named after a person, whose last word is no place word, stays the person the model found
+    assert "Benito Juarez" in gazetteer.town_names()
+    doc = _doc_with_ent(["President", "Benito", "Juarez", "signed"], 1, 3, "PER", lang="en")
+    assert resolve(doc.ents[0], "en")[0] == "PER"
+    doc = _doc_with_ent(["said", "Benito", "Juarez", "on"], 1, 3, "PER", lang="en")
+    assert resolve(doc.ents[0], "en")[0] == "PER"
+    doc = _doc_with_ent(["naar", "Hazel", "Grove", "reed"], 1, 3, "PER", lang="nl")  # English only
+    assert resolve(doc.ents[0], "nl")[0] == "PER"
+
+
 def test_a_word_opening_a_sentence_that_the_article_writes_in_lower_case_is_no_name() -> None:
     from tests.tagging.line_docs import stage_entities
 

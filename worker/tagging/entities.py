@@ -319,11 +319,33 @@ def _resolve(label_: str, text: str, start: int, end: int, before: str | None, d
         if label == "ORG" and language == "en" and "small_places_org" in RESOLVE_PARTS and end - start == 1 \
                 and text in gazetteer.small_places() and text not in _one_word_clubs():
             return "LOC", None  # "And at Landsborough fierce winds ...", "Toowoomba" (session 29, Lee dev2)
+        if label == "PER" and language == "en" and known is None and _town_of_words(text):
+            return "LOC", None
         return label, None
+    if label == "PER" and language == "en" and entry.type == "LOC" and names.get(text) is None \
+            and _town_of_words(text):
+        return "LOC", entry  # "George Town": GeoNames' city, the model's person
     if entry.type != "PER" and not entry.curated and (
             end - start > 1 or names.get(text) == "PER" or text in casing.first_names(language)):
         return label, None  # a person the model found, whose name the gazetteer also knows as something else
     return cast(EntityType, entry.type), entry
+
+
+# Last words of towns named after a person or a given name ("Hazel Grove", "George Town", "Alice Springs").
+TOWN_WORDS = frozenset({"Town", "Grove", "Hill", "Hills", "Heights", "Park", "Springs", "Point", "City", "Bay", "Green",
+                        "Lake", "Cove", "Vale", "Valley", "Beach", "Creek", "Harbour", "Harbor", "Village", "Township",
+                        "Bridge", "Falls", "Ridge", "Gardens", "Heath", "Cross", "Wells", "Bluffs", "Junction"})
+
+
+def _town_of_words(text: str) -> bool:
+    """A "person" of two or three words that is a GeoNames town of 15,000 people or more ("Hazel Grove", "Bayan
+    Lepas"; session 48): unless it opens with a given name, where the town's last word must say it is a place
+    ("Benito Juarez" and "Carlos Barbosa" are towns and people, "George Town" a town)."""
+    if text not in gazetteer.town_names():
+        return False
+    words = text.split()
+    return words[-1] in TOWN_WORDS or (words[0] not in entity_given_names.given_names()[0]
+                                       and words[0] not in casing.first_names("en"))
 
 
 # Parts of the type resolution that can be switched off for measurement (session 29).

