@@ -411,6 +411,16 @@ def test_two_places_joined_inside_a_list_are_split_but_a_town_and_its_state_alon
     assert found == ["Hornsby", "Warringah", "Kurringai", "Glendale , California"]
 
 
+def test_a_place_list_of_three_or_more_is_split_but_a_township_its_county_and_state_stay() -> None:
+    # session 48, en-news/dev_s47.txt: "Toowoomba , Warwick , Dalby" was one place
+    words = ["from", "Toowoomba", ",", "Warwick", ",", "Dalby", "and", "Stanthorpe", ";", "near", "Perry", "Township",
+             ",", "Fayette", "County", ",", "Ohio", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    doc.ents = [Span(doc, 1, 6, label="GPE"), Span(doc, 7, 8, label="GPE"), Span(doc, 10, 17, label="GPE")]
+    found = [e.text for e in entity_rules.split_coordinated(doc, list(doc.ents))]
+    assert found == ["Toowoomba", "Warwick", "Dalby", "Stanthorpe", "Perry Township , Fayette County , Ohio"]
+
+
 def test_a_capitalised_dutch_article_inside_a_sentence_stays_with_its_organisation() -> None:
     doc = Doc(spacy.blank("nl").vocab,
               words=["Woningcorporatie", "De", "Eemgaard", "koopt", ".", "De", "Commissie", "besloot", "en", "de",

@@ -646,25 +646,30 @@ def _same_kind_sides(words: list[str], start: int, k: int, end: int) -> bool:
         and 2 <= end - k - 1 <= 4 and all(w[:1].isupper() for w in words[start:k] + words[k + 1:end])
 
 
-def _joined_list_item(ent: Span, words: list[str]) -> int | None:
-    """The comma of a place span "Hornsby , Warringah" that is two items of a list: one comma, each side one to three
-    capitalised words no list knows as another type, and after it another item ("," or "and"/"or", then a capital).
-    A town and its state alone ("Glendale , California") stay whole: WikiANN keeps them so (session 33, round 7)."""
-    if ent.label_ not in ("GPE", "LOC") or words[ent.start:ent.end].count(",") != 1:
-        return None
-    comma = words.index(",", ent.start, ent.end)
-    sides = ((ent.start, comma), (comma + 1, ent.end))
+def _joined_list_items(ent: Span, words: list[str]) -> list[int]:
+    """The commas of a place span "Hornsby , Warringah" or "Toowoomba , Warwick , Dalby" (session 48) that holds
+    items of a list: each part one to three capitalised words no list knows as another type, and after the span
+    another item ("," or "and"/"or", then a capital). A town and its state alone ("Glendale , California") and a
+    township, its county and its state stay whole: WikiANN keeps them so (session 33, round 7), and no item follows
+    them. Empty when the span is no list."""
+    if ent.label_ not in ("GPE", "LOC"):
+        return []
+    commas = [i for i in range(ent.start, ent.end) if words[i] == ","]
+    if not commas:
+        return []
+    bounds = [ent.start, *commas, ent.end]
+    sides = [(bounds[0], bounds[1])] + [(bounds[i] + 1, bounds[i + 1]) for i in range(1, len(bounds) - 1)]
     if any(not 1 <= end - start <= 3 or not all(w[:1].isupper() and w.replace("-", "").isalpha()
                                                  for w in words[start:end]) for start, end in sides):
-        return None
+        return []
     for start, end in sides:
         entry = gazetteer.exact_lookup("en", " ".join(words[start:end]))
         if entry is not None and entry.type != "LOC":
-            return None
+            return []
     after = ent.end
     if after + 1 < len(words) and words[after] in (",", "and", "or") and words[after + 1][:1].isupper():
-        return comma
-    return None
+        return commas
+    return []
 
 
 def _split_english_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -679,9 +684,10 @@ def _split_english_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
         if ent.end - ent.start < 3:
             fixed.append(ent)  # two sides and what joins them take three words or more
             continue
-        comma = _joined_list_item(ent, words) if (ent.start, ent.end) not in decided else None
-        if comma is not None:
-            fixed += [Span(doc, ent.start, comma, label=ent.label_), Span(doc, comma + 1, ent.end, label=ent.label_)]
+        commas = _joined_list_items(ent, words) if (ent.start, ent.end) not in decided else []
+        if commas:
+            bounds = [ent.start - 1, *commas, ent.end]
+            fixed += [Span(doc, bounds[i] + 1, bounds[i + 1], label=ent.label_) for i in range(len(bounds) - 1)]
             continue
         k = next((i for i in range(ent.start + 1, ent.end - 1) if words[i] == "and"), None)
         if k is None or (ent.start, ent.end) in decided or is_known_name(facts(doc).span_text(ent.start, ent.end),
