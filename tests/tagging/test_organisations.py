@@ -641,9 +641,35 @@ def test_bavaria_is_a_dutch_brewery_only_in_dutch() -> None:
     # session 47: the brewery's entry under both languages made the German state ORG in English news
     from worker.tagging import entities
 
-    assert gazetteer.lookup("en", "Bavaria") is None
+    english = gazetteer.lookup("en", "Bavaria")  # the state, under its English name since session 48
+    assert english is not None and english.type == "LOC"
     entry = gazetteer.lookup("nl", "Bavaria")
     assert entry is not None and entry.type == "ORG"
     nlp = entities.load_pipeline("en")
     doc = nlp("Floods hit Bavaria and Baden-Wurttemberg on Sunday .")
     assert ("Bavaria", "LOC") in {(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")}
+
+
+def test_regions_are_known_under_their_english_names_and_streets_are_no_people() -> None:
+    # session 48, en-news/dev_s47.txt: ISO 3166-2 names Malaysia's state "Pulau Pinang"; "Penang 's first light rail
+    # line" came out PER, and "Jalan Penang", a street, made "Penang" a person's surname in the article
+    from worker.tagging import entities
+
+    for name in ("Penang", "Tuscany", "Sicily", "Catalonia", "Jutland", "Quebec", "Lower Saxony"):
+        entry = gazetteer.lookup("en", name)
+        assert entry is not None and entry.type == "LOC", name
+    assert gazetteer.lookup("nl", "Toscane") is gazetteer.lookup("en", "Tuscany")
+    nlp = entities.load_pipeline("en")
+    doc = nlp("Work on Penang 's first light rail line has begun . One family has sold cakes on Jalan Penang since "
+              "1962 . Penang 's chief minister said the line would open in 2030 .")
+    found = {(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")}
+    assert ("Penang", "LOC") in found and ("Jalan Penang", "LOC") in found
+    assert not any(label == "PER" for _, label in found)
+
+
+def test_each_name_of_a_curated_list_of_places_is_an_entity_of_its_own() -> None:
+    # "Rafah" and "Jenin", "North Sea" and "IJ" had been names of one entity, merged when linked
+    assert gazetteer.lookup("en", "Rafah") is not gazetteer.lookup("en", "Jenin")
+    assert gazetteer.lookup("nl", "Noordzee") is not gazetteer.lookup("nl", "IJ")
+    assert gazetteer.lookup("nl", "Noordzee") is gazetteer.lookup("en", "North Sea")
+    assert gazetteer.lookup("en", "Tibet") is not gazetteer.lookup("en", "Kurdistan")

@@ -227,7 +227,9 @@ def _facility(words: tuple[str, ...]) -> bool:
 
 # First words of English names of places that open no person's name (session 41, en-news/dev_s41.txt: "St Breward",
 # "Punta Garrao" PER; our gold names opening with them: 60 places and organisations, no person).
-NO_PERSON_OPENINGS_EN = frozenset({"St", "St.", "Saint", "Cape", "Fort", "Port", "Puerto", "Punta"})
+NO_PERSON_OPENINGS_EN = frozenset({"St", "St.", "Saint", "Cape", "Fort", "Port", "Puerto", "Punta",
+                                   # streets (session 48, en-news/dev_s47.txt: "Jalan Penang" PER)
+                                   "Jalan", "Rue", "Calle", "Avenida", "Rua", "Piazza"})
 SAINTS = frozenset({"St", "St.", "Saint"})  # part of the name after them: "St. Francis Xavier University"
 # Last words of venues that are named after people (session 41, en-news/dev_s41.txt: "Ninoy Aquino International
 # Airport" came out "Ninoy Aquino" PER); our English gold names ending in them are places 68 times of 69.
