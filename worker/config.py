@@ -161,6 +161,11 @@ class Settings(BaseSettings):
         "with any evidence the best topic is kept).",
     )
     topic_max: int = Field(default=4, description="Most built-in topics per article (user-rule topics come on top).")
+    topic_body_words: int = Field(
+        default=800, ge=0,
+        description="The built-in topics read the title and the body's first this many words (0: the whole body). "
+        "Real pages often close on matter off the story (data/topics/README.md, session 48 round 2).",
+    )
     topic_rules_path: Path | None = Field(
         default=None,
         description="YAML file of user-defined topic rules (keywords/phrases/entities per language), "

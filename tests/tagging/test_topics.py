@@ -334,6 +334,9 @@ def test_topic_version_changes_with_the_conventions_after_the_model(monkeypatch:
     topics._conventions_digest.cache_clear()
     monkeypatch.setattr(topics, "no_topic_floor", lambda: 0.5)
     assert topic_model_version() != before
+    monkeypatch.undo()
+    use_settings(monkeypatch, topic_body_words=0)  # how much of the body is read (session 48)
+    assert topic_model_version() != before
 
 
 def test_precedence_files_cyber_incidents_under_tech_also_with_an_arrest() -> None:
@@ -403,3 +406,28 @@ def test_scores_are_those_of_the_training_features_to_the_last_bit() -> None:
         scores, evidence = model.scores_and_evidence(title, body, language)
         assert scores.tobytes() == np.asarray(expected, dtype=np.float64).tobytes(), (title, language)
         assert evidence == (bool(indices) or bool(lexicon_counts.any()) or vector_scores is not None)
+
+
+def test_opening_words_cuts_after_the_nth_word_and_keeps_the_text_as_written() -> None:
+    from worker.tagging.limits import opening_words
+
+    text = "One two\n\nthree  four five"
+    assert opening_words(text, 3) == "One two\n\nthree"
+    assert opening_words(text, 5) == text and opening_words(text, 9) == text
+    assert opening_words(text, 0) == text  # 0: the whole body
+
+
+def test_topics_read_a_long_body_only_up_to_topic_body_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    # session 48 (data/topics/README.md, round 2): a real page's sports report whose tail runs on about something
+    # else; the topics read the title and the body's first `topic_body_words` words
+    story = SPORTS_EN[1]
+    tail = " The company's new smartphone app, software update and broadband service launch online." * 60
+    long_article = article(SPORTS_EN[0], story + tail, "en")
+    use_settings(monkeypatch, topic_body_words=len(story.split()))
+    (cut,) = tag_topics([long_article])
+    (short,) = tag_topics([article(*SPORTS_EN, "en")])
+    assert [t.code for t in cut.topics] == [t.code for t in short.topics]
+    assert [t.score for t in cut.topics] == [t.score for t in short.topics]
+    use_settings(monkeypatch, topic_body_words=0)  # the whole body: the tail counts
+    (whole,) = tag_topics([long_article])
+    assert "13000000" in [t.code for t in whole.topics]

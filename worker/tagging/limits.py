@@ -8,7 +8,8 @@ tagged whole; what lies beyond is a transcript, a report or a dump, whose late n
 document: tagging 100,000 characters takes about 2 s of one core (measured with the linear stage; see the
 README's benchmark section), so one pathological document cannot eat a batch's time limit. The whole text
 is still indexed and searchable; only tagging stops there. The setting `tag_max_chars`
-(NEWSWORKER_TAG_MAX_CHARS) overrides the default.
+(NEWSWORKER_TAG_MAX_CHARS) overrides the default. The built-in topics read less: the title and the body's first
+`topic_body_words` words (800; `opening_words`, session 48).
 
 `NER_CHUNK_CHARS`, `NER_BATCH_CHARS`: the NER model reads texts in pieces of at most 5,000 characters, cut
 at paragraph breaks (else line breaks, sentence ends, spaces), in batches of at most 32,000 characters (and
@@ -33,6 +34,7 @@ WikiANN-en dev, Dutch news and ned.train) are identical at 20,000 and 32,000.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from worker.config import get_settings
@@ -82,3 +84,17 @@ def batches(pieces: Iterable[str], max_chars: int, max_count: int) -> Iterator[l
         size += len(piece)
     if batch:
         yield batch
+
+
+_WORD = re.compile(r"\S+")
+
+
+def opening_words(text: str, limit: int) -> str:
+    """The text as written up to the end of its `limit`-th word (words: runs of non-space), the whole text when it
+    has no more words or `limit` is 0."""
+    if limit <= 0:
+        return text
+    for n, match in enumerate(_WORD.finditer(text), 1):
+        if n == limit:
+            return text[:match.end()]
+    return text

@@ -22,7 +22,7 @@ import numpy as np
 from worker.article import Article, Topic
 from worker.config import get_settings
 from worker.tagging.iptc import iptc_codes, topic_label
-from worker.tagging.limits import max_tagged_chars
+from worker.tagging.limits import max_tagged_chars, opening_words
 from worker.tagging.text_tokens import lower_words
 from worker.tagging.topic_features import (
     STOP_WORDS,
@@ -376,19 +376,19 @@ def topic_model() -> TopicModel:
 def topic_model_version() -> str:
     """Name and digest of what decides an article's topics, recorded in `enrichment.models`: the model file,
     and the conventions applied after it (PRECEDENCES, the cue lexicon, the sub-topics counted as tech, the
-    no-topic floor in force), so a change to any of them marks every article tagged before it as not current
-    (coverage, `retag --outdated`)."""
-    return f"{topic_model().version}-{_conventions_digest(no_topic_floor())}"
+    no-topic floor in force, how much of the body is read), so a change to any of them marks every article tagged
+    before it as not current (coverage, `retag --outdated`)."""
+    return f"{topic_model().version}-{_conventions_digest(no_topic_floor(), get_settings().topic_body_words)}"
 
 
 @lru_cache(maxsize=4)
-def _conventions_digest(floor: float) -> str:
+def _conventions_digest(floor: float, body_words: int) -> str:
     from worker.tagging.topic_features import LEXICON_PATH, TECH_NARROWER
 
     # every field of every rule, word sets sorted (their order changes with each process's string hashing)
     rules = [[sorted(v) if isinstance(v, frozenset) else list(v) if isinstance(v, tuple) else v for v in astuple(p)]
              for p in PRECEDENCES]
-    digest = hashlib.sha256(repr((rules, sorted(TECH_NARROWER), round(floor, 6))).encode())
+    digest = hashlib.sha256(repr((rules, sorted(TECH_NARROWER), round(floor, 6), body_words)).encode())
     digest.update(LEXICON_PATH.read_bytes())
     return digest.hexdigest()[:8]
 
@@ -397,7 +397,7 @@ def _builtin_topics(article: Article, threshold: float, limit: int) -> list[Topi
     if article.language not in MODEL_LANGUAGES:
         return []
     model = topic_model()
-    body = article.body[:max_tagged_chars()]
+    body = opening_words(article.body[:max_tagged_chars()], get_settings().topic_body_words)
     raw, evidence = model.scores_and_evidence(article.title, body, article.language)
     if not evidence:
         return []  # nothing the model knows: no topic fits
