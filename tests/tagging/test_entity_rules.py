@@ -648,3 +648,17 @@ def test_places_of_two_or_three_words_in_a_list_of_places() -> None:
     found = stage_entities("en", "Releases will expand to estates including Tampines, Yishun, Choa Chu Kang and "
                                  "Bukit Batok.")
     assert ("Choa Chu Kang", "LOC") in found and ("Bukit Batok", "LOC") in found
+
+
+def test_names_listed_after_a_kind_noun_and_such_as_or_including_take_its_type() -> None:
+    # session 48, en-news/dev_s47.txt: "several firms , including Moniepoint and OPay" came out LOC, "towns further
+    # west , such as Roma and Charleville" ORG
+    words = ["The", "bank", "ordered", "several", "firms", ",", "including", "Moniepoint", "and", "OPay", ",", "to",
+             "stop", ".", "Towns", "further", "west", ",", "such", "as", "Roma", "and", "Charleville", ",", "waited",
+             ".", "He", "spoke", "including", "Acme", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    doc.ents = [Span(doc, 7, 8, label="GPE"), Span(doc, 9, 10, label="GPE"), Span(doc, 20, 21, label="ORG"),
+                Span(doc, 22, 23, label="GPE"), Span(doc, 29, 30, label="GPE")]
+    found = [(e.text, e.label_) for e in entity_rules.listed_kinds(doc, list(doc.ents))]
+    assert found == [("Moniepoint", "ORG"), ("OPay", "ORG"), ("Roma", "LOC"), ("Charleville", "GPE"),
+                     ("Acme", "GPE")]  # no kind-noun before the last "including": left alone

@@ -1153,7 +1153,7 @@ class EntityFixes:
         if self.edges:
             ents = split_at_colons(doc, ents)
         if self.titles:
-            ents = sports_clubs(doc, extend_work_titles(doc, context_types(doc, ents)), evidence)
+            ents = sports_clubs(doc, extend_work_titles(doc, listed_kinds(doc, context_types(doc, ents))), evidence)
             if language == "en" and "joined" in PARTS:
                 ents = entity_wire.split_joined_names(doc, ents)
             if language == "en" and "sports" in PARTS:
@@ -1703,6 +1703,72 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
         decided[(start, ent_end)] = label
         fixed.append(Span(doc, start, ent_end, label=model_label, kb_id=ent.kb_id_, span_id=ent.id_))
     return _join_places(doc, fixed, decided) if "place_nouns" in PARTS else fixed
+
+
+# Plural kind-nouns before "such as" / "including" that type each name of the list after them (session 48, cycle 3
+# round 6; en-news/dev_s47.txt: "several firms , including Moniepoint and OPay" LOC, "towns further west , such as
+# Roma and Charleville" ORG).
+LIST_KIND_NOUNS_EN = {
+    **dict.fromkeys(("companies", "firms", "banks", "lenders", "insurers", "retailers", "brands", "start-ups",
+                     "startups", "clubs", "teams", "sides", "charities", "universities", "broadcasters", "publishers",
+                     "studios", "airlines", "carriers", "operators", "groups", "organisations", "organizations"),
+                    "ORG"),
+    **dict.fromkeys(("towns", "cities", "villages", "suburbs", "countries", "nations", "states", "regions",
+                     "provinces", "districts", "islands", "areas"), "LOC"),
+}
+_LIST_KIND_WINDOW = 4
+_OUR_TYPE = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "FAC": "LOC"}  # names only
+_LIST_JOINERS = frozenset({",", "and", "or"})
+_SENTENCE_STOPS = frozenset({".", "!", "?", ";", ":"})
+
+
+def _list_kind(lower: list[str], trigger: int) -> str | None:
+    """The type the plural kind-noun at most `_LIST_KIND_WINDOW` words before `trigger` ("such" or "including")
+    gives, None when there is none or a sentence stops in between."""
+    for k in range(trigger - 1, max(trigger - 1 - _LIST_KIND_WINDOW, -1), -1):
+        if lower[k] in _SENTENCE_STOPS:
+            return None
+        kind = LIST_KIND_NOUNS_EN.get(lower[k])
+        if kind is not None:
+            return kind
+    return None
+
+
+def listed_kinds(doc: Doc, ents: list[Span]) -> list[Span]:
+    """English: the names of a list after "<kind-noun> such as" or "<kind-noun> including" take the noun's type
+    (`LIST_KIND_NOUNS_EN`), recorded as decided; a name the curated lists type otherwise, or one decided already,
+    is left alone."""
+    if doc.lang_ != "en" or not ents or not has_lower(doc, frozenset({"including", "such"})):
+        return ents
+    lower, words = facts(doc).lower, facts(doc).words
+    decided: dict[tuple[int, int], str] = doc.user_data.setdefault(CONTEXT_TYPES_KEY, {})
+    by_start = {ent.start: n for n, ent in enumerate(ents)}
+    fixed = list(ents)
+    for i, word in enumerate(lower):
+        if word == "including":
+            first = i + 1
+        elif word == "such" and i + 1 < len(lower) and lower[i + 1] == "as":
+            first = i + 2
+        else:
+            continue
+        kind = _list_kind(lower, i)
+        if kind is None:
+            continue
+        k = first
+        while k in by_start:
+            ent = fixed[by_start[k]]
+            entry = gazetteer.exact_lookup("en", facts(doc).span_text(ent.start, ent.end))
+            curated_other = entry is not None and entry.curated and entry.type != kind
+            if (ent.start, ent.end) not in decided and not curated_other and _OUR_TYPE.get(ent.label_, kind) != kind:
+                decided[(ent.start, ent.end)] = kind
+                fixed[by_start[k]] = Span(doc, ent.start, ent.end, label=_to_model_label(kind, ent.label_),
+                                          kb_id=ent.kb_id_, span_id=ent.id_)
+            k = ent.end
+            while k < len(words) and lower[k] in _LIST_JOINERS:
+                k += 1
+            if k == ent.end:
+                break
+    return fixed
 
 
 # Words a title may run on over, each with an article, before its next capitalised word ("op de Huid"); never an
