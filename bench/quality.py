@@ -20,8 +20,8 @@ ratio in wall-clock time is printed beside it, with the CPU ratio of every round
 
 `--real-news` also scores the entity stage on real English news annotated blind (`bench.real_news`: nine articles
 of newspaper4k's test fixtures and 80 Australian news articles of the Lee corpus in gensim's wheel, dev and held-out
-splits; the texts are fetched with pip on first use), and the topic stage on the 286 Lee articles labelled blind
-(`bench.real_topics`).
+splits; the texts are fetched with pip on first use), and the topic stage on the 286 Lee articles, the 50 of
+`lee.cor` and the 139 news pages of the extraction sets labelled blind (`bench.real_topics`; the pages need Go).
 
 `--extraction ours` (repeatable; also `newspaper4k`, `readability`, `trafilatura-eval` or a directory of pages) also
 scores page extraction with `bench.extraction`: trafilatura's defaults, the old call and the fallback chain, by words
