@@ -90,3 +90,30 @@ def test_the_leecor_labels_are_all_held_out_and_built_for_their_own_corpus(tmp_p
     tsv.write_text("leecor_000\t04000000\n")
     real_topics.build([tsv], tmp_path, path, corpus)
     assert real_topics.load_labels(path)[0]["sha256"] == real_news.sha256("A £400 million plan.")
+
+
+def test_the_outside_pages_labels_keep_the_split_their_names_give() -> None:
+    # session 48: the English news pages of the extraction sets; dev when the name's SHA-256 starts even
+    import hashlib
+
+    document = json.loads(real_topics.OUTSIDE_LABELS.read_text(encoding="utf-8"))
+    articles = document["articles"]
+    assert len(articles) == 139 and not {a["name"] for a in articles} & set(document["not_news"])
+    for a in articles:
+        even = int(hashlib.sha256(a["name"].encode()).hexdigest()[:8], 16) % 2 == 0
+        assert a["split"] == ("dev" if even else "heldout")
+        assert len(a["sha256"]) == 64 and a["topics"] and set(a["topics"]) <= TOP_LEVEL
+    assert sum(a["split"] == "dev" for a in articles) == 71
+
+
+def test_outside_pages_are_checked_and_read_by_the_worker_extraction(monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path) -> None:
+    html = ("<html><head><title>Council votes on budget</title></head><body><article><h1>Council votes on budget</h1>"
+            + "<p>The council voted on Tuesday to raise the city budget for schools and roads next year.</p>" * 8
+            + "</article></body></html>")
+    monkeypatch.setattr(real_topics, "outside_pages", lambda cache: {"te:x.html": ("https://news.example/x", html)})
+    article = {"name": "te:x.html", "split": "dev", "sha256": real_news.sha256(html), "topics": ["11000000"]}
+    ((title, text),) = real_topics.outside_texts([article], tmp_path).values()
+    assert "Council votes on budget" in title and text.startswith("The council voted on Tuesday")
+    with pytest.raises(SystemExit, match="not the one labelled"):
+        real_topics.outside_texts([{**article, "sha256": "0" * 64}], tmp_path)
