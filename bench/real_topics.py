@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -62,6 +63,8 @@ def outside_texts(articles: Sequence[dict[str, Any]], cache: Path) -> dict[str, 
     pages = outside_pages(cache)
     result = {}
     for article in articles:
+        if article["name"] not in pages:
+            raise SystemExit(f"{article['name']}: no such page in the extraction sets")
         url, html = pages[article["name"]]
         if real_news.sha256(html) != article["sha256"]:
             raise SystemExit(f"{article['name']}: the page is not the one labelled (SHA-256 differs)")
@@ -152,6 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in chosen:
         titles: dict[str, str] | None = None
         if name == OUTSIDE:
+            if shutil.which("go") is None:
+                print(f"\n=== corpus {name}: skipped, its pages come with Go modules and no `go` is on PATH")
+                continue
             articles = load_labels(OUTSIDE_LABELS)
             extracted = outside_texts(articles, args.cache)
             texts = {n: text for n, (_, text) in extracted.items()}

@@ -419,6 +419,12 @@ def test_a_place_list_of_three_or_more_is_split_but_a_township_its_county_and_st
     doc.ents = [Span(doc, 1, 6, label="GPE"), Span(doc, 7, 8, label="GPE"), Span(doc, 10, 17, label="GPE")]
     found = [e.text for e in entity_rules.split_coordinated(doc, list(doc.ents))]
     assert found == ["Toowoomba", "Warwick", "Dalby", "Stanthorpe", "Perry Township , Fayette County , Ohio"]
+    # a township, its county and its state stay one place also inside a list (session 48's review)
+    words = ["near", "Perry", "Township", ",", "Fayette", "County", ",", "Ohio", "and", "Union", "Township", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    doc.ents = [Span(doc, 1, 8, label="GPE"), Span(doc, 9, 11, label="GPE")]
+    found = [e.text for e in entity_rules.split_coordinated(doc, list(doc.ents))]
+    assert found == ["Perry Township , Fayette County , Ohio", "Union Township"]
 
 
 def test_a_capitalised_dutch_article_inside_a_sentence_stays_with_its_organisation() -> None:
@@ -662,3 +668,17 @@ def test_names_listed_after_a_kind_noun_and_such_as_or_including_take_its_type()
     found = [(e.text, e.label_) for e in entity_rules.listed_kinds(doc, list(doc.ents))]
     assert found == [("Moniepoint", "ORG"), ("OPay", "ORG"), ("Roma", "LOC"), ("Charleville", "GPE"),
                      ("Acme", "GPE")]  # no kind-noun before the last "including": left alone
+
+
+def test_a_listed_kind_retypes_no_person_and_ends_after_its_last_item() -> None:
+    # session 48's review: "banks, including Jamie Dimon and Jane Fraser" are the bosses; "countries such as China
+    # and India, Smith said": Smith is no country; national teams are places, so "teams" types nothing
+    words = ["Executives", "at", "the", "banks", ",", "including", "Jamie", "Dimon", "and", "Acme", ",", "testified",
+             ".", "Exports", "to", "countries", "such", "as", "China", "and", "India", ",", "Smith", "said", ".",
+             "Teams", "such", "as", "Brazil", "won", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    doc.ents = [Span(doc, 6, 8, label="PERSON"), Span(doc, 9, 10, label="GPE"), Span(doc, 18, 19, label="GPE"),
+                Span(doc, 20, 21, label="GPE"), Span(doc, 22, 23, label="ORG"), Span(doc, 28, 29, label="GPE")]
+    found = [(e.text, e.label_) for e in entity_rules.listed_kinds(doc, list(doc.ents))]
+    assert found == [("Jamie Dimon", "PERSON"), ("Acme", "ORG"), ("China", "GPE"), ("India", "GPE"),
+                     ("Smith", "ORG"), ("Brazil", "GPE")]

@@ -11,6 +11,7 @@ words at random.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -319,11 +320,11 @@ def _resolve(label_: str, text: str, start: int, end: int, before: str | None, d
         if label == "ORG" and language == "en" and "small_places_org" in RESOLVE_PARTS and end - start == 1 \
                 and text in gazetteer.small_places() and text not in _one_word_clubs():
             return "LOC", None  # "And at Landsborough fierce winds ...", "Toowoomba" (session 29, Lee dev2)
-        if label == "PER" and language == "en" and known is None and _town_of_words(text):
+        if label == "PER" and language == "en" and known is None and _town_of_words(text, before):
             return "LOC", None
         return label, None
     if label == "PER" and language == "en" and entry.type == "LOC" and names.get(text) is None \
-            and _town_of_words(text):
+            and _town_of_words(text, before):
         return "LOC", entry  # "George Town": GeoNames' city, the model's person
     if entry.type != "PER" and not entry.curated and (
             end - start > 1 or names.get(text) == "PER" or text in casing.first_names(language)):
@@ -337,15 +338,32 @@ TOWN_WORDS = frozenset({"Town", "Grove", "Hill", "Hills", "Heights", "Park", "Sp
                         "Bridge", "Falls", "Ridge", "Gardens", "Heath", "Cross", "Wells", "Bluffs", "Junction"})
 
 
-def _town_of_words(text: str) -> bool:
-    """A "person" of two or three words that is a GeoNames town of 15,000 people or more ("Hazel Grove", "Bayan
-    Lepas"; session 48): unless it opens with a given name, where the town's last word must say it is a place
-    ("Benito Juarez" and "Carlos Barbosa" are towns and people, "George Town" a town)."""
-    if text not in gazetteer.town_names():
+# Words before a town's name that say a place follows ("to Hazel Grove", "between Bayan Lepas"), and those that
+# continue a list of places ("Bayan Lepas and George Town").
+PLACE_PREPOSITIONS_EN = frozenset({"in", "to", "at", "from", "near", "between", "into", "across", "around", "outside",
+                                   "towards", "toward", "via", "through"})
+_LIST_CONTINUERS = frozenset({"and", "or", ","})
+
+
+def _given_name(word: str) -> bool:
+    plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    given, first = entity_given_names.given_names()[0], casing.first_names("en")
+    return any(w in given or w in first for w in (word, plain))
+
+
+def _town_of_words(text: str, before: str | None) -> bool:
+    """A "person" of two or three words that is a GeoNames town of 15,000 people or more, read as the town where
+    the words around say a place (session 48, and its review): after a place preposition ("to Hazel Grove",
+    "between Bayan Lepas"), or, for a town whose last word is a place word, also after "and", "or" or a comma
+    ("Bayan Lepas and George Town"); a town opening with a given name needs its place word ("Benito Juarez",
+    "Getúlio Vargas" and "Shah Alam" are towns and people)."""
+    if before is None or text not in gazetteer.town_names():
         return False
     words = text.split()
-    return words[-1] in TOWN_WORDS or (words[0] not in entity_given_names.given_names()[0]
-                                       and words[0] not in casing.first_names("en"))
+    after_preposition = before.lower() in PLACE_PREPOSITIONS_EN
+    if words[-1] in TOWN_WORDS:
+        return after_preposition or before in _LIST_CONTINUERS
+    return after_preposition and not _given_name(words[0])
 
 
 # Parts of the type resolution that can be switched off for measurement (session 29).

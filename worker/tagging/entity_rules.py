@@ -646,6 +646,11 @@ def _same_kind_sides(words: list[str], start: int, k: int, end: int) -> bool:
         and 2 <= end - k - 1 <= 4 and all(w[:1].isupper() for w in words[start:k] + words[k + 1:end])
 
 
+# Last words of the administrative parts of one place's name ("Fayette County", "Perry Township").
+_ADMIN_WORDS = frozenset({"County", "Township", "Parish", "District", "Province", "Borough", "Municipality",
+                          "Prefecture", "Oblast", "Governorate"})
+
+
 def _joined_list_items(ent: Span, words: list[str]) -> list[int]:
     """The commas of a place span "Hornsby , Warringah" or "Toowoomba , Warwick , Dalby" (session 48) that holds
     items of a list: each part one to three capitalised words no list knows as another type, and after the span
@@ -662,6 +667,8 @@ def _joined_list_items(ent: Span, words: list[str]) -> list[int]:
     if any(not 1 <= end - start <= 3 or not all(w[:1].isupper() and w.replace("-", "").isalpha()
                                                  for w in words[start:end]) for start, end in sides):
         return []
+    if any(words[end - 1] in _ADMIN_WORDS for start, end in sides):
+        return []  # "Perry Township , Fayette County , Ohio": one place, also inside a list (the review of session 48)
     for start, end in sides:
         entry = gazetteer.exact_lookup("en", " ".join(words[start:end]))
         if entry is not None and entry.type != "LOC":
@@ -1710,7 +1717,7 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
 # Roma and Charleville" ORG).
 LIST_KIND_NOUNS_EN = {
     **dict.fromkeys(("companies", "firms", "banks", "lenders", "insurers", "retailers", "brands", "start-ups",
-                     "startups", "clubs", "teams", "sides", "charities", "universities", "broadcasters", "publishers",
+                     "startups", "clubs", "charities", "universities", "broadcasters", "publishers",
                      "studios", "airlines", "carriers", "operators", "groups", "organisations", "organizations"),
                     "ORG"),
     **dict.fromkeys(("towns", "cities", "villages", "suburbs", "countries", "nations", "states", "regions",
@@ -1736,8 +1743,10 @@ def _list_kind(lower: list[str], trigger: int) -> str | None:
 
 def listed_kinds(doc: Doc, ents: list[Span]) -> list[Span]:
     """English: the names of a list after "<kind-noun> such as" or "<kind-noun> including" take the noun's type
-    (`LIST_KIND_NOUNS_EN`), recorded as decided; a name the curated lists type otherwise, or one decided already,
-    is left alone."""
+    (`LIST_KIND_NOUNS_EN`), recorded as decided; a name the curated lists type otherwise, one decided already and a
+    person are left alone ("banks, including Jamie Dimon": the bosses), and the list ends with the name after
+    "and"/"or" ("countries such as China and India, Smith said"). Not "teams" or "sides": national teams are places
+    (session 48's review)."""
     if doc.lang_ != "en" or not ents or not has_lower(doc, frozenset({"including", "such"})):
         return ents
     lower, words = facts(doc).lower, facts(doc).words
@@ -1759,10 +1768,13 @@ def listed_kinds(doc: Doc, ents: list[Span]) -> list[Span]:
             ent = fixed[by_start[k]]
             entry = gazetteer.exact_lookup("en", facts(doc).span_text(ent.start, ent.end))
             curated_other = entry is not None and entry.curated and entry.type != kind
-            if (ent.start, ent.end) not in decided and not curated_other and _OUR_TYPE.get(ent.label_, kind) != kind:
+            ours = _OUR_TYPE.get(ent.label_, kind)
+            if (ent.start, ent.end) not in decided and not curated_other and ours not in (kind, "PER"):
                 decided[(ent.start, ent.end)] = kind
                 fixed[by_start[k]] = Span(doc, ent.start, ent.end, label=_to_model_label(kind, ent.label_),
                                           kb_id=ent.kb_id_, span_id=ent.id_)
+            if ent.start > first and lower[ent.start - 1] in ("and", "or"):
+                break  # the last item
             k = ent.end
             while k < len(words) and lower[k] in _LIST_JOINERS:
                 k += 1
