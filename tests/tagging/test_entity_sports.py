@@ -516,3 +516,15 @@ def test_clubs_of_african_canadian_caribbean_and_australian_leagues_are_clubs_in
                [(7, 9, "PERSON"), (10, 12, "PERSON")])
     spans, _ = _run(doc)
     assert ("Orlando Pirates", "ORG") in spans and ("Golden Arrows", "ORG") in spans
+
+
+def test_clubs_of_rugby_union_second_tiers_are_clubs_in_sports_copy() -> None:
+    # session 48 (en-news/dev_s48.txt): "Ealing Trailfinders" and "Cornish Pirates" PER in a Championship report
+    clubs = entity_sports.club_texts()
+    assert {"Ealing Trailfinders", "Cornish Pirates", "Bedford Blues", "Ayrshire Bulls", "Terenure College",
+            "New England Free Jacks", "Kubota Spears"} <= clubs
+    assert not {"Dax", "Nevers", "Aberavon", "Lansdowne", "Clontarf"} & clubs  # towns and a ground, not only clubs
+    doc = _doc(["RUGBY UNION - ENGLISH CHAMPIONSHIP RESULTS .", "Ealing Trailfinders beat Cornish Pirates 38-17 on "
+                "Saturday ."], [(7, 9, "PERSON"), (10, 12, "PERSON")])
+    spans, _ = _run(doc)
+    assert ("Ealing Trailfinders", "ORG") in spans and ("Cornish Pirates", "ORG") in spans
