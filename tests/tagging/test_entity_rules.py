@@ -682,3 +682,24 @@ def test_a_listed_kind_retypes_no_person_and_ends_after_its_last_item() -> None:
     found = [(e.text, e.label_) for e in entity_rules.listed_kinds(doc, list(doc.ents))]
     assert found == [("Jamie Dimon", "PERSON"), ("Acme", "ORG"), ("China", "GPE"), ("India", "GPE"),
                      ("Smith", "ORG"), ("Brazil", "GPE")]
+
+
+def test_a_listed_person_that_opens_with_no_given_name_takes_the_kind() -> None:
+    # session 48 (en-news/dev_s48.txt): "larger chains including Kopi Kenangan , Janji Jiwa and Fore Coffee" PER
+    words = ["Senja", "competes", "with", "chains", "including", "Kopi", "Kenangan", ",", "Janji", "Jiwa", "and",
+             "Fore", "Coffee", ".", "Banks", ",", "including", "Jamie", "Dimon", "'s", ",", "agreed", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    doc.ents = [Span(doc, 5, 7, label="PERSON"), Span(doc, 8, 10, label="PERSON"), Span(doc, 11, 13, label="PERSON"),
+                Span(doc, 17, 19, label="PERSON")]
+    found = [(e.text, e.label_) for e in entity_rules.listed_kinds(doc, list(doc.ents))]
+    assert found == [("Kopi Kenangan", "ORG"), ("Janji Jiwa", "ORG"), ("Fore Coffee", "ORG"),
+                     ("Jamie Dimon", "PERSON")]
+
+
+def test_a_name_after_chain_is_an_organisation() -> None:
+    # session 48 (en-news/dev_s48.txt): "Bandung coffee chain Kopi Senja" PER
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    doc = nlp("Bandung coffee chain Kopi Senja plans a listing in Jakarta .")
+    assert ("Kopi Senja", "ORG") in {(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")}

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -1543,7 +1544,9 @@ CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
                 # session 32, second cycle (en-news/dev_s32b.txt: "Bookmakers William Hill" PER)
                 "bookmaker", "bookmakers",
                 # session 47 (en-news/dev_s47.txt: "payments start-up Sendora", "Cork band Ferrybank" PER)
-                "start-up", "fintech", "band", "four-piece", "five-piece"),
+                "start-up", "fintech", "band", "four-piece", "five-piece",
+                # session 48 (en-news/dev_s48.txt: "Bandung coffee chain Kopi Senja" PER)
+                "chain"),
     },
 }
 _OPENING_QUOTES = frozenset({'"', "“", "‘", "'"})
@@ -1716,7 +1719,7 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
 # round 6; en-news/dev_s47.txt: "several firms , including Moniepoint and OPay" LOC, "towns further west , such as
 # Roma and Charleville" ORG).
 LIST_KIND_NOUNS_EN = {
-    **dict.fromkeys(("companies", "firms", "banks", "lenders", "insurers", "retailers", "brands", "start-ups",
+    **dict.fromkeys(("companies", "firms", "banks", "lenders", "insurers", "retailers", "brands", "chains", "start-ups",
                      "startups", "clubs", "charities", "universities", "broadcasters", "publishers",
                      "studios", "airlines", "carriers", "operators", "groups", "organisations", "organizations"),
                     "ORG"),
@@ -1741,12 +1744,20 @@ def _list_kind(lower: list[str], trigger: int) -> str | None:
     return None
 
 
+def _listed_person(first: str, text: str) -> bool:
+    """Whether a listed "person" is one: its first word a given name (also without accents) or the name lists knowing
+    the name as a person ("Jamie Dimon"; not "Kopi Kenangan", "Janji Jiwa")."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", first) if not unicodedata.combining(c))
+    given = entity_given_names.given_names()[0]
+    return any(w in given or w in first_names("en") for w in (first, plain)) or name_types("en").get(text) == "PER"
+
+
 def listed_kinds(doc: Doc, ents: list[Span]) -> list[Span]:
     """English: the names of a list after "<kind-noun> such as" or "<kind-noun> including" take the noun's type
     (`LIST_KIND_NOUNS_EN`), recorded as decided; a name the curated lists type otherwise, one decided already and a
-    person are left alone ("banks, including Jamie Dimon": the bosses), and the list ends with the name after
-    "and"/"or" ("countries such as China and India, Smith said"). Not "teams" or "sides": national teams are places
-    (session 48's review)."""
+    person (`_listed_person`) are left alone ("banks, including Jamie Dimon": the bosses), and the list ends with the
+    name after "and"/"or" ("countries such as China and India, Smith said"). Not "teams" or "sides": national teams
+    are places (session 48's review)."""
     if doc.lang_ != "en" or not ents or not has_lower(doc, frozenset({"including", "such"})):
         return ents
     lower, words = facts(doc).lower, facts(doc).words
@@ -1769,7 +1780,9 @@ def listed_kinds(doc: Doc, ents: list[Span]) -> list[Span]:
             entry = gazetteer.exact_lookup("en", facts(doc).span_text(ent.start, ent.end))
             curated_other = entry is not None and entry.curated and entry.type != kind
             ours = _OUR_TYPE.get(ent.label_, kind)
-            if (ent.start, ent.end) not in decided and not curated_other and ours not in (kind, "PER"):
+            if ours == "PER" and _listed_person(words[ent.start], facts(doc).span_text(ent.start, ent.end)):
+                ours = kind  # a person's name: left alone
+            if (ent.start, ent.end) not in decided and not curated_other and ours != kind:
                 decided[(ent.start, ent.end)] = kind
                 fixed[by_start[k]] = Span(doc, ent.start, ent.end, label=_to_model_label(kind, ent.label_),
                                           kb_id=ent.kb_id_, span_id=ent.id_)
