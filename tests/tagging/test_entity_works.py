@@ -150,3 +150,15 @@ def test_best_may_stand_a_word_or_two_before_the_category() -> None:
     found = _run(["Cord Jefferson won best adapted screenplay for American Fiction ."],
                  [("Cord Jefferson", "PERSON"), ("American Fiction", "ORG")])
     assert found == [("Cord Jefferson", "PERSON"), ("American Fiction", "WORK_OF_ART")]
+
+
+def test_a_title_set_off_by_commas_after_its_work_noun_is_a_work() -> None:
+    # session 48 (en-news/dev_s48.txt): "second album , Night Ferries ," and "last game , Lanterns of the Tay ," ORG
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    doc = nlp("Pale Harbour 's second album , Night Ferries , was shortlisted for a prize . Its last game , Lanterns "
+              "of the Tay , sold 400,000 copies . In the film , Steven Spielberg , its director , appears briefly .")
+    found = {(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")}
+    assert ("Night Ferries", "MISC") in found and ("Lanterns of the Tay", "MISC") in found
+    assert ("Steven Spielberg", "PER") in found  # a person set off by commas stays one

@@ -1264,6 +1264,7 @@ class EntityFixes:
                                                   doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
                 ents = entity_works.possessive_titles(doc, ents, evidence.starts,
                                                       doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+                ents = entity_works.appositive_titles(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             ents = entity_works.works_by_year(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.titles and language == "en" and "electorates" in PARTS and ents:  # "seat of Dickson" (session 39)
             ents = entity_roles.electorates(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))

@@ -268,3 +268,50 @@ def possessive_titles(doc: Doc, ents: list[Span], starts: list[bool], decided: d
     if not titles or not names_kinds_of_work(doc):  # the document's condition, read only for a candidate
         return ents
     return as_decided(doc, ents, titles, "MISC", decided, span_label="WORK_OF_ART")
+
+
+# Nouns of works after which a title stands set off by commas ("second album , Night Ferries , was"), session 48.
+APPOSITIVE_WORK_NOUNS = WORK_NOUNS | frozenset({"game", "ep", "record", "track"})
+_TITLE_JOINERS = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for", "with", "from", "at", "by", "or"})
+_APPOSITIVE_MAX_WORDS = 8
+
+
+def appositive_titles(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """English: a title set off by commas right after its lower-case work noun ("Pale Harbour 's second album , Night
+    Ferries , was shortlisted", "Its last game , Lanterns of the Tay , sold"): capitalised words, lower-case joiners
+    inside, at most eight words, closed by a comma; MISC, replacing what overlapped it, unless the lists know the name
+    as a person, organisation or place or the model read a person opening with a given name (session 48)."""
+    from worker.tagging import gazetteer
+    from worker.tagging.casing import name_types
+
+    if doc.lang_ != "en" or not has_lower(doc, APPOSITIVE_WORK_NOUNS):
+        return ents
+    doc_facts = facts(doc)
+    words, lower = doc_facts.words, doc_facts.lower
+    owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
+    given = entity_given_names.given_names()[0]
+    titles: list[tuple[int, int]] = []
+    n = len(words)
+    for i in range(n - 3):
+        if lower[i] not in APPOSITIVE_WORK_NOUNS or words[i + 1] != "," \
+                or (not words[i].islower() and words[i] != "EP"):
+            continue
+        start = end = i + 2
+        while end < n and end - start < _APPOSITIVE_MAX_WORDS and (
+                words[end][:1].isupper() or words[end][:1].isdigit() or (end > start and lower[end] in _TITLE_JOINERS)):
+            end += 1
+        if end == start or end >= n or words[end] != "," or not words[end - 1][:1].isalnum() \
+                or lower[end - 1] in _TITLE_JOINERS:
+            continue
+        name = doc_facts.span_text(start, end)
+        entry = gazetteer.lookup("en", name)
+        if (entry is not None and entry.type != "MISC") or name_types("en").get(name) in ("PER", "ORG", "LOC"):
+            continue
+        model = owner.get(start)
+        if model is not None and model.label_ in _PERSON_LABELS and words[start] in given:
+            continue  # "the film , Steven Spielberg , ...": a person
+        titles.append((start, end))
+    if not titles:
+        return ents
+    return as_decided(doc, ents, titles, "MISC", decided, span_label="WORK_OF_ART")
+
