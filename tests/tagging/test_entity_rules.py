@@ -703,3 +703,18 @@ def test_a_name_after_chain_is_an_organisation() -> None:
     nlp = entities.load_pipeline("en")
     doc = nlp("Bandung coffee chain Kopi Senja plans a listing in Jakarta .")
     assert ("Kopi Senja", "ORG") in {(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")}
+
+
+def test_chain_makes_a_company_only_after_a_trade_and_an_owner_stays_a_person() -> None:
+    # session 48's second review: "the supply chain China controls" gave China ORG, "Companies including Mukesh
+    # Ambani 's Reliance" Mukesh Ambani ORG
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    for text, name, label in (("Britain depends on the supply chain China controls .", "China", "LOC"),
+                              ("The Pacific island chain Vanuatu voted .", "Vanuatu", "LOC"),
+                              ("They crossed the Chain Bridge in Budapest .", "Chain Bridge", "LOC"),
+                              ("Companies including Mukesh Ambani 's Reliance bid .", "Mukesh Ambani", "PER"),
+                              ("The hotel chain Marriott raised prices .", "Marriott", "ORG")):
+        doc = nlp(text)
+        assert (name, label) in {(doc[a:b].text, lab) for a, b, lab in entities.mapped_spans(doc, "en")}, text

@@ -162,3 +162,17 @@ def test_a_title_set_off_by_commas_after_its_work_noun_is_a_work() -> None:
     found = {(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")}
     assert ("Night Ferries", "MISC") in found and ("Lanterns of the Tay", "MISC") in found
     assert ("Steven Spielberg", "PER") in found  # a person set off by commas stays one
+
+
+def test_a_name_after_an_opening_phrase_or_before_an_age_is_no_title() -> None:
+    # session 48's second review: "In the film , Florence Pugh , 28 ," and "After the game , Arteta , whose side"
+    # came out MISC
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    for text, name in (("In the film , Florence Pugh , 28 , plays a nurse .", "Florence Pugh"),
+                       ("After the game , Arteta , whose side lost , said little .", "Arteta"),
+                       ("In his book , Obama , the former president , writes about it .", "Obama"),
+                       ("Back on the track , Verstappen , who won , smiled .", "Verstappen")):
+        doc = nlp(text)
+        assert (name, "PER") in {(doc[a:b].text, label) for a, b, label in entities.mapped_spans(doc, "en")}, text

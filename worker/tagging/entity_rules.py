@@ -1545,12 +1545,16 @@ CONTEXT_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
                 # session 32, second cycle (en-news/dev_s32b.txt: "Bookmakers William Hill" PER)
                 "bookmaker", "bookmakers",
                 # session 47 (en-news/dev_s47.txt: "payments start-up Sendora", "Cork band Ferrybank" PER)
-                "start-up", "fintech", "band", "four-piece", "five-piece",
-                # session 48 (en-news/dev_s48.txt: "Bandung coffee chain Kopi Senja" PER)
-                "chain"),
+                "start-up", "fintech", "band", "four-piece", "five-piece"),
     },
 }
 _OPENING_QUOTES = frozenset({'"', "“", "‘", "'"})
+# Trades before "chain" that make the name after it a company ("coffee chain Kopi Senja", "hotel chain Marriott"):
+# "supply chain", "island chain" and "cold chain" do not (session 48's second review).
+CHAIN_TRADES_EN = frozenset({"coffee", "hotel", "restaurant", "supermarket", "retail", "grocery", "fast-food",
+                             "pharmacy", "cinema", "fashion", "clothing", "pizza", "burger", "bakery", "gym", "store",
+                             "convenience", "pub", "bookshop", "bookstore", "chemist", "discount", "department-store",
+                             "sandwich", "chicken", "doughnut", "cafe", "café", "fitness", "electronics"})
 # Kind-nouns of firms that also make people's trades: "film producer Jerry Bruckheimer" is a person.
 _PEOPLE_MAKERS = frozenset({"maker", "producer"})
 # English jobs done at an organisation: "a trader at Bankhaus Lampe", "an analyst at Kleinwort Benson" (wire copy
@@ -1677,6 +1681,9 @@ def context_types(doc: Doc, ents: list[Span]) -> list[Span]:
                     label = None  # "analysts at Union Bank of Switzerland": mid-sentence, the noun is the name's
             if label is not None and lower[start] not in _KEPT_HEADS.get(language, ()):
                 start += 1
+        if label is None and language == "en" and ent_start > 1 and lower[ent_start - 1] == "chain" \
+                and lower[ent_start - 2] in CHAIN_TRADES_EN:
+            label = "ORG"  # "coffee chain Kopi Senja" (session 48); not "the supply chain Britain depends on"
         if label is None and language == "en" and ent_start > 1 and words[ent_start - 1] in _OPENING_QUOTES \
                 and alpha[ent_start - 2] and is_lower[ent_start - 2] \
                 and context_type(words[ent_start - 2], language) == "MISC":
@@ -1781,8 +1788,10 @@ def listed_kinds(doc: Doc, ents: list[Span]) -> list[Span]:
             entry = gazetteer.exact_lookup("en", facts(doc).span_text(ent.start, ent.end))
             curated_other = entry is not None and entry.curated and entry.type != kind
             ours = _OUR_TYPE.get(ent.label_, kind)
-            if ours == "PER" and _listed_person(words[ent.start], facts(doc).span_text(ent.start, ent.end)):
-                ours = kind  # a person's name: left alone
+            owns = ent.end + 1 < len(words) and lower[ent.end] in _POSSESSIVE_S \
+                and lower[ent.end + 1] not in _LIST_JOINERS and lower[ent.end + 1] not in _SENTENCE_STOPS
+            if ours == "PER" and (owns or _listed_person(words[ent.start], facts(doc).span_text(ent.start, ent.end))):
+                ours = kind  # a person's name ("Mukesh Ambani 's Reliance"): left alone
             if (ent.start, ent.end) not in decided and not curated_other and ours != kind:
                 decided[(ent.start, ent.end)] = kind
                 fixed[by_start[k]] = Span(doc, ent.start, ent.end, label=_to_model_label(kind, ent.label_),

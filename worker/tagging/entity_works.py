@@ -274,22 +274,30 @@ def possessive_titles(doc: Doc, ents: list[Span], starts: list[bool], decided: d
 APPOSITIVE_WORK_NOUNS = WORK_NOUNS | frozenset({"game", "ep", "record", "track"})
 _TITLE_JOINERS = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for", "with", "from", "at", "by", "or"})
 _APPOSITIVE_MAX_WORDS = 8
+# Prepositions of an opening phrase ("In the film , De Niro , 80 , plays", "After the game , Arteta , whose side"):
+# the comma closes the phrase, and a name after it is the sentence's subject (session 48's second review).
+_OPENING_PREPOSITIONS = frozenset({"in", "on", "after", "before", "during", "off", "at", "from", "throughout", "into",
+                                   "for", "since", "with", "back"})
+_PERSON_AFTER_COMMA = frozenset({"who", "whose"})
+_HONORIFICS = frozenset({"Sir", "Dame", "Lord", "Lady"})
 
 
 def appositive_titles(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
     """English: a title set off by commas right after its lower-case work noun ("Pale Harbour 's second album , Night
     Ferries , was shortlisted", "Its last game , Lanterns of the Tay , sold"): capitalised words, lower-case joiners
     inside, at most eight words, closed by a comma; MISC, replacing what overlapped it, unless the lists know the name
-    as a person, organisation or place or the model read a person opening with a given name (session 48)."""
+    as a person, organisation or place or the model read a person opening with a given name (session 48). Not after
+    an opening phrase ("In the film , De Niro , 80 ,": a preposition among the lower-case words before the noun), nor
+    when an age or "who"/"whose" follows the closing comma (session 48's second review)."""
     from worker.tagging import gazetteer
-    from worker.tagging.casing import name_types
+    from worker.tagging.casing import first_names, name_types
 
     if doc.lang_ != "en" or not has_lower(doc, APPOSITIVE_WORK_NOUNS):
         return ents
     doc_facts = facts(doc)
     words, lower = doc_facts.words, doc_facts.lower
     owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
-    given = entity_given_names.given_names()[0]
+    given, first = entity_given_names.given_names()[0], first_names("en")
     titles: list[tuple[int, int]] = []
     n = len(words)
     for i in range(n - 3):
@@ -303,12 +311,20 @@ def appositive_titles(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
         if end == start or end >= n or words[end] != "," or not words[end - 1][:1].isalnum() \
                 or lower[end - 1] in _TITLE_JOINERS:
             continue
+        if end + 1 < n and (words[end + 1][:1].isdigit() or lower[end + 1] in _PERSON_AFTER_COMMA):
+            continue  # ", Streep , 74 ,", ", Arteta , whose side": a person
+        back = i - 1
+        while back >= 0 and i - back <= 4 and words[back].islower() and lower[back] not in _OPENING_PREPOSITIONS:
+            back -= 1
+        if back >= 0 and i - back <= 4 and lower[back] in _OPENING_PREPOSITIONS:
+            continue  # an opening phrase
         name = doc_facts.span_text(start, end)
         entry = gazetteer.lookup("en", name)
         if (entry is not None and entry.type != "MISC") or name_types("en").get(name) in ("PER", "ORG", "LOC"):
             continue
         model = owner.get(start)
-        if model is not None and model.label_ in _PERSON_LABELS and words[start] in given:
+        if model is not None and model.label_ in _PERSON_LABELS \
+                and (words[start] in given or words[start] in first or words[start] in _HONORIFICS):
             continue  # "the film , Steven Spielberg , ...": a person
         titles.append((start, end))
     if not titles:
