@@ -656,16 +656,20 @@ def test_places_of_two_or_three_words_in_a_list_of_places() -> None:
     assert ("Choa Chu Kang", "LOC") in found and ("Bukit Batok", "LOC") in found
 
 
+def _listed(words: list[str], spans: list[tuple[int, int, str]]) -> list[tuple[str, str]]:
+    """`listed_kinds` on a doc of these words and entities: (text, label) of each entity after it."""
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    doc.ents = [Span(doc, start, end, label=label) for start, end, label in spans]
+    return [(e.text, e.label_) for e in entity_rules.listed_kinds(doc, list(doc.ents))]
+
+
 def test_names_listed_after_a_kind_noun_and_such_as_or_including_take_its_type() -> None:
     # session 48, en-news/dev_s47.txt: "several firms , including Moniepoint and OPay" came out LOC, "towns further
     # west , such as Roma and Charleville" ORG
     words = ["The", "bank", "ordered", "several", "firms", ",", "including", "Moniepoint", "and", "OPay", ",", "to",
              "stop", ".", "Towns", "further", "west", ",", "such", "as", "Roma", "and", "Charleville", ",", "waited",
              ".", "He", "spoke", "including", "Acme", "."]
-    doc = Doc(spacy.blank("en").vocab, words=words)
-    doc.ents = [Span(doc, 7, 8, label="GPE"), Span(doc, 9, 10, label="GPE"), Span(doc, 20, 21, label="ORG"),
-                Span(doc, 22, 23, label="GPE"), Span(doc, 29, 30, label="GPE")]
-    found = [(e.text, e.label_) for e in entity_rules.listed_kinds(doc, list(doc.ents))]
+    found = _listed(words, [(7, 8, "GPE"), (9, 10, "GPE"), (20, 21, "ORG"), (22, 23, "GPE"), (29, 30, "GPE")])
     assert found == [("Moniepoint", "ORG"), ("OPay", "ORG"), ("Roma", "LOC"), ("Charleville", "GPE"),
                      ("Acme", "GPE")]  # no kind-noun before the last "including": left alone
 
@@ -676,10 +680,8 @@ def test_a_listed_kind_retypes_no_person_and_ends_after_its_last_item() -> None:
     words = ["Executives", "at", "the", "banks", ",", "including", "Jamie", "Dimon", "and", "Acme", ",", "testified",
              ".", "Exports", "to", "countries", "such", "as", "China", "and", "India", ",", "Smith", "said", ".",
              "Teams", "such", "as", "Brazil", "won", "."]
-    doc = Doc(spacy.blank("en").vocab, words=words)
-    doc.ents = [Span(doc, 6, 8, label="PERSON"), Span(doc, 9, 10, label="GPE"), Span(doc, 18, 19, label="GPE"),
-                Span(doc, 20, 21, label="GPE"), Span(doc, 22, 23, label="ORG"), Span(doc, 28, 29, label="GPE")]
-    found = [(e.text, e.label_) for e in entity_rules.listed_kinds(doc, list(doc.ents))]
+    found = _listed(words, [(6, 8, "PERSON"), (9, 10, "GPE"), (18, 19, "GPE"), (20, 21, "GPE"), (22, 23, "ORG"),
+                            (28, 29, "GPE")])
     assert found == [("Jamie Dimon", "PERSON"), ("Acme", "ORG"), ("China", "GPE"), ("India", "GPE"),
                      ("Smith", "ORG"), ("Brazil", "GPE")]
 
@@ -688,10 +690,7 @@ def test_a_listed_person_that_opens_with_no_given_name_takes_the_kind() -> None:
     # session 48 (en-news/dev_s48.txt): "larger chains including Kopi Kenangan , Janji Jiwa and Fore Coffee" PER
     words = ["Senja", "competes", "with", "chains", "including", "Kopi", "Kenangan", ",", "Janji", "Jiwa", "and",
              "Fore", "Coffee", ".", "Banks", ",", "including", "Jamie", "Dimon", "'s", ",", "agreed", "."]
-    doc = Doc(spacy.blank("en").vocab, words=words)
-    doc.ents = [Span(doc, 5, 7, label="PERSON"), Span(doc, 8, 10, label="PERSON"), Span(doc, 11, 13, label="PERSON"),
-                Span(doc, 17, 19, label="PERSON")]
-    found = [(e.text, e.label_) for e in entity_rules.listed_kinds(doc, list(doc.ents))]
+    found = _listed(words, [(5, 7, "PERSON"), (8, 10, "PERSON"), (11, 13, "PERSON"), (17, 19, "PERSON")])
     assert found == [("Kopi Kenangan", "ORG"), ("Janji Jiwa", "ORG"), ("Fore Coffee", "ORG"),
                      ("Jamie Dimon", "PERSON")]
 
