@@ -11,7 +11,6 @@ words at random.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -345,12 +344,6 @@ PLACE_PREPOSITIONS_EN = frozenset({"in", "to", "at", "from", "near", "between", 
 _LIST_CONTINUERS = frozenset({"and", "or", ","})
 
 
-def _given_name(word: str) -> bool:
-    plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-    given, first = entity_given_names.given_names()[0], casing.first_names("en")
-    return any(w in given or w in first for w in (word, plain))
-
-
 def _town_of_words(text: str, before: str | None) -> bool:
     """A "person" of two or three words that is a GeoNames town of 15,000 people or more, read as the town where
     the words around say a place (session 48, and its review): after a place preposition ("to Hazel Grove",
@@ -363,7 +356,7 @@ def _town_of_words(text: str, before: str | None) -> bool:
     after_preposition = before.lower() in PLACE_PREPOSITIONS_EN
     if words[-1] in TOWN_WORDS:
         return after_preposition or before in _LIST_CONTINUERS
-    return after_preposition and not _given_name(words[0])
+    return after_preposition and not entity_given_names.is_given_name(words[0])
 
 
 # Parts of the type resolution that can be switched off for measurement (session 29).

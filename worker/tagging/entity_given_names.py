@@ -19,13 +19,14 @@ inside a sentence.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
 from worker.tagging import entity_heads, gazetteer
-from worker.tagging.casing import name_types, sentence_starts
+from worker.tagging.casing import first_names, name_types, sentence_starts
 from worker.tagging.entity_doc import facts
 from worker.tagging.gazetteer import given_names
 
@@ -51,6 +52,18 @@ _STOP_HEADS = frozenset({"Day", "Award", "Awards", "Prize", "Street", "Hotel", "
                          "Insights", "Capital", "Partners", "Research", "Consulting", "Analytics", "Media",
                          "Energy", "Solutions", "Technologies", "Labs", "Ventures", "Systems", "Associates",
                          "Advisors", "Advisers", "Investments", "Securities", "Motors", "Pharma", "Foods"})
+
+
+def is_given_name(word: str, language: str = "en") -> bool:
+    """Whether a word is a given name of the lists (`given_names.txt`) or of the language's first names, as written or
+    without its accents ("Getúlio"): what opens a person's name where a rule must not take it for something else."""
+    given, first = given_names()[0], first_names(language)
+    if word in given or word in first:
+        return True
+    if word.isascii():
+        return False
+    plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    return plain in given or plain in first
 
 
 @lru_cache(maxsize=65536)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -1755,9 +1754,7 @@ def _list_kind(lower: list[str], trigger: int) -> str | None:
 def _listed_person(first: str, text: str) -> bool:
     """Whether a listed "person" is one: its first word a given name (also without accents) or the name lists knowing
     the name as a person ("Jamie Dimon"; not "Kopi Kenangan", "Janji Jiwa")."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", first) if not unicodedata.combining(c))
-    given = entity_given_names.given_names()[0]
-    return any(w in given or w in first_names("en") for w in (first, plain)) or name_types("en").get(text) == "PER"
+    return entity_given_names.is_given_name(first) or name_types("en").get(text) == "PER"
 
 
 def listed_kinds(doc: Doc, ents: list[Span]) -> list[Span]:

@@ -23,7 +23,15 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span
 
 from worker.tagging import entity_given_names
-from worker.tagging.entity_doc import NUMBER_LABELS, LastDoc, as_decided, facts, has_lower, has_word, sentence_bounds
+from worker.tagging.entity_doc import (
+    NUMBER_LABELS,
+    LastDoc,
+    as_decided,
+    facts,
+    has_lower,
+    has_word,
+    sentence_bounds,
+)
 
 # Words of a sentence about a prize: lower-case ones, and names of prizes as written ("Lion", not the verb "bear").
 PRIZE_WORDS = frozenset({"prize", "prizes", "award", "awards", "nominated", "nomination", "nominations", "shortlisted",
@@ -290,14 +298,13 @@ def appositive_titles(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
     an opening phrase ("In the film , De Niro , 80 ,": a preposition among the lower-case words before the noun), nor
     when an age or "who"/"whose" follows the closing comma (session 48's second review)."""
     from worker.tagging import gazetteer
-    from worker.tagging.casing import first_names, name_types
+    from worker.tagging.casing import name_types
 
     if doc.lang_ != "en" or not has_lower(doc, APPOSITIVE_WORK_NOUNS):
         return ents
     doc_facts = facts(doc)
     words, lower = doc_facts.words, doc_facts.lower
     owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
-    given, first = entity_given_names.given_names()[0], first_names("en")
     titles: list[tuple[int, int]] = []
     n = len(words)
     for i in range(n - 3):
@@ -324,7 +331,7 @@ def appositive_titles(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
             continue
         model = owner.get(start)
         if model is not None and model.label_ in _PERSON_LABELS \
-                and (words[start] in given or words[start] in first or words[start] in _HONORIFICS):
+                and (entity_given_names.is_given_name(words[start]) or words[start] in _HONORIFICS):
             continue  # "the film , Steven Spielberg , ...": a person
         titles.append((start, end))
     if not titles:
