@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy
 from spacy.tokens import Doc, Span
 
 from worker.tagging import entity_given_names
@@ -30,6 +31,7 @@ from worker.tagging.entity_doc import (
     facts,
     has_lower,
     has_word,
+    in_words,
     sentence_bounds,
 )
 
@@ -280,6 +282,7 @@ def possessive_titles(doc: Doc, ents: list[Span], starts: list[bool], decided: d
 
 # Nouns of works after which a title stands set off by commas ("second album , Night Ferries , was"), session 48.
 APPOSITIVE_WORK_NOUNS = WORK_NOUNS | frozenset({"game", "ep", "record", "track"})
+_WRITTEN_WORK_NOUNS = APPOSITIVE_WORK_NOUNS | frozenset({"EP"})  # lower-case as written, and the capitals of "EP"
 _TITLE_JOINERS = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for", "with", "from", "at", "by", "or"})
 _APPOSITIVE_MAX_WORDS = 8
 # Prepositions of an opening phrase ("In the film , De Niro , 80 , plays", "After the game , Arteta , whose side"):
@@ -307,9 +310,8 @@ def appositive_titles(doc: Doc, ents: list[Span], decided: dict[tuple[int, int],
     owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
     titles: list[tuple[int, int]] = []
     n = len(words)
-    for i in range(n - 3):
-        if lower[i] not in APPOSITIVE_WORK_NOUNS or words[i + 1] != "," \
-                or (not words[i].islower() and words[i] != "EP"):
+    for i in numpy.flatnonzero(in_words(doc, _WRITTEN_WORK_NOUNS)).tolist():  # the nouns as written, lower-case
+        if i >= n - 3 or words[i + 1] != ",":
             continue
         start = end = i + 2
         while end < n and end - start < _APPOSITIVE_MAX_WORDS and (
