@@ -656,6 +656,46 @@ def test_places_of_two_or_three_words_in_a_list_of_places() -> None:
     assert ("Choa Chu Kang", "LOC") in found and ("Bukit Batok", "LOC") in found
 
 
+def _place_lists(line: str, names: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    from tests.tagging.line_docs import named_doc
+
+    doc = named_doc([line], names)
+    return [(e.text, e.label_) for e in entity_rules.coordinated_places(doc, list(doc.ents), {})]
+
+
+def test_every_item_of_an_english_place_list_is_a_place_whatever_its_position_and_type() -> None:
+    found = _place_lists("Patients from Ballincollig , Carrigaline and Blarney were sent on .",
+                         [("Ballincollig", "LOC"), ("Carrigaline", "MISC"), ("Blarney", "ORG")])
+    assert found == [("Ballincollig", "LOC"), ("Carrigaline", "LOC"), ("Blarney", "LOC")]
+    found = _place_lists("the countryside of Somerset and Gloucestershire .",
+                         [("Somerset", "ORG"), ("Gloucestershire", "LOC")])
+    assert found == [("Somerset", "LOC"), ("Gloucestershire", "LOC")]
+    # the item after "and" ends the list: a comma after it opens no new item of it
+    found = _place_lists("a line to Sengkang , Pasir Ris and Changi Airport , LTA said .",
+                         [("Sengkang", "LOC"), ("Pasir Ris", "PER"), ("Changi Airport", "PER"), ("LTA", "ORG")])
+    assert found == [("Sengkang", "LOC"), ("Pasir Ris", "LOC"), ("Changi Airport", "LOC"), ("LTA", "ORG")]
+
+
+def test_an_english_place_list_needs_and_and_spares_long_names_before_the_place_and_demonyms() -> None:
+    # a comma-only pair is no list
+    assert _place_lists("Rebels seized Damascus , Assad fled .", [("Damascus", "LOC"), ("Assad", "PER")]) == [
+        ("Damascus", "LOC"), ("Assad", "PER")]
+    # a name of three words before the place is no item to retype: "Winnipeg" qualifies "investor group"
+    names = [("Export Development Canada", "ORG"), ("Winnipeg", "LOC")]
+    assert _place_lists("Export Development Canada and Winnipeg investor group Red River joined .", names) == names
+    names = [("Kenyan", "MISC"), ("Nairobi", "LOC")]
+    assert _place_lists("Kenyan and Nairobi traders met .", names) == names
+
+
+def test_a_dutch_place_list_retypes_only_the_item_after_a_place() -> None:
+    from tests.tagging.line_docs import named_doc
+
+    names = [("Underground", "ORG"), ("Arizona", "LOC"), ("Dream", "ORG")]
+    doc = named_doc(["uit Underground en Arizona en Dream ."], names, language="nl")
+    found = [(e.text, e.label_) for e in entity_rules.coordinated_places(doc, list(doc.ents), {})]
+    assert found == [("Underground", "ORG"), ("Arizona", "LOC"), ("Dream", "LOC")]
+
+
 def _listed(words: list[str], spans: list[tuple[int, int, str]]) -> list[tuple[str, str]]:
     """`listed_kinds` on a doc of these words and entities: (text, label) of each entity after it."""
     doc = Doc(spacy.blank("en").vocab, words=words)

@@ -1067,9 +1067,75 @@ _PLACE_LABELS = frozenset({"LOC", "GPE"})
 
 
 def coordinated_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
-    """A name of one to three words typed ORG or PER right after "and"/"en" (or a comma inside a list that goes on)
-    whose neighbour before it is a place is a place too ("in Ennis and Nenagh", "Boom, Rumst en Schelle"; session
-    41: "Choa Chu Kang and Bukit Batok"), unless a list knows it as another type, its first word is a given name, a
+    """Names in a list of places are places: English reads whole lists (`_english_place_lists`), Dutch the item
+    after a place (`_places_after_places`: one item the model typed LOC in ned.testa's lists of films and companies
+    would make the whole list places, session 49)."""
+    if doc.lang_ == "en":
+        return _english_place_lists(doc, ents, decided)
+    return _places_after_places(doc, ents, decided)
+
+
+def _english_place_lists(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """English: the items of a list of places are places (session 49). A list is a run of entities linked by "," or
+    "and" that ends with "and" ("Ennis and Nenagh", "Ballincollig , Carrigaline and Blarney"), goes on with "and"
+    after its last item ("Christiana , Spaldings and parts of St. Elizabeth") or has three items or more; "Damascus ,
+    Assad fled" is none. When one item is a place that is no national team, every other item of one to three
+    capitalised words typed ORG, PER or MISC (no demonym) is a place, an item before the place only of one or two
+    words ("Somerset and Gloucestershire", not "Export Development Canada and Winnipeg investor group") - unless a
+    type was decided for it, a list knows it as another type, its first word is a given name or a capitalised word
+    follows it (the conditions of sessions 36 and 41)."""
+    if len(ents) < 2:
+        return ents
+    doc_facts = facts(doc)
+    words = doc_facts.words
+    order = sorted(range(len(ents)), key=lambda k: ents[k].start)
+    runs: list[list[int]] = []  # indexes into ents of each run's items, in order; a run ends after its "and" item
+    run: list[int] = []
+    closed = False
+    for n in order:
+        start = ents[n].start
+        if run and not closed and ents[run[-1]].end + 1 == start and words[start - 1] in ("and", ","):
+            run.append(n)
+            closed = words[start - 1] == "and"
+            continue
+        runs.append(run)
+        run, closed = [n], False
+    runs.append(run)
+    lists = [r for r in runs if len(r) >= 3 or (len(r) == 2 and (
+        words[ents[r[1]].start - 1] == "and" or (ents[r[1]].end < len(words) and words[ents[r[1]].end] == "and")))]
+    if not lists:
+        return ents
+    given = entity_given_names.given_names()[0]
+    result = list(ents)
+    for items in lists:
+        places = [k for k, n in enumerate(items) if (ents[n].label_ in _PLACE_LABELS or decided.get(
+            (ents[n].start, ents[n].end)) == "LOC") and not gazetteer.is_national_team(
+            "en", doc_facts.span_text(ents[n].start, ents[n].end))]
+        if not places:
+            continue
+        anchor = ents[items[places[0]]]
+        label = anchor.label_ if anchor.label_ in _PLACE_LABELS else "LOC"
+        for k, n in enumerate(items):
+            ent = ents[n]
+            start, end = ent.start, ent.end
+            if ent.label_ in _LISTED_AS_PLACES and end - start <= (3 if k > places[0] else 2) \
+                    and (start, end) not in decided \
+                    and all(w[:1].isupper() and w.isalpha() for w in words[start:end]) \
+                    and words[start] not in given and not _known_otherwise(doc_facts.span_text(start, end), "en") \
+                    and not (end < len(words) and words[end][:1].isupper()) \
+                    and not (ent.label_ in ("MISC", "NORP") and _is_demonym(words[start], "en")):
+                decided[(start, end)] = "LOC"
+                result[n] = Span(doc, start, end, label=label, kb_id=ent.kb_id_)
+    return result
+
+
+_LISTED_AS_PLACES = frozenset({"PER", "PERSON", "ORG", "MISC", "NORP"})
+
+
+def _places_after_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """Dutch: a name of one to three words typed ORG or PER right after "en" (or a comma inside a list that goes on)
+    whose neighbour before it is a place is a place too ("Boom, Rumst en Schelle"; English read so until session 49:
+    "in Ennis and Nenagh", "Choa Chu Kang and Bukit Batok"), unless a list knows it as another type, its first word is a given name, a
     capitalised word follows it, or the place before is a country ("in Nederland en Unibail": the companies are the
     list) (session 36)."""
     language = doc.lang_
