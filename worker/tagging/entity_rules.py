@@ -43,6 +43,7 @@ from worker.tagging import (
     entity_nicknames,
     entity_page_titles,
     entity_products,
+    entity_relatives,
     entity_roles,
     entity_sports,
     entity_term_sheets,
@@ -1044,7 +1045,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
          "country_codes", "chess", "standings", "bracketed_teams", "term_sheets", "wire_lists",
          "lineups", "home_riders", "charts", "nl_adjective_nouns", "electorates",
-         "streets", "days_routes", "place_org", "money", "en_lineups", "car_models"}
+         "streets", "days_routes", "place_org", "money", "en_lineups", "car_models", "which"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -1135,9 +1136,9 @@ _LISTED_AS_PLACES = frozenset({"PER", "PERSON", "ORG", "MISC", "NORP"})
 def _places_after_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
     """Dutch: a name of one to three words typed ORG or PER right after "en" (or a comma inside a list that goes on)
     whose neighbour before it is a place is a place too ("Boom, Rumst en Schelle"; English read so until session 49:
-    "in Ennis and Nenagh", "Choa Chu Kang and Bukit Batok"), unless a list knows it as another type, its first word is a given name, a
-    capitalised word follows it, or the place before is a country ("in Nederland en Unibail": the companies are the
-    list) (session 36)."""
+    "in Ennis and Nenagh", "Choa Chu Kang and Bukit Batok"), unless a list knows it as another type, its first word
+    is a given name, a capitalised word follows it, or the place before is a country ("in Nederland en Unibail": the
+    companies are the list) (session 36)."""
     language = doc.lang_
     joiners = _AND.get(language)
     if not joiners or len(ents) < 2:
@@ -1319,6 +1320,8 @@ class EntityFixes:
         if self.titles and "nicknames" in PARTS and ents:  # before the votes: "Faker" of Lee “Faker” Sang-hyeok
             ents = entity_nicknames.nickname_persons(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                      lambda word: is_title(word, language))
+        if self.titles and language == "en" and "which" in PARTS and ents:  # "Ashanti Agro , which listed"
+            ents = entity_relatives.persons_before_which(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.titles and language == "en" and "trade_words" in PARTS and ents:  # "Heathrow chief executive"
             ents = entity_trade_words.trade_word_companies(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.titles and "works" in PARTS and ents:  # "for Young Mothers", ", a drama", "Dune (1984)"
