@@ -528,3 +528,15 @@ def test_clubs_of_rugby_union_second_tiers_are_clubs_in_sports_copy() -> None:
                 "Saturday ."], [(7, 9, "PERSON"), (10, 12, "PERSON")])
     spans, _ = _run(doc)
     assert ("Ealing Trailfinders", "ORG") in spans and ("Cornish Pirates", "ORG") in spans
+
+
+def test_clubs_of_minor_league_baseball_ice_hockey_and_netball_are_clubs_in_sports_copy() -> None:
+    # session 49 (en-news/dev_s49.txt): "Yard Goats" and "Glasgow Clan" PER, "West Coast Fever" LOC
+    clubs = entity_sports.club_texts()
+    assert {"Yard Goats", "Portland Sea Dogs", "Glasgow Clan", "West Coast Fever", "NSW Swifts",
+            "Trinidad and Tobago Red Force", "Portland Thorns"} <= clubs
+    assert not {"Fever", "Clan", "Isotopes", "Express"} & clubs  # common English words alone
+    doc = _doc(["BASEBALL - EASTERN LEAGUE RESULTS .", "Sea Dogs edge Yard Goats 5-4 on Saturday ."],
+               [(6, 8, "PERSON"), (9, 11, "PERSON")])
+    spans, _ = _run(doc)
+    assert ("Sea Dogs", "ORG") in spans and ("Yard Goats", "ORG") in spans
