@@ -1064,7 +1064,8 @@ LOWERCASE_NAME_ZIPF = 4.0
 
 
 _AND = {"en": frozenset({"and", ","}), "nl": frozenset({"en", ","})}
-_PLACE_LABELS = frozenset({"LOC", "GPE"})
+# (a place the model typed FAC opens no list of places; `_PLACE_LABELS` above has FAC)
+_LIST_PLACE_LABELS = frozenset({"LOC", "GPE"})
 
 
 def coordinated_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
@@ -1109,13 +1110,13 @@ def _english_place_lists(doc: Doc, ents: list[Span], decided: dict[tuple[int, in
     given = entity_given_names.given_names()[0]
     result = list(ents)
     for items in lists:
-        places = [k for k, n in enumerate(items) if (ents[n].label_ in _PLACE_LABELS or decided.get(
+        places = [k for k, n in enumerate(items) if (ents[n].label_ in _LIST_PLACE_LABELS or decided.get(
             (ents[n].start, ents[n].end)) == "LOC") and not gazetteer.is_national_team(
             "en", doc_facts.span_text(ents[n].start, ents[n].end))]
         if not places:
             continue
         anchor = ents[items[places[0]]]
-        label = anchor.label_ if anchor.label_ in _PLACE_LABELS else "LOC"
+        label = anchor.label_ if anchor.label_ in _LIST_PLACE_LABELS else "LOC"
         for k, n in enumerate(items):
             ent = ents[n]
             start, end = ent.start, ent.end
@@ -1156,12 +1157,12 @@ def _places_after_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, in
         if left is not None and len(ent) <= 3 and (ent.label_ in _PERSON_LABELS or ent.label_ == "ORG") \
                 and (start, ent.end) not in decided \
                 and all(w[:1].isupper() and w.isalpha() for w in words[start:ent.end]) \
-                and (left.label_ in _PLACE_LABELS or decided.get((left.start, left.end)) == "LOC") \
+                and (left.label_ in _LIST_PLACE_LABELS or decided.get((left.start, left.end)) == "LOC") \
                 and words[start] not in given and not _known_otherwise(facts(doc).span_text(start, ent.end), language) \
                 and not (ent.end < len(words) and words[ent.end][:1].isupper()) \
                 and not gazetteer.is_national_team(language, facts(doc).span_text(left.start, left.end)):
             decided[(start, ent.end)] = "LOC"
-            ent = Span(doc, start, ent.end, label=left.label_ if left.label_ in _PLACE_LABELS else "LOC",
+            ent = Span(doc, start, ent.end, label=left.label_ if left.label_ in _LIST_PLACE_LABELS else "LOC",
                        kb_id=ent.kb_id_)
         result.append(ent)
     return result
