@@ -757,3 +757,22 @@ def test_chain_makes_a_company_only_after_a_trade_and_an_owner_stays_a_person() 
                               ("The hotel chain Marriott raised prices .", "Marriott", "ORG")):
         doc = nlp(text)
         assert (name, label) in {(doc[a:b].text, lab) for a, b, lab in entities.mapped_spans(doc, "en")}, text
+
+
+def test_a_firm_of_a_place_is_the_firm_and_the_place() -> None:
+    from tests.tagging.line_docs import named_doc
+
+    def split(line: str, names: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        doc = named_doc([line], names)
+        return [(e.text, e.label_) for e in entity_rules.split_of_places(doc, list(doc.ents), {})]
+
+    assert split("a round led by Prairie Crest Ventures of Calgary .", [("Prairie Crest Ventures of Calgary", "ORG")]) \
+        == [("Prairie Crest Ventures", "ORG"), ("Calgary", "LOC")]
+    assert split("went to the Harbour Lights Steel Orchestra of Bridgetown .",
+                 [("Harbour Lights Steel Orchestra of Bridgetown", "ORG")]) == [
+        ("Harbour Lights Steel Orchestra", "ORG"), ("Bridgetown", "LOC")]
+    # names that hold "of a place" stay whole: no company suffix, one word before "of", a person, no known place
+    for name, label in (("Royal Bank of Scotland", "ORG"), ("Bank of England", "ORG"), ("Stephen I of Hungary", "PER"),
+                        ("Celestine Auguste of St. Lucia", "PER"), ("Zambia Chamber of Mines", "ORG"),
+                        ("Northfield Foods of Narnia", "ORG")):
+        assert split(f"said {name} today .", [(name, label)]) == [(name, label)], name

@@ -347,6 +347,41 @@ def split_at_colons(doc: Doc, ents: list[Span]) -> list[Span]:
     return _split_names(doc, ents, lambda i: words[i] == ":")
 
 
+_OF_PLACE_HEADS = frozenset({"Orchestra"})
+
+
+def split_of_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
+    """English: "A of B", typed ORG or PER, is the organisation A and the place B when a list knows B as a place and
+    A has two capitalised words or more ending in a company suffix or "Orchestra" ("Prairie Crest Ventures of
+    Calgary", "Harbour Lights Steel Orchestra of Bridgetown"). "Bank of England", "Zambia Chamber of Mines" and
+    "University of Toronto" stay whole; so do people ("Celestine Auguste of St. Lucia": the given-name test split
+    "Stephen I of Hungary" and "Grand Lodge of West Virginia" too; session 49)."""
+    if doc.lang_ != "en" or not ents or not entity_doc.has_word(doc, frozenset({"of"})):
+        return ents
+    doc_facts = facts(doc)
+    words = doc_facts.words
+    fixed = []
+    for ent in ents:
+        label = ent.label_
+        if label in ("ORG", "PER", "PERSON") and ent.end - ent.start >= 4 and "of" in words[ent.start + 2:ent.end - 1]:
+            at = words.index("of", ent.start + 2, ent.end - 1)
+            kind = _of_place_head(words[ent.start:at], doc_facts.span_text(at + 1, ent.end))
+            if kind is not None:
+                decided[(at + 1, ent.end)] = "LOC"
+                fixed += [Span(doc, ent.start, at, label=kind), Span(doc, at + 1, ent.end, label="LOC")]
+                continue
+        fixed.append(ent)
+    return fixed
+
+
+def _of_place_head(head: list[str], place: str) -> str | None:
+    """The label of A in "A of B" split by `split_of_places`, None when the name stays whole."""
+    if not all(w[:1].isupper() for w in head) or not (
+            gazetteer.known_place("en", place) or place in gazetteer.geonames_towns()):
+        return None
+    return "ORG" if head[-1] in COMPANY_SUFFIXES or head[-1] in _OF_PLACE_HEADS else None
+
+
 def _split_names(doc: Doc, ents: list[Span], is_cut: Callable[[int], bool]) -> list[Span]:
     """Names cut at the tokens `is_cut` picks inside them. The part before a cut keeps the span (and its label); a
     part after it stays a name when it has two words or more, or one that is not a common word (the word after
@@ -1045,7 +1080,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
          "country_codes", "chess", "standings", "bracketed_teams", "term_sheets", "wire_lists",
          "lineups", "home_riders", "charts", "nl_adjective_nouns", "electorates",
-         "streets", "days_routes", "place_org", "money", "en_lineups", "car_models", "which"}
+         "streets", "days_routes", "place_org", "money", "en_lineups", "car_models", "which", "of_places"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -1263,6 +1298,9 @@ class EntityFixes:
                 ents = entity_evidence.split_at_article(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if "heads" in PARTS:
                 ents = entity_heads.name_heads(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
+            # after the heads, which join "Ventures" + "of Calgary" back (session 49)
+            if language == "en" and "of_places" in PARTS:  # "Prairie Crest Ventures of Calgary"
+                ents = split_of_places(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             if language == "nl":
                 ents = entity_evidence.dutch_evidence(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                       frozenset(PARTS), context_type)
