@@ -43,7 +43,6 @@ from worker.tagging import (
     entity_nicknames,
     entity_page_titles,
     entity_products,
-    entity_relatives,
     entity_roles,
     entity_sports,
     entity_term_sheets,
@@ -376,7 +375,9 @@ def split_of_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], s
 
 def _of_place_head(head: list[str], place: str) -> str | None:
     """The label of A in "A of B" split by `split_of_places`, None when the name stays whole."""
-    if not all(w[:1].isupper() for w in head) or not (
+    # (a country ends official names of national bodies: "Atomic Energy of Canada", "Symphony Orchestra of India";
+    # the review of session 49)
+    if not all(w[:1].isupper() for w in head) or gazetteer.is_national_team("en", place) or not (
             gazetteer.known_place("en", place) or place in gazetteer.geonames_towns()):
         return None
     return "ORG" if head[-1] in COMPANY_SUFFIXES or head[-1] in _OF_PLACE_HEADS else None
@@ -1080,7 +1081,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
          "country_codes", "chess", "standings", "bracketed_teams", "term_sheets", "wire_lists",
          "lineups", "home_riders", "charts", "nl_adjective_nouns", "electorates",
-         "streets", "days_routes", "place_org", "money", "en_lineups", "car_models", "which", "of_places"}
+         "streets", "days_routes", "place_org", "money", "en_lineups", "car_models", "of_places"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -1138,8 +1139,13 @@ def _english_place_lists(doc: Doc, ents: list[Span], decided: dict[tuple[int, in
         runs.append(run)
         run, closed = [n], False
     runs.append(run)
+    is_stop = doc_facts.is_stop
     lists = [r for r in runs if len(r) >= 3 or (len(r) == 2 and (
         words[ents[r[1]].start - 1] == "and" or (ents[r[1]].end < len(words) and words[ents[r[1]].end] == "and")))]
+    # a list before a lower-case noun qualifies it, and its items may be anything: "Unite and Grangemouth workers",
+    # "Chiefs , Eagles and Kansas City fans", "Delhi and Diwali fireworks" (the review of session 49)
+    lists = [r for r in lists if not (ents[r[-1]].end < len(words) and words[ents[r[-1]].end].isalpha()
+                                      and words[ents[r[-1]].end].islower() and not is_stop[ents[r[-1]].end])]
     if not lists:
         return ents
     given = entity_given_names.given_names()[0]
@@ -1152,9 +1158,15 @@ def _english_place_lists(doc: Doc, ents: list[Span], decided: dict[tuple[int, in
             continue
         anchor = ents[items[places[0]]]
         label = anchor.label_ if anchor.label_ in _LIST_PLACE_LABELS else "LOC"
+        # an item before the first place needs a place a list knows ("Jefferies , Lazard and Evercore": the model's
+        # LOC), and a person there needs two words: "between Trump and Beijing", "Starmer and Brussels" are a leader
+        # and a capital standing for its government (the review of session 49)
+        known = _known_place(doc_facts.span_text(anchor.start, anchor.end))
         for k, n in enumerate(items):
             ent = ents[n]
             start, end = ent.start, ent.end
+            if k < places[0] and not (known and (ent.label_ not in _PERSON_LABELS or end - start >= 2)):
+                continue
             if ent.label_ in _LISTED_AS_PLACES and end - start <= (3 if k > places[0] else 2) \
                     and (start, end) not in decided \
                     and all(w[:1].isupper() and w.isalpha() for w in words[start:end]) \
@@ -1167,6 +1179,11 @@ def _english_place_lists(doc: Doc, ents: list[Span], decided: dict[tuple[int, in
 
 
 _LISTED_AS_PLACES = frozenset({"PER", "PERSON", "ORG", "MISC", "NORP"})
+
+
+def _known_place(text: str) -> bool:
+    """An English place a list knows: the gazetteer, the name types, GeoNames' towns, the town list."""
+    return gazetteer.known_place("en", text) or text in gazetteer.geonames_towns() or text in gazetteer.town_names()
 
 
 def _places_after_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
@@ -1359,8 +1376,6 @@ class EntityFixes:
         if self.titles and "nicknames" in PARTS and ents:  # before the votes: "Faker" of Lee “Faker” Sang-hyeok
             ents = entity_nicknames.nickname_persons(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}),
                                                      lambda word: is_title(word, language))
-        if self.titles and language == "en" and "which" in PARTS and ents:  # "Ashanti Agro , which listed"
-            ents = entity_relatives.persons_before_which(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.titles and language == "en" and "trade_words" in PARTS and ents:  # "Heathrow chief executive"
             ents = entity_trade_words.trade_word_companies(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.titles and "works" in PARTS and ents:  # "for Young Mothers", ", a drama", "Dune (1984)"
