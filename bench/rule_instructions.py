@@ -12,6 +12,15 @@ copies of the docs, untimed, then once more with callgrind's instrumentation swi
 wall-clock figures of `bench.tagging_stages` spread by ±10 ms a run on this machine, more than most single changes
 to the rules; an instruction count repeats to within about 0.2 % (the child runs with PYTHONHASHSEED=0, so that
 set and dict orders repeat too).
+
+`--stage-ratio` counts instead the issue's speed figure (issue 13: the whole tagging stage at >= 0.85 x the bare NER
+model): the instructions of the bare model's `nlp.pipe` and of all four stages (`tag_articles`, as `bench.quality`
+times them) on the same texts, each in its own child after `warm_up` and one uncounted run, and prints bare / whole.
+CPU-time rounds of that ratio spread by ±0.15 on this machine (session 49: 0.59-1.07 in one run); the count does not,
+though an instruction is not a unit of time (the rules are Python, the model mostly numeric loops). One run takes
+about fifteen minutes (both stages under callgrind).
+
+    .venv/bin/python -m bench.rule_instructions en data/ner/en-news/gold.txt data/ner/en-news/wire.txt --stage-ratio
 """
 
 from __future__ import annotations
@@ -83,6 +92,57 @@ def _child(language: str, blobs_path: Path) -> int:
     return 0
 
 
+def _stage_child(language: str, mode: str, files: Sequence[Path]) -> int:
+    """Under callgrind: the bare model ("bare") or all four stages ("whole") over the files' articles, once
+    uncounted after `warm_up`, then once counted."""
+    from bench import quality
+    from worker.tagging import WARM_UP_SAMPLES, tag_articles, warm_up
+    from worker.tagging.entities import entity_text, load_bare_model
+
+    articles = [a for path in files for a in quality.ner_articles(path, language)]
+    warm_up([*articles[:10], *WARM_UP_SAMPLES])
+    if mode == "bare":
+        bare, texts = load_bare_model(language), [entity_text(a) for a in articles]
+
+        def run() -> None:
+            list(bare.pipe(texts))
+    else:
+        undeclared = [a.model_copy(update={"metadata": {}}) for a in articles]  # the language stage detects it
+
+        def run() -> None:
+            tag_articles(undeclared)
+    run()
+    control = ["callgrind_control", "-i"]
+    subprocess.run([*control, "on", str(os.getpid())], check=True, capture_output=True)
+    run()
+    subprocess.run([*control, "off", str(os.getpid())], check=True, capture_output=True)
+    return 0
+
+
+def _callgrind(arguments: Sequence[str]) -> int:
+    """The instructions a child run of this module (`arguments` after -m) collects under callgrind."""
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        raise SystemExit("valgrind is not installed (apt-get install valgrind)")
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp}/callgrind.out",
+             sys.executable, "-m", "bench.rule_instructions", *arguments],
+            capture_output=True, text=True,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "PYTHONHASHSEED": "0"},
+        )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if done.returncode != 0 or found is None:
+        raise SystemExit(f"callgrind run failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def stage_ratio(language: str, files: Sequence[Path]) -> tuple[int, int]:
+    """(instructions of the bare model, of the whole stage) over the files' articles."""
+    paths = [str(path) for path in files]
+    return (_callgrind(["--stage-child", language, "bare", *paths]),
+            _callgrind(["--stage-child", language, "whole", *paths]))
+
+
 def count(language: str, files: Sequence[Path]) -> tuple[int, int]:
     """(instructions of the counted run, number of texts)."""
     if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
@@ -91,28 +151,29 @@ def count(language: str, files: Sequence[Path]) -> tuple[int, int]:
     with tempfile.TemporaryDirectory() as tmp:
         blobs_path = Path(tmp) / "docs.pickle"
         blobs_path.write_bytes(pickle.dumps(blobs))
-        done = subprocess.run(
-            ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp}/callgrind.out",
-             sys.executable, "-m", "bench.rule_instructions", "--child", language, str(blobs_path)],
-            capture_output=True, text=True,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "PYTHONHASHSEED": "0"},
-        )
-    found = re.search(r"Collected : (\d+)", done.stderr)
-    if done.returncode != 0 or found is None:
-        raise SystemExit(f"callgrind run failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return int(found.group(1)), len(blobs)
+        return _callgrind(["--child", language, str(blobs_path)]), len(blobs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--child", nargs=2, metavar=("LANG", "DOCS"), help=argparse.SUPPRESS)
+    parser.add_argument("--stage-child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--stage-ratio", action="store_true",
+                        help="count the bare model and the whole tagging stage instead (see above)")
     parser.add_argument("language", nargs="?", choices=["nl", "en"])
     parser.add_argument("files", nargs="*", type=Path, help="CoNLL-format NER files")
     args = parser.parse_args(argv)
     if args.child:
         return _child(args.child[0], Path(args.child[1]))
+    if args.stage_child:
+        return _stage_child(args.stage_child[0], args.stage_child[1], [Path(p) for p in args.stage_child[2:]])
     if not args.language or not args.files:
         parser.error("give a language and one or more files")
+    if args.stage_ratio:
+        bare, whole = stage_ratio(args.language, args.files)
+        print(f"bare NER model {bare:,} instructions, whole tagging stage {whole:,}: "
+              f"whole stage / bare NER speed in instructions {bare / whole:.4f}")
+        return 0
     instructions, texts = count(args.language, args.files)
     print(f"{texts} texts: {instructions:,} instructions in the post-model components "
           f"({instructions / max(texts, 1):,.0f} a text)")

@@ -70,3 +70,26 @@ def test_rule_instructions_says_when_valgrind_is_missing(monkeypatch: pytest.Mon
     monkeypatch.setattr(rule_instructions.shutil, "which", lambda name: None)
     with pytest.raises(SystemExit, match="valgrind is not installed"):
         rule_instructions.count("en", [WIRE])
+
+
+def test_rule_instructions_stage_ratio_counts_one_run_of_each_stage_after_an_uncounted_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--stage-ratio`'s child switches callgrind's instrumentation on around the second run of the stage only."""
+    import worker.tagging
+    from bench import rule_instructions
+
+    events: list[str] = []
+    original = worker.tagging.tag_articles
+
+    def counting(articles: object) -> object:
+        events.append("run")
+        return original(articles)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(worker.tagging, "tag_articles", counting)
+    monkeypatch.setattr(rule_instructions.subprocess, "run",
+                        lambda command, **kwargs: events.append(command[2]))  # "on" / "off"
+    assert rule_instructions._stage_child("en", "whole", [WIRE]) == 0
+    assert events[-4:] == ["run", "on", "run", "off"]
+    monkeypatch.setattr(rule_instructions.shutil, "which", lambda name: None)
+    with pytest.raises(SystemExit, match="valgrind is not installed"):
+        rule_instructions.stage_ratio("en", [WIRE])
