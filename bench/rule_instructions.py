@@ -119,10 +119,14 @@ def _stage_child(language: str, mode: str, files: Sequence[Path]) -> int:
     return 0
 
 
-def _callgrind(arguments: Sequence[str]) -> int:
-    """The instructions a child run of this module (`arguments` after -m) collects under callgrind."""
+def _need_valgrind() -> None:
+    """Stop with a clear message, before any work, when valgrind is missing."""
     if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
+
+
+def _callgrind(arguments: Sequence[str]) -> int:
+    """The instructions a child run of this module (`arguments` after -m) collects under callgrind."""
     with tempfile.TemporaryDirectory() as tmp:
         done = subprocess.run(
             ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp}/callgrind.out",
@@ -138,6 +142,7 @@ def _callgrind(arguments: Sequence[str]) -> int:
 
 def stage_ratio(language: str, files: Sequence[Path]) -> tuple[int, int]:
     """(instructions of the bare model, of the whole stage) over the files' articles."""
+    _need_valgrind()
     paths = [str(path) for path in files]
     return (_callgrind(["--stage-child", language, "bare", *paths]),
             _callgrind(["--stage-child", language, "whole", *paths]))
@@ -145,8 +150,7 @@ def stage_ratio(language: str, files: Sequence[Path]) -> tuple[int, int]:
 
 def count(language: str, files: Sequence[Path]) -> tuple[int, int]:
     """(instructions of the counted run, number of texts)."""
-    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
-        raise SystemExit("valgrind is not installed (apt-get install valgrind)")
+    _need_valgrind()
     blobs = model_output(language, files)
     with tempfile.TemporaryDirectory() as tmp:
         blobs_path = Path(tmp) / "docs.pickle"

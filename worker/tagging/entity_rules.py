@@ -377,8 +377,7 @@ def _of_place_head(head: list[str], place: str) -> str | None:
     """The label of A in "A of B" split by `split_of_places`, None when the name stays whole."""
     # (a country ends official names of national bodies: "Atomic Energy of Canada", "Symphony Orchestra of India";
     # the review of session 49)
-    if not all(w[:1].isupper() for w in head) or gazetteer.is_national_team("en", place) or not (
-            gazetteer.known_place("en", place) or place in gazetteer.geonames_towns()):
+    if not all(w[:1].isupper() for w in head) or gazetteer.is_national_team("en", place) or not _known_place(place):
         return None
     return "ORG" if head[-1] in COMPANY_SUFFIXES or head[-1] in _OF_PLACE_HEADS else None
 
@@ -1182,8 +1181,9 @@ _LISTED_AS_PLACES = frozenset({"PER", "PERSON", "ORG", "MISC", "NORP"})
 
 
 def _known_place(text: str) -> bool:
-    """An English place a list knows: the gazetteer, the name types, GeoNames' towns, the town list."""
-    return gazetteer.known_place("en", text) or text in gazetteer.geonames_towns() or text in gazetteer.town_names()
+    """An English place a list knows: the gazetteer, the name types, GeoNames' towns (the town list of names of two
+    or three words is drawn from them)."""
+    return gazetteer.known_place("en", text) or text in gazetteer.geonames_towns()
 
 
 def _places_after_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
