@@ -57,12 +57,14 @@ TRAIN_FILES = [DATA / name for name in (
     "dev_s31.txt", "dev_s32.txt", "dev_s35.txt", "dev_s36.txt", "dev_s36b.txt", "dev_s36c.txt", "dev_s37b.txt",
     "dev_s37c.txt", "dev_s38b.txt", "dev_s38c.txt", "dev_s38d.txt", "dev_s38e.txt",
     # session 48 (data/ner/README.md, round 4): recent news of sessions 41-46
-    "dev_s41.txt", "dev_s45.txt", "dev_s46.txt")]
+    "dev_s41.txt", "dev_s45.txt", "dev_s46.txt",
+    # session 50 (data/ner/README.md, round 1): recent news of sessions 47-48
+    "dev_s47.txt", "dev_s48.txt")]
 DECIDE = DATA / "dev_s15b.txt"
 # never trained on: the decision files of sessions 15, 19, 30, 34, 40, 41 and 48
 DECISION_FILES = (DECIDE, *(DATA / name for name in (
     "dev_s19.txt", "dev_s11.txt", "dev_s34.txt", "dev_s39.txt", "dev_s40.txt", "dev_s41d.txt", "dev_s31b.txt",
-    "dev_s32b.txt", "dev_s37.txt", "dev_s38.txt", "dev_s47.txt")))
+    "dev_s32b.txt", "dev_s37.txt", "dev_s38.txt", "dev_s49.txt")))
 HELD_OUT_PREFIX = "heldout"
 KEPT_LABELS = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL")
 LOC_LABELS = ("GPE", "LOC", "FAC")
