@@ -35,6 +35,24 @@ def test_english_names_lose_trailing_lower_case_words_too() -> None:
     assert _spans(entity_rules.trim_lowercase_tail(doc, list(doc.ents))) == [("Interfax news agency", "ORG")]
 
 
+def test_the_mark_that_opened_a_cut_tail_goes_with_it() -> None:
+    doc = _doc("en", "John Smith ( footballer ) scored", [(0, 4, "PERSON")])  # the model ran into the bracket
+    assert _spans(entity_rules.trim_lowercase_tail(doc, list(doc.ents))) == [("John Smith", "PERSON")]
+    doc = _doc("en", "the Group ( Ltd ) said", [(1, 3, "ORG")])  # nothing cut: the rule leaves marks to trim_edges
+    assert _spans(entity_rules.trim_lowercase_tail(doc, list(doc.ents))) == [("Group (", "ORG")]
+
+
+def test_the_stage_keeps_a_disambiguated_title_whole() -> None:
+    from spacy.tokens import Doc
+
+    from worker.tagging import entities
+
+    nlp = entities.load_pipeline("en")
+    words = "John Smith ( footballer )".split()
+    doc = nlp(Doc(nlp.vocab, words=words, sent_starts=[i == 0 for i in range(len(words))]))
+    assert entities.mapped_spans(doc, "en") == [(0, 5, "PER")]
+
+
 def test_a_hyphenated_given_name_after_a_surname_joins_the_person() -> None:
     doc = _doc("en", "former president Chun Doo-hwan and Roh Tae-woo met Kim Jong-un", [(2, 3, "PERSON"),
                                                                                     (5, 6, "PERSON")])

@@ -453,15 +453,23 @@ def trim_lowercase_tail(doc: Doc, ents: list[Span]) -> list[Span]:
     typed = doc.user_data.get(CONTEXT_TYPES_KEY, {}) if doc.lang_ == "en" else {}
     doc_facts = facts(doc)
     alpha, is_lower = doc_facts.is_alpha, doc_facts.is_lower  # doc[i].is_alpha, without a Token per look
+    words = doc_facts.words
     fixed = []
     for ent in ents:
         end = ent.end
         if ent.label_ in _NAME_LABELS and (ent.start, ent.end) not in typed:
             while end > ent.start + 1 and alpha[end - 1] and is_lower[end - 1]:
                 end -= 1
+            # the mark that opened the cut words goes with them: "John Smith ( footballer" is "John Smith", not
+            # "John Smith (" (session 50's model; trim_edges, which drops such marks, has run by now)
+            while end < ent.end and end > ent.start + 1 and words[end - 1] in _OPENING_MARKS:
+                end -= 1
         fixed.append(ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_, kb_id=ent.kb_id_,
                                                       span_id=ent.id_))
     return fixed
+
+
+_OPENING_MARKS = frozenset({"(", "[", "{", '"', "“", "‘"})
 
 
 # A Korean (or Chinese, Vietnamese) given name written with a hyphen: "Doo-hwan", "Tae-woo", "Jong-un".
