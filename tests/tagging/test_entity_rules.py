@@ -48,7 +48,7 @@ def test_the_stage_keeps_a_disambiguated_title_whole() -> None:
     from worker.tagging import entities
 
     nlp = entities.load_pipeline("en")
-    words = "John Smith ( footballer )".split()
+    words = ["John", "Smith", "(", "footballer", ")"]
     doc = nlp(Doc(nlp.vocab, words=words, sent_starts=[i == 0 for i in range(len(words))]))
     assert entities.mapped_spans(doc, "en") == [(0, 5, "PER")]
 
