@@ -21,7 +21,8 @@ by the accurate English tier (its own CoNLL labels, the model alone) and referen
 `--distil-news N` (session 30) adds N English training articles of data/topics/news.jsonl, the N after the
 rehearsal's in the same shuffle (no article twice), tagged the same way. `--distil-text FILE...` (session 34) adds
 the articles of unlabelled text files (a headline, then a paragraph a line; blank lines between articles; '#' comment
-lines), tagged the same way.
+lines), tagged the same way. `--teacher FILE` (session 51) tags them with another English adapter of the accurate tier
+than the shipped one (one written by scripts/train_ner_accurate.py); its digest is recorded with the training files'.
 
 A checkpoint is saved every `--save-every` epochs; choosing one is the experiment's rule (data/ner/README.md,
 session 15), not this script's. Never read: en-news/heldout*.txt, the odd half of WikiANN-en dev, any CoNLL-2003
@@ -263,6 +264,8 @@ def train(args: argparse.Namespace) -> int:
             raise SystemExit(f"refusing to train on {path}: the decision file")
     for text_file in args.distil_text or []:
         refuse_held_out(Path(text_file), "train on")  # before any model is loaded
+    if args.teacher is not None and not args.teacher.is_file():
+        raise SystemExit(f"no teacher adapter at {args.teacher}")
     teacher = load_teacher()
     nlp = load_teacher()
     documents = [d for path in files for d in read_markup(path)]
@@ -281,15 +284,17 @@ def train(args: argparse.Namespace) -> int:
         refuse_held_out(Path(distil_path), "train on")
         after = int(args.wikiann.rpartition(":")[2]) if args.wikiann else 0  # never a --wikiann sentence again
         documents = wikiann_documents(Path(distil_path), int(count), args.seed, skip=after)
-        distilled = gold_examples(nlp, teacher, accurate_tags(documents))
+        distilled = gold_examples(nlp, teacher, accurate_tags(documents, args.teacher))
         files = [*files, Path(distil_path)]
     if args.distil_news:
         texts = news[args.rehearsal_docs:args.rehearsal_docs + args.distil_news]
-        distilled += gold_examples(nlp, teacher, accurate_tags(news_documents(texts)))
+        distilled += gold_examples(nlp, teacher, accurate_tags(news_documents(texts), args.teacher))
     for text_file in args.distil_text or []:
         path = Path(text_file)
-        distilled += gold_examples(nlp, teacher, accurate_tags(news_documents(plain_articles(path))))
+        distilled += gold_examples(nlp, teacher, accurate_tags(news_documents(plain_articles(path)), args.teacher))
         files = [*files, path]
+    if args.teacher and distilled:
+        files = [*files, args.teacher]  # its digest goes into meta.json with the training files'
     words = sum(len(e.reference) for e in gold)
     print(f"{len(gold)} gold articles ({words} tokens, x{args.copies}), {len(rehearsal)} rehearsal articles "
           f"({sum(len(e.reference) for e in rehearsal)} tokens), {len(wiki)} WikiANN articles "
@@ -341,7 +346,7 @@ def save(nlp: Any, path: Path, args: argparse.Namespace, files: Sequence[Path], 
         "teacher": TEACHER,
         "train": {_relative(p): _digest(p) for p in [*files, NEWS]},
         "decide": _relative(Path(args.decide)),
-        "settings": {k: v for k, v in vars(args).items()
+        "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()
                      if k not in {"output", "install", "train", "decide", "split_decision"}},
     }
     (path / "meta.json").write_text(json.dumps(meta, indent=2))
@@ -369,9 +374,10 @@ def teacher_entities(teacher: Any, words: Sequence[str], starts: Sequence[bool])
             if not any(starts[i] for i in range(ent.start + 1, ent.end))]
 
 
-def accurate_tags(documents: Sequence[ConllDocument]) -> list[ConllDocument]:
-    """The documents' words with the accurate English tier's own tags (CoNLL labels, BIO), replacing theirs."""
-    teacher = accurate_teacher("en")
+def accurate_tags(documents: Sequence[ConllDocument], adapter: Path | None = None) -> list[ConllDocument]:
+    """The documents' words with the accurate English tier's own tags (CoNLL labels, BIO), replacing theirs; `adapter`:
+    another English adapter file than the shipped one (`--teacher`)."""
+    teacher = accurate_teacher("en" if adapter is None else f"en={adapter}")
     out = []
     for document in documents:
         words = [token for sentence in document.sentences for token, _ in sentence]
@@ -432,6 +438,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="N English news.jsonl train articles after the rehearsal's, tagged by the accurate tier")
     parser.add_argument("--distil-text", nargs="*", metavar="FILE",
                         help="unlabelled articles (paragraph a line, blank line between), tagged by the accurate tier")
+    parser.add_argument("--teacher", type=Path, metavar="FILE",
+                        help="the accurate tier's English adapter that tags the --distil* text (default: the shipped "
+                             "worker/models/accurate/en.npz); e.g. one written by scripts/train_ner_accurate.py")
     parser.add_argument("--install", type=Path, help="copy this checkpoint to worker/models/en_ner_ft and stop")
     parser.add_argument("--split-decision", nargs=3, metavar=("SOURCE", "TRAIN_OUT", "DECIDE_OUT"),
                         help="write every third article of SOURCE to DECIDE_OUT and the rest to TRAIN_OUT")

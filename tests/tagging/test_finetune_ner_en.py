@@ -127,6 +127,23 @@ def test_distilled_sentences_carry_the_accurate_tiers_tags_not_their_own(monkeyp
                                 [("United", "O"), ("won", "B-MISC")]]
 
 
+def test_a_teacher_adapter_given_is_the_one_that_tags(monkeypatch: pytest.MonkeyPatch) -> None:
+    from worker.tagging import ner_accurate
+
+    loaded: list[str] = []
+    stand_in = _AccurateStandIn([(0, 1, "PER")])
+    monkeypatch.setattr(ner_accurate, "load", lambda spec: loaded.append(spec) or stand_in)
+    document = ConllDocument([[("Smith", "O"), ("won", "O")]])
+    finetune_ner_en.accurate_tags([document])
+    finetune_ner_en.accurate_tags([document], Path("build/t51.npz"))
+    assert loaded == ["en", "en=build/t51.npz"]
+
+
+def test_a_missing_teacher_adapter_is_refused_before_any_model_loads(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match="no teacher adapter"):
+        finetune_ner_en.main(["--teacher", str(tmp_path / "none.npz"), "--output", str(tmp_path / "run")])
+
+
 def test_distilled_sentences_come_after_the_wikiann_ones(tmp_path: Path) -> None:
     wikiann = tmp_path / "train"
     wikiann.write_text("".join(f"en:w{i}\tO\n\n" for i in range(40)), encoding="utf-8")
