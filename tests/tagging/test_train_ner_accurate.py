@@ -51,3 +51,15 @@ def test_silver_sentences_are_drawn_by_seed_and_packed(model: enc.Encoder, tmp_p
     assert 1 < len(packed) < 30  # several sentences a sequence
     labels = [label for _, row in packed for label in row if label != -100]
     assert labels.count(TAGS.index("B-LOC")) == 60 and labels.count(trainer.O_OR_MISC) == 60
+
+
+def test_the_english_adapter_never_trains_on_a_decision_or_held_out_file() -> None:
+    import finetune_ner_en
+
+    decision = {path.resolve() for path in finetune_ner_en.DECISION_FILES}
+    files = [path.resolve() for path, _ in trainer.TRAIN["en"]]
+    assert files and all(path.is_file() for path in files)
+    assert not decision & set(files)  # the fast model is distilled from this adapter and decided on those files
+    assert not [path for path in files if path.name.startswith("heldout")]
+    # every English training file of the fast model is the adapter's too
+    assert {path.resolve() for path in finetune_ner_en.TRAIN_FILES} <= set(files)
