@@ -186,7 +186,7 @@ def build_model(encoder: Encoder, rank: int, alpha: float, pieces: list[int]):
             bias = (~mask)[:, None, None, :].float() * -1e9
             h = x.shape[-1]
             d = h // self.heads
-            for block in self.layers:
+            for block in cast(Any, self.layers):  # ModuleDicts (torch types a ModuleList's items as Module)
                 q, k, v = block["qkv"](x).split(h, dim=-1)
                 q, k, v = (t.view(n, length, self.heads, d).transpose(1, 2) for t in (q, k, v))
                 att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d) + bias, dim=-1)
