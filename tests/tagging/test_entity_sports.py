@@ -7,7 +7,7 @@ from spacy.tokens import Doc, Span
 
 from tests.tagging.line_docs import line_doc as _doc
 from tests.tagging.line_docs import named_doc as _named
-from worker.tagging import casing, entity_sports
+from worker.tagging import casing, entity_doc, entity_sports
 
 
 def _run(doc: Doc) -> tuple[list[tuple[str, str]], dict[tuple[int, int], str]]:
@@ -401,7 +401,8 @@ def test_whether_a_doc_is_sports_copy_is_decided_once_per_doc_and_sentence_start
         calls.append(len(doc))
         return decide(doc, starts)
 
-    monkeypatch.setattr(entity_sports, "_is_sports_document", counted)
+    # the answers' store, a module global (compiled rules call the module's functions directly, never through it)
+    monkeypatch.setattr(entity_sports, "_sports_answer", entity_doc.PerStarts(counted))
     doc = _doc(["SOCCER - LEEDS BEAT EVERTON .", "Leeds 2 Everton 1"], [(2, 3, "ORG")])
     starts = casing.sentence_starts(doc)
     assert entity_sports.is_sports_document(doc, lambda: starts)

@@ -11,11 +11,17 @@ import hashlib
 from collections.abc import Sequence
 
 from worker.article import Article, Enrichment, utcnow
-from worker.tagging.entities import entity_model_versions, tag_entities
-from worker.tagging.keywords import tag_keywords
-from worker.tagging.language import MODEL_NAME as LANGUAGE_MODEL
-from worker.tagging.language import tag_language
-from worker.tagging.topics import tag_topics, topic_model_version
+from worker.config import get_settings
+from worker.tagging import compiled
+
+# before any rule module is imported: the compiled rules when built from these sources (worker/tagging/compiled.py)
+compiled.activate(__path__, get_settings().compiled_rules)
+
+from worker.tagging.entities import entity_model_versions, tag_entities  # noqa: E402
+from worker.tagging.keywords import tag_keywords  # noqa: E402
+from worker.tagging.language import MODEL_NAME as LANGUAGE_MODEL  # noqa: E402
+from worker.tagging.language import tag_language  # noqa: E402
+from worker.tagging.topics import tag_topics, topic_model_version  # noqa: E402
 
 
 def model_versions(language: str) -> dict[str, str]:

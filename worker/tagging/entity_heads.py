@@ -94,6 +94,8 @@ EVENT_HEADS = {
 # Last words of English venue and street names: "Villa Park", "Wembley Stadium", "Elland Road" are places (CoNLL-2003
 # and our files tag stadiums LOC; the model said ORG for "Old Trafford"-like names, session 6). A club or company
 # named so is decided by the sports layout or a legal form first.
+# (declared: the compiled rules, worker/tagging/compiled.py, read these three across an import cycle)
+PLACE_HEADS: dict[str, frozenset[str]]
 PLACE_HEADS = {"en": frozenset({"Stadium", "Stadion", "Arena", "ArenA", "Park", "Oval", "Airport", "Square", "Street",
                                 "Road", "Lane", "Avenue",
                                 # session 19 (en-news/dev_s19.txt: "Mahanadi River" MISC)
@@ -115,6 +117,7 @@ LAW_HEADS = {"en": frozenset({"Act", "Treaty", "Accord", "Accords", "Protocol", 
 # Last words of English landforms and roads (session 25, the Lee corpus: "Dismal Swamp" ORG; WikiANN-en: "Jarvis
 # Island", "Sheep Creek" PER): places when every word is capitalised and the first is no given name or organisation
 # word ("Allen C. Beach" is a person, "University of Texas Rio Grande Valley" a university).
+LANDFORM_HEADS: frozenset[str]
 LANDFORM_HEADS = frozenset({"Swamp", "Creek", "Highway", "Beach", "Island", "Islands", "Valley", "Peninsula",
                             "Harbour", "Harbor", "Reef", "Gorge", "Range", "Ranges", "Mountains", "Hills", "Desert",
                             "Falls", "Canyon", "Strait",
@@ -127,6 +130,7 @@ LANDFORM_HEADS = frozenset({"Swamp", "Creek", "Highway", "Beach", "Island", "Isl
 # dev2 split: "World Trade Centre", "Kennedy Space Centre", "International Space Station", "Woomera Detention Centre"
 # were ORG). Only when the word before the head is a common word ("Space", "Trade", "Detention") that names no
 # institution: "Carter Center", "National Hurricane Center" and "Pew Research Center" are organisations.
+FACILITY_HEADS: frozenset[str]
 FACILITY_HEADS = frozenset({"Centre", "Center", "Station", "Theatre", "Theater", "Cathedral", "Prison",
                             # session 31 (en-news/dev_s31b.txt: "Government Palace", "National Palace" ORG)
                             "Palace",

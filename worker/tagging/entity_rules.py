@@ -293,8 +293,9 @@ def trim_edges(doc: Doc, ents: list[Span]) -> list[Span]:
         # (and a title a chart row decided: "5. ( 3 ) The Mirror Has Two Faces", round 19)
         own_article = not dutch and end - start > 1 and words[start] == "The" and (
             label in _TITLE_LABELS or (label == "MISC" and (start, end) in typed)) and not sentence_starts(doc)[start]
-        while not own_article and start < end and (lower[start] in edge or punct[start]) and lower[start] != "'s":
-            start += 1
+        if not own_article:
+            while start < end and (lower[start] in edge or punct[start]) and lower[start] != "'s":
+                start += 1
         if dutch and _leading_dutch_article(doc, ent, start, end):
             start += 1
         while start < end - 1 and _COUNT_COMPOUND.match(words[start]):

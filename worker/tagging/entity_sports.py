@@ -163,8 +163,7 @@ def _is_sports_document(doc: Doc, starts: Sequence[bool]) -> bool:
                for start, end in line_bounds(doc, starts))
 
 
-# (the module's `_is_sports_document` looked up at each call, as a test counts its calls through it)
-_sports_answer = entity_doc.PerStarts(lambda doc, starts: _is_sports_document(doc, starts))
+_sports_answer = entity_doc.PerStarts(_is_sports_document)
 
 
 _NAME_PARTICLES = ("van", "der", "de", "la", "le", "di", "da", "von", "&")

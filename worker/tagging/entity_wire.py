@@ -483,7 +483,7 @@ def split_joined_names(doc: Doc, ents: list[Span]) -> list[Span]:
     words, lower, is_digit, is_lower = doc_facts.words, doc_facts.lower, doc_facts.is_digit, doc_facts.is_lower
     fixed: list[Span] = []
     for ent in ents:
-        ent_start = start = ent.start
+        start = ent.start
         ent_end = end = ent.end
         if end - start == 1:
             fixed.append(ent)  # one word: no score to cut, no word inside
@@ -491,7 +491,7 @@ def split_joined_names(doc: Doc, ents: list[Span]) -> list[Span]:
         while end - start > 1 and (_SCORE.match(words[end - 1]) or (
                 end - start > 3 and words[end - 2] == "-" and is_digit[end - 1] and is_digit[end - 3])):
             end -= 1 if _SCORE.match(words[end - 1]) else 3  # "28-20", or "28 - 20" as spaCy splits it
-        if start != ent_start or end != ent_end:
+        if end != ent_end:
             label = ent.label_
             if label not in ("PER", "PERSON", "ORG", "LOC", "GPE", "FAC"):  # "Bath 28-20" LAW: a team, not a law
                 label = "GPE" if gazetteer.is_place("en", doc[start:end].text) else "ORG"
