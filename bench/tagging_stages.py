@@ -6,7 +6,8 @@ Articles are built from CoNLL-format files as `bench.quality` builds them. After
 first call in a process ran up to 40 % slower: the bare model 5.7 s, then 4.1 s), each round times, one after the other
 in this process, the bare model's `nlp.pipe` and the language, entity, topic and keyword stages and all four
 together (`tag_articles`); it prints the medians over the rounds and bare / entities and bare / all four, per round
-and over the medians (issue 13: the whole tagging stage at >= 0.85 x the bare model).
+and over the medians (issue 13: the whole tagging stage at >= 0.85 x the bare model), then whether the entity rules
+ran compiled (`newsworker rules status`).
 """
 
 from __future__ import annotations
@@ -64,7 +65,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     rounds = [round(b / a, 3) for b, a in zip(times["bare"], times["all"], strict=True)]
     print(f"bare / entities {median['bare'] / median['entities']:.3f}; "
           f"bare / all four {median['bare'] / median['all']:.3f} (per round {rounds})")
+    print(f"entity rules: {rules_path()}")
     return 0
+
+
+def rules_path() -> str:
+    """Which entity rules ran: compiled (worker/tagging/compiled.py) or Python, and why."""
+    from worker.tagging import compiled
+
+    return "compiled" if compiled.state["active"] else f"Python ({compiled.state['reason']})"
 
 
 if __name__ == "__main__":

@@ -28,6 +28,10 @@ def test_tagging_stages_prints_each_stage_and_the_ratios(capsys: pytest.CaptureF
     assert re.search(r"bare [\d.]+  language [\d.]+  entities [\d.]+  topics [\d.]+  keywords [\d.]+  all [\d.]+", out)
     ratio = re.search(r"bare / all four ([\d.]+)", out)
     assert ratio is not None and 0 < float(ratio.group(1)) < 5
+    from worker.tagging import compiled
+
+    expected = "compiled" if compiled.state["active"] else f"Python ({compiled.state['reason']})"
+    assert f"entity rules: {expected}\n" in out
 
 
 def test_tagging_stages_runs_every_stage_once_untimed_first(monkeypatch: pytest.MonkeyPatch) -> None:
