@@ -616,11 +616,21 @@ def cmd_failures(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _compiled_rules_module(action: str) -> Any:
+    """worker/tagging/compiled.py, imported (with the package, which activates the build) for `rules ACTION`: a
+    build runs the rules as Python, so that compiled_rules=required, which refuses a missing build, cannot stop the
+    command that makes one."""
+    if action == "build":
+        os.environ["NEWSWORKER_COMPILED_RULES"] = "off"
+    from worker.tagging import compiled
+
+    return compiled
+
+
 def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
     """`build`: compile the rule modules (worker/tagging/compiled.py); both actions then print whether the build
     is current (exit status 1 when it is not) and whether this process uses it."""
-    from worker.tagging import compiled
-
+    compiled = _compiled_rules_module(args.action)
     if args.action == "build":
         compiled.build(jobs=args.jobs)
     reason = compiled.stale_reason()

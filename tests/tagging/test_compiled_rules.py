@@ -127,3 +127,13 @@ def test_the_rules_give_the_same_entities_in_this_process_as_in_python(tmp_path:
     here = _entities([a for path, lang in files for a in quality.ner_articles(path, lang)])
     assert sum(map(len, here)) > 500  # the files hold hundreds of names
     assert here == [[tuple(e) for e in article] for article in python]
+
+
+def test_rules_build_runs_even_where_the_compiled_rules_are_required() -> None:
+    # `required` refuses a missing build at import; the command that makes the build must still start
+    script = ("import sys; from worker import cli; assert 'worker.tagging' not in sys.modules; "
+              "compiled = cli._compiled_rules_module('build'); print(compiled.state['reason'])")
+    env = {**os.environ, "NEWSWORKER_COMPILED_RULES": "required"}
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=300, check=True)
+    assert done.stdout.strip() == "off (compiled_rules)"
