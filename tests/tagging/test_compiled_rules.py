@@ -137,3 +137,11 @@ def test_rules_build_runs_even_where_the_compiled_rules_are_required() -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=300, check=True)
     assert done.stdout.strip() == "off (compiled_rules)"
+
+
+def test_no_compiled_module_finds_its_data_next_to_its_own_file() -> None:
+    # a compiled module's __file__ is under _compiled/: a path beside it names nothing (keywords.py, which reads
+    # keyword_df.json so, lost its document frequencies when compiled, and its key phrases changed)
+    uses = [name for name in compiled.COMPILED
+            if "__file__" in (compiled.PACKAGE_DIR / f"{name}.py").read_text(encoding="utf-8")]
+    assert uses == []

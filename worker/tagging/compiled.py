@@ -40,7 +40,8 @@ GROUP = "newsworker_rules"  # the shared library is the top-level module f"{GROU
 EXT_SUFFIX = str(sysconfig.get_config_var("EXT_SUFFIX"))
 # the rule modules, each called once or more per document. entity_doc, the facts they share, stays Python: its
 # DocFacts computes each fact on first use (`functools.cached_property`), which mypyc's classes do not keep, and
-# mypyc 2.4.1 fails on it as a Python class; casing too (a spaCy component class, a dict subclass)
+# mypyc 2.4.1 fails on it as a Python class; casing too (a spaCy component class, a dict subclass). A compiled module's
+# `__file__` is under `_compiled/`: none of these may find data beside it (keywords.py does, and is not compiled)
 COMPILED = (
     "entity_countries", "entity_evidence", "entity_given_names", "entity_heads", "entity_hygiene", "entity_lineups",
     "entity_nicknames", "entity_page_titles", "entity_products", "entity_roles", "entity_rules", "entity_sports",
