@@ -142,9 +142,9 @@ def stage_throughput(articles: Sequence[Article], repeats: int = 3) -> None:
               f"(entities alone: {sum(cpu[b] for b in bare_names) / cpu['entities']:.2f}; wall clock "
               f"{sum(wall[b] for b in bare_names) / wall['all four']:.2f}; CPU per round "
               f"{', '.join(f'{r:.2f}' for r in per_round)})")
-        from bench.tagging_stages import rules_path
+        from worker.tagging import compiled
 
-        print(f"  entity rules: {rules_path()}")
+        print(f"  entity rules: {compiled.describe()}")
 
 
 LONG_KINDS = ("news-nl", "news-en", "sentence-starts")

@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
     from bench import quality
-    from worker.tagging import WARM_UP_SAMPLES, tag_articles, warm_up
+    from worker.tagging import WARM_UP_SAMPLES, compiled, tag_articles, warm_up
     from worker.tagging.entities import entity_text, load_bare_model, tag_entities
     from worker.tagging.keywords import tag_keywords
     from worker.tagging.language import tag_language
@@ -65,15 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rounds = [round(b / a, 3) for b, a in zip(times["bare"], times["all"], strict=True)]
     print(f"bare / entities {median['bare'] / median['entities']:.3f}; "
           f"bare / all four {median['bare'] / median['all']:.3f} (per round {rounds})")
-    print(f"entity rules: {rules_path()}")
+    print(f"entity rules: {compiled.describe()}")
     return 0
-
-
-def rules_path() -> str:
-    """Which entity rules ran: compiled (worker/tagging/compiled.py) or Python, and why."""
-    from worker.tagging import compiled
-
-    return "compiled" if compiled.state["active"] else f"Python ({compiled.state['reason']})"
 
 
 if __name__ == "__main__":

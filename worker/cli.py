@@ -636,9 +636,7 @@ def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
     reason = compiled.stale_reason()
     print(f"compiled entity rules in {compiled.OUTPUT}: " + ("current" if reason is None else reason))
     if args.action == "status":
-        used = compiled.state["active"]
-        print(f"in use here: {'yes' if used else 'no (' + str(compiled.state['reason']) + ')'} "
-              f"(compiled_rules={settings.compiled_rules})")
+        print(f"this process runs the rules: {compiled.describe()} (compiled_rules={settings.compiled_rules})")
     return 0 if reason is None else 1
 
 

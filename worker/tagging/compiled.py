@@ -70,6 +70,15 @@ def _module_files(output: Path) -> list[Path]:
     return [output / "worker" / "tagging" / f"{name}{EXT_SUFFIX}" for name in COMPILED]
 
 
+def _missing_files(output: Path) -> list[str]:
+    return [path.name for path in [_library(output), *_module_files(output)] if not path.is_file()]
+
+
+def describe() -> str:
+    """Which entity rules this process runs: "compiled", or "Python (<why>)"."""
+    return "compiled" if state["active"] else f"Python ({state['reason']})"
+
+
 def stale_reason(output: Path = OUTPUT, package_dir: Path = PACKAGE_DIR) -> str | None:
     """None when `output` holds a complete build made from the package's sources as they are now, for this
     interpreter; otherwise why it cannot be used."""
@@ -89,7 +98,7 @@ def stale_reason(output: Path = OUTPUT, package_dir: Path = PACKAGE_DIR) -> str 
     changed = sorted(name for name in current.keys() | sources.keys() if current.get(name) != sources.get(name))
     if changed:
         return "sources changed since the build: " + ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
-    missing = [path.name for path in [_library(output), *_module_files(output)] if not path.is_file()]
+    missing = _missing_files(output)
     if missing:
         return "files missing: " + ", ".join(missing[:3])
     return None
@@ -152,9 +161,9 @@ def build(output: Path = OUTPUT, jobs: int = 2) -> None:
         built = work / "lib"
         (built / MANIFEST).write_text(json.dumps({"ext_suffix": EXT_SUFFIX, "modules": list(COMPILED),
                                                  "sources": sources}, indent=1), encoding="utf-8")
-        missing = stale_reason(built)
-        if missing is not None and missing.startswith("files missing"):
-            raise SystemExit(f"the build is incomplete: {missing}")
+        missing = _missing_files(built)
+        if missing:
+            raise SystemExit("the build is incomplete: files missing: " + ", ".join(missing[:3]))
         if output.exists():
             shutil.rmtree(output)
         shutil.move(str(built), str(output))
