@@ -1,4 +1,5 @@
-"""The compiled entity rules (worker/tagging/compiled.py): used only when current, and the same entities as Python."""
+"""The compiled entity rules and keyword stage (worker/tagging/compiled.py): used only when current, and the same
+entities and key phrases as Python."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench import quality
-from worker.tagging import compiled, entity_rules, entity_sports, tag_articles
+from worker.tagging import compiled, entity_rules, entity_sports, keywords, tag_articles
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -97,17 +98,19 @@ def test_a_current_build_is_not_put_first_once_rule_modules_are_loaded(
 
 
 def test_the_rule_modules_are_the_compiled_ones_exactly_when_activation_said_so() -> None:
-    suffix_loaded = [module.__file__.endswith(compiled.EXT_SUFFIX) for module in (entity_rules, entity_sports)]
-    assert suffix_loaded == [compiled.state["active"]] * 2, compiled.state
+    modules = (entity_rules, entity_sports, keywords)
+    suffix_loaded = [module.__file__.endswith(compiled.EXT_SUFFIX) for module in modules]
+    assert suffix_loaded == [compiled.state["active"]] * 3, compiled.state
     if os.environ.get("NEWSWORKER_COMPILED_RULES") == "required":  # scripts/test.sh: CI tests the compiled rules
         assert compiled.state["active"] is True
 
 
-def _entities(articles: list) -> list[list[tuple[str, str, int, int | None]]]:
-    return [[(e.text, e.type, e.count, e.first_offset) for e in a.entities] for a in tag_articles(articles)]
+def _tags(articles: list) -> list[tuple[list[tuple[str, str, int, int | None]], list[str]]]:
+    return [([(e.text, e.type, e.count, e.first_offset) for e in a.entities], a.keywords)
+            for a in tag_articles(articles)]
 
 
-def test_the_rules_give_the_same_entities_in_this_process_as_in_python(tmp_path: Path) -> None:
+def test_the_rules_give_the_same_entities_and_keywords_in_this_process_as_in_python(tmp_path: Path) -> None:
     """This process (the compiled rules under scripts/test.sh) against a process with compiled_rules=off, on
     news, wire copy with result tables and Dutch news."""
     files = [(REPO / "data/ner/en-news/sports_dev.txt", "en"), (REPO / "data/ner/en-news/wire.txt", "en"),
@@ -118,15 +121,16 @@ def test_the_rules_give_the_same_entities_in_this_process_as_in_python(tmp_path:
         "assert not compiled.state['active']; "
         "files = json.loads(sys.argv[1]); "
         "arts = [a for path, lang in files for a in quality.ner_articles(Path(path), lang)]; "
-        "print(json.dumps([[(e.text, e.type, e.count, e.first_offset) for e in a.entities] "
+        "print(json.dumps([([(e.text, e.type, e.count, e.first_offset) for e in a.entities], a.keywords) "
         "for a in tag_articles(arts)]))")
     env = {**os.environ, "NEWSWORKER_COMPILED_RULES": "off"}
     done = subprocess.run([sys.executable, "-c", script, json.dumps([(str(p), lang) for p, lang in files])],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=True)
     python = json.loads(done.stdout)
-    here = _entities([a for path, lang in files for a in quality.ner_articles(path, lang)])
-    assert sum(map(len, here)) > 500  # the files hold hundreds of names
-    assert here == [[tuple(e) for e in article] for article in python]
+    here = _tags([a for path, lang in files for a in quality.ner_articles(path, lang)])
+    assert sum(len(names) for names, _ in here) > 500  # the files hold hundreds of names
+    assert sum(len(phrases) for _, phrases in here) > 150  # and key phrases
+    assert here == [([tuple(e) for e in names], phrases) for names, phrases in python]
 
 
 def test_rules_build_runs_even_where_the_compiled_rules_are_required() -> None:

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from worker.tagging.kind_words import LEGAL_FORMS, ORG_HEADS
+from worker.tagging.paths import DATA_DIR
 
-DATA_DIR = Path(__file__).parent / "data"
 GAZETTEER_FILE = DATA_DIR / "gazetteer.jsonl"
 SMALL_PLACES_FILE = DATA_DIR / "small_places.txt"
 TOWN_NAMES_FILE = DATA_DIR / "town_names.txt"

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-DATA_PATH = Path(__file__).parent / "data" / "iptc_topics.json"
+from worker.tagging.paths import DATA_DIR
+
+DATA_PATH = DATA_DIR / "iptc_topics.json"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
@@ -26,9 +25,10 @@ from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP_WORDS
 from worker.article import Article
 from worker.config import get_settings
 from worker.tagging.limits import max_tagged_chars
+from worker.tagging.paths import DATA_DIR
 from worker.tagging.text_tokens import TOKEN_RE, tokens
 
-DF_PATH = Path(__file__).parent / "data" / "keyword_df.json"
+DF_PATH = DATA_DIR / "keyword_df.json"
 MAX_RUN_WORDS = 4  # longer runs are cut, so one run-on sentence does not become a "phrase"
 MAX_PHRASE_WORDS = 3
 # A "word" longer than this is a dump (a hash, base64, a run-together line), never a key phrase; it also

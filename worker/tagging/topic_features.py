@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import yaml
@@ -23,9 +22,10 @@ from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP_WORDS
 
 from worker.tagging.iptc import iptc_codes, iptc_topics
+from worker.tagging.paths import DATA_DIR
 from worker.tagging.text_tokens import WORD_RE, lower_words  # words keep inner hyphens: "navo-lidstaten"
 
-LEXICON_PATH = Path(__file__).parent / "data" / "topic_lexicon.yaml"
+LEXICON_PATH = DATA_DIR / "topic_lexicon.yaml"
 
 STOP_WORDS = frozenset(w.lower() for w in NL_STOP_WORDS | EN_STOP_WORDS)
 AFFIX_LEN = 5

@@ -23,6 +23,7 @@ from worker.article import Article, Topic
 from worker.config import get_settings
 from worker.tagging.iptc import iptc_codes, topic_label
 from worker.tagging.limits import max_tagged_chars, opening_words
+from worker.tagging.paths import DATA_DIR
 from worker.tagging.text_tokens import lower_words
 from worker.tagging.topic_features import (
     STOP_WORDS,
@@ -43,7 +44,7 @@ from worker.tagging.topic_vectors import (
     words_digest,
 )
 
-MODEL_PATH = Path(__file__).parent / "data" / "topic_model.npz"
+MODEL_PATH = DATA_DIR / "topic_model.npz"
 # Built-in topics are language-specific knowledge: only tag languages the model was trained on
 # ("und" when language detection did not run or could not decide).
 MODEL_LANGUAGES = frozenset({"nl", "en", "und"})
