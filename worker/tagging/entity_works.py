@@ -244,6 +244,82 @@ def quoted_titles(doc: Doc, ents: list[Span], starts: list[bool], decided: dict[
     return as_decided(doc, ents, titles, "MISC", decided, span_label="WORK_OF_ART")
 
 
+# Dutch: single quotes set off titles in De Morgen's copy (CoNLL-2002); double quotes there are speech.
+_OPEN_NL = frozenset({"'", "‘"})
+_CLOSE_NL = frozenset({"'", "’"})
+_MAX_TITLE_WORDS_NL = 6
+# First words of quoted speech, not of a title ("' Dit is een gijzeling '", "' Men verwacht meer van mij '").
+_SPEECH_OPENERS_NL = frozenset({"ik", "jij", "je", "u", "hij", "zij", "ze", "wij", "we", "men", "dit", "dat", "er",
+                                "wat", "wie", "hoe", "waarom", "waar", "wanneer", "ja", "nee", "maar", "en", "ook",
+                                "als", "geen"})
+# Finite forms of the auxiliaries and copulas: a quoted sentence ("' Donna-luisteraars hebben ook radiorechten '").
+_SPEECH_VERBS_NL = frozenset({"is", "zijn", "was", "waren", "heeft", "hebben", "had", "hadden", "wordt", "worden",
+                              "werd", "werden", "kan", "kunnen", "moet", "moeten", "zal", "zullen", "wil", "willen"})
+_TITLE_PUNCTUATION_NL = frozenset({"-", "&"})
+
+
+def _title_end_nl(words: list[str], lower: list[str], i: int) -> int | None:
+    """The closing quote of a Dutch title opened by the quote at i, or None: one to six tokens, the first a
+    capitalised word but no opener of speech, no auxiliary verb, no punctuation but a hyphen or an ampersand (a full
+    stop inside an initial, "Dr.", is a word's)."""
+    for j in range(i + 1, min(len(words), i + _MAX_TITLE_WORDS_NL + 2)):
+        word = words[j]
+        if word in _CLOSE_NL:
+            return j if j > i + 1 else None
+        if j == i + 1 and not (word[:1].isupper() and word[:1].isalpha() and lower[j] not in _SPEECH_OPENERS_NL):
+            return None
+        if lower[j] in _SPEECH_VERBS_NL or not (any(c.isalnum() for c in word) or word in _TITLE_PUNCTUATION_NL):
+            return None
+    return None
+
+
+def quoted_titles_nl(doc: Doc, ents: list[Span], starts: list[bool], decided: dict[tuple[int, int], str]
+                     ) -> list[Span]:
+    """Dutch: a span filling a pair of single quotes inside a sentence is a title of a work, MISC ("' Oye Como Va '",
+    "' Dansen op mijn graf '", "' Contract Jeugdsport 2000 '"; data/ner/README.md, session 53): when it looks like
+    one (`_title_end_nl`), the quote neither opens the sentence nor follows a colon (speech), no person stands right
+    before or after the quotes (a nickname), no name the model found runs past them, and the gazetteer does not know
+    the whole as a person, organisation or place."""
+    from worker.tagging import gazetteer
+
+    if not has_word(doc, _OPEN_NL):
+        return ents
+    words, lower = facts(doc).words, facts(doc).lower
+    owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
+    titles: list[tuple[int, int]] = []
+    inside_quotes = False  # "'" both opens and closes: only one that opens a pair, counted within the sentence
+    for i, word in enumerate(words):
+        if starts[i]:
+            inside_quotes = False
+        if word == "'":
+            inside_quotes = not inside_quotes
+            if not inside_quotes:
+                continue  # this one closes a pair
+        elif word not in _OPEN_NL:
+            continue
+        if starts[i] or i == 0 or words[i - 1] == ":":
+            continue
+        end = _title_end_nl(words, lower, i)
+        if end is None or any(starts[k] for k in range(i + 1, end)):
+            continue
+        inside = {owner[k] for k in range(i + 1, end) if k in owner}
+        if any(ent.start <= i or ent.end > end for ent in inside) or any(ent.label_ in NUMBER_LABELS for ent in inside):
+            continue  # a name that runs past the quotes, or a number
+        if len(inside) == 1 and (first := next(iter(inside))).label_ in _NOT_RETYPED \
+                and (first.start, first.end) == (i + 1, end):
+            continue  # a title filling the quotes already
+        beside = (owner.get(i - 1), owner.get(end + 1))
+        if any(ent is not None and ent.label_ in _PERSON_LABELS for ent in beside):
+            continue  # Rudyard ' Junglebook ' Kipling
+        entry = gazetteer.lookup("nl", " ".join(words[i + 1:end]))
+        if entry is not None and entry.type != "MISC":
+            continue
+        titles.append((i + 1, end))
+    if not titles:
+        return ents
+    return as_decided(doc, ents, titles, "MISC", decided)
+
+
 _POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 
 
