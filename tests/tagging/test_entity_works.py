@@ -158,14 +158,15 @@ def test_a_dutch_span_filling_single_quotes_inside_a_sentence_is_a_title() -> No
 
 def test_dutch_speech_nicknames_and_known_names_in_single_quotes_stay() -> None:
     names = [("Verwilghen", "PER"), ("Rudyard", "PER"), ("Junglebook", "ORG"), ("Kipling", "PER"),
-             ("Nederland", "LOC"), ("Donna-luisteraars", "ORG")]
+             ("Nederland", "LOC"), ("Donna-luisteraars", "ORG"), ("Sven Nys", "PER")]
     lines = ["Minister Verwilghen zei : ' Voor nieuwe projecten extra geld ' .",  # after a colon: speech
              "Hij riep ' Dit is een gijzeling ' .",  # a speech opener
              "Het lied dat Rudyard ' Junglebook ' Kipling schreef .",  # a nickname between a person's names
              "Tijdens ' Nederland ' zong hij .",  # a place the lists know
              "De krant kopte ' Donna-luisteraars hebben ook radiorechten ' .",  # an auxiliary: a sentence
              "' Met bouwopleiding zeker van baan ' .",  # the quote opens the sentence: a headline's quote
-             "Dat noemt hij ' een grote glimlach ' ."]  # lower case
+             "Dat noemt hij ' een grote glimlach ' .",  # lower case
+             "De coureur '' ' Sven Nys ' '' won ."]  # wiki markup (WikiANN's lines)
     assert _quoted_nl(lines, names) == names
 
 

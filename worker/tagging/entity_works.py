@@ -256,6 +256,7 @@ _SPEECH_OPENERS_NL = frozenset({"ik", "jij", "je", "u", "hij", "zij", "ze", "wij
 _SPEECH_VERBS_NL = frozenset({"is", "zijn", "was", "waren", "heeft", "hebben", "had", "hadden", "wordt", "worden",
                               "werd", "werden", "kan", "kunnen", "moet", "moeten", "zal", "zullen", "wil", "willen"})
 _TITLE_PUNCTUATION_NL = frozenset({"-", "&"})
+_QUOTE_MARKS = frozenset({"'", "''", "'''", "‘", "’", "`", "``", '"', "“", "”"})
 
 
 def _title_end_nl(words: list[str], lower: list[str], i: int) -> int | None:
@@ -277,9 +278,10 @@ def quoted_titles_nl(doc: Doc, ents: list[Span], starts: list[bool], decided: di
                      ) -> list[Span]:
     """Dutch: a span filling a pair of single quotes inside a sentence is a title of a work, MISC ("' Oye Como Va '",
     "' Dansen op mijn graf '", "' Contract Jeugdsport 2000 '"; data/ner/README.md, session 53): when it looks like
-    one (`_title_end_nl`), the quote neither opens the sentence nor follows a colon (speech), no person stands right
-    before or after the quotes (a nickname), no name the model found runs past them, and the gazetteer does not know
-    the whole as a person, organisation or place."""
+    one (`_title_end_nl`), the quote follows a word or a comma inside the sentence (not a colon: speech; not another
+    quote mark: wiki markup) and no quote mark follows the pair, no person stands right before or after the quotes (a
+    nickname), no name the model found runs past them, and the gazetteer does not know the whole as a person,
+    organisation or place."""
     from worker.tagging import gazetteer
 
     if not has_word(doc, _OPEN_NL):
@@ -297,11 +299,12 @@ def quoted_titles_nl(doc: Doc, ents: list[Span], starts: list[bool], decided: di
                 continue  # this one closes a pair
         elif word not in _OPEN_NL:
             continue
-        if starts[i] or i == 0 or words[i - 1] == ":":
-            continue
+        if starts[i] or i == 0 or not (words[i - 1] == "," or any(c.isalnum() for c in words[i - 1])):
+            continue  # a quote opening the sentence or after a colon is speech; after a quote mark, wiki markup
         end = _title_end_nl(words, lower, i)
-        if end is None or any(starts[k] for k in range(i + 1, end)):
-            continue
+        if end is None or any(starts[k] for k in range(i + 1, end)) \
+                or (end + 1 < len(words) and words[end + 1] in _QUOTE_MARKS):
+            continue  # "' '' Sven Nys '' '": Wikipedia's bold and italic markup in WikiANN's lines
         inside = {owner[k] for k in range(i + 1, end) if k in owner}
         if any(ent.start <= i or ent.end > end for ent in inside) or any(ent.label_ in NUMBER_LABELS for ent in inside):
             continue  # a name that runs past the quotes, or a number
