@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from tests.tagging.line_docs import named_doc, stage_entities
 from worker.tagging import casing
-from worker.tagging.entity_works import (
-    possessive_titles,
-    quoted_titles,
-    quoted_titles_nl,
-    works_by_prize_or_kind,
-    works_by_year,
-)
+from worker.tagging.entity_works import possessive_titles, quoted_titles, works_by_prize_or_kind, works_by_year
 
 
 def _run(lines: list[str], names: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -133,41 +127,6 @@ def test_quotes_around_a_nickname_a_known_body_a_phrase_or_in_a_story_without_wo
     assert _quoted(['The song " Some Die Young " .'], [("Some Die Young", "ORG")]) == [
         ("Some Die Young", "WORK_OF_ART")]
     assert _quoted(['" Some Die Young " .'], [("Some Die Young", "ORG")]) == [("Some Die Young", "ORG")]
-
-
-def _quoted_nl(lines: list[str], names: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    doc = named_doc(lines, names, "nl")
-    decided: dict[tuple[int, int], str] = {}
-    result = quoted_titles_nl(doc, list(doc.ents), casing.sentence_starts(doc), decided)
-    assert set(decided.values()) <= {"MISC"}
-    assert set(decided) <= {(e.start, e.end) for e in result if e.label_ == "MISC"}
-    return [(ent.text, ent.label_) for ent in result]
-
-
-def test_a_dutch_span_filling_single_quotes_inside_a_sentence_is_a_title() -> None:
-    found = _quoted_nl(["Publiekslievelingen als ' Black Magic Woman ' en ' Oye Como Va ' zorgden voor opwinding .",
-                        "Het NTG speelt ' Dansen op mijn graf ' in Gent .",
-                        "Kies een noisetteroos zoals ‘ Souvenir du Dr. Jamain ’ of ' Albertine ' ."],
-                       [("Black Magic Woman", "PER"), ("Oye Como", "PER"), ("NTG", "ORG"), ("Dansen", "LOC"),
-                        ("Gent", "LOC"), ("Souvenir du Dr.", "PER")])
-    # titles the model missed or cut are found whole (De Morgen's layout, CoNLL-2002: MISC)
-    assert found == [("Black Magic Woman", "MISC"), ("Oye Como Va", "MISC"), ("NTG", "ORG"),
-                     ("Dansen op mijn graf", "MISC"), ("Gent", "LOC"), ("Souvenir du Dr. Jamain", "MISC"),
-                     ("Albertine", "MISC")]
-
-
-def test_dutch_speech_nicknames_and_known_names_in_single_quotes_stay() -> None:
-    names = [("Verwilghen", "PER"), ("Rudyard", "PER"), ("Junglebook", "ORG"), ("Kipling", "PER"),
-             ("Nederland", "LOC"), ("Donna-luisteraars", "ORG"), ("Sven Nys", "PER")]
-    lines = ["Minister Verwilghen zei : ' Voor nieuwe projecten extra geld ' .",  # after a colon: speech
-             "Hij riep ' Dit is een gijzeling ' .",  # a speech opener
-             "Het lied dat Rudyard ' Junglebook ' Kipling schreef .",  # a nickname between a person's names
-             "Tijdens ' Nederland ' zong hij .",  # a place the lists know
-             "De krant kopte ' Donna-luisteraars hebben ook radiorechten ' .",  # an auxiliary: a sentence
-             "' Met bouwopleiding zeker van baan ' .",  # the quote opens the sentence: a headline's quote
-             "Dat noemt hij ' een grote glimlach ' .",  # lower case
-             "De coureur '' ' Sven Nys ' '' won ."]  # wiki markup (WikiANN's lines)
-    assert _quoted_nl(lines, names) == names
 
 
 def test_a_name_after_a_persons_possessive_is_their_work_in_a_story_about_films() -> None:

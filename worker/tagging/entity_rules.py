@@ -1089,7 +1089,7 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
          "country_codes", "chess", "standings", "bracketed_teams", "term_sheets", "wire_lists",
          "lineups", "home_riders", "charts", "nl_adjective_nouns", "electorates",
-         "streets", "days_routes", "place_org", "money", "en_lineups", "car_models", "of_places", "quoted_titles_nl"}
+         "streets", "days_routes", "place_org", "money", "en_lineups", "car_models", "of_places"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -1397,9 +1397,6 @@ class EntityFixes:
                                                       doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
                 ents = entity_works.appositive_titles(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
             ents = entity_works.works_by_year(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
-        if self.titles and language == "nl" and "quoted_titles_nl" in PARTS:  # "' Oye Como Va '" (session 53)
-            ents = entity_works.quoted_titles_nl(doc, ents, evidence.starts,
-                                                 doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.titles and language == "en" and "electorates" in PARTS and ents:  # "seat of Dickson" (session 39)
             ents = entity_roles.electorates(doc, ents, doc.user_data.setdefault(CONTEXT_TYPES_KEY, {}))
         if self.consistency and language == "en" and "given_mentions" in PARTS:
