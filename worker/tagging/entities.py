@@ -31,12 +31,12 @@ from worker.tagging import (
     name_tokens,
     ner_accurate,
 )
+from worker.tagging.paths import MODELS_DIR, PACKAGE_DIR
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 BUNDLED_PREFIX = "newsworker:"  # "newsworker:nl_ner" = worker/models/nl_ner, trained by scripts/train_ner.py
 # Languages with an entity pipeline; which models each uses is a setting (ner_models_<language>).
 NER_LANGUAGES = ("nl", "en")
@@ -243,7 +243,7 @@ RULE_SOURCES = ("entities.py", "entity_doc.py", "entity_rules.py", "entity_heads
 def rules_version() -> str:
     """A short digest of the rule modules' source and of the word lists in the tagging data directory."""
     digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
+    here = PACKAGE_DIR
     for path in [*(here / name for name in RULE_SOURCES), *sorted(gazetteer.DATA_DIR.glob("*.txt"))]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]

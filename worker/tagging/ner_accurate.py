@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 
 from worker.tagging.encoder import Encoder, EncoderFileError, default_model_path
 from worker.tagging.ner_tags import MAX_WORD_PIECES, TAGS
+from worker.tagging.paths import MODELS_DIR
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ADAPTER_DIR = Path(__file__).resolve().parent.parent / "models" / "accurate"
+ADAPTER_DIR = MODELS_DIR / "accurate"
 PREFIX = "newsworker-accurate:"
 COMPONENT = "newsworker_accurate_ner"
 WINDOW_PIECES = 256  # training saw runs of sentences up to 160 pieces; windows overlap by half

@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from worker.tagging.paths import MODELS_DIR
+
 if TYPE_CHECKING:
     from spacy.vectors import Vectors
     from spacy.vocab import Vocab
 
-VECTORS_DIR = Path(__file__).resolve().parent.parent / "models" / "vectors"
+VECTORS_DIR = MODELS_DIR / "vectors"
 
 
 class VectorsMissing(FileNotFoundError):
