@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench import quality
-from worker.tagging import compiled, entity_rules, entity_sports, keywords, tag_articles
+from worker.tagging import compiled, entities, entity_rules, entity_sports, keywords, tag_articles
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -61,7 +61,8 @@ def test_a_build_for_another_interpreter_or_module_list_or_incomplete_is_not_use
     assert compiled.stale_reason(tmp_path / "b", package) == "built for another list of modules"
     _fake_build(tmp_path / "c", package)
     compiled._module_files(tmp_path / "c")[0].unlink()
-    assert compiled.stale_reason(tmp_path / "c", package) == f"files missing: entity_countries{compiled.EXT_SUFFIX}"
+    missing = f"{compiled.COMPILED[0]}{compiled.EXT_SUFFIX}"
+    assert compiled.stale_reason(tmp_path / "c", package) == f"files missing: {missing}"
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / compiled.MANIFEST).write_text("{", encoding="utf-8")
     assert compiled.stale_reason(tmp_path / "d", package).startswith("unreadable manifest")
@@ -98,9 +99,9 @@ def test_a_current_build_is_not_put_first_once_rule_modules_are_loaded(
 
 
 def test_the_rule_modules_are_the_compiled_ones_exactly_when_activation_said_so() -> None:
-    modules = (entity_rules, entity_sports, keywords)
+    modules = (entities, entity_rules, entity_sports, keywords)
     suffix_loaded = [module.__file__.endswith(compiled.EXT_SUFFIX) for module in modules]
-    assert suffix_loaded == [compiled.state["active"]] * 3, compiled.state
+    assert suffix_loaded == [compiled.state["active"]] * 4, compiled.state
     if os.environ.get("NEWSWORKER_COMPILED_RULES") == "required":  # scripts/test.sh: CI tests the compiled rules
         assert compiled.state["active"] is True
 

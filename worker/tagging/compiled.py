@@ -41,14 +41,14 @@ GROUP = "newsworker_rules"  # the shared library is the top-level module f"{GROU
 EXT_SUFFIX = str(sysconfig.get_config_var("EXT_SUFFIX"))
 # the rule modules, each called once or more per document. entity_doc, the facts they share, stays Python: its
 # DocFacts computes each fact on first use (`functools.cached_property`), which mypyc's classes do not keep, and
-# mypyc 2.4.1 fails on it as a Python class; casing too (a spaCy component class, a dict subclass). The keyword stage
-# runs once per article after them. A compiled module's `__file__` is under `_compiled/`: these take their data paths
-# from `paths` (never compiled), not from beside their own `__file__`
+# mypyc 2.4.1 fails on it as a Python class; casing too (a spaCy component class, a dict subclass). `entities` builds
+# the entity records after them, the keyword stage runs once per article. A compiled module's `__file__` is under
+# `_compiled/`: these take their data paths from `paths` (never compiled), not from beside their own `__file__`
 COMPILED = (
-    "entity_countries", "entity_evidence", "entity_given_names", "entity_heads", "entity_hygiene", "entity_lineups",
-    "entity_nicknames", "entity_page_titles", "entity_products", "entity_roles", "entity_rules", "entity_sports",
-    "entity_term_sheets", "entity_trade_words", "entity_wire", "entity_wire_lists", "entity_works", "keywords",
-    "name_tokens",
+    "entities", "entity_countries", "entity_evidence", "entity_given_names", "entity_heads", "entity_hygiene",
+    "entity_lineups", "entity_nicknames", "entity_page_titles", "entity_products", "entity_roles", "entity_rules",
+    "entity_sports", "entity_term_sheets", "entity_trade_words", "entity_wire", "entity_wire_lists", "entity_works",
+    "keywords", "name_tokens",
 )
 
 # what `activate` decided: whether the compiled modules are in use, and if not, why

@@ -15,7 +15,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
 
 from worker.article import Article, Entity, EntityType
 from worker.config import get_settings
@@ -32,10 +35,6 @@ from worker.tagging import (
     ner_accurate,
 )
 from worker.tagging.paths import MODELS_DIR, PACKAGE_DIR
-
-if TYPE_CHECKING:
-    from spacy.language import Language
-    from spacy.tokens import Doc, Span
 
 BUNDLED_PREFIX = "newsworker:"  # "newsworker:nl_ner" = worker/models/nl_ner, trained by scripts/train_ner.py
 # Languages with an entity pipeline; which models each uses is a setting (ner_models_<language>).
