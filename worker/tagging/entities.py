@@ -242,8 +242,7 @@ RULE_SOURCES = ("entities.py", "entity_doc.py", "entity_rules.py", "entity_heads
 def rules_version() -> str:
     """A short digest of the rule modules' source and of the word lists in the tagging data directory."""
     digest = hashlib.sha256()
-    here = PACKAGE_DIR
-    for path in [*(here / name for name in RULE_SOURCES), *sorted(gazetteer.DATA_DIR.glob("*.txt"))]:
+    for path in [*(PACKAGE_DIR / name for name in RULE_SOURCES), *sorted(gazetteer.DATA_DIR.glob("*.txt"))]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
