@@ -127,3 +127,51 @@ def test_an_amount_of_money_is_no_name_but_a_name_beside_one_stays() -> None:
     # in the whole stage, as the worker reads running text
     found = stage_entities("en", "HONG KONG 1996-12-10\nCheung Kong was off 1.00 at HK$ 68.50 on Tuesday.\n")
     assert not [text for text, _ in found if "$" in text]
+
+
+def test_a_dutch_one_word_place_that_no_list_knows_is_dropped() -> None:
+    from worker.tagging.entity_hygiene import drop_unknown_places
+
+    doc = line_doc(["Funckarma speelde met Cyclops en Younes .", "Groenlo en Proszowice liggen ver uit elkaar .",
+                    "Het verkeer op de Vredenseweg stond stil .", "De schaatsers reden in Thialf ."],
+                   [(0, 1, "LOC"), (3, 4, "LOC"), (5, 6, "LOC"), (7, 8, "LOC"), (9, 10, "LOC"), (19, 20, "LOC"),
+                    (27, 28, "LOC")],
+                   language="nl")
+    kept = [e.text for e in drop_unknown_places(doc, list(doc.ents), {})]
+    # a name the name list knows (as a person: the types' reading makes one of it), a town of the Netherlands and
+    # one of Poland by GeoNames, a street and a word after "in" stay; names no list knows do not
+    assert kept == ["Younes", "Groenlo", "Proszowice", "Vredenseweg", "Thialf"]
+    # a type the text decided stands; a person or a place of more words is never touched
+    assert [e.text for e in drop_unknown_places(doc, list(doc.ents), {(0, 1): "LOC"})] == ["Funckarma", "Younes",
+                                                                                           "Groenlo", "Proszowice",
+                                                                                           "Vredenseweg", "Thialf"]
+    doc = line_doc(["Cyclops Belhanda woont in Rotterdam-Zuid en niet in Zuid-Azzurri ."],
+                   [(0, 2, "PER"), (4, 5, "LOC"), (8, 9, "LOC")], language="nl")
+    assert [e.text for e in drop_unknown_places(doc, list(doc.ents), {})] == ["Cyclops Belhanda", "Rotterdam-Zuid",
+                                                                              "Zuid-Azzurri"]
+    doc = line_doc(["Zuid-Cyclops ligt naast Rotterdam-Zuid ."], [(0, 1, "LOC"), (3, 4, "LOC")], language="nl")
+    assert [e.text for e in drop_unknown_places(doc, list(doc.ents), {})] == ["Rotterdam-Zuid"]
+
+
+def test_english_keeps_its_one_word_places() -> None:
+    from worker.tagging.entity_hygiene import drop_unknown_places
+
+    doc = line_doc(["Funckarma played against Cyclops ."], [(0, 1, "LOC"), (3, 4, "LOC")])
+    assert [e.text for e in drop_unknown_places(doc, list(doc.ents), {})] == ["Funckarma", "Cyclops"]
+
+
+def test_the_places_of_five_hundred_people_are_listed_by_geonames() -> None:
+    from worker.tagging import gazetteer
+
+    towns = gazetteer.towns_500()
+    assert {"Meddo", "Groenlo", "Koningshooikt", "Proszowice"} <= towns  # villages of the Netherlands, Belgium, Poland
+    assert "Younes" not in towns and "Smooth" not in towns  # a name; a word common in English
+
+
+def test_the_dutch_stage_drops_a_place_no_list_knows_but_keeps_a_name_the_name_list_types() -> None:
+    # the model reads "Abwehr" and "Cyclops" as places; the name list knows "Havok" as a person, which the types'
+    # reading makes of it after the rules, so it is no unknown place
+    assert stage_entities("nl", "Deloncles betrokkenheid met de Abwehr maakte hem een verdachte.") == []
+    assert stage_entities("nl", "Hij is de jongere broer van Cyclops en de oudere broer van Havok.") == [("Havok",
+                                                                                                       "PER")]
+    assert stage_entities("nl", "Hij studeerde aan het Xaveriuscollege in Borgerhout.") == [("Borgerhout", "LOC")]

@@ -1089,7 +1089,8 @@ PARTS = {"sports", "heads", "clubs", "compounds", "speakers", "places", "of", "q
          "noble_styles", "disambiguators", "span_hygiene", "works", "trade_words", "no_names", "coordinated",
          "country_codes", "chess", "standings", "bracketed_teams", "term_sheets", "wire_lists",
          "lineups", "home_riders", "charts", "nl_adjective_nouns", "electorates",
-         "streets", "days_routes", "place_org", "money", "en_lineups", "car_models", "of_places"}
+         "streets", "days_routes", "place_org", "money", "en_lineups", "car_models", "of_places",
+         "unknown_places"}
 _TEST_MATCHES = frozenset({"Test", "Tests"})
 
 
@@ -1441,6 +1442,8 @@ class EntityFixes:
             ents = entity_hygiene.drop_chess_moves(doc, ents)
         if "money" in PARTS and ents:  # "at HK$ 68.50" MISC, "€14 million" ORG (session 45)
             ents = entity_hygiene.drop_money(doc, ents)
+        if language == "nl" and "unknown_places" in PARTS and ents:  # "Younes" LOC (sessions 46 and 54)
+            ents = entity_hygiene.drop_unknown_places(doc, ents, doc.user_data.get(CONTEXT_TYPES_KEY, {}))
         if self.titles and ents:  # "Zambia Chamber of Mines" (session 41); the gazetteer's additions join it there
             ents = join_place_and_organisation(doc, ents, evidence.starts)
         set_entities(doc, ents)

