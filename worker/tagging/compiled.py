@@ -47,7 +47,8 @@ EXT_SUFFIX = str(sysconfig.get_config_var("EXT_SUFFIX"))
 COMPILED = (
     "entities", "entity_countries", "entity_evidence", "entity_given_names", "entity_heads", "entity_hygiene",
     "entity_lineups", "entity_nicknames", "entity_page_titles", "entity_products", "entity_roles", "entity_rules",
-    "entity_sports", "entity_term_sheets", "entity_trade_words", "entity_wire", "entity_wire_lists", "entity_works",
+    "entity_sports", "entity_term_sheets", "entity_trade_words", "entity_unknown_places", "entity_wire",
+    "entity_wire_lists", "entity_works",
     "keywords", "name_tokens",
 )
 

