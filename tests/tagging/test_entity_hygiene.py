@@ -127,4 +127,3 @@ def test_an_amount_of_money_is_no_name_but_a_name_beside_one_stays() -> None:
     # in the whole stage, as the worker reads running text
     found = stage_entities("en", "HONG KONG 1996-12-10\nCheung Kong was off 1.00 at HK$ 68.50 on Tuesday.\n")
     assert not [text for text, _ in found if "$" in text]
-

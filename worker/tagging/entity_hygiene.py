@@ -197,4 +197,3 @@ def drop_money(doc: Doc, ents: list[Span]) -> list[Span]:
         return ents
     dropped = {(e.start, e.end) for e in money}
     return [e for e in ents if (e.start, e.end) not in dropped]
-

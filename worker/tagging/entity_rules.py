@@ -1443,7 +1443,7 @@ class EntityFixes:
             ents = entity_hygiene.drop_chess_moves(doc, ents)
         if "money" in PARTS and ents:  # "at HK$ 68.50" MISC, "€14 million" ORG (session 45)
             ents = entity_hygiene.drop_money(doc, ents)
-        if language == "nl" and "unknown_places" in PARTS and ents:  # "Younes" LOC (sessions 46 and 54)
+        if language == "nl" and "unknown_places" in PARTS and ents:  # "Abwehr" LOC (sessions 46 and 54)
             ents = entity_unknown_places.drop_unknown_places(doc, ents, doc.user_data.get(CONTEXT_TYPES_KEY, {}))
         if self.titles and ents:  # "Zambia Chamber of Mines" (session 41); the gazetteer's additions join it there
             ents = join_place_and_organisation(doc, ents, evidence.starts)

