@@ -15,7 +15,8 @@ span stays when the lists know the word in any of its forms, or when the text pl
 - the text: a word before it that places it ("in Thialf", "op de Groenplaats", "ten noorden van Koepjansk", "de
   bewoners van Kanaleneiland"); a kind of place before it ("de wijk Overvecht"); a kind-noun of places within a few
   words of an appositive after it ("Overvecht, een wijk in Utrecht"); a list it shares with a known place ("Avdiivka,
-  Koerachove en Vuhledar"); another one-word LOC span of the same word that one of these places.
+  Koerachove en Vuhledar"); what the sentence says of it ("X ligt aan zee", "X is de grootste wijk van ..."); another
+  one-word LOC span of the same word that one of these places.
 A type the text decided by a kind-word (`decided`) stands.
 """
 
@@ -53,6 +54,13 @@ _PLACE_HEADS = frozenset({"noorden", "zuiden", "oosten", "westen", "noordoosten"
 _PLACE_KINDS = ("wijk", "dorp", "dorpje", "stad", "stadje", "gemeente", "buurt", "eiland", "regio", "provincie",
                 "vulkaan", "rivier", "badplaats", "district", "plaats", "gehucht", "streek", "deelstaat", "kamp")
 _APPOSITIVE_WORDS = 5
+_PLACE_KINDS_PLURAL = ("wijken", "dorpen", "steden", "gemeenten", "gemeentes", "buurten", "eilanden", "plaatsen",
+                       "regio's", "provincies")
+# "X ligt aan zee", "X en Y liggen in ...": a verb said of places only. A copula, read with the predicate after it.
+_LIE_VERBS = frozenset({"ligt", "liggen", "lag", "lagen"})
+_COPULAS = frozenset({"is", "was", "zijn", "waren", "wordt", "werd", "blijft"})
+_PREDICATE_WORDS = 4
+_PREDICATE_ENDS = frozenset({"van", "in", "uit", "met", "voor", "bij", "die", "dat", "waar", "en", "of", "naar", "op"})
 # Items of one list: "A, B en C", "A of B", "de Kilimanjaro en de Everest" (at most three words between).
 _LIST_JOINS = frozenset({",", "en", "of", "&", "de", "het"})
 _LIST_GAP = 3
@@ -147,7 +155,7 @@ def _placed(lower: list[str], start: int) -> bool:
         return True
     if start >= 1 and lower[start - 1].isalpha() and lower[start - 1].endswith(_PLACE_KINDS):  # "de vulkaan Semeru"
         return True
-    return _kind_in_appositive(lower, start + 1)
+    return _kind_in_appositive(lower, start + 1) or _said_to_be_a_place(lower, start + 1)
 
 
 def _kind_in_appositive(lower: list[str], at: int) -> bool:
@@ -155,6 +163,27 @@ def _kind_in_appositive(lower: list[str], at: int) -> bool:
     if at + 2 >= len(lower) or lower[at] != "," or lower[at + 1] not in ("een", "de", "het"):
         return False
     return any(word.endswith(_PLACE_KINDS) for word in lower[at + 2:at + 2 + _APPOSITIVE_WORDS] if word.isalpha())
+
+
+def _said_to_be_a_place(lower: list[str], at: int) -> bool:
+    """What the sentence says of the name (and of a second one joined by "en" or "of") makes it a place: "X ligt
+    aan zee", "Osdorp en Slotervaart liggen in ...", or a copula whose predicate is a kind of place ("Woensel is de
+    grootste wijk van Eindhoven", "... zijn Arnhemse aandachtswijken"), read up to the predicate's first preposition,
+    relative pronoun or comma ("X is de beste speler van de stad" says nothing of X)."""
+    if at + 1 < len(lower) and lower[at] in ("en", "of"):
+        at += 2
+    if at >= len(lower):
+        return False
+    if lower[at] in _LIE_VERBS:
+        return True
+    if lower[at] not in _COPULAS:
+        return False
+    for word in lower[at + 1:at + 1 + _PREDICATE_WORDS]:
+        if word in _PREDICATE_ENDS or not word.isalpha():
+            return False
+        if word.endswith(_PLACE_KINDS) or word.endswith(_PLACE_KINDS_PLURAL):
+            return True
+    return False
 
 
 def _in_list_with_place(doc: Doc, by_end: dict[int, Span], by_start: dict[int, Span], ent: Span) -> bool:
