@@ -298,7 +298,12 @@ def test_unique_collapses_copies_and_similar_lists_other_stories(es: Elasticsear
     result = similar(es, settings, copies[0].id)
     assert result is not None and result["copies"] == 3
     found = [h["id"] for h in result["hits"]]
-    assert found[0] == other.id  # the other story about the IJssel first; no copy of its own story
+    # Of this test's articles, the other story about the IJssel comes first, and no copy of its own story comes at
+    # all. Articles of other test modules share the index, and the term statistics of documents they deleted linger
+    # until segments merge, so where an unrelated article of theirs ranks is no part of this test (a CI run saw one
+    # ranked first, session 54).
+    ours = [i for i in found if i in {other.id, unrelated.id, *(c.id for c in copies)}]
+    assert ours[:1] == [other.id]
     assert not {c.id for c in copies} & set(found)
     assert unrelated.id not in found
     assert similar(es, settings, "no-such-id") is None

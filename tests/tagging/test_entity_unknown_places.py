@@ -32,8 +32,8 @@ def test_a_type_the_text_decided_and_other_spans_stand_and_english_is_left_alone
     kept = _kept(["Cyclops Belhanda woont in Rotterdam-Zuid en niet in Zuid-Azzurri ."],
                  [("Cyclops Belhanda", "PER"), ("Rotterdam-Zuid", "LOC"), ("Zuid-Azzurri", "LOC")])
     assert kept == ["Cyclops Belhanda", "Rotterdam-Zuid", "Zuid-Azzurri"]
-    assert _kept(["Zuid-Cyclops speelde tegen Rotterdam-Zuid ."], [("Zuid-Cyclops", "LOC"), ("Rotterdam-Zuid", "LOC")]) \
-        == ["Rotterdam-Zuid"]
+    assert _kept(["Zuid-Cyclops speelde tegen Rotterdam-Zuid ."],
+                 [("Zuid-Cyclops", "LOC"), ("Rotterdam-Zuid", "LOC")]) == ["Rotterdam-Zuid"]
     assert _kept(["Funckarma played against Cyclops ."], [("Funckarma", "LOC"), ("Cyclops", "LOC")],
                  language="en") == ["Funckarma", "Cyclops"]
 
