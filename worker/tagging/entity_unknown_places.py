@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span
 
 from worker.tagging import casing, gazetteer
 from worker.tagging.entity_doc import facts
+from worker.tagging.entity_evidence import PLACE_PREPOSITIONS
 
 # Endings of Dutch names of streets, squares, districts and buildings, after a stem of three letters or more
 # ("Vredenseweg", "Korenmarkt", "Groenplaats", "Kanaleneiland", "Zuidstation"; not "Weg" alone, and no "berg":
@@ -38,10 +39,11 @@ _MIN_STEM = 3
 # "Gaza-Stad", "Nieuw-West".
 _COMPASS = frozenset({"noord", "zuid", "oost", "west", "noordoost", "noordwest", "zuidoost", "zuidwest", "midden",
                       "centraal", "stad", "north", "south", "east", "nieuw", "oud", "groot", "klein", "sint"})
-# Words that place what follows them ("in Thialf", "uit Rosmalen"), also before "de", "het", "den" or "'t"; and two
-# that place it only before an article ("op de Groenplaats", "over de Meir": "op Werchter" is the festival).
-_PLACE_WORDS = frozenset({"in", "uit", "naar", "bij", "rond", "nabij", "vanuit", "via", "richting", "tussen", "te",
-                          "langs", "tot", "vanaf", "binnen"})
+# Words that place what follows them ("in Thialf", "uit Rosmalen"), also before "de", "het", "den" or "'t": the
+# evidence step's place prepositions and more; and two that place it only before an article ("op de Groenplaats",
+# "over de Meir": "op Werchter" is the festival).
+_PLACE_WORDS = PLACE_PREPOSITIONS | frozenset({"bij", "rond", "nabij", "vanuit", "via", "richting", "tussen", "langs",
+                                               "tot", "vanaf", "binnen"})
 _PLACE_WORDS_BEFORE_ARTICLE = frozenset({"op", "over"})
 _ARTICLES = frozenset({"de", "het", "den", "'t"})
 # Nouns that make "<noun> van X" a place: "ten noorden van Koepjansk", "de rand van Soedzja", "de inwoners van ..."
@@ -72,20 +74,21 @@ _TRANSLITERATIONS = (("tsj", "ch"), ("sj", "sh"), ("zj", "zh"), ("oe", "u"), ("c
 def drop_unknown_places(doc: Doc, ents: list[Span], decided: dict[tuple[int, int], str]) -> list[Span]:
     if doc.lang_ != "nl":
         return ents
-    words = facts(doc).words
+    doc_facts = facts(doc)
+    words = doc_facts.words
     unknown = [e for e in ents if e.label_ == "LOC" and e.end - e.start == 1 and (e.start, e.end) not in decided
                and _unknown_word(words[e.start])]
     if not unknown:
         return ents
-    lower = [word.lower() for word in words]
+    lower = doc_facts.lower
     by_end = {e.end: e for e in ents}
     by_start = {e.start: e for e in ents}
     placed = {words[e.start] for e in unknown
-              if _placed(lower, e.start) or _in_list_with_place(doc, by_end, by_start, e)}
+              if _placed(lower, e.start) or _in_list_with_place(doc, lower, by_end, by_start, e)}
     dropped = {e.start for e in unknown if words[e.start] not in placed}
     if not dropped:
         return ents
-    return [e for e in ents if not (e.start in dropped and e.end - e.start == 1 and e.label_ == "LOC")]
+    return [e for e in ents if e.start not in dropped]  # the entities do not overlap: a start is one span's
 
 
 def _unknown_word(word: str) -> bool:
@@ -186,15 +189,15 @@ def _said_to_be_a_place(lower: list[str], at: int) -> bool:
     return False
 
 
-def _in_list_with_place(doc: Doc, by_end: dict[int, Span], by_start: dict[int, Span], ent: Span) -> bool:
+def _in_list_with_place(doc: Doc, lower: list[str], by_end: dict[int, Span], by_start: dict[int, Span],
+                        ent: Span) -> bool:
     """The span is an item of a list ("A, B en C") whose item next to it, at most `_LIST_GAP` words away, is a name
     a list knows as a place, whatever the model called it ("Sulawesi en Papoea": Sulawesi is still PER here)."""
-    words = facts(doc).words
     names = casing.name_types("nl")
     for gap in range(1, _LIST_GAP + 1):
-        for other, between in ((by_end.get(ent.start - gap), words[ent.start - gap:ent.start]),
-                               (by_start.get(ent.end + gap), words[ent.end:ent.end + gap])):
-            if other is not None and all(word.lower() in _LIST_JOINS for word in between) \
+        for other, between in ((by_end.get(ent.start - gap), lower[ent.start - gap:ent.start]),
+                               (by_start.get(ent.end + gap), lower[ent.end:ent.end + gap])):
+            if other is not None and all(word in _LIST_JOINS for word in between) \
                     and _place_by_lists(doc[other.start:other.end].text, names):
                 return True
     return False

