@@ -206,6 +206,42 @@ def news_documents(texts: Sequence[str]) -> list[ConllDocument]:
     return documents
 
 
+def real_news_documents(spec: str) -> tuple[list[ConllDocument], Path]:
+    """`CORPUS:SPLIT[,SPLIT...]`: the gold articles of those splits of a real-news corpus (`bench.real_news`), and
+    the corpus's annotation file. Each article is one unit of the stage's own tokens, as the worker reads a text
+    (no sentences given), its gold entities as tags; an entity whose characters do not fall on token edges is left
+    out (reported). Held-out splits, and corpora that are all held out, are refused."""
+    from bench import real_news
+    from worker.tagging import entities
+
+    name, _, wanted = spec.partition(":")
+    splits = [s for s in wanted.split(",") if s]
+    corpus = real_news.CORPORA.get(name)
+    if corpus is None or not splits:
+        raise SystemExit(f"--real-news {spec!r}: give CORPUS:SPLIT[,SPLIT...] of {sorted(real_news.CORPORA)}")
+    for split in splits:
+        if split.lower().startswith(HELD_OUT_PREFIX) or split not in real_news.splits_of(corpus):
+            raise SystemExit(f"refusing to train on {name} split {split!r}: held out or unknown")
+    articles = [a for a in real_news.load_annotations(corpus.annotations) if a["split"] in splits]
+    texts = real_news.checked_texts(articles, real_news.DEFAULT_CACHE, corpus)
+    tokenizer = entities.load_pipeline("en").tokenizer
+    documents, left_out, total = [], 0, 0
+    for article in articles:
+        doc = tokenizer(texts[article["name"]])
+        tags = ["O"] * len(doc)
+        for start, end, label in article["entities"]:
+            total += 1
+            span = doc.char_span(start, end)
+            if span is None:
+                left_out += 1
+                continue
+            tags[span.start:span.end] = [f"B-{label}", *[f"I-{label}"] * (len(span) - 1)]
+        documents.append(ConllDocument([[(t.text, tag) for t, tag in zip(doc, tags, strict=True) if not t.is_space]]))
+    print(f"--real-news {spec}: {len(documents)} articles, {total - left_out} entities "
+          f"({left_out} not on token edges, left out)", flush=True)
+    return documents, corpus.annotations
+
+
 def plain_articles(path: Path) -> list[str]:
     """The articles of an unlabelled text file (`bench.ner_quality.read_plain`), each its lines joined by newlines."""
     return ["\n".join(lines) for lines in read_plain(path)]
@@ -269,6 +305,10 @@ def train(args: argparse.Namespace) -> int:
     teacher = load_teacher()
     nlp = load_teacher()
     documents = [d for path in files for d in read_markup(path)]
+    for spec in args.real_news or []:
+        real, annotations = real_news_documents(spec)
+        documents += real
+        files = [*files, annotations]
     gold = gold_examples(nlp, teacher, documents)
     news = shuffled_news(args.seed)  # the rehearsal's articles, then `--distil-news`'s after them
     rehearsal = rehearsal_examples(nlp, teacher, news[:args.rehearsal_docs])
@@ -441,6 +481,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--teacher", type=Path, metavar="FILE",
                         help="the accurate tier's English adapter that tags the --distil* text (default: the shipped "
                              "worker/models/accurate/en.npz); e.g. one written by scripts/train_ner_accurate.py")
+    parser.add_argument("--real-news", nargs="*", metavar="CORPUS:SPLITS",
+                        help="add the gold articles of these dev splits of a real-news corpus of bench.real_news, "
+                             "e.g. lee:dev,dev2,dev3 (texts fetched and checked as the bench does)")
     parser.add_argument("--install", type=Path, help="copy this checkpoint to worker/models/en_ner_ft and stop")
     parser.add_argument("--split-decision", nargs=3, metavar=("SOURCE", "TRAIN_OUT", "DECIDE_OUT"),
                         help="write every third article of SOURCE to DECIDE_OUT and the rest to TRAIN_OUT")

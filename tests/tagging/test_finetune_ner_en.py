@@ -187,3 +187,22 @@ def test_no_decision_file_is_a_default_training_file() -> None:
     assert all(p.exists() for p in (*finetune_ner_en.TRAIN_FILES, *finetune_ner_en.DECISION_FILES))
     assert finetune_ner_en.DATA / "dev_s40.txt" in finetune_ner_en.DECISION_FILES  # session 40's decision
     assert finetune_ner_en.DATA / "dev_s41d.txt" in finetune_ner_en.DECISION_FILES  # session 41's model round
+
+
+def test_real_news_articles_become_one_unit_of_gold_tags_and_held_out_splits_are_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import real_news
+
+    text = "Jane Smith flew from Sydney  to Perth."
+    article = {"name": "lee_001", "split": "dev", "sha256": real_news.sha256(text),
+               "entities": [[0, 10, "PER"], [21, 27, "LOC"], [32, 37, "LOC"], [1, 3, "ORG"]]}
+    monkeypatch.setattr(real_news, "load_annotations", lambda path: [article, {**article, "split": "heldout"}])
+    monkeypatch.setattr(real_news, "checked_texts", lambda articles, cache, corpus: {"lee_001": text})
+    documents, annotations = finetune_ner_en.real_news_documents("lee:dev")
+    assert annotations == real_news.CORPORA["lee"].annotations
+    assert len(documents) == 1 and len(documents[0].sentences) == 1  # no sentences given, as the worker reads text
+    assert documents[0].sentences[0] == [("Jane", "B-PER"), ("Smith", "I-PER"), ("flew", "O"), ("from", "O"),
+                                         ("Sydney", "B-LOC"), ("to", "O"), ("Perth", "B-LOC"), (".", "O")]
+    for spec in ("lee:heldout", "lee:dev,heldout", "lee:dev9", "nosuch:dev", "lee:"):
+        with pytest.raises(SystemExit):
+            finetune_ner_en.real_news_documents(spec)
