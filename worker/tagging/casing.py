@@ -125,6 +125,7 @@ def name_compound(word: str, language: str) -> bool:
     return language == "nl" and match is not None and is_known_name(match.group(1), language)
 
 
+@lru_cache(maxsize=65536)  # asked about each word of an all-caps line many times (phrases, datelines, spellings)
 def _is_shouted(word: str) -> bool:
     letters = [c for c in word if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
