@@ -235,7 +235,7 @@ RULE_SOURCES = ("entities.py", "entity_doc.py", "entity_rules.py", "entity_heads
                 "entity_roles.py", "entity_page_titles.py", "casing.py", "name_tokens.py",
                 "entity_hygiene.py", "entity_works.py", "entity_countries.py",
                 "entity_trade_words.py", "entity_term_sheets.py", "entity_wire_lists.py", "entity_lineups.py",
-                "entity_products.py", "kind_words.py")
+                "entity_products.py", "entity_unknown_places.py", "kind_words.py")
 
 
 @lru_cache(maxsize=1)
