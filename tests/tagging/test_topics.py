@@ -260,6 +260,33 @@ def test_precedence_puts_economy_first_only_with_the_convention_cues() -> None:
     assert topics_module.apply_precedence(["11000000", "04000000"], politics, text, 0.4)[0] == "04000000"
 
 
+def test_a_convention_reaches_its_topic_under_the_threshold_down_to_the_floor() -> None:
+    # A hacked bank the model files under crime alone, technology at 0.15: the cyber convention puts it first.
+    text = "Hackers stole card data in a phishing attack on the bank"
+    scores = {"02000000": 0.95, "13000000": 0.15}
+    floor = topics_module.PRECEDENCE_FLOOR
+    assert topics_module.apply_precedence(["02000000"], scores, text, floor) == ["13000000", "02000000"]
+    # Under the floor, or without the convention's cues, the model's order stands.
+    assert topics_module.apply_precedence(["02000000"], {**scores, "13000000": 0.05}, text, floor) == ["02000000"]
+    assert topics_module.apply_precedence(["02000000"], scores, "A man stole a car", floor) == ["02000000"]
+    assert topics_module.apply_precedence([], scores, text, floor) == []
+
+
+def test_the_stage_lets_a_convention_lead_with_a_topic_under_the_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    article = Article(id="c", source="t", title="Police chief warns of scam",
+                      body="The police warned the public about phishing e-mails after fraudsters posing as the force "
+                           "targeted officers; detectives said the hackers were abroad.",
+                      content_hash="c", language="en")
+    model = topics_module.topic_model()
+    raw, _ = model.scores_and_evidence(article.title, article.body, "en")
+    tech = float(model.calibrated(raw)[model.codes.index("13000000")])
+    assert topics_module.PRECEDENCE_FLOOR <= tech < 0.4  # the case the floor is for: the threshold left tech out
+    tagged = topics_module.tag_topics([article])[0].topics
+    assert [t.code for t in tagged] == ["13000000", "02000000"] and tagged[0].score == round(tech, 4)
+    monkeypatch.setattr(topics_module, "PRECEDENCE_FLOOR", 0.4)  # the reach before session 55
+    assert [t.code for t in topics_module.tag_topics([article])[0].topics] == ["02000000"]
+
+
 def test_precedence_files_video_games_under_tech_but_not_board_games() -> None:
     scores = {"10000000": 0.99, "13000000": 0.9}
     codes = ["10000000", "13000000"]
