@@ -283,6 +283,10 @@ def test_the_stage_lets_a_convention_lead_with_a_topic_under_the_threshold(monke
     assert topics_module.PRECEDENCE_FLOOR <= tech < 0.4  # the case the floor is for: the threshold left tech out
     tagged = topics_module.tag_topics([article])[0].topics
     assert [t.code for t in tagged] == ["13000000", "02000000"] and tagged[0].score == round(tech, 4)
+    # at most NEWSWORKER_TOPIC_MAX topics, the convention's included
+    monkeypatch.setattr(topics_module, "get_settings", lambda: Settings(topic_max=1))
+    assert [t.code for t in topics_module.tag_topics([article])[0].topics] == ["13000000"]
+    monkeypatch.undo()
     monkeypatch.setattr(topics_module, "PRECEDENCE_FLOOR", 0.4)  # the reach before session 55
     assert [t.code for t in topics_module.tag_topics([article])[0].topics] == ["02000000"]
 
