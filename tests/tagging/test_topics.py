@@ -291,6 +291,18 @@ def test_the_stage_lets_a_convention_lead_with_a_topic_under_the_threshold(monke
     assert [t.code for t in topics_module.tag_topics([article])[0].topics] == ["02000000"]
 
 
+def test_precedence_files_asylum_and_immigration_policy_under_politics() -> None:
+    scores = {"14000000": 0.9, "11000000": 0.3}
+    text = "The minister defended the asylum rules as immigration rose"
+    assert topics_module.apply_precedence(["14000000"], scores, text, 0.1) == ["11000000", "14000000"]
+    text = "Het kabinet wil de opvang van asielzoekers en de migratie beperken"  # compounds count: "asielbeleid" too
+    assert topics_module.apply_precedence(["14000000"], scores, text, 0.1)[0] == "11000000"
+    # One mention is not an immigration story; a society story without them keeps its order.
+    assert topics_module.apply_precedence(["14000000"], scores, "A charity helps migrants learn to cook", 0.1) \
+        == ["14000000"]
+    assert topics_module.apply_precedence(["14000000"], scores, "Pensioners face loneliness", 0.1) == ["14000000"]
+
+
 def test_precedence_files_video_games_under_tech_but_not_board_games() -> None:
     scores = {"10000000": 0.99, "13000000": 0.9}
     codes = ["10000000", "13000000"]

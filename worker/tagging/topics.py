@@ -56,6 +56,7 @@ MODEL_LANGUAGES = frozenset({"nl", "en", "und"})
 
 DEFAULT_FLOOR = 0.15  # for a model file written before the floor was calibrated with the model
 CRIME, ECONOMY, LEISURE, POLITICS, TECH = "02000000", "04000000", "10000000", "11000000", "13000000"
+SOCIETY = "14000000"
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,17 @@ PRECEDENCES = (
             "tekort overschot"
         ),
         suffixes=("heffingen", "tekort"),
+        min_cues=2,
+    ),
+    # Asylum and immigration policy: politics first, society second (real/GUIDELINES.md; session 55 round 5).
+    Precedence(
+        first=POLITICS,
+        over=SOCIETY,
+        words=_cue_words(
+            "asylum immigration immigrants migrants migrant deportation deported deport visas "
+            "asiel asielzoekers asielzoeker immigratie migratie migranten uitzetting uitgezet"
+        ),
+        suffixes=("asiel", "migratie"),
         min_cues=2,
     ),
     # Video games, consoles, gaming services and studios: science and technology first, lifestyle and leisure second
