@@ -426,15 +426,15 @@ def _builtin_topics(article: Article, threshold: float, limit: int) -> list[Topi
         return []  # nothing the model knows: no topic fits
     probabilities = model.calibrated(raw)
     order = np.argsort(-probabilities)
-    kept: dict[str, float] = {}
+    kept: list[str] = []
     for i in order[:limit]:
         score = float(probabilities[i])
         if score < threshold and (kept or score < no_topic_floor()):
             break  # below the threshold only the best topic is kept, and only above the floor
-        kept[model.codes[i]] = score
+        kept.append(model.codes[i])
     scores = dict(zip(model.codes, probabilities.tolist(), strict=True))
     # at most `limit` topics still: a convention's topic from under the threshold pushes out the last one
-    codes = apply_precedence(list(kept), scores, f"{article.title}\n{body}", PRECEDENCE_FLOOR)[:limit]
+    codes = apply_precedence(kept, scores, f"{article.title}\n{body}", PRECEDENCE_FLOOR)[:limit]
     return [Topic(code=c, label=topic_label(c, article.language), score=round(scores[c], 4)) for c in codes]
 
 
